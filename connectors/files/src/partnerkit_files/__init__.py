@@ -1,0 +1,1 @@
+"""partnerkit connector for CSV, Excel and Parquet exports (placeholder, being written)."""

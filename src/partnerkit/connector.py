@@ -1,0 +1,329 @@
+"""The connector plugin API: the base class, the read request and stream specs.
+
+A connector is a class with one main method, :meth:`Connector.read`, that turns one
+:class:`ReadRequest` into unified records (see :mod:`partnerkit.records`). The
+framework does the rest: validating pages of records, filling ``record_id``,
+incremental state and lookback, conversion to Arrow / pandas / polars.
+
+A minimal connector::
+
+    class MyConnector(Connector[MySettings]):
+        name = "mine"
+        settings_class = MySettings
+        streams = (StreamSpec(name="daily", kind=RecordKind.PERFORMANCE),)
+
+        def read(self, request: ReadRequest) -> Iterator[Record | Notice]:
+            for row in fetch(request.start, request.end):
+                yield {"date": ..., "platform": "mine", "account_id": ..., "clicks": ...}
+
+Connectors are found through the entry-point group ``partnerkit.connectors``
+(see :mod:`partnerkit.registry`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from partnerkit.errors import ConfigurationError
+from partnerkit.records import Record, RecordKind, key_columns
+
+if TYPE_CHECKING:
+    from partnerkit.stream import RecordStream
+
+__all__ = [
+    "Capability",
+    "CheckResult",
+    "Connector",
+    "ConnectorSettings",
+    "Notice",
+    "ReadRequest",
+    "StreamSpec",
+]
+
+
+class Capability(StrEnum):
+    """Optional behaviours a connector declares; the contract suite skips what is absent."""
+
+    INCREMENTAL = "incremental"
+    """Reads a date range and honours a lookback window."""
+    CHECK = "check"
+    """``check()`` reaches the API to validate credentials."""
+    MULTI_ACCOUNT = "multi_account"
+    """One read may cover several accounts."""
+    HTTP = "http"
+    """Talks HTTP through partnerkit's seam (so faults can be injected)."""
+
+
+class ConnectorSettings(BaseSettings):
+    """Base class of a connector's settings.
+
+    Subclasses set ``model_config = SettingsConfigDict(env_prefix="PARTNERKIT_<NAME>_")``
+    so every field can come from the environment. Secrets are
+    :class:`pydantic.SecretStr`: they never show in a repr, a log or an error.
+    """
+
+    model_config = SettingsConfigDict(extra="forbid", frozen=True, env_nested_delimiter="__")
+
+
+class StreamSpec(BaseModel):
+    """A stream a connector offers.
+
+    Attributes:
+        name: Unique name within the connector, e.g. ``"ad_insights"``.
+        kind: The record kind it yields.
+        description: One line for ``partnerkit connectors``.
+        cursor: The column incremental reads advance on (``None`` for full reads).
+        default_lookback: How far back each incremental read re-reads, because the
+            platform restates recent data.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: RecordKind
+    description: str = ""
+    cursor: str | None = "date"
+    default_lookback: dt.timedelta = dt.timedelta(0)
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        """The columns that identify a record (hashed into ``record_id``)."""
+        return key_columns(self.kind)
+
+
+class ReadRequest(BaseModel):
+    """What to read: one stream, a date range, some accounts, and options.
+
+    Dates are inclusive calendar days in each account's time zone. A connector
+    leaves out the current, incomplete day unless ``include_today`` is set.
+
+    Attributes:
+        stream: The stream name.
+        start: First day to read (inclusive); ``None`` means the connector's earliest.
+        end: Last day to read (inclusive); ``None`` means yesterday (or today with
+            ``include_today``).
+        accounts: Account ids to read; empty means every account the settings name.
+        include_today: Read the current, still-changing day too.
+        options: Connector-specific options (documented by each connector).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    stream: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    accounts: tuple[str, ...] = ()
+    include_today: bool = False
+    options: Mapping[str, Any] = Field(default_factory=dict)
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _accounts_tuple(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return (value,)
+        return value
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Self:
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"start {self.start} is after end {self.end}")
+        return self
+
+    def days(self) -> Iterator[dt.date]:
+        """Iterate the days of the range (both ends must be set)."""
+        if self.start is None or self.end is None:
+            raise ConfigurationError("days() needs a request with both start and end")
+        day = self.start
+        while day <= self.end:
+            yield day
+            day += dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the user should know about a read, yielded among the records.
+
+    A connector yields notices (rejected rows, thresholded data, sampling) in its
+    record iterator; :class:`~partnerkit.stream.RecordStream` keeps them apart in
+    ``stream.notices`` and logs them. Nothing is dropped without one.
+
+    Attributes:
+        level: ``"info"``, ``"warning"`` or ``"error"``.
+        code: A stable machine-readable code, e.g. ``"rejected_row"``.
+        message: What happened and what to do about it.
+        details: Structured detail (file, row, column, value, ...).
+    """
+
+    level: Literal["info", "warning", "error"]
+    code: str
+    message: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"[{self.level}] {self.code}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of :meth:`Connector.check`.
+
+    Attributes:
+        ok: True when credentials work and every configured account is reachable.
+        message: A one-line summary.
+        accounts: The accounts that were reachable.
+        error: The library error that made the check fail, if any.
+    """
+
+    ok: bool
+    message: str
+    accounts: tuple[str, ...] = ()
+    error: Exception | None = None
+
+
+SettingsT = TypeVar("SettingsT", bound=ConnectorSettings)
+
+
+class Connector(ABC, Generic[SettingsT]):
+    """Base class of every connector.
+
+    Subclasses set the class attributes and implement :meth:`read`; they may
+    override :meth:`check` and :meth:`close`. Use a connector as a context manager
+    so its sessions are closed.
+
+    Attributes:
+        name: The connector's name, equal to its entry-point name.
+        settings_class: The pydantic-settings class of its settings.
+        streams: The streams it offers.
+        capabilities: Optional behaviours it supports.
+        settings: The settings instance this connector was built with.
+    """
+
+    name: ClassVar[str]
+    settings_class: ClassVar[type[ConnectorSettings]]
+    streams: ClassVar[tuple[StreamSpec, ...]]
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+
+    def __init__(self, settings: SettingsT | Mapping[str, Any] | None = None) -> None:
+        """Build the connector.
+
+        Args:
+            settings: A settings instance, a mapping of settings (merged over the
+                environment), or ``None`` to read everything from the environment.
+
+        Raises:
+            ConfigurationError: The settings are invalid; the message names each field.
+        """
+        self.settings: SettingsT = self.load_settings(settings)
+        self._closed = False
+
+    @classmethod
+    def load_settings(cls, settings: SettingsT | Mapping[str, Any] | None = None) -> SettingsT:
+        """Validate settings from an instance, a mapping and/or the environment.
+
+        Raises:
+            ConfigurationError: Naming every invalid or missing field.
+        """
+        if isinstance(settings, cls.settings_class):
+            return settings  # type: ignore[return-value]
+        try:
+            return cls.settings_class(**dict(settings or {}))  # type: ignore[return-value]
+        except ValidationError as exc:
+            prefix = cls.settings_class.model_config.get("env_prefix", "")
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+            raise ConfigurationError(
+                f"Invalid settings for connector {cls.name!r}: {problems}. Settings can also "
+                f"come from environment variables prefixed {prefix!r}."
+            ) from None
+
+    # ------------------------------------------------------------------ streams
+
+    @classmethod
+    def stream_spec(cls, name: str) -> StreamSpec:
+        """Return the spec of a stream by name.
+
+        Raises:
+            ConfigurationError: No such stream; the message lists the offered ones.
+        """
+        for spec in cls.streams:
+            if spec.name == name:
+                return spec
+        offered = ", ".join(s.name for s in cls.streams)
+        raise ConfigurationError(
+            f"Connector {cls.name!r} has no stream {name!r}; it offers: {offered}."
+        )
+
+    @abstractmethod
+    def read(self, request: ReadRequest) -> Iterable[Record | Notice]:
+        """Read one stream for a date range and yield unified records.
+
+        Yield plain dicts shaped like the stream's record kind; the framework
+        validates them a page at a time and fills ``record_id``. Yield a
+        :class:`Notice` for anything the user must know (a rejected row, sampled
+        data) instead of dropping it silently.
+
+        Args:
+            request: The stream, date range, accounts and options.
+
+        Raises:
+            SourceError: (or a subclass) when the API fails; vendor errors are mapped.
+        """
+
+    def stream(self, request: ReadRequest | None = None, /, **fields: Any) -> RecordStream:
+        """Read lazily into a :class:`~partnerkit.stream.RecordStream`.
+
+        Args:
+            request: A ready request, or ``None`` to build one from ``fields``
+                (``stream=``, ``start=``, ``end=``, ``accounts=``, ``options=``).
+
+        Returns:
+            A one-shot stream of validated records.
+        """
+        from partnerkit.stream import RecordStream
+
+        if request is None:
+            try:
+                request = ReadRequest(**fields)
+            except ValidationError as exc:
+                raise ConfigurationError(f"Invalid read request: {exc}") from None
+        spec = self.stream_spec(request.stream)
+        return RecordStream.from_connector(self, spec, request)
+
+    def check(self) -> CheckResult:
+        """Validate credentials and access without reading data.
+
+        The default only validates settings (already done in ``__init__``);
+        connectors that talk to an API override it and set :attr:`Capability.CHECK`.
+        """
+        return CheckResult(ok=True, message="settings are valid")
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Release sessions and files. Safe to call more than once."""
+        self._closed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} settings={self.settings!r}>"
+

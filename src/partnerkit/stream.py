@@ -1,0 +1,329 @@
+"""RecordStream: a lazy, chunked, one-shot stream of validated unified records.
+
+A stream pulls records from its source (a connector's ``read()``, or any iterable)
+a page at a time, validates each page in one call, fills ``record_id``, and hands
+the records on as dicts, lists, or Arrow / pandas / polars tables. Memory stays flat
+when it is consumed with :meth:`RecordStream.batches` or
+:meth:`RecordStream.iter_arrow`, whatever the number of rows.
+
+Like a generator, a stream is read once; a second read raises
+:class:`~partnerkit.errors.StreamConsumedError`. Keep the table you converted to.
+
+pyarrow, pandas and polars are imported only when their method is called.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from functools import cache
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from partnerkit.connector import Notice
+from partnerkit.errors import DataError, StreamConsumedError
+from partnerkit.records import MONEY_SCALE, Record, RecordKind, arrow_schema, record_id, record_type
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    from partnerkit.connector import Connector, ReadRequest, StreamSpec
+
+__all__ = ["DEFAULT_PAGE_SIZE", "RecordStream"]
+
+DEFAULT_PAGE_SIZE = 10_000
+
+logger = logging.getLogger("partnerkit")
+
+
+@cache
+def _page_adapter(kind: RecordKind) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[record_type(kind)])  # type: ignore[misc]
+
+
+def _validate_page(kind: RecordKind, page: list[Any], source: str, offset: int) -> list[Record]:
+    try:
+        records: list[Record] = _page_adapter(kind).validate_python(page)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        index = int(loc[0]) if loc and isinstance(loc[0], int) else 0
+        column = ".".join(str(p) for p in loc[1:]) or None
+        more = f" ({exc.error_count() - 1} more problems in this page)" if exc.error_count() > 1 else ""
+        raise DataError(
+            f"a {kind.value} record does not fit the schema: {err['msg']}{more}",
+            source=source,
+            row=offset + index + 1,
+            column=column,
+            value=err.get("input"),
+        ) from None
+    for rec in records:
+        rec["record_id"] = record_id(kind, rec)
+    return records
+
+
+def _paged(
+    kind: RecordKind,
+    items: Iterable[Any],
+    page_size: int,
+    source: str,
+    notices: list[Notice],
+) -> Iterator[list[Record]]:
+    """Split records from notices, cut into pages and validate each page."""
+    page: list[Any] = []
+    offset = 0
+    for item in items:
+        if isinstance(item, Notice):
+            notices.append(item)
+            log = logger.warning if item.level != "info" else logger.info
+            log("%s: %s", source, item)
+            continue
+        page.append(item)
+        if len(page) >= page_size:
+            yield _validate_page(kind, page, source, offset)
+            offset += len(page)
+            page = []
+    if page:
+        yield _validate_page(kind, page, source, offset)
+
+
+def _quantize_money(rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+    import pyarrow as pa
+
+    quantum = Decimal(1).scaleb(-MONEY_SCALE)
+    money = [f.name for f in schema if pa.types.is_decimal(f.type)]
+    for row in rows:
+        for name in money:
+            value = row.get(name)
+            if isinstance(value, Decimal):
+                row[name] = value.quantize(quantum)
+
+
+def _page_to_arrow(kind: RecordKind, page: list[Record]) -> pa.Table:
+    import pyarrow as pa
+
+    schema = arrow_schema(kind)
+    rows: list[dict[str, Any]] = page  # type: ignore[assignment]
+    try:
+        table = pa.Table.from_pylist(rows, schema=schema)
+    except pa.ArrowInvalid:
+        _quantize_money(rows, schema)
+        table = pa.Table.from_pylist(rows, schema=schema)
+    extras: dict[str, list[Any]] = {}
+    for i, row in enumerate(rows):
+        for name, value in (row.get("extra") or {}).items():
+            extras.setdefault(name, [None] * len(rows))[i] = value
+    for name, values in sorted(extras.items()):
+        table = table.append_column(f"extra.{name}", pa.array(values))
+    return table
+
+
+def _pandas_type(arrow_type: pa.DataType) -> Any:
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_integer(arrow_type):
+        return pd.Int64Dtype()
+    if pa.types.is_floating(arrow_type):
+        return pd.Float64Dtype()
+    if pa.types.is_boolean(arrow_type):
+        return pd.BooleanDtype()
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype()
+    if pa.types.is_timestamp(arrow_type):
+        return None
+    return pd.ArrowDtype(arrow_type)
+
+
+class RecordStream:
+    """A one-shot stream of validated unified records of one kind.
+
+    Build one with :meth:`Connector.stream <partnerkit.connector.Connector.stream>`,
+    :meth:`from_records`, or :meth:`concat`.
+
+    Attributes:
+        kind: The record kind.
+        name: Where the records come from, e.g. ``"meta/ad_insights"``.
+        notices: Notices the source yielded so far (rejected rows, data quality).
+        records_read: Records validated so far.
+    """
+
+    def __init__(
+        self,
+        kind: RecordKind | str,
+        pages: Iterable[list[Record]],
+        *,
+        name: str,
+        notices: list[Notice] | None = None,
+    ) -> None:
+        """Wrap already validated pages; most users call a factory instead."""
+        self.kind = RecordKind(kind)
+        self.name = name
+        self.notices: list[Notice] = notices if notices is not None else []
+        self.records_read = 0
+        self._pages: Iterator[list[Record]] | None = iter(pages)
+
+    # ---------------------------------------------------------------- factories
+
+    @classmethod
+    def from_records(
+        cls,
+        kind: RecordKind | str,
+        records: Iterable[Record | Notice | dict[str, Any]],
+        *,
+        name: str = "records",
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> RecordStream:
+        """Validate any iterable of record dicts (and notices) into a stream.
+
+        Args:
+            kind: The record kind the dicts follow.
+            records: The records; :class:`~partnerkit.connector.Notice` items are kept apart.
+            name: Where they come from, for errors and notices.
+            page_size: Records validated per call.
+
+        Raises:
+            DataError: (while reading) a record does not fit the schema; it names the
+                record number, the column and the value.
+        """
+        kind = RecordKind(kind)
+        notices: list[Notice] = []
+        return cls(kind, _paged(kind, records, page_size, name, notices), name=name, notices=notices)
+
+    @classmethod
+    def from_connector(
+        cls,
+        connector: Connector[Any],
+        spec: StreamSpec,
+        request: ReadRequest,
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> RecordStream:
+        """Stream one connector read; nothing is read until the stream is consumed."""
+        name = f"{connector.name}/{spec.name}"
+
+        def items() -> Iterator[Any]:
+            yield from connector.read(request)
+
+        return cls.from_records(spec.kind, items(), name=name, page_size=page_size)
+
+    @classmethod
+    def concat(cls, streams: Sequence[RecordStream], *, name: str | None = None) -> RecordStream:
+        """Chain streams of the same kind (e.g. Meta and Google Ads performance).
+
+        Raises:
+            ValueError: The streams are of different kinds, or none were given.
+        """
+        if not streams:
+            raise ValueError("concat() needs at least one stream")
+        kinds = {s.kind for s in streams}
+        if len(kinds) > 1:
+            raise ValueError(
+                f"cannot concatenate streams of different kinds: {sorted(k.value for k in kinds)}"
+            )
+        notices: list[Notice] = []
+
+        def pages() -> Iterator[list[Record]]:
+            for s in streams:
+                for page in s._take():
+                    yield page
+                notices.extend(s.notices)
+
+        out = cls(streams[0].kind, pages(), name=name or "+".join(s.name for s in streams))
+        out.notices = notices
+        return out
+
+    def __add__(self, other: RecordStream) -> RecordStream:
+        return RecordStream.concat([self, other])
+
+    # ------------------------------------------------------------------ reading
+
+    def _take(self) -> Iterator[list[Record]]:
+        if self._pages is None:
+            raise StreamConsumedError(
+                f"the stream {self.name!r} was already read; streams are one-shot. Keep the "
+                f"result of to_arrow()/to_pandas()/to_dicts() instead of reading twice."
+            )
+        pages, self._pages = self._pages, None
+        for page in pages:
+            self.records_read += len(page)
+            yield page
+
+    def __iter__(self) -> Iterator[Record]:
+        return chain.from_iterable(self._take())
+
+    def batches(self, size: int = DEFAULT_PAGE_SIZE) -> Iterator[list[Record]]:
+        """Yield lists of at most ``size`` records; memory stays flat."""
+        if size < 1:
+            raise ValueError("batch size must be at least 1")
+        records = iter(self)
+        while batch := list(islice(records, size)):
+            yield batch
+
+    def to_dicts(self) -> list[Record]:
+        """Read everything into a list of record dicts."""
+        return list(self)
+
+    def iter_arrow(self, size: int = DEFAULT_PAGE_SIZE) -> Iterator[pa.Table]:
+        """Yield Arrow tables of at most ``size`` rows each; memory stays flat.
+
+        Extra metrics become columns named ``extra.<name>``; each table carries only
+        the extras present in it.
+        """
+        for batch in self.batches(size):
+            yield _page_to_arrow(self.kind, batch)
+
+    def to_arrow(self, *, on_batch: Callable[[int], None] | None = None) -> pa.Table:
+        """Read everything into one Arrow table with the record kind's schema.
+
+        Args:
+            on_batch: Called with the number of rows of each batch (for progress).
+        """
+        import pyarrow as pa
+
+        tables = []
+        for table in self.iter_arrow():
+            tables.append(table)
+            if on_batch is not None:
+                on_batch(table.num_rows)
+        if not tables:
+            return arrow_schema(self.kind).empty_table()
+        return pa.concat_tables(tables, promote_options="default")
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Read everything into a pandas DataFrame with exact, nullable dtypes.
+
+        Counts are ``Int64``, floats ``Float64``, flags ``boolean``, text ``string``,
+        money ``decimal128(38, 6)[pyarrow]`` (exact), dates ``date32[pyarrow]``,
+        timestamps ``datetime64[us, UTC]``.
+        """
+        try:
+            import pandas  # noqa: F401
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_pandas() needs pandas: install it with `uv add pandas` or "
+                "`pip install 'partnerkit[pandas]'`"
+            ) from None
+        return self.to_arrow().to_pandas(types_mapper=_pandas_type)
+
+    def to_polars(self) -> pl.DataFrame:
+        """Read everything into a polars DataFrame (Decimal, Date, Datetime[UTC] kept)."""
+        try:
+            import polars as pl
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "to_polars() needs polars: install it with `uv add polars` or "
+                "`pip install 'partnerkit[polars]'`"
+            ) from None
+        frame = pl.from_arrow(self.to_arrow())
+        assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    def __repr__(self) -> str:
+        state = "consumed" if self._pages is None else "unread"
+        return f"<RecordStream {self.name!r} kind={self.kind.value} {state} records_read={self.records_read}>"

@@ -1,0 +1,1 @@
+"""Testing kit for connectors: cassettes, network guard, faults, the contract suite."""
