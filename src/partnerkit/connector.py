@@ -99,6 +99,46 @@ class StreamSpec(BaseModel):
         """The columns that identify a record (hashed into ``record_id``)."""
         return key_columns(self.kind)
 
+    def incremental_request(
+        self,
+        cursor: dt.date | None,
+        *,
+        end: dt.date | None = None,
+        first_start: dt.date | None = None,
+        lookback: dt.timedelta | None = None,
+        accounts: tuple[str, ...] = (),
+        options: Mapping[str, Any] | None = None,
+    ) -> ReadRequest:
+        """Plan the next incremental read of this stream.
+
+        The framework, not each connector, keeps the lookback: the next read starts
+        ``lookback`` before the day after the cursor, so restated days are read
+        again and merge by ``record_id``.
+
+        Args:
+            cursor: The last day fully read, or ``None`` for a first sync.
+            end: The last day to read (``None``: up to yesterday).
+            first_start: Where a first sync starts (``None``: the connector's earliest).
+            lookback: Overrides :attr:`default_lookback`.
+            accounts: Accounts to read.
+            options: Connector options.
+
+        Returns:
+            The request: ``start = cursor + 1 day - lookback`` (never after ``end``).
+        """
+        back = self.default_lookback if lookback is None else lookback
+        if back < dt.timedelta(0):
+            raise ConfigurationError(f"lookback must not be negative, got {back}")
+        if cursor is None:
+            start = first_start
+        else:
+            start = cursor + dt.timedelta(days=1) - back
+            if end is not None and start > end:
+                start = end
+        return ReadRequest(
+            stream=self.name, start=start, end=end, accounts=accounts, options=dict(options or {})
+        )
+
 
 class ReadRequest(BaseModel):
     """What to read: one stream, a date range, some accounts, and options.
