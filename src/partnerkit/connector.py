@@ -273,7 +273,7 @@ class Connector(ABC, Generic[SettingsT]):
             ConfigurationError: Naming every invalid or missing field.
         """
         if isinstance(settings, cls.settings_class):
-            return settings  # type: ignore[return-value]
+            return settings
         try:
             return cls.settings_class(**dict(settings or {}))  # type: ignore[return-value]
         except ValidationError as exc:
@@ -323,8 +323,9 @@ class Connector(ABC, Generic[SettingsT]):
         """Read lazily into a :class:`~partnerkit.stream.RecordStream`.
 
         Args:
-            request: A ready request, or ``None`` to build one from ``fields``
-                (``stream=``, ``start=``, ``end=``, ``accounts=``, ``options=``).
+            request: A ready request, or ``None`` to build one from ``fields``.
+            **fields: The request's fields (``stream=``, ``start=``, ``end=``,
+                ``accounts=``, ``options=``) when no request is given.
 
         Returns:
             A one-shot stream of validated records.
@@ -366,4 +367,3 @@ class Connector(ABC, Generic[SettingsT]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} settings={self.settings!r}>"
-

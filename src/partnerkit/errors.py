@@ -137,7 +137,9 @@ class UnknownFieldError(ConfigurationError):
         self.field = field
         self.where = where
         self.suggestions = list(suggestions)
-        hint = f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
+        hint = (
+            f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
+        )
         super().__init__(f"Unknown field {field!r} for {where}.{hint}")
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "Additivity",
     "CampaignRecord",
     "Column",
+    "ColumnInfo",
     "DealRecord",
     "ExtraValue",
     "LeadRecord",
@@ -147,7 +148,9 @@ _RECORD_ID = _attr(
     "Filled by the framework; equal ids mean the same row re-pulled.",
     "id",
 )
-_PLATFORM = _key("Where the record comes from: 'meta', 'google_ads', 'ga4', 'hubspot', 'files', ...")
+_PLATFORM = _key(
+    "Where the record comes from: 'meta', 'google_ads', 'ga4', 'hubspot', 'files', ..."
+)
 _ACCOUNT = _key(
     "The platform account: ad account, customer id, GA4 property, HubSpot portal, or a "
     "file-defined account."
@@ -179,8 +182,12 @@ class PerformanceRecord(TypedDict, total=False):
     ad_group_name: Annotated[str | None, _attr("Ad group / ad set name.")]
     ad_id: Annotated[str | None, _key("Platform id of the ad.")]
     ad_name: Annotated[str | None, _attr("Ad name.")]
-    source: Annotated[str | None, _key("Traffic source (utm_source or GA4 session source).", "text")]
-    medium: Annotated[str | None, _key("Traffic medium (utm_medium or GA4 session medium).", "text")]
+    source: Annotated[
+        str | None, _key("Traffic source (utm_source or GA4 session source).", "text")
+    ]
+    medium: Annotated[
+        str | None, _key("Traffic medium (utm_medium or GA4 session medium).", "text")
+    ]
     utm_campaign: Annotated[
         str | None, _key("Campaign name in UTM tags or GA4's session campaign.", "text")
     ]
@@ -282,13 +289,17 @@ class DealRecord(TypedDict, total=False):
     name: Annotated[str | None, _attr("Deal name.")]
     created_at: Annotated[AwareDatetime | None, _attr("When the deal was created.", "timestamp")]
     updated_at: Annotated[AwareDatetime | None, _attr("Last modification time.", "timestamp")]
-    close_date: Annotated[AwareDatetime | None, _attr("Close date (expected or actual).", "timestamp")]
+    close_date: Annotated[
+        AwareDatetime | None, _attr("Close date (expected or actual).", "timestamp")
+    ]
     amount: Annotated[Decimal | None, _sum("Deal amount in 'currency'.", "money")]
     currency: Annotated[str | None, _attr("ISO 4217 code of 'amount'.", "currency_code")]
     pipeline_id: Annotated[str | None, _attr("Pipeline id.")]
     stage_id: Annotated[str | None, _attr("Stage id within the pipeline.")]
     stage_label: Annotated[str | None, _attr("Stage label as shown in the CRM.")]
-    is_closed_won: Annotated[bool | None, _attr("Stage is closed-won (from pipeline metadata).", "flag")]
+    is_closed_won: Annotated[
+        bool | None, _attr("Stage is closed-won (from pipeline metadata).", "flag")
+    ]
     is_closed_lost: Annotated[bool | None, _attr("Stage is closed-lost.", "flag")]
     contact_ids: Annotated[list[str] | None, _attr("Associated lead/contact ids.", "list")]
     owner_id: Annotated[str | None, _attr("Owner id.")]
@@ -389,12 +400,13 @@ def columns(kind: RecordKind | str) -> tuple[ColumnInfo, ...]:
     hints = get_type_hints(cls, include_extras=True)
     out = []
     for name, hint in hints.items():
-        inner = hint
+        inner, required = hint, name in cls.__required_keys__
         while get_origin(inner) in (Required, NotRequired):
+            required = get_origin(inner) is Required
             inner = get_args(inner)[0]
         base, meta = get_args(inner)[0], get_args(inner)[1]
         py, nullable = _strip_optional(base)
-        out.append(ColumnInfo(name, py, nullable, name in cls.__required_keys__, meta))
+        out.append(ColumnInfo(name, py, nullable, required, meta))
     return tuple(out)
 
 
@@ -477,5 +489,7 @@ def arrow_schema(kind: RecordKind | str) -> pa.Schema:
             "unit": c.column.unit,
             "additivity": c.column.additivity.value,
         }
-        fields.append(pa.field(c.name, _arrow_type(c.python_type), c.nullable or not c.required, meta))
+        fields.append(
+            pa.field(c.name, _arrow_type(c.python_type), c.nullable or not c.required, meta)
+        )
     return pa.schema(fields, metadata={"partnerkit.kind": RecordKind(kind).value})

@@ -210,8 +210,9 @@ def register_connector(
         TypeError: ``cls`` is not a Connector subclass with a ``name``.
         ValueError: The name is already registered and ``replace`` is false.
     """
-    if not (isinstance(cls, type) and issubclass(cls, Connector)) or not getattr(
-        cls, "name", None
+    candidate: object = cls
+    if not (isinstance(candidate, type) and issubclass(candidate, Connector)) or not getattr(
+        candidate, "name", None
     ):
         raise TypeError(f"{cls!r} is not a Connector subclass with a 'name' class attribute")
     if cls.name in _registered and _registered[cls.name] is not cls and not replace:

@@ -43,7 +43,7 @@ logger = logging.getLogger("partnerkit")
 
 @cache
 def _page_adapter(kind: RecordKind) -> TypeAdapter[list[Any]]:
-    return TypeAdapter(list[record_type(kind)])  # type: ignore[misc]
+    return TypeAdapter(list[record_type(kind)])  # type: ignore[arg-type,misc]
 
 
 def _validate_page(kind: RecordKind, page: list[Any], source: str, offset: int) -> list[Record]:
@@ -54,7 +54,11 @@ def _validate_page(kind: RecordKind, page: list[Any], source: str, offset: int) 
         loc = err["loc"]
         index = int(loc[0]) if loc and isinstance(loc[0], int) else 0
         column = ".".join(str(p) for p in loc[1:]) or None
-        more = f" ({exc.error_count() - 1} more problems in this page)" if exc.error_count() > 1 else ""
+        more = (
+            f" ({exc.error_count() - 1} more problems in this page)"
+            if exc.error_count() > 1
+            else ""
+        )
         raise DataError(
             f"a {kind.value} record does not fit the schema: {err['msg']}{more}",
             source=source,
@@ -193,7 +197,9 @@ class RecordStream:
         """
         kind = RecordKind(kind)
         notices: list[Notice] = []
-        return cls(kind, _paged(kind, records, page_size, name, notices), name=name, notices=notices)
+        return cls(
+            kind, _paged(kind, records, page_size, name, notices), name=name, notices=notices
+        )
 
     @classmethod
     def from_connector(
@@ -230,8 +236,7 @@ class RecordStream:
 
         def pages() -> Iterator[list[Record]]:
             for s in streams:
-                for page in s._take():
-                    yield page
+                yield from s._take()
                 notices.extend(s.notices)
 
         out = cls(streams[0].kind, pages(), name=name or "+".join(s.name for s in streams))
@@ -326,4 +331,7 @@ class RecordStream:
 
     def __repr__(self) -> str:
         state = "consumed" if self._pages is None else "unread"
-        return f"<RecordStream {self.name!r} kind={self.kind.value} {state} records_read={self.records_read}>"
+        return (
+            f"<RecordStream {self.name!r} kind={self.kind.value} {state} "
+            f"records_read={self.records_read}>"
+        )
