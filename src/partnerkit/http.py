@@ -422,6 +422,8 @@ def _vendor_fields(content: bytes) -> tuple[str | int | None, str | None, dict[s
         source = body
         code = body.get("category") or body.get("errorType") or error
         message = body.get("message") or body.get("error_description")
+        if message is None and isinstance(error, str) and " " in error.strip():
+            code, message = body.get("category") or body.get("errorType"), error  # a sentence
     details = {k: source[k] for k in _DETAIL_KEYS if k in source}
     if not isinstance(code, str | int) or isinstance(code, bool):
         code = None

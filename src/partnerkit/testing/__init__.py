@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         use_cassette,
     )
     from partnerkit.testing.clock import FakeClock
+    from partnerkit.testing.contract import ConnectorContract
     from partnerkit.testing.faults import Fault
     from partnerkit.testing.guard import (
         NetworkBlockedError,
@@ -33,6 +34,7 @@ __all__ = [
     "REDACTED",
     "Cassette",
     "CassetteError",
+    "ConnectorContract",
     "FakeClock",
     "Fault",
     "Finding",
@@ -53,6 +55,7 @@ __all__ = [
 _HOMES = {
     "cassette": ("Cassette", "CassetteError", "Interaction", "Request", "Response", "use_cassette"),
     "clock": ("FakeClock",),
+    "contract": ("ConnectorContract",),
     "faults": ("Fault",),
     "guard": ("NetworkBlockedError", "NetworkGuard", "allow_network", "block_network"),
     "lint": ("Finding", "lint_file", "lint_text", "lint_tree"),

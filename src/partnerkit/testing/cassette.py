@@ -659,7 +659,7 @@ class Cassette:
                 self._plays[index] += 1
                 fault = self._replacements.get(index)
         if fault is not None:
-            return _fault_reply(fault)
+            return fault.reply()
         response = self.interactions[index].response
         return response.status, dict(response.headers), response.content()
 
@@ -736,19 +736,12 @@ def _dump_key(key: Mapping[str, Any]) -> str:
     return yaml.dump(dict(key), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def _fault_reply(fault: Fault) -> tuple[int, dict[str, str], bytes]:
-    if fault.exception is not None:
-        raise fault.exception
-    body = fault.body.encode("utf-8") if isinstance(fault.body, str) else fault.body
-    return fault.status, dict(fault.headers), body
-
-
 def _fault_response(
     adapter: requests.adapters.HTTPAdapter, prepared: requests.PreparedRequest, fault: Fault
 ) -> requests.Response:
     from urllib3 import HTTPResponse
 
-    status, headers, body = _fault_reply(fault)
+    status, headers, body = fault.reply()
     raw = HTTPResponse(
         body=io.BytesIO(body),
         headers=headers,

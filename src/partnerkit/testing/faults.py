@@ -67,6 +67,13 @@ class Fault:
     body: str | bytes = b""
     exception: BaseException | None = None
 
+    def reply(self) -> tuple[int, dict[str, str], bytes]:
+        """Serve the fault: its status, headers and body bytes, or raise its exception."""
+        if self.exception is not None:
+            raise self.exception
+        body = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+        return self.status, dict(self.headers), body
+
 
 _JSON = "application/json; charset=UTF-8"
 _FBTRACE_ID = "FAKEfbtrace0000000000"
@@ -539,10 +546,7 @@ def fault_callback(
     """
 
     def callback(request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        if fault.exception is not None:
-            raise fault.exception
-        body = fault.body.encode("utf-8") if isinstance(fault.body, str) else fault.body
-        return fault.status, dict(fault.headers), body
+        return fault.reply()
 
     return callback
 

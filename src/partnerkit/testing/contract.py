@@ -1,0 +1,350 @@
+"""The connector contract suite: the checks every connector passes, built-in or yours.
+
+Subclass :class:`ConnectorContract` in a test module, say what to test, and pytest
+collects the inherited ``test_contract_*`` methods::
+
+    from partnerkit.testing import ConnectorContract
+
+    class TestShopContract(ConnectorContract):
+        connector_class = ShopConnector
+        settings = {"account_id": "42"}
+        secrets = {"api_token": "test-token"}          # set through the environment
+        requests = [ReadRequest(stream="daily", start=date(2026, 10, 1), end=date(2026, 10, 3))]
+        cassette_dir = Path(__file__).parent / "cassettes" / "contract"
+
+Each request in ``requests`` replays ``<cassette_dir>/<stream>.yaml`` (when a
+cassette directory is given), so the checks run the connector's real request
+building and response parsing offline.
+
+Capability flags on the connector (:class:`~partnerkit.connector.Capability`) skip
+what does not apply: fault checks need ``HTTP``, the lookback check ``INCREMENTAL``,
+the credentials check ``CHECK``. A contract test may only be overridden as an
+expected failure with a reason (``@pytest.mark.xfail(reason=...)``); anything else
+is refused when the class is defined.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from pydantic import SecretStr
+
+from partnerkit.connector import Capability, Connector, ConnectorSettings, ReadRequest
+from partnerkit.errors import (
+    AuthenticationError,
+    PermissionDeniedError,
+    RateLimitError,
+    SourceError,
+    TransientError,
+)
+from partnerkit.records import Record, RecordKind, key_columns
+from partnerkit.registry import get_connector
+
+__all__ = ["ConnectorContract"]
+
+_PREFIX = "test_contract_"
+
+
+def _is_xfail_with_reason(func: Any) -> bool:
+    for mark in getattr(func, "pytestmark", []):
+        if mark.name == "xfail" and (mark.kwargs.get("reason") or "").strip():
+            return True
+    return False
+
+
+def _env_value(value: Any) -> str:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    return json.dumps(value, default=str)
+
+
+class ConnectorContract:
+    """Base class of a connector's contract tests.
+
+    Attributes:
+        connector_class: The connector under test.
+        settings: Non-secret settings (a mapping as in a workspace file).
+        secrets: Secret settings by field name; the suite passes them through the
+            environment (``<env_prefix><FIELD>``) as production does.
+        requests: One read request per stream to exercise.
+        cassette_dir: Folder with one cassette per stream (``<stream>.yaml``), or None
+            for connectors that need no network.
+        check_entry_point: Whether the connector must resolve through its entry point
+            (False for a connector that is not installed, like the template).
+        lookback_cursor: For incremental connectors: a cursor day inside the requests'
+            range; the suite plans the incremental read from it and checks the
+            lookback window is re-read.
+        allow_empty: Streams that may legitimately read no record.
+    """
+
+    connector_class: ClassVar[type[Connector[Any]]]
+    settings: ClassVar[Mapping[str, Any]] = {}
+    secrets: ClassVar[Mapping[str, str]] = {}
+    requests: ClassVar[Sequence[ReadRequest]] = ()
+    cassette_dir: ClassVar[Path | None] = None
+    check_entry_point: ClassVar[bool] = True
+    lookback_cursor: ClassVar[dt.date | None] = None
+    allow_empty: ClassVar[frozenset[str]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, func in vars(cls).items():
+            if name.startswith(_PREFIX) and not _is_xfail_with_reason(func):
+                raise TypeError(
+                    f"{cls.__name__}.{name} overrides a contract test. A contract test may "
+                    f"only be overridden as an expected failure with a reason: decorate it "
+                    f'with @pytest.mark.xfail(reason="...") and say why it does not apply.'
+                )
+
+    # ------------------------------------------------------------------ hooks
+
+    def env(self) -> dict[str, str]:
+        """The environment variables that carry the secrets."""
+        prefix = str(self.connector_class.settings_class.model_config.get("env_prefix", ""))
+        return {f"{prefix}{k}".upper(): v for k, v in self.secrets.items()}
+
+    @contextlib.contextmanager
+    def environment(self) -> Iterator[None]:
+        """Set the secret environment variables for the duration of a block."""
+        saved = {k: os.environ.get(k) for k in self.env()}
+        os.environ.update(self.env())
+        try:
+            yield
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+
+    def make_connector(self) -> Connector[Any]:
+        """Build the connector from :attr:`settings` plus secrets from the environment."""
+        with self.environment():
+            return self.connector_class(dict(self.settings))
+
+    def cassette_path(self, request: ReadRequest) -> Path | None:
+        """The cassette a request replays (``<cassette_dir>/<stream>.yaml``)."""
+        if self.cassette_dir is None:
+            return None
+        return self.cassette_dir / f"{request.stream}.yaml"
+
+    @contextlib.contextmanager
+    def replay(self, request: ReadRequest, faults: Sequence[Any] = ()) -> Iterator[Any]:
+        """Replay the request's cassette on a fake clock, optionally with faults first.
+
+        The fake clock means retries and rate limiters never really sleep in the suite.
+        """
+        path = self.cassette_path(request)
+        if path is None:
+            yield None
+            return
+        from partnerkit.testing.cassette import use_cassette
+
+        with self._fake_time(), use_cassette(path, allow_unused=bool(faults)) as cassette:
+            if faults:
+                cassette.inject(0, *faults)
+            yield cassette
+
+    def read(self, request: ReadRequest) -> list[Record]:
+        """Read one request through a fresh connector and the replayed cassette."""
+        with self.replay(request), self.make_connector() as connector:
+            return connector.stream(request).to_dicts()
+
+    # ------------------------------------------------------------ the contract
+
+    def test_contract_entry_point_resolves(self) -> None:
+        """The entry point resolves to the class, and the names agree."""
+        if not self.check_entry_point:
+            pytest.skip("the connector is not installed through an entry point")
+        assert get_connector(self.connector_class.name) is self.connector_class
+
+    def test_contract_streams_are_declared(self) -> None:
+        """Stream names are unique; every request names a declared stream."""
+        names = [s.name for s in self.connector_class.streams]
+        assert names, "a connector declares at least one stream"
+        assert len(names) == len(set(names)), f"duplicate stream names: {names}"
+        assert self.requests, "give the contract at least one ReadRequest in `requests`"
+        for request in self.requests:
+            assert request.stream in names, f"request for undeclared stream {request.stream!r}"
+        for spec in self.connector_class.streams:
+            assert spec.default_lookback >= dt.timedelta(0)
+
+    def test_contract_settings_from_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Every setting can come from ``<env_prefix><FIELD>`` environment variables."""
+        settings_class: type[ConnectorSettings] = self.connector_class.settings_class
+        prefix = str(settings_class.model_config.get("env_prefix", ""))
+        assert prefix, "set model_config = SettingsConfigDict(env_prefix='PARTNERKIT_<NAME>_')"
+        expected = self.make_connector().settings
+        for field, value in {**self.settings, **self.secrets}.items():
+            monkeypatch.setenv(f"{prefix}{field}".upper(), _env_value(value))
+        from_env = self.connector_class(None).settings
+        assert from_env == expected
+
+    def test_contract_secrets_never_shown(self, caplog: pytest.LogCaptureFixture) -> None:
+        """Secrets appear in no repr, str, dump or log line."""
+        caplog.set_level(logging.DEBUG)
+        connector = self.make_connector()
+        for field, info in connector.settings_class.model_fields.items():
+            value = getattr(connector.settings, field)
+            if field in self.secrets:
+                assert isinstance(value, SecretStr), f"secret setting {field!r} must be SecretStr"
+            del info
+        shown = [
+            repr(connector),
+            str(connector.settings),
+            repr(connector.settings),
+            connector.settings.model_dump_json(),
+        ]
+        with contextlib.suppress(SourceError):
+            for request in self.requests[:1]:
+                with self.replay(request):
+                    connector.stream(request).to_dicts()
+        connector.close()
+        shown.extend(r.getMessage() for r in caplog.records)
+        for secret in self.secrets.values():
+            for text in shown:
+                assert secret not in text, "a secret value leaked into a repr or a log line"
+
+    def test_contract_read_yields_valid_records(self) -> None:
+        """Records are of the declared kind, keys are valid, dates inside the range."""
+        for request in self.requests:
+            spec = self.connector_class.stream_spec(request.stream)
+            records = self.read(request)
+            if request.stream not in self.allow_empty:
+                assert records, f"stream {request.stream!r} read no record; add it to allow_empty"
+            ids = [r["record_id"] for r in records]
+            assert len(ids) == len(set(ids)), "duplicate primary keys in one read"
+            required = [c for c in key_columns(spec.kind) if c in ("platform", "account_id")]
+            for rec in records:
+                for column in required:
+                    assert rec.get(column), f"key column {column!r} is empty in {rec}"
+                if spec.kind is RecordKind.PERFORMANCE:
+                    day = rec["date"]  # type: ignore[typeddict-item]
+                    assert request.start is None or day >= request.start, (day, request.start)
+                    assert request.end is None or day <= request.end, (day, request.end)
+                if request.accounts:
+                    assert rec["account_id"] in request.accounts
+
+    def test_contract_reread_is_identical(self) -> None:
+        """Reading the same range twice gives the same records."""
+        for request in self.requests:
+            first = sorted(self.read(request), key=lambda r: r["record_id"])
+            second = sorted(self.read(request), key=lambda r: r["record_id"])
+            assert first == second
+
+    def test_contract_lookback_is_honoured(self) -> None:
+        """An incremental read planned from a cursor re-reads the lookback window."""
+        if Capability.INCREMENTAL not in self.connector_class.capabilities:
+            pytest.skip("the connector does not declare Capability.INCREMENTAL")
+        if self.lookback_cursor is None:
+            pytest.skip("set lookback_cursor to a day inside the requests' range")
+        for request in self.requests:
+            spec = self.connector_class.stream_spec(request.stream)
+            if spec.cursor is None or spec.kind is not RecordKind.PERFORMANCE:
+                continue
+            planned = spec.incremental_request(
+                self.lookback_cursor, end=request.end, accounts=request.accounts
+            )
+            expected_start = self.lookback_cursor + dt.timedelta(days=1) - spec.default_lookback
+            assert planned.start == min(expected_start, request.end or expected_start)
+            records = self.read(planned.model_copy(update={"options": request.options}))
+            days = {r["date"] for r in records}  # type: ignore[typeddict-item]
+            if days:
+                assert min(days) >= planned.start
+
+    @pytest.mark.parametrize(
+        ("fault_name", "expected"),
+        [
+            ("rate_limited", RateLimitError),
+            ("server_error", TransientError),
+        ],
+    )
+    def test_contract_retriable_faults(self, fault_name: str, expected: type[SourceError]) -> None:
+        """A 429 or a 5xx that persists ends in the retriable error after retries."""
+        self._require_http()
+        from partnerkit.testing import faults
+
+        fault = getattr(faults, fault_name)()
+        request = self.requests[0]
+        with (
+            self.replay(request, [fault] * 20),
+            self.make_connector() as connector,
+            pytest.raises(expected) as info,
+        ):
+            connector.stream(request).to_dicts()
+        assert info.value.retriable
+
+    @pytest.mark.parametrize(
+        ("status", "expected"), [(401, AuthenticationError), (403, PermissionDeniedError)]
+    )
+    def test_contract_auth_errors_are_mapped(
+        self, status: int, expected: type[SourceError]
+    ) -> None:
+        """401 and 403 map to the authentication / permission errors, message kept."""
+        self._require_http()
+        from partnerkit.testing.faults import Fault
+
+        message = f"contract-test-message-{status}"
+        body = json.dumps({"error": {"message": message, "code": status}})
+        fault = Fault(status=status, headers={"Content-Type": "application/json"}, body=body)
+        request = self.requests[0]
+        with (
+            self.replay(request, [fault]),
+            self.make_connector() as connector,
+            pytest.raises(expected) as info,
+        ):
+            connector.stream(request).to_dicts()
+        assert not info.value.retriable
+        assert message in (info.value.vendor_message or str(info.value))
+
+    def test_contract_check_fails_cleanly(self) -> None:
+        """check() reports bad credentials as a failed result, not a crash."""
+        if Capability.CHECK not in self.connector_class.capabilities:
+            pytest.skip("the connector does not declare Capability.CHECK")
+        self._require_http()
+        from partnerkit.testing.faults import Fault
+
+        body = json.dumps({"error": {"message": "Invalid credentials", "code": 401}})
+        fault = Fault(status=401, headers={"Content-Type": "application/json"}, body=body)
+        path = self.cassette_dir / "check.yaml" if self.cassette_dir else None
+        assert path is not None, "check() needs a cassette_dir"
+        assert path.exists(), f"record a cassette for check() at {path}"
+        from partnerkit.testing.cassette import use_cassette
+
+        with (
+            self._fake_time(),
+            use_cassette(path, allow_unused=True) as cassette,
+            self.make_connector() as connector,
+        ):
+            cassette.inject(0, fault)
+            result = connector.check()
+        assert not result.ok
+        assert isinstance(result.error, AuthenticationError)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _require_http(self) -> None:
+        if Capability.HTTP not in self.connector_class.capabilities:
+            pytest.skip("the connector does not declare Capability.HTTP")
+        if self.cassette_dir is None:
+            pytest.skip("fault checks need a cassette_dir")
+
+    @contextlib.contextmanager
+    def _fake_time(self) -> Iterator[None]:
+        from partnerkit.http import use_clock
+        from partnerkit.testing.clock import FakeClock
+
+        with use_clock(FakeClock()):
+            yield
