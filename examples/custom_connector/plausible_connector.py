@@ -40,6 +40,7 @@ __all__ = ["PlausibleConnector", "PlausibleSettings"]
 API = "plausible"
 
 
+# --8<-- [start:settings]
 class PlausibleSettings(ConnectorSettings):
     """Settings; each can come from ``PARTNERKIT_PLAUSIBLE_<FIELD>``."""
 
@@ -52,6 +53,10 @@ class PlausibleSettings(ConnectorSettings):
     page_size: int = 100
 
 
+# --8<-- [end:settings]
+
+
+# --8<-- [start:connector]
 class PlausibleConnector(Connector[PlausibleSettings]):
     """Daily traffic by source from Plausible's Stats API."""
 
@@ -142,3 +147,6 @@ class PlausibleConnector(Connector[PlausibleSettings]):
         """Close the HTTP session."""
         self._http.close()
         super().close()
+
+
+# --8<-- [end:connector]

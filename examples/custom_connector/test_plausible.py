@@ -24,6 +24,7 @@ OCT_1_2 = ReadRequest(
 )
 
 
+# --8<-- [start:contract]
 class TestPlausibleContract(ConnectorContract):
     connector_class = PlausibleConnector
     settings = SETTINGS
@@ -33,6 +34,9 @@ class TestPlausibleContract(ConnectorContract):
     check_entry_point = False  # an example, not an installed package
     # cursor + 1 day - lookback (2 days) = 2026-10-01, the first recorded day
     lookback_cursor = dt.date(2026, 10, 2)
+
+
+# --8<-- [end:contract]
 
 
 def connector() -> PlausibleConnector:
@@ -66,6 +70,7 @@ def test_sessions_sum_but_users_are_marked_non_additive() -> None:
     assert table.schema.field("users").metadata[b"additivity"] == b"non_additive"
 
 
+# --8<-- [start:faults]
 def test_rate_limit_is_retried_after_the_asked_wait(fake_clock: FakeClock) -> None:
     with (
         use_cassette(CONTRACT / "traffic_by_source.yaml") as tape,
@@ -75,6 +80,9 @@ def test_rate_limit_is_retried_after_the_asked_wait(fake_clock: FakeClock) -> No
         rows = conn.stream(OCT_1_2).to_dicts()
     assert len(rows) == 4
     assert 30.0 in fake_clock.sleeps
+
+
+# --8<-- [end:faults]
 
 
 def test_persistent_rate_limit_gives_up_naming_the_site() -> None:
