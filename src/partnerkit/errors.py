@@ -30,7 +30,9 @@ The tree::
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +46,7 @@ __all__ = [
     "ConnectorNotFoundError",
     "DataError",
     "InvalidRequestError",
+    "MissingSecretError",
     "NotFoundError",
     "PartnerkitError",
     "PartnerkitWarning",
@@ -84,6 +87,15 @@ class ConfigurationError(PartnerkitError):
     """Settings, options or a workspace file are wrong; fix the input and retry."""
 
 
+def _show(value: Any) -> str:
+    """Show a value as a user wrote it: ``2026-10-01`` and ``5.5``, not their reprs."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return repr(value)
+
+
 @dataclass(frozen=True)
 class WorkspaceProblem:
     """One problem found in a workspace file.
@@ -102,7 +114,7 @@ class WorkspaceProblem:
 
     def __str__(self) -> str:
         where = f"line {self.line}, " if self.line is not None else ""
-        shown = "" if self.value is None else f" (got {self.value!r})"
+        shown = "" if self.value is None else f" (got {_show(self.value)})"
         return f"{where}{self.path or '<root>'}: {self.message}{shown}"
 
 
@@ -122,6 +134,26 @@ class WorkspaceError(ConfigurationError):
         lines = "\n".join(f"  - {p}" for p in self.problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{head}{count} {noun} in the workspace file:\n{lines}")
+
+
+class MissingSecretError(ConfigurationError):
+    """A connection's secret is not in the environment.
+
+    Attributes:
+        connection: The connection's name.
+        setting: The settings field the secret is for.
+        variable: The environment variable that should hold it.
+    """
+
+    def __init__(self, connection: str, setting: str, variable: str) -> None:
+        self.connection = connection
+        self.setting = setting
+        self.variable = variable
+        super().__init__(
+            f"Connection {connection!r} needs the environment variable {variable} (for its "
+            f"setting {setting!r}), and it is not set or empty. Set it, e.g. "
+            f"`export {variable}=...`, or in the secret store of your scheduler or CI."
+        )
 
 
 class UnknownFieldError(ConfigurationError):

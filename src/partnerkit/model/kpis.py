@@ -1,0 +1,715 @@
+"""The KPI catalogue: each KPI a formula over the unified record columns.
+
+A KPI is either one :class:`Measure` (``leads``: count the lead records) or a ratio of
+two (``cpl``: the sum of ``performance.spend`` over the count of lead records), times
+an optional ``scale`` (100 for a percentage, 1000 for CPM). A measure aggregates one
+record kind: ``sum`` of an additive metric column, or ``count`` of records, after
+optional ``where`` conditions; ``minus`` subtracts another measure (ROI's revenue
+minus cost).
+
+The built-in KPIs are in :data:`BUILTIN_KPIS`; a workspace adds its own under
+``kpis:``. Summing a column that is not additive (``users``, ``reach``) is refused
+when the KPI is defined, not when it is computed.
+
+:meth:`KPI.evaluate` computes a KPI over lists of record dicts; the caller picks the
+records of the period and scope first (:attr:`Measure.date_column` says which column
+puts a record in a period).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from partnerkit.model._base import Identifier, _Model, did_you_mean
+from partnerkit.model._yaml import parse_scalar
+from partnerkit.records import Additivity, ColumnInfo, RecordKind, Role, columns
+
+__all__ = [
+    "BUILTIN_KPIS",
+    "DEFAULT_DATE_COLUMN",
+    "KPI",
+    "Condition",
+    "Direction",
+    "KPIUnit",
+    "Measure",
+    "Operator",
+    "RecordsByKind",
+    "check_condition",
+]
+
+RecordsByKind = Mapping[str, Sequence[Mapping[str, Any]]]
+"""Record dicts by record kind (``"performance"``, ``"lead"``, ...), as KPIs take them."""
+
+Operator = Literal["eq", "ne", "in", "not_in", "is_null", "is_not_null", "gt", "ge", "lt", "le"]
+"""The operators of a :class:`Condition`."""
+
+_SYMBOLS: dict[str, str] = {
+    "eq": "==",
+    "ne": "!=",
+    "in": "in",
+    "not_in": "not in",
+    "is_null": "is null",
+    "is_not_null": "is not null",
+    "gt": ">",
+    "ge": ">=",
+    "lt": "<",
+    "le": "<=",
+}
+_FROM_TEXT: dict[str, str] = {v: k for k, v in _SYMBOLS.items()} | {"=": "eq"}
+_CONDITION_RE = re.compile(
+    r"^\s*(?P<column>[A-Za-z_][A-Za-z0-9_.]*)\s*"
+    r"(?P<op>is\s+not\s+null|is\s+null|not\s+in\b|in\b|==|!=|>=|<=|=|>|<)\s*(?P<value>.*?)\s*$"
+)
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+}
+_NUMBER_TYPES = (int, float, Decimal)
+
+#: The column that puts a record of each kind in a period, unless a measure says ``at``.
+DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
+    {
+        RecordKind.PERFORMANCE: "date",
+        RecordKind.LEAD: "created_at",
+        RecordKind.DEAL: "close_date",
+        RecordKind.CAMPAIGN: "start_date",
+    }
+)
+
+
+class KPIUnit(StrEnum):
+    """What a KPI's value is."""
+
+    MONEY = "money"
+    """An amount in the workspace currency (CPL, CPA, revenue)."""
+    PERCENT = "percent"
+    """A percentage, 0–100 (CTR, conversion rate)."""
+    COUNT = "count"
+    """A number of things (leads, sessions)."""
+    RATIO = "ratio"
+    """A plain ratio (ROAS 5 means 5:1)."""
+
+
+class Direction(StrEnum):
+    """Which way is better for a KPI."""
+
+    HIGHER = "higher"
+    """Higher is better (leads, ROAS)."""
+    LOWER = "lower"
+    """Lower is better (CPL, CPC)."""
+
+
+_COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$|^extra\.[A-Za-z0-9_\-]+$")
+
+
+def _check_column_name(value: str) -> str:
+    if not _COLUMN_RE.match(value):
+        raise ValueError("must be a record column (e.g. became_mql_at) or extra.<name>")
+    return value
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_render(v) for v in value) + "]"
+    return str(value)
+
+
+class Condition(_Model):
+    """A simple filter on one column of a record.
+
+    Written as text (``"became_mql_at is not null"``, ``"is_closed_won == true"``,
+    ``"channel in [paid_search, paid_social]"``) or as
+    ``{column: ..., op: ..., value: ...}``. Operators: ``==``, ``!=``, ``in``,
+    ``not in``, ``is null``, ``is not null``, ``>``, ``>=``, ``<``, ``<=``. A missing
+    (null) value never equals, is never in a list and never compares; it is always
+    ``!=`` and ``not in``. Columns of ``extra`` are written ``extra.<name>``.
+
+    Attributes:
+        column: The record column.
+        op: The operator.
+        value: The value compared with (a list for ``in`` / ``not in``; none for the
+            null tests).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    column: Annotated[str, AfterValidator(_check_column_name)]
+    op: Operator
+    value: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, data: Any) -> Any:
+        if not isinstance(data, str):
+            return data
+        match = _CONDITION_RE.match(data)
+        if match is None:
+            raise ValueError(
+                "is not a condition; write e.g. 'became_mql_at is not null', "
+                "'is_closed_won == true' or 'channel in [paid_search, paid_social]'"
+            )
+        op = _FROM_TEXT[re.sub(r"\s+", " ", match["op"])]
+        text = match["value"]
+        if op in ("is_null", "is_not_null"):
+            if text:
+                raise ValueError(f"nothing may follow '{_SYMBOLS[op]}' (got {text!r})")
+            return {"column": match["column"], "op": op}
+        if not text:
+            raise ValueError(f"a value must follow '{_SYMBOLS[op]}'")
+        return {"column": match["column"], "op": op, "value": parse_scalar(text)}
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> Self:
+        if self.op in ("is_null", "is_not_null"):
+            if self.value is not None:
+                raise ValueError(f"'{_SYMBOLS[self.op]}' takes no value")
+        elif self.op in ("in", "not_in"):
+            if not isinstance(self.value, list | tuple) or not self.value:
+                raise ValueError(f"'{_SYMBOLS[self.op]}' needs a non-empty list, e.g. [a, b]")
+            object.__setattr__(self, "value", tuple(self.value))
+        elif self.value is None:
+            raise ValueError(
+                f"'{_SYMBOLS[self.op]}' needs a value; test for missing values with 'is null'"
+            )
+        elif isinstance(self.value, list | tuple | dict):
+            raise ValueError(f"'{_SYMBOLS[self.op]}' compares with one value, not a list")
+        return self
+
+    def test(self, record: Mapping[str, Any]) -> bool:
+        """Tell whether a record passes the condition."""
+        value = _get(record, self.column)
+        if self.op == "is_null":
+            return value is None
+        if self.op == "is_not_null":
+            return value is not None
+        if self.op == "eq":
+            return value is not None and value == self.value
+        if self.op == "ne":
+            return value is None or value != self.value
+        if self.op == "in":
+            return value is not None and value in self.value
+        if self.op == "not_in":
+            return value is None or value not in self.value
+        if value is None:
+            return False
+        try:
+            return _COMPARE[self.op](value, self.value)
+        except TypeError:
+            return False
+
+    def __str__(self) -> str:
+        if self.op in ("is_null", "is_not_null"):
+            return f"{self.column} {_SYMBOLS[self.op]}"
+        return f"{self.column} {_SYMBOLS[self.op]} {_render(self.value)}"
+
+
+def _get(record: Mapping[str, Any], column: str) -> Any:
+    if column.startswith("extra."):
+        return (record.get("extra") or {}).get(column[len("extra.") :])
+    return record.get(column)
+
+
+def _column(kind: RecordKind, name: str) -> ColumnInfo | None:
+    return next((c for c in columns(kind) if c.name == name), None)
+
+
+def _unknown_column(kind: RecordKind, name: str) -> str:
+    names = [c.name for c in columns(kind) if c.name not in ("extra", "record_id")]
+    hint = did_you_mean(name, names)
+    if not hint:
+        hint = f" Columns: {', '.join(names)}; columns beyond those are written extra.<name>."
+    return f"{kind.value} records have no column {name!r}.{hint}"
+
+
+def check_condition(condition: Condition, kind: RecordKind | str) -> str | None:
+    """Check a condition against the columns of a record kind.
+
+    Args:
+        condition: The condition.
+        kind: The record kind it filters.
+
+    Returns:
+        What is wrong, or ``None`` when the condition fits.
+    """
+    kind = RecordKind(kind)
+    if condition.column.startswith("extra."):
+        return None
+    info = _column(kind, condition.column)
+    if info is None or condition.column in ("extra", "record_id"):
+        return _unknown_column(kind, condition.column)
+    if condition.op in ("is_null", "is_not_null"):
+        return None
+    values = condition.value if condition.op in ("in", "not_in") else (condition.value,)
+    if info.python_type is bool and not all(isinstance(v, bool) for v in values):
+        return f"{condition.column!r} is a flag: compare it with true or false"
+    if info.python_type in _NUMBER_TYPES and not all(
+        isinstance(v, _NUMBER_TYPES) and not isinstance(v, bool) for v in values
+    ):
+        return f"{condition.column!r} is a number: compare it with a number"
+    return None
+
+
+def _number(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+class Measure(_Model):
+    """One aggregate over one record kind: a sum of a column or a count of records.
+
+    Give exactly one of ``sum`` (``"<kind>.<column>"``, e.g. ``performance.spend``)
+    or ``count`` (a record kind, e.g. ``lead``).
+
+    Attributes:
+        sum: The additive column to sum, written ``kind.column``.
+        count: The record kind to count.
+        where: Conditions a record must pass to be included (all of them).
+        at: The date or timestamp column that puts a record in a period; the kind's
+            default when left out (see :attr:`date_column`).
+        minus: A measure subtracted from this one (for ROI: revenue minus cost).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    sum: str | None = None
+    count: RecordKind | None = None
+    where: Annotated[
+        list[Condition], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)
+    ] = Field(default_factory=list)
+    at: str | None = None
+    minus: Measure | None = None
+
+    @field_validator("sum")
+    @classmethod
+    def _summable(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        kind_text, _, name = value.partition(".")
+        kinds = [k.value for k in RecordKind]
+        if kind_text not in kinds or not name:
+            raise ValueError(
+                f"is written <kind>.<column>, e.g. performance.spend; kinds: {', '.join(kinds)}"
+            )
+        kind = RecordKind(kind_text)
+        if name.startswith("extra.") and len(name) > len("extra."):
+            return value
+        info = _column(kind, name)
+        metrics = [
+            c.name
+            for c in columns(kind)
+            if c.column.role is Role.METRIC and c.column.additivity is Additivity.ADDITIVE
+        ]
+        if info is None:
+            raise ValueError(_unknown_column(kind, name))
+        if info.column.role is not Role.METRIC:
+            raise ValueError(
+                f"cannot sum {name!r}: it is not a metric. Additive metrics of {kind.value} "
+                f"records: {', '.join(metrics)}"
+            )
+        if info.column.additivity is not Additivity.ADDITIVE:
+            raise ValueError(
+                f"cannot sum {name!r}: it is not additive ({info.column.description.rstrip('.')}"
+                f"); a sum over days or slices counts the same people more than once. "
+                f"Additive metrics of {kind.value} records: {', '.join(metrics)}"
+            )
+        return value
+
+    @property
+    def kind(self) -> RecordKind:
+        """The record kind the measure aggregates."""
+        if self.count is not None:
+            return self.count
+        assert self.sum is not None
+        return RecordKind(self.sum.partition(".")[0])
+
+    @property
+    def column(self) -> str | None:
+        """The summed column (``None`` for a count)."""
+        return None if self.sum is None else self.sum.partition(".")[2]
+
+    @property
+    def aggregate(self) -> Literal["sum", "count"]:
+        """``"sum"`` or ``"count"``."""
+        return "count" if self.count is not None else "sum"
+
+    @property
+    def date_column(self) -> str:
+        """The column that puts a record in a period: ``at`` or the kind's default."""
+        return self.at or DEFAULT_DATE_COLUMN[self.kind]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if (self.sum is None) == (self.count is None):
+            raise ValueError(
+                "give exactly one of 'sum' (e.g. sum: performance.spend) or 'count' "
+                "(e.g. count: lead)"
+            )
+        if self.count is RecordKind.PERFORMANCE:
+            raise ValueError(
+                "counting performance records counts rows (days × objects), not things; "
+                "sum a metric instead, e.g. sum: performance.leads"
+            )
+        problems = [
+            f"where[{i}]: {problem}"
+            for i, cond in enumerate(self.where)
+            if (problem := check_condition(cond, self.kind))
+        ]
+        if self.at is not None:
+            info = _column(self.kind, self.at)
+            if info is None:
+                problems.append(f"at: {_unknown_column(self.kind, self.at)}")
+            elif info.column.unit not in ("date", "timestamp"):
+                problems.append(f"at: {self.at!r} is not a date or timestamp column")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def evaluate(self, records: RecordsByKind) -> Decimal | None:
+        """Compute the measure over record dicts.
+
+        Args:
+            records: Record dicts by kind, already cut to the period and scope.
+
+        Returns:
+            The value; ``None`` when there are no records of the kind at all (no data is
+            not zero), or when every included record lacks the summed column. A count
+            or sum over records none of which pass ``where`` is ``0``.
+        """
+        rows = records.get(self.kind.value)
+        if rows is None:
+            return None
+        kept = [r for r in rows if all(c.test(r) for c in self.where)]
+        if self.count is not None:
+            value: Decimal | None = Decimal(len(kept))
+        else:
+            assert self.column is not None
+            present = [v for r in kept if (v := _get(r, self.column)) is not None]
+            value = sum((_number(v) for v in present), Decimal(0)) if present or not kept else None
+        if self.minus is None or value is None:
+            return value
+        other = self.minus.evaluate(records)
+        return None if other is None else value - other
+
+    def __str__(self) -> str:
+        text = f"sum({self.sum}" if self.sum is not None else f"count({self.kind.value}"
+        if self.where:
+            text += " where " + " and ".join(str(c) for c in self.where)
+        text += ")"
+        if self.minus is not None:
+            text = f"({text} − {self.minus})"
+        return text
+
+
+class KPI(_Model):
+    """A key performance indicator: a formula over record columns, a unit and a direction.
+
+    Give ``measure`` for a single aggregate, or ``numerator`` and ``denominator`` for
+    a ratio. The value is multiplied by ``scale`` (100 for a percentage).
+
+    Attributes:
+        id: How targets refer to it (``cpl``).
+        name: Its display name.
+        description: What it tells.
+        unit: ``money``, ``percent``, ``count`` or ``ratio``.
+        direction: ``higher`` or ``lower`` is better.
+        measure: The single aggregate.
+        numerator: The ratio's numerator.
+        denominator: The ratio's denominator.
+        scale: Multiplier of the value (100 for percent, 1000 for CPM).
+        replaces_builtin: Must be true for a workspace KPI that reuses a built-in id.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: str | None = None
+    unit: KPIUnit
+    direction: Direction
+    measure: Measure | None = None
+    numerator: Measure | None = None
+    denominator: Measure | None = None
+    scale: Annotated[Decimal, Field(gt=0, allow_inf_nan=False)] = Decimal(1)
+    replaces_builtin: bool = False
+
+    @model_validator(mode="after")
+    def _formula(self) -> Self:
+        ratio = self.numerator is not None or self.denominator is not None
+        if self.measure is not None and ratio:
+            raise ValueError("give either 'measure' or 'numerator' and 'denominator', not both")
+        if self.measure is None and not ratio:
+            raise ValueError(
+                "needs a formula: 'measure' (e.g. {count: lead}) or 'numerator' and 'denominator'"
+            )
+        if ratio and (self.numerator is None or self.denominator is None):
+            raise ValueError("a ratio needs both 'numerator' and 'denominator'")
+        return self
+
+    @property
+    def is_ratio(self) -> bool:
+        """True for a numerator / denominator KPI."""
+        return self.measure is None
+
+    @property
+    def kinds(self) -> frozenset[RecordKind]:
+        """The record kinds the formula reads."""
+        out: set[RecordKind] = set()
+        for m in (self.measure, self.numerator, self.denominator):
+            while m is not None:
+                out.add(m.kind)
+                m = m.minus
+        return frozenset(out)
+
+    @property
+    def formula(self) -> str:
+        """The formula in words, e.g. ``sum(performance.spend) / sum(performance.clicks)``."""
+        if self.measure is not None:
+            text = str(self.measure)
+        else:
+            text = f"{self.numerator} / {self.denominator}"
+        if self.scale != 1:
+            text += f" × {self.scale.normalize():f}"
+        return text
+
+    def is_better(self, a: Decimal, b: Decimal) -> bool:
+        """True when value ``a`` is strictly better than ``b`` for this KPI."""
+        return a > b if self.direction is Direction.HIGHER else a < b
+
+    def evaluate(self, records: RecordsByKind) -> Decimal | None:
+        """Compute the KPI over record dicts (see :meth:`Measure.evaluate`).
+
+        Args:
+            records: Record dicts by kind, already cut to the period and scope.
+
+        Returns:
+            The value, or ``None`` when a part has no data or the denominator is 0.
+        """
+        if self.measure is not None:
+            value = self.measure.evaluate(records)
+        else:
+            assert self.numerator is not None
+            assert self.denominator is not None
+            top = self.numerator.evaluate(records)
+            bottom = self.denominator.evaluate(records)
+            if top is None or bottom is None or bottom == 0:
+                return None
+            value = top / bottom
+        return None if value is None else value * self.scale
+
+
+# -------------------------------------------------------------------- built-ins
+
+_NOT_DELETED = "is_deleted != true"
+_SPEND = {"sum": "performance.spend"}
+_LEADS = {"count": "lead", "where": [_NOT_DELETED]}
+
+
+def _stage(column: str, *more: str) -> dict[str, Any]:
+    return {"count": "lead", "where": [f"{column} is not null", *more, _NOT_DELETED], "at": column}
+
+
+_BUILTIN_SPECS: list[dict[str, Any]] = [
+    {
+        "id": "cpl",
+        "name": "Cost per lead (CPL)",
+        "description": "Media spend per lead created in the CRM.",
+        "unit": "money",
+        "direction": "lower",
+        "numerator": _SPEND,
+        "denominator": _LEADS,
+    },
+    {
+        "id": "cpa",
+        "name": "Cost per acquisition (CPA)",
+        "description": "Media spend per conversion as the ad platforms count them.",
+        "unit": "money",
+        "direction": "lower",
+        "numerator": _SPEND,
+        "denominator": {"sum": "performance.conversions"},
+    },
+    {
+        "id": "cpc",
+        "name": "Cost per click (CPC)",
+        "unit": "money",
+        "direction": "lower",
+        "numerator": _SPEND,
+        "denominator": {"sum": "performance.clicks"},
+    },
+    {
+        "id": "cpm",
+        "name": "Cost per thousand impressions (CPM)",
+        "unit": "money",
+        "direction": "lower",
+        "numerator": _SPEND,
+        "denominator": {"sum": "performance.impressions"},
+        "scale": 1000,
+    },
+    {
+        "id": "ctr",
+        "name": "Click-through rate (CTR)",
+        "unit": "percent",
+        "direction": "higher",
+        "numerator": {"sum": "performance.clicks"},
+        "denominator": {"sum": "performance.impressions"},
+        "scale": 100,
+    },
+    {
+        "id": "conversion_rate",
+        "name": "Conversion rate",
+        "description": "Platform conversions per click.",
+        "unit": "percent",
+        "direction": "higher",
+        "numerator": {"sum": "performance.conversions"},
+        "denominator": {"sum": "performance.clicks"},
+        "scale": 100,
+    },
+    {
+        "id": "roas",
+        "name": "Return on ad spend (ROAS)",
+        "description": "Conversion value the platforms report per unit of spend (5 = 5:1).",
+        "unit": "ratio",
+        "direction": "higher",
+        "numerator": {"sum": "performance.conversion_value"},
+        "denominator": _SPEND,
+    },
+    {
+        "id": "roi",
+        "name": "Return on investment (ROI)",
+        "description": "Closed-won revenue in the CRM minus media spend, per unit of spend.",
+        "unit": "percent",
+        "direction": "higher",
+        "numerator": {
+            "sum": "deal.amount",
+            "where": ["is_closed_won == true", _NOT_DELETED],
+            "minus": _SPEND,
+        },
+        "denominator": _SPEND,
+        "scale": 100,
+    },
+    {
+        "id": "cac",
+        "name": "Customer acquisition cost (CAC)",
+        "description": "Media spend per new customer.",
+        "unit": "money",
+        "direction": "lower",
+        "numerator": _SPEND,
+        "denominator": _stage("became_customer_at"),
+    },
+    {
+        "id": "leads",
+        "name": "Leads",
+        "description": "Leads created in the CRM.",
+        "unit": "count",
+        "direction": "higher",
+        "measure": _LEADS,
+    },
+    {
+        "id": "mqls",
+        "name": "Marketing-qualified leads (MQLs)",
+        "description": "Leads that became MQLs.",
+        "unit": "count",
+        "direction": "higher",
+        "measure": _stage("became_mql_at"),
+    },
+    {
+        "id": "sqls",
+        "name": "Sales-qualified leads (SQLs)",
+        "description": "Leads that became SQLs.",
+        "unit": "count",
+        "direction": "higher",
+        "measure": _stage("became_sql_at"),
+    },
+    {
+        "id": "customers",
+        "name": "New customers",
+        "description": "Leads that became customers.",
+        "unit": "count",
+        "direction": "higher",
+        "measure": _stage("became_customer_at"),
+    },
+    {
+        "id": "mql_to_sql_rate",
+        "name": "MQL → SQL rate",
+        "description": "Share of the period's MQLs that became SQLs.",
+        "unit": "percent",
+        "direction": "higher",
+        "numerator": _stage("became_mql_at", "became_sql_at is not null"),
+        "denominator": _stage("became_mql_at"),
+        "scale": 100,
+    },
+    {
+        "id": "lead_to_customer_rate",
+        "name": "Lead → customer rate",
+        "description": "Share of the period's leads that became customers.",
+        "unit": "percent",
+        "direction": "higher",
+        "numerator": {"count": "lead", "where": ["became_customer_at is not null", _NOT_DELETED]},
+        "denominator": _LEADS,
+        "scale": 100,
+    },
+    {
+        "id": "sessions",
+        "name": "Sessions",
+        "description": "Website sessions (analytics).",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "performance.sessions"},
+    },
+    {
+        "id": "revenue",
+        "name": "Revenue",
+        "description": "Amount of the deals closed-won in the CRM.",
+        "unit": "money",
+        "direction": "higher",
+        "measure": {"sum": "deal.amount", "where": ["is_closed_won == true", _NOT_DELETED]},
+    },
+    {
+        "id": "clicks",
+        "name": "Clicks",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "performance.clicks"},
+    },
+    {
+        "id": "impressions",
+        "name": "Impressions",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "performance.impressions"},
+    },
+    {
+        "id": "conversions",
+        "name": "Conversions",
+        "description": "Conversions as the ad platforms count them.",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "performance.conversions"},
+    },
+]
+
+#: The built-in KPIs by id. A workspace KPI with one of these ids needs ``replaces_builtin``.
+BUILTIN_KPIS: Mapping[str, KPI] = MappingProxyType(
+    {spec["id"]: KPI.model_validate(spec) for spec in _BUILTIN_SPECS}
+)

@@ -1,0 +1,196 @@
+"""Load a workspace file (``partnerkit.yaml``), reporting every problem with its line.
+
+The file is YAML, read with YAML 1.2-style plain scalars (``no`` and ``on`` are text,
+``18:00`` is text, ``0123`` is text; see :mod:`partnerkit.model._yaml`). Problems raise
+one :class:`~partnerkit.errors.WorkspaceError` that lists them all in file order, each
+a :class:`~partnerkit.errors.WorkspaceProblem` with the key path, the line, what is
+wrong and what is expected.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from partnerkit.errors import WorkspaceError, WorkspaceProblem
+from partnerkit.model._problems import PathPart, format_path, parse_path
+from partnerkit.model._yaml import WorkspaceLoader
+from partnerkit.model.workspace import Workspace
+
+__all__ = ["WORKSPACE_FILE", "load_workspace", "parse_workspace"]
+
+#: The file name :func:`load_workspace` looks for when given a folder.
+WORKSPACE_FILE = "partnerkit.yaml"
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+LineIndex = dict[tuple[PathPart, ...], int]
+
+
+def load_workspace(path: str | os.PathLike[str]) -> Workspace:
+    """Read and check a workspace file.
+
+    Args:
+        path: The file, or a folder holding ``partnerkit.yaml``.
+
+    Returns:
+        The workspace; its :attr:`~Workspace.root` is the file's folder.
+
+    Raises:
+        WorkspaceError: The file is missing, unreadable, not valid YAML, or has problems;
+            every problem is listed with its key path and line.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / WORKSPACE_FILE
+    shown = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorkspaceError(
+            shown, [WorkspaceProblem("", "the file does not exist; create it or check the path")]
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise WorkspaceError(
+            shown, [WorkspaceProblem("", f"the file is not UTF-8 text ({exc.reason})")]
+        ) from None
+    except OSError as exc:
+        raise WorkspaceError(
+            shown, [WorkspaceProblem("", f"the file cannot be read: {exc.strerror or exc}")]
+        ) from None
+    return parse_workspace(text, file=shown, root=file.parent.resolve())
+
+
+def parse_workspace(text: str, *, file: str | None = None, root: Path | None = None) -> Workspace:
+    """Check a workspace given as YAML text.
+
+    Args:
+        text: The YAML.
+        file: The file name to show in errors.
+        root: The folder relative paths are resolved against (the current one if ``None``).
+
+    Returns:
+        The workspace.
+
+    Raises:
+        WorkspaceError: Every problem, with its key path and line.
+    """
+    loader = WorkspaceLoader(text)
+    index: LineIndex = {}
+    problems: list[WorkspaceProblem] = []
+    try:
+        node = loader.get_single_node()
+        if node is not None:  # index before constructing: that flattens merge keys
+            _index(node, (), index, problems, set())
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        raise WorkspaceError(file, [_yaml_problem(exc)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its syntax errors
+        raise WorkspaceError(
+            file, [WorkspaceProblem("", f"the file is not valid YAML: {exc}")]
+        ) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise WorkspaceError(
+            file,
+            [
+                WorkspaceProblem(
+                    "", "the file is empty; a workspace needs name:, currency: and timezone:", 1
+                )
+            ],
+        )
+    if not isinstance(data, dict):
+        raise WorkspaceError(
+            file,
+            [
+                WorkspaceProblem(
+                    "",
+                    "the file must be a mapping of keys at the top level (name:, currency:, "
+                    "timezone:, ...)",
+                    node.start_mark.line + 1,
+                )
+            ],
+        )
+    try:
+        workspace = Workspace.model_validate(data, context={"root": root, "file": file})
+    except WorkspaceError as exc:
+        problems += exc.problems
+    else:
+        if not problems:
+            return workspace
+    located = [_locate(p, index) for p in problems]
+    located.sort(key=lambda p: (p.line is None, p.line or 0))
+    raise WorkspaceError(file, located)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> WorkspaceProblem:
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or "syntax error"
+    if exc.context:
+        what = f"{what} ({exc.context})"
+    if "\\t" in what or "'\\t'" in what:
+        what += "; indent with spaces, not tabs"
+    line = mark.line + 1 if mark is not None else None
+    return WorkspaceProblem("", f"the file is not valid YAML: {what}", line)
+
+
+def _index(
+    node: yaml.Node,
+    path: tuple[PathPart, ...],
+    index: LineIndex,
+    problems: list[WorkspaceProblem],
+    active: set[int],
+) -> None:
+    """Record the line of every key and list item; report duplicate keys."""
+    if id(node) in active:  # a recursive alias
+        return
+    active.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:  # keys merged from an anchor: lines of the anchor
+                merged: LineIndex = {}
+                sources = (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                )
+                for source in sources:
+                    _index(source, path, merged, [], active)
+                for where, line in merged.items():
+                    index.setdefault(where, line)
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = str(key_node.value)
+            line = key_node.start_mark.line + 1
+            child = (*path, key)
+            if key in first:
+                problems.append(
+                    WorkspaceProblem(
+                        format_path(child),
+                        f"duplicate key {key!r} (first on line {first[key]}); YAML keeps only "
+                        f"the last one, so remove one of them",
+                        line,
+                    )
+                )
+            first[key] = line
+            index[child] = line
+            _index(value_node, child, index, problems, active)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            index[(*path, i)] = item.start_mark.line + 1
+            _index(item, (*path, i), index, problems, active)
+    active.discard(id(node))
+
+
+def _locate(problem: WorkspaceProblem, index: LineIndex) -> WorkspaceProblem:
+    if problem.line is not None:
+        return problem
+    parts: list[Any] = parse_path(problem.path)
+    while parts and tuple(parts) not in index:
+        parts.pop()
+    line = index.get(tuple(parts)) if parts else None
+    return WorkspaceProblem(problem.path, problem.message, line, problem.value)

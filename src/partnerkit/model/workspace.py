@@ -1,0 +1,268 @@
+"""The workspace: one engagement, everything in it, and the connections it reads.
+
+A workspace is usually loaded from ``partnerkit.yaml`` with
+:func:`~partnerkit.model.load_workspace`; it can also be built in code. Either way
+it is checked as a whole: every part's schema, secrets written into it, and every
+reference between parts. Problems raise :class:`~partnerkit.errors.WorkspaceError`
+listing all of them (``file`` is ``None`` for a workspace built in code).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal, Self
+
+from pydantic import (
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from partnerkit.connector import Connector
+from partnerkit.errors import ConfigurationError, WorkspaceError
+from partnerkit.model._base import CurrencyCode, LocaleTag, TimeZoneName, _Model, did_you_mean
+from partnerkit.model._checks import reference_problems, secret_problems
+from partnerkit.model._problems import from_validation_error
+from partnerkit.model.connections import Connection
+from partnerkit.model.contract import Contract
+from partnerkit.model.kpis import BUILTIN_KPIS, KPI
+from partnerkit.model.leads import LeadDefinition
+from partnerkit.model.learning import Experiment, MonthlyNote
+from partnerkit.model.partner import Partner
+from partnerkit.model.roles import Responsibility
+from partnerkit.model.sla import SLA, BusinessCalendar
+from partnerkit.model.sources import Campaign, Source
+from partnerkit.model.targets import Target
+from partnerkit.registry import get_connector
+
+__all__ = ["Workspace"]
+
+#: Settings fields a connector may use for the connection's accounts, in order of preference.
+_ACCOUNT_FIELDS = ("accounts", "account_ids")
+
+
+def _lookup(items: list[Any], key: str, attr: str, what: str, plural: str) -> Any:
+    for item in items:
+        if getattr(item, attr) == key:
+            return item
+    known = [str(getattr(i, attr)) for i in items]
+    listed = f" Its {plural}: {', '.join(known)}." if known else f" It has no {plural}."
+    raise ConfigurationError(
+        f"The workspace has no {what} {key!r}.{did_you_mean(key, known)}{listed}"
+    )
+
+
+class Workspace(_Model):
+    """One engagement between a business and its marketing partner.
+
+    Attributes:
+        version: The file format's version; ``1``.
+        name: The workspace's name, e.g. "Acme × Brightline".
+        currency: The default currency (ISO 4217) of every amount that names none.
+        timezone: The business's IANA time zone.
+        locale: The locale reports are written for (``he-IL``, ``en-US``).
+        partner: The partner, the people on both sides, the escalation path.
+        contract: The contract / scope of work.
+        calendar: The business calendar SLAs are measured on.
+        sources: The source map.
+        campaigns: The campaigns.
+        kpis: The workspace's own KPIs (the built-ins are always there).
+        targets: The targets.
+        slas: The SLA terms.
+        roles: Who does what, area by area.
+        learning_log: The test plan and its results.
+        monthly_notes: Observations, learnings and next steps, month by month.
+        lead_definition: What a sales-ready lead is.
+        connections: The connectors the workspace reads.
+    """
+
+    version: Literal[1] = 1
+    name: str = Field(min_length=1)
+    currency: CurrencyCode
+    timezone: TimeZoneName
+    locale: LocaleTag = "en-US"
+    partner: Partner | None = None
+    contract: Contract | None = None
+    calendar: BusinessCalendar = Field(default_factory=BusinessCalendar)
+    sources: list[Source] = Field(default_factory=list)
+    campaigns: list[Campaign] = Field(default_factory=list)
+    kpis: list[KPI] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    slas: list[SLA] = Field(default_factory=list)
+    roles: list[Responsibility] = Field(default_factory=list)
+    learning_log: list[Experiment] = Field(default_factory=list)
+    monthly_notes: list[MonthlyNote] = Field(default_factory=list)
+    lead_definition: LeadDefinition | None = None
+    connections: list[Connection] = Field(default_factory=list)
+
+    _root: Path | None = PrivateAttr(default=None)
+    _file: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_everything(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo
+    ) -> Self:
+        problems = secret_problems(data)
+        if isinstance(data, dict):  # x- keys hold YAML anchors to reuse elsewhere
+            data = {
+                k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))
+            }
+        try:
+            ws = handler(data)
+        except ValidationError as exc:
+            raise WorkspaceError(None, from_validation_error(exc, cls) + problems) from None
+        problems += reference_problems(ws)
+        if problems:
+            raise WorkspaceError(None, problems)
+        if ws.calendar.timezone is None:
+            ws.calendar = ws.calendar.model_copy(update={"timezone": ws.timezone})
+        context = info.context if isinstance(info.context, dict) else {}
+        if context.get("root") is not None:
+            ws._root = Path(context["root"])
+        if context.get("file") is not None:
+            ws._file = Path(context["file"])
+        return ws
+
+    # ------------------------------------------------------------------- places
+
+    @property
+    def root(self) -> Path:
+        """The folder relative paths are resolved against: the workspace file's folder.
+
+        For a workspace built in code without a ``root`` in the validation context
+        (``Workspace.model_validate(data, context={"root": path})``), the current folder.
+        """
+        return self._root if self._root is not None else Path.cwd()
+
+    @property
+    def file(self) -> Path | None:
+        """The file the workspace was loaded from, if any."""
+        return self._file
+
+    # ------------------------------------------------------------------ lookups
+
+    def source(self, source_id: str) -> Source:
+        """Return the source with this id.
+
+        Raises:
+            ConfigurationError: There is none; the message lists the ids.
+        """
+        found: Source = _lookup(self.sources, source_id, "id", "source", "sources")
+        return found
+
+    def campaign(self, campaign_id: str) -> Campaign:
+        """Return the campaign with this id.
+
+        Raises:
+            ConfigurationError: There is none; the message lists the ids.
+        """
+        found: Campaign = _lookup(self.campaigns, campaign_id, "id", "campaign", "campaigns")
+        return found
+
+    def campaigns_of(self, source_id: str) -> list[Campaign]:
+        """Return the campaigns of a source, in file order."""
+        return [c for c in self.campaigns if c.source == source_id]
+
+    def target(self, target_id: str) -> Target:
+        """Return the target with this id.
+
+        Raises:
+            ConfigurationError: There is none; the message lists the ids.
+        """
+        found: Target = _lookup(self.targets, target_id, "id", "target", "targets")
+        return found
+
+    def sla(self, sla_id: str) -> SLA:
+        """Return the SLA term with this id.
+
+        Raises:
+            ConfigurationError: There is none; the message lists the ids.
+        """
+        found: SLA = _lookup(self.slas, sla_id, "id", "SLA term", "SLA terms")
+        return found
+
+    @property
+    def kpi_catalogue(self) -> dict[str, KPI]:
+        """Every KPI by id: the built-ins, then the workspace's own (which may replace one)."""
+        return {**BUILTIN_KPIS, **{k.id: k for k in self.kpis}}
+
+    def kpi(self, kpi_id: str) -> KPI:
+        """Return a KPI by id, the workspace's own or a built-in.
+
+        Raises:
+            ConfigurationError: There is none; the message suggests the closest id.
+        """
+        found: KPI = _lookup(list(self.kpi_catalogue.values()), kpi_id, "id", "KPI", "KPIs")
+        return found
+
+    def connection(self, name: str) -> Connection:
+        """Return the connection with this name.
+
+        Raises:
+            ConfigurationError: There is none; the message lists the names.
+        """
+        found: Connection = _lookup(self.connections, name, "name", "connection", "connections")
+        return found
+
+    # --------------------------------------------------------------- connectors
+
+    def connector(self, name: str) -> Connector[Any]:
+        """Build the connector of a connection, with its settings, accounts and secrets.
+
+        The settings are the connection's ``settings``, plus:
+
+        * each secret read from the environment variable named under ``secrets``;
+        * the connection's ``accounts``, in the connector's ``accounts`` (or
+          ``account_ids``) setting, or in ``account_id`` when there is exactly one;
+        * ``base_dir`` resolved against :attr:`root` when relative, or set to
+          :attr:`root` when the connector has a ``base_dir`` setting and none is given.
+
+        Args:
+            name: The connection's name.
+
+        Returns:
+            The connector, ready to read; use it as a context manager.
+
+        Raises:
+            ConfigurationError: No such connection, the accounts do not fit the
+                connector, or the connector rejects the settings.
+            MissingSecretError: A secret's environment variable is not set
+                (a :class:`~partnerkit.errors.ConfigurationError`).
+            ConnectorError: The connector is not installed or fails to load.
+        """
+        conn = self.connection(name)
+        cls = get_connector(conn.connector)
+        settings = conn.resolve_settings(self.root)
+        fields = cls.settings_class.model_fields
+        if "base_dir" in fields and "base_dir" not in settings:
+            settings["base_dir"] = str(self.root)
+        if conn.accounts:
+            self._place_accounts(conn, cls.name, fields, settings)
+        return cls(settings)
+
+    @staticmethod
+    def _place_accounts(
+        conn: Connection, connector: str, fields: dict[str, Any], settings: dict[str, Any]
+    ) -> None:
+        for field in _ACCOUNT_FIELDS:
+            if field in fields:
+                settings.setdefault(field, list(conn.accounts))
+                return
+        if "account_id" in fields:
+            if len(conn.accounts) > 1:
+                raise ConfigurationError(
+                    f"Connection {conn.name!r} lists {len(conn.accounts)} accounts, but the "
+                    f"connector {connector!r} reads one account (its 'account_id' setting). "
+                    f"Make one connection per account."
+                )
+            settings.setdefault("account_id", conn.accounts[0])
+            return
+        raise ConfigurationError(
+            f"Connection {conn.name!r} lists accounts, but the connector {connector!r} has no "
+            f"accounts setting ('accounts', 'account_ids' or 'account_id'). Remove 'accounts' "
+            f"or set the connector's own account setting under 'settings'."
+        )
