@@ -1,0 +1,448 @@
+"""The files connector: CSV, TSV, Excel and Parquet exports mapped into unified records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, cast
+
+from partnerkit.connector import (
+    Capability,
+    CheckResult,
+    Connector,
+    Notice,
+    ReadRequest,
+    StreamSpec,
+)
+from partnerkit.errors import ConfigurationError, UnknownFieldError
+from partnerkit.records import Record, RecordKind
+from partnerkit_files._parse import (
+    REDACTED,
+    CellError,
+    converter_for,
+    extra_converter,
+    hash_email,
+    hash_phone,
+)
+from partnerkit_files._readers import Table, open_table
+from partnerkit_files._settings import FileFormat, FileSource, FilesSettings
+
+__all__ = ["FilesConnector"]
+
+_MAX_HEADERS_SHOWN = 100
+Role = Literal["column", "extra", "email", "phone"]
+
+
+class _Field(NamedTuple):
+    target: str
+    role: Role
+    header: str
+    convert: Callable[[Any], Any]
+    required: bool
+    redact: bool
+
+
+class _Problem(NamedTuple):
+    column: str | None
+    value: Any
+    reason: str
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _shown_headers(headers: Sequence[str]) -> str:
+    shown = ", ".join(repr(h) for h in headers[:_MAX_HEADERS_SHOWN])
+    more = len(headers) - _MAX_HEADERS_SHOWN
+    return shown + (f", … ({more} more)" if more > 0 else "") if headers else "none"
+
+
+class _Mapping:
+    """How the rows of one configured file source become records."""
+
+    def __init__(self, source: FileSource, salt: str | None) -> None:
+        ctx = source.parse_context()
+        self.source = source
+        self.kind = source.kind
+        self.tz = ctx.tz
+        self.is_null = ctx.is_null
+        self.keep_raw_email = source.keep_raw_email
+        infos = source.mappable_columns()
+        constants = source.converted_constants(ctx)
+        if (
+            self.kind is RecordKind.PERFORMANCE
+            and source.timezone
+            and "timezone" not in source.columns
+            and "timezone" not in constants
+        ):
+            constants["timezone"] = source.timezone
+        self.constants = constants
+        fields = [
+            _Field(
+                name, "column", header, converter_for(infos[name], ctx), infos[name].required, False
+            )
+            for name, header in source.columns.items()
+        ]
+        fields += [
+            _Field(name, "extra", spec.column, extra_converter(spec.type, ctx), False, False)
+            for name, spec in source.extra_specs().items()
+        ]
+        if source.email is not None or source.phone is not None:
+            if not salt:
+                raise ConfigurationError(
+                    f"file {source.path!r} hashes emails/phones but hash_salt is not set"
+                )
+            pepper = salt
+            if source.email is not None:
+                fields.append(
+                    _Field(
+                        "email_hash",
+                        "email",
+                        source.email,
+                        lambda v: hash_email(_text(v), pepper),
+                        False,
+                        True,
+                    )
+                )
+            if source.phone is not None:
+                fields.append(
+                    _Field(
+                        "phone_hash",
+                        "phone",
+                        source.phone,
+                        lambda v: hash_phone(_text(v), pepper),
+                        False,
+                        True,
+                    )
+                )
+        self.fields = tuple(fields)
+
+    # ----------------------------------------------------------------- headers
+
+    def bind(self, table: Table, fmt: FileFormat) -> list[int]:
+        """Find each mapped header in the file.
+
+        Returns:
+            The position in ``table.headers`` of each field's header.
+
+        Raises:
+            UnknownFieldError: A mapped header is not in the file (a ConfigurationError
+                naming the file, the header, the headers present and the closest one).
+            ConfigurationError: A mapped header appears more than once.
+        """
+        headers = table.headers
+        exact: dict[str, list[int]] = {}
+        loose: dict[str, list[int]] = {}
+        for i, header in enumerate(headers):
+            exact.setdefault(header, []).append(i)
+            loose.setdefault(" ".join(header.casefold().split()), []).append(i)
+        indices: list[int] = []
+        missing: list[_Field] = []
+        for f in self.fields:
+            found = exact.get(f.header) or loose.get(" ".join(f.header.casefold().split()), [])
+            if len(found) > 1:
+                raise ConfigurationError(
+                    f"{table.path}: the header {f.header!r} (mapped to {f.target!r}) appears "
+                    f"{len(found)} times; rename the duplicates in the file"
+                )
+            if not found:
+                missing.append(f)
+                indices.append(-1)
+            else:
+                indices.append(found[0])
+        if missing:
+            first = missing[0]
+            suggestions = difflib.get_close_matches(first.header, list(headers), n=1, cutoff=0.5)
+            others = (
+                f"; {len(missing) - 1} more mapped header(s) are missing too: "
+                + ", ".join(repr(f.header) for f in missing[1:])
+                if len(missing) > 1
+                else ""
+            )
+            hint = ""
+            if len(missing) == len(self.fields) and fmt != "parquet":
+                unit = "row" if fmt == "xlsx" else "line"
+                hint = (
+                    f"; none of the mapped headers is there: check skip_rows (the header was "
+                    f"read from {unit} {self.source.skip_rows + 1})"
+                    + (" and the delimiter" if fmt in ("csv", "tsv") else "")
+                )
+            raise UnknownFieldError(
+                first.header,
+                f"the header of {table.path} (mapped to {first.target!r}; headers present: "
+                f"{_shown_headers(headers)}){others}{hint}",
+                suggestions,
+            )
+        return indices
+
+    # -------------------------------------------------------------------- rows
+
+    def convert(self, cells: Sequence[Any]) -> dict[str, Any] | list[_Problem]:
+        """Turn one row's cells (in field order) into a record, or list its problems."""
+        record = dict(self.constants)
+        extra: dict[str, Any] = {}
+        problems: list[_Problem] = []
+        is_null = self.is_null
+        for f, raw in zip(self.fields, cells, strict=True):
+            if is_null(raw):
+                if f.required:
+                    problems.append(
+                        _Problem(f.header, raw, f"the cell is empty but {f.target!r} is required")
+                    )
+                elif f.role != "extra":
+                    record[f.target] = None
+                    if f.role == "email" and self.keep_raw_email:
+                        record["email"] = None
+                continue
+            try:
+                value = f.convert(raw)
+            except CellError as exc:
+                problems.append(_Problem(f.header, REDACTED if f.redact else raw, exc.reason))
+                continue
+            if f.role == "extra":
+                extra[f.target] = value
+            else:
+                record[f.target] = value
+                if f.role == "email" and self.keep_raw_email:
+                    record["email"] = _text(raw).strip()
+        if problems:
+            return problems
+        if extra:
+            record["extra"] = extra
+        return record
+
+    def day_of(self, record: dict[str, Any]) -> dt.date | Literal[False] | None:
+        """The day a record is filtered by; ``False`` when its kind is not filtered."""
+        if self.kind is RecordKind.PERFORMANCE:
+            day: dt.date = record["date"]
+            return day
+        if self.kind is RecordKind.CAMPAIGN:
+            return False
+        created: dt.datetime | None = record.get("created_at")
+        return None if created is None else created.astimezone(self.tz).date()
+
+
+def _rejected(file: str, row: int, problems: Sequence[_Problem]) -> Notice:
+    first = problems[0]
+    parts = [
+        (f"column {p.column!r}: " if p.column else "") + p.reason.rstrip(".") for p in problems
+    ]
+    return Notice(
+        level="error",
+        code="rejected_row",
+        message=f"{file}, row {row}: {'; '.join(parts)}. The row was skipped.",
+        details={
+            "file": file,
+            "row": row,
+            "column": first.column,
+            "value": first.value,
+            "reason": first.reason,
+        },
+    )
+
+
+def _summary(file: str, read: int, kept: int, rejected: int, filtered: int) -> Notice:
+    message = (
+        f"{file}: {read} rows read, {kept} kept, {rejected} rejected, {filtered} outside the "
+        f"requested dates or accounts"
+    )
+    if rejected:
+        message += " (each rejected row has its own rejected_row notice)"
+    return Notice(
+        level="warning" if rejected else "info",
+        code="file_summary",
+        message=message,
+        details={
+            "file": file,
+            "rows_read": read,
+            "rows_kept": kept,
+            "rows_rejected": rejected,
+            "rows_filtered": filtered,
+        },
+    )
+
+
+class FilesConnector(Connector[FilesSettings]):
+    """Reads CSV, TSV, Excel and Parquet exports into unified records.
+
+    Each configured file (or glob) feeds one stream through a column mapping; rows
+    that cannot be parsed are skipped and reported as ``rejected_row`` notices, and
+    every file ends with a ``file_summary`` notice counting its rows. Files are read
+    in full on every read; the request's dates and accounts filter the rows.
+
+    Example:
+        >>> from partnerkit_files import FilesConnector
+        >>> connector = FilesConnector({"base_dir": "data", "files": [...]})  # doctest: +SKIP
+        >>> connector.stream(stream="performance", start="2026-10-01").to_arrow()  # doctest: +SKIP
+    """
+
+    name = "files"
+    settings_class = FilesSettings
+    streams = (
+        StreamSpec(
+            name="performance",
+            kind=RecordKind.PERFORMANCE,
+            description="Daily performance rows from exports and spreadsheets (LinkedIn, agencies)",
+            cursor="date",
+        ),
+        StreamSpec(
+            name="leads",
+            kind=RecordKind.LEAD,
+            description="Leads from lead logs and form exports (Zapier, landing pages)",
+            cursor="created_at",
+        ),
+        StreamSpec(
+            name="deals",
+            kind=RecordKind.DEAL,
+            description="Deals from CRM exports and hand-kept pipelines",
+            cursor="created_at",
+        ),
+        StreamSpec(
+            name="campaigns",
+            kind=RecordKind.CAMPAIGN,
+            description="Campaign, ad group and ad metadata from exports",
+            cursor=None,
+        ),
+    )
+    capabilities = frozenset({Capability.INCREMENTAL, Capability.MULTI_ACCOUNT})
+
+    def _salt(self) -> str | None:
+        salt = self.settings.hash_salt
+        return None if salt is None else salt.get_secret_value()
+
+    def _resolve(self, source: FileSource) -> list[tuple[Path, FileFormat]]:
+        """List the files a source names, sorted, with their formats."""
+        pattern = Path(source.path).expanduser()
+        base = self.settings.base_dir
+        root = base.expanduser() if base is not None and not pattern.is_absolute() else Path()
+        parts = pattern.parts
+        magic = next((i for i, p in enumerate(parts) if any(ch in p for ch in "*?[")), None)
+        shown = root / pattern
+        where = f" (stream {source.stream!r}"
+        where += f", base_dir {str(base)!r})" if base is not None else ")"
+        if magic is None:
+            if not shown.is_file():
+                raise ConfigurationError(f"file not found: {str(shown)!r}{where}")
+            matches = [shown]
+        else:
+            folder = root.joinpath(*parts[:magic])
+            matches = sorted(
+                p
+                for p in folder.glob("/".join(parts[magic:]))
+                if p.is_file() and not p.name.startswith((".", "~$"))  # skip lock/hidden files
+            )
+            if not matches:
+                raise ConfigurationError(f"no file matches {str(shown)!r}{where}")
+        out: list[tuple[Path, FileFormat]] = []
+        for match in matches:
+            fmt = source.format_for(match)
+            if fmt is None:
+                raise ConfigurationError(
+                    f"{match}: cannot tell the format from the file name; set format: csv, "
+                    f"tsv, xlsx or parquet"
+                )
+            out.append((match, fmt))
+        return out
+
+    def read(self, request: ReadRequest) -> Iterator[Record | Notice]:
+        """Read every file configured for ``request.stream``.
+
+        Rows are kept when their day is within ``request.start``..``request.end``
+        (both optional; performance by ``date``, leads and deals by the day of
+        ``created_at`` in the file's time zone, campaigns unfiltered) and their
+        ``account_id`` is in ``request.accounts`` (when given).
+
+        Yields:
+            Record dicts, a ``rejected_row`` notice per malformed row, and a
+            ``file_summary`` notice after each file.
+
+        Raises:
+            ConfigurationError: A file is missing, unreadable, lacks a mapped header,
+                or the request has options (this connector takes none).
+        """
+        self.stream_spec(request.stream)
+        if request.options:
+            raise ConfigurationError(
+                f"the files connector takes no options, got {sorted(request.options)}"
+            )
+        sources = self.settings.sources_for(request.stream)
+        if not sources:
+            yield Notice(
+                level="info",
+                code="no_files",
+                message=f"no files are configured for the stream {request.stream!r}",
+                details={"stream": request.stream},
+            )
+            return
+        planned = [(_Mapping(source, self._salt()), self._resolve(source)) for source in sources]
+        for mapping, files in planned:
+            for path, fmt in files:
+                yield from self._read_file(mapping, path, fmt, request)
+
+    def _read_file(
+        self, mapping: _Mapping, path: Path, fmt: FileFormat, request: ReadRequest
+    ) -> Iterator[Record | Notice]:
+        file = str(path)
+        read = kept = rejected = filtered = 0
+        accounts = frozenset(request.accounts)
+        start, end = request.start, request.end
+        by_date = start is not None or end is not None
+        with open_table(path, fmt, mapping.source) as table:
+            indices = mapping.bind(table, fmt)
+            for raw in table.rows(indices):
+                read += 1
+                if raw.problem is not None:
+                    rejected += 1
+                    yield _rejected(file, raw.number, [_Problem(None, None, raw.problem)])
+                    continue
+                record = mapping.convert(raw.cells)
+                if isinstance(record, list):
+                    rejected += 1
+                    yield _rejected(file, raw.number, record)
+                    continue
+                if accounts and record.get("account_id") not in accounts:
+                    filtered += 1
+                    continue
+                if by_date:
+                    day = mapping.day_of(record)
+                    if day is not False and (
+                        day is None
+                        or (start is not None and day < start)
+                        or (end is not None and day > end)
+                    ):
+                        filtered += 1
+                        continue
+                kept += 1
+                yield cast(Record, record)
+        yield _summary(file, read, kept, rejected, filtered)
+
+    def check(self) -> CheckResult:
+        """Check that every configured file exists and has the mapped headers.
+
+        Reads headers only, not data rows.
+        """
+        count = 0
+        try:
+            for source in self.settings.files:
+                mapping = _Mapping(source, self._salt())
+                for path, fmt in self._resolve(source):
+                    with open_table(path, fmt, source) as table:
+                        mapping.bind(table, fmt)
+                    count += 1
+        except ConfigurationError as exc:
+            return CheckResult(ok=False, message=str(exc), error=exc)
+        accounts = sorted(
+            {
+                str(s.constants["account_id"])
+                for s in self.settings.files
+                if "account_id" in s.constants
+            }
+        )
+        return CheckResult(
+            ok=True,
+            message=f"{count} file(s) found, each with every mapped header",
+            accounts=tuple(accounts),
+        )

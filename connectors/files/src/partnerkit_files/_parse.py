@@ -1,0 +1,731 @@
+"""Cell parsers: locale-aware numbers, dates and timestamps, flags, lists, hashing.
+
+Every parser takes one non-null cell (a ``str`` from CSV, or the native value Excel
+and Parquet hand over) and returns the Python type of the unified column, or raises
+:class:`CellError` with a reason the user can act on. Null detection happens before
+(see :meth:`ParseContext.is_null`), so a parser never turns an empty cell into ``0``.
+
+Money is parsed to an exact :class:`~decimal.Decimal` from the cell's text; a native
+float from a spreadsheet goes through its shortest ``repr`` (``0.1`` stays
+``Decimal("0.1")``), never through binary arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any, Literal, get_origin
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AwareDatetime
+
+from partnerkit.records import ColumnInfo, ExtraValue
+
+__all__ = [
+    "REDACTED",
+    "AutoExtra",
+    "CellError",
+    "NumberFormat",
+    "ParseContext",
+    "converter_for",
+    "extra_converter",
+    "hash_email",
+    "hash_phone",
+    "normalise_email",
+    "normalise_phone",
+    "number_format",
+    "parse_bool",
+    "parse_date",
+    "parse_datetime",
+    "parse_number",
+    "zone",
+]
+
+#: Shown instead of an email or phone value in notices and errors.
+REDACTED = "<redacted>"
+
+Converter = Callable[[Any], Any]
+
+
+class CellError(ValueError):
+    """A cell that cannot be converted to its column's type.
+
+    Attributes:
+        reason: Why, in words the user can act on.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+@dataclass(frozen=True, slots=True)
+class NumberFormat:
+    """How numbers are written in a file.
+
+    Attributes:
+        decimal: The decimal separator, e.g. ``","`` in ``1.234,56``.
+        group: The thousands separator, e.g. ``"."`` in ``1.234,56`` (``""``: none).
+    """
+
+    decimal: str = "."
+    group: str = ","
+
+    def describe(self) -> str:
+        """Say how numbers must look, for error messages."""
+        group = repr(self.group) if self.group else "none"
+        return f"decimal separator {self.decimal!r}, thousands separator {group}"
+
+
+# Characters folded before parsing: exotic spaces to " ", bidi marks dropped (Hebrew and
+# Arabic locales put U+200E before the minus sign), minus look-alikes to "-", the
+# typographic apostrophe (Swiss thousands separator) to "'".
+_FOLD = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+        "\u200e": None,
+        "\u200f": None,
+        "\u061c": None,
+        "\u2066": None,
+        "\u2067": None,
+        "\u2068": None,
+        "\u2069": None,
+        "\u202a": None,
+        "\u202b": None,
+        "\u202c": None,
+        "\u2212": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\ufe63": "-",
+        "\uff0d": "-",
+        "\u2019": "'",
+        "\u02bc": "'",
+    }
+)
+_PERCENT = "%\u066a\ufe6a\uff05"
+# Currency written with letters: an ISO 4217 code, or a local symbol made of letters.
+_CURRENCY_WORD = re.compile(r"^(?:[A-Z]{3}|kr\.?|Kr\.?|zł|Kč|Ft|lei|Rs\.?|Rp|RM)(?=[\s\d.,'(+-]|$)")
+_CURRENCY_WORD_END = re.compile(
+    r"(?<=[\s\d.,')])(?:[A-Z]{3}|kr\.?|Kr\.?|zł|Kč|Ft|lei|Rs\.?|Rp|RM)$"
+)
+# Letters glued to a currency sign: US$, R$, HK$, CHF, ...
+_LETTERS_THEN_SIGN = re.compile(r"^[A-Z]{1,3}(?=\S)")
+_DIGITS = re.compile(r"[0-9]+")
+_EXPONENT = re.compile(r"[eE][+-]?[0-9]+$")
+
+
+def _is_currency_sign(ch: str) -> bool:
+    return unicodedata.category(ch) == "Sc"
+
+
+def _strip_affixes(s: str) -> tuple[str, bool]:
+    """Remove currency signs/codes and percent signs around a number."""
+    percent = False
+    for _ in range(6):
+        s = s.strip()
+        if not s:
+            break
+        if s[0] in _PERCENT or s[-1] in _PERCENT:
+            s = s[1:] if s[0] in _PERCENT else s[:-1]
+            percent = True
+            continue
+        if _is_currency_sign(s[0]):
+            s = s[1:]
+            continue
+        if _is_currency_sign(s[-1]):
+            s = s[:-1]
+            continue
+        glued = _LETTERS_THEN_SIGN.match(s)
+        if glued and len(s) > glued.end() and _is_currency_sign(s[glued.end()]):
+            s = s[glued.end() + 1 :]
+            continue
+        word = _CURRENCY_WORD.match(s) or _CURRENCY_WORD_END.search(s)
+        if word:
+            s = s[: word.start()] + s[word.end() :]
+            continue
+        break
+    return s, percent
+
+
+def _split_sign(s: str) -> tuple[str, bool]:
+    negative = False
+    if len(s) >= 2 and s[0] == "(" and s[-1] == ")":
+        negative, s = True, s[1:-1].strip()
+    if s[:1] in ("+", "-"):
+        negative ^= s[0] == "-"
+        s = s[1:].lstrip()
+    elif s[-1:] == "-":
+        negative, s = not negative, s[:-1].rstrip()
+    return s, negative
+
+
+@cache
+def _grouping(group: str) -> re.Pattern[str]:
+    g = re.escape(group)
+    # 1,234,567 and the Indian 12,34,567: the last group has three digits.
+    return re.compile(rf"[0-9]{{1,3}}(?:{g}[0-9]{{2,3}})*{g}[0-9]{{3}}")
+
+
+@cache
+def _plain_number(fmt: NumberFormat) -> re.Pattern[str]:
+    """Match a bare number in this format: ``-1234``, ``1.234,56`` (no signs, no spaces)."""
+    grouped = rf"|[0-9]{{1,3}}(?:{re.escape(fmt.group)}[0-9]{{3}})+" if fmt.group else ""
+    return re.compile(rf"(-?)([0-9]+{grouped})(?:{re.escape(fmt.decimal)}([0-9]+))?")
+
+
+def parse_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool]:
+    """Parse a number written for people: separators, currency, percent, negatives.
+
+    ``"1.234,56"`` (with ``decimal=","``), ``"$1,234.56"``, ``"€ 1.234,56"``,
+    ``"(12.50)"`` (accounting negative), ``"1 234,56"`` (French), ``"1'234.56"``
+    (Swiss) and ``"12.5%"`` all parse. Thousands separators must group digits by
+    three (or the Indian 2-2-3), so ``"1,5"`` is rejected when ``","`` is the
+    thousands separator instead of silently becoming ``15``.
+
+    Args:
+        text: The cell text.
+        fmt: The file's separators.
+
+    Returns:
+        The exact value, and whether a percent sign was stripped (``"12.5%"`` gives
+        ``Decimal("12.5")``: the number as shown).
+
+    Raises:
+        CellError: The text is not a number in this format.
+    """
+    plain = _plain_number(fmt).fullmatch(text)
+    if plain is not None:  # the common case, about ten times faster
+        sign, integer, fraction = plain.groups()
+        if fmt.group:
+            integer = integer.replace(fmt.group, "")
+        return Decimal(f"{sign}{integer}.{fraction}" if fraction else f"{sign}{integer}"), False
+    s = text.translate(_FOLD).strip()
+    s, percent = _strip_affixes(s)
+    s, negative = _split_sign(s)
+    s, more_percent = _strip_affixes(s)
+    percent = percent or more_percent
+    group = fmt.group.translate(_FOLD)
+    exponent = ""
+    found = _EXPONENT.search(s)
+    if found and found.start() > 0:
+        exponent, s = found.group(), s[: found.start()]
+    integer, has_point, fraction = s.partition(fmt.decimal)
+    ok = True
+    if group and group in integer:
+        if exponent or not _grouping(group).fullmatch(integer):
+            ok = False
+        integer = integer.replace(group, "")
+    if has_point and fraction and not _DIGITS.fullmatch(fraction):
+        ok = False
+    if integer and not _DIGITS.fullmatch(integer):
+        ok = False
+    if not integer and not fraction:
+        ok = False
+    if not ok:
+        raise CellError(f"{text!r} is not a number ({fmt.describe()})")
+    literal = f"{'-' if negative else ''}{integer or '0'}{'.' + fraction if fraction else ''}"
+    try:
+        return Decimal(literal + exponent), percent
+    except InvalidOperation:  # pragma: no cover - the checks above rule this out
+        raise CellError(f"{text!r} is not a number ({fmt.describe()})") from None
+
+
+@cache
+def number_format(
+    locale: str | None, decimal_separator: str | None, thousands_separator: str | None
+) -> NumberFormat:
+    """Work out a file's separators from its locale and explicit settings.
+
+    Explicit separators win over the locale's; without either, numbers are written
+    ``1,234.56``. With only ``decimal_separator=","`` the thousands separator is
+    ``"."`` (and the other way round).
+
+    Args:
+        locale: A babel locale such as ``"de_DE"``, ``"en_US"`` or ``"he_IL"``.
+        decimal_separator: Overrides the locale's decimal separator.
+        thousands_separator: Overrides the locale's thousands separator.
+
+    Raises:
+        ValueError: The locale is unknown, or both separators are the same.
+    """
+    decimal, group = ".", ","
+    if locale:
+        import babel
+        import babel.numbers
+
+        try:
+            parsed = babel.Locale.parse(locale.replace("-", "_"))
+        except (ValueError, babel.UnknownLocaleError) as exc:
+            raise ValueError(f"unknown locale {locale!r} ({exc})") from None
+        decimal = babel.numbers.get_decimal_symbol(parsed)
+        group = babel.numbers.get_group_symbol(parsed)
+    elif decimal_separator == ",":
+        group = "."
+    if decimal_separator is not None:
+        decimal = decimal_separator
+    if thousands_separator is not None:
+        group = thousands_separator
+    elif group == decimal:
+        group = "." if decimal == "," else ","
+    if decimal == group:
+        raise ValueError(f"the decimal and thousands separators are both {decimal!r}")
+    if not decimal:
+        raise ValueError("the decimal separator must not be empty")
+    return NumberFormat(decimal.translate(_FOLD), group.translate(_FOLD))
+
+
+def _native_decimal(value: Any) -> Decimal | None:
+    """Convert a native number to Decimal; None when ``value`` is not a number."""
+    if isinstance(value, bool):
+        raise CellError(f"expected a number, got the flag {value!r}")
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise CellError(f"{value} is not a finite number")
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if math.isinf(value):
+            raise CellError(f"{value} is not a finite number")
+        return Decimal(repr(value))
+    return None
+
+
+def _to_decimal(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> Decimal:
+    if value.__class__ is not str:
+        native = _native_decimal(value)
+        if native is not None:
+            return native
+    if isinstance(value, str):
+        number, percent = parse_number(value, fmt)
+        if percent and not percent_ok:
+            raise CellError(f"{value!r} is a percentage; this column expects an amount")
+        return number
+    raise CellError(f"expected a number, got {type(value).__name__} {value!r}")
+
+
+def _to_int(value: Any, fmt: NumberFormat) -> int:
+    if value.__class__ is str and value.isdigit() and value.isascii():
+        return int(value)
+    number = _to_decimal(value, fmt, percent_ok=False)
+    if number != number.to_integral_value():
+        raise CellError(f"{value!r} is not a whole number")
+    return int(number)
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def zone(name: str) -> ZoneInfo:
+    """Return the IANA time zone ``name``.
+
+    Raises:
+        ValueError: No such time zone.
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name like 'Europe/Rome')"
+        ) from None
+
+
+def _describe_formats(formats: Sequence[str] | None, what: str) -> str:
+    if not formats:
+        return f"an ISO {what} (e.g. {'2026-10-31' if what == 'date' else '2026-10-31T14:05:00'})"
+    return "a " + what + " in the format " + " or ".join(repr(f) for f in formats)
+
+
+_SIMPLE_DIRECTIVES = {"d": r"(?P<d>[0-9]{1,2})", "m": r"(?P<m>[0-9]{1,2})", "Y": r"(?P<Y>[0-9]{4})"}
+
+
+@cache
+def _simple_date_pattern(fmt: str) -> re.Pattern[str] | None:
+    """Compile a date format made of %d, %m, %Y and literals; None for anything else."""
+    parts: list[str] = []
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i + 1 : i + 2]
+            if directive not in _SIMPLE_DIRECTIVES or _SIMPLE_DIRECTIVES[directive] in parts:
+                return None
+            parts.append(_SIMPLE_DIRECTIVES[directive])
+            i += 2
+        else:
+            parts.append(re.escape(fmt[i]))
+            i += 1
+    complete = len(set(parts) & set(_SIMPLE_DIRECTIVES.values())) == 3
+    return re.compile("".join(parts)) if complete else None
+
+
+def _strptime_date(text: str, fmt: str) -> dt.datetime:
+    """``datetime.strptime`` with a fast path for day/month/year formats."""
+    pattern = _simple_date_pattern(fmt)
+    if pattern is None:
+        return dt.datetime.strptime(text, fmt)
+    found = pattern.fullmatch(text)
+    if found is None:
+        raise ValueError(f"time data {text!r} does not match format {fmt!r}")
+    return dt.datetime(int(found["Y"]), int(found["m"]), int(found["d"]))
+
+
+def parse_date(value: Any, formats: Sequence[str] | None, tz: ZoneInfo) -> dt.date:
+    """Parse a calendar day.
+
+    Args:
+        value: A ``str`` cell, or a native ``date``/``datetime``.
+        formats: strftime patterns tried in order; ``None`` means ISO 8601.
+        tz: The file's time zone: an aware timestamp is converted to it first.
+
+    Raises:
+        CellError: Not a date in any of the formats.
+    """
+    if isinstance(value, dt.datetime):
+        return (value.astimezone(tz) if value.tzinfo else value).date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise CellError(f"expected a date, got {type(value).__name__} {value!r}")
+    s = value.strip()
+    problem = ""
+    if formats:
+        for fmt in formats:
+            try:
+                parsed = _strptime_date(s, fmt)
+            except ValueError as exc:
+                problem = str(exc)
+                continue
+            return (parsed.astimezone(tz) if parsed.tzinfo else parsed).date()
+    else:
+        try:
+            return dt.date.fromisoformat(s)
+        except ValueError:
+            try:
+                stamp = dt.datetime.fromisoformat(s)
+            except ValueError as exc:
+                problem = str(exc)
+            else:
+                return (stamp.astimezone(tz) if stamp.tzinfo else stamp).date()
+    noisy = not problem or "does not match" in problem or problem.startswith("Invalid isoformat")
+    hint = "" if noisy else f" ({problem})"
+    raise CellError(f"{value!r} is not {_describe_formats(formats, 'date')}{hint}")
+
+
+def parse_datetime(
+    value: Any,
+    formats: Sequence[str] | None,
+    date_formats: Sequence[str] | None,
+    tz: ZoneInfo,
+) -> dt.datetime:
+    """Parse a timestamp and make it timezone-aware.
+
+    A naive timestamp is taken to be wall-clock time in ``tz``; one with an offset
+    keeps it. A cell holding only a date becomes midnight of that day in ``tz``.
+
+    Args:
+        value: A ``str`` cell, or a native ``datetime``/``date``.
+        formats: strftime patterns tried in order; ``None`` means ISO 8601.
+        date_formats: Patterns for date-only cells; ``None`` means ISO 8601.
+        tz: The file's time zone.
+
+    Raises:
+        CellError: Not a timestamp (nor a date) in any of the formats.
+    """
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(0), tz)
+    if not isinstance(value, str):
+        raise CellError(f"expected a timestamp, got {type(value).__name__} {value!r}")
+    s = value.strip()
+    stamp: dt.datetime | None = None
+    if formats:
+        for fmt in formats:
+            try:
+                stamp = dt.datetime.strptime(s, fmt)
+                break
+            except ValueError:
+                continue
+    else:
+        try:
+            stamp = dt.datetime.fromisoformat(s)
+        except ValueError:
+            stamp = None
+    if stamp is None:
+        try:
+            day = parse_date(s, date_formats, tz)
+        except CellError:
+            raise CellError(f"{value!r} is not {_describe_formats(formats, 'timestamp')}") from None
+        return dt.datetime.combine(day, dt.time(0), tz)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=tz)
+
+
+# ------------------------------------------------------------------ flags and lists
+
+_TRUE = frozenset({"true", "t", "yes", "y", "1", "x", "✓", "✔"})
+_FALSE = frozenset({"false", "f", "no", "n", "0", "✗"})
+
+
+def parse_bool(value: Any) -> bool:
+    """Parse a flag: ``true/false``, ``yes/no``, ``y/n``, ``1/0``, native bools.
+
+    Raises:
+        CellError: Anything else.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        key = value.strip().casefold()
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+    raise CellError(f"{value!r} is not a yes/no value (use true/false, yes/no or 1/0)")
+
+
+_LIST_SPLIT = re.compile(r"[;,|]")
+
+
+def _to_str(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer():  # spreadsheets store ids as floats: 12345.0 -> "12345"
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _to_list(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        items = [_to_str(v) for v in value if v is not None]
+    else:
+        items = [part.strip() for part in _LIST_SPLIT.split(_to_str(value))]
+    return [item for item in items if item]
+
+
+def _to_currency(value: Any) -> str:
+    code = _to_str(value).upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise CellError(f"{value!r} is not an ISO 4217 currency code like 'EUR' or 'USD'")
+    return code
+
+
+def _to_timezone(value: Any) -> str:
+    name = _to_str(value)
+    try:
+        zone(name)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+    return name
+
+
+# ------------------------------------------------------------------------- privacy
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_PHONE_CHARS = re.compile(r"\+?[0-9 ()./\-]+")
+
+
+def normalise_email(value: str) -> str:
+    """Trim and lower-case an email address.
+
+    Raises:
+        CellError: It does not look like an email address (the reason never repeats it).
+    """
+    email = value.strip().lower()
+    if not _EMAIL.fullmatch(email):
+        raise CellError("not an email address")
+    return email
+
+
+def normalise_phone(value: str) -> str:
+    """Reduce a phone number to its digits, keeping a leading ``+``.
+
+    ``"+1 (555) 010-0147"`` becomes ``"+15550100147"``.
+
+    Raises:
+        CellError: It has letters or too few digits (the reason never repeats it).
+    """
+    s = _to_str(value)
+    if not _PHONE_CHARS.fullmatch(s):
+        raise CellError("not a phone number (only digits, spaces, + ( ) . / - are allowed)")
+    digits = "".join(ch for ch in s if ch.isdigit())
+    if len(digits) < 5:
+        raise CellError("not a phone number (fewer than 5 digits)")
+    return ("+" if s.startswith("+") else "") + digits
+
+
+def _sha256(salt: str, value: str) -> str:
+    return hashlib.sha256((salt + value).encode("utf-8")).hexdigest()
+
+
+def hash_email(value: str, salt: str) -> str:
+    """Salted SHA-256 (hex) of the trimmed, lower-cased email: ``sha256(salt + email)``."""
+    return _sha256(salt, normalise_email(value))
+
+
+def hash_phone(value: str, salt: str) -> str:
+    """Salted SHA-256 (hex) of the phone reduced to digits: ``sha256(salt + phone)``."""
+    return _sha256(salt, normalise_phone(value))
+
+
+# ------------------------------------------------------------------- per-file setup
+
+
+@dataclass(frozen=True)
+class ParseContext:
+    """Everything needed to parse the cells of one configured file.
+
+    Attributes:
+        numbers: The number format.
+        date_formats: strftime patterns for dates (``None``: ISO 8601).
+        datetime_formats: strftime patterns for timestamps (``None``: ISO 8601).
+        tz: The time zone naive timestamps are in.
+        null_values: Cell texts that mean "no value".
+    """
+
+    numbers: NumberFormat
+    date_formats: tuple[str, ...] | None
+    datetime_formats: tuple[str, ...] | None
+    tz: ZoneInfo
+    null_values: frozenset[str]
+
+    def is_null(self, value: Any) -> bool:
+        """Tell whether a cell is empty: ``None``, NaN, or one of the null texts."""
+        if value.__class__ is str:
+            return value in self.null_values or value.strip() in self.null_values
+        if value is None:
+            return True
+        if isinstance(value, str):
+            return value.strip() in self.null_values
+        if isinstance(value, float):
+            return math.isnan(value)
+        return False
+
+
+def converter_for(info: ColumnInfo, ctx: ParseContext) -> Converter:
+    """Choose the parser for a unified column from its type and unit.
+
+    Args:
+        info: The column, from :func:`partnerkit.records.columns`.
+        ctx: The file's parsing settings.
+
+    Returns:
+        A function from a non-null cell to the column's Python type; it raises
+        :class:`CellError` for a malformed cell.
+
+    Raises:
+        TypeError: The column has a type this connector cannot produce.
+    """
+    py, unit, fmt = info.python_type, info.column.unit, ctx.numbers
+    if unit == "money" or py is Decimal:
+        if py is not Decimal:  # pragma: no cover - guards against a schema change
+            raise TypeError(f"money column {info.name!r} is not a Decimal")
+        return lambda v: _to_decimal(v, fmt, percent_ok=False)
+    if py is bool:
+        return parse_bool
+    if py is int:
+        return lambda v: _to_int(v, fmt)
+    if py is float:
+        return lambda v: float(_to_decimal(v, fmt, percent_ok=False))
+    if py is AwareDatetime or py is dt.datetime:
+        return lambda v: parse_datetime(v, ctx.datetime_formats, ctx.date_formats, ctx.tz)
+    if py is dt.date:
+        return lambda v: parse_date(v, ctx.date_formats, ctx.tz)
+    if get_origin(py) is list:
+        return _to_list
+    if py is str:
+        if unit == "currency_code":
+            return _to_currency
+        if unit == "timezone":
+            return _to_timezone
+        return _to_str
+    raise TypeError(f"column {info.name!r} has a type the files connector cannot parse: {py!r}")
+
+
+class AutoExtra:
+    """The parser of an ``auto`` extra column: its first value in a read fixes its type.
+
+    A value that reads as a number makes the column a number column (``float``, so
+    the column has one Arrow type whatever the cells look like); anything else (and a
+    code with leading zeros such as ``0042``) makes it a text column; a native
+    boolean makes it a flag column. Later cells (in every file the source matches)
+    must fit that type, or their row is rejected: a stray ``n.d.`` in a number column
+    is reported, not mixed in.
+    """
+
+    def __init__(self, fmt: NumberFormat) -> None:
+        self._fmt = fmt
+        self._kind: Literal["number", "text", "bool"] | None = None
+
+    def _choose(self, value: Any) -> Literal["number", "text", "bool"]:
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, int | float | Decimal):
+            return "number"
+        if not isinstance(value, str):
+            return "text"
+        text = value.strip()
+        if len(text) > 1 and text[0] == "0" and text[1].isdigit():
+            return "text"  # a code with leading zeros (zip, id): keep it as text
+        try:
+            parse_number(text, self._fmt)
+        except CellError:
+            return "text"
+        return "number"
+
+    def __call__(self, value: Any) -> ExtraValue:
+        if self._kind is None:
+            self._kind = self._choose(value)
+        if self._kind == "text":
+            return _to_str(value)
+        try:
+            if self._kind == "bool":
+                return parse_bool(value)
+            return float(_to_decimal(value, self._fmt, percent_ok=True))
+        except CellError as exc:
+            raise CellError(
+                f"{exc.reason}; this extra column holds {self._kind}s (its first value "
+                f"decided): set its type to text to keep any value"
+            ) from None
+
+
+def extra_converter(kind: str, ctx: ParseContext) -> Callable[[Any], ExtraValue]:
+    """Return the parser of an extra column of the given type.
+
+    Args:
+        kind: ``"auto"`` (see :class:`AutoExtra`), ``"text"``, ``"integer"``,
+            ``"number"`` (float), ``"decimal"`` (exact) or ``"bool"``.
+        ctx: The file's parsing settings.
+    """
+    fmt = ctx.numbers
+    if kind == "text":
+        return _to_str
+    if kind == "integer":
+        return lambda v: _to_int(v, fmt)
+    if kind == "number":
+        return lambda v: float(_to_decimal(v, fmt, percent_ok=True))
+    if kind == "decimal":
+        return lambda v: _to_decimal(v, fmt, percent_ok=True)
+    if kind == "bool":
+        return parse_bool
+    return AutoExtra(fmt)

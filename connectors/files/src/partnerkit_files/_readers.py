@@ -1,0 +1,306 @@
+"""Row iterators over CSV/TSV, Excel and Parquet files, with flat memory.
+
+Each opener is a context manager that reads the header and yields a :class:`Table`;
+``Table.rows(indices)`` then streams the data rows, one at a time (CSV through the
+``csv`` module, Excel through openpyxl's read-only ``iter_rows``, Parquet through
+pyarrow's ``iter_batches`` with column projection). Rows carry the row number a
+person sees in an editor or spreadsheet: preamble lines and the header count.
+
+openpyxl and pyarrow.parquet are imported only when such a file is opened.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from partnerkit.errors import ConfigurationError
+from partnerkit_files._settings import FileFormat, FileSource
+
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
+
+__all__ = ["PARQUET_BATCH_ROWS", "RawRow", "Table", "open_table"]
+
+#: Rows per Parquet batch (memory stays at about one batch of the read columns).
+PARQUET_BATCH_ROWS = 8192
+
+_DELIMITER_CANDIDATES = (",", ";", "\t", "|")
+
+
+class RawRow(NamedTuple):
+    """One data row as read from a file.
+
+    Attributes:
+        number: The row number as a person sees it (1 is the first line or row of
+            the file; for Parquet, 1 is the first data row).
+        cells: The requested cells, in the requested order (empty when ``problem``).
+        problem: Why the row as a whole cannot be read, or ``None``.
+    """
+
+    number: int
+    cells: Sequence[Any]
+    problem: str | None = None
+
+
+class Table(Protocol):
+    """An open file: its header and a one-shot iterator of its data rows."""
+
+    path: str
+    headers: tuple[str, ...]
+
+    def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
+        """Yield the data rows' cells at ``indices`` (positions in ``headers``)."""
+        ...
+
+
+@contextmanager
+def open_table(path: Path, fmt: FileFormat, source: FileSource) -> Iterator[Table]:
+    """Open one file and read its header.
+
+    Args:
+        path: The file.
+        fmt: Its format.
+        source: How to read it (encoding, delimiter, skip_rows, sheet).
+
+    Yields:
+        The open table; the file is closed when the context ends.
+
+    Raises:
+        ConfigurationError: The file cannot be opened or decoded, or has no header.
+    """
+    if fmt in ("csv", "tsv"):
+        with _open_csv(path, fmt, source) as table:
+            yield table
+    elif fmt == "xlsx":
+        with _open_xlsx(path, source) as xlsx:
+            yield xlsx
+    else:
+        with _open_parquet(path) as parquet:
+            yield parquet
+
+
+# ------------------------------------------------------------------------------- csv
+
+
+def _encoding_for(path: Path, configured: str) -> str:
+    """A byte-order mark wins over a UTF-8 setting (LinkedIn exports are UTF-16)."""
+    if codecs.lookup(configured).name not in ("utf-8", "utf-8-sig"):
+        return configured
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = [(header_line.count(d), -i, d) for i, d in enumerate(_DELIMITER_CANDIDATES)]
+    best = max(counts)
+    return best[2] if best[0] else ","
+
+
+def _decode_error(
+    path: Path, encoding: str, line: int, exc: UnicodeDecodeError
+) -> ConfigurationError:
+    return ConfigurationError(
+        f"{path}: cannot be decoded as {encoding} near line {line} ({exc.reason}). Set "
+        f"'encoding' for this file: spreadsheets saved on Windows are often 'cp1252', "
+        f"platform exports sometimes 'utf-16'."
+    )
+
+
+class _CsvTable:
+    def __init__(
+        self,
+        path: Path,
+        encoding: str,
+        headers: tuple[str, ...],
+        reader: Any,
+        offset: int,
+        delimiter: str,
+    ) -> None:
+        self.path = str(path)
+        self.headers = headers
+        self._file = path
+        self._encoding = encoding
+        self._reader = reader
+        self._offset = offset
+        self._delimiter = delimiter
+
+    def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
+        reader = self._reader
+        width = len(self.headers)
+        need = max(indices, default=-1)
+        while True:
+            number = self._offset + reader.line_num + 1
+            try:
+                row: list[str] = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield RawRow(number, (), f"the line cannot be read as CSV ({exc})")
+                continue
+            except UnicodeDecodeError as exc:
+                raise _decode_error(self._file, self._encoding, number, exc) from None
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line is not a row
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                yield RawRow(
+                    number,
+                    (),
+                    f"the row has {len(row)} cells but the header has {width} (a value "
+                    f"containing an unquoted {self._delimiter!r}?)",
+                )
+                continue
+            if need >= len(row):
+                yield RawRow(number, (), f"the row has {len(row)} cells but the header has {width}")
+                continue
+            yield RawRow(number, [row[i] for i in indices])
+
+
+@contextmanager
+def _open_csv(path: Path, fmt: FileFormat, source: FileSource) -> Iterator[_CsvTable]:
+    try:
+        encoding = _encoding_for(path, source.encoding)
+        fh = path.open(encoding=encoding, newline="")
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: cannot be opened ({exc.strerror or exc})") from None
+    with fh:
+        line = 0
+        try:
+            for line in range(1, source.skip_rows + 1):
+                if not fh.readline():
+                    raise ConfigurationError(
+                        f"{path}: has {line - 1} lines, but skip_rows is {source.skip_rows}"
+                    )
+            line = source.skip_rows + 1
+            header_line = fh.readline()
+        except UnicodeDecodeError as exc:
+            raise _decode_error(path, encoding, line, exc) from None
+        if not header_line and not source.skip_rows:
+            raise ConfigurationError(f"{path}: is empty; a header line is expected")
+        if not header_line.strip():
+            where = "ends" if not header_line else "has an empty line"
+            raise ConfigurationError(
+                f"{path}: {where} at line {source.skip_rows + 1}, where the header should be; "
+                f"check skip_rows (lines before the header: {source.skip_rows})"
+            )
+        delimiter = source.delimiter or ("\t" if fmt == "tsv" else _sniff_delimiter(header_line))
+        reader = csv.reader(itertools.chain([header_line], fh), delimiter=delimiter)
+        try:
+            header = next(reader)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise ConfigurationError(f"{path}: the header cannot be read ({exc})") from None
+        yield _CsvTable(
+            path, encoding, tuple(h.strip() for h in header), reader, source.skip_rows, delimiter
+        )
+
+
+# ------------------------------------------------------------------------------ xlsx
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _XlsxTable:
+    def __init__(self, path: Path, headers: tuple[str, ...], rows: Iterator[Any], first: int):
+        self.path = str(path)
+        self.headers = headers
+        self._rows = rows
+        self._first = first
+
+    def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
+        for number, values in enumerate(self._rows, start=self._first):
+            if all(_empty(v) for v in values):
+                continue
+            size = len(values)
+            yield RawRow(number, [values[i] if i < size else None for i in indices])
+
+
+@contextmanager
+def _open_xlsx(path: Path, source: FileSource) -> Iterator[_XlsxTable]:
+    try:
+        import openpyxl  # type: ignore[import-untyped]
+        from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - openpyxl is a dependency of partnerkit-files
+        raise ConfigurationError(
+            "reading .xlsx files needs openpyxl: `uv add openpyxl` or `pip install openpyxl`"
+        ) from None
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ConfigurationError(f"{path}: is not a readable .xlsx workbook ({exc})") from None
+    try:
+        names: list[str] = list(workbook.sheetnames)
+        if source.sheet is None:
+            sheet = workbook.worksheets[0]
+        elif source.sheet in names:
+            sheet = workbook[source.sheet]
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(source.sheet, names, n=1, cutoff=0.5)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ConfigurationError(
+                f"{path}: has no sheet {source.sheet!r} (sheets: {', '.join(names)}).{hint}"
+            )
+        sheet.reset_dimensions()  # some writers record a wrong used range (e.g. A1:A1)
+        rows = sheet.iter_rows(min_row=source.skip_rows + 1, values_only=True)
+        header = next(rows, None)
+        if header is None or all(_empty(v) for v in header):
+            raise ConfigurationError(
+                f"{path}: sheet {sheet.title!r} has no header in row {source.skip_rows + 1}; "
+                f"check skip_rows (rows before the header: {source.skip_rows})"
+            )
+        headers = tuple("" if v is None else str(v).strip() for v in header)
+        yield _XlsxTable(path, headers, rows, source.skip_rows + 2)
+    finally:
+        workbook.close()
+
+
+# --------------------------------------------------------------------------- parquet
+
+
+class _ParquetTable:
+    def __init__(self, path: Path, parquet: pq.ParquetFile) -> None:
+        self.path = str(path)
+        self.headers = tuple(parquet.schema_arrow.names)
+        self._parquet = parquet
+
+    def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
+        names = [self.headers[i] for i in indices]
+        wanted = list(dict.fromkeys(names))
+        number = 0
+        if not wanted:  # every column comes from constants: one record per row
+            for number in range(1, self._parquet.metadata.num_rows + 1):
+                yield RawRow(number, [])
+            return
+        for batch in self._parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted):
+            values = {name: batch.column(name).to_pylist() for name in wanted}
+            ordered = [values[name] for name in names]
+            for cells in zip(*ordered, strict=True):
+                number += 1
+                yield RawRow(number, cells)
+
+
+@contextmanager
+def _open_parquet(path: Path) -> Iterator[_ParquetTable]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise ConfigurationError(f"{path}: is not a readable Parquet file ({exc})") from None
+    try:
+        yield _ParquetTable(path, parquet)
+    finally:
+        parquet.close()

@@ -1,0 +1,168 @@
+"""Shared fixtures: the committed exports and the mappings a user would write for them.
+
+Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
+everything they share is a fixture.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from partnerkit_files import FilesConnector
+
+from partnerkit.connector import Notice, ReadRequest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SALT = "test-salt-7f3a91c2"
+
+#: The mapping for LinkedIn Campaign Manager's "Campaign Performance Report" export.
+LINKEDIN: dict[str, Any] = {
+    "path": "linkedin/campaign_performance_report.csv",
+    "stream": "performance",
+    "skip_rows": 5,
+    "date_format": "%m/%d/%Y",
+    "columns": {
+        "date": "Start Date (in UTC)",
+        "account_name": "Account Name",
+        "currency": "Currency",
+        "campaign_id": "Campaign ID",
+        "campaign_name": "Campaign Name",
+        "spend": "Total Spent",
+        "impressions": "Impressions",
+        "clicks": "Clicks",
+        "link_clicks": "Clicks to Landing Page",
+        "conversions": "Conversions",
+        "conversion_value": "Total Conversion Value",
+        "leads": "Leads",
+        "reach": "Reach",
+    },
+    "constants": {
+        "platform": "linkedin",
+        "account_id": 508934021,
+        "level": "campaign",
+        "channel": "paid_social",
+        "timezone": "UTC",
+    },
+    "extra_columns": {
+        "campaign_group": "Campaign Group Name",
+        "engagements": {"column": "Total Engagements", "type": "integer"},
+        "ctr_percent": "Click Through Rate",
+        "objective": {"column": "Campaign Objective", "type": "text"},
+    },
+}
+
+#: The mapping for a Zapier log of Facebook/Instagram lead-form leads.
+ZAPIER: dict[str, Any] = {
+    "path": "zapier/facebook_lead_ads_log.csv",
+    "stream": "leads",
+    "timezone": "Asia/Jerusalem",
+    "columns": {
+        "lead_id": "Lead ID",
+        "created_at": "Created Time",
+        "utm_source": "UTM Source",
+        "utm_medium": "UTM Medium",
+        "utm_campaign": "UTM Campaign",
+        "original_source_drill_1": "Form Name",
+    },
+    "constants": {
+        "platform": "zapier",
+        "account_id": "fb-page-100200300",
+        "original_source": "PAID_SOCIAL",
+        "record_source": "zapier",
+    },
+    "email": "Email",
+    "phone": "Phone Number",
+    "extra_columns": {"ad_name": "Ad Name"},
+}
+
+#: The mapping for an Italian agency's hand-kept spend sheet (Excel CSV, cp1252, `;`).
+AGENCY: dict[str, Any] = {
+    "path": "agency/spesa_campagne_ottobre_2026.csv",
+    "stream": "performance",
+    "encoding": "cp1252",
+    "locale": "it_IT",
+    "date_format": "%d/%m/%Y",
+    "timezone": "Europe/Rome",
+    "columns": {
+        "date": "Data",
+        "account_id": "ID account",
+        "campaign_name": "Campagna",
+        "spend": "Spesa (€)",
+        "impressions": "Impressioni",
+        "clicks": "Clic",
+        "conversions": "Conversioni",
+        "conversion_value": "Valore conversioni",
+    },
+    "constants": {"platform": "google_ads", "currency": "EUR", "channel": "paid_search"},
+}
+
+
+def split(items: list[Any]) -> tuple[list[dict[str, Any]], list[Notice]]:
+    """Separate records from notices."""
+    records = [item for item in items if not isinstance(item, Notice)]
+    notices = [item for item in items if isinstance(item, Notice)]
+    return records, notices
+
+
+Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice]]]
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def salt() -> str:
+    return SALT
+
+
+@pytest.fixture
+def linkedin() -> dict[str, Any]:
+    return copy.deepcopy(LINKEDIN)
+
+
+@pytest.fixture
+def zapier() -> dict[str, Any]:
+    return copy.deepcopy(ZAPIER)
+
+
+@pytest.fixture
+def agency() -> dict[str, Any]:
+    return copy.deepcopy(AGENCY)
+
+
+@pytest.fixture
+def make_connector() -> Callable[..., FilesConnector]:
+    """Build a connector over the committed fixtures from file-source mappings."""
+
+    def make(*sources: dict[str, Any], **settings: Any) -> FilesConnector:
+        settings.setdefault("base_dir", FIXTURES)
+        settings.setdefault("hash_salt", SALT)
+        return FilesConnector({**settings, "files": list(sources)})
+
+    return make
+
+
+@pytest.fixture
+def read(make_connector: Callable[..., FilesConnector]) -> Reader:
+    """Read one stream of one source: ``read(source, start=..., end=..., accounts=...)``."""
+
+    def run(
+        source: dict[str, Any],
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        accounts: tuple[str, ...] = (),
+        **settings: Any,
+    ) -> tuple[list[dict[str, Any]], list[Notice]]:
+        connector = make_connector(source, **settings)
+        request = ReadRequest(stream=source["stream"], start=start, end=end, accounts=accounts)
+        return split(list(connector.read(request)))
+
+    return run
