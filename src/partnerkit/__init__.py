@@ -5,6 +5,7 @@ Importing partnerkit is cheap: no vendor SDK, pandas, polars or pyarrow is impor
 until a method that needs it is called.
 """
 
+import logging
 from importlib.metadata import PackageNotFoundError, version
 
 from partnerkit.connector import (
@@ -37,6 +38,9 @@ from partnerkit.records import (
 )
 from partnerkit.registry import available_connectors, get_connector, register_connector
 from partnerkit.stream import RecordStream
+
+# A library never prints: log records reach the user only through their own handlers.
+logging.getLogger("partnerkit").addHandler(logging.NullHandler())
 
 try:
     __version__ = version("partnerkit")

@@ -100,7 +100,7 @@ def _streams_of(
         if only and conn.name not in only:
             continue
         connector = ws.connector(conn.name)
-        for spec in connector.streams:
+        for spec in connector.enabled_streams():
             request = ReadRequest(
                 stream=spec.name, start=start, end=end, accounts=tuple(conn.accounts)
             )

@@ -340,6 +340,15 @@ class Connector(ABC, Generic[SettingsT]):
         spec = self.stream_spec(request.stream)
         return RecordStream.from_connector(self, spec, request)
 
+    def enabled_streams(self) -> tuple[StreamSpec, ...]:
+        """The streams these settings make readable (all of them, unless overridden).
+
+        A connector whose settings choose what to read (the files connector reads
+        only the streams it has files for) overrides this, so that ``partnerkit pull``
+        and syncs read only what is configured.
+        """
+        return self.streams
+
     def check(self) -> CheckResult:
         """Validate credentials and access without reading data.
 

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from partnerkit.errors import ConfigurationError, MissingSecretError
+from partnerkit.errors import MissingSecretError
 from partnerkit.model._base import Identifier, _Model, listify
 
 __all__ = [

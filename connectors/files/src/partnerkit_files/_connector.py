@@ -419,6 +419,11 @@ class FilesConnector(Connector[FilesSettings]):
                 yield cast(Record, record)
         yield _summary(file, read, kept, rejected, filtered)
 
+    def enabled_streams(self) -> tuple[StreamSpec, ...]:
+        """The streams that at least one configured file feeds."""
+        used = {source.stream for source in self.settings.files}
+        return tuple(spec for spec in self.streams if spec.name in used)
+
     def check(self) -> CheckResult:
         """Check that every configured file exists and has the mapped headers.
 

@@ -1,0 +1,149 @@
+"""The command line, run in-process with typer's runner."""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from partnerkit.cli import app
+from partnerkit.demo import DEMO_WORKSPACE
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def salt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARTNERKIT_DEMO_HASH_SALT", "test-salt")
+
+
+def test_connectors_lists_installed_ones() -> None:
+    result = runner.invoke(app, ["connectors"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "partnerkit-files" in result.output
+    assert "performance (performance)" in result.output
+    assert "echo" in result.output
+
+
+def test_validate_a_good_file() -> None:
+    result = runner.invoke(app, ["validate", str(DEMO_WORKSPACE)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "6 sources, 5 campaigns, 3 targets, 3 SLA terms, 3 connections" in result.output
+
+
+def test_validate_lists_every_problem_with_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "partnerkit.yaml"
+    bad.write_text(
+        "version: 1\n"
+        "name: Broken\n"
+        "currency: ILS\n"
+        "timezone: Mars/Olympus\n"
+        "sources:\n"
+        "  - id: a\n"
+        "    name: A\n"
+        "    channel: telepathy\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", str(bad)], env={"COLUMNS": "200"})
+    assert result.exit_code == 1
+    out = result.output
+    assert "4 problems" in out
+    lines = [line.split() for line in out.splitlines()[1:]]
+    assert [(words[1], words[2]) for words in lines] == [
+        ("4", "timezone:"),
+        ("6", "sources[0].wiring:"),
+        ("6", "sources[0].owner:"),
+        ("8", "sources[0].channel:"),
+    ]
+
+
+def test_pull_to_parquet_splits_by_kind(tmp_path: Path, salt: None) -> None:
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "october.parquet"
+    result = runner.invoke(
+        app,
+        [
+            "pull",
+            "-c",
+            str(DEMO_WORKSPACE),
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-31",
+            "--out",
+            str(out),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    perf = pq.read_table(tmp_path / "october.performance.parquet")
+    leads = pq.read_table(tmp_path / "october.lead.parquet")
+    assert {str(d) for d in perf.column("date").to_pylist()} <= {
+        f"2026-10-{d:02d}" for d in range(1, 32)
+    }
+    assert perf.num_rows == 62 + 93
+    assert leads.num_rows > 0
+    assert "email" not in leads.column_names or set(leads.column("email").to_pylist()) == {None}
+
+
+def test_pull_to_duckdb_merges_restated_rows(tmp_path: Path, salt: None) -> None:
+    import duckdb
+
+    out = tmp_path / "warehouse.duckdb"
+    args = [
+        "pull",
+        "-c",
+        str(DEMO_WORKSPACE),
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-10-31",
+        "--out",
+        str(out),
+        "--connection",
+        "meta-export",
+    ]
+    for _ in range(2):
+        result = runner.invoke(app, args, env={"COLUMNS": "200"})
+        assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(out))
+    rows, spend = con.execute("select count(*), sum(spend) from performance").fetchone()
+    con.close()
+    assert rows == 62
+    assert spend == Decimal("11089.700000")
+
+
+def test_pull_rejects_an_unknown_extension(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["pull", "-c", str(DEMO_WORKSPACE), "--out", str(tmp_path / "x.xlsx")]
+    )
+    assert result.exit_code == 2
+    assert ".csv, .parquet or .duckdb" in result.output
+
+
+def test_pull_without_the_secret_names_the_variable(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("PARTNERKIT_DEMO_HASH_SALT", raising=False)
+    result = runner.invoke(
+        app,
+        [
+            "pull",
+            "-c",
+            str(DEMO_WORKSPACE),
+            "--out",
+            str(tmp_path / "x.csv"),
+            "--connection",
+            "crm-export",
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 1
+    assert "PARTNERKIT_DEMO_HASH_SALT" in result.output
+
+
+def test_demo_prints_the_summary() -> None:
+    result = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "October 2026 by source" in result.output
+    assert "SolarCompare partner form: no lead since" in result.output
+    assert "11,089.70 ILS" in result.output
