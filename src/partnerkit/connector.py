@@ -340,6 +340,20 @@ class Connector(ABC, Generic[SettingsT]):
         spec = self.stream_spec(request.stream)
         return RecordStream.from_connector(self, spec, request)
 
+    def lookback(self, stream: str) -> dt.timedelta:
+        """The lookback window of a stream, as these settings configure it.
+
+        Connectors follow one convention: an optional ``lookback_days`` setting
+        overrides every stream's :attr:`StreamSpec.default_lookback`.
+
+        Args:
+            stream: The stream name.
+        """
+        days = getattr(self.settings, "lookback_days", None)
+        if days is not None:
+            return dt.timedelta(days=int(days))
+        return self.stream_spec(stream).default_lookback
+
     def enabled_streams(self) -> tuple[StreamSpec, ...]:
         """The streams these settings make readable (all of them, unless overridden).
 

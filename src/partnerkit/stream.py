@@ -123,8 +123,29 @@ def _page_to_arrow(kind: RecordKind, page: list[Record]) -> pa.Table:
         for name, value in (row.get("extra") or {}).items():
             extras.setdefault(name, [None] * len(rows))[i] = value
     for name, values in sorted(extras.items()):
-        table = table.append_column(f"extra.{name}", pa.array(values))
+        table = table.append_column(f"extra.{name}", _extra_array(name, values))
     return table
+
+
+def _extra_array(name: str, values: list[Any]) -> pa.Array[Any]:
+    """Type one ``extra`` column: exact money stays decimal, ints widen to floats."""
+    import pyarrow as pa
+
+    kinds = {type(v) for v in values if v is not None}
+    if not kinds or kinds == {bool} or kinds == {str} or kinds == {int}:
+        inferred: pa.Array[Any] = pa.array(values)
+        return inferred
+    if kinds == {Decimal}:
+        quantum = Decimal(1).scaleb(-MONEY_SCALE)
+        exact = [None if v is None else v.quantize(quantum) for v in values]
+        return pa.array(exact, type=pa.decimal128(38, MONEY_SCALE))
+    if kinds <= {int, float}:
+        return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
+    raise DataError(
+        f"extra column {name!r} mixes value types "
+        f"({', '.join(sorted(k.__name__ for k in kinds))}); give it one type",
+        column=f"extra.{name}",
+    )
 
 
 def _pandas_type(arrow_type: pa.DataType) -> Any:
@@ -298,7 +319,12 @@ class RecordStream:
                 on_batch(table.num_rows)
         if not tables:
             return arrow_schema(self.kind).empty_table()
-        return pa.concat_tables(tables, promote_options="default")
+        try:
+            return pa.concat_tables(tables, promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise DataError(
+                f"batches of {self.name!r} disagree on a column's type: {exc}", source=self.name
+            ) from None
 
     def to_pandas(self) -> pd.DataFrame:
         """Read everything into a pandas DataFrame with exact, nullable dtypes.

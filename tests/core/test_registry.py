@@ -168,3 +168,31 @@ def test_register_connector_for_notebooks() -> None:
         unregister_connector("local_echo")
     with pytest.raises(ConnectorNotFoundError):
         get_connector("local_echo")
+
+
+def test_lookback_setting_overrides_the_stream_default() -> None:
+    import datetime as dt
+
+    from pydantic_settings import SettingsConfigDict
+
+    from partnerkit.connector import ConnectorSettings, StreamSpec
+    from partnerkit.records import RecordKind
+
+    class S(ConnectorSettings):
+        model_config = SettingsConfigDict(env_prefix="PARTNERKIT_LB_")
+        lookback_days: int | None = None
+
+    class C(Connector[S]):
+        name = "lb"
+        settings_class = S
+        streams = (
+            StreamSpec(
+                name="d", kind=RecordKind.PERFORMANCE, default_lookback=dt.timedelta(days=28)
+            ),
+        )
+
+        def read(self, request):  # type: ignore[no-untyped-def]
+            return iter(())
+
+    assert C().lookback("d") == dt.timedelta(days=28)
+    assert C({"lookback_days": 7}).lookback("d") == dt.timedelta(days=7)

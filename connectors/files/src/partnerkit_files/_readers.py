@@ -228,8 +228,8 @@ class _XlsxTable:
 @contextmanager
 def _open_xlsx(path: Path, source: FileSource) -> Iterator[_XlsxTable]:
     try:
-        import openpyxl  # type: ignore[import-untyped]
-        from openpyxl.utils.exceptions import InvalidFileException  # type: ignore[import-untyped]
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
     except ImportError:  # pragma: no cover - openpyxl is a dependency of partnerkit-files
         raise ConfigurationError(
             "reading .xlsx files needs openpyxl: `uv add openpyxl` or `pip install openpyxl`"

@@ -1,0 +1,1 @@
+"""partnerkit connector for Google Analytics 4 (google-analytics-data) (being written)."""

@@ -1,0 +1,1 @@
+"""partnerkit connector for Google Ads (google-ads) (being written)."""

@@ -1,0 +1,1 @@
+"""partnerkit connector for HubSpot CRM (hubspot-api-client) (being written)."""

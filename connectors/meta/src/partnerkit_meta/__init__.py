@@ -1,0 +1,1 @@
+"""partnerkit connector for Meta Ads (facebook-business) (being written)."""
