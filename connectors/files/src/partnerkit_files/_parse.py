@@ -13,7 +13,6 @@ float from a spreadsheet goes through its shortest ``repr`` (``0.1`` stays
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 import unicodedata
@@ -26,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime
 
+from partnerkit import privacy
 from partnerkit.records import ColumnInfo, ExtraValue
 
 __all__ = [
@@ -541,51 +541,40 @@ def _to_timezone(value: Any) -> str:
 
 # ------------------------------------------------------------------------- privacy
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
-_PHONE_CHARS = re.compile(r"\+?[0-9 ()./\-]+")
+
+def _cell(check: Callable[..., str], *args: str) -> str:
+    try:
+        return check(*args)
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def normalise_email(value: str) -> str:
-    """Trim and lower-case an email address.
+    """Trim and lower-case an email address (see :mod:`partnerkit.privacy`).
 
     Raises:
         CellError: It does not look like an email address (the reason never repeats it).
     """
-    email = value.strip().lower()
-    if not _EMAIL.fullmatch(email):
-        raise CellError("not an email address")
-    return email
+    return _cell(privacy.normalise_email, value)
 
 
 def normalise_phone(value: str) -> str:
     """Reduce a phone number to its digits, keeping a leading ``+``.
 
-    ``"+1 (555) 010-0147"`` becomes ``"+15550100147"``.
-
     Raises:
         CellError: It has letters or too few digits (the reason never repeats it).
     """
-    s = _to_str(value)
-    if not _PHONE_CHARS.fullmatch(s):
-        raise CellError("not a phone number (only digits, spaces, + ( ) . / - are allowed)")
-    digits = "".join(ch for ch in s if ch.isdigit())
-    if len(digits) < 5:
-        raise CellError("not a phone number (fewer than 5 digits)")
-    return ("+" if s.startswith("+") else "") + digits
-
-
-def _sha256(salt: str, value: str) -> str:
-    return hashlib.sha256((salt + value).encode("utf-8")).hexdigest()
+    return _cell(privacy.normalise_phone, _to_str(value))
 
 
 def hash_email(value: str, salt: str) -> str:
-    """Salted SHA-256 (hex) of the trimmed, lower-cased email: ``sha256(salt + email)``."""
-    return _sha256(salt, normalise_email(value))
+    """Salted SHA-256 (hex) of the email, exactly as every partnerkit connector hashes it."""
+    return _cell(privacy.hash_email, value, salt)
 
 
 def hash_phone(value: str, salt: str) -> str:
-    """Salted SHA-256 (hex) of the phone reduced to digits: ``sha256(salt + phone)``."""
-    return _sha256(salt, normalise_phone(value))
+    """Salted SHA-256 (hex) of the phone, exactly as every partnerkit connector hashes it."""
+    return _cell(privacy.hash_phone, _to_str(value), salt)
 
 
 # ------------------------------------------------------------------- per-file setup
