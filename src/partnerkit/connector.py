@@ -34,12 +34,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from partnerkit.errors import ConfigurationError
-from partnerkit.records import Record, RecordKind, key_columns
+from partnerkit.records import Additivity, Record, RecordKind, key_columns
 
 if TYPE_CHECKING:
     from partnerkit.stream import RecordStream
 
 __all__ = [
+    "COLUMN_METADATA",
     "Capability",
     "CheckResult",
     "Connector",
@@ -188,6 +189,10 @@ class ReadRequest(BaseModel):
             day += dt.timedelta(days=1)
 
 
+COLUMN_METADATA = "column_metadata"
+"""The code of a :class:`Notice` that documents an ``extra`` column."""
+
+
 @dataclass(frozen=True)
 class Notice:
     """Something the user should know about a read, yielded among the records.
@@ -210,6 +215,40 @@ class Notice:
 
     def __str__(self) -> str:
         return f"[{self.level}] {self.code}: {self.message}"
+
+    @classmethod
+    def describe_extra(
+        cls,
+        name: str,
+        description: str,
+        *,
+        additivity: Additivity,
+        unit: str = "count",
+    ) -> Notice:
+        """Document an ``extra`` metric, as :mod:`partnerkit.records` documents standard ones.
+
+        Yield it before the records that carry ``extra[name]``; the stream writes it
+        into the Arrow field metadata of ``extra.<name>``, so analysis refuses to sum a
+        non-additive extra metric just as it refuses to sum ``users``.
+
+        Args:
+            name: The key in ``extra``.
+            description: What the value means.
+            additivity: Whether the metric may be summed.
+            unit: The unit, e.g. ``"count"`` or ``"money"``.
+        """
+        return cls(
+            "info",
+            COLUMN_METADATA,
+            f"extra.{name}: {description} ({additivity.value})",
+            {
+                "column": f"extra.{name}",
+                "description": description,
+                "role": "metric",
+                "unit": unit,
+                "additivity": additivity.value,
+            },
+        )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ pyarrow, pandas and polars are imported only when their method is called.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from itertools import chain, islice
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from partnerkit.connector import Notice
+from partnerkit.connector import COLUMN_METADATA, Notice
 from partnerkit.errors import DataError, StreamConsumedError
 from partnerkit.records import MONEY_SCALE, Record, RecordKind, arrow_schema, record_id, record_type
 
@@ -108,7 +108,9 @@ def _quantize_money(rows: list[dict[str, Any]], schema: pa.Schema) -> None:
                 row[name] = value.quantize(quantum)
 
 
-def _page_to_arrow(kind: RecordKind, page: list[Record]) -> pa.Table:
+def _page_to_arrow(
+    kind: RecordKind, page: list[Record], described: Mapping[str, Mapping[str, Any]]
+) -> pa.Table:
     import pyarrow as pa
 
     schema = arrow_schema(kind)
@@ -123,7 +125,10 @@ def _page_to_arrow(kind: RecordKind, page: list[Record]) -> pa.Table:
         for name, value in (row.get("extra") or {}).items():
             extras.setdefault(name, [None] * len(rows))[i] = value
     for name, values in sorted(extras.items()):
-        table = table.append_column(f"extra.{name}", _extra_array(name, values))
+        column = f"extra.{name}"
+        array = _extra_array(name, values)
+        meta = {k: str(v) for k, v in described.get(column, {}).items() if k != "column"}
+        table = table.append_column(pa.field(column, array.type, metadata=meta or None), array)
     return table
 
 
@@ -264,6 +269,19 @@ class RecordStream:
         out.notices = notices
         return out
 
+    @property
+    def extra_columns(self) -> dict[str, dict[str, Any]]:
+        """Documentation of ``extra`` columns the source gave (see ``Notice.describe_extra``).
+
+        Keyed by Arrow column name (``extra.<name>``); each value holds ``description``,
+        ``unit`` and ``additivity``.
+        """
+        return {
+            str(n.details["column"]): dict(n.details)
+            for n in self.notices
+            if n.code == COLUMN_METADATA
+        }
+
     def __add__(self, other: RecordStream) -> RecordStream:
         return RecordStream.concat([self, other])
 
@@ -302,7 +320,7 @@ class RecordStream:
         the extras present in it.
         """
         for batch in self.batches(size):
-            yield _page_to_arrow(self.kind, batch)
+            yield _page_to_arrow(self.kind, batch, self.extra_columns)
 
     def to_arrow(self, *, on_batch: Callable[[int], None] | None = None) -> pa.Table:
         """Read everything into one Arrow table with the record kind's schema.

@@ -217,3 +217,19 @@ def test_extras_mixing_text_and_numbers_are_a_data_error() -> None:
         stream(rows).to_arrow()
     assert info.value.column == "extra.note"
     assert "int, str" in str(info.value)
+
+
+def test_described_extras_carry_their_additivity_into_arrow() -> None:
+    from partnerkit.records import Additivity
+
+    note = Notice.describe_extra(
+        "active_users", "Distinct active users", additivity=Additivity.NON_ADDITIVE
+    )
+    rows = [note, {**ROWS[0], "extra": {"active_users": 7, "video_views": 3}}]
+    s = RecordStream.from_records("performance", rows, name="t")
+    table = s.to_arrow()
+    field = table.schema.field("extra.active_users")
+    assert field.metadata[b"additivity"] == b"non_additive"
+    assert field.metadata[b"description"] == b"Distinct active users"
+    assert s.extra_columns["extra.active_users"]["additivity"] == "non_additive"
+    assert table.schema.field("extra.video_views").metadata is None
