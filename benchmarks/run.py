@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}; have {', '.join(found)}")
     for name in args.names or list(found):
         spec = importlib.util.spec_from_file_location(f"bench_{name}", found[name])
-        assert spec is not None and spec.loader is not None
+        assert spec is not None
+        assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)

@@ -14,7 +14,8 @@ def test_benchmark_runs_at_tiny_scale(name: str, capsys: pytest.CaptureFixture[s
     if name == "none":
         pytest.skip("no benchmark yet")
     spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.main(0.001)
