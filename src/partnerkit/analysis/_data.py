@@ -1,0 +1,157 @@
+"""What every analysis reads (:class:`Dataset`) and returns (:class:`Result`).
+
+A :class:`Dataset` holds the unified records by kind as Arrow tables and exposes
+them to DuckDB as the views ``performance``, ``lead``, ``deal`` and ``campaign`` —
+analyses are SQL over columns, never Python loops over rows. A :class:`Result` is
+a typed object with a table view (Arrow, pandas, polars) and a notebook display.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from partnerkit.errors import ConfigurationError
+from partnerkit.records import RecordKind, arrow_schema
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+
+    from partnerkit.stream import RecordStream
+
+__all__ = ["Dataset", "Result"]
+
+_VIEW = {
+    RecordKind.PERFORMANCE: "performance",
+    RecordKind.LEAD: "lead",
+    RecordKind.DEAL: "deal",
+    RecordKind.CAMPAIGN: "campaign",
+}
+
+
+class Dataset:
+    """The unified records an analysis works on, one Arrow table per record kind.
+
+    Build it from streams, from Arrow tables, or from a DuckDB warehouse file. A
+    kind that was not given is an empty table with the kind's schema, so every
+    analysis can query every view.
+
+    Attributes:
+        tables: The Arrow table of each record kind.
+    """
+
+    def __init__(self, tables: Mapping[RecordKind | str, pa.Table] | None = None) -> None:
+        """Wrap Arrow tables keyed by record kind (``"performance"``, ``"lead"``, ...)."""
+        given = {RecordKind(k): v for k, v in (tables or {}).items()}
+        self.tables: dict[RecordKind, pa.Table] = {
+            kind: given.get(kind, arrow_schema(kind).empty_table()) for kind in RecordKind
+        }
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @classmethod
+    def from_streams(cls, streams: Iterable[RecordStream]) -> Dataset:
+        """Read streams (of any kinds) into a dataset; streams of one kind are concatenated."""
+        import pyarrow as pa
+
+        parts: dict[RecordKind, list[pa.Table]] = {}
+        for stream in streams:
+            parts.setdefault(stream.kind, []).append(stream.to_arrow())
+        return cls({k: pa.concat_tables(v, promote_options="permissive") for k, v in parts.items()})
+
+    @classmethod
+    def from_records(cls, records: Mapping[RecordKind | str, Iterable[Any]]) -> Dataset:
+        """Validate record dicts by kind (as connectors yield them) into a dataset."""
+        from partnerkit.stream import RecordStream
+
+        return cls.from_streams(
+            RecordStream.from_records(kind, rows, name=f"{RecordKind(kind).value} records")
+            for kind, rows in records.items()
+        )
+
+    @classmethod
+    def from_duckdb(cls, path: str | Path) -> Dataset:
+        """Load the record tables of a DuckDB warehouse (tables named by record kind).
+
+        Raises:
+            ConfigurationError: The file does not exist.
+        """
+        import duckdb
+
+        if not Path(path).exists():
+            raise ConfigurationError(f"no DuckDB warehouse at {path}")
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            have = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+            tables = {
+                kind: con.execute(f'SELECT * FROM "{view}"').to_arrow_table()
+                for kind, view in _VIEW.items()
+                if view in have
+            }
+        finally:
+            con.close()
+        return cls(tables)
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """A private in-memory DuckDB connection with the four views registered."""
+        if self._con is None:
+            import duckdb
+
+            con = duckdb.connect()
+            for kind, view in _VIEW.items():
+                con.register(view, self.tables[kind])
+            self._con = con
+        return self._con
+
+    def sql(self, query: str, params: Iterable[Any] | None = None) -> pa.Table:
+        """Run SQL over the views ``performance``, ``lead``, ``deal``, ``campaign``."""
+        return self.connection.execute(query, list(params or ())).to_arrow_table()
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{_VIEW[k]}={t.num_rows:,}" for k, t in self.tables.items())
+        return f"<Dataset {counts}>"
+
+
+class Result:
+    """Base class of analysis results: a table view plus a readable display.
+
+    Subclasses implement :meth:`to_arrow` and set :attr:`title`.
+    """
+
+    title: str = "Result"
+
+    def to_arrow(self) -> pa.Table:
+        """The result as an Arrow table (one row per item)."""
+        raise NotImplementedError
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The result as a pandas DataFrame."""
+        return self.to_arrow().to_pandas()
+
+    def to_polars(self) -> pl.DataFrame:
+        """The result as a polars DataFrame."""
+        import polars as pl
+
+        frame = pl.from_arrow(self.to_arrow())
+        assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    def _repr_html_(self) -> str:
+        table = self.to_arrow()
+        head = "".join(f"<th>{html.escape(n)}</th>" for n in table.column_names)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td>{'' if v is None else html.escape(str(v))}</td>" for v in row.values())
+            + "</tr>"
+            for row in table.slice(0, 50).to_pylist()
+        )
+        more = f"<p>… {table.num_rows - 50:,} more rows</p>" if table.num_rows > 50 else ""
+        return (
+            f"<h4>{html.escape(self.title)}</h4><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{body}</tbody></table>{more}"
+        )
