@@ -87,8 +87,8 @@ class Dataset:
         con = duckdb.connect(str(path), read_only=True)
         try:
             have = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
-            tables = {
-                kind: con.execute(f'SELECT * FROM "{view}"').to_arrow_table()
+            tables: dict[RecordKind | str, pa.Table] = {
+                kind: _arrow(con.sql(f'SELECT * FROM "{view}"'))
                 for kind, view in _VIEW.items()
                 if view in have
             }
@@ -110,11 +110,18 @@ class Dataset:
 
     def sql(self, query: str, params: Iterable[Any] | None = None) -> pa.Table:
         """Run SQL over the views ``performance``, ``lead``, ``deal``, ``campaign``."""
-        return self.connection.execute(query, list(params or ())).to_arrow_table()
+        return _arrow(self.connection.sql(query, params=list(params) if params else None))
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{_VIEW[k]}={t.num_rows:,}" for k, t in self.tables.items())
         return f"<Dataset {counts}>"
+
+
+def _arrow(relation: duckdb.DuckDBPyRelation | None) -> pa.Table:
+    if relation is None:
+        raise ConfigurationError("the SQL statement returned no rows to read")
+    table: pa.Table = relation.to_arrow_table()
+    return table
 
 
 class Result:
