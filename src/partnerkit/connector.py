@@ -150,8 +150,9 @@ class ReadRequest(BaseModel):
     Attributes:
         stream: The stream name.
         start: First day to read (inclusive); ``None`` means the connector's earliest.
-        end: Last day to read (inclusive); ``None`` means yesterday (or today with
-            ``include_today``).
+        end: Last day to read (inclusive); ``None`` means the latest the source has:
+            yesterday for a platform API (today too with ``include_today``), the
+            last row for a file.
         accounts: Account ids to read; empty means every account the settings name.
         include_today: Read the current, still-changing day too.
         options: Connector-specific options (documented by each connector).
