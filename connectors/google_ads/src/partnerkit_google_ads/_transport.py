@@ -1,0 +1,144 @@
+"""The Google Ads REST interface, through partnerkit's HTTP seam.
+
+The google-ads library speaks gRPC only, and gRPC bypasses ``requests``: no
+cassette replay, no shared retries, limits or fault injection (``docs/http.md``).
+So the connector sends the same GAQL to the same API over its REST interface::
+
+    POST https://googleads.googleapis.com/v26/customers/{customer_id}/googleAds:searchStream
+    developer-token: ...            (when there is one)
+    login-customer-id: 1234567890   (the manager, when reading through one)
+    Authorization: Bearer ...       (google-auth's AuthorizedSession adds and refreshes it)
+    {"query": "SELECT ... FROM campaign WHERE segments.date BETWEEN ..."}
+
+Each customer gets its own google-auth ``AuthorizedSession`` equipped with
+partnerkit's adapter (:func:`partnerkit.http.mount`): retries with backoff, the
+vendor rule of :func:`._errors.classify` (Google's ``retryDelay``), and a rate
+limiter shared per customer (``("google_ads", customer_id)``) that a throttle pauses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import requests
+
+from partnerkit.errors import PartnerkitError
+from partnerkit.http import mount, rate_limiter
+from partnerkit_google_ads._auth import API, ResolvedCredentials
+from partnerkit_google_ads._errors import classify, error_for, error_from_failure
+from partnerkit_google_ads._errors import failure_from_status as _failure_from_status
+from partnerkit_google_ads._gaql import Query
+from partnerkit_google_ads._parse import Batch, parse_batches
+
+__all__ = ["Transport"]
+
+_TIMEOUT = (15.0, 900.0)  # connect, read: a stream of a large account takes minutes
+
+
+class Transport:
+    """Sends GAQL to ``googleAds:searchStream`` for one set of credentials.
+
+    Args:
+        credentials: The resolved credentials.
+        endpoint: The API's base URL.
+        version: The API version, e.g. ``"v26"``.
+        now: Wall-clock seconds (for quota reset times).
+    """
+
+    def __init__(
+        self,
+        credentials: ResolvedCredentials,
+        *,
+        endpoint: str,
+        version: str,
+        now: Callable[[], float],
+    ) -> None:
+        self.credentials = credentials
+        self.endpoint = endpoint.rstrip("/")
+        self.version = version
+        self._now = now
+        self._sessions: dict[str, requests.Session] = {}
+
+    def _session(self, customer_id: str) -> requests.Session:
+        session = self._sessions.get(customer_id)
+        if session is None:
+            from google.auth.transport.requests import AuthorizedSession
+
+            # Credentials that cannot refresh (a bare access token) must not try on a 401:
+            # the 401 comes back and is reported with Google's own message.
+            refresh: tuple[int, ...] = (401,) if self.credentials.refreshable else ()
+            session = AuthorizedSession(  # type: ignore[no-untyped-call]
+                self.credentials.credentials, refresh_status_codes=refresh
+            )
+
+            def classifier(response: requests.Response) -> Any:
+                return classify(response, now=self._now())
+
+            mount(
+                session,
+                API,
+                account=customer_id,
+                classifier=classifier,
+                limiter=rate_limiter((API, customer_id), rate=None),
+            )
+            self._sessions[customer_id] = session
+        return session
+
+    def url(self, customer_id: str) -> str:
+        """The searchStream URL of a customer."""
+        return f"{self.endpoint}/{self.version}/customers/{customer_id}/googleAds:searchStream"
+
+    def search_stream(self, customer_id: str, query: Query) -> list[Batch]:
+        """Run one GAQL query for a customer and return the validated batches.
+
+        Raises:
+            PartnerkitError: The mapped error (see :mod:`._errors`).
+        """
+        headers: dict[str, str] = {}
+        if self.credentials.developer_token is not None:
+            headers["developer-token"] = self.credentials.developer_token.get_secret_value()
+        if self.credentials.login_customer_id:
+            headers["login-customer-id"] = self.credentials.login_customer_id
+        response = self._session(customer_id).post(
+            self.url(customer_id), json={"query": str(query)}, headers=headers, timeout=_TIMEOUT
+        )
+        try:
+            if not response.ok:
+                raise error_for(
+                    response,
+                    account=customer_id,
+                    version=self.version,
+                    login_customer_id=self.credentials.login_customer_id,
+                    now=self._now(),
+                )
+            batches = parse_batches(
+                response.content, source=f"customer {customer_id}: {query.resource} query"
+            )
+        finally:
+            response.close()
+        for batch in batches:
+            status = batch.get("error")
+            if status is not None:  # the stream broke part-way: its last element is the error
+                raise self._broken(status, response, customer_id)
+        return batches
+
+    def _broken(
+        self, status: dict[str, Any], response: requests.Response, customer_id: str
+    ) -> PartnerkitError:
+        code = status.get("code")
+        http_status = code if isinstance(code, int) and 100 <= code < 600 else 500
+        return error_from_failure(
+            _failure_from_status(status, http_status),
+            account=customer_id,
+            request=f"POST {self.url(customer_id)}",
+            version=self.version,
+            login_customer_id=self.credentials.login_customer_id,
+            now=self._now(),
+        )
+
+    def close(self) -> None:
+        """Close every session."""
+        for session in self._sessions.values():
+            session.close()
+        self._sessions.clear()
