@@ -408,6 +408,8 @@ def _vendor_fields(content: bytes) -> tuple[str | int | None, str | None, dict[s
         body = json.loads(content) if content else None
     except ValueError:
         body = None
+    if isinstance(body, list) and body and isinstance(body[0], dict):
+        body = body[0]  # Google's streaming endpoints wrap the error: [{"error": {...}}]
     if not isinstance(body, dict):
         text = content.decode("utf-8", "replace").strip()
         short = text if 0 < len(text) <= 500 and not text.startswith("<") else None

@@ -214,3 +214,21 @@ def test_no_secret_in_a_mapped_error_message_or_repr() -> None:
     for text in (str(error), repr(error), error.request or "", error.vendor_message or ""):
         assert "hub-SECRET" not in text
         assert "AIza-secret" not in text
+
+
+def test_google_array_wrapped_error_body_keeps_its_message() -> None:
+    import requests
+
+    from partnerkit.errors import PermissionDeniedError
+    from partnerkit.http import error_from_response
+
+    response = requests.Response()
+    response.status_code = 403
+    response._content = (
+        b'[{"error": {"code": 403, "message": "The caller does not have permission",'
+        b' "status": "PERMISSION_DENIED"}}]'
+    )
+    error = error_from_response("google_ads", response, account="1234567890")
+    assert isinstance(error, PermissionDeniedError)
+    assert error.vendor_message == "The caller does not have permission"
+    assert error.vendor_code == "PERMISSION_DENIED"
