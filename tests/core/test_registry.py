@@ -71,7 +71,8 @@ def test_get_connector_loads_the_class() -> None:
     assert {r["clicks"] for r in rows} == {3}
 
 
-def test_unknown_known_name_names_its_package() -> None:
+def test_unknown_known_name_names_its_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DISABLE_ENV, "meta")  # as if partnerkit-meta were not installed
     with pytest.raises(ConnectorNotFoundError) as info:
         get_connector("meta")
     assert info.value.provider == "partnerkit-meta"

@@ -197,7 +197,8 @@ def test_unknown_connection(folder: Path) -> None:
     )
 
 
-def test_connector_not_installed(folder: Path) -> None:
+def test_connector_not_installed(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARTNERKIT_DISABLE_CONNECTORS", "meta")  # as if it were not installed
     with pytest.raises(ConnectorNotFoundError) as info:
         load_workspace(folder).connector("meta")
     assert info.value.provider == "partnerkit-meta"

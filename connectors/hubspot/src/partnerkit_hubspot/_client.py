@@ -1,0 +1,558 @@
+"""hubspot-api-client on partnerkit's HTTP seam, behind a small typed surface.
+
+The SDK talks through urllib3. As ``docs/http.md`` records, every API object it
+builds gets a :class:`partnerkit.http.Urllib3Bridge` as its pool manager (through
+``hubspot.Client.create(api_factory=...)``), so its own request building, auth
+header, status checks and ``ApiException`` run unchanged while the traffic goes
+through the seam: retries, ``Retry-After``, the shared per-portal rate limiters,
+HubSpot's rate-limit rules, cassettes and injected faults. The SDK's own
+``retry`` is left unset, so attempts never multiply.
+
+Three sessions, three limiters:
+
+* *bootstrap* — the account-info request and OAuth token refreshes (before the
+  portal is known; not rate limited);
+* *general* — every other endpoint, on the portal's shared limiter
+  (``requests_per_second`` / ``burst``);
+* *search* — the CRM search endpoints, on the portal's search limiter
+  (``search_requests_per_second``), since HubSpot limits search separately.
+
+Pages of records come back raw (``_preload_content=False``) and are validated a
+page at a time; reference data (properties, pipelines, owners, tokens) is small and
+goes through the SDK's models. The SDK has no account-info API, so that one GET is
+sent on the bootstrap session directly.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import math
+from collections.abc import Callable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import hubspot  # type: ignore[import-untyped]
+import hubspot.crm.associations.v4 as sdk_associations  # type: ignore[import-untyped]
+import hubspot.crm.contacts as sdk_contacts  # type: ignore[import-untyped]
+import hubspot.crm.deals as sdk_deals  # type: ignore[import-untyped]
+import hubspot.crm.owners as sdk_owners  # type: ignore[import-untyped]
+import hubspot.crm.pipelines as sdk_pipelines  # type: ignore[import-untyped]
+import hubspot.crm.properties as sdk_properties  # type: ignore[import-untyped]
+import hubspot.oauth as sdk_oauth  # type: ignore[import-untyped]
+import requests
+
+from partnerkit import http
+from partnerkit.errors import AuthenticationError, ConfigurationError
+from partnerkit_hubspot._errors import (
+    API,
+    HubSpotRules,
+    error_for,
+    from_api_exception,
+    unreadable_answer,
+)
+from partnerkit_hubspot._pages import (
+    AssociationPage,
+    ObjectPage,
+    PageError,
+    parse_association_page,
+    parse_object_page,
+    parse_token,
+)
+from partnerkit_hubspot._reference import (
+    HubSpotOwner,
+    HubSpotPipeline,
+    HubSpotPortal,
+    HubSpotStage,
+    PropertyDef,
+)
+from partnerkit_hubspot._search import Query
+from partnerkit_hubspot._settings import HubSpotSettings
+
+__all__ = ["BASE_URL", "POLICY", "HubSpotClient"]
+
+BASE_URL = "https://api.hubapi.com"
+
+#: The seam's retry policy for HubSpot: enough attempts to ride out a 10-second window
+#: twice over, never more than five minutes of waiting for one request.
+POLICY = http.RetryPolicy(max_attempts=6, base_delay=1.0, max_delay=30.0, max_total_wait=300.0)
+
+#: Refresh an OAuth access token this many seconds before it expires.
+_REFRESH_MARGIN = 60.0
+
+logger = logging.getLogger("partnerkit.hubspot")
+
+_API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
+    package.ApiException
+    for package in (
+        sdk_contacts,
+        sdk_deals,
+        sdk_associations,
+        sdk_owners,
+        sdk_pipelines,
+        sdk_properties,
+        sdk_oauth,
+    )
+)
+
+_OBJECT_PACKAGES = {"contacts": sdk_contacts, "deals": sdk_deals}
+
+_T = TypeVar("_T")
+
+
+def _user_agent() -> str:
+    def version(dist: str) -> str:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return "unknown"
+
+    return (
+        f"partnerkit-hubspot/{version('partnerkit-hubspot')} "
+        f"hubspot-api-client-python; {version('hubspot-api-client')}"
+    )
+
+
+def _probability(value: Any) -> Decimal | None:
+    try:
+        return None if value in (None, "") else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+class HubSpotClient:
+    """The SDK calls the connector makes, typed, on the seam, with errors mapped.
+
+    Args:
+        settings: The connector's settings.
+    """
+
+    def __init__(self, settings: HubSpotSettings) -> None:
+        self._settings = settings
+        configured = settings.accounts[0] if settings.accounts else None
+        self.rules = HubSpotRules(configured, settings.timezone or "UTC")
+        self._bootstrap_limiter = http.RateLimiter(None)
+        self._bootstrap = self._session(configured, self._bootstrap_limiter)
+        self._general: requests.Session | None = None
+        self._search: requests.Session | None = None
+        self._apis: dict[tuple[str, str], Any] = {}
+        self._sdk = hubspot.Client.create(access_token="", api_factory=self._build_api)
+        self._token: str | None = (
+            settings.access_token.get_secret_value() if settings.access_token else None
+        )
+        self._token_expires = math.inf
+        self._portal: HubSpotPortal | None = None
+        self._user_agent = _user_agent()
+
+    # ------------------------------------------------------------- plumbing
+
+    def _session(self, account: str | None, limiter: http.RateLimiter) -> requests.Session:
+        return http.session(
+            API,
+            account=account,
+            policy=POLICY,
+            limiter=limiter,
+            classifier=self.rules.classify,
+            on_response=self.rules.observe,
+        )
+
+    def _open_sessions(self, portal: str) -> None:
+        s = self._settings
+        general = http.rate_limiter(
+            (API, portal, "general", s.requests_per_second, s.burst), s.requests_per_second, s.burst
+        )
+        search = http.rate_limiter(
+            (API, portal, "search", s.search_requests_per_second), s.search_requests_per_second
+        )
+        self._general = self._session(portal, general)
+        self._search = self._session(portal, search)
+
+    def _build_api(self, package: Any, api_name: str, config: dict[str, Any]) -> Any:
+        """``hubspot.Client``'s api_factory: one cached API object per class, on the bridge."""
+        key = (package.__name__, api_name)
+        if key in self._apis:
+            return self._apis[key]
+        if package is sdk_oauth:
+            session = self._bootstrap
+        elif self._general is None or self._search is None:
+            raise RuntimeError("the portal must be known before a CRM API is used")
+        else:
+            session = self._search if api_name == "SearchApi" else self._general
+        configuration = package.Configuration()
+        configuration.client_side_validation = False  # tolerate new enum values in answers
+        api_client = package.ApiClient(configuration=configuration)
+        api_client.user_agent = self._user_agent
+        api_client.rest_client.pool_manager = http.Urllib3Bridge(session)
+        api = getattr(package, api_name)(api_client=api_client)
+        self._apis[key] = api
+        return api
+
+    @property
+    def _account(self) -> str | None:
+        return self._portal.portal_id if self._portal else self.rules.account
+
+    def _call(
+        self,
+        api: Any,
+        method: str,
+        path: str,
+        invoke: Callable[[Any], _T],
+        *,
+        authenticated: bool = True,
+        retried: bool = False,
+    ) -> _T:
+        """Run one SDK call with a fresh token; map its ``ApiException`` at this boundary."""
+        if authenticated:
+            api.api_client.configuration.access_token = self.token()
+        try:
+            return invoke(api)
+        except _API_EXCEPTIONS as exc:
+            error = from_api_exception(
+                exc, method=method, url=BASE_URL + path, account=self._account, rules=self.rules
+            )
+        if (
+            isinstance(error, AuthenticationError)
+            and authenticated
+            and self._settings.uses_oauth
+            and not retried
+        ):
+            self._refresh()  # the access token expired early: refresh once and try again
+            return self._call(api, method, path, invoke, retried=True)
+        raise error
+
+    def _raw(
+        self,
+        api: Any,
+        method: str,
+        path: str,
+        invoke: Callable[[Any], Any],
+        *,
+        authenticated: bool = True,
+    ) -> bytes:
+        """Run a call made with ``_preload_content=False`` and return the answer's body."""
+        answer = self._call(api, method, path, invoke, authenticated=authenticated)
+        data: bytes = answer.data
+        return data
+
+    def _timeout(self) -> float:
+        return self._settings.timeout_seconds
+
+    # ---------------------------------------------------------------- tokens
+
+    def token(self) -> str:
+        """The access token to send: the private app's, or a fresh OAuth one."""
+        clock = self._bootstrap_limiter.clock
+        if self._token is None or clock.monotonic() >= self._token_expires - _REFRESH_MARGIN:
+            self._refresh()
+        assert self._token is not None  # for mypy: _refresh() set it
+        return self._token
+
+    def _refresh(self) -> None:
+        """Exchange the refresh token for an access token, through the seam.
+
+        The answer is read raw (``_preload_content=False``): with preloaded content the
+        SDK logs every answer's body at DEBUG, and this one holds the tokens.
+        """
+        s = self._settings
+        if not s.uses_oauth:
+            return
+        client_id, secret, refresh = s.client_id, s.client_secret, s.refresh_token
+        if client_id is None or secret is None or refresh is None:  # the settings prevent it
+            raise ConfigurationError("OAuth needs client_id, client_secret and refresh_token")
+        api = self._sdk.oauth.tokens_api
+        path = "/oauth/v1/token"
+        raw = self._raw(
+            api,
+            "POST",
+            path,
+            lambda a: a.create(
+                grant_type="refresh_token",
+                client_id=client_id,
+                client_secret=secret.get_secret_value(),
+                refresh_token=refresh.get_secret_value(),
+                _preload_content=False,
+                _request_timeout=self._timeout(),
+            ),
+            authenticated=False,
+        )
+        answer = self._page(parse_token, raw, "POST", path)
+        expires_in = float(answer.get("expires_in") or 1800)
+        self._token = answer["access_token"]
+        self._token_expires = self._bootstrap_limiter.clock.monotonic() + expires_in
+        logger.info("hubspot: refreshed the OAuth access token (valid %d s)", int(expires_in))
+
+    # ---------------------------------------------------------------- portal
+
+    def portal(self) -> HubSpotPortal:
+        """The portal the token reads (cached); checks it against ``accounts``.
+
+        Raises:
+            ConfigurationError: The token belongs to another portal than ``accounts``
+                names, or the portal's time zone is unknown.
+            SourceError: The request failed.
+        """
+        if self._portal is not None:
+            return self._portal
+        body = self._account_details()
+        portal_id = str(body.get("portalId") or "")
+        if not portal_id:
+            raise unreadable_answer(
+                f"GET {BASE_URL}/account-info/v3/details", "no portalId", account=None
+            )
+        configured = self._settings.accounts[0] if self._settings.accounts else None
+        if configured is not None and configured != portal_id:
+            raise ConfigurationError(
+                f"The HubSpot credentials belong to portal {portal_id}, but this connection's "
+                f"accounts names portal {configured}. Use the token (or OAuth install) of "
+                f"portal {configured}, or correct accounts."
+            )
+        zone = self._settings.timezone or str(body.get("timeZone") or "UTC")
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigurationError(
+                f"HubSpot portal {portal_id} reports the time zone {zone!r}, which is not an "
+                "IANA zone partnerkit knows; set the timezone setting explicitly."
+            ) from None
+        currency = body.get("companyCurrency")
+        account_type = body.get("accountType")
+        self._portal = HubSpotPortal(
+            portal_id=portal_id,
+            time_zone=zone,
+            currency=str(currency) if currency else None,
+            account_type=str(account_type) if account_type else None,
+        )
+        self.rules.account, self.rules.timezone = portal_id, zone
+        self._open_sessions(portal_id)
+        return self._portal
+
+    def _account_details(self, retried: bool = False) -> dict[str, Any]:
+        url = f"{BASE_URL}/account-info/v3/details"
+        response = self._bootstrap.get(
+            url,
+            headers={
+                "Authorization": f"Bearer {self.token()}",
+                "Accept": "application/json",
+                "User-Agent": self._user_agent,
+            },
+            timeout=self._timeout(),
+        )
+        if not response.ok:
+            error = error_for(response, account=self.rules.account, rules=self.rules)
+            if isinstance(error, AuthenticationError) and self._settings.uses_oauth and not retried:
+                self._refresh()
+                return self._account_details(retried=True)
+            raise error
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise unreadable_answer(f"GET {url}", "not a JSON object", account=None)
+        return body
+
+    # ------------------------------------------------------------ raw pages
+
+    def list_page(
+        self,
+        object_type: str,
+        *,
+        properties: Sequence[str],
+        after: str | None,
+        archived: bool,
+        limit: int | None = None,
+    ) -> ObjectPage:
+        """One page of ``GET /crm/v3/objects/{object_type}`` (live or archived records)."""
+        self.portal()
+        api = getattr(self._sdk.crm, object_type).basic_api
+        path = f"/crm/v3/objects/{object_type}"
+        raw = self._raw(
+            api,
+            "GET",
+            path,
+            lambda a: a.get_page(
+                limit=limit or self._settings.page_size,
+                after=after,
+                properties=list(properties) or None,
+                archived=archived,
+                _preload_content=False,
+                _request_timeout=self._timeout(),
+            ),
+        )
+        return self._page(parse_object_page, raw, "GET", path)
+
+    def search_page(self, object_type: str, query: Query, properties: Sequence[str]) -> ObjectPage:
+        """The first page of ``POST /crm/v3/objects/{object_type}/search`` for ``query``."""
+        self.portal()
+        package = _OBJECT_PACKAGES[object_type]
+        request = package.PublicObjectSearchRequest(
+            filter_groups=[
+                package.FilterGroup(
+                    filters=[
+                        package.Filter(property_name=name, operator=operator, value=value)
+                        for name, operator, value in query.filters
+                    ]
+                )
+            ],
+            sorts=[{"propertyName": query.sort, "direction": "ASCENDING"}],
+            properties=list(properties),
+            limit=self._settings.search_page_size,
+        )
+        api = getattr(self._sdk.crm, object_type).search_api
+        path = f"/crm/v3/objects/{object_type}/search"
+        raw = self._raw(
+            api,
+            "POST",
+            path,
+            lambda a: a.do_search(
+                public_object_search_request=request,
+                _preload_content=False,
+                _request_timeout=self._timeout(),
+            ),
+        )
+        return self._page(parse_object_page, raw, "POST", path)
+
+    def associations_page(
+        self, from_type: str, to_type: str, inputs: Sequence[tuple[str, str | None]]
+    ) -> AssociationPage:
+        """``POST /crm/v4/associations/{from}/{to}/batch/read`` for ``(id, after)`` inputs."""
+        self.portal()
+        body = sdk_associations.BatchInputPublicFetchAssociationsBatchRequest(
+            inputs=[
+                sdk_associations.PublicFetchAssociationsBatchRequest(id=obj_id, after=after)
+                for obj_id, after in inputs
+            ]
+        )
+        api = self._sdk.crm.associations.v4.batch_api
+        path = f"/crm/v4/associations/{from_type}/{to_type}/batch/read"
+        raw = self._raw(
+            api,
+            "POST",
+            path,
+            lambda a: a.get_page(
+                from_object_type=from_type,
+                to_object_type=to_type,
+                batch_input_public_fetch_associations_batch_request=body,
+                _preload_content=False,
+                _request_timeout=self._timeout(),
+            ),
+        )
+        return self._page(parse_association_page, raw, "POST", path)
+
+    def _page(self, parse: Callable[[bytes], _T], raw: bytes, method: str, path: str) -> _T:
+        try:
+            return parse(raw)
+        except PageError as exc:
+            raise unreadable_answer(
+                f"{method} {BASE_URL}{path}", str(exc), account=self._account
+            ) from None
+
+    # -------------------------------------------------------- reference data
+
+    def property_definitions(self, object_type: str) -> list[PropertyDef]:
+        """The portal's property definitions of ``contacts`` or ``deals``."""
+        self.portal()
+        api = self._sdk.crm.properties.core_api
+        answer = self._call(
+            api,
+            "GET",
+            f"/crm/v3/properties/{object_type}",
+            lambda a: a.get_all(
+                object_type=object_type, archived=False, _request_timeout=self._timeout()
+            ),
+        )
+        return [
+            PropertyDef(
+                name=str(p.name),
+                label=str(p.label or p.name),
+                type=str(p.type or "string"),
+                field_type=str(p.field_type or "text"),
+                description=str(p.description or ""),
+                show_currency_symbol=bool(p.show_currency_symbol),
+            )
+            for p in answer.results or []
+        ]
+
+    def pipelines(self, object_type: str = "deals") -> list[HubSpotPipeline]:
+        """The pipelines of ``object_type`` with their stages, in display order."""
+        self.portal()
+        api = self._sdk.crm.pipelines.pipelines_api
+        answer = self._call(
+            api,
+            "GET",
+            f"/crm/v3/pipelines/{object_type}",
+            lambda a: a.get_all(object_type=object_type, _request_timeout=self._timeout()),
+        )
+        pipelines = []
+        for p in answer.results or []:
+            stages = []
+            for s in p.stages or []:
+                metadata = s.metadata or {}
+                stages.append(
+                    HubSpotStage(
+                        id=str(s.id),
+                        label=str(s.label or s.id),
+                        display_order=int(s.display_order or 0),
+                        is_closed=str(metadata.get("isClosed", "false")).lower() == "true",
+                        probability=_probability(metadata.get("probability")),
+                        archived=bool(s.archived),
+                    )
+                )
+            stages.sort(key=lambda st: st.display_order)
+            pipelines.append(
+                HubSpotPipeline(
+                    id=str(p.id),
+                    label=str(p.label or p.id),
+                    display_order=int(p.display_order or 0),
+                    stages=tuple(stages),
+                    archived=bool(p.archived),
+                )
+            )
+        pipelines.sort(key=lambda pl: pl.display_order)
+        return pipelines
+
+    def owners(self, *, archived: bool) -> list[HubSpotOwner]:
+        """Every owner (or every archived owner), following ``paging.next.after``."""
+        self.portal()
+        api = self._sdk.crm.owners.owners_api
+        owners: list[HubSpotOwner] = []
+        after: str | None = None
+        while True:
+            cursor = after
+
+            def page(a: Any, after: str | None = cursor) -> Any:
+                return a.get_page(
+                    after=after, limit=100, archived=archived, _request_timeout=self._timeout()
+                )
+
+            answer = self._call(api, "GET", "/crm/v3/owners/", page)
+            for o in answer.results or []:
+                owners.append(
+                    HubSpotOwner(
+                        id=str(o.id),
+                        first_name=o.first_name or None,
+                        last_name=o.last_name or None,
+                        email=o.email or None,
+                        user_id=int(o.user_id) if o.user_id is not None else None,
+                        type=o.type or None,
+                        teams=tuple(str(t.name) for t in o.teams or [] if t.name),
+                        archived=bool(o.archived),
+                    )
+                )
+            following = answer.paging.next if answer.paging else None
+            after = following.after if following else None
+            if not after:
+                return owners
+            if after == cursor:
+                raise unreadable_answer(
+                    f"GET {BASE_URL}/crm/v3/owners/", "the paging cursor did not move", account=None
+                )
+
+    # --------------------------------------------------------------- closing
+
+    def close(self) -> None:
+        """Close the sessions (and with them the bridges' connections)."""
+        for session in (self._bootstrap, self._general, self._search):
+            if session is not None:
+                session.close()

@@ -1,0 +1,426 @@
+"""The HubSpot connector: contacts as leads and deals, full and incremental reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from partnerkit.connector import (
+    Capability,
+    CheckResult,
+    Connector,
+    Notice,
+    ReadRequest,
+    StreamSpec,
+)
+from partnerkit.errors import ConfigurationError, PartnerkitError
+from partnerkit.records import DealRecord, LeadRecord, RecordKind
+from partnerkit_hubspot import _time
+from partnerkit_hubspot._client import BASE_URL, HubSpotClient
+from partnerkit_hubspot._errors import unreadable_answer
+from partnerkit_hubspot._pages import (
+    CrmObject,
+    ObjectPage,
+    epoch_ms,
+    next_after,
+    parse_timestamp,
+)
+from partnerkit_hubspot._properties import ExtraProperties
+from partnerkit_hubspot._records import (
+    CONTACT_MODIFIED,
+    DEAL_MODIFIED,
+    DealMapper,
+    LeadMapper,
+    Problems,
+)
+from partnerkit_hubspot._reference import (
+    HubSpotOwner,
+    HubSpotPipeline,
+    HubSpotPortal,
+    PropertyDef,
+)
+from partnerkit_hubspot._search import Query, SearchOrderError, scan_window
+from partnerkit_hubspot._settings import HubSpotSettings
+
+__all__ = ["HubSpotConnector"]
+
+#: Deals per associations batch read.
+_ASSOCIATION_BATCH = 100
+_NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND"
+
+
+@dataclass(frozen=True)
+class _Window:
+    """A read's modification-time window, in epoch milliseconds (end exclusive).
+
+    Attributes:
+        start_ms: The start, inclusive; ``None`` for a full read.
+        end_ms: The end, exclusive.
+        start: The first day read, in the portal's time zone.
+        end: The last day read.
+        zone: The time zone of the days.
+    """
+
+    start_ms: int | None
+    end_ms: int
+    start: dt.date | None
+    end: dt.date
+    zone: str
+
+    def holds(self, moment_ms: int) -> bool:
+        """Whether a modification (or archiving) time falls in the window."""
+        return (self.start_ms is None or moment_ms >= self.start_ms) and moment_ms < self.end_ms
+
+    def describe(self) -> str:
+        """The window in words, for notices."""
+        first = self.start.isoformat() if self.start else "the beginning"
+        return f"{first} to {self.end.isoformat()} ({self.zone})"
+
+
+def _moment_ms(obj: CrmObject, *names: str) -> int | None:
+    """The first readable timestamp among ``properties[name]`` and top-level ``name``."""
+    for name in names:
+        value = obj["properties"].get(name) or obj.get(name)
+        if isinstance(value, str):
+            try:
+                moment = parse_timestamp(value)
+            except ValueError:
+                continue
+            if moment is not None:
+                return epoch_ms(moment)
+    return None
+
+
+def _id_order(value: str) -> tuple[int, str]:
+    return (int(value), value) if value.isdigit() else (0, value)
+
+
+class HubSpotConnector(Connector[HubSpotSettings]):
+    """HubSpot CRM: contacts as leads and deals, read through hubspot-api-client.
+
+    Streams:
+
+    * ``leads`` — contacts as :class:`~partnerkit.records.LeadRecord`: hashed email
+      and phone, original / latest / record source, first-touch UTM, lifecycle stage
+      dates, first sales engagement, merged ids, archived contacts as deleted.
+    * ``deals`` — :class:`~partnerkit.records.DealRecord`: amount and currency,
+      pipeline and stage, closed-won / closed-lost from the pipelines' stage
+      metadata, associated contact ids.
+
+    A read's date range is the **modification** time of the records (in the portal's
+    time zone): an incremental read returns every record created or changed in the
+    range, through the CRM search API; a read without ``start`` lists everything
+    (the first sync). Each record keeps its own ``created_at``.
+    """
+
+    name = "hubspot"
+    settings_class = HubSpotSettings
+    streams = (
+        StreamSpec(
+            name="leads",
+            kind=RecordKind.LEAD,
+            description="contacts as leads, by modification time",
+            cursor="updated_at",
+            default_lookback=dt.timedelta(days=1),
+        ),
+        StreamSpec(
+            name="deals",
+            kind=RecordKind.DEAL,
+            description="deals with stage, amount and contacts, by modification time",
+            cursor="updated_at",
+            default_lookback=dt.timedelta(days=1),
+        ),
+    )
+    capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
+
+    def __init__(self, settings: HubSpotSettings | dict[str, Any] | None = None) -> None:
+        """Build the connector; nothing is requested until the first read or check.
+
+        Args:
+            settings: Settings, a mapping of them (merged over the environment), or
+                ``None`` to read everything from ``PARTNERKIT_HUBSPOT_*``.
+
+        Raises:
+            ConfigurationError: The settings are invalid; the message names each field.
+        """
+        super().__init__(settings)
+        self._client = HubSpotClient(self.settings)
+        self._pipelines: list[HubSpotPipeline] | None = None
+        self._owners: list[HubSpotOwner] | None = None
+        self._definitions: dict[str, list[PropertyDef]] = {}
+
+    # ----------------------------------------------------------- reference
+
+    def portal(self) -> HubSpotPortal:
+        """The portal the credentials read: id, time zone and company currency."""
+        return self._client.portal()
+
+    def pipelines(self) -> list[HubSpotPipeline]:
+        """The deal pipelines and their stages (read once, then cached)."""
+        if self._pipelines is None:
+            self._pipelines = self._client.pipelines("deals")
+        return self._pipelines
+
+    def owners(self) -> list[HubSpotOwner]:
+        """Every owner, active and archived (read once, then cached).
+
+        Records keep ``owner_id``; join it here for names and teams. Archived owners
+        are included because older records still point to them.
+        """
+        if self._owners is None:
+            active = self._client.owners(archived=False)
+            self._owners = active + self._client.owners(archived=True)
+        return self._owners
+
+    def property_definitions(self, object_type: str) -> list[PropertyDef]:
+        """The portal's property definitions of ``contacts`` or ``deals`` (cached)."""
+        if object_type not in self._definitions:
+            self._definitions[object_type] = self._client.property_definitions(object_type)
+        return self._definitions[object_type]
+
+    # ---------------------------------------------------------------- read
+
+    def enabled_streams(self) -> tuple[StreamSpec, ...]:
+        """The streams the ``streams`` setting names."""
+        return tuple(s for s in self.streams if s.name in self.settings.streams)
+
+    def read(self, request: ReadRequest) -> Iterator[LeadRecord | DealRecord | Notice]:
+        """Read contacts or deals modified in the request's date range.
+
+        Args:
+            request: ``stream`` is ``leads`` or ``deals``; ``start``/``end`` are days of
+                modification in the portal's time zone (``start=None``: everything,
+                the first sync); ``accounts`` may name the portal.
+
+        Raises:
+            ConfigurationError: A stream that is not enabled, an account that is not
+                this connection's portal, an option the connector does not know, an
+                unknown or personal extra property.
+            SourceError: HubSpot failed (mapped at one boundary; see the README).
+        """
+        self.stream_spec(request.stream)
+        if request.options:
+            names = ", ".join(sorted(request.options))
+            raise ConfigurationError(f"The hubspot connector takes no read options (got {names}).")
+        if request.stream not in self.settings.streams:
+            raise ConfigurationError(
+                f"Stream {request.stream!r} is not enabled for this connection; its streams "
+                f"setting names {', '.join(self.settings.streams)}."
+            )
+        portal = self._client.portal()
+        if request.accounts and portal.portal_id not in request.accounts:
+            raise ConfigurationError(
+                f"This HubSpot connection reads portal {portal.portal_id}, not "
+                f"{', '.join(request.accounts)}."
+            )
+        window = self._window(request, portal)
+        if request.stream == "leads":
+            yield from self._read_leads(portal, window)
+        else:
+            yield from self._read_deals(portal, window)
+
+    def _window(self, request: ReadRequest, portal: HubSpotPortal) -> _Window:
+        zone = ZoneInfo(portal.time_zone)
+        now = _time.utcnow()
+        today = now.astimezone(zone).date()
+        end = request.end or (today if request.include_today else today - dt.timedelta(days=1))
+        end_ms = epoch_ms(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone))
+        end_ms = min(end_ms, epoch_ms(now))  # nothing from the future: it would repeat
+        start_ms = None
+        if request.start is not None:
+            start_ms = epoch_ms(dt.datetime.combine(request.start, dt.time(), zone))
+        return _Window(start_ms, end_ms, request.start, end, portal.time_zone)
+
+    def _extras(self, object_type: str, names: Sequence[str], setting: str) -> ExtraProperties:
+        definitions = self.property_definitions(object_type) if names else []
+        return ExtraProperties(names, definitions, object_type=object_type, setting=setting)
+
+    def _objects(
+        self, object_type: str, window: _Window, properties: Sequence[str], modified: str
+    ) -> Iterator[list[CrmObject] | Notice]:
+        """Pages of objects modified (or archived) in the window, live ones first."""
+        if window.start_ms is not None and window.start_ms >= window.end_ms:
+            return  # e.g. start is today, and today is not read: nothing to ask for
+        if window.start_ms is None:
+            later = 0
+            for page in self._list_all(object_type, properties, archived=False):
+                kept = [o for o in page if window.holds(_moment_ms(o, modified, "updatedAt") or 0)]
+                later += len(page) - len(kept)
+                yield kept
+            if later:
+                yield Notice(
+                    "info",
+                    "modified_after_range",
+                    f"{later} {object_type} modified after {window.end.isoformat()} "
+                    f"({window.zone}) were left out of this read; the next incremental read "
+                    "(or include_today) picks them up.",
+                    {"count": later, "end": window.end.isoformat()},
+                )
+        else:
+            start_ms = window.start_ms
+
+            def search(query: Query) -> ObjectPage:
+                return self._client.search_page(object_type, query, properties)
+
+            try:
+                yield from scan_window(search, modified, start_ms, window.end_ms)
+            except SearchOrderError as exc:
+                raise unreadable_answer(
+                    f"POST {BASE_URL}/crm/v3/objects/{object_type}/search",
+                    str(exc),
+                    account=self._client.portal().portal_id,
+                ) from None
+        if self.settings.include_archived:
+            for page in self._list_all(object_type, properties, archived=True):
+                yield [
+                    o for o in page if window.holds(_moment_ms(o, "archivedAt", "updatedAt") or 0)
+                ]
+
+    def _list_all(
+        self, object_type: str, properties: Sequence[str], *, archived: bool
+    ) -> Iterator[list[CrmObject]]:
+        after: str | None = None
+        while True:
+            page = self._client.list_page(
+                object_type, properties=properties, after=after, archived=archived
+            )
+            yield page["results"]
+            cursor = next_after(page)
+            if cursor is None:
+                return
+            if cursor == after:
+                raise unreadable_answer(
+                    f"GET {BASE_URL}/crm/v3/objects/{object_type}",
+                    "the paging cursor did not move",
+                    account=self._client.portal().portal_id,
+                )
+            after = cursor
+
+    # --------------------------------------------------------------- leads
+
+    def _read_leads(self, portal: HubSpotPortal, window: _Window) -> Iterator[LeadRecord | Notice]:
+        s = self.settings
+        extras = self._extras("contacts", s.lead_properties, "lead_properties")
+        if s.utm_properties:  # validate the UTM property names the same way
+            self._extras("contacts", list(s.utm_properties.values()), "utm_properties")
+        assert s.hash_salt is not None  # the settings require it when leads are read
+        mapper = LeadMapper(
+            portal=portal,
+            salt=s.hash_salt.get_secret_value(),
+            keep_raw_email=s.keep_raw_email,
+            extras=extras,
+            utm_properties=s.utm_properties,
+        )
+        yield from extras.notices()
+        counts = {"live": 0, "archived": 0}
+        for item in self._objects("contacts", window, mapper.properties(), CONTACT_MODIFIED):
+            if isinstance(item, Notice):
+                yield item
+                continue
+            for obj in item:
+                record = mapper(obj)
+                if record is not None:
+                    counts["archived" if record.get("is_deleted") else "live"] += 1
+                    yield record
+        yield from mapper.problems.notices()
+        yield self._summary("leads", counts, window)
+
+    # --------------------------------------------------------------- deals
+
+    def _read_deals(self, portal: HubSpotPortal, window: _Window) -> Iterator[DealRecord | Notice]:
+        extras = self._extras("deals", self.settings.deal_properties, "deal_properties")
+        mapper = DealMapper(portal=portal, pipelines=self.pipelines(), extras=extras)
+        yield from extras.notices()
+        counts = {"live": 0, "archived": 0}
+        for item in self._objects("deals", window, mapper.properties(), DEAL_MODIFIED):
+            if isinstance(item, Notice):
+                yield item
+                continue
+            live = [o["id"] for o in item if not o.get("archived")]
+            contacts = self._contact_ids(live, mapper.problems)
+            for obj in item:
+                archived = bool(obj.get("archived"))
+                counts["archived" if archived else "live"] += 1
+                yield mapper(obj, None if archived else contacts.get(obj["id"]))
+        yield from mapper.problems.notices()
+        yield self._summary("deals", counts, window)
+
+    def _contact_ids(self, deal_ids: Sequence[str], problems: Problems) -> dict[str, list[str]]:
+        """The contacts associated with each deal (v4 batch read, following per-deal paging).
+
+        A deal without contacts gets ``[]`` (HubSpot answers 207 with a
+        ``NO_ASSOCIATIONS_FOUND`` error for it); a deal HubSpot could not look up gets
+        no entry (``contact_ids`` stays ``None``) and a notice.
+        """
+        found: dict[str, list[str]] = {}
+        failed: set[str] = set()
+        pending: list[tuple[str, str | None]] = [(d, None) for d in deal_ids]
+        while pending:
+            batch, pending = pending[:_ASSOCIATION_BATCH], pending[_ASSOCIATION_BATCH:]
+            page = self._client.associations_page("deals", "contacts", batch)
+            for result in page["results"]:
+                deal_id = str(result["from"]["id"])
+                ids = found.setdefault(deal_id, [])
+                ids.extend(str(t["toObjectId"]) for t in result["to"])
+                after = next_after(result)
+                if after is not None:
+                    pending.append((deal_id, after))
+            for error in page.get("errors") or []:
+                context = error.get("context") or {}
+                for deal_id in map(str, context.get("fromObjectId") or []):
+                    if error.get("subCategory") == _NO_ASSOCIATIONS:
+                        found.setdefault(deal_id, [])
+                    else:
+                        failed.add(deal_id)
+                        reason = str(error.get("category") or "an error")
+                        problems.add("contact_ids", deal_id, f"HubSpot answered {reason}")
+        for deal_id in deal_ids:  # neither answered nor refused: no associations
+            if deal_id not in failed:
+                found.setdefault(deal_id, [])
+        return {d: sorted(set(ids), key=_id_order) for d, ids in found.items()}
+
+    # -------------------------------------------------------------- common
+
+    def _summary(self, stream: str, counts: dict[str, int], window: _Window) -> Notice:
+        total = counts["live"] + counts["archived"]
+        return Notice(
+            "info",
+            "read_summary",
+            f"Read {total} {stream} ({counts['archived']} archived) modified "
+            f"{window.describe()} from HubSpot portal {self._client.portal().portal_id}.",
+            {"stream": stream, **counts, "start": window.start, "end": window.end},
+        )
+
+    def check(self) -> CheckResult:
+        """Check the credentials, the portal and read access to the enabled objects.
+
+        Asks for the account details, then one record of each enabled object type.
+
+        Returns:
+            ``ok`` with the portal in ``accounts``, or the error that made it fail.
+        """
+        try:
+            portal = self._client.portal()
+            for stream in self.settings.streams:
+                object_type = "contacts" if stream == "leads" else "deals"
+                self._client.list_page(
+                    object_type, properties=(), after=None, archived=False, limit=1
+                )
+        except PartnerkitError as exc:
+            return CheckResult(ok=False, message=str(exc), error=exc)
+        readable = " and ".join(
+            "contacts" if s == "leads" else "deals" for s in self.settings.streams
+        )
+        return CheckResult(
+            ok=True,
+            message=f"HubSpot portal {portal.portal_id} ({portal.time_zone}): {readable} readable.",
+            accounts=(portal.portal_id,),
+        )
+
+    def close(self) -> None:
+        """Close the HTTP sessions. Safe to call more than once."""
+        self._client.close()
+        super().close()

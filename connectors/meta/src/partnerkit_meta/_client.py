@@ -1,0 +1,199 @@
+"""A typed, thin wrapper over the facebook-business SDK for one ad account.
+
+The SDK builds and signs every request (``FacebookAdsApi.call``: the versioned Graph
+URL, JSON-encoded parameters, ``access_token`` and ``appsecret_proof`` from its
+``FacebookSession``, its User-Agent) and raises ``FacebookRequestError`` for error
+answers. Its ``requests`` session carries partnerkit's adapter (``http.mount``), so
+every request passes the seam: Meta's classifier decides retries, the usage observer
+slows the account down before its limit, and cassettes replay below it all.
+
+Pages are read raw (``FacebookResponse.body()``) and validated in one call into
+TypedDicts: no SDK object per row. Paging follows ``paging.cursors.after`` while
+``paging.next`` is present, exactly as the SDK's own ``Cursor`` does, but keeps the
+page. The SDK is imported here lazily, so ``import partnerkit_meta`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from functools import partial
+from typing import Any, TypeVar, cast
+
+from pydantic import TypeAdapter, ValidationError
+
+from partnerkit import http
+from partnerkit.connector import Notice
+from partnerkit.errors import DataError
+from partnerkit_meta._errors import API, ReduceDataError, classify, from_sdk_error
+from partnerkit_meta._sdk import GraphApi, SdkRequestError
+from partnerkit_meta._settings import MetaSettings
+from partnerkit_meta._usage import UsageObserver
+
+__all__ = ["MIN_PAGE_SIZE", "GraphClient"]
+
+logger = logging.getLogger("partnerkit.meta")
+
+#: The smallest page the reader shrinks to when Meta asks for less data.
+MIN_PAGE_SIZE = 25
+
+PageT = TypeVar("PageT", bound=Mapping[str, Any])
+
+
+class GraphClient:
+    """The Graph API for one ad account, through the SDK and partnerkit's seam.
+
+    Args:
+        settings: The connector's settings (token, app secret, version, retries).
+        account: The ad account, ``act_<digits>``.
+
+    Attributes:
+        account: The ad account.
+        usage: The usage observer (its ``last`` reading is kept).
+        limiter: The account's shared rate limiter (key ``("meta", account)``).
+        notices: Notices about shrunk requests, drained by the reader.
+    """
+
+    def __init__(self, settings: MetaSettings, account: str) -> None:
+        self.account = account
+        self._throttle_min_wait = settings.throttle_min_wait
+        secret = settings.app_secret.get_secret_value() if settings.app_secret else None
+        self._graph = GraphApi(
+            access_token=settings.access_token.get_secret_value(),
+            app_secret=secret or None,
+            app_id=settings.app_id,
+            timeout=settings.timeout,
+            api_version=settings.api_version,
+        )
+        self.usage = UsageObserver(account, settings.usage_slowdown)
+        self.limiter = http.rate_limiter((API, account), settings.requests_per_second)
+        http.mount(
+            self._graph.http,
+            API,
+            account=account,
+            policy=http.RetryPolicy(
+                max_attempts=settings.max_attempts, max_total_wait=settings.retry_budget
+            ),
+            limiter=self.limiter,
+            classifier=partial(
+                classify, account=account, throttle_min_wait=settings.throttle_min_wait
+            ),
+            on_response=self.usage,
+        )
+        self.notices: list[Notice] = []
+
+    @property
+    def clock(self) -> http.Clock:
+        """The seam's clock (a fake one in tests): report polls wait on it."""
+        return self.limiter.clock
+
+    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str:
+        """Send one request through the SDK and return the raw body.
+
+        Args:
+            method: ``GET`` or ``POST``.
+            path: Graph path segments after the version, e.g. ``("act_1", "insights")``.
+            params: Request parameters; lists and mappings are JSON-encoded by the SDK.
+
+        Returns:
+            The response body text.
+
+        Raises:
+            SourceError: The mapped Meta error (throttles only after the seam's retries).
+            ConfigurationError: An unknown field or a retired API version.
+        """
+        try:
+            return self._graph.call(method, path, params)
+        except self._graph.error_type as exc:
+            raise from_sdk_error(
+                cast(SdkRequestError, exc),
+                account=self.account,
+                throttle_min_wait=self._throttle_min_wait,
+            ) from None
+
+    def get(
+        self, path: tuple[str, ...], params: Mapping[str, Any], adapter: TypeAdapter[PageT]
+    ) -> PageT:
+        """GET one object or page and validate it with ``adapter``."""
+        return _validate(adapter, self.call("GET", path, params), self._where("GET", path))
+
+    def post(
+        self, path: tuple[str, ...], params: Mapping[str, Any], adapter: TypeAdapter[PageT]
+    ) -> PageT:
+        """POST (start a report run) and validate the answer with ``adapter``."""
+        return _validate(adapter, self.call("POST", path, params), self._where("POST", path))
+
+    def pages(
+        self, path: tuple[str, ...], params: Mapping[str, Any], adapter: TypeAdapter[PageT]
+    ) -> Iterator[PageT]:
+        """Read every page of an edge, following ``paging.cursors.after``.
+
+        When Meta answers "reduce the amount of data", the same page (same ``after``
+        cursor) is asked again with half the ``limit``, down to
+        :data:`MIN_PAGE_SIZE`: rows are neither skipped nor repeated, because a cursor
+        is a position, not a page number.
+
+        Args:
+            path: The edge, e.g. ``("act_1", "insights")``.
+            params: Parameters, including ``limit``.
+            adapter: Validates a page (``{"data": [...], "paging": {...}}``).
+
+        Yields:
+            Each validated page, in order.
+
+        Raises:
+            ReduceDataError: Meta still refuses a page of :data:`MIN_PAGE_SIZE` rows.
+        """
+        query = dict(params)
+        while True:
+            try:
+                page = self.get(path, query, adapter)
+            except ReduceDataError as exc:
+                limit = int(query.get("limit") or MIN_PAGE_SIZE * 2)
+                if limit <= MIN_PAGE_SIZE:
+                    raise
+                smaller = max(MIN_PAGE_SIZE, limit // 2)
+                query["limit"] = smaller
+                self.notices.append(
+                    Notice(
+                        "warning",
+                        "request_reduced",
+                        f"Meta asked for less data per request on {self.account}; reading "
+                        f"{'/'.join(path)} {smaller} rows at a time instead of {limit}.",
+                        {"account": self.account, "limit": smaller, "said": exc.vendor_message},
+                    )
+                )
+                continue
+            yield page
+            paging = page.get("paging") or {}
+            after = (paging.get("cursors") or {}).get("after")
+            if not paging.get("next") or not after:
+                return
+            query["after"] = after
+
+    def close(self) -> None:
+        """Close the SDK session's pooled connections."""
+        self._graph.http.close()
+
+    def _where(self, method: str, path: tuple[str, ...]) -> str:
+        return f"meta {self.account} {method} /{'/'.join(path)}"
+
+
+def _shown(value: Any) -> Any:
+    """The offending value, unless it is a whole object or list (too long to show)."""
+    return None if isinstance(value, dict | list) else value
+
+
+def _validate(adapter: TypeAdapter[PageT], body: str, where: str) -> PageT:
+    try:
+        return adapter.validate_json(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        column = ".".join(str(p) for p in first["loc"]) or None
+        raise DataError(
+            f"Meta sent an answer that does not have the documented shape: {first['msg']}"
+            f"{f' ({exc.error_count() - 1} more problems)' if exc.error_count() > 1 else ''}",
+            source=where,
+            column=column,
+            value=_shown(first.get("input")) if first["type"] != "json_invalid" else None,
+        ) from None

@@ -1,0 +1,138 @@
+"""The one module that imports facebook-business: a typed, lazy facade over the SDK.
+
+The SDK ships without type hints, so its untyped calls are kept here, behind small
+typed functions, and imported only when used (``import partnerkit_meta`` does not
+load the SDK, which takes about half a second).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, cast
+
+import requests
+
+__all__ = [
+    "GraphApi",
+    "SdkRequestError",
+    "api_version",
+    "effective_statuses",
+    "insights_field_types",
+    "object_field_names",
+]
+
+
+class SdkRequestError(Protocol):
+    """What partnerkit reads from the SDK's ``FacebookRequestError``."""
+
+    def request_context(self) -> Mapping[str, Any]:
+        """``{"method", "path", "params", "headers", "files"}`` of the failed call."""
+        ...
+
+    def http_status(self) -> int | None:
+        """The HTTP status of the answer."""
+        ...
+
+    def http_headers(self) -> Mapping[str, str] | None:
+        """The answer's headers (the ``requests`` response's own mapping)."""
+        ...
+
+    def body(self) -> Any:
+        """The answer's body, parsed from JSON when it was JSON."""
+        ...
+
+
+def api_version() -> str:
+    """The Graph API version the installed SDK was generated for, e.g. ``v26.0``."""
+    from facebook_business.apiconfig import ads_api_config  # type: ignore[import-untyped]
+
+    return str(ads_api_config["API_VERSION"])
+
+
+def insights_field_types() -> dict[str, str]:
+    """Every Ads Insights field the SDK knows, with its Graph type (``string``, ``list<...>``)."""
+    from facebook_business.adobjects.adsinsights import (  # type: ignore[import-untyped]
+        AdsInsights,
+    )
+
+    return dict(cast(Mapping[str, str], AdsInsights._field_types))
+
+
+def object_field_names(node: str) -> list[str]:
+    """The field names of an SDK object class (``AdsInsights``, ``AdAccount``, ``Ad``...).
+
+    Returns:
+        The names, or an empty list for a node the SDK does not have.
+    """
+    import importlib
+
+    try:
+        module = importlib.import_module(f"facebook_business.adobjects.{node.lower()}")
+        fields = vars(getattr(module, node).Field)
+    except (ImportError, AttributeError):
+        return []
+    return [name for name in fields if not name.startswith("_")]
+
+
+def effective_statuses(level: str) -> list[str]:
+    """Every ``effective_status`` of ``campaign``, ``adset`` or ``ad`` objects, sorted."""
+    from facebook_business.adobjects.ad import Ad  # type: ignore[import-untyped]
+    from facebook_business.adobjects.adset import AdSet  # type: ignore[import-untyped]
+    from facebook_business.adobjects.campaign import Campaign  # type: ignore[import-untyped]
+
+    source = {"campaign": Campaign, "adset": AdSet, "ad": Ad}[level]
+    values = vars(source.EffectiveStatus).values()
+    return sorted(v for v in values if isinstance(v, str) and v.isupper())
+
+
+class GraphApi:
+    """``FacebookAdsApi`` on its own ``FacebookSession``, with typed methods.
+
+    ``FacebookAdsApi.init()`` is deliberately not used: it installs the SDK's crash
+    reporter (which sends tracebacks to Meta) and a process-wide default API object.
+
+    Args:
+        access_token: The system-user token.
+        app_secret: The app secret; when given the session adds ``appsecret_proof``.
+        app_id: The app id.
+        timeout: Seconds per HTTP answer.
+        api_version: The Graph API version, e.g. ``v26.0``.
+
+    Attributes:
+        error_type: The SDK's ``FacebookRequestError`` class (to catch it).
+    """
+
+    def __init__(
+        self,
+        *,
+        access_token: str,
+        app_secret: str | None,
+        app_id: str | None,
+        timeout: float,
+        api_version: str,
+    ) -> None:
+        from facebook_business.api import FacebookAdsApi  # type: ignore[import-untyped]
+        from facebook_business.exceptions import (  # type: ignore[import-untyped]
+            FacebookRequestError,
+        )
+        from facebook_business.session import FacebookSession  # type: ignore[import-untyped]
+
+        self._session = FacebookSession(
+            app_id=app_id, app_secret=app_secret, access_token=access_token, timeout=timeout
+        )
+        self._api = FacebookAdsApi(self._session, api_version=api_version)
+        self.error_type: type[Exception] = FacebookRequestError
+
+    @property
+    def http(self) -> requests.Session:
+        """The SDK's ``requests`` session (partnerkit mounts its adapter on it)."""
+        return cast(requests.Session, self._session.requests)
+
+    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str:
+        """``FacebookAdsApi.call`` and the body of its answer.
+
+        Raises:
+            FacebookRequestError: The answer was an error (see :attr:`error_type`).
+        """
+        response = self._api.call(method, path, params=dict(params))
+        return str(response.body())

@@ -1,0 +1,421 @@
+"""Settings of the Meta connector: credentials, accounts, level, actions and attribution."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Literal, Self, cast
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from partnerkit.connector import ConnectorSettings
+
+__all__ = [
+    "ATTRIBUTION_WINDOWS",
+    "BASE_INSIGHTS_FIELDS",
+    "ActionMapping",
+    "ActionRule",
+    "Level",
+    "MetaSettings",
+    "account_id",
+    "parse_level",
+    "sdk_api_version",
+]
+
+Level = Literal["account", "campaign", "adset", "ad"]
+
+#: Attribution windows the connector accepts, as the Insights API names them.
+ATTRIBUTION_WINDOWS: tuple[str, ...] = ("1d_click", "7d_click", "28d_click", "1d_view", "1d_ev")
+
+#: Insights fields read into standard columns (never allowed in ``extra_fields``).
+BASE_INSIGHTS_FIELDS: frozenset[str] = frozenset(
+    {
+        "account_id",
+        "account_name",
+        "campaign_id",
+        "campaign_name",
+        "adset_id",
+        "adset_name",
+        "ad_id",
+        "ad_name",
+        "date_start",
+        "date_stop",
+        "impressions",
+        "reach",
+        "clicks",
+        "inline_link_clicks",
+        "spend",
+        "actions",
+        "action_values",
+        "attribution_setting",
+    }
+)
+
+_LEVEL_ALIASES = {"ad_set": "adset", "ad_group": "adset", "adgroup": "adset", "adsets": "adset"}
+_ACCOUNT_RE = re.compile(r"^(?:act_)?(\d+)$")
+_VERSION_RE = re.compile(r"^v\d+\.\d+$")
+_SCALAR_TYPES = frozenset({"string", "int", "unsigned int", "float", "numeric string"})
+
+
+def sdk_api_version() -> str:
+    """The Graph API version the installed facebook-business SDK was generated for."""
+    from partnerkit_meta._sdk import api_version
+
+    return api_version()
+
+
+def account_id(value: str) -> str:
+    """Normalise an ad account id to Meta's ``act_<digits>`` form.
+
+    Args:
+        value: ``act_1029384756`` or ``1029384756`` (surrounding spaces are ignored).
+
+    Returns:
+        The id with its ``act_`` prefix.
+
+    Raises:
+        ValueError: The value is not an ad account id.
+    """
+    match = _ACCOUNT_RE.match(str(value).strip())
+    if match is None:
+        raise ValueError(
+            f"{value!r} is not a Meta ad account id: use the number Ads Manager shows "
+            "(e.g. act_1029384756 or 1029384756), not a business, page or pixel id"
+        )
+    return f"act_{match.group(1)}"
+
+
+def parse_level(value: Any) -> Level:
+    """Read an insights level: ``account``, ``campaign``, ``adset`` (or ``ad_set``), ``ad``.
+
+    Raises:
+        ValueError: Any other value.
+    """
+    text = _LEVEL_ALIASES.get(str(value).strip().lower(), str(value).strip().lower())
+    if text not in ("account", "campaign", "adset", "ad"):
+        raise ValueError(
+            f"{value!r} is not an insights level; use account, campaign, adset (ad_set) or ad"
+        )
+    return cast(Level, text)
+
+
+# ----------------------------------------------------------------------- actions
+
+
+_PART_PREFIXES = (
+    "offsite_conversion.fb_pixel_",
+    "onsite_web_app_",
+    "onsite_web_",
+    "onsite_conversion.",
+    "app_custom_event.fb_mobile_",
+)
+
+
+def _event_family(action_type: str) -> tuple[str, int] | None:
+    """The conversion event an action type counts, and how much of it (2 > 1 > 0).
+
+    Meta reports one event under several action types: ``omni_purchase`` (2) is the
+    total of every channel and contains ``purchase`` (1), which contains channel
+    parts such as ``offsite_conversion.fb_pixel_purchase`` (0); ``lead`` (1) is the
+    sum of its parts ``offsite_conversion.fb_pixel_lead`` and
+    ``onsite_conversion.lead_grouped`` (0). Custom conversions
+    (``offsite_conversion.custom.<id>``) are events of their own.
+
+    Returns:
+        ``(event, rank)``, or ``None`` for a custom conversion.
+    """
+    if action_type.startswith("offsite_conversion.custom."):
+        return None
+    if action_type.startswith("omni_"):
+        return action_type[len("omni_") :], 2
+    for prefix in _PART_PREFIXES:
+        if action_type.startswith(prefix):
+            base = action_type[len(prefix) :]
+            return ("lead" if base in ("lead_grouped", "leadgen_grouped") else base), 0
+    return action_type, 1
+
+
+class ActionRule(BaseModel):
+    """How one metric is read from a row's ``actions`` (or ``action_values``) array.
+
+    Written in YAML either as a list (``[lead]``: the first type present wins) or as
+    a mapping (``{action_types: [...], combine: sum}``).
+
+    Attributes:
+        action_types: The Meta action types, in priority order.
+        combine: ``first``: the value of the first type the row has, the others are a
+            fallback and are never added; ``sum``: the sum of every listed type, for
+            types that count different events (two custom conversions, or the parts
+            ``offsite_conversion.fb_pixel_lead`` + ``onsite_conversion.lead_grouped``).
+            A sum of a total and one of its parts (``lead`` +
+            ``offsite_conversion.fb_pixel_lead``) is refused: it double counts.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action_types: tuple[str, ...] = Field(min_length=1)
+    combine: Literal["first", "sum"] = "first"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"action_types": (value,)}
+        if isinstance(value, list | tuple):
+            return {"action_types": tuple(value)}
+        return value
+
+    @field_validator("action_types")
+    @classmethod
+    def _clean(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(dict.fromkeys(v.strip() for v in value))
+        if any(not v for v in cleaned):
+            raise ValueError("an action type must not be empty")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _no_double_count(self) -> Self:
+        if self.combine != "sum":
+            return self
+        seen: dict[str, tuple[str, int]] = {}
+        for action_type in self.action_types:
+            family = _event_family(action_type)
+            if family is None:
+                continue
+            event, rank = family
+            other = seen.get(event)
+            if other is not None and other[1] != rank:
+                total, part = (
+                    (other[0], action_type) if other[1] > rank else (action_type, other[0])
+                )
+                raise ValueError(
+                    f"combine: sum would count {event!r} events twice: {total!r} already "
+                    f"contains {part!r} (Meta's aggregate action types include their pixel "
+                    "and on-Facebook parts). Keep one of them, or use combine: first"
+                )
+            seen.setdefault(event, (action_type, rank))
+        return self
+
+
+class ActionMapping(BaseModel):
+    """Which action types become ``leads``, ``conversions``, ``conversion_value`` and extras.
+
+    The defaults never double count: ``lead`` is Meta's own deduplicated total of
+    website (pixel) and on-Facebook (instant form) leads, and ``omni_purchase`` the
+    total of website, app, offline and on-Facebook purchases (``purchase`` is the
+    fallback for rows without it). ``null`` switches a metric off.
+
+    Attributes:
+        leads: Rule for the ``leads`` column (from ``actions``).
+        conversions: Rule for ``conversions`` (from ``actions``).
+        conversion_value: Rule for ``conversion_value`` (from ``action_values``, money).
+        extra: Extra counts from ``actions``, by name in the record's ``extra``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    leads: ActionRule | None = ActionRule(action_types=("lead",))
+    conversions: ActionRule | None = ActionRule(action_types=("omni_purchase", "purchase"))
+    conversion_value: ActionRule | None = ActionRule(action_types=("omni_purchase", "purchase"))
+    extra: dict[str, ActionRule] = Field(
+        default_factory=lambda: {
+            "landing_page_views": ActionRule(action_types=("landing_page_view",))
+        }
+    )
+
+    @field_validator("extra")
+    @classmethod
+    def _extra_names(cls, value: dict[str, ActionRule]) -> dict[str, ActionRule]:
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise ValueError(
+                    f"extra name {name!r}: use lower-case letters, digits and '_' "
+                    "(it becomes the column extra.<name>)"
+                )
+        return value
+
+    def mapped_action_types(self) -> frozenset[str]:
+        """Every action type some rule reads."""
+        rules = [self.leads, self.conversions, self.conversion_value, *self.extra.values()]
+        return frozenset(t for rule in rules if rule is not None for t in rule.action_types)
+
+
+# ---------------------------------------------------------------------- settings
+
+
+class MetaSettings(ConnectorSettings):
+    """Settings of the Meta Ads connector.
+
+    Every field can come from the environment, prefixed ``PARTNERKIT_META_``
+    (``PARTNERKIT_META_ACCESS_TOKEN``, ``PARTNERKIT_META_ACCOUNTS='["act_1"]'``, nested
+    settings as JSON).
+
+    Attributes:
+        access_token: A system-user access token with the ``ads_read`` permission.
+        app_secret: The app's secret; when set every request carries an
+            ``appsecret_proof`` (required when the app enforces "Require app secret").
+        app_id: The app's id (informational; sent nowhere unless Meta needs it).
+        accounts: The ad accounts to read (``act_<digits>`` or the bare digits).
+        api_version: The Graph API version, e.g. ``v26.0``; defaults to the version the
+            installed facebook-business SDK was generated for.
+        level: The grain of ``ad_insights``: ``account``, ``campaign``, ``adset``
+            (``ad_set`` also accepted) or ``ad``.
+        actions: The action-type mapping into leads, conversions, value and extras.
+        attribution_windows: ``None`` (default) reports conversions with each ad
+            set's own attribution setting, as Ads Manager does; a list such as
+            ``[7d_click, 1d_view]`` reports that fixed setting instead (at most one
+            click window, one view window and ``1d_ev``).
+        extra_fields: More Insights fields (scalar ones, e.g. ``frequency``,
+            ``quality_ranking``) copied into ``extra``.
+        include_deleted: Also read deleted and archived campaigns, ad sets and ads
+            (their past spend is real; Meta hides them unless asked).
+        lookback_days: Overrides the 28-day lookback of ``ad_insights``.
+        async_threshold_days: Ranges longer than this are read with asynchronous
+            report runs; shorter ones synchronously with cursor paging.
+        async_job_days: The longest date range of one asynchronous report run.
+        async_poll_interval: First wait between two status polls, in seconds
+            (doubles up to ``async_poll_max_interval``).
+        async_poll_max_interval: Longest wait between two polls, in seconds.
+        async_timeout: A report run not done after this many seconds is split.
+        page_size: Rows asked per page (``limit``); halved when Meta asks for less.
+        timeout: Seconds to wait for one HTTP answer.
+        max_attempts: Attempts per request, the first included (retries of
+            throttles, 5xx and resets).
+        retry_budget: Seconds one request may spend waiting between attempts.
+        throttle_min_wait: Seconds to wait on a throttle error when Meta does not say
+            how long.
+        usage_slowdown: Usage percentage → seconds to hold the next request, applied
+            when any usage header reaches the percentage (the highest step wins).
+        requests_per_second: Optional client-side cap per ad account.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PARTNERKIT_META_")
+
+    access_token: SecretStr
+    app_secret: SecretStr | None = None
+    app_id: str | None = None
+    accounts: list[str] = Field(min_length=1)
+    api_version: str = Field(default_factory=sdk_api_version)
+    level: Level = "campaign"
+    actions: ActionMapping = Field(default_factory=ActionMapping)
+    attribution_windows: tuple[str, ...] | None = None
+    extra_fields: tuple[str, ...] = ()
+    include_deleted: bool = True
+    lookback_days: int | None = Field(default=None, ge=0)
+    async_threshold_days: int = Field(default=14, ge=1)
+    async_job_days: int = Field(default=31, ge=1)
+    async_poll_interval: float = Field(default=2.0, gt=0)
+    async_poll_max_interval: float = Field(default=30.0, gt=0)
+    async_timeout: float = Field(default=1800.0, gt=0)
+    page_size: int = Field(default=500, ge=1, le=5000)
+    timeout: float = Field(default=300.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1)
+    retry_budget: float = Field(default=600.0, ge=0)
+    throttle_min_wait: float = Field(default=60.0, ge=0)
+    usage_slowdown: dict[float, float] = Field(
+        default_factory=lambda: {75.0: 5.0, 90.0: 30.0, 95.0: 60.0}
+    )
+    requests_per_second: float | None = Field(default=None, gt=0)
+
+    @field_validator("access_token")
+    @classmethod
+    def _token_present(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value().strip():
+            raise ValueError("the access token is empty")
+        return value
+
+    @field_validator("accounts", mode="before")
+    @classmethod
+    def _accounts_list(cls, value: Any) -> Any:
+        if isinstance(value, str | int):
+            return [str(value)]
+        return value
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(account_id(v) for v in value))
+
+    @field_validator("api_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        value = value.strip()
+        if not value.startswith("v"):
+            value = f"v{value}"
+        if not _VERSION_RE.match(value):
+            raise ValueError(f"{value!r} is not a Graph API version such as 'v26.0'")
+        return value
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level(cls, value: Any) -> Any:
+        return parse_level(value)
+
+    @field_validator("attribution_windows")
+    @classmethod
+    def _windows(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        windows = tuple(dict.fromkeys(w.strip() for w in value))
+        if not windows:
+            raise ValueError("give at least one window, or leave it out for the ad set setting")
+        for window in windows:
+            if window not in ATTRIBUTION_WINDOWS:
+                raise ValueError(
+                    f"unknown attribution window {window!r}; use "
+                    f"{', '.join(ATTRIBUTION_WINDOWS)} (Meta no longer returns 7d_view and "
+                    "28d_view)"
+                )
+        clicks = [w for w in windows if w.endswith("_click")]
+        if len(clicks) > 1:
+            raise ValueError(
+                f"{' and '.join(clicks)} overlap (a 1-day click conversion is also a 7-day "
+                "one): choose one click window"
+            )
+        order = {"click": 0, "view": 1, "ev": 2}
+        return tuple(sorted(windows, key=lambda w: order[w.split("_", 1)[1]]))
+
+    @field_validator("extra_fields")
+    @classmethod
+    def _extra_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from partnerkit_meta._sdk import insights_field_types
+
+        known = insights_field_types()
+        fields = tuple(dict.fromkeys(f.strip() for f in value))
+        for name in fields:
+            if name in BASE_INSIGHTS_FIELDS:
+                raise ValueError(f"extra_fields: {name!r} is already read into a standard column")
+            kind = known.get(name)
+            if kind is None:
+                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise ValueError(f"extra_fields: {name!r} is not an Ads Insights field{hint}")
+            if kind not in _SCALAR_TYPES:
+                raise ValueError(
+                    f"extra_fields: {name!r} is a {kind}, not a single value; action types "
+                    "from the actions array go under actions.extra instead"
+                )
+        return fields
+
+    @field_validator("usage_slowdown")
+    @classmethod
+    def _slowdown(cls, value: dict[float, float]) -> dict[float, float]:
+        for percent, seconds in value.items():
+            if not 0 < percent <= 100 or seconds < 0:
+                raise ValueError(
+                    "usage_slowdown maps a usage percentage (0-100] to seconds (>= 0), "
+                    f"got {percent}: {seconds}"
+                )
+        return dict(sorted(value.items()))
+
+    @model_validator(mode="after")
+    def _async_intervals(self) -> Self:
+        if self.async_poll_max_interval < self.async_poll_interval:
+            raise ValueError("async_poll_max_interval must not be below async_poll_interval")
+        return self
+
+    @property
+    def attribution(self) -> str | None:
+        """The fixed attribution setting as Meta writes it (``7d_click_1d_view``), or None."""
+        return "_".join(self.attribution_windows) if self.attribution_windows else None

@@ -1,0 +1,113 @@
+"""Shared fixtures of the Meta connector's tests.
+
+Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
+everything they share is a fixture.
+
+* "Now" is fixed at 2026-10-15 09:00 UTC (12:00 in Asia/Jerusalem), so "today" and
+  "yesterday" never depend on the day the suite runs.
+* Every test runs on a fake clock: retries, rate-limiter pauses and report polls wait
+  on it, never for real, and ``fake_clock.sleeps`` lists the exact waits.
+* The cassettes were written by hand from Meta's documented shapes (see the README's
+  "Fixtures" section) and are replayed below the SDK.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from partnerkit_meta import MetaConnector
+
+from partnerkit.connector import Notice, ReadRequest
+from partnerkit.http import use_clock
+from partnerkit.testing import Cassette, FakeClock, use_cassette
+from partnerkit.testing.guard import record_requested
+
+CASSETTES = Path(__file__).parent / "cassettes"
+#: Fake secrets; the contract suite also passes them through the environment.
+SECRETS = {"access_token": "test-token-not-real", "app_secret": "test-app-secret-not-real"}
+#: The settings most cassettes were written for: one Israeli account, 2-row pages.
+BASE = {"accounts": ["act_1029384756"], "api_version": "v26.0", "page_size": 2}
+NOW = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """Freeze the connector's notion of "now" (its only wall-clock read)."""
+    from partnerkit_meta import _dates
+
+    monkeypatch.setattr(_dates, "utc_now", lambda: NOW)
+    return NOW
+
+
+@pytest.fixture(autouse=True)
+def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
+    """Run every test on the fake clock (the connector builds its sessions itself)."""
+    with use_clock(fake_clock):
+        yield fake_clock
+
+
+@pytest.fixture
+def cassettes() -> Path:
+    return CASSETTES
+
+
+@pytest.fixture
+def meta() -> Callable[..., MetaConnector]:
+    """Build a connector from the base settings, the fake secrets and overrides.
+
+    While recording (``PARTNERKIT_RECORD=1``) the secrets come from the environment
+    (``PARTNERKIT_META_ACCESS_TOKEN``, ``PARTNERKIT_META_APP_SECRET``) instead.
+    """
+    secrets = {} if record_requested() else SECRETS
+
+    def make(**overrides: Any) -> MetaConnector:
+        return MetaConnector({**BASE, **secrets, **overrides})
+
+    return make
+
+
+Read = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
+
+
+@pytest.fixture
+def read(meta: Callable[..., MetaConnector]) -> Read:
+    """Replay a cassette through a fresh connector; return records, notices, cassette.
+
+    ``read("contract/ad_insights.yaml", start=..., end=..., **settings)``: ``stream``,
+    ``only`` (the request's accounts), ``include_today`` and ``options`` go to the
+    ReadRequest; every other keyword argument is a setting.
+    """
+
+    def run(
+        cassette: str,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        stream: str = "ad_insights",
+        only: tuple[str, ...] = (),
+        include_today: bool = False,
+        options: dict[str, Any] | None = None,
+        allow_unused: bool = False,
+        **settings: Any,
+    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+        request = ReadRequest(
+            stream=stream,
+            start=start,
+            end=end,
+            accounts=only,
+            include_today=include_today,
+            options=options or {},
+        )
+        with (
+            use_cassette(CASSETTES / cassette, allow_unused=allow_unused) as tape,
+            meta(**settings) as connector,
+        ):
+            stream_ = connector.stream(request)
+            records = [dict(r) for r in stream_.to_dicts()]
+        return records, list(stream_.notices), tape
+
+    return run

@@ -1,0 +1,32 @@
+"""The Meta connector passes partnerkit's connector contract suite.
+
+Each request replays ``cassettes/contract/<stream>.yaml``; ``check.yaml`` serves
+``check()``. Faults (429, 5xx, 401, 403) are injected into the same cassettes by the
+suite itself.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+from partnerkit_meta import MetaConnector
+
+from partnerkit.connector import ReadRequest
+from partnerkit.testing import ConnectorContract
+
+CONTRACT = Path(__file__).parent / "cassettes" / "contract"
+OCT_1_2 = {"start": dt.date(2026, 10, 1), "end": dt.date(2026, 10, 2)}
+
+
+class TestMetaContract(ConnectorContract):
+    connector_class = MetaConnector
+    settings = {"accounts": ["act_1029384756"], "api_version": "v26.0", "page_size": 2}
+    secrets = {"access_token": "test-token-not-real", "app_secret": "test-app-secret-not-real"}
+    requests = (
+        ReadRequest(stream="ad_insights", **OCT_1_2),
+        ReadRequest(stream="campaigns"),
+        ReadRequest(stream="ad_sets"),
+        ReadRequest(stream="ads", accounts=("act_1029384756",)),
+    )
+    cassette_dir = CONTRACT
+    # 2026-10-28 + 1 day - 28 days (the default lookback) = 2026-10-01, the first day read.
+    lookback_cursor = dt.date(2026, 10, 28)
