@@ -71,7 +71,7 @@ __all__ = [
 #: Digits kept after the decimal point for money (covers Google Ads micros).
 MONEY_SCALE = 6
 
-ExtraValue = str | int | float | Decimal | bool | None
+ExtraValue = str | int | float | Decimal | bool | dt.datetime | dt.date | None
 
 
 class RecordKind(StrEnum):

@@ -14,6 +14,7 @@ pyarrow, pandas and polars are imported only when their method is called.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -144,6 +145,10 @@ def _extra_array(name: str, values: list[Any]) -> pa.Array[Any]:
         quantum = Decimal(1).scaleb(-MONEY_SCALE)
         exact = [None if v is None else v.quantize(quantum) for v in values]
         return pa.array(exact, type=pa.decimal128(38, MONEY_SCALE))
+    if kinds == {dt.datetime}:
+        return pa.array(values, type=pa.timestamp("us", tz="UTC"))
+    if kinds == {dt.date}:
+        return pa.array(values, type=pa.date32())
     if kinds <= {int, float}:
         return pa.array([None if v is None else float(v) for v in values], type=pa.float64())
     raise DataError(

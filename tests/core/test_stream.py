@@ -233,3 +233,14 @@ def test_described_extras_carry_their_additivity_into_arrow() -> None:
     assert field.metadata[b"description"] == b"Distinct active users"
     assert s.extra_columns["extra.active_users"]["additivity"] == "non_additive"
     assert table.schema.field("extra.video_views").metadata is None
+
+
+def test_date_and_timestamp_extras_keep_their_types() -> None:
+    import pyarrow as pa
+
+    when = dt.datetime(2026, 10, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    rows = [{**ROWS[0], "extra": {"quoted_on": dt.date(2026, 9, 30), "signed_at": when}}]
+    table = stream(rows).to_arrow()
+    assert table.schema.field("extra.quoted_on").type == pa.date32()
+    assert table.schema.field("extra.signed_at").type == pa.timestamp("us", tz="UTC")
+    assert table.column("extra.signed_at")[0].as_py().isoformat() == "2026-10-01T06:30:00+00:00"
