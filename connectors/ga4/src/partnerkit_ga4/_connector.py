@@ -1,0 +1,401 @@
+"""The GA4 connector: traffic by day and session source, and user-defined reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from partnerkit.connector import (
+    Capability,
+    CheckResult,
+    Connector,
+    Notice,
+    ReadRequest,
+    StreamSpec,
+)
+from partnerkit.errors import ConfigurationError, PartnerkitError, SourceError
+from partnerkit.http import RetryPolicy
+from partnerkit.records import Record, RecordKind
+from partnerkit_ga4._errors import API
+from partnerkit_ga4._quota import QuotaTracker
+from partnerkit_ga4._settings import EARLIEST_DATE, CustomReport, Ga4Settings
+
+if TYPE_CHECKING:
+    from google.auth.credentials import Credentials
+
+    from partnerkit_ga4._client import PropertyClient
+    from partnerkit_ga4._metadata import PropertyMetadata
+    from partnerkit_ga4._report import ReportSpec
+
+__all__ = ["Ga4Connector"]
+
+_LOOKBACK = dt.timedelta(days=3)  # GA4 keeps processing a day for up to two days
+_FIRST_READ = dt.timedelta(days=364)  # a read without a start covers a year
+_OPTIONS = frozenset({"reports"})
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _chunks(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+    """Consecutive ranges of at most ``days`` days covering ``start..end`` exactly once."""
+    step = dt.timedelta(days=days)
+    while start <= end:
+        last = min(start + step - dt.timedelta(days=1), end)
+        yield start, last
+        start = last + dt.timedelta(days=1)
+
+
+class Ga4Connector(Connector[Ga4Settings]):
+    """Google Analytics 4 through the official ``google-analytics-data`` SDK.
+
+    Streams (both of unified performance records, ``platform="ga4"``, one record per
+    day and slice, dates in the property's time zone):
+
+    * ``traffic``: sessions, engaged sessions, total and new users, key events,
+      revenue and leads per day × session source / medium / campaign name, with the
+      default channel group mapped to partnerkit's ``channel``.
+    * ``custom_reports``: the reports in ``settings.custom_reports``, any dimensions
+      and metrics; ``options={"reports": [...]}`` narrows them.
+
+    Args:
+        settings: A :class:`Ga4Settings`, a mapping of settings, or ``None`` for the
+            environment (``PARTNERKIT_GA4_*``).
+        retry_policy: Overrides the seam's retry policy (its budget defaults to
+            ``settings.max_wait_seconds``); tests pass a jitter-free one.
+        clock: The wall clock, timezone-aware (tests pin "today" with it).
+    """
+
+    name = "ga4"
+    settings_class = Ga4Settings
+    streams = (
+        StreamSpec(
+            name="traffic",
+            kind=RecordKind.PERFORMANCE,
+            description="GA4 sessions, users, key events, revenue and leads per day and "
+            "session source / medium / campaign / channel",
+            default_lookback=_LOOKBACK,
+        ),
+        StreamSpec(
+            name="custom_reports",
+            kind=RecordKind.PERFORMANCE,
+            description="User-defined GA4 reports (settings.custom_reports): any "
+            "dimensions and metrics per day",
+            default_lookback=_LOOKBACK,
+        ),
+    )
+    capabilities = frozenset(
+        {Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK, Capability.MULTI_ACCOUNT}
+    )
+
+    def __init__(
+        self,
+        settings: Ga4Settings | Mapping[str, Any] | None = None,
+        *,
+        retry_policy: RetryPolicy | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        super().__init__(settings)
+        self._policy = retry_policy or RetryPolicy(max_total_wait=self.settings.max_wait_seconds)
+        self._now = clock or _utcnow
+        self._lock = threading.Lock()
+        self._credentials: Credentials | None = None
+        self._clients: dict[str, PropertyClient] = {}
+        self._metadata: dict[str, PropertyMetadata] = {}
+        self._timezones: dict[str, str] = {}
+        self._quotas: dict[str, QuotaTracker] = {}
+        self._compatible: set[tuple[str, str]] = set()
+
+    # ------------------------------------------------------------------ streams
+
+    def enabled_streams(self) -> tuple[StreamSpec, ...]:
+        """``traffic`` always; ``custom_reports`` when some are configured."""
+        if self.settings.custom_reports:
+            return self.streams
+        return tuple(s for s in self.streams if s.name != "custom_reports")
+
+    def read(self, request: ReadRequest) -> Iterator[Record | Notice]:
+        """Read one stream for every requested property, chunk by chunk and page by page.
+
+        Raises:
+            ConfigurationError: Unknown options, properties or custom reports.
+            UnknownFieldError: A name the property does not offer or cannot combine.
+            QuotaExhaustedError: A property quota ran out, or would with the next request.
+            SourceError: Other API failures (subclasses by kind).
+        """
+        self.stream_spec(request.stream)
+        unknown = set(request.options) - _OPTIONS
+        if unknown:
+            raise ConfigurationError(
+                f"Unknown option(s) {sorted(unknown)} for the ga4 connector; it knows: "
+                f"{sorted(_OPTIONS)}."
+            )
+        reports = self._reports(request)
+        for property_id in self._properties(request):
+            yield from self._read_property(property_id, request, reports)
+
+    def _reports(self, request: ReadRequest) -> list[CustomReport]:
+        if request.stream != "custom_reports":
+            return []
+        configured = {r.name: r for r in self.settings.custom_reports}
+        if not configured:
+            raise ConfigurationError(
+                "The custom_reports stream reads settings.custom_reports, and none are "
+                "configured. Add reports, e.g. {name: devices, dimensions: [deviceCategory], "
+                "metrics: [sessions, activeUsers]}."
+            )
+        wanted = request.options.get("reports")
+        if wanted is None:
+            return list(configured.values())
+        names = [wanted] if isinstance(wanted, str) else list(wanted)
+        missing = [n for n in names if n not in configured]
+        if missing:
+            raise ConfigurationError(
+                f"No custom report named {', '.join(map(repr, missing))}; configured: "
+                f"{', '.join(map(repr, configured))}."
+            )
+        return [configured[n] for n in names]
+
+    def _properties(self, request: ReadRequest) -> list[str]:
+        configured = self.settings.accounts
+        if not request.accounts:
+            return list(configured)
+        wanted = [a.removeprefix("properties/") for a in request.accounts]
+        missing = [a for a in wanted if a not in configured]
+        if missing:
+            raise ConfigurationError(
+                f"GA4 propert{'y' if len(missing) == 1 else 'ies'} {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not in the connector's accounts "
+                f"({', '.join(configured)}); add them to accounts first."
+            )
+        return wanted
+
+    # -------------------------------------------------------------- one property
+
+    def _read_property(
+        self, property_id: str, request: ReadRequest, reports: list[CustomReport]
+    ) -> Iterator[Any]:
+        """Record dicts (validated by the framework a page at a time) and notices."""
+        from partnerkit_ga4._report import check_compatibility, custom_spec, traffic_spec
+
+        client = self._client(property_id)
+        meta = self._property_metadata(property_id)
+        specs: list[ReportSpec]
+        if request.stream == "traffic":
+            specs = [
+                traffic_spec(
+                    meta,
+                    self.settings.lead_events,
+                    leads_configured="lead_events" in self.settings.model_fields_set,
+                )
+            ]
+        else:
+            specs = [custom_spec(meta, report) for report in reports]
+            for spec in specs:
+                if (property_id, spec.name) not in self._compatible:
+                    answer = client.compatibility(
+                        spec.dimension_names, spec.metric_names, spec.dimension_filter
+                    )
+                    check_compatibility(meta, spec, answer)
+                    self._compatible.add((property_id, spec.name))
+        for spec in specs:
+            yield from spec.notices
+        start, end, notices = self._date_range(property_id, request)
+        yield from notices
+        tracker = self._quota(property_id)
+        for spec in specs:
+            for first, last in _chunks(start, end, self.settings.chunk_days):
+                yield from self._read_chunk(client, tracker, spec, first, last)
+        notice = tracker.notice()
+        if notice is not None:
+            yield notice
+
+    def _read_chunk(
+        self,
+        client: PropertyClient,
+        tracker: QuotaTracker,
+        spec: ReportSpec,
+        start: dt.date,
+        end: dt.date,
+    ) -> Iterator[Any]:
+        """Page through one report for one date chunk (limit / offset to ``rowCount``)."""
+        from partnerkit_ga4._report import RowMapper
+
+        channels = self.settings.channel_map_in_force()
+        mapper = RowMapper(spec, client.property_id, start, end, channels)
+        offset = 0
+        while True:
+            tracker.check(self._now())
+            page = client.run_report(
+                {
+                    "dimensions": spec.dimension_names,
+                    "metrics": spec.metric_names,
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "offset": offset,
+                    "limit": self.settings.page_size,
+                    "order_by": spec.dimension_names,
+                    "dimension_filter": spec.dimension_filter,
+                }
+            )
+            tracker.update(page.get("propertyQuota"))
+            if offset == 0:
+                mapper.start(page)
+            rows = page.get("rows") or []
+            count = page.get("rowCount", 0)
+            mapper.page_row_count(count)
+            yield from mapper.rows(rows)
+            offset += len(rows)
+            if offset >= count or not rows:
+                break
+        yield from mapper.finish()
+
+    # --------------------------------------------------------------- the dates
+
+    def _date_range(
+        self, property_id: str, request: ReadRequest
+    ) -> tuple[dt.date, dt.date, list[Notice]]:
+        """Start and end in the property's time zone; today only with ``include_today``."""
+        notices: list[Notice] = []
+        end = request.end
+        utc_today = self._now().astimezone(dt.UTC).date()
+        # The property's today is within a day of UTC's: an end two days back is past.
+        if end is None or end > utc_today - dt.timedelta(days=2):
+            zone = self._timezone(property_id)
+            today = self._now().astimezone(ZoneInfo(zone)).date()
+            last = today if request.include_today else today - dt.timedelta(days=1)
+            if end is None:
+                end = last
+            elif end > last:
+                notices.append(
+                    Notice(
+                        "info",
+                        "ga4_end_clipped",
+                        f"GA4 property {property_id} is in {zone}, where today is {today}; "
+                        f"the read ends on {last} instead of {end}"
+                        + ("" if request.include_today else " (set include_today to read today)")
+                        + ".",
+                        {
+                            "property": property_id,
+                            "requested_end": end.isoformat(),
+                            "end": last.isoformat(),
+                        },
+                    )
+                )
+                end = last
+        start = request.start or self.settings.start_date or end - _FIRST_READ
+        if start < EARLIEST_DATE:
+            start = EARLIEST_DATE
+        if start > end:
+            notices.append(
+                Notice(
+                    "info",
+                    "ga4_nothing_to_read",
+                    f"GA4 property {property_id}: nothing to read, the range starts on {start} "
+                    f"and ends on {end}.",
+                    {"property": property_id, "start": start.isoformat(), "end": end.isoformat()},
+                )
+            )
+        return start, end, notices
+
+    def _timezone(self, property_id: str) -> str:
+        """The property's time zone, from a one-row report's metadata (cached)."""
+        with self._lock:
+            known = self._timezones.get(property_id)
+        if known:
+            return known
+        client = self._client(property_id)
+        page = client.run_report(
+            {"metrics": ["sessions"], "start": "today", "end": "today", "limit": 1}
+        )
+        self._quota(property_id).update(page.get("propertyQuota"), estimate=False)
+        zone = (page.get("metadata") or {}).get("timeZone")
+        try:
+            ZoneInfo(zone or "")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SourceError(
+                f"GA4 did not say property {property_id}'s time zone (got {zone!r}).",
+                api=API,
+                account=property_id,
+            ) from None
+        assert zone is not None
+        with self._lock:
+            self._timezones[property_id] = zone
+        return zone
+
+    # ---------------------------------------------------------- per property
+
+    def _client(self, property_id: str) -> PropertyClient:
+        from partnerkit_ga4._client import PropertyClient
+        from partnerkit_ga4._credentials import load_credentials
+
+        with self._lock:
+            client = self._clients.get(property_id)
+            if client is None:
+                if self._credentials is None:
+                    self._credentials = load_credentials(self.settings)
+                client = self._clients[property_id] = PropertyClient(
+                    property_id,
+                    self._credentials,
+                    policy=self._policy,
+                    timeout=self.settings.timeout_seconds,
+                    now=self._now,
+                )
+            return client
+
+    def _property_metadata(self, property_id: str) -> PropertyMetadata:
+        with self._lock:
+            known = self._metadata.get(property_id)
+        if known is not None:
+            return known
+        meta = self._client(property_id).metadata()
+        with self._lock:
+            self._metadata[property_id] = meta
+        return meta
+
+    def _quota(self, property_id: str) -> QuotaTracker:
+        with self._lock:
+            tracker = self._quotas.get(property_id)
+            if tracker is None:
+                tracker = self._quotas[property_id] = QuotaTracker(property_id)
+            return tracker
+
+    # ------------------------------------------------------------------ check
+
+    def check(self) -> CheckResult:
+        """Fetch each property's metadata: proves the credentials and the access.
+
+        Returns:
+            ``ok`` when every property answered; otherwise the first error.
+        """
+        reachable: list[str] = []
+        for property_id in self.settings.accounts:
+            try:
+                self._property_metadata(property_id)
+            except PartnerkitError as exc:
+                return CheckResult(
+                    ok=False,
+                    message=f"GA4 property {property_id}: {exc}",
+                    accounts=tuple(reachable),
+                    error=exc,
+                )
+            reachable.append(property_id)
+        count = len(reachable)
+        return CheckResult(
+            ok=True,
+            message=f"credentials work; {count} GA4 propert{'y' if count == 1 else 'ies'} "
+            "reachable",
+            accounts=tuple(reachable),
+        )
+
+    def close(self) -> None:
+        """Close every property's HTTP session."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+        super().close()

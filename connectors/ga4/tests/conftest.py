@@ -1,0 +1,120 @@
+"""Shared fixtures: the test settings, a connector factory and a reader over cassettes.
+
+Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
+everything they share is a fixture. Cassettes live in ``cassettes/`` next to this file;
+their shapes and what they are based on are listed in the connector's README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from partnerkit_ga4 import Ga4Connector
+
+from partnerkit.connector import Notice, ReadRequest
+from partnerkit.http import RetryPolicy, use_clock
+from partnerkit.testing import Cassette, FakeClock, use_cassette
+
+CASSETTES = Path(__file__).parent / "cassettes"
+PROPERTY = "123456789"
+TOKEN = "test-access-token-not-real"
+
+#: The settings the contract cassettes were written for.
+SETTINGS: dict[str, Any] = {
+    "accounts": [PROPERTY],
+    "lead_events": ["generate_lead", "form_submit"],
+    "custom_reports": [
+        {
+            "name": "devices",
+            "dimensions": ["deviceCategory", "sessionSource"],
+            "metrics": ["sessions", "activeUsers", "engagementRate", "screenPageViews"],
+        }
+    ],
+}
+
+#: "Now" for every test unless it pins its own: well after the cassettes' October days,
+#: so a read with an explicit end needs no time-zone probe.
+NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
+
+Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
+
+
+@pytest.fixture
+def cassettes() -> Path:
+    return CASSETTES
+
+
+@pytest.fixture(autouse=True)
+def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
+    """Retries and rate limiters wait on a fake clock: nothing really sleeps."""
+    with use_clock(fake_clock):
+        yield fake_clock
+
+
+@pytest.fixture
+def make() -> Callable[..., Ga4Connector]:
+    """Build a connector: the test settings overlaid with ``**overrides``.
+
+    The retry policy has no jitter, so a test can assert every wait exactly:
+    1, 2, 4, 8 s between attempts unless the API asks for a wait.
+    """
+
+    def build(
+        *, now: dt.datetime = NOW, policy: RetryPolicy | None = None, **overrides: Any
+    ) -> Ga4Connector:
+        settings = {**SETTINGS, "access_token": TOKEN, **overrides}
+        return Ga4Connector(
+            settings,
+            retry_policy=policy or RetryPolicy(jitter=0.0),
+            clock=lambda: now,
+        )
+
+    return build
+
+
+@pytest.fixture
+def read(make: Callable[..., Ga4Connector]) -> Reader:
+    """Read one request through a cassette: ``(records, notices, cassette)``.
+
+    ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``.
+    """
+
+    def run(
+        cassette: str,
+        stream: str = "traffic",
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        accounts: tuple[str, ...] | list[str] = (),
+        include_today: bool = False,
+        options: dict[str, Any] | None = None,
+        now: dt.datetime = NOW,
+        allow_unused: bool = False,
+        faults: dict[int, list[Any]] | None = None,
+        **settings: Any,
+    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+        if accounts:  # the properties read must be configured too
+            settings.setdefault("accounts", list(accounts))
+        request = ReadRequest(
+            stream=stream,
+            start=start,
+            end=end,
+            accounts=tuple(accounts),
+            include_today=include_today,
+            options=options or {},
+        )
+        with (
+            use_cassette(CASSETTES / cassette, allow_unused=allow_unused) as tape,
+            make(now=now, **settings) as connector,
+        ):
+            for index, served in (faults or {}).items():
+                tape.inject(index, *served)
+            stream_ = connector.stream(request)
+            records = [dict(r) for r in stream_]
+        return records, list(stream_.notices), tape
+
+    return run
