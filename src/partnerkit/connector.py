@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from partnerkit.errors import ConfigurationError
-from partnerkit.records import Additivity, Record, RecordKind, key_columns
+from partnerkit.records import Additivity, Record, RecordKind, Role, key_columns
 
 if TYPE_CHECKING:
     from partnerkit.stream import RecordStream
@@ -223,8 +223,9 @@ class Notice:
         name: str,
         description: str,
         *,
-        additivity: Additivity,
+        additivity: Additivity = Additivity.NOT_APPLICABLE,
         unit: str = "count",
+        role: Role = Role.METRIC,
     ) -> Notice:
         """Document an ``extra`` metric, as :mod:`partnerkit.records` documents standard ones.
 
@@ -235,17 +236,27 @@ class Notice:
         Args:
             name: The key in ``extra``.
             description: What the value means.
-            additivity: Whether the metric may be summed.
-            unit: The unit, e.g. ``"count"`` or ``"money"``.
+            additivity: Whether the metric may be summed (required for a metric).
+            unit: The unit, e.g. ``"count"``, ``"money"`` or ``"text"``.
+            role: ``Role.METRIC`` (default) or ``Role.ATTRIBUTE`` for a descriptive
+                extra such as a dimension's value.
+
+        Raises:
+            ValueError: A metric without its additivity, or an attribute with one.
         """
+        if (role is Role.METRIC) == (additivity is Additivity.NOT_APPLICABLE):
+            raise ValueError(
+                f"extra.{name}: a metric needs its additivity (additive or non_additive); "
+                f"an attribute has none"
+            )
         return cls(
             "info",
             COLUMN_METADATA,
-            f"extra.{name}: {description} ({additivity.value})",
+            f"extra.{name}: {description} ({role.value}, {additivity.value})",
             {
                 "column": f"extra.{name}",
                 "description": description,
-                "role": "metric",
+                "role": role.value,
                 "unit": unit,
                 "additivity": additivity.value,
             },

@@ -191,6 +191,14 @@ class PerformanceRecord(TypedDict, total=False):
     utm_campaign: Annotated[
         str | None, _key("Campaign name in UTM tags or GA4's session campaign.", "text")
     ]
+    segment: Annotated[
+        str | None,
+        _key(
+            "Values of the row's other dimensions, 'name=value|name=value' (custom "
+            "reports, e.g. 'deviceCategory=mobile'); null for the standard grain.",
+            "text",
+        ),
+    ]
     channel: Annotated[
         str | None,
         _attr(

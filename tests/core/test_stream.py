@@ -244,3 +244,17 @@ def test_date_and_timestamp_extras_keep_their_types() -> None:
     assert table.schema.field("extra.quoted_on").type == pa.date32()
     assert table.schema.field("extra.signed_at").type == pa.timestamp("us", tz="UTC")
     assert table.column("extra.signed_at")[0].as_py().isoformat() == "2026-10-01T06:30:00+00:00"
+
+
+def test_describe_extra_needs_additivity_for_metrics_only() -> None:
+    from partnerkit.records import Additivity, Role
+
+    with pytest.raises(ValueError, match="needs its additivity"):
+        Notice.describe_extra("views", "Views")
+    with pytest.raises(ValueError, match="needs its additivity"):
+        Notice.describe_extra(
+            "device", "Device", role=Role.ATTRIBUTE, additivity=Additivity.ADDITIVE
+        )
+    note = Notice.describe_extra("device", "Device category", role=Role.ATTRIBUTE, unit="text")
+    assert note.details["role"] == "attribute"
+    assert note.details["additivity"] == "n/a"

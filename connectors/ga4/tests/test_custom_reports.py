@@ -29,22 +29,25 @@ def test_any_dimensions_and_metrics_by_day(read) -> None:
     # contract/custom_reports.yaml: date × deviceCategory × sessionSource; metrics
     # sessions (a standard column), activeUsers, engagementRate, screenPageViews (extras)
     records, _, _ = read("contract/custom_reports.yaml", "custom_reports", **OCT_1_3)
-    got = [(r["date"], r["level"], r["source"], r["sessions"], r["extra"]) for r in records]
+    got = [
+        (r["date"], r["level"], r["segment"], r["source"], r["sessions"], r["extra"])
+        for r in records
+    ]
     assert got == [
-        (D(2026, 10, 1), "report:devices|deviceCategory=desktop", "google", 140,
+        (D(2026, 10, 1), "report:devices", "deviceCategory=desktop", "google", 140,
          {"deviceCategory": "desktop", "activeUsers": 120,
           "engagementRate": 0.6714285714285714, "screenPageViews": 410}),
-        (D(2026, 10, 1), "report:devices|deviceCategory=mobile", "google", 180,
+        (D(2026, 10, 1), "report:devices", "deviceCategory=mobile", "google", 180,
          {"deviceCategory": "mobile", "activeUsers": 160,
           "engagementRate": 0.6111111111111112, "screenPageViews": 350}),
-        (D(2026, 10, 2), "report:devices|deviceCategory=desktop", "google", 150,
+        (D(2026, 10, 2), "report:devices", "deviceCategory=desktop", "google", 150,
          {"deviceCategory": "desktop", "activeUsers": 131,
           "engagementRate": 0.66, "screenPageViews": 433}),
-        (D(2026, 10, 3), "report:devices|deviceCategory=mobile", "(direct)", 60,
+        (D(2026, 10, 3), "report:devices", "deviceCategory=mobile", "(direct)", 60,
          {"deviceCategory": "mobile", "activeUsers": 55,
           "engagementRate": 0.45, "screenPageViews": 90}),
     ]  # fmt: skip
-    # two devices on one day and source stay two records: the device is in the key (level)
+    # two devices on one day and source stay two records: the device is in the key (segment)
     assert len({r["record_id"] for r in records}) == 4
 
 

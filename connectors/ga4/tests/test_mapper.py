@@ -159,9 +159,9 @@ def test_a_row_repeated_across_pages_of_a_custom_report_is_dropped_with_a_notice
         }
     )
     records = [*mapper.rows([italy]), *mapper.rows([italy, spain])]  # page 2 repeats Italy
-    assert [(r["level"], r["sessions"]) for r in records] == [
-        ("report:geo|country=Italy", 9),
-        ("report:geo|country=Spain", 4),
+    assert [(r["level"], r["segment"], r["sessions"]) for r in records] == [
+        ("report:geo", "country=Italy", 9),
+        ("report:geo", "country=Spain", 4),
     ]
     (notice,) = list(mapper.finish())
     assert (notice.code, notice.details["duplicates"]) == ("ga4_duplicate_row", 1)

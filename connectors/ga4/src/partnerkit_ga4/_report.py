@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from partnerkit.connector import COLUMN_METADATA, Notice
+from partnerkit.connector import Notice
 from partnerkit.errors import DataError, SourceError, UnknownFieldError
-from partnerkit.records import MONEY_SCALE, Additivity
+from partnerkit.records import MONEY_SCALE, Additivity, Role
 from partnerkit_ga4._client import Compatibility, Page, Row
 from partnerkit_ga4._errors import API
 from partnerkit_ga4._metadata import (
@@ -135,8 +135,8 @@ class DimensionPlan:
     Attributes:
         name: The API name sent.
         column: The record column it fills, if any (``channel`` is mapped).
-        in_level: Folded into ``level`` (``|name=value``): what keeps rows of a custom
-            report apart when the dimension is not a key column.
+        in_level: Folded into ``segment`` (``name=value|…``): what keeps rows of a
+            custom report apart when the dimension is not a key column.
         extra: Also kept as text in ``extra[name]``.
     """
 
@@ -235,18 +235,11 @@ def _describe_metric(info: MetricInfo, key: str) -> Notice:
 def _describe_dimension(meta: PropertyMetadata, name: str) -> Notice:
     info = meta.dimensions[name]
     what = info.description or info.ui_name or name
-    description = f"GA4 dimension {name} ({info.ui_name or name}): {what}"
-    return Notice(
-        "info",
-        COLUMN_METADATA,
-        f"extra.{name}: {description} (attribute)",
-        {
-            "column": f"extra.{name}",
-            "description": description,
-            "role": "attribute",
-            "unit": "text",
-            "additivity": Additivity.NOT_APPLICABLE.value,
-        },
+    return Notice.describe_extra(
+        name,
+        f"GA4 dimension {name} ({info.ui_name or name}): {what}",
+        role=Role.ATTRIBUTE,
+        unit="text",
     )
 
 
@@ -618,9 +611,7 @@ class RowMapper:
         if self._channel_index is not None:
             record["channel"] = self._channel(dims[self._channel_index])
         if self._level_dims:
-            record["level"] = self.spec.level + "".join(
-                f"|{name}={dims[i]}" for i, name in self._level_dims
-            )
+            record["segment"] = "|".join(f"{name}={dims[i]}" for i, name in self._level_dims)
         for i, column, convert in self._metrics:
             record[column] = convert(values[i])
         extra: dict[str, Any] = {}
