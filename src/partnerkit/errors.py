@@ -44,9 +44,11 @@ __all__ = [
     "ConnectorLoadError",
     "ConnectorLoadWarning",
     "ConnectorNotFoundError",
+    "CurrencyError",
     "DataError",
     "InvalidRequestError",
     "MissingSecretError",
+    "NonAdditiveError",
     "NotFoundError",
     "PartnerkitError",
     "PartnerkitWarning",
@@ -153,6 +155,46 @@ class MissingSecretError(ConfigurationError):
             f"Connection {connection!r} needs the environment variable {variable} (for its "
             f"setting {setting!r}), and it is not set or empty. Set it, e.g. "
             f"`export {variable}=...`, or in the secret store of your scheduler or CI."
+        )
+
+
+class CurrencyError(ConfigurationError):
+    """Money in a currency other than the workspace's, with no exchange rate for it.
+
+    Attributes:
+        currencies: The currencies found without a rate.
+        column: The money column, e.g. ``performance.spend``.
+        workspace_currency: The currency results are expressed in.
+    """
+
+    def __init__(self, column: str, currencies: Sequence[str], workspace_currency: str) -> None:
+        self.column = column
+        self.currencies = sorted(currencies)
+        self.workspace_currency = workspace_currency
+        listed = ", ".join(self.currencies)
+        example = ", ".join(f'"{c}": ...' for c in self.currencies)
+        super().__init__(
+            f"{column} holds amounts in {listed}, and results are in the workspace currency "
+            f"{workspace_currency}; amounts in different currencies are never added without "
+            f"exchange rates. Pass rates={{{example}}} ({workspace_currency} for one unit of "
+            f"each currency)."
+        )
+
+
+class NonAdditiveError(ConfigurationError):
+    """A KPI would sum a metric that is not additive (distinct counts, ratios).
+
+    Attributes:
+        column: The column, e.g. ``performance.extra.unique_viewers``.
+    """
+
+    def __init__(self, column: str, description: str | None = None) -> None:
+        self.column = column
+        what = f" ({description.rstrip('.')})" if description else ""
+        super().__init__(
+            f"cannot sum {column}: it is not additive{what}. A sum over days or slices counts "
+            f"the same people more than once; re-query the source at the grain you need "
+            f"(e.g. the whole month in one request) instead of adding rows."
         )
 
 

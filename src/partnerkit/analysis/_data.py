@@ -47,9 +47,14 @@ class Dataset:
 
     def __init__(self, tables: Mapping[RecordKind | str, pa.Table] | None = None) -> None:
         """Wrap Arrow tables keyed by record kind (``"performance"``, ``"lead"``, ...)."""
+        import pyarrow as pa
+
         given = {RecordKind(k): v for k, v in (tables or {}).items()}
         self.tables: dict[RecordKind, pa.Table] = {
-            kind: given.get(kind, arrow_schema(kind).empty_table()) for kind in RecordKind
+            kind: given[kind]
+            if kind in given
+            else pa.Table.from_batches([], schema=arrow_schema(kind))
+            for kind in RecordKind
         }
         self._con: duckdb.DuckDBPyConnection | None = None
 

@@ -1,0 +1,633 @@
+"""The funnel and revenue by source: from a lead to a paying customer, source by source.
+
+Three views, each a DuckDB query over the lead and deal records with the source map's
+attribution joined in (see :func:`~partnerkit.analysis.kpis.attribute`):
+
+* :func:`funnel` — lead → MQL → SQL → opportunity → customer, by source and by
+  **cohort month** (the month the lead was created, in the workspace's time zone):
+  counts, step and cumulative conversion rates, median days in each stage.
+* :func:`revenue_by_source` — spend, leads, customers, won deals, revenue, CPL, CAC and
+  ROI on **one row per source**: spend from the ad platforms, leads from the CRM, won
+  deals tied to their leads through ``deal.contact_ids``; the formulas are the KPI
+  catalogue's (``cpl``, ``cac``, ``roi``, ``revenue``, ...).
+* :func:`lead_quality` — the lead definition the business and sales agreed: sales-ready,
+  nurture and disqualified leads by source, and the share of sales-ready leads.
+
+**Reaching a stage.** A lead has *reached* a stage when it has that stage's date or
+the date of any later stage: CRMs let leads skip stages (straight from lead to SQL),
+and a lead that became a customer has passed every stage before it. So the counts
+never rise from one stage to the next.
+
+**Time in stage.** For a lead that reached a stage with a date, the time until the
+next stage it entered (the first later stage with a date); leads still in the stage,
+and dates out of order (a later stage dated before an earlier one), are left out.
+The median is reported in days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._periods import (
+    PeriodLike,
+    Window,
+    local_month_sql,
+    resolve_window,
+    today_in,
+    window_sql,
+)
+from partnerkit.analysis.kpis import (
+    UNATTRIBUTED,
+    AttributionMode,
+    KPIValue,
+    RatesLike,
+    _Engine,
+    _Job,
+    _Run,
+    _schema,
+    conditions_sql,
+)
+from partnerkit.errors import ConfigurationError
+from partnerkit.model import BUILTIN_KPIS, Measure, Scope, Workspace
+from partnerkit.records import RecordKind
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "STAGES",
+    "Funnel",
+    "FunnelStage",
+    "LeadQuality",
+    "LeadQualityRow",
+    "RevenueBySource",
+    "SourceRevenue",
+    "funnel",
+    "lead_quality",
+    "revenue_by_source",
+]
+
+#: The funnel's stages, in order, with the lead record column that dates each.
+STAGES: tuple[tuple[str, str], ...] = (
+    ("lead", "became_lead_at"),
+    ("mql", "became_mql_at"),
+    ("sql", "became_sql_at"),
+    ("opportunity", "became_opportunity_at"),
+    ("customer", "became_customer_at"),
+)
+ALL = "all"
+"""The label of the row that adds up every source (or every cohort month)."""
+
+_LEADS: Measure = BUILTIN_KPIS["leads"].measure  # type: ignore[assignment]
+_SIX = Decimal("0.000001")
+
+
+def _q(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(_SIX)
+
+
+def _rate(part: int, whole: int) -> Decimal | None:
+    return None if whole == 0 else Decimal(part) / Decimal(whole) * 100
+
+
+# ====================================================================== funnel
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    """One stage of the funnel for one source and cohort month.
+
+    Attributes:
+        source: The source id, ``(unattributed)``, or ``all``.
+        cohort: The cohort month ``YYYY-MM``, or ``all``.
+        stage: ``lead``, ``mql``, ``sql``, ``opportunity`` or ``customer``.
+        count: Leads of the cohort that reached the stage.
+        step_rate: ``count`` over the previous stage's count, in percent (``None`` for
+            the first stage, or when the previous stage has no leads).
+        cumulative_rate: ``count`` over the cohort's leads, in percent.
+        median_days: Median days in this stage before the next one (``None`` for the
+            last stage, or when no lead moved on).
+        moved_on: Leads the median is computed from.
+    """
+
+    source: str
+    cohort: str
+    stage: str
+    count: int
+    step_rate: Decimal | None
+    cumulative_rate: Decimal | None
+    median_days: Decimal | None
+    moved_on: int
+
+
+@dataclass(frozen=True)
+class Funnel(Result):
+    """The funnel by source and cohort month, with the totals.
+
+    Attributes:
+        period: The cohort months' period.
+        attribution: ``original`` or ``latest`` lead source.
+        stages: Every stage row (source × cohort × stage, totals included).
+        title: The display title.
+    """
+
+    period: Window
+    attribution: str
+    stages: tuple[FunnelStage, ...]
+    title: str = "Funnel"
+
+    def __iter__(self) -> Iterator[FunnelStage]:
+        return iter(self.stages)
+
+    def get(self, stage: str, source: str = ALL, cohort: str = ALL) -> FunnelStage:
+        """One stage of one source and cohort (``all`` for the totals).
+
+        Raises:
+            KeyError: There is none.
+        """
+        for s in self.stages:
+            if (s.stage, s.source, s.cohort) == (stage, source, cohort):
+                return s
+        raise KeyError(f"no {stage!r} stage for source {source!r}, cohort {cohort!r}")
+
+    def to_arrow(self) -> pa.Table:
+        """One row per source, cohort month and stage."""
+        import pyarrow as pa
+
+        money = pa.decimal128(38, 6)
+        return pa.Table.from_pylist(
+            [
+                {
+                    "source": s.source,
+                    "cohort": s.cohort,
+                    "stage": s.stage,
+                    "count": s.count,
+                    "step_rate": _q(s.step_rate),
+                    "cumulative_rate": _q(s.cumulative_rate),
+                    "median_days": _q(s.median_days),
+                    "moved_on": s.moved_on,
+                }
+                for s in self.stages
+            ],
+            schema=_schema(
+                [
+                    ("source", pa.string()),
+                    ("cohort", pa.string()),
+                    ("stage", pa.string()),
+                    ("count", pa.int64()),
+                    ("step_rate", money),
+                    ("cumulative_rate", money),
+                    ("median_days", money),
+                    ("moved_on", pa.int64()),
+                ]
+            ),
+        )
+
+
+def _default_window(period: PeriodLike, ws: Workspace) -> Window:
+    return resolve_window(period, on=today_in(ws.timezone))
+
+
+def _reached(index: int) -> str:
+    cols = [f"t{i}" for i in range(index, len(STAGES))]
+    return cols[0] if len(cols) == 1 else f"coalesce({', '.join(cols)})"
+
+
+def funnel(
+    workspace: Workspace,
+    dataset: Dataset,
+    period: PeriodLike,
+    *,
+    attribution: AttributionMode = "original",
+) -> Funnel:
+    """The funnel of the leads created in a period, by source and cohort month.
+
+    Leads are the ``leads`` KPI's (not deleted), created in the period in the
+    workspace's time zone; the cohort is their creation month. Rows for every source,
+    every cohort month, and the totals (``all``) come from one query (grouping sets),
+    so each median is a true median of its rows, never a median of medians.
+
+    Args:
+        workspace: The engagement (source map, time zone).
+        dataset: The records.
+        period: The cohort months, e.g. ``"2026-Q3"``.
+        attribution: ``original`` (first touch) or ``latest`` lead source.
+
+    Returns:
+        The funnel.
+    """
+    window = _default_window(period, workspace)
+    tz = workspace.timezone
+    with _Engine(workspace, dataset, attribution=attribution) as engine:
+        attr = engine.attribution
+        kind = RecordKind.LEAD
+        schema = dataset.tables[kind].schema
+        created = 'v."created_at"'
+        stamps = ", ".join(
+            f'coalesce(v."{col}", {created}) AS t{i}' if i == 0 else f'v."{col}" AS t{i}'
+            for i, (_, col) in enumerate(STAGES)
+        )
+        base = (
+            f"SELECT {attr.expr(kind, 'source')} AS src, "
+            f"{local_month_sql(created, tz, timestamp=True)} AS cohort, {stamps} "
+            f'FROM "lead" v {attr.join(kind)} '
+            f"WHERE {window_sql(created, window, tz, timestamp=True)} "
+            f"AND {conditions_sql(_LEADS.where, schema)}"
+        )
+        aggs = [
+            f"count(*) FILTER (WHERE {_reached(i)} IS NOT NULL) AS n{i}" for i in range(len(STAGES))
+        ]
+        for i in range(len(STAGES) - 1):
+            nxt = _reached(i + 1)
+            moved = f"t{i} IS NOT NULL AND {nxt} IS NOT NULL AND {nxt} >= t{i}"
+            aggs.append(
+                f"median((epoch({nxt}) - epoch(t{i})) / 86400.0) FILTER (WHERE {moved}) AS m{i}"
+            )
+            aggs.append(f"count(*) FILTER (WHERE {moved}) AS k{i}")
+        query = (
+            f"SELECT grouping(src) AS gs, grouping(cohort) AS gc, src, cohort, "
+            f"{', '.join(aggs)} FROM ({base}) "
+            f"GROUP BY GROUPING SETS ((src, cohort), (src), (cohort), ()) "
+            f"ORDER BY gs, src NULLS LAST, gc, cohort"
+        )
+        relation = attr.con.sql(query)
+        names = relation.columns
+        rows = [dict(zip(names, r, strict=True)) for r in relation.fetchall()]
+    seen = {row["src"] for row in rows if not row["gs"]}
+    for known in workspace.sources:  # every source shows, with zeros when it brought none
+        if known.id not in seen:
+            rows.append({"gs": 0, "gc": 1, "src": known.id, "cohort": None})
+    rank = {s.id: i for i, s in enumerate(workspace.sources)}
+    rows.sort(
+        key=lambda r: (
+            r["gs"],
+            rank.get(r["src"], len(rank)) if r["src"] is not None else len(rank) + 1,
+            str(r["src"]),
+            r["gc"],
+            r["cohort"] or dt.date.min,
+        )
+    )
+    stages: list[FunnelStage] = []
+    for row in rows:
+        source = ALL if row["gs"] else (row["src"] or UNATTRIBUTED)
+        cohort = ALL if row["gc"] else f"{row['cohort']:%Y-%m}"
+        counts = [int(row.get(f"n{i}") or 0) for i in range(len(STAGES))]
+        for i, (stage, _) in enumerate(STAGES):
+            median = row.get(f"m{i}")
+            stages.append(
+                FunnelStage(
+                    source=source,
+                    cohort=cohort,
+                    stage=stage,
+                    count=counts[i],
+                    step_rate=None if i == 0 else _rate(counts[i], counts[i - 1]),
+                    cumulative_rate=_rate(counts[i], counts[0]),
+                    median_days=None if median is None else Decimal(repr(float(median))),
+                    moved_on=int(row.get(f"k{i}") or 0),
+                )
+            )
+    return Funnel(
+        window,
+        attribution,
+        tuple(stages),
+        title=f"Funnel by source, leads created {window.label}",
+    )
+
+
+# ============================================================ revenue by source
+
+
+@dataclass(frozen=True)
+class SourceRevenue:
+    """Spend, leads, customers and revenue of one source, with CPL, CAC and ROI.
+
+    Every money amount is in the workspace currency. Each KPI is the catalogue's,
+    computed for this source (see :attr:`values` for its inputs and reasons).
+
+    Attributes:
+        source: The source id, ``(unattributed)`` or ``all``.
+        name: The source's name.
+        channel: Its channel.
+        spend: Media spend (``sum(performance.spend)``).
+        leads: Leads created (``leads``).
+        customers: Leads that became customers (``customers``).
+        won_deals: Closed-won deals, tied to the source through their contacts.
+        revenue: Their amount (``revenue``).
+        cpl: Cost per lead.
+        cac: Customer acquisition cost.
+        roi: Return on investment, in percent.
+        values: The KPI values behind the row (``cpl``, ``cac``, ``roi``, ...).
+    """
+
+    source: str
+    name: str
+    channel: str | None
+    spend: Decimal | None
+    leads: Decimal | None
+    customers: Decimal | None
+    won_deals: int
+    revenue: Decimal | None
+    cpl: Decimal | None
+    cac: Decimal | None
+    roi: Decimal | None
+    values: tuple[KPIValue, ...]
+
+    def value(self, kpi: str) -> KPIValue:
+        """The KPI value behind a column (its inputs and reason).
+
+        Raises:
+            KeyError: The row has no such KPI.
+        """
+        for v in self.values:
+            if v.kpi == kpi:
+                return v
+        raise KeyError(kpi)
+
+
+@dataclass(frozen=True)
+class RevenueBySource(Result):
+    """Revenue, CAC and ROI by source, spend and revenue on one row per source.
+
+    Attributes:
+        period: The period.
+        attribution: ``original`` or ``latest`` lead source.
+        currency: The workspace currency.
+        rows: One row per source, then ``(unattributed)``, then the total ``all``.
+        title: The display title.
+    """
+
+    period: Window
+    attribution: str
+    currency: str
+    rows: tuple[SourceRevenue, ...]
+    title: str = "Revenue by source"
+
+    def __iter__(self) -> Iterator[SourceRevenue]:
+        return iter(self.rows)
+
+    def get(self, source: str) -> SourceRevenue:
+        """The row of a source (``all`` for the total).
+
+        Raises:
+            KeyError: There is none.
+        """
+        for r in self.rows:
+            if r.source == source:
+                return r
+        raise KeyError(f"no row for source {source!r}")
+
+    def to_arrow(self) -> pa.Table:
+        """One row per source."""
+        import pyarrow as pa
+
+        money = pa.decimal128(38, 6)
+        names = ("spend", "leads", "customers", "revenue", "cpl", "cac", "roi")
+        return pa.Table.from_pylist(
+            [
+                {
+                    "source": r.source,
+                    "name": r.name,
+                    "channel": r.channel,
+                    **{n: _q(getattr(r, n)) for n in names},
+                    "won_deals": r.won_deals,
+                }
+                for r in self.rows
+            ],
+            schema=_schema(
+                [("source", pa.string()), ("name", pa.string()), ("channel", pa.string())]
+                + [(n, money) for n in names]
+                + [("won_deals", pa.int64())]
+            ),
+        )
+
+
+_REVENUE_KPIS = ("leads", "customers", "revenue", "cpl", "cac", "roi")
+
+
+def revenue_by_source(
+    workspace: Workspace,
+    dataset: Dataset,
+    period: PeriodLike,
+    *,
+    attribution: AttributionMode = "original",
+    as_of: dt.date | None = None,
+    rates: RatesLike | None = None,
+) -> RevenueBySource:
+    """Spend and revenue on one row per source, with CPL, CAC and ROI.
+
+    A won deal belongs to the source of its earliest-created contact (its first
+    touch); with ``attribution="latest"`` that lead's latest source counts. Spend
+    belongs to the source its ad account / campaign / UTM tags match.
+
+    Args:
+        workspace: The engagement.
+        dataset: The records.
+        period: The period (deals by close date, leads by creation, spend by day).
+        attribution: ``original`` (first touch) or ``latest``.
+        as_of: The last day counted.
+        rates: Exchange rates for spend or deal amounts in other currencies.
+
+    Returns:
+        One row per source of the source map, one for what no source matches, and
+        the total.
+    """
+    window = _default_window(period, workspace)
+    catalogue = workspace.kpi_catalogue
+    kpis = [catalogue[k] for k in _REVENUE_KPIS]
+    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
+        run = _Run(engine, as_of)
+        jobs = [_Job(k, Scope(), window) for k in kpis]
+        per_source = run.compute(jobs, by="source")
+        total = run.compute(jobs)
+    groups: dict[str, list[KPIValue]] = {}
+    for value in per_source:
+        groups.setdefault(value.scope.removeprefix("source "), []).append(value)
+    groups[ALL] = total
+    rows = []
+    for source, values in groups.items():
+        by_kpi = {v.kpi: v for v in values}
+        known = next((s for s in workspace.sources if s.id == source), None)
+        cpl = by_kpi["cpl"]
+        spend = next((i.value for i in cpl.inputs if i.role == "numerator"), None)
+        revenue = by_kpi["revenue"]
+        rows.append(
+            SourceRevenue(
+                source=source,
+                name=known.name if known else source,
+                channel=known.channel.value if known else None,
+                spend=spend,
+                leads=by_kpi["leads"].value,
+                customers=by_kpi["customers"].value,
+                won_deals=revenue.inputs[0].records if revenue.inputs else 0,
+                revenue=revenue.value,
+                cpl=cpl.value,
+                cac=by_kpi["cac"].value,
+                roi=by_kpi["roi"].value,
+                values=tuple(values),
+            )
+        )
+    return RevenueBySource(
+        window,
+        attribution,
+        workspace.currency,
+        tuple(rows),
+        title=f"Revenue by source — {window.label}",
+    )
+
+
+# ================================================================ lead quality
+
+
+@dataclass(frozen=True)
+class LeadQualityRow:
+    """The lead definition applied to one source's leads.
+
+    Attributes:
+        source: The source id, ``(unattributed)`` or ``all``.
+        leads: Leads created (the ``leads`` KPI's: not deleted).
+        sales_ready: Leads that pass every ``sales_ready`` condition.
+        nurture: The others that pass every ``nurture`` condition.
+        disqualified: The rest.
+        sales_ready_share: ``sales_ready / leads``, in percent (``None`` without leads).
+    """
+
+    source: str
+    leads: int
+    sales_ready: int
+    nurture: int
+    disqualified: int
+    sales_ready_share: Decimal | None
+
+
+@dataclass(frozen=True)
+class LeadQuality(Result):
+    """Sales-ready, nurture and disqualified leads by source.
+
+    Attributes:
+        period: The period (leads by creation, in the workspace's zone).
+        rows: One row per source, ``(unattributed)``, and the total ``all``.
+        definition: The lead definition, in words.
+        title: The display title.
+    """
+
+    period: Window
+    rows: tuple[LeadQualityRow, ...]
+    definition: str
+    title: str = "Lead quality by source"
+
+    def __iter__(self) -> Iterator[LeadQualityRow]:
+        return iter(self.rows)
+
+    def get(self, source: str) -> LeadQualityRow:
+        """The row of a source (``all`` for the total).
+
+        Raises:
+            KeyError: There is none.
+        """
+        for r in self.rows:
+            if r.source == source:
+                return r
+        raise KeyError(f"no row for source {source!r}")
+
+    def to_arrow(self) -> pa.Table:
+        """One row per source."""
+        import pyarrow as pa
+
+        return pa.Table.from_pylist(
+            [
+                {
+                    "source": r.source,
+                    "leads": r.leads,
+                    "sales_ready": r.sales_ready,
+                    "nurture": r.nurture,
+                    "disqualified": r.disqualified,
+                    "sales_ready_share": _q(r.sales_ready_share),
+                }
+                for r in self.rows
+            ],
+            schema=_schema(
+                [
+                    ("source", pa.string()),
+                    ("leads", pa.int64()),
+                    ("sales_ready", pa.int64()),
+                    ("nurture", pa.int64()),
+                    ("disqualified", pa.int64()),
+                    ("sales_ready_share", pa.decimal128(38, 6)),
+                ]
+            ),
+        )
+
+
+def lead_quality(
+    workspace: Workspace,
+    dataset: Dataset,
+    period: PeriodLike,
+    *,
+    attribution: AttributionMode = "original",
+) -> LeadQuality:
+    """Classify the period's leads by the workspace's lead definition, by source.
+
+    The definition's conditions compile to SQL with the same semantics as
+    :meth:`~partnerkit.model.LeadDefinition.classify`: sales-ready when every
+    ``sales_ready`` condition holds, else nurture when every ``nurture`` condition
+    holds (an empty list takes every other lead), else disqualified.
+
+    Args:
+        workspace: The engagement; it must have a ``lead_definition``.
+        dataset: The records.
+        period: The period (leads by creation, in the workspace's zone).
+        attribution: ``original`` (first touch) or ``latest`` lead source.
+
+    Returns:
+        One row per source of the source map, the unattributed leads, and the total.
+
+    Raises:
+        ConfigurationError: The workspace has no lead definition.
+    """
+    definition = workspace.lead_definition
+    if definition is None:
+        raise ConfigurationError(
+            "the workspace has no lead_definition: write the agreement with sales under "
+            "lead_definition (sales_ready and nurture conditions) in the workspace file"
+        )
+    window = _default_window(period, workspace)
+    tz = workspace.timezone
+    with _Engine(workspace, dataset, attribution=attribution) as engine:
+        attr = engine.attribution
+        kind = RecordKind.LEAD
+        schema = dataset.tables[kind].schema
+        ready = conditions_sql(definition.sales_ready, schema)
+        nurture = conditions_sql(definition.nurture, schema)
+        query = (
+            f"SELECT grouping(src) AS gs, src, count(*) AS n, "
+            f"count(*) FILTER (WHERE ready) AS r, "
+            f"count(*) FILTER (WHERE NOT ready AND nurture) AS u FROM ("
+            f"SELECT {attr.expr(kind, 'source')} AS src, ({ready}) AS ready, "
+            f'({nurture}) AS nurture FROM "lead" v {attr.join(kind)} '
+            f"WHERE {window_sql('v.created_at', window, tz, timestamp=True)} "
+            f"AND {conditions_sql(_LEADS.where, schema)}"
+            f") GROUP BY GROUPING SETS ((src), ())"
+        )
+        found = {
+            (ALL if gs else (src or UNATTRIBUTED)): (int(n), int(r), int(u))
+            for gs, src, n, r, u in attr.con.sql(query).fetchall()
+        }
+    order = [s.id for s in workspace.sources]
+    order += sorted(k for k in found if k not in order and k not in (UNATTRIBUTED, ALL))
+    order += [k for k in (UNATTRIBUTED,) if k in found] + [ALL]
+    rows = []
+    for source in order:
+        n, r, u = found.get(source, (0, 0, 0))
+        rows.append(LeadQualityRow(source, n, r, u, n - r - u, _rate(r, n)))
+    return LeadQuality(
+        window,
+        tuple(rows),
+        definition.description
+        or "sales-ready: " + " and ".join(str(c) for c in definition.sales_ready),
+        title=f"Lead quality by source — {window.label}",
+    )
