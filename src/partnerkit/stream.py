@@ -15,18 +15,27 @@ pyarrow, pandas and polars are imported only when their method is called.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from itertools import chain, islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_origin
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from partnerkit.connector import COLUMN_METADATA, Notice
 from partnerkit.errors import DataError, StreamConsumedError
-from partnerkit.records import MONEY_SCALE, Record, RecordKind, arrow_schema, record_id, record_type
+from partnerkit.records import (
+    MONEY_SCALE,
+    Record,
+    RecordKind,
+    arrow_schema,
+    columns,
+    key_columns,
+    record_type,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,7 +56,104 @@ def _page_adapter(kind: RecordKind) -> TypeAdapter[list[Any]]:
     return TypeAdapter(list[record_type(kind)])  # type: ignore[arg-type,misc]
 
 
+@cache
+def _fast_plan(kind: RecordKind) -> tuple[frozenset[str], frozenset[str], list[tuple[str, Any]]]:
+    """What :func:`_fits` checks: allowed keys, required keys, and each column's check.
+
+    A check is a set of exact types (``None`` included when nullable), or a callable for
+    values a type alone does not settle (aware datetimes, lists of strings, ``extra``).
+    """
+    allowed = frozenset(c.name for c in columns(kind))
+    required = frozenset(c.name for c in columns(kind) if c.required)
+    plan: list[tuple[str, Any]] = []
+    for c in columns(kind):
+        if c.name == "extra":
+            plan.append((c.name, _extra_fits))
+            continue
+        py = c.python_type
+        none: frozenset[type] = (
+            frozenset({type(None)}) if c.nullable or not c.required else frozenset()
+        )
+        if py is AwareDatetime or py is dt.datetime:
+            plan.append((c.name, _aware_fits))
+        elif get_origin(py) is list:
+            plan.append((c.name, _str_list_fits))
+        else:
+            plan.append((c.name, frozenset({py}) | none))
+    return allowed, required, plan
+
+
+_EXTRA_TYPES = frozenset({str, int, float, Decimal, bool, dt.datetime, dt.date, type(None)})
+
+
+def _extra_fits(values: list[Any]) -> bool:
+    for extra in values:
+        if extra is None:
+            continue
+        if type(extra) is not dict or not set(map(type, extra.values())) <= _EXTRA_TYPES:
+            return False
+        if not all(type(k) is str for k in extra):
+            return False
+    return True
+
+
+def _aware_fits(values: list[Any]) -> bool:
+    return all(v is None or (type(v) is dt.datetime and v.utcoffset() is not None) for v in values)
+
+
+def _str_list_fits(values: list[Any]) -> bool:
+    return all(v is None or (type(v) is list and all(type(x) is str for x in v)) for v in values)
+
+
+def _fits(kind: RecordKind, page: list[Any]) -> dict[str, list[Any]] | None:
+    """The page's columns when every value already has its exact schema type, else None.
+
+    This is the common case (connectors hand over typed values) and needs no copy or
+    coercion; anything else (a string for a number, an unknown key, a missing
+    required key) is left to pydantic, which coerces or names the problem.
+    """
+    allowed, required, plan = _fast_plan(kind)
+    for row in page:
+        if type(row) is not dict:
+            return None
+        keys = row.keys()
+        if not (keys <= allowed and required <= keys):
+            return None
+    cols: dict[str, list[Any]] = {}
+    for name, check in plan:
+        values = [row.get(name) for row in page]
+        if isinstance(check, frozenset):
+            if not set(map(type, values)) <= check:
+                return None
+        elif not check(values):
+            return None
+        cols[name] = values
+    return cols
+
+
+def _record_ids(kind: RecordKind, cols: Mapping[str, list[Any]], n: int) -> list[str]:
+    """:func:`~partnerkit.records.record_id` of every row, computed column by column."""
+    parts: list[list[str]] = [[kind.value] * n]
+    for name in key_columns(kind):
+        values = cols.get(name) or [None] * n
+        parts.append(
+            [
+                "\x00" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v)
+                for v in values
+            ]
+        )
+    blake2b = hashlib.blake2b
+    return [
+        blake2b("\x1f".join(key).encode(), digest_size=16).hexdigest()
+        for key in zip(*parts, strict=True)
+    ]
+
+
 def _validate_page(kind: RecordKind, page: list[Any], source: str, offset: int) -> list[Record]:
+    cols = _fits(kind, page)
+    if cols is not None:
+        ids = _record_ids(kind, cols, len(page))
+        return [{**row, "record_id": rid} for row, rid in zip(page, ids, strict=True)]  # type: ignore[misc]
     try:
         records: list[Record] = _page_adapter(kind).validate_python(page)
     except ValidationError as exc:
@@ -67,8 +173,11 @@ def _validate_page(kind: RecordKind, page: list[Any], source: str, offset: int) 
             column=column,
             value=err.get("input"),
         ) from None
-    for rec in records:
-        rec["record_id"] = record_id(kind, rec)
+    ids = _record_ids(
+        kind, {name: [r.get(name) for r in records] for name in key_columns(kind)}, len(records)
+    )
+    for rec, rid in zip(records, ids, strict=True):
+        rec["record_id"] = rid
     return records
 
 
@@ -97,16 +206,16 @@ def _paged(
         yield _validate_page(kind, page, source, offset)
 
 
-def _quantize_money(rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+def _money_array(values: list[Any], type_: pa.DataType) -> pa.Array[Any]:
+    """A decimal column; values with more digits than ``MONEY_SCALE`` are quantized."""
     import pyarrow as pa
 
-    quantum = Decimal(1).scaleb(-MONEY_SCALE)
-    money = [f.name for f in schema if pa.types.is_decimal(f.type)]
-    for row in rows:
-        for name in money:
-            value = row.get(name)
-            if isinstance(value, Decimal):
-                row[name] = value.quantize(quantum)
+    try:
+        return pa.array(values, type=type_)
+    except pa.ArrowInvalid:
+        quantum = Decimal(1).scaleb(-MONEY_SCALE)
+        exact = [v.quantize(quantum) if isinstance(v, Decimal) else v for v in values]
+        return pa.array(exact, type=type_)
 
 
 def _page_to_arrow(
@@ -116,15 +225,24 @@ def _page_to_arrow(
 
     schema = arrow_schema(kind)
     rows: list[dict[str, Any]] = page  # type: ignore[assignment]
-    try:
-        table = pa.Table.from_pylist(rows, schema=schema)
-    except pa.ArrowInvalid:
-        _quantize_money(rows, schema)
-        table = pa.Table.from_pylist(rows, schema=schema)
+    arrays = []
+    for f in schema:
+        values = [row.get(f.name) for row in rows]
+        if pa.types.is_decimal(f.type):
+            arrays.append(_money_array(values, f.type))
+        else:
+            arrays.append(pa.array(values, type=f.type))
+    table = pa.Table.from_arrays(arrays, schema=schema)
     extras: dict[str, list[Any]] = {}
     for i, row in enumerate(rows):
-        for name, value in (row.get("extra") or {}).items():
-            extras.setdefault(name, [None] * len(rows))[i] = value
+        extra = row.get("extra")
+        if not extra:
+            continue
+        for name, value in extra.items():
+            column_values = extras.get(name)
+            if column_values is None:
+                column_values = extras[name] = [None] * len(rows)
+            column_values[i] = value
     for name, values in sorted(extras.items()):
         column = f"extra.{name}"
         array = _extra_array(name, values)

@@ -134,5 +134,53 @@ class GraphApi:
         Raises:
             FacebookRequestError: The answer was an error (see :attr:`error_type`).
         """
-        response = self._api.call(method, path, params=dict(params))
-        return str(response.body())
+        if method != "GET":
+            response = self._api.call(method, path, params=dict(params))
+            return str(response.body())
+        return self._get(path, params)
+
+    def _get(self, path: tuple[str, ...], params: Mapping[str, Any]) -> str:
+        """``FacebookAdsApi.call`` for a GET, without parsing a successful page twice.
+
+        The SDK's ``call`` parses every answer with the standard ``json`` module only to
+        see whether it is an error (``FacebookResponse.is_failure``): on an insights
+        page that costs as much as validating it. This is the same request (URL,
+        JSON-encoded parameters, the SDK's headers, its session and timeout); an answer
+        that plainly is a successful JSON object (no ``error``/``success`` key, no
+        "Service Unavailable") is returned as is, anything else goes through the SDK's
+        own ``FacebookResponse`` check and error.
+        """
+        from facebook_business import api as sdk_api  # type: ignore[import-untyped]
+
+        fb_api = self._api
+        version = fb_api._api_version  # as FacebookAdsApi.call does
+        url = "/".join((self._session.GRAPH, version, "/".join(map(str, path))))
+        headers = dict(sdk_api.FacebookAdsApi.HTTP_DEFAULT_HEADERS)
+        query = sdk_api._top_level_param_json_encode(dict(params)) if params else {}
+        fb_api._num_requests_attempted += 1
+        response = self._session.requests.request(
+            "GET", url, params=query, headers=headers, files={}, timeout=self._session.timeout
+        )
+        body = str(response.text)
+        if not (
+            body.startswith('{"')
+            and '"error"' not in body
+            and '"success"' not in body
+            and "Service Unavailable" not in body
+        ):
+            fb_response = sdk_api.FacebookResponse(
+                body=body,
+                headers=response.headers,
+                http_status=response.status_code,
+                call={
+                    "method": "GET",
+                    "path": url,
+                    "params": query,
+                    "headers": headers,
+                    "files": {},
+                },
+            )
+            if fb_response.is_failure():
+                raise fb_response.error()
+        fb_api._num_requests_succeeded += 1
+        return body
