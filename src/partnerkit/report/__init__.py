@@ -1,0 +1,253 @@
+"""The monthly partner report: every analysis, read for a business owner.
+
+:func:`build_report` runs the analyses of :mod:`partnerkit.analysis` for one month
+and lays their results out in the outline's sections; :class:`MonthlyReport` renders
+them as a self-contained HTML page (inline CSS, inline SVG charts, no script, no
+network) and as Markdown, in the workspace's language and number formats.
+
+Example:
+    >>> report = build_report(workspace, dataset, "2026-10")  # doctest: +SKIP
+    >>> html_path, md_path = report.write("reports/")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from partnerkit.errors import ConfigurationError
+from partnerkit.report._analysis import Results, gather
+from partnerkit.report._build import MIN_LEADS_FOR_SHIFT, Builder
+from partnerkit.report._i18n import MESSAGES, Formatter
+from partnerkit.report._render import (
+    DEFAULT_CSS,
+    DEFAULT_TEMPLATE,
+    render_html,
+    render_markdown,
+)
+from partnerkit.report.sections import (
+    SECTION_IDS,
+    Bullets,
+    Cell,
+    Chart,
+    Heading,
+    NoData,
+    Section,
+    SectionId,
+    Table,
+    Text,
+)
+
+if TYPE_CHECKING:
+    from partnerkit.analysis import Dataset, EvidenceLog, Survey
+    from partnerkit.model import Workspace
+
+__all__ = [
+    "DEFAULT_CSS",
+    "DEFAULT_TEMPLATE",
+    "MESSAGES",
+    "MIN_LEADS_FOR_SHIFT",
+    "SECTION_IDS",
+    "Bullets",
+    "Cell",
+    "Chart",
+    "Heading",
+    "MonthlyReport",
+    "NoData",
+    "Results",
+    "Section",
+    "SectionId",
+    "Table",
+    "Text",
+    "build_report",
+]
+
+
+@dataclass
+class MonthlyReport:
+    """One month's report: typed sections plus the analysis results behind them.
+
+    Attributes:
+        workspace_name: The workspace's name.
+        month: The month's first day.
+        locale: The locale the report is written in (``he-IL``, ``en-US``).
+        rtl: Whether the report reads right to left.
+        title: The report's title.
+        subtitle: The workspace and month.
+        note: What was counted, when and in which currency.
+        sections: The sections, in order.
+        results: The analysis results every number was read from.
+        recommendations: Section 9's recommendations, as plain sentences.
+        css: The stylesheet of the HTML page.
+        template: The page template (:class:`string.Template`).
+    """
+
+    workspace_name: str
+    month: dt.date
+    locale: str
+    rtl: bool
+    title: str
+    subtitle: str
+    note: str
+    sections: tuple[Section, ...]
+    results: Results
+    recommendations: tuple[str, ...] = ()
+    css: str = DEFAULT_CSS
+    template: str = DEFAULT_TEMPLATE
+    _lang: str = field(default="en", repr=False)
+
+    def section(self, section_id: SectionId) -> Section:
+        """The section with this id.
+
+        Raises:
+            KeyError: The report does not include it.
+        """
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(f"the report has no {section_id!r} section")
+
+    @property
+    def health_score(self) -> Decimal | None:
+        """The month's partnership-health score, if it could be computed."""
+        health = self.results.health
+        return health.months[0].score if health is not None and health.months else None
+
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page."""
+        return render_html(
+            lang=self._lang,
+            rtl=self.rtl,
+            title=self.title,
+            subtitle=self.subtitle,
+            note=self.note,
+            sections=self.sections,
+            css=self.css,
+            template=self.template,
+        )
+
+    def to_markdown(self) -> str:
+        """The report as Markdown (each chart as its description in words)."""
+        return render_markdown(
+            title=self.title, subtitle=self.subtitle, note=self.note, sections=self.sections
+        )
+
+    def write(self, directory: str | Path, *, stem: str | None = None) -> tuple[Path, Path]:
+        """Write ``report-YYYY-MM.html`` and ``.md`` into a directory (created if needed).
+
+        Args:
+            directory: Where to write.
+            stem: The file name without extension (default ``report-YYYY-MM``).
+
+        Returns:
+            The HTML file's path and the Markdown file's path.
+        """
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = stem or f"report-{self.month:%Y-%m}"
+        html_path = folder / f"{name}.html"
+        md_path = folder / f"{name}.md"
+        html_path.write_text(self.to_html(), encoding="utf-8")
+        md_path.write_text(self.to_markdown(), encoding="utf-8")
+        return html_path, md_path
+
+    def _repr_html_(self) -> str:
+        """The report in a notebook (the page's body, styles scoped to it)."""
+        body = self.to_html()
+        start = body.find("<body>")
+        end = body.rfind("</body>")
+        inner = body[start + len("<body>") : end] if start >= 0 and end > start else body
+        direction = "rtl" if self.rtl else "ltr"
+        return (
+            f'<div class="partnerkit-report" lang="{self._lang}" dir="{direction}">'
+            f"<style>{self.css}</style>{inner}</div>"
+        )
+
+
+def build_report(
+    workspace: Workspace,
+    dataset: Dataset,
+    month: str | dt.date,
+    *,
+    evidence: EvidenceLog | None = None,
+    survey: Survey | None = None,
+    previous: MonthlyReport | None = None,
+    sections: Sequence[SectionId] | None = None,
+    locale: str | None = None,
+    css: str | None = None,
+    template: str | None = None,
+    as_of: dt.date | None = None,
+) -> MonthlyReport:
+    """Build one month's report from the analysis results.
+
+    Args:
+        workspace: The engagement: targets, SLAs, budgets, learning log, notes, locale.
+        dataset: The records.
+        month: The month, ``"2026-10"`` or any day in it.
+        evidence: The SLA evidence log; without it, evidence-based terms say "no data".
+        survey: The partnership survey; without it, health leaves the survey part out.
+        previous: Last month's report: its health score and recommendations are
+            shown beside this month's.
+        sections: Which sections, in which order (ids of :data:`SECTION_IDS`);
+            all of them by default.
+        locale: Write the report for this locale instead of the workspace's.
+        css: Extra CSS appended to :data:`DEFAULT_CSS` (later rules win).
+        template: A page template replacing :data:`DEFAULT_TEMPLATE`
+            (:class:`string.Template` with ``$lang``, ``$dir``, ``$title``, ``$css``,
+            ``$body``).
+        as_of: The last day counted, for a report on a month still running
+            (default: the month's last day).
+
+    Returns:
+        The report.
+
+    Raises:
+        ConfigurationError: An unknown section id, or a month that is not one.
+    """
+    chosen = list(sections) if sections is not None else list(SECTION_IDS)
+    unknown = [s for s in chosen if s not in SECTION_IDS]
+    if unknown:
+        raise ConfigurationError(
+            f"unknown report section(s) {', '.join(map(repr, unknown))}; "
+            f"the sections are {', '.join(SECTION_IDS)}"
+        )
+    try:
+        results = gather(workspace, dataset, month, evidence=evidence, survey=survey, as_of=as_of)
+    except ValueError as exc:
+        raise ConfigurationError(f"not a month: {month!r} ({exc})") from None
+    fmt = Formatter(locale or workspace.locale, workspace.currency)
+    builder = Builder(
+        workspace,
+        results,
+        fmt,
+        previous_recommendations=previous.recommendations if previous else (),
+        previous_health=previous.health_score if previous else None,
+    )
+    built = [builder.section(sid, i) for i, sid in enumerate(chosen, start=1)]
+    if "next" not in chosen:
+        builder.next_month()
+    note = fmt.t(
+        "report.generated",
+        day=fmt.date(results.as_of),
+        zone=workspace.timezone,
+        currency=workspace.currency,
+    )
+    return MonthlyReport(
+        workspace_name=workspace.name,
+        month=results.month,
+        locale=str(fmt.locale),
+        rtl=fmt.rtl,
+        title=fmt.t("report.title"),
+        subtitle=fmt.t("report.subtitle", name=workspace.name, month=fmt.month(results.month)),
+        note=note,
+        sections=tuple(built),
+        results=results,
+        recommendations=tuple(t.plain() for t in builder.recommendations),
+        css=DEFAULT_CSS + (css or ""),
+        template=template or DEFAULT_TEMPLATE,
+        _lang=fmt.tag,
+    )

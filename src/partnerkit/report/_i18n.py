@@ -1,0 +1,412 @@
+"""The report's words (English and Hebrew) and its number, money and date formats.
+
+Formats come from babel for the workspace locale; sentences from :data:`MESSAGES`,
+keyed by message id, one template per language (``str.format`` fields). A language
+the catalogue lacks falls back to English; numbers still follow the locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+__all__ = ["LANGUAGES", "MESSAGES", "Formatter"]
+
+#: Languages with a full catalogue.
+LANGUAGES = ("en", "he")
+
+#: The message catalogue: message id → language → template.
+MESSAGES: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ titles
+    "report.title": {"en": "Monthly report", "he": "דוח חודשי"},
+    "report.subtitle": {
+        "en": "{name} — {month}",
+        "he": "{name} — {month}",
+    },
+    "report.generated": {
+        "en": "Numbers counted to {day}, in {zone}. Currency: {currency}.",
+        "he": "המספרים נספרו עד {day}, לפי אזור הזמן {zone}. מטבע: {currency}.",
+    },
+    "section.summary": {"en": "Executive summary", "he": "תקציר מנהלים"},
+    "section.work": {"en": "Work done this month", "he": "העבודה שנעשתה החודש"},
+    "section.channels": {"en": "Performance by channel", "he": "ביצועים לפי ערוץ"},
+    "section.insights": {"en": "Insights", "he": "תובנות"},
+    "section.budget": {"en": "Budget", "he": "תקציב"},
+    "section.funnel": {"en": "Funnel and revenue by source", "he": "משפך והכנסות לפי מקור"},
+    "section.sla": {
+        "en": "SLA scorecard and partnership health",
+        "he": "עמידה ב-SLA ובריאות השותפות",
+    },
+    "section.learnings": {"en": "Learnings and tests", "he": "למידה וניסויים"},
+    "section.next": {"en": "Next month", "he": "החודש הבא"},
+    # ------------------------------------------------------------------ general
+    "no_data": {"en": "No data: {reason}", "he": "אין נתונים: {reason}"},
+    "missing": {"en": "—", "he": "—"},
+    "no_records": {"en": "no records for this channel", "he": "אין רשומות לערוץ הזה"},
+    "analysis_failed": {
+        "en": "the analysis could not run ({reason})",
+        "he": "הניתוח לא הצליח לרוץ ({reason})",
+    },
+    "col.metric": {"en": "Metric", "he": "מדד"},
+    "col.this_month": {"en": "This month", "he": "החודש"},
+    "col.previous": {"en": "Previous month", "he": "חודש קודם"},
+    "col.change": {"en": "Change", "he": "שינוי"},
+    "col.baseline": {"en": "Baseline", "he": "בסיס"},
+    "col.target": {"en": "Target", "he": "יעד"},
+    "col.status": {"en": "Status", "he": "סטטוס"},
+    "col.channel": {"en": "Channel", "he": "ערוץ"},
+    "col.campaign": {"en": "Campaign", "he": "קמפיין"},
+    "col.source": {"en": "Source", "he": "מקור"},
+    "col.planned": {"en": "Planned", "he": "מתוכנן"},
+    "col.spend": {"en": "Spend", "he": "הוצאה"},
+    "col.used": {"en": "Used", "he": "ניצול"},
+    "col.projected": {"en": "Projected", "he": "צפי"},
+    "col.flag": {"en": "Flag", "he": "סימון"},
+    "col.leads": {"en": "Leads", "he": "לידים"},
+    "col.customers": {"en": "Customers", "he": "לקוחות"},
+    "col.won_deals": {"en": "Won deals", "he": "עסקאות שנסגרו"},
+    "col.revenue": {"en": "Revenue", "he": "הכנסות"},
+    "col.cpl": {"en": "CPL", "he": "עלות לליד"},
+    "col.cac": {"en": "CAC", "he": "עלות רכישת לקוח"},
+    "col.roi": {"en": "ROI", "he": "החזר השקעה"},
+    "col.stage": {"en": "Stage", "he": "שלב"},
+    "col.count": {"en": "Count", "he": "כמות"},
+    "col.step_rate": {"en": "From previous stage", "he": "מהשלב הקודם"},
+    "col.term": {"en": "Term", "he": "סעיף"},
+    "col.rule": {"en": "Rule", "he": "כלל"},
+    "col.met": {"en": "Met", "he": "עמד"},
+    "col.breached": {"en": "Breached", "he": "הפרה"},
+    "col.attainment": {"en": "Attainment", "he": "שיעור עמידה"},
+    "col.required": {"en": "Required", "he": "נדרש"},
+    "col.case": {"en": "Case", "he": "מקרה"},
+    "col.started": {"en": "Started", "he": "התחיל"},
+    "col.deadline": {"en": "Deadline", "he": "מועד אחרון"},
+    "col.over_by": {"en": "Late by", "he": "איחור"},
+    "col.detail": {"en": "Evidence", "he": "ראיה"},
+    "col.part": {"en": "Part", "he": "רכיב"},
+    "col.score": {"en": "Score", "he": "ציון"},
+    "col.weight": {"en": "Weight", "he": "משקל"},
+    "col.test": {"en": "Test", "he": "ניסוי"},
+    "col.tested": {"en": "What was tested", "he": "מה נבדק"},
+    "col.learned": {"en": "What was learned", "he": "מה למדנו"},
+    "col.decision": {"en": "Decision", "he": "החלטה"},
+    "col.platform_leads": {"en": "Ad-platform leads", "he": "לידים בפלטפורמה"},
+    "col.crm_leads": {"en": "CRM leads", "he": "לידים ב-CRM"},
+    "col.gap": {"en": "Gap", "he": "פער"},
+    # ------------------------------------------------------------------ statuses
+    "status.on_track": {"en": "on track", "he": "בכיוון"},
+    "status.at_risk": {"en": "at risk", "he": "בסיכון"},
+    "status.off_track": {"en": "off track", "he": "לא בכיוון"},
+    "status.none": {"en": "not judged", "he": "לא נשפט"},
+    "passed.true": {"en": "met", "he": "עומד"},
+    "passed.false": {"en": "not met", "he": "לא עומד"},
+    "passed.none": {"en": "not measured", "he": "לא נמדד"},
+    "flag.on_budget": {"en": "on budget", "he": "בתקציב"},
+    "flag.over": {"en": "over", "he": "חריגה"},
+    "flag.under": {"en": "under", "he": "מתחת לתקציב"},
+    "flag.unbudgeted": {"en": "no budget", "he": "ללא תקציב"},
+    "decision.start": {"en": "start", "he": "להתחיל"},
+    "decision.stop": {"en": "stop", "he": "להפסיק"},
+    "decision.continue": {"en": "continue", "he": "להמשיך"},
+    # ------------------------------------------------------------------ summary
+    "summary.target": {
+        "en": "{name}: {value} against a target of {target} — {status}{change}.",
+        "he": "{name}: {value} מול יעד של {target} — {status}{change}.",
+    },
+    "summary.target_missing": {
+        "en": "{name}: not computable — {reason}.",
+        "he": "{name}: לא ניתן לחישוב — {reason}.",
+    },
+    "summary.change": {
+        "en": "; {change} on the previous month ({previous})",
+        "he": "; שינוי של {change} מהחודש הקודם ({previous})",
+    },
+    "summary.no_targets": {
+        "en": "the workspace sets no targets for this month",
+        "he": "לא הוגדרו יעדים לחודש הזה",
+    },
+    "summary.wins": {"en": "Wins", "he": "הצלחות"},
+    "summary.problems": {"en": "Problems", "he": "בעיות"},
+    "summary.win_kpi": {
+        "en": "{channel}: {kpi} {value}, {change} on the previous month.",
+        "he": "{channel}: {kpi} {value}, שינוי של {change} מהחודש הקודם.",
+    },
+    "summary.sla": {
+        "en": "SLA: {met} of {measured} measured terms met.",
+        "he": "SLA: {met} מתוך {measured} סעיפים שנמדדו עומדים ביעד.",
+    },
+    "summary.sla_term": {
+        "en": "SLA {term} ({rule}): {attainment} met against {required} required — {passed}.",
+        "he": "SLA {term} ({rule}): {attainment} עמידה מול {required} נדרש — {passed}.",
+    },
+    "summary.health": {
+        "en": "Partnership health: {score} of 100.",
+        "he": "בריאות השותפות: {score} מתוך 100.",
+    },
+    "summary.health_change": {
+        "en": "Partnership health: {score} of 100 (previous report: {previous}).",
+        "he": "בריאות השותפות: {score} מתוך 100 (הדוח הקודם: {previous}).",
+    },
+    "summary.pacing": {
+        "en": "{name} is pacing to {projected} by the month's end against {target}.",
+        "he": "{name} בקצב של {projected} עד סוף החודש מול {target}.",
+    },
+    "summary.nothing": {"en": "Nothing stands out.", "he": "אין ממצא בולט."},
+    # ------------------------------------------------------------------ work
+    "work.observations": {"en": "Observations", "he": "תצפיות"},
+    "work.campaigns": {"en": "Campaigns run this month", "he": "קמפיינים שרצו החודש"},
+    "work.campaign_line": {
+        "en": "{name} ({source}): {spend} spent.",
+        "he": "{name} ({source}): הוצאה של {spend}.",
+    },
+    "work.tests": {"en": "Tests running or finished", "he": "ניסויים שרצו או הסתיימו"},
+    "work.test_line": {"en": "{name} — {status}.", "he": "{name} — {status}."},
+    "work.previous_recs": {
+        "en": "Recommended in the previous report",
+        "he": "המלצות מהדוח הקודם",
+    },
+    "work.none": {
+        "en": "no monthly note, campaign activity or test for this month",
+        "he": "אין הערה חודשית, פעילות קמפיינים או ניסוי לחודש הזה",
+    },
+    # ------------------------------------------------------------------ channels
+    "channels.none": {
+        "en": "no channel had records this month",
+        "he": "לא היו רשומות לאף ערוץ החודש",
+    },
+    "channels.spend_row": {"en": "Spend", "he": "הוצאה"},
+    "chart.cpl": {"en": "Cost per lead by channel", "he": "עלות לליד לפי ערוץ"},
+    "chart.cpl_target": {"en": "target {value}", "he": "יעד {value}"},
+    "chart.history": {"en": "Spend and leads by month", "he": "הוצאה ולידים לפי חודש"},
+    "chart.funnel": {"en": "The month's leads through the funnel", "he": "לידי החודש במשפך"},
+    "chart.budget": {"en": "Budget pacing by channel", "he": "קצב ניצול התקציב לפי ערוץ"},
+    "chart.legend.spend": {"en": "spend", "he": "הוצאה"},
+    "chart.legend.leads": {"en": "leads", "he": "לידים"},
+    "chart.legend.planned": {"en": "planned", "he": "מתוכנן"},
+    "chart.legend.actual": {"en": "actual", "he": "בפועל"},
+    "chart.legend.projected": {"en": "projected", "he": "צפי"},
+    # ------------------------------------------------------------------ insights
+    "insights.movers": {"en": "Biggest movers", "he": "השינויים הגדולים"},
+    "insights.mover": {
+        "en": "{channel} {kpi}: {previous} → {value} ({change}).",
+        "he": "{channel} {kpi}: {previous} ← {value} ({change}).",
+    },
+    "insights.silent": {"en": "Sources gone silent", "he": "מקורות שהשתתקו"},
+    "insights.silent_line": {
+        "en": "{name}: no lead for {days} days, last on {last}; {leads} leads before. {hint}",
+        "he": "{name}: אין לידים כבר {days} ימים, האחרון ב-{last}; {leads} לידים קודם לכן. {hint}",
+    },
+    "insights.unmapped": {"en": "Unmapped leads", "he": "לידים ללא מקור"},
+    "insights.unmapped_line": {
+        "en": "{leads} lead(s) with source {value} match no source in the map.",
+        "he": "{leads} לידים עם המקור {value} אינם משויכים לאף מקור במפה.",
+    },
+    "insights.unmapped_none": {
+        "en": "Every lead of the month matches a source.",
+        "he": "כל לידי החודש משויכים למקור.",
+    },
+    "insights.duplicates": {"en": "Duplicate leads", "he": "לידים כפולים"},
+    "insights.duplicates_line": {
+        "en": "{records} lead records are {inquiries} inquiries: {duplicates} duplicates.",
+        "he": "{records} רשומות לידים הן {inquiries} פניות: {duplicates} כפולים.",
+    },
+    "insights.gap": {
+        "en": "Ad platform vs CRM leads",
+        "he": "לידים בפלטפורמת הפרסום מול ה-CRM",
+    },
+    "insights.findings": {"en": "Source-map findings", "he": "ממצאי מפת המקורות"},
+    "insights.none": {"en": "None this month.", "he": "אין החודש."},
+    # ------------------------------------------------------------------ budget
+    "budget.by_channel": {"en": "By channel", "he": "לפי ערוץ"},
+    "budget.by_campaign": {"en": "By campaign", "he": "לפי קמפיין"},
+    "budget.fees": {"en": "Fees and media", "he": "עמלות ומדיה"},
+    "budget.media": {"en": "Media spend", "he": "הוצאת מדיה"},
+    "budget.management_fee": {"en": "Management fee", "he": "עמלת ניהול"},
+    "budget.partner_fee": {"en": "Partner fee", "he": "שכר השותף"},
+    "budget.total_planned": {"en": "Planned media", "he": "מדיה מתוכננת"},
+    "budget.days": {
+        "en": "{days} of {total} days counted.",
+        "he": "נספרו {days} מתוך {total} ימים.",
+    },
+    # ------------------------------------------------------------------ funnel
+    "funnel.stage.lead": {"en": "lead", "he": "ליד"},
+    "funnel.stage.mql": {"en": "MQL", "he": "MQL"},
+    "funnel.stage.sql": {"en": "SQL", "he": "SQL"},
+    "funnel.stage.opportunity": {"en": "opportunity", "he": "הזדמנות"},
+    "funnel.stage.customer": {"en": "customer", "he": "לקוח"},
+    "funnel.revenue": {"en": "Revenue by source", "he": "הכנסות לפי מקור"},
+    "funnel.by_source": {"en": "Funnel by source", "he": "משפך לפי מקור"},
+    "funnel.all": {"en": "All sources", "he": "כל המקורות"},
+    "funnel.no_leads": {
+        "en": "no lead was created this month",
+        "he": "לא נוצרו לידים החודש",
+    },
+    # ------------------------------------------------------------------ sla
+    "sla.breaches": {"en": "Breaches of {term}", "he": "הפרות של {term}"},
+    "sla.more": {
+        "en": "… and {count} more breaches (see the data).",
+        "he": "… ועוד {count} הפרות (ראו בנתונים).",
+    },
+    "sla.health": {"en": "Partnership health", "he": "בריאות השותפות"},
+    "sla.health_score": {"en": "Score: {score} of 100.", "he": "ציון: {score} מתוך 100."},
+    "health.part.kpi": {"en": "targets", "he": "יעדים"},
+    "health.part.sla": {"en": "SLA", "he": "SLA"},
+    "health.part.hygiene": {"en": "source-map hygiene", "he": "תקינות מפת המקורות"},
+    "health.part.survey": {"en": "survey", "he": "סקר"},
+    # ------------------------------------------------------------------ learnings
+    "learnings.notes": {"en": "Learnings noted this month", "he": "למידות שנרשמו החודש"},
+    "learnings.none": {
+        "en": "the learning log has no test for this month and the monthly note no learning",
+        "he": "ביומן הלמידה אין ניסוי לחודש הזה ובהערה החודשית אין למידה",
+    },
+    # ------------------------------------------------------------------ next
+    "next.plan": {"en": "The plan", "he": "התוכנית"},
+    "next.recommendations": {"en": "Recommendations", "he": "המלצות"},
+    "next.none": {
+        "en": "no next steps were noted and the results suggest no change",
+        "he": "לא נרשמו צעדים הבאים והתוצאות אינן מצביעות על שינוי",
+    },
+    "rec.shift": {
+        "en": (
+            "Move budget from {worst} (CPL {worst_cpl}, {worst_leads} leads, {worst_spend}) "
+            "to {best} (CPL {best_cpl}, {best_leads} leads, {best_spend})."
+        ),
+        "he": (
+            "להעביר תקציב מ-{worst} (עלות לליד {worst_cpl}, {worst_leads} לידים, {worst_spend}) "
+            "ל-{best} (עלות לליד {best_cpl}, {best_leads} לידים, {best_spend})."
+        ),
+    },
+    "rec.silent": {
+        "en": "Fix {name}: no lead for {days} days. {hint}",
+        "he": "לתקן את {name}: אין לידים כבר {days} ימים. {hint}",
+    },
+    "rec.no_leads": {
+        "en": "Pause or re-tag {campaign}: {spend} spent with no lead.",
+        "he": "לעצור או לתייג מחדש את {campaign}: הוצאה של {spend} ללא לידים.",
+    },
+    "rec.sla": {
+        "en": "Restore SLA {term}: {attainment} met against {required} required.",
+        "he": "להחזיר את SLA {term} ליעד: {attainment} עמידה מול {required} נדרש.",
+    },
+    "rec.target": {
+        "en": "Close the gap on {name}: {value} against {target}.",
+        "he": "לסגור את הפער ב-{name}: {value} מול {target}.",
+    },
+    "rec.under": {
+        "en": "Use or release the {channel} budget: {spend} of {planned} spent.",
+        "he": "לנצל או לשחרר את תקציב {channel}: הוצאה של {spend} מתוך {planned}.",
+    },
+    "rec.duplicates": {
+        "en": "Deduplicate before counting: {duplicates} of {records} lead records repeat.",
+        "he": "לאחד כפילויות לפני הספירה: {duplicates} מתוך {records} רשומות לידים חוזרות.",
+    },
+}
+
+_CHANNELS_HE = {
+    "paid_search": "חיפוש ממומן",
+    "paid_social": "רשתות חברתיות ממומן",
+    "organic_search": "חיפוש אורגני",
+    "organic_social": "רשתות חברתיות אורגני",
+    "email": "דיוור",
+    "referral": "הפניות",
+    "direct": "ישיר",
+    "display": "באנרים",
+    "video": "וידאו",
+    "affiliate": "שותפים",
+    "offline": "אופליין",
+    "other": "אחר",
+    "(unattributed)": "(ללא שיוך)",
+}
+_KPIS_HE = {
+    "leads": "לידים",
+    "cpl": "עלות לליד",
+    "impressions": "חשיפות",
+    "clicks": "קליקים",
+    "cpc": "עלות לקליק",
+    "ctr": "שיעור הקלקה",
+    "conversions": "המרות",
+    "cpa": "עלות להמרה",
+    "conversion_rate": "שיעור המרה",
+    "roas": "החזר על הוצאות פרסום",
+    "sessions": "כניסות",
+    "sqls": "לידים מוכנים למכירה (SQL)",
+    "customers": "לקוחות",
+}
+
+
+class Formatter:
+    """Words and formats for one locale and currency.
+
+    Attributes:
+        locale: The babel locale.
+        language: The catalogue language (``en`` or ``he``; others use English).
+        currency: The ISO 4217 currency of money amounts.
+        rtl: Whether the language is written right to left.
+    """
+
+    def __init__(self, locale: str, currency: str) -> None:
+        """Set up formats for a locale tag (``he-IL``, ``en_US``) and a currency."""
+        try:
+            self.locale = Locale.parse(locale.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            self.locale = Locale.parse("en_US")
+        self.language = self.locale.language if self.locale.language in LANGUAGES else "en"
+        self.currency = currency
+        self.rtl = self.locale.character_order == "right-to-left"
+
+    @property
+    def tag(self) -> str:
+        """The language tag for ``<html lang>``."""
+        return self.locale.language
+
+    def t(self, key: str, **fields: object) -> str:
+        """The message ``key`` in the report's language, with ``fields`` filled in."""
+        templates = MESSAGES[key]
+        return templates.get(self.language, templates["en"]).format(**fields)
+
+    def number(self, value: Decimal | int | float, digits: int = 0) -> str:
+        """A number with the locale's grouping, at most ``digits`` decimals."""
+        pattern = "#,##0" + ("." + "#" * digits if digits else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def money(self, value: Decimal) -> str:
+        """An amount in the workspace currency."""
+        return format_currency(value, self.currency, locale=self.locale)
+
+    def percent(self, value: Decimal, digits: int = 1) -> str:
+        """A percentage given in percent units (``45.9`` → ``45.9%``)."""
+        return self.number(value, digits) + "%"
+
+    def signed_percent(self, value: Decimal) -> str:
+        """A relative change, with its sign."""
+        sign = "+" if value > 0 else ("−" if value < 0 else "")
+        return sign + self.percent(abs(value))
+
+    def date(self, day: dt.date) -> str:
+        """A day in the locale's medium format."""
+        return format_date(day, format="medium", locale=self.locale)
+
+    def month(self, day: dt.date) -> str:
+        """A month and year, e.g. ``October 2026`` / ``אוקטובר 2026``."""
+        return format_date(day, format="LLLL y", locale=self.locale)
+
+    def short_month(self, day: dt.date) -> str:
+        """A short month label for chart axes."""
+        return format_date(day, format="LLL yy", locale=self.locale)
+
+    def channel(self, channel: str | None) -> str:
+        """A channel's name in the report's language."""
+        key = channel or "(unattributed)"
+        if self.language == "he":
+            return _CHANNELS_HE.get(key, key)
+        return key.replace("_", " ")
+
+    def kpi(self, kpi: str, fallback: str) -> str:
+        """A KPI's name in the report's language (``fallback`` is the catalogue's name)."""
+        if self.language == "he":
+            return _KPIS_HE.get(kpi, fallback)
+        return fallback

@@ -1,0 +1,198 @@
+"""Render sections to self-contained HTML and to Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from string import Template
+
+from partnerkit.report.sections import (
+    Block,
+    Bullets,
+    Cell,
+    Chart,
+    Heading,
+    NoData,
+    Section,
+    Table,
+    Text,
+)
+
+__all__ = ["DEFAULT_CSS", "DEFAULT_TEMPLATE", "render_html", "render_markdown"]
+
+#: The report's stylesheet; ``build_report(css=...)`` appends to it.
+DEFAULT_CSS = """
+:root { --ink:#1f2933; --muted:#5f6b76; --line:#d9dee3; --good:#1e7b45; --bad:#b03a2e;
+        --accent:#2f6f9f; --bg:#ffffff; --soft:#f4f6f8; }
+* { box-sizing: border-box; }
+html { background: var(--soft); }
+body { margin: 0 auto; max-width: 1100px; padding: 24px 28px 48px; background: var(--bg);
+       color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Arial, sans-serif;
+       overflow-wrap: anywhere; }
+header.report-head { border-bottom: 3px solid var(--accent); margin-bottom: 8px; }
+header.report-head h1 { margin: 0 0 4px; font-size: 26px; }
+header.report-head p { margin: 0 0 10px; color: var(--muted); }
+nav.toc ol { columns: 3; margin: 8px 0 0; padding-inline-start: 20px; color: var(--muted); }
+section.report-section { border-top: 1px solid var(--line); padding-top: 8px; margin-top: 22px; }
+h2 { font-size: 21px; margin: 8px 0 10px; color: var(--accent); }
+h3 { font-size: 16px; margin: 16px 0 6px; }
+ul { margin: 4px 0 10px; padding-inline-start: 22px; }
+li.good::marker { color: var(--good); } li.bad::marker { color: var(--bad); }
+li.good, p.good { border-inline-start: 3px solid var(--good); padding-inline-start: 6px; }
+li.bad, p.bad { border-inline-start: 3px solid var(--bad); padding-inline-start: 6px; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 6px 0 12px; }
+table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: start;
+         vertical-align: top; }
+th { background: var(--soft); font-weight: 600; }
+td.num { text-align: end; white-space: nowrap; font-variant-numeric: tabular-nums; }
+bdi.num { unicode-bidi: isolate; white-space: nowrap; }
+.missing { color: var(--muted); cursor: help; }
+p.nodata { color: var(--muted); font-style: italic; background: var(--soft);
+           padding: 6px 10px; border-radius: 4px; }
+figure.chart { margin: 10px 0 16px; max-width: 660px; }
+figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+@media print { html { background: none; } body { max-width: none; } }
+"""
+
+#: The page around the sections: a :class:`string.Template` with ``$lang``, ``$dir``,
+#: ``$title``, ``$css`` and ``$body``.
+DEFAULT_TEMPLATE = """<!DOCTYPE html>
+<html lang="$lang" dir="$dir">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy"
+ content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>$title</title>
+<style>$css</style>
+</head>
+<body>
+$body
+</body>
+</html>
+"""
+
+
+def _cell(cell: Cell) -> str:
+    if cell.missing is not None:
+        return f'<span class="missing" title="{escape(cell.missing)}">{escape(cell.text)}</span>'
+    if cell.value is not None:
+        return f'<bdi class="num" data-value="{cell.value}">{escape(cell.text)}</bdi>'
+    if cell.numeric:
+        return f"<bdi>{escape(cell.text)}</bdi>"
+    return escape(cell.text)
+
+
+def _text_html(text: Text) -> str:
+    return escape(text.template, quote=False).format(
+        **{k: _cell(c) for k, c in text.fields.items()}
+    )
+
+
+def _block_html(block: Block) -> str:
+    if isinstance(block, Heading):
+        return f"<h3>{escape(block.text)}</h3>"
+    if isinstance(block, NoData):
+        return f'<p class="nodata">{escape(block.reason)}</p>'
+    if isinstance(block, Text):
+        tone = f' class="{block.tone}"' if block.tone else ""
+        return f"<p{tone}>{_text_html(block)}</p>"
+    if isinstance(block, Bullets):
+        items = "".join(
+            f"<li{f' class={chr(34)}{t.tone}{chr(34)}' if t.tone else ''}>{_text_html(t)}</li>"
+            for t in block.items
+        )
+        return f"<ul>{items}</ul>"
+    if isinstance(block, Table):
+        head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
+        body = "".join(
+            "<tr>"
+            + "".join(
+                f'<td class="num">{_cell(c)}</td>' if c.numeric else f"<td>{_cell(c)}</td>"
+                for c in row
+            )
+            + "</tr>"
+            for row in block.rows
+        )
+        caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
+        return (
+            f'<div class="table-wrap"><table data-table="{escape(block.key)}">{caption}'
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+        )
+    return (
+        f'<figure class="chart" data-chart="{escape(block.key)}">'
+        f"<figcaption>{escape(block.title)}</figcaption>{block.svg}</figure>"
+    )
+
+
+def render_html(
+    *,
+    lang: str,
+    rtl: bool,
+    title: str,
+    subtitle: str,
+    note: str,
+    sections: Sequence[Section],
+    css: str,
+    template: str,
+) -> str:
+    """The report as one self-contained HTML page."""
+    toc = "".join(f'<li><a href="#{s.id}">{escape(s.title)}</a></li>' for s in sections)
+    parts = [
+        f'<header class="report-head"><h1>{escape(title)}</h1>'
+        f"<p>{escape(subtitle)}</p><p>{escape(note)}</p>"
+        f'<nav class="toc"><ol>{toc}</ol></nav></header>'
+    ]
+    for s in sections:
+        body = "".join(_block_html(b) for b in s.blocks)
+        parts.append(
+            f'<section class="report-section" id="{s.id}" data-section="{s.id}">'
+            f"<h2>{s.number}. {escape(s.title)}</h2>{body}</section>"
+        )
+    return Template(template).safe_substitute(
+        lang=escape(lang),
+        dir="rtl" if rtl else "ltr",
+        title=escape(f"{title} — {subtitle}"),
+        css=css,
+        body="\n".join(parts),
+    )
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_text(text: Text) -> str:
+    return text.plain()
+
+
+def render_markdown(*, title: str, subtitle: str, note: str, sections: Sequence[Section]) -> str:
+    """The report as Markdown (charts as their description in words)."""
+    lines = [f"# {title}", "", f"**{subtitle}**", "", note, ""]
+    for s in sections:
+        lines += [f"## {s.number}. {s.title}", ""]
+        for b in s.blocks:
+            if isinstance(b, Heading):
+                lines += [f"### {b.text}", ""]
+            elif isinstance(b, NoData):
+                lines += [f"*{b.reason}*", ""]
+            elif isinstance(b, Text):
+                lines += [_md_text(b), ""]
+            elif isinstance(b, Bullets):
+                lines += [f"- {_md_text(t)}" for t in b.items] + [""]
+            elif isinstance(b, Table):
+                lines.append("| " + " | ".join(_md_escape(c) for c in b.columns) + " |")
+                first = b.rows[0] if b.rows else ()
+                align = [
+                    "---:" if i < len(first) and first[i].numeric else "---"
+                    for i in range(len(b.columns))
+                ]
+                lines.append("|" + "|".join(align) + "|")
+                for row in b.rows:
+                    lines.append("| " + " | ".join(_md_escape(c.text) for c in row) + " |")
+                lines.append("")
+            elif isinstance(b, Chart):
+                lines += [f"*{b.title}:* {b.alt}", ""]
+    return "\n".join(lines).rstrip() + "\n"
