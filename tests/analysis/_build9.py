@@ -6,14 +6,12 @@ Not a conftest: the tests import what they need from here explicitly.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from partnerkit.analysis import Dataset
-from partnerkit.connector import ReadRequest
 from partnerkit.model import Workspace
 
 TZ = ZoneInfo("Asia/Jerusalem")
@@ -98,35 +96,8 @@ def dataset(
 
 
 def demo() -> tuple[Workspace, Dataset]:
-    """The bundled demo workspace and all its data, read through the files connector."""
-    from partnerkit.demo import DEMO_WORKSPACE
-    from partnerkit.model import load_workspace
+    """The bundled demo workspace and everything its connections read (replayed offline)."""
+    from partnerkit.demo import load_demo
 
-    ws = load_workspace(DEMO_WORKSPACE)
-    streams = []
-    env = "PARTNERKIT_DEMO_HASH_SALT"
-    had = os.environ.get(env)
-    os.environ[env] = SALT
-    try:
-        for conn in ws.connections:
-            with ws.connector(conn.name) as connector:
-                for spec in connector.enabled_streams():
-                    request = ReadRequest(
-                        stream=spec.name, start=dt.date(2026, 8, 1), end=dt.date(2026, 10, 31)
-                    )
-                    stream = connector.stream(request)
-                    table = stream.to_arrow()
-                    streams.append((spec.kind, table))
-    finally:
-        if had is None:
-            os.environ.pop(env, None)
-        else:
-            os.environ[env] = had
-    import pyarrow as pa
-
-    by_kind: dict[Any, list[Any]] = {}
-    for kind, table in streams:
-        by_kind.setdefault(kind, []).append(table)
-    return ws, Dataset(
-        {k: pa.concat_tables(v, promote_options="permissive") for k, v in by_kind.items()}
-    )
+    data = load_demo()
+    return data.workspace, data.dataset

@@ -224,7 +224,9 @@ def test_google_array_wrapped_error_body_keeps_its_message() -> None:
 
     response = requests.Response()
     response.status_code = 403
-    response.url = "https://googleads.googleapis.com/v26/customers/1234567890/googleAds:searchStream"
+    response.url = (
+        "https://googleads.googleapis.com/v26/customers/1234567890/googleAds:searchStream"
+    )
     response._content = (
         b'[{"error": {"code": 403, "message": "The caller does not have permission",'
         b' "status": "PERMISSION_DENIED"}}]'

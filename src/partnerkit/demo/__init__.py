@@ -1,37 +1,56 @@
 """The demo: the main job on a bundled workspace and its data, offline, no credentials.
 
 The workspace (``partnerkit.yaml`` beside this module) describes Negev Solar and its
-agency; ``data/`` holds three months of exports read by the ``files`` connector.
-:func:`run_demo` reads everything, then prints what was read (with every rejected
-row) and the last month by source: spend, leads in the CRM, cost per lead, the
-source's monthly lead target, and sources that went silent.
+agency. Three months of data come through the real connectors: Meta, Google Ads, GA4
+and HubSpot replay recorded API answers (``cassettes/``, one per connection, so nothing
+reaches the network), and the ``files`` connector reads the trade-show import
+(``data/``); the evidence log and the partnership survey are files beside them.
+:func:`load_demo` reads it all into an analysis :class:`~partnerkit.analysis.Dataset`;
+:func:`run_demo` prints what was read and the last month by source (spend, CRM leads,
+cost per lead, the source's lead target), then what the analyses found: silent
+sources, duplicate leads, SLA breaches, spend without leads.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from partnerkit.connector import Notice, ReadRequest
+from partnerkit.connector import Notice
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from partnerkit.analysis import (
+        Dataset,
+        EvidenceLog,
+        LeadDedup,
+        SLACompliance,
+        SourceMapAudit,
+        Survey,
+    )
     from partnerkit.model import Workspace
 
-__all__ = ["DEMO_WORKSPACE", "DemoResult", "SourceMonth", "run_demo"]
+__all__ = [
+    "DEMO_AS_OF",
+    "DEMO_WORKSPACE",
+    "DemoData",
+    "DemoResult",
+    "SourceMonth",
+    "load_demo",
+    "run_demo",
+]
 
 DEMO_WORKSPACE = Path(__file__).with_name("partnerkit.yaml")
 """The bundled demo workspace file."""
 
-_DEMO_SALT_ENV = "PARTNERKIT_DEMO_HASH_SALT"
+DEMO_AS_OF = dt.datetime(2026, 11, 15, 7, 30, tzinfo=dt.UTC)
+"""The moment the demo describes: mid-November 2026, the October report in (late)."""
+
 _SILENT_DAYS = 14
 
 
@@ -70,6 +89,37 @@ class SourceMonth:
 
 
 @dataclass
+class DemoData:
+    """Everything the demo read, ready for the analyses and the report.
+
+    Attributes:
+        workspace: The loaded demo workspace.
+        dataset: Every record read, by kind (performance, lead, deal, campaign).
+        evidence: The evidence log (report deliveries, weekly calls), for SLAs.
+        survey: The monthly partnership survey, for partnership health.
+        start: First day of the demo data (the contract's start).
+        end: Last day of the demo data.
+        as_of: The moment the demo describes (:data:`DEMO_AS_OF`).
+        rows: Records read per ``connection/stream``.
+        notices: Notices per ``connection/stream``.
+        owners: CRM owner id → name.
+        records: The record dicts by kind, as the connectors yielded them.
+    """
+
+    workspace: Workspace
+    dataset: Dataset
+    evidence: EvidenceLog
+    survey: Survey
+    start: dt.date
+    end: dt.date
+    as_of: dt.datetime
+    rows: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, list[Notice]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+@dataclass
 class DemoResult:
     """What :func:`run_demo` read and computed.
 
@@ -80,6 +130,11 @@ class DemoResult:
         notices: Notices per ``connection/stream`` (rejected rows and file summaries).
         sources: The month by source.
         findings: What needs attention, one sentence each.
+        data: Everything read (:func:`load_demo`).
+        audit: The source-map audit (silent sources, spend without leads).
+        dedup: The lead dedup over the month.
+        slas: SLA compliance from the contract's start to the month's end.
+        report_paths: The HTML and Markdown report files, when a report was written.
     """
 
     workspace: Workspace
@@ -88,19 +143,11 @@ class DemoResult:
     notices: dict[str, list[Notice]] = field(default_factory=dict)
     sources: list[SourceMonth] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
-
-
-@contextlib.contextmanager
-def _demo_salt() -> Iterator[None]:
-    """Provide the demo's (public, throw-away) hash salt unless the caller set one."""
-    if os.environ.get(_DEMO_SALT_ENV):
-        yield
-        return
-    os.environ[_DEMO_SALT_ENV] = "partnerkit-demo-salt"
-    try:
-        yield
-    finally:
-        os.environ.pop(_DEMO_SALT_ENV, None)
+    data: DemoData | None = None
+    audit: SourceMapAudit | None = None
+    dedup: LeadDedup | None = None
+    slas: SLACompliance | None = None
+    report_paths: tuple[Path, Path] | None = None
 
 
 def _month_of(day: dt.date) -> dt.date:
@@ -111,20 +158,43 @@ def _previous_month(month: dt.date) -> dt.date:
     return _month_of(month - dt.timedelta(days=1))
 
 
-def _read_all(
-    ws: Workspace, start: dt.date, end: dt.date, result: DemoResult
-) -> dict[str, list[dict[str, Any]]]:
-    records: dict[str, list[dict[str, Any]]] = {}
-    for conn in ws.connections:
-        with ws.connector(conn.name) as connector:
-            for spec in connector.enabled_streams():
-                stream = connector.stream(ReadRequest(stream=spec.name, start=start, end=end))
-                rows = stream.to_dicts()
-                label = f"{conn.name}/{spec.name}"
-                result.rows[label] = len(rows)
-                result.notices[label] = list(stream.notices)
-                records.setdefault(spec.kind.value, []).extend(rows)  # type: ignore[arg-type]
-    return records
+def load_demo() -> DemoData:
+    """Read the whole demo offline: four platform connectors on cassettes, plus files.
+
+    Fake credentials are set only while reading (and restored after), the connectors'
+    clock is fixed at :data:`DEMO_AS_OF`, and every request is answered from
+    ``cassettes/`` — nothing reaches the network.
+
+    Returns:
+        The workspace, the dataset of every record, the evidence log and the survey.
+    """
+    from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.demo._read import (
+        READ_END,
+        READ_START,
+        demo_environment,
+        play_cassette,
+        read_connections,
+    )
+    from partnerkit.model import load_workspace
+
+    ws = load_workspace(DEMO_WORKSPACE)
+    with demo_environment():
+        reads = read_connections(ws, play_cassette)
+    data_dir = DEMO_WORKSPACE.parent / "data"
+    return DemoData(
+        workspace=ws,
+        dataset=Dataset.from_records(reads.records),
+        evidence=read_evidence(data_dir / "evidence.csv", timezone=ws.timezone),
+        survey=read_survey(data_dir / "survey.csv"),
+        start=ws.contract.start if ws.contract else READ_START,
+        end=READ_END,
+        as_of=DEMO_AS_OF,
+        rows=reads.rows,
+        notices=reads.notices,
+        owners=reads.owners,
+        records=reads.records,
+    )
 
 
 def _summarise(
@@ -179,6 +249,7 @@ def _findings(
     ws: Workspace, records: dict[str, list[dict[str, Any]]], result: DemoResult
 ) -> list[str]:
     out = []
+    months = {f"{result.month:%Y-%m}", f"{_month_end(result.month) + dt.timedelta(days=1):%Y-%m}"}
     for s in result.sources:
         if s.silent:
             out.append(
@@ -200,6 +271,28 @@ def _findings(
             out.append(
                 f"{campaign.name}: {_money(spend, ws.currency)} spent and no lead or conversion."
             )
+    if result.dedup is not None and result.dedup.duplicates:
+        d = result.dedup
+        out.append(
+            f"Duplicate leads: {d.lead_records} lead records are {d.inquiries_count} "
+            f"inquiries; {d.duplicates} repeat a person who came through another source "
+            "(counted once)."
+        )
+    if result.slas is not None:
+        for term in result.slas.terms:
+            trend = [r for r in term.trend.to_pylist() if r["month"] in months]
+            breached = sum(r["breached"] for r in trend)
+            if breached and any(r["passed"] is False for r in trend):
+                share = next(r["attainment"] for r in trend if r["breached"])
+                out.append(
+                    f"SLA {term.sla.id} ({term.rule}) breached: "
+                    f"{breached} case(s) outside it"
+                    + (
+                        f", {share:.0%} met against {term.required:.0%} required."
+                        if share is not None
+                        else "."
+                    )
+                )
     for label, notices in result.notices.items():
         rejected = [n for n in notices if n.code == "rejected_row"]
         if rejected:
@@ -207,31 +300,59 @@ def _findings(
     return out
 
 
-def run_demo(console: Console | None = None, *, month: dt.date | None = None) -> DemoResult:
-    """Run the main job on the bundled demo workspace and print a summary.
+def run_demo(
+    console: Console | None = None,
+    *,
+    month: dt.date | None = None,
+    report_dir: Path | None = None,
+) -> DemoResult:
+    """Run the main job on the bundled demo workspace: read, analyse, report.
 
     Args:
         console: Where to print (a :class:`rich.console.Console`); ``None`` prints nothing.
         month: The month to summarise (any day in it); the demo data's last month by default.
+        report_dir: Where to write the monthly report (HTML and Markdown); ``None``
+            builds no report.
 
     Returns:
         What was read and computed, for tests and notebooks.
     """
-    from partnerkit.model import load_workspace
+    from partnerkit.analysis import audit_source_map, dedup_leads, sla_compliance
 
-    ws = load_workspace(DEMO_WORKSPACE)
-    contract = ws.contract
-    start = contract.start if contract else dt.date(2026, 8, 1)
-    target = _month_of(month or dt.date(2026, 10, 31))
-    end = (target + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    result = DemoResult(workspace=ws, month=target)
-    with _demo_salt():
-        records = _read_all(ws, start, end, result)
-    result.sources = _summarise(ws, records, target)
-    result.findings = _findings(ws, records, result)
+    data = load_demo()
+    ws = data.workspace
+    target = _month_of(month or data.end)
+    end = _month_end(target)
+    result = DemoResult(workspace=ws, month=target, rows=data.rows, notices=data.notices, data=data)
+    as_of = min(data.as_of, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(12), dt.UTC))
+    result.audit = audit_source_map(ws, data.dataset, start=data.start, end=end, as_of=as_of)
+    result.dedup = dedup_leads(data.dataset, ws, start=target, end=end)
+    # Up to the demo's "now": the month's report is due (and late) in the next month.
+    sla_as_of = min(
+        data.as_of, dt.datetime.combine(_month_end(end + dt.timedelta(days=1)), dt.time(12), dt.UTC)
+    )
+    result.slas = sla_compliance(ws, data.dataset, data.evidence, start=data.start, as_of=sla_as_of)
+    result.sources = _summarise(ws, data.records, target)
+    result.findings = _findings(ws, data.records, result)
+    if report_dir is not None:
+        from partnerkit.report import build_report
+
+        report = build_report(
+            ws,
+            data.dataset,
+            target,
+            evidence=data.evidence,
+            survey=data.survey,
+            as_of=as_of.date(),
+        )
+        result.report_paths = report.write(report_dir)
     if console is not None:
         _print(console, result)
     return result
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _money(value: Decimal | None, currency: str) -> str:
@@ -270,5 +391,10 @@ def _print(console: Console, result: DemoResult) -> None:
             console.print(f"  • {finding}", highlight=False)
     console.print(
         "Spend is matched to sources by the source map's account and campaign rules, CRM "
-        f"leads by HubSpot's original source. The workspace: {DEMO_WORKSPACE}"
+        "leads by HubSpot's original source. Meta, Google Ads, GA4 and HubSpot answered "
+        f"from recorded fixtures (offline). The workspace: {DEMO_WORKSPACE}"
     )
+    if result.report_paths:
+        html, markdown = result.report_paths
+        console.print(f"[bold green]The monthly partner report:[/] {html}", highlight=False)
+        console.print(f"  (Markdown: {markdown})", highlight=False)

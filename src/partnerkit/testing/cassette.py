@@ -380,8 +380,14 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _represent_str)
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe loader that keeps dates as strings (JSON has no dates)."""
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeBase):  # type: ignore[misc,valid-type]
+    """Safe loader that keeps dates as strings (JSON has no dates).
+
+    libyaml's loader when available: large cassettes load about ten times faster.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {

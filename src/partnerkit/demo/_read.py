@@ -1,0 +1,173 @@
+"""How the demo reads: each connection through its connector, replaying its cassette.
+
+Shared by :func:`partnerkit.demo.load_demo` (which replays the cassettes) and
+``scripts/make_demo_data.py`` (which records them against a fake API), so both make
+exactly the same requests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from partnerkit.connector import Notice, ReadRequest
+
+if TYPE_CHECKING:
+    from partnerkit.model import Workspace
+
+__all__ = [
+    "CASSETTES",
+    "DEMO_DIR",
+    "NOW",
+    "READS",
+    "Reads",
+    "demo_environment",
+    "play_cassette",
+    "read_connections",
+]
+
+DEMO_DIR = Path(__file__).parent
+CASSETTES = DEMO_DIR / "cassettes"
+
+NOW = dt.datetime(2026, 11, 15, 7, 30, tzinfo=dt.UTC)
+"""The moment the demo happens: a Sunday morning, the October report in (late)."""
+
+READ_START = dt.date(2026, 8, 1)
+READ_END = dt.date(2026, 10, 31)
+
+#: Connection → the streams the demo reads from it, in order (one cassette each).
+READS: dict[str, tuple[str, ...]] = {
+    "meta": ("ad_insights", "campaigns"),
+    "google-ads": ("performance", "campaigns"),
+    "ga4": ("traffic",),
+    "hubspot": ("leads", "deals"),
+    "files": (),  # every stream its files feed
+}
+
+#: The demo's fake, non-secret credentials (scoped to a demo run).
+FAKE_SECRETS: dict[str, str] = {
+    "PARTNERKIT_DEMO_META_ACCESS_TOKEN": "demo-meta-token-not-real",
+    "PARTNERKIT_DEMO_GOOGLE_ADS_DEVELOPER_TOKEN": "demo-developer-token-not-real",
+    "PARTNERKIT_DEMO_GOOGLE_ADS_ACCESS_TOKEN": "demo-google-ads-token-not-real",
+    "PARTNERKIT_DEMO_GA4_ACCESS_TOKEN": "demo-ga4-token-not-real",
+    "PARTNERKIT_DEMO_HUBSPOT_ACCESS_TOKEN": "demo-hubspot-token-not-real",
+    "PARTNERKIT_DEMO_HASH_SALT": "partnerkit-demo-salt",
+}
+
+#: Each connector's one "now" (module, attribute): fixed during a demo read so the
+#: requests never depend on the day the demo runs (no "today" cut, no history limit).
+_NOW_SEAMS = (
+    ("partnerkit_meta._dates", "utc_now"),
+    ("partnerkit_hubspot._time", "utcnow"),
+    ("partnerkit_ga4._connector", "_utcnow"),
+)
+
+
+@contextlib.contextmanager
+def play_cassette(path: Path) -> Iterator[Any]:
+    """Replay one of the demo's cassettes (nothing reaches the network)."""
+    from partnerkit.testing.cassette import use_cassette
+
+    with use_cassette(path) as tape:
+        yield tape
+
+
+@dataclass
+class Reads:
+    """What the demo's connections returned.
+
+    Attributes:
+        records: Record dicts by record kind (``performance``, ``lead``, ...).
+        rows: Records read per ``connection/stream``.
+        notices: Notices per ``connection/stream``.
+        owners: CRM owner id → name (from HubSpot's owners).
+    """
+
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    notices: dict[str, list[Notice]] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def demo_environment() -> Iterator[None]:
+    """Set the demo's fake credentials and fix the connectors' clock; restore both after."""
+    saved_env = {name: os.environ.get(name) for name in FAKE_SECRETS}
+    saved_now: list[tuple[Any, str, Any]] = []
+    try:
+        os.environ.update(FAKE_SECRETS)
+        for module_name, attribute in _NOW_SEAMS:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:  # pragma: no cover - the connector is not installed
+                continue
+            saved_now.append((module, attribute, getattr(module, attribute)))
+            setattr(module, attribute, lambda: NOW)
+        yield
+    finally:
+        for module, attribute, original in saved_now:
+            setattr(module, attribute, original)
+        for name, value in saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _fix_clock(connector: Any) -> None:
+    # Google Ads takes its "now" at construction only; the workspace builds it without.
+    if getattr(connector, "name", None) == "google_ads" and hasattr(connector, "_now"):
+        connector._now = lambda: NOW
+
+
+def read_connections(
+    ws: Workspace,
+    tape: Callable[[Path], AbstractContextManager[Any]],
+    *,
+    start: dt.date = READ_START,
+    end: dt.date = READ_END,
+) -> Reads:
+    """Read every demo connection, each inside ``tape(<its cassette>)``.
+
+    Must run inside :func:`demo_environment`.
+    """
+    out = Reads()
+    for conn in ws.connections:
+        wanted = READS.get(conn.name)
+        if wanted is None:
+            continue
+        recorded = contextlib.nullcontext() if conn.connector == "files" else None
+        with (
+            recorded or tape(CASSETTES / f"{conn.name}.yaml"),
+            ws.connector(conn.name) as connector,
+        ):
+            _fix_clock(connector)
+            specs = connector.enabled_streams()
+            names = wanted or tuple(s.name for s in specs)
+            kinds = {s.name: s.kind for s in connector.streams}
+            for name in names:
+                # Files are read in full (the trade-show import is from May).
+                request = (
+                    ReadRequest(stream=name)
+                    if conn.connector == "files"
+                    else ReadRequest(stream=name, start=start, end=end)
+                )
+                stream = connector.stream(request)
+                rows = stream.to_dicts()
+                label = f"{conn.name}/{name}"
+                out.rows[label] = len(rows)
+                out.notices[label] = list(stream.notices)
+                out.records.setdefault(str(kinds[name].value), []).extend(rows)  # type: ignore[arg-type]
+            owners = getattr(connector, "owners", None)
+            if conn.connector == "hubspot" and callable(owners):
+                for owner in owners():
+                    names_ = " ".join(p for p in (owner.first_name, owner.last_name) if p)
+                    out.owners[str(owner.id)] = names_ or str(owner.id)
+    return out
