@@ -1,0 +1,196 @@
+"""The warehouse's layout version and the migrations between versions.
+
+Every warehouse file records the migrations applied to it in
+``partnerkit.schema_version``. Opening a file runs the missing ones in order, each in
+its own transaction together with its version row, so a file is always at one
+well-defined version, never half-way. A file written by a newer partnerkit is
+refused rather than damaged.
+
+Versions:
+
+* **0** — no bookkeeping: a file written by ``partnerkit pull --out x.duckdb`` in
+  partnerkit 0.1 (record tables only), or an empty file.
+* **1** — the ``partnerkit`` schema with ``schema_version``, ``state`` (the cursors)
+  and ``runs`` (the history of reads); the provenance columns ``_connection``,
+  ``_stream``, ``_account`` and ``_synced_at`` on every record table.
+
+A new version appends a :class:`Migration` to :data:`MIGRATIONS`. Columns that only
+follow the record schemas (a standard column added in a release, an ``extra.*``
+metric) need no migration: the warehouse adds them when rows bring them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from partnerkit.errors import ConfigurationError
+from partnerkit.records import RecordKind
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = [
+    "MIGRATIONS",
+    "PROVENANCE_COLUMNS",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "Migration",
+    "current_version",
+    "migrate",
+]
+
+SCHEMA = "partnerkit"
+"""The DuckDB schema holding the warehouse's bookkeeping (records stay in ``main``)."""
+
+PROVENANCE_COLUMNS: dict[str, str] = {
+    "_connection": "VARCHAR",
+    "_stream": "VARCHAR",
+    "_account": "VARCHAR",
+    "_synced_at": "TIMESTAMP WITH TIME ZONE",
+}
+"""Columns every record table carries: which read wrote the row, and when."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the warehouse layout.
+
+    Attributes:
+        version: The version the file is at once the step is applied.
+        description: What the step does, in one line.
+        apply: The step: DDL and DML on a connection inside an open transaction.
+    """
+
+    version: int
+    description: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return bool(found[0][0])
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+        "ORDER BY column_index",
+        [schema, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _v1_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.state (
+            connection VARCHAR NOT NULL,
+            stream VARCHAR NOT NULL,
+            account VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            cursor_column VARCHAR,
+            cursor DATE,
+            rows BIGINT NOT NULL,
+            synced_at TIMESTAMP WITH TIME ZONE NOT NULL
+        )"""
+    )
+    con.execute(
+        f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.runs (
+            run_id VARCHAR NOT NULL,
+            connection VARCHAR NOT NULL,
+            stream VARCHAR NOT NULL,
+            account VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            rows BIGINT NOT NULL,
+            read_start DATE,
+            read_end DATE,
+            cursor_before DATE,
+            cursor_after DATE,
+            error VARCHAR,
+            finished_at TIMESTAMP WITH TIME ZONE NOT NULL
+        )"""
+    )
+    for kind in RecordKind:
+        if not _table_exists(con, "main", kind.value):
+            continue
+        have = set(_columns(con, "main", kind.value))
+        for name, sql_type in PROVENANCE_COLUMNS.items():
+            if name not in have:
+                con.execute(f'ALTER TABLE main."{kind.value}" ADD COLUMN "{name}" {sql_type}')
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "bookkeeping (schema_version, state, runs) and provenance columns on record tables",
+        _v1_bookkeeping,
+    ),
+)
+"""Every migration, oldest first."""
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+"""The layout version this partnerkit writes."""
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The layout version of an open warehouse (0 for a file without bookkeeping)."""
+    if not _table_exists(con, SCHEMA, "schema_version"):
+        return 0
+    found = con.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchall()
+    return int(found[0][0] or 0)
+
+
+def migrate(
+    con: duckdb.DuckDBPyConnection, migrations: Sequence[Migration] = MIGRATIONS
+) -> list[int]:
+    """Bring an open warehouse to the latest version, one transaction per step.
+
+    Args:
+        con: A read-write connection to the warehouse.
+        migrations: The steps, oldest first (the module's :data:`MIGRATIONS`).
+
+    Returns:
+        The versions applied (empty when the file was up to date).
+
+    Raises:
+        ConfigurationError: The file is newer than this partnerkit, or a step failed
+            (the file stays at the last version that completed).
+    """
+    latest = migrations[-1].version if migrations else 0
+    version = current_version(con)
+    if version > latest:
+        raise ConfigurationError(
+            f"the warehouse is at layout version {version}, written by a newer partnerkit than "
+            f"this one (which knows versions up to {latest}); upgrade partnerkit to use it"
+        )
+    applied: list[int] = []
+    for step in migrations:
+        if step.version <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_version (version INTEGER NOT NULL, "
+                "description VARCHAR NOT NULL, applied_at TIMESTAMP WITH TIME ZONE NOT NULL)"
+            )
+            step.apply(con)
+            con.execute(
+                f"INSERT INTO {SCHEMA}.schema_version VALUES (?, ?, now())",
+                [step.version, step.description],
+            )
+            con.execute("COMMIT")
+        except Exception as exc:
+            con.execute("ROLLBACK")
+            raise ConfigurationError(
+                f"migrating the warehouse to layout version {step.version} "
+                f"({step.description}) failed: {exc}"
+            ) from exc
+        applied.append(step.version)
+        version = step.version
+    return applied

@@ -1,0 +1,702 @@
+"""The embedded warehouse: a DuckDB file with a table per record kind and the sync state.
+
+Layout (see :mod:`partnerkit.store.migrations` for its versions):
+
+* ``performance``, ``lead``, ``deal``, ``campaign`` — the records, one row per
+  ``record_id``, with the columns of :func:`partnerkit.records.arrow_schema`, an
+  ``extra.<name>`` column for every extra metric seen so far, and the provenance
+  columns ``_connection``, ``_stream``, ``_account`` and ``_synced_at``.
+* ``partnerkit.state`` — the cursor of each connection, stream and account.
+* ``partnerkit.runs`` — every read: its range, rows, cursor move, or its error.
+* ``partnerkit.schema_version`` — the migrations applied.
+
+Writing is two-phase. Batches of one read are appended to a private staging table
+as they arrive (memory stays flat, however long the read). When the read has
+completed, one transaction merges the staging table into the record table — rows
+whose ``record_id`` is already there are replaced, duplicates within the read keep
+the last one — writes the new cursor and the run, and drops the staging table. A
+process killed at any point leaves either the whole read or nothing; staging tables
+left behind are dropped the next time the file is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from partnerkit.errors import ConfigurationError, DataError
+from partnerkit.records import RecordKind, arrow_schema
+from partnerkit.store.migrations import (
+    PROVENANCE_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    current_version,
+    migrate,
+)
+from partnerkit.store.state import StreamState, batch_max_day
+
+if TYPE_CHECKING:
+    import duckdb
+    import pyarrow as pa
+
+    from partnerkit.analysis import Dataset
+    from partnerkit.model import Workspace
+    from partnerkit.stream import RecordStream
+
+__all__ = [
+    "DEFAULT_MEMORY_LIMIT",
+    "WAREHOUSE_ENV",
+    "LoadResult",
+    "Scope",
+    "Warehouse",
+    "default_warehouse_path",
+]
+
+WAREHOUSE_ENV = "PARTNERKIT_WAREHOUSE"
+"""Environment variable naming the warehouse file (overrides the default place)."""
+
+DEFAULT_MEMORY_LIMIT = "128MB"
+"""DuckDB's memory budget for a writing warehouse; larger work spills to disk."""
+
+_PARTITION_ROWS = 500_000
+"""Rows merged per statement: bounds the memory of the merge, whatever the read's size."""
+
+_STAGE_COMMIT_ROWS = 20_000
+"""Staged rows kept in one open transaction: DuckDB holds uncommitted appends in memory."""
+
+_STAGE_PREFIX = "stage_"
+_SEQ = "_seq"
+
+
+def default_warehouse_path(
+    workspace: Workspace, override: str | os.PathLike[str] | None = None
+) -> Path:
+    """Where a workspace's warehouse lives.
+
+    Args:
+        workspace: The workspace.
+        override: A path given by the user (``--warehouse``), which wins.
+
+    Returns:
+        ``override``, else ``$PARTNERKIT_WAREHOUSE``, else
+        ``.partnerkit/warehouse.duckdb`` in the workspace file's folder. A relative
+        environment value is relative to the current folder.
+    """
+    if override is not None:
+        return Path(override)
+    env = os.environ.get(WAREHOUSE_ENV)
+    if env:
+        return Path(env)
+    return workspace.root / ".partnerkit" / "warehouse.duckdb"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where rows come from: the provenance written on each row.
+
+    Attributes:
+        connection: The workspace connection (or any label for rows loaded by hand).
+        stream: The connector stream.
+        account: The account read, ``""`` when the read covered every account.
+    """
+
+    connection: str = ""
+    stream: str = ""
+    account: str = ""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one merge wrote.
+
+    Attributes:
+        kind: The record table written.
+        rows: Rows read and staged.
+        written: Rows inserted (``rows`` less duplicates within the read).
+        replaced: Rows already in the table that the read replaced or removed.
+        seen: The last day in the cursor column of the rows read, if any.
+    """
+
+    kind: RecordKind
+    rows: int
+    written: int
+    replaced: int
+    seen: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The history row of a read, written with its rows."""
+
+    run_id: str
+    read_start: dt.date | None
+    read_end: dt.date | None
+    cursor_before: dt.date | None
+    cursor_after: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Replace:
+    """Rows of a scope to remove before merging (a full refresh of that range)."""
+
+    column: str | None
+    start: dt.date | None
+    end: dt.date | None
+
+
+def _q(name: str) -> str:
+    """Quote an identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+_INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+
+
+def _int_rank(sql_type: str) -> int:
+    upper = sql_type.upper()
+    return _INTEGERS.index(upper[1:] if upper.startswith("U") else upper)
+
+
+def _family(sql_type: str) -> str:
+    upper = sql_type.upper()
+    if upper in _INTEGERS or (upper.startswith("U") and upper[1:] in _INTEGERS):
+        return "int"
+    if upper in ("FLOAT", "DOUBLE", "REAL"):
+        return "float"
+    if upper.startswith("DECIMAL"):
+        return "decimal"
+    if upper == "VARCHAR":
+        return "text"
+    return upper
+
+
+def _widened(column: str, have: str, new: str) -> str | None:
+    """The type a column must become to hold values of type ``new`` (``None``: keep it).
+
+    Raises:
+        DataError: The types cannot be reconciled (text into a number, a date into a flag).
+    """
+    if have == new:
+        return None
+    families = (_family(have), _family(new))
+    if families[0] == families[1] == "int":
+        return None if _int_rank(have) >= _int_rank(new) else new
+    keep = {("float", "int"), ("float", "decimal"), ("decimal", "int"), ("text", "int")}
+    keep |= {("text", "float"), ("text", "decimal"), ("text", "BOOLEAN"), ("decimal", "decimal")}
+    if families in keep:
+        return None
+    if families in {("int", "float"), ("decimal", "float")}:
+        return "DOUBLE"
+    if families == ("int", "decimal"):
+        return new
+    raise DataError(
+        f"the column {column!r} holds {have} in the warehouse, and new rows bring {new}; "
+        f"give the value one type (or rename the metric)",
+        column=column,
+    )
+
+
+def _describe(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
+    schema, name = table.split(".", 1)
+    rows = cur.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+        [schema, name.strip('"')],
+    ).fetchall()
+    return {str(n): str(t) for n, t in rows}
+
+
+def _reconcile(cur: duckdb.DuckDBPyConnection, table: str, incoming: dict[str, str]) -> None:
+    """Add the columns ``incoming`` brings and widen the ones whose type must grow."""
+    have = _describe(cur, table)
+    for name, sql_type in incoming.items():
+        if name not in have:
+            cur.execute(f"ALTER TABLE {table} ADD COLUMN {_q(name)} {sql_type}")
+            continue
+        wider = _widened(name, have[name], sql_type)
+        if wider is not None:
+            cur.execute(f"ALTER TABLE {table} ALTER COLUMN {_q(name)} TYPE {wider}")
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _from_epoch_us(value: int) -> dt.datetime:
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=value)
+
+
+class Warehouse:
+    """A DuckDB warehouse file: record tables, incremental state, run history.
+
+    Open it as a context manager. One process writes a file at a time (DuckDB locks
+    it); within the process any number of threads may load concurrently: each read
+    stages on its own connection and the merges take turns.
+
+    Args:
+        path: The ``.duckdb`` file (created with its folder when missing).
+        memory_limit: DuckDB's memory budget (e.g. ``"256MB"``); work beyond it
+            spills to a temporary folder beside the file.
+        threads: DuckDB's worker threads (its default: one per core).
+        read_only: Open without writing (no migration; fails on an old layout).
+
+    Raises:
+        ConfigurationError: Another process holds the file, it is not a DuckDB
+            file, or it was written by a newer partnerkit.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+        threads: int | None = None,
+        read_only: bool = False,
+    ) -> None:
+        import duckdb
+
+        self.path = Path(path)
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        config: dict[str, Any] = {"preserve_insertion_order": False}
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        if threads is not None:
+            config["threads"] = threads
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only, config=config)
+        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+            raise ConfigurationError(
+                f"cannot open the warehouse {self.path}: {exc}. If another partnerkit "
+                f"process (a sync) is using it, wait for it to finish."
+            ) from None
+        self._lock = threading.Lock()
+        self._closed = False
+        try:
+            if read_only:
+                found = current_version(self._con)
+                if found != SCHEMA_VERSION:
+                    raise ConfigurationError(
+                        f"the warehouse {self.path} is at layout version {found}, not "
+                        f"{SCHEMA_VERSION}; open it once for writing (e.g. `partnerkit sync`) "
+                        f"to migrate it"
+                    )
+            else:
+                migrate(self._con)
+                self._drop_stages()
+        except BaseException:
+            self._con.close()
+            raise
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close the file (safe to call twice)."""
+        if not self._closed:
+            self._closed = True
+            self._con.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Warehouse {str(self.path)!r}{' read-only' if self.read_only else ''}>"
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._closed:
+            raise ConfigurationError(f"the warehouse {self.path} is closed")
+        return self._con.cursor()
+
+    def _drop_stages(self) -> None:
+        cur = self._cursor()
+        names = cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND "
+            "starts_with(table_name, ?)",
+            [SCHEMA, _STAGE_PREFIX],
+        ).fetchall()
+        for (name,) in names:
+            cur.execute(f"DROP TABLE IF EXISTS {SCHEMA}.{_q(name)}")
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def schema_version(self) -> int:
+        """The layout version of the file."""
+        return current_version(self._cursor())
+
+    def sql(self, query: str, params: Iterable[Any] | None = None) -> pa.Table:
+        """Run a query on the warehouse and return the result as an Arrow table."""
+        relation = self._cursor().sql(query, params=list(params) if params else None)
+        if relation is None:
+            raise ConfigurationError(f"the statement returned no rows to read: {query}")
+        table: pa.Table = relation.to_arrow_table()
+        return table
+
+    def tables(self) -> list[RecordKind]:
+        """The record kinds that have a table (written at least once)."""
+        cur = self._cursor()
+        have = {
+            r[0]
+            for r in cur.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'"
+            ).fetchall()
+        }
+        return [kind for kind in RecordKind if kind.value in have]
+
+    def table(self, kind: RecordKind | str) -> pa.Table:
+        """Read a record table into Arrow (the kind's empty schema if never written)."""
+        kind = RecordKind(kind)
+        if kind not in self.tables():
+            return arrow_schema(kind).empty_table()
+        return self.sql(f"SELECT * FROM main.{_q(kind.value)}")
+
+    def dataset(self) -> Dataset:
+        """Read every record table into an analysis :class:`~partnerkit.analysis.Dataset`."""
+        from partnerkit.analysis import Dataset
+
+        return Dataset({kind: self.table(kind) for kind in self.tables()})
+
+    def state(self, connection: str, stream: str, account: str = "") -> StreamState | None:
+        """The state of one stream of one account, or ``None`` before its first sync."""
+        where = "WHERE connection = ? AND stream = ? AND account = ?"
+        found = list(self._states(where, [connection, stream, account]))
+        return found[0] if found else None
+
+    def states(self) -> list[StreamState]:
+        """Every stream's state, sorted by connection, stream and account."""
+        return list(self._states("", []))
+
+    def _states(self, where: str, params: list[Any]) -> Iterator[StreamState]:
+        rows = (
+            self._cursor()
+            .execute(
+                "SELECT connection, stream, account, kind, cursor_column, cursor, rows, "
+                f"epoch_us(synced_at) FROM {SCHEMA}.state {where} "
+                "ORDER BY connection, stream, account",
+                params,
+            )
+            .fetchall()
+        )
+        for connection, stream, account, kind, column, cursor, rows_, synced in rows:
+            yield StreamState(
+                connection=connection,
+                stream=stream,
+                account=account,
+                kind=RecordKind(kind),
+                cursor_column=column,
+                cursor=cursor,
+                rows=int(rows_),
+                synced_at=_from_epoch_us(int(synced)),
+            )
+
+    def runs(self, limit: int = 100) -> pa.Table:
+        """The latest reads, newest first: range, rows, cursor move, status and error."""
+        return self.sql(f"SELECT * FROM {SCHEMA}.runs ORDER BY finished_at DESC LIMIT {int(limit)}")
+
+    # ------------------------------------------------------------------ writing
+
+    def load(
+        self,
+        stream: RecordStream,
+        scope: Scope | None = None,
+        *,
+        batch_size: int = 10_000,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> LoadResult:
+        """Merge a stream's records into its record table, in one transaction.
+
+        Rows replace the rows with the same ``record_id``; nothing duplicates. The
+        stream is read batch by batch (memory stays flat). No cursor moves: this is
+        what ``partnerkit pull --out x.duckdb`` does; ``sync`` adds the state.
+
+        Args:
+            stream: The records (read once).
+            scope: The provenance written on the rows (by default the stream's name).
+            batch_size: Records per staged batch.
+            on_batch: Called with the rows of each staged batch (for progress).
+
+        Returns:
+            What was written.
+        """
+        scope = scope or Scope(stream=stream.name)
+        with self._stage(stream.kind) as stage:
+            for table in stream.iter_arrow(batch_size):
+                stage.append(table)
+                if on_batch is not None:
+                    on_batch(table.num_rows)
+            return stage.commit(scope)
+
+    def _stage(self, kind: RecordKind, cursor_column: str | None = None) -> _Stage:
+        if self.read_only:
+            raise ConfigurationError(f"the warehouse {self.path} is open read-only")
+        return _Stage(self, kind, cursor_column)
+
+    def _record_failure(
+        self,
+        scope: Scope,
+        *,
+        run_id: str,
+        read_start: dt.date | None,
+        read_end: dt.date | None,
+        cursor: dt.date | None,
+        error: str,
+    ) -> None:
+        """Log a read that failed (its state is untouched)."""
+        with self._lock:
+            self._cursor().execute(
+                f"INSERT INTO {SCHEMA}.runs VALUES (?, ?, ?, ?, 'failed', 0, ?, ?, ?, ?, ?, ?)",
+                [
+                    run_id,
+                    scope.connection,
+                    scope.stream,
+                    scope.account,
+                    read_start,
+                    read_end,
+                    cursor,
+                    cursor,
+                    error,
+                    _utc_now(),
+                ],
+            )
+
+
+class _Stage:
+    """The staging table of one read, merged in one transaction by :meth:`commit`."""
+
+    def __init__(self, warehouse: Warehouse, kind: RecordKind, cursor_column: str | None):
+        self.warehouse = warehouse
+        self.kind = kind
+        self.cursor_column = cursor_column
+        self.table = f"{SCHEMA}.{_q(_STAGE_PREFIX + uuid.uuid4().hex)}"
+        self.rows = 0
+        self.seen: dt.date | None = None
+        self._cur = warehouse._cursor()
+        self._schema: pa.Schema | None = None
+        self._created = False  # the staging table exists (committed or not)
+        self._open = False  # the staging transaction is open
+        self._pending = 0  # rows appended in the open staging transaction
+        self._done = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.discard()
+
+    def discard(self) -> None:
+        """Drop the staging table if it was not merged (safe to call twice)."""
+        if self._done:
+            return
+        self._done = True
+        with contextlib.suppress(Exception):  # best effort: the next open drops it anyway
+            if self._open:
+                self._cur.execute("ROLLBACK")
+            elif self._created:
+                self._cur.execute(f"DROP TABLE IF EXISTS {self.table}")
+        self._cur.close()
+
+    def append(self, batch: pa.Table) -> None:
+        """Stage one Arrow batch of records (in the staging transaction, invisible to others).
+
+        Staging commits every ~20,000 rows (DuckDB keeps uncommitted appends in
+        memory) and just before the merge. A staging table is never read by anyone
+        but its merge; one left by a process that died is dropped on the next open.
+        """
+        import pyarrow as pa
+
+        if batch.num_rows == 0:
+            return
+        keep = [i for i, f in enumerate(batch.schema) if not pa.types.is_null(f.type)]
+        if len(keep) < batch.num_columns:
+            batch = batch.select(keep)
+        seq = pa.array(range(self.rows, self.rows + batch.num_rows), pa.int64())
+        batch = batch.append_column(_SEQ, seq)
+        day = batch_max_day(batch, self.cursor_column)
+        if day is not None:
+            self.seen = day if self.seen is None else max(self.seen, day)
+        cur = self._cur
+        cur.register("partnerkit_batch", batch)
+        try:
+            if not self._created:
+                cur.execute("BEGIN TRANSACTION")
+                self._open = True
+                cur.execute(f"CREATE TABLE {self.table} AS SELECT * FROM partnerkit_batch LIMIT 0")
+                self._created = True
+            elif self._schema is None or not batch.schema.equals(self._schema):
+                incoming = {
+                    str(r[0]): str(r[1])
+                    for r in cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
+                }
+                _reconcile(cur, self.table, incoming)
+            cur.execute(f"INSERT INTO {self.table} BY NAME SELECT * FROM partnerkit_batch")
+        finally:
+            cur.unregister("partnerkit_batch")
+        self._schema = batch.schema
+        self.rows += batch.num_rows
+        self._pending += batch.num_rows
+        if self._pending >= _STAGE_COMMIT_ROWS:
+            cur.execute("COMMIT")
+            cur.execute("BEGIN TRANSACTION")
+            self._pending = 0
+
+    def commit(
+        self,
+        scope: Scope,
+        *,
+        state: StreamState | None = None,
+        replace: _Replace | None = None,
+        run: _Run | None = None,
+    ) -> LoadResult:
+        """Merge the staged rows, write the state and the run, in one transaction."""
+        target = f"main.{_q(self.kind.value)}"
+        cur = self._cur
+        with self.warehouse._lock:
+            if self._open:  # the merge must see the staged rows and every merge before it
+                cur.execute("COMMIT")
+                self._open = False
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                written, replaced = self._merge(cur, target, scope, replace)
+                if state is not None:
+                    _write_state(cur, state)
+                if run is not None:
+                    _write_run(cur, scope, run, written)
+                if self._created:
+                    cur.execute(f"DROP TABLE {self.table}")
+                cur.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):  # keep the original error
+                    cur.execute("ROLLBACK")
+                raise
+        self._created = False
+        self.discard()
+        return LoadResult(self.kind, self.rows, written, replaced, self.seen)
+
+    def _merge(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        target: str,
+        scope: Scope,
+        replace: _Replace | None,
+    ) -> tuple[int, int]:
+        exists = self.kind in self.warehouse.tables()
+        if not exists and not self.rows:
+            return 0, 0
+        if not exists:
+            provenance = ", ".join(f"NULL::{t} AS {_q(n)}" for n, t in PROVENANCE_COLUMNS.items())
+            cur.execute(
+                f"CREATE TABLE {target} AS SELECT * EXCLUDE ({_SEQ}), {provenance} "
+                f"FROM {self.table} LIMIT 0"
+            )
+        elif self.rows:
+            incoming = _describe(cur, self.table)
+            incoming.pop(_SEQ)
+            _reconcile(cur, target, incoming)
+        replaced = 0
+        if replace is not None:
+            replaced += _delete_scope(cur, target, scope, replace)
+        if not self.rows:
+            return 0, replaced
+        occupied = cur.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0] > 0
+        parts = max(1, math.ceil(self.rows / _PARTITION_ROWS))
+        written = 0
+        params = [scope.connection, scope.stream, scope.account, _utc_now()]
+        for part in range(parts):
+            where = f"hash(record_id) % {parts} = {part}" if parts > 1 else "true"
+            if occupied:
+                replaced += cur.execute(
+                    f"DELETE FROM {target} WHERE record_id IN "
+                    f"(SELECT record_id FROM {self.table} WHERE {where})"
+                ).fetchall()[0][0]
+            last = f"SELECT max({_SEQ}) FROM {self.table} WHERE {where} GROUP BY record_id"
+            written += cur.execute(
+                f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({_SEQ}), ? AS _connection, "
+                f"? AS _stream, ? AS _account, ? AS _synced_at FROM {self.table} "
+                f"WHERE {where} AND {_SEQ} IN ({last})",
+                params,
+            ).fetchall()[0][0]
+        return written, replaced
+
+
+def _delete_scope(
+    cur: duckdb.DuckDBPyConnection, target: str, scope: Scope, replace: _Replace
+) -> int:
+    where = ["_connection = ?", "_stream = ?", "_account = ?"]
+    params: list[Any] = [scope.connection, scope.stream, scope.account]
+    if replace.column is not None:
+        column = _q(replace.column)
+        timestamp = _describe(cur, target).get(replace.column, "DATE") != "DATE"
+        if replace.start is not None:
+            where.append(f"{column} >= ?")
+            params.append(_bound(replace.start, timestamp))
+        if replace.end is not None:
+            where.append(f"{column} < ?")
+            params.append(_bound(replace.end + dt.timedelta(days=1), timestamp))
+    found = cur.execute(f"DELETE FROM {target} WHERE {' AND '.join(where)}", params).fetchall()
+    return int(found[0][0])
+
+
+def _bound(day: dt.date, timestamp: bool) -> dt.date | dt.datetime:
+    """A day as a bound for a date column, or as its first instant (UTC) for a timestamp."""
+    return dt.datetime.combine(day, dt.time(), dt.UTC) if timestamp else day
+
+
+def _write_state(cur: duckdb.DuckDBPyConnection, state: StreamState) -> None:
+    cur.execute(
+        f"DELETE FROM {SCHEMA}.state WHERE connection = ? AND stream = ? AND account = ?",
+        [state.connection, state.stream, state.account],
+    )
+    cur.execute(
+        f"INSERT INTO {SCHEMA}.state VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            state.connection,
+            state.stream,
+            state.account,
+            state.kind.value,
+            state.cursor_column,
+            state.cursor,
+            state.rows,
+            state.synced_at,
+        ],
+    )
+
+
+def _write_run(cur: duckdb.DuckDBPyConnection, scope: Scope, run: _Run, written: int) -> None:
+    cur.execute(
+        f"INSERT INTO {SCHEMA}.runs VALUES (?, ?, ?, ?, 'ok', ?, ?, ?, ?, ?, NULL, ?)",
+        [
+            run.run_id,
+            scope.connection,
+            scope.stream,
+            scope.account,
+            written,
+            run.read_start,
+            run.read_end,
+            run.cursor_before,
+            run.cursor_after,
+            _utc_now(),
+        ],
+    )
