@@ -1,0 +1,71 @@
+"""`partnerkit report` on a small files-only workspace, checked against the input CSV."""
+
+from decimal import Decimal
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from partnerkit.cli import app
+
+WORKSPACE = """\
+version: 1
+name: Tiny Shop × Agency
+currency: EUR
+timezone: Europe/Rome
+locale: en-US
+connections:
+  - name: ads
+    connector: files
+    settings:
+      files:
+        - path: ads.csv
+          stream: performance
+          columns: {date: Day, campaign_id: Campaign ID, spend: Cost, clicks: Clicks}
+          constants: {platform: google_ads, account_id: "111", currency: EUR,
+                      channel: paid_search, level: campaign}
+sources:
+  - id: search
+    name: Search ads
+    channel: paid_search
+    platform: google_ads
+    connection: ads
+    wiring: form
+    owner: partner
+    matching: {account_ids: "111"}
+"""
+
+ADS = """\
+Day,Campaign ID,Cost,Clicks
+2026-09-30,7,10.00,5
+2026-10-01,7,12.50,6
+2026-10-02,7,7.25,4
+"""
+
+
+def test_report_command_writes_html_and_markdown(tmp_path: Path) -> None:
+    (tmp_path / "partnerkit.yaml").write_text(WORKSPACE, encoding="utf-8")
+    (tmp_path / "ads.csv").write_text(ADS, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["report", "-c", str(tmp_path / "partnerkit.yaml"), "--month", "2026-10", "-o", str(out)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "report-2026-10.html").read_text(encoding="utf-8")
+    markdown = (out / "report-2026-10.md").read_text(encoding="utf-8")
+    # October's spend is 12.50 + 7.25 = 19.75 (30 September belongs to the month before).
+    october = Decimal("12.50") + Decimal("7.25")
+    assert f"{october:.2f}" in html
+    assert f"{october:.2f}" in markdown
+    assert "Tiny Shop" in html
+
+
+def test_report_command_rejects_a_bad_month(tmp_path: Path) -> None:
+    (tmp_path / "partnerkit.yaml").write_text(WORKSPACE, encoding="utf-8")
+    (tmp_path / "ads.csv").write_text(ADS, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["report", "-c", str(tmp_path / "partnerkit.yaml"), "--month", "October"]
+    )
+    assert result.exit_code == 2
+    assert "2026-10" in result.output
