@@ -115,6 +115,16 @@ def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
     return lambda rows: progress.advance(task, rows)
 
 
+def _synced_warehouse(ws: Workspace, given: Path | None) -> Path | None:
+    """The warehouse to read: the one given, else the workspace's if a sync made it."""
+    if given is not None:
+        return given
+    from partnerkit.store import default_warehouse_path
+
+    path = default_warehouse_path(ws)
+    return path if path.exists() else None
+
+
 def _open_warehouse(path: Path) -> Warehouse:
     from partnerkit.store import Warehouse
 
@@ -391,7 +401,11 @@ def report_command(
     ] = Path("partnerkit-report"),
     warehouse: Annotated[
         Path | None,
-        typer.Option("--warehouse", help="Read from this DuckDB warehouse (default: pull)."),
+        typer.Option(
+            "--warehouse",
+            help="Read from this DuckDB warehouse (default: the workspace's warehouse when "
+            "`partnerkit sync` has made one, else read the connections).",
+        ),
     ] = None,
     evidence: Annotated[
         Path | None, typer.Option("--evidence", help="The SLA evidence log (CSV or YAML).")
@@ -411,8 +425,10 @@ def report_command(
     try:
         ws = load_workspace(config)
         first = dt.date.fromisoformat(f"{month}-01")
-        if warehouse is not None:
-            data = Dataset.from_duckdb(warehouse)
+        synced = _synced_warehouse(ws, warehouse)
+        if synced is not None:
+            err_console.print(f"reading the warehouse {synced}", highlight=False, markup=False)
+            data = Dataset.from_duckdb(synced)
         else:
             start = (first - dt.timedelta(days=1)).replace(day=1)  # and the month before
             end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)

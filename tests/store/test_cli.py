@@ -196,3 +196,19 @@ def test_progress_bars_show_each_read_with_rows_and_days() -> None:
         progress.finished(UnitResult(unit, ok=True))
     assert silent.getvalue() == ""
     assert SyncResult(Path("w.duckdb")).ok
+
+
+def test_the_report_reads_the_warehouse_once_a_sync_made_it(tmp_path: Path) -> None:
+    config = write_workspace(tmp_path)
+    assert runner.invoke(app, ["sync", "-c", str(config), "-q"], env=ENV).exit_code == 0
+    # from now on every read of the connections would fail: the report must not read them
+    write_workspace(tmp_path, fail_accounts=["a1", "a2"])
+    out = tmp_path / "report"
+    result = runner.invoke(
+        app, ["report", "-c", str(config), "--month", "2026-10", "-o", str(out)], env=ENV
+    )
+    assert result.exit_code == 0, result.output
+    assert f"reading the warehouse {tmp_path / '.partnerkit' / 'warehouse.duckdb'}" in (
+        result.output.replace("\n", "")
+    )
+    assert sorted(p.suffix for p in out.iterdir()) == [".html", ".md"]
