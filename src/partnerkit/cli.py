@@ -100,6 +100,8 @@ def _streams_of(
 ) -> Iterator[tuple[str, RecordStream]]:
     from partnerkit.connector import ReadRequest
 
+    for name in only:
+        ws.connection(name)  # an unknown name raises, listing the connections
     for conn in ws.connections:
         if only and conn.name not in only:
             continue
@@ -282,9 +284,9 @@ def sync_command(
 ) -> None:
     """Bring the warehouse up to date: every connection, stream and account, incrementally.
 
-    Each read starts at its cursor less the connector's lookback window; its rows,
-    merged by record_id, and its new cursor are committed together. A failing account
-    is reported at the end and leaves its cursor where it was; the exit code is then 1.
+    Each read re-reads the connector's lookback window before its cursor.
+    Its rows (merged by record_id) and its new cursor are committed together.
+    A failing account is reported at the end, keeps its cursor, and makes the exit code 1.
     """
     from partnerkit.model import load_workspace
     from partnerkit.store import default_warehouse_path, sync
@@ -346,9 +348,8 @@ def export_command(
 ) -> None:
     """Write the warehouse as Parquet partitioned by record kind and date (Hive layout).
 
-    DuckDB, Spark, BigQuery, Trino and pyarrow read the folder as it is. With --from
-    or --to only those days' partitions are replaced; otherwise each kind is replaced
-    whole.
+    DuckDB, Spark, BigQuery, Trino and pyarrow read the folder as it is.
+    With --from or --to only those days' partitions are replaced, else each kind whole.
     """
     from partnerkit.model import load_workspace
     from partnerkit.records import RecordKind

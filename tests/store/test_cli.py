@@ -212,3 +212,14 @@ def test_the_report_reads_the_warehouse_once_a_sync_made_it(tmp_path: Path) -> N
         result.output.replace("\n", "")
     )
     assert sorted(p.suffix for p in out.iterdir()) == [".html", ".md"]
+
+
+def test_pull_names_an_unknown_connection(tmp_path: Path) -> None:
+    config = write_workspace(tmp_path)
+    result = runner.invoke(
+        app,
+        ["pull", "-c", str(config), "--out", str(tmp_path / "x.duckdb"), "--connection", "nope"],
+        env=ENV,
+    )
+    assert result.exit_code == 1
+    assert "no connection 'nope'" in result.output
