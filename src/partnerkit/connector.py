@@ -359,7 +359,10 @@ class Connector(ABC, Generic[SettingsT]):
         """Read one stream for a date range and yield unified records.
 
         Yield plain dicts shaped like the stream's record kind; the framework
-        validates them a page at a time and fills ``record_id``. Yield a
+        validates them a page at a time and fills ``record_id``. A big, regular page
+        may instead be yielded as one ``pyarrow.Table`` with record columns (and
+        ``extra.<name>`` columns), checked column by column with the same rules
+        (see docs/connectors.md). Yield a
         :class:`Notice` for anything the user must know (a rejected row, sampled
         data) instead of dropping it silently.
 

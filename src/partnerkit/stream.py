@@ -20,11 +20,12 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
-from itertools import chain, islice
-from typing import TYPE_CHECKING, Any, get_origin
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeAlias, get_origin
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
+from partnerkit import _columnar
 from partnerkit.connector import COLUMN_METADATA, Notice
 from partnerkit.errors import DataError, StreamConsumedError
 from partnerkit.records import (
@@ -43,6 +44,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from partnerkit.connector import Connector, ReadRequest, StreamSpec
+
+    #: A validated page: record dicts, or an Arrow table in the kind's schema.
+    Page: TypeAlias = "list[Record] | pa.Table"
 
 __all__ = ["DEFAULT_PAGE_SIZE", "RecordStream"]
 
@@ -181,14 +185,23 @@ def _validate_page(kind: RecordKind, page: list[Any], source: str, offset: int) 
     return records
 
 
+def _is_arrow(item: Any) -> bool:
+    """An Arrow table or record batch (checked without importing pyarrow)."""
+    return type(item).__module__.startswith("pyarrow") and hasattr(item, "num_rows")
+
+
 def _paged(
     kind: RecordKind,
     items: Iterable[Any],
     page_size: int,
     source: str,
     notices: list[Notice],
-) -> Iterator[list[Record]]:
-    """Split records from notices, cut into pages and validate each page."""
+) -> Iterator[Page]:
+    """Split records from notices, cut into pages and validate each page.
+
+    Arrow tables (a connector's column-wise pages) are checked as they are, in order
+    with the dict records around them.
+    """
     page: list[Any] = []
     offset = 0
     for item in items:
@@ -196,6 +209,15 @@ def _paged(
             notices.append(item)
             log = logger.warning if item.level != "info" else logger.info
             log("%s: %s", source, item)
+            continue
+        if _is_arrow(item):
+            if page:
+                yield _validate_page(kind, page, source, offset)
+                offset += len(page)
+                page = []
+            if item.num_rows:
+                yield _columnar.conform(kind, item, source, offset)
+                offset += item.num_rows
             continue
         page.append(item)
         if len(page) >= page_size:
@@ -309,7 +331,7 @@ class RecordStream:
     def __init__(
         self,
         kind: RecordKind | str,
-        pages: Iterable[list[Record]],
+        pages: Iterable[Page],
         *,
         name: str,
         notices: list[Notice] | None = None,
@@ -319,7 +341,7 @@ class RecordStream:
         self.name = name
         self.notices: list[Notice] = notices if notices is not None else []
         self.records_read = 0
-        self._pages: Iterator[list[Record]] | None = iter(pages)
+        self._pages: Iterator[Page] | None = iter(pages)
 
     # ---------------------------------------------------------------- factories
 
@@ -383,7 +405,7 @@ class RecordStream:
             )
         notices: list[Notice] = []
 
-        def pages() -> Iterator[list[Record]]:
+        def pages() -> Iterator[Page]:
             for s in streams:
                 yield from s._take()
                 notices.extend(s.notices)
@@ -410,7 +432,7 @@ class RecordStream:
 
     # ------------------------------------------------------------------ reading
 
-    def _take(self) -> Iterator[list[Record]]:
+    def _take(self) -> Iterator[Page]:
         if self._pages is None:
             raise StreamConsumedError(
                 f"the stream {self.name!r} was already read; streams are one-shot. Keep the "
@@ -422,7 +444,8 @@ class RecordStream:
             yield page
 
     def __iter__(self) -> Iterator[Record]:
-        return chain.from_iterable(self._take())
+        for page in self._take():
+            yield from page if isinstance(page, list) else _columnar.to_records(page)
 
     def batches(self, size: int = DEFAULT_PAGE_SIZE) -> Iterator[list[Record]]:
         """Yield lists of at most ``size`` records; memory stays flat."""
@@ -440,10 +463,27 @@ class RecordStream:
         """Yield Arrow tables of at most ``size`` rows each; memory stays flat.
 
         Extra metrics become columns named ``extra.<name>``; each table carries only
-        the extras present in it.
+        the extras present in it. Pages a connector handed over as Arrow tables pass
+        through without a Python object per row (sliced to ``size`` rows).
         """
-        for batch in self.batches(size):
-            yield _page_to_arrow(self.kind, batch, self.extra_columns)
+        if size < 1:
+            raise ValueError("batch size must be at least 1")
+        pending: list[Record] = []
+        for page in self._take():
+            if isinstance(page, list):
+                pending.extend(page)
+                while len(pending) >= size:
+                    yield _page_to_arrow(self.kind, pending[:size], self.extra_columns)
+                    del pending[:size]
+                continue
+            if pending:
+                yield _page_to_arrow(self.kind, pending, self.extra_columns)
+                pending = []
+            table = _columnar.with_extra_metadata(page, self.extra_columns)
+            for start in range(0, table.num_rows, size):
+                yield table.slice(start, size)
+        if pending:
+            yield _page_to_arrow(self.kind, pending, self.extra_columns)
 
     def to_arrow(self, *, on_batch: Callable[[int], None] | None = None) -> pa.Table:
         """Read everything into one Arrow table with the record kind's schema.
