@@ -9,7 +9,15 @@ from partnerkit_store_synth import Concurrency
 
 from partnerkit.connector import ReadRequest
 from partnerkit.errors import AuthenticationError, ConfigurationError, MissingSecretError
-from partnerkit.store import SyncObserver, Unit, UnitResult, Warehouse, sync
+from partnerkit.model import load_workspace
+from partnerkit.store import (
+    SyncObserver,
+    Unit,
+    UnitResult,
+    Warehouse,
+    default_warehouse_path,
+    sync,
+)
 
 from .conftest import WorkspaceFactory, build_workspace
 
@@ -304,3 +312,20 @@ def test_default_warehouse_is_next_to_the_workspace(
     assert result.warehouse.exists()
     monkeypatch.setenv("PARTNERKIT_WAREHOUSE", str(tmp_path / "elsewhere.duckdb"))
     assert sync(make_workspace(), as_of=AS_OF).warehouse == tmp_path / "elsewhere.duckdb"
+
+
+def test_the_workspace_file_can_name_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "partnerkit.yaml").write_text(
+        "name: Acme\ncurrency: ILS\ntimezone: Asia/Jerusalem\nwarehouse: data/acme.duckdb\n",
+        encoding="utf-8",
+    )
+    monkeypatch.delenv("PARTNERKIT_WAREHOUSE", raising=False)
+    monkeypatch.chdir(tmp_path.parent)  # relative to the file's folder, not the current one
+    ws = load_workspace(tmp_path / "partnerkit.yaml")
+
+    assert default_warehouse_path(ws) == tmp_path / "data" / "acme.duckdb"
+    monkeypatch.setenv("PARTNERKIT_WAREHOUSE", "env.duckdb")
+    assert default_warehouse_path(ws) == Path("env.duckdb")
+    assert default_warehouse_path(ws, "cli.duckdb") == Path("cli.duckdb")

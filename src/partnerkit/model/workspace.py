@@ -77,6 +77,8 @@ class Workspace(_Model):
         monthly_notes: Observations, learnings and next steps, month by month.
         lead_definition: What a sales-ready lead is.
         connections: The connectors the workspace reads.
+        warehouse: Where ``partnerkit sync`` keeps its DuckDB file, relative to the
+            workspace file's folder; ``None`` means ``.partnerkit/warehouse.duckdb``.
     """
 
     version: Literal[1] = 1
@@ -97,6 +99,7 @@ class Workspace(_Model):
     monthly_notes: list[MonthlyNote] = Field(default_factory=list)
     lead_definition: LeadDefinition | None = None
     connections: list[Connection] = Field(default_factory=list)
+    warehouse: Path | None = None
 
     _root: Path | None = PrivateAttr(default=None)
     _file: Path | None = PrivateAttr(default=None)

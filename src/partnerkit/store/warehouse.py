@@ -87,8 +87,9 @@ def default_warehouse_path(
         override: A path given by the user (``--warehouse``), which wins.
 
     Returns:
-        ``override``, else ``$PARTNERKIT_WAREHOUSE``, else
-        ``.partnerkit/warehouse.duckdb`` in the workspace file's folder. A relative
+        ``override``, else ``$PARTNERKIT_WAREHOUSE``, else the workspace file's
+        ``warehouse:`` (relative to the workspace file's folder), else
+        ``.partnerkit/warehouse.duckdb`` in that folder. A relative override or
         environment value is relative to the current folder.
     """
     if override is not None:
@@ -96,6 +97,8 @@ def default_warehouse_path(
     env = os.environ.get(WAREHOUSE_ENV)
     if env:
         return Path(env)
+    if workspace.warehouse is not None:
+        return workspace.root / workspace.warehouse.expanduser()
     return workspace.root / ".partnerkit" / "warehouse.duckdb"
 
 
