@@ -8,7 +8,8 @@ every request passes the seam: Meta's classifier decides retries, the usage obse
 slows the account down before its limit, and cassettes replay below it all.
 
 Pages are read raw (``FacebookResponse.body()``) and validated in one call into
-TypedDicts: no SDK object per row. Paging follows ``paging.cursors.after`` while
+TypedDicts (or, for insights, handed raw to a parser that builds Arrow columns): no
+SDK object per row. Paging follows ``paging.cursors.after`` while
 ``paging.next`` is present, exactly as the SDK's own ``Cursor`` does, but keeps the
 page. The SDK is imported here lazily, so ``import partnerkit_meta`` stays cheap.
 """
@@ -16,7 +17,7 @@ page. The SDK is imported here lazily, so ``import partnerkit_meta`` stays cheap
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any, TypeVar, cast
 
@@ -30,7 +31,7 @@ from partnerkit_meta._sdk import GraphApi, SdkRequestError
 from partnerkit_meta._settings import MetaSettings
 from partnerkit_meta._usage import UsageObserver
 
-__all__ = ["MIN_PAGE_SIZE", "GraphClient"]
+__all__ = ["MIN_PAGE_SIZE", "GraphClient", "validate_page"]
 
 logger = logging.getLogger("partnerkit.meta")
 
@@ -115,16 +116,38 @@ class GraphClient:
         self, path: tuple[str, ...], params: Mapping[str, Any], adapter: TypeAdapter[PageT]
     ) -> PageT:
         """GET one object or page and validate it with ``adapter``."""
-        return _validate(adapter, self.call("GET", path, params), self._where("GET", path))
+        return validate_page(adapter, self.call("GET", path, params), self._where("GET", path))
 
     def post(
         self, path: tuple[str, ...], params: Mapping[str, Any], adapter: TypeAdapter[PageT]
     ) -> PageT:
         """POST (start a report run) and validate the answer with ``adapter``."""
-        return _validate(adapter, self.call("POST", path, params), self._where("POST", path))
+        return validate_page(adapter, self.call("POST", path, params), self._where("POST", path))
 
     def pages(
         self, path: tuple[str, ...], params: Mapping[str, Any], adapter: TypeAdapter[PageT]
+    ) -> Iterator[PageT]:
+        """Read every page of an edge, each validated with ``adapter``.
+
+        Args:
+            path: The edge, e.g. ``("act_1", "campaigns")``.
+            params: Parameters, including ``limit``.
+            adapter: Validates a page (``{"data": [...], "paging": {...}}``).
+
+        Yields:
+            Each validated page, in order (see :meth:`raw_pages` for the paging).
+
+        Raises:
+            ReduceDataError: Meta still refuses a page of :data:`MIN_PAGE_SIZE` rows.
+            DataError: A page does not have the documented shape.
+        """
+        return self.raw_pages(path, params, partial(validate_page, adapter))
+
+    def raw_pages(
+        self,
+        path: tuple[str, ...],
+        params: Mapping[str, Any],
+        parse: Callable[[str, str], PageT],
     ) -> Iterator[PageT]:
         """Read every page of an edge, following ``paging.cursors.after``.
 
@@ -136,18 +159,20 @@ class GraphClient:
         Args:
             path: The edge, e.g. ``("act_1", "insights")``.
             params: Parameters, including ``limit``.
-            adapter: Validates a page (``{"data": [...], "paging": {...}}``).
+            parse: Turns a raw body and the request's description (for errors, e.g.
+                ``meta act_1 GET /act_1/insights``) into a page with a ``paging`` key.
 
         Yields:
-            Each validated page, in order.
+            Each parsed page, in order.
 
         Raises:
             ReduceDataError: Meta still refuses a page of :data:`MIN_PAGE_SIZE` rows.
         """
         query = dict(params)
+        where = self._where("GET", path)
         while True:
             try:
-                page = self.get(path, query, adapter)
+                body = self.call("GET", path, query)
             except ReduceDataError as exc:
                 limit = int(query.get("limit") or MIN_PAGE_SIZE * 2)
                 if limit <= MIN_PAGE_SIZE:
@@ -164,6 +189,7 @@ class GraphClient:
                     )
                 )
                 continue
+            page = parse(body, where)
             yield page
             paging = page.get("paging") or {}
             after = (paging.get("cursors") or {}).get("after")
@@ -184,7 +210,13 @@ def _shown(value: Any) -> Any:
     return None if isinstance(value, dict | list) else value
 
 
-def _validate(adapter: TypeAdapter[PageT], body: str, where: str) -> PageT:
+def validate_page(adapter: TypeAdapter[PageT], body: str | bytes, where: str) -> PageT:
+    """Validate one answer with ``adapter``.
+
+    Raises:
+        DataError: The answer does not have the documented shape (naming the request,
+            the field and, for a scalar, the value).
+    """
     try:
         return adapter.validate_json(body)
     except ValidationError as exc:

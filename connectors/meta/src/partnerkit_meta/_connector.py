@@ -18,7 +18,8 @@ from partnerkit.errors import ConfigurationError, PartnerkitError
 from partnerkit.records import Record, RecordKind
 from partnerkit_meta import _dates
 from partnerkit_meta._client import GraphClient
-from partnerkit_meta._insights import InsightsReader, RowMapper, describe_extras
+from partnerkit_meta._columns import PageMapper
+from partnerkit_meta._insights import InsightsReader, describe_extras
 from partnerkit_meta._objects import OBJECT_STREAMS, AccountInfo, object_records, read_account
 from partnerkit_meta._settings import Level, MetaSettings, account_id, parse_level
 
@@ -161,9 +162,8 @@ class MetaConnector(Connector[MetaSettings]):
             info = self._account(account)
             yield from object_records(self._client(account), self.settings, stream, info)
 
-    def _read_insights(
-        self, request: ReadRequest, accounts: list[str]
-    ) -> Iterator[Record | Notice]:
+    def _read_insights(self, request: ReadRequest, accounts: list[str]) -> Iterator[Any]:
+        """Records, notices and pages as Arrow tables (see ``partnerkit_meta._columns``)."""
         level = self._level(request)
         yield from describe_extras(self.settings)
         unmapped: dict[str, set[str]] = {}
@@ -183,13 +183,13 @@ class MetaConnector(Connector[MetaSettings]):
                 continue
             start, end, notices = window
             yield from notices
-            mapper = RowMapper(self.settings, level, info)
-            reader = InsightsReader(self._client(account), self.settings, level)
+            mapper = PageMapper(self.settings, level, info)
+            reader = InsightsReader(self._client(account), self.settings, level, mapper)
             for item in reader.read(start, end):
-                if isinstance(item, Notice):
-                    yield item
+                if isinstance(item, list):
+                    yield from item  # a page the row path mapped
                 else:
-                    yield from mapper.records(item)
+                    yield item  # a notice, or a page as one Arrow table
             if mapper.count == 0:
                 yield Notice(
                     "info",

@@ -1,10 +1,12 @@
 """The ``ad_insights`` stream: daily performance, read synchronously or as report runs.
 
-The hot path reads pages, not objects: each page is validated in one
-``TypeAdapter.validate_json`` call into flat TypedDicts (pydantic-core turns Meta's
-string numbers into ``int`` and exact ``Decimal``), then one dict per row is built for
-the unified record. A row's ``actions`` array is indexed once and only the mapped
-action types are converted.
+The hot path reads pages, not objects: each raw page goes to a
+:class:`~partnerkit_meta._columns.PageMapper`, which maps it column by column into an
+Arrow table (``partnerkit_meta._columns``). A page it cannot map exactly takes the
+row path kept here: the page is validated in one ``TypeAdapter.validate_json`` call
+into flat TypedDicts (pydantic-core turns Meta's string numbers into ``int`` and exact
+``Decimal``), then :class:`RowMapper` builds one dict per row, indexing a row's
+``actions`` array once and converting only the mapped action types.
 
 Short ranges (``async_threshold_days`` or fewer) are read synchronously with cursor
 paging; longer ones as asynchronous report runs of at most ``async_job_days`` days:
@@ -21,7 +23,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal, Required, cast
+from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, cast
 
 from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict
@@ -35,6 +37,11 @@ from partnerkit_meta._errors import ReduceDataError
 from partnerkit_meta._objects import AccountInfo, effective_statuses
 from partnerkit_meta._settings import ActionRule, Level, MetaSettings
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from partnerkit_meta._columns import PageMapper
+
 __all__ = [
     "LEVEL_NAMES",
     "InsightsPage",
@@ -42,7 +49,9 @@ __all__ = [
     "InsightsRow",
     "RowMapper",
     "describe_extras",
+    "extra_field_value",
     "insights_params",
+    "is_money_field",
 ]
 
 logger = logging.getLogger("partnerkit.meta")
@@ -217,7 +226,8 @@ Index = Mapping[str, ActionStat]
 Reader = Callable[[Index], Any]
 
 
-def _is_money_field(name: str) -> bool:
+def is_money_field(name: str) -> bool:
+    """Whether an extra Insights field is money (``spend``, ``cost_per_…``, ``cpc``…)."""
     return "spend" in name or name.startswith(("cost_per", "cpc", "cpm", "cpp"))
 
 
@@ -290,7 +300,7 @@ def describe_extras(settings: MetaSettings) -> list[Notice]:
             additivity, unit = Additivity.ADDITIVE, "count"
         else:
             additivity, unit = Additivity.NON_ADDITIVE, "count"
-        if _is_money_field(name):
+        if is_money_field(name):
             unit = "money"
         notices.append(
             Notice.describe_extra(
@@ -300,13 +310,13 @@ def describe_extras(settings: MetaSettings) -> list[Notice]:
     return notices
 
 
-def _extra_field(name: str, value: Any) -> ExtraValue:
+def extra_field_value(name: str, value: Any) -> ExtraValue:
     """An extra Insights field: numbers as float (money as Decimal), text as text."""
     if value is None or isinstance(value, bool | int | float):
         return cast(ExtraValue, value)
     text = str(value)
     try:
-        return Decimal(text) if _is_money_field(name) else float(text)
+        return Decimal(text) if is_money_field(name) else float(text)
     except (ValueError, InvalidOperation):
         return text
 
@@ -398,7 +408,7 @@ class RowMapper:
                         name: reader(actions) if actions else None for name, reader in self._extras
                     }
                     for name in self._extra_fields:
-                        extra[name] = _extra_field(name, row.get(name))
+                        extra[name] = extra_field_value(name, row.get(name))
                     record["extra"] = extra
             except (ValueError, InvalidOperation) as exc:
                 raise DataError(
@@ -417,25 +427,33 @@ class RowMapper:
 Outcome = Literal["completed", "failed", "timed out"]
 
 
+#: One mapped page: an Arrow table (the columnar path) or record dicts (the row path).
+Records: TypeAlias = "pa.Table | list[PerformanceRecord]"
+
+
 class InsightsReader:
-    """Reads the insights rows of one ad account for a date range.
+    """Reads the insights records of one ad account for a date range.
 
     Args:
         client: The account's Graph client.
         settings: The connector settings.
         level: The level to read at.
+        mapper: Maps each raw page (columnar when it can, else row by row).
 
-    Yields (from :meth:`read`): pages of rows, and notices about shrunk requests and
-    split report runs.
+    Yields (from :meth:`read`): each page's records, and notices about shrunk requests
+    and split report runs.
     """
 
-    def __init__(self, client: GraphClient, settings: MetaSettings, level: Level) -> None:
+    def __init__(
+        self, client: GraphClient, settings: MetaSettings, level: Level, mapper: PageMapper
+    ) -> None:
         self.client = client
         self.settings = settings
         self.level = level
+        self.mapper = mapper
         self.account = client.account
 
-    def read(self, start: dt.date, end: dt.date) -> Iterator[list[InsightsRow] | Notice]:
+    def read(self, start: dt.date, end: dt.date) -> Iterator[Records | Notice]:
         """Read start..end (inclusive), sync when short, as report runs when long."""
         days = (end - start).days + 1
         if days <= self.settings.async_threshold_days:
@@ -453,15 +471,15 @@ class InsightsReader:
 
     def _sync(
         self, start: dt.date, end: dt.date, *, may_fall_back: bool = True
-    ) -> Iterator[list[InsightsRow] | Notice]:
+    ) -> Iterator[Records | Notice]:
         params = insights_params(self.settings, self.level, start, end)
         params["limit"] = self.settings.page_size
         given = False
         try:
-            for page in self.client.pages((self.account, "insights"), params, PAGE):
+            for page in self.client.raw_pages((self.account, "insights"), params, self.mapper.page):
                 yield from self._drain()
                 given = True
-                yield page["data"]
+                yield page["records"]
         except ReduceDataError:
             yield from self._drain()
             if given:
@@ -493,16 +511,16 @@ class InsightsReader:
 
     def _report(
         self, start: dt.date, end: dt.date, *, attempt: int = 1, may_fall_back: bool = True
-    ) -> Iterator[list[InsightsRow] | Notice]:
+    ) -> Iterator[Records | Notice]:
         params = insights_params(self.settings, self.level, start, end)
         started = self.client.post((self.account, "insights"), params, _STARTED)
         run_id = started["report_run_id"]
         outcome, run = self._wait(run_id)
         if outcome == "completed":
             query = {"limit": self.settings.page_size}
-            for page in self.client.pages((run_id, "insights"), query, PAGE):
+            for page in self.client.raw_pages((run_id, "insights"), query, self.mapper.page):
                 yield from self._drain()
-                yield page["data"]
+                yield page["records"]
             yield from self._drain()
             return
         said = run.get("error_message")

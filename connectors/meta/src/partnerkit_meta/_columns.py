@@ -1,0 +1,449 @@
+"""The columnar page path of ``ad_insights``: one insights page → one Arrow table.
+
+An insights page (``{"data": [...], "paging": {...}}``, the raw body
+``GraphClient.call`` returns) is parsed in one call by ``pyarrow.json`` against an
+explicit schema in which every Meta value is a string (Meta sends its numbers as
+JSON strings), and mapped to the unified performance record with Arrow compute, a
+column at a time:
+
+* ids and names are taken as they are; ``account_name`` and ``attribution`` fall back
+  as in :class:`~partnerkit_meta._insights.RowMapper` (an empty value counts as none);
+* counts are cast to ``int64``, ``spend`` to ``decimal128(38, 6)``, ``date_start`` to
+  ``date32``;
+* ``actions`` / ``action_values`` are flattened once (``list_flatten``,
+  ``list_parent_indices``); each mapped action type becomes a column of the page's
+  length (its value where the row has the type, null where it does not), and the
+  rules combine those columns in their listed order: ``first`` with ``coalesce``,
+  ``sum`` with ``add`` in the same order the row path adds (so floats are
+  bit-identical). With fixed attribution windows an action's amount is the sum of
+  its window keys, as on the row path.
+
+The table holds exactly the values ``RowMapper.records`` gives for the same page.
+Whatever this path cannot map exactly is left to the row path (pydantic page
+validation and ``RowMapper.records``), which gives the same records or raises the
+same :class:`~partnerkit.errors.DataError` as before: a body that does not parse
+against the explicit schema (a JSON number, object or list where Meta sends a
+string, a duplicate key), any JSON ``null``, a row without ``date_start``, a count
+that is not plain digits, a date, money or action value Arrow cannot cast (or money
+with more than six decimals), an action type listed twice in one row, and an extra
+field whose values are not all numbers or all text. ``PageMapper.fallbacks``
+counts those pages.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from typing_extensions import TypedDict
+
+from partnerkit.records import MONEY_SCALE, PerformanceRecord, arrow_schema
+from partnerkit_meta._client import validate_page
+from partnerkit_meta._insights import (
+    LEVEL_NAMES,
+    PAGE,
+    ActionStat,
+    Paging,
+    RowMapper,
+    extra_field_value,
+    is_money_field,
+)
+from partnerkit_meta._objects import AccountInfo
+from partnerkit_meta._settings import ActionRule, Level, MetaSettings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["MappedPage", "PageMapper"]
+
+#: A pyarrow array. pyarrow-stubs types ``pyarrow.compute`` with overloads narrower
+#: than what pyarrow accepts (Python scalars, arrays of any kind), so arrays passed
+#: between compute calls are typed loosely here.
+Column: TypeAlias = Any
+
+#: A JSON ``null`` token (a value or an array element). Meta leaves absent fields
+#: out; Arrow would read a ``null`` as absent, which the row path's validation
+#: refuses, so a page with one takes the row path. A match inside a string only
+#: costs the fast path, never a wrong value.
+_JSON_NULL = re.compile(rb"[:\[,]\s*null\s*[,\]}]")
+#: The counts pydantic reads as ``int`` and Arrow casts alike (Arrow alone would
+#: also read ``0x10``; ``+5``, `` 5`` or ``5.0``, which only pydantic reads, take the
+#: row path).
+_DIGITS = r"^-?[0-9]+$"
+#: Every row field the row path validates, all strings in Meta's JSON.
+_STRING_FIELDS = (
+    "account_id",
+    "account_name",
+    "campaign_id",
+    "campaign_name",
+    "adset_id",
+    "adset_name",
+    "ad_id",
+    "ad_name",
+    "date_start",
+    "date_stop",
+    "impressions",
+    "reach",
+    "clicks",
+    "inline_link_clicks",
+    "spend",
+    "attribution_setting",
+)
+#: Record column ← Meta field, for the text taken as it is.
+_TEXT_COLUMNS = (
+    ("campaign_id", "campaign_id"),
+    ("campaign_name", "campaign_name"),
+    ("ad_group_id", "adset_id"),
+    ("ad_group_name", "adset_name"),
+    ("ad_id", "ad_id"),
+    ("ad_name", "ad_name"),
+)
+#: Record column ← Meta field, for the counts.
+_COUNT_COLUMNS = (
+    ("impressions", "impressions"),
+    ("reach", "reach"),
+    ("clicks", "clicks"),
+    ("link_clicks", "inline_link_clicks"),
+)
+#: The keys of an ``actions`` entry the row path validates (all strings).
+_STAT_KEYS = tuple(ActionStat.__annotations__)
+
+
+class MappedPage(TypedDict):
+    """One insights page, mapped: its records and its paging.
+
+    ``records`` is an Arrow table in the performance schema (without ``record_id``,
+    which the stream computes) when the columnar path mapped the page, else the row
+    path's record dicts.
+    """
+
+    records: pa.Table | list[PerformanceRecord]
+    paging: Paging
+
+
+class NotColumnarError(Exception):
+    """A page the columnar path cannot map exactly: it takes the row path."""
+
+
+def _parse_schema(extra_fields: Sequence[str]) -> pa.Schema:
+    """The explicit ``pyarrow.json`` schema of an insights page: strings throughout."""
+    import pyarrow as pa
+
+    stat = pa.struct([(key, pa.string()) for key in _STAT_KEYS])
+    row = pa.struct(
+        [(name, pa.string()) for name in _STRING_FIELDS]
+        + [("actions", pa.list_(stat)), ("action_values", pa.list_(stat))]
+        + [(name, pa.string()) for name in extra_fields]
+    )
+    cursors = pa.struct([("before", pa.string()), ("after", pa.string())])
+    paging = pa.struct([("cursors", cursors), ("next", pa.string()), ("previous", pa.string())])
+    return pa.schema([("data", pa.list_(row)), ("paging", paging)])
+
+
+class PageMapper:
+    """Maps the insights pages of one ad account: columnar when exact, else row by row.
+
+    Args:
+        settings: The connector settings (actions mapping, attribution, extras).
+        level: The level the rows were read at.
+        account: The account's name, currency and time zone.
+
+    Attributes:
+        rows: The row path; its ``unmapped`` and ``count`` cover both paths.
+        fallbacks: Pages the columnar path left to the row path.
+    """
+
+    def __init__(self, settings: MetaSettings, level: Level, account: AccountInfo) -> None:
+        self.rows = RowMapper(settings, level, account)
+        self.fallbacks = 0
+        self._settings = settings
+        self._account = account
+        self._level = LEVEL_NAMES[level]
+        self._mapped = settings.actions.mapped_action_types()
+        self._schema: pa.Schema | None = None
+
+    @property
+    def count(self) -> int:
+        """Records produced so far, by either path."""
+        return self.rows.count
+
+    @property
+    def unmapped(self) -> set[str]:
+        """Action types seen that no rule reads, by either path."""
+        return self.rows.unmapped
+
+    def page(self, body: str | bytes, where: str) -> MappedPage:
+        """Map one page body: an Arrow table when the columnar path is exact.
+
+        Args:
+            body: The raw page, as ``GraphClient.call`` returns it.
+            where: The request, for errors (``meta act_… GET /act_…/insights``).
+
+        Returns:
+            The page's records (a table, or record dicts) and its paging.
+
+        Raises:
+            DataError: (row path) the page does not have the documented shape, or an
+                action value is not a number.
+        """
+        raw = body.encode() if isinstance(body, str) else body
+        try:
+            table, paging = self.table(raw)
+        except NotColumnarError:
+            self.fallbacks += 1
+            page = validate_page(PAGE, raw, where)
+            return {"records": self.rows.records(page["data"]), "paging": page.get("paging", {})}
+        return {"records": table, "paging": paging}
+
+    def table(self, body: bytes) -> tuple[pa.Table, Paging]:
+        """The columnar path alone: one page body → (performance table, paging).
+
+        Counts the page's records and unmapped action types as the row path does.
+
+        Raises:
+            NotColumnarError: The page is one the columnar path cannot map exactly.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.json as pj
+
+        if body.find(b"null") >= 0 and _JSON_NULL.search(body):
+            raise NotColumnarError("a JSON null")
+        if self._schema is None:
+            self._schema = _parse_schema(self._settings.extra_fields)
+        try:
+            parsed = pj.read_json(
+                io.BytesIO(body),
+                read_options=pj.ReadOptions(use_threads=False, block_size=len(body) + 1),
+                parse_options=pj.ParseOptions(
+                    explicit_schema=self._schema,
+                    newlines_in_values=True,
+                    unexpected_field_behavior="ignore",
+                ),
+            )
+            if parsed.num_rows != 1:
+                raise NotColumnarError("not one JSON object")
+            data: Column = parsed.column("data").combine_chunks()
+            if data.null_count:
+                raise NotColumnarError("no data array")
+            paging = _paging(parsed.column("paging")[0].as_py())
+            rows: Column = pc.list_flatten(data)
+            names = [rows.type.field(i).name for i in range(rows.type.num_fields)]
+            fields = dict(zip(names, rows.flatten(), strict=True))
+            table = self._map(fields, len(rows))
+        except pa.ArrowException as exc:
+            raise NotColumnarError(str(exc)) from None
+        return table, paging
+
+    def _map(self, fields: dict[str, Column], n: int) -> pa.Table:
+        """The record columns of a page's row fields (``n`` rows)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        settings, account = self._settings, self._account
+        string = pa.string()
+        money = pa.decimal128(38, MONEY_SCALE)
+        number = pa.float64()
+
+        def constant(value: str | None) -> Column:
+            nulls: Column = pa.nulls(n, string)
+            return nulls if value is None else pc.fill_null(nulls, pa.scalar(value))
+
+        def or_else(column: Column, default: str | None) -> Column:
+            """``row.get(field) or default``: an empty string counts as none."""
+            blank = pc.fill_null(pc.equal(column, pa.scalar("")), pa.scalar(False))
+            cleared = pc.if_else(blank, pa.scalar(None, string), column)
+            return cleared if default is None else pc.fill_null(cleared, default)
+
+        date_start: Column = fields["date_start"]
+        if date_start.null_count:
+            raise NotColumnarError("a row without date_start")
+        pc.cast(fields["date_stop"], pa.date32())  # checked, as the row path does
+        cols: dict[str, Column] = {
+            "date": pc.cast(date_start, pa.date32()),
+            "platform": constant("meta"),
+            "account_id": constant(account.id),
+            "account_name": or_else(fields["account_name"], account.name),
+            "level": constant(self._level),
+        }
+        for column, field in _TEXT_COLUMNS:
+            cols[column] = fields[field]
+        cols["channel"] = constant("paid_social")
+        cols["currency"] = constant(account.currency)
+        cols["timezone"] = constant(account.timezone)
+        fixed = settings.attribution
+        cols["attribution"] = (
+            constant(fixed) if fixed else or_else(fields["attribution_setting"], "unified")
+        )
+        for column, field in _COUNT_COLUMNS:
+            counts: Column = fields[field]
+            digits: Column = pc.match_substring_regex(counts, _DIGITS)
+            if digits.true_count != n - counts.null_count:
+                raise NotColumnarError(f"{field}: a count that is not plain digits")
+            cols[column] = pc.cast(counts, pa.int64())
+        cols["spend"] = pc.cast(fields["spend"], money)
+
+        row_numbers = pa.array(range(n), pa.int64())
+        windows = settings.attribution_windows
+        actions = _Actions(fields["actions"], row_numbers, windows)
+        values = _Actions(fields["action_values"], row_numbers, windows)
+        mapping = settings.actions
+        cols["leads"] = actions.rule(mapping.leads, number)
+        cols["conversions"] = actions.rule(mapping.conversions, number)
+        cols["conversion_value"] = values.rule(mapping.conversion_value, money)
+        extras: dict[str, Column] = {
+            name: actions.rule(rule, number) for name, rule in mapping.extra.items()
+        }
+        for name in settings.extra_fields:
+            extras[name] = _extra_field(name, fields[name])
+
+        present = actions.types() | values.types()
+        if not present <= self._mapped:
+            self.rows.unmapped.update(present - self._mapped)
+        self.rows.count += n
+
+        out_fields: list[pa.Field[Any]] = []
+        arrays: list[Column] = []
+        for f in arrow_schema("performance"):
+            if f.name in cols:
+                out_fields.append(pa.field(f.name, f.type))
+                arrays.append(cols[f.name])
+        for name in sorted(extras):
+            # A column no row fills is null-typed, as the row path's extras are.
+            array = extras[name] if extras[name].null_count < n else pa.nulls(n)
+            out_fields.append(pa.field(f"extra.{name}", array.type))
+            arrays.append(array)
+        return pa.Table.from_arrays(arrays, schema=pa.schema(out_fields))
+
+
+class _Actions:
+    """One page's ``actions`` (or ``action_values``): a column per action type.
+
+    Args:
+        array: The rows' lists of ``{action_type, value, <window>...}`` entries.
+        row_numbers: ``0 .. n-1``, the page's row numbers.
+        windows: The fixed attribution windows, or ``None`` for each row's own setting.
+    """
+
+    def __init__(self, array: Column, row_numbers: Column, windows: tuple[str, ...] | None) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        self._entries: Column = pc.list_flatten(array)
+        parents: Column = pc.list_parent_indices(array)
+        self._parents: Column = pc.cast(parents, pa.int64())
+        self._types: Column = pc.struct_field(self._entries, "action_type")
+        self._rows = row_numbers
+        self._windows = windows
+        self._amounts: dict[tuple[str, str], Column] = {}
+
+    def types(self) -> set[str]:
+        """The action types present (an entry without one is skipped, as on the row path)."""
+        import pyarrow.compute as pc
+
+        return {t for t in pc.unique(self._types).to_pylist() if t is not None}
+
+    def amount(self, action_type: str, target: Column) -> Column:
+        """Each row's amount of ``action_type`` as ``target``; null where the row has none.
+
+        Under each ad set's attribution an amount is the entry's ``value`` (``"0"``
+        when it has none); with fixed windows, ``0`` plus each window's value in
+        order (``"0"`` for a window it lacks), as the row path adds them.
+
+        Raises:
+            NotColumnarError: The type is listed twice in a row (the row path keeps the
+                last one), or one of its values does not cast.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        key = (action_type, str(target))
+        cached = self._amounts.get(key)
+        if cached is not None:
+            return cached
+        chosen: Column = pc.equal(self._types, pa.scalar(action_type))
+        parents: Column = pc.filter(self._parents, chosen)
+        if len(parents) > 1 and pc.any(pc.equal(parents[1:], parents[:-1])).as_py():
+            raise NotColumnarError(f"{action_type!r} listed twice in a row")
+        entries: Column = pc.filter(self._entries, chosen)
+        zero: Column = pa.scalar("0")
+        if self._windows is None:
+            value: Column = pc.struct_field(entries, "value")
+            amounts = pc.cast(pc.fill_null(value, zero), target)
+        else:
+            amounts = pc.cast(pc.fill_null(pa.nulls(len(entries), pa.string()), zero), target)
+            for window in self._windows:
+                value = pc.fill_null(pc.struct_field(entries, window), zero)
+                amounts = _add(amounts, pc.cast(value, target), target)
+        present: Column = pc.is_in(self._rows, value_set=parents)
+        column = pc.replace_with_mask(pa.nulls(len(self._rows), target), present, amounts)
+        self._amounts[key] = column
+        return column
+
+    def rule(self, rule: ActionRule | None, target: Column) -> Column:
+        """A rule's column: the ``first`` listed type present, or the ``sum`` of those present."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if rule is None:
+            return pa.nulls(len(self._rows), target)
+        result: Column = None
+        for action_type in rule.action_types:
+            amounts = self.amount(action_type, target)
+            if result is None:
+                result = amounts
+            elif rule.combine == "first":
+                result = pc.coalesce(result, amounts)
+            else:  # added in the rule's order, as the row path adds
+                result = pc.coalesce(_add(result, amounts, target), result, amounts)
+        return result
+
+
+def _add(left: Column, right: Column, target: Column) -> Column:
+    """``left + right`` as ``target`` (null where either is null).
+
+    Arrow widens a decimal sum by one digit, past the 38 of ``decimal128``: decimal
+    operands are narrowed to 37 digits first (a sum that does not fit fails to cast,
+    and the page takes the row path).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(target, pa.Decimal128Type):
+        narrow = pa.decimal128(target.precision - 1, target.scale)
+        left, right = pc.cast(left, narrow), pc.cast(right, narrow)
+    return pc.cast(pc.add(left, right), target)
+
+
+def _paging(value: Any) -> Paging:
+    """The paging object as the row path's validation gives it (absent keys left out)."""
+    if not value:
+        return {}
+    paging: dict[str, Any] = {k: v for k, v in value.items() if v is not None}
+    cursors = paging.get("cursors")
+    if cursors is not None:
+        paging["cursors"] = {k: v for k, v in cursors.items() if v is not None}
+    return paging  # type: ignore[return-value]
+
+
+def _extra_field(name: str, column: Column) -> Column:
+    """An extra Insights field as the row path types it: a number, money, or text.
+
+    Raises:
+        NotColumnarError: The page mixes numbers and text, or has numbers only
+            Python reads (``1_000``, `` 5``).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = pa.decimal128(38, MONEY_SCALE) if is_money_field(name) else pa.float64()
+    try:
+        return pc.cast(column, target)
+    except pa.ArrowInvalid:
+        pass
+    values = pc.unique(column).to_pylist()
+    if all(type(extra_field_value(name, v)) is str for v in values if v is not None):
+        return column
+    raise NotColumnarError(f"extra field {name!r} mixes numbers and text")
