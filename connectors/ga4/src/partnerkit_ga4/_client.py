@@ -10,7 +10,9 @@ the SDK would parse a whole page into protobuf and proto-plus objects, one per r
 cell (about a tenth of the speed of parsing the JSON). Instead the request is built and
 serialised by the SDK's own types and REST transcoding (:meth:`PropertyClient.run_report`
 produces the same URL, query and JSON body as ``client.run_report``), sent through the
-same session, and the JSON page is parsed into plain dicts (:func:`parse_page`).
+same session. The connector parses report pages column-wise with ``pyarrow.json``
+(:mod:`partnerkit_ga4._columns`); :func:`parse_page` parses one into plain dicts, the
+path :meth:`PropertyClient.run_report` and the connector's fallback take.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import functools
 import importlib
 import json
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -39,7 +42,15 @@ from partnerkit_ga4._metadata import (
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
 
-__all__ = ["PAGE", "Compatibility", "Page", "PropertyClient", "ReportQuery", "parse_page"]
+__all__ = [
+    "PAGE",
+    "Compatibility",
+    "Page",
+    "PropertyClient",
+    "ReportBody",
+    "ReportQuery",
+    "parse_page",
+]
 
 T = TypeVar("T")
 
@@ -176,6 +187,21 @@ class ReportQuery(TypedDict, total=False):
     limit: int
     order_by: Sequence[str]
     dimension_filter: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class ReportBody:
+    """A runReport answer as it came: the JSON body and where it came from.
+
+    Attributes:
+        content: The JSON body.
+        request: ``POST <url>``, for errors.
+        status: The HTTP status.
+    """
+
+    content: bytes
+    request: str
+    status: int
 
 
 class Compatibility(TypedDict):
@@ -366,6 +392,17 @@ class PropertyClient:
             SourceError: (a subclass) for error responses and a page that does not fit
                 the API's shape.
         """
+        return self.parse(self.report_body(query))
+
+    def report_body(self, query: ReportQuery) -> ReportBody:
+        """Send one report request and return the answer's JSON body, unparsed.
+
+        The connector's page path parses it column-wise
+        (:func:`partnerkit_ga4._columns.arrow_page`), or with :meth:`parse`.
+
+        Raises:
+            SourceError: (a subclass) for error responses.
+        """
         request = self.build_request(query)
         uri, body = _transcode(request)
         url = f"{self.host}{uri}"
@@ -376,16 +413,24 @@ class PropertyClient:
         )
         if response.status_code >= 400:
             raise error_for_response(response, self.property_id, self.now())
+        return ReportBody(bytes(response.content), f"POST {url}", int(response.status_code))
+
+    def parse(self, body: ReportBody) -> Page:
+        """A report body as a validated page of plain dicts (:func:`parse_page`).
+
+        Raises:
+            SourceError: The body does not fit the API's shape.
+        """
         try:
-            return parse_page(response.content)
+            return parse_page(body.content)
         except ValueError as exc:
             raise SourceError(
                 f"GA4 answered a runReport request with a page that does not fit the API's "
                 f"shape ({exc}).",
                 api=API,
                 account=self.property_id,
-                request=f"POST {url}",
-                status=response.status_code,
+                request=body.request,
+                status=body.status,
             ) from None
 
     def close(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from partnerkit_ga4._settings import EARLIEST_DATE, CustomReport, Ga4Settings
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
 
-    from partnerkit_ga4._client import PropertyClient
+    from partnerkit_ga4._client import PropertyClient, ReportBody, Row
     from partnerkit_ga4._metadata import PropertyMetadata
     from partnerkit_ga4._report import ReportSpec
 
@@ -48,6 +49,11 @@ def _chunks(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, 
         last = min(start + step - dt.timedelta(days=1), end)
         yield start, last
         start = last + dt.timedelta(days=1)
+
+
+def _row_dicts(client: PropertyClient, body: ReportBody) -> list[Row]:
+    """A page's rows as dicts (the row path a page falls back to)."""
+    return client.parse(body).get("rows") or []
 
 
 class Ga4Connector(Connector[Ga4Settings]):
@@ -222,15 +228,20 @@ class Ga4Connector(Connector[Ga4Settings]):
         start: dt.date,
         end: dt.date,
     ) -> Iterator[Any]:
-        """Page through one report for one date chunk (limit / offset to ``rowCount``)."""
-        from partnerkit_ga4._report import RowMapper
+        """Page through one report for one date chunk (limit / offset to ``rowCount``).
+
+        Each page is parsed and mapped column-wise into an Arrow table
+        (:mod:`partnerkit_ga4._columns`); a page the column path cannot map exactly
+        takes the row path (plain dicts, :class:`~partnerkit_ga4._report.RowMapper`).
+        """
+        from partnerkit_ga4._columns import PageMapper, arrow_page
 
         channels = self.settings.channel_map_in_force()
-        mapper = RowMapper(spec, client.property_id, start, end, channels)
+        mapper = PageMapper(spec, client.property_id, start, end, channels)
         offset = 0
         while True:
             tracker.check(self._now())
-            page = client.run_report(
+            body = client.report_body(
                 {
                     "dimensions": spec.dimension_names,
                     "metrics": spec.metric_names,
@@ -242,15 +253,27 @@ class Ga4Connector(Connector[Ga4Settings]):
                     "dimension_filter": spec.dimension_filter,
                 }
             )
+            parsed = arrow_page(body.content)
+            if parsed is None:
+                mapper.fallbacks += 1
+                page = client.parse(body)
+            else:
+                page, table_rows = parsed
             tracker.update(page.get("propertyQuota"))
             if offset == 0:
                 mapper.start(page)
-            rows = page.get("rows") or []
             count = page.get("rowCount", 0)
             mapper.page_row_count(count)
-            yield from mapper.rows(rows)
-            offset += len(rows)
-            if offset >= count or not rows:
+            if parsed is None:
+                rows = page.get("rows") or []
+                read = len(rows)
+                yield from mapper.rows(rows)
+            else:
+                read = len(table_rows)
+                row_dicts = functools.partial(_row_dicts, client, body)
+                yield from mapper.arrow_rows(table_rows, row_dicts)
+            offset += read
+            if offset >= count or not read:
                 break
         yield from mapper.finish()
 

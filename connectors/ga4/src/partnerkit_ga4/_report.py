@@ -2,9 +2,11 @@
 
 A :class:`ReportSpec` is built once per read from the settings and the property's
 metadata: every name is validated there, before any report is requested. A
-:class:`RowMapper` then turns the rows of one date chunk into flat record dicts. That
-is the hot path: one small loop per row, with the conversion of each column chosen
-once per chunk.
+:class:`RowMapper` turns the rows of one date chunk into flat record dicts: one small
+loop per row, with the conversion of each column chosen once per chunk. It defines the
+records; the connector maps pages column-wise with its subclass
+:class:`~partnerkit_ga4._columns.PageMapper`, which gives the same records as Arrow
+tables and falls back to :meth:`RowMapper.rows` for a page it cannot map exactly.
 """
 
 from __future__ import annotations
@@ -503,6 +505,7 @@ class RowMapper:
         self._lead_extras = [(i, m.extra or m.name) for i, m in enumerate(spec.metrics) if m.lead]
         self._merge = spec.merge_channel_splits and self._channel_index is not None
         self._pending: tuple[dict[str, Any], tuple[Any, ...], str] | None = None
+        self._lead_sessions: int = 0
         self._splits: list[_Split] = []
         self._duplicates = 0
         self._last_dims: list[str] = []
@@ -667,17 +670,24 @@ class RowMapper:
     def _merge_step(self, record: dict[str, Any], group: str) -> dict[str, Any] | None:
         """Rows arrive ordered by the key: merge a row into the previous one if same key."""
         key = tuple(record.get(c) for c in _TRAFFIC_KEY)
+        sessions = record.get("sessions") or 0
         if self._pending is None:
             self._pending = (record, key, group)
+            self._lead_sessions = sessions
             return None
         previous, previous_key, previous_group = self._pending
         if key != previous_key:
             self._pending = (record, key, group)
+            self._lead_sessions = sessions
             return previous
         if group == previous_group:
             self._duplicates += 1  # the same row twice: a page boundary that shifted
             return None
         merged = _combine(previous, record)
+        # The channel of the group with the most sessions (the first one on a tie).
+        if sessions > self._lead_sessions:
+            merged["channel"] = record.get("channel")
+            self._lead_sessions = sessions
         if self._splits and self._splits[-1].key == key:
             self._splits[-1].groups.append(group)
         else:
@@ -804,7 +814,11 @@ class RowMapper:
 
 
 def _combine(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """Merge two traffic records of one slice that GA4 split by channel group."""
+    """Merge two traffic records of one slice that GA4 split by channel group.
+
+    The metrics are merged; the channel stays ``a``'s (the caller picks the group with
+    the most sessions).
+    """
     merged = dict(a)
     for column in _ADDITIVE_COLUMNS:
         x, y = a.get(column), b.get(column)
@@ -815,8 +829,6 @@ def _combine(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     for column in _DISTINCT_COLUMNS:
         if column in merged:
             merged[column] = None
-    if (b.get("sessions") or 0) > (a.get("sessions") or 0):
-        merged["channel"] = b.get("channel")
     if "extra" in a or "extra" in b:
         extra = dict(a.get("extra") or {})
         for name, value in (b.get("extra") or {}).items():
