@@ -155,6 +155,10 @@ class ReadRequest(BaseModel):
             last row for a file.
         accounts: Account ids to read; empty means every account the settings name.
         include_today: Read the current, still-changing day too.
+        as_of: The moment the read counts as happening (timezone-aware): it decides
+            which day is "today" in each account's time zone and how far back an API
+            lets the connector read. ``None`` means the wall clock. Set it to replay
+            recorded answers or to re-run a past read exactly.
         options: Connector-specific options (documented by each connector).
     """
 
@@ -165,6 +169,7 @@ class ReadRequest(BaseModel):
     end: dt.date | None = None
     accounts: tuple[str, ...] = ()
     include_today: bool = False
+    as_of: dt.datetime | None = None
     options: Mapping[str, Any] = Field(default_factory=dict)
 
     @field_validator("accounts", mode="before")
@@ -174,11 +179,25 @@ class ReadRequest(BaseModel):
             return (value,)
         return value
 
+    @field_validator("as_of")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError(
+                f"as_of {value.isoformat()} has no time zone; give one, e.g. "
+                "datetime(2026, 10, 31, 12, tzinfo=timezone.utc)"
+            )
+        return value
+
     @model_validator(mode="after")
     def _range_in_order(self) -> Self:
         if self.start and self.end and self.start > self.end:
             raise ValueError(f"start {self.start} is after end {self.end}")
         return self
+
+    def now(self) -> dt.datetime:
+        """The moment of the read: :attr:`as_of`, else the wall clock (UTC)."""
+        return self.as_of if self.as_of is not None else dt.datetime.now(dt.UTC)
 
     def days(self) -> Iterator[dt.date]:
         """Iterate the days of the range (both ends must be set)."""
