@@ -88,7 +88,7 @@ class GraphClient:
         """The seam's clock (a fake one in tests): report polls wait on it."""
         return self.limiter.clock
 
-    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str:
+    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str | bytes:
         """Send one request through the SDK and return the raw body.
 
         Args:
@@ -97,7 +97,8 @@ class GraphClient:
             params: Request parameters; lists and mappings are JSON-encoded by the SDK.
 
         Returns:
-            The response body text.
+            The response body: raw bytes for a GET (pages are parsed from bytes), text
+            for a POST.
 
         Raises:
             SourceError: The mapped Meta error (throttles only after the seam's retries).
@@ -147,7 +148,7 @@ class GraphClient:
         self,
         path: tuple[str, ...],
         params: Mapping[str, Any],
-        parse: Callable[[str, str], PageT],
+        parse: Callable[[str | bytes, str], PageT],
     ) -> Iterator[PageT]:
         """Read every page of an edge, following ``paging.cursors.after``.
 

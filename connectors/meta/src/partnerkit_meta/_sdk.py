@@ -128,8 +128,8 @@ class GraphApi:
         """The SDK's ``requests`` session (partnerkit mounts its adapter on it)."""
         return cast(requests.Session, self._session.requests)
 
-    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str:
-        """``FacebookAdsApi.call`` and the body of its answer.
+    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str | bytes:
+        """``FacebookAdsApi.call`` and the body of its answer (a GET's as raw bytes).
 
         Raises:
             FacebookRequestError: The answer was an error (see :attr:`error_type`).
@@ -139,7 +139,7 @@ class GraphApi:
             return str(response.body())
         return self._get(path, params)
 
-    def _get(self, path: tuple[str, ...], params: Mapping[str, Any]) -> str:
+    def _get(self, path: tuple[str, ...], params: Mapping[str, Any]) -> bytes:
         """``FacebookAdsApi.call`` for a GET, without parsing a successful page twice.
 
         The SDK's ``call`` parses every answer with the standard ``json`` module only to
@@ -148,7 +148,8 @@ class GraphApi:
         JSON-encoded parameters, the SDK's headers, its session and timeout); an answer
         that plainly is a successful JSON object (no ``error``/``success`` key, no
         "Service Unavailable") is returned as is, anything else goes through the SDK's
-        own ``FacebookResponse`` check and error.
+        own ``FacebookResponse`` check and error. The body stays bytes: the page parsers
+        read bytes, so a multi-megabyte page is neither decoded nor encoded again.
         """
         from facebook_business import api as sdk_api  # type: ignore[import-untyped]
 
@@ -161,15 +162,15 @@ class GraphApi:
         response = self._session.requests.request(
             "GET", url, params=query, headers=headers, files={}, timeout=self._session.timeout
         )
-        body = str(response.text)
+        body = bytes(response.content)
         if not (
-            body.startswith('{"')
-            and '"error"' not in body
-            and '"success"' not in body
-            and "Service Unavailable" not in body
+            body.startswith(b'{"')
+            and b'"error"' not in body
+            and b'"success"' not in body
+            and b"Service Unavailable" not in body
         ):
             fb_response = sdk_api.FacebookResponse(
-                body=body,
+                body=str(response.text),
                 headers=response.headers,
                 http_status=response.status_code,
                 call={
