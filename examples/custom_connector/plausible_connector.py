@@ -91,7 +91,8 @@ class PlausibleConnector(Connector[PlausibleSettings]):
 
     def read(self, request: ReadRequest) -> Iterator[PerformanceRecord | Notice]:
         """Yield one record per day and source, paging through each day."""
-        today = dt.datetime.now(ZoneInfo(self.settings.timezone)).date()
+        # "now" is the request's (its as_of, else the wall clock), never datetime.now()
+        today = request.now().astimezone(ZoneInfo(self.settings.timezone)).date()
         end = request.end or (today if request.include_today else today - dt.timedelta(days=1))
         start = request.start or end
         day = start

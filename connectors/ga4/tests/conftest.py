@@ -36,8 +36,9 @@ SETTINGS: dict[str, Any] = {
     ],
 }
 
-#: "Now" for every test unless it pins its own: well after the cassettes' October days,
-#: so a read with an explicit end needs no time-zone probe.
+#: The connectors' clock (``clock=``) in every test: well after the cassettes' October
+#: days, so a read with an explicit end needs no time-zone probe. It is the moment of a
+#: read that sets no ``as_of``, and says when a daily quota refreshes.
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
@@ -80,6 +81,7 @@ def make() -> Callable[..., Ga4Connector]:
 def read(make: Callable[..., Ga4Connector]) -> Reader:
     """Read one request through a cassette: ``(records, notices, cassette)``.
 
+    ``as_of`` is the request's moment (``None``: the connector's clock, ``now``).
     ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``.
     """
 
@@ -91,6 +93,7 @@ def read(make: Callable[..., Ga4Connector]) -> Reader:
         end: dt.date | None = None,
         accounts: tuple[str, ...] | list[str] = (),
         include_today: bool = False,
+        as_of: dt.datetime | None = None,
         options: dict[str, Any] | None = None,
         now: dt.datetime = NOW,
         allow_unused: bool = False,
@@ -105,6 +108,7 @@ def read(make: Callable[..., Ga4Connector]) -> Reader:
             end=end,
             accounts=tuple(accounts),
             include_today=include_today,
+            as_of=as_of,
             options=options or {},
         )
         with (

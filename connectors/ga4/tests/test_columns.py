@@ -599,14 +599,19 @@ CASSETTE_READS: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     (
         "traffic/timezones.yaml",
         "traffic",
-        {"start": D(2026, 10, 12), "accounts": ("555000111", "555000222")},
-        {"now": ZONES_NOW},
+        {"start": D(2026, 10, 12), "accounts": ("555000111", "555000222"), "as_of": ZONES_NOW},
+        {},
     ),
     (
         "traffic/include_today.yaml",
         "traffic",
-        {"start": D(2026, 10, 14), "include_today": True, "accounts": ("555000222",)},
-        {"now": ZONES_NOW},
+        {
+            "start": D(2026, 10, 14),
+            "include_today": True,
+            "accounts": ("555000222",),
+            "as_of": ZONES_NOW,
+        },
+        {},
     ),
 ]
 
@@ -641,11 +646,10 @@ def _read(
     settings: dict[str, Any],
 ) -> tuple[pa.Table, list[Notice]]:
     settings = dict(settings)
-    now = settings.pop("now", NOW)
     accounts = request.get("accounts", ())
     if accounts:
         settings["accounts"] = list(accounts)
-    with use_cassette(CASSETTES / cassette), make(now=now, **settings) as connector:
+    with use_cassette(CASSETTES / cassette), make(**settings) as connector:
         read = connector.stream(ReadRequest(stream=stream, **request))
         return read.to_arrow(), list(read.notices)
 
@@ -778,8 +782,9 @@ def _read_served(
             callback=report,
         )
         settings = {"accounts": [PROPERTY], "access_token": "not-a-token", **settings}
-        with Ga4Connector(settings, clock=lambda: NOW) as connector:
-            return connector.stream(stream="traffic", start=OCT_1, end=OCT_3).to_arrow()
+        with Ga4Connector(settings) as connector:
+            read = connector.stream(stream="traffic", start=OCT_1, end=OCT_3, as_of=NOW)
+            return read.to_arrow()
 
 
 @pytest.mark.parametrize(

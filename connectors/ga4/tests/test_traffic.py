@@ -147,7 +147,7 @@ def test_dates_follow_each_propertys_time_zone(read) -> None:
     records, notices, tape = read(
         "traffic/timezones.yaml",
         start=D(2026, 10, 12),
-        now=dt.datetime(2026, 10, 15, 5, 0, tzinfo=dt.UTC),
+        as_of=dt.datetime(2026, 10, 15, 5, 0, tzinfo=dt.UTC),
         accounts=["555000111", "555000222"],
     )
     ranges = [
@@ -173,12 +173,12 @@ def test_dates_follow_each_propertys_time_zone(read) -> None:
 
 
 def test_today_only_when_asked(read) -> None:
-    # same clock: today in Auckland is 2026-10-15, so include_today ends there
+    # same moment: today in Auckland is 2026-10-15, so include_today ends there
     records, _, _ = read(
         "traffic/include_today.yaml",
         start=D(2026, 10, 14),
         include_today=True,
-        now=dt.datetime(2026, 10, 15, 5, 0, tzinfo=dt.UTC),
+        as_of=dt.datetime(2026, 10, 15, 5, 0, tzinfo=dt.UTC),
         accounts=["555000222"],
     )
     assert [r["date"] for r in records] == [D(2026, 10, 14), D(2026, 10, 15)]
@@ -190,7 +190,7 @@ def test_an_end_after_yesterday_is_clipped_with_a_notice(read) -> None:
         "traffic/timezones.yaml",
         start=D(2026, 10, 12),
         end=D(2026, 10, 20),
-        now=dt.datetime(2026, 10, 15, 5, 0, tzinfo=dt.UTC),
+        as_of=dt.datetime(2026, 10, 15, 5, 0, tzinfo=dt.UTC),
         accounts=["555000222"],
         allow_unused=True,
     )

@@ -2,8 +2,10 @@
 
 Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
 everything they share is a fixture. Every test runs on a fake clock (retries and
-rate limiters never really sleep) and at a fixed "now", 2026-11-02 10:00 UTC, so
-default read ranges do not depend on the day the suite runs.
+rate limiters never really sleep). Connectors from ``connect`` tell the time by a
+clock fixed at 2026-11-02 10:00 UTC (``now=``): a read whose request sets no
+``as_of`` happens then, and so does a check, so default read ranges and the daily
+limit's reset time do not depend on the day the suite runs.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import partnerkit_hubspot._time as time_module
 import pytest
 from partnerkit_hubspot import HubSpotConnector
 
@@ -37,9 +38,8 @@ BASE_SETTINGS: dict[str, Any] = {
 
 
 @pytest.fixture(autouse=True)
-def fixed_time(monkeypatch: pytest.MonkeyPatch, fake_clock: FakeClock) -> Iterator[FakeClock]:
-    """A fixed now and a fake clock for every test."""
-    monkeypatch.setattr(time_module, "utcnow", lambda: NOW)
+def fixed_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
+    """A fake clock for every test: nothing really sleeps."""
     with use_clock(fake_clock):
         yield fake_clock
 
@@ -61,10 +61,10 @@ def settings() -> dict[str, Any]:
 
 @pytest.fixture
 def connect() -> Callable[..., HubSpotConnector]:
-    """Build a connector from the base settings with overrides."""
+    """Build a connector from the base settings with overrides; its clock says NOW."""
 
     def make(**overrides: Any) -> HubSpotConnector:
-        return HubSpotConnector({**BASE_SETTINGS, **overrides})
+        return HubSpotConnector({**BASE_SETTINGS, **overrides}, now=lambda: NOW)
 
     return make
 

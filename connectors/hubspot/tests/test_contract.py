@@ -16,6 +16,8 @@ from partnerkit.testing import ConnectorContract
 
 CONTRACT = Path(__file__).parent / "cassettes" / "contract"
 START, END = dt.date(2026, 10, 5), dt.date(2026, 10, 6)
+#: The moment the reads happen (well after END: the range is complete).
+AS_OF = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 
 
 class TestHubSpotContract(ConnectorContract):
@@ -23,8 +25,8 @@ class TestHubSpotContract(ConnectorContract):
     settings = {"accounts": ["24681357"]}
     secrets = {"access_token": "test-token-not-real", "hash_salt": "test-salt-5d1c0f"}
     requests = (
-        ReadRequest(stream="leads", start=START, end=END),
-        ReadRequest(stream="deals", start=START, end=END, accounts=("24681357",)),
+        ReadRequest(stream="leads", start=START, end=END, as_of=AS_OF),
+        ReadRequest(stream="deals", start=START, end=END, accounts=("24681357",), as_of=AS_OF),
     )
     cassette_dir = CONTRACT
     # Lead and deal streams have no per-day rows, so the suite's lookback check (for

@@ -2,8 +2,8 @@
 
 ``paging.yaml`` is a first sync (no ``start``) with ``page_size: 2``: three pages of
 live contacts (1001+1002, 1003+1004, 1005), linked by ``paging.next.after``, then one
-page of archived contacts (1061). "Now" is 2026-11-02 10:00 UTC, so the read ends on
-2026-11-01 in Asia/Jerusalem (UTC+2 after 25 October): before 2026-11-01T22:00Z.
+page of archived contacts (1061). The read happens as of 2026-11-02 10:00 UTC, so it
+ends on 2026-11-01 in Asia/Jerusalem (UTC+2 after 25 October): before 2026-11-01T22:00Z.
 Contact 1004 was modified 2026-11-02T07:00Z, after that: it is left out, with a notice.
 """
 
@@ -21,7 +21,7 @@ from partnerkit_hubspot import HubSpotConnector
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.testing import FakeClock, use_cassette
 
-FULL = ReadRequest(stream="leads")
+FULL = ReadRequest(stream="leads", as_of=dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC))
 
 
 def utc(text: str) -> dt.datetime:

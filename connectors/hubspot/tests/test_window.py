@@ -1,7 +1,7 @@
 """A read's date range is modification time, in the portal's time zone.
 
 The portal is in Asia/Jerusalem: UTC+3 until 2026-10-25 02:00, UTC+2 after (daylight
-saving ends). "Now" is fixed at 2026-11-02 10:00 UTC (12:00 in Jerusalem).
+saving ends). The reads happen as of 2026-11-02 10:00 UTC (12:00 in Jerusalem).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from partnerkit.connector import ReadRequest
 from partnerkit.testing import use_cassette
 
 PORTAL = HubSpotPortal(portal_id="24681357", time_zone="Asia/Jerusalem", currency="ILS")
+AS_OF = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
 
 
 def ms(text: str) -> int:
@@ -57,7 +58,9 @@ def test_days_become_milliseconds_of_modification_time(
     start_utc: str,
     end_utc: str,
 ) -> None:
-    request = ReadRequest(stream="leads", start=start, end=end, include_today=include_today)
+    request = ReadRequest(
+        stream="leads", start=start, end=end, include_today=include_today, as_of=AS_OF
+    )
     with connect() as hubspot:
         window = hubspot._window(request, PORTAL)
     assert (window.start_ms, window.end_ms) == (ms(start_utc), ms(end_utc))
@@ -65,7 +68,7 @@ def test_days_become_milliseconds_of_modification_time(
 
 def test_no_start_is_a_full_read(connect: Callable[..., HubSpotConnector]) -> None:
     with connect() as hubspot:
-        window = hubspot._window(ReadRequest(stream="deals"), PORTAL)
+        window = hubspot._window(ReadRequest(stream="deals", as_of=AS_OF), PORTAL)
     assert window.start_ms is None
     assert window.describe() == "the beginning to 2026-11-01 (Asia/Jerusalem)"
 
@@ -89,7 +92,7 @@ def test_a_range_that_starts_after_it_ends_asks_nothing(
 ) -> None:
     # start today (2026-11-02 in Jerusalem) without include_today: the range is empty
     with use_cassette(cassettes / "owners.yaml", allow_unused=True) as tape, connect() as hubspot:
-        stream = hubspot.stream(stream="leads", start="2026-11-02")
+        stream = hubspot.stream(stream="leads", start="2026-11-02", as_of=AS_OF)
         assert stream.to_dicts() == []
     assert [r.url for r in tape.requests] == ["https://api.hubapi.com/account-info/v3/details"]
     assert [n.code for n in stream.notices] == ["read_summary"]

@@ -3,8 +3,11 @@
 Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
 everything they share is a fixture.
 
-* "Now" is fixed at 2026-10-15 09:00 UTC (12:00 in Asia/Jerusalem), so "today" and
-  "yesterday" never depend on the day the suite runs.
+* Reads happen as of 2026-10-15 09:00 UTC (12:00 in Asia/Jerusalem): a connector from
+  the ``meta`` fixture reads a request without ``ReadRequest.as_of`` as of that moment,
+  the ``read`` fixture sets it unless a test gives its own, and the ``as_of`` fixture
+  hands it to tests that call the connector's internals. "Today" and "yesterday"
+  never depend on the day the suite runs.
 * Every test runs on a fake clock: retries, rate-limiter pauses and report polls wait
   on it, never for real, and ``fake_clock.sleeps`` lists the exact waits.
 * The cassettes were written by hand from Meta's documented shapes (see the README's
@@ -34,12 +37,9 @@ BASE = {"accounts": ["act_1029384756"], "api_version": "v26.0", "page_size": 2}
 NOW = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def fixed_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
-    """Freeze the connector's notion of "now" (its only wall-clock read)."""
-    from partnerkit_meta import _dates
-
-    monkeypatch.setattr(_dates, "utc_now", lambda: NOW)
+@pytest.fixture
+def as_of() -> dt.datetime:
+    """The moment the tests' reads happen (``ReadRequest.as_of``)."""
     return NOW
 
 
@@ -65,9 +65,22 @@ def meta() -> Callable[..., MetaConnector]:
     secrets = {} if record_requested() else SECRETS
 
     def make(**overrides: Any) -> MetaConnector:
-        return MetaConnector({**BASE, **secrets, **overrides})
+        return _AsOfNow({**BASE, **secrets, **overrides})
 
     return make
+
+
+class _AsOfNow(MetaConnector):
+    """The connector, with :data:`NOW` as the ``as_of`` of a request that sets none.
+
+    Tests that read a fixed, past range through ``connector.stream(...)`` stay
+    independent of the day the suite runs (Meta's 37-month limit moves with "now").
+    """
+
+    def read(self, request: ReadRequest) -> Iterator[Any]:
+        if request.as_of is None:
+            request = request.model_copy(update={"as_of": NOW})
+        return super().read(request)
 
 
 Read = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
@@ -78,8 +91,9 @@ def read(meta: Callable[..., MetaConnector]) -> Read:
     """Replay a cassette through a fresh connector; return records, notices, cassette.
 
     ``read("contract/ad_insights.yaml", start=..., end=..., **settings)``: ``stream``,
-    ``only`` (the request's accounts), ``include_today`` and ``options`` go to the
-    ReadRequest; every other keyword argument is a setting.
+    ``only`` (the request's accounts), ``include_today``, ``as_of`` (2026-10-15 09:00
+    UTC unless given) and ``options`` go to the ReadRequest; every other keyword
+    argument is a setting.
     """
 
     def run(
@@ -90,6 +104,7 @@ def read(meta: Callable[..., MetaConnector]) -> Read:
         stream: str = "ad_insights",
         only: tuple[str, ...] = (),
         include_today: bool = False,
+        as_of: dt.datetime = NOW,
         options: dict[str, Any] | None = None,
         allow_unused: bool = False,
         **settings: Any,
@@ -100,6 +115,7 @@ def read(meta: Callable[..., MetaConnector]) -> Read:
             end=end,
             accounts=only,
             include_today=include_today,
+            as_of=as_of,
             options=options or {},
         )
         with (

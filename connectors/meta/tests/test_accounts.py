@@ -7,8 +7,9 @@ accounts/two_accounts.yaml:
 * act_2048576001, "Shemesh Solar – US", USD, America/Los_Angeles: campaign 201 on
   10-01 (1204.55, 11 leads) and 10-02 (1187.10, 9).
 
-At 2026-10-04 03:00 UTC it is 06:00 on 10-04 in Jerusalem but 20:00 on 10-03 in Los
-Angeles, so "up to yesterday" ends on 10-03 for one account and on 10-02 for the other.
+The reads happen as of 2026-10-04 03:00 UTC (``ReadRequest.as_of``): it is then 06:00
+on 10-04 in Jerusalem but 20:00 on 10-03 in Los Angeles, so "up to yesterday" ends on
+10-03 for one account and on 10-02 for the other.
 """
 
 from __future__ import annotations
@@ -16,17 +17,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 OCT_1, OCT_3 = dt.date(2026, 10, 1), dt.date(2026, 10, 3)
 IL, US, JP = "act_1029384756", "act_2048576001", "act_3072000111"
 TWO = {"accounts": [IL, US], "page_size": 500}
-
-
-def _at(monkeypatch: pytest.MonkeyPatch, when: dt.datetime) -> None:
-    from partnerkit_meta import _dates
-
-    monkeypatch.setattr(_dates, "utc_now", lambda: when)
+#: The moment of the two-account reads (see the module docstring).
+AT = dt.datetime(2026, 10, 4, 3, 0, tzinfo=dt.UTC)
 
 
 def _ranges(tape) -> dict[str, str]:
@@ -37,9 +32,8 @@ def _ranges(tape) -> dict[str, str]:
     }
 
 
-def test_each_account_reads_up_to_its_own_yesterday(read, monkeypatch) -> None:
-    _at(monkeypatch, dt.datetime(2026, 10, 4, 3, 0, tzinfo=dt.UTC))
-    records, notices, tape = read("accounts/two_accounts.yaml", start=OCT_1, **TWO)
+def test_each_account_reads_up_to_its_own_yesterday(read) -> None:
+    records, notices, tape = read("accounts/two_accounts.yaml", start=OCT_1, as_of=AT, **TWO)
 
     assert _ranges(tape) == {
         IL: '{"since":"2026-10-01","until":"2026-10-03"}',
@@ -73,10 +67,9 @@ def test_each_account_reads_up_to_its_own_yesterday(read, monkeypatch) -> None:
     assert not [n for n in notices if n.code == "today_excluded"]
 
 
-def test_an_end_in_the_future_is_cut_to_each_accounts_yesterday(read, monkeypatch) -> None:
-    _at(monkeypatch, dt.datetime(2026, 10, 4, 3, 0, tzinfo=dt.UTC))
+def test_an_end_in_the_future_is_cut_to_each_accounts_yesterday(read) -> None:
     records, notices, _tape = read(
-        "accounts/two_accounts.yaml", start=OCT_1, end=dt.date(2026, 10, 4), **TWO
+        "accounts/two_accounts.yaml", start=OCT_1, end=dt.date(2026, 10, 4), as_of=AT, **TWO
     )
 
     assert len(records) == 5  # the same requests as above
@@ -89,15 +82,15 @@ def test_an_end_in_the_future_is_cut_to_each_accounts_yesterday(read, monkeypatc
     assert "include_today" in excluded[US].message
 
 
-def test_include_today_reads_the_current_day_of_the_account(read, monkeypatch) -> None:
+def test_include_today_reads_the_current_day_of_the_account(read) -> None:
     # 2026-10-02 20:00 UTC is 13:00 on 10-02 in Los Angeles: with include_today the
     # US account reads 10-01..10-02 (without it, only 10-01).
-    _at(monkeypatch, dt.datetime(2026, 10, 2, 20, 0, tzinfo=dt.UTC))
     records, _, tape = read(
         "accounts/two_accounts.yaml",
         start=OCT_1,
         only=(US,),
         include_today=True,
+        as_of=dt.datetime(2026, 10, 2, 20, 0, tzinfo=dt.UTC),
         allow_unused=True,
         **TWO,
     )
@@ -119,7 +112,7 @@ def test_an_account_without_delivery_reads_nothing_and_says_so(read) -> None:
     assert len(tape.requests) == 2
 
 
-def test_a_start_before_metas_history_is_moved_and_reported(meta) -> None:
+def test_a_start_before_metas_history_is_moved_and_reported(meta, as_of) -> None:
     from partnerkit_meta._objects import AccountInfo
 
     from partnerkit.connector import ReadRequest
@@ -127,7 +120,7 @@ def test_a_start_before_metas_history_is_moved_and_reported(meta) -> None:
     info = AccountInfo(IL, "Shemesh Solar – IL", "ILS", "Asia/Jerusalem", 1)
     with meta() as connector:
         start, end, notices = connector._range(
-            ReadRequest(stream="ad_insights", start=dt.date(2020, 1, 1)), info
+            ReadRequest(stream="ad_insights", start=dt.date(2020, 1, 1), as_of=as_of), info
         )
     # now is 2026-10-15 12:00 in Jerusalem: 37 months back is 2023-09-15, plus a day
     assert (start, end) == (dt.date(2023, 9, 16), dt.date(2026, 10, 14))
@@ -146,7 +139,7 @@ def test_check_names_each_account_with_its_currency_and_zone(meta, cassettes) ->
     assert "Graph API v26.0" in result.message
 
 
-def test_an_account_that_is_not_active_is_read_and_reported(meta, cassettes) -> None:
+def test_an_account_that_is_not_active_is_read_and_reported(meta, cassettes, as_of) -> None:
     from partnerkit.testing import Fault, use_cassette
 
     disabled = {
@@ -163,7 +156,9 @@ def test_an_account_that_is_not_active_is_read_and_reported(meta, cassettes) -> 
         meta() as connector,
     ):
         tape.inject(0, answer)  # the account GET answers with account_status 2 (DISABLED)
-        stream = connector.stream(stream="ad_insights", start=OCT_1, end=dt.date(2026, 10, 2))
+        stream = connector.stream(
+            stream="ad_insights", start=OCT_1, end=dt.date(2026, 10, 2), as_of=as_of
+        )
         records = stream.to_dicts()
 
     assert len(records) == 4

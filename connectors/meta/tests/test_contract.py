@@ -15,6 +15,9 @@ from partnerkit.testing import ConnectorContract
 
 CONTRACT = Path(__file__).parent / "cassettes" / "contract"
 OCT_1_2 = {"start": dt.date(2026, 10, 1), "end": dt.date(2026, 10, 2)}
+#: The moment the reads happen (12:00 in Jerusalem on 2026-10-15): "today" and Meta's
+#: 37-month history limit count from it, not from the day the suite runs.
+AS_OF = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)
 
 
 class TestMetaContract(ConnectorContract):
@@ -22,7 +25,7 @@ class TestMetaContract(ConnectorContract):
     settings = {"accounts": ["act_1029384756"], "api_version": "v26.0", "page_size": 2}
     secrets = {"access_token": "test-token-not-real", "app_secret": "test-app-secret-not-real"}
     requests = (
-        ReadRequest(stream="ad_insights", **OCT_1_2),
+        ReadRequest(stream="ad_insights", **OCT_1_2, as_of=AS_OF),
         ReadRequest(stream="campaigns"),
         ReadRequest(stream="ad_sets"),
         ReadRequest(stream="ads", accounts=("act_1029384756",)),

@@ -161,9 +161,9 @@ def _previous_month(month: dt.date) -> dt.date:
 def load_demo() -> DemoData:
     """Read the whole demo offline: four platform connectors on cassettes, plus files.
 
-    Fake credentials are set only while reading (and restored after), the connectors'
-    clock is fixed at :data:`DEMO_AS_OF`, and every request is answered from
-    ``cassettes/`` — nothing reaches the network.
+    Fake credentials are set only while reading (and restored after), every read is
+    made as of :data:`DEMO_AS_OF` (``ReadRequest.as_of``), and every request is
+    answered from ``cassettes/`` — nothing reaches the network.
 
     Returns:
         The workspace, the dataset of every record, the evidence log and the survey.

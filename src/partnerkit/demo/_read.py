@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -37,7 +36,10 @@ DEMO_DIR = Path(__file__).parent
 CASSETTES = DEMO_DIR / "cassettes"
 
 NOW = dt.datetime(2026, 11, 15, 7, 30, tzinfo=dt.UTC)
-"""The moment the demo happens: a Sunday morning, the October report in (late)."""
+"""The moment the demo happens: a Sunday morning, the October report in (late).
+
+Every demo read is made as of it (``ReadRequest.as_of``), so the requests never depend
+on the day the demo runs (no "today" cut, no history limit)."""
 
 READ_START = dt.date(2026, 8, 1)
 READ_END = dt.date(2026, 10, 31)
@@ -60,14 +62,6 @@ FAKE_SECRETS: dict[str, str] = {
     "PARTNERKIT_DEMO_HUBSPOT_ACCESS_TOKEN": "demo-hubspot-token-not-real",
     "PARTNERKIT_DEMO_HASH_SALT": "partnerkit-demo-salt",
 }
-
-#: Each connector's one "now" (module, attribute): fixed during a demo read so the
-#: requests never depend on the day the demo runs (no "today" cut, no history limit).
-_NOW_SEAMS = (
-    ("partnerkit_meta._dates", "utc_now"),
-    ("partnerkit_hubspot._time", "utcnow"),
-    ("partnerkit_ga4._connector", "_utcnow"),
-)
 
 
 @contextlib.contextmanager
@@ -98,33 +92,17 @@ class Reads:
 
 @contextlib.contextmanager
 def demo_environment() -> Iterator[None]:
-    """Set the demo's fake credentials and fix the connectors' clock; restore both after."""
+    """Set the demo's fake credentials; restore the environment after."""
     saved_env = {name: os.environ.get(name) for name in FAKE_SECRETS}
-    saved_now: list[tuple[Any, str, Any]] = []
     try:
         os.environ.update(FAKE_SECRETS)
-        for module_name, attribute in _NOW_SEAMS:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:  # pragma: no cover - the connector is not installed
-                continue
-            saved_now.append((module, attribute, getattr(module, attribute)))
-            setattr(module, attribute, lambda: NOW)
         yield
     finally:
-        for module, attribute, original in saved_now:
-            setattr(module, attribute, original)
         for name, value in saved_env.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def _fix_clock(connector: Any) -> None:
-    # Google Ads takes its "now" at construction only; the workspace builds it without.
-    if getattr(connector, "name", None) == "google_ads" and hasattr(connector, "_now"):
-        connector._now = lambda: NOW
 
 
 def read_connections(
@@ -134,7 +112,7 @@ def read_connections(
     start: dt.date = READ_START,
     end: dt.date = READ_END,
 ) -> Reads:
-    """Read every demo connection, each inside ``tape(<its cassette>)``.
+    """Read every demo connection, each inside ``tape(<its cassette>)``, as of :data:`NOW`.
 
     Must run inside :func:`demo_environment`.
     """
@@ -148,16 +126,15 @@ def read_connections(
             recorded or tape(CASSETTES / f"{conn.name}.yaml"),
             ws.connector(conn.name) as connector,
         ):
-            _fix_clock(connector)
             specs = connector.enabled_streams()
             names = wanted or tuple(s.name for s in specs)
             kinds = {s.name: s.kind for s in connector.streams}
             for name in names:
                 # Files are read in full (the trade-show import is from May).
                 request = (
-                    ReadRequest(stream=name)
+                    ReadRequest(stream=name, as_of=NOW)
                     if conn.connector == "files"
-                    else ReadRequest(stream=name, start=start, end=end)
+                    else ReadRequest(stream=name, start=start, end=end, as_of=NOW)
                 )
                 stream = connector.stream(request)
                 rows = stream.to_dicts()

@@ -259,7 +259,9 @@ class ConnectorContract:
             )
             expected_start = self.lookback_cursor + dt.timedelta(days=1) - spec.default_lookback
             assert planned.start == min(expected_start, request.end or expected_start)
-            records = self.read(planned.model_copy(update={"options": request.options}))
+            # the planned read happens at the same moment as the request it follows
+            update = {"options": request.options, "as_of": request.as_of}
+            records = self.read(planned.model_copy(update=update))
             days = {r["date"] for r in records}  # type: ignore[typeddict-item]
             if days:
                 assert min(days) >= planned.start

@@ -65,7 +65,10 @@ class TemplateConnector(Connector[TemplateSettings]):
 
     def read(self, request: ReadRequest) -> Iterator[PerformanceRecord | Notice]:
         """Yield one record per day, following the cursor from page to page."""
-        end = request.end or dt.date.today() - dt.timedelta(days=1)
+        # "now" is the request's (its as_of, else the wall clock): take today from it, in
+        # the account's time zone when the API has one (here: this machine's zone)
+        today = request.now().astimezone().date()
+        end = request.end or today - dt.timedelta(days=1)
         start = request.start or end
         url = f"{self.settings.base_url}/v1/accounts/{self.settings.account_id}/daily"
         params: dict[str, str] = {"since": start.isoformat(), "until": end.isoformat()}

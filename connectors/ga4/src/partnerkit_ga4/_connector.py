@@ -73,7 +73,9 @@ class Ga4Connector(Connector[Ga4Settings]):
             environment (``PARTNERKIT_GA4_*``).
         retry_policy: Overrides the seam's retry policy (its budget defaults to
             ``settings.max_wait_seconds``); tests pass a jitter-free one.
-        clock: The wall clock, timezone-aware (tests pin "today" with it).
+        clock: The wall clock, timezone-aware; the system's by default (tests pass a
+            fixed one). It says when a daily quota refreshes, and is the moment of a
+            read whose request sets no ``as_of`` (``ReadRequest.as_of`` wins over it).
     """
 
     name = "ga4"
@@ -107,6 +109,7 @@ class Ga4Connector(Connector[Ga4Settings]):
     ) -> None:
         super().__init__(settings)
         self._policy = retry_policy or RetryPolicy(max_total_wait=self.settings.max_wait_seconds)
+        self._clock = clock
         self._now = clock or _utcnow
         self._lock = threading.Lock()
         self._credentials: Credentials | None = None
@@ -279,17 +282,27 @@ class Ga4Connector(Connector[Ga4Settings]):
 
     # --------------------------------------------------------------- the dates
 
+    def _moment(self, request: ReadRequest) -> dt.datetime:
+        """The moment of a read: its ``as_of``, else the connector's clock."""
+        if request.as_of is None and self._clock is not None:
+            return self._clock()
+        return request.now()
+
     def _date_range(
         self, property_id: str, request: ReadRequest
     ) -> tuple[dt.date, dt.date, list[Notice]]:
-        """Start and end in the property's time zone; today only with ``include_today``."""
+        """Start and end in the property's time zone; today only with ``include_today``.
+
+        "Today" is the property's at the read's moment (:meth:`_moment`).
+        """
         notices: list[Notice] = []
         end = request.end
-        utc_today = self._now().astimezone(dt.UTC).date()
+        now = self._moment(request)
+        utc_today = now.astimezone(dt.UTC).date()
         # The property's today is within a day of UTC's: an end two days back is past.
         if end is None or end > utc_today - dt.timedelta(days=2):
             zone = self._timezone(property_id)
-            today = self._now().astimezone(ZoneInfo(zone)).date()
+            today = now.astimezone(ZoneInfo(zone)).date()
             last = today if request.include_today else today - dt.timedelta(days=1)
             if end is None:
                 end = last

@@ -67,8 +67,10 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
     Args:
         settings: The settings (an instance, a mapping, or ``None`` for the
             environment).
-        now: Returns the current time (timezone-aware); tests pass a fixed one. It
-            decides which day is "today" in each customer's time zone.
+        now: The wall clock, timezone-aware; the system's by default (tests pass a
+            fixed one). It says when an exhausted daily quota resets, and is the moment
+            of a read whose request sets no ``as_of`` (``ReadRequest.as_of`` wins over
+            it): that moment decides which day is "today" in each customer's time zone.
     """
 
     name = "google_ads"
@@ -98,6 +100,7 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         now: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__(settings)
+        self._clock = now
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self._context: _Context | None = None
 
@@ -253,13 +256,22 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
             )
             return ZoneInfo("UTC"), notice
 
+    def _moment(self, request: ReadRequest) -> dt.datetime:
+        """The moment of a read: its ``as_of``, else the connector's clock."""
+        if request.as_of is None and self._clock is not None:
+            return self._clock()
+        return request.now()
+
     def _range(
         self, customer: CustomerInfo, request: ReadRequest
     ) -> tuple[dt.date, dt.date, list[Notice]]:
-        """The days to read for a customer: ``today`` in its time zone decides the end."""
+        """The days to read for a customer: ``today`` in its time zone decides the end.
+
+        "Today" is the customer's at the read's moment (:meth:`_moment`).
+        """
         zone, notice = self._zone(customer)
         notices = [notice] if notice else []
-        today = self._now().astimezone(zone).date()
+        today = self._moment(request).astimezone(zone).date()
         last = today if request.include_today else today - dt.timedelta(days=1)
         end = last if request.end is None else min(request.end, last)
         if request.end is not None and request.end > last:

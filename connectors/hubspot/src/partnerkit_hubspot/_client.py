@@ -25,6 +25,7 @@ sent on the bootstrap session directly.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import logging
 import math
@@ -126,12 +127,16 @@ class HubSpotClient:
 
     Args:
         settings: The connector's settings.
+        now: The wall clock, timezone-aware (when the daily limit resets); the
+            system's by default.
     """
 
-    def __init__(self, settings: HubSpotSettings) -> None:
+    def __init__(
+        self, settings: HubSpotSettings, *, now: Callable[[], dt.datetime] | None = None
+    ) -> None:
         self._settings = settings
         configured = settings.accounts[0] if settings.accounts else None
-        self.rules = HubSpotRules(configured, settings.timezone or "UTC")
+        self.rules = HubSpotRules(configured, settings.timezone or "UTC", now=now)
         self._bootstrap_limiter = http.RateLimiter(None)
         self._bootstrap = self._session(configured, self._bootstrap_limiter)
         self._general: requests.Session | None = None

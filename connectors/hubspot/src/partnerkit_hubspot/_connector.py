@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,7 +18,6 @@ from partnerkit.connector import (
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
 from partnerkit.records import DealRecord, LeadRecord, RecordKind
-from partnerkit_hubspot import _time
 from partnerkit_hubspot._client import BASE_URL, HubSpotClient
 from partnerkit_hubspot._errors import unreadable_answer
 from partnerkit_hubspot._pages import (
@@ -136,18 +135,28 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
 
-    def __init__(self, settings: HubSpotSettings | dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        settings: HubSpotSettings | dict[str, Any] | None = None,
+        *,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         """Build the connector; nothing is requested until the first read or check.
 
         Args:
             settings: Settings, a mapping of them (merged over the environment), or
                 ``None`` to read everything from ``PARTNERKIT_HUBSPOT_*``.
+            now: The wall clock, timezone-aware; the system's by default (tests pass
+                a fixed one). It says when the daily API limit resets, and is the
+                moment of a read whose request sets no ``as_of`` (``ReadRequest.as_of``
+                wins over it).
 
         Raises:
             ConfigurationError: The settings are invalid; the message names each field.
         """
         super().__init__(settings)
-        self._client = HubSpotClient(self.settings)
+        self._now = now
+        self._client = HubSpotClient(self.settings, now=now)
         self._pipelines: list[HubSpotPipeline] | None = None
         self._owners: list[HubSpotOwner] | None = None
         self._definitions: dict[str, list[PropertyDef]] = {}
@@ -222,9 +231,16 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         else:
             yield from self._read_deals(portal, window)
 
+    def _moment(self, request: ReadRequest) -> dt.datetime:
+        """The moment of a read: its ``as_of``, else the connector's clock."""
+        if request.as_of is None and self._now is not None:
+            return self._now()
+        return request.now()
+
     def _window(self, request: ReadRequest, portal: HubSpotPortal) -> _Window:
+        """The read's window; "today" and "nothing from the future" count from its moment."""
         zone = ZoneInfo(portal.time_zone)
-        now = _time.utcnow()
+        now = self._moment(request)
         today = now.astimezone(zone).date()
         end = request.end or (today if request.include_today else today - dt.timedelta(days=1))
         end_ms = epoch_ms(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,6 @@ from partnerkit.errors import (
     SourceError,
 )
 from partnerkit.http import error_from_response, parse_retry_after
-from partnerkit_hubspot import _time
 
 __all__ = [
     "API",
@@ -65,6 +64,10 @@ _DAILY_REMAINING = "X-HubSpot-RateLimit-Daily-Remaining"
 _DEFAULT_WINDOW = {"TEN_SECONDLY_ROLLING": 10.0, "SECONDLY": 1.0}
 #: Below this share of the rolling window's requests, slow to its sustainable pace.
 _LOW_WATER = 0.1
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _body(response: requests.Response) -> dict[str, Any]:
@@ -104,11 +107,20 @@ class HubSpotRules:
         account: The portal, for errors.
         timezone: The portal's time zone (the daily limit resets at its midnight);
             set :attr:`timezone` once the portal is known.
+        now: The wall clock, timezone-aware (when the daily limit resets); the
+            system's by default.
     """
 
-    def __init__(self, account: str | None = None, timezone: str = "UTC") -> None:
+    def __init__(
+        self,
+        account: str | None = None,
+        timezone: str = "UTC",
+        *,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         self.account = account
         self.timezone = timezone
+        self._now = now or _utcnow
         self._warned_daily = False
 
     # ------------------------------------------------------------- classifier
@@ -159,7 +171,7 @@ class HubSpotRules:
     def next_midnight(self) -> str:
         """The next midnight in the portal's time zone, as ISO 8601."""
         zone = ZoneInfo(self.timezone)
-        tomorrow = _time.utcnow().astimezone(zone).date() + dt.timedelta(days=1)
+        tomorrow = self._now().astimezone(zone).date() + dt.timedelta(days=1)
         return dt.datetime.combine(tomorrow, dt.time(), zone).isoformat()
 
     # --------------------------------------------------------------- observer

@@ -214,8 +214,12 @@ class MetaConnector(Connector[MetaSettings]):
     def _range(
         self, request: ReadRequest, info: AccountInfo
     ) -> tuple[dt.date, dt.date, list[Notice]] | Notice:
-        """The days to read for one account: today (in its zone) only when asked."""
-        today = _dates.local_today(info.timezone)
+        """The days to read for one account: today (in its zone) only when asked.
+
+        "Today" and the 37-month history limit count from the read's moment,
+        ``request.now()`` (its ``as_of``, else the wall clock).
+        """
+        today = _dates.local_today(info.timezone, request.now())
         last = today if request.include_today else today - dt.timedelta(days=1)
         first = _dates.earliest_day(today)
         notices: list[Notice] = []

@@ -14,17 +14,11 @@ __all__ = [
     "earliest_day",
     "halves",
     "local_today",
-    "utc_now",
     "zone",
 ]
 
 #: Meta keeps insights for 37 months; older start dates are refused (code 3018).
 HISTORY_MONTHS = 37
-
-
-def utc_now() -> dt.datetime:
-    """The current time (tests replace this function to fix "today")."""
-    return dt.datetime.now(dt.UTC)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -43,9 +37,14 @@ def zone(name: str) -> ZoneInfo:
         ) from None
 
 
-def local_today(timezone: str) -> dt.date:
-    """Today's date in the account's time zone."""
-    return utc_now().astimezone(zone(timezone)).date()
+def local_today(timezone: str, now: dt.datetime) -> dt.date:
+    """The date in the account's time zone at a moment.
+
+    Args:
+        timezone: The account's IANA zone (``timezone_name``).
+        now: The moment of the read (timezone-aware): ``ReadRequest.now()``.
+    """
+    return now.astimezone(zone(timezone)).date()
 
 
 def earliest_day(today: dt.date) -> dt.date:
