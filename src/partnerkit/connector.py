@@ -109,6 +109,7 @@ class StreamSpec(BaseModel):
         lookback: dt.timedelta | None = None,
         accounts: tuple[str, ...] = (),
         options: Mapping[str, Any] | None = None,
+        as_of: dt.datetime | None = None,
     ) -> ReadRequest:
         """Plan the next incremental read of this stream.
 
@@ -123,6 +124,7 @@ class StreamSpec(BaseModel):
             lookback: Overrides :attr:`default_lookback`.
             accounts: Accounts to read.
             options: Connector options.
+            as_of: The moment of the read (:attr:`ReadRequest.as_of`; ``None``: now).
 
         Returns:
             The request: ``start = cursor + 1 day - lookback`` (never after ``end``).
@@ -137,7 +139,12 @@ class StreamSpec(BaseModel):
             if end is not None and start > end:
                 start = end
         return ReadRequest(
-            stream=self.name, start=start, end=end, accounts=accounts, options=dict(options or {})
+            stream=self.name,
+            start=start,
+            end=end,
+            accounts=accounts,
+            options=dict(options or {}),
+            as_of=as_of,
         )
 
 
