@@ -9,7 +9,8 @@ connectors' cassettes, serialised once, and served from memory by a ``responses`
 callback: each request goes through the connector's real code path (the SDK, the
 HTTP seam and its adapter) exactly as in production; only the socket is replaced.
 
-partnerkit (``connector.stream(...).to_arrow()``, every page validated) is measured
+partnerkit (``connector.stream(...).to_arrow()``, every page checked; both connectors
+hand over Arrow pages parsed with ``pyarrow.json``) is measured
 in the same run against:
 
 * plain: ``orjson.loads`` of each page, hand-written column lists, ``pyarrow`` casts;
