@@ -180,20 +180,16 @@ def _convert(
             row=offset + 1 if len(column) else None,
             column=name,
         )
+    if pa.types.is_timestamp(have) and have.tz is None:
+        raise DataError(
+            f"column {name!r} holds timestamps without a time zone; give them one "
+            "(e.g. cast to timestamp('us', tz='UTC') when the API means UTC)",
+            source=source,
+            row=offset + 1 if len(column) else None,
+            column=name,
+        )
     try:
-        if pa.types.is_decimal(target):
-            return _to_money(column, target)
-        if pa.types.is_timestamp(target):
-            if pa.types.is_timestamp(have) and have.tz is None:
-                raise DataError(
-                    f"column {name!r} holds timestamps without a time zone; give them one "
-                    "(e.g. cast to timestamp('us', tz='UTC') when the API means UTC)",
-                    source=source,
-                    row=offset + 1 if len(column) else None,
-                    column=name,
-                )
-            return column.cast(target)
-        return column.cast(target)
+        return _to_money(column, target) if pa.types.is_decimal(target) else column.cast(target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         pass
     row, value = _first_bad(column, target)

@@ -51,7 +51,7 @@ from partnerkit_meta._insights import (
     is_money_field,
 )
 from partnerkit_meta._objects import AccountInfo
-from partnerkit_meta._settings import ActionRule, Level, MetaSettings
+from partnerkit_meta._settings import BASE_INSIGHTS_FIELDS, ActionRule, Level, MetaSettings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -73,24 +73,7 @@ _JSON_NULL = re.compile(rb"[:\[,]\s*null\s*[,\]}]")
 #: row path).
 _DIGITS = r"^-?[0-9]+$"
 #: Every row field the row path validates, all strings in Meta's JSON.
-_STRING_FIELDS = (
-    "account_id",
-    "account_name",
-    "campaign_id",
-    "campaign_name",
-    "adset_id",
-    "adset_name",
-    "ad_id",
-    "ad_name",
-    "date_start",
-    "date_stop",
-    "impressions",
-    "reach",
-    "clicks",
-    "inline_link_clicks",
-    "spend",
-    "attribution_setting",
-)
+_STRING_FIELDS = tuple(sorted(BASE_INSIGHTS_FIELDS - {"actions", "action_values"}))
 #: Record column ← Meta field, for the text taken as it is.
 _TEXT_COLUMNS = (
     ("campaign_id", "campaign_id"),
