@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import TracebackType
@@ -202,9 +202,16 @@ class ReadRequest(BaseModel):
             raise ValueError(f"start {self.start} is after end {self.end}")
         return self
 
-    def now(self) -> dt.datetime:
-        """The moment of the read: :attr:`as_of`, else the wall clock (UTC)."""
-        return self.as_of if self.as_of is not None else dt.datetime.now(dt.UTC)
+    def now(self, clock: Callable[[], dt.datetime] | None = None) -> dt.datetime:
+        """The moment of the read: :attr:`as_of`, else ``clock()``, else the wall clock.
+
+        Args:
+            clock: A connector's own clock (a test's fixed time), used when the request
+                names no moment; ``None`` means the wall clock in UTC.
+        """
+        if self.as_of is not None:
+            return self.as_of
+        return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
     def days(self) -> Iterator[dt.date]:
         """Iterate the days of the range (both ends must be set)."""

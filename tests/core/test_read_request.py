@@ -50,3 +50,11 @@ def test_a_planned_incremental_read_keeps_the_moment_and_the_lookback() -> None:
     # The day after the cursor (10-21) minus the 3-day lookback.
     assert (request.start, request.end) == (dt.date(2026, 10, 18), dt.date(2026, 10, 31))
     assert request.now() == moment
+
+
+def test_a_connectors_clock_stands_in_only_when_the_request_names_no_moment() -> None:
+    fixed = dt.datetime(2026, 1, 2, 3, tzinfo=dt.UTC)
+    moment = dt.datetime(2026, 10, 31, 12, tzinfo=dt.UTC)
+
+    assert ReadRequest(stream="daily").now(lambda: fixed) == fixed
+    assert ReadRequest(stream="daily", as_of=moment).now(lambda: fixed) == moment

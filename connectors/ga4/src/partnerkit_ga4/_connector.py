@@ -282,22 +282,16 @@ class Ga4Connector(Connector[Ga4Settings]):
 
     # --------------------------------------------------------------- the dates
 
-    def _moment(self, request: ReadRequest) -> dt.datetime:
-        """The moment of a read: its ``as_of``, else the connector's clock."""
-        if request.as_of is None and self._clock is not None:
-            return self._clock()
-        return request.now()
-
     def _date_range(
         self, property_id: str, request: ReadRequest
     ) -> tuple[dt.date, dt.date, list[Notice]]:
         """Start and end in the property's time zone; today only with ``include_today``.
 
-        "Today" is the property's at the read's moment (:meth:`_moment`).
+        "Today" is the property's at the read's moment (``request.now``).
         """
         notices: list[Notice] = []
         end = request.end
-        now = self._moment(request)
+        now = request.now(self._clock)
         utc_today = now.astimezone(dt.UTC).date()
         # The property's today is within a day of UTC's: an end two days back is past.
         if end is None or end > utc_today - dt.timedelta(days=2):

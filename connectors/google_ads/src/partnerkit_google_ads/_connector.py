@@ -256,22 +256,16 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
             )
             return ZoneInfo("UTC"), notice
 
-    def _moment(self, request: ReadRequest) -> dt.datetime:
-        """The moment of a read: its ``as_of``, else the connector's clock."""
-        if request.as_of is None and self._clock is not None:
-            return self._clock()
-        return request.now()
-
     def _range(
         self, customer: CustomerInfo, request: ReadRequest
     ) -> tuple[dt.date, dt.date, list[Notice]]:
         """The days to read for a customer: ``today`` in its time zone decides the end.
 
-        "Today" is the customer's at the read's moment (:meth:`_moment`).
+        "Today" is the customer's at the read's moment (``request.now``).
         """
         zone, notice = self._zone(customer)
         notices = [notice] if notice else []
-        today = self._moment(request).astimezone(zone).date()
+        today = request.now(self._clock).astimezone(zone).date()
         last = today if request.include_today else today - dt.timedelta(days=1)
         end = last if request.end is None else min(request.end, last)
         if request.end is not None and request.end > last:

@@ -231,16 +231,10 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         else:
             yield from self._read_deals(portal, window)
 
-    def _moment(self, request: ReadRequest) -> dt.datetime:
-        """The moment of a read: its ``as_of``, else the connector's clock."""
-        if request.as_of is None and self._now is not None:
-            return self._now()
-        return request.now()
-
     def _window(self, request: ReadRequest, portal: HubSpotPortal) -> _Window:
         """The read's window; "today" and "nothing from the future" count from its moment."""
         zone = ZoneInfo(portal.time_zone)
-        now = self._moment(request)
+        now = request.now(self._now)
         today = now.astimezone(zone).date()
         end = request.end or (today if request.include_today else today - dt.timedelta(days=1))
         end_ms = epoch_ms(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone))
