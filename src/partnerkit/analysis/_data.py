@@ -113,6 +113,23 @@ class Dataset:
             self._con = con
         return self._con
 
+    def schema(self, kind: RecordKind | str) -> pa.Schema:
+        """The Arrow schema of one record kind's table (columns and types)."""
+        schema: pa.Schema = self.tables[RecordKind(kind)].schema
+        return schema
+
+    def row_count(self, kind: RecordKind | str) -> int:
+        """How many records of one kind the dataset holds."""
+        return int(self.tables[RecordKind(kind)].num_rows)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection for the calling thread, with the four views registered.
+
+        Use it within one call of an analysis (temporary tables and registrations made on
+        it are its own); do not hand it to another thread.
+        """
+        return self.connection
+
     def sql(self, query: str, params: Iterable[Any] | None = None) -> pa.Table:
         """Run SQL over the views ``performance``, ``lead``, ``deal``, ``campaign``."""
         return _arrow(self.connection.sql(query, params=list(params) if params else None))
