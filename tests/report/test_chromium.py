@@ -27,9 +27,10 @@ SCALE = 0.5
 def browser() -> Any:
     chromium = shutil.which("chromium")
     if chromium is None:
-        pytest.fail(
-            "chromium is not on PATH: the report's browser test needs Debian's chromium "
-            "package; `.ci/run` installs it (apt-get install chromium fonts-dejavu-core)."
+        pytest.skip(
+            "needs system: chromium is not on PATH; the report's browser test needs Debian's "
+            "chromium package (apt-get install chromium fonts-dejavu-core), which `.ci/run` "
+            "installs — in CI this skip is a failure"
         )
     from playwright.sync_api import sync_playwright
 
