@@ -10,11 +10,26 @@ match the ``REDACTED`` one on file. The :class:`Scrubber` also works on its own:
 
 What it replaces:
 
-- **Secrets** become ``"REDACTED"``: the headers in ``secret_headers``; query
-  parameters and form fields in ``secret_params``; JSON keys in ``secret_keys``
-  (``code`` and ``key`` are parameters only: in JSON bodies they carry error codes);
-  ``access_token=`` style parameters inside any URL or text; and anything that looks
-  like a token (:data:`TOKEN_PATTERNS`) or a private key, wherever it appears.
+- **Known secrets, by value** become ``"REDACTED"`` wherever they appear — in any
+  header, query parameter, path segment, form or JSON field (at any depth, keys too),
+  text or binary body — together with their URL-encoded, JSON-escaped and base64
+  forms (base64 at any offset, so ``Basic`` credentials holding one are caught too).
+  The values come from :meth:`Scrubber.with_secrets`; a cassette feeds it the secrets
+  of the connection (:func:`secrets_of`, :func:`environment_secrets`), those a test
+  registers, and every credential it sees travel (:meth:`Scrubber.secrets_in_headers`,
+  :meth:`Scrubber.secrets_in_url`, :meth:`Scrubber.secrets_in_fields`). Values
+  shorter than :data:`MIN_SECRET_LENGTH` are too likely to occur by chance and are
+  only scrubbed by name.
+- **Secrets, by name** become ``"REDACTED"``: headers named in ``secret_headers`` or
+  whose name reads as a secret (:func:`is_secret_name`: ``X-Api-Key``, ``api-key``,
+  ``developer-token``, ``X-Auth-Token``...); query parameters and form fields in
+  ``secret_params`` or with such a name; JSON keys in ``secret_keys`` or with such a
+  name (``code`` and ``key`` are parameters only: in JSON bodies they carry error
+  codes; ``nextPageToken`` and other paging cursors are kept); the path segment after
+  a ``/token/``, ``/access-tokens/``, ``/api-keys/``... segment
+  (:data:`SECRET_PATH_SEGMENTS`); ``access_token=`` style parameters inside any URL or
+  text; ``Bearer`` and ``Basic`` credentials in any text; and anything that looks like
+  a token (:data:`TOKEN_PATTERNS`) or a private key, wherever it appears.
 - **Personal data** becomes a stable fake (the same input gives the same fake on every
   run, so recording twice diffs cleanly): e-mail addresses anywhere in text become
   ``user-<8 hex>@example.com``; phone numbers under ``phone_keys`` and ``+``-prefixed
@@ -29,15 +44,24 @@ of fake first/last names are left alone.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import dataclasses
 import hashlib
+import itertools
 import json
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit
+
+from pydantic import BaseModel, SecretBytes, SecretStr
 
 __all__ = [
+    "MIN_SECRET_LENGTH",
     "NAME_KEYS",
     "PERSON_KEYS",
     "PERSON_NAME_KEYS",
@@ -46,12 +70,20 @@ __all__ = [
     "SECRET_HEADERS",
     "SECRET_KEYS",
     "SECRET_PARAMS",
+    "SECRET_PATH_SEGMENTS",
     "TOKEN_PATTERNS",
     "Scrubber",
+    "environment_secrets",
+    "is_credential",
     "is_reserved_email_domain",
+    "is_secret_name",
+    "secrets_of",
 ]
 
 REDACTED = "REDACTED"
+
+MIN_SECRET_LENGTH = 8
+"""Known secrets shorter than this are not scrubbed by value (they occur by chance)."""
 
 SECRET_HEADERS = frozenset(
     {
@@ -62,9 +94,15 @@ SECRET_HEADERS = frozenset(
         "developer-token",
         "x-goog-api-key",
         "x-api-key",
+        "api-key",
+        "apikey",
+        "x-auth-token",
+        "x-access-token",
+        "private-token",
     }
 )
-"""Header names (lower case) whose values are replaced. ``login-customer-id`` is kept."""
+"""Header names (lower case) whose values are replaced, besides any name that reads as a
+secret (:func:`is_secret_name`). ``login-customer-id`` is kept."""
 
 SECRET_KEYS = frozenset(
     {
@@ -84,9 +122,20 @@ SECRET_KEYS = frozenset(
         "input_token",
         "private_key",
         "private_key_id",
+        "authorization",
+        "proxy_authorization",
+        "cookie",
+        "set_cookie",
+        "x_api_key",
+        "app_secret",
+        "secret",
+        "passwd",
+        "session_token",
+        "auth_token",
     }
 )
-"""Keys whose values are secrets wherever they appear (query, form, JSON)."""
+"""Keys whose values are secrets wherever they appear (query, form, JSON), besides any
+key that reads as a secret (:func:`is_secret_name`)."""
 
 SECRET_PARAMS = SECRET_KEYS | {"key", "code", "assertion", "client_assertion"}
 """Query parameters and form fields that are secrets: ``key=`` API keys, OAuth ``code``,
@@ -131,18 +180,94 @@ PHONE_KEYS = frozenset(
 
 _EMAIL_KEYS = frozenset({"email", "email_address", "emailaddress"})
 
+SECRET_PATH_SEGMENTS = re.compile(
+    r"/(?:(?:(?:access|refresh|auth)[-_]?)?(?:tokens?|secrets?|passwords?)|api[-_]?keys?)/"
+    r"(?!REDACTED\b)([^/?#\s\"'<>&]+)",
+    re.I,
+)
+"""A path segment that names a secret (``/token/``, ``/access-tokens/``,
+``/api-keys/``...) followed by one more: that next segment is the secret (HubSpot's
+``/oauth/v1/access-tokens/{token}``). Plain ``/keys/`` is not one."""
+
+_SECRET_WORDS = frozenset(
+    {"token", "secret", "password", "passwd", "passphrase", "apikey", "credential"}
+)
+_NOT_SECRET_SUFFIXES = ("_id", "_uri", "_url", "_type", "_name", "_file", "_path", "_expires")
+_NOT_SECRET_NAMES = frozenset(
+    {
+        "page_token",
+        "next_page_token",
+        "prev_page_token",
+        "previous_page_token",
+        "sync_token",
+        "next_sync_token",
+        "continuation_token",
+        "expires_in",
+    }
+)
+
+
+@lru_cache(maxsize=4096)
+def is_secret_name(name: str) -> bool:
+    """Tell whether a header, parameter or field name reads as a secret.
+
+    The name is split into words (``-``, ``_`` and camelCase); a plural word counts as
+    its singular. It names a secret when a word is ``token``, ``secret``, ``password``,
+    ``passwd``, ``passphrase``, ``apikey`` or ``credential``, or the words ``api key``
+    follow each other (``X-Api-Key``, ``api-key``, ``developer-token``,
+    ``client_secret``, ``accessTokens``). Paging cursors (``nextPageToken``,
+    ``sync_token``) and names of ids, URIs, types and files (``token_uri``,
+    ``token_type``) are not secrets.
+
+    Args:
+        name: The name, in any case.
+    """
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().replace("-", "_")
+    if snake in _NOT_SECRET_NAMES or snake.endswith(_NOT_SECRET_SUFFIXES):
+        return False
+    words = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in snake.split("_")]
+    if any(w in _SECRET_WORDS for w in words):
+        return True
+    return any(a == "api" and b == "key" for a, b in itertools.pairwise(words))
+
+
 TOKEN_PATTERNS: Mapping[str, re.Pattern[str]] = {
     "meta_access_token": re.compile(r"EAA[A-Za-z0-9]{30,}"),
     "google_oauth_token": re.compile(r"ya29\.[\w-]{20,}"),
     "google_refresh_token": re.compile(r"1//[\w-]{30,}"),
     "google_api_key": re.compile(r"AIza[\w-]{30,}"),
     "hubspot_token": re.compile(r"pat-(?:na|eu)\d-[0-9a-f-]{20,}"),
-    "bearer_token": re.compile(r"Bearer\s+[A-Za-z0-9._~+/-]{20,}=*"),
+    "bearer_token": re.compile(
+        r"Bearer\s+(?!REDACTED\b)(?=[A-Za-z._~+/-]*\d|[A-Za-z0-9._~+/-]{20})"
+        r"[A-Za-z0-9._~+/-]{8,}=*"
+    ),
+    "basic_auth": re.compile(r"Basic\s+(?!REDACTED\b)([A-Za-z0-9+/]{6,}={0,2})(?![\w+/=])"),
     "live_secret_key": re.compile(r"[sr]k_live_[0-9A-Za-z]{10,}"),
     "private_key": re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----"),
     "jwt": re.compile(r"eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}"),
 }
-"""Shapes of credentials, by kind; shared with the fixture linter."""
+"""Shapes of credentials, by kind; shared with the fixture linter. A ``basic_auth``
+match counts only when it decodes to ``user:password`` (:func:`is_credential`)."""
+
+
+def _basic_credential(encoded: str) -> str | None:
+    """Decode ``Basic`` credentials; None unless they are base64 of ``user:password``."""
+    try:
+        decoded = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+        text = decoded.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return text if ":" in text and text.isprintable() else None
+
+
+def is_credential(kind: str, match: re.Match[str]) -> bool:
+    """Tell whether a :data:`TOKEN_PATTERNS` match of ``kind`` is a credential.
+
+    Every match is, except a ``basic_auth`` one that is not base64 of
+    ``user:password`` ("Basic authentication failed").
+    """
+    return kind != "basic_auth" or _basic_credential(match.group(1)) is not None
+
 
 _PRIVATE_KEY_BLOCK = re.compile(
     r"-----BEGIN ([A-Z ]*)PRIVATE KEY-----.*?(?:-----END \1PRIVATE KEY-----|$)", re.DOTALL
@@ -189,7 +314,8 @@ class Scrubber:
     """Replaces secrets with ``REDACTED`` and personal data with stable fakes.
 
     Every key set is configurable; pass a bigger or smaller set to change what counts.
-    Keys are compared in lower case with ``-`` read as ``_``.
+    Keys are compared in lower case with ``-`` read as ``_``. Known secret values are
+    added with :meth:`with_secrets`, which returns a new scrubber.
 
     Attributes:
         salt: Mixed into the hashes behind the fakes. Same salt, same fakes.
@@ -200,6 +326,8 @@ class Scrubber:
         person_name_keys: Keys that hold a name only inside a person-like object.
         person_keys: Keys under which an object (or list of objects) is a person.
         phone_keys: Keys that hold a phone number.
+        secrets: Secret values replaced wherever they appear, in any encoding (never
+            shown in the repr).
     """
 
     salt: str = "partnerkit"
@@ -210,6 +338,121 @@ class Scrubber:
     person_name_keys: frozenset[str] = PERSON_NAME_KEYS
     person_keys: frozenset[str] = PERSON_KEYS
     phone_keys: frozenset[str] = PHONE_KEYS
+    secrets: frozenset[str] = dataclasses.field(default=frozenset(), repr=False)
+
+    # -------------------------------------------------------- known secrets
+
+    def with_secrets(self, *values: str | SecretStr | SecretBytes | None) -> Scrubber:
+        """Return a scrubber that also replaces these values wherever they appear.
+
+        Values shorter than :data:`MIN_SECRET_LENGTH` (and ``None``) are left out:
+        they are still scrubbed by name, but not by value.
+
+        Args:
+            *values: Secret values, plain or wrapped in pydantic's secret types.
+        """
+        new = {v for v in map(_reveal, values) if v and len(v) >= MIN_SECRET_LENGTH}
+        if new <= self.secrets:
+            return self
+        return dataclasses.replace(self, secrets=self.secrets | new)
+
+    @cached_property
+    def _secret_forms(self) -> list[str]:
+        forms = {form for secret in self.secrets for form in _encoded_forms(secret)}
+        forms.discard(REDACTED)
+        return sorted((f for f in forms if len(f) >= MIN_SECRET_LENGTH), key=len, reverse=True)
+
+    @cached_property
+    def _secret_re(self) -> re.Pattern[str] | None:
+        if not self._secret_forms:
+            return None
+        return re.compile("|".join(map(re.escape, self._secret_forms)), re.I)
+
+    @cached_property
+    def _secret_bytes_re(self) -> re.Pattern[bytes] | None:
+        if not self._secret_forms:
+            return None
+        return re.compile(b"|".join(re.escape(f.encode()) for f in self._secret_forms), re.I)
+
+    def _known(self, text: str) -> str:
+        pattern = self._secret_re
+        return text if pattern is None else pattern.sub(REDACTED, text)
+
+    def scrub_bytes(self, data: bytes) -> bytes:
+        """Replace the known secrets (in any encoding) in a binary body."""
+        pattern = self._secret_bytes_re
+        return data if pattern is None else pattern.sub(REDACTED.encode(), data)
+
+    # ------------------------------------------------ finding secrets in traffic
+
+    def is_secret_header(self, name: str) -> bool:
+        """Tell whether a header's value is a secret (by its name)."""
+        return name.lower() in self.secret_headers or is_secret_name(name)
+
+    def is_secret_key(self, key: str, *, param: bool = False) -> bool:
+        """Tell whether a JSON key (or, with ``param``, a query or form field) is a secret."""
+        names = self.secret_params if param else self.secret_keys
+        return _norm(key) in names or is_secret_name(key)
+
+    def secrets_in_headers(self, headers: Mapping[str, str]) -> set[str]:
+        """The credentials that secret headers carry.
+
+        ``Authorization: Bearer <token>`` gives the token; ``Basic`` credentials give
+        the encoded string, ``user:password`` and the password; ``Cookie`` gives each
+        cookie's value and ``Set-Cookie`` the one it sets; other secret headers give
+        their whole value.
+        """
+        found: set[str] = set()
+        for name, value in headers.items():
+            if not self.is_secret_header(name) or not isinstance(value, str):
+                continue
+            lower = name.lower()
+            if lower in ("cookie", "set-cookie"):
+                pairs = value.split(";")[:1] if lower == "set-cookie" else value.split(";")
+                found.update(p.partition("=")[2].strip() for p in pairs)
+                continue
+            scheme, _, credential = value.strip().partition(" ")
+            if credential and scheme.isalpha():
+                found.add(credential.strip())
+                decoded = _basic_credential(credential.strip())
+                if scheme.lower() == "basic" and decoded is not None:
+                    found.update({decoded, decoded.partition(":")[2]})
+            else:
+                found.add(value.strip())
+        return {v for v in found if len(v) >= MIN_SECRET_LENGTH}
+
+    def secrets_in_url(self, url: str) -> set[str]:
+        """The secrets a URL carries: a password, a secret path segment or query parameter."""
+        parts = urlsplit(url)
+        found = {unquote(m.group(1)) for m in SECRET_PATH_SEGMENTS.finditer(parts.path + "/")}
+        if parts.password:
+            found.add(unquote(parts.password))
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        found.update(v for k, v in query if self.is_secret_key(k, param=True))
+        return {v for v in found if len(v) >= MIN_SECRET_LENGTH and v != REDACTED}
+
+    def secrets_in_fields(self, value: Any, *, form: bool = False) -> set[str]:
+        """The string values under secret keys in a JSON value or form fields, at any depth."""
+        found: set[str] = set()
+
+        def walk(item: Any, secret: bool) -> None:
+            if isinstance(item, Mapping):
+                for key, sub in item.items():
+                    walk(sub, secret or self.is_secret_key(str(key), param=form))
+            elif isinstance(item, list | tuple):
+                for sub in item:
+                    walk(sub, secret)
+            elif (
+                secret
+                and isinstance(item, str)
+                and len(item) >= MIN_SECRET_LENGTH
+                and not any(c.isspace() for c in item)  # a credential, not a sentence
+            ):
+                found.add(item)
+
+        walk(value, False)
+        found.discard(REDACTED)
+        return found
 
     # ------------------------------------------------------------------ fakes
 
@@ -248,12 +491,16 @@ class Scrubber:
     # ------------------------------------------------------------------ text
 
     def scrub_text(self, text: str) -> str:
-        """Scrub free text: tokens, secret URL parameters, e-mails, ``+`` phone numbers.
+        """Scrub free text: secrets, tokens, e-mails, ``+`` phone numbers.
+
+        Replaces the known secrets, token shapes, ``Bearer`` and ``Basic`` credentials,
+        secret path segments and secret URL parameters.
 
         A string holding a JSON object or array is scrubbed as JSON.
         """
         if not text:
             return text
+        text = self._known(text)
         stripped = text.strip()
         if stripped.startswith(("{", "[")) and stripped.endswith(("}", "]")):
             try:
@@ -267,9 +514,12 @@ class Scrubber:
         for name, pattern in TOKEN_PATTERNS.items():
             if name == "bearer_token":
                 text = pattern.sub(f"Bearer {REDACTED}", text)
+            elif name == "basic_auth":
+                text = pattern.sub(_redact_basic, text)
             elif name != "private_key":
                 text = pattern.sub(REDACTED, text)
-        text = self._secret_param_re.sub(rf"\g<1>{REDACTED}", text)
+        text = SECRET_PATH_SEGMENTS.sub(_redact_path_segment, text)
+        text = self._secret_param_re.sub(self._redact_param, text)
         text = _EMAIL.sub(lambda m: self.fake_email(m.group(0)), text)
         return _PHONE_IN_TEXT.sub(self._phone_in_text, text)
 
@@ -277,13 +527,17 @@ class Scrubber:
         digits = sum(c.isdigit() for c in match.group(0))
         return self.fake_phone(match.group(0)) if 8 <= digits <= 15 else match.group(0)
 
-    @cached_property
-    def _secret_param_re(self) -> re.Pattern[str]:
-        names = "|".join(sorted(map(re.escape, self.secret_params), key=len, reverse=True))
-        return re.compile(rf"((?:^|[?&;])(?:{names})=)(?!{REDACTED})[^&#;\s\"'<>]+", re.I)
+    _secret_param_re = re.compile(
+        rf"(?:^|(?<=[?&;\s]))([\w.\[\]-]+)=(?!{REDACTED}(?:[&#;\s\"'<>]|$))([^&#;\s\"'<>]+)"
+    )
+
+    def _redact_param(self, match: re.Match[str]) -> str:
+        if self.is_secret_key(match.group(1), param=True):
+            return f"{match.group(1)}={REDACTED}"
+        return match.group(0)
 
     def scrub_url(self, url: str) -> str:
-        """Scrub a URL: secret query parameters, tokens and e-mails in it."""
+        """Scrub a URL: secrets (in the path or the query), tokens and e-mails in it."""
         return self.scrub_text(url)
 
     # --------------------------------------------------------------- headers
@@ -291,7 +545,7 @@ class Scrubber:
     def scrub_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
         """Return the headers with secret ones redacted and the others' text scrubbed."""
         return {
-            name: REDACTED if name.lower() in self.secret_headers else self.scrub_text(value)
+            name: REDACTED if self.is_secret_header(name) else self.scrub_text(value)
             for name, value in headers.items()
         }
 
@@ -304,7 +558,7 @@ class Scrubber:
     def _param(self, name: str, value: Any) -> Any:
         if isinstance(value, list):
             return [self._param(name, v) for v in value]
-        if _norm(name) in self.secret_params and value not in (None, ""):
+        if self.is_secret_key(name, param=True) and value not in (None, ""):
             return REDACTED
         if _norm(name) in self.phone_keys and isinstance(value, str):
             return self.fake_phone(value)
@@ -334,8 +588,11 @@ class Scrubber:
         out: dict[str, Any] = {}
         for raw_key, value in obj.items():
             key = _norm(raw_key)
-            new_key = self.scrub_text(raw_key) if "@" in raw_key else raw_key
-            if key in self.secret_keys and value not in (None, ""):
+            new_key = self._known(raw_key)
+            new_key = self.scrub_text(new_key) if "@" in new_key else new_key
+            if (key in self.secret_keys and value not in (None, "")) or (
+                isinstance(value, str) and value and is_secret_name(raw_key)
+            ):
                 out[new_key] = REDACTED
             elif isinstance(value, str) and (
                 key in self.name_keys or (person and key in self.person_name_keys)
@@ -356,3 +613,168 @@ class Scrubber:
         if isinstance(value, str) and kind in self.phone_keys:
             return self.fake_phone(value)
         return self._json(value, None)
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _redact_basic(match: re.Match[str]) -> str:
+    if _basic_credential(match.group(1)) is None:
+        return match.group(0)
+    return f"Basic {REDACTED}"
+
+
+def _redact_path_segment(match: re.Match[str]) -> str:
+    start, end = match.span(1)
+    offset = match.start()
+    text = match.group(0)
+    return text[: start - offset] + REDACTED + text[end - offset :]
+
+
+def _reveal(value: str | SecretStr | SecretBytes | None) -> str:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value()
+    if isinstance(value, SecretBytes):
+        return value.get_secret_value().decode("utf-8", "replace")
+    return value or ""
+
+
+def _base64_cores(raw: bytes) -> Iterator[str]:
+    """The base64 text of ``raw`` at each of the three byte offsets it can start at.
+
+    Only the characters that depend on ``raw`` alone are kept, so the result is found
+    inside the base64 of any longer value holding ``raw`` (``user:password``).
+    """
+    for shift in range(3):
+        encoded = base64.b64encode(b"\0" * shift + raw + b"\0\0").decode("ascii")
+        first = -(-shift * 8 // 6)  # ceil(8 * shift / 6)
+        last = (shift + len(raw)) * 8 // 6
+        core = encoded[first:last]
+        yield core
+        yield core.replace("+", "-").replace("/", "_")
+
+
+def _encoded_forms(secret: str) -> set[str]:
+    """A secret as it travels: raw, URL-encoded, JSON-escaped and base64-encoded."""
+    raw = secret.encode("utf-8")
+    escaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+    forms = {
+        secret,
+        quote(secret, safe=""),
+        quote(secret),
+        quote_plus(secret),
+        quote_plus(secret, safe="/"),
+        escaped,
+        escaped.replace("/", "\\/"),
+        json.dumps(secret)[1:-1],
+    }
+    forms.update(_base64_cores(raw))
+    return forms
+
+
+def secrets_of(*objects: Any) -> set[str]:
+    """Every secret value held by settings, a connector, a connection or a mapping.
+
+    Walks pydantic models (a connector's settings and their nested models), a
+    connector (its ``settings``), mappings and sequences, and collects:
+
+    - every :class:`~pydantic.SecretStr` and :class:`~pydantic.SecretBytes` value;
+    - in a mapping, every string under a secret key (:func:`is_secret_name` or
+      :data:`SECRET_KEYS`), as in settings resolved from a workspace;
+    - for a workspace :class:`~partnerkit.model.Connection`, the values of the
+      environment variables its ``secrets`` name.
+
+    Args:
+        *objects: What to walk.
+
+    Returns:
+        The secret values (plain strings; empty ones left out).
+    """
+    found: set[str] = set()
+    seen: set[int] = set()
+
+    def walk(item: Any, secret: bool) -> None:
+        if isinstance(item, SecretStr | SecretBytes):
+            found.add(_reveal(item))
+        elif isinstance(item, str):
+            if secret:
+                found.add(item)
+        elif id(item) in seen:
+            return
+        elif isinstance(item, BaseModel):
+            seen.add(id(item))
+            _connection_env(item, found)
+            for name in type(item).model_fields:
+                walk(getattr(item, name, None), False)
+        elif isinstance(item, Mapping):
+            seen.add(id(item))
+            for key, value in item.items():
+                walk(value, secret or is_secret_name(str(key)) or _norm(str(key)) in SECRET_KEYS)
+        elif isinstance(item, list | tuple | set | frozenset):
+            seen.add(id(item))
+            for value in item:
+                walk(value, secret)
+        elif isinstance(getattr(item, "settings", None), BaseModel):
+            walk(item.settings, False)
+
+    for obj in objects:
+        walk(obj, False)
+    found.discard("")
+    return found
+
+
+def _connection_env(model: BaseModel, found: set[str]) -> None:
+    """Add the environment values a workspace connection's ``secrets`` name."""
+    if not type(model).__module__.startswith("partnerkit.model"):
+        return
+    from partnerkit.model.connections import Connection
+
+    if isinstance(model, Connection):
+        found.update(v for name in model.secrets.values() if (v := os.environ.get(name)))
+
+
+def environment_secrets(environ: Mapping[str, str] | None = None) -> set[str]:
+    """The secret values in the environment, where recording reads credentials from.
+
+    Two kinds of variables count: each secret field (``SecretStr``, or named like a
+    secret) of every connector settings class imported so far, read the way
+    pydantic-settings reads it (``<env_prefix><FIELD>``, any case) — e.g.
+    ``PARTNERKIT_META_ACCESS_TOKEN``; and any variable whose name reads as a secret
+    (:func:`is_secret_name`), such as ``GOOGLE_ADS_DEVELOPER_TOKEN`` or the variables a
+    workspace's connections name.
+
+    Args:
+        environ: The environment (``os.environ`` by default).
+    """
+    env = os.environ if environ is None else environ
+    by_name = {name.upper(): value for name, value in env.items()}
+    names = {name for name in by_name if is_secret_name(name)}
+    for settings_class in _settings_classes():
+        prefix = str(settings_class.model_config.get("env_prefix") or "").upper()
+        for field, info in settings_class.model_fields.items():
+            if _holds_secret(info.annotation) or is_secret_name(field):
+                names.add(f"{prefix}{field}".upper())
+    return {by_name[n] for n in names if len(by_name.get(n, "")) >= MIN_SECRET_LENGTH}
+
+
+def _settings_classes() -> list[type[BaseModel]]:
+    import sys
+
+    module = sys.modules.get("partnerkit.connector")
+    if module is None:
+        return []
+    found: list[type[BaseModel]] = []
+    todo: list[type[BaseModel]] = [module.ConnectorSettings]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _holds_secret(annotation: Any) -> bool:
+    from typing import get_args
+
+    if annotation in (SecretStr, SecretBytes):
+        return True
+    return any(_holds_secret(arg) for arg in get_args(annotation))
