@@ -21,9 +21,19 @@ from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 import pytest
 import requests
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from partnerkit.testing import Cassette, NetworkBlockedError, lint_file, use_cassette
+from partnerkit.testing import (
+    Cassette,
+    Interaction,
+    NetworkBlockedError,
+    Request,
+    Response,
+    lint_file,
+    use_cassette,
+)
 from partnerkit.testing.guard import _guards
 
 # Canaries: none has the shape of a known token kind, so only scrubbing by value (or by
@@ -289,3 +299,37 @@ def test_a_secret_too_short_to_scrub_by_value_is_refused(tmp_path: Path) -> None
         cassette.secret("abc")
     cassette.secret(SecretStr(BEARER), {"client_secret": BODY})
     assert cassette.scrubber.secrets >= {BEARER, BODY}
+
+
+# ------------------------------------------------------------ any secret, any place
+
+_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQSTUVWXYZ0123456789-_.~+/=%:@!$*"
+
+
+@given(
+    secret=st.text(_ALPHABET, min_size=8, max_size=24).filter(
+        lambda s: "redacted" not in s.lower()
+    ),
+    prefix=st.text("abc/-=?&: ", max_size=4),
+)
+def test_a_registered_secret_leaves_no_form_in_the_written_cassette(
+    secret: str, prefix: str
+) -> None:
+    encoded = base64.b64encode(f"user:{secret}".encode()).decode()
+    request = Request(
+        "POST",
+        f"https://api.example.test/v1/{quote(secret, safe='')}/x",
+        query={"q": secret, "list": [f"{prefix}{secret}"]},
+        headers={"content-type": "application/json"},
+        body={"a": [{"b": {"c": f"{prefix}{secret}"}}], f"k{secret}": 1},
+    )
+    response = Response(
+        200,
+        {"x-echo": f"Basic {encoded}", "link": f"<https://h.test/?s={quote_plus(secret)}>"},
+        f"{prefix}{json.dumps(secret)}\n{base64.b64encode(secret.encode()).decode()}",
+    )
+    cassette = Cassette([Interaction(request, response)], secrets=[secret])
+    text = Cassette([i.scrubbed(cassette.scrubber) for i in cassette.interactions]).to_yaml()
+    for form in encoded_forms(secret) | {quote(secret, safe="")}:
+        assert form not in text
+    assert encoded.rstrip("=") not in text
