@@ -198,6 +198,29 @@ def test_record_scrubs_the_connection_secrets_by_value(
     pytester.runpytest().assert_outcomes(passed=1)  # replays with the same secrets
 
 
+def test_record_option_reaches_use_cassette(pytester: pytest.Pytester, api: str) -> None:
+    """Connector fixtures call use_cassette() and record_requested(): --record reaches them."""
+    pytester.makepyfile(
+        test_api=f"""
+        import requests
+        from partnerkit.testing import use_cassette
+        from partnerkit.testing.guard import record_requested
+
+        def test_spend(tmp_path):
+            assert record_requested()
+            with use_cassette("{pytester.path}/own.yaml") as tape:
+                assert requests.get("{api}/report", timeout=5).ok
+            assert tape.recording
+        """
+    )
+    pytester.runpytest("--record").assert_outcomes(passed=1)
+    assert (pytester.path / "own.yaml").exists()
+    pytester.runpytest().assert_outcomes(failed=1)  # without --record it replays
+    from partnerkit.testing.guard import record_requested
+
+    assert not record_requested()  # the inner sessions' flag is gone
+
+
 def test_record_env_var(
     pytester: pytest.Pytester, api: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -474,6 +474,7 @@ class Cassette:
         self._keys: list[dict[str, Any]] = []
         self._lock = threading.RLock()
         self._active: contextlib.ExitStack | None = None
+        self._unanswered: list[str] = []
         self.secret(*secrets)
 
     # ------------------------------------------------------------ secrets
@@ -650,6 +651,7 @@ class Cassette:
             raise RuntimeError("the cassette is already playing or recording")
         self.requests, self.errors = [], []
         self.recording = record
+        self._unanswered = []
         with contextlib.ExitStack() as stack:
             if record:
                 self.interactions = []
@@ -671,9 +673,11 @@ class Cassette:
     def stop(self, failure: BaseException | None = None) -> None:
         """Stop replaying or recording, and check the outcome.
 
-        After a clean run (no ``failure``): a recording is written; a replay raises the
-        first remembered :class:`CassetteError` (the code under test may have swallowed
-        it), then fails on interactions never requested, unless :attr:`allow_unused`.
+        After a clean run (no ``failure``): a recording is written, unless a request got
+        no answer (a connection error the code under test swallowed: the cassette would
+        lack it); a replay raises the first remembered :class:`CassetteError` (the code
+        under test may have swallowed it), then fails on interactions never requested,
+        unless :attr:`allow_unused`.
 
         Args:
             failure: The exception the code under test failed with, if it failed. Then
@@ -692,6 +696,13 @@ class Cassette:
         if failure is not None:
             return
         if self.recording:
+            if self._unanswered:
+                raise CassetteError(
+                    f"{len(self._unanswered)} request(s) got no answer while recording "
+                    f"{self._name}, so nothing was written (the cassette would lack them):\n"
+                    + "\n".join(f"  {line}" for line in self._unanswered),
+                    self.path,
+                )
             self.save()
             return
         unused = self.unused()
@@ -824,7 +835,14 @@ class Cassette:
                 fault = queue.popleft() if queue else None
             if fault is not None:
                 return _fault_response(adapter, prepared, fault)
-            response: requests.Response = real_send(adapter, prepared, *args, **kwargs)
+            try:
+                response: requests.Response = real_send(adapter, prepared, *args, **kwargs)
+            except Exception as exc:
+                if not isinstance(exc, AssertionError):  # the network guard reports its own
+                    shown = _scrub_request(request, self.scrubber).describe()
+                    with self._lock:
+                        self._unanswered.append(f"{shown}: {type(exc).__name__}")
+                raise
             recorded = Response.from_requests(response)
             self._learn_response(response, recorded)
             with self._lock:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from partnerkit.testing import guard as _guard
 from partnerkit.testing.guard import NetworkGuard, block_network, record_requested
 
 if TYPE_CHECKING:
@@ -71,7 +72,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the markers."""
+    """Register the markers; make ``--record`` what ``record_requested()`` answers."""
+    _guard._record_flags.append(bool(config.getoption("partnerkit_record", False)))
     for line in (
         "cassette(name=None, *, allow_unused=False, ignore_query=(), ignore_body_keys=(), "
         "secrets=()): the cassette the `cassette` fixture replays, how it matches, and "
@@ -80,6 +82,12 @@ def pytest_configure(config: pytest.Config) -> None:
         "allow_network: let this test reach the network (no network guard)",
     ):
         config.addinivalue_line("markers", line)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Forget this session's ``--record``."""
+    if _guard._record_flags:
+        _guard._record_flags.pop()
 
 
 def _recording(config: pytest.Config) -> bool:
