@@ -12,15 +12,13 @@ from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import ConnectorSettings
 from partnerkit.testing import REDACTED, Scrubber
+from partnerkit.testing.credentials import environment_secrets, is_secret_name, secrets_of
 from partnerkit.testing.scrub import (
     SECRET_HEADERS,
     SECRET_KEYS,
     SECRET_PARAMS,
     TOKEN_PATTERNS,
-    environment_secrets,
     is_reserved_email_domain,
-    is_secret_name,
-    secrets_of,
 )
 
 S = Scrubber()

@@ -57,14 +57,10 @@ import requests
 import yaml
 from pydantic import SecretStr
 
+from partnerkit.testing.credentials import MIN_SECRET_LENGTH, environment_secrets, secrets_of
 from partnerkit.testing.faults import Fault
 from partnerkit.testing.guard import RECORD_ENV, allow_network, block_network, record_requested
-from partnerkit.testing.scrub import (
-    MIN_SECRET_LENGTH,
-    Scrubber,
-    environment_secrets,
-    secrets_of,
-)
+from partnerkit.testing.scrub import Scrubber
 
 __all__ = [
     "RECORDED_REQUEST_HEADERS",
@@ -493,11 +489,11 @@ class Cassette:
         Args:
             *values: Secret strings (plain or ``SecretStr``), or objects holding
                 secrets: a connector, its settings, a workspace connection, a mapping
-                of settings (see :func:`~partnerkit.testing.scrub.secrets_of`).
+                of settings (see :func:`~partnerkit.testing.credentials.secrets_of`).
 
         Raises:
             ValueError: A string is shorter than
-                :data:`~partnerkit.testing.scrub.MIN_SECRET_LENGTH` characters: it
+                :data:`~partnerkit.testing.credentials.MIN_SECRET_LENGTH` characters: it
                 would match by chance, so it cannot be scrubbed by value.
         """
         found: set[str] = set()

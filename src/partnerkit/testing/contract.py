@@ -343,7 +343,7 @@ class ConnectorContract:
 
     def _scrubbed(self) -> list[str]:
         """The fake secrets, for the cassette to scrub by value (too short ones cannot be)."""
-        from partnerkit.testing.scrub import MIN_SECRET_LENGTH
+        from partnerkit.testing.credentials import MIN_SECRET_LENGTH
 
         return [v for v in self.secrets.values() if len(v) >= MIN_SECRET_LENGTH]
 

@@ -40,15 +40,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from partnerkit.testing.scrub import (
-    REDACTED,
+from partnerkit.testing.credentials import (
     SECRET_HEADERS,
     SECRET_KEYS,
     SECRET_PATH_SEGMENTS,
+    is_secret_name,
+)
+from partnerkit.testing.scrub import (
+    REDACTED,
     TOKEN_PATTERNS,
     is_credential,
     is_reserved_email_domain,
-    is_secret_name,
 )
 
 __all__ = [
