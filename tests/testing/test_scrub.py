@@ -370,4 +370,7 @@ def test_environment_secrets() -> None:
         "HOME": "/home/someone",
     }
     assert environment_secrets(environ) == {"salt-value-1", "dev-token-12"}
+    account = {"type": "service_account", "private_key_id": "kid-0123abcd", "project_id": "p"}
+    environ = {"DEMO_PK_CREDENTIALS_JSON": json.dumps(account) + "\n"}
+    assert environment_secrets(environ) == {json.dumps(account), "kid-0123abcd"}
     del DemoSettings

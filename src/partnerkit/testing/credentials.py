@@ -233,7 +233,11 @@ def secrets_of(*objects: Any) -> set[str]:
     - in a mapping, every string under a secret key (:func:`is_secret_name` or
       :data:`SECRET_KEYS`), as in settings resolved from a workspace;
     - for a workspace :class:`~partnerkit.model.Connection`, the values of the
-      environment variables its ``secrets`` name.
+      environment variables its ``secrets`` name;
+    - inside a value holding JSON credentials (a service-account or authorized-user
+      file), the strings under secret keys (``private_key``, ``refresh_token``...).
+
+    Values are stripped of surrounding whitespace.
 
     Args:
         *objects: What to walk.
@@ -271,8 +275,7 @@ def secrets_of(*objects: Any) -> set[str]:
 
     for obj in objects:
         walk(obj, False)
-    found.discard("")
-    return found
+    return _with_inner(found)
 
 
 def _connection_env(model: BaseModel, found: set[str]) -> None:
@@ -306,7 +309,21 @@ def environment_secrets(environ: Mapping[str, str] | None = None) -> set[str]:
         for field, info in settings_class.model_fields.items():
             if _holds_secret(info.annotation) or is_secret_name(field):
                 names.add(f"{prefix}{field}".upper())
-    return {by_name[n] for n in names if len(by_name.get(n, "")) >= MIN_SECRET_LENGTH}
+    values = {by_name[n] for n in names if len(by_name.get(n, "").strip()) >= MIN_SECRET_LENGTH}
+    return {v for v in _with_inner(values) if len(v) >= MIN_SECRET_LENGTH}
+
+
+def _with_inner(values: set[str]) -> set[str]:
+    """Add the secrets inside JSON credentials (a service account's ``private_key``)."""
+    out = {v.strip() for v in values if v.strip()}
+    for value in list(out):
+        if value.startswith("{"):
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                continue
+            out |= secrets_of(parsed)
+    return out
 
 
 def _settings_classes() -> list[type[BaseModel]]:

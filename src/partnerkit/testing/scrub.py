@@ -233,13 +233,15 @@ class Scrubber:
     def with_secrets(self, *values: str | SecretStr | SecretBytes | None) -> Scrubber:
         """Return a scrubber that also replaces these values wherever they appear.
 
-        Values shorter than :data:`MIN_SECRET_LENGTH` (and ``None``) are left out:
-        they are still scrubbed by name, but not by value.
+        Values are stripped of surrounding whitespace; those shorter than
+        :data:`MIN_SECRET_LENGTH` (and ``None``) are left out: they are still scrubbed
+        by name, but not by value.
 
         Args:
             *values: Secret values, plain or wrapped in pydantic's secret types.
         """
-        new = {v for v in map(reveal, values) if v and len(v) >= MIN_SECRET_LENGTH}
+        new = {v.strip() for v in map(reveal, values)}
+        new = {v for v in new if len(v) >= MIN_SECRET_LENGTH}
         if new <= self.secrets:
             return self
         return dataclasses.replace(self, secrets=self.secrets | new)
