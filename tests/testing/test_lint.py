@@ -120,6 +120,7 @@ def test_flags_secrets_in_every_place(line: str, kind: str) -> None:
         "          after: QVFIUmx1WmR3bXpPeTZA3ZAGY4cGZA5VWVOSk5xbFdZ",  # a paging cursor
         "      nextPageToken: CAoQ9hYaBgj9hLqXBiIVCgJ4eRIPYmF0Y2gtaWQtMTIzNDU",
         "      token_type: Bearer",
+        '      {"tokens_used": 1234, "expires_in": 3599}',
         "      message: Basic authentication failed; send a Bearer token",
         "        campaign_name: SummerSale2024TelAvivRetargetingAudience",
     ],

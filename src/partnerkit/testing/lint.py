@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from partnerkit.testing.credentials import (
+    MIN_SECRET_LENGTH,
     SECRET_HEADERS,
     SECRET_KEYS,
     SECRET_PATH_SEGMENTS,
@@ -153,6 +154,8 @@ def _secret_values(line: str) -> list[tuple[int, int]]:
         if value.lower() in _AUTH_SCHEMES and match.group("next"):
             value, group = match.group("next"), "next"
         if value.lower() in _NOT_A_VALUE or value.startswith(REDACTED):
+            continue
+        if value.isdigit() and len(value) < MIN_SECRET_LENGTH:  # a count: `tokens_used: 12`
             continue
         spans.append(match.span(group))
     return spans
