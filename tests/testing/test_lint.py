@@ -98,6 +98,9 @@ def test_lint_tree_reads_only_fixture_folders(tmp_path: Path) -> None:
         ("      sig: Xk9fQ2mLp8RtZ4vB7nW1cY6hTa", "token_like"),
         ("      note: your key is Xk9fQ2mLp8RtZ4vB7nW1cY6hTa, keep it", "token_like"),
         ("      - value: Xk9fQ2mLp8RtZ4vB7nW1cY6hTa", "token_like"),
+        ("    url: https://h.example.com/v1/Xk9fQ2mLp8RtZ4vB7nW1cY6hTa/x", "token_like"),
+        ("next: https://h.example.com/x?sig=Xk9fQ2mLp8RtZ4vB7nW1cY6hTa&a=1", "token_like"),
+        ("      fingerprint: WGs5ZlEybUxwOFJ0WjR2QjduVzFjWTZoVGE=", "token_like"),
     ],
 )
 def test_flags_secrets_in_every_place(line: str, kind: str) -> None:
@@ -118,6 +121,8 @@ def test_flags_secrets_in_every_place(line: str, kind: str) -> None:
         "        requestId: FAKEreqId0000000000018",
         "        requestId: 4xEUMR4bfQm1XuP8Xq3wOwZk",  # a real-looking request id
         "          after: QVFIUmx1WmR3bXpPeTZA3ZAGY4cGZA5VWVOSk5xbFdZ",  # a paging cursor
+        "    next: https://graph.facebook.com/v26.0/act_1/insights?access_token=REDACTED"
+        "&after=QVFIUmx1WmR3bXpPeTZA3ZAGY4cGZA5VWVOSk5xbFdZ",
         "      nextPageToken: CAoQ9hYaBgj9hLqXBiIVCgJ4eRIPYmF0Y2gtaWQtMTIzNDU",
         "      token_type: Bearer",
         '      {"tokens_used": 1234, "expires_in": 3599}',

@@ -85,7 +85,8 @@ _AUTH_SCHEMES = frozenset({"bearer", "basic", "token", "oauth", "digest", "bot"}
 _NOT_A_VALUE = frozenset({"", "null", "~", "|", "|-", "|+", ">", ">-", "true", "false", "[]", "{}"})
 _SECRET_NAMES = frozenset(SECRET_HEADERS) | SECRET_KEYS
 
-_TOKEN_RUN = re.compile(r"(?<![\w+/=.~-])[A-Za-z0-9_+/=.~-]{24,}(?![\w+/=.~-])")
+# Base64 and base64url characters; `/`, `.` and `=` end a run (paths, hosts, `name=`).
+_TOKEN_RUN = re.compile(r"(?<![\w+~-])[A-Za-z0-9_+~-]{24,}={0,2}(?![\w+~=-])")
 _CURSOR_KEYS = frozenset(
     {
         "after",
