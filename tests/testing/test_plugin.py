@@ -114,7 +114,7 @@ def test_unused_and_swallowed_errors_fail_at_teardown(pytester: pytest.Pytester)
 
 class _Api(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
-        body = b'{"owner": "dana@acme.com", "spend": "1.50"}'
+        body = b'{"owner": "dana@acme.com", "spend": "1.50", "seen": "%s"}' % self.path.encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -160,6 +160,65 @@ def test_record_then_replay(pytester: pytest.Pytester, api: str) -> None:
     assert "owner: user-" in text
     assert not (pytester.path / "cassettes" / "test_api" / "test_other.yaml").exists()
     pytester.runpytest("-k", "spend").assert_outcomes(passed=1)  # replays; the guard is on
+
+
+def test_record_scrubs_the_connection_secrets_by_value(
+    pytester: pytest.Pytester, api: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settings class's secret from the environment and a marker's secret, by value."""
+    monkeypatch.setenv("PARTNERKIT_DEMO_API_TOKEN", "envToken-31415")
+    pytester.makeini("[pytest]\npartnerkit_block_network = true\n")
+    pytester.makepyfile(
+        test_api=f"""
+        import os
+        import pytest
+        import requests
+        from pydantic import SecretStr
+        from pydantic_settings import SettingsConfigDict
+        from partnerkit.connector import ConnectorSettings
+
+        class DemoSettings(ConnectorSettings):
+            model_config = SettingsConfigDict(env_prefix="PARTNERKIT_DEMO_")
+            api_token: SecretStr
+
+        @pytest.mark.cassette(secrets=["markerSecret-2718"])
+        def test_spend(cassette):
+            token = DemoSettings().api_token.get_secret_value()
+            params = {{"q": "markerSecret-2718"}}
+            response = requests.get("{api}/v1/" + token + "/report", params=params, timeout=5)
+            assert response.json()["spend"] == "1.50"
+        """
+    )
+    pytester.runpytest("--record").assert_outcomes(passed=1)
+    text = (pytester.path / "cassettes" / "test_api" / "test_spend.yaml").read_text("utf-8")
+    assert "envToken-31415" not in text
+    assert "markerSecret-2718" not in text
+    assert "/v1/REDACTED/report" in text
+    assert "seen: /v1/REDACTED/report?q=REDACTED" in text
+    pytester.runpytest().assert_outcomes(passed=1)  # replays with the same secrets
+
+
+def test_record_option_reaches_use_cassette(pytester: pytest.Pytester, api: str) -> None:
+    """Connector fixtures call use_cassette() and record_requested(): --record reaches them."""
+    pytester.makepyfile(
+        test_api=f"""
+        import requests
+        from partnerkit.testing import use_cassette
+        from partnerkit.testing.guard import record_requested
+
+        def test_spend(tmp_path):
+            assert record_requested()
+            with use_cassette("{pytester.path}/own.yaml") as tape:
+                assert requests.get("{api}/report", timeout=5).ok
+            assert tape.recording
+        """
+    )
+    pytester.runpytest("--record").assert_outcomes(passed=1)
+    assert (pytester.path / "own.yaml").exists()
+    pytester.runpytest().assert_outcomes(failed=1)  # without --record it replays
+    from partnerkit.testing.guard import record_requested
+
+    assert not record_requested()  # the inner sessions' flag is gone
 
 
 def test_record_env_var(

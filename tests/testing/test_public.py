@@ -10,6 +10,7 @@ import partnerkit.testing
 
 MODULES = [
     "partnerkit.testing.cassette",
+    "partnerkit.testing.credentials",
     "partnerkit.testing.guard",
     "partnerkit.testing.lint",
     "partnerkit.testing.scrub",

@@ -15,7 +15,14 @@ import pytest
 import requests
 import responses
 
-from partnerkit.testing import Cassette, Fault, block_network, lint_file, use_cassette
+from partnerkit.testing import (
+    Cassette,
+    CassetteError,
+    Fault,
+    block_network,
+    lint_file,
+    use_cassette,
+)
 from partnerkit.testing.guard import _guards
 
 TOKEN = "EAA" + "Bq7w9XyZ" * 5  # looks like a real Meta token
@@ -145,6 +152,20 @@ def test_a_failed_recording_writes_nothing(api: str, tmp_path: Path) -> None:
         pull(api)
         raise RuntimeError("the test failed")
     assert not path.exists()
+
+
+def test_a_request_without_an_answer_writes_nothing(tmp_path: Path) -> None:
+    """A connection error the code swallows would leave the cassette short: no write."""
+    path = tmp_path / "unreachable.yaml"
+    with (
+        pytest.raises(CassetteError, match="1 request\\(s\\) got no answer") as caught,
+        use_cassette(path, record=True),
+        pytest.raises(requests.ConnectionError),
+    ):
+        requests.get(f"http://127.0.0.1:1/x?access_token={TOKEN}", timeout=5)
+    assert not path.exists()
+    assert "GET http://127.0.0.1:1/x?access_token=REDACTED: ConnectionError" in str(caught.value)
+    assert TOKEN not in str(caught.value)
 
 
 @responses.activate

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 
 import pytest
+from pydantic import BaseModel, SecretStr
+from pydantic_settings import SettingsConfigDict
 
+from partnerkit.connector import ConnectorSettings
 from partnerkit.testing import REDACTED, Scrubber
+from partnerkit.testing.credentials import environment_secrets, is_secret_name, secrets_of
 from partnerkit.testing.scrub import (
     SECRET_HEADERS,
     SECRET_KEYS,
@@ -26,6 +31,7 @@ TOKENS = {
     "google_api_key": "AI" + "za" + "SyD-9tSrke72PouQMnMX" * 2,
     "hubspot_token": "pat-" + "na1-" + "1b2c3d4e-5f60-7182-93a4-b5c6d7e8f901",
     "bearer_token": "Bearer " + "abcDEF123456" * 3,
+    "basic_auth": "Basic " + "c3ZjLXVzZXI6" + "aHVudGVyMg==",  # svc-user:hunter2
     "live_secret_key": "sk" + "_live_" + "51HxYzAbCdEf1234",
     "private_key": "-----BEGIN " + "PRIVATE KEY-----\nMIIEvQIBADAN\n-----END PRIVATE KEY-----\n",
     "jwt": "eyJ"
@@ -212,3 +218,159 @@ def test_numbers_that_are_not_phones_are_kept() -> None:
 )
 def test_reserved_domains(domain: str, reserved: bool) -> None:
     assert is_reserved_email_domain(domain) is reserved
+
+
+# ------------------------------------------------------------ secrets by value
+
+SECRET = "s3cr3t/Value+42"  # "/" and "+" change under URL and base64 encoding
+
+
+def test_a_known_secret_is_replaced_in_every_place_and_encoding() -> None:
+    scrubber = S.with_secrets(SECRET)
+    assert scrubber.scrub_headers({"x-echo": f"got {SECRET}"}) == {"x-echo": "got REDACTED"}
+    assert scrubber.scrub_params({"sig": SECRET, "q": [SECRET]}) == {
+        "sig": REDACTED,
+        "q": [REDACTED],
+    }
+    assert scrubber.scrub_url("https://h/v1/a/s3cr3t%2FValue%2B42/b?x=s3cr3t%2fValue%2b42") == (
+        "https://h/v1/a/REDACTED/b?x=REDACTED"
+    )
+    body = {"a": [{"b": {"c": SECRET}}], SECRET: 1, "d": "s3cr3t\\/Value+42"}
+    assert scrubber.scrub_json(body) == {"a": [{"b": {"c": REDACTED}}], REDACTED: 1, "d": REDACTED}
+    assert scrubber.scrub_text("q=s3cr3t%2FValue%2B42 and s3cr3t/Value+42") == (
+        "q=REDACTED and REDACTED"
+    )
+    # base64 at each of the three offsets inside a longer value ("Basic" credentials)
+    for prefix in ("", "u:", "us:"):
+        encoded = base64.b64encode(f"{prefix}{SECRET}!".encode()).decode()
+        assert "REDACTED" in scrubber.scrub_text(f"sig {encoded}")
+        assert encoded not in scrubber.scrub_text(f"sig {encoded}")
+    assert scrubber.scrub_bytes(b"\x00\x01" + SECRET.encode()) == b"\x00\x01REDACTED"
+    assert SECRET not in repr(scrubber)
+
+
+def test_short_values_are_not_scrubbed_by_value() -> None:
+    assert S.with_secrets("abc", None, "") is S
+    assert S.with_secrets(SecretStr(SECRET)).secrets == {SECRET}
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("X-Api-Key", True),
+        ("api-key", True),
+        ("developer-token", True),
+        ("client_secret", True),
+        ("accessTokens", True),
+        ("X-Auth-Token", True),
+        ("password", True),
+        ("nextPageToken", False),
+        ("page_token", False),
+        ("token_type", False),
+        ("token_uri", False),
+        ("login-customer-id", False),
+        ("primary_key", False),
+        ("x-business-use-case-usage", False),
+    ],
+)
+def test_is_secret_name(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret
+
+
+def test_widened_names_in_headers_params_and_json() -> None:
+    assert S.scrub_headers({"api-key": "k", "X-Auth-Token": "t", "Content-Type": "x"}) == {
+        "api-key": REDACTED,
+        "X-Auth-Token": REDACTED,
+        "Content-Type": "x",
+    }
+    assert S.scrub_params({"apiKey": "k", "nextPageToken": "p"}) == {
+        "apiKey": REDACTED,
+        "nextPageToken": "p",
+    }
+    echoed = {"headers": {"Authorization": "Bearer x", "Cookie": "a=b"}, "nextPageToken": "CAE"}
+    assert S.scrub_json(echoed) == {
+        "headers": {"Authorization": REDACTED, "Cookie": REDACTED},
+        "nextPageToken": "CAE",
+    }
+
+
+def test_secret_path_segments() -> None:
+    assert S.scrub_url("https://api.hubapi.com/oauth/v1/access-tokens/CJ-abc.def") == (
+        "https://api.hubapi.com/oauth/v1/access-tokens/REDACTED"
+    )
+    assert S.scrub_url("https://h/v1/token/abc123/x?y=1") == "https://h/v1/token/REDACTED/x?y=1"
+    assert S.scrub_url("https://h/v1/keys/abc123/x") == "https://h/v1/keys/abc123/x"
+    assert (
+        S.scrub_url("https://oauth2.googleapis.com/token") == "https://oauth2.googleapis.com/token"
+    )
+
+
+def test_bearer_and_basic_credentials_in_text() -> None:
+    basic = base64.b64encode(b"svc:pw-123").decode()
+    assert S.scrub_text(f"sent Bearer ab12cd34 and Basic {basic}") == (
+        "sent Bearer REDACTED and Basic REDACTED"
+    )
+    kept = "Basic authentication failed; Bearer tokens only"
+    assert S.scrub_text(kept) == kept
+
+
+def test_credentials_found_in_traffic() -> None:
+    basic = base64.b64encode(b"svc-user:pw-123456").decode()
+    headers = {
+        "Authorization": "Bearer tok-123456",
+        "Proxy-Authorization": f"Basic {basic}",
+        "X-Api-Key": "key-123456",
+        "Cookie": "sid=cookie-123456; lang=en",
+        "Accept": "application/json",
+    }
+    assert S.secrets_in_headers(headers) == {
+        "tok-123456",
+        basic,
+        "svc-user:pw-123456",
+        "pw-123456",
+        "key-123456",
+        "cookie-123456",
+    }
+    url = "https://u:pass-1234@h/v1/access_token/seg-123456/x?api_key=q-123456&sig=notlearned"
+    assert S.secrets_in_url(url) == {"pass-1234", "seg-123456", "q-123456"}
+    body = {"a": {"refresh_token": "r-123456"}, "b": [{"password": "p-123456"}], "c": "x-123456"}
+    assert S.secrets_in_fields(body) == {"r-123456", "p-123456"}
+    assert S.secrets_in_fields({"code": "oauth-code-1"}, form=True) == {"oauth-code-1"}
+
+
+def test_secrets_of_settings_connectors_and_mappings() -> None:
+    class Inner(BaseModel):
+        key_file: str = "/path/not/secret"
+        private: SecretStr = SecretStr("inner-secret-1")
+
+    class Settings(BaseModel):
+        access_token: SecretStr
+        account: str = "act_1"
+        nested: Inner = Inner()
+
+    class FakeConnector:
+        settings = Settings(access_token=SecretStr("outer-secret-1"))
+
+    assert secrets_of(FakeConnector()) == {"outer-secret-1", "inner-secret-1"}
+    resolved = {"accounts": ["1"], "developer_token": "dev-token-1", "opts": {"password": "pw-1"}}
+    assert secrets_of(resolved) == {"dev-token-1", "pw-1"}
+
+
+def test_environment_secrets() -> None:
+    class DemoSettings(ConnectorSettings):
+        model_config = SettingsConfigDict(env_prefix="DEMO_PK_")
+        hash_salt: SecretStr | None = None
+        account: str = ""
+
+    environ = {
+        "DEMO_PK_HASH_SALT": "salt-value-1",  # a SecretStr field of a settings class
+        "DEMO_PK_ACCOUNT": "act-1234567",  # not a secret
+        "GOOGLE_ADS_DEVELOPER_TOKEN": "dev-token-12",  # named like a secret
+        "META_ACCESS_TOKEN": "short",  # too short to scrub by value
+        "HOME": "/home/someone",
+    }
+    assert environment_secrets(environ) == {"salt-value-1", "dev-token-12"}
+    account = {"type": "service_account", "private_key_id": "kid-0123abcd", "project_id": "p"}
+    environ = {"DEMO_PK_CREDENTIALS_JSON": json.dumps(account) + "\n"}
+    assert environment_secrets(environ) == {json.dumps(account), "kid-0123abcd"}
+    del DemoSettings

@@ -24,6 +24,14 @@ retry logic in a subclass — with a ``responses`` mock whose one catch-all call
 matches each request against the recorded ones (method, URL, query in any order,
 body compared as JSON or form fields), first unused match first. Recording wraps the
 same method, passes requests to the network and writes the scrubbed cassette.
+
+Secrets are scrubbed by name and by value (:mod:`partnerkit.testing.scrub`). The
+values a cassette knows: the secrets in the environment (:func:`environment_secrets`),
+those a test registers (``secrets=`` or :meth:`Cassette.secret`), and every credential
+it sees travel — an ``Authorization`` or other secret header, a secret query parameter,
+path segment or body field, in a request or a response. A replayed request is scrubbed
+the same way before it is matched, so a test that sends a fake token where the
+recording had the real one still matches.
 """
 
 from __future__ import annotations
@@ -47,9 +55,11 @@ from urllib.parse import parse_qsl, urlsplit
 
 import requests
 import yaml
+from pydantic import SecretStr
 
+from partnerkit.testing.credentials import MIN_SECRET_LENGTH, environment_secrets, secrets_of
 from partnerkit.testing.faults import Fault
-from partnerkit.testing.guard import RECORD_ENV, allow_network, record_requested
+from partnerkit.testing.guard import RECORD_ENV, allow_network, block_network, record_requested
 from partnerkit.testing.scrub import Scrubber
 
 __all__ = [
@@ -345,6 +355,8 @@ class Interaction:
 
 
 def _scrub_body(body: Any, scrubber: Scrubber, *, form: bool) -> Any:
+    if isinstance(body, bytes):
+        return scrubber.scrub_bytes(body)
     if isinstance(body, str):
         return scrubber.scrub_text(body)
     if form and isinstance(body, dict):
@@ -412,7 +424,8 @@ class Cassette:
         ignore_query: Query parameters left out when matching (volatile values).
         ignore_body_keys: Body keys (JSON, at any depth, or form fields) left out when
             matching.
-        scrubber: Scrubs cassettes on write and live requests before matching.
+        scrubber: Scrubs cassettes on write and live requests before matching; it
+            holds the secret values the cassette knows (see :meth:`secret`).
         requests: Every request made while playing or recording, as sent (unscrubbed).
         errors: Every :class:`CassetteError` raised during requests; raised again by
             :meth:`stop` unless cleared (call ``errors.clear()`` after asserting on one).
@@ -428,13 +441,26 @@ class Cassette:
         ignore_query: Iterable[str] = (),
         ignore_body_keys: Iterable[str] = (),
         scrubber: Scrubber | None = None,
+        secrets: Iterable[Any] = (),
     ) -> None:
+        """Build a cassette.
+
+        Args:
+            interactions: The recorded interactions.
+            path: The YAML file.
+            allow_unused: See :attr:`allow_unused`.
+            ignore_query: See :attr:`ignore_query`.
+            ignore_body_keys: See :attr:`ignore_body_keys`.
+            scrubber: Replaces the default :class:`~partnerkit.testing.scrub.Scrubber`.
+            secrets: Secret values to scrub wherever they appear, as :meth:`secret`
+                takes them.
+        """
         self.interactions = list(interactions)
         self.path = Path(path) if path is not None else None
         self.allow_unused = allow_unused
         self.ignore_query = frozenset(ignore_query)
         self.ignore_body_keys = frozenset(ignore_body_keys)
-        self.scrubber = scrubber or Scrubber()
+        self.scrubber = (scrubber or Scrubber()).with_secrets(*environment_secrets())
         self.requests: list[Request] = []
         self.errors: list[CassetteError] = []
         self.recording = False
@@ -444,6 +470,68 @@ class Cassette:
         self._keys: list[dict[str, Any]] = []
         self._lock = threading.RLock()
         self._active: contextlib.ExitStack | None = None
+        self._unanswered: list[str] = []
+        self.secret(*secrets)
+
+    # ------------------------------------------------------------ secrets
+
+    def secret(self, *values: Any) -> None:
+        """Register secrets: each is replaced by ``REDACTED`` wherever it appears.
+
+        Every occurrence — in any header, query parameter, path segment, form or JSON
+        field (at any depth) or text body, raw, URL-encoded, JSON-escaped or
+        base64-encoded — is replaced when the cassette is written, and in a live
+        request before it is matched. Register a secret before the requests that
+        carry it. Credentials sent in an ``Authorization`` (or other secret) header,
+        a secret query parameter or body field need no registering: the cassette
+        learns them as they travel.
+
+        Args:
+            *values: Secret strings (plain or ``SecretStr``), or objects holding
+                secrets: a connector, its settings, a workspace connection, a mapping
+                of settings (see :func:`~partnerkit.testing.credentials.secrets_of`).
+
+        Raises:
+            ValueError: A string is shorter than
+                :data:`~partnerkit.testing.credentials.MIN_SECRET_LENGTH` characters: it
+                would match by chance, so it cannot be scrubbed by value.
+        """
+        found: set[str] = set()
+        for value in values:
+            if isinstance(value, str | SecretStr):
+                text = value.get_secret_value() if isinstance(value, SecretStr) else value
+                if len(text) < MIN_SECRET_LENGTH:
+                    raise ValueError(
+                        f"a secret shorter than {MIN_SECRET_LENGTH} characters cannot be "
+                        f"scrubbed by value (it would match by chance); use a longer fake "
+                        f"secret in tests (got {len(text)} characters)"
+                    )
+                found.add(text)
+            else:
+                found |= secrets_of(value)
+        self._learn(found)
+
+    def _learn(self, found: set[str]) -> None:
+        with self._lock:
+            scrubber = self.scrubber.with_secrets(*found)
+            if scrubber is self.scrubber:
+                return
+            self.scrubber = scrubber
+            if self._keys and not self.recording:
+                self._keys = [self._match_key(i.request) for i in self.interactions]
+
+    def _learn_request(self, prepared: requests.PreparedRequest, request: Request) -> None:
+        found = self.scrubber.secrets_in_headers(dict(prepared.headers))
+        found |= self.scrubber.secrets_in_url(str(prepared.url or ""))
+        form = _is_form_type(request.content_type)
+        found |= self.scrubber.secrets_in_fields(request.body, form=form)
+        self._learn(found)
+
+    def _learn_response(self, response: requests.Response, recorded: Response) -> None:
+        found = self.scrubber.secrets_in_headers(dict(response.headers))
+        found |= self.scrubber.secrets_in_url(response.headers.get("location", ""))
+        found |= self.scrubber.secrets_in_fields(recorded.body)
+        self._learn(found)
 
     # ----------------------------------------------------------- file I/O
 
@@ -544,8 +632,13 @@ class Cassette:
 
     # ------------------------------------------------------ start and stop
 
-    def start(self, *, record: bool = False) -> None:
+    def start(self, *, record: bool = False, allow: Iterable[str] | None = None) -> None:
         """Start replaying (the default) or recording.
+
+        Args:
+            record: Record instead of replaying.
+            allow: While recording, the hosts the network guard lets through besides
+                loopback; ``None`` (the default) opens the whole network.
 
         Raises:
             RuntimeError: The cassette is already active.
@@ -554,10 +647,11 @@ class Cassette:
             raise RuntimeError("the cassette is already playing or recording")
         self.requests, self.errors = [], []
         self.recording = record
+        self._unanswered = []
         with contextlib.ExitStack() as stack:
             if record:
                 self.interactions = []
-                stack.enter_context(allow_network())
+                stack.enter_context(allow_network() if allow is None else block_network(allow))
                 adapter = requests.adapters.HTTPAdapter
                 send = self._recording_send(adapter.send)
                 stack.enter_context(mock.patch.object(adapter, "send", send))
@@ -575,9 +669,11 @@ class Cassette:
     def stop(self, failure: BaseException | None = None) -> None:
         """Stop replaying or recording, and check the outcome.
 
-        After a clean run (no ``failure``): a recording is written; a replay raises the
-        first remembered :class:`CassetteError` (the code under test may have swallowed
-        it), then fails on interactions never requested, unless :attr:`allow_unused`.
+        After a clean run (no ``failure``): a recording is written, unless a request got
+        no answer (a connection error the code under test swallowed: the cassette would
+        lack it); a replay raises the first remembered :class:`CassetteError` (the code
+        under test may have swallowed it), then fails on interactions never requested,
+        unless :attr:`allow_unused`.
 
         Args:
             failure: The exception the code under test failed with, if it failed. Then
@@ -596,6 +692,13 @@ class Cassette:
         if failure is not None:
             return
         if self.recording:
+            if self._unanswered:
+                raise CassetteError(
+                    f"{len(self._unanswered)} request(s) got no answer while recording "
+                    f"{self._name}, so nothing was written (the cassette would lack them):\n"
+                    + "\n".join(f"  {line}" for line in self._unanswered),
+                    self.path,
+                )
             self.save()
             return
         unused = self.unused()
@@ -620,11 +723,20 @@ class Cassette:
         self.stop()
 
     @contextlib.contextmanager
-    def record(self, path: str | os.PathLike[str] | None = None) -> Iterator[Self]:
-        """Record within a ``with`` block; writes the scrubbed cassette on a clean exit."""
+    def record(
+        self, path: str | os.PathLike[str] | None = None, *, allow: Iterable[str] | None = None
+    ) -> Iterator[Self]:
+        """Record within a ``with`` block; writes the scrubbed cassette on a clean exit.
+
+        Args:
+            path: Where to write; defaults to :attr:`path`.
+            allow: The hosts the network guard lets through besides loopback while
+                recording; ``None`` (the default) opens the whole network. ``()``
+                records from a local server only.
+        """
         if path is not None:
             self.path = Path(path)
-        self.start(record=True)
+        self.start(record=True, allow=allow)
         try:
             yield self
         except BaseException as exc:
@@ -649,6 +761,7 @@ class Cassette:
 
     def _replay(self, prepared: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         request = Request.from_prepared(prepared)
+        self._learn_request(prepared, request)
         with self._lock:
             self.requests.append(request)
             key = self._match_key(request)
@@ -711,15 +824,25 @@ class Cassette:
             **kwargs: Any,
         ) -> requests.Response:
             request = Request.from_prepared(prepared)
+            self._learn_request(prepared, request)
             with self._lock:
                 self.requests.append(request)
                 queue = self._faults.get(len(self.interactions))
                 fault = queue.popleft() if queue else None
             if fault is not None:
                 return _fault_response(adapter, prepared, fault)
-            response: requests.Response = real_send(adapter, prepared, *args, **kwargs)
+            try:
+                response: requests.Response = real_send(adapter, prepared, *args, **kwargs)
+            except Exception as exc:
+                if not isinstance(exc, AssertionError):  # the network guard reports its own
+                    shown = _scrub_request(request, self.scrubber).describe()
+                    with self._lock:
+                        self._unanswered.append(f"{shown}: {type(exc).__name__}")
+                raise
+            recorded = Response.from_requests(response)
+            self._learn_response(response, recorded)
             with self._lock:
-                self.interactions.append(Interaction(request, Response.from_requests(response)))
+                self.interactions.append(Interaction(request, recorded))
                 replacement = self._replacements.get(len(self.interactions) - 1)
             if replacement is not None:
                 return _fault_response(adapter, prepared, replacement)
@@ -767,6 +890,7 @@ def use_cassette(
     ignore_query: Iterable[str] = (),
     ignore_body_keys: Iterable[str] = (),
     scrubber: Scrubber | None = None,
+    secrets: Iterable[Any] = (),
 ) -> Iterator[Cassette]:
     """Replay a cassette (or record it) for the duration of a ``with`` block.
 
@@ -777,6 +901,8 @@ def use_cassette(
         ignore_query: Query parameters left out when matching.
         ignore_body_keys: Body keys left out when matching.
         scrubber: Replaces the default :class:`~partnerkit.testing.scrub.Scrubber`.
+        secrets: Secret values (or objects holding them) to scrub wherever they
+            appear; see :meth:`Cassette.secret`.
 
     Yields:
         The playing (or recording) cassette.
@@ -789,6 +915,7 @@ def use_cassette(
         "ignore_query": ignore_query,
         "ignore_body_keys": ignore_body_keys,
         "scrubber": scrubber,
+        "secrets": secrets,
     }
     if record if record is not None else record_requested():
         with Cassette(path=path, **options).record() as cassette:

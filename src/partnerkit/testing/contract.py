@@ -77,7 +77,8 @@ class ConnectorContract:
         connector_class: The connector under test.
         settings: Non-secret settings (a mapping as in a workspace file).
         secrets: Secret settings by field name; the suite passes them through the
-            environment (``<env_prefix><FIELD>``) as production does.
+            environment (``<env_prefix><FIELD>``) as production does, and the
+            cassettes scrub them by value.
         requests: One read request per stream to exercise.
         cassette_dir: Folder with one cassette per stream (``<stream>.yaml``), or None
             for connectors that need no network.
@@ -152,7 +153,10 @@ class ConnectorContract:
             return
         from partnerkit.testing.cassette import use_cassette
 
-        with self._fake_time(), use_cassette(path, allow_unused=bool(faults)) as cassette:
+        with (
+            self._fake_time(),
+            use_cassette(path, allow_unused=bool(faults), secrets=self._scrubbed()) as cassette,
+        ):
             if faults:
                 cassette.inject(0, *faults)
             yield cassette
@@ -327,7 +331,7 @@ class ConnectorContract:
 
         with (
             self._fake_time(),
-            use_cassette(path, allow_unused=True) as cassette,
+            use_cassette(path, allow_unused=True, secrets=self._scrubbed()) as cassette,
             self.make_connector() as connector,
         ):
             cassette.inject(0, fault)
@@ -336,6 +340,12 @@ class ConnectorContract:
         assert isinstance(result.error, AuthenticationError)
 
     # ---------------------------------------------------------------- helpers
+
+    def _scrubbed(self) -> list[str]:
+        """The fake secrets, for the cassette to scrub by value (too short ones cannot be)."""
+        from partnerkit.testing.credentials import MIN_SECRET_LENGTH
+
+        return [v for v in self.secrets.values() if len(v) >= MIN_SECRET_LENGTH]
 
     def _require_http(self) -> None:
         if Capability.HTTP not in self.connector_class.capabilities:

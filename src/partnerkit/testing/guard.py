@@ -37,8 +37,17 @@ RECORD_ENV = "PARTNERKIT_RECORD"
 """Environment variable that turns recording on (``1``, ``true``, ``yes``)."""
 
 
+_record_flags: list[bool] = []  # pytest's --record, one entry per running session
+
+
 def record_requested() -> bool:
-    """Tell whether ``PARTNERKIT_RECORD`` asks for recording."""
+    """Tell whether ``PARTNERKIT_RECORD`` or pytest's ``--record`` asks for recording.
+
+    ``use_cassette()`` and a connector's own fixtures ask this, so ``--record`` records
+    them as it records the ``cassette`` fixture.
+    """
+    if _record_flags and _record_flags[-1]:
+        return True
     return os.environ.get(RECORD_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 

@@ -7,7 +7,10 @@ It adds:
 - the ``cassette`` fixture: replays ``<test dir>/cassettes/<module>/<test>.yaml``
   (override the path with the ``cassette_path`` fixture, or the name with
   ``@pytest.mark.cassette("name", allow_unused=..., ignore_query=[...],
-  ignore_body_keys=[...])``), or records it in record mode;
+  ignore_body_keys=[...], secrets=[...])``), or records it in record mode. Secrets are
+  scrubbed by name and by value: those in the environment, those the marker's
+  ``secrets`` lists or the test registers (``cassette.secret(value)``), and every
+  credential the cassette sees travel;
 - the ``fake_clock`` fixture: a fresh :class:`~partnerkit.testing.clock.FakeClock`;
 - the network guard: every test runs with :func:`~partnerkit.testing.guard.block_network`
   when the ini option ``partnerkit_block_network = true`` is set or the test is marked
@@ -28,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from partnerkit.testing import guard as _guard
 from partnerkit.testing.guard import NetworkGuard, block_network, record_requested
 
 if TYPE_CHECKING:
@@ -68,14 +72,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the markers."""
+    """Register the markers; make ``--record`` what ``record_requested()`` answers."""
+    _guard._record_flags.append(bool(config.getoption("partnerkit_record", False)))
     for line in (
-        "cassette(name=None, *, allow_unused=False, ignore_query=(), ignore_body_keys=()): "
-        "the cassette the `cassette` fixture replays, and how it matches",
+        "cassette(name=None, *, allow_unused=False, ignore_query=(), ignore_body_keys=(), "
+        "secrets=()): the cassette the `cassette` fixture replays, how it matches, and "
+        "secret values to scrub wherever they appear",
         "block_network(allow=()): block real network connections in this test",
         "allow_network: let this test reach the network (no network guard)",
     ):
         config.addinivalue_line("markers", line)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Forget this session's ``--record``."""
+    if _guard._record_flags:
+        _guard._record_flags.pop()
 
 
 def _recording(config: pytest.Config) -> bool:
@@ -166,7 +178,8 @@ def cassette(request: pytest.FixtureRequest, cassette_path: Path) -> Iterator[Ca
     """Replay the test's cassette (or record it with ``--record``).
 
     The cassette is playing when the test starts: make requests, call
-    ``cassette.inject(index, *faults)``, read ``cassette.requests``. After a passing
+    ``cassette.inject(index, *faults)``, register a secret the requests carry with
+    ``cassette.secret(value)`` (before them), read ``cassette.requests``. After a passing
     test, an unmatched request remembered or an interaction never requested fails
     it; in record mode the scrubbed cassette is written.
     """
