@@ -26,6 +26,7 @@ from partnerkit_files._parse import (
     check_text,
     converter_for,
     extra_converter,
+    has_control,
     hash_email,
     hash_phone,
 )
@@ -205,6 +206,10 @@ class _Mapping:
         problems: list[_Problem] = []
         marked: list[tuple[_Field, Money]] = []
         is_null = self.is_null
+        try:  # one search over a CSV row; native cells (Excel, Parquet) one by one
+            suspect = has_control("".join(cells))
+        except TypeError:
+            suspect = True
         for f, raw in zip(self.fields, cells, strict=True):
             if is_null(raw):
                 if f.required:
@@ -217,7 +222,7 @@ class _Mapping:
                         record["email"] = None
                 continue
             try:
-                if raw.__class__ is str:
+                if suspect and raw.__class__ is str:
                     check_text(raw)
                 value = f.convert(raw)
             except CellError as exc:

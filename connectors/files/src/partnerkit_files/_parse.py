@@ -48,6 +48,7 @@ __all__ = [
     "currency_marks",
     "day_of_timestamp",
     "extra_converter",
+    "has_control",
     "hash_email",
     "hash_phone",
     "money_from_float",
@@ -251,13 +252,25 @@ def parse_marked_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool, tu
     Raises:
         CellError: The text is not a number in this format, or its exponent is absurd.
     """
+    number, percent, marks, _ = _parse_number(text, fmt)
+    return number, percent, marks
+
+
+def _parse_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool, tuple[str, ...], bool]:
+    """:func:`parse_marked_number`, and whether the number is plainly a money amount.
+
+    The last value is True when the text was a bare number with at most 6 decimals and
+    32 digits before the point, so :func:`check_money` has nothing to check.
+    """
     plain = _plain_number(fmt).fullmatch(text)
     if plain is not None:  # the common case, about ten times faster
         sign, integer, fraction = plain.groups()
         if fmt.group:
             integer = integer.replace(fmt.group, "")
         literal = f"{sign}{integer}.{fraction}" if fraction else f"{sign}{integer}"
-        return Decimal(literal), False, ()
+        short = not fraction or len(fraction) <= MONEY_SCALE
+        fits = short and len(integer) <= MONEY_INTEGER_DIGITS
+        return Decimal(literal), False, (), fits
     marks: list[str] = []
     s = text.translate(_FOLD).strip()
     s, percent = _strip_affixes(s, marks)
@@ -286,7 +299,7 @@ def parse_marked_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool, tu
     if not ok:
         raise CellError(f"{text!r} is not a number ({fmt.describe()})")
     literal = f"{'-' if negative else ''}{integer or '0'}{'.' + fraction if fraction else ''}"
-    return Decimal(literal + exponent), percent, tuple(marks)
+    return Decimal(literal + exponent), percent, tuple(marks), False
 
 
 @cache
@@ -399,10 +412,11 @@ def _to_decimal(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> Decimal:
 def _to_money(value: Any, fmt: NumberFormat) -> Decimal | Money:
     """An amount that fits the record (see :func:`check_money`), with its currency marks."""
     if value.__class__ is str:
-        number, percent, marks = parse_marked_number(value, fmt)
+        number, percent, marks, fits = _parse_number(value, fmt)
         if percent:
             raise CellError(f"{value!r} is a percentage; this column expects an amount")
-        check_money(number, value)
+        if not fits:
+            check_money(number, value)
         return Money(number, marks, value) if marks else number
     number = _to_decimal(value, fmt, percent_ok=False)
     check_money(number, value)
@@ -549,6 +563,11 @@ def check_int64(number: Decimal, shown: Any) -> int:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
+def has_control(value: str) -> bool:
+    """Tell whether text holds a control character that :func:`check_text` rejects."""
+    return _CONTROL.search(value) is not None
+
+
 def check_text(value: str) -> None:
     """Check that a cell holds no control character (tab and line breaks are text).
 
@@ -574,7 +593,12 @@ def _to_int(value: Any, fmt: NumberFormat) -> int:
     return check_int64(_to_decimal(value, fmt, percent_ok=False), value)
 
 
+_SIMPLE_FLOAT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})?")
+
+
 def _to_float(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> float:
+    if value.__class__ is str and fmt.decimal == "." and _SIMPLE_FLOAT.fullmatch(value):
+        return float(value)  # correctly rounded, as float(Decimal(value)) is
     number = float(_to_decimal(value, fmt, percent_ok=percent_ok))
     if not math.isfinite(number):
         raise CellError(f"{value!r} is too large for a floating-point number")
@@ -583,6 +607,8 @@ def _to_float(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> float:
 
 def _count(convert: Callable[[Any], Any], column: str) -> Converter:
     def count(value: Any) -> Any:
+        if value.__class__ is str and len(value) < 16 and value.isdigit() and value.isascii():
+            return convert(value)  # plain digits: not negative, and small
         number = convert(value)
         check_count(number, column, value)
         return number
@@ -698,7 +724,9 @@ def parse_date(
         return value
     if not isinstance(value, str):
         raise CellError(f"expected a date, got {type(value).__name__} {value!r}")
-    s = value.strip().translate(_DIGIT_FOLD)
+    s = value.strip()
+    if not s.isascii():
+        s = s.translate(_DIGIT_FOLD)
     problem = ""
     if formats:
         for fmt in formats:
@@ -751,7 +779,9 @@ def parse_datetime(
         return dt.datetime.combine(value, dt.time(0), tz)
     if not isinstance(value, str):
         raise CellError(f"expected a timestamp, got {type(value).__name__} {value!r}")
-    s = value.strip().translate(_DIGIT_FOLD)
+    s = value.strip()
+    if not s.isascii():
+        s = s.translate(_DIGIT_FOLD)
     stamp: dt.datetime | None = None
     if formats:
         for fmt in formats:
