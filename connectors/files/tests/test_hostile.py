@@ -388,3 +388,57 @@ def test_a_sync_does_not_commit_a_file_with_rejected_rows(tmp_path: Path) -> Non
 
     assert tolerant.ok
     assert _rows(warehouse) == 1
+
+
+# ------------------------------------------------------------- native cell values
+
+
+def test_native_excel_values_follow_the_same_rules(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["day", "campaign", "spend", "impressions", "clicks"])
+    sheet.append([dt.datetime(2026, 10, 1), "Brand", 0.1 + 0.2, 10, 1])  # a date, 0.3
+    sheet.append([dt.datetime(2026, 10, 1, 18, 0), "Brand", 1.5, 10, 1])  # a time of day
+    sheet.append([dt.date(2026, 10, 2), "Brand", 12.1234567, 10, 1])  # 7 decimals
+    sheet.append([dt.date(2026, 10, 2), "Brand", 1.5, -10, 1])  # negative count
+    book.save(tmp_path / "spend.xlsx")
+
+    records, notices = read_all(tmp_path, "", source={**SHEET, "path": "spend.xlsx"})
+
+    assert [(r["date"], r["spend"]) for r in records] == [(dt.date(2026, 10, 1), Decimal("0.3"))]
+    assert [(row, column) for row, column, _ in rejections(notices)] == [
+        (3, "day"),
+        (4, "spend"),
+        (5, "impressions"),
+    ]
+
+
+def test_a_parquet_decimal_with_more_than_six_places_is_rejected(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "day": pa.array([dt.date(2026, 10, 1)] * 2, pa.date32()),
+            "campaign": ["Brand", "Brand"],
+            "spend": pa.array([Decimal("1.12345600"), Decimal("1.12345678")], pa.decimal128(18, 8)),
+            "impressions": pa.array([1, 2**40], pa.int64()),
+            "clicks": pa.array([1, 1], pa.int64()),
+        }
+    )
+    pq.write_table(table, tmp_path / "spend.parquet")
+
+    records, notices = read_all(tmp_path, "", source={**SHEET, "path": "spend.parquet"})
+
+    assert [r["spend"] for r in records] == [Decimal("1.123456")]
+    assert rejections(notices) == [
+        (
+            2,
+            "spend",
+            "Decimal('1.12345678') has 8 decimal places; amounts are kept with at most 6, and "
+            "this one would be rounded",
+        )
+    ]
