@@ -204,6 +204,14 @@ def test_a_nul_byte_is_rejected(tmp_path: Path) -> None:
     ]
 
 
+def test_a_cell_of_only_a_control_character_is_rejected_not_null(tmp_path: Path) -> None:
+    # Python's str.strip() takes U+001F for white space: the cell must not pass as empty.
+    records, notices = read_all(tmp_path, HEADER + "2026-10-01,\x1f,1,1,1\n" + GOOD)
+
+    assert len(records) == 1
+    assert [(row, column) for row, column, _ in rejections(notices)] == [(2, "campaign")]
+
+
 def test_a_timestamp_in_a_date_column_is_rejected_not_shifted(tmp_path: Path) -> None:
     text = HEADER + "2026-10-01T23:30:00-05:00,Brand,1,1,1\n" + GOOD
     records, notices = read_all(tmp_path, text)

@@ -211,6 +211,12 @@ class _Mapping:
         except TypeError:
             suspect = True
         for f, raw in zip(self.fields, cells, strict=True):
+            if suspect and isinstance(raw, str):  # before nulls: "\x1f".strip() is ""
+                try:
+                    check_text(raw)
+                except CellError as exc:
+                    problems.append(_Problem(f.header, REDACTED if f.redact else raw, exc.reason))
+                    continue
             if is_null(raw):
                 if f.required:
                     problems.append(
@@ -222,8 +228,6 @@ class _Mapping:
                         record["email"] = None
                 continue
             try:
-                if suspect and raw.__class__ is str:
-                    check_text(raw)
                 value = f.convert(raw)
             except CellError as exc:
                 problems.append(_Problem(f.header, REDACTED if f.redact else raw, exc.reason))
