@@ -123,6 +123,6 @@ def test_base_dir_itself_may_be_a_symlink(base: Path, tmp_path: Path) -> None:
 
 
 def test_the_path_rule_is_checked_with_the_settings(tmp_path: Path) -> None:
-    # Before any file is opened: `partnerkit validate` reports it.
+    # When the connection is built, before any file is opened.
     with pytest.raises(ConfigurationError, match=r"files\.0\.path: .*climbs out with '\.\.'"):
         FilesConnector({"base_dir": tmp_path, "files": [source("../x.csv")]})
