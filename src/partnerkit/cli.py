@@ -148,9 +148,9 @@ def _write(tables: dict[str, list[pa.Table]], out: Path) -> list[Path]:
 
             pq.write_table(table, path)
         else:
-            import pyarrow.csv as pacsv
+            from partnerkit.store import write_csv
 
-            pacsv.write_csv(table, path)
+            write_csv(table, path)
         written.append(path)
     return written
 

@@ -369,7 +369,8 @@ def write_csv(table: pa.Table, path: str | os.PathLike[str]) -> Path:
 
     Text cells are neutralised (:func:`neutralise_formulas`); fields holding a comma,
     a quote or a line break are quoted with their quotes doubled (RFC 4180), so no
-    cell can start in the middle of a value. Numbers stay numbers.
+    cell can start in the middle of a value. Numbers stay numbers. List and struct
+    columns (a campaign's labels), which CSV cannot hold, are written as JSON text.
 
     Args:
         table: The records.
@@ -381,5 +382,23 @@ def write_csv(table: pa.Table, path: str | os.PathLike[str]) -> Path:
     import pyarrow.csv as pacsv
 
     out = Path(path)
-    pacsv.write_csv(neutralise_formulas(table), out)
+    pacsv.write_csv(neutralise_formulas(_flat(table)), out)
     return out
+
+
+def _flat(table: pa.Table) -> pa.Table:
+    """The table with every nested column (list, struct, map) as JSON text."""
+    import json
+
+    import pyarrow as pa
+
+    columns = []
+    for column in table.columns:
+        if pa.types.is_nested(column.type):
+            values = [
+                None if v is None else json.dumps(v, default=str, ensure_ascii=False)
+                for v in column.to_pylist()
+            ]
+            column = pa.chunked_array([pa.array(values, pa.string())])
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
