@@ -113,10 +113,11 @@ def test_no_warehouse_is_created_inside_the_installed_package(tmp_path: Path) ->
 
 # ---------------------------------------------------------- creation is atomic
 
-_CREATE = """
+_SYNC = """
 import sys, time
 import partnerkit.store.warehouse as w
-real, point = w.migrate, sys.argv[2]
+from partnerkit.cli import main
+real, point = w.migrate, sys.argv.pop()
 def slow(con):
     if point == "before":
         print("CREATING", flush=True); time.sleep(60)
@@ -124,14 +125,16 @@ def slow(con):
     if point == "after":
         print("CREATING", flush=True); time.sleep(60)
 w.migrate = slow
-w.Warehouse(sys.argv[1])
-print("DONE", flush=True)
+main()
 """
 
 
 def kill_while_creating(path: Path, point: str) -> None:
+    """``partnerkit sync`` in a subprocess, SIGKILLed while it creates its warehouse."""
+    config = path.parent / "partnerkit.yaml"
+    config.write_text("name: Acme\ncurrency: ILS\ntimezone: Asia/Jerusalem\n", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-c", _CREATE, str(path), point],
+        [sys.executable, "-c", _SYNC, "sync", "-c", str(config), "-w", str(path), point],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -146,6 +149,7 @@ def kill_while_creating(path: Path, point: str) -> None:
         proc.stderr.close()
     assert line == "CREATING", stderr
     assert code == -signal.SIGKILL
+    config.unlink()
 
 
 @pytest.mark.parametrize("point", ["before", "after"])
