@@ -279,3 +279,16 @@ def test_a_corrupt_warehouse_in_a_real_process(tmp_path: Path) -> None:
     assert "Traceback" not in done.stdout + done.stderr
     assert f"The warehouse {corrupt} is not a DuckDB database file" in flat(done.stderr)
     assert corrupt.read_bytes() == b"\x00" * 100
+
+
+@pytest.mark.parametrize(
+    "command", ["", "connectors", "validate", "pull", "sync", "export", "demo", "report"]
+)
+def test_help_shows_no_type_placeholders_for_flags(command: str) -> None:
+    result = CliRunner().invoke(app, [*command.split(), "--help"], catch_exceptions=False, env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.output
+    assert "Show this message and exit." in result.output
+    if command in ("pull", "sync", "export"):
+        assert "<%Y-%m-%d>" not in result.output
+        assert "YYYY-MM-DD" in result.output
