@@ -127,6 +127,7 @@ def export_parquet(
 
     Raises:
         ConfigurationError: ``start`` is after ``end``, or the warehouse is missing.
+        WarehouseFileError: The file is not a warehouse (damaged, truncated, foreign).
     """
     if start is not None and end is not None and start > end:
         raise ConfigurationError(f"--from {start} is after --to {end}")

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import math
 import os
 import re
@@ -221,7 +222,7 @@ def _remove_abandoned(path: Path) -> None:
     """Delete temporary files of creations whose process died (a kill -9)."""
     if os.name != "posix":  # pragma: no cover - liveness by signal 0 is POSIX
         return
-    for candidate in path.parent.glob(f".{path.name}.creating-*"):
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.creating-*"):
         match = _CREATING.match(candidate.name)
         if match and match["name"] == path.name and not _pid_alive(int(match["pid"])):
             candidate.unlink(missing_ok=True)
