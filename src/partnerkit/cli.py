@@ -180,6 +180,7 @@ def validate_command(
 ) -> None:
     """Check a workspace file and print every problem found, with its line."""
     from partnerkit.model import load_workspace
+    from partnerkit.store import workspace_warehouse_path
 
     try:
         ws = load_workspace(file)
@@ -194,6 +195,7 @@ def validate_command(
                 highlight=False,
             )
         raise typer.Exit(code=1) from None
+    workspace_warehouse_path(ws)  # a warehouse: leading out of the folder is an error too
     console.print(
         f"[green]{escape(str(file))} is valid[/]: {len(ws.sources)} sources, "
         f"{len(ws.campaigns)} campaigns, {len(ws.targets)} targets, {len(ws.slas)} SLA terms, "

@@ -76,6 +76,10 @@ def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "markup.yaml").write_text(
         "name: x\ncurrency: ILS\ntimezone: Asia/Jerusalem\n'[/]': 1\n", encoding="utf-8"
     )
+    (tmp_path / "outside.yaml").write_text(
+        "name: x\ncurrency: ILS\ntimezone: Asia/Jerusalem\nwarehouse: ../x.duckdb\n",
+        encoding="utf-8",
+    )
     (tmp_path / "corrupt.duckdb").write_text("this is not a database\n", encoding="utf-8")
     (tmp_path / "existing.txt").write_text("x", encoding="utf-8")
     (tmp_path / "folder.csv").mkdir()
@@ -100,6 +104,11 @@ CASES: dict[str, Case] = {
     "validate-missing-file": Case(("validate", NONE), 1, MISSING),
     "validate-markup-key": Case(
         ("validate", "{t}/markup.yaml"), 1, ("unknown key '[/]'", "Allowed keys here")
+    ),
+    "validate-warehouse-outside": Case(
+        ("validate", "{t}/outside.yaml"),
+        1,
+        ("`warehouse: ../x.duckdb`", "outside the workspace folder", "outside_workspace: true"),
     ),
     # pull
     "pull-reversed-dates": Case(("pull", "-c", WS, "-o", "{t}/x.csv", *BAD_DATES), 2, REVERSED),

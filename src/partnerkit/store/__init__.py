@@ -34,6 +34,7 @@ from partnerkit.store.warehouse import (
     Warehouse,
     check_warehouse_file,
     default_warehouse_path,
+    workspace_warehouse_path,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "last_complete_day",
     "neutralise_formulas",
     "sync",
+    "workspace_warehouse_path",
     "write_csv",
     "write_parquet",
 ]

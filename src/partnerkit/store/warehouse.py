@@ -70,6 +70,7 @@ __all__ = [
     "Warehouse",
     "check_warehouse_file",
     "default_warehouse_path",
+    "workspace_warehouse_path",
 ]
 
 WAREHOUSE_ENV = "PARTNERKIT_WAREHOUSE"
@@ -114,6 +115,24 @@ def default_warehouse_path(
     env = os.environ.get(WAREHOUSE_ENV)
     if env:
         return Path(env)
+    return workspace_warehouse_path(workspace)
+
+
+def workspace_warehouse_path(workspace: Workspace) -> Path:
+    """Where the workspace file itself places its warehouse, checked to stay inside it.
+
+    Args:
+        workspace: The workspace.
+
+    Returns:
+        Its ``warehouse:`` resolved against the workspace file's folder, else
+        ``.partnerkit/warehouse.duckdb`` in that folder.
+
+    Raises:
+        ConfigurationError: The place resolves (through ``..``, an absolute path, ``~``
+            or a symlink) outside the workspace folder, and the workspace does not say
+            ``warehouse_outside_workspace: true``.
+    """
     given = workspace.warehouse
     path = workspace.root / (
         given.expanduser() if given is not None else Path(".partnerkit", "warehouse.duckdb")
