@@ -455,8 +455,8 @@ class ResponseShapeError(SourceError):
     def describe(value: Any) -> str:
         """What a parsed JSON value is, for ``found``: ``a JSON null``, ``a JSON number (123)``.
 
-        Strings and numbers are shown (cut at 40 characters); objects and lists only
-        by their size, so a message never repeats a page.
+        Numbers and booleans are shown; strings, objects and lists only by their
+        size, so a message never repeats a page (or a secret an answer echoes).
         """
         if value is None:
             return "a JSON null"
@@ -465,7 +465,7 @@ class ResponseShapeError(SourceError):
         if isinstance(value, int | float):
             return f"a JSON number ({str(value)[:40]})"
         if isinstance(value, str):
-            return f"a JSON string ({value[:40]!r})"
+            return f"a JSON string of {len(value)} characters"
         if isinstance(value, list):
             return f"a JSON array of {len(value)} items" if value else "an empty JSON array"
         if isinstance(value, dict):

@@ -120,7 +120,9 @@ def test_a_server_error_is_retried_transparently(
 def test_a_page_of_the_wrong_shape_is_reported(
     cassettes: Path, connect: Callable[..., HubSpotConnector]
 ) -> None:
-    shapeless = Fault(200, {"Content-Type": "application/json"}, '{"results": [{"id": "1101"}]}')
+    shapeless = Fault(
+        200, {"Content-Type": "application/json"}, '{"total": 1, "results": [{"id": "1101"}]}'
+    )
     with use_cassette(cassettes / "contract" / "leads.yaml", allow_unused=True) as tape:
         tape.replace(1, shapeless)
         with connect() as hubspot, pytest.raises(SourceError) as info:

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from partnerkit.connector import Notice
-from partnerkit.errors import DataError, SourceError, UnknownFieldError
+from partnerkit.errors import DataError, ResponseShapeError, SourceError, UnknownFieldError
 from partnerkit.records import MONEY_SCALE, Additivity, Role
 from partnerkit_ga4._client import Compatibility, Page, Row
 from partnerkit_ga4._errors import API
@@ -527,7 +527,18 @@ class RowMapper:
         metrics = page.get("metricHeaders", [])
         names = [h.get("name", "") for h in metrics]
         expected = (self.spec.dimension_names, self.spec.metric_names)
-        if (dims or names) and (dims, names) != expected:
+        for key, asked in (("dimensionHeaders", expected[0]), ("metricHeaders", expected[1])):
+            if asked and key not in page:  # an empty report has its headers too
+                raise ResponseShapeError(
+                    "GA4 runReport",
+                    where="",
+                    expected=f"the {key} of the {len(asked)} columns asked for",
+                    found=ResponseShapeError.without(page),
+                    api=API,
+                    account=self.property_id,
+                    request=f"runReport (report {self.spec.name!r})",
+                )
+        if (dims, names) != expected:
             raise SourceError(
                 f"GA4 answered report {self.spec.name!r} with other columns than asked for "
                 f"(dimensions {dims}, metrics {names}).",
@@ -564,11 +575,14 @@ class RowMapper:
                 dims = [v.get("value", "") for v in dv]
                 values = [v.get("value", "") for v in mv]
             except (AttributeError, TypeError):
-                raise SourceError(
-                    f"Row {self._rows + 1} of GA4 report {self.spec.name!r} is not a row of "
-                    f"dimensionValues and metricValues: {str(row)[:200]}",
+                raise ResponseShapeError(
+                    "GA4 runReport",
+                    where=f"rows[{self._rows}]",
+                    expected="a row of dimensionValues and metricValues lists of {value}",
+                    found=ResponseShapeError.describe(row),
                     api=API,
                     account=self.property_id,
+                    request=f"runReport (report {self.spec.name!r})",
                 ) from None
             if len(dims) != nd or len(values) != nm:
                 raise SourceError(

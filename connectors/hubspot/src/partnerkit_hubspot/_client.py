@@ -45,7 +45,7 @@ import hubspot.oauth as sdk_oauth  # type: ignore[import-untyped]
 import requests
 
 from partnerkit import http
-from partnerkit.errors import AuthenticationError, ConfigurationError
+from partnerkit.errors import AuthenticationError, ConfigurationError, ResponseShapeError
 from partnerkit_hubspot._errors import (
     API,
     HubSpotRules,
@@ -57,8 +57,10 @@ from partnerkit_hubspot._pages import (
     AssociationPage,
     ObjectPage,
     PageError,
+    PageShapeError,
     parse_association_page,
     parse_object_page,
+    parse_search_page,
     parse_token,
 )
 from partnerkit_hubspot._reference import (
@@ -416,7 +418,7 @@ class HubSpotClient:
                 _request_timeout=self._timeout(),
             ),
         )
-        return self._page(parse_object_page, raw, "POST", path)
+        return self._page(parse_search_page, raw, "POST", path)
 
     def associations_page(
         self, from_type: str, to_type: str, inputs: Sequence[tuple[str, str | None]]
@@ -448,6 +450,16 @@ class HubSpotClient:
     def _page(self, parse: Callable[[bytes], _T], raw: bytes, method: str, path: str) -> _T:
         try:
             return parse(raw)
+        except PageShapeError as exc:
+            raise ResponseShapeError(
+                "HubSpot",
+                where=exc.where,
+                expected=exc.expected,
+                found=exc.found,
+                api=API,
+                account=self._account,
+                request=f"{method} {BASE_URL}{path}",
+            ) from None
         except PageError as exc:
             raise unreadable_answer(
                 f"{method} {BASE_URL}{path}", str(exc), account=self._account
