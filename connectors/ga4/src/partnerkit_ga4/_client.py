@@ -52,6 +52,7 @@ __all__ = [
     "ReportBody",
     "ReportQuery",
     "check_envelope",
+    "parse_body",
     "parse_page",
 ]
 
@@ -234,6 +235,37 @@ def parse_page(content: bytes) -> Page:
     if rows is not None:
         page["rows"] = rows
     return page
+
+
+def parse_body(body: ReportBody, property_id: str) -> Page:
+    """A report body as a validated page of plain dicts (:func:`parse_page`).
+
+    Raises:
+        ResponseShapeError: The body is JSON but not a ``RunReportResponse``.
+        SourceError: The body is not JSON.
+    """
+    try:
+        return parse_page(body.content)
+    except PageShapeError as exc:
+        raise ResponseShapeError(
+            "GA4 runReport",
+            where=exc.where,
+            expected=exc.expected,
+            found=exc.found,
+            api=API,
+            account=property_id,
+            request=body.request,
+            status=body.status,
+        ) from None
+    except ValueError as exc:
+        raise SourceError(
+            f"GA4 answered a runReport request with a page that does not fit the API's "
+            f"shape ({exc}).",
+            api=API,
+            account=property_id,
+            request=body.request,
+            status=body.status,
+        ) from None
 
 
 class ReportQuery(TypedDict, total=False):
@@ -476,34 +508,8 @@ class PropertyClient:
         return ReportBody(bytes(response.content), f"POST {url}", int(response.status_code))
 
     def parse(self, body: ReportBody) -> Page:
-        """A report body as a validated page of plain dicts (:func:`parse_page`).
-
-        Raises:
-            ResponseShapeError: The body is JSON but not a ``RunReportResponse``.
-            SourceError: The body is not JSON.
-        """
-        try:
-            return parse_page(body.content)
-        except PageShapeError as exc:
-            raise ResponseShapeError(
-                "GA4 runReport",
-                where=exc.where,
-                expected=exc.expected,
-                found=exc.found,
-                api=API,
-                account=self.property_id,
-                request=body.request,
-                status=body.status,
-            ) from None
-        except ValueError as exc:
-            raise SourceError(
-                f"GA4 answered a runReport request with a page that does not fit the API's "
-                f"shape ({exc}).",
-                api=API,
-                account=self.property_id,
-                request=body.request,
-                status=body.status,
-            ) from None
+        """A report body as a validated page of plain dicts (:func:`parse_body`)."""
+        return parse_body(body, self.property_id)
 
     def close(self) -> None:
         """Close the HTTP session."""

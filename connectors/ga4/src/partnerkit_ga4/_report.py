@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from partnerkit.connector import Notice
-from partnerkit.errors import DataError, ResponseShapeError, SourceError, UnknownFieldError
+from partnerkit.errors import DataError, ResponseShapeError, UnknownFieldError
 from partnerkit.records import MONEY_SCALE, Additivity, Role
 from partnerkit_ga4._client import Compatibility, Page, Row
 from partnerkit_ga4._errors import API
@@ -521,7 +521,7 @@ class RowMapper:
         """Check the first page's headers, and take currency and time zone from it.
 
         Raises:
-            SourceError: The headers are not the ones asked for.
+            ResponseShapeError: The headers are missing or not the ones asked for.
         """
         dims = [h.get("name", "") for h in page.get("dimensionHeaders", [])]
         metrics = page.get("metricHeaders", [])
@@ -539,11 +539,19 @@ class RowMapper:
                     request=f"runReport (report {self.spec.name!r})",
                 )
         if (dims, names) != expected:
-            raise SourceError(
-                f"GA4 answered report {self.spec.name!r} with other columns than asked for "
-                f"(dimensions {dims}, metrics {names}).",
+            key, asked, sent = (
+                ("dimensionHeaders", expected[0], dims)
+                if dims != expected[0]
+                else ("metricHeaders", expected[1], names)
+            )
+            raise ResponseShapeError(
+                "GA4 runReport",
+                where=key,
+                expected=f"the columns asked for ({', '.join(asked)})",
+                found=f"other columns ({', '.join(str(n)[:40] for n in sent[:20])})",
                 api=API,
                 account=self.property_id,
+                request=f"runReport (report {self.spec.name!r})",
                 details={"asked": [self.spec.dimension_names, self.spec.metric_names]},
             )
         types = [type_name(h.get("type")) for h in metrics] or [m.type for m in self.spec.metrics]
@@ -585,11 +593,14 @@ class RowMapper:
                     request=f"runReport (report {self.spec.name!r})",
                 ) from None
             if len(dims) != nd or len(values) != nm:
-                raise SourceError(
-                    f"A row of GA4 report {self.spec.name!r} has {len(dims)} dimension and "
-                    f"{len(values)} metric values; {nd} and {nm} were asked for.",
+                raise ResponseShapeError(
+                    "GA4 runReport",
+                    where=f"rows[{self._rows}]",
+                    expected=f"{nd} dimension and {nm} metric values, as asked for",
+                    found=f"{len(dims)} dimension and {len(values)} metric values",
                     api=API,
                     account=self.property_id,
+                    request=f"runReport (report {self.spec.name!r})",
                 )
             self._rows += 1
             if not self._merge:  # (the traffic merge step finds repeats itself)

@@ -45,7 +45,12 @@ import hubspot.oauth as sdk_oauth  # type: ignore[import-untyped]
 import requests
 
 from partnerkit import http
-from partnerkit.errors import AuthenticationError, ConfigurationError, ResponseShapeError
+from partnerkit.errors import (
+    AuthenticationError,
+    ConfigurationError,
+    DataError,
+    ResponseShapeError,
+)
 from partnerkit_hubspot._errors import (
     API,
     HubSpotRules,
@@ -73,7 +78,7 @@ from partnerkit_hubspot._reference import (
 from partnerkit_hubspot._search import Query
 from partnerkit_hubspot._settings import HubSpotSettings
 
-__all__ = ["BASE_URL", "POLICY", "HubSpotClient"]
+__all__ = ["BASE_URL", "POLICY", "HubSpotClient", "read_page"]
 
 BASE_URL = "https://api.hubapi.com"
 
@@ -122,6 +127,42 @@ def _probability(value: Any) -> Decimal | None:
         return None if value in (None, "") else Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+def read_page(parse: Callable[[bytes], _T], raw: bytes, request: str, *, account: str | None) -> _T:
+    """Parse one answer with ``parse``, mapping its problems to the library's errors.
+
+    Args:
+        parse: A page parser of :mod:`._pages` (``parse_search_page``...).
+        raw: The answer's body.
+        request: ``METHOD url`` of the request.
+        account: The portal.
+
+    Raises:
+        ResponseShapeError: The body is JSON but not the documented answer (checked
+            before any result is read).
+        DataError: A result's field does not fit (named; its value is never shown:
+            it may be personal data).
+        SourceError: The body is not JSON.
+    """
+    try:
+        return parse(raw)
+    except PageShapeError as exc:
+        raise ResponseShapeError(
+            "HubSpot",
+            where=exc.where,
+            expected=exc.expected,
+            found=exc.found,
+            api=API,
+            account=account,
+            request=request,
+        ) from None
+    except PageError as exc:
+        if exc.column is None:
+            raise unreadable_answer(request, str(exc), account=account) from None
+        raise DataError(
+            f"HubSpot sent a result that does not fit ({exc})", source=request, column=exc.column
+        ) from None
 
 
 class HubSpotClient:
@@ -448,22 +489,7 @@ class HubSpotClient:
         return self._page(parse_association_page, raw, "POST", path)
 
     def _page(self, parse: Callable[[bytes], _T], raw: bytes, method: str, path: str) -> _T:
-        try:
-            return parse(raw)
-        except PageShapeError as exc:
-            raise ResponseShapeError(
-                "HubSpot",
-                where=exc.where,
-                expected=exc.expected,
-                found=exc.found,
-                api=API,
-                account=self._account,
-                request=f"{method} {BASE_URL}{path}",
-            ) from None
-        except PageError as exc:
-            raise unreadable_answer(
-                f"{method} {BASE_URL}{path}", str(exc), account=self._account
-            ) from None
+        return read_page(parse, raw, f"{method} {BASE_URL}{path}", account=self._account)
 
     # -------------------------------------------------------- reference data
 

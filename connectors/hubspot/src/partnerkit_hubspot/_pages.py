@@ -124,7 +124,16 @@ class SearchPage(TypedDict, total=False):
 
 
 class PageError(ValueError):
-    """A page that is not valid JSON or does not have the expected shape."""
+    """A page that is not valid JSON or does not have the expected shape.
+
+    Attributes:
+        column: The field of a result that does not fit (``results.0.properties``), or
+            ``None`` when the body is not JSON.
+    """
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 class PageShapeError(PageError):
@@ -190,7 +199,8 @@ def _validate(adapter: TypeAdapter[_PageT], raw: bytes) -> _PageT:
         first = errors[0]
         where = ".".join(str(p) for p in first["loc"]) or "the page"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise PageError(f"{where}: {first['msg']}{more}") from None
+        column = None if first["type"] == "json_invalid" else where
+        raise PageError(f"{where}: {first['msg']}{more}", column) from None
 
 
 def parse_object_page(raw: bytes) -> ObjectPage:
