@@ -464,12 +464,16 @@ class ResponseShapeError(SourceError):
             return f"a JSON boolean ({'true' if value else 'false'})"
         if isinstance(value, int | float):
             return f"a JSON number ({str(value)[:40]})"
-        if isinstance(value, str):
-            return f"a JSON string of {len(value)} characters"
-        if isinstance(value, list):
-            return f"a JSON array of {len(value)} items" if value else "an empty JSON array"
-        if isinstance(value, dict):
-            return f"a JSON object of {len(value)} keys" if value else "an empty JSON object"
+        if isinstance(value, str | list | dict):
+            kind, unit = {str: ("string", "character"), list: ("array", "item")}.get(
+                type(value), ("object", "key")
+            )
+            n = len(value)
+            return (
+                f"a JSON {kind} of {n} {unit}{'' if n == 1 else 's'}"
+                if n
+                else f"an empty JSON {kind}"
+            )
         return type(value).__name__
 
 
