@@ -155,6 +155,9 @@ def _json_loads() -> Callable[[bytes], Any]:
 KIND = "analyticsData#runReport"
 
 
+_ABSENT = object()
+
+
 class PageShapeError(ValueError):
     """A report body that is JSON but not a ``RunReportResponse``.
 
@@ -214,8 +217,10 @@ def parse_page(content: bytes) -> Page:
         raise ValueError(f"not JSON: {exc}") from None
     if not isinstance(data, dict):  # pragma: no cover - top_level() caught it
         raise PageShapeError("", "a JSON object", ResponseShapeError.describe(data))
-    rows = data.pop("rows", None)
-    if rows is not None:
+    rows = data.pop("rows", _ABSENT)
+    if rows is _ABSENT:
+        rows = None
+    else:  # proto3 JSON leaves an empty list out: a null is not one
         if not isinstance(rows, list):
             raise PageShapeError("rows", "a JSON array", ResponseShapeError.describe(rows))
         for i, row in enumerate(rows):

@@ -203,6 +203,14 @@ class ReportSpec:
         return [m.name for m in self.metrics]
 
 
+def _not_text(dims: list[Any], values: list[Any]) -> str | None:
+    """``dimensionValues`` or ``metricValues`` when one of them is neither text nor null."""
+    for name, items in (("dimensionValues", dims), ("metricValues", values)):
+        if not all(x is None or isinstance(x, str) for x in items):
+            return name
+    return None
+
+
 def _blocked_notice(meta: PropertyMetadata, info: MetricInfo, report: str) -> Notice:
     reasons = ", ".join(info.blocked_reasons)
     return Notice(
@@ -592,6 +600,14 @@ class RowMapper:
                     account=self.property_id,
                     request=f"runReport (report {self.spec.name!r})",
                 ) from None
+            odd = _not_text(dims, values)
+            if odd is not None:  # a null reads as absent, as before
+                raise DataError(
+                    "GA4 sent a dimension or metric value that is not a JSON string",
+                    source=f"{API}/{self.spec.name}",
+                    row=self._rows + 1,
+                    column=odd,
+                )
             if len(dims) != nd or len(values) != nm:
                 raise ResponseShapeError(
                     "GA4 runReport",
