@@ -231,7 +231,8 @@ def mutated_pages(draw: st.DrawFn) -> Any:
     """A recorded page with one place (the body, a key, a row, a value) changed."""
     page = json.loads(json.dumps(draw(st.sampled_from(TRAFFIC_PAGES))))
     node, path = page, []
-    while isinstance(node, dict | list) and node and draw(st.booleans()):
+    depth = draw(st.integers(0, 8))  # mostly inside: a row, a field, a nested value
+    while isinstance(node, dict | list) and node and len(path) < depth:
         key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
         path.append((node, key))
         node = node[key]
