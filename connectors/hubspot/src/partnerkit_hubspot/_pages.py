@@ -163,25 +163,33 @@ _TOKEN = TypeAdapter(TokenAnswer)
 def _shape_problem(error: ErrorDetails) -> PageShapeError | None:
     """The shape error of a validation error about the page itself, else ``None``.
 
-    The body, a key of the answer (``results``, ``paging``, ``total``) and a result
-    that is not an object are the page's shape; a result's own fields are not.
+    The body, a key of the answer (``results``, ``paging``, ``total``), ``paging``'s
+    own keys and a result that is not an object are the page's shape; a result's own
+    fields are not.
     """
     loc, kind, value = error["loc"], error["type"], error.get("input")
     if kind == "json_invalid":
         return None
-    if len(loc) == 1 and kind == "missing":
-        return PageShapeError(
-            "", f"an object with the key {loc[0]!r}, which HubSpot always sends", without(value)
-        )
-    if len(loc) == 1:
-        expected = "a JSON array" if kind == "list_type" else f"a value that fits ({error['msg']})"
-        return PageShapeError(str(loc[0]), expected, describe(value))
+    envelope = len(loc) == 1 or loc[0] == "paging"
     if len(loc) == 2 and loc[0] == "results" and isinstance(loc[1], int):
         return PageShapeError(f"results[{loc[1]}]", "an object", describe(value))
-    if len(loc) >= 2 and loc[0] == "paging":
-        where = ".".join(str(p) for p in loc)
-        return PageShapeError(where, f"a value that fits ({error['msg']})", describe(value))
-    return None
+    if not envelope:
+        return None
+    if kind == "missing":
+        return PageShapeError(
+            ".".join(str(p) for p in loc[:-1]),
+            f"an object with the key {loc[-1]!r}, which HubSpot always sends",
+            without(value),
+        )
+    expected = {
+        "list_type": "a JSON array",
+        "dict_type": "a JSON object",
+        "model_type": "a JSON object",
+        "string_type": "a JSON string",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+    }.get(kind, f"a value that fits ({error['msg']})")
+    return PageShapeError(".".join(str(p) for p in loc), expected, describe(value))
 
 
 def _validate(adapter: TypeAdapter[_PageT], raw: bytes) -> _PageT:
