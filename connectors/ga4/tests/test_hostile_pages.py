@@ -134,6 +134,30 @@ def test_a_page_that_is_not_a_run_report_response_is_a_shape_error(
     assert f"expected {expected}" in str(error)
 
 
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("null", "a body the SDK could not read (Failed to parse JSON: TypeError: 'NoneType'"),
+        ("123", "a body the SDK could not read (Failed to parse JSON: TypeError: 'int' object"),
+        ("{}", "0 dimensions and 0 metrics"),
+    ],
+)
+def test_a_metadata_answer_that_is_not_the_documented_shape_is_a_shape_error(
+    read: Any, body: str, found: str
+) -> None:
+    # Interaction 0 is the metadata request, parsed by the SDK: before, null and 123
+    # raised protobuf's ParseError and {} read as a property without the "date" dimension.
+    with pytest.raises(ResponseShapeError) as info:
+        read(
+            "contract/traffic.yaml",
+            **OCT_1_3,
+            faults={0: [Fault(200, JSON, body)]},
+            allow_unused=True,
+        )
+    assert info.value.found.startswith(found)
+    assert (info.value.api, info.value.account, info.value.where) == ("ga4", PROPERTY, "")
+
+
 def test_an_empty_object_is_not_an_empty_report(read: Any) -> None:
     # The same read with GA4's real empty answer (kind and headers, no rows, no rowCount)
     # gives no records and no error; ``{}`` gives the error, not "no rows".

@@ -406,6 +406,16 @@ class PropertyClient:
             )
             for m in meta.metrics
         ]
+        if not dimensions or not metrics:  # every property has GA4's standard ones
+            raise ResponseShapeError(
+                "GA4 getMetadata",
+                where="",
+                expected="the property's dimensions and metrics",
+                found=f"{len(dimensions)} dimensions and {len(metrics)} metrics",
+                api=API,
+                account=self.property_id,
+                request=f"GET {self.host}/v1beta/{self.name}/metadata",
+            )
         return PropertyMetadata.build(self.property_id, dimensions, metrics)
 
     def compatibility(
