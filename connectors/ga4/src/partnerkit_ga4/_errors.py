@@ -326,7 +326,7 @@ def to_partnerkit(
         return TransientError(
             f"The GA4 API could not be reached ({type(exc).__name__}).", api=API, account=account
         )
-    from google.protobuf import json_format
+    from google.protobuf import json_format  # type: ignore[import-untyped]
 
     if isinstance(exc, json_format.ParseError):  # the SDK could not read a 2xx answer
         return ResponseShapeError(
