@@ -98,6 +98,53 @@ def test_a_list_page_that_is_not_the_documented_shape_is_a_shape_error(
     assert info.value.request == "GET https://api.hubapi.com/crm/v3/objects/contacts"
 
 
+DEALS = ReadRequest(stream="deals", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "expected"),
+    [
+        ("null", "", NO_RESULTS),
+        ("123", "", NO_RESULTS),
+        ("{}", "", NO_RESULTS),
+        ('{"results":null}', "", NO_RESULTS),
+        ('{"results":[1]}', "results[0]", "an object with the key 'id'"),
+    ],
+)
+def test_a_pipelines_answer_without_its_results_is_a_shape_error(
+    connect: Connect, body: str, where: str, expected: str
+) -> None:
+    # contract/deals.yaml, interaction 1: the deal pipelines, read through the SDK's models
+    # (null raised AttributeError; {} read as "no pipelines", every stage unknown).
+    with use_cassette(CASSETTES / "contract/deals.yaml", allow_unused=True) as tape:
+        tape.replace(1, Fault(200, JSON, body))
+        with connect() as hubspot, pytest.raises(ResponseShapeError) as info:
+            hubspot.stream(DEALS).to_dicts()
+    assert (info.value.where, info.value.expected) == (where, expected)
+    assert info.value.request == "GET https://api.hubapi.com/crm/v3/pipelines/deals"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "found"),
+    [
+        ("null", "a JSON object", "a JSON null"),
+        ("[]", "a JSON object", "an empty JSON array"),
+        (
+            "{}",
+            "an object with the key 'portalId', which HubSpot always sends",
+            "an empty JSON object",
+        ),
+    ],
+)
+def test_an_account_answer_that_is_not_the_documented_shape_is_a_shape_error(
+    connect: Connect, body: str, expected: str, found: str
+) -> None:
+    with pytest.raises(ResponseShapeError) as info:
+        _read(connect, Fault(200, JSON, body), index=0)
+    assert (info.value.where, info.value.expected, info.value.found) == ("", expected, found)
+    assert info.value.request == "GET https://api.hubapi.com/account-info/v3/details"
+
+
 # ---------------------------------------------------------------- properties
 
 MAPPER_PORTAL = HubSpotPortal(portal_id=PORTAL, time_zone="Asia/Jerusalem", currency="ILS")

@@ -345,8 +345,13 @@ class HubSpotClient:
         body = self._account_details()
         portal_id = str(body.get("portalId") or "")
         if not portal_id:
-            raise unreadable_answer(
-                f"GET {BASE_URL}/account-info/v3/details", "no portalId", account=None
+            raise ResponseShapeError(
+                "HubSpot",
+                where="",
+                expected="an object with the key 'portalId', which HubSpot always sends",
+                found=ResponseShapeError.without(body),
+                api=API,
+                request=f"GET {BASE_URL}/account-info/v3/details",
             )
         configured = self._settings.accounts[0] if self._settings.accounts else None
         if configured is not None and configured != portal_id:
@@ -392,6 +397,16 @@ class HubSpotClient:
                 self._refresh()
                 return self._account_details(retried=True)
             raise error
+        found = ResponseShapeError.top_level(response.content)
+        if found is not None:
+            raise ResponseShapeError(
+                "HubSpot",
+                where="",
+                expected="a JSON object",
+                found=found,
+                api=API,
+                request=f"GET {url}",
+            )
         try:
             body = response.json()
         except ValueError:
@@ -493,6 +508,39 @@ class HubSpotClient:
 
     # -------------------------------------------------------- reference data
 
+    def _results(self, answer: Any, path: str, key: str) -> list[Any]:
+        """The ``results`` of an answer the SDK's models read (properties, pipelines, owners).
+
+        The SDK's client-side validation is off (new enum values must not break a
+        read), so its models let an answer without ``results`` — ``null``, ``{}``, a
+        number — through as ``None``, and a result that is not an object as a model
+        without fields; the API always sends the list, and each result its ``key``.
+
+        Raises:
+            ResponseShapeError: The answer has no ``results`` list, or a result has no
+                ``key``.
+        """
+        results = getattr(answer, "results", None)
+        problem: tuple[str, str] | None = None
+        if not isinstance(results, list):
+            problem = ("", "an object with the key 'results', which HubSpot always sends")
+        else:
+            bad = next((i for i, r in enumerate(results) if getattr(r, key, None) is None), None)
+            if bad is not None:
+                problem = (f"results[{bad}]", f"an object with the key {key!r}")
+        if problem is not None:
+            raise ResponseShapeError(
+                "HubSpot",
+                where=problem[0],
+                expected=problem[1],
+                found="an answer the SDK read without it",
+                api=API,
+                account=self._account,
+                request=f"GET {BASE_URL}{path}",
+            )
+        assert isinstance(results, list)  # for mypy: checked above
+        return results
+
     def property_definitions(self, object_type: str) -> list[PropertyDef]:
         """The portal's property definitions of ``contacts`` or ``deals``."""
         self.portal()
@@ -514,7 +562,7 @@ class HubSpotClient:
                 description=str(p.description or ""),
                 show_currency_symbol=bool(p.show_currency_symbol),
             )
-            for p in answer.results or []
+            for p in self._results(answer, f"/crm/v3/properties/{object_type}", "name")
         ]
 
     def pipelines(self, object_type: str = "deals") -> list[HubSpotPipeline]:
@@ -528,7 +576,7 @@ class HubSpotClient:
             lambda a: a.get_all(object_type=object_type, _request_timeout=self._timeout()),
         )
         pipelines = []
-        for p in answer.results or []:
+        for p in self._results(answer, f"/crm/v3/pipelines/{object_type}", "id"):
             stages = []
             for s in p.stages or []:
                 metadata = s.metadata or {}
@@ -570,7 +618,7 @@ class HubSpotClient:
                 )
 
             answer = self._call(api, "GET", "/crm/v3/owners/", page)
-            for o in answer.results or []:
+            for o in self._results(answer, "/crm/v3/owners/", "id"):
                 owners.append(
                     HubSpotOwner(
                         id=str(o.id),
