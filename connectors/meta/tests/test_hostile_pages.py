@@ -93,6 +93,19 @@ def test_a_page_that_is_not_the_documented_shape_is_a_shape_error(
     assert "test-token-not-real" not in str(error)
 
 
+@pytest.mark.parametrize(
+    ("body", "found"), [("null", "a JSON null"), ("{}", "an empty JSON object")]
+)
+def test_an_ad_account_answer_that_is_not_the_documented_shape_is_a_shape_error(
+    meta: Any, body: str, found: str
+) -> None:
+    # Interaction 0: the ad account (id, currency, time zone) the reader starts from.
+    with pytest.raises(ResponseShapeError) as info:
+        _read(meta, Fault(200, JSON, body), index=0)
+    assert info.value.found == found
+    assert info.value.request == f"GET /{ACCOUNT_ID}"
+
+
 @pytest.mark.parametrize("body", ["123", "true", "null"])
 def test_a_report_run_answered_with_a_bare_value_is_a_shape_error(meta: Any, body: str) -> None:
     # async/report_run.yaml: interaction 1 is the POST that starts the report run; the
