@@ -24,7 +24,8 @@ The tree::
     │   ├── InvalidRequestError     400, the request itself is wrong
     │   ├── QuotaExhaustedError     a hard quota (daily cap) that waiting will not fix soon
     │   ├── RateLimitError          429 and vendor throttling (retriable)
-    │   └── TransientError          5xx, timeouts, resets, truncated bodies (retriable)
+    │   ├── TransientError          5xx, timeouts, resets, truncated bodies (retriable)
+    │   └── ResponseShapeError      a 2xx body that is not the documented shape (``null``, ``{}``)
     ├── DataError                   a record or a row that does not fit its schema
     └── StreamConsumedError         a one-shot RecordStream read twice
 """
@@ -57,6 +58,7 @@ __all__ = [
     "PermissionDeniedError",
     "QuotaExhaustedError",
     "RateLimitError",
+    "ResponseShapeError",
     "SourceError",
     "StreamConsumedError",
     "TransientError",
@@ -403,6 +405,97 @@ class TransientError(SourceError):
     """A fault that may pass: 5xx, timeouts, connection resets, truncated bodies."""
 
     retriable = True
+
+
+class ResponseShapeError(SourceError):
+    """A successful answer whose body is not the shape the API documents.
+
+    JSON ``null``, a number, ``{}``, a list where an object belongs, an answer without
+    the key the API always sends (Meta's ``data``, GA4's ``kind`` and headers), rows
+    that are not a list or a row that is not an object. Nothing of such a page is
+    used, and a sync fails the stream without moving its state. Not retriable: a
+    well-formed request answered this way points at a proxy, an API change or a bug.
+
+    Attributes:
+        where: The place in the body, e.g. ``"data"``, ``"data[3]"``, ``""`` for the
+            whole body.
+        expected: What the documented shape has there, e.g. ``"a list of rows"``.
+        found: What the body had instead, e.g. ``"a JSON null"``.
+    """
+
+    def __init__(
+        self, api_name: str, *, where: str, expected: str, found: str, **kwargs: Any
+    ) -> None:
+        self.where = where
+        self.expected = expected
+        self.found = found
+        place = f" at {where}" if where else ""
+        super().__init__(
+            f"{api_name} answered with a body that is not the documented shape: expected "
+            f"{expected}{place}, found {found}. Nothing of this page was used; this is not "
+            "retried (report it with the request below if it persists).",
+            **kwargs,
+        )
+
+    @staticmethod
+    def top_level(body: bytes, opener: bytes = b"{") -> str | None:
+        """What a body is when it is JSON but does not open with ``opener``, else ``None``.
+
+        The check every connector makes before any parser sees a page: a body that
+        starts (after JSON whitespace) with ``{`` (or ``[`` for an API that answers
+        with an array) returns ``None`` at once, without parsing it. Anything else is
+        parsed and described (``"a JSON null"``); a body that is not JSON at all
+        returns ``None`` too, for the connector's own parser to report.
+
+        Args:
+            body: The raw answer.
+            opener: ``b"{"`` for an object, ``b"["`` for an array.
+        """
+        import json
+        import re
+
+        start = re.compile(rb"[ \t\r\n]*").match(body)
+        if start is not None and body[start.end() : start.end() + 1] == opener:
+            return None
+        try:
+            value = json.loads(body)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        return ResponseShapeError.describe(value)
+
+    @staticmethod
+    def without(value: Any) -> str:
+        """``found`` for an object that lacks a key: its own keys (at most ten) or its kind."""
+        if isinstance(value, dict) and value:
+            keys = ", ".join(repr(str(k)[:40]) for k in list(value)[:10])
+            more = f" and {len(value) - 10} more" if len(value) > 10 else ""
+            return f"an object with only the keys {keys}{more}"
+        return ResponseShapeError.describe(value)
+
+    @staticmethod
+    def describe(value: Any) -> str:
+        """What a parsed JSON value is, for ``found``: ``a JSON null``, ``a JSON number (123)``.
+
+        Numbers and booleans are shown; strings, objects and lists only by their
+        size, so a message never repeats a page (or a secret an answer echoes).
+        """
+        if value is None:
+            return "a JSON null"
+        if isinstance(value, bool):
+            return f"a JSON boolean ({'true' if value else 'false'})"
+        if isinstance(value, int | float):
+            return f"a JSON number ({str(value)[:40]})"
+        if isinstance(value, str | list | dict):
+            kind, unit = {str: ("string", "character"), list: ("array", "item")}.get(
+                type(value), ("object", "key")
+            )
+            n = len(value)
+            return (
+                f"a JSON {kind} of {n} {unit}{'' if n == 1 else 's'}"
+                if n
+                else f"an empty JSON {kind}"
+            )
+        return type(value).__name__
 
 
 # ---------------------------------------------------------------------------- data

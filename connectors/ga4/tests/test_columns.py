@@ -29,7 +29,7 @@ from partnerkit_ga4._report import ReportSpec, RowMapper, custom_spec, traffic_s
 from partnerkit_ga4._settings import DEFAULT_CHANNEL_MAP, CustomReport
 
 from partnerkit.connector import Notice, ReadRequest
-from partnerkit.errors import DataError, SourceError
+from partnerkit.errors import DataError, ResponseShapeError
 from partnerkit.stream import RecordStream
 from partnerkit.testing import Cassette, use_cassette
 
@@ -511,9 +511,11 @@ def test_a_date_that_is_not_a_plain_yyyymmdd_is_left_to_the_row_path(date: str) 
 def test_a_short_row_takes_the_row_path_and_its_error() -> None:
     spec = _traffic()
     body = _bodies(spec, [(["20261001", "a", "b", "c", "Direct"], ["1"] * 7)])
-    with pytest.raises(SourceError, match="5 dimension and 7 metric values") as row_path:
+    with pytest.raises(
+        ResponseShapeError, match="found 5 dimension and 7 metric values"
+    ) as row_path:
         _row_path(spec, body)
-    with pytest.raises(SourceError) as columnar:
+    with pytest.raises(ResponseShapeError) as columnar:
         _columnar(spec, body)
     assert str(columnar.value) == str(row_path.value)
 

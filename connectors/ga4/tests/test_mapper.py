@@ -12,7 +12,7 @@ from partnerkit_ga4._metadata import DimensionInfo, MetricInfo, PropertyMetadata
 from partnerkit_ga4._report import TRAFFIC_DIMENSIONS, RowMapper, traffic_spec
 from partnerkit_ga4._settings import DEFAULT_CHANNEL_MAP
 
-from partnerkit.errors import DataError, SourceError
+from partnerkit.errors import DataError, ResponseShapeError
 
 D = dt.date
 OCT_1 = D(2026, 10, 1)
@@ -99,14 +99,17 @@ def test_a_row_outside_the_chunk_is_refused() -> None:
 def test_other_columns_than_asked_for_are_refused() -> None:
     page = _page((["20261001", "a", "b", "c", "Direct"], ["1"] * 5 + ["0"]))
     page["metricHeaders"][0]["name"] = "activeUsers"
-    with pytest.raises(SourceError, match="other columns than asked for"):
+    with pytest.raises(ResponseShapeError, match="expected the columns asked for") as info:
         _run(page)
+    assert info.value.where == "metricHeaders"
+    assert info.value.found.startswith("other columns (activeUsers, engagedSessions,")
 
 
 def test_a_short_row_is_refused() -> None:
     page = _page((["20261001", "a", "b", "c", "Direct"], ["1"] * 4))
-    with pytest.raises(SourceError, match="5 dimension and 4 metric values"):
+    with pytest.raises(ResponseShapeError, match="found 5 dimension and 4 metric values") as info:
         _run(page)
+    assert (info.value.where, info.value.found) == ("rows[0]", "5 dimension and 4 metric values")
 
 
 def test_integral_floats_are_accepted_as_counts() -> None:

@@ -318,7 +318,13 @@ def test_a_stream_that_breaks_part_way_is_transient(make_connector: Make) -> Non
 
 
 def test_a_row_that_does_not_fit_is_reported_with_its_place(make_connector: Make) -> None:
-    body = [{"results": [{"customerClient": {"id": "2345678901", "level": "one"}}]}]
+    body = [
+        {
+            "results": [{"customerClient": {"id": "2345678901", "level": "one"}}],
+            "fieldMask": "customerClient.id,customerClient.level",
+            "requestId": "FAKEreqIdErr000000004",
+        }
+    ]
     with responses.RequestsMock() as rsps:
         rsps.add(responses.POST, URL, body=json.dumps(body), status=200)
         with pytest.raises(DataError) as info:

@@ -21,8 +21,8 @@ from partnerkit.connector import ReadRequest
 from partnerkit.errors import (
     AuthenticationError,
     ConfigurationError,
+    DataError,
     PermissionDeniedError,
-    SourceError,
 )
 from partnerkit.testing import FakeClock, use_cassette
 from partnerkit.testing.faults import Fault, server_error
@@ -117,15 +117,18 @@ def test_a_server_error_is_retried_transparently(
     assert second == 2.0
 
 
-def test_a_page_of_the_wrong_shape_is_reported(
+def test_a_result_without_its_properties_is_a_data_error_naming_the_field(
     cassettes: Path, connect: Callable[..., HubSpotConnector]
 ) -> None:
-    shapeless = Fault(200, {"Content-Type": "application/json"}, '{"results": [{"id": "1101"}]}')
+    body = '{"total": 1, "results": [{"id": "1101"}]}'
+    shapeless = Fault(200, {"Content-Type": "application/json"}, body)
     with use_cassette(cassettes / "contract" / "leads.yaml", allow_unused=True) as tape:
         tape.replace(1, shapeless)
-        with connect() as hubspot, pytest.raises(SourceError) as info:
+        with connect() as hubspot, pytest.raises(DataError) as info:
             hubspot.stream(LEADS).to_dicts()
-    assert "results.0.properties: Field required" in str(info.value)
+    assert info.value.column == "results.0.properties"
+    assert info.value.source == "POST https://api.hubapi.com/crm/v3/objects/contacts/search"
+    assert "Field required" in str(info.value)
     assert not info.value.retriable
 
 

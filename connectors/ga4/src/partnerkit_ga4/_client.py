@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from partnerkit import http
-from partnerkit.errors import ConfigurationError, SourceError
+from partnerkit.errors import ConfigurationError, ResponseShapeError, SourceError
 from partnerkit_ga4._errors import API, ErrorMemory, classifier, error_for_response, to_partnerkit
 from partnerkit_ga4._metadata import (
     BLOCKED_REASONS,
@@ -43,12 +43,16 @@ if TYPE_CHECKING:
     from google.auth.credentials import Credentials
 
 __all__ = [
+    "KIND",
     "PAGE",
     "Compatibility",
     "Page",
+    "PageShapeError",
     "PropertyClient",
     "ReportBody",
     "ReportQuery",
+    "check_envelope",
+    "parse_body",
     "parse_page",
 ]
 
@@ -145,35 +149,128 @@ def _json_loads() -> Callable[[bytes], Any]:
     return loads
 
 
+#: The ``kind`` of every ``RunReportResponse`` ("always the fixed string", says its
+#: reference): an empty report has it too, with its headers; only ``rows`` and
+#: ``rowCount`` are left out.
+KIND = "analyticsData#runReport"
+
+
+_ABSENT = object()
+
+
+class PageShapeError(ValueError):
+    """A report body that is JSON but not a ``RunReportResponse``.
+
+    Attributes:
+        where: The place in the body (``""`` for the whole body, ``rows[3]``...).
+        expected: What the reference has there.
+        found: What the body had.
+    """
+
+    def __init__(self, where: str, expected: str, found: str) -> None:
+        super().__init__(f"{where or 'the body'}: expected {expected}, found {found}")
+        self.where = where
+        self.expected = expected
+        self.found = found
+
+
+def check_envelope(page: Page, *, has_rows: bool) -> None:
+    """Check what every report page has: ``kind``, and ``rowCount`` with its rows.
+
+    Args:
+        page: The validated envelope (without ``rows``).
+        has_rows: Whether the page has at least one row.
+
+    Raises:
+        PageShapeError: ``kind`` is missing or another string (``{}`` is not an empty
+            report: a real one has its ``kind`` and headers), or rows come without
+            the ``rowCount`` that pages through them.
+    """
+    kind = page.get("kind")
+    if kind != KIND:
+        found = "no 'kind' key" if kind is None else ResponseShapeError.describe(kind)
+        raise PageShapeError("kind", f"the string {KIND!r}", found)
+    if has_rows and "rowCount" not in page:
+        raise PageShapeError("rowCount", "the total row count, sent with every row", "none")
+
+
 def parse_page(content: bytes) -> Page:
     """Parse a ``RunReportResponse`` page into plain dicts and validate it.
 
-    The JSON is parsed in C; everything but the rows is validated with :data:`PAGE`;
-    the rows, the bulk of a page, are checked where they are read (each row's shape
-    and value count by :class:`~partnerkit_ga4._report.RowMapper`, each value by its
-    conversion), so no row is walked twice.
+    The body's top level is checked before any parser sees it (a JSON ``null``,
+    number or list is refused by name); then the JSON is parsed in C; everything but
+    the rows is validated with :data:`PAGE` and :func:`check_envelope`; the rows must
+    be a list of objects; each row's shape and value count are checked where it is
+    read (:class:`~partnerkit_ga4._report.RowMapper`), each value by its
+    conversion, so no row is walked twice.
 
     Raises:
-        ValueError: The body is not JSON or does not fit the page's shape.
+        PageShapeError: The body is JSON but not a ``RunReportResponse``.
+        ValueError: The body is not JSON.
     """
+    found = ResponseShapeError.top_level(content)
+    if found is not None:
+        raise PageShapeError("", "a JSON object", found)
     try:
         data = _json_loads()(content)
     except ValueError as exc:
         raise ValueError(f"not JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"a JSON {type(data).__name__} instead of an object")
-    rows = data.pop("rows", None)
-    if rows is not None and not isinstance(rows, list):
-        raise ValueError(f"rows is a {type(rows).__name__}, not a list")
+    if not isinstance(data, dict):  # pragma: no cover - top_level() caught it
+        raise PageShapeError("", "a JSON object", ResponseShapeError.describe(data))
+    rows = data.pop("rows", _ABSENT)
+    if rows is _ABSENT:
+        rows = None
+    else:  # proto3 JSON leaves an empty list out: a null is not one
+        if not isinstance(rows, list):
+            raise PageShapeError("rows", "a JSON array", ResponseShapeError.describe(rows))
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise PageShapeError(f"rows[{i}]", "a row object", ResponseShapeError.describe(row))
     try:
         page = PAGE.validate_python(data)
     except ValidationError as exc:
         problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"]) or "the body"
-        raise ValueError(f"{where}: {problem['msg']}") from None
+        where = ".".join(str(p) for p in problem["loc"])
+        raise PageShapeError(
+            where,
+            f"a value that fits ({problem['msg']})",
+            ResponseShapeError.describe(problem["input"]),
+        ) from None
+    check_envelope(page, has_rows=bool(rows))
     if rows is not None:
         page["rows"] = rows
     return page
+
+
+def parse_body(body: ReportBody, property_id: str) -> Page:
+    """A report body as a validated page of plain dicts (:func:`parse_page`).
+
+    Raises:
+        ResponseShapeError: The body is JSON but not a ``RunReportResponse``.
+        SourceError: The body is not JSON.
+    """
+    try:
+        return parse_page(body.content)
+    except PageShapeError as exc:
+        raise ResponseShapeError(
+            "GA4 runReport",
+            where=exc.where,
+            expected=exc.expected,
+            found=exc.found,
+            api=API,
+            account=property_id,
+            request=body.request,
+            status=body.status,
+        ) from None
+    except ValueError as exc:
+        raise SourceError(
+            f"GA4 answered a runReport request with a page that does not fit the API's "
+            f"shape ({exc}).",
+            api=API,
+            account=property_id,
+            request=body.request,
+            status=body.status,
+        ) from None
 
 
 class ReportQuery(TypedDict, total=False):
@@ -309,6 +406,16 @@ class PropertyClient:
             )
             for m in meta.metrics
         ]
+        if not dimensions or not metrics:  # every property has GA4's standard ones
+            raise ResponseShapeError(
+                "GA4 getMetadata",
+                where="",
+                expected="the property's dimensions and metrics",
+                found=f"{len(dimensions)} dimensions and {len(metrics)} metrics",
+                api=API,
+                account=self.property_id,
+                request=f"GET {self.host}/v1beta/{self.name}/metadata",
+            )
         return PropertyMetadata.build(self.property_id, dimensions, metrics)
 
     def compatibility(
@@ -416,22 +523,8 @@ class PropertyClient:
         return ReportBody(bytes(response.content), f"POST {url}", int(response.status_code))
 
     def parse(self, body: ReportBody) -> Page:
-        """A report body as a validated page of plain dicts (:func:`parse_page`).
-
-        Raises:
-            SourceError: The body does not fit the API's shape.
-        """
-        try:
-            return parse_page(body.content)
-        except ValueError as exc:
-            raise SourceError(
-                f"GA4 answered a runReport request with a page that does not fit the API's "
-                f"shape ({exc}).",
-                api=API,
-                account=self.property_id,
-                request=body.request,
-                status=body.status,
-            ) from None
+        """A report body as a validated page of plain dicts (:func:`parse_body`)."""
+        return parse_body(body, self.property_id)
 
     def close(self) -> None:
         """Close the HTTP session."""

@@ -55,7 +55,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.records import MONEY_SCALE
-from partnerkit_ga4._client import PAGE, Page, Row
+from partnerkit_ga4._client import PAGE, Page, Row, check_envelope
 from partnerkit_ga4._report import (
     _OTHER,
     _TRAFFIC_KEY,
@@ -80,6 +80,8 @@ _INTEGER = r"^-?[0-9]+$"
 _FLOAT = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 #: Amounts ``Decimal(text).quantize(1e-6)`` reads without overflowing its 28 digits.
 _MONEY = r"^-?[0-9]{1,22}(?:\.[0-9]+)?$"
+#: A body that opens a JSON object: the only kind handed to ``pyarrow.json``.
+_OBJECT_START = re.compile(rb"[ \t\r\n]*\{")
 #: Where a JSON ``null`` can stand (``pyarrow.json`` reads it as a missing field).
 _NULL = re.compile(rb"[\[:,]\s*null")
 
@@ -162,13 +164,17 @@ def arrow_page(content: bytes) -> tuple[Page, pa.StructArray] | None:
         The page without ``rows`` (validated like
         :func:`~partnerkit_ga4._client.parse_page` validates it) and the rows as a
         struct array of ``dimensionValues`` / ``metricValues`` lists of ``{value}``
-        structs; ``None`` when the body does not fit the explicit schema (then parse
-        it with ``parse_page``, which also says what is wrong with it).
+        structs; ``None`` when the body does not fit the explicit schema or is not a
+        ``RunReportResponse`` (then parse it with ``parse_page``, which says what is
+        wrong with it). Only a body that opens a JSON object reaches ``pyarrow.json``.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.json as pj
 
+    if not _OBJECT_START.match(content):  # pyarrow.json crashes on a body that is null
+        logger.debug("A GA4 report page takes the row path (not a JSON object)")
+        return None
     if content.find(b"null") >= 0 and _NULL.search(content):
         logger.debug("A GA4 report page takes the row path (a JSON null)")
         return None  # Arrow reads null as absent; the row path tells them apart
@@ -187,11 +193,12 @@ def arrow_page(content: bytes) -> tuple[Page, pa.StructArray] | None:
         rest = table.drop_columns(["rows", "totals", "maximums", "minimums"])
         envelope = _present(rest.to_pylist()[0])
         page = PAGE.validate_python(envelope)
+        flat: Any = pc.list_flatten(table.column("rows"))
+        rows: pa.StructArray = flat.combine_chunks()
+        check_envelope(page, has_rows=len(rows) > 0)
     except (pa.ArrowException, ValueError, TypeError) as exc:  # incl. ValidationError
         logger.debug("A GA4 report page takes the row path (%s)", str(exc)[:200])
         return None
-    flat: Any = pc.list_flatten(table.column("rows"))
-    rows: pa.StructArray = flat.combine_chunks()
     return page, rows
 
 

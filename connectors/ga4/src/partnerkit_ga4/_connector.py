@@ -17,7 +17,7 @@ from partnerkit.connector import (
     ReadRequest,
     StreamSpec,
 )
-from partnerkit.errors import ConfigurationError, PartnerkitError, SourceError
+from partnerkit.errors import ConfigurationError, PartnerkitError, ResponseShapeError, SourceError
 from partnerkit.http import RetryPolicy
 from partnerkit.records import Record, RecordKind
 from partnerkit_ga4._errors import API
@@ -275,6 +275,17 @@ class Ga4Connector(Connector[Ga4Settings]):
                 read = len(table_rows)
                 row_dicts = functools.partial(_row_dicts, client, body)
                 yield from mapper.arrow_rows(table_rows, row_dicts)
+            if not read and offset < count:  # a page cut short would end the chunk early
+                raise ResponseShapeError(
+                    "GA4 runReport",
+                    where="rows",
+                    expected=f"rows from {offset + 1} of the {count} its rowCount announces",
+                    found="no rows",
+                    api=API,
+                    account=client.property_id,
+                    request=body.request,
+                    status=body.status,
+                )
             offset += read
             if offset >= count or not read:
                 break

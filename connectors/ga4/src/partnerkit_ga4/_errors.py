@@ -30,6 +30,7 @@ from partnerkit.errors import (
     PermissionDeniedError,
     QuotaExhaustedError,
     RateLimitError,
+    ResponseShapeError,
     SourceError,
     TransientError,
 )
@@ -324,5 +325,16 @@ def to_partnerkit(
     if isinstance(exc, requests.RequestException):
         return TransientError(
             f"The GA4 API could not be reached ({type(exc).__name__}).", api=API, account=account
+        )
+    from google.protobuf import json_format  # type: ignore[import-untyped]
+
+    if isinstance(exc, json_format.ParseError):  # the SDK could not read a 2xx answer
+        return ResponseShapeError(
+            "GA4",
+            where="",
+            expected="the JSON object the API documents",
+            found=f"a body the SDK could not read ({str(exc)[:120]})",
+            api=API,
+            account=account,
         )
     return None

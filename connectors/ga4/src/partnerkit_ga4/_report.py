@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from partnerkit.connector import Notice
-from partnerkit.errors import DataError, SourceError, UnknownFieldError
+from partnerkit.errors import DataError, ResponseShapeError, UnknownFieldError
 from partnerkit.records import MONEY_SCALE, Additivity, Role
 from partnerkit_ga4._client import Compatibility, Page, Row
 from partnerkit_ga4._errors import API
@@ -201,6 +201,14 @@ class ReportSpec:
     def metric_names(self) -> list[str]:
         """The metrics' API names, in request order."""
         return [m.name for m in self.metrics]
+
+
+def _not_text(dims: list[Any], values: list[Any]) -> str | None:
+    """``dimensionValues`` or ``metricValues`` when one of them is neither text nor null."""
+    for name, items in (("dimensionValues", dims), ("metricValues", values)):
+        if not all(x is None or isinstance(x, str) for x in items):
+            return name
+    return None
 
 
 def _blocked_notice(meta: PropertyMetadata, info: MetricInfo, report: str) -> Notice:
@@ -521,18 +529,37 @@ class RowMapper:
         """Check the first page's headers, and take currency and time zone from it.
 
         Raises:
-            SourceError: The headers are not the ones asked for.
+            ResponseShapeError: The headers are missing or not the ones asked for.
         """
         dims = [h.get("name", "") for h in page.get("dimensionHeaders", [])]
         metrics = page.get("metricHeaders", [])
         names = [h.get("name", "") for h in metrics]
         expected = (self.spec.dimension_names, self.spec.metric_names)
-        if (dims or names) and (dims, names) != expected:
-            raise SourceError(
-                f"GA4 answered report {self.spec.name!r} with other columns than asked for "
-                f"(dimensions {dims}, metrics {names}).",
+        for key, asked in (("dimensionHeaders", expected[0]), ("metricHeaders", expected[1])):
+            if asked and key not in page:  # an empty report has its headers too
+                raise ResponseShapeError(
+                    "GA4 runReport",
+                    where="",
+                    expected=f"the {key} of the {len(asked)} columns asked for",
+                    found=ResponseShapeError.without(page),
+                    api=API,
+                    account=self.property_id,
+                    request=f"runReport (report {self.spec.name!r})",
+                )
+        if (dims, names) != expected:
+            key, asked, sent = (
+                ("dimensionHeaders", expected[0], dims)
+                if dims != expected[0]
+                else ("metricHeaders", expected[1], names)
+            )
+            raise ResponseShapeError(
+                "GA4 runReport",
+                where=key,
+                expected=f"the columns asked for ({', '.join(asked)})",
+                found=f"other columns ({', '.join(str(n)[:40] for n in sent[:20])})",
                 api=API,
                 account=self.property_id,
+                request=f"runReport (report {self.spec.name!r})",
                 details={"asked": [self.spec.dimension_names, self.spec.metric_names]},
             )
         types = [type_name(h.get("type")) for h in metrics] or [m.type for m in self.spec.metrics]
@@ -564,18 +591,32 @@ class RowMapper:
                 dims = [v.get("value", "") for v in dv]
                 values = [v.get("value", "") for v in mv]
             except (AttributeError, TypeError):
-                raise SourceError(
-                    f"Row {self._rows + 1} of GA4 report {self.spec.name!r} is not a row of "
-                    f"dimensionValues and metricValues: {str(row)[:200]}",
+                raise ResponseShapeError(
+                    "GA4 runReport",
+                    where=f"rows[{self._rows}]",
+                    expected="a row of dimensionValues and metricValues lists of {value}",
+                    found=ResponseShapeError.describe(row),
                     api=API,
                     account=self.property_id,
+                    request=f"runReport (report {self.spec.name!r})",
                 ) from None
+            odd = _not_text(dims, values)
+            if odd is not None:  # a null reads as absent, as before
+                raise DataError(
+                    "GA4 sent a dimension or metric value that is not a JSON string",
+                    source=f"{API}/{self.spec.name}",
+                    row=self._rows + 1,
+                    column=odd,
+                )
             if len(dims) != nd or len(values) != nm:
-                raise SourceError(
-                    f"A row of GA4 report {self.spec.name!r} has {len(dims)} dimension and "
-                    f"{len(values)} metric values; {nd} and {nm} were asked for.",
+                raise ResponseShapeError(
+                    "GA4 runReport",
+                    where=f"rows[{self._rows}]",
+                    expected=f"{nd} dimension and {nm} metric values, as asked for",
+                    found=f"{len(dims)} dimension and {len(values)} metric values",
                     api=API,
                     account=self.property_id,
+                    request=f"runReport (report {self.spec.name!r})",
                 )
             self._rows += 1
             if not self._merge:  # (the traffic merge step finds repeats itself)

@@ -24,6 +24,7 @@ once (``Decimal(micros).scaleb(-6)``: exact, whatever the currency's minor unit)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ from urllib.parse import parse_qsl
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from partnerkit.errors import DataError
+from partnerkit.errors import DataError, ResponseShapeError
+from partnerkit_google_ads._auth import API
 from partnerkit_google_ads._settings import Level
 
 __all__ = [
@@ -158,33 +160,120 @@ class Batch(TypedDict):
 BATCHES: TypeAdapter[list[Batch]] = TypeAdapter(list[Batch])
 
 
-def parse_batches(content: bytes, *, source: str) -> list[Batch]:
-    """Validate a searchStream answer.
+def _shape_error(
+    problem: tuple[str, str, str], account: str | None, request: str | None
+) -> ResponseShapeError:
+    where, expected, found = problem
+    return ResponseShapeError(
+        "Google Ads searchStream",
+        where=where,
+        expected=expected,
+        found=found,
+        api=API,
+        account=account,
+        request=request,
+    )
+
+
+def _is_envelope(loc: tuple[int | str, ...]) -> bool:
+    """Whether a validation error is about the answer's shape, not a field of a row.
+
+    The answer, a batch, a batch's ``results`` and a row that is not an object are
+    the shape; a row's own fields are data.
+    """
+    return len(loc) <= 2 or (len(loc) == 3 and loc[1] == "results")
+
+
+def _batch_problem(batches: list[Any]) -> tuple[str, str, str] | None:
+    """``(where, expected, found)`` when the batches are not a searchStream answer.
+
+    The API always answers with at least one batch, and every batch that is not the
+    stream's error carries its ``fieldMask`` and ``requestId``: a query without rows
+    answers one such batch without ``results``. So ``[]``, ``[{}]`` or a batch of
+    bare ``results`` is not an empty result but a broken answer.
+    """
+    if not batches:
+        return (
+            "",
+            "at least one batch (an empty result is one batch with fieldMask and requestId)",
+            "an empty JSON array",
+        )
+    for i, batch in enumerate(batches):
+        if not isinstance(batch, dict) or "error" in batch:
+            continue
+        missing = [key for key in ("fieldMask", "requestId") if key not in batch]
+        if missing:
+            return (
+                f"[{i}]",
+                "a batch with fieldMask and requestId, which the API always sends",
+                ResponseShapeError.without(batch),
+            )
+    return None
+
+
+def parse_batches(
+    content: bytes, *, source: str, account: str | None = None, request: str | None = None
+) -> list[Batch]:
+    """Check a searchStream answer's shape, then validate it.
 
     Args:
         content: The response body.
-        source: What was read (customer and query), for the error.
+        source: What was read (customer and query), for a row's error.
+        account: The customer, for a shape error.
+        request: ``POST <url>``, for a shape error.
 
     Raises:
-        DataError: The body is not JSON or a row does not fit; names the row (1-based,
-            counted over the whole answer) and the field.
+        ResponseShapeError: The body is JSON but not a searchStream answer: not an
+            array, no batch, a batch that is not an object or lacks ``fieldMask`` /
+            ``requestId``, ``results`` that are not a list, a row that is not an
+            object. Checked before any row is read.
+        DataError: The body is not JSON or a row's field does not fit; names the row
+            (1-based, counted over the whole answer) and the field.
     """
+    found = ResponseShapeError.top_level(content, b"[")
+    if found is not None:
+        raise _shape_error(("", "a JSON array of batches", found), account, request)
     try:
-        return BATCHES.validate_json(content)
+        batches = BATCHES.validate_json(content)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = list(err["loc"])
+        errors = exc.errors()
+        envelope = next(
+            (e for e in errors if e["type"] != "json_invalid" and _is_envelope(e["loc"])), None
+        )
+        if envelope is not None:
+            loc = envelope["loc"]
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+            if len(loc) == 3:
+                expected = "a row object"
+            elif loc[-1:] == ("results",):
+                expected = "a JSON array of rows"
+            elif len(loc) == 2:
+                expected = f"a value that fits ({envelope['msg']})"
+            else:
+                expected = "a JSON array of batches" if not loc else "a batch object"
+            found = ResponseShapeError.describe(envelope.get("input"))
+            raise _shape_error((where, expected, found), account, request) from None
+        if errors[0]["type"] != "json_invalid":
+            problem = _batch_problem(json.loads(content))
+            if problem is not None:
+                raise _shape_error(problem, account, request) from None
+        err = errors[0]
+        path = list(err["loc"])
         row: int | None = None
-        if len(loc) >= 3 and loc[1] == "results" and isinstance(loc[2], int):
-            row = loc[2] + 1
-            loc = loc[3:]
+        if len(path) >= 3 and path[1] == "results" and isinstance(path[2], int):
+            row = path[2] + 1
+            path = path[3:]
         raise DataError(
             f"The Google Ads API sent an answer that does not fit: {err['msg']}",
             source=source,
             row=row,
-            column=".".join(str(p) for p in loc) or None,
+            column=".".join(str(p) for p in path) or None,
             value=err.get("input") if err["type"] != "json_invalid" else None,
         ) from None
+    problem = _batch_problem(batches)
+    if problem is not None:
+        raise _shape_error(problem, account, request)
+    return batches
 
 
 def rows(batches: list[Batch]) -> Iterator[Row]:

@@ -113,7 +113,10 @@ class Transport:
                     now=self._now(),
                 )
             batches = parse_batches(
-                response.content, source=f"customer {customer_id}: {query.resource} query"
+                response.content,
+                source=f"customer {customer_id}: {query.resource} query",
+                account=customer_id,
+                request=f"POST {self.url(customer_id)}",
             )
         finally:
             response.close()

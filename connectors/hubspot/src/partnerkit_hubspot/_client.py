@@ -45,7 +45,12 @@ import hubspot.oauth as sdk_oauth  # type: ignore[import-untyped]
 import requests
 
 from partnerkit import http
-from partnerkit.errors import AuthenticationError, ConfigurationError
+from partnerkit.errors import (
+    AuthenticationError,
+    ConfigurationError,
+    DataError,
+    ResponseShapeError,
+)
 from partnerkit_hubspot._errors import (
     API,
     HubSpotRules,
@@ -57,8 +62,10 @@ from partnerkit_hubspot._pages import (
     AssociationPage,
     ObjectPage,
     PageError,
+    PageShapeError,
     parse_association_page,
     parse_object_page,
+    parse_search_page,
     parse_token,
 )
 from partnerkit_hubspot._reference import (
@@ -71,7 +78,7 @@ from partnerkit_hubspot._reference import (
 from partnerkit_hubspot._search import Query
 from partnerkit_hubspot._settings import HubSpotSettings
 
-__all__ = ["BASE_URL", "POLICY", "HubSpotClient"]
+__all__ = ["BASE_URL", "POLICY", "HubSpotClient", "read_page"]
 
 BASE_URL = "https://api.hubapi.com"
 
@@ -120,6 +127,42 @@ def _probability(value: Any) -> Decimal | None:
         return None if value in (None, "") else Decimal(str(value))
     except InvalidOperation:
         return None
+
+
+def read_page(parse: Callable[[bytes], _T], raw: bytes, request: str, *, account: str | None) -> _T:
+    """Parse one answer with ``parse``, mapping its problems to the library's errors.
+
+    Args:
+        parse: A page parser of :mod:`._pages` (``parse_search_page``...).
+        raw: The answer's body.
+        request: ``METHOD url`` of the request.
+        account: The portal.
+
+    Raises:
+        ResponseShapeError: The body is JSON but not the documented answer (checked
+            before any result is read).
+        DataError: A result's field does not fit (named; its value is never shown:
+            it may be personal data).
+        SourceError: The body is not JSON.
+    """
+    try:
+        return parse(raw)
+    except PageShapeError as exc:
+        raise ResponseShapeError(
+            "HubSpot",
+            where=exc.where,
+            expected=exc.expected,
+            found=exc.found,
+            api=API,
+            account=account,
+            request=request,
+        ) from None
+    except PageError as exc:
+        if exc.column is None:
+            raise unreadable_answer(request, str(exc), account=account) from None
+        raise DataError(
+            f"HubSpot sent a result that does not fit ({exc})", source=request, column=exc.column
+        ) from None
 
 
 class HubSpotClient:
@@ -302,8 +345,13 @@ class HubSpotClient:
         body = self._account_details()
         portal_id = str(body.get("portalId") or "")
         if not portal_id:
-            raise unreadable_answer(
-                f"GET {BASE_URL}/account-info/v3/details", "no portalId", account=None
+            raise ResponseShapeError(
+                "HubSpot",
+                where="",
+                expected="an object with the key 'portalId', which HubSpot always sends",
+                found=ResponseShapeError.without(body),
+                api=API,
+                request=f"GET {BASE_URL}/account-info/v3/details",
             )
         configured = self._settings.accounts[0] if self._settings.accounts else None
         if configured is not None and configured != portal_id:
@@ -349,6 +397,16 @@ class HubSpotClient:
                 self._refresh()
                 return self._account_details(retried=True)
             raise error
+        found = ResponseShapeError.top_level(response.content)
+        if found is not None:
+            raise ResponseShapeError(
+                "HubSpot",
+                where="",
+                expected="a JSON object",
+                found=found,
+                api=API,
+                request=f"GET {url}",
+            )
         try:
             body = response.json()
         except ValueError:
@@ -416,7 +474,7 @@ class HubSpotClient:
                 _request_timeout=self._timeout(),
             ),
         )
-        return self._page(parse_object_page, raw, "POST", path)
+        return self._page(parse_search_page, raw, "POST", path)
 
     def associations_page(
         self, from_type: str, to_type: str, inputs: Sequence[tuple[str, str | None]]
@@ -446,14 +504,42 @@ class HubSpotClient:
         return self._page(parse_association_page, raw, "POST", path)
 
     def _page(self, parse: Callable[[bytes], _T], raw: bytes, method: str, path: str) -> _T:
-        try:
-            return parse(raw)
-        except PageError as exc:
-            raise unreadable_answer(
-                f"{method} {BASE_URL}{path}", str(exc), account=self._account
-            ) from None
+        return read_page(parse, raw, f"{method} {BASE_URL}{path}", account=self._account)
 
     # -------------------------------------------------------- reference data
+
+    def _results(self, answer: Any, path: str, key: str) -> list[Any]:
+        """The ``results`` of an answer the SDK's models read (properties, pipelines, owners).
+
+        The SDK's client-side validation is off (new enum values must not break a
+        read), so its models let an answer without ``results`` — ``null``, ``{}``, a
+        number — through as ``None``, and a result that is not an object as a model
+        without fields; the API always sends the list, and each result its ``key``.
+
+        Raises:
+            ResponseShapeError: The answer has no ``results`` list, or a result has no
+                ``key``.
+        """
+        results = getattr(answer, "results", None)
+        problem: tuple[str, str] | None = None
+        if not isinstance(results, list):
+            problem = ("", "an object with the key 'results', which HubSpot always sends")
+        else:
+            bad = next((i for i, r in enumerate(results) if getattr(r, key, None) is None), None)
+            if bad is not None:
+                problem = (f"results[{bad}]", f"an object with the key {key!r}")
+        if problem is not None:
+            raise ResponseShapeError(
+                "HubSpot",
+                where=problem[0],
+                expected=problem[1],
+                found="an answer the SDK read without it",
+                api=API,
+                account=self._account,
+                request=f"GET {BASE_URL}{path}",
+            )
+        assert isinstance(results, list)  # for mypy: checked above
+        return results
 
     def property_definitions(self, object_type: str) -> list[PropertyDef]:
         """The portal's property definitions of ``contacts`` or ``deals``."""
@@ -476,7 +562,7 @@ class HubSpotClient:
                 description=str(p.description or ""),
                 show_currency_symbol=bool(p.show_currency_symbol),
             )
-            for p in answer.results or []
+            for p in self._results(answer, f"/crm/v3/properties/{object_type}", "name")
         ]
 
     def pipelines(self, object_type: str = "deals") -> list[HubSpotPipeline]:
@@ -490,7 +576,7 @@ class HubSpotClient:
             lambda a: a.get_all(object_type=object_type, _request_timeout=self._timeout()),
         )
         pipelines = []
-        for p in answer.results or []:
+        for p in self._results(answer, f"/crm/v3/pipelines/{object_type}", "id"):
             stages = []
             for s in p.stages or []:
                 metadata = s.metadata or {}
@@ -532,7 +618,7 @@ class HubSpotClient:
                 )
 
             answer = self._call(api, "GET", "/crm/v3/owners/", page)
-            for o in answer.results or []:
+            for o in self._results(answer, "/crm/v3/owners/", "id"):
                 owners.append(
                     HubSpotOwner(
                         id=str(o.id),

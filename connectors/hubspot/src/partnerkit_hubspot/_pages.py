@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any, NotRequired, Required, TypeVar
+from typing import Any, NotRequired, Required, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
+
+from partnerkit.errors import ResponseShapeError
 
 __all__ = [
     "AssociationPage",
@@ -21,6 +24,8 @@ __all__ = [
     "CrmObject",
     "ObjectPage",
     "PageError",
+    "PageShapeError",
+    "SearchPage",
     "TokenAnswer",
     "epoch_ms",
     "next_after",
@@ -28,12 +33,15 @@ __all__ = [
     "parse_bool",
     "parse_decimal",
     "parse_object_page",
+    "parse_search_page",
     "parse_timestamp",
     "parse_token",
     "text",
 ]
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+describe = ResponseShapeError.describe
+without = ResponseShapeError.without
 _MILLISECOND = dt.timedelta(milliseconds=1)
 
 
@@ -107,34 +115,121 @@ class TokenAnswer(TypedDict, total=False):
     expires_in: int
 
 
+class SearchPage(TypedDict, total=False):
+    """A page of CRM search results: ``total`` is always sent (the SDK's model requires it)."""
+
+    results: Required[list[CrmObject]]
+    paging: Paging
+    total: Required[int]
+
+
 class PageError(ValueError):
-    """A page that is not valid JSON or does not have the expected shape."""
+    """A page that is not valid JSON or does not have the expected shape.
+
+    Attributes:
+        column: The field of a result that does not fit (``results.0.properties``), or
+            ``None`` when the body is not JSON.
+    """
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+class PageShapeError(PageError):
+    """A page that is JSON but not the documented answer (``null``, ``{}``, no ``results``).
+
+    Attributes:
+        where: The place in the body (``""`` for the whole body, ``results[3]``...).
+        expected: What the documented answer has there.
+        found: What the body had.
+    """
+
+    def __init__(self, where: str, expected: str, found: str) -> None:
+        super().__init__(f"{where or 'the body'}: expected {expected}, found {found}")
+        self.where = where
+        self.expected = expected
+        self.found = found
 
 
 _PageT = TypeVar("_PageT")
 
 _OBJECT_PAGE = TypeAdapter(ObjectPage)
+_SEARCH_PAGE = TypeAdapter(SearchPage)
 _ASSOCIATION_PAGE = TypeAdapter(AssociationPage)
 _TOKEN = TypeAdapter(TokenAnswer)
 
 
+def _shape_problem(error: ErrorDetails) -> PageShapeError | None:
+    """The shape error of a validation error about the page itself, else ``None``.
+
+    The body, a key of the answer (``results``, ``paging``, ``total``), ``paging``'s
+    own keys and a result that is not an object are the page's shape; a result's own
+    fields are not.
+    """
+    loc, kind, value = error["loc"], error["type"], error.get("input")
+    if kind == "json_invalid":
+        return None
+    envelope = len(loc) == 1 or loc[0] == "paging"
+    if len(loc) == 2 and loc[0] == "results" and isinstance(loc[1], int):
+        return PageShapeError(f"results[{loc[1]}]", "an object", describe(value))
+    if not envelope:
+        return None
+    if kind == "missing":
+        return PageShapeError(
+            ".".join(str(p) for p in loc[:-1]),
+            f"an object with the key {loc[-1]!r}, which HubSpot always sends",
+            without(value),
+        )
+    expected = {
+        "list_type": "a JSON array",
+        "dict_type": "a JSON object",
+        "model_type": "a JSON object",
+        "string_type": "a JSON string",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+    }.get(kind, f"a value that fits ({error['msg']})")
+    return PageShapeError(".".join(str(p) for p in loc), expected, describe(value))
+
+
 def _validate(adapter: TypeAdapter[_PageT], raw: bytes) -> _PageT:
+    found = ResponseShapeError.top_level(raw)
+    if found is not None:  # checked before the parser
+        raise PageShapeError("", "a JSON object", found)
     try:
         return adapter.validate_json(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        for error in errors:
+            problem = _shape_problem(error)
+            if problem is not None:
+                raise problem from None
+        first = errors[0]
         where = ".".join(str(p) for p in first["loc"]) or "the page"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise PageError(f"{where}: {first['msg']}{more}") from None
+        column = None if first["type"] == "json_invalid" else where
+        raise PageError(f"{where}: {first['msg']}{more}", column) from None
 
 
 def parse_object_page(raw: bytes) -> ObjectPage:
-    """Validate a list or search answer in one call.
+    """Validate a list answer in one call.
 
     Raises:
-        PageError: The body is not JSON or not a page of CRM objects.
+        PageShapeError: The body is JSON but not a page of CRM objects (``results``
+            missing or not a list, a result that is not an object, bad ``paging``).
+        PageError: The body is not JSON, or a result's fields do not fit.
     """
     return _validate(_OBJECT_PAGE, raw)
+
+
+def parse_search_page(raw: bytes) -> ObjectPage:
+    """Validate a search answer in one call (``total`` and ``results`` required).
+
+    Raises:
+        PageShapeError: The body is JSON but not a page of search results.
+        PageError: The body is not JSON, or a result's fields do not fit.
+    """
+    return cast(ObjectPage, _validate(_SEARCH_PAGE, raw))
 
 
 def parse_association_page(raw: bytes) -> AssociationPage:

@@ -22,16 +22,17 @@ from functools import partial
 from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from partnerkit import http
 from partnerkit.connector import Notice
-from partnerkit.errors import DataError
+from partnerkit.errors import DataError, ResponseShapeError
 from partnerkit_meta._errors import API, ReduceDataError, classify, from_sdk_error
 from partnerkit_meta._sdk import GraphApi, SdkRequestError
 from partnerkit_meta._settings import MetaSettings
 from partnerkit_meta._usage import UsageObserver
 
-__all__ = ["MIN_PAGE_SIZE", "GraphClient", "validate_page"]
+__all__ = ["MIN_PAGE_SIZE", "GraphClient", "shape_error", "validate_page"]
 
 logger = logging.getLogger("partnerkit.meta")
 
@@ -88,7 +89,7 @@ class GraphClient:
         """The seam's clock (a fake one in tests): report polls wait on it."""
         return self.limiter.clock
 
-    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str | bytes:
+    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> bytes:
         """Send one request through the SDK and return the raw body.
 
         Args:
@@ -97,8 +98,7 @@ class GraphClient:
             params: Request parameters; lists and mappings are JSON-encoded by the SDK.
 
         Returns:
-            The response body: raw bytes for a GET (pages are parsed from bytes), text
-            for a POST.
+            The response body, raw bytes (pages are parsed from bytes).
 
         Raises:
             SourceError: The mapped Meta error (throttles only after the seam's retries).
@@ -211,17 +211,81 @@ def _shown(value: Any) -> Any:
     return None if isinstance(value, dict | list) else value
 
 
+def _request_of(where: str) -> tuple[str | None, str]:
+    """``(account, "METHOD /path")`` of a request described as ``GraphClient._where`` does."""
+    api, _, rest = where.partition(" ")
+    account, _, request = rest.partition(" ")
+    if api != API or not request:
+        return None, where
+    return account, request
+
+
+def _is_envelope(loc: tuple[int | str, ...]) -> bool:
+    """Whether a validation error is about the page itself, not a field inside a row.
+
+    The body, a key of the answer (``data``, ``paging``, ``report_run_id``...) and a
+    row that is not an object are the page's shape; a row's own fields are data.
+    """
+    return len(loc) <= 1 or (len(loc) == 2 and loc[0] == "data" and isinstance(loc[1], int))
+
+
+def shape_error(where: str, *, at: str, expected: str, found: str) -> ResponseShapeError:
+    """The error for an answer that is not the documented shape (see :func:`validate_page`)."""
+    account, request = _request_of(where)
+    return ResponseShapeError(
+        "Meta", where=at, expected=expected, found=found, api=API, account=account, request=request
+    )
+
+
+def _envelope_error(where: str, error: ErrorDetails) -> ResponseShapeError:
+    """The shape error of a page-level validation error (see :func:`_is_envelope`)."""
+    loc, kind, value = error["loc"], error["type"], error.get("input")
+    if kind == "missing":
+        return shape_error(
+            where,
+            at=".".join(str(p) for p in loc[:-1]),
+            expected=f"an object with the key {loc[-1]!r}, which Meta always sends",
+            found=ResponseShapeError.without(value),
+        )
+    if len(loc) == 2:
+        expected = "a row object"
+    elif kind == "list_type":
+        expected = "a JSON array"
+    elif kind in ("dict_type", "model_type"):
+        expected = "a JSON object"
+    else:
+        expected = f"a value that fits ({error['msg']})"
+    at = f"{loc[0]}[{loc[1]}]" if len(loc) == 2 else ".".join(str(p) for p in loc)
+    return shape_error(where, at=at, expected=expected, found=ResponseShapeError.describe(value))
+
+
 def validate_page(adapter: TypeAdapter[PageT], body: str | bytes, where: str) -> PageT:
-    """Validate one answer with ``adapter``.
+    """Check one answer's shape, then validate it with ``adapter``.
+
+    A body that is JSON but not an object (``null``, ``123``, ``true``, ``"x"``,
+    ``[]``) is refused before any parser sees it; an answer without a key Meta
+    always sends (``data`` of a page), with one of the wrong type, or with a row
+    that is not an object is refused by the validation. Both raise
+    :class:`~partnerkit.errors.ResponseShapeError`.
 
     Raises:
-        DataError: The answer does not have the documented shape (naming the request,
-            the field and, for a scalar, the value).
+        ResponseShapeError: The answer is not the documented shape (naming the
+            request, the key, what was expected and what was found).
+        DataError: The answer is not JSON, or a field of a row does not fit (naming
+            the request, the field and, for a scalar, the value).
     """
+    raw = body.encode() if isinstance(body, str) else body
+    found = ResponseShapeError.top_level(raw)
+    if found is not None:
+        raise shape_error(where, at="", expected="a JSON object", found=found)
     try:
-        return adapter.validate_json(body)
+        return adapter.validate_json(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        envelope = next((e for e in errors if _is_envelope(e["loc"])), None)
+        if envelope is not None and envelope["type"] != "json_invalid":
+            raise _envelope_error(where, envelope) from None
+        first = errors[0]
         column = ".".join(str(p) for p in first["loc"]) or None
         raise DataError(
             f"Meta sent an answer that does not have the documented shape: {first['msg']}"

@@ -39,8 +39,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from typing_extensions import TypedDict
 
+from partnerkit.errors import ResponseShapeError
 from partnerkit.records import MONEY_SCALE, PerformanceRecord, arrow_schema
-from partnerkit_meta._client import validate_page
+from partnerkit_meta._client import shape_error, validate_page
 from partnerkit_meta._insights import (
     LEVEL_NAMES,
     PAGE,
@@ -68,6 +69,8 @@ Column: TypeAlias = Any
 #: refuses, so a page with one takes the row path. A match inside a string only
 #: costs the fast path, never a wrong value.
 _JSON_NULL = re.compile(rb"[:\[,]\s*null\s*[,\]}]")
+#: A body that opens a JSON object: the only kind handed to ``pyarrow.json``.
+_OBJECT_START = re.compile(rb"[ \t\r\n]*\{")
 #: The counts pydantic reads as ``int`` and Arrow casts alike (Arrow alone would
 #: also read ``0x10``; ``+5``, `` 5`` or ``5.0``, which only pydantic reads, take the
 #: row path).
@@ -168,10 +171,16 @@ class PageMapper:
             The page's records (a table, or record dicts) and its paging.
 
         Raises:
-            DataError: (row path) the page does not have the documented shape, or an
-                action value is not a number.
+            ResponseShapeError: The body is not an insights page (JSON but not an
+                object, no ``data`` array, a row that is not an object): checked
+                before either path maps anything.
+            DataError: (row path) a row's field does not fit, or an action value is
+                not a number.
         """
         raw = body.encode() if isinstance(body, str) else body
+        found = ResponseShapeError.top_level(raw)
+        if found is not None:  # checked before any parser: Arrow crashes on a bare null
+            raise shape_error(where, at="", expected="a JSON object", found=found)
         try:
             table, paging = self.table(raw)
         except NotColumnarError:
@@ -192,6 +201,8 @@ class PageMapper:
         import pyarrow.compute as pc
         import pyarrow.json as pj
 
+        if not _OBJECT_START.match(body):  # pyarrow.json crashes on a body that is null
+            raise NotColumnarError("not a JSON object")
         if body.find(b"null") >= 0 and _JSON_NULL.search(body):
             raise NotColumnarError("a JSON null")
         if self._schema is None:

@@ -7,6 +7,7 @@ load the SDK, which takes about half a second).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Protocol, cast
 
@@ -128,28 +129,24 @@ class GraphApi:
         """The SDK's ``requests`` session (partnerkit mounts its adapter on it)."""
         return cast(requests.Session, self._session.requests)
 
-    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> str | bytes:
-        """``FacebookAdsApi.call`` and the body of its answer (a GET's as raw bytes).
-
-        Raises:
-            FacebookRequestError: The answer was an error (see :attr:`error_type`).
-        """
-        if method != "GET":
-            response = self._api.call(method, path, params=dict(params))
-            return str(response.body())
-        return self._get(path, params)
-
-    def _get(self, path: tuple[str, ...], params: Mapping[str, Any]) -> bytes:
-        """``FacebookAdsApi.call`` for a GET, without parsing a successful page twice.
+    def call(self, method: str, path: tuple[str, ...], params: Mapping[str, Any]) -> bytes:
+        """``FacebookAdsApi.call`` and the raw body of its answer.
 
         The SDK's ``call`` parses every answer with the standard ``json`` module only to
         see whether it is an error (``FacebookResponse.is_failure``): on an insights
-        page that costs as much as validating it. This is the same request (URL,
-        JSON-encoded parameters, the SDK's headers, its session and timeout); an answer
-        that plainly is a successful JSON object (no ``error``/``success`` key, no
-        "Service Unavailable") is returned as is, anything else goes through the SDK's
-        own ``FacebookResponse`` check and error. The body stays bytes: the page parsers
+        page that costs as much as validating it, and on a JSON number or ``true`` it
+        raises a bare ``TypeError`` (``'success' in 123``). This is the same request
+        (URL, JSON-encoded parameters in the query of a GET and the form body of a
+        POST, the SDK's headers, its session and timeout); an answer that plainly is a
+        successful JSON object (no ``error``/``success`` key, no "Service
+        Unavailable") is returned as is; an answer that is JSON but not an object or
+        a string (``null``, ``123``, ``true``, a list) is returned as is too, for the
+        page check to refuse by name; anything else goes through the SDK's own
+        ``FacebookResponse`` check and error. The body stays bytes: the page parsers
         read bytes, so a multi-megabyte page is neither decoded nor encoded again.
+
+        Raises:
+            FacebookRequestError: The answer was an error (see :attr:`error_type`).
         """
         from facebook_business import api as sdk_api  # type: ignore[import-untyped]
 
@@ -157,10 +154,11 @@ class GraphApi:
         version = fb_api._api_version  # as FacebookAdsApi.call does
         url = "/".join((self._session.GRAPH, version, "/".join(map(str, path))))
         headers = dict(sdk_api.FacebookAdsApi.HTTP_DEFAULT_HEADERS)
-        query = sdk_api._top_level_param_json_encode(dict(params)) if params else {}
+        encoded = sdk_api._top_level_param_json_encode(dict(params)) if params else {}
         fb_api._num_requests_attempted += 1
+        where = {"params": encoded} if method in ("GET", "DELETE") else {"data": encoded}
         response = self._session.requests.request(
-            "GET", url, params=query, headers=headers, files={}, timeout=self._session.timeout
+            method, url, headers=headers, files={}, timeout=self._session.timeout, **where
         )
         body = bytes(response.content)
         if not (
@@ -169,19 +167,32 @@ class GraphApi:
             and b'"success"' not in body
             and b"Service Unavailable" not in body
         ):
+            call = {"method": method, "path": url, "params": encoded, "headers": headers}
             fb_response = sdk_api.FacebookResponse(
                 body=str(response.text),
                 headers=response.headers,
                 http_status=response.status_code,
-                call={
-                    "method": "GET",
-                    "path": url,
-                    "params": query,
-                    "headers": headers,
-                    "files": {},
-                },
+                call={**call, "files": {}},
             )
-            if fb_response.is_failure():
-                raise fb_response.error()
+            if _sdk_can_judge(fb_response.json()):
+                if fb_response.is_failure():
+                    raise fb_response.error()
+            elif response.status_code >= 400:  # the SDK's error, with the body as text
+                raise self.error_type(
+                    "Call was not successful",
+                    call,
+                    response.status_code,
+                    response.headers,
+                    json.dumps(str(response.text)),
+                )
         fb_api._num_requests_succeeded += 1
         return body
+
+
+def _sdk_can_judge(answer: Any) -> bool:
+    """Whether ``FacebookResponse.is_failure`` can read an answer without a TypeError.
+
+    It reads mappings and strings (a body that is not JSON stays a string); a JSON
+    ``null``, number, boolean or list is left to the page check.
+    """
+    return isinstance(answer, Mapping | str)

@@ -1,0 +1,308 @@
+"""Report pages that are not a ``RunReportResponse``: refused by name, never read as empty.
+
+The documented shape (the ``RunReportResponse`` reference; the README lists the
+sources): a JSON object whose ``kind`` is always ``"analyticsData#runReport"``, with
+``dimensionHeaders`` and ``metricHeaders`` for the columns asked for, and — only when
+there are rows — ``rows`` (a list of row objects) and ``rowCount``. A real empty
+report still has its ``kind`` and headers; it lacks ``rows`` and ``rowCount``.
+
+Each hostile body is served with HTTP 200 in place of the report request of
+``contract/traffic.yaml`` (interaction 1; interaction 0 is the metadata request), so it
+takes the production path: the SDK-built request, the seam, ``arrow_page`` and its
+fallback. Before this check, ``null`` crashed pyarrow (segmentation fault) and ``{}``
+was read as "no rows": the sync then moved its cursor over days it never read.
+
+The property tests feed the page parser (``arrow_page`` → ``parse_body`` → the
+``PageMapper``, as ``Ga4Connector._read_chunk`` does) any JSON value and mutations of
+the cassettes' own traffic pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from partnerkit_ga4._client import ReportBody, parse_body
+from partnerkit_ga4._columns import PageMapper, arrow_page
+from partnerkit_ga4._metadata import DimensionInfo, MetricInfo, PropertyMetadata
+from partnerkit_ga4._report import traffic_spec
+from partnerkit_ga4._settings import DEFAULT_CHANNEL_MAP
+
+from partnerkit.errors import DataError, ResponseShapeError
+from partnerkit.stream import RecordStream
+from partnerkit.testing import Cassette
+from partnerkit.testing.faults import Fault
+
+CASSETTES = Path(__file__).parent / "cassettes"
+OCT_1_3 = {"start": dt.date(2026, 10, 1), "end": dt.date(2026, 10, 3)}
+PROPERTY = "123456789"
+URL = f"https://analyticsdata.googleapis.com/v1beta/properties/{PROPERTY}:runReport"
+JSON = {"Content-Type": "application/json; charset=UTF-8"}
+KIND = "analyticsData#runReport"
+RECORDED: dict[str, Any] = (
+    Cassette.load(CASSETTES / "contract/traffic.yaml").interactions[1].response.body
+)
+DIMS = [
+    "date",
+    "sessionSource",
+    "sessionMedium",
+    "sessionCampaignName",
+    "sessionDefaultChannelGroup",
+]
+METRICS = [
+    "sessions", "engagedSessions", "totalUsers", "newUsers", "keyEvents", "totalRevenue",
+    "keyEvents:generate_lead", "keyEvents:form_submit",
+]  # fmt: skip
+
+
+def _without(*keys: str, **changes: Any) -> str:
+    """The recorded page without ``keys`` and with ``changes``."""
+    page = {k: v for k, v in RECORDED.items() if k not in keys}
+    return json.dumps({**page, **changes})
+
+
+ROWS = RECORDED["rows"]
+NO_KIND = (f"the string {KIND!r}", "no 'kind' key")
+#: (body, where, expected, found): each worked out from the reference by hand.
+HOSTILE = {
+    "null": ("null", "", "a JSON object", "a JSON null"),
+    "number": ("123", "", "a JSON object", "a JSON number (123)"),
+    "true": ("true", "", "a JSON object", "a JSON boolean (true)"),
+    "string": ('"x"', "", "a JSON object", "a JSON string of 1 character"),
+    "list": ("[]", "", "a JSON object", "an empty JSON array"),
+    "list of the page": (f"[{json.dumps(RECORDED)}]", "", "a JSON object", "a JSON array of 1 item"),  # noqa: E501
+    "empty object": ("{}", "kind", *NO_KIND),
+    "no kind": (_without("kind"), "kind", *NO_KIND),
+    "another kind": (_without(kind="analyticsData#batchRunReports"), "kind", f"the string {KIND!r}", "a JSON string of 29 characters"),  # noqa: E501
+    "kind only": (
+        json.dumps({"kind": KIND}),
+        "",
+        "the dimensionHeaders of the 5 columns asked for",
+        "an object with only the keys 'kind'",
+    ),
+    "no metric headers": (
+        _without("metricHeaders"),
+        "",
+        "the metricHeaders of the 8 columns asked for",
+        # (the envelope Arrow parsed: the rows are kept apart)
+        "an object with only the keys 'dimensionHeaders', 'rowCount', 'metadata', "
+        "'propertyQuota', 'kind'",
+    ),
+    "rows null": (_without(rows=None), "rows", "a JSON array", "a JSON null"),
+    "rows object": (_without(rows={}), "rows", "a JSON array", "an empty JSON object"),
+    "row number": (_without(rows=[1]), "rows[0]", "a row object", "a JSON number (1)"),
+    "second row null": (_without(rows=[ROWS[0], None]), "rows[1]", "a row object", "a JSON null"),
+    "rows without rowCount": (
+        _without("rowCount"),
+        "rowCount",
+        "the total row count, sent with every row",
+        "none",
+    ),
+    "rowCount without rows": (
+        _without("rows"),
+        "rows",
+        "rows from 1 of the 7 its rowCount announces",
+        "no rows",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "where", "expected", "found"), HOSTILE.values(), ids=HOSTILE)
+def test_a_page_that_is_not_a_run_report_response_is_a_shape_error(
+    read: Any, body: str, where: str, expected: str, found: str
+) -> None:
+    with pytest.raises(ResponseShapeError) as info:
+        read(
+            "contract/traffic.yaml",
+            **OCT_1_3,
+            faults={1: [Fault(200, JSON, body)]},
+            allow_unused=True,
+        )
+
+    error = info.value
+    assert (error.where, error.expected, error.found) == (where, expected, found)
+    assert (error.api, error.account) == ("ga4", PROPERTY)
+    assert error.request in (f"POST {URL}", "runReport (report 'traffic')")
+    assert not error.retriable
+    assert f"expected {expected}" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("null", "a body the SDK could not read (Failed to parse JSON: TypeError: 'NoneType'"),
+        ("123", "a body the SDK could not read (Failed to parse JSON: TypeError: 'int' object"),
+        ("{}", "0 dimensions and 0 metrics"),
+    ],
+)
+def test_a_metadata_answer_that_is_not_the_documented_shape_is_a_shape_error(
+    read: Any, body: str, found: str
+) -> None:
+    # Interaction 0 is the metadata request, parsed by the SDK: before, null and 123
+    # raised protobuf's ParseError and {} read as a property without the "date" dimension.
+    with pytest.raises(ResponseShapeError) as info:
+        read(
+            "contract/traffic.yaml",
+            **OCT_1_3,
+            faults={0: [Fault(200, JSON, body)]},
+            allow_unused=True,
+        )
+    assert info.value.found.startswith(found)
+    assert (info.value.api, info.value.account, info.value.where) == ("ga4", PROPERTY, "")
+
+
+def test_an_empty_object_is_not_an_empty_report(read: Any) -> None:
+    # The same read with GA4's real empty answer (kind and headers, no rows, no rowCount)
+    # gives no records and no error; ``{}`` gives the error, not "no rows".
+    empty = _without("rows", "rowCount")
+    records, _, _ = read(
+        "contract/traffic.yaml", **OCT_1_3, faults={1: [Fault(200, JSON, empty)]}, allow_unused=True
+    )
+    assert records == []
+    with pytest.raises(ResponseShapeError, match="expected the string 'analyticsData#runReport'"):
+        read(
+            "contract/traffic.yaml",
+            **OCT_1_3,
+            faults={1: [Fault(200, JSON, "{}")]},
+            allow_unused=True,
+        )
+
+
+def test_a_null_page_is_an_error_in_the_process_not_a_segmentation_fault(tmp_path: Path) -> None:
+    # A child process: before the check, pyarrow.json crashed on a bare null.
+    script = tmp_path / "null_page.py"
+    script.write_text(
+        "import datetime as dt\n"
+        "from partnerkit_ga4 import Ga4Connector\n"
+        "from partnerkit.errors import ResponseShapeError\n"
+        "from partnerkit.http import RetryPolicy, use_clock\n"
+        "from partnerkit.testing import FakeClock, use_cassette\n"
+        "from partnerkit.testing.faults import Fault\n"
+        f"settings = {{'accounts': ['{PROPERTY}'], 'access_token': 'test-access-token-not-real',\n"
+        "            'lead_events': ['generate_lead', 'form_submit']}\n"
+        f"tape_path = {str(CASSETTES / 'contract/traffic.yaml')!r}\n"
+        "now = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)\n"
+        "with use_clock(FakeClock()), use_cassette(tape_path, allow_unused=True) as tape:\n"
+        "    tape.inject(1, Fault(200, {'Content-Type': 'application/json'}, 'null'))\n"
+        "    with Ga4Connector(settings, retry_policy=RetryPolicy(jitter=0.0),\n"
+        "                      clock=lambda: now) as connector:\n"
+        "        try:\n"
+        "            list(connector.stream(stream='traffic', start=dt.date(2026, 10, 1),\n"
+        "                                  end=dt.date(2026, 10, 3)))\n"
+        "        except ResponseShapeError as exc:\n"
+        "            print('refused:', exc.found)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "refused: a JSON null"
+
+
+# ---------------------------------------------------------------- properties
+
+SPEC = traffic_spec(
+    PropertyMetadata.build(
+        PROPERTY,
+        [DimensionInfo(name) for name in DIMS],
+        [
+            MetricInfo(name, type="TYPE_CURRENCY" if name == "totalRevenue" else "TYPE_INTEGER")
+            for name in METRICS
+        ],
+    ),
+    ["generate_lead", "form_submit"],
+    leads_configured=True,
+)
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _recorded_pages() -> list[Any]:
+    """The cassettes' runReport pages of the traffic report (the spec above)."""
+    pages = []
+    for path in sorted(CASSETTES.rglob("*.yaml")):
+        for interaction in Cassette.load(path).interactions:
+            body = interaction.response.body
+            if interaction.request.url.endswith(":runReport") and isinstance(body, dict):
+                names = [h["name"] for h in body.get("metricHeaders", [])]
+                if names == METRICS:
+                    pages.append(body)
+    return pages
+
+
+TRAFFIC_PAGES = _recorded_pages()
+
+
+@st.composite
+def mutated_pages(draw: st.DrawFn) -> Any:
+    """A recorded page with one place (the body, a key, a row, a value) changed."""
+    page = json.loads(json.dumps(draw(st.sampled_from(TRAFFIC_PAGES))))
+    node, path = page, []
+    depth = draw(st.integers(0, 8))  # mostly inside: a row, a field, a nested value
+    while isinstance(node, dict | list) and node and len(path) < depth:
+        key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
+        path.append((node, key))
+        node = node[key]
+    if not path:
+        return draw(JSON_VALUES)
+    parent, key = path[-1]
+    if isinstance(parent, dict) and draw(st.booleans()):
+        del parent[key]  # a key left out
+    else:
+        parent[key] = draw(JSON_VALUES)
+    return page
+
+
+def _parse(content: bytes) -> None:
+    """One page the way ``_read_chunk`` reads it; only the library's errors may leave."""
+    mapper = PageMapper(
+        SPEC, PROPERTY, dt.date(2026, 1, 1), dt.date(2026, 12, 31), DEFAULT_CHANNEL_MAP
+    )
+    body = ReportBody(content, f"POST {URL}", 200)
+    try:
+        parsed = arrow_page(content)
+        page = parse_body(body, PROPERTY) if parsed is None else parsed[0]
+        mapper.start(page)
+        mapper.page_row_count(page.get("rowCount", 0))
+        if parsed is None:
+            items = list(mapper.rows(page.get("rows") or []))
+        else:
+            rows = lambda: parse_body(body, PROPERTY).get("rows") or []  # noqa: E731
+            items = list(mapper.arrow_rows(parsed[1], rows))
+        items.extend(mapper.finish())
+        RecordStream.from_records("performance", items).to_arrow()
+    except (ResponseShapeError, DataError):
+        return
+
+
+def test_the_recorded_pages_parse() -> None:
+    assert len(TRAFFIC_PAGES) >= 10
+    for page in TRAFFIC_PAGES:
+        _parse(json.dumps(page).encode())
+
+
+@given(JSON_VALUES)
+def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
+    _parse(json.dumps(value).encode())
+
+
+@given(mutated_pages())
+def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
+    _parse(json.dumps(page).encode())

@@ -1,0 +1,229 @@
+"""CRM pages that are not the documented shape: refused by name, never read as "no contacts".
+
+The documented shape (HubSpot's CRM v3 OpenAPI specs, as the SDK's generated models
+enforce them; the README lists the sources): a list answer is an object with
+``results`` (a list of objects) and, when there is a next page, ``paging.next.after``;
+a search answer also has ``total``. Each hostile body is served with HTTP 200 in place
+of the contacts search of ``contract/leads.yaml`` (interaction 1), through the SDK on
+the seam and ``read_page``; a few go to the list of archived contacts (interaction 2).
+
+The property tests feed the parser (``read_page`` with ``parse_search_page``, then the
+``LeadMapper``) any JSON value and mutations of the cassettes' own pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from partnerkit_hubspot import HubSpotConnector
+from partnerkit_hubspot._client import read_page
+from partnerkit_hubspot._pages import parse_object_page, parse_search_page
+from partnerkit_hubspot._records import LeadMapper
+from partnerkit_hubspot._reference import HubSpotPortal
+
+from partnerkit.connector import ReadRequest
+from partnerkit.errors import DataError, ResponseShapeError
+from partnerkit.stream import RecordStream
+from partnerkit.testing import Cassette, use_cassette
+from partnerkit.testing.faults import Fault
+
+Connect = Callable[..., HubSpotConnector]
+CASSETTES = Path(__file__).parent / "cassettes"
+LEADS = ReadRequest(stream="leads", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
+PORTAL = "24681357"
+SEARCH = "POST https://api.hubapi.com/crm/v3/objects/contacts/search"
+JSON = {"Content-Type": "application/json;charset=utf-8"}
+CONTACT = '{"id":"1101","properties":{"createdate":"2026-10-05T06:00:00Z"}}'
+NO_RESULTS = "an object with the key 'results', which HubSpot always sends"
+NO_TOTAL = "an object with the key 'total', which HubSpot always sends"
+
+#: (body, where, expected, found): each worked out from the OpenAPI schema by hand.
+HOSTILE = {
+    "null": ("null", "", "a JSON object", "a JSON null"),
+    "number": ("123", "", "a JSON object", "a JSON number (123)"),
+    "true": ("true", "", "a JSON object", "a JSON boolean (true)"),
+    "string": ('"x"', "", "a JSON object", "a JSON string of 1 character"),
+    "list": ("[]", "", "a JSON object", "an empty JSON array"),
+    "list of contacts": (f"[{CONTACT}]", "", "a JSON object", "a JSON array of 1 item"),
+    "empty object": ("{}", "", NO_RESULTS, "an empty JSON object"),
+    "no results": ('{"total":0}', "", NO_RESULTS, "an object with only the keys 'total'"),
+    "no total": ('{"results":[]}', "", NO_TOTAL, "an object with only the keys 'results'"),
+    "results null": ('{"total":0,"results":null}', "results", "a JSON array", "a JSON null"),
+    "results object": ('{"total":0,"results":{}}', "results", "a JSON array", "an empty JSON object"),  # noqa: E501
+    "result number": ('{"total":1,"results":[1]}', "results[0]", "an object", "a JSON number (1)"),
+    "second result null": (f'{{"total":2,"results":[{CONTACT},null]}}', "results[1]", "an object", "a JSON null"),  # noqa: E501
+    "paging number": ('{"total":0,"results":[],"paging":3}', "paging", "a JSON object", "a JSON number (3)"),  # noqa: E501
+    "paging without after": ('{"total":0,"results":[],"paging":{"next":{}}}', "paging.next", "an object with the key 'after', which HubSpot always sends", "an empty JSON object"),  # noqa: E501
+}  # fmt: skip
+
+
+def _read(connect: Connect, fault: Fault, index: int = 1) -> list[dict[str, Any]]:
+    with use_cassette(CASSETTES / "contract/leads.yaml", allow_unused=True) as tape:
+        tape.replace(index, fault)
+        with connect() as hubspot:
+            return hubspot.stream(LEADS).to_dicts()
+
+
+@pytest.mark.parametrize(("body", "where", "expected", "found"), HOSTILE.values(), ids=HOSTILE)
+def test_a_page_that_is_not_the_documented_shape_is_a_shape_error(
+    connect: Connect, body: str, where: str, expected: str, found: str
+) -> None:
+    with pytest.raises(ResponseShapeError) as info:
+        _read(connect, Fault(200, JSON, body))
+
+    error = info.value
+    assert (error.where, error.expected, error.found) == (where, expected, found)
+    assert (error.api, error.account, error.request) == ("hubspot", PORTAL, SEARCH)
+    assert not error.retriable
+    assert "test-token-not-real" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("body", "found"), [("null", "a JSON null"), ("{}", "an empty JSON object")]
+)
+def test_a_list_page_that_is_not_the_documented_shape_is_a_shape_error(
+    connect: Connect, body: str, found: str
+) -> None:
+    # Interaction 2 lists the archived contacts (a list answer: no total).
+    with pytest.raises(ResponseShapeError) as info:
+        _read(connect, Fault(200, JSON, body), index=2)
+    assert info.value.found == found
+    assert info.value.request == "GET https://api.hubapi.com/crm/v3/objects/contacts"
+
+
+DEALS = ReadRequest(stream="deals", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "expected"),
+    [
+        ("null", "", NO_RESULTS),
+        ("123", "", NO_RESULTS),
+        ("{}", "", NO_RESULTS),
+        ('{"results":null}', "", NO_RESULTS),
+        ('{"results":[1]}', "results[0]", "an object with the key 'id'"),
+    ],
+)
+def test_a_pipelines_answer_without_its_results_is_a_shape_error(
+    connect: Connect, body: str, where: str, expected: str
+) -> None:
+    # contract/deals.yaml, interaction 1: the deal pipelines, read through the SDK's models
+    # (null raised AttributeError; {} read as "no pipelines", every stage unknown).
+    with use_cassette(CASSETTES / "contract/deals.yaml", allow_unused=True) as tape:
+        tape.replace(1, Fault(200, JSON, body))
+        with connect() as hubspot, pytest.raises(ResponseShapeError) as info:
+            hubspot.stream(DEALS).to_dicts()
+    assert (info.value.where, info.value.expected) == (where, expected)
+    assert info.value.request == "GET https://api.hubapi.com/crm/v3/pipelines/deals"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "found"),
+    [
+        ("null", "a JSON object", "a JSON null"),
+        ("[]", "a JSON object", "an empty JSON array"),
+        (
+            "{}",
+            "an object with the key 'portalId', which HubSpot always sends",
+            "an empty JSON object",
+        ),
+    ],
+)
+def test_an_account_answer_that_is_not_the_documented_shape_is_a_shape_error(
+    connect: Connect, body: str, expected: str, found: str
+) -> None:
+    with pytest.raises(ResponseShapeError) as info:
+        _read(connect, Fault(200, JSON, body), index=0)
+    assert (info.value.where, info.value.expected, info.value.found) == ("", expected, found)
+    assert info.value.request == "GET https://api.hubapi.com/account-info/v3/details"
+
+
+# ---------------------------------------------------------------- properties
+
+MAPPER_PORTAL = HubSpotPortal(portal_id=PORTAL, time_zone="Asia/Jerusalem", currency="ILS")
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _recorded_pages() -> list[Any]:
+    """Every contacts search page of the cassettes."""
+    pages = []
+    for path in sorted(CASSETTES.rglob("*.yaml")):
+        for interaction in Cassette.load(path).interactions:
+            body = interaction.response.body
+            if interaction.request.url.endswith("/contacts/search") and isinstance(body, dict):
+                pages.append(body)
+    return pages
+
+
+RECORDED = _recorded_pages()
+
+
+@st.composite
+def mutated_pages(draw: st.DrawFn) -> Any:
+    """A recorded page with one place (the body, a key, a contact, a property) changed."""
+    page = json.loads(json.dumps(draw(st.sampled_from(RECORDED))))
+    node, path = page, []
+    depth = draw(st.integers(0, 8))  # mostly inside: a contact, a property
+    while isinstance(node, dict | list) and node and len(path) < depth:
+        key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
+        path.append((node, key))
+        node = node[key]
+    if not path:
+        return draw(JSON_VALUES)
+    parent, key = path[-1]
+    if isinstance(parent, dict) and draw(st.booleans()):
+        del parent[key]  # a key left out
+    else:
+        parent[key] = draw(JSON_VALUES)
+    return page
+
+
+def _parse(raw: bytes) -> None:
+    """Parse a search page and map its contacts; only the library's errors may leave."""
+    try:
+        page = read_page(parse_search_page, raw, SEARCH, account=PORTAL)
+    except (ResponseShapeError, DataError):
+        return
+    mapper = LeadMapper(portal=MAPPER_PORTAL, salt="test-salt")
+    records = [r for r in map(mapper, page["results"]) if r is not None]
+    try:
+        RecordStream.from_records("lead", [*records, *mapper.problems.notices()]).to_arrow()
+    except DataError:
+        return
+
+
+def test_the_recorded_pages_parse() -> None:
+    assert len(RECORDED) >= 5
+    for page in RECORDED:
+        raw = json.dumps(page).encode()
+        assert len(read_page(parse_search_page, raw, SEARCH, account=PORTAL)["results"]) == len(
+            page["results"]
+        )
+        assert parse_object_page(raw)["results"] == page["results"]
+
+
+@given(JSON_VALUES)
+def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
+    _parse(json.dumps(value).encode())
+
+
+@given(mutated_pages())
+def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
+    _parse(json.dumps(page).encode())

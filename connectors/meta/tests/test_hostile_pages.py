@@ -1,0 +1,244 @@
+"""Pages that are not the documented shape: refused by name, before any parser; never a crash.
+
+The documented shape of an insights page (Marketing API Insights reference, and the
+cassettes' sources in the README): a JSON object with ``data``, a list of row
+objects, and an optional ``paging`` object. Each hostile body below is served with
+HTTP 200 in place of the first insights page of ``contract/ad_insights.yaml``
+(interaction 1), so it travels the production path: the SDK's request, the seam,
+``GraphClient.raw_pages`` and the page mapper. Before this check a ``null`` body
+killed the process inside pyarrow (segmentation fault), ``123`` and ``true`` raised a
+bare ``TypeError`` from the SDK, and the rest a ``DataError`` without the request's
+kind of fault.
+
+The property tests feed the page parser (``PageMapper.page``, both of its paths) any
+JSON value and mutations of the cassettes' own insights pages: each either maps to
+records that a ``RecordStream`` accepts, or raises ``ResponseShapeError`` /
+``DataError``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from partnerkit_meta import MetaSettings
+from partnerkit_meta._columns import PageMapper
+from partnerkit_meta._objects import AccountInfo
+
+from partnerkit.errors import DataError, ResponseShapeError
+from partnerkit.stream import RecordStream
+from partnerkit.testing import Cassette, use_cassette
+from partnerkit.testing.faults import Fault
+
+CASSETTES = Path(__file__).parent / "cassettes"
+OCT_1, OCT_2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)
+ACCOUNT_ID = "act_1029384756"
+REQUEST = f"GET /{ACCOUNT_ID}/insights"
+JSON = {"Content-Type": "application/json; charset=UTF-8"}
+ROW = (
+    '{"account_id":"1029384756","campaign_id":"1","date_start":"2026-10-01",'
+    '"date_stop":"2026-10-01","impressions":"10","spend":"1.50"}'
+)
+NO_DATA = "an object with the key 'data', which Meta always sends"
+
+#: (body, where, expected, found): each worked out from the documented shape by hand.
+HOSTILE = {
+    "null": ("null", "", "a JSON object", "a JSON null"),
+    "number": ("123", "", "a JSON object", "a JSON number (123)"),
+    "true": ("true", "", "a JSON object", "a JSON boolean (true)"),
+    "string": ('"x"', "", "a JSON object", "a JSON string of 1 character"),
+    "list": ("[]", "", "a JSON object", "an empty JSON array"),
+    "list of a page": (f'[{{"data":[{ROW}]}}]', "", "a JSON object", "a JSON array of 1 item"),
+    "empty object": ("{}", "", NO_DATA, "an empty JSON object"),
+    "no data": ('{"paging":{"cursors":{}}}', "", NO_DATA, "an object with only the keys 'paging'"),
+    "data null": ('{"data":null}', "data", "a JSON array", "a JSON null"),
+    "data object": ('{"data":{}}', "data", "a JSON array", "an empty JSON object"),
+    "data string": ('{"data":"rows"}', "data", "a JSON array", "a JSON string of 4 characters"),
+    "row number": ('{"data":[1]}', "data[0]", "a row object", "a JSON number (1)"),
+    "row null": ('{"data":[null]}', "data[0]", "a row object", "a JSON null"),
+    "row list": ('{"data":[[]]}', "data[0]", "a row object", "an empty JSON array"),
+    "second row": (f'{{"data":[{ROW},"x"]}}', "data[1]", "a row object", "a JSON string of 1 character"),  # noqa: E501
+    "paging number": ('{"data":[],"paging":3}', "paging", "a JSON object", "a JSON number (3)"),
+}  # fmt: skip
+
+
+def _read(meta: Any, fault: Fault, cassette: str = "contract/ad_insights.yaml", index: int = 1):
+    with (
+        use_cassette(CASSETTES / cassette, allow_unused=True) as tape,
+        meta() as connector,
+    ):
+        tape.replace(index, fault)
+        return connector.stream(stream="ad_insights", start=OCT_1, end=OCT_2).to_dicts()
+
+
+@pytest.mark.parametrize(("body", "where", "expected", "found"), HOSTILE.values(), ids=HOSTILE)
+def test_a_page_that_is_not_the_documented_shape_is_a_shape_error(
+    meta: Any, body: str, where: str, expected: str, found: str
+) -> None:
+    with pytest.raises(ResponseShapeError) as info:
+        _read(meta, Fault(200, JSON, body))
+
+    error = info.value
+    assert (error.where, error.expected, error.found) == (where, expected, found)
+    assert (error.api, error.account, error.request) == ("meta", ACCOUNT_ID, REQUEST)
+    assert not error.retriable
+    assert f"expected {expected}" in str(error)
+    assert "test-token-not-real" not in str(error)
+
+
+@pytest.mark.parametrize(
+    ("body", "found"), [("null", "a JSON null"), ("{}", "an empty JSON object")]
+)
+def test_an_ad_account_answer_that_is_not_the_documented_shape_is_a_shape_error(
+    meta: Any, body: str, found: str
+) -> None:
+    # Interaction 0: the ad account (id, currency, time zone) the reader starts from.
+    with pytest.raises(ResponseShapeError) as info:
+        _read(meta, Fault(200, JSON, body), index=0)
+    assert info.value.found == found
+    assert info.value.request == f"GET /{ACCOUNT_ID}"
+
+
+@pytest.mark.parametrize("body", ["123", "true", "null"])
+def test_a_report_run_answered_with_a_bare_value_is_a_shape_error(meta: Any, body: str) -> None:
+    # async/report_run.yaml: interaction 1 is the POST that starts the report run; the
+    # SDK's own failure check raised TypeError ("argument of type 'int' is not iterable").
+    with (
+        use_cassette(CASSETTES / "async/report_run.yaml", allow_unused=True) as tape,
+        meta() as connector,
+    ):
+        tape.replace(1, Fault(200, JSON, body))
+        stream = connector.stream(
+            stream="ad_insights", start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 20)
+        )
+        with pytest.raises(ResponseShapeError) as info:
+            stream.to_dicts()
+
+    assert info.value.request == f"POST /{ACCOUNT_ID}/insights"
+    assert info.value.where == ""
+
+
+def test_a_null_page_is_an_error_in_the_process_not_a_segmentation_fault(tmp_path: Path) -> None:
+    # Run in a child process: before the check, pyarrow.json crashed on a bare null and
+    # took the whole interpreter (and this test run) with it.
+    script = tmp_path / "null_page.py"
+    script.write_text(
+        "import datetime as dt\n"
+        "from partnerkit_meta import MetaConnector\n"
+        "from partnerkit.errors import ResponseShapeError\n"
+        "from partnerkit.http import use_clock\n"
+        "from partnerkit.testing import FakeClock, use_cassette\n"
+        "from partnerkit.testing.faults import Fault\n"
+        f"settings = {{'accounts': ['{ACCOUNT_ID}'], 'api_version': 'v26.0', 'page_size': 2,\n"
+        "            'access_token': 'test-token-not-real',\n"
+        "            'app_secret': 'test-app-secret-not-real'}\n"
+        f"tape_path = {str(CASSETTES / 'contract/ad_insights.yaml')!r}\n"
+        "with use_clock(FakeClock()), use_cassette(tape_path, allow_unused=True) as tape:\n"
+        "    tape.replace(1, Fault(200, {'Content-Type': 'application/json'}, 'null'))\n"
+        "    with MetaConnector(settings) as connector:\n"
+        "        try:\n"
+        "            connector.stream(stream='ad_insights', start=dt.date(2026, 10, 1),\n"
+        "                             end=dt.date(2026, 10, 2)).to_dicts()\n"
+        "        except ResponseShapeError as exc:\n"
+        "            print('refused:', exc.found)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "refused: a JSON null"
+
+
+# ---------------------------------------------------------------- properties
+
+SETTINGS = MetaSettings(access_token="x", accounts=[ACCOUNT_ID])
+ACCOUNT = AccountInfo(
+    id=ACCOUNT_ID, name="Shemesh Solar – IL", currency="ILS", timezone="Asia/Jerusalem"
+)
+WHERE = f"meta {ACCOUNT_ID} {REQUEST}"
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _recorded_pages() -> list[Any]:
+    """Every insights page body of the cassettes (parsed JSON)."""
+    pages = []
+    for path in sorted(CASSETTES.rglob("*.yaml")):
+        for interaction in Cassette.load(path).interactions:
+            url, answer = interaction.request.url, interaction.response
+            body = answer.body
+            if url.endswith("/insights") and isinstance(body, dict) and "data" in body:
+                pages.append(body)
+    return pages
+
+
+RECORDED = _recorded_pages()
+
+
+@st.composite
+def mutated_pages(draw: st.DrawFn) -> Any:
+    """A recorded page with one place (the body, a key, a row, a field) changed."""
+    page = json.loads(json.dumps(draw(st.sampled_from(RECORDED))))
+    node, path = page, []
+    depth = draw(st.integers(0, 8))  # mostly inside: a row, a field, a nested value
+    while isinstance(node, dict | list) and node and len(path) < depth:
+        key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
+        path.append((node, key))
+        node = node[key]
+    if not path:
+        return draw(JSON_VALUES)
+    parent, key = path[-1]
+    if isinstance(parent, dict) and draw(st.booleans()):
+        del parent[key]  # a key left out
+    else:
+        parent[key] = draw(JSON_VALUES)
+    return page
+
+
+def _parse(body: bytes) -> None:
+    """The page parser, then the core's record check; only the library's errors may leave."""
+    mapper = PageMapper(SETTINGS, "campaign", ACCOUNT)
+    try:
+        mapped = mapper.page(body, WHERE)
+    except (ResponseShapeError, DataError):
+        return
+    records = mapped["records"]
+    items = [records] if not isinstance(records, list) else records
+    try:
+        RecordStream.from_records("performance", items).to_arrow()
+    except DataError:
+        return
+
+
+def test_the_recorded_pages_parse() -> None:
+    assert len(RECORDED) >= 5
+    for page in RECORDED:
+        mapped = PageMapper(SETTINGS, "campaign", ACCOUNT).page(json.dumps(page).encode(), WHERE)
+        assert len(mapped["records"]) == len(page["data"])
+
+
+@given(JSON_VALUES)
+def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
+    _parse(json.dumps(value).encode())
+
+
+@given(mutated_pages())
+def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
+    _parse(json.dumps(page).encode())
