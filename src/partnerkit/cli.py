@@ -456,6 +456,39 @@ def report_command(
     console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
 
 
+@app.command("new-connector")
+def new_connector_command(
+    name: Annotated[
+        str, typer.Argument(help="The connector's name, e.g. shop (the entry point's name).")
+    ],
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            "-d",
+            help="The package folder to create, new or empty (default: ./partnerkit-<name>).",
+        ),
+    ] = None,
+) -> None:
+    """Scaffold a connector package that passes the contract suite as generated.
+
+    The package holds the connector (module partnerkit_<name>), its entry point, a README,
+    and tests replaying recorded cassettes, the contract suite included.
+    """
+    from partnerkit.scaffold import new_connector
+
+    try:
+        written = new_connector(name, directory)
+    except PartnerkitError as exc:
+        raise _fail(exc) from exc
+    folder = directory if directory is not None else written[0].parent
+    console.print(
+        f"wrote {len(written)} files into {folder}; next:\n"
+        f"  cd {folder} && uv sync && uv run pytest tests",
+        highlight=False,
+    )
+
+
 def main() -> None:
     """Entry point of the ``partnerkit`` script."""
     app()
