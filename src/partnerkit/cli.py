@@ -75,13 +75,18 @@ def validate_command(
 ) -> None:
     """Check a workspace file and print every problem found, with its line."""
     from partnerkit.model import load_workspace
+    from partnerkit.model._installed import uninstalled_connector_problems
 
+    missing = uninstalled_connector_problems(file)  # reported with the file's other problems
     try:
         ws = load_workspace(file)
+        if missing:
+            raise WorkspaceError(str(file), [])
     except WorkspaceError as exc:
-        count = len(exc.problems)
+        problems = sorted([*exc.problems, *missing], key=lambda p: (p.line is None, p.line or 0))
+        count = len(problems)
         err_console.print(f"[bold red]{file}: {count} problem{'s' if count != 1 else ''}[/]")
-        for p in exc.problems:
+        for p in problems:
             where = f"line {p.line}" if p.line is not None else "-"
             err_console.print(
                 f"  {where:>9}  [bold]{p.path or '<root>'}[/]: {p.message}", highlight=False
