@@ -94,7 +94,7 @@ class ConnectorContract:
         cassette_dir: Folder with one cassette per stream (``<stream>.yaml``), or None
             for connectors that need no network.
         check_entry_point: Whether the connector must resolve through its entry point
-            (False for a connector that is not installed, like the template).
+            (False for a connector used without installing it, e.g. in a notebook).
         lookback_cursor: For incremental connectors: a cursor day inside the requests'
             range; the suite plans the incremental read from it and checks the
             lookback window is re-read.
