@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup, TyperOption
 
 from partnerkit.errors import PartnerkitError, WorkspaceError
 
@@ -32,19 +35,123 @@ if TYPE_CHECKING:
 
 __all__ = ["app", "main"]
 
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _say_error(message: str) -> None:
+    """Print an error: ``error:`` in red, then the message as plain text (never markup)."""
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+
+
+def _os_message(exc: OSError) -> str:
+    """An operating-system error as one sentence naming the path and what to do."""
+    where = " and ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+    reason = exc.strerror or str(exc)
+    if not where:
+        return f"{reason}. Check the paths given to the command and try again."
+    return (
+        f"cannot use {where}: {reason}. Check the path given to the command (--out, "
+        f"--warehouse, --config, a file argument): its folder must exist or be creatable, "
+        f"and be writable."
+    )
+
+
+class _Boundary(TyperGroup):
+    """The command line's one error boundary, and its help without type placeholders.
+
+    Every command runs inside :meth:`invoke`: the library's own errors and the
+    operating system's (a folder that is a file, a full disk) become one message on
+    stderr and exit code 1. Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PartnerkitError as exc:
+            _say_error(str(exc))
+        except OSError as exc:
+            _say_error(_os_message(exc))
+        raise typer.Exit(code=1)
+
+    def get_params(self, ctx: Any) -> Any:
+        return _without_flag_types(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _without_flag_types([*command.params, command.get_help_option(ctx)])
+        return command
+
+
+def _without_flag_types(params: list[Any]) -> list[Any]:
+    """Show flags (``--quiet``, ``--help``) without a ``<bool>`` placeholder in help."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
 app = typer.Typer(
     name="partnerkit",
     help="Run the relationship with your marketing partner on evidence.",
     no_args_is_help=True,
     add_completion=False,
+    cls=_Boundary,
 )
-console = Console()
-err_console = Console(stderr=True)
 
 
 def _fail(exc: PartnerkitError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    """Print a library error and return the exit to raise (commands may just raise)."""
+    _say_error(str(exc))
     return typer.Exit(code=1)
+
+
+def _day_range(
+    start: dt.datetime | None, end: dt.datetime | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """``--from`` and ``--to`` as days, checked to be in order (a usage error if not)."""
+    first = start.date() if start is not None else None
+    last = end.date() if end is not None else None
+    if first is not None and last is not None and first > last:
+        raise typer.BadParameter(
+            f"{first} is after --to {last}; give a --from on or before --to (both days "
+            f"are included)",
+            param_hint="'--from'",
+        )
+    return first, last
+
+
+def _target(path: Path, option: str, *, folder: bool) -> Path:
+    """Check an output path before any work: a file (or folder) can be made there.
+
+    Raises:
+        typer.BadParameter: It is a folder where a file is wanted (or the reverse), or
+            its nearest existing parent is a file or not writable (exit code 2).
+    """
+
+    def bad(message: str) -> typer.BadParameter:
+        return typer.BadParameter(message, param_hint=f"'{option}'")
+
+    if path.exists():
+        if folder and not path.is_dir():
+            raise bad(f"{path} is a file; give a folder (it is created when missing)")
+        if not folder and path.is_dir():
+            raise bad(f"{path} is a folder; give a file name")
+    parent = path if folder else path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise bad(
+            f"{path} cannot be created: {parent} is a file, not a folder; give a path in "
+            f"a folder you can write to"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise bad(
+            f"{path} cannot be written: the folder {parent} is not writable; give a path "
+            f"in a folder you can write to"
+        )
+    return path
 
 
 @app.command("connectors")
@@ -53,19 +160,17 @@ def connectors_command() -> None:
     from partnerkit.registry import available_connectors, get_connector
 
     table = Table("name", "package", "version", "streams", title="Installed connectors")
-    try:
-        infos = available_connectors()
-    except PartnerkitError as exc:
-        raise _fail(exc) from exc
-    for name, info in infos.items():
+    for name, info in available_connectors().items():
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 cls = get_connector(name)
             streams = ", ".join(f"{s.name} ({s.kind.value})" for s in cls.streams)
         except PartnerkitError as exc:
-            streams = f"[red]failed to load: {exc}[/]"
-        table.add_row(name, info.distribution or "(registered)", info.version or "", streams)
+            streams = f"[red]failed to load: {escape(str(exc))}[/]"
+        table.add_row(
+            escape(name), escape(info.distribution or "(registered)"), info.version or "", streams
+        )
     console.print(table)
 
 
@@ -76,6 +181,7 @@ def validate_command(
     """Check a workspace file and print every problem found, with its line."""
     from partnerkit.model import load_workspace
     from partnerkit.model._installed import uninstalled_connector_problems
+    from partnerkit.store import workspace_warehouse_path
 
     missing = uninstalled_connector_problems(file)  # reported with the file's other problems
     try:
@@ -85,18 +191,20 @@ def validate_command(
     except WorkspaceError as exc:
         problems = sorted([*exc.problems, *missing], key=lambda p: (p.line is None, p.line or 0))
         count = len(problems)
-        err_console.print(f"[bold red]{file}: {count} problem{'s' if count != 1 else ''}[/]")
+        shown = escape(str(file))
+        err_console.print(f"[bold red]{shown}: {count} problem{'s' if count != 1 else ''}[/]")
         for p in problems:
             where = f"line {p.line}" if p.line is not None else "-"
             err_console.print(
-                f"  {where:>9}  [bold]{p.path or '<root>'}[/]: {p.message}", highlight=False
+                f"  {where:>9}  [bold]{escape(p.path or '<root>')}[/]: {escape(p.message)}",
+                highlight=False,
             )
         raise typer.Exit(code=1) from None
-    except PartnerkitError as exc:
-        raise _fail(exc) from exc
+    workspace_warehouse_path(ws)  # a warehouse: leading out of the folder is an error too
     console.print(
-        f"[green]{file} is valid[/]: {len(ws.sources)} sources, {len(ws.campaigns)} campaigns, "
-        f"{len(ws.targets)} targets, {len(ws.slas)} SLA terms, {len(ws.connections)} connections."
+        f"[green]{escape(str(file))} is valid[/]: {len(ws.sources)} sources, "
+        f"{len(ws.campaigns)} campaigns, {len(ws.targets)} targets, {len(ws.slas)} SLA terms, "
+        f"{len(ws.connections)} connections."
     )
 
 
@@ -123,13 +231,19 @@ def _advance(progress: Progress, task: TaskID) -> Callable[[int], None]:
 
 
 def _synced_warehouse(ws: Workspace, given: Path | None) -> Path | None:
-    """The warehouse to read: the one given, else the workspace's if a sync made it."""
-    if given is not None:
-        return given
-    from partnerkit.store import default_warehouse_path
+    """The warehouse to read: the one given, else the workspace's if a sync made it.
 
-    path = default_warehouse_path(ws)
-    return path if path.exists() else None
+    Raises:
+        WarehouseFileError: The file is not a warehouse (checked from its header, so
+            a damaged file is named before anything reads it).
+    """
+    from partnerkit.store import check_warehouse_file, default_warehouse_path
+
+    path = given if given is not None else default_warehouse_path(ws)
+    if given is None and not path.exists():
+        return None
+    check_warehouse_file(path)
+    return path
 
 
 def _open_warehouse(path: Path) -> Warehouse:
@@ -148,107 +262,134 @@ def _write(tables: dict[str, list[pa.Table]], out: Path) -> list[Path]:
     }
     for kind, table in merged.items():
         path = out if len(merged) == 1 else out.with_name(f"{out.stem}.{kind}{out.suffix}")
+        _target(path, "--out", folder=False)
         if suffix == ".parquet":
             import pyarrow.parquet as pq
 
             pq.write_table(table, path)
         else:
-            import pyarrow.csv as pacsv
+            from partnerkit.store import write_csv
 
-            pacsv.write_csv(table, path)
+            write_csv(table, path)
         written.append(path)
     return written
 
 
+_DAY = "YYYY-MM-DD"
+
+
 @app.command("pull")
 def pull_command(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The workspace file.")],
+    config: Annotated[
+        Path, typer.Option("--config", "-c", metavar="FILE", help="The workspace file.")
+    ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Output: .csv, .parquet or .duckdb (by extension).")
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="FILE", help="Output: .csv, .parquet or .duckdb (by extension)."
+        ),
     ],
     start: Annotated[
-        dt.datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day.")
+        dt.datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], metavar=_DAY, help="First day."),
     ] = None,
     end: Annotated[
-        dt.datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day.")
+        dt.datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], metavar=_DAY, help="Last day."),
     ] = None,
     connection: Annotated[
-        list[str] | None, typer.Option("--connection", help="Only these connections.")
+        list[str] | None,
+        typer.Option("--connection", metavar="NAME", help="Only these connections."),
     ] = None,
 ) -> None:
-    """Read every connection of a workspace for a date range and write the records."""
+    """Read every connection of a workspace for a date range and write the records.
+
+    CSV cells that a spreadsheet would run as a formula (starting with = + - @, a tab
+    or a line break) are written with a leading single quote; numbers stay numbers.
+    """
     from partnerkit.model import load_workspace
 
     if out.suffix.lower() not in {".csv", ".parquet", ".duckdb"}:
-        err_console.print(f"[red]error:[/] --out must end in .csv, .parquet or .duckdb, got {out}")
-        raise typer.Exit(code=2)
+        raise typer.BadParameter(
+            f"{out} does not end in .csv, .parquet or .duckdb (the format is taken from it)",
+            param_hint="'--out'",
+        )
+    first, last = _day_range(start, end)
+    _target(out, "--out", folder=False)
     tables: dict[str, list[pa.Table]] = {}
     notices = 0
     to_duckdb = out.suffix.lower() == ".duckdb"
-    try:
-        ws = load_workspace(config)
-        with contextlib.ExitStack() as stack:
-            warehouse = stack.enter_context(_open_warehouse(out)) if to_duckdb else None
-            progress = stack.enter_context(
-                Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    TextColumn("{task.completed:,} rows"),
-                    TimeElapsedColumn(),
-                    console=err_console,
-                )
+    ws = load_workspace(config)
+    with contextlib.ExitStack() as stack:
+        warehouse = stack.enter_context(_open_warehouse(out)) if to_duckdb else None
+        progress = stack.enter_context(
+            Progress(
+                TextColumn("{task.description}", markup=False),
+                BarColumn(),
+                TextColumn("{task.completed:,} rows"),
+                TimeElapsedColumn(),
+                console=err_console,
             )
-            for label, stream in _streams_of(
-                ws, start.date() if start else None, end.date() if end else None, connection or []
-            ):
-                task = progress.add_task(label, total=None)
-                if warehouse is not None:
-                    from partnerkit.store import Scope
+        )
+        for label, stream in _streams_of(ws, first, last, connection or []):
+            task = progress.add_task(label, total=None)
+            if warehouse is not None:
+                from partnerkit.store import Scope
 
-                    conn, _, stream_name = label.partition("/")
-                    loaded = warehouse.load(
-                        stream, Scope(conn, stream_name), on_batch=_advance(progress, task)
-                    )
-                    if loaded.rows:
-                        tables.setdefault(stream.kind.value, [])
-                else:
-                    for table in stream.iter_arrow():
+                conn, _, stream_name = label.partition("/")
+                loaded = warehouse.load(
+                    stream, Scope(conn, stream_name), on_batch=_advance(progress, task)
+                )
+                if loaded.rows:
+                    tables.setdefault(stream.kind.value, [])
+            else:
+                for table in stream.iter_arrow():
+                    if table.num_rows:
                         tables.setdefault(stream.kind.value, []).append(table)
-                        progress.advance(task, table.num_rows)
-                progress.update(task, total=stream.records_read)
-                for notice in stream.notices:
-                    if notice.level != "info":
-                        notices += 1
-                        err_console.print(
-                            f"  [yellow]{label}[/]: {notice.message}", highlight=False
-                        )
-    except PartnerkitError as exc:
-        raise _fail(exc) from exc
+                    progress.advance(task, table.num_rows)
+            progress.update(task, total=stream.records_read)
+            for notice in stream.notices:
+                if notice.level != "info":
+                    notices += 1
+                    err_console.print(
+                        f"  [yellow]{escape(label)}[/]: {escape(notice.message)}", highlight=False
+                    )
     if not tables:
-        console.print("No records were read.")
-        return
+        span = f"from {first or 'the beginning'} to {last or 'the latest day'}"
+        raise typer.Exit(
+            _stop(
+                f"no records were read ({span}), so nothing was written to {out}. Widen "
+                f"--from/--to, check each connection's accounts and settings with `partnerkit "
+                f"validate`, and see the notices above for rows that were rejected."
+            )
+        )
     if to_duckdb:
-        console.print(f"wrote {out}")
+        console.print(f"wrote {out}", highlight=False, markup=False)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         for path in _write(tables, out):
-            console.print(f"wrote {path}")
+            console.print(f"wrote {path}", highlight=False, markup=False)
     if notices:
         console.print(f"[yellow]{notices} notice(s) above: rows were rejected or flagged.[/]")
 
 
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
+def _stop(message: str) -> int:
+    """Print why a command did nothing useful; returns the exit code to end with (1)."""
+    _say_error(message)
+    return 1
 
 
 @app.command("sync")
 def sync_command(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The workspace file.")],
+    config: Annotated[
+        Path, typer.Option("--config", "-c", metavar="FILE", help="The workspace file.")
+    ],
     warehouse: Annotated[
         Path | None,
         typer.Option(
             "--warehouse",
             "-w",
+            metavar="FILE",
             help="The DuckDB file (default: $PARTNERKIT_WAREHOUSE, else "
             ".partnerkit/warehouse.duckdb next to the workspace file).",
         ),
@@ -264,21 +405,28 @@ def sync_command(
     start: Annotated[
         dt.datetime | None,
         typer.Option(
-            "--from", formats=["%Y-%m-%d"], help="Re-read from this day, whatever the cursors say."
+            "--from",
+            formats=["%Y-%m-%d"],
+            metavar=_DAY,
+            help="Re-read from this day, whatever the cursors say.",
         ),
     ] = None,
     end: Annotated[
         dt.datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], help="Read up to this day."),
+        typer.Option("--to", formats=["%Y-%m-%d"], metavar=_DAY, help="Read up to this day."),
     ] = None,
     connection: Annotated[
-        list[str] | None, typer.Option("--connection", help="Only these connections.")
+        list[str] | None,
+        typer.Option("--connection", metavar="NAME", help="Only these connections."),
     ] = None,
     stream: Annotated[
-        list[str] | None, typer.Option("--stream", help="Only these streams.")
+        list[str] | None, typer.Option("--stream", metavar="NAME", help="Only these streams.")
     ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", "-j", min=1, help="Reads at once (accounts, streams).")
+        int,
+        typer.Option(
+            "--workers", "-j", min=1, metavar="N", help="Reads at once (accounts, streams)."
+        ),
     ] = 4,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress and no summary; failures only.")
@@ -297,24 +445,24 @@ def sync_command(
     from partnerkit.store import default_warehouse_path, sync
     from partnerkit.store._progress import RichProgress, render_summary
 
-    try:
-        ws = load_workspace(config)
-        path = default_warehouse_path(ws, warehouse)
-        show = not quiet and err_console.is_terminal
-        with RichProgress(err_console, enabled=show) as progress:
-            result = sync(
-                ws,
-                path,
-                connections=connection or (),
-                streams=stream or (),
-                full_refresh=full_refresh,
-                start=_day(start),
-                end=_day(end),
-                workers=workers,
-                observer=progress,
-            )
-    except PartnerkitError as exc:
-        raise _fail(exc) from exc
+    first, last = _day_range(start, end)
+    if warehouse is not None:
+        _target(warehouse, "--warehouse", folder=False)
+    ws = load_workspace(config)
+    path = default_warehouse_path(ws, warehouse)
+    show = not quiet and err_console.is_terminal
+    with RichProgress(err_console, enabled=show) as progress:
+        result = sync(
+            ws,
+            path,
+            connections=connection or (),
+            streams=stream or (),
+            full_refresh=full_refresh,
+            start=first,
+            end=last,
+            workers=workers,
+            observer=progress,
+        )
     if not quiet:
         render_summary(result, console, verbose=verbose)
     else:
@@ -330,25 +478,38 @@ def sync_command(
 
 @app.command("export")
 def export_command(
-    out: Annotated[Path, typer.Option("--out", "-o", help="The dataset's root folder.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FOLDER", help="The dataset's root folder.")
+    ],
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="The workspace file (finds its warehouse)."),
+        typer.Option(
+            "--config", "-c", metavar="FILE", help="The workspace file (finds its warehouse)."
+        ),
     ] = None,
     warehouse: Annotated[
-        Path | None, typer.Option("--warehouse", "-w", help="The DuckDB file to export.")
+        Path | None,
+        typer.Option("--warehouse", "-w", metavar="FILE", help="The DuckDB file to export."),
     ] = None,
     kind: Annotated[
         list[str] | None,
-        typer.Option("--kind", help="Only these record kinds: performance, lead, deal, campaign."),
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="Only these record kinds: performance, lead, deal, campaign.",
+        ),
     ] = None,
     start: Annotated[
         dt.datetime | None,
-        typer.Option("--from", formats=["%Y-%m-%d"], help="Only partitions from this day."),
+        typer.Option(
+            "--from", formats=["%Y-%m-%d"], metavar=_DAY, help="Only partitions from this day."
+        ),
     ] = None,
     end: Annotated[
         dt.datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], help="Only partitions up to this day."),
+        typer.Option(
+            "--to", formats=["%Y-%m-%d"], metavar=_DAY, help="Only partitions up to this day."
+        ),
     ] = None,
 ) -> None:
     """Write the warehouse as Parquet partitioned by record kind and date (Hive layout).
@@ -361,26 +522,39 @@ def export_command(
     from partnerkit.store import default_warehouse_path, export_parquet
 
     if config is None and warehouse is None:
-        err_console.print("[red]error:[/] give --config (the workspace file) or --warehouse")
-        raise typer.Exit(code=2)
+        raise typer.BadParameter(
+            "give --config (the workspace file) or --warehouse (its DuckDB file)",
+            param_hint="'--config' / '--warehouse'",
+        )
     try:
         kinds = tuple(RecordKind(k) for k in kind or ())
     except ValueError:
-        err_console.print(
-            f"[red]error:[/] --kind takes {', '.join(k.value for k in RecordKind)}; "
-            f"got {', '.join(kind or ())}"
-        )
-        raise typer.Exit(code=2) from None
-    try:
-        path = default_warehouse_path(load_workspace(config), warehouse) if config else warehouse
-        if path is None:  # pragma: no cover - ruled out above
-            raise typer.Exit(code=2)
-        result = export_parquet(path, out, kinds=kinds, start=_day(start), end=_day(end))
-    except PartnerkitError as exc:
-        raise _fail(exc) from exc
+        raise typer.BadParameter(
+            f"takes {', '.join(k.value for k in RecordKind)}; got {', '.join(kind or ())}",
+            param_hint="'--kind'",
+        ) from None
+    first, last = _day_range(start, end)
+    _target(out, "--out", folder=True)
+    path = default_warehouse_path(load_workspace(config), warehouse) if config else warehouse
+    assert path is not None  # one of them was given
+    result = export_parquet(path, out, kinds=kinds, start=first, end=last)
     for exported, rows in result.rows.items():
         console.print(f"{exported.value}: {rows:,} rows", highlight=False)
-    console.print(f"wrote {len(result.files)} Parquet files under {result.out}", highlight=False)
+    if not result.files:
+        what = ", ".join(k.value for k in kinds) or "any kind"
+        span = "" if first is None and last is None else " in the days of --from/--to"
+        raise typer.Exit(
+            _stop(
+                f"the warehouse {path} holds no records of {what}{span}, so no Parquet file "
+                f"was written under {out}. Run `partnerkit sync` to fill it, or widen "
+                f"--kind and --from/--to."
+            )
+        )
+    console.print(
+        f"wrote {len(result.files)} Parquet files under {result.out}",
+        highlight=False,
+        markup=False,
+    )
 
 
 @app.command("demo")
@@ -471,6 +645,7 @@ def new_connector_command(
         typer.Option(
             "--dir",
             "-d",
+            metavar="DIR",
             help="The package folder to create, new or empty (default: ./partnerkit-<name>).",
         ),
     ] = None,
@@ -482,11 +657,8 @@ def new_connector_command(
     """
     from partnerkit.scaffold import new_connector
 
-    try:
-        written = new_connector(name, directory)
-    except PartnerkitError as exc:
-        raise _fail(exc) from exc
-    folder = directory if directory is not None else written[0].parent
+    written = new_connector(name, directory)  # a ConfigurationError is a one-line error
+    folder = escape(str(directory if directory is not None else written[0].parent))
     console.print(
         f"wrote {len(written)} files into {folder}; next:\n"
         f"  cd {folder} && uv sync && uv run pytest tests",

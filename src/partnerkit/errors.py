@@ -11,6 +11,7 @@ The tree::
     PartnerkitError
     ├── ConfigurationError          bad settings, options or workspace file
     │   ├── WorkspaceError          the workspace file, with every problem found
+    │   ├── WarehouseFileError      a warehouse file that is not one, damaged or truncated
     │   └── UnknownFieldError       a field / metric / property the API does not know
     ├── ConnectorError              discovering or loading connectors
     │   ├── ConnectorNotFoundError
@@ -31,6 +32,7 @@ The tree::
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -59,6 +61,7 @@ __all__ = [
     "StreamConsumedError",
     "TransientError",
     "UnknownFieldError",
+    "WarehouseFileError",
     "WorkspaceError",
     "WorkspaceProblem",
 ]
@@ -195,6 +198,24 @@ class NonAdditiveError(ConfigurationError):
             f"cannot sum {column}: it is not additive{what}. A sum over days or slices counts "
             f"the same people more than once; re-query the source at the grain you need "
             f"(e.g. the whole month in one request) instead of adding rows."
+        )
+
+
+class WarehouseFileError(ConfigurationError):
+    """A warehouse file partnerkit cannot use: not a DuckDB file, damaged or truncated.
+
+    Attributes:
+        path: The file.
+        reason: What is wrong with it, e.g. "is not a DuckDB database file".
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(
+            f"The warehouse {self.path} {reason}, so partnerkit cannot use it. Move the file "
+            f"aside (or restore it from a backup) and run `partnerkit sync` to build a new "
+            f"warehouse there, or point the command at another file with --warehouse."
         )
 
 

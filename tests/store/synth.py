@@ -5,7 +5,8 @@ range produce the same rows, and a test can work out any expected value on its o
 
 * performance ``daily``: one row per account, day and campaign ``c0..c{n-1}``, with
   ``clicks = day.day * 10 + campaign_index`` and ``impressions = 1000`` (plus
-  ``version * 1000`` clicks on days from ``restate_from``: a restatement);
+  ``version * 1000`` clicks on days from ``restate_from``: a restatement), named by
+  ``campaign_names`` and with ``spend`` (ILS) when those are set;
 * lead ``leads``: one lead per account and day, created at 12:00 UTC;
 * campaign ``campaigns``: one row per account and campaign (no cursor).
 
@@ -21,6 +22,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from pydantic_settings import SettingsConfigDict
@@ -78,6 +80,8 @@ class SynthSettings(ConnectorSettings):
     page_rows: int = 50
     pause: float = 0.0
     read_pause: float = 0.0
+    campaign_names: list[str] = []
+    spend: Decimal | None = None
 
 
 class SynthConnector(Connector[SynthSettings]):
@@ -170,6 +174,10 @@ class SynthConnector(Connector[SynthSettings]):
             }
             if s.extra_from is not None and day >= s.extra_from:
                 record["extra"] = {"video_views": c}
+            if c < len(s.campaign_names):
+                record["campaign_name"] = s.campaign_names[c]
+            if s.spend is not None:
+                record.update(spend=s.spend, currency="ILS")
             yield record
 
 

@@ -222,8 +222,8 @@ def test_a_second_process_is_told_the_file_is_in_use(tmp_path: Path) -> None:
             "    print(exc)\n"
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert "cannot open the warehouse" in out.stdout
-    assert "another partnerkit process" in out.stdout
+    assert "is in use by another process" in out.stdout
+    assert "partnerkit sync" in out.stdout
 
 
 def test_read_only_refuses_to_write(tmp_path: Path) -> None:

@@ -144,6 +144,9 @@ def make_connector() -> Callable[..., FilesConnector]:
     def make(*sources: dict[str, Any], **settings: Any) -> FilesConnector:
         settings.setdefault("base_dir", FIXTURES)
         settings.setdefault("hash_salt", SALT)
+        # The committed exports hold broken rows on purpose, and these tests look at how
+        # each is reported; test_hostile.py checks that by default they fail the read.
+        settings.setdefault("max_rejected_rows", "100%")
         return FilesConnector({**settings, "files": list(sources)})
 
     return make

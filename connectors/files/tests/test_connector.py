@@ -155,17 +155,6 @@ def test_glob_reads_every_match_in_sorted_order(
     assert len(items) == 2 * 8 + 2
 
 
-def test_absolute_paths_ignore_base_dir(
-    make_connector: Any, tmp_path: Path, linkedin: dict[str, Any], fixtures_dir: Path
-) -> None:
-    absolute = fixtures_dir / "linkedin" / "*.csv"
-    connector = make_connector({**linkedin, "path": str(absolute)}, base_dir=tmp_path)
-    assert (
-        len([i for i in connector.read(ReadRequest(stream="performance")) if isinstance(i, dict)])
-        == 8
-    )
-
-
 def test_csv_rows_that_do_not_fit_the_header(make_connector: Any, tmp_path: Path) -> None:
     write(
         tmp_path / "spend.csv",

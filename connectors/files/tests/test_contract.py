@@ -37,6 +37,7 @@ class TestFilesContract(ConnectorContract):
                 "columns": {"lead_id": "Lead ID", "created_at": "Created Time"},
                 "constants": {"platform": "zapier", "account_id": "fb-page-100200300"},
                 "email": "Email",
+                "max_rejected_rows": 2,  # the log's two malformed leads (see test_leads.py)
             },
         ],
     }

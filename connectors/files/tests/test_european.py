@@ -76,7 +76,7 @@ def test_broken_rows_are_reported_exactly_and_the_rest_kept(
         },
     ]
     assert all(n.level == "error" for n in rejected)
-    assert f"{sheet}, row 8: column 'Data':" in rejected[0].message
+    assert f"{sheet}, line 8: column 'Data':" in rejected[0].message
     assert len(records) == 8
     assert dt.date(2026, 9, 30) not in {r["date"] for r in records}
 

@@ -193,7 +193,7 @@ def spend_parquet(tmp_path: Path) -> Path:
 @pytest.fixture
 def parquet_source(spend_parquet: Path) -> dict[str, Any]:
     return {
-        "path": str(spend_parquet),
+        "path": spend_parquet.name,
         "stream": "performance",
         "columns": {
             "date": "day",
@@ -209,10 +209,10 @@ def parquet_source(spend_parquet: Path) -> dict[str, Any]:
 
 
 def test_parquet_values_across_batches(
-    read: Any, parquet_source: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    read: Any, parquet_source: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(readers, "PARQUET_BATCH_ROWS", 2)
-    records, notices = read(parquet_source)
+    records, notices = read(parquet_source, base_dir=tmp_path)
 
     assert len(records) == 5
     assert sum(r["spend"] for r in records) == Decimal("151.55")
@@ -225,16 +225,18 @@ def test_parquet_values_across_batches(
     assert notices[-1].details["rows_read"] == 5
 
 
-def test_parquet_filters(read: Any, parquet_source: dict[str, Any]) -> None:
-    records, notices = read(parquet_source, start=dt.date(2026, 10, 2), accounts=("111-222-3333",))
+def test_parquet_filters(read: Any, parquet_source: dict[str, Any], tmp_path: Path) -> None:
+    records, notices = read(
+        parquet_source, start=dt.date(2026, 10, 2), accounts=("111-222-3333",), base_dir=tmp_path
+    )
     assert sum(r["spend"] for r in records) == Decimal("80.85")
     assert notices[-1].details["rows_filtered"] == 3
 
 
-def test_parquet_missing_column(read: Any, parquet_source: dict[str, Any]) -> None:
+def test_parquet_missing_column(read: Any, parquet_source: dict[str, Any], tmp_path: Path) -> None:
     parquet_source["columns"]["clicks"] = "clicks"
     with pytest.raises(ConfigurationError, match=r"Unknown field 'clicks'.*'impressions'"):
-        read(parquet_source)
+        read(parquet_source, base_dir=tmp_path)
 
 
 def test_parquet_campaigns_are_not_date_filtered(read: Any, tmp_path: Path) -> None:

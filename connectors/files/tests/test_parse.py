@@ -104,10 +104,20 @@ def test_dates() -> None:
     assert parse_date("31.10.2026", ("%d/%m/%Y", "%d.%m.%Y"), UTC) == dt.date(2026, 10, 31)
     assert parse_date("31 Oct 2026", ("%d %b %Y",), UTC) == dt.date(2026, 10, 31)  # strptime
     assert parse_date("2026-10-31 08:00", ("%Y-%m-%d %H:%M",), UTC) == dt.date(2026, 10, 31)
-    assert parse_date(dt.datetime(2026, 10, 31, 23, 0), None, UTC) == dt.date(2026, 10, 31)
-    # An aware timestamp in a date column counts in the file's time zone.
+    # A spreadsheet's date is a naive midnight: that is its day.
+    assert parse_date(dt.datetime(2026, 10, 31, 0, 0), None, UTC) == dt.date(2026, 10, 31)
+    # Any other timestamp is rejected, unless the file says to take its day in its zone.
     late = dt.datetime(2026, 10, 31, 23, 30, tzinfo=dt.UTC)
-    assert parse_date(late, None, ROME) == dt.date(2026, 11, 1)
+    for stamp in (late, dt.datetime(2026, 10, 31, 23, 0), "2026-10-31T23:30:00+00:00"):
+        with pytest.raises(CellError, match="is a timestamp, not a date"):
+            parse_date(stamp, None, ROME)
+    assert parse_date(late, None, ROME, from_timestamps=True) == dt.date(2026, 11, 1)
+    assert parse_date("2026-10-31T23:30:00+00:00", None, ROME, from_timestamps=True) == dt.date(
+        2026, 11, 1
+    )
+    assert parse_date(dt.datetime(2026, 10, 31, 23, 0), None, ROME, from_timestamps=True) == (
+        dt.date(2026, 10, 31)
+    )
     with pytest.raises(CellError, match=r"'31/10/2026' is not an ISO date"):
         parse_date("31/10/2026", None, UTC)
     with pytest.raises(CellError, match="day is out of range"):

@@ -79,6 +79,9 @@ class Workspace(_Model):
         connections: The connectors the workspace reads.
         warehouse: Where ``partnerkit sync`` keeps its DuckDB file, relative to the
             workspace file's folder; ``None`` means ``.partnerkit/warehouse.duckdb``.
+            It must stay inside that folder unless ``warehouse_outside_workspace``.
+        warehouse_outside_workspace: Let ``warehouse`` point outside the workspace
+            folder (``../shared/warehouse.duckdb``, an absolute path, a symlink out).
     """
 
     version: Literal[1] = 1
@@ -100,6 +103,7 @@ class Workspace(_Model):
     lead_definition: LeadDefinition | None = None
     connections: list[Connection] = Field(default_factory=list)
     warehouse: Path | None = None
+    warehouse_outside_workspace: bool = False
 
     _root: Path | None = PrivateAttr(default=None)
     _file: Path | None = PrivateAttr(default=None)

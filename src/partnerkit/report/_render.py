@@ -160,30 +160,43 @@ def render_html(
     )
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _md(text: str) -> str:
+    """A data value made inert in Markdown: its HTML shown as text, never run.
+
+    ``&``, ``<`` and ``>`` become entities (``<script>`` and ``<img onerror=...>`` are
+    shown, not parsed, by Markdown renderers and by browsers alike), ``[`` and ``]``
+    are backslash-escaped (no link or image can be injected) and line breaks become
+    spaces (a value cannot start a block of its own).
+    """
+    escaped = escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+    return escaped.replace("\r", " ").replace("\n", " ")
+
+
+def _md_cell(text: str) -> str:
+    """A value for a Markdown table cell: :func:`_md`, and ``|`` cannot end the cell."""
+    return _md(text).replace("|", "\\|")
 
 
 def _md_text(text: Text) -> str:
-    return text.plain()
+    return _md(text.template).format(**{k: _md(c.text) for k, c in text.fields.items()})
 
 
 def render_markdown(*, title: str, subtitle: str, note: str, sections: Sequence[Section]) -> str:
     """The report as Markdown (charts as their description in words)."""
-    lines = [f"# {title}", "", f"**{subtitle}**", "", note, ""]
+    lines = [f"# {_md(title)}", "", f"**{_md(subtitle)}**", "", _md(note), ""]
     for s in sections:
-        lines += [f"## {s.number}. {s.title}", ""]
+        lines += [f"## {s.number}. {_md(s.title)}", ""]
         for b in s.blocks:
             if isinstance(b, Heading):
-                lines += [f"### {b.text}", ""]
+                lines += [f"### {_md(b.text)}", ""]
             elif isinstance(b, NoData):
-                lines += [f"*{b.reason}*", ""]
+                lines += [f"*{_md(b.reason)}*", ""]
             elif isinstance(b, Text):
                 lines += [_md_text(b), ""]
             elif isinstance(b, Bullets):
                 lines += [f"- {_md_text(t)}" for t in b.items] + [""]
             elif isinstance(b, Table):
-                lines.append("| " + " | ".join(_md_escape(c) for c in b.columns) + " |")
+                lines.append("| " + " | ".join(_md_cell(c) for c in b.columns) + " |")
                 first = b.rows[0] if b.rows else ()
                 align = [
                     "---:" if i < len(first) and first[i].numeric else "---"
@@ -191,8 +204,8 @@ def render_markdown(*, title: str, subtitle: str, note: str, sections: Sequence[
                 ]
                 lines.append("|" + "|".join(align) + "|")
                 for row in b.rows:
-                    lines.append("| " + " | ".join(_md_escape(c.text) for c in row) + " |")
+                    lines.append("| " + " | ".join(_md_cell(c.text) for c in row) + " |")
                 lines.append("")
             elif isinstance(b, Chart):
-                lines += [f"*{b.title}:* {b.alt}", ""]
+                lines += [f"*{_md(b.title)}:* {_md(b.alt)}", ""]
     return "\n".join(lines).rstrip() + "\n"

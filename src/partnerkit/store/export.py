@@ -1,4 +1,4 @@
-"""Parquet out of partnerkit: the warehouse as a lake, and streams as files.
+"""Files out of partnerkit: the warehouse as a Parquet lake, streams as files, inert CSV.
 
 :func:`export_parquet` writes the warehouse's record tables as a Hive-partitioned
 Parquet dataset that DuckDB, Spark, BigQuery (external tables with Hive
@@ -20,6 +20,9 @@ to date). Files are written beside the target and moved in place at the end.
 
 :func:`write_parquet` streams one :class:`~partnerkit.stream.RecordStream` into
 Parquet files with flat memory (the scale-out recipe's tasks use it).
+
+:func:`write_csv` writes records as CSV that a spreadsheet opens as data, never as
+formulas (:func:`neutralise_formulas`, after the OWASP "CSV Injection" guidance).
 """
 
 from __future__ import annotations
@@ -43,7 +46,15 @@ if TYPE_CHECKING:
 
     from partnerkit.stream import RecordStream
 
-__all__ = ["PARTITION_COLUMNS", "ExportResult", "export_parquet", "write_parquet"]
+__all__ = [
+    "FORMULA_TRIGGERS",
+    "PARTITION_COLUMNS",
+    "ExportResult",
+    "export_parquet",
+    "neutralise_formulas",
+    "write_csv",
+    "write_parquet",
+]
 
 PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.PERFORMANCE: "date",
@@ -116,6 +127,7 @@ def export_parquet(
 
     Raises:
         ConfigurationError: ``start`` is after ``end``, or the warehouse is missing.
+        WarehouseFileError: The file is not a warehouse (damaged, truncated, foreign).
     """
     if start is not None and end is not None and start > end:
         raise ConfigurationError(f"--from {start} is after --to {end}")
@@ -298,3 +310,96 @@ def _conform(batch: pa.Table, schema: pa.Schema) -> pa.Table:
         for f in schema
     ]
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+# ------------------------------------------------------------------------ inert CSV
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""First characters that make a spreadsheet read a text cell as a formula.
+
+The list of the OWASP "CSV Injection" page
+(https://owasp.org/www-community/attacks/CSV_Injection): equals, plus, minus, at,
+tab (0x09), carriage return (0x0D) and line feed (0x0A).
+"""
+
+_RE2_CLASS = {"-": "\\-", "\t": "\\t", "\r": "\\r", "\n": "\\n"}
+_TRIGGER_PATTERN = "^([" + "".join(_RE2_CLASS.get(c, c) for c in FORMULA_TRIGGERS) + "])"
+
+
+def neutralise_formulas(table: pa.Table) -> pa.Table:
+    """Make every text cell of a table inert in a spreadsheet.
+
+    A text cell whose first character is one of :data:`FORMULA_TRIGGERS` gets a
+    single quote in front (``=HYPERLINK(...)`` becomes ``'=HYPERLINK(...)``), which
+    Excel, LibreOffice and Google Sheets show as text. Numeric, date and other
+    non-text columns are left as they are: a spend of ``-5`` stays the number -5.
+    Quoting fields that hold separators or quotes, the guidance's other half, is the
+    CSV writer's job (:func:`write_csv`).
+
+    Args:
+        table: Any Arrow table.
+
+    Returns:
+        The table with its text columns neutralised (dictionary columns decoded).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
+            column = column.cast(kind.value_type)
+            kind = kind.value_type
+        if _is_text(kind):
+            column = pc.replace_substring_regex(
+                column, pattern=_TRIGGER_PATTERN, replacement="'\\1"
+            )
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def write_csv(table: pa.Table, path: str | os.PathLike[str]) -> Path:
+    """Write records as a CSV file a spreadsheet opens as data, never as formulas.
+
+    Text cells are neutralised (:func:`neutralise_formulas`); fields holding a comma,
+    a quote or a line break are quoted with their quotes doubled (RFC 4180), so no
+    cell can start in the middle of a value. Numbers stay numbers. List and struct
+    columns (a campaign's labels), which CSV cannot hold, are written as JSON text.
+
+    Args:
+        table: The records.
+        path: The file to write (replaced if it exists).
+
+    Returns:
+        The file written.
+    """
+    import pyarrow.csv as pacsv
+
+    out = Path(path)
+    pacsv.write_csv(neutralise_formulas(_flat(table)), out)
+    return out
+
+
+def _flat(table: pa.Table) -> pa.Table:
+    """The table with every nested column (list, struct, map) as JSON text."""
+    import json
+
+    import pyarrow as pa
+
+    columns = []
+    for column in table.columns:
+        if pa.types.is_nested(column.type):
+            values = [
+                None if v is None else json.dumps(v, default=str, ensure_ascii=False)
+                for v in column.to_pylist()
+            ]
+            column = pa.chunked_array([pa.array(values, pa.string())])
+        columns.append(column)
+    return pa.Table.from_arrays(columns, names=table.column_names)

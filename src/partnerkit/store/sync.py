@@ -222,7 +222,10 @@ def sync(
 
     Raises:
         ConfigurationError: An unknown connection or stream name, ``start`` after
-            ``end``, fewer than one worker, or a warehouse that cannot be opened.
+            ``end``, fewer than one worker, or a warehouse that cannot be opened (in
+            use, outside the workspace folder without its consent, inside an
+            installed package).
+        WarehouseFileError: The warehouse file is damaged, truncated or not DuckDB.
         KeyboardInterrupt: Ctrl-C; the units running stop before their merge (their
             state does not move); units already merged stay merged.
     """

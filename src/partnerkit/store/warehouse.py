@@ -17,14 +17,24 @@ whose ``record_id`` is already there are replaced, duplicates within the read ke
 the last one — writes the new cursor and the run, and drops the staging table. A
 process killed at any point leaves either the whole read or nothing; staging tables
 left behind are dropped the next time the file is opened.
+
+A new file appears complete or not at all: it is created and migrated under a
+temporary name in the same folder (``.warehouse.duckdb.creating-<pid>-<id>``), then
+linked into place in one step, so a process killed while creating it leaves no file
+that readers cannot open. A file that is not a DuckDB file, or a truncated one, is
+refused with :class:`~partnerkit.errors.WarehouseFileError` before DuckDB reads it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import math
 import os
+import re
+import struct
+import sysconfig
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -33,7 +43,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from partnerkit.errors import ConfigurationError, DataError
+from partnerkit.errors import ConfigurationError, DataError, WarehouseFileError
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store.migrations import (
     PROVENANCE_COLUMNS,
@@ -58,7 +68,9 @@ __all__ = [
     "LoadResult",
     "Scope",
     "Warehouse",
+    "check_warehouse_file",
     "default_warehouse_path",
+    "workspace_warehouse_path",
 ]
 
 WAREHOUSE_ENV = "PARTNERKIT_WAREHOUSE"
@@ -91,15 +103,211 @@ def default_warehouse_path(
         ``warehouse:`` (relative to the workspace file's folder), else
         ``.partnerkit/warehouse.duckdb`` in that folder. A relative override or
         environment value is relative to the current folder.
+
+    Raises:
+        ConfigurationError: The workspace's own place resolves (through ``..``, an
+            absolute path, ``~`` or a symlink) outside the workspace folder, and the
+            workspace does not say ``warehouse_outside_workspace: true``. The user's
+            own ``override`` and environment value are not restricted.
     """
     if override is not None:
         return Path(override)
     env = os.environ.get(WAREHOUSE_ENV)
     if env:
         return Path(env)
-    if workspace.warehouse is not None:
-        return workspace.root / workspace.warehouse.expanduser()
-    return workspace.root / ".partnerkit" / "warehouse.duckdb"
+    return workspace_warehouse_path(workspace)
+
+
+def workspace_warehouse_path(workspace: Workspace) -> Path:
+    """Where the workspace file itself places its warehouse, checked to stay inside it.
+
+    Args:
+        workspace: The workspace.
+
+    Returns:
+        Its ``warehouse:`` resolved against the workspace file's folder, else
+        ``.partnerkit/warehouse.duckdb`` in that folder.
+
+    Raises:
+        ConfigurationError: The place resolves (through ``..``, an absolute path, ``~``
+            or a symlink) outside the workspace folder, and the workspace does not say
+            ``warehouse_outside_workspace: true``.
+    """
+    given = workspace.warehouse
+    path = workspace.root / (
+        given.expanduser() if given is not None else Path(".partnerkit", "warehouse.duckdb")
+    )
+    if not workspace.warehouse_outside_workspace:
+        root = workspace.root.resolve()
+        if not path.resolve().is_relative_to(root):
+            shown = f"`warehouse: {given}`" if given is not None else "its .partnerkit folder"
+            raise ConfigurationError(
+                f"The workspace places its warehouse with {shown}, which resolves to "
+                f"{path.resolve()}, outside the workspace folder {root}. A workspace file "
+                f"may only write outside its folder when it says so: add "
+                f"`warehouse_outside_workspace: true` to it, or give the place yourself "
+                f"with --warehouse or ${WAREHOUSE_ENV}."
+            )
+    return path
+
+
+# ------------------------------------------------------------- creating and checking
+
+_HEADER_BYTES = 3 * 4096
+"""DuckDB's file header: the main header and two database headers of 4 KiB each."""
+
+_CREATING = re.compile(r"^\.(?P<name>.+)\.creating-(?P<pid>\d+)-[0-9a-f]+(?:\.wal)?$")
+
+
+def _expected_size(head: bytes) -> int | None:
+    """The bytes the newest database header says the file holds, if it can be read.
+
+    Each database header is a checksum, then (little-endian 64-bit) the iteration, the
+    meta block, the free list, the block count and the block size. ``None`` when the
+    values do not look like such a header (another DuckDB storage version): the check
+    is then left to DuckDB.
+    """
+    headers: list[tuple[int, ...]] = [
+        struct.unpack_from("<5Q", head, offset + 8) for offset in (4096, 8192)
+    ]
+    iteration, _meta, _free, blocks, block_size = max(headers)
+    if iteration == 0 or block_size & (block_size - 1) or not 4096 <= block_size <= 1 << 26:
+        return None
+    if blocks > 1 << 40:
+        return None
+    return _HEADER_BYTES + blocks * block_size
+
+
+def check_warehouse_file(path: str | os.PathLike[str]) -> None:
+    """Refuse a file that cannot be a warehouse, before DuckDB opens it.
+
+    Reads the first 12 KiB only (no lock is taken, so it works while a sync writes):
+    DuckDB's magic bytes, and a size at least as large as the file's own header says.
+    A missing file passes (there is nothing to check).
+
+    Args:
+        path: The warehouse file.
+
+    Raises:
+        WarehouseFileError: The file is empty, is not a DuckDB file (a text file,
+            random bytes), is truncated, or cannot be read (a folder).
+    """
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if file.is_dir():
+            raise WarehouseFileError(file, "is a folder, not a DuckDB file")
+        with file.open("rb") as fh:
+            head = fh.read(_HEADER_BYTES)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise WarehouseFileError(file, f"cannot be read ({exc.strerror})") from None
+    if size == 0:
+        raise WarehouseFileError(file, "is empty (0 bytes), not a DuckDB file")
+    if head[8:12] != b"DUCK":
+        raise WarehouseFileError(file, "is not a DuckDB database file")
+    expected = _expected_size(head) if len(head) == _HEADER_BYTES else _HEADER_BYTES + 1
+    if expected is not None and size < expected:
+        raise WarehouseFileError(
+            file, f"is truncated ({size:,} bytes where its header promises {expected:,})"
+        )
+
+
+def _installed_package(path: Path) -> Path | None:
+    """The installed-package folder ``path`` lies in (partnerkit's, site-packages), if any."""
+    import partnerkit
+
+    folders = [Path(partnerkit.__file__).parent]
+    folders += [Path(sysconfig.get_path(key)) for key in ("purelib", "platlib")]
+    target = path.resolve()
+    for folder in folders:
+        if target.is_relative_to(folder.resolve()):
+            return folder
+    return None
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Delete temporary files of creations whose process died (a kill -9)."""
+    if os.name != "posix":  # pragma: no cover - liveness by signal 0 is POSIX
+        return
+    for candidate in path.parent.glob(f".{glob.escape(path.name)}.creating-*"):
+        match = _CREATING.match(candidate.name)
+        if match and match["name"] == path.name and not _pid_alive(int(match["pid"])):
+            candidate.unlink(missing_ok=True)
+
+
+def _create(path: Path, config: dict[str, Any]) -> None:
+    """Create a migrated warehouse at ``path`` in one step (no partial file, ever).
+
+    Raises:
+        ConfigurationError: ``path`` is inside an installed package's folder (the
+            bundled demo workspace lives there).
+    """
+    import duckdb
+
+    package = _installed_package(path)
+    if package is not None:
+        raise ConfigurationError(
+            f"the warehouse {path} would be created inside the installed package folder "
+            f"{package}, which is no place for your data (an upgrade deletes it). Give it "
+            f"a place of your own with --warehouse PATH or ${WAREHOUSE_ENV}."
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(path)
+    scratch = path.with_name(f".{path.name}.creating-{os.getpid()}-{uuid.uuid4().hex[:12]}")
+    try:
+        con = duckdb.connect(str(scratch), config=config)
+        try:
+            migrate(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        try:
+            os.link(scratch, path)  # atomic, and never replaces a file made meanwhile
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+        except OSError:  # a file system without hard links
+            if not path.exists():
+                scratch.replace(path)
+        with contextlib.suppress(OSError):  # make the new name durable
+            folder = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+    finally:
+        scratch.unlink(missing_ok=True)
+        scratch.with_name(scratch.name + ".wal").unlink(missing_ok=True)
+
+
+def _open_error(path: Path, exc: Exception, read_only: bool) -> ConfigurationError:
+    """The library's own error for a DuckDB error raised while opening a warehouse."""
+    text = str(exc)
+    if read_only and not path.exists():
+        return ConfigurationError(f"no warehouse at {path}; run `partnerkit sync` first")
+    if "lock" in text.lower():
+        return ConfigurationError(
+            f"the warehouse {path} is in use by another process (a `partnerkit sync` or "
+            f"another program with the file open); wait for it to finish and try again"
+        )
+    if "not a valid DuckDB database" in text:
+        return WarehouseFileError(path, "is not a DuckDB database file")
+    if "version" in text.lower():
+        return WarehouseFileError(
+            path, "was written by another DuckDB version than the one installed"
+        )
+    return WarehouseFileError(path, "is damaged (DuckDB could not read it)")
 
 
 @dataclass(frozen=True)
@@ -246,15 +454,17 @@ class Warehouse:
     stages on its own connection and the merges take turns.
 
     Args:
-        path: The ``.duckdb`` file (created with its folder when missing).
+        path: The ``.duckdb`` file (created with its folder when missing, complete or
+            not at all: see the module's notes).
         memory_limit: DuckDB's memory budget (e.g. ``"256MB"``); work beyond it
             spills to a temporary folder beside the file.
         threads: DuckDB's worker threads (its default: one per core).
         read_only: Open without writing (no migration; fails on an old layout).
 
     Raises:
-        ConfigurationError: Another process holds the file, it is not a DuckDB
-            file, or it was written by a newer partnerkit.
+        ConfigurationError: Another process holds the file, it was written by a
+            newer partnerkit, or a new file would go inside an installed package.
+        WarehouseFileError: The file is not a DuckDB file, or damaged or truncated.
     """
 
     def __init__(
@@ -269,20 +479,18 @@ class Warehouse:
 
         self.path = Path(path)
         self.read_only = read_only
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         config: dict[str, Any] = {"preserve_insertion_order": False}
         if memory_limit is not None:
             config["memory_limit"] = memory_limit
         if threads is not None:
             config["threads"] = threads
+        if not read_only and not self.path.exists():
+            _create(self.path, config)
+        check_warehouse_file(self.path)
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only, config=config)
-        except (duckdb.IOException, duckdb.InvalidInputException) as exc:
-            raise ConfigurationError(
-                f"cannot open the warehouse {self.path}: {exc}. If another partnerkit "
-                f"process (a sync) is using it, wait for it to finish."
-            ) from None
+        except duckdb.Error as exc:
+            raise _open_error(self.path, exc, read_only) from None
         self._lock = threading.Lock()
         self._closed = False
         try:
@@ -297,6 +505,9 @@ class Warehouse:
             else:
                 migrate(self._con)
                 self._drop_stages()
+        except duckdb.Error as exc:
+            self._con.close()
+            raise _open_error(self.path, exc, read_only) from None
         except BaseException:
             self._con.close()
             raise

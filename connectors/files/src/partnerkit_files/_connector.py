@@ -16,22 +16,34 @@ from partnerkit.connector import (
     ReadRequest,
     StreamSpec,
 )
-from partnerkit.errors import ConfigurationError, UnknownFieldError
+from partnerkit.errors import ConfigurationError, DataError, UnknownFieldError
 from partnerkit.records import Record, RecordKind
 from partnerkit_files._parse import (
     REDACTED,
     CellError,
+    Money,
+    check_currency,
+    check_text,
     converter_for,
     extra_converter,
+    has_control,
     hash_email,
     hash_phone,
 )
 from partnerkit_files._readers import Table, open_table
-from partnerkit_files._settings import FileFormat, FileSource, FilesSettings
+from partnerkit_files._settings import (
+    FileFormat,
+    FileSource,
+    FilesSettings,
+    RejectLimit,
+    allowed_rejections,
+)
 
 __all__ = ["FilesConnector"]
 
 _MAX_HEADERS_SHOWN = 100
+#: Rejected rows quoted in the error that fails a read (every one has its own notice).
+_MAX_REJECTIONS_SHOWN = 20
 Role = Literal["column", "extra", "email", "phone"]
 
 
@@ -42,6 +54,7 @@ class _Field(NamedTuple):
     convert: Callable[[Any], Any]
     required: bool
     redact: bool
+    money: bool = False
 
 
 class _Problem(NamedTuple):
@@ -82,7 +95,13 @@ class _Mapping:
         self.constants = constants
         fields = [
             _Field(
-                name, "column", header, converter_for(infos[name], ctx), infos[name].required, False
+                name,
+                "column",
+                header,
+                converter_for(infos[name], ctx),
+                infos[name].required,
+                False,
+                infos[name].column.unit == "money",
             )
             for name, header in source.columns.items()
         ]
@@ -185,8 +204,19 @@ class _Mapping:
         record = dict(self.constants)
         extra: dict[str, Any] = {}
         problems: list[_Problem] = []
+        marked: list[tuple[_Field, Money]] = []
         is_null = self.is_null
+        try:  # one search over a CSV row; native cells (Excel, Parquet) one by one
+            suspect = has_control("".join(cells))
+        except TypeError:
+            suspect = True
         for f, raw in zip(self.fields, cells, strict=True):
+            if suspect and isinstance(raw, str):  # before nulls: "\x1f".strip() is ""
+                try:
+                    check_text(raw)
+                except CellError as exc:
+                    problems.append(_Problem(f.header, REDACTED if f.redact else raw, exc.reason))
+                    continue
             if is_null(raw):
                 if f.required:
                     problems.append(
@@ -205,9 +235,16 @@ class _Mapping:
             if f.role == "extra":
                 extra[f.target] = value
             else:
+                if f.money and value.__class__ is Money:
+                    marked.append((f, value))
                 record[f.target] = value
                 if f.role == "email" and self.keep_raw_email:
                     record["email"] = _text(raw).strip()
+        for f, money in marked:  # once the row's currency is known
+            try:
+                record[f.target] = check_currency(money, record.get("currency"))
+            except CellError as exc:
+                problems.append(_Problem(f.header, money.text, exc.reason))
         if problems:
             return problems
         if extra:
@@ -225,7 +262,7 @@ class _Mapping:
         return None if created is None else created.astimezone(self.tz).date()
 
 
-def _rejected(file: str, row: int, problems: Sequence[_Problem]) -> Notice:
+def _rejected(file: str, unit: str, row: int, problems: Sequence[_Problem]) -> Notice:
     first = problems[0]
     parts = [
         (f"column {p.column!r}: " if p.column else "") + p.reason.rstrip(".") for p in problems
@@ -233,7 +270,7 @@ def _rejected(file: str, row: int, problems: Sequence[_Problem]) -> Notice:
     return Notice(
         level="error",
         code="rejected_row",
-        message=f"{file}, row {row}: {'; '.join(parts)}. The row was skipped.",
+        message=f"{file}, {unit} {row}: {'; '.join(parts)}. The row was skipped.",
         details={
             "file": file,
             "row": row,
@@ -244,7 +281,9 @@ def _rejected(file: str, row: int, problems: Sequence[_Problem]) -> Notice:
     )
 
 
-def _summary(file: str, read: int, kept: int, rejected: int, filtered: int) -> Notice:
+def _summary(
+    file: str, read: int, kept: int, rejected: int, filtered: int, *, failed: bool
+) -> Notice:
     message = (
         f"{file}: {read} rows read, {kept} kept, {rejected} rejected, {filtered} outside the "
         f"requested dates or accounts"
@@ -252,7 +291,7 @@ def _summary(file: str, read: int, kept: int, rejected: int, filtered: int) -> N
     if rejected:
         message += " (each rejected row has its own rejected_row notice)"
     return Notice(
-        level="warning" if rejected else "info",
+        level="error" if failed else "warning" if rejected else "info",
         code="file_summary",
         message=message,
         details={
@@ -263,6 +302,40 @@ def _summary(file: str, read: int, kept: int, rejected: int, filtered: int) -> N
             "rows_filtered": filtered,
         },
     )
+
+
+def _too_many_rejected(
+    file: str, read: int, rejected: list[Notice], limit: RejectLimit, unit: str
+) -> DataError:
+    """The error that fails a read whose file has more rejected rows than allowed."""
+    shown = []
+    for notice in rejected[:_MAX_REJECTIONS_SHOWN]:
+        prefix = f"{file}, "
+        text = notice.message.removeprefix(prefix).removesuffix(" The row was skipped.")
+        shown.append(f"  - {text}")
+    more = len(rejected) - len(shown)
+    if more > 0:
+        shown.append(f"  - … and {more} more (each has its own rejected_row notice)")
+    first = rejected[0].details
+    return DataError(
+        f"{file}: {len(rejected)} of {read} data rows were rejected and max_rejected_rows is "
+        f"{limit!r}, so nothing from this read is loaded. Fix the file, or allow some "
+        f"rejected rows with the connection's (or this file's) max_rejected_rows, a count "
+        f"like 10 or a share like '1%', to load the rest. Rejected {unit}s:\n"
+        + "\n".join(shown)
+        + "\n",
+        source=file,
+        row=first["row"],
+        column=first["column"],
+    )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except ValueError:
+        return False
+    return True
 
 
 class FilesConnector(Connector[FilesSettings]):
@@ -314,26 +387,45 @@ class FilesConnector(Connector[FilesSettings]):
         return None if salt is None else salt.get_secret_value()
 
     def _resolve(self, source: FileSource) -> list[tuple[Path, FileFormat]]:
-        """List the files a source names, sorted, with their formats."""
-        pattern = Path(source.path).expanduser()
+        """List the files a source names, sorted, with their formats.
+
+        Every file must lie inside ``base_dir`` once symbolic links are followed;
+        the settings already refused absolute paths and ``..``.
+
+        Raises:
+            ConfigurationError: No such file, a file outside ``base_dir``, or no format.
+        """
+        index = self.settings.files.index(source)
+        pattern = Path(source.path)
         base = self.settings.base_dir
-        root = base.expanduser() if base is not None and not pattern.is_absolute() else Path()
+        root = base.expanduser() if base is not None else Path()
+        boundary = root.resolve()
         parts = pattern.parts
         magic = next((i for i, p in enumerate(parts) if any(ch in p for ch in "*?[")), None)
         shown = root / pattern
         where = f" (stream {source.stream!r}"
         where += f", base_dir {str(base)!r})" if base is not None else ")"
         if magic is None:
-            if not shown.is_file():
-                raise ConfigurationError(f"file not found: {str(shown)!r}{where}")
             matches = [shown]
         else:
             folder = root.joinpath(*parts[:magic])
             matches = sorted(
                 p
                 for p in folder.glob("/".join(parts[magic:]))
-                if p.is_file() and not p.name.startswith((".", "~$"))  # skip lock/hidden files
+                if not p.name.startswith((".", "~$"))  # skip lock/hidden files
             )
+        for match in matches:
+            if (match.exists() or match.is_symlink()) and not _inside(match, boundary):
+                raise ConfigurationError(
+                    f"files[{index}].path {source.path!r}: {str(match)!r} leads outside "
+                    f"base_dir {str(boundary)!r} (a symbolic link?); the files connector reads "
+                    f"only inside base_dir"
+                )
+        if magic is None:
+            if not shown.is_file():
+                raise ConfigurationError(f"file not found: {str(shown)!r}{where}")
+        else:
+            matches = [p for p in matches if p.is_file()]
             if not matches:
                 raise ConfigurationError(f"no file matches {str(shown)!r}{where}")
         out: list[tuple[Path, FileFormat]] = []
@@ -386,7 +478,9 @@ class FilesConnector(Connector[FilesSettings]):
         self, mapping: _Mapping, path: Path, fmt: FileFormat, request: ReadRequest
     ) -> Iterator[Record | Notice]:
         file = str(path)
-        read = kept = rejected = filtered = 0
+        unit = "line" if fmt in ("csv", "tsv") else "row"
+        read = kept = filtered = 0
+        rejected: list[Notice] = []
         accounts = frozenset(request.accounts)
         start, end = request.start, request.end
         by_date = start is not None or end is not None
@@ -395,13 +489,15 @@ class FilesConnector(Connector[FilesSettings]):
             for raw in table.rows(indices):
                 read += 1
                 if raw.problem is not None:
-                    rejected += 1
-                    yield _rejected(file, raw.number, [_Problem(None, None, raw.problem)])
+                    notice = _rejected(file, unit, raw.number, [_Problem(None, None, raw.problem)])
+                    rejected.append(notice)
+                    yield notice
                     continue
                 record = mapping.convert(raw.cells)
                 if isinstance(record, list):
-                    rejected += 1
-                    yield _rejected(file, raw.number, record)
+                    notice = _rejected(file, unit, raw.number, record)
+                    rejected.append(notice)
+                    yield notice
                     continue
                 if accounts and record.get("account_id") not in accounts:
                     filtered += 1
@@ -417,7 +513,16 @@ class FilesConnector(Connector[FilesSettings]):
                         continue
                 kept += 1
                 yield cast(Record, record)
-        yield _summary(file, read, kept, rejected, filtered)
+        limit = self._limit(mapping.source)
+        failed = len(rejected) > allowed_rejections(limit, read)
+        yield _summary(file, read, kept, len(rejected), filtered, failed=failed)
+        if failed:
+            raise _too_many_rejected(file, read, rejected, limit, unit)
+
+    def _limit(self, source: FileSource) -> RejectLimit:
+        if source.max_rejected_rows is not None:
+            return source.max_rejected_rows
+        return self.settings.max_rejected_rows
 
     def enabled_streams(self) -> tuple[StreamSpec, ...]:
         """The streams that at least one configured file feeds."""

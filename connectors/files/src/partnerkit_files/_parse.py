@@ -18,32 +18,47 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal
 from functools import cache
-from typing import Any, Literal, get_origin
+from typing import Any, Literal, NamedTuple, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AwareDatetime
 
 from partnerkit import privacy
-from partnerkit.records import ColumnInfo, ExtraValue
+from partnerkit.records import MONEY_SCALE, ColumnInfo, ExtraValue
 
 __all__ = [
+    "FLOAT_DIGITS",
+    "INT64_MAX",
+    "INT64_MIN",
+    "MONEY_INTEGER_DIGITS",
     "REDACTED",
     "AutoExtra",
     "CellError",
+    "Money",
     "NumberFormat",
     "ParseContext",
+    "check_count",
+    "check_currency",
+    "check_int64",
+    "check_money",
+    "check_text",
     "converter_for",
+    "currency_marks",
+    "day_of_timestamp",
     "extra_converter",
+    "has_control",
     "hash_email",
     "hash_phone",
+    "money_from_float",
     "normalise_email",
     "normalise_phone",
     "number_format",
     "parse_bool",
     "parse_date",
     "parse_datetime",
+    "parse_marked_number",
     "parse_number",
     "zone",
 ]
@@ -113,7 +128,13 @@ _FOLD = str.maketrans(
         "\uff0d": "-",
         "\u2019": "'",
         "\u02bc": "'",
+        # Arabic-Indic (U+0660..) and Eastern Arabic-Indic / Persian (U+06F0..) digits.
+        **{chr(0x0660 + d): str(d) for d in range(10)},
+        **{chr(0x06F0 + d): str(d) for d in range(10)},
     }
+)
+_DIGIT_FOLD = str.maketrans(
+    {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
 )
 _PERCENT = "%\u066a\ufe6a\uff05"
 # Currency written with letters: an ISO 4217 code, or a local symbol made of letters.
@@ -125,14 +146,19 @@ _CURRENCY_WORD_END = re.compile(
 _LETTERS_THEN_SIGN = re.compile(r"^[A-Z]{1,3}(?=\S)")
 _DIGITS = re.compile(r"[0-9]+")
 _EXPONENT = re.compile(r"[eE][+-]?[0-9]+$")
+# No number a file holds needs an exponent beyond this; a bigger one only costs memory.
+_MAX_EXPONENT = 100
 
 
 def _is_currency_sign(ch: str) -> bool:
     return unicodedata.category(ch) == "Sc"
 
 
-def _strip_affixes(s: str) -> tuple[str, bool]:
-    """Remove currency signs/codes and percent signs around a number."""
+def _strip_affixes(s: str, marks: list[str]) -> tuple[str, bool]:
+    """Remove currency signs/codes and percent signs around a number.
+
+    The currency marks removed are appended to ``marks`` (``"$"``, ``"USD"``, ``"US$"``).
+    """
     percent = False
     for _ in range(6):
         s = s.strip()
@@ -143,17 +169,21 @@ def _strip_affixes(s: str) -> tuple[str, bool]:
             percent = True
             continue
         if _is_currency_sign(s[0]):
+            marks.append(s[0])
             s = s[1:]
             continue
         if _is_currency_sign(s[-1]):
+            marks.append(s[-1])
             s = s[:-1]
             continue
         glued = _LETTERS_THEN_SIGN.match(s)
         if glued and len(s) > glued.end() and _is_currency_sign(s[glued.end()]):
+            marks.append(s[: glued.end() + 1])
             s = s[glued.end() + 1 :]
             continue
         word = _CURRENCY_WORD.match(s) or _CURRENCY_WORD_END.search(s)
         if word:
+            marks.append(word.group())
             s = s[: word.start()] + s[word.end() :]
             continue
         break
@@ -191,9 +221,9 @@ def parse_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool]:
 
     ``"1.234,56"`` (with ``decimal=","``), ``"$1,234.56"``, ``"€ 1.234,56"``,
     ``"(12.50)"`` (accounting negative), ``"1 234,56"`` (French), ``"1'234.56"``
-    (Swiss) and ``"12.5%"`` all parse. Thousands separators must group digits by
-    three (or the Indian 2-2-3), so ``"1,5"`` is rejected when ``","`` is the
-    thousands separator instead of silently becoming ``15``.
+    (Swiss), ``"12.5%"`` and Arabic-Indic digits (``"١٢٣"``) all parse. Thousands
+    separators must group digits by three (or the Indian 2-2-3), so ``"1,5"`` is
+    rejected when ``","`` is the thousands separator instead of silently becoming ``15``.
 
     Args:
         text: The cell text.
@@ -206,16 +236,46 @@ def parse_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool]:
     Raises:
         CellError: The text is not a number in this format.
     """
+    number, percent, _ = parse_marked_number(text, fmt)
+    return number, percent
+
+
+def parse_marked_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool, tuple[str, ...]]:
+    """Parse a number as :func:`parse_number` does, and say which currency marks it had.
+
+    Returns:
+        The exact value, whether a percent sign was stripped, and the currency signs
+        or codes written around the number (``("$",)`` for ``"$12.50"``, ``()`` for
+        a bare number), to be checked against the row's currency by
+        :func:`check_currency`.
+
+    Raises:
+        CellError: The text is not a number in this format, or its exponent is absurd.
+    """
+    number, percent, marks, _ = _parse_number(text, fmt)
+    return number, percent, marks
+
+
+def _parse_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool, tuple[str, ...], bool]:
+    """:func:`parse_marked_number`, and whether the number is plainly a money amount.
+
+    The last value is True when the text was a bare number with at most 6 decimals and
+    32 digits before the point, so :func:`check_money` has nothing to check.
+    """
     plain = _plain_number(fmt).fullmatch(text)
     if plain is not None:  # the common case, about ten times faster
         sign, integer, fraction = plain.groups()
         if fmt.group:
             integer = integer.replace(fmt.group, "")
-        return Decimal(f"{sign}{integer}.{fraction}" if fraction else f"{sign}{integer}"), False
+        literal = f"{sign}{integer}.{fraction}" if fraction else f"{sign}{integer}"
+        short = not fraction or len(fraction) <= MONEY_SCALE
+        fits = short and len(integer) <= MONEY_INTEGER_DIGITS
+        return Decimal(literal), False, (), fits
+    marks: list[str] = []
     s = text.translate(_FOLD).strip()
-    s, percent = _strip_affixes(s)
+    s, percent = _strip_affixes(s, marks)
     s, negative = _split_sign(s)
-    s, more_percent = _strip_affixes(s)
+    s, more_percent = _strip_affixes(s, marks)
     percent = percent or more_percent
     group = fmt.group.translate(_FOLD)
     exponent = ""
@@ -234,13 +294,12 @@ def parse_number(text: str, fmt: NumberFormat) -> tuple[Decimal, bool]:
         ok = False
     if not integer and not fraction:
         ok = False
+    if exponent and (len(exponent) > 6 or abs(int(exponent[1:])) > _MAX_EXPONENT):
+        raise CellError(f"{text!r} has an exponent beyond ±{_MAX_EXPONENT}")
     if not ok:
         raise CellError(f"{text!r} is not a number ({fmt.describe()})")
     literal = f"{'-' if negative else ''}{integer or '0'}{'.' + fraction if fraction else ''}"
-    try:
-        return Decimal(literal + exponent), percent
-    except InvalidOperation:  # pragma: no cover - the checks above rule this out
-        raise CellError(f"{text!r} is not a number ({fmt.describe()})") from None
+    return Decimal(literal + exponent), percent, tuple(marks), False
 
 
 @cache
@@ -298,10 +357,43 @@ def _native_decimal(value: Any) -> Decimal | None:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        if math.isinf(value):
+        if not math.isfinite(value):
             raise CellError(f"{value} is not a finite number")
-        return Decimal(repr(value))
+        return money_from_float(value)
     return None
+
+
+#: Significant digits of a spreadsheet's binary float that mean something: Excel keeps
+#: and shows 15, so ``0.1 + 0.2`` (0.30000000000000004) is the 0.3 the sheet shows.
+FLOAT_DIGITS = 15
+_FLOAT_CONTEXT = Context(prec=FLOAT_DIGITS)
+
+
+def money_from_float(value: float) -> Decimal:
+    """The exact amount a spreadsheet's float shows: its first 15 significant digits.
+
+    A native float (an Excel number, a Parquet double) is binary, so its exact value
+    is never the decimal a person typed; rounding its shortest ``repr`` to 15
+    significant digits gives back what the sheet shows.
+    """
+    exact = Decimal(repr(value))
+    if len(exact.as_tuple().digits) <= FLOAT_DIGITS:
+        return exact
+    return _FLOAT_CONTEXT.plus(exact).normalize(_FLOAT_CONTEXT)
+
+
+class Money(NamedTuple):
+    """An amount written with currency marks, before they are checked against its row.
+
+    Attributes:
+        amount: The exact amount.
+        marks: The currency signs or codes written around it (``"$"``, ``"USD"``).
+        text: The cell as written, for the rejection reason.
+    """
+
+    amount: Decimal
+    marks: tuple[str, ...]
+    text: str
 
 
 def _to_decimal(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> Decimal:
@@ -317,13 +409,211 @@ def _to_decimal(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> Decimal:
     raise CellError(f"expected a number, got {type(value).__name__} {value!r}")
 
 
-def _to_int(value: Any, fmt: NumberFormat) -> int:
-    if value.__class__ is str and value.isdigit() and value.isascii():
-        return int(value)
+def _to_money(value: Any, fmt: NumberFormat) -> Decimal | Money:
+    """An amount that fits the record (see :func:`check_money`), with its currency marks."""
+    if value.__class__ is str:
+        number, percent, marks, fits = _parse_number(value, fmt)
+        if percent:
+            raise CellError(f"{value!r} is a percentage; this column expects an amount")
+        if not fits:
+            check_money(number, value)
+        return Money(number, marks, value) if marks else number
     number = _to_decimal(value, fmt, percent_ok=False)
+    check_money(number, value)
+    return number
+
+
+# ------------------------------------------------------------------ single checks
+# Each check takes one parsed value and raises CellError with the reason; they know
+# nothing of rows or files, so a columnar reader can run the same rules.
+
+#: Digits an amount may have before the point: ``decimal128(38, MONEY_SCALE)``.
+MONEY_INTEGER_DIGITS = 38 - MONEY_SCALE
+_MONEY_QUANTUM = Decimal(1).scaleb(-MONEY_SCALE)
+_WIDE = Context(prec=80)
+INT64_MAX = 2**63 - 1
+INT64_MIN = -(2**63)
+
+
+def check_money(amount: Decimal, shown: Any) -> None:
+    """Check that an amount fits the record's money type exactly.
+
+    Money is kept as ``decimal128(38, 6)``: at most 6 decimal places (more is never
+    rounded away: the cell is rejected; trailing zeros do not count) and at most 32
+    digits before the point.
+
+    Args:
+        amount: The parsed amount.
+        shown: The cell as written, for the reason.
+
+    Raises:
+        CellError: The amount has more than 6 significant decimal places, or is too large.
+    """
+    if not amount.is_finite():
+        raise CellError(f"{shown!r} is not a finite number")
+    if amount and amount.adjusted() >= MONEY_INTEGER_DIGITS:
+        raise CellError(
+            f"{shown!r} is too large: amounts are kept with at most {MONEY_INTEGER_DIGITS} "
+            f"digits before the point"
+        )
+    exponent = amount.as_tuple().exponent
+    if (
+        isinstance(exponent, int)
+        and exponent < -MONEY_SCALE
+        and amount != amount.quantize(_MONEY_QUANTUM, context=_WIDE)
+    ):
+        places = -int(amount.normalize(_WIDE).as_tuple().exponent)
+        raise CellError(
+            f"{shown!r} has {places} decimal places; amounts are kept with at most "
+            f"{MONEY_SCALE}, and this one would be rounded"
+        )
+
+
+def check_currency(money: Money, currency: str | None) -> Decimal:
+    """Check the currency marks of an amount against its row's currency.
+
+    A mark is accepted when it is the currency's ISO code or one of its symbols
+    (babel's, in the locales of the countries that use it: ``₪`` for ILS, ``$`` and
+    ``US$`` for USD, ``€`` for EUR; ``NIS`` for ILS too). Anything else means the
+    amount is in another currency, and it is never taken as this one.
+
+    Args:
+        money: The amount and its marks.
+        currency: The row's ISO 4217 currency (``None`` when the row has none).
+
+    Returns:
+        The amount.
+
+    Raises:
+        CellError: A mark belongs to another currency, or the row has no currency.
+    """
+    for mark in money.marks:
+        if currency is None:
+            raise CellError(
+                f"{money.text!r} is marked {mark!r}, but the row has no currency to check it "
+                f"against"
+            )
+        if mark.rstrip(".") not in currency_marks(currency):
+            raise CellError(
+                f"{money.text!r} is marked {mark!r}, but the row's currency is {currency}: an "
+                f"amount in another currency is never taken as {currency}"
+            )
+    return money.amount
+
+
+# Other names for a currency that babel does not list as its symbol.
+_ALIASES = {"ILS": frozenset({"NIS"})}
+
+
+@cache
+def currency_marks(currency: str) -> frozenset[str]:
+    """The signs and codes that mark an amount in ``currency`` (cached per currency).
+
+    Its ISO code, its symbols in English and in the root locale, and its symbol in
+    every locale of a country where it is the currency today (babel's CLDR data), so
+    ``$`` marks USD, AUD or CAD but never ILS, and ``kr`` marks SEK, NOK or DKK.
+    """
+    import babel.numbers
+    from babel.core import get_global
+    from babel.localedata import locale_identifiers
+
+    territories = {
+        territory
+        for territory, spans in get_global("territory_currencies").items()
+        if any(code == currency and end is None for code, _, end, *_ in spans)
+    }
+    marks = {currency, *_ALIASES.get(currency, ())}
+    for name in ("en", "root"):
+        marks.add(babel.numbers.get_currency_symbol(currency, name))
+    for name in locale_identifiers():
+        if name.rpartition("_")[2] in territories:
+            marks.add(babel.numbers.get_currency_symbol(currency, name))
+    return frozenset(mark.translate(_FOLD).strip().rstrip(".") for mark in marks)
+
+
+def check_count(value: int | float, column: str, shown: Any) -> None:
+    """Check that a count (impressions, clicks, conversions) is not negative.
+
+    Raises:
+        CellError: The value is below 0.
+    """
+    if value < 0:
+        raise CellError(f"{shown!r} is negative; {column!r} counts, so it cannot be below 0")
+
+
+def check_int64(number: Decimal, shown: Any) -> int:
+    """Check that a whole number fits a 64-bit integer, and return it.
+
+    The size is checked before the number is built, so ``1e999999`` costs nothing.
+
+    Raises:
+        CellError: The number is not whole, or is outside the int64 range.
+    """
+    if number and number.adjusted() > 18:
+        raise CellError(f"{shown!r} is too large for a 64-bit integer (at most {INT64_MAX})")
     if number != number.to_integral_value():
-        raise CellError(f"{value!r} is not a whole number")
-    return int(number)
+        raise CellError(f"{shown!r} is not a whole number")
+    whole = int(number)
+    if not INT64_MIN <= whole <= INT64_MAX:
+        bound = f"at most {INT64_MAX}" if whole > 0 else f"at least {INT64_MIN}"
+        raise CellError(f"{shown!r} is too large for a 64-bit integer ({bound})")
+    return whole
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control(value: str) -> bool:
+    """Tell whether text holds a control character that :func:`check_text` rejects."""
+    return _CONTROL.search(value) is not None
+
+
+def check_text(value: str) -> None:
+    """Check that a cell holds no control character (tab and line breaks are text).
+
+    A NUL byte or another C0/C1 control character means a binary file or a file
+    decoded with the wrong encoding; such a cell is rejected, never passed on.
+
+    Raises:
+        CellError: Naming the character (the cell itself is not repeated).
+    """
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise CellError(
+            f"the cell holds the control character U+{ord(found.group()):04X}; text exports "
+            f"never do (a binary file, or the wrong encoding?)"
+        )
+
+
+def _to_int(value: Any, fmt: NumberFormat) -> int:
+    if value.__class__ is str and len(value) < 19 and value.isdigit() and value.isascii():
+        return int(value)
+    if value.__class__ is int:
+        return check_int64(Decimal(value), value)
+    return check_int64(_to_decimal(value, fmt, percent_ok=False), value)
+
+
+_SIMPLE_FLOAT = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})?")
+
+
+def _to_float(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> float:
+    if value.__class__ is str and fmt.decimal == "." and _SIMPLE_FLOAT.fullmatch(value):
+        return float(value)  # correctly rounded, as float(Decimal(value)) is
+    number = float(_to_decimal(value, fmt, percent_ok=percent_ok))
+    if not math.isfinite(number):
+        raise CellError(f"{value!r} is too large for a floating-point number")
+    return number
+
+
+def _count(convert: Callable[[Any], Any], column: str) -> Converter:
+    def count(value: Any) -> Any:
+        if value.__class__ is str and len(value) < 16 and value.isdigit() and value.isascii():
+            return convert(value)  # plain digits: not negative, and small
+        number = convert(value)
+        check_count(number, column, value)
+        return number
+
+    return count
 
 
 # ----------------------------------------------------------------------------- dates
@@ -382,24 +672,61 @@ def _strptime_date(text: str, fmt: str) -> dt.datetime:
     return dt.datetime(int(found["Y"]), int(found["m"]), int(found["d"]))
 
 
-def parse_date(value: Any, formats: Sequence[str] | None, tz: ZoneInfo) -> dt.date:
+def _not_a_day(value: Any) -> CellError:
+    return CellError(
+        f"{value!r} is a timestamp, not a date: its day depends on the time zone, so a date "
+        f"column takes a day such as 2026-10-31"
+    )
+
+
+def day_of_timestamp(
+    stamp: dt.datetime, value: Any, tz: ZoneInfo, *, from_timestamps: bool = False
+) -> dt.date:
+    """The day of a timestamp found in a date column.
+
+    Spreadsheets store a date as a timestamp at midnight with no zone: that is the
+    day. Any other timestamp is rejected, never moved to a day in some zone, unless
+    ``from_timestamps`` (the file's ``dates_from_timestamps`` setting) says to take
+    its day in ``tz`` (an aware one converted there first, a naive one as written).
+
+    Raises:
+        CellError: A timestamp with a zone or a time of day, without ``from_timestamps``.
+    """
+    if from_timestamps:
+        return (stamp.astimezone(tz) if stamp.tzinfo else stamp).date()
+    if stamp.tzinfo is not None or stamp.time() != dt.time(0):
+        raise _not_a_day(value)
+    return stamp.date()
+
+
+def parse_date(
+    value: Any, formats: Sequence[str] | None, tz: ZoneInfo, *, from_timestamps: bool = False
+) -> dt.date:
     """Parse a calendar day.
+
+    A timestamp is not a day: one with a zone or a time of day is rejected (its day
+    depends on the zone it is read in); a naive midnight (how spreadsheets store a
+    date) is its day. A pattern in ``formats`` with time directives (but no ``%z``)
+    is the user saying the time can be ignored. See :func:`day_of_timestamp`.
 
     Args:
         value: A ``str`` cell, or a native ``date``/``datetime``.
         formats: strftime patterns tried in order; ``None`` means ISO 8601.
-        tz: The file's time zone: an aware timestamp is converted to it first.
+        tz: The file's time zone, for ``from_timestamps``.
+        from_timestamps: Take a timestamp's day in ``tz`` instead of rejecting it.
 
     Raises:
-        CellError: Not a date in any of the formats.
+        CellError: Not a date in any of the formats, or a timestamp.
     """
     if isinstance(value, dt.datetime):
-        return (value.astimezone(tz) if value.tzinfo else value).date()
+        return day_of_timestamp(value, value, tz, from_timestamps=from_timestamps)
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
         raise CellError(f"expected a date, got {type(value).__name__} {value!r}")
     s = value.strip()
+    if not s.isascii():
+        s = s.translate(_DIGIT_FOLD)
     problem = ""
     if formats:
         for fmt in formats:
@@ -408,7 +735,9 @@ def parse_date(value: Any, formats: Sequence[str] | None, tz: ZoneInfo) -> dt.da
             except ValueError as exc:
                 problem = str(exc)
                 continue
-            return (parsed.astimezone(tz) if parsed.tzinfo else parsed).date()
+            if parsed.tzinfo is not None:
+                return day_of_timestamp(parsed, value, tz, from_timestamps=from_timestamps)
+            return parsed.date()
     else:
         try:
             return dt.date.fromisoformat(s)
@@ -418,7 +747,7 @@ def parse_date(value: Any, formats: Sequence[str] | None, tz: ZoneInfo) -> dt.da
             except ValueError as exc:
                 problem = str(exc)
             else:
-                return (stamp.astimezone(tz) if stamp.tzinfo else stamp).date()
+                return day_of_timestamp(stamp, value, tz, from_timestamps=from_timestamps)
     noisy = not problem or "does not match" in problem or problem.startswith("Invalid isoformat")
     hint = "" if noisy else f" ({problem})"
     raise CellError(f"{value!r} is not {_describe_formats(formats, 'date')}{hint}")
@@ -451,6 +780,8 @@ def parse_datetime(
     if not isinstance(value, str):
         raise CellError(f"expected a timestamp, got {type(value).__name__} {value!r}")
     s = value.strip()
+    if not s.isascii():
+        s = s.translate(_DIGIT_FOLD)
     stamp: dt.datetime | None = None
     if formats:
         for fmt in formats:
@@ -590,6 +921,8 @@ class ParseContext:
         datetime_formats: strftime patterns for timestamps (``None``: ISO 8601).
         tz: The time zone naive timestamps are in.
         null_values: Cell texts that mean "no value".
+        dates_from_timestamps: A timestamp in a date column is taken as its day in
+            ``tz`` instead of being rejected.
     """
 
     numbers: NumberFormat
@@ -597,6 +930,7 @@ class ParseContext:
     datetime_formats: tuple[str, ...] | None
     tz: ZoneInfo
     null_values: frozenset[str]
+    dates_from_timestamps: bool = False
 
     def is_null(self, value: Any) -> bool:
         """Tell whether a cell is empty: ``None``, NaN, or one of the null texts."""
@@ -620,7 +954,9 @@ def converter_for(info: ColumnInfo, ctx: ParseContext) -> Converter:
 
     Returns:
         A function from a non-null cell to the column's Python type; it raises
-        :class:`CellError` for a malformed cell.
+        :class:`CellError` for a malformed cell. A money cell written with currency
+        marks (``"$12.50"``) gives a :class:`Money`, checked against its row's
+        currency by :func:`check_currency`.
 
     Raises:
         TypeError: The column has a type this connector cannot produce.
@@ -629,17 +965,20 @@ def converter_for(info: ColumnInfo, ctx: ParseContext) -> Converter:
     if unit == "money" or py is Decimal:
         if py is not Decimal:  # pragma: no cover - guards against a schema change
             raise TypeError(f"money column {info.name!r} is not a Decimal")
-        return lambda v: _to_decimal(v, fmt, percent_ok=False)
+        return lambda v: _to_money(v, fmt)
     if py is bool:
         return parse_bool
     if py is int:
-        return lambda v: _to_int(v, fmt)
+        whole: Converter = lambda v: _to_int(v, fmt)  # noqa: E731
+        return _count(whole, info.name) if unit == "count" else whole
     if py is float:
-        return lambda v: float(_to_decimal(v, fmt, percent_ok=False))
+        number: Converter = lambda v: _to_float(v, fmt, percent_ok=False)  # noqa: E731
+        return _count(number, info.name) if unit == "count" else number
     if py is AwareDatetime or py is dt.datetime:
         return lambda v: parse_datetime(v, ctx.datetime_formats, ctx.date_formats, ctx.tz)
     if py is dt.date:
-        return lambda v: parse_date(v, ctx.date_formats, ctx.tz)
+        days = ctx.dates_from_timestamps
+        return lambda v: parse_date(v, ctx.date_formats, ctx.tz, from_timestamps=days)
     if get_origin(py) is list:
         return _to_list
     if py is str:
@@ -690,7 +1029,7 @@ class AutoExtra:
         try:
             if self._kind == "bool":
                 return parse_bool(value)
-            return float(_to_decimal(value, self._fmt, percent_ok=True))
+            return _to_float(value, self._fmt, percent_ok=True)
         except CellError as exc:
             raise CellError(
                 f"{exc.reason}; this extra column holds {self._kind}s (its first value "
@@ -712,7 +1051,7 @@ def extra_converter(kind: str, ctx: ParseContext) -> Callable[[Any], ExtraValue]
     if kind == "integer":
         return lambda v: _to_int(v, fmt)
     if kind == "number":
-        return lambda v: float(_to_decimal(v, fmt, percent_ok=True))
+        return lambda v: _to_float(v, fmt, percent_ok=True)
     if kind == "decimal":
         return lambda v: _to_decimal(v, fmt, percent_ok=True)
     if kind == "bool":

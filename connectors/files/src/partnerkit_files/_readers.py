@@ -26,7 +26,7 @@ from partnerkit_files._settings import FileFormat, FileSource
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
 
-__all__ = ["PARQUET_BATCH_ROWS", "RawRow", "Table", "open_table"]
+__all__ = ["CSV_FIELD_LIMIT", "PARQUET_BATCH_ROWS", "RawRow", "Table", "open_table"]
 
 #: Rows per Parquet batch (memory stays at about one batch of the read columns).
 PARQUET_BATCH_ROWS = 8192
@@ -116,6 +116,78 @@ def _decode_error(
     )
 
 
+#: The most characters a CSV cell may hold: Python's ``csv.field_size_limit()`` default.
+#: A longer cell (almost always a quote left open) rejects its row.
+CSV_FIELD_LIMIT = 131_072
+
+
+class _Lines:
+    """The lines fed to ``csv.reader``, remembering those of the row being read.
+
+    When a row turns out broken (a quote never closed, a cell over the size limit, a
+    row that swallowed the lines after it) the lines after its first are put back, so
+    reading goes on at the next line instead of losing them: one bad quote costs one
+    row, not the rest of the file.
+    """
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self._again: list[str] = []  # lines to read again, last first
+        self.taken: list[str] = []  # the lines of the current row
+        self.count = 0  # lines handed out, less those put back
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._again.pop() if self._again else next(self._lines)
+        self.taken.append(line)
+        self.count += 1
+        return line
+
+    def start_row(self) -> None:
+        self.taken.clear()
+
+    def again_after_first(self) -> None:
+        """Put back every line of the current row after its first."""
+        rest = self.taken[1:]
+        self._again.extend(reversed(rest))
+        self.count -= len(rest)
+        del self.taken[1:]
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return (
+            f"a cell is longer than {CSV_FIELD_LIMIT:,} characters, the most a CSV cell may "
+            f"hold (a quote left open?)"
+        )
+    if "unexpected end of data" in text:
+        return (
+            "a quote opened in this line is never closed: the rest of the file would be one "
+            "cell (the line is skipped; reading goes on at the next line)"
+        )
+    return f"the line cannot be read as CSV ({text})"
+
+
+def _swallowed(row: list[str], width: int, delimiter: str) -> bool:
+    """Tell whether a multi-line cell holds lines that look like rows of their own.
+
+    A quote opened by mistake and closed by another stray quote lines later makes
+    one cell of the rows between; a real multi-line cell (an address, a note) rarely
+    holds a line with as many delimiters as the header has columns.
+    """
+    if width < 2:
+        return False
+    return any(
+        line.count(delimiter) >= width - 1
+        for cell in row
+        if "\n" in cell or "\r" in cell
+        for line in cell.splitlines()[1:]
+    )
+
+
 class _CsvTable:
     def __init__(
         self,
@@ -123,6 +195,7 @@ class _CsvTable:
         encoding: str,
         headers: tuple[str, ...],
         reader: Any,
+        lines: _Lines,
         offset: int,
         delimiter: str,
     ) -> None:
@@ -131,26 +204,41 @@ class _CsvTable:
         self._file = path
         self._encoding = encoding
         self._reader = reader
+        self._lines = lines
         self._offset = offset
         self._delimiter = delimiter
 
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
-        reader = self._reader
+        reader, lines = self._reader, self._lines
         width = len(self.headers)
         need = max(indices, default=-1)
         while True:
-            number = self._offset + reader.line_num + 1
+            lines.start_row()
+            number = self._offset + lines.count + 1
             try:
                 row: list[str] = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield RawRow(number, (), f"the line cannot be read as CSV ({exc})")
+                if len(lines.taken) > 1:
+                    lines.again_after_first()
+                yield RawRow(number, (), _csv_problem(exc))
                 continue
             except UnicodeDecodeError as exc:
                 raise _decode_error(self._file, self._encoding, number, exc) from None
             if not any(cell.strip() for cell in row):
                 continue  # a blank line is not a row
+            multiline = len(lines.taken) > 1
+            if multiline and (len(row) != width or _swallowed(row, width, self._delimiter)):
+                lines.again_after_first()
+                yield RawRow(
+                    number,
+                    (),
+                    "a quoted cell in this line runs over the next lines, which look like rows "
+                    "of their own (a quote left open?); the line is skipped and reading goes "
+                    "on at the next line",
+                )
+                continue
             if len(row) > width and any(cell.strip() for cell in row[width:]):
                 yield RawRow(
                     number,
@@ -193,13 +281,20 @@ def _open_csv(path: Path, fmt: FileFormat, source: FileSource) -> Iterator[_CsvT
                 f"check skip_rows (lines before the header: {source.skip_rows})"
             )
         delimiter = source.delimiter or ("\t" if fmt == "tsv" else _sniff_delimiter(header_line))
-        reader = csv.reader(itertools.chain([header_line], fh), delimiter=delimiter)
+        lines = _Lines(itertools.chain([header_line], fh))
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ConfigurationError(f"{path}: the header cannot be read ({exc})") from None
         yield _CsvTable(
-            path, encoding, tuple(h.strip() for h in header), reader, source.skip_rows, delimiter
+            path,
+            encoding,
+            tuple(h.strip() for h in header),
+            reader,
+            lines,
+            source.skip_rows,
+            delimiter,
         )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import difflib
+import math
 import os
+import re
 from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -16,7 +18,15 @@ from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import ConnectorSettings
 from partnerkit.records import ColumnInfo, RecordKind, columns
-from partnerkit_files._parse import CellError, ParseContext, converter_for, number_format, zone
+from partnerkit_files._parse import (
+    CellError,
+    Money,
+    ParseContext,
+    check_currency,
+    converter_for,
+    number_format,
+    zone,
+)
 
 __all__ = [
     "DEFAULT_NULL_VALUES",
@@ -26,7 +36,10 @@ __all__ = [
     "FileFormat",
     "FileSource",
     "FilesSettings",
+    "RejectLimit",
     "StreamName",
+    "allowed_rejections",
+    "check_relative_path",
 ]
 
 FileFormat = Literal["csv", "tsv", "xlsx", "parquet"]
@@ -56,6 +69,69 @@ FORMATS_BY_SUFFIX: dict[str, FileFormat] = {
 
 #: Cell texts read as "no value" (never as 0) unless ``null_values`` says otherwise.
 DEFAULT_NULL_VALUES: tuple[str, ...] = ("", "-", "--", "N/A", "n/a", "#N/A")
+
+#: ``max_rejected_rows``: a count of rows (``10``) or a percentage of a file's data
+#: rows (``"1%"``).
+RejectLimit = int | str
+_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)%")
+
+
+def _reject_limit(value: Any) -> Any:
+    """Validate ``max_rejected_rows``: a count ``>= 0`` or a percentage ``"0%"``..``"100%"``."""
+    if value is None:
+        return value
+    hint = "a number of rows (e.g. 10) or a percentage of the file's rows (e.g. '1%')"
+    if isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"max_rejected_rows must be {hint}, got {value!r}")
+    if isinstance(value, int):
+        if value < 0:
+            raise ValueError(f"max_rejected_rows must be {hint}, got {value!r}")
+        return value
+    found = _PERCENT.fullmatch(value.strip())
+    if found is None or float(found.group(1)) > 100:
+        raise ValueError(f"max_rejected_rows must be {hint}, got {value!r}")
+    return value.strip()
+
+
+def allowed_rejections(limit: RejectLimit, rows: int) -> int:
+    """How many rejected rows a file of ``rows`` data rows may have under ``limit``.
+
+    A count is itself; a percentage is that share of the rows, rounded down
+    (``"1%"`` of 1,002 rows allows 10).
+    """
+    if isinstance(limit, int):
+        return limit
+    return math.floor(rows * float(limit.rstrip("%")) / 100 + 1e-9)
+
+
+def check_relative_path(path: str) -> None:
+    r"""Check that a file path stays inside ``base_dir`` as written.
+
+    Refused: absolute paths (``/etc/x.csv``, ``C:\x.csv``, ``\\server\x``), a home
+    folder (``~/x.csv``) and any ``..`` part (``../x.csv``, ``**/../*.csv``), in glob
+    patterns too. Symbolic links are checked when the files are found.
+
+    Raises:
+        ValueError: Naming the rule that was broken.
+    """
+    posix, windows = PurePosixPath(path), PureWindowsPath(path)
+    if posix.is_absolute() or windows.drive or windows.root:
+        raise ValueError(
+            f"path {path!r} is absolute; paths are relative to base_dir and stay inside it "
+            f"(set base_dir to the folder and path to the file inside it)"
+        )
+    if path.startswith("~"):
+        raise ValueError(
+            f"path {path!r} starts in a home folder; paths are relative to base_dir and stay "
+            f"inside it"
+        )
+    if ".." in posix.parts or ".." in windows.parts:
+        raise ValueError(
+            f"path {path!r} climbs out with '..'; paths are relative to base_dir and stay inside it"
+        )
+
 
 # Unified columns a file never maps: the framework fills record_id; extras have their own key.
 _NOT_MAPPABLE = frozenset({"record_id", "extra"})
@@ -125,6 +201,11 @@ class FileSource(BaseModel):
         datetime_format: strftime pattern(s) of timestamp cells; default ISO.
         timezone: IANA time zone of the file's naive timestamps and of the days
             leads are filtered by (default: ``constants.timezone``, else UTC).
+        dates_from_timestamps: Take a timestamp found in a date column as its day
+            in ``timezone`` (default: such a cell is rejected; a spreadsheet's date
+            at midnight without a zone is always read as its day).
+        max_rejected_rows: Overrides the connection's ``max_rejected_rows`` for
+            this file.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -149,6 +230,8 @@ class FileSource(BaseModel):
     date_format: str | list[str] | None = None
     datetime_format: str | list[str] | None = None
     timezone: str | None = None
+    dates_from_timestamps: bool = False
+    max_rejected_rows: RejectLimit | None = None
 
     # ------------------------------------------------------------------ fields
 
@@ -156,6 +239,17 @@ class FileSource(BaseModel):
     @classmethod
     def _path_str(cls, value: Any) -> Any:
         return os.fspath(value) if isinstance(value, os.PathLike) else value
+
+    @field_validator("path")
+    @classmethod
+    def _path_inside(cls, value: str) -> str:
+        check_relative_path(value)
+        return value
+
+    @field_validator("max_rejected_rows", mode="before")
+    @classmethod
+    def _limit(cls, value: Any) -> Any:
+        return _reject_limit(value)
 
     @field_validator("stream", mode="before")
     @classmethod
@@ -250,6 +344,7 @@ class FileSource(BaseModel):
             datetime_formats=tuple(stamps) if stamps else None,
             tz=zone(self.timezone_name),
             null_values=frozenset(self.null_values),
+            dates_from_timestamps=self.dates_from_timestamps,
         )
 
     def format_for(self, path: str | Path) -> FileFormat | None:
@@ -269,7 +364,13 @@ class FileSource(BaseModel):
                 out[name] = None
                 continue
             try:
-                out[name] = converter_for(infos[name], ctx)(value)
+                converted = converter_for(infos[name], ctx)(value)
+                if isinstance(converted, Money):
+                    currency = self.constants.get("currency")
+                    converted = check_currency(
+                        converted, str(currency).upper() if currency else None
+                    )
+                out[name] = converted
             except CellError as exc:
                 raise ValueError(f"constants.{name}: {exc.reason}") from None
         return out
@@ -386,12 +487,17 @@ class FilesSettings(ConnectorSettings):
     ``PARTNERKIT_FILES_FILES`` as JSON).
 
     Attributes:
-        base_dir: The folder relative file paths resolve against (default: the
-            current working directory).
+        base_dir: The folder file paths are relative to (default: the current
+            working directory). Nothing outside it is read: absolute paths, ``..``
+            and symbolic links leading out are refused.
         hash_salt: The secret salt of email and phone hashes. Required when a lead
             file names an ``email`` or ``phone`` header; use the same salt as the
             workspace's other lead sources so hashes match across them.
         files: The files to read.
+        max_rejected_rows: How many rejected rows a file may have and still be
+            loaded: a count (``10``) or a percentage of its data rows (``"1%"``).
+            Default 0: a file with any rejected row fails its read (and its sync)
+            once every rejected row has been reported.
     """
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_FILES_")
@@ -399,6 +505,14 @@ class FilesSettings(ConnectorSettings):
     base_dir: Path | None = None
     hash_salt: SecretStr | None = None
     files: list[FileSource] = Field(default_factory=list)
+    max_rejected_rows: RejectLimit = 0
+
+    @field_validator("max_rejected_rows", mode="before")
+    @classmethod
+    def _limit(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("max_rejected_rows must be a number of rows or a percentage")
+        return _reject_limit(value)
 
     @model_validator(mode="after")
     def _salt_when_hashing(self) -> Self:
