@@ -638,7 +638,10 @@ def report_command(
 @app.command("new-connector")
 def new_connector_command(
     name: Annotated[
-        str, typer.Argument(help="The connector's name, e.g. shop (the entry point's name).")
+        str,
+        typer.Argument(
+            metavar="NAME", help="The connector's name, e.g. shop (the entry point's name)."
+        ),
     ],
     directory: Annotated[
         Path | None,
@@ -650,11 +653,7 @@ def new_connector_command(
         ),
     ] = None,
 ) -> None:
-    """Scaffold a connector package that passes the contract suite as generated.
-
-    The package holds the connector (module partnerkit_<name>), its entry point, a README,
-    and tests replaying recorded cassettes, the contract suite included.
-    """
+    """Scaffold a connector package (with tests) that passes the contract suite as generated."""
     from partnerkit.scaffold import new_connector
 
     written = new_connector(name, directory)  # a ConfigurationError is a one-line error
