@@ -180,15 +180,20 @@ def validate_command(
 ) -> None:
     """Check a workspace file and print every problem found, with its line."""
     from partnerkit.model import load_workspace
+    from partnerkit.model._installed import uninstalled_connector_problems
     from partnerkit.store import workspace_warehouse_path
 
+    missing = uninstalled_connector_problems(file)  # reported with the file's other problems
     try:
         ws = load_workspace(file)
+        if missing:
+            raise WorkspaceError(str(file), [])
     except WorkspaceError as exc:
-        count = len(exc.problems)
+        problems = sorted([*exc.problems, *missing], key=lambda p: (p.line is None, p.line or 0))
+        count = len(problems)
         shown = escape(str(file))
         err_console.print(f"[bold red]{shown}: {count} problem{'s' if count != 1 else ''}[/]")
-        for p in exc.problems:
+        for p in problems:
             where = f"line {p.line}" if p.line is not None else "-"
             err_console.print(
                 f"  {where:>9}  [bold]{escape(p.path or '<root>')}[/]: {escape(p.message)}",
@@ -628,6 +633,36 @@ def report_command(
         err_console.print(f"[red]error:[/] --month must look like 2026-10 ({exc})")
         raise typer.Exit(code=2) from None
     console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
+
+
+@app.command("new-connector")
+def new_connector_command(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME", help="The connector's name, e.g. shop (the entry point's name)."
+        ),
+    ],
+    directory: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            "-d",
+            metavar="DIR",
+            help="The package folder to create, new or empty (default: ./partnerkit-<name>).",
+        ),
+    ] = None,
+) -> None:
+    """Scaffold a connector package (with tests) that passes the contract suite as generated."""
+    from partnerkit.scaffold import new_connector
+
+    written = new_connector(name, directory)  # a ConfigurationError is a one-line error
+    folder = escape(str(directory if directory is not None else written[0].parent))
+    console.print(
+        f"wrote {len(written)} files into {folder}; next:\n"
+        f"  cd {folder} && uv sync && uv run pytest tests",
+        highlight=False,
+    )
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ PUBLIC_MODULES = [
     "partnerkit.privacy",
     "partnerkit.records",
     "partnerkit.registry",
+    "partnerkit.scaffold",
     "partnerkit.stream",
     "partnerkit.analysis",
     "partnerkit.report",

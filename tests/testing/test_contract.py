@@ -4,6 +4,7 @@ Each case writes a small connector into a pytester folder, subclasses the contra
 for it, and checks which contract tests fail.
 """
 
+import re
 import textwrap
 
 import pytest
@@ -75,13 +76,37 @@ def test_dates_outside_the_range_fail(pytester: pytest.Pytester) -> None:
     result = run(pytester, cls="Late", prelude=prelude)
     result.assert_outcomes(failed=1, passed=4, skipped=7)
     result.stdout.fnmatch_lines(["*test_contract_read_yields_valid_records*"])
+    # SHIFT = 1 moves 10-03 to 10-04: one day past the request's end
+    result.stdout.fnmatch_lines(
+        [
+            "E*AssertionError: stream 'daily': a record after the request's end 2026-10-03: "
+            "date=2026-10-04, platform='toy', account_id='a1' (the other key columns are empty)"
+        ]
+    )
 
 
 def test_duplicate_keys_fail(pytester: pytest.Pytester) -> None:
     prelude = "class Twice(Toy):\n    DUPLICATE = True\n"
     result = run(pytester, cls="Twice", prelude=prelude)
     result.assert_outcomes(failed=1, passed=4, skipped=7)
-    result.stdout.fnmatch_lines(["*duplicate primary keys*"])
+    # Toy yields each of 10-01..10-03 twice: three keys, each on two records, named by
+    # their non-empty key columns (a performance record's key has eleven columns).
+    result.stdout.fnmatch_lines(
+        [
+            "E*AssertionError: stream 'daily': 3 primary key(s) read more than once in one "
+            "read (the key columns: date, platform, account_id, level, campaign_id, "
+            "ad_group_id, ad_id, source, medium, utm_campaign, segment); yield each key once, "
+            "or tell the records apart with a key column:",
+            "E*  2 records with date=2026-10-01, platform='toy', account_id='a1' "
+            "(the other key columns are empty)",
+            "E*  2 records with date=2026-10-02, platform='toy', account_id='a1' "
+            "(the other key columns are empty)",
+            "E*  2 records with date=2026-10-03, platform='toy', account_id='a1' "
+            "(the other key columns are empty)",
+        ]
+    )
+    # the key columns and values, not the record_id hashes
+    assert not re.search(r"[0-9a-f]{32}", result.stdout.str())
 
 
 def test_a_leaked_secret_fails(pytester: pytest.Pytester) -> None:

@@ -16,6 +16,14 @@ Each request in ``requests`` replays ``<cassette_dir>/<stream>.yaml`` (when a
 cassette directory is given), so the checks run the connector's real request
 building and response parsing offline.
 
+Recording: with ``--record`` (or ``PARTNERKIT_RECORD=1``) the suite records every
+cassette it replays, once per session, before the first check that needs it: each
+stream's cassette from its request in ``requests`` and, for ``Capability.CHECK``,
+``check.yaml`` from a real ``check()``. It records with the real secrets from the
+environment (``<env_prefix><FIELD>``; the fake ``secrets`` are for replaying) and the
+non-secret ``settings`` as given, scrubs the secrets by value, then runs every check
+on the new cassettes. A check that injects faults never writes a cassette.
+
 Capability flags on the connector (:class:`~partnerkit.connector.Capability`) skip
 what does not apply: fault checks need ``HTTP``, the lookback check ``INCREMENTAL``,
 the credentials check ``CHECK``. A contract test may only be overridden as an
@@ -30,7 +38,7 @@ import datetime as dt
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -47,10 +55,13 @@ from partnerkit.errors import (
 )
 from partnerkit.records import Record, RecordKind, key_columns
 from partnerkit.registry import get_connector
+from partnerkit.testing.guard import record_requested
 
 __all__ = ["ConnectorContract"]
 
 _PREFIX = "test_contract_"
+_RECORDED = pytest.StashKey[set[Path]]()
+_SHOWN_DUPLICATES = 5
 
 
 def _is_xfail_with_reason(func: Any) -> bool:
@@ -83,7 +94,7 @@ class ConnectorContract:
         cassette_dir: Folder with one cassette per stream (``<stream>.yaml``), or None
             for connectors that need no network.
         check_entry_point: Whether the connector must resolve through its entry point
-            (False for a connector that is not installed, like the template).
+            (False for a connector used without installing it, e.g. in a notebook).
         lookback_cursor: For incremental connectors: a cursor day inside the requests'
             range; the suite plans the incremental read from it and checks the
             lookback window is re-read.
@@ -108,6 +119,11 @@ class ConnectorContract:
                     f"only be overridden as an expected failure with a reason: decorate it "
                     f'with @pytest.mark.xfail(reason="...") and say why it does not apply.'
                 )
+
+    @pytest.fixture(autouse=True)
+    def _contract_session(self, request: pytest.FixtureRequest) -> None:
+        """Remember, for the whole session, which cassettes ``--record`` has recorded."""
+        self._recorded = request.config.stash.setdefault(_RECORDED, set())
 
     # ------------------------------------------------------------------ hooks
 
@@ -153,9 +169,12 @@ class ConnectorContract:
             return
         from partnerkit.testing.cassette import use_cassette
 
+        self._record_once(path, lambda connector: self._read_for_recording(connector, request))
         with (
             self._fake_time(),
-            use_cassette(path, allow_unused=bool(faults), secrets=self._scrubbed()) as cassette,
+            use_cassette(
+                path, record=False, allow_unused=bool(faults), secrets=self._scrubbed()
+            ) as cassette,
         ):
             if faults:
                 cassette.inject(0, *faults)
@@ -228,25 +247,37 @@ class ConnectorContract:
             records = self.read(request)
             if request.stream not in self.allow_empty:
                 assert records, f"stream {request.stream!r} read no record; add it to allow_empty"
-            ids = [r["record_id"] for r in records]
-            assert len(ids) == len(set(ids)), "duplicate primary keys in one read"
+            duplicates = _duplicate_keys(request.stream, spec.kind, records)
+            if duplicates is not None:
+                raise AssertionError(duplicates)
             required = [c for c in key_columns(spec.kind) if c in ("platform", "account_id")]
+            where = f"stream {request.stream!r}"
             for rec in records:
+                key = _key_text(spec.kind, rec)
                 for column in required:
-                    assert rec.get(column), f"key column {column!r} is empty in {rec}"
+                    assert rec.get(column), f"{where}: key column {column!r} is empty in {key}"
                 if spec.kind is RecordKind.PERFORMANCE:
                     day = rec["date"]  # type: ignore[typeddict-item]
-                    assert request.start is None or day >= request.start, (day, request.start)
-                    assert request.end is None or day <= request.end, (day, request.end)
+                    assert request.start is None or day >= request.start, (
+                        f"{where}: a record before the request's start {request.start}: {key}"
+                    )
+                    assert request.end is None or day <= request.end, (
+                        f"{where}: a record after the request's end {request.end}: {key}"
+                    )
                 if request.accounts:
-                    assert rec["account_id"] in request.accounts
+                    assert rec["account_id"] in request.accounts, (
+                        f"{where}: a record of an account the request did not ask for "
+                        f"({', '.join(request.accounts)}): {key}"
+                    )
 
     def test_contract_reread_is_identical(self) -> None:
         """Reading the same range twice gives the same records."""
         for request in self.requests:
             first = sorted(self.read(request), key=lambda r: r["record_id"])
             second = sorted(self.read(request), key=lambda r: r["record_id"])
-            assert first == second
+            assert first == second, (
+                f"stream {request.stream!r}: reading the same range twice gave different records"
+            )
 
     def test_contract_lookback_is_honoured(self) -> None:
         """An incremental read planned from a cursor re-reads the lookback window."""
@@ -326,18 +357,60 @@ class ConnectorContract:
         fault = Fault(status=401, headers={"Content-Type": "application/json"}, body=body)
         path = self.cassette_dir / "check.yaml" if self.cassette_dir else None
         assert path is not None, "check() needs a cassette_dir"
-        assert path.exists(), f"record a cassette for check() at {path}"
+        self._record_once(path, _check_for_recording)
+        assert path.exists(), (
+            f"record a cassette for check() at {path}: run this test with --record and the "
+            f"credentials in the environment"
+        )
         from partnerkit.testing.cassette import use_cassette
 
         with (
             self._fake_time(),
-            use_cassette(path, allow_unused=True, secrets=self._scrubbed()) as cassette,
+            use_cassette(
+                path, record=False, allow_unused=True, secrets=self._scrubbed()
+            ) as cassette,
             self.make_connector() as connector,
         ):
             cassette.inject(0, fault)
             result = connector.check()
         assert not result.ok
         assert isinstance(result.error, AuthenticationError)
+
+    # --------------------------------------------------------------- recording
+
+    def _record_once(self, path: Path, action: Callable[[Connector[Any]], object]) -> None:
+        """In record mode, record ``path`` with the real credentials, once per session.
+
+        Args:
+            path: The cassette to write.
+            action: What to do with a connector built from the real environment.
+        """
+        recorded: set[Path] = getattr(self, "_recorded", set())
+        if not record_requested() or path.resolve() in recorded:
+            return
+        prefix = str(self.connector_class.settings_class.model_config.get("env_prefix", ""))
+        names = [f"{prefix}{field}".upper() for field in self.secrets]
+        missing = [name for name in names if not os.environ.get(name)]
+        if missing:
+            pytest.fail(
+                f"recording {path} needs the real secret(s) in the environment: "
+                f"{', '.join(missing)} (the contract's fake `secrets` are only for replaying)",
+                pytrace=False,
+            )
+        real = [os.environ[name] for name in names]
+        from partnerkit.testing.cassette import use_cassette
+
+        with (
+            use_cassette(path, record=True, secrets=real),
+            self.connector_class(dict(self.settings)) as connector,
+        ):
+            action(connector)
+        recorded.add(path.resolve())
+
+    def _read_for_recording(self, connector: Connector[Any], request: ReadRequest) -> None:
+        """Read the stream's request from :attr:`requests` (the one its cassette is for)."""
+        declared = next((r for r in self.requests if r.stream == request.stream), request)
+        connector.stream(declared).to_dicts()
 
     # ---------------------------------------------------------------- helpers
 
@@ -360,3 +433,43 @@ class ConnectorContract:
 
         with use_clock(FakeClock()):
             yield
+
+
+def _check_for_recording(connector: Connector[Any]) -> None:
+    result = connector.check()
+    if not result.ok:
+        raise AssertionError(
+            f"check() failed while recording, so nothing was written: {result.message}"
+        )
+
+
+def _key_text(kind: RecordKind, record: Mapping[str, Any]) -> str:
+    """A record's key columns and values, e.g. ``date=2026-10-01, platform='meta'``."""
+    shown = [
+        f"{column}={value}" if isinstance(value, dt.date) else f"{column}={value!r}"
+        for column in key_columns(kind)
+        if (value := record.get(column)) is not None
+    ]
+    return ", ".join(shown) + " (the other key columns are empty)" if shown else "(all empty)"
+
+
+def _duplicate_keys(
+    stream: str, kind: RecordKind, records: Sequence[Mapping[str, Any]]
+) -> str | None:
+    """Describe the primary keys read more than once, or None when every key is unique."""
+    seen: dict[str, list[Mapping[str, Any]]] = {}
+    for record in records:
+        seen.setdefault(record["record_id"], []).append(record)
+    repeated = [group for group in seen.values() if len(group) > 1]
+    if not repeated:
+        return None
+    lines = [
+        f"stream {stream!r}: {len(repeated)} primary key(s) read more than once in one read "
+        f"(the key columns: {', '.join(key_columns(kind))}); yield each key once, or tell "
+        f"the records apart with a key column:"
+    ]
+    for group in repeated[:_SHOWN_DUPLICATES]:
+        lines.append(f"  {len(group)} records with {_key_text(kind, group[0])}")
+    if len(repeated) > _SHOWN_DUPLICATES:
+        lines.append(f"  ... and {len(repeated) - _SHOWN_DUPLICATES} more")
+    return "\n".join(lines)

@@ -1,8 +1,10 @@
-"""partnerkit connector for <the platform> (start here: rename, then replace the API calls).
+"""partnerkit connector for <the platform> (start here: replace the example API calls).
 
 The example API: ``GET {base_url}/v1/accounts/{account}/daily?since=&until=&cursor=``
 returns ``{"data": [{"day": "2026-10-01", "clicks": "12", "cost": "3.40"}],
-"next_cursor": "..." | null}`` with numbers as strings, as many APIs do.
+"next_cursor": "..." | null}`` with numbers as strings, as many APIs do;
+``GET {base_url}/v1/accounts/{account}`` returns the account (``{"id": ..., "name": ...}``),
+which :meth:`TemplateConnector.check` reads to prove the token works.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import (
     Capability,
+    CheckResult,
     Connector,
     ConnectorSettings,
     Notice,
     ReadRequest,
     StreamSpec,
 )
+from partnerkit.errors import PartnerkitError
 from partnerkit.http import error_from_response, session
 from partnerkit.records import PerformanceRecord, RecordKind
 
@@ -55,7 +59,7 @@ class TemplateConnector(Connector[TemplateSettings]):
             default_lookback=dt.timedelta(days=7),
         ),
     )
-    capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL})
+    capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
 
     def __init__(self, settings: TemplateSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
@@ -90,6 +94,27 @@ class TemplateConnector(Connector[TemplateSettings]):
             if not body.get("next_cursor"):
                 return
             params["cursor"] = body["next_cursor"]
+
+    def check(self) -> CheckResult:
+        """Read the account once, to prove the token reaches it, without reading data.
+
+        Returns:
+            ``ok`` with the account's name when the token reaches it; otherwise a failed
+            result holding the library's error (an
+            :class:`~partnerkit.errors.AuthenticationError` for a bad token).
+        """
+        account = self.settings.account_id
+        url = f"{self.settings.base_url}/v1/accounts/{account}"
+        try:
+            response = self._http.get(url, timeout=60)
+            if not response.ok:
+                raise error_from_response(API, response, account=account)
+        except PartnerkitError as exc:
+            return CheckResult(ok=False, message=str(exc), error=exc)
+        shown = response.json().get("name") or account
+        return CheckResult(
+            ok=True, message=f"The token reads account {account} ({shown}).", accounts=(account,)
+        )
 
     def close(self) -> None:
         """Close the HTTP session."""
