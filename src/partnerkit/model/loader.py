@@ -5,6 +5,10 @@ The file is YAML, read with YAML 1.2-style plain scalars (``no`` and ``on`` are 
 one :class:`~partnerkit.errors.WorkspaceError` that lists them all in file order, each
 a :class:`~partnerkit.errors.WorkspaceProblem` with the key path, the line, what is
 wrong and what is expected.
+
+Hostile files are refused quickly and cleanly: the loader reads at most
+:data:`~partnerkit.model._yaml.MAX_FILE_BYTES` and the YAML layer stops at its limits on
+documents, nesting depth, aliases and expanded nodes (see :mod:`partnerkit.model._yaml`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import yaml
 
 from partnerkit.errors import WorkspaceError, WorkspaceProblem
 from partnerkit.model._problems import PathPart, format_path, parse_path
-from partnerkit.model._yaml import WorkspaceLoader
+from partnerkit.model._yaml import MAX_FILE_BYTES, WorkspaceLoader, limit_error
 from partnerkit.model.workspace import Workspace
 
 __all__ = ["WORKSPACE_FILE", "load_workspace", "parse_workspace"]
@@ -48,14 +52,19 @@ def load_workspace(path: str | os.PathLike[str]) -> Workspace:
         file = file / WORKSPACE_FILE
     shown = str(file)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # never more, whatever the file claims
+        if len(raw) > MAX_FILE_BYTES:
+            raise _too_big(raw, shown)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise WorkspaceError(
             shown, [WorkspaceProblem("", "the file does not exist; create it or check the path")]
         ) from None
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise WorkspaceError(
-            shown, [WorkspaceProblem("", f"the file is not UTF-8 text ({exc.reason})")]
+            shown, [WorkspaceProblem("", f"the file is not UTF-8 text ({exc.reason})", line)]
         ) from None
     except OSError as exc:
         raise WorkspaceError(
@@ -78,6 +87,10 @@ def parse_workspace(text: str, *, file: str | None = None, root: Path | None = N
     Raises:
         WorkspaceError: Every problem, with its key path and line.
     """
+    if len(text) > MAX_FILE_BYTES // 4:  # a character is at most 4 bytes: only long text
+        data_bytes = text.encode("utf-8", errors="surrogatepass")
+        if len(data_bytes) > MAX_FILE_BYTES:
+            raise _too_big(data_bytes, file)
     loader = WorkspaceLoader(text)
     index: LineIndex = {}
     problems: list[WorkspaceProblem] = []
@@ -86,6 +99,8 @@ def parse_workspace(text: str, *, file: str | None = None, root: Path | None = N
         if node is not None:  # index before constructing: that flattens merge keys
             _index(node, (), index, problems, set())
         data = loader.construct_document(node) if node is not None else None
+    except WorkspaceError as exc:  # a limit of the YAML layer
+        raise WorkspaceError(file, exc.problems) from None
     except yaml.MarkedYAMLError as exc:
         raise WorkspaceError(file, [_yaml_problem(exc)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its syntax errors
@@ -125,6 +140,17 @@ def parse_workspace(text: str, *, file: str | None = None, root: Path | None = N
     located = [_locate(p, index) for p in problems]
     located.sort(key=lambda p: (p.line is None, p.line or 0))
     raise WorkspaceError(file, located)
+
+
+def _too_big(data: bytes, file: str | None) -> WorkspaceError:
+    line = data.count(b"\n", 0, MAX_FILE_BYTES) + 1
+    error = limit_error(
+        "MAX_FILE_BYTES",
+        MAX_FILE_BYTES,
+        f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+        line,
+    )
+    return WorkspaceError(file, error.problems)
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> WorkspaceProblem:
