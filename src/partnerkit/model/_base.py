@@ -75,7 +75,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_FREE_TEXT_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _escape(char: str) -> str:
+def escape_char(char: str) -> str:
     r"""Show a control character as an escape: ``"\n"``, ``"\x1b"``."""
     return '"' + repr(char)[1:-1] + '"'
 
@@ -102,7 +102,7 @@ def _model_fields(model: type[BaseModel]) -> dict[str, str]:
         annotation: Any = field.annotation
         if annotation is None or not _hashable(annotation) or _holds_models(annotation):
             kind = "models"
-        elif annotation is Any or Any in get_args(annotation):
+        elif annotation is Any:
             kind = "any"
         else:
             kind = "plain"
@@ -152,7 +152,7 @@ def control_characters(value: Any, field: str) -> list[dict[str, Any]]:
         bad = pattern.search(text)
         if bad is None:
             continue
-        char, code = _escape(bad.group()), f"U+{ord(bad.group()):04X}"
+        char, code = escape_char(bad.group()), f"U+{ord(bad.group()):04X}"
         found.append(
             {
                 "at": at,

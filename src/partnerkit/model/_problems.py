@@ -23,6 +23,7 @@ __all__ = ["format_path", "from_validation_error", "parse_path"]
 
 PathPart = str | int
 
+_C1_RE = re.compile(r"[\x7f-\x9f]")
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOKEN_RE = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 
@@ -41,8 +42,13 @@ def format_path(parts: Sequence[Any]) -> str:
         elif _NAME_RE.match(part):
             out += f".{part}" if out else part
         else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+            quoted = json.dumps(part, ensure_ascii=False)  # escapes C0 controls, not C1
+            out += "[" + _C1_RE.sub(_escape_c1, quoted) + "]"
     return out
+
+
+def _escape_c1(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def parse_path(path: str) -> list[PathPart]:

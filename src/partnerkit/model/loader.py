@@ -14,14 +14,16 @@ documents, nesting depth, aliases and expanded nodes (see :mod:`partnerkit.model
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from partnerkit.errors import WorkspaceError, WorkspaceProblem
+from partnerkit.model._base import escape_char
 from partnerkit.model._problems import PathPart, format_path, parse_path
-from partnerkit.model._yaml import MAX_FILE_BYTES, WorkspaceLoader, limit_error
+from partnerkit.model._yaml import MAX_FILE_BYTES, WorkspaceLoader, limit_error, make_loader
 from partnerkit.model.workspace import Workspace
 
 __all__ = ["WORKSPACE_FILE", "load_workspace", "parse_workspace"]
@@ -91,24 +93,14 @@ def parse_workspace(text: str, *, file: str | None = None, root: Path | None = N
         data_bytes = text.encode("utf-8", errors="surrogatepass")
         if len(data_bytes) > MAX_FILE_BYTES:
             raise _too_big(data_bytes, file)
-    loader = WorkspaceLoader(text)
     index: LineIndex = {}
     problems: list[WorkspaceProblem] = []
     try:
-        node = loader.get_single_node()
-        if node is not None:  # index before constructing: that flattens merge keys
-            _index(node, (), index, problems, set())
-        data = loader.construct_document(node) if node is not None else None
-    except WorkspaceError as exc:  # a limit of the YAML layer
-        raise WorkspaceError(file, exc.problems) from None
-    except yaml.MarkedYAMLError as exc:
-        raise WorkspaceError(file, [_yaml_problem(exc)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its syntax errors
-        raise WorkspaceError(
-            file, [WorkspaceProblem("", f"the file is not valid YAML: {exc}")]
-        ) from None
-    finally:
-        loader.dispose()
+        node, data = _read_yaml(make_loader, text, index, problems, file, final=False)
+    except yaml.MarkedYAMLError:
+        # libyaml's messages differ from PyYAML's ("not allowed in this context"): read
+        # the broken file again with the pure-Python parser for its clearer message.
+        node, data = _read_yaml(WorkspaceLoader, text, {}, [], file, final=True)
     if node is None:
         raise WorkspaceError(
             file,
@@ -151,6 +143,58 @@ def _too_big(data: bytes, file: str | None) -> WorkspaceError:
         line,
     )
     return WorkspaceError(file, error.problems)
+
+
+def _read_yaml(
+    loader_class: Callable[[str], WorkspaceLoader],
+    text: str,
+    index: LineIndex,
+    problems: list[WorkspaceProblem],
+    file: str | None,
+    *,
+    final: bool,
+) -> tuple[yaml.Node | None, Any]:
+    """Compose, index and construct the one document of ``text``.
+
+    Raises:
+        yaml.MarkedYAMLError: A syntax error, unless ``final``: then every error is a
+            :class:`WorkspaceError`.
+        WorkspaceError: A limit of the YAML layer, a character YAML does not allow.
+    """
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as exc:  # the pure-Python reader checks at once
+        raise WorkspaceError(file, [_reader_problem(exc, text)]) from None
+    try:
+        node = loader.get_single_node()
+        if node is not None:  # index before constructing: that flattens merge keys
+            _index(node, (), index, problems, set())
+        data = loader.construct_document(node) if node is not None else None
+    except WorkspaceError as exc:  # a limit of the YAML layer
+        raise WorkspaceError(file, exc.problems) from None
+    except yaml.reader.ReaderError as exc:  # libyaml checks while it reads
+        raise WorkspaceError(file, [_reader_problem(exc, text)]) from None
+    except yaml.MarkedYAMLError as exc:
+        if not final:
+            raise
+        raise WorkspaceError(file, [_yaml_problem(exc)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its syntax errors
+        raise WorkspaceError(
+            file, [WorkspaceProblem("", f"the file is not valid YAML: {exc}")]
+        ) from None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> WorkspaceProblem:
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return WorkspaceProblem(
+        "",
+        f"the file holds the character {escape_char(char)} (U+{ord(char):04X}), which YAML "
+        f"does not allow anywhere in a file; remove it",
+        text.count("\n", 0, exc.position) + 1,
+    )
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> WorkspaceProblem:
