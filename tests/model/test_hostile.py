@@ -405,3 +405,39 @@ def test_validate_prints_the_problem_and_fails_without_a_traceback(
         "two-documents": "MAX_DOCUMENTS = 1",
     }[case]
     assert expected in result.output
+
+
+# ------------------------------------------------------------- values PyYAML chokes on
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!int 1e5", "cannot read the value tagged tag:yaml.org,2002:int (invalid literal"),
+        ("!!bool maybe", "cannot read the value tagged tag:yaml.org,2002:bool ('maybe')"),
+        ("!!float abc", "'abc' is not a number"),
+        ("!!int " + "9" * 5000, "cannot read the value tagged tag:yaml.org,2002:int (Exceeds"),
+    ],
+)
+def test_explicit_tags_that_cannot_be_read_are_yaml_problems(value: str, message: str) -> None:
+    problem = only_problem(HEAD + f"x-tagged: {value}\n")
+    assert problem.line == 4
+    assert problem.message.startswith(f"the file is not valid YAML: {message}")
+
+
+def test_characters_yaml_forbids_are_a_problem_with_their_line() -> None:
+    problem = only_problem(HEAD + "x-bell: a\x07b\n")
+    assert problem == WorkspaceProblem(
+        "",
+        'the file holds the character "\\x07" (U+0007), which YAML does not allow anywhere '
+        "in a file; remove it",
+        4,
+    )
+
+
+def test_a_lone_surrogate_in_text_built_in_code_is_a_problem() -> None:
+    problem = only_problem(HEAD + "x-broken: \ud800\n")
+    assert (problem.line, problem.message) == (
+        4,
+        "the text is not valid Unicode (surrogates not allowed)",
+    )

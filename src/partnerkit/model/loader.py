@@ -89,10 +89,15 @@ def parse_workspace(text: str, *, file: str | None = None, root: Path | None = N
     Raises:
         WorkspaceError: Every problem, with its key path and line.
     """
-    if len(text) > MAX_FILE_BYTES // 4:  # a character is at most 4 bytes: only long text
-        data_bytes = text.encode("utf-8", errors="surrogatepass")
-        if len(data_bytes) > MAX_FILE_BYTES:
-            raise _too_big(data_bytes, file)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # a lone surrogate: only text built in code has one
+        line = text.count("\n", 0, exc.start) + 1
+        raise WorkspaceError(
+            file, [WorkspaceProblem("", f"the text is not valid Unicode ({exc.reason})", line)]
+        ) from None
+    if size > MAX_FILE_BYTES:
+        raise _too_big(text.encode("utf-8"), file)
     index: LineIndex = {}
     problems: list[WorkspaceProblem] = []
     try:
