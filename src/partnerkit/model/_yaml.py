@@ -36,7 +36,13 @@ from typing import Any
 
 import yaml
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent, StreamEndEvent
+from yaml.events import (
+    AliasEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from partnerkit.errors import WorkspaceError, WorkspaceProblem
 
@@ -93,6 +99,11 @@ def limit_error(name: str, value: int, what: str, line: int | None) -> Workspace
     )
 
 
+def _line(event: Any) -> int:
+    """The 1-based line an event starts on."""
+    return int(event.start_mark.line) + 1
+
+
 class WorkspaceLoader(yaml.SafeLoader):
     """A safe YAML loader with limits, YAML 1.2-style booleans and numbers, floats as Decimal.
 
@@ -123,7 +134,7 @@ class WorkspaceLoader(yaml.SafeLoader):
                 "MAX_DOCUMENTS",
                 MAX_DOCUMENTS,
                 "a second YAML document starts here ('---'); a workspace file is one document",
-                event.start_mark.line + 1,
+                _line(event),
             )
         self.get_event()  # type: ignore[no-untyped-call]  # stream end
         return node
@@ -131,10 +142,20 @@ class WorkspaceLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         """Compose one node, counting it (and every alias as its whole node)."""
         event = self.peek_event()  # type: ignore[no-untyped-call]
-        line = event.start_mark.line + 1
+        if isinstance(event, ScalarEvent):  # most nodes: the short way
+            node: yaml.Node | None = super().compose_node(parent, index)
+            self._nodes += 1
+            if self._nodes > MAX_NODES:
+                raise self._too_many_nodes(_line(event))
+            if self._frames:
+                self._frames[-1][0] += 1
+            if event.anchor is not None:
+                self._sizes[id(node)] = (1, 0)
+            return node
+        line = _line(event)
         if isinstance(event, AliasEvent):
             target = self.anchors.get(event.anchor)
-            node: yaml.Node | None = super().compose_node(parent, index)  # undefined: an error
+            node = super().compose_node(parent, index)  # an undefined alias: a YAML error
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise limit_error(
@@ -188,17 +209,21 @@ class WorkspaceLoader(yaml.SafeLoader):
         """Count ``added`` nodes; tell the open parent its child's expanded size and height."""
         self._nodes += added
         if self._nodes > MAX_NODES:
-            raise limit_error(
-                "MAX_NODES",
-                MAX_NODES,
-                f"more than {MAX_NODES:,} keys, values and list items once aliases are "
-                f"expanded; is it an alias bomb?",
-                line,
-            )
+            raise self._too_many_nodes(line)
         if self._frames:
             frame = self._frames[-1]
             frame[0] += size
             frame[1] = max(frame[1], height)
+
+    @staticmethod
+    def _too_many_nodes(line: int) -> WorkspaceError:
+        return limit_error(
+            "MAX_NODES",
+            MAX_NODES,
+            f"more than {MAX_NODES:,} keys, values and list items once aliases are expanded; "
+            f"is it an alias bomb?",
+            line,
+        )
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         """Construct a value; a tagged value that cannot be read is a YAML error, not a crash."""
