@@ -441,3 +441,12 @@ def test_a_lone_surrogate_in_text_built_in_code_is_a_problem() -> None:
         4,
         "the text is not valid Unicode (surrogates not allowed)",
     )
+
+
+def test_text_given_for_a_model_is_checked_too() -> None:
+    # Text where a model goes (a shorthand such as '4 business hours' for a Duration, or
+    # here a budget) is checked before the model reads it.
+    text = HEAD + SOURCE + '    budget: "500\\x1b"\n'
+    problem = only_problem(text)
+    assert (problem.path, problem.line) == ("sources[0].budget", 10)
+    assert problem.message.startswith('contains the control character "\\x1b" (U+001B) at')

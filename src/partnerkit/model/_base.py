@@ -216,8 +216,10 @@ class _Model(BaseModel):
         refused: dict[str, Refused] = {}
         for key, kind in _model_fields(cls).items():
             value = data.get(key)
-            if value is None or isinstance(value, _PLAIN_TYPES) or kind == "models":
-                continue  # models check their own fields (text given for one is a shorthand)
+            if value is None or isinstance(value, _PLAIN_TYPES):
+                continue
+            if kind == "models" and not isinstance(value, str):
+                continue  # models check their own fields; text is a shorthand, checked here
             found = control_characters(value, key)
             if found and kind == "any":
                 raise PydanticCustomError(
