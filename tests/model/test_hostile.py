@@ -249,6 +249,10 @@ def test_currency_with_a_newline_is_refused() -> None:
         ("DEL", 'name: "A\\x7f"', "name", 1, '"\\x7f" (U+007F) at character 2'),
         ("C1", 'name: "A\\x85B"', "name", 1, '"\\x85" (U+0085) at character 2'),
         ("NUL", 'name: "\\0"', "name", 1, '"\\x00" (U+0000) at character 1'),
+        # "Trojan Source": a right-to-left override shows "Acme exe.txt" reversed
+        ("RLO", 'name: "Acme \\u202etxt.exe"', "name", 1, '"\\u202e" (U+202E) at character 6'),
+        ("isolate", 'name: "A\\u2066B"', "name", 1, '"\\u2066" (U+2066) at character 2'),
+        ("line separator", 'name: "A\\u2028B"', "name", 1, '"\\u2028" (U+2028) at character 2'),
     ],
 )
 def test_control_characters_in_one_line_fields(
@@ -314,6 +318,15 @@ def test_free_text_keeps_line_breaks_and_tabs_but_no_other_control() -> None:
         'contains the control character "\\x07" (U+0007) at character 6; free text may hold '
         "line breaks and tabs, but no other control character"
     )
+
+
+def test_hebrew_direction_marks_pass_and_overrides_do_not_even_in_free_text() -> None:
+    # U+200F (RIGHT-TO-LEFT MARK) is ordinary in Hebrew text; U+202B (embedding) is not.
+    ok = HEAD + SOURCE + '    notes: "\u05e9\u05dc\u05d5\u05dd\u200f (ILS)"\n'
+    assert parse_workspace(ok).sources[0].notes == "\u05e9\u05dc\u05d5\u05dd\u200f (ILS)"
+    problem = only_problem(HEAD + SOURCE + '    notes: "A\\u202bB"\n')
+    assert (problem.path, problem.line) == ("sources[0].notes", 10)
+    assert problem.message.startswith('contains the control character "\\u202b" (U+202B)')
 
 
 def test_a_line_break_in_a_name_written_as_a_block_is_refused() -> None:

@@ -70,9 +70,13 @@ FREE_TEXT_FIELDS: frozenset[str] = frozenset(
     }
 )
 
-# C0 controls, DEL and C1 controls; free text keeps tab (\x09) and line feed (\x0a).
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_FREE_TEXT_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls, DEL and C1 controls, the bidirectional embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069: they reorder what a reader sees, "Trojan Source") and the
+# Unicode line and paragraph separators (U+2028, U+2029); free text keeps tab (\x09) and
+# line feed (\x0a). The marks U+200E/U+200F, which Hebrew text legitimately holds, pass.
+_INVISIBLE = "\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL_RE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_CONTROL_IN_FREE_TEXT_RE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
 
 
 def escape_char(char: str) -> str:
