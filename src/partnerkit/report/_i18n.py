@@ -419,9 +419,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # ------------------------------------------------------------------ the CLI
     "cli.not_synced": {
-        "en": "nothing to report for {month}: {where} holds no records. "
+        "en": "nothing to report for {month}: there is no record in {where}. "
         "Run `partnerkit sync --config {config}` first.",
-        "he": "אין על מה לדווח ל-{month}: ב-{where} אין רשומות. "
+        "he": "אין על מה לדווח ל-{month}: אין רשומות ב-{where}. "
         "הריצו קודם `partnerkit sync --config {config}`.",
     },
     "cli.no_rows_for_month": {
