@@ -237,6 +237,20 @@ class SLACompliance(Result):
             f"no SLA term {sla_id!r}.{did_you_mean(sla_id, ids)} Terms: {', '.join(ids)}"
         )
 
+    def terms_met(self, *, cumulative: bool = False) -> tuple[int, int]:
+        """How many terms were met, of how many measured: in the month, or cumulative.
+
+        Args:
+            cumulative: Count the cumulative figures (from the start) instead of the
+                month's (:attr:`TermCompliance.headline`).
+
+        Returns:
+            ``(met, measured)``; a term not computable in the period is not measured.
+        """
+        figures = [t.cumulative if cumulative else t.headline for t in self.terms]
+        measured = [f for f in figures if f.passed is not None]
+        return sum(1 for f in measured if f.passed), len(measured)
+
     def to_arrow(self) -> pa.Table:
         """One row per term: the rule, the counts, attainment against the requirement."""
         import pyarrow as pa

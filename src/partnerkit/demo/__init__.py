@@ -248,10 +248,20 @@ def _findings(ev: MonthEvaluation, result: DemoResult, fmt: Formatter) -> list[s
                     + f", {row.get('leads_before')} leads before; check its "
                     f"{row.get('wiring')} wiring."
                 )
-    for s in result.sources:
-        active = not s.silent and s.status == "active"
-        if active and s.lead_target and s.crm_leads < s.lead_target:
-            out.append(f"{s.name}: {s.crm_leads} leads, below its target of {s.lead_target}.")
+    if ev.audit is not None:
+        names = {s.source_id: s for s in result.sources}
+        for row in ev.audit.lead_volume.to_pylist():
+            source = names.get(row["source_id"])
+            if (
+                row["month"] == ev.label
+                and row["status"] in ("off_track", "at_risk")
+                and source is not None
+                and not source.silent
+            ):
+                out.append(
+                    f"{source.name}: {row['leads']} leads, below its target of {row['target']} "
+                    f"({row['status'].replace('_', ' ')})."
+                )
     if ev.audit is not None:
         for row in ev.audit.spend_and_leads.to_pylist():
             if (

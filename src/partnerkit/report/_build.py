@@ -386,8 +386,8 @@ class Builder:
         if sla is None:
             out.append(self.failed("sla"))
         else:
-            month = [t.headline for t in sla.terms if t.headline.passed is not None]
-            overall = [t.cumulative for t in sla.terms if t.cumulative.passed is not None]
+            met, measured = sla.terms_met()
+            met_all, measured_all = sla.terms_met(cumulative=True)
             out.append(
                 Text(
                     f.t(
@@ -400,12 +400,12 @@ class Builder:
                         measured_all="{measured_all}",
                     ),
                     {
-                        "met": self.number(sum(1 for p in month if p.passed)),
-                        "measured": self.number(len(month)),
-                        "met_all": self.number(sum(1 for p in overall if p.passed)),
-                        "measured_all": self.number(len(overall)),
+                        "met": self.number(met),
+                        "measured": self.number(measured),
+                        "met_all": self.number(met_all),
+                        "measured_all": self.number(measured_all),
                     },
-                    "good" if all(p.passed for p in month) else "bad",
+                    "good" if met == measured else "bad",
                 )
             )
             out.append(Bullets(tuple(self._sla_text(t, "summary.sla_line") for t in sla.terms)))
