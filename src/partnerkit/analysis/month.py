@@ -408,7 +408,13 @@ def evaluate_month(
         ev.sla = run(
             "sla",
             lambda: sla_compliance(
-                workspace, dataset, evidence, end=last, as_of=moment, month=first
+                workspace,
+                dataset,
+                evidence,
+                start=contract_start or first,
+                end=last,
+                as_of=moment,
+                month=first,
             ),
         )
     else:

@@ -643,7 +643,7 @@ class Builder:
                     ),
                     {
                         "name": self.text(row.get("name") or row["source_id"]),
-                        "days": self.number(Decimal(str(row["days_without_leads"]))),
+                        "days": self.number(_dec(row.get("days_without_leads"))),
                         "last": self.text(self.f.date(last) if last else "—"),
                         "leads": self.number(row.get("leads_before")),
                         "hint": self.text(row.get("hint") or ""),
