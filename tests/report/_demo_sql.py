@@ -9,6 +9,7 @@ workspace's time zone (Asia/Jerusalem); deleted leads do not count.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -45,14 +46,20 @@ def connect(dataset: Any) -> duckdb.DuckDBPyConnection:
 
 def month_by_source(dataset: Any, month: str) -> dict[str, dict[str, Any]]:
     """Spend, inquiries (lead records), customers won and CPL per source for a month."""
+    first = dt.date.fromisoformat(f"{month}-01")
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return days_by_source(dataset, first, last)
+
+
+def days_by_source(dataset: Any, first: dt.date, last: dt.date) -> dict[str, dict[str, Any]]:
+    """Spend, inquiries, customers won and CPL per source from ``first`` to ``last``."""
     con = connect(dataset)
-    first = f"{month}-01"
     leads = con.execute(
         f"""
         SELECT {LEAD_SOURCE} AS source, count(*) AS n
         FROM raw_lead
         WHERE is_deleted IS NOT true
-          AND strftime(timezone('{TZ}', created_at), '%Y-%m') = '{month}'
+          AND timezone('{TZ}', created_at)::DATE BETWEEN DATE '{first}' AND DATE '{last}'
         GROUP BY ALL
         """
     ).fetchall()
@@ -61,7 +68,7 @@ def month_by_source(dataset: Any, month: str) -> dict[str, dict[str, Any]]:
         SELECT {LEAD_SOURCE} AS source, count(*) AS n
         FROM raw_lead
         WHERE is_deleted IS NOT true
-          AND strftime(timezone('{TZ}', became_customer_at), '%Y-%m') = '{month}'
+          AND timezone('{TZ}', became_customer_at)::DATE BETWEEN DATE '{first}' AND DATE '{last}'
         GROUP BY ALL
         """
     ).fetchall()
@@ -69,8 +76,7 @@ def month_by_source(dataset: Any, month: str) -> dict[str, dict[str, Any]]:
         f"""
         SELECT {SPEND_SOURCE} AS source, sum(spend) AS spend
         FROM raw_performance
-        WHERE date >= DATE '{first}' AND date < DATE '{first}' + INTERVAL 1 MONTH
-          AND spend IS NOT NULL
+        WHERE date BETWEEN DATE '{first}' AND DATE '{last}' AND spend IS NOT NULL
         GROUP BY ALL
         """
     ).fetchall()

@@ -11,6 +11,7 @@ A property-based version over random workspaces (hypothesis) is not here yet.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from collections import Counter
@@ -22,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _demo_sql import month_by_source, month_totals
+from _demo_sql import days_by_source, month_by_source, month_totals
 from _helpers import Page
 
 from partnerkit.analysis.month import MonthEvaluation, figure, previous_figure
@@ -109,6 +110,9 @@ def test_source_tables_are_the_evaluations_kpis(
             assert _v(row[2]) == previous_figure(v), (key, row[0][0])
             change = v.change.relative if v.change is not None else None
             assert _v(row[3]) in (None, change), (key, row[0][0])
+            # beside it, labelled "Since <contract start>": the cumulative figure
+            assert _v(row[7]) == figure(evaluation.since_start(v.kpi, v.scope)), key
+            assert _v(row[7]) is not None or figure(v) is None or v.kpi == "roas"
             checked += 1
     assert checked >= 30
 
@@ -260,6 +264,14 @@ def test_spend_people_inquiries_and_cpl_by_source_equal_a_hand_written_query(
         assert figure(evaluation.source(source.id, "leads")) == hand.get("inquiries", 0)
         assert figure(evaluation.source(source.id, "customers")) == hand.get("customers", 0)
         assert figure(evaluation.source(source.id, "cpl")) == hand.get("cpl"), source.id
+    since = days_by_source(demo.dataset, dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+    assert evaluation.since == dt.date(2026, 8, 1)
+    for source in evaluation.workspace.sources:
+        hand = since.get(source.id, {})
+        scope = f"source {source.id}"
+        assert figure(evaluation.since_start("spend", scope)) == hand.get("spend")
+        assert figure(evaluation.since_start("leads", scope)) == hand.get("inquiries", 0)
+        assert figure(evaluation.since_start("cpl", scope)) == hand.get("cpl")
     totals = month_totals(demo.dataset, OCT)
     assert figure(evaluation.total("spend")) == totals["spend"]
     assert figure(evaluation.total("leads")) == totals["inquiries"]

@@ -156,6 +156,11 @@ class MonthEvaluation:
         totals: :data:`SOURCE_KPIS` and :data:`SPEND` for all sources together.
         sources: The same for each source (scope ``source <id>``; leads no source
             matches are ``source (unattributed)``).
+        since: First day of the cumulative period: the contract's start (the month's
+            first day without a contract).
+        cumulative: :data:`SOURCE_KPIS` and :data:`SPEND` for all sources together from
+            :attr:`since` to :attr:`as_of` — shown beside the month's, labelled.
+        cumulative_sources: The same for each source.
         budget: Planned against actual by source.
         budget_campaigns: The same by campaign.
         pacing: Target pacing, only for a month still running.
@@ -178,6 +183,9 @@ class MonthEvaluation:
     targets: KPITable | None = None
     totals: KPITable | None = None
     sources: KPITable | None = None
+    since: dt.date | None = None
+    cumulative: KPITable | None = None
+    cumulative_sources: KPITable | None = None
     budget: BudgetReport | None = None
     budget_campaigns: BudgetReport | None = None
     pacing: PacingTable | None = None
@@ -220,6 +228,21 @@ class MonthEvaluation:
             return None
         try:
             return self.sources.get(kpi, f"source {source_id}")
+        except (KeyError, LookupError):
+            return None
+
+    def since_start(self, kpi: str, scope: str = "all") -> KPIValue | None:
+        """A KPI over the cumulative period (:attr:`since` to :attr:`as_of`).
+
+        Args:
+            kpi: The KPI id.
+            scope: ``all`` or ``source <id>``.
+        """
+        table = self.cumulative if scope == "all" else self.cumulative_sources
+        if table is None:
+            return None
+        try:
+            return table.get(kpi, scope)
         except (KeyError, LookupError):
             return None
 
@@ -366,6 +389,19 @@ def evaluate_month(
     ):
         ev.status = NotComputable("no_rows_for_month", {"month": label})
         return ev
+    contract_start = workspace.contract.start if workspace.contract is not None else None
+    since = min(contract_start or first, first)
+    ev.since = since
+    ev.cumulative = run(
+        "cumulative",
+        lambda: compute_kpis(workspace, dataset, (since, cutoff), kpis=kpis, as_of=cutoff),
+    )
+    ev.cumulative_sources = run(
+        "cumulative_sources",
+        lambda: compute_kpis(
+            workspace, dataset, (since, cutoff), kpis=kpis, by="source", as_of=cutoff
+        ),
+    )
     ev.targets = run("targets", lambda: evaluate_targets(workspace, dataset, label, as_of=cutoff))
     ev.sources = run(
         "sources",
@@ -398,7 +434,6 @@ def evaluate_month(
         point = _shift(point, 1)
     if ev.totals is not None:
         ev.history.append(MonthPoint(first, ev.totals))
-    contract_start = workspace.contract.start if workspace.contract is not None else None
     ev.audit = run(
         "audit",
         lambda: audit_source_map(workspace, dataset, start=contract_start, end=last, as_of=moment),
@@ -411,7 +446,7 @@ def evaluate_month(
                 workspace,
                 dataset,
                 evidence,
-                start=contract_start or first,
+                start=since,
                 end=last,
                 as_of=moment,
                 month=first,

@@ -159,10 +159,11 @@ class Builder:
         return name if v.scope == "all" else f"{name} ({v.scope})"
 
     def kpi_row(self, label: str, v: KPIValue) -> tuple[Cell, ...]:
-        """Metric, this month, previous, change, baseline, target, status."""
+        """Metric, this month, previous, change, baseline, target, status, since start."""
         value = self.unit(figure(v), v.unit, reason(v))
         previous = self.unit(previous_figure(v), v.unit, v.previous_reason or reason(v))
         change = self.change(v)
+        since = self.r.since_start(v.kpi, v.scope)
         return (
             self.text(label),
             value,
@@ -171,6 +172,7 @@ class Builder:
             self.unit(v.baseline, v.unit, "no baseline"),
             self.unit(v.target, v.unit, "no target"),
             self.status(v),
+            self.unit(figure(since), v.unit, reason(since)),
         )
 
     def kpi_columns(self, first: str) -> tuple[str, ...]:
@@ -184,6 +186,7 @@ class Builder:
             t("col.baseline"),
             t("col.target"),
             t("col.status"),
+            t("col.cumulative_attainment", start=self.f.date(self.r.since or self.r.month)),
         )
 
     # --------------------------------------------------------------- sections
