@@ -414,6 +414,14 @@ def report_command(
     survey: Annotated[
         Path | None, typer.Option("--survey", help="The partnership survey file.")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day the report is made, e.g. 2026-11-15 (default: today): records "
+            "are counted to it or the month's end, SLA deadlines judged at its end.",
+        ),
+    ] = None,
 ) -> None:
     """Write the monthly partner report for a workspace (HTML and Markdown).
 
@@ -424,6 +432,7 @@ def report_command(
     import datetime as dt
 
     from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.analysis.month import month_not_started
     from partnerkit.connector import ReadRequest
     from partnerkit.errors import NotComputableError
     from partnerkit.model import load_workspace
@@ -435,10 +444,18 @@ def report_command(
     except ValueError as exc:
         err_console.print(f"[red]error:[/] --month must look like 2026-10 ({exc})")
         raise typer.Exit(code=2) from None
+    try:
+        day = dt.date.fromisoformat(as_of.strip()) if as_of else None
+    except ValueError as exc:
+        err_console.print(f"[red]error:[/] --as-of must look like 2026-11-15 ({exc})")
+        raise typer.Exit(code=2) from None
     where = "the connections"
     try:
         ws = load_workspace(config)
         words = Formatter("en-US", ws.currency)
+        not_started = month_not_started(ws, first, as_of=day)
+        if not_started is not None:  # refused before reading anything
+            raise not_started.error()
         synced = _synced_warehouse(ws, warehouse)
         if synced is not None and not synced.exists():
             err_console.print(
@@ -472,6 +489,7 @@ def report_command(
             first,
             evidence=read_evidence(evidence, timezone=ws.timezone) if evidence else None,
             survey=read_survey(survey) if survey else None,
+            as_of=day,
         )
         html, markdown = report.write(out)
     except NotComputableError as exc:

@@ -50,7 +50,17 @@ def test_report_command_writes_html_and_markdown(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
-        ["report", "-c", str(tmp_path / "partnerkit.yaml"), "--month", "2026-10", "-o", str(out)],
+        [
+            "report",
+            "-c",
+            str(tmp_path / "partnerkit.yaml"),
+            "--month",
+            "2026-10",
+            "--as-of",
+            "2026-11-15",
+            "-o",
+            str(out),
+        ],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
@@ -78,7 +88,16 @@ def _report(tmp_path: Path, *args: str) -> Any:
     (tmp_path / "ads.csv").write_text(ADS, encoding="utf-8")
     return CliRunner().invoke(
         app,
-        ["report", "-c", str(tmp_path / "partnerkit.yaml"), "-o", str(tmp_path / "out"), *args],
+        [
+            "report",
+            "-c",
+            str(tmp_path / "partnerkit.yaml"),
+            "-o",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-12-07",
+            *args,
+        ],
         env={"COLUMNS": "300"},
     )
 
@@ -116,7 +135,21 @@ def test_a_month_with_no_record_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_month_in_the_future_is_refused(tmp_path: Path) -> None:
+    result = _report(tmp_path, "--month", "2027-01")  # made on 7 December 2026
+    assert result.exit_code == 1, result.output
+    assert "cannot report on 2027-01: the month has not started (as of 2026-12-07)" in (
+        result.output
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_month_in_the_future_of_today_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "partnerkit.yaml").write_text(WORKSPACE, encoding="utf-8")
     future = dt.date.today().replace(day=1) + dt.timedelta(days=400)
-    result = _report(tmp_path, "--month", f"{future:%Y-%m}")
+    result = CliRunner().invoke(
+        app,
+        ["report", "-c", str(tmp_path / "partnerkit.yaml"), "--month", f"{future:%Y-%m}"],
+        env={"COLUMNS": "300"},
+    )
     assert result.exit_code == 1, result.output
     assert f"cannot report on {future:%Y-%m}: the month has not started" in result.output

@@ -23,13 +23,19 @@ def demo_report_en(demo: Any) -> MonthlyReport:
         evidence=demo.evidence,
         survey=demo.survey,
         locale="en-US",
+        as_of=demo.as_of,
     )
 
 
 @pytest.fixture(scope="session")
 def demo_report_he(demo: Any) -> MonthlyReport:
     return build_report(
-        demo.workspace, demo.dataset, "2026-10", evidence=demo.evidence, survey=demo.survey
+        demo.workspace,
+        demo.dataset,
+        "2026-10",
+        evidence=demo.evidence,
+        survey=demo.survey,
+        as_of=demo.as_of,
     )
 
 

@@ -225,6 +225,8 @@ def test_the_report_command_writes_the_evaluations_figures(
             str(DEMO_WORKSPACE),
             "--month",
             OCT,
+            "--as-of",
+            "2026-11-15",
             "--warehouse",
             str(path),
             "--evidence",

@@ -20,6 +20,7 @@ from partnerkit.errors import ConfigurationError, NotComputableError
 from partnerkit.report import SECTION_IDS, MonthlyReport, NoData, build_report
 
 OCT = "2026-10"
+AS_OF = dt.date(2026, 11, 15)  # the day the reports are made: every figure is fixed
 
 
 def _v(cell: tuple[str, str | None]) -> Decimal:
@@ -29,7 +30,7 @@ def _v(cell: tuple[str, str | None]) -> Decimal:
 
 @pytest.fixture(scope="module")
 def small() -> MonthlyReport:
-    return build_report(small_workspace(), small_dataset(), OCT)
+    return build_report(small_workspace(), small_dataset(), OCT, as_of=AS_OF)
 
 
 # ----------------------------------------------------------------- hand-worked
@@ -116,6 +117,7 @@ def test_section_selection_css_and_template() -> None:
         small_workspace(),
         small_dataset(),
         dt.date(2026, 10, 15),
+        as_of=AS_OF,
         sections=["budget", "summary"],
         css="h2{color:red}",
         template='<html lang="$lang" dir="$dir"><style>$css</style>$body</html>',
@@ -133,7 +135,7 @@ def test_empty_dataset_is_not_a_report() -> None:
     from partnerkit.analysis import Dataset
 
     with pytest.raises(NotComputableError) as caught:
-        build_report(small_workspace(), Dataset(), OCT)
+        build_report(small_workspace(), Dataset(), OCT, as_of=AS_OF)
     assert caught.value.code == "not_synced"
 
 
@@ -256,8 +258,8 @@ def test_hebrew_is_rtl_with_hebrew_titles_and_shekels(demo_report_he: MonthlyRep
 
 
 def test_previous_report_is_carried_forward() -> None:
-    september = build_report(small_workspace(), small_dataset(), "2026-09")
-    october = build_report(small_workspace(), small_dataset(), OCT, previous=september)
+    september = build_report(small_workspace(), small_dataset(), "2026-09", as_of=AS_OF)
+    october = build_report(small_workspace(), small_dataset(), OCT, previous=september, as_of=AS_OF)
     md = october.to_markdown()
     assert "Recommended in the previous report" in md
     assert september.recommendations[0] in md

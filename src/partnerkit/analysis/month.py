@@ -57,6 +57,7 @@ __all__ = [
     "NotComputable",
     "evaluate_month",
     "figure",
+    "month_not_started",
     "previous_figure",
     "reason",
 ]
@@ -328,6 +329,22 @@ def _records(value: KPIValue | None) -> int:
     return sum(part.records for part in value.inputs)
 
 
+def month_not_started(
+    workspace: Workspace, month: str | dt.date, *, as_of: dt.date | dt.datetime | None = None
+) -> NotComputable | None:
+    """Whether a month has not started at ``as_of`` (now by default), before reading data.
+
+    Returns:
+        ``NotComputable("month_not_started", ...)`` for a month whose first day is after
+        the day of ``as_of`` in the workspace's time zone; ``None`` otherwise.
+    """
+    first, _ = _month_span(month)
+    day, _ = _moment(as_of, ZoneInfo(workspace.timezone))
+    if day < first:
+        return NotComputable("month_not_started", {"month": f"{first:%Y-%m}", "as_of": f"{day}"})
+    return None
+
+
 def evaluate_month(
     workspace: Workspace,
     dataset: Dataset,
@@ -364,8 +381,8 @@ def evaluate_month(
     cutoff = min(day, last)
     ev = MonthEvaluation(workspace, first, last, cutoff, moment)
     label = ev.label
-    if day < first:
-        ev.status = NotComputable("month_not_started", {"month": label, "as_of": f"{day}"})
+    ev.status = month_not_started(workspace, first, as_of=as_of)
+    if ev.status is not None:
         return ev
     if all(dataset.row_count(kind) == 0 for kind in RecordKind):
         ev.status = NotComputable("not_synced", {"month": label})

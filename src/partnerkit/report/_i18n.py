@@ -431,8 +431,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "הריצו `partnerkit sync --config {config}` כדי להביא אותו.",
     },
     "cli.month_not_started": {
-        "en": "cannot report on {month}: the month has not started (today is {as_of}).",
-        "he": "אי אפשר לדווח על {month}: החודש עוד לא התחיל (היום {as_of}).",
+        "en": "cannot report on {month}: the month has not started (as of {as_of}).",
+        "he": "אי אפשר לדווח על {month}: החודש עוד לא התחיל (נכון ל-{as_of}).",
     },
 }
 
