@@ -149,7 +149,7 @@ def test_the_response_time_sla_headline_is_the_months(demo: Any, demo_run: Any) 
     health = result.evaluation.health.months[0].part("sla")
     assert f"lead-follow-up {october:.1%}" in health.detail
     # and the demo prints it
-    assert f"{october:.1%} met against 85% required" in console
+    assert f"{october:.1%} met in October 2026 against 85% required" in console
     assert "76.4%" not in html + console
 
 

@@ -272,21 +272,33 @@ def _findings(ev: MonthEvaluation, result: DemoResult, fmt: Formatter) -> list[s
                 name = row.get("campaign_name") or row.get("campaign_id") or "?"
                 spend = row["spend"] if isinstance(row["spend"], Decimal) else Decimal(row["spend"])
                 out.append(f"{name}: {fmt.money(spend)} spent and no lead.")
-    if ev.dedup is not None and ev.dedup.duplicates:
+    if ev.dedup is not None and ev.dedup.duplicates:  # the report's sentence, in English
         d = ev.dedup
         out.append(
-            f"Duplicate leads: {d.lead_records} inquiries (lead records) are {d.people} "
-            f"people; {d.duplicates} repeat a person already counted."
+            "Duplicate leads: "
+            + fmt.t(
+                "insights.people_line",
+                inquiries=fmt.number(d.lead_records),
+                people=fmt.number(d.people),
+                duplicates=fmt.number(d.duplicates),
+            )
         )
     if ev.sla is not None:
         for term in ev.sla.terms:
             month, overall = term.headline, term.cumulative
             if month.passed is False and month.attainment is not None:
-                since = f"{overall.attainment:.1%}" if overall.attainment is not None else "—"
                 out.append(
-                    f"SLA {term.sla.id} ({term.rule}) not met in {ev.month:%B %Y}: "
-                    f"{month.breached} case(s) outside it, {month.attainment:.1%} met against "
-                    f"{term.required:.0%} required (since {term.start:%Y-%m-%d}: {since})."
+                    fmt.t(
+                        "rec.sla_month",
+                        term=term.sla.id,
+                        attainment=fmt.share(month.attainment),
+                        month=fmt.month(ev.month),
+                        required=fmt.share(term.required),
+                        start=fmt.date(term.start),
+                        cumulative="—"
+                        if overall.attainment is None
+                        else fmt.share(overall.attainment),
+                    )
                 )
     for label, notices in result.notices.items():
         rejected = [n for n in notices if n.code == "rejected_row"]

@@ -100,7 +100,7 @@ class Builder:
         """A 0–1 share shown as a percentage (the value kept is the share)."""
         if value is None:
             return self.missing(missing or "not computable")
-        return Cell(self.f.percent(value * 100), value, numeric=True)
+        return Cell(self.f.share(value), value, numeric=True)
 
     def missing(self, why: str) -> Cell:
         """A "not computable" cell with its reason (a code in the catalogue, or words)."""

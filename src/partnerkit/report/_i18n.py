@@ -513,6 +513,10 @@ class Formatter:
         """A percentage given in percent units (``45.9`` → ``45.9%``)."""
         return self.number(value, digits) + "%"
 
+    def share(self, value: Decimal) -> str:
+        """A 0–1 share as a percentage (``0.3068`` → ``30.7%``)."""
+        return self.percent(value * 100)
+
     def signed_percent(self, value: Decimal) -> str:
         """A relative change, with its sign."""
         sign = "+" if value > 0 else ("−" if value < 0 else "")
