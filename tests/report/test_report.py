@@ -13,10 +13,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from _helpers import Page, small_dataset, small_workspace
 
+from partnerkit.analysis import Dataset
 from partnerkit.analysis.budget import budget_report
 from partnerkit.analysis.funnel import revenue_by_source
 from partnerkit.analysis.kpis import compute_kpis, evaluate_targets
 from partnerkit.errors import ConfigurationError, NotComputableError
+from partnerkit.records import RecordKind
 from partnerkit.report import SECTION_IDS, MonthlyReport, NoData, build_report
 
 OCT = "2026-10"
@@ -265,3 +267,24 @@ def test_previous_report_is_carried_forward() -> None:
     assert september.recommendations[0] in md
     if september.health_score is not None and october.health_score is not None:
         assert "previous report:" in md
+
+
+def test_a_source_never_synced_says_so_instead_of_no_rows() -> None:
+    # Google search is read through the "ads" connection; no performance record of it
+    # exists at all: its spend is "not synced", not a quiet month and never 0.
+    ws = small_workspace()
+    data = ws.model_dump(mode="json", exclude_none=True)
+    data["connections"] = [{"name": "ads", "connector": "files"}]
+    data["sources"][0]["connection"] = "ads"
+    ws = type(ws).model_validate(data)
+    leads_only = Dataset.from_records({"lead": small_dataset().tables[RecordKind.LEAD].to_pylist()})
+    report = build_report(ws, leads_only, OCT, as_of=AS_OF)
+    spend = Page(report.to_html()).row("source.google-search", "Spend")
+    assert spend[1][1] is None
+    assert "never synced" in report.to_html()
+    assert report.results.reason_of(report.results.source("google-search", "spend")) == (
+        "not_synced"
+    )
+    # organic has no connection: no spend record is just that
+    organic = report.results.source("organic", "spend")
+    assert report.results.reason_of(organic) == "no_rows"

@@ -247,6 +247,24 @@ class MonthEvaluation:
         except (KeyError, LookupError):
             return None
 
+    def reason_of(self, value: KPIValue | None) -> str | None:
+        """Why a figure of this evaluation is not computable, as a code (``None``: it is).
+
+        :func:`reason`, and ``not_synced`` instead of ``no_rows`` for a source read
+        through a connection that has no record for it since :attr:`since`: nothing
+        was synced for it, which is not the same as a quiet month.
+        """
+        code = reason(value)
+        if code != "no_rows" or value is None or not value.scope.startswith("source "):
+            return code
+        source_id = value.scope.removeprefix("source ")
+        source = next((s for s in self.workspace.sources if s.id == source_id), None)
+        if source is None or source.connection is None:
+            return code
+        if _records(self.since_start(value.kpi, value.scope)) == 0:
+            return "not_synced"
+        return code
+
     @property
     def inquiries(self) -> KPIValue | None:
         """Leads counted as inquiries: every lead record created in the month."""

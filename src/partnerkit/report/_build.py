@@ -125,7 +125,7 @@ class Builder:
     def change(self, v: KPIValue) -> Cell:
         """The relative change against the previous period."""
         if figure(v) is None or previous_figure(v) is None:
-            return self.missing(reason(v) or v.previous_reason or "no_previous")
+            return self.missing(self.r.reason_of(v) or v.previous_reason or "no_previous")
         if v.change is None or v.change.relative is None:
             return self.missing(v.previous_reason or "no_previous")
         return Cell(self.f.signed_percent(v.change.relative), v.change.relative, numeric=True)
@@ -160,8 +160,9 @@ class Builder:
 
     def kpi_row(self, label: str, v: KPIValue) -> tuple[Cell, ...]:
         """Metric, this month, previous, change, baseline, target, status, since start."""
-        value = self.unit(figure(v), v.unit, reason(v))
-        previous = self.unit(previous_figure(v), v.unit, v.previous_reason or reason(v))
+        why = self.r.reason_of(v)
+        value = self.unit(figure(v), v.unit, why)
+        previous = self.unit(previous_figure(v), v.unit, v.previous_reason or why)
         change = self.change(v)
         since = self.r.since_start(v.kpi, v.scope)
         return (
