@@ -10,6 +10,8 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from partnerkit.analysis import Dataset
 from partnerkit.frames import format_money, money_places, to_pandas
@@ -164,3 +166,41 @@ def test_money_places_follow_babel(currency, places) -> None:
 )
 def test_format_money(value, currency, shown) -> None:
     assert format_money(value, currency) == shown
+
+
+def test_large_negative_missing_and_sliced_amounts_are_the_nearest_double() -> None:
+    """Unscaled integers past 2**53 take the text route; a slice starts mid-buffer."""
+    amounts = [
+        "99999999999.123457",  # unscaled 9.9e16 > 2**53
+        "-9007199254.740993",  # unscaled -(2**53 + 1)
+        "9007199254.740992",  # unscaled 2**53: still the fast route
+        None,
+        "-0.004179",
+        "99999999999999999999999999999999.999999",
+    ]
+    array = pa.array([None if a is None else Decimal(a) for a in amounts], pa.decimal128(38, 6))
+    table = pa.table({"spend": array})
+    want = [None if a is None else float(Decimal(a)) for a in amounts]
+    got = to_pandas(table)["spend"].astype(object).where(lambda s: s.notna(), None).tolist()
+    assert got == want
+    sliced = to_pandas(table.slice(1, 4))["spend"]
+    assert sliced.isna().tolist() == [False, False, True, False]
+    assert sliced.dropna().tolist() == [want[1], want[2], want[4]]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(min_value=-(2**54), max_value=2**54),  # around the fast route's edge
+            st.integers(min_value=-(10**38) + 1, max_value=10**38 - 1),
+        ),
+        max_size=30,
+    )
+)
+def test_every_amount_is_the_nearest_double(unscaled) -> None:
+    amounts = [None if u is None else Decimal(f"{u}e-6") for u in unscaled]
+    table = pa.table({"spend": pa.array(amounts, pa.decimal128(38, 6))})
+    got = to_pandas(table)["spend"]
+    assert got.isna().tolist() == [a is None for a in amounts]
+    assert [float(v) for v in got.dropna()] == [float(a) for a in amounts if a is not None]
