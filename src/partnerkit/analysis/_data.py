@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from partnerkit.errors import ConfigurationError
 from partnerkit.records import RecordKind, arrow_schema
 
 if TYPE_CHECKING:
+    from typing import ClassVar
+
     import duckdb
     import pandas as pd
     import polars as pl
