@@ -182,16 +182,15 @@ def _record_money_names() -> frozenset[str]:
     )
 
 
-def _money_columns(table: pa.Table, declared: Iterable[str]) -> set[str]:
-    """Which columns of a table hold money.
+def _found_money(table: pa.Table) -> set[str]:
+    """Columns that say by themselves that they hold money.
 
-    Those whose field metadata says ``unit: money`` (every record table), those a
-    result declares, and decimal columns named like a record's money column (``spend``,
-    ``amount``, ...).
+    Those whose field metadata says ``unit: money`` (every record table), and decimal
+    columns named like a record's money column (``spend``, ``amount``, ...).
     """
     import pyarrow as pa
 
-    found = {n for n in declared if n in table.column_names}
+    found = set()
     for field in table.schema:
         unit = (field.metadata or {}).get(b"unit")
         if unit == b"money" or (
@@ -210,20 +209,29 @@ def _display_cells(
 ) -> list[list[str]]:
     """The first ``rows`` rows of a table as display text, money rounded to its minor unit.
 
+    Money is what :func:`_found_money` finds, and the ``money`` columns a result
+    declares: in every row, or, when the table has a text ``unit`` column (a KPI table,
+    whose rows mix money, counts and ratios), in the rows whose unit is ``money``.
+
     A money cell's currency is its row's ``currency`` column, else its field's
     ``currency`` metadata, else ``currency``. Other decimals lose the padding zeros of
     their fixed scale (``100.000000`` shows as ``100``).
     """
-    money_names = _money_columns(table, money)
+    import pyarrow as pa
+
+    found = _found_money(table)
+    declared = set(money) & set(table.column_names)
+    by_row = "unit" in table.column_names and pa.types.is_string(table.schema.field("unit").type)
     field_currency = {
         f.name: (f.metadata or {}).get(b"currency", b"").decode() or None for f in table.schema
     }
     out: list[list[str]] = []
     for row in table.slice(0, rows).to_pylist():
         row_currency = row.get("currency") if isinstance(row.get("currency"), str) else None
+        row_money = found | declared if not by_row or row.get("unit") == "money" else found
         cells = []
         for name, value in row.items():
-            if value is not None and name in money_names and isinstance(value, Decimal | float):
+            if value is not None and name in row_money and isinstance(value, Decimal | float):
                 code = row_currency or field_currency.get(name) or currency
                 cells.append(format_money(value, code))
             else:

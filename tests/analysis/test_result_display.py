@@ -95,3 +95,32 @@ def test_a_real_results_spend_is_shown_in_the_workspace_currency() -> None:
     assert "<td>600.00</td>" in shown  # paid_search spend, ILS (see test_budget.py)
     assert "600.000000" not in shown
     assert report.to_pandas()["spend"].dtype == pd.Float64Dtype()
+
+
+@dataclass(frozen=True)
+class Kpis(Result):
+    """Like a KPI table: the ``unit`` column says which rows' values are money."""
+
+    currency: str = "ILS"
+    title: ClassVar[str] = "KPIs"
+    money_columns: ClassVar[tuple[str, ...]] = ("value", "target")
+
+    def to_arrow(self) -> pa.Table:
+        return pa.table(
+            {
+                "kpi": ["cpl", "leads", "ctr"],
+                "unit": ["money", "count", "ratio"],
+                "value": pa.array([Decimal("108.333333"), Decimal("6"), Decimal("0.0125")], MONEY),
+                "target": pa.array([Decimal("100"), Decimal("10"), None], MONEY),
+            }
+        )
+
+
+def test_a_unit_column_says_which_rows_hold_money() -> None:
+    assert str(Kpis()).splitlines() == [
+        "KPIs",
+        "kpi    unit   value   target",
+        "cpl    money  108.33  100.00",  # ILS, the result's currency: 2 places
+        "leads  count       6      10",  # a count is not money
+        "ctr    ratio  0.0125",
+    ]

@@ -159,8 +159,9 @@ class Result:
 
     title: str = "Result"
     #: Columns of :meth:`to_arrow` that hold money, beyond those found by themselves
-    #: (field metadata ``unit: money``; a record money column's name such as ``spend``).
-    #: The displays round them to the currency's minor unit: the row's ``currency``
+    #: (field metadata ``unit: money``; a record money column's name such as ``spend``);
+    #: in a table with a ``unit`` column, only in rows whose unit is ``money``. The
+    #: displays round money to the currency's minor unit: the row's ``currency``
     #: column, else the result's ``currency`` attribute.
     money_columns: ClassVar[tuple[str, ...]] = ()
 
