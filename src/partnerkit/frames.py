@@ -231,13 +231,17 @@ def _display_cells(
         row_money = found | declared if not by_row or row.get("unit") == "money" else found
         cells = []
         for name, value in row.items():
-            if value is not None and name in row_money and isinstance(value, Decimal | float):
+            if name in row_money and _is_amount(value):
                 code = row_currency or field_currency.get(name) or currency
                 cells.append(format_money(value, code))
             else:
                 cells.append(_plain(value))
         out.append(cells)
     return out
+
+
+def _is_amount(value: object) -> bool:
+    return isinstance(value, Decimal | float | int) and not isinstance(value, bool)
 
 
 def _html_table(table: pa.Table, *, money: Iterable[str] = (), currency: str | None = None) -> str:

@@ -46,12 +46,12 @@ class Plan(Result):
     """Money in the result's own currency, in a column only the result knows is money."""
 
     currency: str
-    planned: Decimal
+    planned: Decimal | int
     title: ClassVar[str] = "Plan"
     money_columns: ClassVar[tuple[str, ...]] = ("planned",)
 
     def to_arrow(self) -> pa.Table:
-        return pa.table({"planned": pa.array([self.planned], MONEY)})
+        return pa.table({"planned": [self.planned]})  # decimal, or int when given an int
 
 
 def test_html_rounds_money_to_each_rows_currency() -> None:
@@ -76,6 +76,7 @@ def test_str_is_an_aligned_text_table() -> None:
 
 def test_a_declared_money_column_uses_the_results_currency() -> None:
     assert "<td>100</td>" in Plan("JPY", Decimal("99.5"))._repr_html_()  # half to even
+    assert "<td>100.00</td>" in Plan("ILS", 100)._repr_html_()  # an int amount too
     assert str(Plan("ILS", Decimal("100"))).splitlines() == ["Plan", "planned", " 100.00"]
 
 
