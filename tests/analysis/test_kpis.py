@@ -659,7 +659,7 @@ def test_unknown_names_are_clear_errors() -> None:
         compute_kpi(WS, DATA, "cpl", FEB, scope={"partner": "other"}, as_of=END_FEB)
     with pytest.raises(ConfigurationError, match="not a period"):
         compute_kpi(WS, DATA, "cpl", "February", as_of=END_FEB)
-    with pytest.raises(ConfigurationError, match="'original' or 'latest'"):
+    with pytest.raises(ConfigurationError, match="'original', 'latest', not 'last'"):
         compute_kpi(WS, DATA, "cpl", FEB, as_of=END_FEB, attribution="last")  # type: ignore[arg-type]
 
 

@@ -5,12 +5,18 @@ and return typed :class:`Result` objects with DataFrame views.
 """
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis.audit import (
-    SourceMapAudit,
+from partnerkit.analysis.attribution import (
+    ATTRIBUTION_MODES,
+    UNATTRIBUTED,
+    Attribution,
+    AttributionMode,
+    Owner,
+    attribute,
     attribute_leads,
     attribute_performance,
-    audit_source_map,
+    attribution_of,
 )
+from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.budget import (
     BudgetFlag,
     BudgetLine,
@@ -58,7 +64,6 @@ from partnerkit.analysis.health import (
     trial_review,
 )
 from partnerkit.analysis.kpis import (
-    AttributionMode,
     Change,
     CurrencyError,
     ExchangeRates,
@@ -68,7 +73,6 @@ from partnerkit.analysis.kpis import (
     NonAdditiveError,
     RatesLike,
     ScopeLike,
-    attribute,
     compute_kpi,
     compute_kpis,
     evaluate_targets,
@@ -90,8 +94,11 @@ from partnerkit.analysis.sla import (
 )
 
 __all__ = [
+    "ATTRIBUTION_MODES",
     "STAGES",
     "SURVEY_QUESTIONS",
+    "UNATTRIBUTED",
+    "Attribution",
     "AttributionMode",
     "BudgetFlag",
     "BudgetLine",
@@ -118,6 +125,7 @@ __all__ = [
     "MeasurePace",
     "NonAdditiveError",
     "Occurrence",
+    "Owner",
     "Pacing",
     "PacingTable",
     "PartnershipHealth",
@@ -136,6 +144,7 @@ __all__ = [
     "attribute",
     "attribute_leads",
     "attribute_performance",
+    "attribution_of",
     "audit_source_map",
     "budget_report",
     "compute_kpi",

@@ -26,18 +26,17 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from partnerkit.analysis._sql import date_literal, text, timestamp_literal
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import Period, month_bounds, quarter_bounds
 
 __all__ = [
     "PeriodLike",
     "Window",
-    "date_literal",
     "local_day_sql",
     "local_month_sql",
     "month_windows",
     "resolve_window",
-    "timestamp_literal",
     "today_in",
     "utc_bounds",
     "window_sql",
@@ -241,22 +240,9 @@ def utc_bounds(window: Window, tz: str) -> tuple[dt.datetime, dt.datetime]:
     return first.astimezone(dt.UTC), after.astimezone(dt.UTC)
 
 
-def date_literal(day: dt.date) -> str:
-    """A DuckDB ``DATE`` literal."""
-    return f"DATE '{day.isoformat()}'"
-
-
-def timestamp_literal(moment: dt.datetime) -> str:
-    """A DuckDB ``TIMESTAMPTZ`` literal of an aware datetime (written in UTC)."""
-    if moment.tzinfo is None:
-        raise ValueError("timestamp literals need an aware datetime")
-    utc = moment.astimezone(dt.UTC)
-    return f"TIMESTAMPTZ '{utc:%Y-%m-%d %H:%M:%S.%f}+00'"
-
-
 def _tz_literal(tz: str) -> str:
-    zone(tz)  # validated: no quote can reach the SQL
-    return "'" + tz.replace("'", "''") + "'"
+    zone(tz)  # validated: a known zone name
+    return text(tz)
 
 
 def window_sql(expr: str, window: Window, tz: str, *, timestamp: bool) -> str:

@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._periods import Window, today_in, window_sql
+from partnerkit.analysis.attribution import UNATTRIBUTED
 from partnerkit.analysis.kpis import (
-    UNATTRIBUTED,
     CurrencyError,
     ExchangeRates,
     RatesLike,
@@ -401,7 +401,7 @@ def _keys(ws: Workspace, by: str, seen: list[str | None]) -> list[str | None]:
 
 
 def _unmatched(engine: _Engine, window: Window) -> list[UnmatchedSpend]:
-    attr = engine.attribution
+    attr = engine.joins
     kind = RecordKind.PERFORMANCE
     in_month = window_sql('v."date"', window, engine.tz, timestamp=False)
     source = attr.expr(kind, "source")
@@ -413,7 +413,7 @@ def _unmatched(engine: _Engine, window: Window) -> list[UnmatchedSpend]:
     )
     merged: dict[tuple[str, str, str | None], list[Any]] = {}
     leaf = _Leaf.of(_SPEND)
-    for platform, account, campaign, name, currency, spend, records in attr.con.sql(
+    for platform, account, campaign, name, currency, spend, records in engine.con.sql(
         query
     ).fetchall():
         amount = engine.convert(leaf, {currency: spend})

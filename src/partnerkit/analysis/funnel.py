@@ -41,9 +41,8 @@ from partnerkit.analysis._periods import (
     today_in,
     window_sql,
 )
+from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
 from partnerkit.analysis.kpis import (
-    UNATTRIBUTED,
-    AttributionMode,
     KPIValue,
     RatesLike,
     _Engine,
@@ -224,9 +223,9 @@ def funnel(
     window = _default_window(period, workspace)
     tz = workspace.timezone
     with _Engine(workspace, dataset, attribution=attribution) as engine:
-        attr = engine.attribution
+        attr = engine.joins
         kind = RecordKind.LEAD
-        schema = dataset.tables[kind].schema
+        schema = dataset.schema(kind)
         created = 'v."created_at"'
         stamps = ", ".join(
             f'coalesce(v."{col}", {created}) AS t{i}' if i == 0 else f'v."{col}" AS t{i}'
@@ -255,7 +254,7 @@ def funnel(
             f"GROUP BY GROUPING SETS ((src, cohort), (src), (cohort), ()) "
             f"ORDER BY gs, src NULLS LAST, gc, cohort"
         )
-        relation = attr.con.sql(query)
+        relation = engine.con.sql(query)
         names = relation.columns
         rows = [dict(zip(names, r, strict=True)) for r in relation.fetchall()]
     seen = {row["src"] for row in rows if not row["gs"]}
@@ -598,9 +597,9 @@ def lead_quality(
     window = _default_window(period, workspace)
     tz = workspace.timezone
     with _Engine(workspace, dataset, attribution=attribution) as engine:
-        attr = engine.attribution
+        attr = engine.joins
         kind = RecordKind.LEAD
-        schema = dataset.tables[kind].schema
+        schema = dataset.schema(kind)
         ready = conditions_sql(definition.sales_ready, schema)
         nurture = conditions_sql(definition.nurture, schema)
         query = (
@@ -615,7 +614,7 @@ def lead_quality(
         )
         found = {
             (ALL if gs else (src or UNATTRIBUTED)): (int(n), int(r), int(u))
-            for gs, src, n, r, u in attr.con.sql(query).fetchall()
+            for gs, src, n, r, u in engine.con.sql(query).fetchall()
         }
     order = [s.id for s in workspace.sources]
     order += sorted(k for k in found if k not in order and k not in (UNATTRIBUTED, ALL))

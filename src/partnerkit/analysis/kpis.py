@@ -30,7 +30,6 @@ map: each record is attributed to at most one source and campaign (see
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -42,9 +41,19 @@ from partnerkit.analysis._periods import (
     Window,
     local_day_sql,
     resolve_window,
-    timestamp_literal,
     today_in,
     window_sql,
+)
+from partnerkit.analysis._sql import ident as _ident
+from partnerkit.analysis._sql import literal as _literal
+from partnerkit.analysis.attribution import (
+    UNATTRIBUTED,
+    Attribution,
+    AttributionJoins,
+    AttributionMode,
+    GroupBy,
+    attribute,
+    attribution_of,
 )
 from partnerkit.errors import ConfigurationError, CurrencyError, NonAdditiveError
 from partnerkit.model import (
@@ -61,7 +70,6 @@ from partnerkit.model import (
 from partnerkit.records import Additivity, RecordKind, columns
 
 if TYPE_CHECKING:
-    import duckdb
     import pyarrow as pa
 
 __all__ = [
@@ -84,16 +92,8 @@ __all__ = [
     "kpi_catalogue",
 ]
 
-AttributionMode = Literal["original", "latest"]
-"""Which lead source counts: ``original`` (first touch, the default) or ``latest``."""
-
-GroupBy = Literal["source", "channel", "campaign"]
-
 ScopeLike = Scope | str | Mapping[str, str] | None
 """A scope: a model :class:`~partnerkit.model.Scope`, ``"all"``, or ``{source: id}``."""
-
-UNATTRIBUTED = "(unattributed)"
-"""The label of records no source-map entry (or campaign) matches."""
 
 _VIEW = {
     RecordKind.PERFORMANCE: "performance",
@@ -213,30 +213,6 @@ def _scope(workspace: Workspace, scope: ScopeLike) -> Scope:
 # ================================================================ SQL helpers
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"CAST({_text(repr(value))} AS DOUBLE)"
-    if isinstance(value, Decimal):
-        return f"CAST({_text(format(value, 'f'))} AS DECIMAL(38, 10))"
-    if isinstance(value, dt.datetime):
-        return timestamp_literal(value)
-    if isinstance(value, dt.date):
-        return f"DATE '{value.isoformat()}'"
-    return _text(str(value))
-
-
 def _category(arrow_type: pa.DataType) -> str:
     import pyarrow as pa
 
@@ -316,374 +292,6 @@ def _is_timestamp(schema: pa.Schema, column: str) -> bool:
     import pyarrow as pa
 
     return column in schema.names and pa.types.is_timestamp(schema.field(column).type)
-
-
-# ================================================================ attribution
-
-
-# The key columns the source map's rules read, per record kind, as SQL on alias v.
-_PERFORMANCE_KEYS = {
-    "account_id": 'v."account_id"',
-    "campaign_id": 'v."campaign_id"',
-    "source": 'v."source"',
-    "medium": 'v."medium"',
-    "utm_campaign": 'v."utm_campaign"',
-}
-_CAMPAIGN_KEYS = {
-    "account_id": 'v."account_id"',
-    "campaign_id": 'coalesce(v."campaign_id", v."object_id")',
-    "source": 'v."utm_source"',
-    "medium": 'v."utm_medium"',
-    "utm_campaign": 'v."utm_campaign"',
-}
-_LEAD_KEYS: dict[str, dict[str, str]] = {
-    "original": {
-        "original_source": 'v."original_source"',
-        "original_source_drill_1": 'v."original_source_drill_1"',
-        "original_source_drill_2": 'v."original_source_drill_2"',
-        "utm_source": 'v."utm_source"',
-        "utm_medium": 'v."utm_medium"',
-        "utm_campaign": 'v."utm_campaign"',
-    },
-    "latest": {
-        "original_source": 'v."latest_source"',
-        "original_source_drill_1": 'v."latest_source_drill_1"',
-        "original_source_drill_2": 'v."latest_source_drill_2"',
-        "utm_source": 'v."utm_source"',
-        "utm_medium": 'v."utm_medium"',
-        "utm_campaign": 'v."utm_campaign"',
-    },
-}
-# Which matching rule reads which key.
-_RULE_KEY = {
-    "account_ids": "account_id",
-    "campaign_ids": "campaign_id",
-    "utm_source": "source",
-    "utm_medium": "medium",
-    "utm_campaign": "utm_campaign",
-}
-_LEAD_RULES = (
-    "original_source",
-    "original_source_drill_1",
-    "original_source_drill_2",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-)
-
-
-@dataclass(frozen=True)
-class _Owner:
-    source: str | None
-    campaign: str | None
-    channel: str | None
-
-
-class _Attribution:
-    """Attribution of records to sources, campaigns and channels (see :func:`attribute`).
-
-    The source map's own :meth:`~partnerkit.model.SourceMatching.matches_lead` and
-    ``matches_performance`` decide, so the rules have one implementation. They run
-    once per *distinct combination* of the columns the rules read (a few hundred),
-    never once per row, in one of two ways:
-
-    * aggregates group by those columns (:meth:`keys`) and each group is attributed
-      afterwards (:meth:`owner`) — no join and no extra pass over the rows;
-    * where every row needs its source in SQL (medians by source, listings), a small
-      table of the combinations and their source is joined (:meth:`join`, :meth:`expr`).
-    """
-
-    def __init__(self, workspace: Workspace, data: Dataset, mode: AttributionMode) -> None:
-        if mode not in ("original", "latest"):
-            raise ConfigurationError(f"attribution is 'original' or 'latest', not {mode!r}")
-        self.ws = workspace
-        self.data = data
-        self.mode = mode
-        self._tables: dict[RecordKind, tuple[str, str] | None] = {}
-        self._registered: list[str] = []
-        self._keys: dict[RecordKind, dict[str, str]] = {}
-        self._owners: dict[RecordKind, dict[tuple[Any, ...], _Owner]] = {}
-        self._partner_sources = {s.id for s in workspace.sources if s.owner.value == "partner"}
-        self._source_channel = {s.id: s.channel.value for s in workspace.sources}
-        self._campaign_source = {c.id: c.source for c in workspace.campaigns}
-
-    @property
-    def con(self) -> duckdb.DuckDBPyConnection:
-        return self.data.connection
-
-    def close(self) -> None:
-        for name in self._registered:
-            self.con.unregister(name)
-        self._registered.clear()
-        self._tables.clear()
-        self._keys.clear()
-        self._owners.clear()
-
-    def _register(self, table: pa.Table) -> str:
-        name = f"_pk_attr_{uuid.uuid4().hex[:12]}"
-        self.con.register(name, table)
-        self._registered.append(name)
-        return name
-
-    # ---------------------------------------------------------------- deciding
-
-    def _owner(self, source: str | None, campaign: str | None) -> _Owner:
-        if campaign is not None:
-            source = self._campaign_source[campaign]
-        channel = self._source_channel.get(source) if source else None
-        return _Owner(source, campaign, channel)
-
-    def _performance_owner(self, combo: Mapping[str, Any]) -> _Owner:
-        campaign_id = combo.get("campaign_id")
-        utm = combo.get("utm_campaign")
-        for c in self.ws.campaigns:
-            if campaign_id is not None and str(campaign_id) in c.platform_campaign_ids:
-                return self._owner(None, c.id)
-        for c in self.ws.campaigns:
-            if utm is not None and c.utm_campaign and c.utm_campaign.lower() == str(utm).lower():
-                return self._owner(None, c.id)
-        for s in self.ws.sources:
-            if s.matching.matches_performance(combo):
-                return self._owner(s.id, None)
-        return _Owner(None, None, None)
-
-    def _lead_owner(self, combo: Mapping[str, Any]) -> _Owner:
-        utm = combo.get("utm_campaign")
-        for c in self.ws.campaigns:
-            if utm is not None and c.utm_campaign and c.utm_campaign.lower() == str(utm).lower():
-                return self._owner(None, c.id)
-        for s in self.ws.sources:
-            if s.matching.matches_lead(combo):
-                return self._owner(s.id, None)
-        return _Owner(None, None, None)
-
-    # ---------------------------------------------------------------- the keys
-
-    def _performance_keys(self, keys: Mapping[str, str]) -> dict[str, str]:
-        used: set[str] = set()
-        for s in self.ws.sources:
-            used |= {key for rule, key in _RULE_KEY.items() if getattr(s.matching, rule)}
-        if any(c.platform_campaign_ids for c in self.ws.campaigns):
-            used.add("campaign_id")
-        if any(c.utm_campaign for c in self.ws.campaigns):
-            used.add("utm_campaign")
-        return {k: v for k, v in keys.items() if k in used}
-
-    def _lead_keys(self) -> dict[str, str]:
-        used = {r for s in self.ws.sources for r in _LEAD_RULES if getattr(s.matching, r)}
-        if any(c.utm_campaign for c in self.ws.campaigns):
-            used.add("utm_campaign")
-        return {k: v for k, v in _LEAD_KEYS[self.mode].items() if k in used}
-
-    def _combo_table(self, kind: RecordKind, keys: Mapping[str, str]) -> tuple[str, str] | None:
-        import pyarrow as pa
-
-        if not keys or self.data.tables[kind].num_rows == 0:
-            return None
-        names = list(keys)
-        select = ", ".join(f"{expr} AS k{i}" for i, expr in enumerate(keys.values()))
-        combos = self.con.sql(f'SELECT DISTINCT {select} FROM "{_VIEW[kind]}" v').fetchall()
-        decide = self._lead_owner if kind is RecordKind.LEAD else self._performance_owner
-        rows: list[tuple[Any, ...]] = []
-        for combo in combos:
-            owner = decide(dict(zip(names, combo, strict=True)))
-            if owner.source is not None:
-                rows.append((*combo, owner.source, owner.campaign, owner.channel))
-        if not rows:
-            return None
-        arrays = [pa.array([r[i] for r in rows], type=pa.string()) for i in range(len(names) + 3)]
-        table = pa.table(arrays, names=[f"k{i}" for i in range(len(names))] + _OWNER_COLUMNS)
-        on = " AND ".join(
-            f"{expr} IS NOT DISTINCT FROM a.k{i}" for i, expr in enumerate(keys.values())
-        )
-        return self._register(table), on
-
-    def _deal_table(self) -> tuple[str, str] | None:
-        lead = self.table(RecordKind.LEAD)
-        if lead is None or self.data.tables[RecordKind.DEAL].num_rows == 0:
-            return None
-        name, on = lead
-        query = f"""
-            SELECT deal_id, source_id, campaign_id, channel FROM (
-                SELECT d.deal_id, a.source_id, a.campaign_id, a.channel,
-                       row_number() OVER (
-                           PARTITION BY d.deal_id ORDER BY v.created_at, v.lead_id
-                       ) AS pick
-                FROM (SELECT DISTINCT deal_id, unnest(contact_ids) AS lead_id FROM "deal") d
-                JOIN "lead" v ON v.lead_id = d.lead_id
-                LEFT JOIN {name} a ON {on}
-            ) WHERE pick = 1 AND source_id IS NOT NULL
-        """
-        table = self.con.sql(query).to_arrow_table()
-        if table.num_rows == 0:
-            return None
-        return self._register(table), 'v."deal_id" = a.deal_id'
-
-    def table(self, kind: RecordKind) -> tuple[str, str] | None:
-        """The join table of a kind and its join condition, or ``None`` (nothing matches)."""
-        if kind not in self._tables:
-            if kind is RecordKind.PERFORMANCE:
-                found = self._combo_table(kind, self._performance_keys(_PERFORMANCE_KEYS))
-            elif kind is RecordKind.CAMPAIGN:
-                found = self._combo_table(kind, self._performance_keys(_CAMPAIGN_KEYS))
-            elif kind is RecordKind.LEAD:
-                found = self._combo_table(kind, self._lead_keys())
-            else:
-                found = self._deal_table()
-            self._tables[kind] = found
-        return self._tables[kind]
-
-    # ------------------------------------------------- grouping instead of joining
-
-    def keys(self, kind: RecordKind) -> dict[str, str]:
-        """The columns the rules read, as SQL on alias ``v`` (deals: on the join ``a``).
-
-        Grouping an aggregate by these and attributing each group with :meth:`owner`
-        gives the same answer as joining the attribution to every row, without the
-        join or a second pass over the rows.
-        """
-        if kind not in self._keys:
-            if kind is RecordKind.PERFORMANCE:
-                found = self._performance_keys(_PERFORMANCE_KEYS)
-            elif kind is RecordKind.CAMPAIGN:
-                found = self._performance_keys(_CAMPAIGN_KEYS)
-            elif kind is RecordKind.LEAD:
-                found = self._lead_keys()
-            elif self.data.tables[RecordKind.LEAD].num_rows:
-                # deals: the key columns of their first contact, from deal_pick()
-                found = {name: f"a.k{i}" for i, name in enumerate(self._lead_keys())}
-            else:
-                found = {}
-            self._keys[kind] = found
-        return self._keys[kind]
-
-    def owner(self, kind: RecordKind, combo: tuple[Any, ...]) -> _Owner:
-        """The source, campaign and channel of a combination of :meth:`keys` values."""
-        cache = self._owners.setdefault(kind, {})
-        if combo not in cache:
-            names = list(self.keys(kind))
-            if not names:
-                found = _Owner(None, None, None)
-            else:
-                lead_like = kind in (RecordKind.LEAD, RecordKind.DEAL)
-                decide = self._lead_owner if lead_like else self._performance_owner
-                found = decide(dict(zip(names, combo, strict=True)))
-            cache[combo] = found
-        return cache[combo]
-
-    def deal_pick(self, prefilter: str) -> tuple[str, str]:
-        """A ``WITH`` clause picking each deal's first contact, and the join that adds it.
-
-        The first contact is the earliest-created lead among ``contact_ids`` (ties by
-        lead id); the join adds that lead's :meth:`keys` columns as ``a.k0``, ``a.k1``...
-
-        Args:
-            prefilter: A predicate on the deal (alias ``v``) limiting the deals to pick for.
-        """
-        keys = self._lead_keys()
-        cols = ", ".join(
-            f"{expr.replace('v.', 'l.', 1)} AS k{i}" for i, expr in enumerate(keys.values())
-        )
-        picked = ", ".join(f"k{i}" for i in range(len(keys)))
-        with_sql = f"""
-            WITH _pick AS (
-                SELECT deal_id, {picked} FROM (
-                    SELECT c.deal_id, {cols}, row_number() OVER (
-                        PARTITION BY c.deal_id ORDER BY l.created_at, l.lead_id
-                    ) AS _n
-                    FROM (
-                        SELECT DISTINCT v.deal_id, unnest(v.contact_ids) AS lead_id
-                        FROM "deal" v WHERE {prefilter}
-                    ) c JOIN "lead" l ON l.lead_id = c.lead_id
-                ) WHERE _n = 1
-            )
-        """
-        return with_sql, "LEFT JOIN _pick a ON v.deal_id = a.deal_id"
-
-    def group_of(self, owner: _Owner, row_channel: str | None, by: GroupBy) -> str | None:
-        """The source id, campaign id or channel of a record (``None``: unmatched)."""
-        if by == "source":
-            return owner.source
-        if by == "campaign":
-            return owner.campaign
-        return row_channel if row_channel is not None else owner.channel
-
-    def in_scope(self, owner: _Owner, row_channel: str | None, scope: Scope) -> bool:
-        """Whether a record with this owner (and row channel) falls in the scope."""
-        if scope.kind == "all":
-            return True
-        if scope.kind == "partner":
-            return owner.source is not None and owner.source in self._partner_sources
-        what: GroupBy = (
-            "source"
-            if scope.kind == "source"
-            else ("campaign" if scope.kind == "campaign" else "channel")
-        )
-        return self.group_of(owner, row_channel, what) == scope.ref
-
-    # ----------------------------------------------------------------- joining
-
-    def join(self, kind: RecordKind) -> str:
-        """``LEFT JOIN`` clause adding ``a.source_id``, ``a.campaign_id``, ``a.channel``."""
-        found = self.table(kind)
-        if found is None:
-            return ""
-        return f"LEFT JOIN {found[0]} a ON {found[1]}"
-
-    def expr(self, kind: RecordKind, what: GroupBy) -> str:
-        """SQL for a record's source id, campaign id or channel (``NULL`` when unmatched)."""
-        have = self.table(kind) is not None
-        own = {"source": "a.source_id", "campaign": "a.campaign_id", "channel": "a.channel"}
-        mine = own[what] if have else "CAST(NULL AS VARCHAR)"
-        if what == "channel" and kind in (RecordKind.PERFORMANCE,):
-            return f'coalesce(v."channel", {mine})'
-        return mine
-
-
-_OWNER_COLUMNS = ["source_id", "campaign_id", "channel"]
-
-
-def attribute(
-    workspace: Workspace,
-    dataset: Dataset,
-    kind: RecordKind | str,
-    *,
-    attribution: AttributionMode = "original",
-) -> pa.Table:
-    """Attribute every record of a kind to a source, campaign and channel.
-
-    The rules, in order, for performance and campaign records: a workspace campaign
-    whose ``platform_campaign_ids`` holds the row's ``campaign_id``, then one whose
-    ``utm_campaign`` equals the row's (case-insensitive), then the **first** source in
-    the source map whose matching rules accept the row. Leads: a campaign by
-    ``utm_campaign``, then the first source whose rules accept the lead (its original
-    source by default; ``attribution="latest"`` reads ``latest_source`` and its
-    drill-downs instead). Deals: the source of their earliest-created contact
-    (``contact_ids``). A campaign's source is the campaign's ``source``.
-
-    Args:
-        workspace: The workspace (its source map and campaigns).
-        dataset: The records.
-        kind: The record kind.
-        attribution: ``original`` (first touch) or ``latest``.
-
-    Returns:
-        The records' ``record_id`` with ``source_id``, ``campaign_id`` and ``channel``
-        (null where nothing matched), one row per record, in no particular order.
-    """
-    kind = RecordKind(kind)
-    attr = _Attribution(workspace, dataset, attribution)
-    try:
-        query = (
-            f'SELECT v."record_id", {attr.expr(kind, "source")} AS source_id, '
-            f"{attr.expr(kind, 'campaign')} AS campaign_id, "
-            f"{attr.expr(kind, 'channel')} AS channel "
-            f'FROM "{_VIEW[kind]}" v {attr.join(kind)}'
-        )
-        table: pa.Table = attr.con.sql(query).to_arrow_table()
-        return table
-    finally:
-        attr.close()
 
 
 # ===================================================================== engine
@@ -809,11 +417,13 @@ class _Engine:
         self.data = dataset
         self.tz = workspace.timezone
         self.rates = ExchangeRates.of(rates)
-        self.attribution = _Attribution(workspace, dataset, attribution)
+        self.con = dataset.cursor()
+        self.attribution: Attribution = attribution_of(workspace, dataset, attribution=attribution)
+        self.joins: AttributionJoins = self.attribution.joins(self.con)
 
     def close(self) -> None:
-        """Drop the attribution tables registered on the dataset's connection."""
-        self.attribution.close()
+        """Drop the attribution tables registered on the cursor."""
+        self.joins.close()
 
     def __enter__(self) -> _Engine:
         return self
@@ -825,7 +435,7 @@ class _Engine:
 
     def _is_money(self, kind: RecordKind, column: str) -> bool:
         if column.startswith("extra."):
-            schema = self.data.tables[kind].schema
+            schema = self.data.schema(kind)
             if column not in schema.names:
                 return False
             meta = schema.field(column).metadata or {}
@@ -836,7 +446,7 @@ class _Engine:
     def _check_additive(self, leaf: _Leaf) -> None:
         assert leaf.column is not None
         name = f"{leaf.kind.value}.{leaf.column}"
-        schema = self.data.tables[leaf.kind].schema
+        schema = self.data.schema(leaf.kind)
         if leaf.column in schema.names:
             meta = schema.field(leaf.column).metadata or {}
             if meta.get(b"additivity") == Additivity.NON_ADDITIVE.value.encode():
@@ -848,7 +458,7 @@ class _Engine:
 
     def _sum_expr(self, leaf: _Leaf) -> str:
         assert leaf.column is not None
-        if leaf.column not in self.data.tables[leaf.kind].schema.names:
+        if leaf.column not in self.data.schema(leaf.kind).names:
             return "CAST(NULL AS DOUBLE)"
         return f"v.{_ident(leaf.column)}"
 
@@ -888,7 +498,7 @@ class _Engine:
                 self._check_additive(leaf)
             groups.setdefault((leaf.kind, leaf.date_column if daily else None), []).append(leaf)
         for (kind, _), kind_leaves in groups.items():
-            if self.data.tables[kind].num_rows == 0:
+            if self.data.row_count(kind) == 0:
                 for leaf in kind_leaves:
                     result.mark_empty(leaf)
                 continue
@@ -905,7 +515,7 @@ class _Engine:
         daily: bool,
         result: _Aggregates,
     ) -> None:
-        schema = self.data.tables[kind].schema
+        schema = self.data.schema(kind)
         attr = self.attribution
         attributed = by is not None or scope.kind != "all"
         keys = attr.keys(kind) if attributed else {}
@@ -954,7 +564,7 @@ class _Engine:
             f'{with_sql} SELECT {", ".join(select)} FROM "{_VIEW[kind]}" v {join} '
             f"WHERE {where} GROUP BY ALL"
         )
-        relation = attr.con.sql(query)
+        relation = self.con.sql(query)
         names = relation.columns
         n_keys = len(keys)
         for row in relation.fetchall():

@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._periods import PeriodLike, Window, resolve_window
+from partnerkit.analysis.attribution import AttributionMode
 from partnerkit.analysis.kpis import (
-    AttributionMode,
     RatesLike,
     ScopeLike,
     _Engine,

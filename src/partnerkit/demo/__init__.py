@@ -326,7 +326,7 @@ def run_demo(
     result = DemoResult(workspace=ws, month=target, rows=data.rows, notices=data.notices, data=data)
     as_of = min(data.as_of, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(12), dt.UTC))
     result.audit = audit_source_map(ws, data.dataset, start=data.start, end=end, as_of=as_of)
-    result.dedup = dedup_leads(data.dataset, ws, start=target, end=end)
+    result.dedup = dedup_leads(ws, data.dataset, start=target, end=end)
     # Up to the demo's "now": the month's report is due (and late) in the next month.
     sla_as_of = min(
         data.as_of, dt.datetime.combine(_month_end(end + dt.timedelta(days=1)), dt.time(12), dt.UTC)

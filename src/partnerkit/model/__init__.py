@@ -82,6 +82,8 @@ from partnerkit.model.sources import (
     SourceMatching,
     SourceStatus,
     Wiring,
+    fold_text,
+    text_matches,
 )
 from partnerkit.model.targets import Baseline, Period, Scope, Target, TargetStatus, Tolerance
 from partnerkit.model.workspace import Workspace
@@ -161,9 +163,11 @@ __all__ = [
     "YearMonth",
     "check_condition",
     "credential_kind",
+    "fold_text",
     "is_secret_key",
     "load_workspace",
     "month_bounds",
     "parse_workspace",
     "quarter_bounds",
+    "text_matches",
 ]

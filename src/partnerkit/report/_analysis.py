@@ -219,7 +219,7 @@ def gather(
         "audit",
         lambda: audit_source_map(workspace, dataset, start=audit_start, end=last, as_of=moment),
     )
-    res.dedup = _run(res, "dedup", lambda: dedup_leads(dataset, workspace, start=first, end=last))
+    res.dedup = _run(res, "dedup", lambda: dedup_leads(workspace, dataset, start=first, end=last))
     if workspace.slas:
         res.sla = _run(
             res,
