@@ -200,24 +200,28 @@ def load_demo() -> DemoData:
 def _summarise(
     ws: Workspace, records: dict[str, list[dict[str, Any]]], month: dt.date
 ) -> list[SourceMonth]:
+    from partnerkit.analysis.attribution import SourceRules
+
+    rules = SourceRules(ws)  # the one attribution rule: first match, campaigns first
     tz = ZoneInfo(ws.timezone)
     previous = _previous_month(month)
     month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    performance = records.get("performance", [])
-    leads = [(lead, lead["created_at"].astimezone(tz).date()) for lead in records.get("lead", [])]
+    performance = [(r, rules.performance(r).source) for r in records.get("performance", [])]
+    leads = [
+        (lead["created_at"].astimezone(tz).date(), rules.lead(lead).source)
+        for lead in records.get("lead", [])
+    ]
     out = []
     for source in ws.sources:
         rows = [
-            r
-            for r in performance
-            if _month_of(r["date"]) == month and source.matching.matches_performance(r)
+            r for r, owner in performance if _month_of(r["date"]) == month and owner == source.id
         ]
         spend = sum((r["spend"] for r in rows if r.get("spend") is not None), Decimal(0))
         platform = [
             r["leads"] if r.get("leads") is not None else r.get("conversions") for r in rows
         ]
         reported = [v for v in platform if v is not None]
-        days = [day for lead, day in leads if source.matching.matches_lead(lead)]
+        days = [day for day, owner in leads if owner == source.id]
         crm = sum(1 for d in days if _month_of(d) == month)
         before = sum(1 for d in days if _month_of(d) == previous)
         last = max((d for d in days if d <= month_end), default=None)
