@@ -37,7 +37,6 @@ from partnerkit.analysis.kpis import (
     compute_kpis,
     condition_sql,
     evaluate_targets,
-    kpi_catalogue,
 )
 from partnerkit.connector import Notice
 from partnerkit.errors import ConfigurationError
@@ -501,7 +500,7 @@ def test_the_sql_agrees_with_the_models_own_evaluate() -> None:
     table = compute_kpis(WS, data, FEB, as_of=END_FEB)
     compared = 0
     for value in table:
-        kpi = kpi_catalogue(WS)[value.kpi]
+        kpi = WS.kpi_catalogue[value.kpi]
         nodes = []
         for root in [kpi.measure] if kpi.measure else [kpi.numerator, kpi.denominator]:
             while root is not None:  # ROI's numerator: revenue, then minus spend
@@ -626,9 +625,9 @@ def test_an_additive_extra_metric_is_summed() -> None:
 
 def test_results_have_table_views_and_a_notebook_display(february) -> None:
     frame = february.to_pandas()
-    assert len(frame) == len(kpi_catalogue(WS)) == 21
+    assert len(frame) == len(WS.kpi_catalogue) == 22  # 20 built-ins, people, sales-ready
     assert {"kpi", "value", "numerator", "denominator", "previous", "status"} <= set(frame.columns)
-    assert february.to_polars().height == 21
+    assert february.to_polars().height == 22
     assert february.to_arrow().schema.field("value").type == pa.decimal128(38, 6)
     cpl = february.get("cpl")
     assert cpl.to_arrow().num_rows == 1

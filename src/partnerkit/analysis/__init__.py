@@ -76,7 +76,6 @@ from partnerkit.analysis.kpis import (
     compute_kpi,
     compute_kpis,
     evaluate_targets,
-    kpi_catalogue,
 )
 from partnerkit.analysis.pacing import (
     MeasurePace,
@@ -152,7 +151,6 @@ __all__ = [
     "dedup_leads",
     "evaluate_targets",
     "funnel",
-    "kpi_catalogue",
     "lead_quality",
     "pace",
     "pace_targets",

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis._args import choice
-from partnerkit.analysis._sql import ident
+from partnerkit.analysis._sql import ident, literal, literals
 from partnerkit.model import Scope, Workspace, fold_text
 from partnerkit.records import RecordKind
 
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ATTRIBUTION_MODES",
+    "GROUP_BYS",
     "LEAD_RULE_COLUMNS",
     "PERFORMANCE_RULE_COLUMNS",
     "UNATTRIBUTED",
@@ -78,6 +79,9 @@ ATTRIBUTION_MODES: tuple[AttributionMode, ...] = ("original", "latest")
 
 GroupBy = Literal["source", "channel", "campaign"]
 """What a breakdown groups records by."""
+
+GROUP_BYS: tuple[GroupBy, ...] = ("source", "channel", "campaign")
+"""The allowed values of every ``by=`` breakdown argument."""
 
 UNATTRIBUTED = "(unattributed)"
 """The label of records no source-map entry (or campaign) matches."""
@@ -252,7 +256,7 @@ class Attribution:
         self._lock = threading.RLock()
         self._tables: dict[RecordKind, pa.Table | None] = {}
         self._owners: dict[tuple[RecordKind, tuple[Any, ...]], Owner] = {}
-        self._partner_sources = {s.id for s in workspace.sources if s.owner.value == "partner"}
+        self.partner_sources = {s.id for s in workspace.sources if s.owner.value == "partner"}
 
     @property
     def dataset(self) -> Dataset:
@@ -312,7 +316,7 @@ class Attribution:
         if scope.kind == "all":
             return True
         if scope.kind == "partner":
-            return owner.source is not None and owner.source in self._partner_sources
+            return owner.source is not None and owner.source in self.partner_sources
         what: GroupBy = (
             "source"
             if scope.kind == "source"
@@ -475,6 +479,25 @@ class AttributionJoins:
         if name is None:
             return ""
         return f"LEFT JOIN {name} {alias} ON {self.attribution.on(kind, alias)}"
+
+    def scope_sql(self, kind: RecordKind, scope: Scope) -> str:
+        """A SQL predicate: a joined record (alias ``v``) falls in the scope.
+
+        The same rule as :meth:`Attribution.in_scope`, for queries that keep rows in SQL.
+        """
+        if scope.kind == "all":
+            return "TRUE"
+        if scope.kind == "partner":
+            partner = sorted(self.attribution.partner_sources)
+            if not partner:
+                return "FALSE"
+            return f"coalesce({self.expr(kind, 'source')} IN ({literals(partner)}), FALSE)"
+        what: GroupBy = (
+            "source"
+            if scope.kind == "source"
+            else ("campaign" if scope.kind == "campaign" else "channel")
+        )
+        return f"coalesce({self.expr(kind, what)} = {literal(scope.ref)}, FALSE)"
 
     def expr(self, kind: RecordKind, what: GroupBy | Literal["matched"], alias: str = "a") -> str:
         """SQL for a joined record's source id, campaign id, channel or matched sources."""

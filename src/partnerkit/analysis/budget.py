@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._periods import Window, today_in, window_sql
 from partnerkit.analysis.attribution import UNATTRIBUTED
@@ -39,7 +40,6 @@ from partnerkit.analysis.kpis import (
     _Leaf,
     _schema,
 )
-from partnerkit.errors import ConfigurationError
 from partnerkit.model import BUILTIN_KPIS, Channel, Measure, Workspace
 from partnerkit.model.contract import BankOfHoursPricing, ManagementFee, RetainerPricing
 from partnerkit.records import RecordKind
@@ -435,7 +435,7 @@ def budget_report(
     month: str | dt.date,
     *,
     by: Literal["channel", "source", "campaign"] = "channel",
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     tolerance: Decimal | int = 10,
     rates: RatesLike | None = None,
 ) -> BudgetReport:
@@ -459,8 +459,8 @@ def budget_report(
     Raises:
         CurrencyError: Spend or a budget in another currency and no rate for it.
     """
-    if by not in ("channel", "source", "campaign"):
-        raise ConfigurationError(f"budget lines are by channel, source or campaign, not {by!r}")
+    choice("by", by, ("channel", "source", "campaign"))
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
     window = Window.month(month)
     tol = Decimal(tolerance)
     cutoff = (

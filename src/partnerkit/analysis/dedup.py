@@ -33,9 +33,11 @@ No Python loop touches a record.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._periods import local_day_sql
@@ -50,7 +52,10 @@ from partnerkit.records import RecordKind
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["LeadDedup", "dedup_leads"]
+__all__ = ["DEFAULT_MATCH_ON", "LeadDedup", "dedup_leads", "people_of"]
+
+DEFAULT_MATCH_ON = ("email_hash", "phone_hash")
+"""The lead columns that identify a person unless told otherwise."""
 
 _MAX_PASSES = 10_000
 
@@ -125,7 +130,7 @@ def dedup_leads(
     start: dt.date | None = None,
     end: dt.date | None = None,
     window: dt.timedelta = dt.timedelta(days=30),
-    match_on: Sequence[str] = ("email_hash", "phone_hash"),
+    match_on: Sequence[str] = DEFAULT_MATCH_ON,
 ) -> LeadDedup:
     """Find the people behind the leads and count each inquiry once.
 
@@ -150,14 +155,7 @@ def dedup_leads(
     """
     if window <= dt.timedelta(0):
         raise ConfigurationError("the dedup window must be positive, e.g. timedelta(days=30)")
-    have = dataset.schema(RecordKind.LEAD).names
-    keys = tuple(match_on)
-    for key in keys:
-        if key not in have:
-            raise ConfigurationError(
-                f"match_on names {key!r}, which the lead records do not have; use "
-                f"email_hash, phone_hash or an extra.<name> column"
-            )
+    keys = _match_on(dataset, match_on)
     tz = workspace.timezone
     con = dataset.cursor()
     with Scratch(con) as s, attribution_of(workspace, dataset).joins(con) as joins:
@@ -168,6 +166,66 @@ def dedup_leads(
         if end < start:
             raise ConfigurationError(f"the dedup ends ({end}) before it starts ({start})")
         return _Dedup(s, joins, workspace, start, end, window, keys).run()
+
+
+def _match_on(dataset: Dataset, match_on: Sequence[str]) -> tuple[str, ...]:
+    have = dataset.schema(RecordKind.LEAD).names
+    keys = tuple(match_on)
+    for key in keys:
+        if key not in have:
+            raise ConfigurationError(
+                f"match_on names {key!r}, which the lead records do not have; use "
+                f"email_hash, phone_hash or an extra.<name> column"
+            )
+    return keys
+
+
+_PEOPLE: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], pa.Table]] = (
+    weakref.WeakKeyDictionary()
+)
+_PEOPLE_LOCK = threading.Lock()
+
+
+def people_of(
+    workspace: Workspace, dataset: Dataset, *, match_on: Sequence[str] = DEFAULT_MATCH_ON
+) -> pa.Table:
+    """The person of every lead record (not deleted), by :func:`dedup_leads`'s rule 1.
+
+    Computed once per dataset and ``match_on``; the ``people`` KPI counts the distinct
+    ``person`` values of the leads it keeps.
+
+    Args:
+        workspace: The workspace (its time zone).
+        dataset: The records; the ``lead`` view is read.
+        match_on: Lead columns that identify a person (any one shared is enough).
+
+    Returns:
+        ``record_id`` and ``person`` (the ``record_id`` of the person's earliest lead
+        record), one row per lead record that is not deleted.
+    """
+    keys = _match_on(dataset, match_on)
+    with _PEOPLE_LOCK:
+        found = _PEOPLE.get(dataset, {}).get(keys)
+    if found is not None:
+        return found
+    con = dataset.cursor()
+    with Scratch(con) as s, attribution_of(workspace, dataset).joins(con) as joins:
+        day = local_day_sql("created_at", workspace.timezone, timestamp=True)
+        last = s.scalar(f"SELECT max({day}) FROM lead WHERE is_deleted IS NOT true")
+        last = last or dt.date.today()
+        run = _Dedup(s, joins, workspace, last, last, dt.timedelta(days=1), keys)
+        run._records()
+        run._people()
+        table = s.arrow(
+            f"SELECT r.record_id, coalesce(f0.record_id, r.record_id) AS person "
+            f"FROM {run.t_rec} r LEFT JOIN {run.t_cand} c ON c.uid = r.rowid "
+            f"LEFT JOIN {run.t_lab} l ON l.rid = c.rid "
+            f"LEFT JOIN {run.t_cand} pc ON pc.rid = l.label "
+            f"LEFT JOIN {run.t_rec} f0 ON f0.rowid = pc.uid"
+        )
+    with _PEOPLE_LOCK:
+        _PEOPLE.setdefault(dataset, {})[keys] = table
+    return table
 
 
 class _Dedup:
@@ -198,7 +256,7 @@ class _Dedup:
         day = local_day_sql("v.created_at", self.tz, timestamp=True)
         self.t_rec = s.table(
             "rec",
-            f"SELECT v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
+            f"SELECT v.record_id, v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
             f"v.merged_ids, {j.expr(lead, 'source')} AS source_id, {keys} "
             f"FROM lead v {j.join(lead)} "
             f"WHERE v.is_deleted IS NOT true AND {day} <= {_lit(self.end)}",

@@ -30,11 +30,13 @@ map: each record is attributed to at most one source and campaign (see
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._periods import (
     PeriodLike,
@@ -47,6 +49,7 @@ from partnerkit.analysis._periods import (
 from partnerkit.analysis._sql import ident as _ident
 from partnerkit.analysis._sql import literal as _literal
 from partnerkit.analysis.attribution import (
+    GROUP_BYS,
     UNATTRIBUTED,
     Attribution,
     AttributionJoins,
@@ -55,12 +58,14 @@ from partnerkit.analysis.attribution import (
     attribute,
     attribution_of,
 )
+from partnerkit.analysis.dedup import people_of
 from partnerkit.errors import ConfigurationError, CurrencyError, NonAdditiveError
 from partnerkit.model import (
     KPI,
     Condition,
     Direction,
     KPIUnit,
+    LeadCount,
     Measure,
     Scope,
     Target,
@@ -89,7 +94,6 @@ __all__ = [
     "condition_sql",
     "conditions_sql",
     "evaluate_targets",
-    "kpi_catalogue",
 ]
 
 ScopeLike = Scope | str | Mapping[str, str] | None
@@ -154,38 +158,10 @@ RatesLike = ExchangeRates | Mapping[str, Decimal | int | float | str]
 # =================================================================== catalogue
 
 
-def kpi_catalogue(workspace: Workspace) -> dict[str, KPI]:
-    """Every KPI the workspace can compute, by id.
-
-    The built-ins and the workspace's own (:attr:`Workspace.kpi_catalogue`), plus,
-    when the workspace has a lead definition and no KPI of that id,
-    ``sales_ready_leads``: leads (not deleted) that pass every ``sales_ready``
-    condition of the lead definition — the definition's own conditions, not a copy.
-    """
-    catalogue = dict(workspace.kpi_catalogue)
-    definition = workspace.lead_definition
-    if definition is not None and "sales_ready_leads" not in catalogue:
-        catalogue["sales_ready_leads"] = KPI(
-            id="sales_ready_leads",
-            name="Sales-ready leads",
-            description="Leads that pass the workspace's lead definition (sales_ready).",
-            unit=KPIUnit.COUNT,
-            direction=Direction.HIGHER,
-            measure=Measure(
-                count=RecordKind.LEAD,
-                where=[*definition.sales_ready, Condition.model_validate("is_deleted != true")],
-            ),
-        )
-    return catalogue
-
-
 def _kpi(workspace: Workspace, kpi: str | KPI) -> KPI:
     if isinstance(kpi, KPI):
         return kpi
-    catalogue = kpi_catalogue(workspace)
-    if kpi in catalogue:
-        return catalogue[kpi]
-    return workspace.kpi(kpi)  # raises with the closest id
+    return workspace.kpi(kpi)  # the model's catalogue; raises listing the valid ids
 
 
 def _scope(workspace: Workspace, scope: ScopeLike) -> Scope:
@@ -310,6 +286,7 @@ class _Leaf:
     where: tuple[Condition, ...]
     date_column: str
     formula: str = ""
+    distinct: Literal["person"] | None = None
 
     def __post_init__(self) -> None:
         text = (
@@ -317,6 +294,8 @@ class _Leaf:
             if self.aggregate == "sum"
             else f"count({self.kind.value}"
         )
+        if self.distinct == "person":
+            text = "count(distinct person of lead"
         if self.where:
             text += " where " + " and ".join(str(c) for c in self.where)
         object.__setattr__(self, "formula", text + ")")
@@ -340,6 +319,7 @@ class _Leaf:
                 measure.column,
                 tuple(measure.where),
                 measure.date_column,
+                distinct=measure.distinct,
             )
             found = _LEAVES[id(measure)] = (measure, leaf)
         return found[1]
@@ -420,10 +400,14 @@ class _Engine:
         self.con = dataset.cursor()
         self.attribution: Attribution = attribution_of(workspace, dataset, attribution=attribution)
         self.joins: AttributionJoins = self.attribution.joins(self.con)
+        self._people: str | None = None
 
     def close(self) -> None:
-        """Drop the attribution tables registered on the cursor."""
+        """Drop the attribution (and people) tables registered on the cursor."""
         self.joins.close()
+        if self._people is not None:
+            self.con.unregister(self._people)
+            self._people = None
 
     def __enter__(self) -> _Engine:
         return self
@@ -502,8 +486,58 @@ class _Engine:
                 for leaf in kind_leaves:
                     result.mark_empty(leaf)
                 continue
-            self._run(kind, kind_leaves, windows, scope, by, daily, result)
+            people = [lf for lf in kind_leaves if lf.distinct == "person"]
+            records = [lf for lf in kind_leaves if lf.distinct is None]
+            for leaf in people:
+                self._run_people(leaf, windows, scope, by, daily, result)
+            if records:
+                self._run(kind, records, windows, scope, by, daily, result)
         return result
+
+    def _people_table(self) -> str:
+        if self._people is None:
+            table = people_of(self.ws, self.data)
+            self._people = f"_pk_people_{uuid.uuid4().hex[:12]}"
+            self.con.register(self._people, table)
+        return self._people
+
+    def _run_people(
+        self,
+        leaf: _Leaf,
+        windows: Sequence[Window],
+        scope: Scope,
+        by: GroupBy | None,
+        daily: bool,
+        result: _Aggregates,
+    ) -> None:
+        """Count distinct people per window (and group): one query per window.
+
+        A person counts once per window and group, however many of their leads it
+        keeps; by day, a person counts on the day of their first kept lead, so the
+        days add up to the window.
+        """
+        kind = RecordKind.LEAD
+        schema = self.data.schema(kind)
+        j = self.joins
+        people = self._people_table()
+        group = j.expr(kind, by) if by else "CAST(NULL AS VARCHAR)"
+        in_scope = j.scope_sql(kind, scope)
+        ts = _is_timestamp(schema, leaf.date_column)
+        column = "v." + _ident(leaf.date_column)
+        day = local_day_sql(column, self.tz, timestamp=ts) if daily else "CAST(NULL AS DATE)"
+        preds = conditions_sql(leaf.where, schema)
+        for i, w in enumerate(windows):
+            keep = f"{window_sql(column, w, self.tz, timestamp=ts)} AND {preds} AND {in_scope}"
+            query = (
+                f"SELECT g, d, count(*) FROM ("
+                f"  SELECT {group} AS g, p.person, min({day}) AS d FROM lead v "
+                f"  JOIN {people} p ON p.record_id = v.record_id {j.join(kind)} "
+                f"  WHERE {keep} GROUP BY ALL"
+                f") GROUP BY ALL"
+            )
+            for g, d, n in self.con.execute(query).fetchall():
+                agg = result.slot(leaf, i, g, d)
+                agg.kept += int(n)
 
     def _run(
         self,
@@ -874,6 +908,8 @@ class KPIValue(Result):
             tolerance bands and the KPI's direction.
         status_basis: ``value``, or ``projection`` for an incomplete period.
         shortfall: How far short of the target, in percent (negative: beaten).
+        counts: What the KPI (and so its target) counts of leads: ``inquiries``
+            (lead records), ``people`` (distinct people), or ``None`` (no lead count).
     """
 
     kpi: str
@@ -903,6 +939,7 @@ class KPIValue(Result):
     status: TargetStatus | None = None
     status_basis: str | None = None
     shortfall: Decimal | None = None
+    counts: LeadCount | None = None
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -944,6 +981,7 @@ class KPIValue(Result):
             "measured_to": self.measured.end,
             "complete": self.complete,
             "unit": self.unit.value,
+            "counts": self.counts,
             "value": _q(self.value),
             "reason": self.reason,
             "numerator": _q(top.value) if top else None,
@@ -1046,6 +1084,7 @@ def _rows_table(rows: list[dict[str, Any]]) -> pa.Table:
             ("measured_to", pa.date32()),
             ("complete", pa.bool_()),
             ("unit", pa.string()),
+            ("counts", pa.string()),
             ("value", money),
             ("reason", pa.string()),
             ("numerator", money),
@@ -1271,6 +1310,7 @@ class _Run:
         return KPIValue(
             kpi=kpi.id,
             name=kpi.name,
+            counts=kpi.lead_count,
             unit=kpi.unit,
             direction=kpi.direction,
             formula=kpi.formula,
@@ -1312,7 +1352,7 @@ def compute_kpi(
     scope: ScopeLike = "all",
     target: str | Target | None = None,
     baseline: PeriodLike | None = None,
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
 ) -> KPIValue:
@@ -1344,6 +1384,7 @@ def compute_kpi(
         NonAdditiveError: The KPI sums a non-additive ``extra`` metric.
         ConfigurationError: Unknown KPI, scope or target; a period that is not one.
     """
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
     the_kpi = _kpi(workspace, kpi)
     the_scope = _scope(workspace, scope)
     window = resolve_window(period, on=as_of or today_in(workspace.timezone))
@@ -1364,7 +1405,7 @@ def compute_kpis(
     kpis: Sequence[str | KPI] | None = None,
     scope: ScopeLike = "all",
     by: GroupBy | None = None,
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
 ) -> KPITable:
@@ -1378,7 +1419,8 @@ def compute_kpis(
         workspace: The engagement.
         dataset: The records.
         period: The period (see :func:`compute_kpi`).
-        kpis: KPI ids or KPIs; every KPI of :func:`kpi_catalogue` by default.
+        kpis: KPI ids or KPIs; every KPI of the workspace's catalogue
+            (:attr:`Workspace.kpi_catalogue <partnerkit.model.Workspace.kpi_catalogue>`) by default.
         scope: Records to consider (see :func:`compute_kpi`).
         by: ``source``, ``channel`` or ``campaign`` to break the values down.
         as_of: The last day to count (see :func:`compute_kpi`).
@@ -1389,9 +1431,12 @@ def compute_kpis(
         The values; workspace targets for the same KPI, scope and period are attached
         when ``by`` is not given.
     """
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
+    if by is not None:
+        choice("by", by, GROUP_BYS)
     the_scope = _scope(workspace, scope)
     window = resolve_window(period, on=as_of or today_in(workspace.timezone))
-    chosen = [_kpi(workspace, k) for k in (kpis or list(kpi_catalogue(workspace).values()))]
+    chosen = [_kpi(workspace, k) for k in (kpis or list(workspace.kpi_catalogue.values()))]
     jobs = [
         _Job(k, the_scope, window, None if by else _find_target(workspace, k, the_scope, window))
         for k in chosen
@@ -1425,7 +1470,7 @@ def evaluate_targets(
     dataset: Dataset,
     period: PeriodLike,
     *,
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
 ) -> KPITable:
@@ -1448,6 +1493,7 @@ def evaluate_targets(
     Returns:
         One value per target occurrence, in the workspace's target order.
     """
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
     report = resolve_window(period, on=as_of or today_in(workspace.timezone))
     cutoff = as_of if as_of is not None else _default_as_of(report, workspace.timezone)
     jobs = [

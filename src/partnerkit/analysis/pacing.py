@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.analysis._args import AsOf, as_of_day
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._periods import PeriodLike, Window, resolve_window
 from partnerkit.analysis.attribution import AttributionMode
@@ -379,7 +380,7 @@ def pace(
     dataset: Dataset,
     kpi: str | KPI,
     *,
-    as_of: dt.date,
+    as_of: AsOf,
     period: PeriodLike | None = None,
     scope: ScopeLike = "all",
     target: str | Target | None = None,
@@ -405,6 +406,7 @@ def pace(
     Returns:
         The pacing: to date, linear and weekday-weighted projections, statuses.
     """
+    as_of = as_of_day(as_of, workspace.timezone)
     the_kpi = _kpi(workspace, kpi)
     the_scope = _scope(workspace, scope)
     window = resolve_window(period if period is not None else Window.month(as_of), on=as_of)
@@ -420,7 +422,7 @@ def pace_targets(
     workspace: Workspace,
     dataset: Dataset,
     *,
-    as_of: dt.date,
+    as_of: AsOf,
     weeks: int = 4,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
@@ -438,6 +440,7 @@ def pace_targets(
     Returns:
         One pacing per target in progress, in the workspace's order.
     """
+    as_of = as_of_day(as_of, workspace.timezone)
     if weeks < 1:
         raise ConfigurationError("weeks must be at least 1")
     out = []
