@@ -240,7 +240,7 @@ def _python_blocks(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "page", ["kpis.md", "pacing.md", "budget.md", "funnel.md", "attribution.md"]
+    "page", ["kpis.md", "pacing.md", "budget.md", "funnel.md", "attribution.md", "recommend.md"]
 )
 def test_the_examples_of_the_docs_run(page: str) -> None:
     # every page runs on the example engagement built at the end of the KPI page

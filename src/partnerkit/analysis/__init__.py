@@ -86,6 +86,7 @@ from partnerkit.analysis.pacing import (
     weekday_weights,
     weighted_projection,
 )
+from partnerkit.analysis.recommend import MIN_LEADS_FOR_SHIFT, Recommendation, recommend
 from partnerkit.analysis.sla import (
     SLACompliance,
     TermCompliance,
@@ -94,6 +95,7 @@ from partnerkit.analysis.sla import (
 
 __all__ = [
     "ATTRIBUTION_MODES",
+    "MIN_LEADS_FOR_SHIFT",
     "STAGES",
     "SURVEY_QUESTIONS",
     "UNATTRIBUTED",
@@ -129,6 +131,7 @@ __all__ = [
     "PacingTable",
     "PartnershipHealth",
     "RatesLike",
+    "Recommendation",
     "Result",
     "RevenueBySource",
     "SLACompliance",
@@ -157,6 +160,7 @@ __all__ = [
     "partnership_health",
     "read_evidence",
     "read_survey",
+    "recommend",
     "revenue_by_source",
     "sla_compliance",
     "trial_review",

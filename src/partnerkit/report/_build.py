@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis.kpis import KPIValue
+from partnerkit.analysis.recommend import MIN_LEADS_FOR_SHIFT, recommend
 from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
 from partnerkit.report._analysis import Results
@@ -34,9 +35,6 @@ if TYPE_CHECKING:
     from partnerkit.model import Workspace
 
 __all__ = ["MIN_LEADS_FOR_SHIFT", "Builder"]
-
-#: A source needs this many leads in the month for its CPL to back a budget shift.
-MIN_LEADS_FOR_SHIFT = 10
 _BREACHES_SHOWN = 8
 _MOVERS = ("leads", "cpl", "conversions", "cpa", "sqls", "customers", "clicks")
 _CHANNEL_ROWS: dict[str, tuple[str, ...]] = {
@@ -1205,93 +1203,79 @@ class Builder:
         return out
 
     def _recommend(self) -> list[Text]:
+        """Word the recommendations :func:`~partnerkit.analysis.recommend.recommend` decides."""
         f = self.f
         out: list[Text] = []
-        rev = self.r.revenue
-        if rev is not None:
-            candidates = [
-                r
-                for r in rev
-                if r.source not in ("all", "(unattributed)")
-                and r.spend
-                and r.cpl is not None
-                and r.leads is not None
-                and r.leads >= MIN_LEADS_FOR_SHIFT
-            ]
-            if len(candidates) >= 2:
-                best = min(candidates, key=lambda r: r.cpl or 0)
-                worst = max(candidates, key=lambda r: r.cpl or 0)
-                if best.source != worst.source:
-                    fields = {}
-                    for tag, r in (("worst", worst), ("best", best)):
-                        fields[tag] = self.text(r.name)
-                        fields[f"{tag}_cpl"] = self.money(r.cpl)
-                        fields[f"{tag}_leads"] = self.number(r.leads)
-                        fields[f"{tag}_spend"] = self.money(r.spend)
-                    template = f.t("rec.shift", **{k: "{" + k + "}" for k in fields})
-                    out.append(Text(template, fields))
-        out.extend(self._silent_lines("rec.silent"))
-        audit = self.r.audit
-        if audit is not None:
-            for row in audit.spend_and_leads.to_pylist():
-                if (
-                    row.get("finding") == "spend_without_leads"
-                    and row["month"] == self.r.label
-                    and row.get("level") == "campaign"
-                ):
-                    name = row.get("campaign_name") or row.get("campaign_id") or "?"
-                    out.append(
-                        Text(
-                            f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
-                            {
-                                "campaign": self.text(str(name)),
-                                "spend": self.money(_dec(row["spend"])),
-                            },
-                        )
+        decided = recommend(
+            self.r.label,
+            revenue=self.r.revenue,
+            audit=self.r.audit,
+            sla=self.r.sla,
+            targets=list(self.r.targets or ()),
+            budget=self.r.budget,
+            dedup=self.r.dedup,
+        )
+        silent = iter(self._silent_lines("rec.silent"))
+        terms = {t.sla.id: t for t in self.r.sla.terms} if self.r.sla is not None else {}
+        targets = {v.target_id: v for v in self.r.targets or ()}
+        for rec in decided:
+            p = rec.params
+            if rec.code == "shift_budget":
+                fields = {}
+                for tag, side in (("worst", "from"), ("best", "to")):
+                    fields[tag] = self.text(p[f"{side}_name"])
+                    fields[f"{tag}_cpl"] = self.money(p[f"{side}_cpl"])
+                    fields[f"{tag}_leads"] = self.number(p[f"{side}_leads"])
+                    fields[f"{tag}_spend"] = self.money(p[f"{side}_spend"])
+                template = f.t("rec.shift", **{k: "{" + k + "}" for k in fields})
+                out.append(Text(template, fields))
+            elif rec.code == "fix_silent_source":
+                out.append(next(silent))
+            elif rec.code == "pause_campaign":
+                out.append(
+                    Text(
+                        f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
+                        {
+                            "campaign": self.text(str(p["name"])),
+                            "spend": self.money(_dec(p["spend"])),
+                        },
                     )
-        if self.r.sla is not None:
-            out.extend(self._sla_text(t, "rec.sla") for t in self.r.sla.terms if t.passed is False)
-        for v in self.r.targets or ():
-            if v.status is not None and v.status.value != "on_track" and v.value is not None:
+                )
+            elif rec.code == "restore_sla":
+                out.append(self._sla_text(terms[p["sla"]], "rec.sla"))
+            elif rec.code == "close_target_gap":
+                v = targets[p["target"]]
                 out.append(
                     Text(
                         f.t("rec.target", name="{name}", value="{value}", target="{target}"),
                         {
                             "name": self.text(self.target_name(v)),
-                            "value": self.unit(v.value, v.unit),
-                            "target": self.unit(v.target, v.unit, "no target"),
+                            "value": self.unit(p["value"], p["unit"]),
+                            "target": self.unit(p["target_value"], p["unit"], "no target"),
                         },
                     )
                 )
-        if self.r.budget is not None:
-            for line in self.r.budget:
-                if line.flag is not None and str(line.flag) == "under" and line.planned:
-                    out.append(
-                        Text(
-                            f.t(
-                                "rec.under",
-                                channel="{channel}",
-                                spend="{spend}",
-                                planned="{planned}",
-                            ),
-                            {
-                                "channel": self.text(f.channel(line.key)),
-                                "spend": self.money(line.spend),
-                                "planned": self.money(line.planned),
-                            },
-                        )
+            elif rec.code == "use_budget":
+                out.append(
+                    Text(
+                        f.t("rec.under", channel="{channel}", spend="{spend}", planned="{planned}"),
+                        {
+                            "channel": self.text(f.channel(p["key"])),
+                            "spend": self.money(p["spend"]),
+                            "planned": self.money(p["planned"]),
+                        },
                     )
-        if self.r.dedup is not None and self.r.dedup.duplicates:
-            d = self.r.dedup
-            out.append(
-                Text(
-                    f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
-                    {
-                        "duplicates": self.number(d.duplicates),
-                        "records": self.number(d.lead_records),
-                    },
                 )
-            )
+            elif rec.code == "deduplicate":
+                out.append(
+                    Text(
+                        f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
+                        {
+                            "duplicates": self.number(p["duplicates"]),
+                            "records": self.number(p["records"]),
+                        },
+                    )
+                )
         return out
 
 
