@@ -419,6 +419,7 @@ def report_command(
     import datetime as dt
 
     from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.analysis.periods import add_months, month_end
     from partnerkit.connector import ReadRequest
     from partnerkit.model import load_workspace
     from partnerkit.report import build_report
@@ -431,8 +432,7 @@ def report_command(
             err_console.print(f"reading the warehouse {synced}", highlight=False, markup=False)
             data = Dataset.from_duckdb(synced)
         else:
-            start = (first - dt.timedelta(days=1)).replace(day=1)  # and the month before
-            end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            start, end = add_months(first, -1), month_end(first)  # and the month before
             streams = []
             for conn in ws.connections:
                 connector = ws.connector(conn.name)

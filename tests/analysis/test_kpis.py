@@ -27,7 +27,6 @@ from _build8 import (
 )
 
 from partnerkit.analysis import Dataset
-from partnerkit.analysis._periods import Window
 from partnerkit.analysis.kpis import (
     CurrencyError,
     ExchangeRates,
@@ -38,6 +37,7 @@ from partnerkit.analysis.kpis import (
     condition_sql,
     evaluate_targets,
 )
+from partnerkit.analysis.periods import Window
 from partnerkit.connector import Notice
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import KPI, Condition, TargetStatus
@@ -794,7 +794,7 @@ def test_exports_read_by_the_files_connector(tmp_path: Path) -> None:
 
 
 def test_windows_know_their_days_and_previous_period() -> None:
-    from partnerkit.analysis._periods import month_windows, resolve_window, utc_bounds
+    from partnerkit.analysis.periods import month_windows, resolve_window, utc_bounds
     from partnerkit.model import Period
 
     feb = Window.month("2028-02")

@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING
 
 from partnerkit.analysis._args import AsOf, as_of_moment
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import local_day_sql
 from partnerkit.analysis._sql import Scratch
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import schema_of, sections, table_of
@@ -51,6 +50,7 @@ from partnerkit.analysis.attribution import (
     attribute_performance,
     attribution_of,
 )
+from partnerkit.analysis.periods import Window, local_day_sql
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import Channel, Tolerance, Workspace
 from partnerkit.records import Additivity, RecordKind
@@ -88,13 +88,9 @@ WIRING_HINTS: Mapping[str, str] = {
 
 
 def _months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    out = []
-    first = start.replace(day=1)
-    while first <= end:
-        nxt = (first + dt.timedelta(days=32)).replace(day=1)
-        out.append((f"{first:%Y-%m}", first, nxt - dt.timedelta(days=1)))
-        first = nxt
-    return out
+    """Each month the days touch: its key and its whole first and last day."""
+    whole = [Window.month(key) for key in Window(start, end).months()]
+    return [(w.label, w.start, w.end) for w in whole]
 
 
 def _metadata(schema: pa.Schema, column: str) -> dict[str, str]:

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import Window, today_in, window_sql
 from partnerkit.analysis.attribution import UNATTRIBUTED
 from partnerkit.analysis.kpis import (
     CurrencyError,
@@ -40,6 +39,7 @@ from partnerkit.analysis.kpis import (
     _Leaf,
     _schema,
 )
+from partnerkit.analysis.periods import Window, today_in, window_sql
 from partnerkit.model import BUILTIN_KPIS, Channel, Measure, Workspace
 from partnerkit.model.contract import BankOfHoursPricing, ManagementFee, RetainerPricing
 from partnerkit.records import RecordKind

@@ -40,11 +40,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import local_day_sql
 from partnerkit.analysis._sql import Scratch, ident
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import sections
 from partnerkit.analysis.attribution import AttributionJoins, attribution_of
+from partnerkit.analysis.periods import local_day_sql
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import Workspace
 from partnerkit.records import RecordKind

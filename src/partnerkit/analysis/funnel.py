@@ -33,14 +33,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import (
-    PeriodLike,
-    Window,
-    local_month_sql,
-    resolve_window,
-    today_in,
-    window_sql,
-)
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
 from partnerkit.analysis.kpis import (
     KPIValue,
@@ -50,6 +42,14 @@ from partnerkit.analysis.kpis import (
     _Run,
     _schema,
     conditions_sql,
+)
+from partnerkit.analysis.periods import (
+    PeriodLike,
+    Window,
+    local_month_sql,
+    resolve_window,
+    today_in,
+    window_sql,
 )
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import BUILTIN_KPIS, Measure, Scope, Workspace

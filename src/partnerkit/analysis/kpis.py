@@ -20,7 +20,7 @@ Rules every number follows:
 * Money in a currency other than the workspace's is converted with the
   :class:`ExchangeRates` the caller supplies, or refused (:class:`CurrencyError`).
 * Days are the workspace's: lead and deal timestamps are placed in periods in the
-  workspace's time zone (see :mod:`partnerkit.analysis._periods`).
+  workspace's time zone (see :mod:`partnerkit.analysis.periods`).
 
 Scopes (``channel``, ``source``, ``campaign``, ``partner``) resolve through the source
 map: each record is attributed to at most one source and campaign (see
@@ -38,14 +38,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import (
-    PeriodLike,
-    Window,
-    local_day_sql,
-    resolve_window,
-    today_in,
-    window_sql,
-)
 from partnerkit.analysis._sql import ident as _ident
 from partnerkit.analysis._sql import literal as _literal
 from partnerkit.analysis.attribution import (
@@ -59,6 +51,14 @@ from partnerkit.analysis.attribution import (
     attribution_of,
 )
 from partnerkit.analysis.dedup import people_of
+from partnerkit.analysis.periods import (
+    PeriodLike,
+    Window,
+    local_day_sql,
+    resolve_window,
+    today_in,
+    window_sql,
+)
 from partnerkit.errors import ConfigurationError, CurrencyError, NonAdditiveError
 from partnerkit.model import (
     KPI,

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._args import AsOf, as_of_day
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import PeriodLike, Window, resolve_window
 from partnerkit.analysis.attribution import AttributionMode
 from partnerkit.analysis.kpis import (
     RatesLike,
@@ -43,6 +42,7 @@ from partnerkit.analysis.kpis import (
     _schema,
     _scope,
 )
+from partnerkit.analysis.periods import PeriodLike, Window, resolve_window
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import KPI, Direction, KPIUnit, Scope, Target, TargetStatus, Workspace
 

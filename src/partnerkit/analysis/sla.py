@@ -53,13 +53,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import local_day_sql
 from partnerkit.analysis._sql import Scratch as _Scratch
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import schema_of as _schema_of
 from partnerkit.analysis._tables import sections as _sections
 from partnerkit.analysis.business_time import BusinessClock, Occurrence
 from partnerkit.analysis.evidence import EvidenceLog
+from partnerkit.analysis.periods import local_day_sql
 from partnerkit.errors import ConfigurationError, DataError
 from partnerkit.model import SLA, Cadence, Duration, Side, SLAKind, Workspace
 from partnerkit.model._base import did_you_mean, month_bounds, quarter_bounds

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from partnerkit.analysis.periods import add_months, month_end, month_start
 from partnerkit.connector import Notice
 
 if TYPE_CHECKING:
@@ -150,14 +151,6 @@ class DemoResult:
     report_paths: tuple[Path, Path] | None = None
 
 
-def _month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _previous_month(month: dt.date) -> dt.date:
-    return _month_of(month - dt.timedelta(days=1))
-
-
 def load_demo() -> DemoData:
     """Read the whole demo offline: four platform connectors on cassettes, plus files.
 
@@ -204,8 +197,8 @@ def _summarise(
 
     rules = SourceRules(ws)  # the one attribution rule: first match, campaigns first
     tz = ZoneInfo(ws.timezone)
-    previous = _previous_month(month)
-    month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    previous = add_months(month, -1)
+    last_day = month_end(month)
     performance = [(r, rules.performance(r).source) for r in records.get("performance", [])]
     leads = [
         (lead["created_at"].astimezone(tz).date(), rules.lead(lead).source)
@@ -214,7 +207,7 @@ def _summarise(
     out = []
     for source in ws.sources:
         rows = [
-            r for r, owner in performance if _month_of(r["date"]) == month and owner == source.id
+            r for r, owner in performance if month_start(r["date"]) == month and owner == source.id
         ]
         spend = sum((r["spend"] for r in rows if r.get("spend") is not None), Decimal(0))
         platform = [
@@ -222,13 +215,13 @@ def _summarise(
         ]
         reported = [v for v in platform if v is not None]
         days = [day for day, owner in leads if owner == source.id]
-        crm = sum(1 for d in days if _month_of(d) == month)
-        before = sum(1 for d in days if _month_of(d) == previous)
-        last = max((d for d in days if d <= month_end), default=None)
+        crm = sum(1 for d in days if month_start(d) == month)
+        before = sum(1 for d in days if month_start(d) == previous)
+        last = max((d for d in days if d <= last_day), default=None)
         silent = (
             source.status == "active"
             and last is not None
-            and (month_end - last).days >= _SILENT_DAYS
+            and (last_day - last).days >= _SILENT_DAYS
         )
         out.append(
             SourceMonth(
@@ -253,7 +246,7 @@ def _findings(
     ws: Workspace, records: dict[str, list[dict[str, Any]]], result: DemoResult
 ) -> list[str]:
     out = []
-    months = {f"{result.month:%Y-%m}", f"{_month_end(result.month) + dt.timedelta(days=1):%Y-%m}"}
+    months = {f"{result.month:%Y-%m}", f"{month_end(result.month) + dt.timedelta(days=1):%Y-%m}"}
     for s in result.sources:
         if s.silent:
             out.append(
@@ -267,7 +260,7 @@ def _findings(
         rows = [
             r
             for r in records.get("performance", [])
-            if r.get("campaign_id") in ids and _month_of(r["date"]) == result.month
+            if r.get("campaign_id") in ids and month_start(r["date"]) == result.month
         ]
         spend = sum((r["spend"] for r in rows if r.get("spend") is not None), Decimal(0))
         results = sum((r.get("leads") or r.get("conversions") or 0) for r in rows)
@@ -325,15 +318,15 @@ def run_demo(
 
     data = load_demo()
     ws = data.workspace
-    target = _month_of(month or data.end)
-    end = _month_end(target)
+    target = month_start(month or data.end)
+    end = month_end(target)
     result = DemoResult(workspace=ws, month=target, rows=data.rows, notices=data.notices, data=data)
     as_of = min(data.as_of, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(12), dt.UTC))
     result.audit = audit_source_map(ws, data.dataset, start=data.start, end=end, as_of=as_of)
     result.dedup = dedup_leads(ws, data.dataset, start=target, end=end)
     # Up to the demo's "now": the month's report is due (and late) in the next month.
     sla_as_of = min(
-        data.as_of, dt.datetime.combine(_month_end(end + dt.timedelta(days=1)), dt.time(12), dt.UTC)
+        data.as_of, dt.datetime.combine(month_end(end + dt.timedelta(days=1)), dt.time(12), dt.UTC)
     )
     result.slas = sla_compliance(ws, data.dataset, data.evidence, start=data.start, as_of=sla_as_of)
     result.sources = _summarise(ws, data.records, target)
@@ -353,10 +346,6 @@ def run_demo(
     if console is not None:
         _print(console, result)
     return result
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _money(value: Decimal | None, currency: str) -> str:

@@ -33,6 +33,7 @@ from partnerkit.analysis.budget import BudgetReport, budget_report
 from partnerkit.analysis.funnel import Funnel, RevenueBySource, funnel, revenue_by_source
 from partnerkit.analysis.kpis import KPITable, compute_kpis, evaluate_targets
 from partnerkit.analysis.pacing import PacingTable, pace_targets
+from partnerkit.analysis.periods import Window, add_months
 from partnerkit.errors import PartnerkitError
 
 if TYPE_CHECKING:
@@ -127,17 +128,8 @@ class Results:
 
 def month_bounds(month: str | dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day of a month given as ``"2026-10"`` or any day in it."""
-    if isinstance(month, str):
-        first = dt.date.fromisoformat(f"{month.strip()}-01")
-    else:
-        first = month.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return first, nxt - dt.timedelta(days=1)
-
-
-def _shift(month: dt.date, by: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + by
-    return dt.date(index // 12, index % 12 + 1, 1)
+    window = Window.month(month.strip() if isinstance(month, str) else month)
+    return window.start, window.end
 
 
 def _run(results: Results, name: str, call: Callable[[], T]) -> T | None:
@@ -176,7 +168,7 @@ def gather(
     moment = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time(), tzinfo=zone)
     res = Results(month=first, month_end=last, as_of=cutoff, moment=moment)
     label = res.label
-    previous = f"{_shift(first, -1):%Y-%m}"
+    previous = f"{add_months(first, -1):%Y-%m}"
 
     res.targets = _run(
         res, "targets", lambda: evaluate_targets(workspace, dataset, label, as_of=cutoff)
@@ -203,7 +195,7 @@ def gather(
     res.revenue = _run(
         res, "revenue", lambda: revenue_by_source(workspace, dataset, label, as_of=cutoff)
     )
-    start = _shift(first, -(HISTORY_MONTHS - 1))
+    start = add_months(first, -(HISTORY_MONTHS - 1))
     if workspace.contract is not None:
         start = max(start, workspace.contract.start.replace(day=1))
     point = start
@@ -212,7 +204,7 @@ def gather(
         got = _run(res, f"history {key}", partial(revenue_by_source, workspace, dataset, key))
         if got is not None:
             res.history.append(MonthPoint(point, got))
-        point = _shift(point, 1)
+        point = add_months(point, 1)
     audit_start = workspace.contract.start if workspace.contract is not None else None
     res.audit = _run(
         res,

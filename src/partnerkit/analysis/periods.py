@@ -14,7 +14,10 @@ inside the window is handled), and a date column with the first and last day. On
 when rows must be *grouped* by local day or month is each timestamp converted
 (:func:`local_day_sql`, with DuckDB's ICU ``timezone()``).
 
-These helpers are general: any analysis may use them.
+These helpers are general: every analysis, the report, the demo and the CLI use them
+for month arithmetic (:func:`month_start`, :func:`month_end`, :func:`add_months`,
+:meth:`Window.month`, :meth:`Window.previous`, :func:`month_windows`) instead of their
+own copies.
 """
 
 from __future__ import annotations
@@ -33,8 +36,11 @@ from partnerkit.model import Period, month_bounds, quarter_bounds
 __all__ = [
     "PeriodLike",
     "Window",
+    "add_months",
     "local_day_sql",
     "local_month_sql",
+    "month_end",
+    "month_start",
     "month_windows",
     "resolve_window",
     "today_in",
@@ -209,6 +215,22 @@ def month_windows(window: Window) -> list[Window]:
         start, end = max(whole.start, window.start), min(whole.end, window.end)
         out.append(whole if (start, end) == (whole.start, whole.end) else Window(start, end))
     return out
+
+
+def month_start(day: dt.date) -> dt.date:
+    """The first day of the month of ``day``."""
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the month of ``day``."""
+    return Window.month(day).end
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after (negative: before) the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def zone(name: str) -> ZoneInfo:
