@@ -26,12 +26,11 @@ from _build8 import (
     workspace,
 )
 
-from partnerkit.analysis import Dataset
+from partnerkit.analysis import Dataset, attribute
 from partnerkit.analysis.kpis import (
     CurrencyError,
     ExchangeRates,
     NonAdditiveError,
-    attribute,
     compute_kpi,
     compute_kpis,
     condition_sql,

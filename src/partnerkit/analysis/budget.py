@@ -30,16 +30,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
+from partnerkit.analysis._tables import schema_of
 from partnerkit.analysis.attribution import UNATTRIBUTED
-from partnerkit.analysis.kpis import (
-    CurrencyError,
-    ExchangeRates,
-    RatesLike,
-    _Engine,
-    _Leaf,
-    _schema,
-)
 from partnerkit.analysis.periods import Window, today_in, window_sql
+from partnerkit.errors import CurrencyError
 from partnerkit.model import BUILTIN_KPIS, Channel, Measure, Workspace
 from partnerkit.model.contract import BankOfHoursPricing, ManagementFee, RetainerPricing
 from partnerkit.records import RecordKind
@@ -209,8 +204,8 @@ class BudgetReport(Result):
         if self.partner_fee is not None:
             rows.append(_total("fee", "partner fee", None, self.partner_fee, self.partner_fee))
         money = pa.decimal128(38, 6)
-        schema = _schema(
-            [("kind", pa.string()), ("key", pa.string()), ("label", pa.string())]
+        schema = schema_of(
+            *[("kind", pa.string()), ("key", pa.string()), ("label", pa.string())]
             + [
                 (n, money)
                 for n in ("planned", "spend", "burn_rate", "used_pct", "projected", "projected_pct")
@@ -235,8 +230,8 @@ class BudgetReport(Result):
                 }
                 for u in self.unmatched
             ],
-            schema=_schema(
-                [
+            schema=schema_of(
+                *[
                     ("platform", pa.string()),
                     ("account_id", pa.string()),
                     ("campaign_id", pa.string()),
@@ -400,7 +395,7 @@ def _keys(ws: Workspace, by: str, seen: list[str | None]) -> list[str | None]:
     return [*known, *rest, *([None] if None in seen else [])]
 
 
-def _unmatched(engine: _Engine, window: Window) -> list[UnmatchedSpend]:
+def _unmatched(engine: Engine, window: Window) -> list[UnmatchedSpend]:
     attr = engine.joins
     kind = RecordKind.PERFORMANCE
     in_month = window_sql('v."date"', window, engine.tz, timestamp=False)
@@ -412,7 +407,7 @@ def _unmatched(engine: _Engine, window: Window) -> list[UnmatchedSpend]:
         f"GROUP BY ALL ORDER BY 1, 2, 3"
     )
     merged: dict[tuple[str, str, str | None], list[Any]] = {}
-    leaf = _Leaf.of(_SPEND)
+    leaf = Leaf.of(_SPEND)
     for platform, account, campaign, name, currency, spend, records in engine.con.sql(
         query
     ).fetchall():
@@ -473,8 +468,8 @@ def budget_report(
     elapsed = window.through(cutoff) if cutoff >= window.start else None
     days = elapsed.days if elapsed else 0
     factor = Decimal(window.days) / Decimal(days) if days else None
-    with _Engine(workspace, dataset, rates=the_rates) as engine:
-        leaf = _Leaf.of(_SPEND)
+    with Engine(workspace, dataset, rates=the_rates) as engine:
+        leaf = Leaf.of(_SPEND)
         if elapsed is not None:
             aggs = engine.aggregate([_SPEND], [elapsed], by=by)
             seen = aggs.groups()

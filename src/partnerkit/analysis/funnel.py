@@ -33,16 +33,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
+from partnerkit.analysis._tables import schema_of
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
-from partnerkit.analysis.kpis import (
-    KPIValue,
-    RatesLike,
-    _Engine,
-    _Job,
-    _Run,
-    _schema,
-    conditions_sql,
-)
+from partnerkit.analysis.kpis import KPIValue, compute_kpis
 from partnerkit.analysis.periods import (
     PeriodLike,
     Window,
@@ -52,7 +46,7 @@ from partnerkit.analysis.periods import (
     window_sql,
 )
 from partnerkit.errors import ConfigurationError
-from partnerkit.model import BUILTIN_KPIS, Measure, Scope, Workspace
+from partnerkit.model import BUILTIN_KPIS, Measure, Workspace
 from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
@@ -173,8 +167,8 @@ class Funnel(Result):
                 }
                 for s in self.stages
             ],
-            schema=_schema(
-                [
+            schema=schema_of(
+                *[
                     ("source", pa.string()),
                     ("cohort", pa.string()),
                     ("stage", pa.string()),
@@ -222,7 +216,7 @@ def funnel(
     """
     window = _default_window(period, workspace)
     tz = workspace.timezone
-    with _Engine(workspace, dataset, attribution=attribution) as engine:
+    with Engine(workspace, dataset, attribution=attribution) as engine:
         attr = engine.joins
         kind = RecordKind.LEAD
         schema = dataset.schema(kind)
@@ -397,8 +391,8 @@ class RevenueBySource(Result):
                 }
                 for r in self.rows
             ],
-            schema=_schema(
-                [("source", pa.string()), ("name", pa.string()), ("channel", pa.string())]
+            schema=schema_of(
+                *[("source", pa.string()), ("name", pa.string()), ("channel", pa.string())]
                 + [(n, money) for n in names]
                 + [("won_deals", pa.int64())]
             ),
@@ -438,15 +432,23 @@ def revenue_by_source(
     window = _default_window(period, workspace)
     catalogue = workspace.kpi_catalogue
     kpis = [catalogue[k] for k in _REVENUE_KPIS]
-    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
-        run = _Run(engine, as_of)
-        jobs = [_Job(k, Scope(), window) for k in kpis]
-        per_source = run.compute(jobs, by="source")
-        total = run.compute(jobs)
+    per_source = compute_kpis(
+        workspace,
+        dataset,
+        window,
+        kpis=kpis,
+        by="source",
+        as_of=as_of,
+        rates=rates,
+        attribution=attribution,
+    )
+    total = compute_kpis(
+        workspace, dataset, window, kpis=kpis, as_of=as_of, rates=rates, attribution=attribution
+    )
     groups: dict[str, list[KPIValue]] = {}
     for value in per_source:
         groups.setdefault(value.scope.removeprefix("source "), []).append(value)
-    groups[ALL] = total
+    groups[ALL] = list(total)
     rows = []
     for source, values in groups.items():
         by_kpi = {v.kpi: v for v in values}
@@ -549,8 +551,8 @@ class LeadQuality(Result):
                 }
                 for r in self.rows
             ],
-            schema=_schema(
-                [
+            schema=schema_of(
+                *[
                     ("source", pa.string()),
                     ("leads", pa.int64()),
                     ("sales_ready", pa.int64()),
@@ -596,7 +598,7 @@ def lead_quality(
         )
     window = _default_window(period, workspace)
     tz = workspace.timezone
-    with _Engine(workspace, dataset, attribution=attribution) as engine:
+    with Engine(workspace, dataset, attribution=attribution) as engine:
         attr = engine.joins
         kind = RecordKind.LEAD
         schema = dataset.schema(kind)
