@@ -225,3 +225,43 @@ def test_enumerated_arguments_list_the_allowed_values() -> None:
         attribute_leads(EXPO, data, attribution="first")  # type: ignore[arg-type]
     with pytest.raises(ConfigurationError, match="'performance', 'lead', 'deal', 'campaign'"):
         attribute(EXPO, data, "leads")
+
+
+def test_a_report_attributes_each_kind_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from partnerkit.demo import load_demo
+    from partnerkit.report import build_report
+
+    calls: list[tuple[str, str]] = []
+    real = Attribution._combo_table
+
+    def counting(self: Attribution, kind: Any, con: Any) -> Any:
+        calls.append((kind.value, self.mode))
+        return real(self, kind, con)
+
+    monkeypatch.setattr(Attribution, "_combo_table", counting)
+    demo = load_demo()
+    build_report(
+        demo.workspace,
+        demo.dataset,
+        dt.date(2026, 10, 1),
+        evidence=demo.evidence,
+        survey=demo.survey,
+        as_of=dt.date(2026, 11, 15),
+    )
+    # Nine analyses (KPIs, targets, funnel, revenue, budget, audit, dedup, ...) share one
+    # attribution of the dataset: each kind's combinations are decided once.
+    assert sorted(calls) == [
+        ("campaign", "original"),
+        ("lead", "original"),
+        ("performance", "original"),
+    ]
+
+
+def test_the_audit_takes_a_date_or_an_aware_datetime_as_of() -> None:
+    data = dataset(_expo_leads())
+    by_day = audit_source_map(EXPO, data, start=OCT[0], end=OCT[1], as_of=dt.date(2026, 11, 2))
+    assert by_day.as_of == dt.datetime(
+        2026, 11, 2, 23, 59, 59, 999999, tzinfo=at("2026-11-02 00:00").tzinfo
+    )
+    with pytest.raises(ConfigurationError, match="timezone-aware"):
+        audit_source_map(EXPO, data, as_of=dt.datetime(2026, 11, 2, 9))
