@@ -443,7 +443,8 @@ def budget_report(
         by: ``channel`` (the contract's media budget), ``source`` or ``campaign``
             (their monthly budgets).
         as_of: The last day counted (default: the month's end, or yesterday in the
-            workspace's zone when that is earlier).
+            workspace's zone when that is earlier); a date or an aware datetime (its
+            day in the workspace's time zone).
         tolerance: The over / under band, in percent of the plan.
         rates: Exchange rates for spend or budgets in other currencies.
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
 from partnerkit.analysis._tables import schema_of
@@ -408,7 +409,7 @@ def revenue_by_source(
     period: PeriodLike,
     *,
     attribution: AttributionMode = "original",
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
 ) -> RevenueBySource:
     """Spend and revenue on one row per source, with CPL, CAC and ROI.
@@ -422,7 +423,8 @@ def revenue_by_source(
         dataset: The records.
         period: The period (deals by close date, leads by creation, spend by day).
         attribution: ``original`` (first touch) or ``latest``.
-        as_of: The last day counted.
+        as_of: The last day counted: a date or an aware datetime (its day in the
+            workspace's time zone).
         rates: Exchange rates for spend or deal amounts in other currencies.
 
     Returns:

@@ -650,7 +650,8 @@ def compute_kpi(
         baseline: A period to compute a baseline from the data, when the target has none.
         as_of: The last day to count (default: yesterday in the workspace's zone, or
             the period's end when that is earlier). A period not over by then is
-            measured to date and projected.
+            measured to date and projected. A date, or a timezone-aware datetime
+            (its day in the workspace's time zone); a naive datetime is refused.
         rates: Exchange rates for money in other currencies than the workspace's.
         attribution: Which lead source counts for source scopes: ``original`` or
             ``latest``.
@@ -765,7 +766,7 @@ def evaluate_targets(
         workspace: The engagement and its targets.
         dataset: The records.
         period: The report's period, e.g. ``"2026-10"``.
-        as_of: The last day to count.
+        as_of: The last day to count (a date or an aware datetime, see :func:`compute_kpi`).
         rates: Exchange rates.
         attribution: ``original`` or ``latest`` lead source.
 

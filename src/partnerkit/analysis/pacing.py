@@ -394,7 +394,8 @@ def pace(
         workspace: The engagement.
         dataset: The records.
         kpi: A KPI id or KPI.
-        as_of: The last day counted (included), in the workspace's calendar.
+        as_of: The last day counted (included), in the workspace's calendar: a date
+            or an aware datetime (its day in the workspace's time zone).
         period: The period (the month of ``as_of`` by default); it must contain ``as_of``.
         scope: The scope (see :func:`~partnerkit.analysis.kpis.compute_kpi`).
         target: The target (or its id); by default the workspace's target for the KPI,
@@ -432,7 +433,8 @@ def pace_targets(
     Args:
         workspace: The engagement and its targets.
         dataset: The records.
-        as_of: The last day counted.
+        as_of: The last day counted: a date or an aware datetime (its day in the
+            workspace's time zone).
         weeks: Weeks of weekday pattern.
         rates: Exchange rates.
         attribution: ``original`` or ``latest`` lead source.
