@@ -256,6 +256,7 @@ class Attribution:
         self._lock = threading.RLock()
         self._tables: dict[RecordKind, pa.Table | None] = {}
         self._owners: dict[tuple[RecordKind, tuple[Any, ...]], Owner] = {}
+        self._keys: dict[RecordKind, dict[str, str]] = {}
         self.partner_sources = {s.id for s in workspace.sources if s.owner.value == "partner"}
 
     @property
@@ -276,6 +277,12 @@ class Attribution:
         with :meth:`owner` gives the same answer as joining the attribution to every
         row, without the join.
         """
+        found = self._keys.get(kind)
+        if found is None:
+            found = self._keys[kind] = self._find_keys(kind)
+        return found
+
+    def _find_keys(self, kind: RecordKind) -> dict[str, str]:
         if kind is RecordKind.PERFORMANCE:
             return {k: _PERFORMANCE_KEYS[k] for k in self.rules.performance_keys()}
         if kind is RecordKind.CAMPAIGN:

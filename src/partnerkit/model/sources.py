@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from functools import lru_cache
 from typing import Annotated, Any, Self
 
@@ -114,8 +115,9 @@ def fold_text(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _folded(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(fold_text(p) for p in patterns)
+def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for the folded patterns (each as :func:`fnmatch.translate` reads it)."""
+    return re.compile("|".join(f"(?:{translate(fold_text(p))})" for p in patterns))
 
 
 def text_matches(value: Any, patterns: list[str] | tuple[str, ...]) -> bool:
@@ -129,8 +131,7 @@ def text_matches(value: Any, patterns: list[str] | tuple[str, ...]) -> bool:
     """
     if value is None:
         return False
-    text = fold_text(str(value))
-    return any(fnmatchcase(text, p) for p in _folded(tuple(patterns)))
+    return _matcher(tuple(patterns)).match(fold_text(str(value))) is not None
 
 
 class SourceMatching(_Model):
