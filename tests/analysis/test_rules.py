@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _build9 import dataset, lead, source, workspace
@@ -119,3 +123,117 @@ def test_as_of_is_a_date_or_an_aware_datetime_with_one_meaning() -> None:
     assert compute_kpi(WS, DATA, "leads", "2026-10", as_of=utc).value == 3
     with pytest.raises(ConfigurationError, match="timezone-aware"):
         compute_kpi(WS, DATA, "leads", "2026-10", as_of=dt.datetime(2026, 10, 4, 12))
+
+
+# ------------------------------------------------- cross-check against plain DuckDB SQL
+
+# Each text a record may carry, and the source a reader works out by hand from the rules
+# below (İstanbul* and Straße compare under the Unicode rule; ı is not i).
+_VALUES: list[tuple[str | None, str | None]] = [
+    ("İSTANBUL EXPO", "istanbul"),
+    ("ISTANBUL fair", "istanbul"),
+    ("istanbul", "istanbul"),
+    ("ıstanbul", None),
+    ("STRASSE", "strasse"),
+    ("straße", "strasse"),
+    ("Google", "google"),
+    ("googles", None),
+    ("שלום", None),
+    (None, None),
+]
+_CROSS = workspace(
+    sources=[
+        source("istanbul", channel="offline", matching={"utm_source": "İstanbul*"}),
+        source("strasse", channel="offline", matching={"utm_source": "Straße"}),
+        source("google", channel="paid_search", matching={"utm_source": "google"}),
+    ]
+)
+
+
+@settings(max_examples=8)  # each example builds a dataset and runs the KPIs twice
+@given(
+    leads=st.lists(
+        st.tuples(
+            st.integers(0, len(_VALUES) - 1),
+            st.none() | st.integers(0, 5),  # the person's email: few, so people repeat
+            st.integers(1, 31),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    spend=st.lists(
+        st.tuples(st.integers(0, len(_VALUES) - 1), st.integers(1, 31), st.integers(0, 500)),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_leads_people_and_cpl_by_source_equal_plain_sql(
+    leads: list[tuple[int, int | None, int]], spend: list[tuple[int, int, int]]
+) -> None:
+    import duckdb
+    import pyarrow as pa
+    from _build9 import perf
+
+    lead_rows = [
+        lead(
+            f"2026-10-{day:02d} 12:00",
+            lead_id=f"L{i}",
+            utm_source=_VALUES[v][0],
+            email_hash=None if email is None else f"e{email}",
+        )
+        for i, (v, email, day) in enumerate(leads)
+    ]
+    perf_rows = [
+        perf(f"2026-10-{day:02d}", campaign_id=f"c{i}", source=_VALUES[v][0], spend=amount)
+        for i, (v, day, amount) in enumerate(spend)
+    ]
+    data = dataset(lead_rows, perf_rows)
+    got = compute_kpis(
+        _CROSS, data, "2026-10", kpis=["leads", "people", "cpl"], by="source", as_of=AS_OF
+    )
+    total = compute_kpis(_CROSS, data, "2026-10", kpis=["leads", "people"], as_of=AS_OF)
+
+    # The same questions in plain DuckDB SQL, with the hand-made value → source table.
+    con = duckdb.connect()
+    con.register(
+        "l",
+        pa.Table.from_pylist(
+            [{"v": r["utm_source"], "id": r["lead_id"], "e": r["email_hash"]} for r in lead_rows]
+        ),
+    )
+    con.register(
+        "p", pa.Table.from_pylist([{"v": r["source"], "s": r["spend"]} for r in perf_rows])
+    )
+    con.register("m", pa.Table.from_pylist([{"v": v, "src": s} for v, s in _VALUES]))
+    # every source of the map has a row, with 0 when nothing came from it
+    expected: dict[tuple[str, str | None], Any] = {
+        (kpi, s.id): 0 for s in _CROSS.sources for kpi in ("leads", "people")
+    }
+    for src, n, people in con.execute(
+        "SELECT m.src, count(*), count(DISTINCT coalesce(l.e, l.id)) "
+        "FROM l JOIN m ON m.v IS NOT DISTINCT FROM l.v GROUP BY m.src"
+    ).fetchall():
+        expected["leads", src] = n
+        expected["people", src] = people
+    spent = dict(
+        con.execute(
+            "SELECT m.src, sum(p.s) FROM p JOIN m ON m.v IS NOT DISTINCT FROM p.v GROUP BY m.src"
+        ).fetchall()
+    )
+    for src in spent:  # a group with spend has a lead row too (0 when it has none)
+        expected.setdefault(("leads", src), 0)
+        expected.setdefault(("people", src), 0)
+    for src in {s for _, s in expected}:
+        n = expected["leads", src]
+        if n:  # no lead: CPL is not computable
+            expected["cpl", src] = Decimal(spent.get(src) or 0) / n
+    people_total = con.execute("SELECT count(DISTINCT coalesce(e, id)) FROM l").fetchone()
+
+    def scope(src: str | None) -> str:
+        return f"source {src if src is not None else '(unattributed)'}"
+
+    values = {(v.kpi, v.scope): v.value for v in got if v.value is not None}
+    assert values == {(kpi, scope(src)): value for (kpi, src), value in expected.items()}
+    assert total.get("leads").value == len(lead_rows)
+    assert people_total is not None
+    assert total.get("people").value == people_total[0]
