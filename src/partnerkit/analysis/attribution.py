@@ -37,7 +37,7 @@ from __future__ import annotations
 import threading
 import uuid
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -252,7 +252,10 @@ class Attribution:
         self.ws = workspace
         self.mode: AttributionMode = mode
         self.rules = SourceRules(workspace)
-        self._dataset = weakref.ref(dataset)
+        try:
+            self._dataset: Callable[[], Dataset | None] = weakref.ref(dataset)
+        except TypeError:  # pragma: no cover - a dataset that cannot be weakly referenced
+            self._dataset = lambda: dataset
         self._lock = threading.RLock()
         self._tables: dict[RecordKind, pa.Table | None] = {}
         self._owners: dict[tuple[RecordKind, tuple[Any, ...]], Owner] = {}

@@ -32,6 +32,7 @@ No Python loop touches a record.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 import weakref
@@ -205,7 +206,10 @@ def people_of(
     """
     keys = _match_on(dataset, match_on)
     with _PEOPLE_LOCK:
-        found = _PEOPLE.get(dataset, {}).get(keys)
+        try:
+            found = _PEOPLE.get(dataset, {}).get(keys)
+        except TypeError:  # pragma: no cover - a dataset that cannot be weakly referenced
+            found = None
     if found is not None:
         return found
     con = dataset.cursor()
@@ -223,7 +227,7 @@ def people_of(
             f"LEFT JOIN {run.t_cand} pc ON pc.rid = l.label "
             f"LEFT JOIN {run.t_rec} f0 ON f0.rowid = pc.uid"
         )
-    with _PEOPLE_LOCK:
+    with _PEOPLE_LOCK, contextlib.suppress(TypeError):  # TypeError: not weakly referable
         _PEOPLE.setdefault(dataset, {})[keys] = table
     return table
 
