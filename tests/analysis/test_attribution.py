@@ -265,3 +265,12 @@ def test_the_audit_takes_a_date_or_an_aware_datetime_as_of() -> None:
     )
     with pytest.raises(ConfigurationError, match="timezone-aware"):
         audit_source_map(EXPO, data, as_of=dt.datetime(2026, 11, 2, 9))
+
+
+def test_threads_share_one_attribution() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = dataset(_expo_leads())
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: attribution_of(EXPO, data), range(32)))
+    assert len({id(a) for a in found}) == 1
