@@ -492,18 +492,35 @@ class Engine:
         column = "v." + _ident(leaf.date_column)
         day = local_day_sql(column, self.tz, timestamp=ts) if daily else "CAST(NULL AS DATE)"
         preds = conditions_sql(leaf.where, schema)
-        for i, w in enumerate(windows):
-            keep = f"{window_sql(column, w, self.tz, timestamp=ts)} AND {preds} AND {in_scope}"
+        join = j.join(kind) if by is not None or scope.kind != "all" else ""
+        source = (
+            f"lead v JOIN {people} p ON p.record_id = v.record_id {join} "
+            f"WHERE {preds} AND {in_scope}"
+        )
+        spans = [window_sql(column, w, self.tz, timestamp=ts) for w in windows]
+        if not daily:  # one pass for every window
+            counts = ", ".join(
+                f"count(DISTINCT p.person) FILTER (WHERE {span}) AS n{i}"
+                for i, span in enumerate(spans)
+            )
+            query = (
+                f"SELECT {group} AS g, {counts} FROM {source} "
+                f"AND ({' OR '.join(spans)}) GROUP BY ALL"
+            )
+            for g, *ns in self.con.execute(query).fetchall():
+                for i, n in enumerate(ns):
+                    if n:
+                        result.slot(leaf, i, g, None).kept += int(n)
+            return
+        for i, span in enumerate(spans):
             query = (
                 f"SELECT g, d, count(*) FROM ("
-                f"  SELECT {group} AS g, p.person, min({day}) AS d FROM lead v "
-                f"  JOIN {people} p ON p.record_id = v.record_id {j.join(kind)} "
-                f"  WHERE {keep} GROUP BY ALL"
+                f"  SELECT {group} AS g, p.person, min({day}) AS d FROM {source} AND {span} "
+                f"  GROUP BY ALL"
                 f") GROUP BY ALL"
             )
             for g, d, n in self.con.execute(query).fetchall():
-                agg = result.slot(leaf, i, g, d)
-                agg.kept += int(n)
+                result.slot(leaf, i, g, d).kept += int(n)
 
     def _run(
         self,
