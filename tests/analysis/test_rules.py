@@ -237,3 +237,25 @@ def test_leads_people_and_cpl_by_source_equal_plain_sql(
     assert total.get("leads").value == len(lead_rows)
     assert people_total is not None
     assert total.get("people").value == people_total[0]
+
+
+def test_people_follow_every_scope_as_leads_do() -> None:
+    # No two leads of the shared example share an email or phone: in every scope the
+    # people are the leads, so the scope rules of the two counts must agree.
+    import _build8
+
+    ws, data = _build8.workspace(), _build8.dataset()
+    scopes: list[Any] = [
+        "all",
+        {"partner": "brightline"},
+        {"channel": "paid_search"},
+        *({"source": s.id} for s in ws.sources),
+    ]
+    for scope in scopes:
+        for period in ("2028-01", "2028-02", "2028-03"):
+            leads = compute_kpi(ws, data, "leads", period, scope=scope, as_of=dt.date(2028, 3, 31))
+            people = compute_kpi(
+                ws, data, "people", period, scope=scope, as_of=dt.date(2028, 3, 31)
+            )
+            assert people.value == leads.value, (scope, period)
+            assert people.previous == leads.previous, (scope, period)
