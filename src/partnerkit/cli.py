@@ -612,6 +612,7 @@ def report_command(
 
     from partnerkit.analysis import Dataset, read_evidence, read_survey
     from partnerkit.analysis.month import month_not_started
+    from partnerkit.analysis.periods import add_months, month_end
     from partnerkit.connector import ReadRequest
     from partnerkit.errors import NotComputableError
     from partnerkit.model import load_workspace
@@ -628,6 +629,7 @@ def report_command(
     except ValueError as exc:
         err_console.print(f"[red]error:[/] --as-of must look like 2026-11-15 ({exc})")
         raise typer.Exit(code=2) from None
+    _target(out, "--out", folder=True)
     where = "the connections"
     try:
         ws = load_workspace(config)
@@ -653,8 +655,7 @@ def report_command(
             err_console.print(f"reading {where}", highlight=False, markup=False)
             data = Dataset.from_duckdb(synced)
         else:
-            start = (first - dt.timedelta(days=1)).replace(day=1)  # and the month before
-            end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            start, end = add_months(first, -1), month_end(first)  # and the month before
             streams = []
             for conn in ws.connections:
                 connector = ws.connector(conn.name)

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-__all__ = ["format_money", "money_places", "to_pandas"]
+__all__ = ["format_money", "html_table", "money_places", "text_table", "to_pandas"]
 
 _WIDE = Context(prec=80)
 """Room for any decimal128 amount (38 digits) whatever the caller's decimal context."""
@@ -244,8 +244,18 @@ def _is_amount(value: object) -> bool:
     return isinstance(value, Decimal | float | int) and not isinstance(value, bool)
 
 
-def _html_table(table: pa.Table, *, money: Iterable[str] = (), currency: str | None = None) -> str:
-    """An HTML table of a result's first rows (what a notebook shows under its title)."""
+def html_table(table: pa.Table, *, money: Iterable[str] = (), currency: str | None = None) -> str:
+    """An HTML table of a table's first rows, money rounded to the currency's minor unit.
+
+    Args:
+        table: The rows to show (the first 50; a line says how many more there are).
+        money: Columns holding money (found from field metadata and record column
+            names as well).
+        currency: The currency of money columns without a ``currency`` column of their own.
+
+    Returns:
+        ``<table>…</table>`` with every value HTML-escaped.
+    """
     head = "".join(f"<th>{html.escape(n)}</th>" for n in table.column_names)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"
@@ -257,10 +267,20 @@ def _html_table(table: pa.Table, *, money: Iterable[str] = (), currency: str | N
     )
 
 
-def _text_table(
+def text_table(
     table: pa.Table, title: str, *, money: Iterable[str] = (), currency: str | None = None
 ) -> str:
-    """A titled plain-text table of a result's first rows; text left, the rest right."""
+    """A titled plain-text table of a table's first rows; text left, the rest right.
+
+    Args:
+        table: The rows to show (the first 50; a line says how many more there are).
+        title: The line above the table.
+        money: Columns holding money, as for :func:`html_table`.
+        currency: The currency of money columns without a ``currency`` column.
+
+    Returns:
+        The table as lines of text.
+    """
     import pyarrow as pa
 
     cells = _display_cells(table, money=money, currency=currency)

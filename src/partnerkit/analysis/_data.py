@@ -184,19 +184,19 @@ class Result:
         return frame
 
     def _repr_html_(self) -> str:
-        from partnerkit.frames import _html_table
+        from partnerkit.frames import html_table
 
-        table = _html_table(self.to_arrow(), **self._money())
+        table = html_table(self.to_arrow(), **self._money())
         return f"<h4>{html.escape(self.title)}</h4>{table}"
 
     def __str__(self) -> str:
-        from partnerkit.frames import _text_table
+        from partnerkit.frames import text_table
 
         try:
             table = self.to_arrow()
         except NotImplementedError:
             return repr(self)
-        return _text_table(table, self.title, **self._money())
+        return text_table(table, self.title, **self._money())
 
     def _money(self) -> dict[str, Any]:
         """How the displays find money: :attr:`money_columns` and a ``currency`` attribute."""

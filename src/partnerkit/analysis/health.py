@@ -39,7 +39,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis.audit import SourceMapAudit, _schema_of, _sections, audit_source_map
+from partnerkit.analysis._tables import schema_of as _schema_of
+from partnerkit.analysis._tables import sections as _sections
+from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.errors import ConfigurationError, DataError

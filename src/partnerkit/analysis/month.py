@@ -473,7 +473,7 @@ def evaluate_month(
         "audit",
         lambda: audit_source_map(workspace, dataset, start=contract_start, end=last, as_of=moment),
     )
-    ev.dedup = run("dedup", lambda: dedup_leads(dataset, workspace, start=first, end=cutoff))
+    ev.dedup = run("dedup", lambda: dedup_leads(workspace, dataset, start=first, end=cutoff))
     if workspace.slas:
         ev.sla = run(
             "sla",

@@ -53,9 +53,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis.audit import _lit, _local, _schema_of, _Scratch, _sections
+from partnerkit.analysis._sql import Scratch as _Scratch
+from partnerkit.analysis._sql import literal as _lit
+from partnerkit.analysis._tables import schema_of as _schema_of
+from partnerkit.analysis._tables import sections as _sections
 from partnerkit.analysis.business_time import BusinessClock, Occurrence
 from partnerkit.analysis.evidence import EvidenceLog
+from partnerkit.analysis.periods import local_day_sql
 from partnerkit.errors import ConfigurationError, DataError
 from partnerkit.model import SLA, Cadence, Duration, Side, SLAKind, Workspace
 from partnerkit.model._base import did_you_mean, month_bounds, quarter_bounds
@@ -64,6 +68,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = ["PeriodCompliance", "SLACompliance", "TermCompliance", "sla_compliance"]
+
+
+def _local(column: str, timezone: str) -> str:
+    return local_day_sql(column, timezone, timestamp=True)
+
 
 MET, BREACHED, PENDING, UNMEASURABLE = "met", "breached", "pending", "unmeasurable"
 _FOUR = Decimal("0.0001")
@@ -361,7 +370,7 @@ def sla_compliance(
     if evidence is not None:
         _check_references(workspace, evidence)
     data = dataset or Dataset()
-    with _Scratch(data) as scratch:
+    with _Scratch(data.cursor()) as scratch:
         run = _Run(workspace, clock, scratch, evidence, start, end, as_of, span)
         terms = tuple(run.term(sla) for sla in workspace.slas)
     return SLACompliance(start=start, end=end, as_of=as_of, terms=terms)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.analysis.periods import month_start
 from partnerkit.connector import Notice
 
 if TYPE_CHECKING:
@@ -154,10 +155,6 @@ class DemoResult:
     slas: SLACompliance | None = None
     report_paths: tuple[Path, Path] | None = None
     evaluation: MonthEvaluation | None = None
-
-
-def _month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def load_demo() -> DemoData:
@@ -332,7 +329,7 @@ def run_demo(
 
     data = load_demo()
     ws = data.workspace
-    target = _month_of(month or data.end)
+    target = month_start(month or data.end)
     ev = evaluate_month(
         ws, data.dataset, target, as_of=data.as_of, evidence=data.evidence, survey=data.survey
     )

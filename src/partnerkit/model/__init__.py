@@ -62,6 +62,7 @@ from partnerkit.model.kpis import (
     Condition,
     Direction,
     KPIUnit,
+    LeadCount,
     Measure,
     Operator,
     RecordsByKind,
@@ -82,6 +83,8 @@ from partnerkit.model.sources import (
     SourceMatching,
     SourceStatus,
     Wiring,
+    fold_text,
+    text_matches,
 )
 from partnerkit.model.targets import Baseline, Period, Scope, Target, TargetStatus, Tolerance
 from partnerkit.model.workspace import Workspace
@@ -120,6 +123,7 @@ __all__ = [
     "Holiday",
     "Identifier",
     "KPIUnit",
+    "LeadCount",
     "LeadDefinition",
     "Link",
     "LocaleTag",
@@ -161,9 +165,11 @@ __all__ = [
     "YearMonth",
     "check_condition",
     "credential_kind",
+    "fold_text",
     "is_secret_key",
     "load_workspace",
     "month_bounds",
     "parse_workspace",
     "quarter_bounds",
+    "text_matches",
 ]

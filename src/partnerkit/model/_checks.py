@@ -405,7 +405,7 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
                 f"there is no built-in KPI {kpi.id!r} to replace."
                 f"{did_you_mean(kpi.id, BUILTIN_KPIS)}",
             )
-    kpi_ids = sorted({*BUILTIN_KPIS, *(k.id for k in ws.kpis)})
+    kpi_ids = sorted(ws.kpi_catalogue)
 
     # -- targets
     p.duplicates(["targets"], [t.id for t in ws.targets], "id", "target id")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import MonthEvaluation, figure, previous_figure, reason
+from partnerkit.analysis.recommend import MIN_LEADS_FOR_SHIFT, SourceCost, recommend
 from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
 from partnerkit.report._i18n import Formatter
@@ -36,9 +37,6 @@ if TYPE_CHECKING:
     from partnerkit.model import Workspace
 
 __all__ = ["MIN_LEADS_FOR_SHIFT", "Builder"]
-
-#: A source needs this many leads in the month for its CPL to back a budget shift.
-MIN_LEADS_FOR_SHIFT = 10
 _BREACHES_SHOWN = 8
 _MOVERS = ("leads", "cpl", "conversions", "cpa", "sqls", "customers", "clicks")
 _CHANNEL_ROWS: dict[str, tuple[str, ...]] = {
@@ -1257,91 +1255,94 @@ class Builder:
         return out
 
     def _recommend(self) -> list[Text]:
+        """Word the recommendations :func:`~partnerkit.analysis.recommend.recommend` decides."""
         f = self.f
         out: list[Text] = []
-        candidates = []
-        for source in self.ws.sources:
-            cpl, leads = self.r.source(source.id, "cpl"), self.r.source(source.id, "leads")
-            value, count = figure(cpl), figure(leads)
-            if value is not None and count is not None and count >= MIN_LEADS_FOR_SHIFT:
-                candidates.append((value, source.id, source.name))
-        if len(candidates) >= 2:
-            best, worst = min(candidates), max(candidates)
-            if best[1] != worst[1]:
+        costs = [
+            SourceCost(
+                source.id,
+                source.name,
+                figure(self.r.source(source.id, "spend")),
+                figure(self.r.source(source.id, "leads")),
+                figure(self.r.source(source.id, "cpl")),
+            )
+            for source in self.ws.sources
+        ]
+        decided = recommend(
+            self.r.label,
+            costs=costs,
+            audit=self.r.audit,
+            sla=self.r.sla,
+            targets=list(self.r.targets or ()),
+            budget=self.r.budget,
+            dedup=self.r.dedup,
+        )
+        silent = iter(self._silent_lines("rec.silent"))
+        terms = {t.sla.id: t for t in self.r.sla.terms} if self.r.sla is not None else {}
+        targets = {v.target_id: v for v in self.r.targets or ()}
+        for rec in decided:
+            p = rec.params
+            if rec.code == "shift_budget":
                 fields = {}
-                for tag, (_, sid, name) in (("worst", worst), ("best", best)):
-                    fields[tag] = self.text(name)
-                    fields[f"{tag}_cpl"] = self.money(figure(self.r.source(sid, "cpl")))
-                    fields[f"{tag}_leads"] = self.number(figure(self.r.source(sid, "leads")))
-                    fields[f"{tag}_spend"] = self.money(figure(self.r.source(sid, "spend")))
+                for tag, side in (("worst", "from"), ("best", "to")):
+                    fields[tag] = self.text(p[f"{side}_name"])
+                    fields[f"{tag}_cpl"] = self.money(p[f"{side}_cpl"])
+                    fields[f"{tag}_leads"] = self.number(p[f"{side}_leads"])
+                    fields[f"{tag}_spend"] = self.money(p[f"{side}_spend"])
                 template = f.t("rec.shift", **{k: "{" + k + "}" for k in fields})
                 out.append(Text(template, fields))
-        out.extend(self._silent_lines("rec.silent"))
-        audit = self.r.audit
-        if audit is not None:
-            for row in audit.spend_and_leads.to_pylist():
-                if (
-                    row.get("finding") == "spend_without_leads"
-                    and row["month"] == self.r.label
-                    and row.get("level") == "campaign"
-                ):
-                    name = row.get("campaign_name") or row.get("campaign_id") or "?"
-                    out.append(
-                        Text(
-                            f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
-                            {
-                                "campaign": self.text(str(name)),
-                                "spend": self.money(_dec(row["spend"])),
-                            },
-                        )
+            elif rec.code == "fix_silent_source":
+                out.append(next(silent))
+            elif rec.code == "pause_campaign":
+                out.append(
+                    Text(
+                        f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
+                        {
+                            "campaign": self.text(str(p["name"])),
+                            "spend": self.money(_dec(p["spend"])),
+                        },
                     )
-        if self.r.sla is not None:
-            out.extend(
-                self._sla_text(t, "rec.sla_month")
-                for t in self.r.sla.terms
-                if t.headline.passed is False
-            )
-        for v in self.r.targets or ():
-            if v.status is not None and v.status.value != "on_track" and v.value is not None:
+                )
+            elif rec.code == "restore_sla":
+                out.append(self._sla_text(terms[p["sla"]], "rec.sla_month"))
+            elif rec.code == "close_target_gap":
+                v = targets[p["target"]]
                 out.append(
                     Text(
                         f.t("rec.target", name="{name}", value="{value}", target="{target}"),
                         {
                             "name": self.text(self.target_name(v)),
-                            "value": self.unit(v.value, v.unit),
-                            "target": self.unit(v.target, v.unit, "no target"),
+                            "value": self.unit(p["value"], p["unit"]),
+                            "target": self.unit(p["target_value"], p["unit"], "no target"),
                         },
                     )
                 )
-        if self.r.budget is not None:
-            for line in self.r.budget:
-                if line.records and line.flag == "under" and line.planned:
-                    out.append(
-                        Text(
-                            f.t(
-                                "rec.under_source",
-                                source="{source}",
-                                spend="{spend}",
-                                planned="{planned}",
-                            ),
-                            {
-                                "source": self.text(self._source_name(line.key)),
-                                "spend": self.money(line.spend),
-                                "planned": self.money(line.planned),
-                            },
-                        )
+            elif rec.code == "use_budget":
+                out.append(
+                    Text(
+                        f.t(
+                            "rec.under_source",
+                            source="{source}",
+                            spend="{spend}",
+                            planned="{planned}",
+                        ),
+                        {
+                            "source": self.text(self._source_name(p["key"])),
+                            "spend": self.money(p["spend"]),
+                            "planned": self.money(p["planned"]),
+                        },
                     )
-        if self.r.dedup is not None and self.r.dedup.duplicates:
-            d = self.r.dedup
-            out.append(
-                Text(
-                    f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
-                    {
-                        "duplicates": self.number(d.duplicates),
-                        "records": self.number(d.lead_records),
-                    },
                 )
-            )
+            elif rec.code == "deduplicate":
+                out.append(
+                    Text(
+                        f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
+                        {
+                            "duplicates": self.number(p["duplicates"]),
+                            "records": self.number(p["records"]),
+                        },
+                    )
+                )
         return out
 
 
