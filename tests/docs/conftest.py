@@ -1,7 +1,7 @@
 """Every Python code block of the README, the docs and the connector READMEs runs as a test.
 
-The pages are listed in :data:`PAGES` (globs from the repository root); the
-``pages.txt`` file beside this module is the collection anchor, so ``uv run pytest``
+The pages are listed in ``pages.toml`` beside this module (globs from the repository
+root); that file is also the collection anchor, so ``uv run pytest``
 (``testpaths`` holds ``tests``) collects the pages although they live outside
 ``tests/``. Each page is a Sybil document: its ``python`` blocks run in order in one
 namespace, in a fresh temporary working directory that holds a copy of the bundled
@@ -21,6 +21,7 @@ runnable (:func:`pytest_terminal_summary`).
 from __future__ import annotations
 
 import shutil
+import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,16 +33,13 @@ from sybil.parsers.markdown import ClearNamespaceParser, PythonCodeBlockParser, 
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-ANCHOR = HERE / "pages.txt"
-
-#: The pages whose Python blocks run, as globs from the repository root.
-PAGES = ("README.md", "docs/**/*.md", "connectors/*/README.md")
+ANCHOR = HERE / "pages.toml"
 
 
 def pages() -> list[Path]:
-    """Every page the docs tests read, sorted, each once."""
-    found = {path for pattern in PAGES for path in ROOT.glob(pattern)}
-    return sorted(found)
+    """Every page the docs tests read (the globs of ``pages.toml``), sorted, each once."""
+    globs = tomllib.loads(ANCHOR.read_text(encoding="utf-8"))["pages"]
+    return sorted({path for pattern in globs for path in ROOT.glob(pattern)})
 
 
 class ReasonedSkipParser(SkipParser):
@@ -75,11 +73,12 @@ class DocsPages(pytest.File):
 
     def collect(self) -> Iterator[pytest.Collector]:
         for page in pages():
-            yield SybilFile.from_parent(self, path=page, sybils=[DOCS])
+            name = page.relative_to(ROOT).as_posix()  # so -k matches a page by its folder too
+            yield SybilFile.from_parent(self, path=page, name=name, sybils=[DOCS])
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    """Collect the pages when pytest reaches ``pages.txt``."""
+    """Collect the pages when pytest reaches ``pages.toml``."""
     if file_path == ANCHOR:
         return DocsPages.from_parent(parent, path=file_path)
     return None
