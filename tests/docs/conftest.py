@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 ANCHOR = HERE / "pages.toml"
 
+#: How many times a block may be given each of the demo's recorded answers.
+REPLAYS = 8
+
 
 def pages() -> list[Path]:
     """Every page the docs tests read (the globs of ``pages.toml``), sorted, each once."""
@@ -91,6 +94,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A fresh working directory per page, holding a copy of the demo workspace.
 
+    Also ``examples/workspace/`` as in a clone (model.md reads it).
+
     Sets the demo's fake credentials for as long as the page runs.
     """
     from partnerkit.demo import DEMO_WORKSPACE
@@ -99,6 +104,8 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     workdir = tmp_path_factory.mktemp("docs")
     shutil.copy(DEMO_WORKSPACE, workdir / "partnerkit.yaml")
     shutil.copytree(DEMO_WORKSPACE.parent / "data", workdir / "data")
+    # The example workspace, where a page says a clone's root holds it.
+    shutil.copytree(ROOT / "examples" / "workspace", workdir / "examples" / "workspace")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(workdir)
         for name, value in FAKE_SECRETS.items():
@@ -120,10 +127,15 @@ def demo_interactions() -> list[Any]:
 
 @pytest.fixture
 def demo_replay(demo_interactions: list[Any]) -> Iterator[Any]:
-    """Replay the demo's recorded API answers while a block runs (each answer once)."""
+    """Replay the demo's recorded API answers while a block runs.
+
+    Each answer may be given up to :data:`REPLAYS` times: a sync opens a connector per
+    stream, and each asks for its account again. The docs tests check what the code
+    does with the answers; the connectors' own tests count the requests.
+    """
     from partnerkit.testing.cassette import Cassette
 
-    with Cassette(demo_interactions, allow_unused=True).play() as cassette:
+    with Cassette(demo_interactions * REPLAYS, allow_unused=True).play() as cassette:
         yield cassette
 
 
