@@ -20,6 +20,7 @@ runnable (:func:`pytest_terminal_summary`).
 
 from __future__ import annotations
 
+import os
 import shutil
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -96,8 +97,10 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
     Also ``examples/workspace/`` as in a clone (model.md reads it).
 
-    Sets the demo's fake credentials for as long as the page runs.
+    Sets the demo's fake credentials for as long as the page runs; restores the
+    environment and the connectors registered in code (``register_connector``) after.
     """
+    from partnerkit import registry
     from partnerkit.demo import DEMO_WORKSPACE
     from partnerkit.demo._read import FAKE_SECRETS
 
@@ -106,11 +109,18 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shutil.copytree(DEMO_WORKSPACE.parent / "data", workdir / "data")
     # The example workspace, where a page says a clone's root holds it.
     shutil.copytree(ROOT / "examples" / "workspace", workdir / "examples" / "workspace")
+    environ, registered = dict(os.environ), dict(registry._registered)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(workdir)
         for name, value in FAKE_SECRETS.items():
             patch.setenv(name, value)
-        yield workdir
+        try:
+            yield workdir
+        finally:  # what the page's blocks set or registered goes with it
+            os.environ.clear()
+            os.environ.update(environ)
+            registry._registered.clear()
+            registry._registered.update(registered)
 
 
 @pytest.fixture(scope="session")
