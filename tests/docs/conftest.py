@@ -205,3 +205,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     )
     for node, why in skipped:
         terminalreporter.write_line(f"  not runnable: {node} — {why}")
+
+
+@pytest.fixture(scope="session")
+def docs_pages() -> list[Path]:
+    """The pages the docs tests read (for tests that check them otherwise)."""
+    return pages()
