@@ -114,5 +114,5 @@ def test_every_command_in_the_docs_is_real(docs_pages: list[Path]) -> None:
                 if why:
                     where = f"{page.relative_to(ROOT)}, block at line {line}"
                     problems.append(f"{where}: partnerkit {shlex.join(args)}: {why}")
-    assert found > 10, "the shell blocks' commands were not found"
+    assert found, "no partnerkit command found in the shell blocks"
     assert not problems, "\n".join(problems)
