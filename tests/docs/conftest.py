@@ -10,6 +10,9 @@ non-secret credentials set and the demo's recorded API answers replayed while ea
 block runs — so ``load_workspace("partnerkit.yaml")`` and reading its connections work
 offline, as a newcomer would write them.
 
+The namespace starts with ``demo``, the bundled demo read once per session
+(``partnerkit.demo.load_demo()``; see :func:`demo`).
+
 A block that cannot run offline says so in the Markdown, with a reason, just before
 it: ``<!-- skip: next "needs a real Meta account's credentials" -->``. A skip without
 a reason is an error. ``<!-- clear-namespace -->`` starts a fresh namespace.
@@ -67,7 +70,7 @@ class ReasonedSkipParser(SkipParser):
 
 DOCS = Sybil(
     parsers=[PythonCodeBlockParser(), ReasonedSkipParser(), ClearNamespaceParser()],
-    fixtures=["docs_workdir", "demo_replay"],
+    fixtures=["docs_workdir", "demo_replay", "demo"],
     name="docs",
 )
 
@@ -121,6 +124,19 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ.update(environ)
             registry._registered.clear()
             registry._registered.update(registered)
+
+
+@pytest.fixture(scope="session")
+def demo() -> Any:
+    """The bundled demo, read once per session: ``partnerkit.demo.load_demo()``.
+
+    In every page's namespace as ``demo`` (reading it takes seconds). A page that uses
+    it says so where a reader sees it, e.g. ``ws, data = demo.workspace, demo.dataset``
+    after ``demo = load_demo()`` in an earlier block of the page or a note in the prose.
+    """
+    from partnerkit.demo import load_demo
+
+    return load_demo()
 
 
 @pytest.fixture(scope="session")
