@@ -227,3 +227,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def docs_pages() -> list[Path]:
     """The pages the docs tests read (for tests that check them otherwise)."""
     return pages()
+
+
+@pytest.fixture(scope="session")
+def docs_sybil() -> Sybil:
+    """The Sybil that reads the pages (for tests of how it reads them)."""
+    return DOCS
