@@ -251,7 +251,9 @@ def connectors_command() -> None:
 
 @app.command("validate")
 def validate_command(
-    file: Annotated[Path, typer.Argument(help="The workspace file, e.g. partnerkit.yaml.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The workspace file, e.g. partnerkit.yaml.")
+    ],
 ) -> None:
     """Check a workspace file and print every problem found, with its line."""
     from partnerkit.model import load_workspace
@@ -515,7 +517,8 @@ def sync_command(
 
     Each read re-reads the connector's lookback window before its cursor.
     Its rows (merged by record_id) and its new cursor are committed together.
-    A failing account is reported at the end, keeps its cursor, and makes the exit code 1.
+    A failing account is reported at the end and keeps its cursor; the exit code then
+    names the failure's class (3 configuration, 4 the API refused or failed).
     """
     from partnerkit.model import load_workspace
     from partnerkit.store import default_warehouse_path, sync
