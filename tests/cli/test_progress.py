@@ -89,3 +89,39 @@ def test_export_piped_prints_its_lines_only(config: Path) -> None:
     assert result.stdout.splitlines()[0] == "lead: 3 rows"
     assert result.stdout.splitlines()[-1].startswith("wrote ")
     assert not any(piece in result.output for piece in BAR_PIECES)
+
+
+def test_pull_in_a_real_terminal_draws_progress(config: Path) -> None:
+    # stderr is a pseudo-terminal (the stdlib's pty), as in an interactive shell
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("partnerkit")
+    leader, follower = pty.openpty()
+    env = {"PATH": str(script.parent), "COLUMNS": "120", "HOME": str(config.parent)}
+    with subprocess.Popen(
+        [str(script), "pull", "-c", str(config), "-o", str(config.parent / "x.csv")],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env=env,
+    ) as child:
+        os.close(follower)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the child has exited
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        stdout = child.stdout.read() if child.stdout else b""
+    os.close(leader)
+    assert child.returncode == 0, drawn
+    assert stdout == f"wrote {config.parent / 'x.csv'}\n".encode()
+    text = drawn.decode()
+    assert "crm/leads" in text
+    assert "3 rows" in text
+    assert "\x1b[" in text
