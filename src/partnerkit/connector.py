@@ -25,10 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLUMN_METADATA",
+    "TODAY_EXCLUDED",
     "Capability",
     "CheckResult",
     "Connector",
@@ -48,7 +50,17 @@ __all__ = [
     "Notice",
     "ReadRequest",
     "StreamSpec",
+    "Window",
 ]
+
+TODAY_EXCLUDED = "today_excluded"
+"""The code of the :class:`Notice` a connector yields when a read's window lost days.
+
+The request asked for an ``end`` on or after the account's current (incomplete) day,
+without ``include_today``, or after it, with it; :meth:`Window.notice` builds it.
+"""
+
+_DAY = dt.timedelta(days=1)
 
 
 class Capability(StrEnum):
@@ -213,6 +225,53 @@ class ReadRequest(BaseModel):
             return self.as_of
         return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
+    def window(
+        self,
+        tz: str | dt.tzinfo | Callable[[], str | dt.tzinfo],
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> Window:
+        """The days to read for one account: the request's range clipped to its today.
+
+        The account's "today" is the date in its time zone at :meth:`now`. The last day
+        read is yesterday there (today too with :attr:`include_today`); an ``end`` of
+        ``None`` means that day, and a later ``end`` is clipped to it
+        (:attr:`Window.excluded_days` counts what was cut; :meth:`Window.notice` says so
+        with the one code :data:`TODAY_EXCLUDED`). ``start`` stays the request's
+        (``None`` too): the connector fills its own default with :meth:`Window.with_start`.
+
+        Args:
+            tz: The account's time zone: an IANA name, a ``tzinfo``, or a function
+                returning either, called only when needed (an ``end`` two days before
+                today in UTC is complete in every zone, so no lookup is made).
+            clock: The connector's own clock, used when the request has no ``as_of``.
+
+        Raises:
+            ConfigurationError: ``tz`` names a zone this Python does not know.
+        """
+        now = self.now(clock)
+        if self.end is not None and self.end <= now.astimezone(dt.UTC).date() - 2 * _DAY:
+            return Window(self.start, self.end)
+        zone = tz() if callable(tz) else tz
+        if isinstance(zone, str):
+            try:
+                zone = ZoneInfo(zone)
+            except (ValueError, LookupError):
+                raise ConfigurationError(
+                    f"time zone {zone!r} is unknown here; install or update tzdata"
+                ) from None
+        today = now.astimezone(zone).date()
+        last = today if self.include_today else today - _DAY
+        end = last if self.end is None else min(self.end, last)
+        return Window(
+            self.start,
+            end,
+            today=today,
+            zone=str(zone),
+            asked_end=self.end,
+            include_today=self.include_today,
+        )
+
     def days(self) -> Iterator[dt.date]:
         """Iterate the days of the range (both ends must be set)."""
         if self.start is None or self.end is None:
@@ -221,6 +280,108 @@ class ReadRequest(BaseModel):
         while day <= self.end:
             yield day
             day += dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """An inclusive range of days to read, as :meth:`ReadRequest.window` clips it.
+
+    It also splits itself: :meth:`chunks` for requests of a bounded length,
+    :meth:`halves` for adaptive splitting of a request the API refused as too big.
+
+    Attributes:
+        start: First day (``None``: the connector's earliest, until it fills it in).
+        end: Last day.
+        today: The account's current day at the read's moment (``None`` when the
+            range ended long enough ago that it did not matter).
+        zone: The account's time zone, as named by the connector.
+        asked_end: The ``end`` the request asked for.
+        include_today: Whether the request reads the current day.
+    """
+
+    start: dt.date | None
+    end: dt.date
+    today: dt.date | None = None
+    zone: str = ""
+    asked_end: dt.date | None = None
+    include_today: bool = False
+
+    @property
+    def excluded_days(self) -> int:
+        """How many asked-for days the clip left out (0 when none)."""
+        if self.asked_end is None or self.asked_end <= self.end:
+            return 0
+        return (self.asked_end - self.end).days
+
+    @property
+    def empty(self) -> bool:
+        """True when the start is after the end: nothing to read."""
+        return self.start is not None and self.start > self.end
+
+    def with_start(self, start: dt.date) -> Window:
+        """The same window starting on ``start`` (a connector's default or limit)."""
+        return replace(self, start=start)
+
+    def notice(self, account: str) -> Notice | None:
+        """The :data:`TODAY_EXCLUDED` notice when days were cut, else ``None``.
+
+        Args:
+            account: The account the window belongs to (in the message and details).
+        """
+        if not self.excluded_days:
+            return None
+        hint = "" if self.include_today else " (set include_today to read today)"
+        return Notice(
+            "info",
+            TODAY_EXCLUDED,
+            f"{account} is in {self.zone}, where it is {self.today}: the read ends on "
+            f"{self.end} instead of {self.asked_end}{hint}.",
+            {
+                "account": account,
+                "time_zone": self.zone,
+                "today": str(self.today),
+                "asked_end": str(self.asked_end),
+                "end": self.end.isoformat(),
+                "excluded_days": self.excluded_days,
+            },
+        )
+
+    def _bounds(self) -> tuple[dt.date, dt.date]:
+        if self.start is None:
+            raise ConfigurationError("the window has no start; set one with with_start()")
+        return self.start, self.end
+
+    def chunks(self, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+        """Consecutive inclusive ranges of at most ``days`` days covering the window once.
+
+        ``2026-10-01..10-05`` in chunks of 2: ``10-01..02``, ``10-03..04``, ``10-05..05``.
+
+        Raises:
+            ValueError: ``days`` is below 1.
+        """
+        if days < 1:
+            raise ValueError(f"a chunk needs at least one day, got {days}")
+        first, end = self._bounds()
+        while first <= end:
+            last = min(end, first + (days - 1) * _DAY)
+            yield first, last
+            first = last + _DAY
+
+    def halves(self) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+        """Split a window of two days or more into two that share no day.
+
+        The first half gets the extra day of an odd range: ``2026-09-01..09-05`` splits
+        into ``09-01..09-03`` and ``09-04..09-05``.
+
+        Raises:
+            ValueError: A one-day (or empty) window cannot be split.
+        """
+        first, end = self._bounds()
+        days = (end - first).days + 1
+        if days < 2:
+            raise ValueError("a one-day range cannot be split")
+        middle = first + (days - 1) // 2 * _DAY
+        return (first, middle), (middle + _DAY, end)
 
 
 COLUMN_METADATA = "column_metadata"

@@ -16,6 +16,7 @@ from partnerkit.connector import (
     Notice,
     ReadRequest,
     StreamSpec,
+    Window,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError, ResponseShapeError, SourceError
 from partnerkit.http import RetryPolicy
@@ -40,15 +41,6 @@ _OPTIONS = frozenset({"reports"})
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _chunks(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
-    """Consecutive ranges of at most ``days`` days covering ``start..end`` exactly once."""
-    step = dt.timedelta(days=days)
-    while start <= end:
-        last = min(start + step - dt.timedelta(days=1), end)
-        yield start, last
-        start = last + dt.timedelta(days=1)
 
 
 def _row_dicts(client: PropertyClient, body: ReportBody) -> list[Row]:
@@ -217,7 +209,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         yield from notices
         tracker = self._quota(property_id)
         for spec in specs:
-            for first, last in _chunks(start, end, self.settings.chunk_days):
+            for first, last in Window(start, end).chunks(self.settings.chunk_days):
                 yield from self._read_chunk(client, tracker, spec, first, last)
         notice = tracker.notice()
         if notice is not None:
@@ -300,34 +292,10 @@ class Ga4Connector(Connector[Ga4Settings]):
 
         "Today" is the property's at the read's moment (``request.now``).
         """
-        notices: list[Notice] = []
-        end = request.end
-        now = request.now(self._clock)
-        utc_today = now.astimezone(dt.UTC).date()
-        # The property's today is within a day of UTC's: an end two days back is past.
-        if end is None or end > utc_today - dt.timedelta(days=2):
-            zone = self._timezone(property_id)
-            today = now.astimezone(ZoneInfo(zone)).date()
-            last = today if request.include_today else today - dt.timedelta(days=1)
-            if end is None:
-                end = last
-            elif end > last:
-                notices.append(
-                    Notice(
-                        "info",
-                        "ga4_end_clipped",
-                        f"GA4 property {property_id} is in {zone}, where today is {today}; "
-                        f"the read ends on {last} instead of {end}"
-                        + ("" if request.include_today else " (set include_today to read today)")
-                        + ".",
-                        {
-                            "property": property_id,
-                            "requested_end": end.isoformat(),
-                            "end": last.isoformat(),
-                        },
-                    )
-                )
-                end = last
+        window = request.window(lambda: self._timezone(property_id), clock=self._clock)
+        end = window.end
+        excluded = window.notice(property_id)
+        notices = [] if excluded is None else [excluded]
         start = request.start or self.settings.start_date or end - _FIRST_READ
         if start < EARLIEST_DATE:
             start = EARLIEST_DATE

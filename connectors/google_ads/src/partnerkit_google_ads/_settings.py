@@ -97,7 +97,7 @@ class GoogleAdsSettings(ConnectorSettings):
             conversions (0 to 90; default 14).
         start_date: First day of a read that gives no start (default: two years
             before its end).
-        days_per_query: Days one query covers; longer ranges are split.
+        chunk_days: Days one query covers; longer ranges are split.
     """
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_GOOGLE_ADS_")
@@ -122,7 +122,7 @@ class GoogleAdsSettings(ConnectorSettings):
     lead_categories: list[str] = Field(default_factory=lambda: list(DEFAULT_LEAD_CATEGORIES))
     lookback_days: int | None = Field(None, ge=0, le=90)
     start_date: dt.date | None = None
-    days_per_query: int = Field(31, ge=1, le=366)
+    chunk_days: int = Field(31, ge=1, le=366)
 
     @field_validator("accounts", mode="before")
     @classmethod

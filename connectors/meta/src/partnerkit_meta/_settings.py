@@ -273,7 +273,7 @@ class MetaSettings(ConnectorSettings):
         lookback_days: Overrides the 28-day lookback of ``ad_insights``.
         async_threshold_days: Ranges longer than this are read with asynchronous
             report runs; shorter ones synchronously with cursor paging.
-        async_job_days: The longest date range of one asynchronous report run.
+        chunk_days: The longest date range of one asynchronous report run.
         async_poll_interval: First wait between two status polls, in seconds
             (doubles up to ``async_poll_max_interval``).
         async_poll_max_interval: Longest wait between two polls, in seconds.
@@ -304,7 +304,7 @@ class MetaSettings(ConnectorSettings):
     include_deleted: bool = True
     lookback_days: int | None = Field(default=None, ge=0)
     async_threshold_days: int = Field(default=14, ge=1)
-    async_job_days: int = Field(default=31, ge=1)
+    chunk_days: int = Field(default=31, ge=1)
     async_poll_interval: float = Field(default=2.0, gt=0)
     async_poll_max_interval: float = Field(default=30.0, gt=0)
     async_timeout: float = Field(default=1800.0, gt=0)
