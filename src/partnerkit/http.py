@@ -764,24 +764,19 @@ class PartnerkitAdapter(HTTPAdapter):
             f"Gave up on the {self.api} API after {attempts} attempt(s) and {total:g} s of "
             f"waiting ({why}); the last failure was {_failure(error)}."
         )
-        fields: dict[str, Any] = {
-            "api": self.api,
-            "account": self.account,
-            "request": described,
-            "status": error.status,
-            "vendor_code": error.vendor_code,
-            "vendor_message": error.vendor_message,
-            "details": {
-                **error.details,
-                "attempts": attempts,
-                "waits": list(waits),
-                "total_wait": total,
-                "reason": reason,
-            },
-        }
         if isinstance(error, RateLimitError):
-            return RateLimitError(message, retry_after=retry_after, **fields)
-        return TransientError(message, **fields)
+            error = error.with_context(retry_after=retry_after)
+        else:
+            error = error.with_context(as_type=TransientError)
+        return error.with_context(
+            message,
+            account=self.account,
+            request=described,
+            attempts=attempts,
+            waits=list(waits),
+            total_wait=total,
+            reason=reason,
+        )
 
 
 def mount(
