@@ -38,6 +38,7 @@ from partnerkit.errors import ConfigurationError
 from partnerkit.records import Additivity, Record, RecordKind, Role, key_columns
 
 if TYPE_CHECKING:
+    from partnerkit.http import RetryPolicy
     from partnerkit.stream import RecordStream
 
 __all__ = [
@@ -47,6 +48,8 @@ __all__ = [
     "CheckResult",
     "Connector",
     "ConnectorSettings",
+    "HttpConnectorSettings",
+    "HttpSettings",
     "Notice",
     "ReadRequest",
     "StreamSpec",
@@ -85,6 +88,83 @@ class ConnectorSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_nested_delimiter="__")
+
+
+class HttpSettings(BaseModel):
+    """How a connector talks HTTP: timeouts, retries, backoff and pace (docs/http.md).
+
+    Every connector that talks HTTP accepts these under its ``http`` setting (in a
+    workspace file ``settings: {http: {timeout_seconds: 30}}``, in the environment
+    ``PARTNERKIT_<NAME>_HTTP__TIMEOUT_SECONDS=30``) and hands them to the seam
+    (:func:`partnerkit.http.mount` / :func:`partnerkit.http.session`). A connector may
+    change the defaults (:attr:`HttpConnectorSettings.http_defaults`); keys not given
+    keep the connector's default.
+
+    Attributes:
+        timeout_seconds: Read timeout of one HTTP request (and the connect timeout,
+            unless ``connect_timeout_seconds`` is set).
+        connect_timeout_seconds: Connect timeout, when it differs.
+        max_attempts: Attempts per request, the first one included.
+        base_delay_seconds: Backoff before the first retry (doubling per retry).
+        max_delay_seconds: Cap of one backoff (a server's ``Retry-After`` is not capped).
+        max_wait_seconds: The retry budget: the longest total wait of one request
+            between attempts; a longer ``Retry-After`` ends the request at once.
+        requests_per_second: Client-side pace per account; ``None`` for none.
+        burst: Requests allowed back to back before the pace applies.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    connect_timeout_seconds: float | None = Field(default=None, gt=0)
+    max_attempts: int = Field(default=5, ge=1)
+    base_delay_seconds: float = Field(default=1.0, ge=0)
+    max_delay_seconds: float = Field(default=60.0, ge=0)
+    max_wait_seconds: float = Field(default=300.0, ge=0)
+    requests_per_second: float | None = Field(default=None, gt=0)
+    burst: int = Field(default=1, ge=1)
+
+    @property
+    def timeout(self) -> float | tuple[float, float]:
+        """The timeout as ``requests`` takes it: seconds, or ``(connect, read)``."""
+        if self.connect_timeout_seconds is None:
+            return self.timeout_seconds
+        return (self.connect_timeout_seconds, self.timeout_seconds)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The seam's :class:`~partnerkit.http.RetryPolicy` for these settings."""
+        from partnerkit.http import RetryPolicy
+
+        return RetryPolicy(
+            max_attempts=self.max_attempts,
+            base_delay=self.base_delay_seconds,
+            max_delay=self.max_delay_seconds,
+            max_total_wait=self.max_wait_seconds,
+        )
+
+
+class HttpConnectorSettings(ConnectorSettings):
+    """Base class of the settings of a connector that talks HTTP: adds ``http``.
+
+    Attributes:
+        http: Timeouts, retries, backoff and pace (:class:`HttpSettings`).
+        http_defaults: Class attribute: the connector's own defaults of
+            :class:`HttpSettings` keys (e.g. a longer timeout for a slow API); what a
+            user gives in ``http`` wins key by key.
+    """
+
+    http_defaults: ClassVar[Mapping[str, Any]] = {}
+
+    http: HttpSettings = Field(default_factory=HttpSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _http_defaults(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and cls.http_defaults:
+            given = data.get("http")
+            if given is None or isinstance(given, Mapping):
+                return {**data, "http": {**cls.http_defaults, **(given or {})}}
+        return data
 
 
 class StreamSpec(BaseModel):

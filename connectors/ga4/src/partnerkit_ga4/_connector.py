@@ -64,7 +64,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         settings: A :class:`Ga4Settings`, a mapping of settings, or ``None`` for the
             environment (``PARTNERKIT_GA4_*``).
         retry_policy: Overrides the seam's retry policy (its budget defaults to
-            ``settings.max_wait_seconds``); tests pass a jitter-free one.
+            ``settings.http.max_wait_seconds``); tests pass a jitter-free one.
         clock: The wall clock, timezone-aware; the system's by default (tests pass a
             fixed one). It says when a daily quota refreshes, and is the moment of a
             read whose request sets no ``as_of`` (``ReadRequest.as_of`` wins over it).
@@ -100,7 +100,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__(settings)
-        self._policy = retry_policy or RetryPolicy(max_total_wait=self.settings.max_wait_seconds)
+        self._policy = retry_policy or self.settings.http.retry_policy()
         self._clock = clock
         self._now = clock or _utcnow
         self._lock = threading.Lock()
@@ -351,7 +351,7 @@ class Ga4Connector(Connector[Ga4Settings]):
                     property_id,
                     self._credentials,
                     policy=self._policy,
-                    timeout=self.settings.timeout_seconds,
+                    timeout=self.settings.http.timeout_seconds,
                     now=self._now,
                 )
             return client

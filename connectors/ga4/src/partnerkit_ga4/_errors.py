@@ -240,9 +240,9 @@ def _budget_spent_on_hourly_quota(error: RateLimitError) -> QuotaExhaustedError 
         return None
     return error.with_context(
         f"GA4's quota of {quota_label(kind)} of property {error.account} is used up; it "
-        f"refills within the hour, longer than this read may wait (max_wait_seconds). Run "
+        f"refills within the hour, longer than this read may wait (http.max_wait_seconds). Run "
         "again later (records merge by record_id, so re-reading is safe), or allow waiting "
-        "with max_wait_seconds: 3600.",
+        "with http: {max_wait_seconds: 3600}.",
         as_type=QuotaExhaustedError,
         quota=kind,
     )

@@ -131,7 +131,11 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         _schema.check_fields(version, _gaql.CAMPAIGN_FIELDS + _gaql.CUSTOMER_CLIENT_FIELDS)
         credentials = resolve_credentials(settings)
         transport = Transport(
-            credentials, endpoint=settings.endpoint, version=version, now=self._timestamp
+            credentials,
+            endpoint=settings.endpoint,
+            version=version,
+            now=self._timestamp,
+            http_settings=settings.http,
         )
         self._context = _Context(credentials, version, transport, categories)
         return self._context

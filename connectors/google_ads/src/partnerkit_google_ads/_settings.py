@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import ConnectorSettings
+from partnerkit.connector import HttpConnectorSettings
 
 __all__ = [
     "DEFAULT_LEAD_CATEGORIES",
@@ -57,7 +58,7 @@ def normalize_customer_id(value: Any, what: str = "customer id") -> str:
     return text
 
 
-class GoogleAdsSettings(ConnectorSettings):
+class GoogleAdsSettings(HttpConnectorSettings):
     """Settings; each can come from ``PARTNERKIT_GOOGLE_ADS_<FIELD>``.
 
     Credentials are looked for in this order: ``access_token``; the inline OAuth
@@ -98,9 +99,16 @@ class GoogleAdsSettings(ConnectorSettings):
         start_date: First day of a read that gives no start (default: two years
             before its end).
         chunk_days: Days one query covers; longer ranges are split.
+        http: Timeouts, retries and pace (docs/http.md); Google Ads' defaults are a
+            15 s connect and a 900 s read timeout (a stream of a large account takes
+            minutes).
     """
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_GOOGLE_ADS_")
+    http_defaults: ClassVar[Mapping[str, Any]] = {
+        "connect_timeout_seconds": 15.0,
+        "timeout_seconds": 900.0,
+    }
 
     accounts: list[str] = Field(default_factory=list)
     login_customer_id: str | None = None
