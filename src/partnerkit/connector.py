@@ -323,15 +323,17 @@ class ReadRequest(BaseModel):
         Args:
             tz: The account's time zone: an IANA name, a ``tzinfo``, or a function
                 returning either, called only when needed (an ``end`` two days before
-                today in UTC is complete in every zone, so no lookup is made).
+                today in UTC is complete in every zone, so then no lookup is made and
+                :attr:`Window.today` is ``None``).
             clock: The connector's own clock, used when the request has no ``as_of``.
 
         Raises:
             ConfigurationError: ``tz`` names a zone this Python does not know.
         """
         now = self.now(clock)
-        if self.end is not None and self.end <= now.astimezone(dt.UTC).date() - 2 * _DAY:
-            return Window(self.start, self.end)
+        long_ago = now.astimezone(dt.UTC).date() - 2 * _DAY  # complete in every zone
+        if self.end is not None and self.end <= long_ago and callable(tz):
+            return Window(self.start, self.end)  # so a lazy zone is not looked up
         zone = tz() if callable(tz) else tz
         if isinstance(zone, str):
             try:
@@ -373,7 +375,7 @@ class Window:
         start: First day (``None``: the connector's earliest, until it fills it in).
         end: Last day.
         today: The account's current day at the read's moment (``None`` when the
-            range ended long enough ago that it did not matter).
+            range ended long enough ago that a lazy zone was not looked up).
         zone: The account's time zone, as named by the connector.
         asked_end: The ``end`` the request asked for.
         include_today: Whether the request reads the current day.

@@ -257,6 +257,7 @@ class Ga4Connector(Connector[Ga4Settings]):
             tracker.update(page.get("propertyQuota"))
             if offset == 0:
                 mapper.start(page)
+                self._learn_timezone(client.property_id, page)
             count = page.get("rowCount", 0)
             mapper.page_row_count(count)
             if parsed is None:
@@ -310,6 +311,13 @@ class Ga4Connector(Connector[Ga4Settings]):
                 )
             )
         return start, end, notices
+
+    def _learn_timezone(self, property_id: str, page: Mapping[str, Any]) -> None:
+        """Keep the time zone a report's metadata names: a later read needs no probe."""
+        zone = (page.get("metadata") or {}).get("timeZone")
+        if isinstance(zone, str) and zone:
+            with self._lock:
+                self._timezones.setdefault(property_id, zone)
 
     def _timezone(self, property_id: str) -> str:
         """The property's time zone, from a one-row report's metadata (cached)."""
