@@ -52,15 +52,15 @@ __all__ = [
     "HttpSettings",
     "Notice",
     "ReadRequest",
+    "ReadWindow",
     "StreamSpec",
-    "Window",
 ]
 
 TODAY_EXCLUDED = "today_excluded"
 """The code of the :class:`Notice` a connector yields when a read's window lost days.
 
 The request asked for an ``end`` on or after the account's current (incomplete) day,
-without ``include_today``, or after it, with it; :meth:`Window.notice` builds it.
+without ``include_today``, or after it, with it; :meth:`ReadWindow.notice` builds it.
 """
 
 _DAY = dt.timedelta(days=1)
@@ -310,21 +310,21 @@ class ReadRequest(BaseModel):
         tz: str | dt.tzinfo | Callable[[], str | dt.tzinfo],
         *,
         clock: Callable[[], dt.datetime] | None = None,
-    ) -> Window:
+    ) -> ReadWindow:
         """The days to read for one account: the request's range clipped to its today.
 
         The account's "today" is the date in its time zone at :meth:`now`. The last day
         read is yesterday there (today too with :attr:`include_today`); an ``end`` of
         ``None`` means that day, and a later ``end`` is clipped to it
-        (:attr:`Window.excluded_days` counts what was cut; :meth:`Window.notice` says so
+        (:attr:`ReadWindow.excluded_days` counts what was cut; :meth:`ReadWindow.notice` says so
         with the one code :data:`TODAY_EXCLUDED`). ``start`` stays the request's
-        (``None`` too): the connector fills its own default with :meth:`Window.with_start`.
+        (``None`` too): the connector fills its own default with :meth:`ReadWindow.with_start`.
 
         Args:
             tz: The account's time zone: an IANA name, a ``tzinfo``, or a function
                 returning either, called only when needed (an ``end`` two days before
                 today in UTC is complete in every zone, so then no lookup is made and
-                :attr:`Window.today` is ``None``).
+                :attr:`ReadWindow.today` is ``None``).
             clock: The connector's own clock, used when the request has no ``as_of``.
 
         Raises:
@@ -333,7 +333,7 @@ class ReadRequest(BaseModel):
         now = self.now(clock)
         long_ago = now.astimezone(dt.UTC).date() - 2 * _DAY  # complete in every zone
         if self.end is not None and self.end <= long_ago and callable(tz):
-            return Window(self.start, self.end)  # so a lazy zone is not looked up
+            return ReadWindow(self.start, self.end)  # so a lazy zone is not looked up
         zone = tz() if callable(tz) else tz
         if isinstance(zone, str):
             try:
@@ -345,7 +345,7 @@ class ReadRequest(BaseModel):
         today = now.astimezone(zone).date()
         last = today if self.include_today else today - _DAY
         end = last if self.end is None else min(self.end, last)
-        return Window(
+        return ReadWindow(
             self.start,
             end,
             today=today,
@@ -365,7 +365,7 @@ class ReadRequest(BaseModel):
 
 
 @dataclass(frozen=True)
-class Window:
+class ReadWindow:
     """An inclusive range of days to read, as :meth:`ReadRequest.window` clips it.
 
     It also splits itself: :meth:`chunks` for requests of a bounded length,
@@ -400,7 +400,7 @@ class Window:
         """True when the start is after the end: nothing to read."""
         return self.start is not None and self.start > self.end
 
-    def with_start(self, start: dt.date) -> Window:
+    def with_start(self, start: dt.date) -> ReadWindow:
         """The same window starting on ``start`` (a connector's default or limit)."""
         return replace(self, start=start)
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from partnerkit.connector import TODAY_EXCLUDED, ReadRequest, Window
+from partnerkit.connector import TODAY_EXCLUDED, ReadRequest, ReadWindow
 from partnerkit.errors import ConfigurationError
 
 
@@ -129,7 +129,7 @@ def test_an_unknown_zone_is_a_configuration_error() -> None:
 
 
 def test_chunks_and_halves_by_hand() -> None:
-    window = Window(dt.date(2026, 10, 1), dt.date(2026, 10, 5))
+    window = ReadWindow(dt.date(2026, 10, 1), dt.date(2026, 10, 5))
 
     assert list(window.chunks(2)) == [
         (dt.date(2026, 10, 1), dt.date(2026, 10, 2)),
@@ -141,9 +141,9 @@ def test_chunks_and_halves_by_hand() -> None:
         (dt.date(2026, 10, 4), dt.date(2026, 10, 5)),
     )
     with pytest.raises(ValueError, match="one-day"):
-        Window(dt.date(2026, 10, 1), dt.date(2026, 10, 1)).halves()
+        ReadWindow(dt.date(2026, 10, 1), dt.date(2026, 10, 1)).halves()
     with pytest.raises(ConfigurationError, match="no start"):
-        list(Window(None, dt.date(2026, 10, 1)).chunks(7))
+        list(ReadWindow(None, dt.date(2026, 10, 1)).chunks(7))
 
 
 @given(
@@ -153,7 +153,7 @@ def test_chunks_and_halves_by_hand() -> None:
 )
 def test_halves_and_chunks_cover_every_day_once(start: dt.date, length: int, days: int) -> None:
     end = start + dt.timedelta(days=length - 1)
-    window = Window(start, end)
+    window = ReadWindow(start, end)
 
     (a, b), (c, d) = window.halves()
     assert (a, d, c) == (start, end, b + dt.timedelta(days=1))

@@ -53,7 +53,7 @@ from partnerkit.connector import (
     ConnectorSettings,
     HttpConnectorSettings,
     ReadRequest,
-    Window,
+    ReadWindow,
 )
 from partnerkit.errors import (
     AuthenticationError,
@@ -395,10 +395,10 @@ class ConnectorContract:
         say so with the one notice code.
         """
         request = self._dated_request()
-        seen: list[Window] = []
+        seen: list[ReadWindow] = []
         real_window = ReadRequest.window
 
-        def spy(self_: ReadRequest, *args: Any, **kwargs: Any) -> Window:
+        def spy(self_: ReadRequest, *args: Any, **kwargs: Any) -> ReadWindow:
             window = real_window(self_, *args, **kwargs)
             seen.append(window)
             return window

@@ -8,7 +8,7 @@ which :meth:`TemplateConnector.check` reads to prove the token works.
 
 What the framework does, so this module does not: the days to read, clipped to the
 account's yesterday with the ``today_excluded`` notice (``ReadRequest.window``), and
-their chunks (``Window.chunks``); timeouts, retries, backoff and pace from the ``http``
+their chunks (``ReadWindow.chunks``); timeouts, retries, backoff and pace from the ``http``
 setting (``HttpConnectorSettings``, handed to the seam by ``session(settings=...)``);
 errors by HTTP status (``error_from_response``) with the read's context added
 (``SourceError.with_context``). What is left is the API's calls, its parsing and what

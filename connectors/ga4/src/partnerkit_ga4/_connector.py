@@ -15,8 +15,8 @@ from partnerkit.connector import (
     Connector,
     Notice,
     ReadRequest,
+    ReadWindow,
     StreamSpec,
-    Window,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError, ResponseShapeError, SourceError
 from partnerkit.http import RetryPolicy
@@ -209,7 +209,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         yield from notices
         tracker = self._quota(property_id)
         for spec in specs:
-            for first, last in Window(start, end).chunks(self.settings.chunk_days):
+            for first, last in ReadWindow(start, end).chunks(self.settings.chunk_days):
                 yield from self._read_chunk(client, tracker, spec, first, last)
         notice = tracker.notice()
         if notice is not None:

@@ -14,8 +14,8 @@ from partnerkit.connector import (
     Connector,
     Notice,
     ReadRequest,
+    ReadWindow,
     StreamSpec,
-    Window,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
 from partnerkit.records import RecordKind
@@ -285,7 +285,7 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         yield from notices
         if start > end:
             return
-        for first, last in Window(start, end).chunks(self.settings.chunk_days):
+        for first, last in ReadWindow(start, end).chunks(self.settings.chunk_days):
             leads = self._leads(context, customer, level, first, last)
             query = _gaql.performance_query(level, first, last)
             batches = context.transport.search_stream(customer.id, query)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, cast
 from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
-from partnerkit.connector import Notice, Window
+from partnerkit.connector import Notice, ReadWindow
 from partnerkit.errors import DataError, TransientError
 from partnerkit.records import Additivity, ExtraValue, PerformanceRecord
 from partnerkit_meta._client import GraphClient
@@ -458,7 +458,7 @@ class InsightsReader:
         if days <= self.settings.async_threshold_days:
             yield from self._sync(start, end)
             return
-        for first, last in Window(start, end).chunks(self.settings.chunk_days):
+        for first, last in ReadWindow(start, end).chunks(self.settings.chunk_days):
             yield from self._report(first, last)
 
     def _drain(self) -> Iterator[Notice]:
@@ -491,7 +491,7 @@ class InsightsReader:
                     "in two halves.",
                     {"account": self.account, "start": start, "end": end},
                 )
-                for first, last in Window(start, end).halves():
+                for first, last in ReadWindow(start, end).halves():
                     yield from self._sync(first, last, may_fall_back=may_fall_back)
                 return
             if not may_fall_back:
@@ -533,7 +533,7 @@ class InsightsReader:
             "said": said,
         }
         if start < end:
-            (first, middle), (after, last) = Window(start, end).halves()
+            (first, middle), (after, last) = ReadWindow(start, end).halves()
             yield Notice(
                 "warning",
                 "report_split",
