@@ -361,6 +361,8 @@ class Ga4Connector(Connector[Ga4Settings]):
                     policy=self._policy,
                     timeout=self.settings.http.timeout_seconds,
                     now=self._now,
+                    rate=self.settings.http.requests_per_second,
+                    burst=self.settings.http.burst,
                 )
             return client
 
