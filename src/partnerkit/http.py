@@ -36,13 +36,16 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3._request_methods import RequestMethods  # PoolManager's base class
 from urllib3.response import HTTPResponse
+
+if TYPE_CHECKING:
+    from partnerkit.connector import HttpSettings
 
 from partnerkit.errors import (
     AuthenticationError,
@@ -596,6 +599,8 @@ class PartnerkitAdapter(HTTPAdapter):
         classifier: Vendor rules run before the default mapping.
         on_response: Observer returning a delay to impose before the next request.
         clock: The time source; by default the system clock (or :func:`use_clock`'s).
+        timeout: The timeout of a request sent without one (seconds or
+            ``(connect, read)``), from the connector's ``http`` settings.
         **kwargs: Passed to :class:`requests.adapters.HTTPAdapter` (pool sizes).
     """
 
@@ -609,11 +614,13 @@ class PartnerkitAdapter(HTTPAdapter):
         classifier: Classifier | None = None,
         on_response: ResponseObserver | None = None,
         clock: Clock | None = None,
+        timeout: float | tuple[float, float] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.api = api
         self.account = account
+        self.timeout = timeout
         self.policy = policy or RetryPolicy()
         self._clock = clock
         self.limiter = limiter or RateLimiter(None, clock=clock)
@@ -631,6 +638,8 @@ class PartnerkitAdapter(HTTPAdapter):
         """Send ``request`` with retries; see the class docstring for the rules."""
         described = _describe(request)
         streamed = bool(kwargs.get("stream"))
+        if kwargs.get("timeout") is None and self.timeout is not None:
+            kwargs["timeout"] = self.timeout  # the connector's http settings
         waits: list[float] = []
         attempt = 0
         while True:
@@ -764,24 +773,19 @@ class PartnerkitAdapter(HTTPAdapter):
             f"Gave up on the {self.api} API after {attempts} attempt(s) and {total:g} s of "
             f"waiting ({why}); the last failure was {_failure(error)}."
         )
-        fields: dict[str, Any] = {
-            "api": self.api,
-            "account": self.account,
-            "request": described,
-            "status": error.status,
-            "vendor_code": error.vendor_code,
-            "vendor_message": error.vendor_message,
-            "details": {
-                **error.details,
-                "attempts": attempts,
-                "waits": list(waits),
-                "total_wait": total,
-                "reason": reason,
-            },
-        }
         if isinstance(error, RateLimitError):
-            return RateLimitError(message, retry_after=retry_after, **fields)
-        return TransientError(message, **fields)
+            error = error.with_context(retry_after=retry_after)
+        else:
+            error = error.with_context(as_type=TransientError)
+        return error.with_context(
+            message,
+            account=self.account,
+            request=described,
+            attempts=attempts,
+            waits=list(waits),
+            total_wait=total,
+            reason=reason,
+        )
 
 
 def mount(
@@ -794,6 +798,7 @@ def mount(
     classifier: Classifier | None = None,
     on_response: ResponseObserver | None = None,
     clock: Clock | None = None,
+    settings: HttpSettings | None = None,
 ) -> requests.Session:
     """Put a :class:`PartnerkitAdapter` on an existing session (an SDK's own).
 
@@ -810,6 +815,9 @@ def mount(
         classifier: Vendor rules run before the default mapping.
         on_response: Observer returning a delay before the next request.
         clock: The time source.
+        settings: The connector's :class:`~partnerkit.connector.HttpSettings`: the
+            retry policy (unless ``policy`` is given) and the timeout of every request
+            that sets none.
 
     Returns:
         The same session.
@@ -817,11 +825,12 @@ def mount(
     adapter = PartnerkitAdapter(
         api,
         account=account,
-        policy=policy,
+        policy=policy or (settings.retry_policy() if settings is not None else None),
         limiter=limiter,
         classifier=classifier,
         on_response=on_response,
         clock=clock,
+        timeout=settings.timeout if settings is not None else None,
     )
     for prefix in {"https://", "http://", *existing.adapters}:
         existing.mount(prefix, adapter)
@@ -837,6 +846,7 @@ def session(
     classifier: Classifier | None = None,
     on_response: ResponseObserver | None = None,
     clock: Clock | None = None,
+    settings: HttpSettings | None = None,
 ) -> requests.Session:
     """A new ``requests`` session whose traffic goes through the seam.
 
@@ -848,6 +858,7 @@ def session(
         classifier: Vendor rules run before the default mapping.
         on_response: Observer returning a delay before the next request.
         clock: The time source.
+        settings: The connector's HTTP settings (see :func:`mount`).
 
     Returns:
         The session; close it (or use it as a context manager) when done.
@@ -861,6 +872,7 @@ def session(
         classifier=classifier,
         on_response=on_response,
         clock=clock,
+        settings=settings,
     )
 
 
