@@ -169,7 +169,7 @@ def test_a_process_dying_before_its_merge_leaves_no_rows(
 ) -> None:
     path = tmp_path / "w.duckdb"
     with Warehouse(path) as wh:
-        stage = wh._stage(RecordKind.PERFORMANCE)
+        stage = wh.stage(RecordKind.PERFORMANCE)
         stage.append(next(stream([perf(1)]).iter_arrow()))
         if staged_committed:  # dies between committing the stage and the merge
             stage._cur.execute("COMMIT")
