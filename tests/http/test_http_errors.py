@@ -52,11 +52,11 @@ def answer(
     ],
 )
 def test_status_mapping(status: int, error_class: type[SourceError], retriable: bool) -> None:
-    error = http.error_from_response("hubspot", answer(status), account="portal-1")
+    error = http.error_from_response("crm", answer(status), account="portal-1")
 
     assert type(error) is error_class
     assert error.retriable is retriable
-    assert (error.api, error.account, error.status) == ("hubspot", "portal-1", status)
+    assert (error.api, error.account, error.status) == ("crm", "portal-1", status)
     assert error.request == "GET https://api.example.com/v1/report?hapikey=REDACTED&limit=10"
 
 

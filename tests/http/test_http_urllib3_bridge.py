@@ -30,15 +30,13 @@ EXPIRED = faults.json_fault(
     },
 )
 
-BASE = "https://api.hubapi.com/crm/v3/objects/contacts"
+BASE = "https://crm.example.com/crm/v3/objects/contacts"
 HEADERS = {"Accept": "application/json", "Authorization": "Bearer pat-na1-SECRET"}
 
 
 @pytest.fixture
 def bridge(clock: FakeClock, policy) -> http.Urllib3Bridge:
-    return http.Urllib3Bridge(
-        http.session("hubspot", account="portal-1", clock=clock, policy=policy())
-    )
+    return http.Urllib3Bridge(http.session("crm", account="portal-1", clock=clock, policy=policy()))
 
 
 def test_get_with_query_fields_round_trips(rsps: responses.RequestsMock, bridge) -> None:
@@ -46,7 +44,7 @@ def test_get_with_query_fields_round_trips(rsps: responses.RequestsMock, bridge)
         "GET",
         BASE,
         json={"results": [{"id": "1"}]},
-        headers={"X-HubSpot-RateLimit-Remaining": "99"},
+        headers={"X-RateLimit-Remaining": "99"},
     )
 
     r = bridge.request(
@@ -61,7 +59,7 @@ def test_get_with_query_fields_round_trips(rsps: responses.RequestsMock, bridge)
     assert isinstance(r, HTTPResponse)
     assert (r.status, r.reason) == (200, "OK")
     assert json.loads(r.data) == {"results": [{"id": "1"}]}
-    assert r.getheader("X-HubSpot-RateLimit-Remaining") == "99"
+    assert r.getheader("X-RateLimit-Remaining") == "99"
     assert r.getheaders()["Content-Type"] == "application/json"
     assert r.headers["Content-Length"] == str(len(r.data))
     sent = rsps.calls[0].request
@@ -89,7 +87,7 @@ def test_json_post_body_is_sent_as_is(rsps, bridge) -> None:
 
 
 def test_form_fields_are_encoded_like_urllib3(rsps, bridge) -> None:
-    url = "https://api.hubapi.com/oauth/v1/token"
+    url = "https://crm.example.com/oauth/v1/token"
     rsps.add("POST", url, json={"access_token": "x", "expires_in": 1800})
 
     bridge.request(
@@ -154,7 +152,7 @@ def test_the_connector_maps_the_bridged_error_response_at_its_boundary(rsps, bri
 
     # hubspot's ApiException keeps this object as exc.http_resp.urllib3_response
     r = bridge.request("GET", url, preload_content=True, timeout=None, headers={})
-    error = http.error_from_response("hubspot", r, account="portal-1")
+    error = http.error_from_response("crm", r, account="portal-1")
 
     assert isinstance(error, AuthenticationError)
     assert error.vendor_code == "TOKEN_EXPIRED"
@@ -170,7 +168,7 @@ def test_exhausted_retries_raise_the_library_error(rsps, clock, bridge) -> None:
     with pytest.raises(RateLimitError) as caught:
         bridge.request("GET", BASE, preload_content=True, timeout=None, headers={})
 
-    assert caught.value.api == "hubspot"
+    assert caught.value.api == "crm"
     assert caught.value.account == "portal-1"
     assert caught.value.vendor_code == "RATE_LIMIT"
     assert caught.value.vendor_message == "Daily limit reached."
