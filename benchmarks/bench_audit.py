@@ -282,7 +282,7 @@ def main(scale: float) -> None:
     audit = audit_source_map(ws, data, end=dt.date(2026, 10, 31), as_of=AS_OF)
     audit_s = time.perf_counter() - started
     started = time.perf_counter()
-    dedup = dedup_leads(data, ws, start=dt.date(2026, 8, 1), end=dt.date(2026, 10, 31))
+    dedup = dedup_leads(ws, data, start=dt.date(2026, 8, 1), end=dt.date(2026, 10, 31))
     dedup_s = time.perf_counter() - started
     ours = audit_s + dedup_s
     print(

@@ -228,6 +228,9 @@ def _lead_sql(group: str) -> str:
     for m in ("oct", "sep"):
         aggs += [
             f"count(*) FILTER (WHERE {_in('created_at', m)} AND {live}) AS leads_{m}",
+            # people: no two generated leads share an email or phone, so a person is a lead
+            f"count(DISTINCT coalesce(email_hash, phone_hash, lead_id)) "
+            f"FILTER (WHERE {_in('created_at', m)} AND {live}) AS people_{m}",
             f"count(*) FILTER (WHERE {_in('became_mql_at', m)} AND {live}) AS mqls_{m}",
             f"count(*) FILTER (WHERE {_in('became_sql_at', m)} AND {live}) AS sqls_{m}",
             f"count(*) FILTER (WHERE {_in('became_customer_at', m)} AND {live}) AS cust_{m}",
@@ -307,6 +310,7 @@ def _kpis(p: dict[str, Any], lead: dict[str, Any], d: dict[str, Any], m: str) ->
         "roi": _ratio(Decimal(str(revenue)) - Decimal(str(spend)), spend, 100),
         "cac": _ratio(spend, lead.get(f"cust_{m}", 0)),
         "leads": lead.get(f"leads_{m}", 0),
+        "people": lead.get(f"people_{m}", 0),
         "mqls": lead.get(f"mqls_{m}", 0),
         "sqls": lead.get(f"sqls_{m}", 0),
         "customers": lead.get(f"cust_{m}", 0),

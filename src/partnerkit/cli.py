@@ -593,25 +593,69 @@ def report_command(
     survey: Annotated[
         Path | None, typer.Option("--survey", help="The partnership survey file.")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The day the report is made, e.g. 2026-11-15 (default: today): records "
+            "are counted to it or the month's end, SLA deadlines judged at its end.",
+        ),
+    ] = None,
 ) -> None:
-    """Write the monthly partner report for a workspace (HTML and Markdown)."""
+    """Write the monthly partner report for a workspace (HTML and Markdown).
+
+    A report is made only from data: a warehouse that was never synced (or holds no
+    record), a month with no lead and no spend record, or a month that has not started
+    is refused with a non-zero exit and the command to run.
+    """
     import datetime as dt
 
     from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.analysis.month import month_not_started
+    from partnerkit.analysis.periods import add_months, month_end
     from partnerkit.connector import ReadRequest
+    from partnerkit.errors import NotComputableError
     from partnerkit.model import load_workspace
     from partnerkit.report import build_report
+    from partnerkit.report._i18n import Formatter
 
     try:
+        first = dt.date.fromisoformat(f"{month.strip()}-01")
+    except ValueError as exc:
+        err_console.print(f"[red]error:[/] --month must look like 2026-10 ({exc})")
+        raise typer.Exit(code=2) from None
+    try:
+        day = dt.date.fromisoformat(as_of.strip()) if as_of else None
+    except ValueError as exc:
+        err_console.print(f"[red]error:[/] --as-of must look like 2026-11-15 ({exc})")
+        raise typer.Exit(code=2) from None
+    _target(out, "--out", folder=True)
+    where = "the connections"
+    try:
         ws = load_workspace(config)
-        first = dt.date.fromisoformat(f"{month}-01")
+        words = Formatter("en-US", ws.currency)
+        not_started = month_not_started(ws, first, as_of=day)
+        if not_started is not None:  # refused before reading anything
+            raise not_started.error()
         synced = _synced_warehouse(ws, warehouse)
+        if synced is not None and not synced.exists():
+            err_console.print(
+                "[bold red]error:[/] "
+                + words.t(
+                    "cli.not_synced",
+                    month=f"{first:%Y-%m}",
+                    where=f"{synced} (no such warehouse)",
+                    config=config,
+                ),
+                highlight=False,
+            )
+            raise typer.Exit(code=1)
         if synced is not None:
-            err_console.print(f"reading the warehouse {synced}", highlight=False, markup=False)
+            where = f"the warehouse {synced}"
+            err_console.print(f"reading {where}", highlight=False, markup=False)
             data = Dataset.from_duckdb(synced)
         else:
-            start = (first - dt.timedelta(days=1)).replace(day=1)  # and the month before
-            end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+            start, end = add_months(first, -1), month_end(first)  # and the month before
             streams = []
             for conn in ws.connections:
                 connector = ws.connector(conn.name)
@@ -625,13 +669,18 @@ def report_command(
             first,
             evidence=read_evidence(evidence, timezone=ws.timezone) if evidence else None,
             survey=read_survey(survey) if survey else None,
+            as_of=day,
         )
         html, markdown = report.write(out)
+    except NotComputableError as exc:
+        params = {"month": f"{first:%Y-%m}", **exc.params, "where": where, "config": config}
+        err_console.print(
+            "[bold red]error:[/] " + words.t(f"cli.{exc.code}", **params),
+            highlight=False,
+        )
+        raise typer.Exit(code=1) from None
     except PartnerkitError as exc:
         raise _fail(exc) from exc
-    except ValueError as exc:
-        err_console.print(f"[red]error:[/] --month must look like 2026-10 ({exc})")
-        raise typer.Exit(code=2) from None
     console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
 
 

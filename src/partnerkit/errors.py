@@ -27,6 +27,7 @@ The tree::
     │   ├── TransientError          5xx, timeouts, resets, truncated bodies (retriable)
     │   └── ResponseShapeError      a 2xx body that is not the documented shape (``null``, ``{}``)
     ├── DataError                   a record or a row that does not fit its schema
+    ├── NotComputableError          a result the data cannot give (nothing synced, no rows)
     └── StreamConsumedError         a one-shot RecordStream read twice
 """
 
@@ -52,6 +53,7 @@ __all__ = [
     "InvalidRequestError",
     "MissingSecretError",
     "NonAdditiveError",
+    "NotComputableError",
     "NotFoundError",
     "PartnerkitError",
     "PartnerkitWarning",
@@ -528,6 +530,25 @@ class DataError(PartnerkitError):
             f"{k} {v}" for k, v in (("in", source), ("row", row), ("column", column)) if v
         )
         super().__init__(f"{message} ({where})" if where else message)
+
+
+class NotComputableError(PartnerkitError):
+    """A result cannot be computed from the data there is: nothing would be made up.
+
+    Raised where a whole result (a month's report) would otherwise be built from
+    nothing: a warehouse that was never synced, a month with no records, a month
+    that has not started.
+
+    Attributes:
+        code: Why, as a code: ``not_synced``, ``no_rows_for_month``,
+            ``month_not_started``.
+        params: The values the reason names (``month``, ``as_of``, ...).
+    """
+
+    def __init__(self, message: str, *, code: str, params: dict[str, str] | None = None) -> None:
+        self.code = code
+        self.params = dict(params or {})
+        super().__init__(message)
 
 
 class StreamConsumedError(PartnerkitError):

@@ -298,23 +298,6 @@ def _extra_array(name: str, values: list[Any]) -> pa.Array[Any]:
     )
 
 
-def _pandas_type(arrow_type: pa.DataType) -> Any:
-    import pandas as pd
-    import pyarrow as pa
-
-    if pa.types.is_integer(arrow_type):
-        return pd.Int64Dtype()
-    if pa.types.is_floating(arrow_type):
-        return pd.Float64Dtype()
-    if pa.types.is_boolean(arrow_type):
-        return pd.BooleanDtype()
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return pd.StringDtype()
-    if pa.types.is_timestamp(arrow_type):
-        return None
-    return pd.ArrowDtype(arrow_type)
-
-
 class RecordStream:
     """A one-shot stream of validated unified records of one kind.
 
@@ -508,20 +491,17 @@ class RecordStream:
             ) from None
 
     def to_pandas(self) -> pd.DataFrame:
-        """Read everything into a pandas DataFrame with exact, nullable dtypes.
+        """Read everything into a pandas DataFrame with nullable dtypes.
 
-        Counts are ``Int64``, floats ``Float64``, flags ``boolean``, text ``string``,
-        money ``decimal128(38, 6)[pyarrow]`` (exact), dates ``date32[pyarrow]``,
-        timestamps ``datetime64[us, UTC]``.
+        Counts are ``Int64``, money ``Float64`` (the double nearest each exact amount,
+        so ``df.spend / df.clicks`` and every other float operation work; exact
+        decimals are in :meth:`to_arrow` and :meth:`to_polars`), floats ``Float64``,
+        flags ``boolean``, text ``string``, dates ``date32[pyarrow]``, timestamps
+        ``datetime64[us, UTC]``. The same conversion as :func:`partnerkit.frames.to_pandas`.
         """
-        try:
-            import pandas  # noqa: F401
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "to_pandas() needs pandas: install it with `uv add pandas` or "
-                "`pip install 'partnerkit[pandas]'`"
-            ) from None
-        return self.to_arrow().to_pandas(types_mapper=_pandas_type)
+        from partnerkit.frames import to_pandas
+
+        return to_pandas(self.to_arrow())
 
     def to_polars(self) -> pl.DataFrame:
         """Read everything into a polars DataFrame (Decimal, Date, Datetime[UTC] kept)."""

@@ -141,5 +141,8 @@ def test_table_view_keeps_fees_apart_from_media() -> None:
     ]
     assert rows[3]["spend"] == Decimal("1000.000000")
     assert "Budget by channel — 2028-02" in report._repr_html_()
-    with pytest.raises(ConfigurationError, match="by channel, source or campaign"):
+    with pytest.raises(
+        ConfigurationError,
+        match="by must be one of 'channel', 'source', 'campaign', not 'platform'",
+    ):
         budget_report(WS, DATA, FEB, by="platform")  # type: ignore[arg-type]

@@ -110,7 +110,7 @@ def rows(table: Any, *columns: str) -> list[tuple[Any, ...]]:
 
 @pytest.fixture(scope="module")
 def result() -> Any:
-    return dedup_leads(dataset(leads()), WS, start=OCT1, end=OCT31)
+    return dedup_leads(WS, dataset(leads()), start=OCT1, end=OCT31)
 
 
 def test_inquiries_and_their_sources_in_order(result: Any) -> None:
@@ -181,7 +181,7 @@ def test_the_hashing_rule_behind_it() -> None:
 
 
 def test_a_wider_window_joins_the_return_visit() -> None:
-    wide = dedup_leads(dataset(leads()), WS, start=OCT1, end=OCT31, window=dt.timedelta(days=60))
+    wide = dedup_leads(WS, dataset(leads()), start=OCT1, end=OCT31, window=dt.timedelta(days=60))
     # L10 (34 days) and L11 (49 days) now belong to L8's September inquiry.
     assert [r[0] for r in rows(wide.inquiries, "inquiry")] == [
         "L1",
@@ -197,7 +197,7 @@ def test_a_wider_window_joins_the_return_visit() -> None:
 
 
 def test_matching_on_email_only() -> None:
-    only = dedup_leads(dataset(leads()), WS, start=OCT1, end=OCT31, match_on=["email_hash"])
+    only = dedup_leads(WS, dataset(leads()), start=OCT1, end=OCT31, match_on=["email_hash"])
     # Without phones, L3/L4 split and L5 leaves L6/L7: 9 + 2 inquiries.
     assert only.inquiries_count == 11
 
@@ -205,14 +205,14 @@ def test_matching_on_email_only() -> None:
 def test_bad_arguments() -> None:
     data = dataset(leads())
     with pytest.raises(ConfigurationError, match="positive"):
-        dedup_leads(data, WS, window=dt.timedelta(0))
+        dedup_leads(WS, data, window=dt.timedelta(0))
     with pytest.raises(ConfigurationError, match="email_hsh"):
-        dedup_leads(data, WS, match_on=["email_hsh"])
+        dedup_leads(WS, data, match_on=["email_hsh"])
 
 
 def test_the_demo_duplicates() -> None:
     ws, data = demo()
-    result = dedup_leads(data, ws)
+    result = dedup_leads(ws, data)
     # Counted independently of the dedup rules: email hashes that occur exactly twice
     # (the demo's planted repeats: a Meta lead who also fills in the search form).
     leads = data.tables["lead"].to_pylist()  # type: ignore[index]

@@ -239,7 +239,9 @@ def _python_blocks(page: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), re.S)
 
 
-@pytest.mark.parametrize("page", ["kpis.md", "pacing.md", "budget.md", "funnel.md"])
+@pytest.mark.parametrize(
+    "page", ["kpis.md", "pacing.md", "budget.md", "funnel.md", "attribution.md", "recommend.md"]
+)
 def test_the_examples_of_the_docs_run(page: str) -> None:
     # every page runs on the example engagement built at the end of the KPI page
     setup = [b for b in _python_blocks("kpis.md") if "# the example engagement" in b]

@@ -167,10 +167,14 @@ def test_monthly_scores_with_all_parts(sla: Any, survey: Survey) -> None:
     assert oct_.part("kpi").value == Decimal("0.8333")
     assert oct_.part("sla").value == Decimal("0.5000")
     assert oct_.score == Decimal("60.7")
-    # Nov: only the September survey still counts (3 months: Sep, Oct, Nov) → 57.1,
-    # with the whole weight on it.
-    assert nov.score == Decimal("57.1")
-    assert nov.part("survey").effective_weight == Decimal("1.0000")
+    # Nov: only the September survey still counts (3 months: Sep, Oct, Nov); the SLA
+    # (no case decided) and the audit (month not judged) were given but hold nothing
+    # for November: a score from the survey alone would be a score from nothing.
+    assert nov.score is None
+    assert nov.reason == "parts_not_computable"
+    assert nov.not_computable == ("sla", "hygiene")
+    assert nov.part("sla").reason == "no_sla_decided"
+    assert nov.part("kpi").reason == "not_given"
     assert nov.part("kpi").detail == "missing: no target outcome for the month"
     # Dec: the survey is too old and nothing else is there: no score.
     assert dec.score is None
@@ -180,7 +184,7 @@ def test_monthly_scores_with_all_parts(sla: Any, survey: Survey) -> None:
     assert health.scores().column("score").to_pylist() == [
         Decimal("69.8"),
         Decimal("60.7"),
-        Decimal("57.1"),
+        None,
         None,
     ]
 

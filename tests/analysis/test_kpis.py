@@ -26,19 +26,17 @@ from _engagement_feb2028 import (
     workspace,
 )
 
-from partnerkit.analysis import Dataset
-from partnerkit.analysis._periods import Window
+from partnerkit.analysis import Dataset, attribute
 from partnerkit.analysis.kpis import (
     CurrencyError,
     ExchangeRates,
     NonAdditiveError,
-    attribute,
     compute_kpi,
     compute_kpis,
     condition_sql,
     evaluate_targets,
-    kpi_catalogue,
 )
+from partnerkit.analysis.periods import Window
 from partnerkit.connector import Notice
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import KPI, Condition, TargetStatus
@@ -501,7 +499,7 @@ def test_the_sql_agrees_with_the_models_own_evaluate() -> None:
     table = compute_kpis(WS, data, FEB, as_of=END_FEB)
     compared = 0
     for value in table:
-        kpi = kpi_catalogue(WS)[value.kpi]
+        kpi = WS.kpi_catalogue[value.kpi]
         nodes = []
         for root in [kpi.measure] if kpi.measure else [kpi.numerator, kpi.denominator]:
             while root is not None:  # ROI's numerator: revenue, then minus spend
@@ -626,9 +624,9 @@ def test_an_additive_extra_metric_is_summed() -> None:
 
 def test_results_have_table_views_and_a_notebook_display(february) -> None:
     frame = february.to_pandas()
-    assert len(frame) == len(kpi_catalogue(WS)) == 21
+    assert len(frame) == len(WS.kpi_catalogue) == 22  # 20 built-ins, people, sales-ready
     assert {"kpi", "value", "numerator", "denominator", "previous", "status"} <= set(frame.columns)
-    assert february.to_polars().height == 21
+    assert february.to_polars().height == 22
     assert february.to_arrow().schema.field("value").type == pa.decimal128(38, 6)
     cpl = february.get("cpl")
     assert cpl.to_arrow().num_rows == 1
@@ -659,7 +657,7 @@ def test_unknown_names_are_clear_errors() -> None:
         compute_kpi(WS, DATA, "cpl", FEB, scope={"partner": "other"}, as_of=END_FEB)
     with pytest.raises(ConfigurationError, match="not a period"):
         compute_kpi(WS, DATA, "cpl", "February", as_of=END_FEB)
-    with pytest.raises(ConfigurationError, match="'original' or 'latest'"):
+    with pytest.raises(ConfigurationError, match="'original', 'latest', not 'last'"):
         compute_kpi(WS, DATA, "cpl", FEB, as_of=END_FEB, attribution="last")  # type: ignore[arg-type]
 
 
@@ -795,7 +793,7 @@ def test_exports_read_by_the_files_connector(tmp_path: Path) -> None:
 
 
 def test_windows_know_their_days_and_previous_period() -> None:
-    from partnerkit.analysis._periods import month_windows, resolve_window, utc_bounds
+    from partnerkit.analysis.periods import month_windows, resolve_window, utc_bounds
     from partnerkit.model import Period
 
     feb = Window.month("2028-02")

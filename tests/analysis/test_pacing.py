@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _engagement_feb2028 import lead, perf, workspace
 
 from partnerkit.analysis import Dataset
-from partnerkit.analysis._periods import Window
 from partnerkit.analysis.pacing import pace, pace_targets, weekday_weights
+from partnerkit.analysis.periods import Window
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import TargetStatus
 

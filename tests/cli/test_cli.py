@@ -119,5 +119,5 @@ def test_demo_prints_the_summary() -> None:
     result = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "October 2026 by source" in result.output
-    assert "SolarCompare partner form: no lead since" in result.output
-    assert "11,219.30 ILS" in result.output  # Meta's October spend
+    assert "SolarCompare partner form: no lead for 23 days" in result.output
+    assert "₪11,219.30" in result.output  # Meta's October spend, as the report writes it

@@ -10,6 +10,7 @@ PUBLIC_MODULES = [
     "partnerkit",
     "partnerkit.connector",
     "partnerkit.errors",
+    "partnerkit.frames",
     "partnerkit.privacy",
     "partnerkit.records",
     "partnerkit.registry",

@@ -135,7 +135,11 @@ def test_sources_and_campaigns(example_path: Path) -> None:
 
 def test_kpis_targets_slas(example_path: Path) -> None:
     ws = load_workspace(example_path)
-    assert set(ws.kpi_catalogue) == set(BUILTIN_KPIS) | {"platform_cpl", "site_survey_rate"}
+    assert set(ws.kpi_catalogue) == set(BUILTIN_KPIS) | {
+        "platform_cpl",
+        "site_survey_rate",
+        "sales_ready_leads",  # the example has a lead definition
+    }
     assert ws.kpi("platform_cpl").formula == "sum(performance.spend) / sum(performance.leads)"
     assert ws.kpi("cpl") is BUILTIN_KPIS["cpl"]
     search_cpl = ws.target("search-cpl")

@@ -115,6 +115,7 @@ EXPECTED = {
     "roi": Decimal(900),  # (1500 - 150) / 150 * 100
     "cac": Decimal(75),  # 150 / 2
     "leads": Decimal(5),
+    "people": Decimal(5),  # no two leads share an email or phone hash
     "mqls": Decimal(4),
     "sqls": Decimal(2),
     "customers": Decimal(2),
@@ -374,3 +375,27 @@ def test_docs_table_matches_the_catalogue() -> None:
     assert documented == {
         k.id: (k.formula, k.unit.value, k.direction.value) for k in BUILTIN_KPIS.values()
     }
+
+
+def test_people_and_inquiries() -> None:
+    leads = [
+        {"lead_id": "1", "email_hash": "e1"},
+        {"lead_id": "2", "email_hash": "e1", "phone_hash": "p1"},  # 1 by email
+        {"lead_id": "3", "phone_hash": "p1"},  # 2 by phone, so 1 too
+        {"lead_id": "4", "merged_ids": ["5"]},  # the CRM merged 5 into 4
+        {"lead_id": "5"},
+        {"lead_id": "6", "is_deleted": True, "email_hash": "e9"},
+        {"lead_id": "7"},
+    ]
+    # Inquiries: 6 records not deleted; people: {1, 2, 3}, {4, 5}, {7}.
+    assert BUILTIN_KPIS["leads"].evaluate({"lead": leads}) == Decimal(6)
+    assert BUILTIN_KPIS["people"].evaluate({"lead": leads}) == Decimal(3)
+    assert BUILTIN_KPIS["leads"].lead_count == "inquiries"
+    assert BUILTIN_KPIS["people"].lead_count == "people"
+    assert BUILTIN_KPIS["cpl"].lead_count == "inquiries"
+    assert BUILTIN_KPIS["cpc"].lead_count is None
+    assert str(BUILTIN_KPIS["people"].measure) == (
+        "count(distinct person of lead where is_deleted != true)"
+    )
+    with pytest.raises(ValueError, match="use it with count: lead"):
+        Measure.model_validate({"count": "deal", "distinct": "person"})

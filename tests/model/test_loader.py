@@ -98,7 +98,7 @@ def test_tab_indentation_says_so(write: Writer, load_error: LoadError) -> None:
         ("# only a comment\n", 1, "the file is empty"),
         ("- a\n- b\n", 1, "must be a mapping of keys at the top level"),
         ("just text\n", 1, "must be a mapping of keys at the top level"),
-        ("a: 1\n---\nb: 2\n", 2, "not valid YAML"),
+        ("a: 1\n---\nb: 2\n", 2, "limit MAX_DOCUMENTS = 1: a second YAML document"),
     ],
 )
 def test_not_a_workspace(

@@ -13,13 +13,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from _helpers import Page, small_dataset, small_workspace
 
+from partnerkit.analysis import Dataset
 from partnerkit.analysis.budget import budget_report
 from partnerkit.analysis.funnel import revenue_by_source
 from partnerkit.analysis.kpis import compute_kpis, evaluate_targets
-from partnerkit.errors import ConfigurationError
+from partnerkit.errors import ConfigurationError, NotComputableError
+from partnerkit.records import RecordKind
 from partnerkit.report import SECTION_IDS, MonthlyReport, NoData, build_report
 
 OCT = "2026-10"
+AS_OF = dt.date(2026, 11, 15)  # the day the reports are made: every figure is fixed
 
 
 def _v(cell: tuple[str, str | None]) -> Decimal:
@@ -29,7 +32,7 @@ def _v(cell: tuple[str, str | None]) -> Decimal:
 
 @pytest.fixture(scope="module")
 def small() -> MonthlyReport:
-    return build_report(small_workspace(), small_dataset(), OCT)
+    return build_report(small_workspace(), small_dataset(), OCT, as_of=AS_OF)
 
 
 # ----------------------------------------------------------------- hand-worked
@@ -37,7 +40,7 @@ def small() -> MonthlyReport:
 
 def test_small_targets_are_the_hand_worked_values(small: MonthlyReport) -> None:
     page = Page(small.to_html())
-    leads = page.row("summary.targets", "Leads")
+    leads = page.row("summary.targets", "Leads (inquiries)")
     assert _v(leads[1]) == 5
     assert _v(leads[2]) == 2  # September
     assert _v(leads[3]) == 150  # +150%
@@ -54,23 +57,23 @@ def test_small_targets_are_the_hand_worked_values(small: MonthlyReport) -> None:
     assert _v(cpl[5]) == 150
 
 
-def test_small_channel_table_is_hand_worked(small: MonthlyReport) -> None:
+def test_small_source_table_is_hand_worked(small: MonthlyReport) -> None:
     page = Page(small.to_html())
-    spend = page.row("channel.paid_search", "Spend")
+    spend = page.row("source.google-search", "Spend")
     assert _v(spend[1]) == 500
     assert _v(spend[2]) == 400
-    assert _v(spend[5]) == 1000  # planned
-    assert _v(page.row("channel.paid_search", "Cost per lead (CPL)")[1]) == 125
-    assert _v(page.row("channel.paid_search", "Cost per click (CPC)")[1]) == 10
-    assert _v(page.row("channel.paid_search", "Leads")[1]) == 4
+    assert _v(spend[3]) == 25  # +25%: the spend change is shown, never "—" with spend before
+    assert _v(page.row("source.google-search", "Cost per lead (CPL)")[1]) == 125
+    assert _v(page.row("source.google-search", "Cost per click (CPC)")[1]) == 10
+    assert _v(page.row("source.google-search", "Leads (inquiries)")[1]) == 4
     # organic has no spend records: its spend is missing, never 0
-    organic = page.row("channel.organic_search", "Spend")
+    organic = page.row("source.organic", "Spend")
     assert organic[1] == ("—", None)
 
 
 def test_small_budget_and_fee_are_hand_worked(small: MonthlyReport) -> None:
     page = Page(small.to_html())
-    line = page.row("budget.channel", "paid search")
+    line = page.row("budget.source", "Google search")
     assert (_v(line[1]), _v(line[2]), _v(line[3])) == (1000, 500, 50)
     assert line[5][0] == "under"
     assert _v(page.row("budget.fees", "Media spend")[1]) == 500
@@ -87,7 +90,7 @@ def test_missing_inputs_say_no_data_and_why(small: MonthlyReport) -> None:
     assert "no deal records" in small.to_html()
     # no evidence log: the report-delivery term is not measured, said so
     assert any("no evidence log" in n for n in page.nodata)
-    assert page.row("sla.terms", "monthly-report")[6][0] == "not measured"
+    assert page.row("sla.terms", "monthly-report")[7][0] == "not measured"
     # no learning log, no notes
     learnings = small.section("learnings")
     assert not learnings.has_data
@@ -108,7 +111,7 @@ def test_every_section_present_in_order(small: MonthlyReport) -> None:
 
 def test_recommendation_carries_its_numbers(small: MonthlyReport) -> None:
     recs = " ".join(small.recommendations)
-    assert "Use or release the paid search budget: ₪500.00 of ₪1,000.00 spent." in recs
+    assert "Use or release the Google search budget: ₪500.00 of ₪1,000.00 spent." in recs
 
 
 def test_section_selection_css_and_template() -> None:
@@ -116,6 +119,7 @@ def test_section_selection_css_and_template() -> None:
         small_workspace(),
         small_dataset(),
         dt.date(2026, 10, 15),
+        as_of=AS_OF,
         sections=["budget", "summary"],
         css="h2{color:red}",
         template='<html lang="$lang" dir="$dir"><style>$css</style>$body</html>',
@@ -129,15 +133,12 @@ def test_section_selection_css_and_template() -> None:
         build_report(small_workspace(), small_dataset(), OCT, sections=["nope"])  # type: ignore[list-item]
 
 
-def test_empty_dataset_never_crashes() -> None:
+def test_empty_dataset_is_not_a_report() -> None:
     from partnerkit.analysis import Dataset
 
-    report = build_report(small_workspace(), Dataset(), OCT)
-    html = report.to_html()
-    page = Page(html)
-    assert tuple(page.sections) == SECTION_IDS
-    assert page.nodata  # sections say why they are empty
-    assert report.to_markdown()
+    with pytest.raises(NotComputableError) as caught:
+        build_report(small_workspace(), Dataset(), OCT, as_of=AS_OF)
+    assert caught.value.code == "not_synced"
 
 
 def test_write_and_notebook(small: MonthlyReport, tmp_path: Path) -> None:
@@ -175,41 +176,44 @@ def test_demo_targets_match_evaluate_targets(demo: Any, demo_report_en: MonthlyR
         assert _v(row[3]) == v.change.relative
 
 
-def test_demo_channels_match_compute_kpis(demo: Any, demo_report_en: MonthlyReport) -> None:
+def test_demo_sources_match_compute_kpis(demo: Any, demo_report_en: MonthlyReport) -> None:
     kpis = compute_kpis(
         demo.workspace,
         demo.dataset,
         OCT,
         kpis=["cpl", "leads", "clicks"],
-        by="channel",
+        by="source",
         as_of=dt.date(2026, 10, 31),
     )
     page = Page(demo_report_en.to_html())
     checked = 0
-    for channel in ("paid_search", "paid_social"):
+    for source in ("google-search", "meta-lead-ads"):
         for kpi, label in (
             ("cpl", "Cost per lead (CPL)"),
-            ("leads", "Leads"),
+            ("leads", "Leads (inquiries)"),
             ("clicks", "Clicks"),
         ):
-            v = kpis.get(kpi, f"channel {channel}")
-            row = page.row(f"channel.{channel}", label)
+            v = kpis.get(kpi, f"source {source}")
+            row = page.row(f"source.{source}", label)
             assert _v(row[1]) == v.value
             assert _v(row[2]) == v.previous
             checked += 1
     assert checked == 6
     # the displayed text is the value, rounded for reading
-    cpl = page.row("channel.paid_search", "Cost per lead (CPL)")
+    cpl = page.row("source.google-search", "Cost per lead (CPL)")
     assert cpl[1][0] == f"₪{_v(cpl[1]):,.2f}"
 
 
 def test_demo_budget_and_revenue_match(demo: Any, demo_report_en: MonthlyReport) -> None:
-    budget = budget_report(demo.workspace, demo.dataset, OCT, as_of=dt.date(2026, 10, 31))
+    budget = budget_report(
+        demo.workspace, demo.dataset, OCT, by="source", as_of=dt.date(2026, 10, 31)
+    )
     revenue = revenue_by_source(demo.workspace, demo.dataset, OCT, as_of=dt.date(2026, 10, 31))
     page = Page(demo_report_en.to_html())
+    names = {s.id: s.name for s in demo.workspace.sources}
     for line in budget:
-        if line.key in ("paid_search", "paid_social", "referral"):
-            row = page.row("budget.channel", line.key.replace("_", " "))
+        if line.key in ("google-search", "meta-lead-ads"):
+            row = page.row("budget.source", names[line.key])
             assert _v(row[1]) == line.planned
             assert _v(row[2]) == line.spend
     assert _v(page.row("budget.fees", "Media spend")[1]) == budget.media_spend
@@ -226,13 +230,16 @@ def test_demo_sla_and_findings(demo_report_en: MonthlyReport) -> None:
     page = Page(demo_report_en.to_html())
     for term in sla.terms:
         row = page.row("sla.terms", term.sla.name or term.sla.id)
-        assert int(_v(row[2])) == term.met
-        assert int(_v(row[3])) == term.breached
+        assert term.month is not None
+        assert int(_v(row[2])) == term.month.met
+        assert int(_v(row[3])) == term.month.breached
+        if term.month.attainment is not None:
+            assert _v(row[4]) == term.month.attainment
         if term.attainment is not None:
-            assert _v(row[4]) == term.attainment
+            assert _v(row[5]) == term.attainment
     md = demo_report_en.to_markdown()
     assert "SolarCompare partner form: no lead for" in md  # the silent source
-    assert "duplicates" in md
+    assert "repeat a person already counted" in md
     assert "spent with no lead" in md  # the campaign with spend and no leads
     assert {"history", "cpl", "funnel", "budget"} <= set(Page(demo_report_en.to_html()).charts)
 
@@ -252,10 +259,32 @@ def test_hebrew_is_rtl_with_hebrew_titles_and_shekels(demo_report_he: MonthlyRep
     assert "אוקטובר 2026" in html
 
 
-def test_previous_report_is_carried_forward(small: MonthlyReport) -> None:
-    november = build_report(small_workspace(), small_dataset(), "2026-11", previous=small)
-    md = november.to_markdown()
+def test_previous_report_is_carried_forward() -> None:
+    september = build_report(small_workspace(), small_dataset(), "2026-09", as_of=AS_OF)
+    october = build_report(small_workspace(), small_dataset(), OCT, previous=september, as_of=AS_OF)
+    md = october.to_markdown()
     assert "Recommended in the previous report" in md
-    assert small.recommendations[0] in md
-    if small.health_score is not None:
+    assert september.recommendations[0] in md
+    if september.health_score is not None and october.health_score is not None:
         assert "previous report:" in md
+
+
+def test_a_source_never_synced_says_so_instead_of_no_rows() -> None:
+    # Google search is read through the "ads" connection; no performance record of it
+    # exists at all: its spend is "not synced", not a quiet month and never 0.
+    ws = small_workspace()
+    data = ws.model_dump(mode="json", exclude_none=True)
+    data["connections"] = [{"name": "ads", "connector": "files"}]
+    data["sources"][0]["connection"] = "ads"
+    ws = type(ws).model_validate(data)
+    leads_only = Dataset.from_records({"lead": small_dataset().tables[RecordKind.LEAD].to_pylist()})
+    report = build_report(ws, leads_only, OCT, as_of=AS_OF)
+    spend = Page(report.to_html()).row("source.google-search", "Spend")
+    assert spend[1][1] is None
+    assert "never synced" in report.to_html()
+    assert report.results.reason_of(report.results.source("google-search", "spend")) == (
+        "not_synced"
+    )
+    # organic has no connection: no spend record is just that
+    organic = report.results.source("organic", "spend")
+    assert report.results.reason_of(organic) == "no_rows"

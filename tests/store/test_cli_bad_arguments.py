@@ -192,8 +192,8 @@ CASES: dict[str, Case] = {
             *("-c", WS, "-m", "2026-10", "--warehouse", "{t}/empty.duckdb"),
             *("-o", "{t}/existing.txt"),
         ),
-        1,
-        ("existing.txt", "File exists"),
+        2,
+        ("existing.txt", "is a file; give a folder"),
     ),
     "report-evidence-header-markup": Case(
         (

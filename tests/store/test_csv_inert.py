@@ -111,6 +111,12 @@ def test_list_columns_are_written_as_json_text(tmp_path: Path) -> None:
     assert [r["labels"] for r in rows] == ['["a", "=b"]', "", "[]"]
 
 
+#: A workspace file refuses control characters in its text (a tab among them), so the
+#: names a connector is configured with cannot start with one; a tab-led name reaching a
+#: CSV from the data is covered by the write_csv tests above.
+CONFIGURABLE = [name for name in HOSTILE if not name.startswith("\t")]
+
+
 def test_partnerkit_pull_writes_inert_csv(tmp_path: Path) -> None:
     config = tmp_path / "partnerkit.yaml"
     config.write_text(
@@ -125,8 +131,8 @@ def test_partnerkit_pull_writes_inert_csv(tmp_path: Path) -> None:
                         "name": "ads",
                         "connector": "synth",
                         "settings": {
-                            "campaigns": 5,
-                            "campaign_names": HOSTILE,
+                            "campaigns": len(CONFIGURABLE),
+                            "campaign_names": CONFIGURABLE,
                             "spend": "-5",
                             "first_day": "2026-10-01",
                             "last_day": "2026-10-01",
@@ -149,6 +155,6 @@ def test_partnerkit_pull_writes_inert_csv(tmp_path: Path) -> None:
     for path in tmp_path.glob("x.*.csv"):
         assert_inert(read_csv(path))
     rows = read_csv(tmp_path / "x.performance.csv")
-    assert sorted(r["campaign_name"] for r in rows) == sorted(EXPECTED)
+    assert sorted(r["campaign_name"] for r in rows) == sorted("'" + n for n in CONFIGURABLE)
     assert_inert(rows)
     assert {Decimal(r["spend"]) for r in rows} == {Decimal(-5)}

@@ -5,12 +5,18 @@ and return typed :class:`Result` objects with DataFrame views.
 """
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis.audit import (
-    SourceMapAudit,
+from partnerkit.analysis.attribution import (
+    ATTRIBUTION_MODES,
+    UNATTRIBUTED,
+    Attribution,
+    AttributionMode,
+    Owner,
+    attribute,
     attribute_leads,
     attribute_performance,
-    audit_source_map,
+    attribution_of,
 )
+from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.budget import (
     BudgetFlag,
     BudgetLine,
@@ -58,7 +64,6 @@ from partnerkit.analysis.health import (
     trial_review,
 )
 from partnerkit.analysis.kpis import (
-    AttributionMode,
     Change,
     CurrencyError,
     ExchangeRates,
@@ -68,12 +73,11 @@ from partnerkit.analysis.kpis import (
     NonAdditiveError,
     RatesLike,
     ScopeLike,
-    attribute,
     compute_kpi,
     compute_kpis,
     evaluate_targets,
-    kpi_catalogue,
 )
+from partnerkit.analysis.month import MonthEvaluation, NotComputable, evaluate_month
 from partnerkit.analysis.pacing import (
     MeasurePace,
     Pacing,
@@ -83,15 +87,21 @@ from partnerkit.analysis.pacing import (
     weekday_weights,
     weighted_projection,
 )
+from partnerkit.analysis.recommend import MIN_LEADS_FOR_SHIFT, Recommendation, recommend
 from partnerkit.analysis.sla import (
+    PeriodCompliance,
     SLACompliance,
     TermCompliance,
     sla_compliance,
 )
 
 __all__ = [
+    "ATTRIBUTION_MODES",
+    "MIN_LEADS_FOR_SHIFT",
     "STAGES",
     "SURVEY_QUESTIONS",
+    "UNATTRIBUTED",
+    "Attribution",
     "AttributionMode",
     "BudgetFlag",
     "BudgetLine",
@@ -116,12 +126,17 @@ __all__ = [
     "LeadQuality",
     "LeadQualityRow",
     "MeasurePace",
+    "MonthEvaluation",
     "NonAdditiveError",
+    "NotComputable",
     "Occurrence",
+    "Owner",
     "Pacing",
     "PacingTable",
     "PartnershipHealth",
+    "PeriodCompliance",
     "RatesLike",
+    "Recommendation",
     "Result",
     "RevenueBySource",
     "SLACompliance",
@@ -136,20 +151,22 @@ __all__ = [
     "attribute",
     "attribute_leads",
     "attribute_performance",
+    "attribution_of",
     "audit_source_map",
     "budget_report",
     "compute_kpi",
     "compute_kpis",
     "dedup_leads",
+    "evaluate_month",
     "evaluate_targets",
     "funnel",
-    "kpi_catalogue",
     "lead_quality",
     "pace",
     "pace_targets",
     "partnership_health",
     "read_evidence",
     "read_survey",
+    "recommend",
     "revenue_by_source",
     "sla_compliance",
     "trial_review",

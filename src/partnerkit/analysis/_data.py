@@ -17,6 +17,8 @@ from partnerkit.errors import ConfigurationError
 from partnerkit.records import RecordKind, arrow_schema
 
 if TYPE_CHECKING:
+    from typing import ClassVar
+
     import duckdb
     import pandas as pd
     import polars as pl
@@ -149,18 +151,29 @@ def _arrow(relation: duckdb.DuckDBPyRelation | None) -> pa.Table:
 class Result:
     """Base class of analysis results: a table view plus a readable display.
 
-    Subclasses implement :meth:`to_arrow` and set :attr:`title`.
+    Subclasses implement :meth:`to_arrow` and set :attr:`title` (and
+    :attr:`money_columns` where a money column is not found by itself). The notebook
+    display (``_repr_html_``) and ``str()`` show the first 50 rows with money rounded
+    to its currency's minor unit; the table views keep the exact values.
     """
 
     title: str = "Result"
+    #: Columns of :meth:`to_arrow` that hold money, beyond those found by themselves
+    #: (field metadata ``unit: money``; a record money column's name such as ``spend``);
+    #: in a table with a ``unit`` column, only in rows whose unit is ``money``. The
+    #: displays round money to the currency's minor unit: the row's ``currency``
+    #: column, else the result's ``currency`` attribute.
+    money_columns: ClassVar[tuple[str, ...]] = ()
 
     def to_arrow(self) -> pa.Table:
         """The result as an Arrow table (one row per item)."""
         raise NotImplementedError
 
     def to_pandas(self) -> pd.DataFrame:
-        """The result as a pandas DataFrame."""
-        return self.to_arrow().to_pandas()
+        """The result as a pandas DataFrame (money ``Float64``: see :mod:`partnerkit.frames`)."""
+        from partnerkit.frames import to_pandas
+
+        return to_pandas(self.to_arrow())
 
     def to_polars(self) -> pl.DataFrame:
         """The result as a polars DataFrame."""
@@ -171,16 +184,24 @@ class Result:
         return frame
 
     def _repr_html_(self) -> str:
-        table = self.to_arrow()
-        head = "".join(f"<th>{html.escape(n)}</th>" for n in table.column_names)
-        body = "".join(
-            "<tr>"
-            + "".join(f"<td>{'' if v is None else html.escape(str(v))}</td>" for v in row.values())
-            + "</tr>"
-            for row in table.slice(0, 50).to_pylist()
-        )
-        more = f"<p>… {table.num_rows - 50:,} more rows</p>" if table.num_rows > 50 else ""
-        return (
-            f"<h4>{html.escape(self.title)}</h4><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>{more}"
-        )
+        from partnerkit.frames import html_table
+
+        table = html_table(self.to_arrow(), **self._money())
+        return f"<h4>{html.escape(self.title)}</h4>{table}"
+
+    def __str__(self) -> str:
+        from partnerkit.frames import text_table
+
+        try:
+            table = self.to_arrow()
+        except NotImplementedError:
+            return repr(self)
+        return text_table(table, self.title, **self._money())
+
+    def _money(self) -> dict[str, Any]:
+        """How the displays find money: :attr:`money_columns` and a ``currency`` attribute."""
+        currency = getattr(self, "currency", None)
+        return {
+            "money": self.money_columns,
+            "currency": currency if isinstance(currency, str) else None,
+        }

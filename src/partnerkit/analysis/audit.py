@@ -33,35 +33,32 @@ source and aggregated per source and local day. No Python loop touches a record.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from partnerkit.analysis._args import AsOf, as_of_moment
 from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._sql import Scratch
+from partnerkit.analysis._sql import literal as _lit
+from partnerkit.analysis._tables import schema_of, sections, table_of
+from partnerkit.analysis.attribution import (
+    LEAD_RULE_COLUMNS,
+    AttributionJoins,
+    attribute_leads,
+    attribute_performance,
+    attribution_of,
+)
+from partnerkit.analysis.periods import Window, local_day_sql
 from partnerkit.errors import ConfigurationError
-from partnerkit.model import Channel, SourceMatching, Tolerance, Workspace
+from partnerkit.model import Channel, Tolerance, Workspace
 from partnerkit.records import Additivity, RecordKind
 
 if TYPE_CHECKING:
-    import duckdb
     import pyarrow as pa
 
 __all__ = ["SourceMapAudit", "attribute_leads", "attribute_performance", "audit_source_map"]
-
-#: Lead columns the CRM and UTM rules read, in the order of the rules.
-LEAD_RULE_COLUMNS = (
-    "original_source",
-    "original_source_drill_1",
-    "original_source_drill_2",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-)
-#: Performance columns the ads and UTM rules read.
-PERFORMANCE_RULE_COLUMNS = ("account_id", "campaign_id", "source", "medium", "utm_campaign")
 
 _PAID = frozenset(
     {Channel.PAID_SEARCH, Channel.PAID_SOCIAL, Channel.DISPLAY, Channel.VIDEO, Channel.AFFILIATE}
@@ -87,342 +84,30 @@ WIRING_HINTS: Mapping[str, str] = {
 }
 
 
-# ------------------------------------------------------------------ SQL helpers
-
-
-def _lit(value: object) -> str:
-    """A SQL literal: a quoted string, a date, a number or NULL."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return f"TIMESTAMPTZ '{value.astimezone(dt.UTC).isoformat()}'"
-    if isinstance(value, dt.date):
-        return f"DATE '{value.isoformat()}'"
-    if isinstance(value, int | Decimal):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-_REGEX_SPECIAL = frozenset("\\.^$|?*+()[]{}")
-
-
-def _glob_regex(pattern: str) -> str:
-    """Translate a glob pattern (as :func:`fnmatch.fnmatchcase` reads it) to an RE2 regex.
-
-    ``*`` is any text, ``?`` one character, ``[abc]`` / ``[a-z]`` / ``[!abc]`` a
-    character set; an unclosed ``[`` is a literal. The regex must match the whole
-    text (DuckDB's ``regexp_full_match``) with ``(?s)`` so ``*`` spans newlines.
-    """
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        i += 1
-        if c == "*":
-            if not out or out[-1] != ".*":
-                out.append(".*")
-        elif c == "?":
-            out.append(".")
-        elif c == "[":
-            j = i
-            if j < n and pattern[j] == "!":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1
-            while j < n and pattern[j] != "]":
-                j += 1
-            if j >= n:
-                out.append("\\[")
-                continue
-            out.append(_char_set(pattern, i, j))
-            i = j + 1
-        else:
-            out.append("\\" + c if c in _REGEX_SPECIAL else c)
-    return "".join(out)
-
-
-def _char_set(pattern: str, i: int, j: int) -> str:
-    """A ``[...]`` set of a glob (``pattern[i:j]`` is between the brackets), as fnmatch does."""
-    stuff = pattern[i:j]
-    if "-" not in stuff:
-        stuff = stuff.replace("\\", r"\\")
-    else:
-        chunks = []
-        k = i + 2 if pattern[i] == "!" else i + 1
-        while True:
-            k = pattern.find("-", k, j)
-            if k < 0:
-                break
-            chunks.append(pattern[i:k])
-            i = k + 1
-            k = k + 3
-        chunk = pattern[i:j]
-        if chunk:
-            chunks.append(chunk)
-        else:
-            chunks[-1] += "-"
-        for k in range(len(chunks) - 1, 0, -1):  # drop empty (reversed) ranges
-            if chunks[k - 1][-1] > chunks[k][0]:
-                chunks[k - 1] = chunks[k - 1][:-1] + chunks[k][1:]
-                del chunks[k]
-        stuff = "-".join(s.replace("\\", r"\\").replace("-", r"\-") for s in chunks)
-    stuff = re.sub(r"([&~|\[])", r"\\\1", stuff)
-    if not stuff:
-        return r"[^\x00-\x{10FFFF}]"  # an empty set never matches
-    if stuff == "!":
-        return "."
-    if stuff[0] == "!":
-        stuff = "^" + stuff[1:]
-    elif stuff[0] == "^":
-        stuff = "\\" + stuff
-    return f"[{stuff}]"
-
-
-def _any_sql(column: str, patterns: Sequence[str]) -> str:
-    """SQL true when a column matches any of the glob patterns (case-insensitive; NULL never)."""
-    plain = [p.lower() for p in patterns if not any(ch in p for ch in "*?[")]
-    globs = [p.lower() for p in patterns if any(ch in p for ch in "*?[")]
-    text = f"lower(CAST({column} AS VARCHAR))"
-    tests = []
-    if plain:
-        tests.append(f"{text} IN ({', '.join(_lit(p) for p in plain)})")
-    if globs:
-        regex = "(?s)" + "|".join(f"(?:{_glob_regex(p)})" for p in globs)
-        tests.append(f"regexp_full_match({text}, {_lit(regex)})")
-    return f"coalesce({' OR '.join(tests)}, false)"
-
-
-def _group_sql(rules: Sequence[tuple[Sequence[str], str]]) -> str | None:
-    active = [(patterns, column) for patterns, column in rules if patterns]
-    if not active:
-        return None
-    return "(" + " AND ".join(_any_sql(column, patterns) for patterns, column in active) + ")"
-
-
-def _lead_rule_sql(matching: SourceMatching) -> str:
-    """The SQL form of :meth:`SourceMatching.matches_lead` over lead columns."""
-    crm = _group_sql(
-        [
-            (matching.original_source, "original_source"),
-            (matching.original_source_drill_1, "original_source_drill_1"),
-            (matching.original_source_drill_2, "original_source_drill_2"),
-        ]
-    )
-    utm = _group_sql(
-        [
-            (matching.utm_source, "utm_source"),
-            (matching.utm_medium, "utm_medium"),
-            (matching.utm_campaign, "utm_campaign"),
-        ]
-    )
-    groups = [g for g in (crm, utm) if g]
-    return "(" + " OR ".join(groups) + ")" if groups else "false"
-
-
-def _performance_rule_sql(matching: SourceMatching) -> str:
-    """The SQL form of :meth:`SourceMatching.matches_performance` over performance columns."""
-    ads = _group_sql([(matching.account_ids, "account_id"), (matching.campaign_ids, "campaign_id")])
-    utm = _group_sql(
-        [
-            (matching.utm_source, "source"),
-            (matching.utm_medium, "medium"),
-            (matching.utm_campaign, "utm_campaign"),
-        ]
-    )
-    groups = [g for g in (ads, utm) if g]
-    return "(" + " OR ".join(groups) + ")" if groups else "false"
-
-
-def _first_match_sql(tests: Sequence[tuple[str, str]]) -> tuple[str, str]:
-    """SQL for (the first matching source id, every matching source id once, in order)."""
-    if not tests:
-        return "CAST(NULL AS VARCHAR)", "CAST([] AS VARCHAR[])"
-    first = "CASE " + " ".join(f"WHEN {t} THEN {_lit(s)}" for s, t in tests) + " END"
-    every = ", ".join(f"CASE WHEN {t} THEN {_lit(s)} END" for s, t in tests)
-    found = f"list_filter([{every}], lambda x: x IS NOT NULL)"
-    return first, f"list_filter({found}, lambda x, i: list_position({found}, x) = i)"
-
-
-def _campaign_tests(workspace: Workspace, *, ids: bool) -> list[tuple[str, str]]:
-    """Tests tying a record to a workspace campaign's source, before the source rules.
-
-    Performance rows (``ids``): a campaign listing the row's ``campaign_id`` in its
-    ``platform_campaign_ids``, then one whose ``utm_campaign`` equals the row's
-    (case-insensitive). Leads: the ``utm_campaign`` test only.
-    """
-    out = []
-    if ids:
-        for c in workspace.campaigns:
-            if c.platform_campaign_ids:
-                listed = ", ".join(_lit(i) for i in c.platform_campaign_ids)
-                out.append((c.source, f"coalesce(campaign_id IN ({listed}), false)"))
-    for c in workspace.campaigns:
-        if c.utm_campaign:
-            out.append(
-                (c.source, f"coalesce(lower(utm_campaign) = {_lit(c.utm_campaign.lower())}, false)")
-            )
-    return out
-
-
-def _same(columns: Iterable[str], left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{c} IS NOT DISTINCT FROM {right}.{c}" for c in columns)
-
-
-class _Scratch:
-    """Temporary tables on a dataset's connection, dropped when the block ends."""
-
-    def __init__(self, dataset: Dataset) -> None:
-        self.con: duckdb.DuckDBPyConnection = dataset.connection
-        self.prefix = f"_pk_{uuid.uuid4().hex[:10]}_"
-        self._tables: list[str] = []
-        self._views: list[str] = []
-
-    def __enter__(self) -> _Scratch:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for name in reversed(self._tables):
-            self.con.execute(f"DROP TABLE IF EXISTS {name}")
-        for name in self._views:
-            self.con.unregister(name)
-
-    def register(self, name: str, table: pa.Table) -> str:
-        full = self.prefix + name
-        self.con.register(full, table)
-        self._views.append(full)
-        return full
-
-    def table(self, name: str, query: str) -> str:
-        full = self.prefix + name
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {full} AS {query}")
-        if full not in self._tables:
-            self._tables.append(full)
-        return full
-
-    def arrow(self, query: str) -> pa.Table:
-        relation = self.con.sql(query)
-        assert relation is not None
-        table: pa.Table = relation.to_arrow_table()
-        return table
-
-    def rows(self, query: str) -> list[tuple[Any, ...]]:
-        return self.con.execute(query).fetchall()
-
-    def scalar(self, query: str) -> Any:
-        rows = self.rows(query)
-        return rows[0][0] if rows else None
-
-
-def _local(column: str, timezone: str) -> str:
-    """SQL for the local calendar day of a UTC timestamp column."""
-    return f"CAST(timezone({_lit(timezone)}, {column}) AS DATE)"
-
-
-def _lead_sources_table(scratch: _Scratch, workspace: Workspace) -> str:
-    """Create the table of distinct lead rule values with their source (first match)."""
-    tests = _campaign_tests(workspace, ids=False) + [
-        (s.id, _lead_rule_sql(s.matching)) for s in workspace.sources
-    ]
-    first, every = _first_match_sql(tests)
-    cols = ", ".join(LEAD_RULE_COLUMNS)
-    return scratch.table(
-        "lead_rules",
-        f"SELECT {cols}, {first} AS source_id, {every} AS matched "
-        f"FROM (SELECT DISTINCT {cols} FROM lead)",
-    )
-
-
-def _performance_sources_table(scratch: _Scratch, workspace: Workspace, rows: str) -> str:
-    """Create the table of distinct performance rule values (from ``rows``) with their source."""
-    tests = _campaign_tests(workspace, ids=True) + [
-        (s.id, _performance_rule_sql(s.matching)) for s in workspace.sources
-    ]
-    first, every = _first_match_sql(tests)
-    cols = ", ".join(PERFORMANCE_RULE_COLUMNS)
-    return scratch.table(
-        "perf_rules",
-        f"SELECT {cols}, {first} AS source_id, {every} AS matched "
-        f"FROM (SELECT DISTINCT {cols} FROM {rows})",
-    )
-
-
-def attribute_leads(dataset: Dataset, workspace: Workspace) -> pa.Table:
-    """Tie every lead record to its source-map entry.
-
-    A lead belongs to the source of the workspace campaign whose ``utm_campaign``
-    equals its own (case-insensitive), else to the first source (in source-map order)
-    whose rules match it (:meth:`~partnerkit.model.SourceMatching.matches_lead`,
-    evaluated in SQL).
-
-    Args:
-        dataset: The records; the ``lead`` view is read.
-        workspace: The workspace whose source map applies.
-
-    Returns:
-        The lead table's ``record_id``, ``platform``, ``account_id``, ``lead_id``,
-        ``created_at``, ``is_deleted`` and the rule columns, plus ``source_id`` (null
-        when no source matches) and ``matched_sources`` (every source that matches,
-        in source-map order).
-    """
-    with _Scratch(dataset) as scratch:
-        rules = _lead_sources_table(scratch, workspace)
-        cols = ", ".join(f"l.{c}" for c in LEAD_RULE_COLUMNS)
-        return scratch.arrow(
-            f"SELECT l.record_id, l.platform, l.account_id, l.lead_id, l.created_at, "
-            f"l.is_deleted, {cols}, r.source_id, r.matched AS matched_sources "
-            f"FROM lead l LEFT JOIN {rules} r ON {_same(LEAD_RULE_COLUMNS, 'l', 'r')} "
-            f"ORDER BY l.created_at, l.lead_id"
-        )
-
-
-def attribute_performance(dataset: Dataset, workspace: Workspace) -> pa.Table:
-    """Tie every performance row to its source-map entry.
-
-    A row belongs to the source of the workspace campaign that lists its
-    ``campaign_id`` (``platform_campaign_ids``), else of the one whose ``utm_campaign``
-    equals the row's, else to the first source whose rules match it.
-
-    Returns:
-        The performance table with ``source_id`` and ``matched_sources`` added.
-    """
-    with _Scratch(dataset) as scratch:
-        rules = _performance_sources_table(scratch, workspace, "performance")
-        return scratch.arrow(
-            f"SELECT p.*, r.source_id, r.matched AS matched_sources FROM performance p "
-            f"LEFT JOIN {rules} r ON {_same(PERFORMANCE_RULE_COLUMNS, 'p', 'r')}"
-        )
-
-
 # -------------------------------------------------------------- period helpers
 
 
 def _months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
-    out = []
-    first = start.replace(day=1)
-    while first <= end:
-        nxt = (first + dt.timedelta(days=32)).replace(day=1)
-        out.append((f"{first:%Y-%m}", first, nxt - dt.timedelta(days=1)))
-        first = nxt
-    return out
+    """Each month the days touch: its key and its whole first and last day."""
+    whole = [Window.month(key) for key in Window(start, end).months()]
+    return [(w.label, w.start, w.end) for w in whole]
 
 
-def _metadata(table: pa.Table, column: str) -> dict[str, str]:
-    meta = table.schema.field(column).metadata or {}
+def _metadata(schema: pa.Schema, column: str) -> dict[str, str]:
+    meta = schema.field(column).metadata or {}
     return {k.decode(): v.decode() for k, v in meta.items()}
 
 
-def _check_lead_columns(table: pa.Table, names: Sequence[str]) -> None:
+def _check_lead_columns(schema: pa.Schema, names: Sequence[str]) -> None:
     for name in names:
-        if name not in table.column_names:
-            have = [c for c in table.column_names if c in ("leads", "conversions", "key_events")]
-            have += [c for c in table.column_names if c.startswith("extra.")]
+        if name not in schema.names:
+            have = [c for c in schema.names if c in ("leads", "conversions", "key_events")]
+            have += [c for c in schema.names if c.startswith("extra.")]
             raise ConfigurationError(
                 f"platform_lead_columns names {name!r}, which the performance records do not "
                 f"have. Columns that could count leads: {', '.join(have) or 'none'}"
             )
-        if _metadata(table, name).get("additivity") == Additivity.NON_ADDITIVE.value:
+        if _metadata(schema, name).get("additivity") == Additivity.NON_ADDITIVE.value:
             raise ConfigurationError(
                 f"the performance column {name!r} is not additive (its metadata says "
                 f"non_additive), so it cannot be summed into a month's platform leads. "
@@ -507,7 +192,7 @@ class SourceMapAudit(Result):
             f"{self.leads:,} leads, {self.unmapped.num_rows} unmapped value combinations, "
             f"{self.findings.num_rows} findings.</p>"
         )
-        return head + _sections(
+        return head + sections(
             self.title,
             [
                 ("Findings", self.findings),
@@ -520,29 +205,7 @@ class SourceMapAudit(Result):
         )
 
 
-class _View(Result):
-    def __init__(self, title: str, table: pa.Table) -> None:
-        self.title = title
-        self._table = table
-
-    def to_arrow(self) -> pa.Table:
-        return self._table
-
-
-def _sections(title: str, parts: Sequence[tuple[str, pa.Table]]) -> str:
-    """Notebook HTML of several tables under one title (each as :class:`Result` shows one)."""
-    import html
-
-    return f"<h3>{html.escape(title)}</h3>" + "".join(
-        _View(heading, table)._repr_html_() for heading, table in parts
-    )
-
-
 # ---------------------------------------------------------------------- audit
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def audit_source_map(
@@ -551,7 +214,7 @@ def audit_source_map(
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
-    as_of: dt.datetime | None = None,
+    as_of: AsOf | None = None,
     silent_days: int = 14,
     platform_lead_columns: Sequence[str] = ("leads", "conversions"),
     max_gap_percent: Decimal | int = 20,
@@ -566,8 +229,9 @@ def audit_source_map(
         dataset: The records: ``lead``, ``performance`` and ``campaign`` views.
         start: First day audited; the contract's start, else the first lead's day.
         end: Last day audited; the day of ``as_of``.
-        as_of: The moment the audit describes (default: now). Months that have not
-            ended by then get no lead-target status; silence is judged up to it.
+        as_of: The moment the audit describes: an aware datetime, or a date (the end
+            of that day in the workspace's time zone); now by default. Months that
+            have not ended by then get no lead-target status; silence is judged up to it.
         silent_days: A live source with no lead for this many days is silent (when
             it had leads before, or had spend in those days).
         platform_lead_columns: The performance columns that hold the platforms' lead
@@ -590,18 +254,15 @@ def audit_source_map(
     """
     if silent_days < 1:
         raise ConfigurationError("silent_days must be at least 1")
-    as_of = as_of or _now()
-    if as_of.tzinfo is None:
-        raise ConfigurationError("as_of must be timezone-aware, e.g. datetime(..., tzinfo=UTC)")
-    perf = dataset.tables[RecordKind.PERFORMANCE]
-    _check_lead_columns(perf, platform_lead_columns)
+    as_of = as_of_moment(as_of, workspace.timezone)
+    _check_lead_columns(dataset.schema(RecordKind.PERFORMANCE), platform_lead_columns)
     tz = workspace.timezone
     as_of_day = as_of.astimezone(workspace.calendar.zone).date()
-    with _Scratch(dataset) as scratch:
+    con = dataset.cursor()
+    with Scratch(con) as scratch, attribution_of(workspace, dataset).joins(con) as joins:
         if start is None:
-            first = scratch.scalar(
-                f"SELECT min({_local('created_at', tz)}) FROM lead WHERE is_deleted IS NOT true"
-            )
+            day = local_day_sql("created_at", tz, timestamp=True)
+            first = scratch.scalar(f"SELECT min({day}) FROM lead WHERE is_deleted IS NOT true")
             start = workspace.contract.start if workspace.contract else (first or as_of_day)
         end = end or as_of_day
         if end < start:
@@ -609,6 +270,7 @@ def audit_source_map(
         return _Audit(
             workspace,
             scratch,
+            joins,
             start=start,
             end=end,
             as_of=as_of,
@@ -627,7 +289,8 @@ class _Audit:
     def __init__(
         self,
         ws: Workspace,
-        scratch: _Scratch,
+        scratch: Scratch,
+        joins: AttributionJoins,
         *,
         start: dt.date,
         end: dt.date,
@@ -639,7 +302,7 @@ class _Audit:
         tolerance: Tolerance,
         rates: Mapping[str, Decimal] | None,
     ) -> None:
-        self.ws, self.s = ws, scratch
+        self.ws, self.s, self.joins = ws, scratch, joins
         self.start, self.end, self.as_of = start, end, as_of
         self.as_of_day = as_of.astimezone(ws.calendar.zone).date()
         self.n = silent_days
@@ -714,7 +377,7 @@ class _Audit:
             }
             for i, src in enumerate(ws.sources)
         ]
-        self.t_sources = s.register("sources", _table(rows, _SOURCE_SCHEMA()))
+        self.t_sources = s.register("sources", table_of(rows, _SOURCE_SCHEMA()))
         # Months and their check days (the last day judged: the month's end, or as_of).
         months = []
         for key, first, last in _months(self.start, self.end):
@@ -741,7 +404,7 @@ class _Audit:
                     "unjudged": unjudged,
                 }
             )
-        month_table = _table(months, _MONTH_SCHEMA())
+        month_table = table_of(months, _MONTH_SCHEMA())
         self.t_months = s.register("months", month_table)
         checks = [dict(m) for m in months]
         final = min(self.end, self.as_of_day)
@@ -757,17 +420,19 @@ class _Audit:
             ),
         )
         # Leads by rule values and local day, with their source.
-        rules = _lead_sources_table(s, ws)
+        j, lead = self.joins, RecordKind.LEAD
         cols = ", ".join(LEAD_RULE_COLUMNS)
+        day = local_day_sql("created_at", tz, timestamp=True)
         self.t_lead_values = s.table(
             "lead_values",
             f"SELECT {', '.join('v.' + c for c in LEAD_RULE_COLUMNS)}, v.day, v.n, v.first_at, "
-            f"v.last_at, v.example_lead_id, r.source_id, r.matched FROM ("
-            f"  SELECT {cols}, {_local('created_at', tz)} AS day, count(*) AS n, "
+            f"v.last_at, v.example_lead_id, {j.expr(lead, 'source')} AS source_id, "
+            f"{j.expr(lead, 'campaign')} AS ws_campaign, "
+            f"{j.expr(lead, 'matched')} AS matched FROM ("
+            f"  SELECT {cols}, {day} AS day, count(*) AS n, "
             f"  min(created_at) AS first_at, max(created_at) AS last_at, "
             f"  min(lead_id) AS example_lead_id "
-            f"  FROM lead WHERE is_deleted IS NOT true GROUP BY ALL) v "
-            f"LEFT JOIN {rules} r ON {_same(LEAD_RULE_COLUMNS, 'v', 'r')}",
+            f"  FROM lead WHERE is_deleted IS NOT true GROUP BY ALL) v {j.join(lead)}",
         )
         self.t_leads = s.table(
             "leads",
@@ -792,11 +457,12 @@ class _Audit:
             f"  {_LEVEL_RANK} AS rank FROM performance WHERE level IS DISTINCT FROM 'traffic') "
             f"WHERE rank = top GROUP BY ALL",
         )
-        perf_rules = _performance_sources_table(s, ws, self.t_perf_rows)
+        perf = RecordKind.PERFORMANCE
         self.t_perf = s.table(
             "perf",
-            f"SELECT p.*, r.source_id FROM {self.t_perf_rows} p "
-            f"LEFT JOIN {perf_rules} r ON {_same(PERFORMANCE_RULE_COLUMNS, 'p', 'r')}",
+            f"SELECT v.*, {j.expr(perf, 'source')} AS source_id, "
+            f"{j.expr(perf, 'campaign')} AS ws_campaign "
+            f"FROM {self.t_perf_rows} v {j.join(perf)}",
         )
         # Workspace campaigns and their platform ids.
         ws_campaigns = [
@@ -804,7 +470,7 @@ class _Audit:
                 "campaign": c.id,
                 "campaign_name": c.name,
                 "source_id": c.source,
-                "utm_campaign": c.utm_campaign.lower() if c.utm_campaign else None,
+                "utm_campaign": c.utm_campaign,
                 "platform": ws.source(c.source).platform,
                 "platform_campaign_id": pid,
                 "start_day": c.start,
@@ -814,7 +480,7 @@ class _Audit:
             for pid in _or_none(c.platform_campaign_ids)
         ]
         self.t_ws_campaigns = s.register(
-            "ws_campaigns", _table(ws_campaigns, _WS_CAMPAIGN_SCHEMA())
+            "ws_campaigns", table_of(ws_campaigns, _WS_CAMPAIGN_SCHEMA())
         )
         self._spend_rates()
 
@@ -995,11 +661,10 @@ class _Audit:
                 AND (s.end_day IS NULL OR s.end_day >= m.first_day)
                 AND (sp.source_id IS NOT NULL OR sl.source_id IS NOT NULL OR s.expects_spend)
             ), utm_leads AS (
-              SELECT c.campaign, m.month, sum(v.n) AS crm_leads
-              FROM (SELECT DISTINCT campaign, utm_campaign FROM {self.t_ws_campaigns}
-                    WHERE utm_campaign IS NOT NULL) c
-              JOIN {self.t_lead_values} v ON lower(v.utm_campaign) = c.utm_campaign
+              SELECT v.ws_campaign AS campaign, m.month, sum(v.n) AS crm_leads
+              FROM {self.t_lead_values} v
               JOIN {m} m ON v.day BETWEEN m.first_day AND m.last_day
+              WHERE v.ws_campaign IS NOT NULL
               GROUP BY ALL
             ), camp_rows AS (
               SELECT p.platform, p.account_id, p.campaign_id, m.month,
@@ -1127,22 +792,20 @@ class _Audit:
         s = self.s
         gone = ", ".join(_lit(g) for g in _GONE)
         live = ", ".join(_lit(g) for g in _LIVE)
-        records = (
-            "SELECT platform, account_id, object_id AS campaign_id, name AS campaign_name, "
-            "status, utm_source AS source, utm_medium AS medium, utm_campaign FROM campaign "
-            "WHERE level = 'campaign'"
-        )
-        rules = _performance_sources_table(s, self.ws, f"({records})")
+        j, kind = self.joins, RecordKind.CAMPAIGN
         self.t_platform_campaigns = s.table(
             "platform_campaigns",
             f"""
             WITH meta AS (
-              SELECT c.platform, c.account_id, c.campaign_id, c.campaign_name, c.status,
-                     c.utm_campaign, r.source_id
-              FROM ({records}) c LEFT JOIN {rules} r ON {_same(PERFORMANCE_RULE_COLUMNS, "c", "r")}
+              SELECT v.platform, v.account_id, v.object_id AS campaign_id,
+                     v.name AS campaign_name, v.status, v.utm_campaign,
+                     {j.expr(kind, "source")} AS source_id,
+                     {j.expr(kind, "campaign")} AS ws_campaign
+              FROM campaign v {j.join(kind)} WHERE v.level = 'campaign'
             ), seen AS (
               SELECT p.platform, p.account_id, p.campaign_id, max(p.campaign_name) AS campaign_name,
-                     arg_min(p.source_id, s.ord) AS source_id, sum(p.spend) AS spend,
+                     arg_min(p.source_id, s.ord) AS source_id,
+                     arg_min(p.ws_campaign, s.ord) AS ws_campaign, sum(p.spend) AS spend,
                      min(p.currency) AS currency, bool_or(p.spent) AS spent
               FROM {self.t_perf} p LEFT JOIN {self.t_sources} s ON s.source_id = p.source_id
               WHERE p.campaign_id IS NOT NULL AND {self._in_period()} GROUP BY p.platform,
@@ -1152,19 +815,16 @@ class _Audit:
                      coalesce(m.account_id, p.account_id) AS account_id,
                      coalesce(m.campaign_id, p.campaign_id) AS campaign_id,
                      coalesce(m.campaign_name, p.campaign_name) AS campaign_name,
-                     m.status, m.utm_campaign, coalesce(m.source_id, p.source_id) AS source_id,
+                     m.status, coalesce(m.source_id, p.source_id) AS source_id,
+                     coalesce(m.ws_campaign, p.ws_campaign) AS campaign,
                      p.spend, p.currency, coalesce(p.spent, false) AS spent
               FROM meta m FULL JOIN seen p ON m.platform = p.platform
                 AND m.account_id = p.account_id AND m.campaign_id = p.campaign_id
             ), listed AS (
-              SELECT j.*,
-                     (SELECT min(w.campaign) FROM {self.t_ws_campaigns} w
-                       WHERE w.platform_campaign_id = j.campaign_id
-                          OR (j.utm_campaign IS NOT NULL
-                              AND w.utm_campaign = lower(j.utm_campaign))) AS campaign,
+              SELECT c.*,
                      (SELECT count(*) FROM {self.t_ws_campaigns} w
-                       WHERE w.source_id = j.source_id) AS listed_for_source
-              FROM joined j
+                       WHERE w.source_id = c.source_id) AS listed_for_source
+              FROM joined c
             )
             SELECT platform, account_id, campaign_id, campaign_name, status, source_id, campaign,
                    spend, currency,
@@ -1366,7 +1026,7 @@ class _Audit:
 def _SOURCE_SCHEMA() -> pa.Schema:  # noqa: N802 - a constant built lazily
     import pyarrow as pa
 
-    return _schema_of(
+    return schema_of(
         ("source_id", pa.string()),
         ("ord", pa.int64()),
         ("name", pa.string()),
@@ -1384,7 +1044,7 @@ def _SOURCE_SCHEMA() -> pa.Schema:  # noqa: N802 - a constant built lazily
 def _MONTH_SCHEMA() -> pa.Schema:  # noqa: N802
     import pyarrow as pa
 
-    return _schema_of(
+    return schema_of(
         ("month", pa.string()),
         ("month_first", pa.date32()),
         ("month_last", pa.date32()),
@@ -1398,7 +1058,7 @@ def _MONTH_SCHEMA() -> pa.Schema:  # noqa: N802
 def _WS_CAMPAIGN_SCHEMA() -> pa.Schema:  # noqa: N802
     import pyarrow as pa
 
-    return _schema_of(
+    return schema_of(
         ("campaign", pa.string()),
         ("campaign_name", pa.string()),
         ("source_id", pa.string()),
@@ -1413,16 +1073,3 @@ def _WS_CAMPAIGN_SCHEMA() -> pa.Schema:  # noqa: N802
 def _or_none(ids: Sequence[str]) -> list[str | None]:
     """The ids, or ``[None]`` when there are none (one row either way)."""
     return [*ids] if ids else [None]
-
-
-def _schema_of(*fields: tuple[str, Any]) -> pa.Schema:
-    """An Arrow schema from ``(name, type)`` pairs."""
-    import pyarrow as pa
-
-    return pa.schema([pa.field(name, kind) for name, kind in fields])
-
-
-def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    import pyarrow as pa
-
-    return pa.Table.from_pylist(rows, schema=schema)

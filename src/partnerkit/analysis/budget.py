@@ -28,18 +28,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import Window, today_in, window_sql
-from partnerkit.analysis.kpis import (
-    UNATTRIBUTED,
-    CurrencyError,
-    ExchangeRates,
-    RatesLike,
-    _Engine,
-    _Leaf,
-    _schema,
-)
-from partnerkit.errors import ConfigurationError
+from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
+from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis.attribution import UNATTRIBUTED
+from partnerkit.analysis.periods import Window, today_in, window_sql
+from partnerkit.errors import CurrencyError
 from partnerkit.model import BUILTIN_KPIS, Channel, Measure, Workspace
 from partnerkit.model.contract import BankOfHoursPricing, ManagementFee, RetainerPricing
 from partnerkit.records import RecordKind
@@ -209,8 +204,8 @@ class BudgetReport(Result):
         if self.partner_fee is not None:
             rows.append(_total("fee", "partner fee", None, self.partner_fee, self.partner_fee))
         money = pa.decimal128(38, 6)
-        schema = _schema(
-            [("kind", pa.string()), ("key", pa.string()), ("label", pa.string())]
+        schema = schema_of(
+            *[("kind", pa.string()), ("key", pa.string()), ("label", pa.string())]
             + [
                 (n, money)
                 for n in ("planned", "spend", "burn_rate", "used_pct", "projected", "projected_pct")
@@ -235,8 +230,8 @@ class BudgetReport(Result):
                 }
                 for u in self.unmatched
             ],
-            schema=_schema(
-                [
+            schema=schema_of(
+                *[
                     ("platform", pa.string()),
                     ("account_id", pa.string()),
                     ("campaign_id", pa.string()),
@@ -400,8 +395,8 @@ def _keys(ws: Workspace, by: str, seen: list[str | None]) -> list[str | None]:
     return [*known, *rest, *([None] if None in seen else [])]
 
 
-def _unmatched(engine: _Engine, window: Window) -> list[UnmatchedSpend]:
-    attr = engine.attribution
+def _unmatched(engine: Engine, window: Window) -> list[UnmatchedSpend]:
+    attr = engine.joins
     kind = RecordKind.PERFORMANCE
     in_month = window_sql('v."date"', window, engine.tz, timestamp=False)
     source = attr.expr(kind, "source")
@@ -412,8 +407,8 @@ def _unmatched(engine: _Engine, window: Window) -> list[UnmatchedSpend]:
         f"GROUP BY ALL ORDER BY 1, 2, 3"
     )
     merged: dict[tuple[str, str, str | None], list[Any]] = {}
-    leaf = _Leaf.of(_SPEND)
-    for platform, account, campaign, name, currency, spend, records in attr.con.sql(
+    leaf = Leaf.of(_SPEND)
+    for platform, account, campaign, name, currency, spend, records in engine.con.sql(
         query
     ).fetchall():
         amount = engine.convert(leaf, {currency: spend})
@@ -435,7 +430,7 @@ def budget_report(
     month: str | dt.date,
     *,
     by: Literal["channel", "source", "campaign"] = "channel",
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     tolerance: Decimal | int = 10,
     rates: RatesLike | None = None,
 ) -> BudgetReport:
@@ -448,7 +443,8 @@ def budget_report(
         by: ``channel`` (the contract's media budget), ``source`` or ``campaign``
             (their monthly budgets).
         as_of: The last day counted (default: the month's end, or yesterday in the
-            workspace's zone when that is earlier).
+            workspace's zone when that is earlier); a date or an aware datetime (its
+            day in the workspace's time zone).
         tolerance: The over / under band, in percent of the plan.
         rates: Exchange rates for spend or budgets in other currencies.
 
@@ -459,8 +455,8 @@ def budget_report(
     Raises:
         CurrencyError: Spend or a budget in another currency and no rate for it.
     """
-    if by not in ("channel", "source", "campaign"):
-        raise ConfigurationError(f"budget lines are by channel, source or campaign, not {by!r}")
+    choice("by", by, ("channel", "source", "campaign"))
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
     window = Window.month(month)
     tol = Decimal(tolerance)
     cutoff = (
@@ -473,8 +469,8 @@ def budget_report(
     elapsed = window.through(cutoff) if cutoff >= window.start else None
     days = elapsed.days if elapsed else 0
     factor = Decimal(window.days) / Decimal(days) if days else None
-    with _Engine(workspace, dataset, rates=the_rates) as engine:
-        leaf = _Leaf.of(_SPEND)
+    with Engine(workspace, dataset, rates=the_rates) as engine:
+        leaf = Leaf.of(_SPEND)
         if elapsed is not None:
             aggs = engine.aggregate([_SPEND], [elapsed], by=by)
             seen = aggs.groups()

@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING
 
-from partnerkit.model import BusinessCalendar, Deliverable, Duration
-from partnerkit.model._base import month_bounds, quarter_bounds
+from partnerkit.model import BusinessCalendar, Deliverable, Duration, month_bounds, quarter_bounds
 
 if TYPE_CHECKING:
     import zoneinfo

@@ -16,7 +16,7 @@ The rule, step by step:
    lead after the window opens a new inquiry (a returning customer asks again), and
    the window restarts from it.
 3. **Sources.** Each lead belongs to its source-map entry
-   (:func:`~partnerkit.analysis.audit.attribute_leads`); an inquiry keeps the
+   (:mod:`partnerkit.analysis.attribution`); an inquiry keeps the
    distinct sources of its leads in the order they first touched it.
 
 Per source the report says how many leads it would claim on its own (its lead
@@ -32,21 +32,20 @@ No Python loop touches a record.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis.audit import (
-    LEAD_RULE_COLUMNS,
-    _lead_sources_table,
-    _lit,
-    _local,
-    _same,
-    _Scratch,
-    _sections,
-)
+from partnerkit.analysis._sql import Scratch, ident
+from partnerkit.analysis._sql import literal as _lit
+from partnerkit.analysis._tables import sections
+from partnerkit.analysis.attribution import AttributionJoins, attribution_of
+from partnerkit.analysis.periods import local_day_sql
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import Workspace
 from partnerkit.records import RecordKind
@@ -54,7 +53,10 @@ from partnerkit.records import RecordKind
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["LeadDedup", "dedup_leads"]
+__all__ = ["DEFAULT_MATCH_ON", "LeadDedup", "dedup_leads", "people_of"]
+
+DEFAULT_MATCH_ON = ("email_hash", "phone_hash")
+"""The lead columns that identify a person unless told otherwise."""
 
 _MAX_PASSES = 10_000
 
@@ -117,19 +119,19 @@ class LeadDedup(Result):
             f"{self.crm_merged:,} already merged in the CRM).</p>"
         )
         shared = self.inquiries.filter(self.inquiries.column("shared"))
-        return head + _sections(
+        return head + sections(
             self.title, [("By source", self.by_source), ("Shared inquiries", shared)]
         )
 
 
 def dedup_leads(
-    dataset: Dataset,
     workspace: Workspace,
+    dataset: Dataset,
     *,
     start: dt.date | None = None,
     end: dt.date | None = None,
     window: dt.timedelta = dt.timedelta(days=30),
-    match_on: Sequence[str] = ("email_hash", "phone_hash"),
+    match_on: Sequence[str] = DEFAULT_MATCH_ON,
 ) -> LeadDedup:
     """Find the people behind the leads and count each inquiry once.
 
@@ -137,8 +139,8 @@ def dedup_leads(
     an inquiry from the end of the previous one is a duplicate, not a new inquiry.
 
     Args:
-        dataset: The records; the ``lead`` view is read.
         workspace: The workspace (source map and time zone).
+        dataset: The records; the ``lead`` view is read.
         start: First day counted; the first lead's day by default.
         end: Last day counted; the last lead's day by default.
         window: Leads of one person within this time of their inquiry's first lead
@@ -154,7 +156,21 @@ def dedup_leads(
     """
     if window <= dt.timedelta(0):
         raise ConfigurationError("the dedup window must be positive, e.g. timedelta(days=30)")
-    have = dataset.tables[RecordKind.LEAD].column_names
+    keys = _match_on(dataset, match_on)
+    tz = workspace.timezone
+    con = dataset.cursor()
+    with Scratch(con) as s, attribution_of(workspace, dataset).joins(con) as joins:
+        day = local_day_sql("created_at", tz, timestamp=True)
+        bounds = s.rows(f"SELECT min({day}), max({day}) FROM lead WHERE is_deleted IS NOT true")[0]
+        start = start or bounds[0] or dt.date.today()
+        end = end or bounds[1] or start
+        if end < start:
+            raise ConfigurationError(f"the dedup ends ({end}) before it starts ({start})")
+        return _Dedup(s, joins, workspace, start, end, window, keys).run()
+
+
+def _match_on(dataset: Dataset, match_on: Sequence[str]) -> tuple[str, ...]:
+    have = dataset.schema(RecordKind.LEAD).names
     keys = tuple(match_on)
     for key in keys:
         if key not in have:
@@ -162,30 +178,72 @@ def dedup_leads(
                 f"match_on names {key!r}, which the lead records do not have; use "
                 f"email_hash, phone_hash or an extra.<name> column"
             )
-    tz = workspace.timezone
-    with _Scratch(dataset) as s:
-        bounds = s.rows(
-            f"SELECT min({_local('created_at', tz)}), max({_local('created_at', tz)}) "
-            f"FROM lead WHERE is_deleted IS NOT true"
-        )[0]
-        start = start or bounds[0] or dt.date.today()
-        end = end or bounds[1] or start
-        if end < start:
-            raise ConfigurationError(f"the dedup ends ({end}) before it starts ({start})")
-        return _Dedup(s, workspace, start, end, window, keys).run()
+    return keys
+
+
+_PEOPLE: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], pa.Table]] = (
+    weakref.WeakKeyDictionary()
+)
+_PEOPLE_LOCK = threading.Lock()
+
+
+def people_of(
+    workspace: Workspace, dataset: Dataset, *, match_on: Sequence[str] = DEFAULT_MATCH_ON
+) -> pa.Table:
+    """The person of every lead record (not deleted), by :func:`dedup_leads`'s rule 1.
+
+    Computed once per dataset and ``match_on``; the ``people`` KPI counts the distinct
+    ``person`` values of the leads it keeps.
+
+    Args:
+        workspace: The workspace (its time zone).
+        dataset: The records; the ``lead`` view is read.
+        match_on: Lead columns that identify a person (any one shared is enough).
+
+    Returns:
+        ``record_id`` and ``person`` (the ``record_id`` of the person's earliest lead
+        record), one row per lead record that is not deleted.
+    """
+    keys = _match_on(dataset, match_on)
+    with _PEOPLE_LOCK:
+        try:
+            found = _PEOPLE.get(dataset, {}).get(keys)
+        except TypeError:  # pragma: no cover - a dataset that cannot be weakly referenced
+            found = None
+    if found is not None:
+        return found
+    con = dataset.cursor()
+    with Scratch(con) as s, attribution_of(workspace, dataset).joins(con) as joins:
+        day = local_day_sql("created_at", workspace.timezone, timestamp=True)
+        last = s.scalar(f"SELECT max({day}) FROM lead WHERE is_deleted IS NOT true")
+        last = last or dt.date.today()
+        run = _Dedup(s, joins, workspace, last, last, dt.timedelta(days=1), keys)
+        run._records()
+        run._people()
+        table = s.arrow(
+            f"SELECT r.record_id, coalesce(f0.record_id, r.record_id) AS person "
+            f"FROM {run.t_rec} r LEFT JOIN {run.t_cand} c ON c.uid = r.rowid "
+            f"LEFT JOIN {run.t_lab} l ON l.rid = c.rid "
+            f"LEFT JOIN {run.t_cand} pc ON pc.rid = l.label "
+            f"LEFT JOIN {run.t_rec} f0 ON f0.rowid = pc.uid"
+        )
+    with _PEOPLE_LOCK, contextlib.suppress(TypeError):  # TypeError: not weakly referable
+        _PEOPLE.setdefault(dataset, {})[keys] = table
+    return table
 
 
 class _Dedup:
     def __init__(
         self,
-        scratch: _Scratch,
+        scratch: Scratch,
+        joins: AttributionJoins,
         ws: Workspace,
         start: dt.date,
         end: dt.date,
         window: dt.timedelta,
         keys: tuple[str, ...],
     ) -> None:
-        self.s, self.ws = scratch, ws
+        self.s, self.joins, self.ws = scratch, joins, ws
         self.start, self.end, self.window, self.keys = start, end, window, keys
         self.tz = ws.timezone
 
@@ -197,16 +255,15 @@ class _Dedup:
 
     def _records(self) -> None:
         """Every lead record up to ``end`` with its source; ``rowid`` is its ``uid``."""
-        s = self.s
-        rules = _lead_sources_table(s, self.ws)
-        keys = ", ".join(f'l."{k}" AS key{i}' for i, k in enumerate(self.keys))
-        day = _local("l.created_at", self.tz)
+        s, j, lead = self.s, self.joins, RecordKind.LEAD
+        keys = ", ".join(f"v.{ident(k)} AS key{i}" for i, k in enumerate(self.keys))
+        day = local_day_sql("v.created_at", self.tz, timestamp=True)
         self.t_rec = s.table(
             "rec",
-            f"SELECT l.platform, l.account_id, l.lead_id, l.created_at, {day} AS day, "
-            f"l.merged_ids, r.source_id, {keys} "
-            f"FROM lead l LEFT JOIN {rules} r ON {_same(LEAD_RULE_COLUMNS, 'l', 'r')} "
-            f"WHERE l.is_deleted IS NOT true AND {day} <= {_lit(self.end)}",
+            f"SELECT v.record_id, v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
+            f"v.merged_ids, {j.expr(lead, 'source')} AS source_id, {keys} "
+            f"FROM lead v {j.join(lead)} "
+            f"WHERE v.is_deleted IS NOT true AND {day} <= {_lit(self.end)}",
         )
 
     def _people(self) -> None:

@@ -32,8 +32,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import (
+from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
+from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
+from partnerkit.analysis.kpis import KPIValue, compute_kpis
+from partnerkit.analysis.periods import (
     PeriodLike,
     Window,
     local_month_sql,
@@ -41,19 +46,8 @@ from partnerkit.analysis._periods import (
     today_in,
     window_sql,
 )
-from partnerkit.analysis.kpis import (
-    UNATTRIBUTED,
-    AttributionMode,
-    KPIValue,
-    RatesLike,
-    _Engine,
-    _Job,
-    _Run,
-    _schema,
-    conditions_sql,
-)
 from partnerkit.errors import ConfigurationError
-from partnerkit.model import BUILTIN_KPIS, Measure, Scope, Workspace
+from partnerkit.model import BUILTIN_KPIS, Measure, Workspace
 from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
@@ -174,8 +168,8 @@ class Funnel(Result):
                 }
                 for s in self.stages
             ],
-            schema=_schema(
-                [
+            schema=schema_of(
+                *[
                     ("source", pa.string()),
                     ("cohort", pa.string()),
                     ("stage", pa.string()),
@@ -223,10 +217,10 @@ def funnel(
     """
     window = _default_window(period, workspace)
     tz = workspace.timezone
-    with _Engine(workspace, dataset, attribution=attribution) as engine:
-        attr = engine.attribution
+    with Engine(workspace, dataset, attribution=attribution) as engine:
+        attr = engine.joins
         kind = RecordKind.LEAD
-        schema = dataset.tables[kind].schema
+        schema = dataset.schema(kind)
         created = 'v."created_at"'
         stamps = ", ".join(
             f'coalesce(v."{col}", {created}) AS t{i}' if i == 0 else f'v."{col}" AS t{i}'
@@ -255,7 +249,7 @@ def funnel(
             f"GROUP BY GROUPING SETS ((src, cohort), (src), (cohort), ()) "
             f"ORDER BY gs, src NULLS LAST, gc, cohort"
         )
-        relation = attr.con.sql(query)
+        relation = engine.con.sql(query)
         names = relation.columns
         rows = [dict(zip(names, r, strict=True)) for r in relation.fetchall()]
     seen = {row["src"] for row in rows if not row["gs"]}
@@ -398,8 +392,8 @@ class RevenueBySource(Result):
                 }
                 for r in self.rows
             ],
-            schema=_schema(
-                [("source", pa.string()), ("name", pa.string()), ("channel", pa.string())]
+            schema=schema_of(
+                *[("source", pa.string()), ("name", pa.string()), ("channel", pa.string())]
                 + [(n, money) for n in names]
                 + [("won_deals", pa.int64())]
             ),
@@ -415,7 +409,7 @@ def revenue_by_source(
     period: PeriodLike,
     *,
     attribution: AttributionMode = "original",
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
 ) -> RevenueBySource:
     """Spend and revenue on one row per source, with CPL, CAC and ROI.
@@ -429,7 +423,8 @@ def revenue_by_source(
         dataset: The records.
         period: The period (deals by close date, leads by creation, spend by day).
         attribution: ``original`` (first touch) or ``latest``.
-        as_of: The last day counted.
+        as_of: The last day counted: a date or an aware datetime (its day in the
+            workspace's time zone).
         rates: Exchange rates for spend or deal amounts in other currencies.
 
     Returns:
@@ -439,15 +434,23 @@ def revenue_by_source(
     window = _default_window(period, workspace)
     catalogue = workspace.kpi_catalogue
     kpis = [catalogue[k] for k in _REVENUE_KPIS]
-    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
-        run = _Run(engine, as_of)
-        jobs = [_Job(k, Scope(), window) for k in kpis]
-        per_source = run.compute(jobs, by="source")
-        total = run.compute(jobs)
+    per_source = compute_kpis(
+        workspace,
+        dataset,
+        window,
+        kpis=kpis,
+        by="source",
+        as_of=as_of,
+        rates=rates,
+        attribution=attribution,
+    )
+    total = compute_kpis(
+        workspace, dataset, window, kpis=kpis, as_of=as_of, rates=rates, attribution=attribution
+    )
     groups: dict[str, list[KPIValue]] = {}
     for value in per_source:
         groups.setdefault(value.scope.removeprefix("source "), []).append(value)
-    groups[ALL] = total
+    groups[ALL] = list(total)
     rows = []
     for source, values in groups.items():
         by_kpi = {v.kpi: v for v in values}
@@ -550,8 +553,8 @@ class LeadQuality(Result):
                 }
                 for r in self.rows
             ],
-            schema=_schema(
-                [
+            schema=schema_of(
+                *[
                     ("source", pa.string()),
                     ("leads", pa.int64()),
                     ("sales_ready", pa.int64()),
@@ -597,10 +600,10 @@ def lead_quality(
         )
     window = _default_window(period, workspace)
     tz = workspace.timezone
-    with _Engine(workspace, dataset, attribution=attribution) as engine:
-        attr = engine.attribution
+    with Engine(workspace, dataset, attribution=attribution) as engine:
+        attr = engine.joins
         kind = RecordKind.LEAD
-        schema = dataset.tables[kind].schema
+        schema = dataset.schema(kind)
         ready = conditions_sql(definition.sales_ready, schema)
         nurture = conditions_sql(definition.nurture, schema)
         query = (
@@ -615,7 +618,7 @@ def lead_quality(
         )
         found = {
             (ALL if gs else (src or UNATTRIBUTED)): (int(n), int(r), int(u))
-            for gs, src, n, r, u in attr.con.sql(query).fetchall()
+            for gs, src, n, r, u in engine.con.sql(query).fetchall()
         }
     order = [s.id for s in workspace.sources]
     order += sorted(k for k in found if k not in order and k not in (UNATTRIBUTED, ALL))

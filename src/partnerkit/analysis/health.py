@@ -39,7 +39,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis.audit import SourceMapAudit, _schema_of, _sections, audit_source_map
+from partnerkit.analysis._tables import schema_of as _schema_of
+from partnerkit.analysis._tables import sections as _sections
+from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.errors import ConfigurationError, DataError
@@ -67,6 +69,7 @@ __all__ = [
 SURVEY_QUESTIONS = ("communication", "trust", "process_efficiency", "lead_quality")
 _SURVEY_COLUMNS = ("date", "respondent", "side", *SURVEY_QUESTIONS, "comment")
 _PARTS = ("kpi", "sla", "hygiene", "survey")
+NOT_GIVEN = "not_given"
 _FOUR = Decimal("0.0001")
 _ONE = Decimal("0.1")
 
@@ -381,6 +384,11 @@ class HealthPart:
         effective_weight: Its share of the month's score (0 when missing).
         contribution: ``100 × effective_weight × value`` (1 place).
         detail: What it is made of, in words (or why it is missing).
+        reason: Why :attr:`value` is ``None``, as a code: ``not_given`` (its input
+            was not given: the part is left out and its weight goes to the others),
+            or, when its input was given but holds nothing to judge the month by,
+            ``no_target_judged``, ``no_sla_decided``, ``month_not_judged``,
+            ``no_survey_in_time``; ``None`` when it has a value.
     """
 
     name: str
@@ -391,6 +399,7 @@ class HealthPart:
     effective_weight: Decimal
     contribution: Decimal | None
     detail: str
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -399,13 +408,22 @@ class HealthMonth:
 
     Attributes:
         month: ``YYYY-MM``.
-        score: 0–100 (1 place); ``None`` when no part has a value.
+        score: 0–100 (1 place); ``None`` when not computable (see :attr:`reason`).
         parts: The four parts, always all of them.
+        reason: Why :attr:`score` is ``None``: ``parts_not_computable`` (a part whose
+            input was given has nothing to judge the month by: a score from the rest
+            would be a score from nothing) or ``no_part_given``.
     """
 
     month: str
     score: Decimal | None
     parts: tuple[HealthPart, ...]
+    reason: str | None = None
+
+    @property
+    def not_computable(self) -> tuple[str, ...]:
+        """The parts that were given but could not be computed for the month."""
+        return tuple(p.name for p in self.parts if p.reason not in (None, NOT_GIVEN))
 
     def part(self, name: str) -> HealthPart:
         """One part by name."""
@@ -546,13 +564,17 @@ def partnership_health(
             "sla": _sla_part(sla, month),
             "hygiene": _hygiene_part(audit, month),
             "survey": survey_parts.get(month)
-            or (None, None, None, "no survey" if survey is None else "no survey in time"),
+            or (
+                (None, None, None, "no survey", NOT_GIVEN)
+                if survey is None
+                else (None, None, None, "no survey in time", "no_survey_in_time")
+            ),
         }
         scored.append(_combine(month, parts, weights))
     return PartnershipHealth(months=tuple(scored), weights=weights)
 
 
-_Part = tuple[Decimal | None, Decimal | None, Decimal | None, str]
+_Part = tuple[Decimal | None, Decimal | None, Decimal | None, str, str | None]
 
 
 def _is_month(text: str) -> bool:
@@ -576,7 +598,9 @@ def _share(numerator: Decimal, denominator: Decimal) -> Decimal:
 def _kpi_part(outcomes: Sequence[TargetOutcome], month: str, w: HealthWeights) -> _Part:
     judged = [o for o in outcomes if o.period == month and o.status is not None]
     if not judged:
-        return None, None, None, "no target outcome for the month"
+        if any(o.period == month for o in outcomes):
+            return None, None, None, "no target could be judged in the month", "no_target_judged"
+        return None, None, None, "no target outcome for the month", NOT_GIVEN
     points = sum((w.points(o.status) for o in judged if o.status is not None), Decimal(0))
     n = Decimal(len(judged))
     counts = {s: sum(1 for o in judged if o.status is s) for s in TargetStatus}
@@ -588,31 +612,36 @@ def _kpi_part(outcomes: Sequence[TargetOutcome], month: str, w: HealthWeights) -
         f"{counts[TargetStatus.ON_TRACK]} on track, {counts[TargetStatus.AT_RISK]} at risk, "
         f"{counts[TargetStatus.OFF_TRACK]} off track ({names})"
     )
-    return _share(points, n), points, n, detail
+    return _share(points, n), points, n, detail, None
 
 
 def _sla_part(sla: SLACompliance | None, month: str) -> _Part:
-    if sla is None:
-        return None, None, None, "no SLA compliance given"
+    if sla is None or not sla.terms:
+        return None, None, None, "no SLA compliance given", NOT_GIVEN
     judged = []
     for term in sla.terms:
+        figures = term.month
+        if figures is not None and f"{figures.start:%Y-%m}" == month:
+            if figures.passed is not None and figures.attainment is not None:
+                judged.append((term.sla.id, figures.passed, figures.attainment, term.required))
+            continue
         for row in term.trend.to_pylist():
             if row["month"] == month and row["passed"] is not None:
                 judged.append((term.sla.id, row["passed"], row["attainment"], term.required))
     if not judged:
-        return None, None, None, "no SLA case decided in the month"
+        return None, None, None, "no SLA case decided in the month", "no_sla_decided"
     met = Decimal(sum(1 for _, passed, _, _ in judged if passed))
     n = Decimal(len(judged))
     detail = f"{met.normalize():f} of {len(judged)} term(s) met: " + ", ".join(
         f"{sid} {attain:.1%} {'≥' if passed else '<'} {req:.0%}"
         for sid, passed, attain, req in judged
     )
-    return _share(met, n), met, n, detail
+    return _share(met, n), met, n, detail, None
 
 
 def _hygiene_part(audit: SourceMapAudit | None, month: str) -> _Part:
     if audit is None:
-        return None, None, None, "no source-map audit given"
+        return None, None, None, "no source-map audit given", NOT_GIVEN
     for row in audit.hygiene.to_pylist():
         if row["month"] == month:
             passed, checks = Decimal(row["passed"]), Decimal(row["checks"])
@@ -620,8 +649,8 @@ def _hygiene_part(audit: SourceMapAudit | None, month: str) -> _Part:
             detail = f"{passed} of {checks} check(s) passed" + (
                 f"; failed: {', '.join(failed)}" if failed else ""
             )
-            return _share(passed, checks), passed, checks, detail
-    return None, None, None, "the audit did not judge the month"
+            return _share(passed, checks), passed, checks, detail, None
+    return None, None, None, "the audit did not judge the month", "month_not_judged"
 
 
 def _survey_by_month(survey: Survey, months: Sequence[str], w: HealthWeights) -> dict[str, _Part]:
@@ -688,6 +717,7 @@ def _survey_by_month(survey: Survey, months: Sequence[str], w: HealthWeights) ->
             points.quantize(_FOUR),
             Decimal(count),
             detail,
+            None,
         )
     return out
 
@@ -700,15 +730,26 @@ def _months_between(earlier: str, later: str) -> int:
 
 def _combine(month: str, parts: Mapping[str, _Part], w: HealthWeights) -> HealthMonth:
     present = [name for name in _PARTS if parts[name][0] is not None]
+    failed = [name for name in _PARTS if parts[name][0] is None and parts[name][4] != NOT_GIVEN]
     total = sum((getattr(w, name) for name in present), Decimal(0))
     built = []
     score = Decimal(0)
     for name in _PARTS:
-        value, numerator, denominator, detail = parts[name]
+        value, numerator, denominator, detail, code = parts[name]
         weight: Decimal = getattr(w, name)
         if value is None or total == 0:
             built.append(
-                HealthPart(name, None, None, None, weight, Decimal(0), None, f"missing: {detail}")
+                HealthPart(
+                    name,
+                    None,
+                    None,
+                    None,
+                    weight,
+                    Decimal(0),
+                    None,
+                    f"missing: {detail}",
+                    code or NOT_GIVEN,
+                )
             )
             continue
         effective = weight / total
@@ -726,8 +767,11 @@ def _combine(month: str, parts: Mapping[str, _Part], w: HealthWeights) -> Health
                 detail,
             )
         )
-    final = score.quantize(_ONE, ROUND_HALF_EVEN) if total > 0 and present else None
-    return HealthMonth(month, final, tuple(built))
+    if failed:
+        return HealthMonth(month, None, tuple(built), "parts_not_computable")
+    if total == 0 or not present:
+        return HealthMonth(month, None, tuple(built), "no_part_given")
+    return HealthMonth(month, score.quantize(_ONE, ROUND_HALF_EVEN), tuple(built))
 
 
 # ------------------------------------------------------------------ trial review

@@ -20,48 +20,66 @@ Rules every number follows:
 * Money in a currency other than the workspace's is converted with the
   :class:`ExchangeRates` the caller supplies, or refused (:class:`CurrencyError`).
 * Days are the workspace's: lead and deal timestamps are placed in periods in the
-  workspace's time zone (see :mod:`partnerkit.analysis._periods`).
+  workspace's time zone (see :mod:`partnerkit.analysis.periods`).
 
 Scopes (``channel``, ``source``, ``campaign``, ``partner``) resolve through the source
 map: each record is attributed to at most one source and campaign (see
-:func:`attribute`), so rows by source add up to the total.
+:mod:`partnerkit.analysis.attribution`), so rows by source add up to the total.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import (
+from partnerkit.analysis._engine import (
+    Aggregates,
+    Engine,
+    ExchangeRates,
+    Leaf,
+    LeafValue,
+    RatesLike,
+    ScopeLike,
+    condition_sql,
+    conditions_sql,
+    find_target,
+    kpi_value,
+    parts_of,
+    resolve_kpi,
+    resolve_scope,
+)
+from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis.attribution import (
+    GROUP_BYS,
+    UNATTRIBUTED,
+    AttributionMode,
+    GroupBy,
+)
+from partnerkit.analysis.periods import (
     PeriodLike,
     Window,
-    local_day_sql,
     resolve_window,
-    timestamp_literal,
     today_in,
-    window_sql,
 )
-from partnerkit.errors import ConfigurationError, CurrencyError, NonAdditiveError
+from partnerkit.errors import CurrencyError, NonAdditiveError
 from partnerkit.model import (
     KPI,
-    Condition,
     Direction,
     KPIUnit,
-    Measure,
+    LeadCount,
     Scope,
     Target,
     TargetStatus,
     Workspace,
 )
-from partnerkit.records import Additivity, RecordKind, columns
+from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
-    import duckdb
     import pyarrow as pa
 
 __all__ = [
@@ -75,25 +93,13 @@ __all__ = [
     "NonAdditiveError",
     "RatesLike",
     "ScopeLike",
-    "attribute",
     "compute_kpi",
     "compute_kpis",
     "condition_sql",
     "conditions_sql",
     "evaluate_targets",
-    "kpi_catalogue",
 ]
 
-AttributionMode = Literal["original", "latest"]
-"""Which lead source counts: ``original`` (first touch, the default) or ``latest``."""
-
-GroupBy = Literal["source", "channel", "campaign"]
-
-ScopeLike = Scope | str | Mapping[str, str] | None
-"""A scope: a model :class:`~partnerkit.model.Scope`, ``"all"``, or ``{source: id}``."""
-
-UNATTRIBUTED = "(unattributed)"
-"""The label of records no source-map entry (or campaign) matches."""
 
 _VIEW = {
     RecordKind.PERFORMANCE: "performance",
@@ -105,1016 +111,6 @@ _SIX = Decimal("0.000001")
 
 
 # ====================================================================== errors
-
-
-# ============================================================== exchange rates
-
-
-@dataclass(frozen=True)
-class ExchangeRates:
-    """Exchange rates the caller supplies: workspace-currency units for one unit of each.
-
-    With a workspace in ILS, ``ExchangeRates({"USD": Decimal("3.7")})`` turns 100 USD
-    into 370 ILS. One rate per currency applies to the whole computation; conversion
-    happens on the sum of each currency (``Σ amount × rate = rate × Σ amount``).
-
-    Attributes:
-        rates: The rate of each ISO 4217 code.
-    """
-
-    rates: Mapping[str, Decimal] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        clean: dict[str, Decimal] = {}
-        for code, rate in self.rates.items():
-            value = Decimal(str(rate))
-            if not value.is_finite() or value <= 0:
-                raise ConfigurationError(f"the exchange rate of {code} must be above 0")
-            clean[code.upper()] = value
-        object.__setattr__(self, "rates", clean)
-
-    @classmethod
-    def of(cls, rates: RatesLike | None) -> ExchangeRates:
-        """Accept ``ExchangeRates``, a mapping of code to rate, or ``None`` (no rates)."""
-        if isinstance(rates, ExchangeRates):
-            return rates
-        return cls(
-            {k: v if isinstance(v, Decimal) else Decimal(str(v)) for k, v in (rates or {}).items()}
-        )
-
-    def rate(self, currency: str) -> Decimal | None:
-        """The rate of a currency, or ``None`` when none was supplied."""
-        return self.rates.get(currency.upper())
-
-
-RatesLike = ExchangeRates | Mapping[str, Decimal | int | float | str]
-"""Exchange rates as :class:`ExchangeRates` or a plain ``{"USD": 3.7}`` mapping."""
-
-
-# =================================================================== catalogue
-
-
-def kpi_catalogue(workspace: Workspace) -> dict[str, KPI]:
-    """Every KPI the workspace can compute, by id.
-
-    The built-ins and the workspace's own (:attr:`Workspace.kpi_catalogue`), plus,
-    when the workspace has a lead definition and no KPI of that id,
-    ``sales_ready_leads``: leads (not deleted) that pass every ``sales_ready``
-    condition of the lead definition — the definition's own conditions, not a copy.
-    """
-    catalogue = dict(workspace.kpi_catalogue)
-    definition = workspace.lead_definition
-    if definition is not None and "sales_ready_leads" not in catalogue:
-        catalogue["sales_ready_leads"] = KPI(
-            id="sales_ready_leads",
-            name="Sales-ready leads",
-            description="Leads that pass the workspace's lead definition (sales_ready).",
-            unit=KPIUnit.COUNT,
-            direction=Direction.HIGHER,
-            measure=Measure(
-                count=RecordKind.LEAD,
-                where=[*definition.sales_ready, Condition.model_validate("is_deleted != true")],
-            ),
-        )
-    return catalogue
-
-
-def _kpi(workspace: Workspace, kpi: str | KPI) -> KPI:
-    if isinstance(kpi, KPI):
-        return kpi
-    catalogue = kpi_catalogue(workspace)
-    if kpi in catalogue:
-        return catalogue[kpi]
-    return workspace.kpi(kpi)  # raises with the closest id
-
-
-def _scope(workspace: Workspace, scope: ScopeLike) -> Scope:
-    if scope is None:
-        found = Scope()
-    elif isinstance(scope, Scope):
-        found = scope
-    else:
-        found = Scope.model_validate(scope)
-    if found.source is not None:
-        workspace.source(found.source)
-    if found.campaign is not None:
-        workspace.campaign(found.campaign)
-    if found.partner is not None and (
-        workspace.partner is None or workspace.partner.id != found.partner
-    ):
-        have = f"its partner is {workspace.partner.id!r}" if workspace.partner else "it has none"
-        raise ConfigurationError(
-            f"the workspace has no partner {found.partner!r} ({have}); a partner scope covers "
-            f"the sources the partner owns"
-        )
-    return found
-
-
-# ================================================================ SQL helpers
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"CAST({_text(repr(value))} AS DOUBLE)"
-    if isinstance(value, Decimal):
-        return f"CAST({_text(format(value, 'f'))} AS DECIMAL(38, 10))"
-    if isinstance(value, dt.datetime):
-        return timestamp_literal(value)
-    if isinstance(value, dt.date):
-        return f"DATE '{value.isoformat()}'"
-    return _text(str(value))
-
-
-def _category(arrow_type: pa.DataType) -> str:
-    import pyarrow as pa
-
-    if pa.types.is_boolean(arrow_type):
-        return "bool"
-    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type):
-        return "number"
-    if pa.types.is_decimal(arrow_type):
-        return "number"
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return "string"
-    if pa.types.is_date(arrow_type):
-        return "date"
-    if pa.types.is_timestamp(arrow_type):
-        return "timestamp"
-    return "other"
-
-
-def _fits(value: Any, category: str) -> bool:
-    if category == "bool":
-        return isinstance(value, bool)
-    if category == "number":
-        return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-    if category == "string":
-        return isinstance(value, str)
-    if category == "date":
-        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
-    if category == "timestamp":
-        return isinstance(value, dt.datetime) and value.tzinfo is not None
-    return False
-
-
-def condition_sql(condition: Condition, schema: pa.Schema, alias: str = "v") -> str:
-    """Compile a model :class:`~partnerkit.model.Condition` to a two-valued SQL predicate.
-
-    It keeps :meth:`Condition.test`'s semantics exactly: a missing value never equals,
-    is never in a list and never compares, and is always ``!=`` and ``not in``; a value
-    of another type than the column's (text against a number) never matches. The
-    predicate is never ``NULL``, so it can be negated safely.
-
-    Args:
-        condition: The condition.
-        schema: The Arrow schema of the record table (gives the column's type; a
-            column the table lacks, such as an ``extra.*`` nobody sent, is all null).
-        alias: The table alias in the query.
-    """
-    op = condition.op
-    if condition.column not in schema.names:
-        return "TRUE" if op in ("is_null", "ne", "not_in") else "FALSE"
-    col = f"{alias}.{_ident(condition.column)}"
-    if op == "is_null":
-        return f"({col} IS NULL)"
-    if op == "is_not_null":
-        return f"({col} IS NOT NULL)"
-    category = _category(schema.field(condition.column).type)
-    values = condition.value if op in ("in", "not_in") else (condition.value,)
-    fit = [_literal(v) for v in values if _fits(v, category)]
-    if op == "eq":
-        return f"coalesce({col} = {fit[0]}, FALSE)" if fit else "FALSE"
-    if op == "ne":
-        return f"coalesce({col} <> {fit[0]}, TRUE)" if fit else "TRUE"
-    if op == "in":
-        return f"coalesce({col} IN ({', '.join(fit)}), FALSE)" if fit else "FALSE"
-    if op == "not_in":
-        return f"coalesce({col} NOT IN ({', '.join(fit)}), TRUE)" if fit else "TRUE"
-    symbol = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}[op]
-    return f"coalesce({col} {symbol} {fit[0]}, FALSE)" if fit else "FALSE"
-
-
-def conditions_sql(conditions: Iterable[Condition], schema: pa.Schema, alias: str = "v") -> str:
-    """All conditions together (``TRUE`` when there are none)."""
-    parts = [condition_sql(c, schema, alias) for c in conditions]
-    return " AND ".join(parts) if parts else "TRUE"
-
-
-def _is_timestamp(schema: pa.Schema, column: str) -> bool:
-    import pyarrow as pa
-
-    return column in schema.names and pa.types.is_timestamp(schema.field(column).type)
-
-
-# ================================================================ attribution
-
-
-# The key columns the source map's rules read, per record kind, as SQL on alias v.
-_PERFORMANCE_KEYS = {
-    "account_id": 'v."account_id"',
-    "campaign_id": 'v."campaign_id"',
-    "source": 'v."source"',
-    "medium": 'v."medium"',
-    "utm_campaign": 'v."utm_campaign"',
-}
-_CAMPAIGN_KEYS = {
-    "account_id": 'v."account_id"',
-    "campaign_id": 'coalesce(v."campaign_id", v."object_id")',
-    "source": 'v."utm_source"',
-    "medium": 'v."utm_medium"',
-    "utm_campaign": 'v."utm_campaign"',
-}
-_LEAD_KEYS: dict[str, dict[str, str]] = {
-    "original": {
-        "original_source": 'v."original_source"',
-        "original_source_drill_1": 'v."original_source_drill_1"',
-        "original_source_drill_2": 'v."original_source_drill_2"',
-        "utm_source": 'v."utm_source"',
-        "utm_medium": 'v."utm_medium"',
-        "utm_campaign": 'v."utm_campaign"',
-    },
-    "latest": {
-        "original_source": 'v."latest_source"',
-        "original_source_drill_1": 'v."latest_source_drill_1"',
-        "original_source_drill_2": 'v."latest_source_drill_2"',
-        "utm_source": 'v."utm_source"',
-        "utm_medium": 'v."utm_medium"',
-        "utm_campaign": 'v."utm_campaign"',
-    },
-}
-# Which matching rule reads which key.
-_RULE_KEY = {
-    "account_ids": "account_id",
-    "campaign_ids": "campaign_id",
-    "utm_source": "source",
-    "utm_medium": "medium",
-    "utm_campaign": "utm_campaign",
-}
-_LEAD_RULES = (
-    "original_source",
-    "original_source_drill_1",
-    "original_source_drill_2",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-)
-
-
-@dataclass(frozen=True)
-class _Owner:
-    source: str | None
-    campaign: str | None
-    channel: str | None
-
-
-class _Attribution:
-    """Attribution of records to sources, campaigns and channels (see :func:`attribute`).
-
-    The source map's own :meth:`~partnerkit.model.SourceMatching.matches_lead` and
-    ``matches_performance`` decide, so the rules have one implementation. They run
-    once per *distinct combination* of the columns the rules read (a few hundred),
-    never once per row, in one of two ways:
-
-    * aggregates group by those columns (:meth:`keys`) and each group is attributed
-      afterwards (:meth:`owner`) — no join and no extra pass over the rows;
-    * where every row needs its source in SQL (medians by source, listings), a small
-      table of the combinations and their source is joined (:meth:`join`, :meth:`expr`).
-    """
-
-    def __init__(self, workspace: Workspace, data: Dataset, mode: AttributionMode) -> None:
-        if mode not in ("original", "latest"):
-            raise ConfigurationError(f"attribution is 'original' or 'latest', not {mode!r}")
-        self.ws = workspace
-        self.data = data
-        self.mode = mode
-        self._tables: dict[RecordKind, tuple[str, str] | None] = {}
-        self._registered: list[str] = []
-        self._keys: dict[RecordKind, dict[str, str]] = {}
-        self._owners: dict[RecordKind, dict[tuple[Any, ...], _Owner]] = {}
-        self._partner_sources = {s.id for s in workspace.sources if s.owner.value == "partner"}
-        self._source_channel = {s.id: s.channel.value for s in workspace.sources}
-        self._campaign_source = {c.id: c.source for c in workspace.campaigns}
-
-    @property
-    def con(self) -> duckdb.DuckDBPyConnection:
-        return self.data.connection
-
-    def close(self) -> None:
-        for name in self._registered:
-            self.con.unregister(name)
-        self._registered.clear()
-        self._tables.clear()
-        self._keys.clear()
-        self._owners.clear()
-
-    def _register(self, table: pa.Table) -> str:
-        name = f"_pk_attr_{uuid.uuid4().hex[:12]}"
-        self.con.register(name, table)
-        self._registered.append(name)
-        return name
-
-    # ---------------------------------------------------------------- deciding
-
-    def _owner(self, source: str | None, campaign: str | None) -> _Owner:
-        if campaign is not None:
-            source = self._campaign_source[campaign]
-        channel = self._source_channel.get(source) if source else None
-        return _Owner(source, campaign, channel)
-
-    def _performance_owner(self, combo: Mapping[str, Any]) -> _Owner:
-        campaign_id = combo.get("campaign_id")
-        utm = combo.get("utm_campaign")
-        for c in self.ws.campaigns:
-            if campaign_id is not None and str(campaign_id) in c.platform_campaign_ids:
-                return self._owner(None, c.id)
-        for c in self.ws.campaigns:
-            if utm is not None and c.utm_campaign and c.utm_campaign.lower() == str(utm).lower():
-                return self._owner(None, c.id)
-        for s in self.ws.sources:
-            if s.matching.matches_performance(combo):
-                return self._owner(s.id, None)
-        return _Owner(None, None, None)
-
-    def _lead_owner(self, combo: Mapping[str, Any]) -> _Owner:
-        utm = combo.get("utm_campaign")
-        for c in self.ws.campaigns:
-            if utm is not None and c.utm_campaign and c.utm_campaign.lower() == str(utm).lower():
-                return self._owner(None, c.id)
-        for s in self.ws.sources:
-            if s.matching.matches_lead(combo):
-                return self._owner(s.id, None)
-        return _Owner(None, None, None)
-
-    # ---------------------------------------------------------------- the keys
-
-    def _performance_keys(self, keys: Mapping[str, str]) -> dict[str, str]:
-        used: set[str] = set()
-        for s in self.ws.sources:
-            used |= {key for rule, key in _RULE_KEY.items() if getattr(s.matching, rule)}
-        if any(c.platform_campaign_ids for c in self.ws.campaigns):
-            used.add("campaign_id")
-        if any(c.utm_campaign for c in self.ws.campaigns):
-            used.add("utm_campaign")
-        return {k: v for k, v in keys.items() if k in used}
-
-    def _lead_keys(self) -> dict[str, str]:
-        used = {r for s in self.ws.sources for r in _LEAD_RULES if getattr(s.matching, r)}
-        if any(c.utm_campaign for c in self.ws.campaigns):
-            used.add("utm_campaign")
-        return {k: v for k, v in _LEAD_KEYS[self.mode].items() if k in used}
-
-    def _combo_table(self, kind: RecordKind, keys: Mapping[str, str]) -> tuple[str, str] | None:
-        import pyarrow as pa
-
-        if not keys or self.data.tables[kind].num_rows == 0:
-            return None
-        names = list(keys)
-        select = ", ".join(f"{expr} AS k{i}" for i, expr in enumerate(keys.values()))
-        combos = self.con.sql(f'SELECT DISTINCT {select} FROM "{_VIEW[kind]}" v').fetchall()
-        decide = self._lead_owner if kind is RecordKind.LEAD else self._performance_owner
-        rows: list[tuple[Any, ...]] = []
-        for combo in combos:
-            owner = decide(dict(zip(names, combo, strict=True)))
-            if owner.source is not None:
-                rows.append((*combo, owner.source, owner.campaign, owner.channel))
-        if not rows:
-            return None
-        arrays = [pa.array([r[i] for r in rows], type=pa.string()) for i in range(len(names) + 3)]
-        table = pa.table(arrays, names=[f"k{i}" for i in range(len(names))] + _OWNER_COLUMNS)
-        on = " AND ".join(
-            f"{expr} IS NOT DISTINCT FROM a.k{i}" for i, expr in enumerate(keys.values())
-        )
-        return self._register(table), on
-
-    def _deal_table(self) -> tuple[str, str] | None:
-        lead = self.table(RecordKind.LEAD)
-        if lead is None or self.data.tables[RecordKind.DEAL].num_rows == 0:
-            return None
-        name, on = lead
-        query = f"""
-            SELECT deal_id, source_id, campaign_id, channel FROM (
-                SELECT d.deal_id, a.source_id, a.campaign_id, a.channel,
-                       row_number() OVER (
-                           PARTITION BY d.deal_id ORDER BY v.created_at, v.lead_id
-                       ) AS pick
-                FROM (SELECT DISTINCT deal_id, unnest(contact_ids) AS lead_id FROM "deal") d
-                JOIN "lead" v ON v.lead_id = d.lead_id
-                LEFT JOIN {name} a ON {on}
-            ) WHERE pick = 1 AND source_id IS NOT NULL
-        """
-        table = self.con.sql(query).to_arrow_table()
-        if table.num_rows == 0:
-            return None
-        return self._register(table), 'v."deal_id" = a.deal_id'
-
-    def table(self, kind: RecordKind) -> tuple[str, str] | None:
-        """The join table of a kind and its join condition, or ``None`` (nothing matches)."""
-        if kind not in self._tables:
-            if kind is RecordKind.PERFORMANCE:
-                found = self._combo_table(kind, self._performance_keys(_PERFORMANCE_KEYS))
-            elif kind is RecordKind.CAMPAIGN:
-                found = self._combo_table(kind, self._performance_keys(_CAMPAIGN_KEYS))
-            elif kind is RecordKind.LEAD:
-                found = self._combo_table(kind, self._lead_keys())
-            else:
-                found = self._deal_table()
-            self._tables[kind] = found
-        return self._tables[kind]
-
-    # ------------------------------------------------- grouping instead of joining
-
-    def keys(self, kind: RecordKind) -> dict[str, str]:
-        """The columns the rules read, as SQL on alias ``v`` (deals: on the join ``a``).
-
-        Grouping an aggregate by these and attributing each group with :meth:`owner`
-        gives the same answer as joining the attribution to every row, without the
-        join or a second pass over the rows.
-        """
-        if kind not in self._keys:
-            if kind is RecordKind.PERFORMANCE:
-                found = self._performance_keys(_PERFORMANCE_KEYS)
-            elif kind is RecordKind.CAMPAIGN:
-                found = self._performance_keys(_CAMPAIGN_KEYS)
-            elif kind is RecordKind.LEAD:
-                found = self._lead_keys()
-            elif self.data.tables[RecordKind.LEAD].num_rows:
-                # deals: the key columns of their first contact, from deal_pick()
-                found = {name: f"a.k{i}" for i, name in enumerate(self._lead_keys())}
-            else:
-                found = {}
-            self._keys[kind] = found
-        return self._keys[kind]
-
-    def owner(self, kind: RecordKind, combo: tuple[Any, ...]) -> _Owner:
-        """The source, campaign and channel of a combination of :meth:`keys` values."""
-        cache = self._owners.setdefault(kind, {})
-        if combo not in cache:
-            names = list(self.keys(kind))
-            if not names:
-                found = _Owner(None, None, None)
-            else:
-                lead_like = kind in (RecordKind.LEAD, RecordKind.DEAL)
-                decide = self._lead_owner if lead_like else self._performance_owner
-                found = decide(dict(zip(names, combo, strict=True)))
-            cache[combo] = found
-        return cache[combo]
-
-    def deal_pick(self, prefilter: str) -> tuple[str, str]:
-        """A ``WITH`` clause picking each deal's first contact, and the join that adds it.
-
-        The first contact is the earliest-created lead among ``contact_ids`` (ties by
-        lead id); the join adds that lead's :meth:`keys` columns as ``a.k0``, ``a.k1``...
-
-        Args:
-            prefilter: A predicate on the deal (alias ``v``) limiting the deals to pick for.
-        """
-        keys = self._lead_keys()
-        cols = ", ".join(
-            f"{expr.replace('v.', 'l.', 1)} AS k{i}" for i, expr in enumerate(keys.values())
-        )
-        picked = ", ".join(f"k{i}" for i in range(len(keys)))
-        with_sql = f"""
-            WITH _pick AS (
-                SELECT deal_id, {picked} FROM (
-                    SELECT c.deal_id, {cols}, row_number() OVER (
-                        PARTITION BY c.deal_id ORDER BY l.created_at, l.lead_id
-                    ) AS _n
-                    FROM (
-                        SELECT DISTINCT v.deal_id, unnest(v.contact_ids) AS lead_id
-                        FROM "deal" v WHERE {prefilter}
-                    ) c JOIN "lead" l ON l.lead_id = c.lead_id
-                ) WHERE _n = 1
-            )
-        """
-        return with_sql, "LEFT JOIN _pick a ON v.deal_id = a.deal_id"
-
-    def group_of(self, owner: _Owner, row_channel: str | None, by: GroupBy) -> str | None:
-        """The source id, campaign id or channel of a record (``None``: unmatched)."""
-        if by == "source":
-            return owner.source
-        if by == "campaign":
-            return owner.campaign
-        return row_channel if row_channel is not None else owner.channel
-
-    def in_scope(self, owner: _Owner, row_channel: str | None, scope: Scope) -> bool:
-        """Whether a record with this owner (and row channel) falls in the scope."""
-        if scope.kind == "all":
-            return True
-        if scope.kind == "partner":
-            return owner.source is not None and owner.source in self._partner_sources
-        what: GroupBy = (
-            "source"
-            if scope.kind == "source"
-            else ("campaign" if scope.kind == "campaign" else "channel")
-        )
-        return self.group_of(owner, row_channel, what) == scope.ref
-
-    # ----------------------------------------------------------------- joining
-
-    def join(self, kind: RecordKind) -> str:
-        """``LEFT JOIN`` clause adding ``a.source_id``, ``a.campaign_id``, ``a.channel``."""
-        found = self.table(kind)
-        if found is None:
-            return ""
-        return f"LEFT JOIN {found[0]} a ON {found[1]}"
-
-    def expr(self, kind: RecordKind, what: GroupBy) -> str:
-        """SQL for a record's source id, campaign id or channel (``NULL`` when unmatched)."""
-        have = self.table(kind) is not None
-        own = {"source": "a.source_id", "campaign": "a.campaign_id", "channel": "a.channel"}
-        mine = own[what] if have else "CAST(NULL AS VARCHAR)"
-        if what == "channel" and kind in (RecordKind.PERFORMANCE,):
-            return f'coalesce(v."channel", {mine})'
-        return mine
-
-
-_OWNER_COLUMNS = ["source_id", "campaign_id", "channel"]
-
-
-def attribute(
-    workspace: Workspace,
-    dataset: Dataset,
-    kind: RecordKind | str,
-    *,
-    attribution: AttributionMode = "original",
-) -> pa.Table:
-    """Attribute every record of a kind to a source, campaign and channel.
-
-    The rules, in order, for performance and campaign records: a workspace campaign
-    whose ``platform_campaign_ids`` holds the row's ``campaign_id``, then one whose
-    ``utm_campaign`` equals the row's (case-insensitive), then the **first** source in
-    the source map whose matching rules accept the row. Leads: a campaign by
-    ``utm_campaign``, then the first source whose rules accept the lead (its original
-    source by default; ``attribution="latest"`` reads ``latest_source`` and its
-    drill-downs instead). Deals: the source of their earliest-created contact
-    (``contact_ids``). A campaign's source is the campaign's ``source``.
-
-    Args:
-        workspace: The workspace (its source map and campaigns).
-        dataset: The records.
-        kind: The record kind.
-        attribution: ``original`` (first touch) or ``latest``.
-
-    Returns:
-        The records' ``record_id`` with ``source_id``, ``campaign_id`` and ``channel``
-        (null where nothing matched), one row per record, in no particular order.
-    """
-    kind = RecordKind(kind)
-    attr = _Attribution(workspace, dataset, attribution)
-    try:
-        query = (
-            f'SELECT v."record_id", {attr.expr(kind, "source")} AS source_id, '
-            f"{attr.expr(kind, 'campaign')} AS campaign_id, "
-            f"{attr.expr(kind, 'channel')} AS channel "
-            f'FROM "{_VIEW[kind]}" v {attr.join(kind)}'
-        )
-        table: pa.Table = attr.con.sql(query).to_arrow_table()
-        return table
-    finally:
-        attr.close()
-
-
-# ===================================================================== engine
-
-
-@dataclass(frozen=True, eq=False)
-class _Leaf:
-    """One aggregate of a measure tree (its ``minus`` handled by the caller).
-
-    Compared and hashed by its formula text, which says everything it computes.
-    """
-
-    kind: RecordKind
-    aggregate: Literal["sum", "count"]
-    column: str | None
-    where: tuple[Condition, ...]
-    date_column: str
-    formula: str = ""
-
-    def __post_init__(self) -> None:
-        text = (
-            f"sum({self.kind.value}.{self.column}"
-            if self.aggregate == "sum"
-            else f"count({self.kind.value}"
-        )
-        if self.where:
-            text += " where " + " and ".join(str(c) for c in self.where)
-        object.__setattr__(self, "formula", text + ")")
-        typed = tuple((c.column, c.op, repr(c.value)) for c in self.where)  # 5 is not "5"
-        object.__setattr__(self, "_key", (self.formula, self.date_column, typed))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Leaf) and self._key == other._key  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(self._key)  # type: ignore[attr-defined]
-
-    @classmethod
-    def of(cls, measure: Measure) -> _Leaf:
-        """The leaf of a measure node (cached: measures are immutable)."""
-        found = _LEAVES.get(id(measure))
-        if found is None or found[0] is not measure:
-            leaf = cls(
-                measure.kind,
-                measure.aggregate,
-                measure.column,
-                tuple(measure.where),
-                measure.date_column,
-            )
-            found = _LEAVES[id(measure)] = (measure, leaf)
-        return found[1]
-
-
-# Leaves by measure identity; each entry keeps its measure alive so ids stay unique.
-_LEAVES: dict[int, tuple[Measure, _Leaf]] = {}
-
-
-@dataclass
-class _Agg:
-    """What a leaf came to over one window and group."""
-
-    kept: int = 0
-    sums: dict[str | None, Any] = field(default_factory=dict)  # currency -> raw sum
-    platforms: dict[str, list[Any]] = field(default_factory=dict)  # platform -> [(cur, sum)]
-    platform_counts: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _LeafValue:
-    """A leaf's value in the workspace currency, with where it came from.
-
-    Attributes:
-        value: The value (``None`` when not computable).
-        records: Records counted.
-        by_platform: The part of the value from each platform.
-        by_currency: Money summed in each original currency (before conversion).
-        reason: Why the value is ``None``.
-        note: A remark for the reader (e.g. no records in scope).
-    """
-
-    value: Decimal | None
-    records: int
-    by_platform: Mapping[str, Decimal]
-    by_currency: Mapping[str, Decimal]
-    reason: str | None = None
-    note: str | None = None
-
-    def scaled(self, factor: Decimal) -> _LeafValue:
-        """The value times ``factor`` (for projections)."""
-        if self.value is None:
-            return self
-        return replace(self, value=self.value * factor)
-
-
-def _to_decimal(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
-
-
-class _Engine:
-    """Aggregates measures over a dataset, for windows, a scope and optional groups.
-
-    One query per record kind: every leaf (a sum or count with its conditions) of
-    every KPI asked for, for every window, as ``FILTER`` clauses — one ``count(*)``
-    per distinct filter — grouped by platform and currency, and by the columns the
-    source map reads when a scope or a breakdown needs attribution. Python then adds
-    up the groups (a few hundred rows at most). The analyses of this package share it.
-    """
-
-    def __init__(
-        self,
-        workspace: Workspace,
-        dataset: Dataset,
-        *,
-        rates: RatesLike | None = None,
-        attribution: AttributionMode = "original",
-    ) -> None:
-        """Prepare to aggregate (nothing runs until :meth:`aggregate`)."""
-        self.ws = workspace
-        self.data = dataset
-        self.tz = workspace.timezone
-        self.rates = ExchangeRates.of(rates)
-        self.attribution = _Attribution(workspace, dataset, attribution)
-
-    def close(self) -> None:
-        """Drop the attribution tables registered on the dataset's connection."""
-        self.attribution.close()
-
-    def __enter__(self) -> _Engine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ---------------------------------------------------------------- checks
-
-    def _is_money(self, kind: RecordKind, column: str) -> bool:
-        if column.startswith("extra."):
-            schema = self.data.tables[kind].schema
-            if column not in schema.names:
-                return False
-            meta = schema.field(column).metadata or {}
-            return meta.get(b"unit") == b"money"
-        info = next((c for c in columns(kind) if c.name == column), None)
-        return info is not None and info.column.unit == "money"
-
-    def _check_additive(self, leaf: _Leaf) -> None:
-        assert leaf.column is not None
-        name = f"{leaf.kind.value}.{leaf.column}"
-        schema = self.data.tables[leaf.kind].schema
-        if leaf.column in schema.names:
-            meta = schema.field(leaf.column).metadata or {}
-            if meta.get(b"additivity") == Additivity.NON_ADDITIVE.value.encode():
-                description = meta.get(b"description", b"").decode() or None
-                raise NonAdditiveError(name, description)
-        info = next((c for c in columns(leaf.kind) if c.name == leaf.column), None)
-        if info is not None and info.column.additivity is Additivity.NON_ADDITIVE:
-            raise NonAdditiveError(name, info.column.description)
-
-    def _sum_expr(self, leaf: _Leaf) -> str:
-        assert leaf.column is not None
-        if leaf.column not in self.data.tables[leaf.kind].schema.names:
-            return "CAST(NULL AS DOUBLE)"
-        return f"v.{_ident(leaf.column)}"
-
-    # ------------------------------------------------------------ aggregating
-
-    def aggregate(
-        self,
-        measures: Iterable[Measure | _Leaf],
-        windows: Sequence[Window],
-        *,
-        scope: Scope | None = None,
-        by: GroupBy | None = None,
-        daily: bool = False,
-    ) -> _Aggregates:
-        """Aggregate measures (their leaves) for each window.
-
-        Args:
-            measures: Measures (a ``minus`` chain is split into its leaves).
-            windows: The windows, in the workspace's calendar.
-            scope: Records to keep (all by default).
-            by: Group by source, channel or campaign (``None``: one group).
-            daily: Also group by local day of each leaf's date column.
-
-        Returns:
-            The aggregates, looked up with :meth:`_Aggregates.get`.
-        """
-        scope = scope or Scope()
-        leaves: list[_Leaf] = []
-        for m in measures:
-            for leaf in _leaves_of(m) if isinstance(m, Measure) else [m]:
-                if leaf not in leaves:
-                    leaves.append(leaf)
-        result = _Aggregates(self, windows)
-        groups: dict[tuple[RecordKind, str | None], list[_Leaf]] = {}
-        for leaf in leaves:
-            if leaf.aggregate == "sum":
-                self._check_additive(leaf)
-            groups.setdefault((leaf.kind, leaf.date_column if daily else None), []).append(leaf)
-        for (kind, _), kind_leaves in groups.items():
-            if self.data.tables[kind].num_rows == 0:
-                for leaf in kind_leaves:
-                    result.mark_empty(leaf)
-                continue
-            self._run(kind, kind_leaves, windows, scope, by, daily, result)
-        return result
-
-    def _run(
-        self,
-        kind: RecordKind,
-        leaves: list[_Leaf],
-        windows: Sequence[Window],
-        scope: Scope,
-        by: GroupBy | None,
-        daily: bool,
-        result: _Aggregates,
-    ) -> None:
-        schema = self.data.tables[kind].schema
-        attr = self.attribution
-        attributed = by is not None or scope.kind != "all"
-        keys = attr.keys(kind) if attributed else {}
-        row_channel = (
-            attributed
-            and (by == "channel" or scope.kind == "channel")
-            and "channel" in schema.names
-            and kind is RecordKind.PERFORMANCE
-        )
-        money = any(
-            lf.aggregate == "sum" and self._is_money(kind, lf.column or "") for lf in leaves
-        )
-        select = [f"{expr} AS k{i}" for i, expr in enumerate(keys.values())]
-        select.append('v."channel" AS ch' if row_channel else "NULL AS ch")
-        select.append('v."platform" AS p')
-        select.append('v."currency" AS c' if money and "currency" in schema.names else "NULL AS c")
-        if daily:
-            date_column = leaves[0].date_column
-            ts = _is_timestamp(schema, date_column)
-            day = local_day_sql("v." + _ident(date_column), self.tz, timestamp=ts)
-            select.append(f"{day} AS d")
-        else:
-            select.append("NULL AS d")
-        in_any: list[str] = []
-        counts: dict[str, str] = {}  # one count(*) per distinct filter, shared by leaves
-        count_of: dict[tuple[int, int], str] = {}
-        for j, leaf in enumerate(leaves):
-            ts = _is_timestamp(schema, leaf.date_column)
-            preds = conditions_sql(leaf.where, schema)
-            for i, w in enumerate(windows):
-                in_window = window_sql("v." + _ident(leaf.date_column), w, self.tz, timestamp=ts)
-                if in_window not in in_any:
-                    in_any.append(in_window)
-                keep = in_window if preds == "TRUE" else f"{in_window} AND {preds}"
-                if keep not in counts:
-                    counts[keep] = f"n{len(counts)}"
-                    select.append(f"count(*) FILTER (WHERE {keep}) AS {counts[keep]}")
-                count_of[j, i] = counts[keep]
-                if leaf.aggregate == "sum":
-                    select.append(f"sum({self._sum_expr(leaf)}) FILTER (WHERE {keep}) AS s{j}_{i}")
-        where = " OR ".join(in_any) or "TRUE"
-        with_sql, join = "", ""
-        if kind is RecordKind.DEAL and keys:
-            with_sql, join = attr.deal_pick(where)
-        query = (
-            f'{with_sql} SELECT {", ".join(select)} FROM "{_VIEW[kind]}" v {join} '
-            f"WHERE {where} GROUP BY ALL"
-        )
-        relation = attr.con.sql(query)
-        names = relation.columns
-        n_keys = len(keys)
-        for row in relation.fetchall():
-            record = dict(zip(names, row, strict=True))
-            channel = record["ch"]
-            group = None
-            if attributed:
-                owner = attr.owner(kind, tuple(row[:n_keys]))
-                if not attr.in_scope(owner, channel, scope):
-                    continue
-                group = attr.group_of(owner, channel, by) if by else None
-            platform, currency, day = record["p"], record["c"], record["d"]
-            key = str(platform) if platform is not None else "(no platform)"
-            for j, leaf in enumerate(leaves):
-                for i in range(len(windows)):
-                    kept = int(record[count_of[j, i]])
-                    if not kept:
-                        continue
-                    agg = result.slot(leaf, i, group, day)
-                    agg.kept += kept
-                    agg.platform_counts[key] = agg.platform_counts.get(key, 0) + kept
-                    if leaf.aggregate == "sum":
-                        raw = record[f"s{j}_{i}"]
-                        if raw is not None:
-                            agg.sums[currency] = agg.sums.get(currency, 0) + raw
-                            agg.platforms.setdefault(key, []).append((currency, raw))
-
-    # ------------------------------------------------------------- currencies
-
-    def convert(self, leaf: _Leaf, sums: Mapping[str | None, Any]) -> Decimal:
-        """Add per-currency sums into the workspace currency.
-
-        Raises:
-            CurrencyError: A currency has no rate.
-        """
-        assert leaf.column is not None
-        money = self._is_money(leaf.kind, leaf.column)
-        total = Decimal(0)
-        missing = []
-        for currency, raw in sums.items():
-            amount = _to_decimal(raw)
-            if not money or currency is None or currency.upper() == self.ws.currency:
-                total += amount
-                continue
-            rate = self.rates.rate(currency)
-            if rate is None:
-                missing.append(currency)
-            else:
-                total += amount * rate
-        if missing:
-            raise CurrencyError(f"{leaf.kind.value}.{leaf.column}", missing, self.ws.currency)
-        return total
-
-
-def _leaves_of(measure: Measure) -> list[_Leaf]:
-    out = []
-    node: Measure | None = measure
-    while node is not None:
-        out.append(_Leaf.of(node))
-        node = node.minus
-    return out
-
-
-class _Aggregates:
-    """Leaf aggregates by window, group and day, as :meth:`_Engine.aggregate` returns them."""
-
-    def __init__(self, engine: _Engine, windows: Sequence[Window]) -> None:
-        self.engine = engine
-        self.windows = list(windows)
-        self._slots: dict[tuple[_Leaf, int, str | None, dt.date | None], _Agg] = {}
-        self._empty: set[_Leaf] = set()
-
-    def mark_empty(self, leaf: _Leaf) -> None:
-        self._empty.add(leaf)
-
-    def slot(self, leaf: _Leaf, window: int, group: str | None, day: dt.date | None) -> _Agg:
-        key = (leaf, window, group, day)
-        if key not in self._slots:
-            self._slots[key] = _Agg()
-        return self._slots[key]
-
-    def groups(self) -> list[str | None]:
-        """Every group that has records, in first-seen order (``None``: unattributed)."""
-        seen: dict[str | None, None] = {}
-        for _, _, group, _ in self._slots:
-            seen.setdefault(group, None)
-        return list(seen)
-
-    def days(self, leaf: _Leaf, window: int, group: str | None = None) -> dict[dt.date, Decimal]:
-        """A leaf's value by local day (days without records are left out)."""
-        out: dict[dt.date, Decimal] = {}
-        for (lf, w, g, day), _ in self._slots.items():
-            if lf == leaf and w == window and g == group and day is not None:
-                value = self.leaf(leaf, window, group, day).value
-                if value is not None:
-                    out[day] = value
-        return out
-
-    def leaf(
-        self,
-        leaf: _Leaf,
-        window: int,
-        group: str | None = None,
-        day: dt.date | None = None,
-        *,
-        all_days: bool = False,
-    ) -> _LeafValue:
-        """A leaf's value for a window and group (and day, when daily)."""
-        kind = leaf.kind.value
-        if leaf in self._empty:
-            return _LeafValue(None, 0, {}, {}, reason=f"the dataset has no {kind} records")
-        if all_days:
-            parts = [
-                a for (lf, w, g, _), a in self._slots.items() if (lf, w, g) == (leaf, window, group)
-            ]
-        else:
-            found = self._slots.get((leaf, window, group, day))
-            parts = [found] if found else []
-        kept = sum(a.kept for a in parts)
-        counts: dict[str, int] = {}
-        for a in parts:
-            for p, n in a.platform_counts.items():
-                counts[p] = counts.get(p, 0) + n
-        if leaf.aggregate == "count":
-            return _LeafValue(
-                Decimal(kept),
-                kept,
-                {p: Decimal(n) for p, n in sorted(counts.items())},
-                {},
-                note=None if kept else f"no {kind} records in this scope and period",
-            )
-        if not kept:
-            return _LeafValue(
-                Decimal(0), 0, {}, {}, note=f"no {kind} records in this scope and period"
-            )
-        sums: dict[str | None, Any] = {}
-        platforms: dict[str, dict[str | None, Any]] = {}
-        for a in parts:
-            for cur, raw in a.sums.items():
-                sums[cur] = sums.get(cur, 0) + raw
-            for p, pairs in a.platforms.items():
-                for cur, raw in pairs:
-                    platforms.setdefault(p, {})[cur] = platforms.setdefault(p, {}).get(cur, 0) + raw
-        if not sums:
-            return _LeafValue(
-                None,
-                kept,
-                {},
-                {},
-                reason=f"every {kind} record counted lacks {leaf.column}",
-            )
-        total = self.engine.convert(leaf, sums)
-        by_platform = {p: self.engine.convert(leaf, s) for p, s in sorted(platforms.items())}
-        ws_currency = self.engine.ws.currency
-        by_currency = {
-            (c or ws_currency): _to_decimal(v)
-            for c, v in sums.items()
-            if self.engine._is_money(leaf.kind, leaf.column or "")
-        }
-        return _LeafValue(total, kept, by_platform, by_currency)
 
 
 # ==================================================================== results
@@ -1172,62 +168,6 @@ class KPIInput:
     note: str | None = None
 
 
-def _parts_of(kpi: KPI) -> list[tuple[str, Measure]]:
-    """The KPI's measures with their roles, ``minus`` chains unrolled (cached per KPI)."""
-    found = _PARTS.get(id(kpi))
-    if found is not None and found[0] is kpi:
-        return found[1]
-    roots: list[tuple[str, Measure | None]] = (
-        [("measure", kpi.measure)]
-        if kpi.measure is not None
-        else [("numerator", kpi.numerator), ("denominator", kpi.denominator)]
-    )
-    out: list[tuple[str, Measure]] = []
-    for role, m in roots:
-        node, label = m, role
-        while node is not None:
-            out.append((label, node))
-            node, label = node.minus, f"{role} minus"
-    _PARTS[id(kpi)] = (kpi, out)
-    return out
-
-
-_PARTS: dict[int, tuple[KPI, list[tuple[str, Measure]]]] = {}
-
-
-def _tree_value(
-    measure: Measure, lookup: Mapping[_Leaf, _LeafValue]
-) -> tuple[Decimal | None, str | None]:
-    total = Decimal(0)
-    node: Measure | None = measure
-    first = True
-    while node is not None:
-        got = lookup[_Leaf.of(node)]
-        if got.value is None:
-            return None, f"{_Leaf.of(node).formula} is not computable: {got.reason}"
-        total = total + got.value if first else total - got.value
-        first = False
-        node = node.minus
-    return total, None
-
-
-def _kpi_value(kpi: KPI, lookup: Mapping[_Leaf, _LeafValue]) -> tuple[Decimal | None, str | None]:
-    if kpi.measure is not None:
-        value, reason = _tree_value(kpi.measure, lookup)
-        return (None, reason) if value is None else (value * kpi.scale, None)
-    assert kpi.numerator is not None
-    assert kpi.denominator is not None
-    top, reason = _tree_value(kpi.numerator, lookup)
-    if top is None:
-        return None, reason
-    bottom, reason = _tree_value(kpi.denominator, lookup)
-    if bottom is None:
-        return None, reason
-    if bottom == 0:
-        return None, f"the denominator {kpi.denominator} is 0"
-    return top / bottom * kpi.scale, None
-
-
 @dataclass(frozen=True)
 class KPIValue(Result):
     """One KPI for one scope and period, with everything needed to check it by hand.
@@ -1264,6 +204,8 @@ class KPIValue(Result):
             tolerance bands and the KPI's direction.
         status_basis: ``value``, or ``projection`` for an incomplete period.
         shortfall: How far short of the target, in percent (negative: beaten).
+        counts: What the KPI (and so its target) counts of leads: ``inquiries``
+            (lead records), ``people`` (distinct people), or ``None`` (no lead count).
     """
 
     kpi: str
@@ -1293,6 +235,7 @@ class KPIValue(Result):
     status: TargetStatus | None = None
     status_basis: str | None = None
     shortfall: Decimal | None = None
+    counts: LeadCount | None = None
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -1334,6 +277,7 @@ class KPIValue(Result):
             "measured_to": self.measured.end,
             "complete": self.complete,
             "unit": self.unit.value,
+            "counts": self.counts,
             "value": _q(self.value),
             "reason": self.reason,
             "numerator": _q(top.value) if top else None,
@@ -1398,18 +342,11 @@ def _q(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(_SIX)
 
 
-def _schema(fields: Sequence[tuple[str, pa.DataType]]) -> pa.Schema:
-    """An Arrow schema from ``(name, type)`` pairs."""
-    import pyarrow as pa
-
-    return pa.schema([pa.field(name, kind) for name, kind in fields])
-
-
 def _INPUT_SCHEMA() -> pa.Schema:  # noqa: N802
     import pyarrow as pa
 
-    return _schema(
-        [
+    return schema_of(
+        *[
             ("role", pa.string()),
             ("formula", pa.string()),
             ("platform", pa.string()),
@@ -1426,8 +363,8 @@ def _rows_table(rows: list[dict[str, Any]]) -> pa.Table:
     import pyarrow as pa
 
     money = pa.decimal128(38, 6)
-    schema = _schema(
-        [
+    schema = schema_of(
+        *[
             ("kpi", pa.string()),
             ("name", pa.string()),
             ("scope", pa.string()),
@@ -1436,6 +373,7 @@ def _rows_table(rows: list[dict[str, Any]]) -> pa.Table:
             ("measured_to", pa.date32()),
             ("complete", pa.bool_()),
             ("unit", pa.string()),
+            ("counts", pa.string()),
             ("value", money),
             ("reason", pa.string()),
             ("numerator", money),
@@ -1528,20 +466,10 @@ def _group_scope(by: GroupBy, group: str | None) -> str:
     return f"{by} {group if group is not None else UNATTRIBUTED}"
 
 
-def _find_target(workspace: Workspace, kpi: KPI, scope: Scope, window: Window) -> Target | None:
-    for t in workspace.targets:
-        if t.kpi != kpi.id or t.scope != scope:
-            continue
-        bounds = t.period.occurrence(window.start)
-        if bounds == (window.start, window.end):
-            return t
-    return None
-
-
 class _Run:
     """Computes jobs that share a dataset, grouping them by scope into few queries."""
 
-    def __init__(self, engine: _Engine, as_of: dt.date | None) -> None:
+    def __init__(self, engine: Engine, as_of: dt.date | None) -> None:
         self.engine = engine
         self.as_of = as_of
 
@@ -1572,7 +500,7 @@ class _Run:
                     if w not in windows:
                         windows.append(w)
                 plans.append((job, measured, previous, complete))
-            measures = [m for job in scoped for _, m in _parts_of(job.kpi)]
+            measures = [m for job in scoped for _, m in parts_of(job.kpi)]
             aggs = self.engine.aggregate(measures, windows, scope=scope, by=by)
             groups = self._groups(by, aggs.groups()) if by else [None]
             for group in groups:
@@ -1596,14 +524,14 @@ class _Run:
         return [*known, *extra, *([None] if None in seen else [])]
 
     def _lookup(
-        self, kpi: KPI, aggs: _Aggregates, index: int, group: str | None
-    ) -> dict[_Leaf, _LeafValue]:
-        return {_Leaf.of(m): aggs.leaf(_Leaf.of(m), index, group) for _, m in _parts_of(kpi)}
+        self, kpi: KPI, aggs: Aggregates, index: int, group: str | None
+    ) -> dict[Leaf, LeafValue]:
+        return {Leaf.of(m): aggs.leaf(Leaf.of(m), index, group) for _, m in parts_of(kpi)}
 
     def _value(
         self,
         job: _Job,
-        aggs: _Aggregates,
+        aggs: Aggregates,
         windows: list[Window],
         group: str | None,
         label: str,
@@ -1619,25 +547,25 @@ class _Run:
         reason: str | None = f"the period starts after {self.as_of}"
         if measured is not None:
             lookup = self._lookup(kpi, aggs, windows.index(measured), group)
-            value, reason = _kpi_value(kpi, lookup)
+            value, reason = kpi_value(kpi, lookup)
             inputs = tuple(
                 KPIInput(
                     role,
-                    _Leaf.of(m).formula,
-                    lookup[_Leaf.of(m)].value,
-                    lookup[_Leaf.of(m)].records,
-                    lookup[_Leaf.of(m)].by_platform,
-                    lookup[_Leaf.of(m)].by_currency,
-                    lookup[_Leaf.of(m)].reason,
-                    lookup[_Leaf.of(m)].note,
+                    Leaf.of(m).formula,
+                    lookup[Leaf.of(m)].value,
+                    lookup[Leaf.of(m)].records,
+                    lookup[Leaf.of(m)].by_platform,
+                    lookup[Leaf.of(m)].by_currency,
+                    lookup[Leaf.of(m)].reason,
+                    lookup[Leaf.of(m)].note,
                 )
-                for role, m in _parts_of(kpi)
+                for role, m in parts_of(kpi)
             )
             if not complete and value is not None:
                 factor = Decimal(job.window.days) / Decimal(measured.days)
-                projected, _ = _kpi_value(kpi, {k: v.scaled(factor) for k, v in lookup.items()})
+                projected, _ = kpi_value(kpi, {k: v.scaled(factor) for k, v in lookup.items()})
         prev_lookup = self._lookup(kpi, aggs, windows.index(previous), group)
-        prev, prev_reason = _kpi_value(kpi, prev_lookup)
+        prev, prev_reason = kpi_value(kpi, prev_lookup)
         change = (
             Change.between(value, prev, kpi.direction)
             if value is not None and prev is not None
@@ -1649,7 +577,7 @@ class _Run:
             baseline_period, baseline_source = str(job.target.baseline.period), "target"
         elif job.baseline_window is not None:
             base_lookup = self._lookup(kpi, aggs, windows.index(job.baseline_window), group)
-            baseline, _ = _kpi_value(kpi, base_lookup)
+            baseline, _ = kpi_value(kpi, base_lookup)
             baseline_period, baseline_source = job.baseline_window.label, "data"
         status = shortfall = basis = None
         target = job.target
@@ -1661,6 +589,7 @@ class _Run:
         return KPIValue(
             kpi=kpi.id,
             name=kpi.name,
+            counts=kpi.lead_count,
             unit=kpi.unit,
             direction=kpi.direction,
             formula=kpi.formula,
@@ -1702,7 +631,7 @@ def compute_kpi(
     scope: ScopeLike = "all",
     target: str | Target | None = None,
     baseline: PeriodLike | None = None,
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
 ) -> KPIValue:
@@ -1721,7 +650,8 @@ def compute_kpi(
         baseline: A period to compute a baseline from the data, when the target has none.
         as_of: The last day to count (default: yesterday in the workspace's zone, or
             the period's end when that is earlier). A period not over by then is
-            measured to date and projected.
+            measured to date and projected. A date, or a timezone-aware datetime
+            (its day in the workspace's time zone); a naive datetime is refused.
         rates: Exchange rates for money in other currencies than the workspace's.
         attribution: Which lead source counts for source scopes: ``original`` or
             ``latest``.
@@ -1734,14 +664,15 @@ def compute_kpi(
         NonAdditiveError: The KPI sums a non-additive ``extra`` metric.
         ConfigurationError: Unknown KPI, scope or target; a period that is not one.
     """
-    the_kpi = _kpi(workspace, kpi)
-    the_scope = _scope(workspace, scope)
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
+    the_kpi = resolve_kpi(workspace, kpi)
+    the_scope = resolve_scope(workspace, scope)
     window = resolve_window(period, on=as_of or today_in(workspace.timezone))
     found = workspace.target(target) if isinstance(target, str) else target
     if found is None:
-        found = _find_target(workspace, the_kpi, the_scope, window)
+        found = find_target(workspace, the_kpi, the_scope, window)
     base = resolve_window(baseline) if baseline is not None else None
-    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
+    with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
         job = _Job(the_kpi, the_scope, window, found, base)
         return _Run(engine, as_of).compute([job])[0]
 
@@ -1754,7 +685,7 @@ def compute_kpis(
     kpis: Sequence[str | KPI] | None = None,
     scope: ScopeLike = "all",
     by: GroupBy | None = None,
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
 ) -> KPITable:
@@ -1768,7 +699,8 @@ def compute_kpis(
         workspace: The engagement.
         dataset: The records.
         period: The period (see :func:`compute_kpi`).
-        kpis: KPI ids or KPIs; every KPI of :func:`kpi_catalogue` by default.
+        kpis: KPI ids or KPIs; every KPI of the workspace's catalogue
+            (:attr:`Workspace.kpi_catalogue <partnerkit.model.Workspace.kpi_catalogue>`) by default.
         scope: Records to consider (see :func:`compute_kpi`).
         by: ``source``, ``channel`` or ``campaign`` to break the values down.
         as_of: The last day to count (see :func:`compute_kpi`).
@@ -1779,14 +711,17 @@ def compute_kpis(
         The values; workspace targets for the same KPI, scope and period are attached
         when ``by`` is not given.
     """
-    the_scope = _scope(workspace, scope)
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
+    if by is not None:
+        choice("by", by, GROUP_BYS)
+    the_scope = resolve_scope(workspace, scope)
     window = resolve_window(period, on=as_of or today_in(workspace.timezone))
-    chosen = [_kpi(workspace, k) for k in (kpis or list(kpi_catalogue(workspace).values()))]
+    chosen = [resolve_kpi(workspace, k) for k in (kpis or list(workspace.kpi_catalogue.values()))]
     jobs = [
-        _Job(k, the_scope, window, None if by else _find_target(workspace, k, the_scope, window))
+        _Job(k, the_scope, window, None if by else find_target(workspace, k, the_scope, window))
         for k in chosen
     ]
-    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
+    with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
         values = _Run(engine, as_of).compute(jobs, by=by)
     return KPITable(tuple(values), title=f"KPIs — {window.label}")
 
@@ -1815,7 +750,7 @@ def evaluate_targets(
     dataset: Dataset,
     period: PeriodLike,
     *,
-    as_of: dt.date | None = None,
+    as_of: AsOf | None = None,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
 ) -> KPITable:
@@ -1831,21 +766,22 @@ def evaluate_targets(
         workspace: The engagement and its targets.
         dataset: The records.
         period: The report's period, e.g. ``"2026-10"``.
-        as_of: The last day to count.
+        as_of: The last day to count (a date or an aware datetime, see :func:`compute_kpi`).
         rates: Exchange rates.
         attribution: ``original`` or ``latest`` lead source.
 
     Returns:
         One value per target occurrence, in the workspace's target order.
     """
+    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
     report = resolve_window(period, on=as_of or today_in(workspace.timezone))
     cutoff = as_of if as_of is not None else _default_as_of(report, workspace.timezone)
     jobs = [
-        _Job(_kpi(workspace, t.kpi), _scope(workspace, t.scope), window, t)
+        _Job(resolve_kpi(workspace, t.kpi), resolve_scope(workspace, t.scope), window, t)
         for t in workspace.targets
         for window in _occurrences(t, report)
     ]
-    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
+    with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
         values = _Run(engine, cutoff).compute(jobs)
     rank = {t.id: i for i, t in enumerate(workspace.targets)}
     ranked = sorted(values, key=lambda v: (rank[v.target_id or ""], v.period.start))

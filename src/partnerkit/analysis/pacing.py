@@ -26,22 +26,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from partnerkit.analysis._args import AsOf, as_of_day
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._periods import PeriodLike, Window, resolve_window
-from partnerkit.analysis.kpis import (
-    AttributionMode,
+from partnerkit.analysis._engine import (
+    Engine,
+    Leaf,
+    LeafValue,
     RatesLike,
     ScopeLike,
-    _Engine,
-    _find_target,
-    _kpi,
-    _kpi_value,
-    _Leaf,
-    _LeafValue,
-    _parts_of,
-    _schema,
-    _scope,
+    find_target,
+    kpi_value,
+    parts_of,
+    resolve_kpi,
+    resolve_scope,
 )
+from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis.attribution import AttributionMode
+from partnerkit.analysis.periods import PeriodLike, Window, resolve_window
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import KPI, Direction, KPIUnit, Scope, Target, TargetStatus, Workspace
 
@@ -177,8 +178,8 @@ class Pacing(Result):
             for m in self.measures
         ]
         money = pa.decimal128(38, 6)
-        schema = _schema(
-            [("role", pa.string()), ("formula", pa.string())]
+        schema = schema_of(
+            *[("role", pa.string()), ("formula", pa.string())]
             + [(n, money) for n in ("to_date", "linear", "weighted", *_WEEKDAYS)]
             + [("reason", pa.string())]
         )
@@ -227,8 +228,8 @@ def _table(rows: list[dict[str, Any]]) -> pa.Table:
     import pyarrow as pa
 
     money = pa.decimal128(38, 6)
-    schema = _schema(
-        [
+    schema = schema_of(
+        *[
             ("kpi", pa.string()),
             ("scope", pa.string()),
             ("period", pa.string()),
@@ -279,7 +280,7 @@ def weighted_projection(
 
 
 def _pace(
-    engine: _Engine,
+    engine: Engine,
     kpi: KPI,
     scope_label: str,
     scope: Scope,
@@ -290,15 +291,15 @@ def _pace(
 ) -> Pacing:
     elapsed = period.through(as_of)
     pattern = Window(as_of - dt.timedelta(days=7 * weeks - 1), as_of)
-    parts = _parts_of(kpi)
+    parts = parts_of(kpi)
     aggs = engine.aggregate([m for _, m in parts], [elapsed, pattern], scope=scope, daily=True)
     factor = Decimal(period.days) / Decimal(elapsed.days)
-    now: dict[_Leaf, _LeafValue] = {}
-    linear: dict[_Leaf, _LeafValue] = {}
-    weighted: dict[_Leaf, _LeafValue] = {}
+    now: dict[Leaf, LeafValue] = {}
+    linear: dict[Leaf, LeafValue] = {}
+    weighted: dict[Leaf, LeafValue] = {}
     measures = []
     for role, m in parts:
-        leaf = _Leaf.of(m)
+        leaf = Leaf.of(m)
         got = aggs.leaf(leaf, 0, all_days=True)
         now[leaf] = got
         linear[leaf] = got.scaled(factor)
@@ -312,7 +313,7 @@ def _pace(
                     f"the {weeks} weeks to {as_of} have no {leaf.kind.value} records on the "
                     f"weekdays elapsed, so the pattern cannot weigh them"
                 )
-        weighted[leaf] = _LeafValue(
+        weighted[leaf] = LeafValue(
             projected,
             got.records,
             got.by_platform,
@@ -330,9 +331,9 @@ def _pace(
                 reason,
             )
         )
-    actual, reason = _kpi_value(kpi, now)
-    linear_value, _ = _kpi_value(kpi, linear)
-    weighted_value, weighted_reason = _kpi_value(kpi, weighted)
+    actual, reason = kpi_value(kpi, now)
+    linear_value, _ = kpi_value(kpi, linear)
+    weighted_value, weighted_reason = kpi_value(kpi, weighted)
     reason = reason or weighted_reason
     return Pacing(
         kpi=kpi.id,
@@ -379,7 +380,7 @@ def pace(
     dataset: Dataset,
     kpi: str | KPI,
     *,
-    as_of: dt.date,
+    as_of: AsOf,
     period: PeriodLike | None = None,
     scope: ScopeLike = "all",
     target: str | Target | None = None,
@@ -393,7 +394,8 @@ def pace(
         workspace: The engagement.
         dataset: The records.
         kpi: A KPI id or KPI.
-        as_of: The last day counted (included), in the workspace's calendar.
+        as_of: The last day counted (included), in the workspace's calendar: a date
+            or an aware datetime (its day in the workspace's time zone).
         period: The period (the month of ``as_of`` by default); it must contain ``as_of``.
         scope: The scope (see :func:`~partnerkit.analysis.kpis.compute_kpi`).
         target: The target (or its id); by default the workspace's target for the KPI,
@@ -405,14 +407,15 @@ def pace(
     Returns:
         The pacing: to date, linear and weekday-weighted projections, statuses.
     """
-    the_kpi = _kpi(workspace, kpi)
-    the_scope = _scope(workspace, scope)
+    as_of = as_of_day(as_of, workspace.timezone)
+    the_kpi = resolve_kpi(workspace, kpi)
+    the_scope = resolve_scope(workspace, scope)
     window = resolve_window(period if period is not None else Window.month(as_of), on=as_of)
     _check(window, as_of, weeks)
     found = workspace.target(target) if isinstance(target, str) else target
     if found is None:
-        found = _find_target(workspace, the_kpi, the_scope, window)
-    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
+        found = find_target(workspace, the_kpi, the_scope, window)
+    with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
         return _pace(engine, the_kpi, str(the_scope), the_scope, window, as_of, weeks, found)
 
 
@@ -420,7 +423,7 @@ def pace_targets(
     workspace: Workspace,
     dataset: Dataset,
     *,
-    as_of: dt.date,
+    as_of: AsOf,
     weeks: int = 4,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
@@ -430,7 +433,8 @@ def pace_targets(
     Args:
         workspace: The engagement and its targets.
         dataset: The records.
-        as_of: The last day counted.
+        as_of: The last day counted: a date or an aware datetime (its day in the
+            workspace's time zone).
         weeks: Weeks of weekday pattern.
         rates: Exchange rates.
         attribution: ``original`` or ``latest`` lead source.
@@ -438,10 +442,11 @@ def pace_targets(
     Returns:
         One pacing per target in progress, in the workspace's order.
     """
+    as_of = as_of_day(as_of, workspace.timezone)
     if weeks < 1:
         raise ConfigurationError("weeks must be at least 1")
     out = []
-    with _Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
+    with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
         for t in workspace.targets:
             bounds = t.period.occurrence(as_of)
             if bounds is None:
@@ -450,8 +455,17 @@ def pace_targets(
                 window = Window(bounds[0], bounds[1], t.period.every)
             else:
                 window = resolve_window(t.period)
-            scope = _scope(workspace, t.scope)
+            scope = resolve_scope(workspace, t.scope)
             out.append(
-                _pace(engine, _kpi(workspace, t.kpi), str(scope), scope, window, as_of, weeks, t)
+                _pace(
+                    engine,
+                    resolve_kpi(workspace, t.kpi),
+                    str(scope),
+                    scope,
+                    window,
+                    as_of,
+                    weeks,
+                    t,
+                )
             )
     return PacingTable(tuple(out), title=f"Pacing as of {as_of}")

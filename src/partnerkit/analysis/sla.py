@@ -53,9 +53,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis.audit import _lit, _local, _schema_of, _Scratch, _sections
+from partnerkit.analysis._sql import Scratch as _Scratch
+from partnerkit.analysis._sql import literal as _lit
+from partnerkit.analysis._tables import schema_of as _schema_of
+from partnerkit.analysis._tables import sections as _sections
 from partnerkit.analysis.business_time import BusinessClock, Occurrence
 from partnerkit.analysis.evidence import EvidenceLog
+from partnerkit.analysis.periods import local_day_sql
 from partnerkit.errors import ConfigurationError, DataError
 from partnerkit.model import SLA, Cadence, Duration, Side, SLAKind, Workspace
 from partnerkit.model._base import did_you_mean, month_bounds, quarter_bounds
@@ -63,13 +67,56 @@ from partnerkit.model._base import did_you_mean, month_bounds, quarter_bounds
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["SLACompliance", "TermCompliance", "sla_compliance"]
+__all__ = ["PeriodCompliance", "SLACompliance", "TermCompliance", "sla_compliance"]
+
+
+def _local(column: str, timezone: str) -> str:
+    return local_day_sql(column, timezone, timestamp=True)
+
 
 MET, BREACHED, PENDING, UNMEASURABLE = "met", "breached", "pending", "unmeasurable"
 _FOUR = Decimal("0.0001")
 
 
 # ---------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class PeriodCompliance:
+    """A term's compliance over one period: a month, or the contract so far.
+
+    Attributes:
+        start: First day of the period (workspace time zone).
+        end: Last day of it.
+        cumulative: Whether this is the period from the start of measuring (not a month).
+        met: Cases of the period within the term.
+        breached: Cases outside it.
+        pending: Cases not decided yet.
+        attainment: ``met / (met + breached)``, to 4 places; ``None`` when nothing
+            was decided (see :attr:`reason`).
+        required: The share the term requires.
+        passed: ``met ≥ required × (met + breached)``; ``None`` when not computable.
+        reason: Why :attr:`attainment` is not computable, as a code: ``no_cases``
+            (no case started in the period), ``pending_only`` (cases, none decided
+            yet), ``no_rows`` (no lead records), ``no_first_engagement``,
+            ``no_evidence_log``; ``None`` when computable.
+    """
+
+    start: dt.date
+    end: dt.date
+    cumulative: bool
+    met: int
+    breached: int
+    pending: int
+    attainment: Decimal | None
+    required: Decimal
+    passed: bool | None
+    reason: str | None
+
+    @property
+    def computable(self) -> bool:
+        """Whether the attainment could be computed."""
+        return self.attainment is not None
 
 
 @dataclass(frozen=True)
@@ -81,6 +128,8 @@ class TermCompliance(Result):
     Attributes:
         sla: The term as the workspace states it.
         rule: The term in words ("within 2 business hours", "by the 5th business day").
+        start: First day measured (cumulative, from the contract's start by default).
+        end: Last day measured.
         cases: One row per case: ``case``, ``month``, ``status`` and the evidence
             (timestamps, ``elapsed`` / ``allowed`` / ``over_by`` intervals for timed
             terms, ``lead_id`` or evidence-log ``rows``, ``detail`` in words).
@@ -95,10 +144,15 @@ class TermCompliance(Result):
         reason: Why the attainment is not computable.
         trend: Per month: ``month``, ``cases``, ``met``, ``breached``, ``pending``,
             ``attainment`` and ``passed``.
+        reason_code: :attr:`reason` as a code (see :attr:`PeriodCompliance.reason`).
+        month: The compliance of the month asked for (``sla_compliance(month=...)``):
+            the cases that started in it; ``None`` when no month was asked for.
     """
 
     sla: SLA
     rule: str
+    start: dt.date
+    end: dt.date
     cases: pa.Table
     met: int
     breached: int
@@ -110,6 +164,29 @@ class TermCompliance(Result):
     reason: str | None
     trend: pa.Table
     title: str = field(default="SLA term")
+    reason_code: str | None = None
+    month: PeriodCompliance | None = None
+
+    @property
+    def cumulative(self) -> PeriodCompliance:
+        """The compliance over the whole period measured (from the start, cumulative)."""
+        return PeriodCompliance(
+            start=self.start,
+            end=self.end,
+            cumulative=True,
+            met=self.met,
+            breached=self.breached,
+            pending=self.pending,
+            attainment=self.attainment,
+            required=self.required,
+            passed=self.passed,
+            reason=self.reason_code,
+        )
+
+    @property
+    def headline(self) -> PeriodCompliance:
+        """The month's compliance when a month was asked for, else the cumulative one."""
+        return self.month if self.month is not None else self.cumulative
 
     def to_arrow(self) -> pa.Table:
         """Every case of the term, with its evidence."""
@@ -169,6 +246,20 @@ class SLACompliance(Result):
             f"no SLA term {sla_id!r}.{did_you_mean(sla_id, ids)} Terms: {', '.join(ids)}"
         )
 
+    def terms_met(self, *, cumulative: bool = False) -> tuple[int, int]:
+        """How many terms were met, of how many measured: in the month, or cumulative.
+
+        Args:
+            cumulative: Count the cumulative figures (from the start) instead of the
+                month's (:attr:`TermCompliance.headline`).
+
+        Returns:
+            ``(met, measured)``; a term not computable in the period is not measured.
+        """
+        figures = [t.cumulative if cumulative else t.headline for t in self.terms]
+        measured = [f for f in figures if f.passed is not None]
+        return sum(1 for f in measured if f.passed), len(measured)
+
     def to_arrow(self) -> pa.Table:
         """One row per term: the rule, the counts, attainment against the requirement."""
         import pyarrow as pa
@@ -225,8 +316,14 @@ def sla_compliance(
     start: dt.date | None = None,
     end: dt.date | None = None,
     as_of: dt.datetime | None = None,
+    month: str | dt.date | None = None,
 ) -> SLACompliance:
     """Measure every SLA term of the workspace from the records and the evidence log.
+
+    Each term is measured over the whole period (cumulative: ``start`` to ``end``)
+    and, when ``month`` is given, over that month too (:attr:`TermCompliance.month`:
+    the cases that started in it). A monthly report shows the month's figure as its
+    headline, with the cumulative one beside it.
 
     Args:
         workspace: The workspace: its SLA terms, calendar, contract deliverables.
@@ -235,6 +332,8 @@ def sla_compliance(
         start: First day measured; the contract's start by default.
         end: Last day measured; the day of ``as_of`` by default.
         as_of: The moment deadlines are judged at (default: now).
+        month: A month (``"2026-10"`` or any day in it) to measure on its own too;
+            ``end`` then defaults to its last day.
 
     Returns:
         Each term's compliance.
@@ -249,7 +348,17 @@ def sla_compliance(
         raise ConfigurationError("as_of must be timezone-aware, e.g. datetime(..., tzinfo=UTC)")
     clock = BusinessClock(workspace.calendar)
     as_of_day = as_of.astimezone(clock.zone).date()
-    end = end or as_of_day
+    span: tuple[dt.date, dt.date] | None = None
+    if month is not None:
+        first = month.replace(day=1) if isinstance(month, dt.date) else None
+        if first is None:
+            try:
+                span = month_bounds(str(month).strip())
+            except ValueError as exc:
+                raise ConfigurationError(f"not a month: {month!r} (write YYYY-MM)") from exc
+        else:
+            span = month_bounds(f"{first:%Y-%m}")
+    end = end or (span[1] if span is not None else as_of_day)
     if start is None:
         if workspace.contract is None:
             raise ConfigurationError(
@@ -261,8 +370,8 @@ def sla_compliance(
     if evidence is not None:
         _check_references(workspace, evidence)
     data = dataset or Dataset()
-    with _Scratch(data) as scratch:
-        run = _Run(workspace, clock, scratch, evidence, start, end, as_of)
+    with _Scratch(data.cursor()) as scratch:
+        run = _Run(workspace, clock, scratch, evidence, start, end, as_of, span)
         terms = tuple(run.term(sla) for sla in workspace.slas)
     return SLACompliance(start=start, end=end, as_of=as_of, terms=terms)
 
@@ -304,8 +413,10 @@ class _Run:
         start: dt.date,
         end: dt.date,
         as_of: dt.datetime,
+        month: tuple[dt.date, dt.date] | None = None,
     ) -> None:
         self.ws, self.clock, self.s = ws, clock, scratch
+        self.month = month
         self.start, self.end, self.as_of = start, end, as_of
         self.as_of_day = as_of.astimezone(clock.zone).date()
         self.tz = ws.timezone
@@ -354,7 +465,7 @@ class _Run:
         assert sla.cadence is not None
         return self._cadence(sla, sla.cadence, "true")
 
-    def _no_evidence(self, sla: SLA, rule: str, why: str) -> TermCompliance:
+    def _no_evidence(self, sla: SLA, rule: str, why: str, code: str) -> TermCompliance:
         import pyarrow as pa
 
         empty = pa.table(
@@ -365,7 +476,7 @@ class _Run:
                 "detail": pa.array([], pa.string()),
             }
         )
-        return self._summarise(sla, rule, empty, reason=why)
+        return self._summarise(sla, rule, empty, reason=why, code=code)
 
     # ------------------------------------------------------- timed cases (SQL)
 
@@ -471,13 +582,14 @@ class _Run:
             "SELECT count(*), count(first_engagement_at) FROM lead WHERE is_deleted IS NOT true"
         )[0]
         if not leads[0]:
-            return self._no_evidence(sla, rule, "not computable: no lead records")
+            return self._no_evidence(sla, rule, "not computable: no lead records", "no_rows")
         if not leads[1]:
             return self._no_evidence(
                 sla,
                 rule,
                 "not computable: no lead has first_engagement_at; map the CRM's first contact "
                 "date (HubSpot: 'First Contact Date' / hs_sa_first_engagement_date)",
+                "no_first_engagement",
             )
         cases = self.s.table(
             f"cases_{_ident(sla.id)}",
@@ -498,7 +610,9 @@ class _Run:
         assert sla.threshold is not None
         rule = f"within {sla.threshold}"
         if self.t_ev is None:
-            return self._no_evidence(sla, rule, "not computable: no evidence log given")
+            return self._no_evidence(
+                sla, rule, "not computable: no evidence log given", "no_evidence_log"
+            )
         owner = _lit(sla.owner.value)
         other = _lit((Side.IN_HOUSE if sla.owner is Side.PARTNER else Side.PARTNER).value)
 
@@ -537,7 +651,9 @@ class _Run:
         assert sla.threshold is not None
         rule = f"within {sla.threshold} of the reported period's end"
         if self.t_ev is None:
-            return self._no_evidence(sla, rule, "not computable: no evidence log given")
+            return self._no_evidence(
+                sla, rule, "not computable: no evidence log given", "no_evidence_log"
+            )
         rows = self.s.rows(
             f"SELECT row, period FROM {self.t_ev} WHERE event = 'delivered' "
             f'AND sla = {_lit(sla.id)} ORDER BY "at", row'
@@ -603,7 +719,9 @@ class _Run:
             )
         rule = f"by the due date ({deliverable.due}, every {deliverable.every})"
         if self.t_ev is None:
-            return self._no_evidence(sla, rule, "not computable: no evidence log given")
+            return self._no_evidence(
+                sla, rule, "not computable: no evidence log given", "no_evidence_log"
+            )
         deliveries = self.s.rows(
             f"SELECT row, \"at\", period, note, link FROM {self.t_ev} WHERE event = 'delivered' "
             f"AND deliverable = {_lit(deliverable.id)} AND (sla = {_lit(sla.id)} OR sla IS NULL) "
@@ -666,7 +784,9 @@ class _Run:
 
         rule = str(cadence)
         if self.t_ev is None:
-            return self._no_evidence(sla, rule, "not computable: no evidence log given")
+            return self._no_evidence(
+                sla, rule, "not computable: no evidence log given", "no_evidence_log"
+            )
         anchor = self.ws.contract.start if self.ws.contract else self.start
         windows = [
             w
@@ -714,7 +834,13 @@ class _Run:
     # ------------------------------------------------------------- summary
 
     def _summarise(
-        self, sla: SLA, rule: str, cases: pa.Table, *, reason: str | None = None
+        self,
+        sla: SLA,
+        rule: str,
+        cases: pa.Table,
+        *,
+        reason: str | None = None,
+        code: str | None = None,
     ) -> TermCompliance:
         import pyarrow as pa
 
@@ -738,6 +864,7 @@ class _Run:
                     if waiting
                     else "not computable: no case in the period"
                 )
+                code = "pending_only" if waiting else "no_cases"
         trend = self.s.arrow(
             f"""
             SELECT month, count(*) AS cases,
@@ -757,9 +884,14 @@ class _Run:
         )
         if trend.num_rows == 0:
             trend = pa.Table.from_pylist([], schema=_TREND_SCHEMA())
+        month = None
+        if self.month is not None:
+            month = self._month_figures(t, sla, code if code is not None and not measured else None)
         return TermCompliance(
             sla=sla,
             rule=rule,
+            start=self.start,
+            end=self.end,
             cases=cases,
             met=met,
             breached=breached,
@@ -771,6 +903,42 @@ class _Run:
             reason=reason,
             trend=trend,
             title=f"SLA {sla.id}",
+            reason_code=code if attainment is None else None,
+            month=month,
+        )
+
+    def _month_figures(self, table: str, sla: SLA, code: str | None) -> PeriodCompliance:
+        """The term's compliance over the cases that started in the month asked for."""
+        assert self.month is not None
+        first, last = self.month
+        counts = {
+            str(status): int(n)
+            for status, n in self.s.rows(
+                f"SELECT status, count(*) FROM {table} WHERE month = {_lit(f'{first:%Y-%m}')} "
+                "GROUP BY status"
+            )
+        }
+        met, breached = counts.get(MET, 0), counts.get(BREACHED, 0)
+        pending = counts.get(PENDING, 0)
+        measured = met + breached
+        if measured:
+            share: Decimal | None = (Decimal(met) / measured).quantize(_FOUR, ROUND_HALF_EVEN)
+            passed: bool | None = met >= sla.attainment * measured
+            why = None
+        else:
+            share, passed = None, None
+            why = code or ("pending_only" if pending else "no_cases")
+        return PeriodCompliance(
+            start=first,
+            end=last,
+            cumulative=False,
+            met=met,
+            breached=breached,
+            pending=pending,
+            attainment=share,
+            required=sla.attainment,
+            passed=passed,
+            reason=why,
         )
 
 

@@ -6,9 +6,12 @@ and HubSpot replay recorded API answers (``cassettes/``, one per connection, so 
 reaches the network), and the ``files`` connector reads the trade-show import
 (``data/``); the evidence log and the partnership survey are files beside them.
 :func:`load_demo` reads it all into an analysis :class:`~partnerkit.analysis.Dataset`;
-:func:`run_demo` prints what was read and the last month by source (spend, CRM leads,
-cost per lead, the source's lead target), then what the analyses found: silent
-sources, duplicate leads, SLA breaches, spend without leads.
+:func:`run_demo` evaluates the last month once
+(:func:`~partnerkit.analysis.month.evaluate_month`) and prints what was read and the
+month by source (spend, leads, cost per lead, the source's lead target), then what the
+analyses found: silent sources, duplicate leads, SLA breaches, spend without leads.
+Every figure it prints is read from that evaluation, the same result objects the
+monthly report renders: the console and the report cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
+from partnerkit.analysis.periods import month_start
 from partnerkit.connector import Notice
 
 if TYPE_CHECKING:
@@ -33,7 +36,9 @@ if TYPE_CHECKING:
         SourceMapAudit,
         Survey,
     )
+    from partnerkit.analysis.month import MonthEvaluation
     from partnerkit.model import Workspace
+    from partnerkit.report._i18n import Formatter
 
 __all__ = [
     "DEMO_AS_OF",
@@ -51,8 +56,6 @@ DEMO_WORKSPACE = Path(__file__).with_name("partnerkit.yaml")
 DEMO_AS_OF = dt.datetime(2026, 11, 15, 7, 30, tzinfo=dt.UTC)
 """The moment the demo describes: mid-November 2026, the October report in (late)."""
 
-_SILENT_DAYS = 14
-
 
 @dataclass(frozen=True)
 class SourceMonth:
@@ -65,13 +68,14 @@ class SourceMonth:
         wiring: How the source is wired into the CRM.
         spend: Media spend matched to the source (``None`` when it has no spend data).
         platform_leads: Leads the ad platform reported (``None`` without platform data).
-        crm_leads: Leads created in the CRM in the month.
-        previous_crm_leads: The same, for the month before.
-        cost_per_lead: ``spend / crm_leads``; ``None`` when not computable.
+        crm_leads: Leads (inquiries: lead records) created in the CRM in the month.
+        previous_crm_leads: The same, for the month before (``None``: not computable).
+        cost_per_lead: The month's cost per lead; ``None`` when not computable.
         lead_target: The source's monthly lead target.
         last_lead: The day of the source's last lead up to the month's end.
-        silent: An active source with leads before but none in the month's last
-            fourteen days.
+        silent: The source-map audit found it silent.
+
+    Every figure is the month's evaluation's (:func:`run_demo`), as the report shows it.
     """
 
     source_id: str
@@ -81,7 +85,7 @@ class SourceMonth:
     spend: Decimal | None
     platform_leads: float | None
     crm_leads: int
-    previous_crm_leads: int
+    previous_crm_leads: int | None
     cost_per_lead: Decimal | None
     lead_target: int | None
     last_lead: dt.date | None
@@ -133,8 +137,10 @@ class DemoResult:
         data: Everything read (:func:`load_demo`).
         audit: The source-map audit (silent sources, spend without leads).
         dedup: The lead dedup over the month.
-        slas: SLA compliance from the contract's start to the month's end.
+        slas: SLA compliance from the contract's start to the month's end, with the
+            month's own figures (``term.month``).
         report_paths: The HTML and Markdown report files, when a report was written.
+        evaluation: The month's evaluation every figure above is read from.
     """
 
     workspace: Workspace
@@ -148,14 +154,7 @@ class DemoResult:
     dedup: LeadDedup | None = None
     slas: SLACompliance | None = None
     report_paths: tuple[Path, Path] | None = None
-
-
-def _month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _previous_month(month: dt.date) -> dt.date:
-    return _month_of(month - dt.timedelta(days=1))
+    evaluation: MonthEvaluation | None = None
 
 
 def load_demo() -> DemoData:
@@ -197,100 +196,105 @@ def load_demo() -> DemoData:
     )
 
 
-def _summarise(
-    ws: Workspace, records: dict[str, list[dict[str, Any]]], month: dt.date
-) -> list[SourceMonth]:
-    tz = ZoneInfo(ws.timezone)
-    previous = _previous_month(month)
-    month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    performance = records.get("performance", [])
-    leads = [(lead, lead["created_at"].astimezone(tz).date()) for lead in records.get("lead", [])]
+def _summarise(ev: MonthEvaluation) -> list[SourceMonth]:
+    """The month by source, read from the evaluation (no figure computed here)."""
+    from partnerkit.analysis.month import figure, previous_figure
+
+    silent: dict[str, dict[str, Any]] = {}
+    platform: dict[str, Any] = {}
+    if ev.audit is not None:
+        silent = {r["source_id"]: r for r in ev.audit.silent.to_pylist()}
+        for row in ev.audit.platform_vs_crm.to_pylist():
+            if row["month"] == ev.label:
+                platform[row["source_id"]] = row["platform_leads"]
     out = []
-    for source in ws.sources:
-        rows = [
-            r
-            for r in performance
-            if _month_of(r["date"]) == month and source.matching.matches_performance(r)
-        ]
-        spend = sum((r["spend"] for r in rows if r.get("spend") is not None), Decimal(0))
-        platform = [
-            r["leads"] if r.get("leads") is not None else r.get("conversions") for r in rows
-        ]
-        reported = [v for v in platform if v is not None]
-        days = [day for lead, day in leads if source.matching.matches_lead(lead)]
-        crm = sum(1 for d in days if _month_of(d) == month)
-        before = sum(1 for d in days if _month_of(d) == previous)
-        last = max((d for d in days if d <= month_end), default=None)
-        silent = (
-            source.status == "active"
-            and last is not None
-            and (month_end - last).days >= _SILENT_DAYS
-        )
+    for source in ev.workspace.sources:
+        leads = ev.source(source.id, "leads")
+        count, before = figure(leads), previous_figure(leads)
+        found = silent.get(source.id, {})
         out.append(
             SourceMonth(
                 source_id=source.id,
                 name=source.name,
                 status=str(source.status),
                 wiring=str(source.wiring),
-                spend=spend if rows else None,
-                platform_leads=sum(reported) if reported else None,
-                crm_leads=crm,
-                previous_crm_leads=before,
-                cost_per_lead=(spend / crm).quantize(Decimal("0.01")) if rows and crm else None,
+                spend=figure(ev.source(source.id, "spend")),
+                platform_leads=platform.get(source.id),
+                crm_leads=int(count or 0),
+                previous_crm_leads=None if before is None else int(before),
+                cost_per_lead=figure(ev.source(source.id, "cpl")),
                 lead_target=source.monthly_lead_target,
-                last_lead=last,
-                silent=silent,
+                last_lead=found.get("last_lead_day"),
+                silent=bool(found.get("silent")),
             )
         )
     return out
 
 
-def _findings(
-    ws: Workspace, records: dict[str, list[dict[str, Any]]], result: DemoResult
-) -> list[str]:
+def _findings(ev: MonthEvaluation, result: DemoResult, fmt: Formatter) -> list[str]:
+    """What needs attention, each sentence from a result the report renders too."""
     out = []
-    months = {f"{result.month:%Y-%m}", f"{_month_end(result.month) + dt.timedelta(days=1):%Y-%m}"}
-    for s in result.sources:
-        if s.silent:
-            out.append(
-                f"{s.name}: no lead since {s.last_lead:%Y-%m-%d} though it had "
-                f"{s.previous_crm_leads} the month before; check its {s.wiring} wiring."
-            )
-        elif s.status == "active" and s.lead_target and s.crm_leads < s.lead_target:
-            out.append(f"{s.name}: {s.crm_leads} leads, below its target of {s.lead_target}.")
-    for campaign in ws.campaigns:
-        ids = set(campaign.platform_campaign_ids)
-        rows = [
-            r
-            for r in records.get("performance", [])
-            if r.get("campaign_id") in ids and _month_of(r["date"]) == result.month
-        ]
-        spend = sum((r["spend"] for r in rows if r.get("spend") is not None), Decimal(0))
-        results = sum((r.get("leads") or r.get("conversions") or 0) for r in rows)
-        if spend > 0 and results == 0:
-            out.append(
-                f"{campaign.name}: {_money(spend, ws.currency)} spent and no lead or conversion."
-            )
-    if result.dedup is not None and result.dedup.duplicates:
-        d = result.dedup
-        out.append(
-            f"Duplicate leads: {d.lead_records} lead records are {d.inquiries_count} "
-            f"inquiries; {d.duplicates} repeat a person who came through another source "
-            "(counted once)."
-        )
-    if result.slas is not None:
-        for term in result.slas.terms:
-            trend = [r for r in term.trend.to_pylist() if r["month"] in months]
-            breached = sum(r["breached"] for r in trend)
-            if breached and any(r["passed"] is False for r in trend):
-                share = next(r["attainment"] for r in trend if r["breached"])
+    if ev.audit is not None:
+        for row in ev.audit.silent.to_pylist():
+            if row.get("silent"):
+                last = row.get("last_lead_day")
                 out.append(
-                    f"SLA {term.sla.id} ({term.rule}) breached: "
-                    f"{breached} case(s) outside it"
-                    + (
-                        f", {share:.0%} met against {term.required:.0%} required."
-                        if share is not None
-                        else "."
+                    f"{row.get('name') or row['source_id']}: no lead for "
+                    f"{row['days_without_leads']} days"
+                    + (f" (last {last:%Y-%m-%d})" if last else "")
+                    + f", {row.get('leads_before')} leads before; check its "
+                    f"{row.get('wiring')} wiring."
+                )
+    if ev.audit is not None:
+        names = {s.source_id: s for s in result.sources}
+        for row in ev.audit.lead_volume.to_pylist():
+            source = names.get(row["source_id"])
+            if (
+                row["month"] == ev.label
+                and row["status"] in ("off_track", "at_risk")
+                and source is not None
+                and not source.silent
+            ):
+                out.append(
+                    f"{source.name}: {row['leads']} leads, below its target of {row['target']} "
+                    f"({row['status'].replace('_', ' ')})."
+                )
+    if ev.audit is not None:
+        for row in ev.audit.spend_and_leads.to_pylist():
+            if (
+                row.get("finding") == "spend_without_leads"
+                and row["month"] == ev.label
+                and row.get("level") == "campaign"
+            ):
+                name = row.get("campaign_name") or row.get("campaign_id") or "?"
+                spend = row["spend"] if isinstance(row["spend"], Decimal) else Decimal(row["spend"])
+                out.append(f"{name}: {fmt.money(spend)} spent and no lead.")
+    if ev.dedup is not None and ev.dedup.duplicates:  # the report's sentence, in English
+        d = ev.dedup
+        out.append(
+            "Duplicate leads: "
+            + fmt.t(
+                "insights.people_line",
+                inquiries=fmt.number(d.lead_records),
+                people=fmt.number(d.people),
+                duplicates=fmt.number(d.duplicates),
+            )
+        )
+    if ev.sla is not None:
+        for term in ev.sla.terms:
+            month, overall = term.headline, term.cumulative
+            if month.passed is False and month.attainment is not None:
+                out.append(
+                    fmt.t(
+                        "rec.sla_month",
+                        term=term.sla.id,
+                        attainment=fmt.share(month.attainment),
+                        month=fmt.month(ev.month),
+                        required=fmt.share(term.required),
+                        start=fmt.date(term.start),
+                        cumulative="—"
+                        if overall.attainment is None
+                        else fmt.share(overall.attainment),
                     )
                 )
     for label, notices in result.notices.items():
@@ -308,6 +312,9 @@ def run_demo(
 ) -> DemoResult:
     """Run the main job on the bundled demo workspace: read, analyse, report.
 
+    The month is evaluated once, as of the demo's moment (:data:`DEMO_AS_OF`); the
+    console summary and the report both render that one evaluation.
+
     Args:
         console: Where to print (a :class:`rich.console.Console`); ``None`` prints nothing.
         month: The month to summarise (any day in it); the demo data's last month by default.
@@ -317,49 +324,38 @@ def run_demo(
     Returns:
         What was read and computed, for tests and notebooks.
     """
-    from partnerkit.analysis import audit_source_map, dedup_leads, sla_compliance
+    from partnerkit.analysis.month import evaluate_month
+    from partnerkit.report._i18n import Formatter
 
     data = load_demo()
     ws = data.workspace
-    target = _month_of(month or data.end)
-    end = _month_end(target)
-    result = DemoResult(workspace=ws, month=target, rows=data.rows, notices=data.notices, data=data)
-    as_of = min(data.as_of, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(12), dt.UTC))
-    result.audit = audit_source_map(ws, data.dataset, start=data.start, end=end, as_of=as_of)
-    result.dedup = dedup_leads(data.dataset, ws, start=target, end=end)
-    # Up to the demo's "now": the month's report is due (and late) in the next month.
-    sla_as_of = min(
-        data.as_of, dt.datetime.combine(_month_end(end + dt.timedelta(days=1)), dt.time(12), dt.UTC)
+    target = month_start(month or data.end)
+    ev = evaluate_month(
+        ws, data.dataset, target, as_of=data.as_of, evidence=data.evidence, survey=data.survey
     )
-    result.slas = sla_compliance(ws, data.dataset, data.evidence, start=data.start, as_of=sla_as_of)
-    result.sources = _summarise(ws, data.records, target)
-    result.findings = _findings(ws, data.records, result)
+    if ev.status is not None:
+        raise ev.status.error()
+    result = DemoResult(workspace=ws, month=target, rows=data.rows, notices=data.notices, data=data)
+    result.evaluation = ev
+    result.audit, result.dedup, result.slas = ev.audit, ev.dedup, ev.sla
+    result.sources = _summarise(ev)
+    fmt = Formatter("en-US", ws.currency)
+    result.findings = _findings(ev, result, fmt)
     if report_dir is not None:
         from partnerkit.report import build_report
 
-        report = build_report(
-            ws,
-            data.dataset,
-            target,
-            evidence=data.evidence,
-            survey=data.survey,
-            as_of=as_of.date(),
-        )
+        report = build_report(ws, data.dataset, target, evaluation=ev)
         result.report_paths = report.write(report_dir)
     if console is not None:
-        _print(console, result)
+        _print(console, result, fmt)
     return result
 
 
-def _month_end(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+def _money(value: Decimal | None, fmt: Formatter) -> str:
+    return "—" if value is None else fmt.money(value)
 
 
-def _money(value: Decimal | None, currency: str) -> str:
-    return "—" if value is None else f"{value:,.2f} {currency}"
-
-
-def _print(console: Console, result: DemoResult) -> None:
+def _print(console: Console, result: DemoResult, fmt: Formatter) -> None:
     from rich.table import Table
 
     ws = result.workspace
@@ -373,18 +369,40 @@ def _print(console: Console, result: DemoResult) -> None:
         read.add_row(label, f"{count:,}", str(len(rejected)) if rejected else "0")
     console.print(read)
     table = Table(title=f"{result.month:%B %Y} by source")
-    for column in ("source", "spend", "CRM leads", "prev.", "target", "CPL"):
+    for column in ("source", "spend", "leads (inquiries)", "prev.", "target", "CPL"):
         table.add_column(column, justify="left" if column == "source" else "right")
     for s in result.sources:
         table.add_row(
             s.name if s.status == "active" else f"{s.name} ({s.status})",
-            _money(s.spend, ws.currency),
+            _money(s.spend, fmt),
             str(s.crm_leads),
-            str(s.previous_crm_leads),
+            "—" if s.previous_crm_leads is None else str(s.previous_crm_leads),
             "—" if s.lead_target is None else str(s.lead_target),
-            _money(s.cost_per_lead, ws.currency),
+            _money(s.cost_per_lead, fmt),
         )
     console.print(table)
+    ev = result.evaluation
+    if ev is not None:
+        from partnerkit.analysis.month import figure
+
+        inquiries = figure(ev.inquiries)
+        console.print(
+            f"Leads in {result.month:%B %Y}: "
+            f"{'—' if inquiries is None else int(inquiries)} inquiries (lead records) from "
+            f"{'—' if ev.people is None else ev.people} people (each person counted once).",
+            highlight=False,
+        )
+        health = ev.health.months[0] if ev.health is not None and ev.health.months else None
+        if health is not None:
+            console.print(
+                f"Partnership health in {result.month:%B %Y}: "
+                + (
+                    f"{health.score.normalize():f} of 100."
+                    if health.score is not None
+                    else f"not computable ({health.reason}: {', '.join(health.not_computable)})."
+                ),
+                highlight=False,
+            )
     if result.findings:
         console.print("[bold]Needs attention[/]")
         for finding in result.findings:

@@ -63,6 +63,7 @@ from partnerkit.model.kpis import (
     Condition,
     Direction,
     KPIUnit,
+    LeadCount,
     Measure,
     Operator,
     RecordsByKind,
@@ -83,6 +84,8 @@ from partnerkit.model.sources import (
     SourceMatching,
     SourceStatus,
     Wiring,
+    fold_text,
+    text_matches,
 )
 from partnerkit.model.targets import Baseline, Period, Scope, Target, TargetStatus, Tolerance
 from partnerkit.model.workspace import Workspace
@@ -122,6 +125,7 @@ __all__ = [
     "Holiday",
     "Identifier",
     "KPIUnit",
+    "LeadCount",
     "LeadDefinition",
     "Link",
     "LocaleTag",
@@ -163,9 +167,11 @@ __all__ = [
     "YearMonth",
     "check_condition",
     "credential_kind",
+    "fold_text",
     "is_secret_key",
     "load_workspace",
     "month_bounds",
     "parse_workspace",
     "quarter_bounds",
+    "text_matches",
 ]

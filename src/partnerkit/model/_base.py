@@ -17,10 +17,19 @@ from enum import StrEnum
 from functools import cache
 from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "CURRENCY_CODES",
+    "FREE_TEXT_FIELDS",
     "Cadence",
     "Channel",
     "CurrencyCode",
@@ -42,11 +51,135 @@ __all__ = [
 ]
 
 
+# ------------------------------------------------------------ control characters
+
+#: Fields holding free text, where line breaks and tabs are allowed: every other text
+#: field is one line. Decided per field name, the same in every model.
+FREE_TEXT_FIELDS: frozenset[str] = frozenset(
+    {
+        "description",  # connections, contract, KPIs, lead definition, SLA terms
+        "notes",  # sources, campaigns, partner, contract, roles
+        "note",  # escalation steps, targets
+        "hypothesis",  # learning log
+        "learning_goal",
+        "result",
+        "learning",
+        "observations",  # monthly notes (lists of paragraphs)
+        "learnings",
+        "next_steps",
+    }
+)
+
+# C0 controls, DEL and C1 controls, the bidirectional embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069: they reorder what a reader sees, "Trojan Source") and the
+# Unicode line and paragraph separators (U+2028, U+2029); free text keeps tab (\x09) and
+# line feed (\x0a). The marks U+200E/U+200F, which Hebrew text legitimately holds, pass.
+_INVISIBLE = "\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL_RE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+_CONTROL_IN_FREE_TEXT_RE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_INVISIBLE}]")
+
+
+def escape_char(char: str) -> str:
+    r"""Show a control character as an escape: ``"\n"``, ``"\x1b"``."""
+    return '"' + repr(char)[1:-1] + '"'
+
+
+def _texts(value: Any, at: list[str | int]) -> Iterable[tuple[list[str | int], str]]:
+    """Every text in a plain value (dict keys too), with the path to it."""
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield [*at, key], key
+            yield from _texts(item, [*at, key if isinstance(key, str | int) else str(key)])
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _texts(item, [*at, i])
+
+
+@cache
+def _model_fields(model: type[BaseModel]) -> dict[str, str]:
+    """Each field's key, and what it holds: ``"models"``, ``"any"`` (``Any``) or ``"plain"``."""
+    kinds = {}
+    for name, field in model.model_fields.items():
+        annotation: Any = field.annotation
+        if annotation is None or not _hashable(annotation) or _holds_models(annotation):
+            kind = "models"
+        elif annotation is Any:
+            kind = "any"
+        else:
+            kind = "plain"
+        kinds[field.alias or name] = kind
+    return kinds
+
+
+@cache
+def _holds_models(annotation: Any) -> bool:
+    """True when a field's type holds models: those check their own fields."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_models(arg) for arg in get_args(annotation) if _hashable(arg))
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def control_characters(value: Any, field: str) -> list[dict[str, Any]]:
+    r"""Find text with control characters: C0, DEL and C1 (tab and line feed in free text).
+
+    Args:
+        value: The raw value of a field: text, or lists and mappings of text.
+        field: The field's name; the names in :data:`FREE_TEXT_FIELDS` allow tabs and
+            line breaks.
+
+    Returns:
+        One entry per text holding a control character: ``at`` (the path, starting
+        with ``field``), ``char`` (escaped, e.g. ``"\n"``), ``code`` (``U+000A``),
+        ``position`` (1-based) and ``message``.
+    """
+    free = field in FREE_TEXT_FIELDS
+    pattern = _CONTROL_IN_FREE_TEXT_RE if free else _CONTROL_RE
+    hint = (
+        "free text may hold line breaks and tabs, but no other control character"
+        if free
+        else "this field is one line of text; remove it (a line break, a tab or an invisible "
+        "character pasted with the text)"
+    )
+    found = []
+    for at, text in _texts(value, [field]):
+        bad = pattern.search(text)
+        if bad is None:
+            continue
+        char, code = escape_char(bad.group()), f"U+{ord(bad.group()):04X}"
+        found.append(
+            {
+                "at": at,
+                "char": char,
+                "code": code,
+                "position": bad.start() + 1,
+                "text": text,
+                "message": f"contains the control character {char} ({code}) at character "
+                f"{bad.start() + 1}; {hint}",
+            }
+        )
+    return found
+
+
+_PLAIN_TYPES = (bool, int, float, Decimal, dt.date, dt.time)
+
+
 class _Model(BaseModel):
     """Base of every model: unknown keys are errors, numbers may stand for ids.
 
     A key written with nothing after it (``campaigns:``) reads as null; for a key that
-    has a default and does not take null, that means "use the default".
+    has a default and does not take null, that means "use the default". Text with a
+    control character is refused in every field (see :func:`control_characters`).
     """
 
     model_config = ConfigDict(
@@ -72,6 +205,49 @@ class _Model(BaseModel):
                 and not _takes_none(fields[key].annotation)
             )
         }
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        """Swap text holding control characters for a :class:`Refused` marker.
+
+        The field then fails its own validation at its own key path (every other
+        field is still checked); the loader turns the marker into the problem. A
+        field that takes anything (``Any``) cannot fail on a marker: it raises here.
+        """
+        if not isinstance(data, dict):
+            return data
+        refused: dict[str, Refused] = {}
+        for key, kind in _model_fields(cls).items():
+            value = data.get(key)
+            if value is None or isinstance(value, _PLAIN_TYPES):
+                continue
+            if kind == "models" and not isinstance(value, str):
+                continue  # models check their own fields; text is a shorthand, checked here
+            found = control_characters(value, key)
+            if found and kind == "any":
+                raise PydanticCustomError(
+                    "control_character", "{summary}", {"summary": found[0]["message"]}
+                )
+            if found:
+                refused[key] = Refused(found)
+        return {**data, **refused} if refused else data
+
+
+class Refused:
+    """A field value refused for its control characters (see :func:`control_characters`).
+
+    Attributes:
+        found: What :func:`control_characters` found, with the path inside the field.
+    """
+
+    __slots__ = ("found",)
+
+    def __init__(self, found: list[dict[str, Any]]) -> None:
+        self.found = found
+
+    def __repr__(self) -> str:
+        return f"<refused: {self.found[0]['message']}>"
 
 
 def _takes_none(annotation: Any) -> bool:

@@ -23,7 +23,7 @@ from partnerkit.model.kpis import BUILTIN_KPIS
 if TYPE_CHECKING:
     from partnerkit.model.workspace import Workspace
 
-__all__ = ["reference_problems", "secret_problems"]
+__all__ = ["FUZZY_SUGGESTIONS", "LISTED_NAMES", "reference_problems", "secret_problems"]
 
 _ENV_LIKE = re.compile(r"^[A-Z][A-Z0-9]*_[A-Z0-9_]+$")
 
@@ -146,9 +146,40 @@ def secret_problems(data: Any) -> list[WorkspaceProblem]:
 # ------------------------------------------------------------------- references
 
 
+#: Names listed after an unknown reference ("Sources: a, b, ... and 980 more.").
+LISTED_NAMES = 20
+
+#: Unknown references of one kind that get a fuzzy "Did you mean ...?" (each costs a pass
+#: over the known names); after these, only a match ignoring case is suggested. This keeps
+#: a file with 100,000 broken references linear.
+FUZZY_SUGGESTIONS = 100
+
+
+class _Known:
+    """The names an unknown reference is checked against, prepared once per kind."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = list(dict.fromkeys(names))
+        self.lower = {n.lower(): n for n in self.names}
+        self.fuzzy_left = FUZZY_SUGGESTIONS
+        shown = ", ".join(self.names[:LISTED_NAMES])
+        more = len(self.names) - LISTED_NAMES
+        self.listed = f"{shown} and {more:,} more" if more > 0 else shown
+
+    def suggest(self, value: str) -> str:
+        exact = self.lower.get(value.lower())
+        if exact is not None:
+            return f" Did you mean {exact!r}?"
+        if self.fuzzy_left <= 0:
+            return ""
+        self.fuzzy_left -= 1
+        return did_you_mean(value, self.names)
+
+
 class _Problems:
     def __init__(self) -> None:
         self.items: list[WorkspaceProblem] = []
+        self._known: dict[tuple[str, str], _Known] = {}
 
     def add(self, path: Sequence[PathPart], message: str, value: Any = None) -> None:
         if isinstance(value, dt.date):  # the message states the dates already
@@ -158,12 +189,15 @@ class _Problems:
     def unknown(
         self, path: Sequence[PathPart], value: str, what: str, known: Sequence[str], where: str
     ) -> None:
-        known = list(dict.fromkeys(known))
-        if known:
-            listed = f" {where[0].upper()}{where[1:]}: {', '.join(known)}."
+        """Report an unknown reference; ``known`` is the same list for each ``what``."""
+        names = self._known.get((what, where))
+        if names is None:
+            names = self._known[(what, where)] = _Known(known)
+        if names.names:
+            listed = f" {where[0].upper()}{where[1:]}: {names.listed}."
         else:
             listed = f" There are no {where} in the workspace."
-        self.add(path, f"unknown {what} {value!r}.{did_you_mean(value, known)}{listed}", value)
+        self.add(path, f"unknown {what} {value!r}.{names.suggest(value)}{listed}", value)
 
     def duplicates(self, base: Sequence[PathPart], ids: Sequence[str], key: str, what: str) -> None:
         first: dict[str, int] = {}
@@ -371,7 +405,7 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
                 f"there is no built-in KPI {kpi.id!r} to replace."
                 f"{did_you_mean(kpi.id, BUILTIN_KPIS)}",
             )
-    kpi_ids = sorted({*BUILTIN_KPIS, *(k.id for k in ws.kpis)})
+    kpi_ids = sorted(ws.kpi_catalogue)
 
     # -- targets
     p.duplicates(["targets"], [t.id for t in ws.targets], "id", "target id")

@@ -17,27 +17,38 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from partnerkit.errors import WorkspaceProblem
-from partnerkit.model._base import closest
+from partnerkit.model._base import Refused, closest
 
 __all__ = ["format_path", "from_validation_error", "parse_path"]
 
 PathPart = str | int
 
+_C1_RE = re.compile(r"[\x7f-\x9f]")
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOKEN_RE = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]')
 
 
-def format_path(parts: Sequence[PathPart]) -> str:
-    """Write a key path: ``sources[2].matching.utm_source``."""
+def format_path(parts: Sequence[Any]) -> str:
+    """Write a key path: ``sources[2].matching.utm_source``.
+
+    A part that is neither text nor a list index (a YAML key that is a date or null) is
+    written as text.
+    """
     out = ""
-    for part in parts:
+    for raw in parts:
+        part = raw if isinstance(raw, int | str) else str(raw)
         if isinstance(part, int):
             out += f"[{part}]"
         elif _NAME_RE.match(part):
             out += f".{part}" if out else part
         else:
-            out += f"[{json.dumps(part, ensure_ascii=False)}]"
+            quoted = json.dumps(part, ensure_ascii=False)  # escapes C0 controls, not C1
+            out += "[" + _C1_RE.sub(_escape_c1, quoted) + "]"
     return out
+
+
+def _escape_c1(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def parse_path(path: str) -> list[PathPart]:
@@ -269,8 +280,15 @@ def from_validation_error(
         One problem per pydantic error, in pydantic's order.
     """
     problems = []
+    seen: set[int] = set()
     for err in exc.errors(include_url=False):
         parts, owner = clean_loc(root, err["loc"])
+        refused = err.get("input")
+        if isinstance(refused, Refused):
+            if id(refused) not in seen:  # a union reports it once per member
+                seen.add(id(refused))
+                problems += _control_characters(refused, [*prefix, *parts])
+            continue
         message = _message(err, parts, owner)
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             parts.append(str((err.get("ctx") or {}).get("discriminator", "kind")).strip("'"))
@@ -282,4 +300,18 @@ def from_validation_error(
             else None
         )
         problems.append(WorkspaceProblem(format_path([*prefix, *parts]), message, None, shown))
+    return problems
+
+
+def _control_characters(refused: Refused, parts: list[PathPart]) -> list[WorkspaceProblem]:
+    """One problem per text with a control character; ``parts`` ends at or inside the field."""
+    field = refused.found[0]["at"][0]
+    cut = max((i for i, part in enumerate(parts) if part == field), default=len(parts))
+    problems = []
+    for found in refused.found:
+        path = [*parts[:cut], *found["at"]]
+        text = found["text"]
+        secret = "secrets" in path or "settings" in path
+        shown = text if len(text) <= 60 and not secret else None
+        problems.append(WorkspaceProblem(format_path(path), found["message"], None, shown))
     return problems

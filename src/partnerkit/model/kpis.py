@@ -46,6 +46,7 @@ __all__ = [
     "Condition",
     "Direction",
     "KPIUnit",
+    "LeadCount",
     "Measure",
     "Operator",
     "RecordsByKind",
@@ -54,6 +55,16 @@ __all__ = [
 
 RecordsByKind = Mapping[str, Sequence[Mapping[str, Any]]]
 """Record dicts by record kind (``"performance"``, ``"lead"``, ...), as KPIs take them."""
+
+LeadCount = Literal["inquiries", "people"]
+"""What a KPI counts when it counts leads.
+
+``inquiries``: lead records — every form, call or import the CRM holds is one (a person
+who asks twice, or arrives through two sources, is two inquiries). ``people``: the
+distinct people behind those records (two records are one person when they share an
+email hash or phone hash, or the CRM merged them; see
+:func:`partnerkit.analysis.dedup_leads`).
+"""
 
 Operator = Literal["eq", "ne", "in", "not_in", "is_null", "is_not_null", "gt", "ge", "lt", "le"]
 """The operators of a :class:`Condition`."""
@@ -268,6 +279,31 @@ def check_condition(condition: Condition, kind: RecordKind | str) -> str | None:
     return None
 
 
+def _people(leads: Sequence[Mapping[str, Any]]) -> int:
+    """Distinct people among lead records: a shared email or phone hash, or a CRM merge."""
+    parent = list(range(len(leads)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    seen: dict[tuple[str, Any], int] = {}
+    for i, lead in enumerate(leads):
+        keys = [("email", lead.get("email_hash")), ("phone", lead.get("phone_hash"))]
+        keys.append(("id", lead.get("lead_id")))
+        keys += [("id", merged) for merged in lead.get("merged_ids") or ()]
+        for key in keys:
+            if key[1] is None:
+                continue
+            if key in seen:
+                parent[find(i)] = find(seen[key])
+            else:
+                seen[key] = i
+    return len({find(i) for i in range(len(leads))})
+
+
 def _number(value: Any) -> Decimal:
     if isinstance(value, Decimal):
         return value
@@ -280,11 +316,14 @@ class Measure(_Model):
     """One aggregate over one record kind: a sum of a column or a count of records.
 
     Give exactly one of ``sum`` (``"<kind>.<column>"``, e.g. ``performance.spend``)
-    or ``count`` (a record kind, e.g. ``lead``).
+    or ``count`` (a record kind, e.g. ``lead``). A count of leads counts inquiries
+    (lead records); with ``distinct: person`` it counts the people behind them.
 
     Attributes:
         sum: The additive column to sum, written ``kind.column``.
         count: The record kind to count.
+        distinct: ``person`` to count distinct people instead of lead records (only
+            with ``count: lead``).
         where: Conditions a record must pass to be included (all of them).
         at: The date or timestamp column that puts a record in a period; the kind's
             default when left out (see :attr:`date_column`).
@@ -295,6 +334,7 @@ class Measure(_Model):
 
     sum: str | None = None
     count: RecordKind | None = None
+    distinct: Literal["person"] | None = None
     where: Annotated[
         list[Condition], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)
     ] = Field(default_factory=list)
@@ -355,6 +395,13 @@ class Measure(_Model):
         return "count" if self.count is not None else "sum"
 
     @property
+    def lead_count(self) -> LeadCount | None:
+        """``people`` or ``inquiries`` when the measure counts leads, else ``None``."""
+        if self.count is not RecordKind.LEAD:
+            return None
+        return "people" if self.distinct == "person" else "inquiries"
+
+    @property
     def date_column(self) -> str:
         """The column that puts a record in a period: ``at`` or the kind's default."""
         return self.at or DEFAULT_DATE_COLUMN[self.kind]
@@ -365,6 +412,10 @@ class Measure(_Model):
             raise ValueError(
                 "give exactly one of 'sum' (e.g. sum: performance.spend) or 'count' "
                 "(e.g. count: lead)"
+            )
+        if self.distinct is not None and self.count is not RecordKind.LEAD:
+            raise ValueError(
+                "'distinct: person' counts the people behind leads: use it with count: lead"
             )
         if self.count is RecordKind.PERFORMANCE:
             raise ValueError(
@@ -401,8 +452,10 @@ class Measure(_Model):
         if rows is None:
             return None
         kept = [r for r in rows if all(c.test(r) for c in self.where)]
-        if self.count is not None:
-            value: Decimal | None = Decimal(len(kept))
+        if self.distinct == "person":
+            value: Decimal | None = Decimal(_people(kept))
+        elif self.count is not None:
+            value = Decimal(len(kept))
         else:
             assert self.column is not None
             present = [v for r in kept if (v := _get(r, self.column)) is not None]
@@ -414,6 +467,8 @@ class Measure(_Model):
 
     def __str__(self) -> str:
         text = f"sum({self.sum}" if self.sum is not None else f"count({self.kind.value}"
+        if self.distinct == "person":
+            text = "count(distinct person of lead"
         if self.where:
             text += " where " + " and ".join(str(c) for c in self.where)
         text += ")"
@@ -493,6 +548,22 @@ class KPI(_Model):
             text += f" × {self.scale.normalize():f}"
         return text
 
+    @property
+    def lead_count(self) -> LeadCount | None:
+        """What the KPI counts of leads: ``people``, ``inquiries``, or ``None`` (no lead count).
+
+        A KPI that counts people anywhere in its formula counts people.
+        """
+        found: set[str] = set()
+        for m in (self.measure, self.numerator, self.denominator):
+            while m is not None:
+                if m.lead_count is not None:
+                    found.add(m.lead_count)
+                m = m.minus
+        if "people" in found:
+            return "people"
+        return "inquiries" if found else None
+
     def is_better(self, a: Decimal, b: Decimal) -> bool:
         """True when value ``a`` is strictly better than ``b`` for this KPI."""
         return a > b if self.direction is Direction.HIGHER else a < b
@@ -534,7 +605,7 @@ _BUILTIN_SPECS: list[dict[str, Any]] = [
     {
         "id": "cpl",
         "name": "Cost per lead (CPL)",
-        "description": "Media spend per lead created in the CRM.",
+        "description": "Media spend per lead (inquiry) created in the CRM.",
         "unit": "money",
         "direction": "lower",
         "numerator": _SPEND,
@@ -620,10 +691,24 @@ _BUILTIN_SPECS: list[dict[str, Any]] = [
     {
         "id": "leads",
         "name": "Leads",
-        "description": "Leads created in the CRM.",
+        "description": (
+            "Inquiries: lead records created in the CRM. A person who asks twice, or "
+            "arrives through two sources, is two inquiries (see people)."
+        ),
         "unit": "count",
         "direction": "higher",
         "measure": _LEADS,
+    },
+    {
+        "id": "people",
+        "name": "People",
+        "description": (
+            "Distinct people behind the leads created in the CRM: records that share an "
+            "email or phone hash, or that the CRM merged, are one person."
+        ),
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"count": "lead", "distinct": "person", "where": [_NOT_DELETED]},
     },
     {
         "id": "mqls",

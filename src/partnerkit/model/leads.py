@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BeforeValidator, Field, model_validator
 
 from partnerkit.model._base import _Model
-from partnerkit.model.kpis import Condition, check_condition
+from partnerkit.model.kpis import KPI, Condition, Direction, KPIUnit, Measure, check_condition
 from partnerkit.records import RecordKind
 
 __all__ = ["LeadDefinition"]
@@ -47,6 +47,24 @@ class LeadDefinition(_Model):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def kpi(self) -> KPI:
+        """The ``sales_ready_leads`` KPI of this definition.
+
+        It counts leads (inquiries, not deleted) that pass every ``sales_ready``
+        condition — this definition's own conditions, not a copy.
+        """
+        return KPI(
+            id="sales_ready_leads",
+            name="Sales-ready leads",
+            description="Leads (inquiries) that pass the workspace's lead definition.",
+            unit=KPIUnit.COUNT,
+            direction=Direction.HIGHER,
+            measure=Measure(
+                count=RecordKind.LEAD,
+                where=[*self.sales_ready, Condition.model_validate("is_deleted != true")],
+            ),
+        )
 
     def classify(
         self, lead: Mapping[str, Any]

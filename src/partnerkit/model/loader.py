@@ -5,19 +5,25 @@ The file is YAML, read with YAML 1.2-style plain scalars (``no`` and ``on`` are 
 one :class:`~partnerkit.errors.WorkspaceError` that lists them all in file order, each
 a :class:`~partnerkit.errors.WorkspaceProblem` with the key path, the line, what is
 wrong and what is expected.
+
+Hostile files are refused quickly and cleanly: the loader reads at most
+:data:`~partnerkit.model._yaml.MAX_FILE_BYTES` and the YAML layer stops at its limits on
+documents, nesting depth, aliases and expanded nodes (see :mod:`partnerkit.model._yaml`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from partnerkit.errors import WorkspaceError, WorkspaceProblem
+from partnerkit.model._base import escape_char
 from partnerkit.model._problems import PathPart, format_path, parse_path
-from partnerkit.model._yaml import WorkspaceLoader
+from partnerkit.model._yaml import MAX_FILE_BYTES, WorkspaceLoader, limit_error, make_loader
 from partnerkit.model.workspace import Workspace
 
 __all__ = ["WORKSPACE_FILE", "load_workspace", "parse_workspace"]
@@ -48,14 +54,19 @@ def load_workspace(path: str | os.PathLike[str]) -> Workspace:
         file = file / WORKSPACE_FILE
     shown = str(file)
     try:
-        text = file.read_text(encoding="utf-8")
+        with file.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # never more, whatever the file claims
+        if len(raw) > MAX_FILE_BYTES:
+            raise _too_big(raw, shown)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise WorkspaceError(
             shown, [WorkspaceProblem("", "the file does not exist; create it or check the path")]
         ) from None
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise WorkspaceError(
-            shown, [WorkspaceProblem("", f"the file is not UTF-8 text ({exc.reason})")]
+            shown, [WorkspaceProblem("", f"the file is not UTF-8 text ({exc.reason})", line)]
         ) from None
     except OSError as exc:
         raise WorkspaceError(
@@ -78,22 +89,23 @@ def parse_workspace(text: str, *, file: str | None = None, root: Path | None = N
     Raises:
         WorkspaceError: Every problem, with its key path and line.
     """
-    loader = WorkspaceLoader(text)
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as exc:  # a lone surrogate: only text built in code has one
+        line = text.count("\n", 0, exc.start) + 1
+        raise WorkspaceError(
+            file, [WorkspaceProblem("", f"the text is not valid Unicode ({exc.reason})", line)]
+        ) from None
+    if size > MAX_FILE_BYTES:
+        raise _too_big(text.encode("utf-8"), file)
     index: LineIndex = {}
     problems: list[WorkspaceProblem] = []
     try:
-        node = loader.get_single_node()
-        if node is not None:  # index before constructing: that flattens merge keys
-            _index(node, (), index, problems, set())
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        raise WorkspaceError(file, [_yaml_problem(exc)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its syntax errors
-        raise WorkspaceError(
-            file, [WorkspaceProblem("", f"the file is not valid YAML: {exc}")]
-        ) from None
-    finally:
-        loader.dispose()
+        node, data = _read_yaml(make_loader, text, index, problems, file, final=False)
+    except yaml.MarkedYAMLError:
+        # libyaml's messages differ from PyYAML's ("not allowed in this context"): read
+        # the broken file again with the pure-Python parser for its clearer message.
+        node, data = _read_yaml(WorkspaceLoader, text, {}, [], file, final=True)
     if node is None:
         raise WorkspaceError(
             file,
@@ -125,6 +137,69 @@ def parse_workspace(text: str, *, file: str | None = None, root: Path | None = N
     located = [_locate(p, index) for p in problems]
     located.sort(key=lambda p: (p.line is None, p.line or 0))
     raise WorkspaceError(file, located)
+
+
+def _too_big(data: bytes, file: str | None) -> WorkspaceError:
+    line = data.count(b"\n", 0, MAX_FILE_BYTES) + 1
+    error = limit_error(
+        "MAX_FILE_BYTES",
+        MAX_FILE_BYTES,
+        f"the file is larger than {MAX_FILE_BYTES:,} bytes",
+        line,
+    )
+    return WorkspaceError(file, error.problems)
+
+
+def _read_yaml(
+    loader_class: Callable[[str], WorkspaceLoader],
+    text: str,
+    index: LineIndex,
+    problems: list[WorkspaceProblem],
+    file: str | None,
+    *,
+    final: bool,
+) -> tuple[yaml.Node | None, Any]:
+    """Compose, index and construct the one document of ``text``.
+
+    Raises:
+        yaml.MarkedYAMLError: A syntax error, unless ``final``: then every error is a
+            :class:`WorkspaceError`.
+        WorkspaceError: A limit of the YAML layer, a character YAML does not allow.
+    """
+    try:
+        loader = loader_class(text)
+    except yaml.reader.ReaderError as exc:  # the pure-Python reader checks at once
+        raise WorkspaceError(file, [_reader_problem(exc, text)]) from None
+    try:
+        node = loader.get_single_node()
+        if node is not None:  # index before constructing: that flattens merge keys
+            _index(node, (), index, problems, set())
+        data = loader.construct_document(node) if node is not None else None
+    except WorkspaceError as exc:  # a limit of the YAML layer
+        raise WorkspaceError(file, exc.problems) from None
+    except yaml.reader.ReaderError as exc:  # libyaml checks while it reads
+        raise WorkspaceError(file, [_reader_problem(exc, text)]) from None
+    except yaml.MarkedYAMLError as exc:
+        if not final:
+            raise
+        raise WorkspaceError(file, [_yaml_problem(exc)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its syntax errors
+        raise WorkspaceError(
+            file, [WorkspaceProblem("", f"the file is not valid YAML: {exc}")]
+        ) from None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> WorkspaceProblem:
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return WorkspaceProblem(
+        "",
+        f"the file holds the character {escape_char(char)} (U+{ord(char):04X}), which YAML "
+        f"does not allow anywhere in a file; remove it",
+        text.count("\n", 0, exc.position) + 1,
+    )
 
 
 def _yaml_problem(exc: yaml.MarkedYAMLError) -> WorkspaceProblem:

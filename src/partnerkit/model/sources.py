@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from fnmatch import fnmatchcase
+from fnmatch import translate
+from functools import lru_cache
 from typing import Annotated, Any, Self
 
 from pydantic import AnyUrl, BeforeValidator, Field, model_validator
@@ -30,6 +33,8 @@ __all__ = [
     "SourceMatching",
     "SourceStatus",
     "Wiring",
+    "fold_text",
+    "text_matches",
 ]
 
 
@@ -76,18 +81,66 @@ class CampaignObjective(StrEnum):
 _Patterns = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(listify)]
 
 
-def _matches(value: Any, patterns: list[str]) -> bool:
+@lru_cache(maxsize=65536)
+def fold_text(text: str) -> str:
+    """The form two texts are compared in: NFKC, case-folded, NFKC again, ``İ`` as ``I``.
+
+    The one Unicode rule of the source map (every ``matching`` pattern and the value it
+    is held against, and a campaign's ``utm_campaign``), applied the same way to both
+    sides. Step by step:
+
+    1. NFKC: compatibility forms become their plain letters (full-width ``ＧＯＯＧＬＥ``
+       is ``GOOGLE``, the ligature ``ﬁ`` is ``fi``, Hebrew presentation forms such as
+       ``ﬠ`` are ``ע``, Thai ``ำ`` is ``ํ`` + ``า``).
+    2. Unicode full case folding (:meth:`str.casefold`, locale-independent): ``A`` is
+       ``a``, ``ß`` and ``ẞ`` are ``ss``, ``İ`` is ``i`` + combining dot above.
+    3. NFKC again, then ``i`` + combining dot above becomes ``i``: the Turkish capital
+       dotted ``İ`` matches ``I`` and ``i`` (``İstanbul*`` matches ``İSTANBUL EXPO``,
+       ``ISTANBUL EXPO`` and ``istanbul expo``). The Turkish dotless ``ı`` stays its
+       own letter: it matches only ``ı`` (``I`` folds to ``i``, as in every non-Turkish
+       locale).
+
+    Scripts without case (Hebrew, Thai) are compared as written after NFKC: Hebrew
+    vowel points (niqqud) and Thai tone marks are kept, so ``שָׁלוֹם`` does not match
+    ``שלום``. Accents are kept: ``é`` does not match ``e``.
+
+    Examples:
+        >>> fold_text("İSTANBUL EXPO") == fold_text("istanbul expo") == "istanbul expo"
+        True
+        >>> fold_text("Straße") == fold_text("STRASSE")
+        True
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return folded.replace("i\u0307", "i")
+
+
+@lru_cache(maxsize=4096)
+def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for the folded patterns (each as :func:`fnmatch.translate` reads it)."""
+    return re.compile("|".join(f"(?:{translate(fold_text(p))})" for p in patterns))
+
+
+def text_matches(value: Any, patterns: list[str] | tuple[str, ...]) -> bool:
+    """Whether a value matches any of the glob patterns, under :func:`fold_text`.
+
+    ``*`` is any text (newlines too), ``?`` one character, ``[abc]`` / ``[a-z]`` /
+    ``[!abc]`` one character of (or not of) a set — of the *folded* texts: the
+    pattern and the value are folded first, so ``[ß]`` is ``[ss]`` (one ``s``) and
+    never matches the two letters ``ß`` folds to. A missing value (``None``) never
+    matches; any other value is compared as its text.
+    """
     if value is None:
         return False
-    text = str(value).lower()
-    return any(fnmatchcase(text, p.lower()) for p in patterns)
+    return _matcher(tuple(patterns)).match(fold_text(str(value))) is not None
 
 
 class SourceMatching(_Model):
     """Rules that tie CRM leads and ad-platform rows to a source.
 
     Every value is a glob pattern (``*`` any text, ``?`` one character, ``[abc]`` one
-    of), compared case-insensitively; a single value may be written without a list.
+    of), compared without regard to case under one Unicode rule (:func:`fold_text`:
+    ``İstanbul*`` matches ``ISTANBUL EXPO``, ``Straße`` matches ``STRASSE``); a single
+    value may be written without a list.
     The rules form three groups, and a record belongs to the source when **any
     group** that has rules matches; within a group **every field** that has rules
     must match one of its patterns:
@@ -129,7 +182,7 @@ class SourceMatching(_Model):
         active = [(patterns, column) for patterns, column in rules if patterns]
         if not active:
             return None
-        return all(_matches(record.get(column), patterns) for patterns, column in active)
+        return all(text_matches(record.get(column), patterns) for patterns, column in active)
 
     def matches_lead(self, record: Mapping[str, Any]) -> bool:
         """Tell whether a lead record (see :class:`~partnerkit.records.LeadRecord`) belongs here.

@@ -194,14 +194,26 @@ class Workspace(_Model):
 
     @property
     def kpi_catalogue(self) -> dict[str, KPI]:
-        """Every KPI by id: the built-ins, then the workspace's own (which may replace one)."""
-        return {**BUILTIN_KPIS, **{k.id: k for k in self.kpis}}
+        """Every KPI the workspace can compute, by id: the one KPI catalogue.
+
+        The built-ins (:data:`~partnerkit.model.BUILTIN_KPIS`), then, when the
+        workspace has a :attr:`lead_definition` and no KPI of that id,
+        ``sales_ready_leads`` (:meth:`LeadDefinition.kpi`), then the workspace's own
+        (which may replace a built-in). Each KPI says what it counts of leads
+        (:attr:`KPI.lead_count`: ``inquiries`` or ``people``).
+        """
+        catalogue = dict(BUILTIN_KPIS)
+        own = {k.id: k for k in self.kpis}
+        if self.lead_definition is not None and "sales_ready_leads" not in own:
+            catalogue["sales_ready_leads"] = self.lead_definition.kpi()
+        return {**catalogue, **own}
 
     def kpi(self, kpi_id: str) -> KPI:
-        """Return a KPI by id, the workspace's own or a built-in.
+        """Return a KPI by id from :attr:`kpi_catalogue`.
 
         Raises:
-            ConfigurationError: There is none; the message suggests the closest id.
+            ConfigurationError: There is none; the message suggests the closest id and
+                lists every valid one.
         """
         found: KPI = _lookup(list(self.kpi_catalogue.values()), kpi_id, "id", "KPI", "KPIs")
         return found

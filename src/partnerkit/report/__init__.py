@@ -1,7 +1,9 @@
 """The monthly partner report: every analysis, read for a business owner.
 
-:func:`build_report` runs the analyses of :mod:`partnerkit.analysis` for one month
-and lays their results out in the outline's sections; :class:`MonthlyReport` renders
+:func:`build_report` evaluates one month once (:func:`partnerkit.analysis.month.evaluate_month`)
+and lays its results out in the outline's sections, or renders an evaluation already
+made (``evaluation=``, as the demo does, so its console and the report show the same
+result objects); :class:`MonthlyReport` renders
 them as a self-contained HTML page (inline CSS, inline SVG charts, no script, no
 network) and as Markdown, in the workspace's language and number formats.
 
@@ -19,8 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from partnerkit.analysis.month import MonthEvaluation, evaluate_month
 from partnerkit.errors import ConfigurationError
-from partnerkit.report._analysis import Results, gather
 from partnerkit.report._build import MIN_LEADS_FOR_SHIFT, Builder
 from partnerkit.report._i18n import MESSAGES, Formatter
 from partnerkit.report._render import (
@@ -46,6 +48,9 @@ if TYPE_CHECKING:
     from partnerkit.analysis import Dataset, EvidenceLog, Survey
     from partnerkit.model import Workspace
 
+Results = MonthEvaluation
+"""The evaluation a report was built from (an alias of :class:`MonthEvaluation`)."""
+
 __all__ = [
     "DEFAULT_CSS",
     "DEFAULT_TEMPLATE",
@@ -56,6 +61,7 @@ __all__ = [
     "Cell",
     "Chart",
     "Heading",
+    "MonthEvaluation",
     "MonthlyReport",
     "NoData",
     "Results",
@@ -80,7 +86,7 @@ class MonthlyReport:
         subtitle: The workspace and month.
         note: What was counted, when and in which currency.
         sections: The sections, in order.
-        results: The analysis results every number was read from.
+        results: The month's evaluation every number was read from.
         recommendations: Section 9's recommendations, as plain sentences.
         css: The stylesheet of the HTML page.
         template: The page template (:class:`string.Template`).
@@ -94,7 +100,7 @@ class MonthlyReport:
     subtitle: str
     note: str
     sections: tuple[Section, ...]
-    results: Results
+    results: MonthEvaluation
     recommendations: tuple[str, ...] = ()
     css: str = DEFAULT_CSS
     template: str = DEFAULT_TEMPLATE
@@ -180,7 +186,8 @@ def build_report(
     locale: str | None = None,
     css: str | None = None,
     template: str | None = None,
-    as_of: dt.date | None = None,
+    as_of: dt.date | dt.datetime | None = None,
+    evaluation: MonthEvaluation | None = None,
 ) -> MonthlyReport:
     """Build one month's report from the analysis results.
 
@@ -199,14 +206,20 @@ def build_report(
         template: A page template replacing :data:`DEFAULT_TEMPLATE`
             (:class:`string.Template` with ``$lang``, ``$dir``, ``$title``, ``$css``,
             ``$body``).
-        as_of: The last day counted, for a report on a month still running
-            (default: the month's last day).
+        as_of: When the report is made (a date, or a timezone-aware datetime; now
+            by default): records are counted up to its day or the month's end, SLA
+            deadlines are judged at it.
+        evaluation: The month already evaluated (:func:`evaluate_month`); ``month``,
+            ``evidence``, ``survey`` and ``as_of`` are then not used.
 
     Returns:
         The report.
 
     Raises:
         ConfigurationError: An unknown section id, or a month that is not one.
+        NotComputableError: The month cannot be reported on: it has not started, the
+            dataset holds no record at all (never synced), or the month has no lead
+            and no spend record (``code`` says which).
     """
     chosen = list(sections) if sections is not None else list(SECTION_IDS)
     unknown = [s for s in chosen if s not in SECTION_IDS]
@@ -215,10 +228,11 @@ def build_report(
             f"unknown report section(s) {', '.join(map(repr, unknown))}; "
             f"the sections are {', '.join(SECTION_IDS)}"
         )
-    try:
-        results = gather(workspace, dataset, month, evidence=evidence, survey=survey, as_of=as_of)
-    except ValueError as exc:
-        raise ConfigurationError(f"not a month: {month!r} ({exc})") from None
+    results = evaluation or evaluate_month(
+        workspace, dataset, month, as_of=as_of, evidence=evidence, survey=survey
+    )
+    if results.status is not None:
+        raise results.status.error()
     fmt = Formatter(locale or workspace.locale, workspace.currency)
     builder = Builder(
         workspace,

@@ -1,21 +1,24 @@
-"""Build the report's sections from the analysis results (see :mod:`._analysis`).
+"""Build the report's sections from one month's evaluation (:mod:`partnerkit.analysis.month`).
 
-Nothing here computes a figure: every number is read from a result object and only
-formatted, sorted or selected. Where a result is missing, the section says why.
+Nothing here computes a figure: every number is read from a result object of the
+:class:`~partnerkit.analysis.month.MonthEvaluation` and only formatted, sorted or
+selected. Where a figure is not computable, the cell says why (a reason code in the
+catalogue's words). Rates are shown for the month, with the cumulative figure beside
+them and labelled.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis.kpis import KPIValue
+from partnerkit.analysis.month import MonthEvaluation, figure, previous_figure, reason
+from partnerkit.analysis.recommend import MIN_LEADS_FOR_SHIFT, SourceCost, recommend
 from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
-from partnerkit.report._analysis import Results
 from partnerkit.report._i18n import Formatter
 from partnerkit.report.sections import (
     Block,
@@ -34,9 +37,6 @@ if TYPE_CHECKING:
     from partnerkit.model import Workspace
 
 __all__ = ["MIN_LEADS_FOR_SHIFT", "Builder"]
-
-#: A source needs this many leads in the month for its CPL to back a budget shift.
-MIN_LEADS_FOR_SHIFT = 10
 _BREACHES_SHOWN = 8
 _MOVERS = ("leads", "cpl", "conversions", "cpa", "sqls", "customers", "clicks")
 _CHANNEL_ROWS: dict[str, tuple[str, ...]] = {
@@ -54,22 +54,13 @@ _CHANNEL_ROWS: dict[str, tuple[str, ...]] = {
 _DEFAULT_ROWS = ("leads", "cpl", "sqls", "customers")
 
 
-def _missing_sum(v: KPIValue) -> str | None:
-    """Why a KPI value is "no data" though the engine gave a number: a sum over no records."""
-    for part in v.inputs:
-        summed = part.formula.startswith("sum(")
-        if part.role in ("measure", "numerator") and part.records == 0 and summed:
-            return f"no records for {part.formula}"
-    return None
-
-
 class Builder:
-    """Turns :class:`Results` into sections for one workspace and formatter."""
+    """Turns a :class:`MonthEvaluation` into sections for one workspace and formatter."""
 
     def __init__(
         self,
         workspace: Workspace,
-        results: Results,
+        results: MonthEvaluation,
         fmt: Formatter,
         *,
         previous_recommendations: Sequence[str] = (),
@@ -107,11 +98,11 @@ class Builder:
         """A 0–1 share shown as a percentage (the value kept is the share)."""
         if value is None:
             return self.missing(missing or "not computable")
-        return Cell(self.f.percent(value * 100), value, numeric=True)
+        return Cell(self.f.share(value), value, numeric=True)
 
-    def missing(self, reason: str) -> Cell:
-        """A "no data" cell with its reason."""
-        return Cell(self.f.t("missing"), None, missing=reason, numeric=True)
+    def missing(self, why: str) -> Cell:
+        """A "not computable" cell with its reason (a code in the catalogue, or words)."""
+        return Cell(self.f.t("missing"), None, missing=self.f.reason(why), numeric=True)
 
     def text(self, value: str) -> Cell:
         """A text cell."""
@@ -131,8 +122,10 @@ class Builder:
 
     def change(self, v: KPIValue) -> Cell:
         """The relative change against the previous period."""
+        if figure(v) is None or previous_figure(v) is None:
+            return self.missing(self.r.reason_of(v) or v.previous_reason or "no_previous")
         if v.change is None or v.change.relative is None:
-            return self.missing(v.previous_reason or "no previous value to compare")
+            return self.missing(v.previous_reason or "no_previous")
         return Cell(self.f.signed_percent(v.change.relative), v.change.relative, numeric=True)
 
     def status(self, v: KPIValue) -> Cell:
@@ -164,11 +157,12 @@ class Builder:
         return name if v.scope == "all" else f"{name} ({v.scope})"
 
     def kpi_row(self, label: str, v: KPIValue) -> tuple[Cell, ...]:
-        """Metric, this month, previous, change, baseline, target, status."""
-        gone = None if v.value is None else _missing_sum(v)
-        value = self.missing(gone) if gone else self.unit(v.value, v.unit, v.reason)
-        previous = self.missing(gone) if gone else self.unit(v.previous, v.unit, v.previous_reason)
-        change = self.missing(gone) if gone else self.change(v)
+        """Metric, this month, previous, change, baseline, target, status, since start."""
+        why = self.r.reason_of(v)
+        value = self.unit(figure(v), v.unit, why)
+        previous = self.unit(previous_figure(v), v.unit, v.previous_reason or why)
+        change = self.change(v)
+        since = self.r.since_start(v.kpi, v.scope)
         return (
             self.text(label),
             value,
@@ -177,6 +171,7 @@ class Builder:
             self.unit(v.baseline, v.unit, "no baseline"),
             self.unit(v.target, v.unit, "no target"),
             self.status(v),
+            self.unit(figure(since), v.unit, reason(since)),
         )
 
     def kpi_columns(self, first: str) -> tuple[str, ...]:
@@ -190,6 +185,7 @@ class Builder:
             t("col.baseline"),
             t("col.target"),
             t("col.status"),
+            t("col.cumulative_attainment", start=self.f.date(self.r.since or self.r.month)),
         )
 
     # --------------------------------------------------------------- sections
@@ -229,6 +225,7 @@ class Builder:
                     tuple(self.kpi_row(self.target_name(v), v) for v in targets),
                 )
             )
+        out.append(self._leads_line())
         if self.r.pacing is not None:
             for p in self.r.pacing:
                 if p.linear is not None and p.target is not None:
@@ -255,12 +252,28 @@ class Builder:
         out.extend(self._sla_headline())
         return out
 
+    def _leads_line(self) -> Text:
+        """The month's leads counted both ways, each labelled."""
+        inquiries = self.r.inquiries
+        return Text(
+            self.f.t(
+                "summary.leads",
+                month=self.f.month(self.r.month),
+                inquiries="{inquiries}",
+                people="{people}",
+            ),
+            {
+                "inquiries": self.unit(figure(inquiries), KPIUnit.COUNT, reason(inquiries)),
+                "people": self.number(self.r.people),
+            },
+        )
+
     def _target_line(self, v: KPIValue) -> Text:
         name = self.text(self.target_name(v))
-        if v.value is None:
+        if figure(v) is None:
             return Text(
                 self.f.t("summary.target_missing", name="{name}", reason="{reason}"),
-                {"name": name, "reason": self.text(v.reason or "not computable")},
+                {"name": name, "reason": self.text(self.f.reason(reason(v)))},
                 "bad",
             )
         fields = {
@@ -286,21 +299,21 @@ class Builder:
         return Text(template, fields, tone)  # type: ignore[arg-type]
 
     def _movers(self) -> list[KPIValue]:
-        if self.r.channels is None:
+        if self.r.sources is None:
             return []
         found = [
             v
-            for v in self.r.channels
+            for v in self.r.sources
             if v.kpi in _MOVERS
             and v.change is not None
             and v.change.relative is not None
             and v.change.improved is not None
-            and _missing_sum(v) is None
+            and figure(v) is not None
+            and previous_figure(v) is not None
         ]
         return sorted(found, key=_size_of_change, reverse=True)
 
     def _mover_text(self, v: KPIValue, key: str) -> Text:
-        channel = v.scope.removeprefix("channel ")
         template = self.f.t(
             key,
             channel="{channel}",
@@ -313,10 +326,10 @@ class Builder:
         return Text(
             template,
             {
-                "channel": self.text(self.f.channel(channel)),
+                "channel": self.text(self._source_name(v.scope.removeprefix("source "))),
                 "kpi": self.text(self.kpi_name(v)),
-                "value": self.unit(v.value, v.unit, v.reason),
-                "previous": self.unit(v.previous, v.unit, v.previous_reason),
+                "value": self.unit(figure(v), v.unit, reason(v)),
+                "previous": self.unit(previous_figure(v), v.unit, v.previous_reason),
                 "change": self.change(v),
             },
             "good" if v.change.improved else "bad",
@@ -335,70 +348,97 @@ class Builder:
         problems.extend(self._silent_lines("rec.silent"))
         if self.r.sla is not None:
             for term in self.r.sla.terms:
-                if term.passed is False:
-                    problems.append(self._sla_text(term, "rec.sla"))
+                if term.headline.passed is False:
+                    problems.append(self._sla_text(term, "rec.sla_month"))
         return wins, problems
 
     def _sla_text(self, term: Any, key: str) -> Text:
-        template = self.f.t(
+        """A term's month figure with its cumulative one beside it."""
+        f = self.f
+        month, overall = term.headline, term.cumulative
+        template = f.t(
             key,
             term="{term}",
             rule="{rule}",
             attainment="{attainment}",
             required="{required}",
             passed="{passed}",
+            month=f.month(self.r.month),
+            start=f.date(term.start),
+            cumulative="{cumulative}",
         )
-        passed = {True: "passed.true", False: "passed.false", None: "passed.none"}[term.passed]
+        passed = {True: "passed.true", False: "passed.false", None: "passed.none"}[month.passed]
         return Text(
             template,
             {
                 "term": self.text(term.sla.name or term.sla.id),
                 "rule": self.text(term.rule),
-                "attainment": self.share(term.attainment, term.reason),
+                "attainment": self.share(month.attainment, month.reason),
                 "required": self.share(term.required),
-                "passed": self.text(self.f.t(passed)),
+                "passed": self.text(f.t(passed)),
+                "cumulative": self.share(overall.attainment, overall.reason),
             },
-            None if term.passed is None else ("good" if term.passed else "bad"),
+            None if month.passed is None else ("good" if month.passed else "bad"),
         )
 
     def _sla_headline(self) -> list[Block]:
         out: list[Block] = []
         sla = self.r.sla
+        f = self.f
         if sla is None:
             out.append(self.failed("sla"))
         else:
-            measured = [t for t in sla.terms if t.passed is not None]
-            met = [t for t in measured if t.passed]
+            met, measured = sla.terms_met()
+            met_all, measured_all = sla.terms_met(cumulative=True)
             out.append(
                 Text(
-                    self.f.t("summary.sla", met="{met}", measured="{measured}"),
-                    {"met": self.number(len(met)), "measured": self.number(len(measured))},
-                    "good" if len(met) == len(measured) else "bad",
+                    f.t(
+                        "summary.sla_month",
+                        month=f.month(self.r.month),
+                        met="{met}",
+                        measured="{measured}",
+                        start=f.date(sla.start),
+                        met_all="{met_all}",
+                        measured_all="{measured_all}",
+                    ),
+                    {
+                        "met": self.number(met),
+                        "measured": self.number(measured),
+                        "met_all": self.number(met_all),
+                        "measured_all": self.number(measured_all),
+                    },
+                    "good" if met == measured else "bad",
                 )
             )
+            out.append(Bullets(tuple(self._sla_text(t, "summary.sla_line") for t in sla.terms)))
         health = self.r.health
-        if health is not None:
-            score = health.months[0].score if health.months else None
-            if score is not None and self.prev_health is not None:
+        if health is not None and health.months:
+            hm = health.months[0]
+            score = hm.score
+            if score is None:
+                parts = ", ".join(f.t(f"health.part.{p}") for p in hm.not_computable)
                 out.append(
                     Text(
-                        self.f.t("summary.health_change", score="{score}", previous="{previous}"),
+                        f.t("summary.health_none", reason="{reason}"),
+                        {"reason": self.text(f.reason(hm.reason, parts=parts))},
+                        "bad",
+                    )
+                )
+            elif self.prev_health is not None:
+                out.append(
+                    Text(
+                        f.t("summary.health_change", score="{score}", previous="{previous}"),
                         {
                             "score": self.number(score, 1),
                             "previous": self.number(self.prev_health, 1),
                         },
                     )
                 )
-            elif score is not None:
+            else:
                 out.append(
-                    Text(
-                        self.f.t("summary.health", score="{score}"),
-                        {"score": self.number(score, 1)},
-                    )
+                    Text(f.t("summary.health", score="{score}"), {"score": self.number(score, 1)})
                 )
         return out
-
-    # 2 ---------------------------------------------------------------------
 
     def _note(self) -> Any:
         for note in self.ws.monthly_notes:
@@ -481,95 +521,66 @@ class Builder:
     # 3 ---------------------------------------------------------------------
 
     def channels(self) -> list[Block]:
-        """The history chart, the CPL chart, and one table per channel."""
+        """The history chart, the CPL chart, and one table per source of the source map."""
         out: list[Block] = []
         out.extend(self._history_chart())
-        table = self.r.channels
+        table = self.r.sources
         if table is None:
-            out.append(self.failed("channels"))
+            out.append(self.failed("sources"))
             return out
-        by_channel: dict[str, dict[str, KPIValue]] = {}
+        by_source: dict[str, dict[str, KPIValue]] = {}
         for v in table:
-            by_channel.setdefault(v.scope.removeprefix("channel "), {})[v.kpi] = v
-        out.extend(self._cpl_chart(by_channel))
-        targets = {v.scope: v for v in (self.r.targets or ()) if v.scope.startswith("channel ")}
+            by_source.setdefault(v.scope.removeprefix("source "), {})[v.kpi] = v
+        out.extend(self._cpl_chart(by_source))
+        targets = {v.scope: v for v in (self.r.targets or ()) if v.scope.startswith("source ")}
         shown = 0
-        for channel, values in by_channel.items():
-            if all(all(p.records == 0 for p in v.inputs) for v in values.values()):
-                continue
-            leads = values.get("leads")
-            if (
-                leads is not None
-                and not leads.value
-                and not leads.previous
-                and not self._has_spend(channel)
+        for source_id, values in by_source.items():
+            if not any(
+                figure(values.get(k)) or previous_figure(values.get(k)) for k in ("spend", "leads")
             ):
                 continue
-            rows = [self._spend_row(channel)]
-            for kpi in _CHANNEL_ROWS.get(channel, _DEFAULT_ROWS):
+            channel = self._source_channel(source_id)
+            rows = []
+            for kpi in ("spend", *_CHANNEL_ROWS.get(channel or "", _DEFAULT_ROWS)):
                 found = values.get(kpi)
                 if found is None:
                     continue
-                scoped = targets.get(f"channel {channel}")
+                scoped = targets.get(f"source {source_id}")
                 shown_value = scoped if scoped is not None and scoped.kpi == kpi else found
                 rows.append(self.kpi_row(self.kpi_name(shown_value), shown_value))
-            out.append(Heading(self.f.channel(channel)))
             out.append(
-                Table(f"channel.{channel}", self.kpi_columns(self.f.t("col.metric")), tuple(rows))
+                Heading(
+                    self.f.t(
+                        "sources.heading",
+                        source=self._source_name(source_id),
+                        channel=self.f.channel(channel),
+                    )
+                )
+            )
+            out.append(
+                Table(f"source.{source_id}", self.kpi_columns(self.f.t("col.metric")), tuple(rows))
             )
             shown += 1
         if not shown:
-            out.append(self.nodata("channels.none"))
+            out.append(self.nodata("sources.none"))
         return out
 
-    def _has_spend(self, channel: str) -> bool:
-        for report in (self.r.budget, self.r.budget_previous):
-            if report is None:
-                continue
-            try:
-                if report.line(channel).spend:
-                    return True
-            except KeyError:
-                continue
-        return False
-
-    def _spend_row(self, channel: str) -> tuple[Cell, ...]:
-        def spend(report: Any) -> Cell:
-            if report is None:
-                return self.missing("no budget report")
-            try:
-                line = report.line(channel)
-            except KeyError:
-                return self.missing("no spend records")
-            if line.records == 0:
-                return self.missing("no spend records")
-            return self.money(line.spend)
-
-        now, before = spend(self.r.budget), spend(self.r.budget_previous)
-        planned = self.missing("no budget")
-        if self.r.budget is not None:
-            with contextlib.suppress(KeyError):
-                planned = self.money(self.r.budget.line(channel).planned, "no budget")
-        none = self.missing("not computed")
-        return (
-            self.text(self.f.t("channels.spend_row")),
-            now,
-            before,
-            none,
-            self.missing("no baseline"),
-            planned,
-            self.text(""),
-        )
+    def _source_channel(self, source_id: str) -> str | None:
+        for s in self.ws.sources:
+            if s.id == source_id:
+                return str(s.channel)
+        return None
 
     def _history_chart(self) -> list[Block]:
         points = []
         for p in self.r.history:
             try:
-                total = p.revenue.get("all")
-            except KeyError:
+                spend, leads = p.totals.get("spend"), p.totals.get("leads")
+            except (KeyError, LookupError):
                 continue
-            if total.spend is not None and total.leads is not None:
-                points.append((p.month, total.spend, total.leads))
+            s, n = figure(spend), figure(leads)
+            if s is not None and n is not None:
+                points.append((p.month, s, n))
         if not points:
             return []
         title = self.f.t("chart.history")
@@ -588,20 +599,22 @@ class Builder:
         )
         return [Chart("history", title, svg, alt)]
 
-    def _cpl_chart(self, by_channel: dict[str, dict[str, KPIValue]]) -> list[Block]:
+    def _cpl_chart(self, by_source: dict[str, dict[str, KPIValue]]) -> list[Block]:
         bars = []
-        for channel, values in by_channel.items():
-            v = values.get("cpl")
-            if v is None or v.value is None or _missing_sum(v) is not None:
+        for source_id, values in by_source.items():
+            value = figure(values.get("cpl"))
+            if value is None:
                 continue
-            bars.append(_charts.Bar(self.f.channel(channel), float(v.value), self.f.money(v.value)))
+            bars.append(
+                _charts.Bar(self._source_name(source_id), float(value), self.f.money(value))
+            )
         if not bars:
             return []
         target = None
         for t in self.r.targets or ():
             if t.kpi == "cpl" and t.scope == "all" and t.target is not None:
                 target = t.target
-        title = self.f.t("chart.cpl")
+        title = self.f.t("chart.cpl_source")
         ref = None
         if target is not None:
             ref = (float(target), self.f.t("chart.cpl_target", value=self.f.money(target)))
@@ -610,8 +623,6 @@ class Builder:
         if ref is not None:
             alt += f"; {ref[1]}"
         return [Chart("cpl", title, svg, alt)]
-
-    # 4 ---------------------------------------------------------------------
 
     def _silent_lines(self, key: str) -> list[Text]:
         audit = self.r.audit
@@ -634,7 +645,7 @@ class Builder:
                     ),
                     {
                         "name": self.text(row.get("name") or row["source_id"]),
-                        "days": self.number(Decimal(str(row["days_without_leads"]))),
+                        "days": self.number(_dec(row.get("days_without_leads"))),
                         "last": self.text(self.f.date(last) if last else "—"),
                         "leads": self.number(row.get("leads_before")),
                         "hint": self.text(row.get("hint") or ""),
@@ -650,8 +661,8 @@ class Builder:
         f = self.f
         out.append(Heading(f.t("insights.movers")))
         movers = self._movers()[:5]
-        if self.r.channels is None:
-            out.append(self.failed("channels"))
+        if self.r.sources is None:
+            out.append(self.failed("sources"))
         elif movers:
             out.append(Bullets(tuple(self._mover_text(v, "insights.mover") for v in movers)))
         else:
@@ -677,17 +688,18 @@ class Builder:
         if dedup is None:
             out.append(self.failed("dedup"))
         else:
+            inquiries = self.r.inquiries
             out.append(
                 Text(
                     f.t(
-                        "insights.duplicates_line",
-                        records="{records}",
+                        "insights.people_line",
                         inquiries="{inquiries}",
+                        people="{people}",
                         duplicates="{duplicates}",
                     ),
                     {
-                        "records": self.number(dedup.lead_records),
-                        "inquiries": self.number(dedup.inquiries_count),
+                        "inquiries": self.unit(figure(inquiries), KPIUnit.COUNT, reason(inquiries)),
+                        "people": self.number(dedup.people),
                         "duplicates": self.number(dedup.duplicates),
                     },
                     "bad" if dedup.duplicates else None,
@@ -781,7 +793,7 @@ class Builder:
     # 5 ---------------------------------------------------------------------
 
     def budget(self) -> list[Block]:
-        """Planned vs actual by channel and campaign, fees, pacing chart."""
+        """Planned vs actual by source and campaign, fees, pacing chart."""
         out: list[Block] = []
         f = self.f
         report = self.r.budget
@@ -794,7 +806,9 @@ class Builder:
                 {"days": self.number(report.days_elapsed), "total": self.number(report.month.days)},
             )
         )
-        lines = [line for line in report if line.planned is not None or line.spend]
+        lines = [
+            line for line in report if line.records and (line.planned is not None or line.spend)
+        ]
         chart_groups = []
         for line in lines:
             bars = [
@@ -810,9 +824,9 @@ class Builder:
                     f.money(line.projected) if line.projected is not None else "—",
                 ),
             ]
-            chart_groups.append((f.channel(line.key), bars))
+            chart_groups.append((self._source_name(line.key), bars))
         if chart_groups:
-            title = f.t("chart.budget")
+            title = f.t("chart.budget_source")
             svg = _charts.grouped_bars(
                 "budget",
                 title,
@@ -825,10 +839,10 @@ class Builder:
             )
             alt = "; ".join(f"{g}: " + ", ".join(b.text for b in bars) for g, bars in chart_groups)
             out.append(Chart("budget", title, svg, alt))
-        out.append(Heading(f.t("budget.by_channel")))
+        out.append(Heading(f.t("budget.by_source")))
         out.append(
             self._budget_table(
-                "budget.channel", f.t("col.channel"), report, lambda line: f.channel(line.key)
+                "budget.source", f.t("col.source"), report, lambda line: self._source_name(line.key)
             )
         )
         campaigns = self.r.budget_campaigns
@@ -883,13 +897,26 @@ class Builder:
         f = self.f
         rows = []
         for line in report:
+            if not line.records:
+                # no spend record: spend, use and projection are not computable, not 0
+                rows.append(
+                    (
+                        self.text(label(line)),
+                        self.money(line.planned, "no_budget"),
+                        self.missing("no_rows"),
+                        self.missing("no_rows"),
+                        self.missing("no_rows"),
+                        self.text(""),
+                    )
+                )
+                continue
             flag = self.text(f.t(f"flag.{line.flag!s}") if line.flag else "")
             rows.append(
                 (
                     self.text(label(line)),
-                    self.money(line.planned, "no budget"),
+                    self.money(line.planned, "no_budget"),
                     self.money(line.spend),
-                    self.percent(line.used_pct, "no budget"),
+                    self.percent(line.used_pct, "no_budget"),
                     self.money(line.projected, "no day counted"),
                     flag,
                 )
@@ -942,6 +969,12 @@ class Builder:
                         "; ".join(f"{b.label}: {b.text}" for b in bars),
                     )
                 )
+                out.append(
+                    Text(
+                        f.t("funnel.cohort", leads="{leads}", month=f.month(self.r.month)),
+                        {"leads": self.number(totals[0].count)},
+                    )
+                )
                 out.append(Heading(f.t("funnel.by_source")))
                 sources = [
                     s.source for s in fun if s.cohort == "all" and s.stage == "lead" and s.count > 0
@@ -972,30 +1005,38 @@ class Builder:
             return out
         rows = []
         for r in rev:
-            if r.source != "all" and not r.leads and not r.spend and not r.won_deals:
+
+            def kpi(name: str, r: Any = r) -> KPIValue | None:
+                """The figure from the month's one KPI table (totals or this source's)."""
+                if name in ("spend", "leads", "customers", "cpl"):
+                    if r.source == "all":
+                        return self.r.total(name)
+                    return self.r.source(r.source, name)
+                try:
+                    found: KPIValue = r.value(name)
+                except KeyError:
+                    return None
+                return found
+
+            shown = [figure(kpi(k)) for k in ("spend", "leads", "customers")]
+            if r.source != "all" and not any(shown) and not r.won_deals:
                 continue
 
-            def kpi(name: str, unit: KPIUnit, r: Any = r) -> Cell:
-                try:
-                    v = r.value(name)
-                except KeyError:
-                    return self.missing("not computed")
-                gone = None if v.value is None else _missing_sum(v)
-                if gone:
-                    return self.missing(gone)
-                return self.unit(v.value, unit, v.reason)
+            def cell(name: str, unit: KPIUnit, r: Any = r) -> Cell:
+                v = kpi(name, r)
+                return self.unit(figure(v), unit, reason(v))
 
             rows.append(
                 (
                     self.text(f.t("funnel.all") if r.source == "all" else r.name),
-                    self._spend_cell(r),
-                    self.number(r.leads),
-                    self.number(r.customers),
+                    cell("spend", KPIUnit.MONEY),
+                    cell("leads", KPIUnit.COUNT),
+                    cell("customers", KPIUnit.COUNT),
                     self.number(r.won_deals),
-                    kpi("revenue", KPIUnit.MONEY),
-                    kpi("cpl", KPIUnit.MONEY),
-                    kpi("cac", KPIUnit.MONEY),
-                    kpi("roi", KPIUnit.PERCENT),
+                    cell("revenue", KPIUnit.MONEY),
+                    cell("cpl", KPIUnit.MONEY),
+                    cell("cac", KPIUnit.MONEY),
+                    cell("roi", KPIUnit.PERCENT),
                 )
             )
         try:
@@ -1010,8 +1051,8 @@ class Builder:
                 (
                     f.t("col.source"),
                     f.t("col.spend"),
-                    f.t("col.leads"),
-                    f.t("col.customers"),
+                    f.t("col.inquiries"),
+                    f.t("col.customers_won"),
                     f.t("col.won_deals"),
                     f.t("col.revenue"),
                     f.t("col.cpl"),
@@ -1022,15 +1063,6 @@ class Builder:
             )
         )
         return out
-
-    def _spend_cell(self, r: Any) -> Cell:
-        try:
-            v = r.value("cpl")
-        except KeyError:
-            return self.money(r.spend)
-        if _missing_sum(v):
-            return self.missing("no spend records")
-        return self.money(r.spend)
 
     # 7 ---------------------------------------------------------------------
 
@@ -1043,17 +1075,19 @@ class Builder:
             out.append(self.failed("sla"))
         else:
             rows = []
+            passed = {True: "passed.true", False: "passed.false", None: "passed.none"}
             for term in sla.terms:
-                passed = {True: "passed.true", False: "passed.false", None: "passed.none"}
+                month, overall = term.headline, term.cumulative
                 rows.append(
                     (
                         self.text(term.sla.name or term.sla.id),
                         self.text(term.rule),
-                        self.number(term.met),
-                        self.number(term.breached),
-                        self.share(term.attainment, term.reason),
+                        self.number(month.met),
+                        self.number(month.breached),
+                        self.share(month.attainment, month.reason),
+                        self.share(overall.attainment, overall.reason),
                         self.share(term.required),
-                        self.text(f.t(passed[term.passed])),
+                        self.text(f.t(passed[month.passed])),
                     )
                 )
             out.append(
@@ -1064,7 +1098,8 @@ class Builder:
                         f.t("col.rule"),
                         f.t("col.met"),
                         f.t("col.breached"),
-                        f.t("col.attainment"),
+                        f"{f.t('col.attainment')}: {f.month(self.r.month)}",
+                        f.t("col.cumulative_attainment", start=f.date(sla.start)),
                         f.t("col.required"),
                         f.t("col.status"),
                     ),
@@ -1072,10 +1107,13 @@ class Builder:
                 )
             )
             for term in sla.terms:
-                if term.reason and term.attainment is None:
-                    out.append(NoData(f.t("no_data", reason=f"{term.sla.id}: {term.reason}")))
+                if term.headline.attainment is None:
+                    why = f.reason(term.headline.reason)
+                    out.append(NoData(f.t("no_data", reason=f"{term.sla.id}: {why}")))
             for term in sla.terms:
-                breaches = term.breaches.to_pylist()
+                breaches = [
+                    b for b in term.breaches.to_pylist() if b.get("month") in (None, self.r.label)
+                ]
                 if not breaches:
                     continue
                 breaches.sort(
@@ -1117,24 +1155,36 @@ class Builder:
         if health is None or not health.months:
             out.append(self.failed("health"))
             return out
-        month = health.months[0]
-        out.append(
-            Text(f.t("sla.health_score", score="{score}"), {"score": self.number(month.score, 1)})
-        )
+        scored = health.months[0]
+        if scored.score is None:
+            parts = ", ".join(f.t(f"health.part.{p}") for p in scored.not_computable)
+            out.append(
+                NoData(
+                    f.t(
+                        "summary.health_none",
+                        reason=f.reason(scored.reason, parts=parts),
+                    )
+                )
+            )
+        else:
+            out.append(
+                Text(
+                    f.t("sla.health_score", score="{score}"),
+                    {"score": self.number(scored.score, 1)},
+                )
+            )
         out.append(
             Table(
                 "sla.health",
                 (f.t("col.part"), f.t("col.score"), f.t("col.weight"), f.t("col.detail")),
                 tuple(
                     (
-                        self.text(
-                            f.t(f"health.part.{p.name}") if f"health.part.{p.name}" else p.name
-                        ),
-                        self.share(p.value, p.detail),
+                        self.text(f.t(f"health.part.{p.name}")),
+                        self.share(p.value, p.reason),
                         self.share(p.effective_weight),
                         self.text(p.detail),
                     )
-                    for p in month.parts
+                    for p in scored.parts
                 ),
             )
         )
@@ -1205,93 +1255,94 @@ class Builder:
         return out
 
     def _recommend(self) -> list[Text]:
+        """Word the recommendations :func:`~partnerkit.analysis.recommend.recommend` decides."""
         f = self.f
         out: list[Text] = []
-        rev = self.r.revenue
-        if rev is not None:
-            candidates = [
-                r
-                for r in rev
-                if r.source not in ("all", "(unattributed)")
-                and r.spend
-                and r.cpl is not None
-                and r.leads is not None
-                and r.leads >= MIN_LEADS_FOR_SHIFT
-            ]
-            if len(candidates) >= 2:
-                best = min(candidates, key=lambda r: r.cpl or 0)
-                worst = max(candidates, key=lambda r: r.cpl or 0)
-                if best.source != worst.source:
-                    fields = {}
-                    for tag, r in (("worst", worst), ("best", best)):
-                        fields[tag] = self.text(r.name)
-                        fields[f"{tag}_cpl"] = self.money(r.cpl)
-                        fields[f"{tag}_leads"] = self.number(r.leads)
-                        fields[f"{tag}_spend"] = self.money(r.spend)
-                    template = f.t("rec.shift", **{k: "{" + k + "}" for k in fields})
-                    out.append(Text(template, fields))
-        out.extend(self._silent_lines("rec.silent"))
-        audit = self.r.audit
-        if audit is not None:
-            for row in audit.spend_and_leads.to_pylist():
-                if (
-                    row.get("finding") == "spend_without_leads"
-                    and row["month"] == self.r.label
-                    and row.get("level") == "campaign"
-                ):
-                    name = row.get("campaign_name") or row.get("campaign_id") or "?"
-                    out.append(
-                        Text(
-                            f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
-                            {
-                                "campaign": self.text(str(name)),
-                                "spend": self.money(_dec(row["spend"])),
-                            },
-                        )
+        costs = [
+            SourceCost(
+                source.id,
+                source.name,
+                figure(self.r.source(source.id, "spend")),
+                figure(self.r.source(source.id, "leads")),
+                figure(self.r.source(source.id, "cpl")),
+            )
+            for source in self.ws.sources
+        ]
+        decided = recommend(
+            self.r.label,
+            costs=costs,
+            audit=self.r.audit,
+            sla=self.r.sla,
+            targets=list(self.r.targets or ()),
+            budget=self.r.budget,
+            dedup=self.r.dedup,
+        )
+        silent = iter(self._silent_lines("rec.silent"))
+        terms = {t.sla.id: t for t in self.r.sla.terms} if self.r.sla is not None else {}
+        targets = {v.target_id: v for v in self.r.targets or ()}
+        for rec in decided:
+            p = rec.params
+            if rec.code == "shift_budget":
+                fields = {}
+                for tag, side in (("worst", "from"), ("best", "to")):
+                    fields[tag] = self.text(p[f"{side}_name"])
+                    fields[f"{tag}_cpl"] = self.money(p[f"{side}_cpl"])
+                    fields[f"{tag}_leads"] = self.number(p[f"{side}_leads"])
+                    fields[f"{tag}_spend"] = self.money(p[f"{side}_spend"])
+                template = f.t("rec.shift", **{k: "{" + k + "}" for k in fields})
+                out.append(Text(template, fields))
+            elif rec.code == "fix_silent_source":
+                out.append(next(silent))
+            elif rec.code == "pause_campaign":
+                out.append(
+                    Text(
+                        f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
+                        {
+                            "campaign": self.text(str(p["name"])),
+                            "spend": self.money(_dec(p["spend"])),
+                        },
                     )
-        if self.r.sla is not None:
-            out.extend(self._sla_text(t, "rec.sla") for t in self.r.sla.terms if t.passed is False)
-        for v in self.r.targets or ():
-            if v.status is not None and v.status.value != "on_track" and v.value is not None:
+                )
+            elif rec.code == "restore_sla":
+                out.append(self._sla_text(terms[p["sla"]], "rec.sla_month"))
+            elif rec.code == "close_target_gap":
+                v = targets[p["target"]]
                 out.append(
                     Text(
                         f.t("rec.target", name="{name}", value="{value}", target="{target}"),
                         {
                             "name": self.text(self.target_name(v)),
-                            "value": self.unit(v.value, v.unit),
-                            "target": self.unit(v.target, v.unit, "no target"),
+                            "value": self.unit(p["value"], p["unit"]),
+                            "target": self.unit(p["target_value"], p["unit"], "no target"),
                         },
                     )
                 )
-        if self.r.budget is not None:
-            for line in self.r.budget:
-                if line.flag is not None and str(line.flag) == "under" and line.planned:
-                    out.append(
-                        Text(
-                            f.t(
-                                "rec.under",
-                                channel="{channel}",
-                                spend="{spend}",
-                                planned="{planned}",
-                            ),
-                            {
-                                "channel": self.text(f.channel(line.key)),
-                                "spend": self.money(line.spend),
-                                "planned": self.money(line.planned),
-                            },
-                        )
+            elif rec.code == "use_budget":
+                out.append(
+                    Text(
+                        f.t(
+                            "rec.under_source",
+                            source="{source}",
+                            spend="{spend}",
+                            planned="{planned}",
+                        ),
+                        {
+                            "source": self.text(self._source_name(p["key"])),
+                            "spend": self.money(p["spend"]),
+                            "planned": self.money(p["planned"]),
+                        },
                     )
-        if self.r.dedup is not None and self.r.dedup.duplicates:
-            d = self.r.dedup
-            out.append(
-                Text(
-                    f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
-                    {
-                        "duplicates": self.number(d.duplicates),
-                        "records": self.number(d.lead_records),
-                    },
                 )
-            )
+            elif rec.code == "deduplicate":
+                out.append(
+                    Text(
+                        f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
+                        {
+                            "duplicates": self.number(p["duplicates"]),
+                            "records": self.number(p["records"]),
+                        },
+                    )
+                )
         return out
 
 

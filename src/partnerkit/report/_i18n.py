@@ -33,7 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "section.summary": {"en": "Executive summary", "he": "תקציר מנהלים"},
     "section.work": {"en": "Work done this month", "he": "העבודה שנעשתה החודש"},
-    "section.channels": {"en": "Performance by channel", "he": "ביצועים לפי ערוץ"},
+    "section.channels": {"en": "Performance by source", "he": "ביצועים לפי מקור"},
     "section.insights": {"en": "Insights", "he": "תובנות"},
     "section.budget": {"en": "Budget", "he": "תקציב"},
     "section.funnel": {"en": "Funnel and revenue by source", "he": "משפך והכנסות לפי מקור"},
@@ -182,7 +182,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.cpl": {"en": "Cost per lead by channel", "he": "עלות לליד לפי ערוץ"},
     "chart.cpl_target": {"en": "target {value}", "he": "יעד {value}"},
     "chart.history": {"en": "Spend and leads by month", "he": "הוצאה ולידים לפי חודש"},
-    "chart.funnel": {"en": "The month's leads through the funnel", "he": "לידי החודש במשפך"},
+    "chart.funnel": {
+        "en": "The month's leads through the funnel (a cohort)",
+        "he": "לידי החודש במשפך (קבוצה)",
+    },
     "chart.budget": {"en": "Budget pacing by channel", "he": "קצב ניצול התקציב לפי ערוץ"},
     "chart.legend.spend": {"en": "spend", "he": "הוצאה"},
     "chart.legend.leads": {"en": "leads", "he": "לידים"},
@@ -237,7 +240,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "funnel.stage.mql": {"en": "MQL", "he": "MQL"},
     "funnel.stage.sql": {"en": "SQL", "he": "SQL"},
     "funnel.stage.opportunity": {"en": "opportunity", "he": "הזדמנות"},
-    "funnel.stage.customer": {"en": "customer", "he": "לקוח"},
+    "funnel.stage.customer": {"en": "became customers", "he": "הפכו ללקוחות"},
     "funnel.revenue": {"en": "Revenue by source", "he": "הכנסות לפי מקור"},
     "funnel.by_source": {"en": "Funnel by source", "he": "משפך לפי מקור"},
     "funnel.all": {"en": "All sources", "he": "כל המקורות"},
@@ -304,6 +307,133 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Deduplicate before counting: {duplicates} of {records} lead records repeat.",
         "he": "לאחד כפילויות לפני הספירה: {duplicates} מתוך {records} רשומות לידים חוזרות.",
     },
+    # ------------------------------------------------------------------ periods
+    "period.month": {"en": "{month}", "he": "{month}"},
+    "period.cumulative": {"en": "since {start}", "he": "מאז {start}"},
+    "col.month_attainment": {"en": "This month", "he": "החודש"},
+    "col.cumulative_attainment": {"en": "Since {start}", "he": "מאז {start}"},
+    "summary.sla_month": {
+        "en": "SLA in {month}: {met} of {measured} measured terms met (since {start}: "
+        "{met_all} of {measured_all}).",
+        "he": "SLA ב{month}: {met} מתוך {measured} סעיפים שנמדדו עומדים ביעד (מאז {start}: "
+        "{met_all} מתוך {measured_all}).",
+    },
+    "summary.sla_line": {
+        "en": "SLA {term} ({rule}): {attainment} met in {month} against {required} required "
+        "— {passed}; since {start}: {cumulative}.",
+        "he": "SLA {term} ({rule}): {attainment} עמידה ב{month} מול {required} נדרש — {passed}; "
+        "מאז {start}: {cumulative}.",
+    },
+    "summary.leads": {
+        "en": "Leads in {month}: {inquiries} inquiries (lead records) from {people} people "
+        "(each person counted once, across sources and repeat inquiries).",
+        "he": "לידים ב{month}: {inquiries} פניות (רשומות לידים) של {people} אנשים "
+        "(כל אדם נספר פעם אחת, בכל המקורות והפניות החוזרות).",
+    },
+    "summary.health_none": {
+        "en": "Partnership health: not computable ({reason}).",
+        "he": "בריאות השותפות: לא ניתן לחישוב ({reason}).",
+    },
+    "rec.sla_month": {
+        "en": "Restore SLA {term}: {attainment} met in {month} against {required} required "
+        "(since {start}: {cumulative}).",
+        "he": "להחזיר את SLA {term} ליעד: {attainment} עמידה ב{month} מול {required} נדרש "
+        "(מאז {start}: {cumulative}).",
+    },
+    "rec.under_source": {
+        "en": "Use or release the {source} budget: {spend} of {planned} spent.",
+        "he": "לנצל או לשחרר את תקציב {source}: הוצאה של {spend} מתוך {planned}.",
+    },
+    "sources.heading": {"en": "{source} ({channel})", "he": "{source} ({channel})"},
+    "sources.none": {
+        "en": "no source had spend or leads this month or the month before",
+        "he": "לאף מקור לא היו הוצאה או לידים החודש או בחודש הקודם",
+    },
+    "chart.cpl_source": {"en": "Cost per lead by source", "he": "עלות לליד לפי מקור"},
+    "chart.budget_source": {"en": "Budget pacing by source", "he": "קצב ניצול התקציב לפי מקור"},
+    "budget.by_source": {"en": "By source", "he": "לפי מקור"},
+    "col.people": {"en": "People", "he": "אנשים"},
+    "col.inquiries": {"en": "Leads (inquiries)", "he": "לידים (פניות)"},
+    "col.customers_won": {"en": "Customers won this month", "he": "לקוחות שנסגרו החודש"},
+    "funnel.cohort": {
+        "en": "The funnel follows a cohort: the {leads} leads created in {month}, and how "
+        "many of them have reached each stage so far. Customers won in the month (from "
+        "leads of any month) are in the revenue table.",
+        "he": "המשפך עוקב אחר קבוצה: {leads} הלידים שנוצרו ב{month}, וכמה מהם הגיעו עד כה "
+        "לכל שלב. לקוחות שנסגרו החודש (מלידים מכל חודש) מופיעים בטבלת ההכנסות.",
+    },
+    "insights.people_line": {
+        "en": "{inquiries} inquiries (lead records) are {people} people: {duplicates} "
+        "repeat a person already counted.",
+        "he": "{inquiries} פניות (רשומות לידים) הן {people} אנשים: {duplicates} חוזרות "
+        "על אדם שכבר נספר.",
+    },
+    # ------------------------------------------------------------------ reasons
+    "reason.not_computed": {"en": "not computed", "he": "לא חושב"},
+    "reason.no_rows": {"en": "no records for the month", "he": "אין רשומות לחודש"},
+    "reason.no_rows_for_month": {
+        "en": "no lead and no spend record in {month}",
+        "he": "אין אף ליד ואף רשומת הוצאה ב-{month}",
+    },
+    "reason.not_synced": {
+        "en": "no records at all: the source was never synced",
+        "he": "אין רשומות כלל: המקור לא סונכרן",
+    },
+    "reason.month_not_started": {
+        "en": "the month {month} has not started (as of {as_of})",
+        "he": "החודש {month} עוד לא התחיל (נכון ל-{as_of})",
+    },
+    "reason.no_cases": {"en": "no case in the month", "he": "אין מקרים בחודש"},
+    "reason.pending_only": {
+        "en": "cases pending, none decided yet",
+        "he": "יש מקרים ממתינים, אף אחד לא הוכרע עדיין",
+    },
+    "reason.no_evidence_log": {"en": "no evidence log given", "he": "לא ניתן יומן ראיות"},
+    "reason.no_first_engagement": {
+        "en": "no lead has a first-contact time",
+        "he": "לאף ליד אין זמן מגע ראשון",
+    },
+    "reason.not_given": {"en": "not given", "he": "לא ניתן"},
+    "reason.no_target_judged": {
+        "en": "no target could be judged in the month",
+        "he": "אף יעד לא נשפט בחודש",
+    },
+    "reason.no_sla_decided": {
+        "en": "no SLA case decided in the month",
+        "he": "אף מקרה SLA לא הוכרע בחודש",
+    },
+    "reason.month_not_judged": {
+        "en": "the audit did not judge the month",
+        "he": "הביקורת לא בדקה את החודש",
+    },
+    "reason.no_survey_in_time": {"en": "no recent survey", "he": "אין סקר עדכני"},
+    "reason.parts_not_computable": {
+        "en": "its parts {parts} are not computable",
+        "he": "הרכיבים {parts} אינם ניתנים לחישוב",
+    },
+    "reason.no_part_given": {"en": "no part given", "he": "לא ניתן אף רכיב"},
+    "reason.no_budget": {"en": "no budget", "he": "אין תקציב"},
+    "reason.no_previous": {
+        "en": "no previous value to compare",
+        "he": "אין ערך קודם להשוואה",
+    },
+    # ------------------------------------------------------------------ the CLI
+    "cli.not_synced": {
+        "en": "nothing to report for {month}: there is no record in {where}. "
+        "Run `partnerkit sync --config {config}` first.",
+        "he": "אין על מה לדווח ל-{month}: אין רשומות ב-{where}. "
+        "הריצו קודם `partnerkit sync --config {config}`.",
+    },
+    "cli.no_rows_for_month": {
+        "en": "nothing to report for {month}: no lead and no spend record in that month. "
+        "Run `partnerkit sync --config {config}` to bring it in.",
+        "he": "אין על מה לדווח ל-{month}: אין אף ליד ואף רשומת הוצאה בחודש הזה. "
+        "הריצו `partnerkit sync --config {config}` כדי להביא אותו.",
+    },
+    "cli.month_not_started": {
+        "en": "cannot report on {month}: the month has not started (as of {as_of}).",
+        "he": "אי אפשר לדווח על {month}: החודש עוד לא התחיל (נכון ל-{as_of}).",
+    },
 }
 
 _CHANNELS_HE = {
@@ -321,8 +451,10 @@ _CHANNELS_HE = {
     "other": "אחר",
     "(unattributed)": "(ללא שיוך)",
 }
+_KPIS_EN = {"leads": "Leads (inquiries)", "customers": "New customers", "spend": "Spend"}
 _KPIS_HE = {
-    "leads": "לידים",
+    "spend": "הוצאה",
+    "leads": "לידים (פניות)",
     "cpl": "עלות לליד",
     "impressions": "חשיפות",
     "clicks": "קליקים",
@@ -381,6 +513,10 @@ class Formatter:
         """A percentage given in percent units (``45.9`` → ``45.9%``)."""
         return self.number(value, digits) + "%"
 
+    def share(self, value: Decimal) -> str:
+        """A 0–1 share as a percentage (``0.3068`` → ``30.7%``)."""
+        return self.percent(value * 100)
+
     def signed_percent(self, value: Decimal) -> str:
         """A relative change, with its sign."""
         sign = "+" if value > 0 else ("−" if value < 0 else "")
@@ -406,7 +542,22 @@ class Formatter:
         return key.replace("_", " ")
 
     def kpi(self, kpi: str, fallback: str) -> str:
-        """A KPI's name in the report's language (``fallback`` is the catalogue's name)."""
+        """A KPI's name in the report's language (``fallback`` is the catalogue's name).
+
+        Leads say what they count: ``Leads (inquiries)``, every lead record.
+        """
         if self.language == "he":
             return _KPIS_HE.get(kpi, fallback)
-        return fallback
+        return _KPIS_EN.get(kpi, fallback)
+
+    def reason(self, code: str | None, **params: object) -> str:
+        """A "not computable" reason code in words (an unknown code is shown as is)."""
+        if not code:
+            return self.t("reason.not_computed")
+        key = f"reason.{code}"
+        if key not in MESSAGES:
+            return code
+        try:
+            return self.t(key, **params)
+        except KeyError:
+            return code

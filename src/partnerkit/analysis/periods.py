@@ -14,7 +14,10 @@ inside the window is handled), and a date column with the first and last day. On
 when rows must be *grouped* by local day or month is each timestamp converted
 (:func:`local_day_sql`, with DuckDB's ICU ``timezone()``).
 
-These helpers are general: any analysis may use them.
+These helpers are general: every analysis, the report, the demo and the CLI use them
+for month arithmetic (:func:`month_start`, :func:`month_end`, :func:`add_months`,
+:meth:`Window.month`, :meth:`Window.previous`, :func:`month_windows`) instead of their
+own copies.
 """
 
 from __future__ import annotations
@@ -26,18 +29,20 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from partnerkit.analysis._sql import date_literal, text, timestamp_literal
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import Period, month_bounds, quarter_bounds
 
 __all__ = [
     "PeriodLike",
     "Window",
-    "date_literal",
+    "add_months",
     "local_day_sql",
     "local_month_sql",
+    "month_end",
+    "month_start",
     "month_windows",
     "resolve_window",
-    "timestamp_literal",
     "today_in",
     "utc_bounds",
     "window_sql",
@@ -212,6 +217,22 @@ def month_windows(window: Window) -> list[Window]:
     return out
 
 
+def month_start(day: dt.date) -> dt.date:
+    """The first day of the month of ``day``."""
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the month of ``day``."""
+    return Window.month(day).end
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after (negative: before) the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def zone(name: str) -> ZoneInfo:
     """Return the :class:`~zoneinfo.ZoneInfo` of an IANA name.
 
@@ -241,22 +262,9 @@ def utc_bounds(window: Window, tz: str) -> tuple[dt.datetime, dt.datetime]:
     return first.astimezone(dt.UTC), after.astimezone(dt.UTC)
 
 
-def date_literal(day: dt.date) -> str:
-    """A DuckDB ``DATE`` literal."""
-    return f"DATE '{day.isoformat()}'"
-
-
-def timestamp_literal(moment: dt.datetime) -> str:
-    """A DuckDB ``TIMESTAMPTZ`` literal of an aware datetime (written in UTC)."""
-    if moment.tzinfo is None:
-        raise ValueError("timestamp literals need an aware datetime")
-    utc = moment.astimezone(dt.UTC)
-    return f"TIMESTAMPTZ '{utc:%Y-%m-%d %H:%M:%S.%f}+00'"
-
-
 def _tz_literal(tz: str) -> str:
-    zone(tz)  # validated: no quote can reach the SQL
-    return "'" + tz.replace("'", "''") + "'"
+    zone(tz)  # validated: a known zone name
+    return text(tz)
 
 
 def window_sql(expr: str, window: Window, tz: str, *, timestamp: bool) -> str:

@@ -1,0 +1,810 @@
+"""The aggregation engine the KPI analyses share (internal).
+
+:class:`Engine` compiles the model's measures to DuckDB SQL and aggregates them over a
+:class:`~partnerkit.analysis.Dataset` for windows, a scope and optional groups; the
+KPIs, pacing, funnel and budget analyses build on it through these public names only.
+See :mod:`partnerkit.analysis.kpis` for the rules every number follows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from partnerkit.analysis._data import Dataset
+from partnerkit.analysis._sql import ident as _ident
+from partnerkit.analysis._sql import literal as _literal
+from partnerkit.analysis.attribution import (
+    Attribution,
+    AttributionJoins,
+    AttributionMode,
+    GroupBy,
+    attribution_of,
+)
+from partnerkit.analysis.dedup import people_of
+from partnerkit.analysis.periods import (
+    Window,
+    local_day_sql,
+    window_sql,
+)
+from partnerkit.errors import ConfigurationError, CurrencyError, NonAdditiveError
+from partnerkit.model import (
+    KPI,
+    Condition,
+    Measure,
+    Scope,
+    Target,
+    Workspace,
+)
+from partnerkit.records import Additivity, RecordKind, columns
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+__all__ = [
+    "Aggregates",
+    "Engine",
+    "ExchangeRates",
+    "Leaf",
+    "LeafValue",
+    "RatesLike",
+    "ScopeLike",
+    "condition_sql",
+    "conditions_sql",
+    "find_target",
+    "is_timestamp",
+    "kpi_value",
+    "leaves_of",
+    "parts_of",
+    "resolve_kpi",
+    "resolve_scope",
+    "to_decimal",
+]
+
+ScopeLike = Scope | str | Mapping[str, str] | None
+"""A scope: a model :class:`~partnerkit.model.Scope`, ``"all"``, or ``{source: id}``."""
+
+_VIEW = {
+    RecordKind.PERFORMANCE: "performance",
+    RecordKind.LEAD: "lead",
+    RecordKind.DEAL: "deal",
+    RecordKind.CAMPAIGN: "campaign",
+}
+
+
+# ============================================================== exchange rates
+
+
+@dataclass(frozen=True)
+class ExchangeRates:
+    """Exchange rates the caller supplies: workspace-currency units for one unit of each.
+
+    With a workspace in ILS, ``ExchangeRates({"USD": Decimal("3.7")})`` turns 100 USD
+    into 370 ILS. One rate per currency applies to the whole computation; conversion
+    happens on the sum of each currency (``Σ amount × rate = rate × Σ amount``).
+
+    Attributes:
+        rates: The rate of each ISO 4217 code.
+    """
+
+    rates: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        clean: dict[str, Decimal] = {}
+        for code, rate in self.rates.items():
+            value = Decimal(str(rate))
+            if not value.is_finite() or value <= 0:
+                raise ConfigurationError(f"the exchange rate of {code} must be above 0")
+            clean[code.upper()] = value
+        object.__setattr__(self, "rates", clean)
+
+    @classmethod
+    def of(cls, rates: RatesLike | None) -> ExchangeRates:
+        """Accept ``ExchangeRates``, a mapping of code to rate, or ``None`` (no rates)."""
+        if isinstance(rates, ExchangeRates):
+            return rates
+        return cls(
+            {k: v if isinstance(v, Decimal) else Decimal(str(v)) for k, v in (rates or {}).items()}
+        )
+
+    def rate(self, currency: str) -> Decimal | None:
+        """The rate of a currency, or ``None`` when none was supplied."""
+        return self.rates.get(currency.upper())
+
+
+RatesLike = ExchangeRates | Mapping[str, Decimal | int | float | str]
+"""Exchange rates as :class:`ExchangeRates` or a plain ``{"USD": 3.7}`` mapping."""
+
+
+# =================================================================== catalogue
+
+
+def resolve_kpi(workspace: Workspace, kpi: str | KPI) -> KPI:
+    if isinstance(kpi, KPI):
+        return kpi
+    return workspace.kpi(kpi)  # the model's catalogue; raises listing the valid ids
+
+
+def resolve_scope(workspace: Workspace, scope: ScopeLike) -> Scope:
+    if scope is None:
+        found = Scope()
+    elif isinstance(scope, Scope):
+        found = scope
+    else:
+        found = Scope.model_validate(scope)
+    if found.source is not None:
+        workspace.source(found.source)
+    if found.campaign is not None:
+        workspace.campaign(found.campaign)
+    if found.partner is not None and (
+        workspace.partner is None or workspace.partner.id != found.partner
+    ):
+        have = f"its partner is {workspace.partner.id!r}" if workspace.partner else "it has none"
+        raise ConfigurationError(
+            f"the workspace has no partner {found.partner!r} ({have}); a partner scope covers "
+            f"the sources the partner owns"
+        )
+    return found
+
+
+# ================================================================ SQL helpers
+
+
+def _category(arrow_type: pa.DataType) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_boolean(arrow_type):
+        return "bool"
+    if pa.types.is_integer(arrow_type) or pa.types.is_floating(arrow_type):
+        return "number"
+    if pa.types.is_decimal(arrow_type):
+        return "number"
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    return "other"
+
+
+def _fits(value: Any, category: str) -> bool:
+    if category == "bool":
+        return isinstance(value, bool)
+    if category == "number":
+        return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    if category == "string":
+        return isinstance(value, str)
+    if category == "date":
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if category == "timestamp":
+        return isinstance(value, dt.datetime) and value.tzinfo is not None
+    return False
+
+
+def condition_sql(condition: Condition, schema: pa.Schema, alias: str = "v") -> str:
+    """Compile a model :class:`~partnerkit.model.Condition` to a two-valued SQL predicate.
+
+    It keeps :meth:`Condition.test`'s semantics exactly: a missing value never equals,
+    is never in a list and never compares, and is always ``!=`` and ``not in``; a value
+    of another type than the column's (text against a number) never matches. The
+    predicate is never ``NULL``, so it can be negated safely.
+
+    Args:
+        condition: The condition.
+        schema: The Arrow schema of the record table (gives the column's type; a
+            column the table lacks, such as an ``extra.*`` nobody sent, is all null).
+        alias: The table alias in the query.
+    """
+    op = condition.op
+    if condition.column not in schema.names:
+        return "TRUE" if op in ("is_null", "ne", "not_in") else "FALSE"
+    col = f"{alias}.{_ident(condition.column)}"
+    if op == "is_null":
+        return f"({col} IS NULL)"
+    if op == "is_not_null":
+        return f"({col} IS NOT NULL)"
+    category = _category(schema.field(condition.column).type)
+    values = condition.value if op in ("in", "not_in") else (condition.value,)
+    fit = [_literal(v) for v in values if _fits(v, category)]
+    if op == "eq":
+        return f"coalesce({col} = {fit[0]}, FALSE)" if fit else "FALSE"
+    if op == "ne":
+        return f"coalesce({col} <> {fit[0]}, TRUE)" if fit else "TRUE"
+    if op == "in":
+        return f"coalesce({col} IN ({', '.join(fit)}), FALSE)" if fit else "FALSE"
+    if op == "not_in":
+        return f"coalesce({col} NOT IN ({', '.join(fit)}), TRUE)" if fit else "TRUE"
+    symbol = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}[op]
+    return f"coalesce({col} {symbol} {fit[0]}, FALSE)" if fit else "FALSE"
+
+
+def conditions_sql(conditions: Iterable[Condition], schema: pa.Schema, alias: str = "v") -> str:
+    """All conditions together (``TRUE`` when there are none)."""
+    parts = [condition_sql(c, schema, alias) for c in conditions]
+    return " AND ".join(parts) if parts else "TRUE"
+
+
+def is_timestamp(schema: pa.Schema, column: str) -> bool:
+    import pyarrow as pa
+
+    return column in schema.names and pa.types.is_timestamp(schema.field(column).type)
+
+
+# ===================================================================== engine
+
+
+@dataclass(frozen=True, eq=False)
+class Leaf:
+    """One aggregate of a measure tree (its ``minus`` handled by the caller).
+
+    Compared and hashed by its formula text, which says everything it computes.
+    """
+
+    kind: RecordKind
+    aggregate: Literal["sum", "count"]
+    column: str | None
+    where: tuple[Condition, ...]
+    date_column: str
+    formula: str = ""
+    distinct: Literal["person"] | None = None
+
+    def __post_init__(self) -> None:
+        text = (
+            f"sum({self.kind.value}.{self.column}"
+            if self.aggregate == "sum"
+            else f"count({self.kind.value}"
+        )
+        if self.distinct == "person":
+            text = "count(distinct person of lead"
+        if self.where:
+            text += " where " + " and ".join(str(c) for c in self.where)
+        object.__setattr__(self, "formula", text + ")")
+        typed = tuple((c.column, c.op, repr(c.value)) for c in self.where)  # 5 is not "5"
+        object.__setattr__(self, "_key", (self.formula, self.date_column, typed))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Leaf) and self._key == other._key  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key)  # type: ignore[attr-defined]
+
+    @classmethod
+    def of(cls, measure: Measure) -> Leaf:
+        """The leaf of a measure node (cached: measures are immutable)."""
+        found = _LEAVES.get(id(measure))
+        if found is None or found[0] is not measure:
+            leaf = cls(
+                measure.kind,
+                measure.aggregate,
+                measure.column,
+                tuple(measure.where),
+                measure.date_column,
+                distinct=measure.distinct,
+            )
+            found = _LEAVES[id(measure)] = (measure, leaf)
+        return found[1]
+
+
+# Leaves by measure identity; each entry keeps its measure alive so ids stay unique.
+_LEAVES: dict[int, tuple[Measure, Leaf]] = {}
+
+
+@dataclass
+class Agg:
+    """What a leaf came to over one window and group."""
+
+    kept: int = 0
+    sums: dict[str | None, Any] = field(default_factory=dict)  # currency -> raw sum
+    platforms: dict[str, list[Any]] = field(default_factory=dict)  # platform -> [(cur, sum)]
+    platform_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LeafValue:
+    """A leaf's value in the workspace currency, with where it came from.
+
+    Attributes:
+        value: The value (``None`` when not computable).
+        records: Records counted.
+        by_platform: The part of the value from each platform.
+        by_currency: Money summed in each original currency (before conversion).
+        reason: Why the value is ``None``.
+        note: A remark for the reader (e.g. no records in scope).
+    """
+
+    value: Decimal | None
+    records: int
+    by_platform: Mapping[str, Decimal]
+    by_currency: Mapping[str, Decimal]
+    reason: str | None = None
+    note: str | None = None
+
+    def scaled(self, factor: Decimal) -> LeafValue:
+        """The value times ``factor`` (for projections)."""
+        if self.value is None:
+            return self
+        return replace(self, value=self.value * factor)
+
+
+def to_decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+class Engine:
+    """Aggregates measures over a dataset, for windows, a scope and optional groups.
+
+    One query per record kind: every leaf (a sum or count with its conditions) of
+    every KPI asked for, for every window, as ``FILTER`` clauses — one ``count(*)``
+    per distinct filter — grouped by platform and currency, and by the columns the
+    source map reads when a scope or a breakdown needs attribution. Python then adds
+    up the groups (a few hundred rows at most). The analyses of this package share it.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        dataset: Dataset,
+        *,
+        rates: RatesLike | None = None,
+        attribution: AttributionMode = "original",
+    ) -> None:
+        """Prepare to aggregate (nothing runs until :meth:`aggregate`)."""
+        self.ws = workspace
+        self.data = dataset
+        self.tz = workspace.timezone
+        self.rates = ExchangeRates.of(rates)
+        self.con = dataset.cursor()
+        self.attribution: Attribution = attribution_of(workspace, dataset, attribution=attribution)
+        self.joins: AttributionJoins = self.attribution.joins(self.con)
+        self._people: str | None = None
+
+    def close(self) -> None:
+        """Drop the attribution (and people) tables registered on the cursor."""
+        self.joins.close()
+        if self._people is not None:
+            self.con.unregister(self._people)
+            self._people = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- checks
+
+    def _is_money(self, kind: RecordKind, column: str) -> bool:
+        if column.startswith("extra."):
+            schema = self.data.schema(kind)
+            if column not in schema.names:
+                return False
+            meta = schema.field(column).metadata or {}
+            return meta.get(b"unit") == b"money"
+        info = next((c for c in columns(kind) if c.name == column), None)
+        return info is not None and info.column.unit == "money"
+
+    def _check_additive(self, leaf: Leaf) -> None:
+        assert leaf.column is not None
+        name = f"{leaf.kind.value}.{leaf.column}"
+        schema = self.data.schema(leaf.kind)
+        if leaf.column in schema.names:
+            meta = schema.field(leaf.column).metadata or {}
+            if meta.get(b"additivity") == Additivity.NON_ADDITIVE.value.encode():
+                description = meta.get(b"description", b"").decode() or None
+                raise NonAdditiveError(name, description)
+        info = next((c for c in columns(leaf.kind) if c.name == leaf.column), None)
+        if info is not None and info.column.additivity is Additivity.NON_ADDITIVE:
+            raise NonAdditiveError(name, info.column.description)
+
+    def _sum_expr(self, leaf: Leaf) -> str:
+        assert leaf.column is not None
+        if leaf.column not in self.data.schema(leaf.kind).names:
+            return "CAST(NULL AS DOUBLE)"
+        return f"v.{_ident(leaf.column)}"
+
+    # ------------------------------------------------------------ aggregating
+
+    def aggregate(
+        self,
+        measures: Iterable[Measure | Leaf],
+        windows: Sequence[Window],
+        *,
+        scope: Scope | None = None,
+        by: GroupBy | None = None,
+        daily: bool = False,
+    ) -> Aggregates:
+        """Aggregate measures (their leaves) for each window.
+
+        Args:
+            measures: Measures (a ``minus`` chain is split into its leaves).
+            windows: The windows, in the workspace's calendar.
+            scope: Records to keep (all by default).
+            by: Group by source, channel or campaign (``None``: one group).
+            daily: Also group by local day of each leaf's date column.
+
+        Returns:
+            The aggregates, looked up with :meth:`Aggregates.get`.
+        """
+        scope = scope or Scope()
+        leaves: list[Leaf] = []
+        for m in measures:
+            for leaf in leaves_of(m) if isinstance(m, Measure) else [m]:
+                if leaf not in leaves:
+                    leaves.append(leaf)
+        result = Aggregates(self, windows)
+        groups: dict[tuple[RecordKind, str | None], list[Leaf]] = {}
+        for leaf in leaves:
+            if leaf.aggregate == "sum":
+                self._check_additive(leaf)
+            groups.setdefault((leaf.kind, leaf.date_column if daily else None), []).append(leaf)
+        for (kind, _), kind_leaves in groups.items():
+            if self.data.row_count(kind) == 0:
+                for leaf in kind_leaves:
+                    result.mark_empty(leaf)
+                continue
+            people = [lf for lf in kind_leaves if lf.distinct == "person"]
+            records = [lf for lf in kind_leaves if lf.distinct is None]
+            for leaf in people:
+                self._run_people(leaf, windows, scope, by, daily, result)
+            if records:
+                self._run(kind, records, windows, scope, by, daily, result)
+        return result
+
+    def _people_table(self) -> str:
+        if self._people is None:
+            table = people_of(self.ws, self.data)
+            self._people = f"_pk_people_{uuid.uuid4().hex[:12]}"
+            self.con.register(self._people, table)
+        return self._people
+
+    def _run_people(
+        self,
+        leaf: Leaf,
+        windows: Sequence[Window],
+        scope: Scope,
+        by: GroupBy | None,
+        daily: bool,
+        result: Aggregates,
+    ) -> None:
+        """Count distinct people per window (and group): one query per window.
+
+        A person counts once per window and group, however many of their leads it
+        keeps; by day, a person counts on the day of their first kept lead, so the
+        days add up to the window.
+        """
+        kind = RecordKind.LEAD
+        schema = self.data.schema(kind)
+        j = self.joins
+        people = self._people_table()
+        group = j.expr(kind, by) if by else "CAST(NULL AS VARCHAR)"
+        in_scope = j.scope_sql(kind, scope)
+        ts = is_timestamp(schema, leaf.date_column)
+        column = "v." + _ident(leaf.date_column)
+        day = local_day_sql(column, self.tz, timestamp=ts) if daily else "CAST(NULL AS DATE)"
+        preds = conditions_sql(leaf.where, schema)
+        join = j.join(kind) if by is not None or scope.kind != "all" else ""
+        source = (
+            f"lead v JOIN {people} p ON p.record_id = v.record_id {join} "
+            f"WHERE {preds} AND {in_scope}"
+        )
+        spans = [window_sql(column, w, self.tz, timestamp=ts) for w in windows]
+        if not daily:  # one pass for every window
+            counts = ", ".join(
+                f"count(DISTINCT p.person) FILTER (WHERE {span}) AS n{i}"
+                for i, span in enumerate(spans)
+            )
+            query = (
+                f"SELECT {group} AS g, {counts} FROM {source} "
+                f"AND ({' OR '.join(spans)}) GROUP BY ALL"
+            )
+            for g, *ns in self.con.execute(query).fetchall():
+                for i, n in enumerate(ns):
+                    if n:
+                        result.slot(leaf, i, g, None).kept += int(n)
+            return
+        for i, span in enumerate(spans):
+            query = (
+                f"SELECT g, d, count(*) FROM ("
+                f"  SELECT {group} AS g, p.person, min({day}) AS d FROM {source} AND {span} "
+                f"  GROUP BY ALL"
+                f") GROUP BY ALL"
+            )
+            for g, d, n in self.con.execute(query).fetchall():
+                result.slot(leaf, i, g, d).kept += int(n)
+
+    def _run(
+        self,
+        kind: RecordKind,
+        leaves: list[Leaf],
+        windows: Sequence[Window],
+        scope: Scope,
+        by: GroupBy | None,
+        daily: bool,
+        result: Aggregates,
+    ) -> None:
+        schema = self.data.schema(kind)
+        attr = self.attribution
+        attributed = by is not None or scope.kind != "all"
+        keys = attr.keys(kind) if attributed else {}
+        row_channel = (
+            attributed
+            and (by == "channel" or scope.kind == "channel")
+            and "channel" in schema.names
+            and kind is RecordKind.PERFORMANCE
+        )
+        money = any(
+            lf.aggregate == "sum" and self._is_money(kind, lf.column or "") for lf in leaves
+        )
+        select = [f"{expr} AS k{i}" for i, expr in enumerate(keys.values())]
+        select.append('v."channel" AS ch' if row_channel else "NULL AS ch")
+        select.append('v."platform" AS p')
+        select.append('v."currency" AS c' if money and "currency" in schema.names else "NULL AS c")
+        if daily:
+            date_column = leaves[0].date_column
+            ts = is_timestamp(schema, date_column)
+            day = local_day_sql("v." + _ident(date_column), self.tz, timestamp=ts)
+            select.append(f"{day} AS d")
+        else:
+            select.append("NULL AS d")
+        in_any: list[str] = []
+        counts: dict[str, str] = {}  # one count(*) per distinct filter, shared by leaves
+        count_of: dict[tuple[int, int], str] = {}
+        for j, leaf in enumerate(leaves):
+            ts = is_timestamp(schema, leaf.date_column)
+            preds = conditions_sql(leaf.where, schema)
+            for i, w in enumerate(windows):
+                in_window = window_sql("v." + _ident(leaf.date_column), w, self.tz, timestamp=ts)
+                if in_window not in in_any:
+                    in_any.append(in_window)
+                keep = in_window if preds == "TRUE" else f"{in_window} AND {preds}"
+                if keep not in counts:
+                    counts[keep] = f"n{len(counts)}"
+                    select.append(f"count(*) FILTER (WHERE {keep}) AS {counts[keep]}")
+                count_of[j, i] = counts[keep]
+                if leaf.aggregate == "sum":
+                    select.append(f"sum({self._sum_expr(leaf)}) FILTER (WHERE {keep}) AS s{j}_{i}")
+        where = " OR ".join(in_any) or "TRUE"
+        with_sql, join = "", ""
+        if kind is RecordKind.DEAL and keys:
+            with_sql, join = attr.deal_pick(where)
+        query = (
+            f'{with_sql} SELECT {", ".join(select)} FROM "{_VIEW[kind]}" v {join} '
+            f"WHERE {where} GROUP BY ALL"
+        )
+        relation = self.con.sql(query)
+        names = relation.columns
+        n_keys = len(keys)
+        for row in relation.fetchall():
+            record = dict(zip(names, row, strict=True))
+            channel = record["ch"]
+            group = None
+            if attributed:
+                owner = attr.owner(kind, tuple(row[:n_keys]))
+                if not attr.in_scope(owner, channel, scope):
+                    continue
+                group = attr.group_of(owner, channel, by) if by else None
+            platform, currency, day = record["p"], record["c"], record["d"]
+            key = str(platform) if platform is not None else "(no platform)"
+            for j, leaf in enumerate(leaves):
+                for i in range(len(windows)):
+                    kept = int(record[count_of[j, i]])
+                    if not kept:
+                        continue
+                    agg = result.slot(leaf, i, group, day)
+                    agg.kept += kept
+                    agg.platform_counts[key] = agg.platform_counts.get(key, 0) + kept
+                    if leaf.aggregate == "sum":
+                        raw = record[f"s{j}_{i}"]
+                        if raw is not None:
+                            agg.sums[currency] = agg.sums.get(currency, 0) + raw
+                            agg.platforms.setdefault(key, []).append((currency, raw))
+
+    # ------------------------------------------------------------- currencies
+
+    def convert(self, leaf: Leaf, sums: Mapping[str | None, Any]) -> Decimal:
+        """Add per-currency sums into the workspace currency.
+
+        Raises:
+            CurrencyError: A currency has no rate.
+        """
+        assert leaf.column is not None
+        money = self._is_money(leaf.kind, leaf.column)
+        total = Decimal(0)
+        missing = []
+        for currency, raw in sums.items():
+            amount = to_decimal(raw)
+            if not money or currency is None or currency.upper() == self.ws.currency:
+                total += amount
+                continue
+            rate = self.rates.rate(currency)
+            if rate is None:
+                missing.append(currency)
+            else:
+                total += amount * rate
+        if missing:
+            raise CurrencyError(f"{leaf.kind.value}.{leaf.column}", missing, self.ws.currency)
+        return total
+
+
+def leaves_of(measure: Measure) -> list[Leaf]:
+    out = []
+    node: Measure | None = measure
+    while node is not None:
+        out.append(Leaf.of(node))
+        node = node.minus
+    return out
+
+
+class Aggregates:
+    """Leaf aggregates by window, group and day, as :meth:`Engine.aggregate` returns them."""
+
+    def __init__(self, engine: Engine, windows: Sequence[Window]) -> None:
+        self.engine = engine
+        self.windows = list(windows)
+        self._slots: dict[tuple[Leaf, int, str | None, dt.date | None], Agg] = {}
+        self._empty: set[Leaf] = set()
+
+    def mark_empty(self, leaf: Leaf) -> None:
+        self._empty.add(leaf)
+
+    def slot(self, leaf: Leaf, window: int, group: str | None, day: dt.date | None) -> Agg:
+        key = (leaf, window, group, day)
+        if key not in self._slots:
+            self._slots[key] = Agg()
+        return self._slots[key]
+
+    def groups(self) -> list[str | None]:
+        """Every group that has records, in first-seen order (``None``: unattributed)."""
+        seen: dict[str | None, None] = {}
+        for _, _, group, _ in self._slots:
+            seen.setdefault(group, None)
+        return list(seen)
+
+    def days(self, leaf: Leaf, window: int, group: str | None = None) -> dict[dt.date, Decimal]:
+        """A leaf's value by local day (days without records are left out)."""
+        out: dict[dt.date, Decimal] = {}
+        for (lf, w, g, day), _ in self._slots.items():
+            if lf == leaf and w == window and g == group and day is not None:
+                value = self.leaf(leaf, window, group, day).value
+                if value is not None:
+                    out[day] = value
+        return out
+
+    def leaf(
+        self,
+        leaf: Leaf,
+        window: int,
+        group: str | None = None,
+        day: dt.date | None = None,
+        *,
+        all_days: bool = False,
+    ) -> LeafValue:
+        """A leaf's value for a window and group (and day, when daily)."""
+        kind = leaf.kind.value
+        if leaf in self._empty:
+            return LeafValue(None, 0, {}, {}, reason=f"the dataset has no {kind} records")
+        if all_days:
+            parts = [
+                a for (lf, w, g, _), a in self._slots.items() if (lf, w, g) == (leaf, window, group)
+            ]
+        else:
+            found = self._slots.get((leaf, window, group, day))
+            parts = [found] if found else []
+        kept = sum(a.kept for a in parts)
+        counts: dict[str, int] = {}
+        for a in parts:
+            for p, n in a.platform_counts.items():
+                counts[p] = counts.get(p, 0) + n
+        if leaf.aggregate == "count":
+            return LeafValue(
+                Decimal(kept),
+                kept,
+                {p: Decimal(n) for p, n in sorted(counts.items())},
+                {},
+                note=None if kept else f"no {kind} records in this scope and period",
+            )
+        if not kept:
+            return LeafValue(
+                Decimal(0), 0, {}, {}, note=f"no {kind} records in this scope and period"
+            )
+        sums: dict[str | None, Any] = {}
+        platforms: dict[str, dict[str | None, Any]] = {}
+        for a in parts:
+            for cur, raw in a.sums.items():
+                sums[cur] = sums.get(cur, 0) + raw
+            for p, pairs in a.platforms.items():
+                for cur, raw in pairs:
+                    platforms.setdefault(p, {})[cur] = platforms.setdefault(p, {}).get(cur, 0) + raw
+        if not sums:
+            return LeafValue(
+                None,
+                kept,
+                {},
+                {},
+                reason=f"every {kind} record counted lacks {leaf.column}",
+            )
+        total = self.engine.convert(leaf, sums)
+        by_platform = {p: self.engine.convert(leaf, s) for p, s in sorted(platforms.items())}
+        ws_currency = self.engine.ws.currency
+        by_currency = {
+            (c or ws_currency): to_decimal(v)
+            for c, v in sums.items()
+            if self.engine._is_money(leaf.kind, leaf.column or "")
+        }
+        return LeafValue(total, kept, by_platform, by_currency)
+
+
+def parts_of(kpi: KPI) -> list[tuple[str, Measure]]:
+    """The KPI's measures with their roles, ``minus`` chains unrolled (cached per KPI)."""
+    found = _PARTS.get(id(kpi))
+    if found is not None and found[0] is kpi:
+        return found[1]
+    roots: list[tuple[str, Measure | None]] = (
+        [("measure", kpi.measure)]
+        if kpi.measure is not None
+        else [("numerator", kpi.numerator), ("denominator", kpi.denominator)]
+    )
+    out: list[tuple[str, Measure]] = []
+    for role, m in roots:
+        node, label = m, role
+        while node is not None:
+            out.append((label, node))
+            node, label = node.minus, f"{role} minus"
+    _PARTS[id(kpi)] = (kpi, out)
+    return out
+
+
+_PARTS: dict[int, tuple[KPI, list[tuple[str, Measure]]]] = {}
+
+
+def tree_value(
+    measure: Measure, lookup: Mapping[Leaf, LeafValue]
+) -> tuple[Decimal | None, str | None]:
+    total = Decimal(0)
+    node: Measure | None = measure
+    first = True
+    while node is not None:
+        got = lookup[Leaf.of(node)]
+        if got.value is None:
+            return None, f"{Leaf.of(node).formula} is not computable: {got.reason}"
+        total = total + got.value if first else total - got.value
+        first = False
+        node = node.minus
+    return total, None
+
+
+def kpi_value(kpi: KPI, lookup: Mapping[Leaf, LeafValue]) -> tuple[Decimal | None, str | None]:
+    if kpi.measure is not None:
+        value, reason = tree_value(kpi.measure, lookup)
+        return (None, reason) if value is None else (value * kpi.scale, None)
+    assert kpi.numerator is not None
+    assert kpi.denominator is not None
+    top, reason = tree_value(kpi.numerator, lookup)
+    if top is None:
+        return None, reason
+    bottom, reason = tree_value(kpi.denominator, lookup)
+    if bottom is None:
+        return None, reason
+    if bottom == 0:
+        return None, f"the denominator {kpi.denominator} is 0"
+    return top / bottom * kpi.scale, None
+
+
+def find_target(workspace: Workspace, kpi: KPI, scope: Scope, window: Window) -> Target | None:
+    for t in workspace.targets:
+        if t.kpi != kpi.id or t.scope != scope:
+            continue
+        bounds = t.period.occurrence(window.start)
+        if bounds == (window.start, window.end):
+            return t
+    return None
