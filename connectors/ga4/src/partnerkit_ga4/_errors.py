@@ -34,7 +34,7 @@ from partnerkit.errors import (
     SourceError,
     TransientError,
 )
-from partnerkit.http import error_from_response, redact_url
+from partnerkit.http import ErrorShape, error_from_response, redact_url, register_error_shape
 
 __all__ = [
     "API",
@@ -49,6 +49,10 @@ __all__ = [
 ]
 
 API = "ga4"
+
+# Google's google.rpc.Status JSON: {"error": {"code", "message", "status", "details"}};
+# the canonical status name (RESOURCE_EXHAUSTED, ...) is the code worth keeping.
+register_error_shape(API, ErrorShape(code_keys=("status", "code"), detail_keys=("details",)))
 
 #: Seconds the seam is told to wait when an hourly property quota is exhausted: GA4
 #: says hourly quota tokens "return in under an hour".

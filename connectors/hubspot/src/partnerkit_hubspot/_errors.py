@@ -37,7 +37,12 @@ from partnerkit.errors import (
     RateLimitError,
     SourceError,
 )
-from partnerkit.http import error_from_response, parse_retry_after
+from partnerkit.http import (
+    ErrorShape,
+    error_from_response,
+    parse_retry_after,
+    register_error_shape,
+)
 
 __all__ = [
     "API",
@@ -48,6 +53,16 @@ __all__ = [
 ]
 
 API = "hubspot"
+
+# HubSpot's flat {"status", "message", "correlationId", "category", ...}; a rate limit
+# adds policyName and groupName, v1 endpoints say errorType instead of category.
+register_error_shape(
+    API,
+    ErrorShape(
+        code_keys=("category", "errorType"),
+        detail_keys=("correlationId", "policyName", "groupName"),
+    ),
+)
 
 logger = logging.getLogger("partnerkit.hubspot")
 
