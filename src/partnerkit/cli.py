@@ -257,7 +257,7 @@ def validate_command(
 ) -> None:
     """Check a workspace file and print every problem found, with its line."""
     from partnerkit.model import load_workspace
-    from partnerkit.model._installed import uninstalled_connector_problems
+    from partnerkit.model.installed import uninstalled_connector_problems
     from partnerkit.store import workspace_warehouse_path
 
     missing = uninstalled_connector_problems(file)  # reported with the file's other problems
@@ -522,7 +522,7 @@ def sync_command(
     """
     from partnerkit.model import load_workspace
     from partnerkit.store import default_warehouse_path, sync
-    from partnerkit.store._progress import RichProgress, render_summary
+    from partnerkit.store.progress import RichProgress, render_summary
 
     first, last = _day_range(start, end)
     if warehouse is not None:

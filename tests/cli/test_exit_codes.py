@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from partnerkit_hubspot.testing import expired_token
 from typer.testing import CliRunner
 
 import partnerkit.demo
@@ -31,7 +32,6 @@ from partnerkit.errors import (
 )
 from partnerkit.store import Warehouse
 from partnerkit.testing import use_cassette
-from partnerkit.testing.faults import expired_token
 
 DEMO = Path(partnerkit.demo.__file__).parent
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
@@ -141,7 +141,7 @@ def test_source_error_the_api_answers_401(tmp_path: Path) -> None:
     }
     out = tmp_path / "leads.csv"
     with use_cassette(DEMO / "cassettes" / "hubspot.yaml", allow_unused=True) as tape:
-        tape.inject(1, expired_token("hubspot"))  # the first contacts search
+        tape.inject(1, expired_token())  # the first contacts search
         code, said = run(
             *("pull", "-c", DEMO / "partnerkit.yaml", "-o", out, "--connection", "hubspot"),
             *("--from", "2026-08-01", "--to", "2026-10-31"),

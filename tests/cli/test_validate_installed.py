@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from partnerkit.cli import ExitCode, app
-from partnerkit.model._installed import uninstalled_connector_problems
+from partnerkit.model.installed import uninstalled_connector_problems
 from partnerkit.registry import DISABLE_ENV
 
 runner = CliRunner()

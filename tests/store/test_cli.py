@@ -172,7 +172,7 @@ def test_progress_bars_show_each_read_with_rows_and_days() -> None:
 
     from partnerkit.connector import ReadRequest
     from partnerkit.store import SyncResult, Unit, UnitResult
-    from partnerkit.store._progress import RichProgress
+    from partnerkit.store.progress import RichProgress
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=160)
