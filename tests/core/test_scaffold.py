@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
+from partnerkit.cli import ExitCode, app
 from partnerkit.errors import ConfigurationError
 from partnerkit.scaffold import ConnectorNames, new_connector, render_connector
 
@@ -160,7 +160,7 @@ def test_a_bad_name_is_a_one_line_error(tmp_path: Path, name: str, expected: str
     result = runner.invoke(
         app, ["new-connector", name, "--dir", str(target)], env={"COLUMNS": "300"}
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert expected in result.output
     assert "Traceback" not in result.output
     assert not target.exists()
@@ -171,7 +171,7 @@ def test_a_folder_that_is_not_empty_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["new-connector", "shop", "--dir", str(tmp_path)], env={"COLUMNS": "300"}
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert f"cannot write the connector into {tmp_path}: the folder is not empty" in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
