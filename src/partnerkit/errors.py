@@ -56,6 +56,7 @@ __all__ = [
     "NonAdditiveError",
     "NotComputableError",
     "NotFoundError",
+    "PageShapeError",
     "PartnerkitError",
     "PartnerkitWarning",
     "PermissionDeniedError",
@@ -528,6 +529,27 @@ class ResponseShapeError(SourceError):
             **kwargs,
         )
 
+    @classmethod
+    def of(cls, api_name: str, mismatch: PageShapeError, **kwargs: Any) -> Self:
+        """The error for what a page parser found, with the read's context added.
+
+        Args:
+            api_name: The API and call, as the message names them (``"GA4 runReport"``).
+            mismatch: What the parser raised: where, what was expected, what was found.
+            **kwargs: The :class:`SourceError` context (``api``, ``account``,
+                ``request``, ``status``...).
+
+        Returns:
+            The error.
+        """
+        return cls(
+            api_name,
+            where=mismatch.where,
+            expected=mismatch.expected,
+            found=mismatch.found,
+            **kwargs,
+        )
+
     @staticmethod
     def top_level(body: bytes, opener: bytes = b"{") -> str | None:
         """What a body is when it is JSON but does not open with ``opener``, else ``None``.
@@ -587,6 +609,27 @@ class ResponseShapeError(SourceError):
                 else f"an empty JSON {kind}"
             )
         return type(value).__name__
+
+
+class PageShapeError(ValueError):
+    """A JSON body that is not the documented shape, as a connector's page parser finds it.
+
+    A parser that sees only the body (not the API, the account or the request) raises
+    it; the connector catches it where it knows the read and raises
+    :meth:`ResponseShapeError.of` from it. It never leaves a connector, which is why
+    it is a ``ValueError`` and not a :class:`PartnerkitError`.
+
+    Attributes:
+        where: The place in the body (``""`` for the whole body, ``rows[3]``...).
+        expected: What the documented answer has there.
+        found: What the body had (:meth:`ResponseShapeError.describe`).
+    """
+
+    def __init__(self, where: str, expected: str, found: str) -> None:
+        super().__init__(f"{where or 'the body'}: expected {expected}, found {found}")
+        self.where = where
+        self.expected = expected
+        self.found = found
 
 
 # ---------------------------------------------------------------------------- data

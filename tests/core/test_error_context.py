@@ -3,6 +3,7 @@
 import pytest
 
 from partnerkit.errors import (
+    PageShapeError,
     PermissionDeniedError,
     QuotaExhaustedError,
     RateLimitError,
@@ -93,3 +94,25 @@ def test_subclass_attributes_survive_and_defaults_fill_a_new_class() -> None:
     )
     denied = plain.with_context(as_type=PermissionDeniedError, required_scopes=["crm.x"])
     assert denied.details == {"required_scopes": ["crm.x"]}
+
+
+def test_a_page_parsers_finding_becomes_the_response_shape_error_of_the_read() -> None:
+    finding = PageShapeError("rows[2]", "a row object", "a JSON null")
+
+    error = ResponseShapeError.of(
+        "Shop orders", finding, api="shop", account="acc-1", request="GET /orders", status=200
+    )
+
+    assert str(finding) == "rows[2]: expected a row object, found a JSON null"
+    assert (error.where, error.expected, error.found) == ("rows[2]", "a row object", "a JSON null")
+    assert (error.api, error.account, error.request, error.status) == (
+        "shop",
+        "acc-1",
+        "GET /orders",
+        200,
+    )
+    assert not error.retriable
+    assert str(error).startswith(
+        "Shop orders answered with a body that is not the documented shape: expected a row "
+        "object at rows[2], found a JSON null."
+    )

@@ -61,9 +61,11 @@ def test_generated_package_installed_passes_the_contract_suite(tmp_path: Path) -
         "pyproject.toml",
         "src/partnerkit_my_shop/__init__.py",
         "src/partnerkit_my_shop/py.typed",
+        "src/partnerkit_my_shop/testing.py",
         "tests/cassettes/contract/check.yaml",
         "tests/cassettes/contract/daily.yaml",
         "tests/test_contract.py",
+        "tests/test_errors.py",
     ]
     project = tomllib.loads((package / "pyproject.toml").read_text())
     assert project["project"]["name"] == "partnerkit-my-shop"
@@ -98,9 +100,10 @@ def test_generated_package_installed_passes_the_contract_suite(tmp_path: Path) -
     assert result.returncode == 0, result.stdout + result.stderr
     # 14 contract checks (entry point, streams, settings from the environment, secrets,
     # valid records, re-read, lookback, 429 and 5xx, 401 and 403, check(), an excluded
-    # today, the http settings) and the package's own 2: nothing skipped, so the entry
-    # point resolved through the metadata.
-    assert "16 passed" in result.stdout, result.stdout
+    # today, the http settings) and the package's own 4 (2 values from the cassettes, 2
+    # errors read with its registered shape): nothing skipped, so the entry point
+    # resolved through the metadata.
+    assert "18 passed" in result.stdout, result.stdout
     assert "skipped" not in result.stdout
     assert (
         "PASSED tests/test_contract.py::TestMyShopContract::test_contract_entry_point_resolves"
@@ -140,7 +143,7 @@ def test_default_folder_is_named_after_the_distribution(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["new-connector", "shop"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "wrote 7 files into partnerkit-shop" in result.output
+    assert "wrote 9 files into partnerkit-shop" in result.output
     assert (tmp_path / "partnerkit-shop" / "src" / "partnerkit_shop" / "__init__.py").is_file()
 
 

@@ -6,7 +6,6 @@ Vendors' error bodies are tested with the connector that owns them
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 import requests
@@ -15,18 +14,13 @@ import responses
 from partnerkit import http
 from partnerkit.errors import RateLimitError
 from partnerkit.testing import faults
-from partnerkit.testing.faults import Fault
-
-
-def body(fault: Fault) -> Any:
-    return json.loads(fault.body)
 
 
 def test_generic_faults() -> None:
     assert faults.rate_limited().headers.get("Retry-After") is None
     assert faults.rate_limited(7).headers["Retry-After"] == "7"
     assert faults.server_error(502).headers["Content-Type"] == "text/html"
-    assert body(faults.server_error(500)) == {
+    assert faults.server_error(500).json() == {
         "error": {"code": 500, "message": "Internal error encountered."}
     }
     assert isinstance(faults.connection_reset().exception, requests.exceptions.ConnectionError)
@@ -111,3 +105,20 @@ def test_public_names() -> None:
             obj = getattr(module, name)
             assert obj is not None
         assert sorted(module.__all__) == list(module.__all__) or module is http
+
+
+def test_served_gives_the_fault_as_a_received_response() -> None:
+    fault = faults.json_fault(418, {"error": "teapot"}, {"X-Trace": "t1"})
+
+    response = faults.served(fault, "https://api.example.com/brew")
+
+    assert response.status_code == 418
+    assert response.headers["X-Trace"] == "t1"
+    assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
+    assert response.json() == {"error": "teapot"}
+    assert response.url == "https://api.example.com/brew"
+
+
+def test_served_raises_a_faults_exception() -> None:
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        faults.served(faults.read_timeout())

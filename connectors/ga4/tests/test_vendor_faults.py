@@ -3,27 +3,11 @@ and the error shape the connector registers reads them back."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-import requests
-import responses
 from partnerkit_ga4 import testing as ga4_faults
 
 from partnerkit import http
-from partnerkit.testing.faults import Fault, fault_callback
-
-
-def body(fault: Fault) -> Any:
-    return json.loads(fault.body)
-
-
-def served(fault: Fault, url: str = "https://api.example.com/x") -> requests.Response:
-    """``fault`` as the real ``requests.Response`` a connector would receive."""
-    with responses.RequestsMock() as rsps:
-        rsps.add_callback("GET", url, callback=fault_callback(fault), content_type=None)
-        return requests.get(url)
+from partnerkit.testing.faults import Fault, served
 
 
 @pytest.mark.parametrize(
@@ -38,7 +22,7 @@ def served(fault: Fault, url: str = "https://api.example.com/x") -> requests.Res
 )
 def test_ga4_quota_messages(kind, start) -> None:
     fault = ga4_faults.ga4_quota_exhausted(kind)
-    error = body(fault)["error"]
+    error = fault.json()["error"]
 
     assert fault.status == 429
     assert error["status"] == "RESOURCE_EXHAUSTED"
@@ -48,10 +32,10 @@ def test_ga4_quota_messages(kind, start) -> None:
 
 def test_expired_token_is_unauthenticated_with_error_info() -> None:
     fault = ga4_faults.expired_token()
-    (info,) = body(fault)["error"]["details"]
+    (info,) = fault.json()["error"]["details"]
 
     assert fault.status == 401
-    assert body(fault)["error"]["status"] == "UNAUTHENTICATED"
+    assert fault.json()["error"]["status"] == "UNAUTHENTICATED"
     assert info["reason"] == "ACCESS_TOKEN_EXPIRED"
 
 

@@ -3,31 +3,15 @@ and the error shape the connector registers reads them back."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-import requests
-import responses
 from partnerkit_google_ads import testing as ads_faults
 
 from partnerkit import http
-from partnerkit.testing.faults import Fault, fault_callback
-
-
-def body(fault: Fault) -> Any:
-    return json.loads(fault.body)
-
-
-def served(fault: Fault, url: str = "https://api.example.com/x") -> requests.Response:
-    """``fault`` as the real ``requests.Response`` a connector would receive."""
-    with responses.RequestsMock() as rsps:
-        rsps.add_callback("GET", url, callback=fault_callback(fault), content_type=None)
-        return requests.get(url)
+from partnerkit.testing.faults import Fault, served
 
 
 def test_google_ads_resource_exhausted_shape() -> None:
     fault = ads_faults.google_ads_resource_exhausted(45)
-    error = body(fault)["error"]
+    error = fault.json()["error"]
     (failure,) = error["details"]
     (item,) = failure["errors"]
 
@@ -40,7 +24,7 @@ def test_google_ads_resource_exhausted_shape() -> None:
 
 
 def test_google_ads_daily_quota_shape() -> None:
-    details = body(ads_faults.google_ads_daily_quota_exhausted())["error"]["details"][0]["errors"][
+    details = ads_faults.google_ads_daily_quota_exhausted().json()["error"]["details"][0]["errors"][
         0
     ]
 
@@ -54,10 +38,10 @@ def test_google_ads_daily_quota_shape() -> None:
 
 def test_expired_token_is_unauthenticated_with_error_info() -> None:
     fault = ads_faults.expired_token()
-    (info,) = body(fault)["error"]["details"]
+    (info,) = fault.json()["error"]["details"]
 
     assert fault.status == 401
-    assert body(fault)["error"]["status"] == "UNAUTHENTICATED"
+    assert fault.json()["error"]["status"] == "UNAUTHENTICATED"
     assert info["reason"] == "ACCESS_TOKEN_EXPIRED"
 
 

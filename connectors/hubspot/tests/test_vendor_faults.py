@@ -3,33 +3,17 @@ and the error shape the connector registers reads them back."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-import requests
-import responses
 from partnerkit_hubspot import testing as hubspot_faults
 
 from partnerkit import http
-from partnerkit.testing.faults import Fault, fault_callback
-
-
-def body(fault: Fault) -> Any:
-    return json.loads(fault.body)
-
-
-def served(fault: Fault, url: str = "https://api.example.com/x") -> requests.Response:
-    """``fault`` as the real ``requests.Response`` a connector would receive."""
-    with responses.RequestsMock() as rsps:
-        rsps.add_callback("GET", url, callback=fault_callback(fault), content_type=None)
-        return requests.get(url)
+from partnerkit.testing.faults import Fault, served
 
 
 @pytest.mark.parametrize("policy", ["TEN_SECONDLY_ROLLING", "SECONDLY", "DAILY"])
 def test_hubspot_rate_limited_shape(policy: str) -> None:
     fault = hubspot_faults.hubspot_rate_limited(policy)
-    data = body(fault)
+    data = fault.json()
 
     assert fault.status == 429
     assert data["errorType"] == "RATE_LIMIT"
@@ -43,7 +27,7 @@ def test_expired_token_is_category_expired_authentication() -> None:
     fault = hubspot_faults.expired_token()
 
     assert fault.status == 401
-    assert body(fault)["category"] == "EXPIRED_AUTHENTICATION"
+    assert fault.json()["category"] == "EXPIRED_AUTHENTICATION"
 
 
 @pytest.mark.parametrize(

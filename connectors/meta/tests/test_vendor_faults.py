@@ -4,15 +4,12 @@ and the error shape the connector registers reads them back."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
-import requests
-import responses
 from partnerkit_meta import testing as meta_faults
 
 from partnerkit import http
-from partnerkit.testing.faults import Fault, fault_callback
+from partnerkit.testing.faults import served
 
 BUC = {
     80000: "ads_insights",
@@ -28,21 +25,10 @@ BUC = {
 }
 
 
-def body(fault: Fault) -> Any:
-    return json.loads(fault.body)
-
-
-def served(fault: Fault, url: str = "https://api.example.com/x") -> requests.Response:
-    """``fault`` as the real ``requests.Response`` a connector would receive."""
-    with responses.RequestsMock() as rsps:
-        rsps.add_callback("GET", url, callback=fault_callback(fault), content_type=None)
-        return requests.get(url)
-
-
 @pytest.mark.parametrize("code", [4, 17, 32, 613, *BUC])
 def test_meta_throttles_have_meta_error_object(code: int) -> None:
     fault = meta_faults.meta_error(code)
-    error = body(fault)["error"]
+    error = fault.json()["error"]
 
     assert fault.status == 400
     assert error["code"] == code
@@ -60,16 +46,16 @@ def test_meta_buc_codes_carry_the_business_use_case_header(code: int) -> None:
     assert entry["type"] == BUC[code]
     assert entry["call_count"] == 100
     assert entry["estimated_time_to_regain_access"] == 1
-    assert body(fault)["error"]["error_subcode"] == 2446079
+    assert fault.json()["error"]["error_subcode"] == 2446079
 
 
 def test_meta_verbatim_messages() -> None:
-    assert body(meta_faults.meta_error(80004))["error"]["message"] == (
+    assert meta_faults.meta_error(80004).json()["error"]["message"] == (
         "(#80004) There have been too many calls to this ad-account. Wait a bit and try again. "
         "For more info, please refer to "
         "https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
     )
-    assert body(meta_faults.meta_error(613))["error"]["message"] == (
+    assert meta_faults.meta_error(613).json()["error"]["message"] == (
         "(#613) Calls to this api have exceeded the rate limit."
     )
 
@@ -80,7 +66,7 @@ def test_meta_platform_usage_headers() -> None:
     account = meta_faults.meta_error(613, usage={"reset_time_duration": 120})
     insights = meta_faults.meta_error(80000)
 
-    assert body(app)["error"]["is_transient"] is True
+    assert app.json()["error"]["is_transient"] is True
     assert json.loads(app.headers["x-app-usage"]) == {
         "call_count": 100,
         "total_cputime": 20,
@@ -98,7 +84,7 @@ def test_meta_platform_usage_headers() -> None:
 def test_meta_usage_overrides_and_subcode() -> None:
     fault = meta_faults.meta_error(17, subcode=1234, usage={"estimated_time_to_regain_access": 7})
 
-    assert body(fault)["error"]["error_subcode"] == 1234
+    assert fault.json()["error"]["error_subcode"] == 1234
     entry = json.loads(fault.headers["x-business-use-case-usage"])["1234567890"][0]
     assert entry["estimated_time_to_regain_access"] == 7
 
@@ -108,12 +94,12 @@ def test_meta_refuses_undocumented_codes() -> None:
         meta_faults.meta_error(80007)
     with pytest.raises(ValueError, match="message="):
         meta_faults.meta_error(999)
-    assert body(meta_faults.meta_error(999, message="Custom"))["error"]["message"] == "Custom"
+    assert meta_faults.meta_error(999, message="Custom").json()["error"]["message"] == "Custom"
 
 
 def test_expired_token_is_oauth_code_190_subcode_463() -> None:
     fault = meta_faults.expired_token()
-    error = body(fault)["error"]
+    error = fault.json()["error"]
 
     assert fault.status == 400
     assert (error["code"], error["error_subcode"], error["type"]) == (190, 463, "OAuthException")

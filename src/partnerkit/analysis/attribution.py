@@ -169,9 +169,19 @@ class SourceRules:
         self._campaign_source = {c.id: c.source for c in workspace.campaigns}
         self._utm = [(c, fold_text(c.utm_campaign)) for c in workspace.campaigns if c.utm_campaign]
 
-    def _owner(self, source: str | None, campaign: str | None, matched: list[str]) -> Owner:
-        if campaign is not None:
-            source = self._campaign_source[campaign]
+    def _owner(self, campaigns: list[str], sources: list[str]) -> Owner:
+        """Who owns a row: the first matching campaign (with its source), else the first source.
+
+        Every match is kept, in order, without repeats.
+        """
+        matched = [self._campaign_source[c] for c in campaigns] + sources
+        if campaigns:
+            source: str | None = self._campaign_source[campaigns[0]]
+            campaign: str | None = campaigns[0]
+        elif sources:
+            source, campaign = sources[0], None
+        else:
+            return _NOBODY
         channel = self._source_channel.get(source) if source else None
         return Owner(source, campaign, channel, tuple(dict.fromkeys(matched)))
 
@@ -196,12 +206,7 @@ class SourceRules:
         ]
         campaigns = by_id + self._utm_campaigns(values.get("utm_campaign"))
         sources = [s.id for s in self.ws.sources if s.matching.matches_performance(values)]
-        matched = [self._campaign_source[c] for c in campaigns] + sources
-        if campaigns:
-            return self._owner(None, campaigns[0], matched)
-        if sources:
-            return self._owner(sources[0], None, matched)
-        return _NOBODY
+        return self._owner(campaigns, sources)
 
     def lead(self, values: Mapping[str, Any]) -> Owner:
         """The owner of a lead from its rule columns.
@@ -212,12 +217,7 @@ class SourceRules:
         """
         campaigns = self._utm_campaigns(values.get("utm_campaign"))
         sources = [s.id for s in self.ws.sources if s.matching.matches_lead(values)]
-        matched = [self._campaign_source[c] for c in campaigns] + sources
-        if campaigns:
-            return self._owner(None, campaigns[0], matched)
-        if sources:
-            return self._owner(sources[0], None, matched)
-        return _NOBODY
+        return self._owner(campaigns, sources)
 
     def performance_keys(self) -> list[str]:
         """The performance rule keys some rule of the workspace reads."""

@@ -30,7 +30,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result
@@ -87,6 +87,34 @@ def _q(value: Decimal | None) -> Decimal | None:
 
 def _rate(part: int, whole: int) -> Decimal | None:
     return None if whole == 0 else Decimal(part) / Decimal(whole) * 100
+
+
+class _HasSource(Protocol):
+    @property
+    def source(self) -> str: ...
+
+
+_Row = TypeVar("_Row", bound=_HasSource)
+
+
+class _RowsBySource(Generic[_Row]):
+    """A result of one row per source (and an ``all`` row): iterate it, or get a source's."""
+
+    rows: tuple[_Row, ...]
+
+    def __iter__(self) -> Iterator[_Row]:
+        return iter(self.rows)
+
+    def get(self, source: str) -> _Row:
+        """The row of a source (``all`` for the total).
+
+        Raises:
+            KeyError: There is none.
+        """
+        for r in self.rows:
+            if r.source == source:
+                return r
+        raise KeyError(f"no row for source {source!r}")
 
 
 # ====================================================================== funnel
@@ -344,7 +372,7 @@ class SourceRevenue:
 
 
 @dataclass(frozen=True)
-class RevenueBySource(Result):
+class RevenueBySource(_RowsBySource[SourceRevenue], Result):
     """Revenue, CAC and ROI by source, spend and revenue on one row per source.
 
     Attributes:
@@ -360,20 +388,6 @@ class RevenueBySource(Result):
     currency: str
     rows: tuple[SourceRevenue, ...]
     title: str = "Revenue by source"
-
-    def __iter__(self) -> Iterator[SourceRevenue]:
-        return iter(self.rows)
-
-    def get(self, source: str) -> SourceRevenue:
-        """The row of a source (``all`` for the total).
-
-        Raises:
-            KeyError: There is none.
-        """
-        for r in self.rows:
-            if r.source == source:
-                return r
-        raise KeyError(f"no row for source {source!r}")
 
     def to_arrow(self) -> pa.Table:
         """One row per source."""
@@ -508,7 +522,7 @@ class LeadQualityRow:
 
 
 @dataclass(frozen=True)
-class LeadQuality(Result):
+class LeadQuality(_RowsBySource[LeadQualityRow], Result):
     """Sales-ready, nurture and disqualified leads by source.
 
     Attributes:
@@ -522,20 +536,6 @@ class LeadQuality(Result):
     rows: tuple[LeadQualityRow, ...]
     definition: str
     title: str = "Lead quality by source"
-
-    def __iter__(self) -> Iterator[LeadQualityRow]:
-        return iter(self.rows)
-
-    def get(self, source: str) -> LeadQualityRow:
-        """The row of a source (``all`` for the total).
-
-        Raises:
-            KeyError: There is none.
-        """
-        for r in self.rows:
-            if r.source == source:
-                return r
-        raise KeyError(f"no row for source {source!r}")
 
     def to_arrow(self) -> pa.Table:
         """One row per source."""

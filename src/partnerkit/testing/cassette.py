@@ -712,15 +712,21 @@ class Cassette:
             )
 
     @contextlib.contextmanager
-    def play(self) -> Iterator[Self]:
-        """Replay within a ``with`` block; checks for errors and unused interactions on exit."""
-        self.start()
+    def _stopped_on_exit(self) -> Iterator[None]:
+        """Stop the started cassette when the block ends, telling it what ended the block."""
         try:
-            yield self
+            yield
         except BaseException as exc:
             self.stop(exc)
             raise
         self.stop()
+
+    @contextlib.contextmanager
+    def play(self) -> Iterator[Self]:
+        """Replay within a ``with`` block; checks for errors and unused interactions on exit."""
+        self.start()
+        with self._stopped_on_exit():
+            yield self
 
     @contextlib.contextmanager
     def record(
@@ -737,12 +743,8 @@ class Cassette:
         if path is not None:
             self.path = Path(path)
         self.start(record=True, allow=allow)
-        try:
+        with self._stopped_on_exit():
             yield self
-        except BaseException as exc:
-            self.stop(exc)
-            raise
-        self.stop()
 
     @property
     def _name(self) -> str:

@@ -39,6 +39,7 @@ __all__ = [
     "rate_limited",
     "read_timeout",
     "script",
+    "served",
     "server_error",
     "truncated_json",
 ]
@@ -69,6 +70,10 @@ class Fault:
             raise self.exception
         body = self.body.encode("utf-8") if isinstance(self.body, str) else self.body
         return self.status, dict(self.headers), body
+
+    def json(self) -> Any:
+        """The body, parsed as JSON (what a vendor's error builder put in it)."""
+        return json.loads(self.body)
 
 
 _JSON = "application/json; charset=UTF-8"
@@ -200,6 +205,27 @@ def fault_callback(
         return fault.reply()
 
     return callback
+
+
+def served(fault: Fault, url: str = "https://api.example.com/x") -> requests.Response:
+    """``fault`` as the real ``requests.Response`` a connector would receive from a GET.
+
+    For testing what reads a response (an error shape registered with
+    :func:`partnerkit.http.register_error_shape`, :func:`partnerkit.http.error_from_response`)
+    without a transport.
+
+    Args:
+        fault: The fault to serve; one with an ``exception`` raises it.
+        url: The URL the response claims to come from.
+
+    Returns:
+        The response.
+    """
+    import responses
+
+    with responses.RequestsMock() as rsps:
+        rsps.add_callback("GET", url, callback=fault_callback(fault), content_type=None)
+        return requests.get(url, timeout=10)
 
 
 def script(

@@ -12,7 +12,9 @@ their chunks (``ReadWindow.chunks``); timeouts, retries, backoff and pace from t
 setting (``HttpConnectorSettings``, handed to the seam by ``session(settings=...)``);
 errors by HTTP status (``error_from_response``) with the read's context added
 (``SourceError.with_context``). What is left is the API's calls, its parsing and what
-its errors mean.
+its errors mean: where its error bodies keep their code, message and details
+(``register_error_shape`` below), and builders of those bodies for tests
+(``partnerkit_template.testing``).
 """
 
 from __future__ import annotations
@@ -35,12 +37,18 @@ from partnerkit.connector import (
     StreamSpec,
 )
 from partnerkit.errors import PartnerkitError
-from partnerkit.http import error_from_response, session
+from partnerkit.http import ErrorShape, error_from_response, register_error_shape, session
 from partnerkit.records import PerformanceRecord, RecordKind
 
 __all__ = ["TemplateConnector", "TemplateSettings"]
 
 API = "template"
+
+# The API's errors: an "error" object with "code" (e.g. "rate_limited"), "message" and
+# "request_id" (see partnerkit_template.testing).
+# The core reads "code" and "message" on its own; name the keys worth keeping as the
+# error's details (and code_keys / message_keys when your API uses other names).
+register_error_shape(API, ErrorShape(detail_keys=("request_id",)))
 
 
 class TemplateSettings(HttpConnectorSettings):

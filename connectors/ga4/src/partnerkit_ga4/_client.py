@@ -29,7 +29,7 @@ from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from partnerkit import http
-from partnerkit.errors import ConfigurationError, ResponseShapeError, SourceError
+from partnerkit.errors import ConfigurationError, PageShapeError, ResponseShapeError, SourceError
 from partnerkit_ga4._errors import API, ErrorMemory, classifier, error_for_response, to_partnerkit
 from partnerkit_ga4._metadata import (
     BLOCKED_REASONS,
@@ -47,7 +47,6 @@ __all__ = [
     "PAGE",
     "Compatibility",
     "Page",
-    "PageShapeError",
     "PropertyClient",
     "ReportBody",
     "ReportQuery",
@@ -158,22 +157,6 @@ KIND = "analyticsData#runReport"
 _ABSENT = object()
 
 
-class PageShapeError(ValueError):
-    """A report body that is JSON but not a ``RunReportResponse``.
-
-    Attributes:
-        where: The place in the body (``""`` for the whole body, ``rows[3]``...).
-        expected: What the reference has there.
-        found: What the body had.
-    """
-
-    def __init__(self, where: str, expected: str, found: str) -> None:
-        super().__init__(f"{where or 'the body'}: expected {expected}, found {found}")
-        self.where = where
-        self.expected = expected
-        self.found = found
-
-
 def check_envelope(page: Page, *, has_rows: bool) -> None:
     """Check what every report page has: ``kind``, and ``rowCount`` with its rows.
 
@@ -252,11 +235,9 @@ def parse_body(body: ReportBody, property_id: str) -> Page:
     try:
         return parse_page(body.content)
     except PageShapeError as exc:
-        raise ResponseShapeError(
+        raise ResponseShapeError.of(
             "GA4 runReport",
-            where=exc.where,
-            expected=exc.expected,
-            found=exc.found,
+            exc,
             api=API,
             account=property_id,
             request=body.request,

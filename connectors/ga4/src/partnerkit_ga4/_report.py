@@ -431,25 +431,24 @@ def check_compatibility(meta: PropertyMetadata, spec: ReportSpec, answer: Compat
         UnknownFieldError: Naming the first incompatible dimension or metric, with the
             closest compatible names of the same kind.
     """
-    asked_dims, asked_metrics = set(spec.dimension_names), set(spec.metric_names)
-    for name in answer["incompatible_dimensions"]:
-        if name in asked_dims:
-            options = {n: None for n in answer["compatible_dimensions"] if n not in asked_dims}
-            raise UnknownFieldError(
-                name,
-                f"{meta.where}: it cannot be combined with the other dimensions and metrics "
-                f"of custom report {spec.name!r}",
-                PropertyMetadata.suggest(name, options, n=5),
-            )
-    for name in answer["incompatible_metrics"]:
-        if name in asked_metrics:
-            options = {n: None for n in answer["compatible_metrics"] if n not in asked_metrics}
-            raise UnknownFieldError(
-                name,
-                f"{meta.where}: it cannot be combined with the other dimensions and metrics "
-                f"of custom report {spec.name!r}",
-                PropertyMetadata.suggest(name, options, n=5),
-            )
+    kinds = (  # (asked, incompatible, compatible): dimensions first, then metrics
+        (
+            set(spec.dimension_names),
+            answer["incompatible_dimensions"],
+            answer["compatible_dimensions"],
+        ),
+        (set(spec.metric_names), answer["incompatible_metrics"], answer["compatible_metrics"]),
+    )
+    for asked, incompatible, compatible in kinds:
+        for name in incompatible:
+            if name in asked:
+                options = {n: None for n in compatible if n not in asked}
+                raise UnknownFieldError(
+                    name,
+                    f"{meta.where}: it cannot be combined with the other dimensions and "
+                    f"metrics of custom report {spec.name!r}",
+                    PropertyMetadata.suggest(name, options, n=5),
+                )
 
 
 # ------------------------------------------------------------------ rows → records

@@ -49,6 +49,7 @@ from partnerkit.errors import (
     AuthenticationError,
     ConfigurationError,
     DataError,
+    PageShapeError,
     ResponseShapeError,
 )
 from partnerkit_hubspot._errors import (
@@ -62,7 +63,6 @@ from partnerkit_hubspot._pages import (
     AssociationPage,
     ObjectPage,
     PageError,
-    PageShapeError,
     parse_association_page,
     parse_object_page,
     parse_search_page,
@@ -144,11 +144,9 @@ def read_page(parse: Callable[[bytes], _T], raw: bytes, request: str, *, account
     try:
         return parse(raw)
     except PageShapeError as exc:
-        raise ResponseShapeError(
+        raise ResponseShapeError.of(
             "HubSpot",
-            where=exc.where,
-            expected=exc.expected,
-            found=exc.found,
+            exc,
             api=API,
             account=account,
             request=request,

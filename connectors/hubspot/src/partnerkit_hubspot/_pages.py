@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
 
-from partnerkit.errors import ResponseShapeError
+from partnerkit.errors import PageShapeError, ResponseShapeError
 
 __all__ = [
     "AssociationPage",
@@ -24,7 +24,6 @@ __all__ = [
     "CrmObject",
     "ObjectPage",
     "PageError",
-    "PageShapeError",
     "SearchPage",
     "TokenAnswer",
     "epoch_ms",
@@ -134,22 +133,6 @@ class PageError(ValueError):
     def __init__(self, message: str, column: str | None = None) -> None:
         super().__init__(message)
         self.column = column
-
-
-class PageShapeError(PageError):
-    """A page that is JSON but not the documented answer (``null``, ``{}``, no ``results``).
-
-    Attributes:
-        where: The place in the body (``""`` for the whole body, ``results[3]``...).
-        expected: What the documented answer has there.
-        found: What the body had.
-    """
-
-    def __init__(self, where: str, expected: str, found: str) -> None:
-        super().__init__(f"{where or 'the body'}: expected {expected}, found {found}")
-        self.where = where
-        self.expected = expected
-        self.found = found
 
 
 _PageT = TypeVar("_PageT")

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from partnerkit.connector import Notice
 from partnerkit.privacy import hash_email, hash_phone
-from partnerkit.records import DealRecord, LeadRecord
+from partnerkit.records import DealRecord, ExtraValue, LeadRecord
 from partnerkit_hubspot._pages import CrmObject, parse_decimal, parse_timestamp, text
 from partnerkit_hubspot._properties import ExtraProperties
 from partnerkit_hubspot._reference import HubSpotPipeline, HubSpotPortal
@@ -99,6 +99,17 @@ DEAL_PROPERTIES: tuple[str, ...] = (
 
 def _merge(*groups: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(name for group in groups for name in group))
+
+
+def _extra(
+    extras: ExtraProperties, props: Mapping[str, str | None], record_id: str, problems: Problems
+) -> dict[str, ExtraValue]:
+    """The record's ``extra`` values; each unreadable one is noted in ``problems``."""
+    issues: list[tuple[str, str]] = []
+    extra = extras.convert(props, issues)
+    for name, reason in issues:
+        problems.add(name, record_id, reason)
+    return extra
 
 
 class Problems:
@@ -234,10 +245,7 @@ class LeadMapper:
             names = (f"hs_lifecyclestage_{stage}_date", f"hs_v2_date_entered_{stage}")
             record[field] = _first_timestamp(props, names, lead_id, problems)  # type: ignore[literal-required]
         if self.extras is not None and self.extras.names:
-            issues: list[tuple[str, str]] = []
-            record["extra"] = self.extras.convert(props, issues)
-            for name, reason in issues:
-                problems.add(name, lead_id, reason)
+            record["extra"] = _extra(self.extras, props, lead_id, problems)
         return record
 
     def _contact_points(
@@ -347,10 +355,7 @@ class DealMapper:
             **self._stage(deal_id, pipeline_id, stage_id),  # type: ignore[typeddict-item]
         }
         if self.extras is not None and self.extras.names:
-            issues: list[tuple[str, str]] = []
-            record["extra"] = self.extras.convert(props, issues)
-            for name, reason in issues:
-                problems.add(name, deal_id, reason)
+            record["extra"] = _extra(self.extras, props, deal_id, problems)
         return record
 
     def _stage(

@@ -34,7 +34,7 @@ from partnerkit.records import Additivity, ExtraValue, PerformanceRecord
 from partnerkit_meta._client import GraphClient
 from partnerkit_meta._errors import ReduceDataError
 from partnerkit_meta._objects import AccountInfo, effective_statuses
-from partnerkit_meta._settings import ActionRule, Level, MetaSettings
+from partnerkit_meta._settings import ID_FIELDS, METRIC_FIELDS, ActionRule, Level, MetaSettings
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -62,22 +62,7 @@ LEVEL_NAMES: dict[str, str] = {
     "adset": "ad_group",
     "ad": "ad",
 }
-_ID_FIELDS: dict[str, tuple[str, ...]] = {
-    "account": ("account_id", "account_name"),
-    "campaign": ("campaign_id", "campaign_name"),
-    "adset": ("adset_id", "adset_name"),
-    "ad": ("ad_id", "ad_name"),
-}
 _LEVEL_ORDER: tuple[Level, ...] = ("account", "campaign", "adset", "ad")
-_METRIC_FIELDS = (
-    "impressions",
-    "reach",
-    "clicks",
-    "inline_link_clicks",
-    "spend",
-    "actions",
-    "action_values",
-)
 _RUN_FIELDS = "id,async_status,async_percent_completion,error_code,error_message"
 _ADDITIVE_EXTRA_FIELDS = frozenset(
     {"inline_post_engagement", "social_spend", "full_view_impressions"}
@@ -194,8 +179,8 @@ def insights_params(
     """
     fields: list[str] = []
     for grain in _LEVEL_ORDER[: _LEVEL_ORDER.index(level) + 1]:
-        fields.extend(_ID_FIELDS[grain])
-    fields += ["date_start", "date_stop", *_METRIC_FIELDS]
+        fields.extend(ID_FIELDS[grain])
+    fields += ["date_start", "date_stop", *METRIC_FIELDS]
     if settings.attribution_windows is None:
         fields.append("attribution_setting")
     fields += settings.extra_fields

@@ -15,6 +15,8 @@ from partnerkit.connector import HttpConnectorSettings
 __all__ = [
     "ATTRIBUTION_WINDOWS",
     "BASE_INSIGHTS_FIELDS",
+    "ID_FIELDS",
+    "METRIC_FIELDS",
     "ActionMapping",
     "ActionRule",
     "Level",
@@ -29,28 +31,32 @@ Level = Literal["account", "campaign", "adset", "ad"]
 #: Attribution windows the connector accepts, as the Insights API names them.
 ATTRIBUTION_WINDOWS: tuple[str, ...] = ("1d_click", "7d_click", "28d_click", "1d_view", "1d_ev")
 
+#: Per insights level, its object's id and name fields.
+ID_FIELDS: dict[str, tuple[str, ...]] = {
+    "account": ("account_id", "account_name"),
+    "campaign": ("campaign_id", "campaign_name"),
+    "adset": ("adset_id", "adset_name"),
+    "ad": ("ad_id", "ad_name"),
+}
+#: The metrics every insights request asks for.
+METRIC_FIELDS: tuple[str, ...] = (
+    "impressions",
+    "reach",
+    "clicks",
+    "inline_link_clicks",
+    "spend",
+    "actions",
+    "action_values",
+)
 #: Insights fields read into standard columns (never allowed in ``extra_fields``).
 BASE_INSIGHTS_FIELDS: frozenset[str] = frozenset(
-    {
-        "account_id",
-        "account_name",
-        "campaign_id",
-        "campaign_name",
-        "adset_id",
-        "adset_name",
-        "ad_id",
-        "ad_name",
+    [
+        *(name for names in ID_FIELDS.values() for name in names),
         "date_start",
         "date_stop",
-        "impressions",
-        "reach",
-        "clicks",
-        "inline_link_clicks",
-        "spend",
-        "actions",
-        "action_values",
+        *METRIC_FIELDS,
         "attribution_setting",
-    }
+    ]
 )
 
 _LEVEL_ALIASES = {"ad_set": "adset", "ad_group": "adset", "adgroup": "adset", "adsets": "adset"}
