@@ -11,7 +11,9 @@ The tree::
     PartnerkitError
     ├── ConfigurationError          bad settings, options or workspace file
     │   ├── WorkspaceError          the workspace file, with every problem found
-    │   └── UnknownFieldError       a field / metric / property the API does not know
+    │   ├── UnknownFieldError       a field / metric / property the API does not know
+    │   └── WarehouseError          a warehouse file that cannot be read (damaged, closed)
+    │       └── WarehouseBusyError  a sync holds the file longer than a reader waits
     ├── ConnectorError              discovering or loading connectors
     │   ├── ConnectorNotFoundError
     │   ├── ConnectorConflictError
@@ -59,6 +61,8 @@ __all__ = [
     "StreamConsumedError",
     "TransientError",
     "UnknownFieldError",
+    "WarehouseBusyError",
+    "WarehouseError",
     "WorkspaceError",
     "WorkspaceProblem",
 ]
@@ -215,6 +219,48 @@ class UnknownFieldError(ConfigurationError):
             f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
         )
         super().__init__(f"Unknown field {field!r} for {where}.{hint}")
+
+
+class WarehouseError(ConfigurationError):
+    """A warehouse file cannot be read: missing, damaged, not a DuckDB file, or closed.
+
+    Attributes:
+        path: The warehouse file.
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process (a sync) holds the warehouse for writing longer than a reader waits.
+
+    Attributes:
+        path: The warehouse file.
+        waited: Seconds the reader waited for the lock.
+        holder_pid: The process holding the file, when known.
+        holder_command: What that process is doing (e.g. ``partnerkit sync``), when known.
+        holder_started_at: When it took the file (UTC), when known.
+    """
+
+    retriable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str,
+        waited: float,
+        holder_pid: int | None = None,
+        holder_command: str | None = None,
+        holder_started_at: dt.datetime | None = None,
+    ) -> None:
+        self.waited = waited
+        self.holder_pid = holder_pid
+        self.holder_command = holder_command
+        self.holder_started_at = holder_started_at
+        super().__init__(message, path=path)
 
 
 # ------------------------------------------------------------------------ connectors

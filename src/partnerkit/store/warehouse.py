@@ -372,10 +372,19 @@ class Warehouse:
         return self.sql(f"SELECT * FROM main.{_q(kind.value)}")
 
     def dataset(self) -> Dataset:
-        """Read every record table into an analysis :class:`~partnerkit.analysis.Dataset`."""
-        from partnerkit.analysis import Dataset
+        """An analysis :class:`~partnerkit.analysis.Dataset` querying the record tables in place.
 
-        return Dataset({kind: self.table(kind) for kind in self.tables()})
+        Nothing is copied: the dataset queries this warehouse's file through the
+        warehouse's own database (one connection per thread), and sees what is
+        committed when each query runs. It lives as long as the warehouse is open. To
+        read a file no process of yours has open, use
+        :meth:`Dataset.from_duckdb <partnerkit.analysis.Dataset.from_duckdb>`.
+        """
+        from partnerkit.analysis._data import Dataset
+
+        if self._closed:
+            raise ConfigurationError(f"the warehouse {self.path} is closed")
+        return Dataset._over(self._con, self.tables(), self.path)
 
     def state(self, connection: str, stream: str, account: str = "") -> StreamState | None:
         """The state of one stream of one account, or ``None`` before its first sync."""

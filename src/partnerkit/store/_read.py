@@ -1,0 +1,250 @@
+"""Reading a warehouse file beside a writer: the read-only attach, the lock wait, the errors.
+
+DuckDB lets one process write a file, or any number of processes read it, never
+both: while ``partnerkit sync`` writes, a reader cannot open the file at all. So a
+reader waits for the lock, a bounded and configurable time
+(:data:`LOCK_WAIT_ENV`, :data:`DEFAULT_LOCK_WAIT`), and then fails with
+:class:`~partnerkit.errors.WarehouseBusyError` naming the sync that holds the file —
+from the small lock-info file a sync writes beside the warehouse
+(:func:`holding`) — never with a raw database error.
+
+:func:`map_duckdb_error` is the one place DuckDB's exceptions become the library's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from partnerkit.errors import (
+    ConfigurationError,
+    DataError,
+    PartnerkitError,
+    WarehouseBusyError,
+    WarehouseError,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+
+__all__ = [
+    "DEFAULT_LOCK_WAIT",
+    "LOCK_WAIT_ENV",
+    "Holder",
+    "attach_read_only",
+    "holding",
+    "lock_info_path",
+    "lock_wait",
+    "map_duckdb_error",
+    "read_holder",
+]
+
+LOCK_WAIT_ENV = "PARTNERKIT_LOCK_WAIT"
+"""Environment variable: seconds a reader waits for a sync to release the warehouse."""
+
+DEFAULT_LOCK_WAIT = 10.0
+"""Seconds a reader waits for the warehouse lock when neither argument nor variable says."""
+
+_LOCKED = "Could not set lock on file"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a warehouse for writing, as the lock-info file beside it says.
+
+    Attributes:
+        pid: The writing process.
+        host: The machine it runs on.
+        command: What it is doing, e.g. ``partnerkit sync``.
+        started_at: When it took the file (UTC).
+    """
+
+    pid: int
+    host: str
+    command: str
+    started_at: dt.datetime
+
+    def describe(self) -> str:
+        """The holder in words, for error messages."""
+        started = self.started_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+        where = "" if self.host == socket.gethostname() else f" on {self.host}"
+        return f"{self.command} (process {self.pid}{where}, started {started})"
+
+
+def lock_info_path(path: str | os.PathLike[str]) -> Path:
+    """The lock-info file of a warehouse: ``<warehouse>.sync.json`` beside it."""
+    path = Path(path)
+    return path.with_name(path.name + ".sync.json")
+
+
+@contextlib.contextmanager
+def holding(path: str | os.PathLike[str], command: str = "partnerkit sync") -> Iterator[None]:
+    """Record, for the time of the block, that this process writes the warehouse.
+
+    Readers that find the file locked name this holder in their error. The file is
+    advisory: DuckDB's own lock is what keeps writers apart. A file left by a killed
+    process is overwritten by the next writer and ignored by readers once the lock is
+    free. Failing to write it never fails the writer.
+    """
+    info = lock_info_path(path)
+    body = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "command": command,
+        "started_at": dt.datetime.now(dt.UTC).isoformat(),
+    }
+    written = False
+    with contextlib.suppress(OSError):
+        info.write_text(json.dumps(body), encoding="utf-8")
+        written = True
+    try:
+        yield
+    finally:
+        if written:
+            with contextlib.suppress(OSError, ValueError):
+                if json.loads(info.read_text(encoding="utf-8")).get("pid") == os.getpid():
+                    info.unlink()
+
+
+def read_holder(path: str | os.PathLike[str]) -> Holder | None:
+    """The holder recorded beside a warehouse, or ``None`` (no file, or unreadable)."""
+    try:
+        raw: Any = json.loads(lock_info_path(path).read_text(encoding="utf-8"))
+        return Holder(
+            pid=int(raw["pid"]),
+            host=str(raw["host"]),
+            command=str(raw["command"])[:200],
+            started_at=dt.datetime.fromisoformat(str(raw["started_at"])),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def lock_wait(wait: float | None = None) -> float:
+    """Seconds to wait for the lock: ``wait``, else ``$PARTNERKIT_LOCK_WAIT``, else 10.
+
+    Raises:
+        ConfigurationError: A negative or unreadable value.
+    """
+    if wait is None:
+        text = os.environ.get(LOCK_WAIT_ENV, "").strip()
+        if not text:
+            return DEFAULT_LOCK_WAIT
+        try:
+            wait = float(text)
+        except ValueError:
+            raise ConfigurationError(
+                f"{LOCK_WAIT_ENV} must be a number of seconds, got {text!r}"
+            ) from None
+    if not wait >= 0:  # also refuses NaN
+        raise ConfigurationError(f"the lock wait must be 0 seconds or more, got {wait}")
+    return float(wait)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def attach_read_only(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike[str],
+    alias: str,
+    *,
+    wait: float | None = None,
+) -> None:
+    """Attach a warehouse file read-only to ``con`` as ``alias``, waiting out a writer.
+
+    Args:
+        con: The connection (its database gets the attachment).
+        path: The warehouse file; it must exist.
+        alias: The name the attached database gets.
+        wait: Seconds to wait for a writer to release the file (see :func:`lock_wait`).
+
+    Raises:
+        WarehouseError: No such file, or it is not a readable DuckDB file.
+        WarehouseBusyError: A writer still held the file after ``wait`` seconds.
+    """
+    import duckdb
+
+    path = Path(path)
+    if not path.is_file():
+        raise WarehouseError(f"no DuckDB warehouse at {path}", path=str(path))
+    budget = lock_wait(wait)
+    began = time.monotonic()
+    pause = 0.05
+    statement = f'ATTACH {_quote(str(path))} AS "{alias}" (READ_ONLY)'
+    while True:
+        try:
+            con.execute(statement)
+            return
+        except duckdb.Error as exc:
+            waited = time.monotonic() - began
+            if _LOCKED not in str(exc):
+                raise map_duckdb_error(exc, path=path) from None
+            if waited >= budget:
+                raise _busy(path, waited) from None
+            time.sleep(min(pause, max(budget - waited, 0.0)))
+            pause = min(pause * 2, 1.0)
+
+
+def _busy(path: Path, waited: float) -> WarehouseBusyError:
+    holder = read_holder(path)
+    who = holder.describe() if holder else "another process"
+    return WarehouseBusyError(
+        f"the warehouse {path} is being written by {who}; waited {waited:.1f}s for it to "
+        f"finish. Run the report when the sync has finished, or wait longer "
+        f"(${LOCK_WAIT_ENV}=<seconds>).",
+        path=str(path),
+        waited=waited,
+        holder_pid=holder.pid if holder else None,
+        holder_command=holder.command if holder else None,
+        holder_started_at=holder.started_at if holder else None,
+    )
+
+
+def map_duckdb_error(
+    exc: BaseException, *, path: str | os.PathLike[str] | None = None, what: str = "query"
+) -> PartnerkitError:
+    """The library's error for a DuckDB exception (the one boundary where they are mapped).
+
+    Args:
+        exc: The DuckDB exception.
+        path: The warehouse file involved, if any (named in the message).
+        what: What was being done, for the message (``"query"``, ``"read"``).
+
+    Returns:
+        :class:`~partnerkit.errors.WarehouseError` for a file that cannot be read or a
+        closed connection, :class:`~partnerkit.errors.DataError` for a value that does
+        not convert, :class:`~partnerkit.errors.ConfigurationError` for a statement
+        DuckDB refuses (syntax, unknown table or column).
+    """
+    import duckdb
+
+    if isinstance(exc, PartnerkitError):
+        return exc
+    text = str(exc).strip()
+    if path is not None and isinstance(
+        exc, duckdb.IOException | duckdb.SerializationException | duckdb.InternalException
+    ):
+        if _LOCKED in text:
+            return _busy(Path(path), 0.0)
+        return WarehouseError(
+            f"cannot read the warehouse {path}: it is damaged or not a DuckDB file "
+            f"({type(exc).__name__}). Restore it from a backup or export, or move it away "
+            f"and run `partnerkit sync` to build it again.",
+            path=str(path),
+        )
+    if isinstance(exc, duckdb.ConnectionException):
+        where = f"the warehouse {path}" if path is not None else "the dataset"
+        return WarehouseError(f"{where} is closed; open it again to {what}", path=str(path or ""))
+    if isinstance(exc, duckdb.ConversionException | duckdb.OutOfRangeException):
+        return DataError(f"a value does not fit its type in the {what}: {text}")
+    return ConfigurationError(f"the {what} failed: {text}")
