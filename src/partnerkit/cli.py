@@ -419,7 +419,7 @@ def report_command(
     import datetime as dt
 
     from partnerkit.analysis import Dataset, read_evidence, read_survey
-    from partnerkit.connector import ReadRequest
+    from partnerkit.analysis._direct import read_month
     from partnerkit.model import load_workspace
     from partnerkit.report import build_report
 
@@ -430,16 +430,8 @@ def report_command(
         if synced is not None:
             err_console.print(f"reading the warehouse {synced}", highlight=False, markup=False)
             data = Dataset.from_duckdb(synced)
-        else:
-            start = (first - dt.timedelta(days=1)).replace(day=1)  # and the month before
-            end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-            streams = []
-            for conn in ws.connections:
-                connector = ws.connector(conn.name)
-                for spec in connector.enabled_streams():
-                    request = ReadRequest(stream=spec.name, start=start, end=end)
-                    streams.append(connector.stream(request))
-            data = Dataset.from_streams(streams)
+        else:  # the month and the month before, CRM records by their own dates
+            data = read_month(ws, first)
         report = build_report(
             ws,
             data,
