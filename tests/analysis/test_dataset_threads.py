@@ -20,9 +20,11 @@ import duckdb
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build8 import FEB, RATES, dataset, workspace
+from _build8 import DEALS, FEB, LEADS, PERFORMANCE, RATES, dataset, workspace
 
 from partnerkit.analysis import Dataset, audit_source_map, budget_report, compute_kpis
+from partnerkit.store import Warehouse
+from partnerkit.stream import RecordStream
 
 WS = workspace()
 END_FEB = dt.date(2028, 2, 29)
@@ -97,11 +99,17 @@ def _hammer(data: Dataset) -> tuple[list[BaseException], dict[str, list[Any]]]:
     return errors, results
 
 
-@pytest.mark.parametrize("where", ["memory", "warehouse file"])
+@pytest.mark.parametrize("where", ["memory", "warehouse file", "open warehouse"])
 def test_sixteen_threads_share_one_dataset(where: str, tmp_path: Path) -> None:
-    data = dataset() if where == "memory" else Dataset.from_duckdb(_warehouse_file(tmp_path))
-    with data:
-        errors, results = _hammer(data)
+    if where == "open warehouse":  # Warehouse.dataset(): through the warehouse's database
+        with Warehouse(tmp_path / "w.duckdb") as wh:
+            for kind, rows in (("performance", PERFORMANCE), ("lead", LEADS), ("deal", DEALS)):
+                wh.load(RecordStream.from_records(kind, rows, name=kind))
+            errors, results = _hammer(wh.dataset())
+    else:
+        path = _warehouse_file(tmp_path) if where == "warehouse file" else None
+        with dataset() if path is None else Dataset.from_duckdb(path) as data:
+            errors, results = _hammer(data)
     assert errors == []
     planned = [name for i in range(THREADS) for name in _plan(i)]
     for name, got in results.items():

@@ -102,10 +102,12 @@ class Dataset:
         arrow: dict[RecordKind, pa.Table] | None,
         path: Path | None,
         stable: bool,
+        per_cursor_sql: list[str] | None = None,
     ) -> None:
         self._root = root
         self._owns_root = owns_root
         self._per_cursor = per_cursor  # registered on each thread's connection
+        self._per_cursor_sql = per_cursor_sql or []  # run on each thread's connection
         self._arrow = arrow  # the tables in memory (given, or loaded by `tables`)
         self._path = path
         self._stable = stable  # the data cannot change: counts and schemas are cached
@@ -192,9 +194,7 @@ class Dataset:
                 if view in have:
                     root.execute(f'CREATE VIEW "{view}" AS SELECT * FROM {_ATTACHED}.main."{view}"')
                 else:
-                    root.register("partnerkit_empty", arrow_schema(kind).empty_table())
-                    root.execute(f'CREATE TABLE "{view}" AS SELECT * FROM partnerkit_empty')
-                    root.unregister("partnerkit_empty")
+                    root.execute(_empty_table_sql(kind))
         except duckdb.Error as exc:
             root.close()
             raise map_duckdb_error(exc, path=file, what="read") from exc
@@ -214,10 +214,16 @@ class Dataset:
         ``kinds`` are the record tables the warehouse has; the others are empty views.
         """
         have = set(kinds)
-        empty = {_VIEW[k]: arrow_schema(k).empty_table() for k in RecordKind if k not in have}
+        empty = [_empty_table_sql(k, temporary=True) for k in RecordKind if k not in have]
         data = cls.__new__(cls)
         data._setup(
-            root=root, owns_root=False, per_cursor=empty, arrow=None, path=path, stable=False
+            root=root,
+            owns_root=False,
+            per_cursor={},
+            arrow=None,
+            path=path,
+            stable=False,
+            per_cursor_sql=empty,
         )
         return data
 
@@ -269,6 +275,8 @@ class Dataset:
                 cur = self._root.cursor()
                 for name, table in self._per_cursor.items():
                     cur.register(name, table)
+                for statement in self._per_cursor_sql:
+                    cur.execute(statement)
             except duckdb.Error as exc:
                 raise map_duckdb_error(exc, path=self._path, what="read") from exc
             self._cursors.add(cur)
@@ -360,6 +368,42 @@ class Dataset:
             return f"<Dataset{where} closed>"
         counts = ", ".join(f"{v}={self.row_count(k):,}" for k, v in _VIEW.items())
         return f"<Dataset{where} {counts}>"
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    """The DuckDB type of an Arrow type of the record schemas."""
+    import pyarrow as pa
+
+    if pa.types.is_list(arrow_type):
+        return f"{_sql_type(arrow_type.value_type)}[]"
+    if pa.types.is_decimal(arrow_type):
+        return f"DECIMAL({arrow_type.precision}, {arrow_type.scale})"
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ" if arrow_type.tz else "TIMESTAMP"
+    for check, name in (
+        (pa.types.is_boolean, "BOOLEAN"),
+        (pa.types.is_int64, "BIGINT"),
+        (pa.types.is_floating, "DOUBLE"),
+        (pa.types.is_string, "VARCHAR"),
+        (pa.types.is_large_string, "VARCHAR"),
+        (pa.types.is_date32, "DATE"),
+    ):
+        if check(arrow_type):
+            return name
+    raise TypeError(f"no DuckDB type for {arrow_type}")  # a new record type needs a line here
+
+
+def _empty_table_sql(kind: RecordKind, *, temporary: bool = False) -> str:
+    """``CREATE TABLE`` of an empty table with a kind's columns.
+
+    Written out rather than made from an empty Arrow table: handing DuckDB a Python
+    object imports pandas (seconds), which a reader of a warehouse never needs.
+    """
+    columns = ", ".join(
+        '"' + f.name.replace('"', '""') + f'" {_sql_type(f.type)}' for f in arrow_schema(kind)
+    )
+    temp = "TEMPORARY " if temporary else ""
+    return f'CREATE {temp}TABLE "{_VIEW[kind]}" ({columns})'
 
 
 def _arrow(relation: duckdb.DuckDBPyRelation | None) -> pa.Table:
