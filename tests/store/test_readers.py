@@ -190,3 +190,37 @@ def test_the_lock_note_names_its_writer_and_goes_with_it(tmp_path: Path) -> None
         assert (holder.pid, holder.command) == (os.getpid(), "partnerkit sync")
     assert read_holder(path) is None
     assert not lock_info_path(path).exists()
+
+
+def test_a_hostile_lock_note_is_ignored_or_shown_tamed(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    note = lock_info_path(path)
+    note.write_text("{" * 100_000)  # not JSON (and long): no holder
+    assert read_holder(path) is None
+    note.write_text(
+        '{"pid": 7, "host": "h", "command": "sync\\u001b[31m\\nrm", '
+        '"started_at": "2026-10-01T00:00:00"}'
+    )
+    holder: Any = read_holder(path)
+    assert (holder.pid, holder.command) == (7, "sync[31mrm")  # no escape, no newline
+
+
+def test_the_cli_report_on_a_damaged_warehouse_names_it_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from partnerkit.cli import app
+
+    path = tmp_path / "w.duckdb"
+    path.write_bytes(b"not a database " * 500)
+    workspace = tmp_path / "partnerkit.yaml"
+    workspace.write_text("name: Readers\ncurrency: ILS\ntimezone: Asia/Jerusalem\n")
+    result = CliRunner().invoke(
+        app,
+        ["report", "-c", str(workspace), "-m", "2026-10", "--warehouse", str(path)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "damaged or not a DuckDB file" in " ".join(result.output.split())

@@ -54,6 +54,7 @@ DEFAULT_LOCK_WAIT = 10.0
 """Seconds a reader waits for the warehouse lock when neither argument nor variable says."""
 
 _LOCKED = "Could not set lock on file"
+_NOTE_LIMIT = 4096  # bytes of a lock note read: it is small, and may not be ours
 
 
 @dataclass(frozen=True)
@@ -117,15 +118,22 @@ def holding(path: str | os.PathLike[str], command: str = "partnerkit sync") -> I
 def read_holder(path: str | os.PathLike[str]) -> Holder | None:
     """The holder recorded beside a warehouse, or ``None`` (no file, or unreadable)."""
     try:
-        raw: Any = json.loads(lock_info_path(path).read_text(encoding="utf-8"))
+        with lock_info_path(path).open(encoding="utf-8") as file:
+            raw: Any = json.loads(file.read(_NOTE_LIMIT))
+        started = dt.datetime.fromisoformat(str(raw["started_at"]))
         return Holder(
             pid=int(raw["pid"]),
-            host=str(raw["host"]),
-            command=str(raw["command"])[:200],
-            started_at=dt.datetime.fromisoformat(str(raw["started_at"])),
+            host=_printable(raw["host"]),
+            command=_printable(raw["command"]),
+            started_at=started if started.tzinfo else started.replace(tzinfo=dt.UTC),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _printable(value: object) -> str:
+    """A note's text as it may appear in an error: printable, at most 200 characters."""
+    return "".join(c for c in str(value) if c.isprintable())[:200]
 
 
 def lock_wait(wait: float | None = None) -> float:
