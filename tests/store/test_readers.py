@@ -224,3 +224,24 @@ def test_the_cli_report_on_a_damaged_warehouse_names_it_without_a_traceback(
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "damaged or not a DuckDB file" in " ".join(result.output.split())
+
+
+def test_a_dataset_of_an_open_warehouse_lives_while_it_is_open(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from partnerkit.stream import RecordStream
+
+    path = tmp_path / "w.duckdb"
+    row = {"date": dt.date(2026, 10, 1), "platform": "meta", "account_id": "a", "clicks": 3}
+    with Warehouse(path) as wh:
+        wh.load(RecordStream.from_records("performance", [row], name="x"))
+    with Warehouse(path, read_only=True) as wh:
+        data = wh.dataset()
+        # the kinds the file lacks are empty, typed views (temporary, on each connection)
+        assert data.sql("SELECT count(*) AS n FROM lead").to_pylist() == [{"n": 0}]
+        assert data.row_count("performance") == 1
+        assert "became_mql_at" in data.schema("lead").names
+        assert repr(data) == f"<Dataset {str(path)!r} performance=1, lead=0, deal=0, campaign=0>"
+    assert repr(data) == f"<Dataset {str(path)!r} unreadable>"
+    with pytest.raises(WarehouseError, match="is closed"):
+        data.sql("SELECT count(*) FROM performance")

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from partnerkit.errors import ConfigurationError, WarehouseError
+from partnerkit.errors import ConfigurationError, PartnerkitError, WarehouseError
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store._read import attach_read_only, map_duckdb_error
 
@@ -366,7 +366,10 @@ class Dataset:
         where = f" {str(self._path)!r}" if self._path is not None else ""
         if self._closed:
             return f"<Dataset{where} closed>"
-        counts = ", ".join(f"{v}={self.row_count(k):,}" for k, v in _VIEW.items())
+        try:
+            counts = ", ".join(f"{v}={self.row_count(k):,}" for k, v in _VIEW.items())
+        except PartnerkitError:  # a repr never raises (e.g. its warehouse was closed)
+            return f"<Dataset{where} unreadable>"
         return f"<Dataset{where} {counts}>"
 
 
