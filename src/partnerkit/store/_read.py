@@ -253,6 +253,11 @@ def map_duckdb_error(
     if isinstance(exc, duckdb.ConnectionException):
         where = f"the warehouse {path}" if path is not None else "the dataset"
         return WarehouseError(f"{where} is closed; open it again to {what}", path=str(path or ""))
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        return ConfigurationError(
+            f"the {what} needed more memory than DuckDB's budget allows: {text}. Open the "
+            f"dataset with a larger budget, e.g. Dataset.from_duckdb(path, memory_limit='1GB')."
+        )
     if isinstance(exc, duckdb.ConversionException | duckdb.OutOfRangeException):
         return DataError(f"a value does not fit its type in the {what}: {text}")
     return ConfigurationError(f"the {what} failed: {text}")
