@@ -181,9 +181,11 @@ def test_sql_errors_are_the_library_errors(tmp_path: Path) -> None:
             data.sql("SELECT no_such_column FROM performance")
         with pytest.raises(DataError):
             data.sql("SELECT CAST('x' AS INTEGER)")
-    with Dataset.from_duckdb(path, memory_limit="2MB") as data:  # a list cannot spill
-        with pytest.raises(ConfigurationError, match="memory_limit='1GB'"):
-            data.sql("SELECT list(range::VARCHAR || 'xxxxxxxxxxxxxxxx') FROM range(3000000)")
+    with (
+        Dataset.from_duckdb(path, memory_limit="2MB") as data,  # a list cannot spill
+        pytest.raises(ConfigurationError, match="memory_limit='1GB'"),
+    ):
+        data.sql("SELECT list(range::VARCHAR || 'xxxxxxxxxxxxxxxx') FROM range(3000000)")
 
 
 def test_the_lock_note_names_its_writer_and_goes_with_it(tmp_path: Path) -> None:
