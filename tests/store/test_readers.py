@@ -181,11 +181,35 @@ def test_sql_errors_are_the_library_errors(tmp_path: Path) -> None:
             data.sql("SELECT no_such_column FROM performance")
         with pytest.raises(DataError):
             data.sql("SELECT CAST('x' AS INTEGER)")
+
+
+BIG_LIST = "SELECT len(list(range::VARCHAR || 'xxxxxxxxxxxxxxxx')) AS n FROM range(3000000)"
+
+
+def test_a_query_beyond_the_budget_gets_a_larger_one(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    _write(path)
+    with Dataset.from_duckdb(path, memory_limit="2MB") as data:  # a list cannot spill
+        assert data.sql(BIG_LIST).to_pylist() == [{"n": 3_000_000}]
+        budget = data.sql("SELECT current_setting('memory_limit') AS m")["m"][0].as_py()
+        assert budget.endswith("MiB")
+        assert float(budget.split()[0]) > 2
+
+
+def test_beyond_the_ceiling_is_the_library_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerkit.analysis import _data
+    from partnerkit.errors import ConfigurationError
+
+    monkeypatch.setattr(_data, "_BUDGET_CEILING_MIB", 8)
+    path = tmp_path / "w.duckdb"
+    _write(path)
     with (
-        Dataset.from_duckdb(path, memory_limit="2MB") as data,  # a list cannot spill
+        Dataset.from_duckdb(path, memory_limit="2MB") as data,
         pytest.raises(ConfigurationError, match="memory_limit='1GB'"),
     ):
-        data.sql("SELECT list(range::VARCHAR || 'xxxxxxxxxxxxxxxx') FROM range(3000000)")
+        data.sql(BIG_LIST)
 
 
 def test_the_lock_note_names_its_writer_and_goes_with_it(tmp_path: Path) -> None:

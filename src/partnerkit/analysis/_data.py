@@ -46,11 +46,17 @@ _VIEW = {
 _ATTACHED = "partnerkit_warehouse"
 """The name a warehouse file is attached under in a dataset's own database."""
 
-READ_MEMORY_LIMIT = "256MB"
+READ_MEMORY_LIMIT = "64MB"
 """DuckDB's memory budget for a dataset over a warehouse file; larger work spills to disk.
 
 It bounds the pages DuckDB keeps cached, so a dataset's memory does not grow with
-the warehouse."""
+the warehouse. A query that needs more and cannot spill (a large ``list()``, say) gets
+the budget quadrupled and runs again, up to :data:`_BUDGET_CEILING_MIB`."""
+
+_BUDGET_CEILING_MIB = 1024
+"""The most :meth:`Dataset.sql` raises a file dataset's budget to after running out."""
+
+_MIB = {"bytes": 1 / 2**20, "KiB": 1 / 2**10, "MiB": 1.0, "GiB": 2.0**10, "TiB": 2.0**20}
 
 
 class Dataset:
@@ -333,10 +339,34 @@ class Dataset:
         else:
             args = list(params) or None
         cur = self.cursor()
-        try:
-            return _arrow(cur.sql(query, params=args))
-        except duckdb.Error as exc:
-            raise map_duckdb_error(exc, path=self._path) from exc
+        while True:
+            try:
+                return _arrow(cur.sql(query, params=args))
+            except duckdb.OutOfMemoryException as exc:
+                if not self._grow_budget(cur):
+                    raise map_duckdb_error(exc, path=self._path) from exc
+            except duckdb.Error as exc:
+                raise map_duckdb_error(exc, path=self._path) from exc
+
+    def _grow_budget(self, cur: duckdb.DuckDBPyConnection) -> bool:
+        """Quadruple the memory budget of a file dataset's database; ``False`` at the ceiling.
+
+        Only a dataset that owns its database (:meth:`from_duckdb`) grows: an open
+        warehouse's budget is its writer's.
+        """
+        if not (self._owns_root and self._path is not None):
+            return False
+        with self._lock:
+            text = str(cur.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+            number, _, unit = text.partition(" ")
+            try:
+                now = float(number) * _MIB[unit]
+            except (ValueError, KeyError):
+                return False
+            if now >= _BUDGET_CEILING_MIB:
+                return False
+            cur.execute(f"SET memory_limit = '{int(min(now * 4, _BUDGET_CEILING_MIB))}MiB'")
+            return True
 
     # -------------------------------------------------------------- lifecycle
 
