@@ -164,8 +164,10 @@ class Dataset:
             path: The ``.duckdb`` file.
             wait: Seconds to wait for a writer (a sync) to release the file; by default
                 ``$PARTNERKIT_LOCK_WAIT``, else 10.
-            memory_limit: DuckDB's memory budget for the dataset's queries (larger work
-                spills to a temporary folder); ``None`` for DuckDB's default.
+            memory_limit: DuckDB's memory budget for the dataset's queries: larger work
+                spills to a temporary folder, and a query that cannot spill gets the
+                budget quadrupled (up to 1 GiB) and runs again. ``None`` for DuckDB's
+                default (most of the machine's memory).
             threads: DuckDB's worker threads per query (its default: one per core).
 
         Raises:
