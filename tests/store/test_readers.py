@@ -274,3 +274,30 @@ def test_a_dataset_of_an_open_warehouse_lives_while_it_is_open(tmp_path: Path) -
     assert repr(data) == f"<Dataset {str(path)!r} unreadable>"
     with pytest.raises(WarehouseError, match="is closed"):
         data.sql("SELECT count(*) FROM performance")
+
+
+def test_a_note_left_by_a_dead_sync_is_not_named(tmp_path: Path) -> None:
+    import socket
+
+    from partnerkit.store._read import _busy
+
+    path = tmp_path / "w.duckdb"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    pid = int(dead.stdout)  # a process that has ended
+    lock_info_path(path).write_text(
+        f'{{"pid": {pid}, "host": "{socket.gethostname()}", "command": "partnerkit sync", '
+        '"started_at": "2026-10-01T00:00:00+00:00"}'
+    )
+    error = _busy(path, 1.0)
+    assert error.holder_pid is None
+    assert "being written by another process" in str(error)
+    lock_info_path(path).write_text(
+        f'{{"pid": {os.getpid()}, "host": "{socket.gethostname()}", "command": "partnerkit '
+        'sync", "started_at": "2026-10-01T00:00:00+00:00"}'
+    )
+    assert _busy(path, 1.0).holder_pid == os.getpid()

@@ -203,8 +203,23 @@ def attach_read_only(
             pause = min(pause * 2, 1.0)
 
 
+def _alive(holder: Holder) -> bool:
+    """Whether the note's process still runs (always assumed on another host)."""
+    if holder.host != socket.gethostname():
+        return True
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. no permission to signal it: it exists
+        return True
+    return True
+
+
 def _busy(path: Path, waited: float) -> WarehouseBusyError:
     holder = read_holder(path)
+    if holder is not None and not _alive(holder):
+        holder = None  # a note left by a killed sync: someone else holds the file
     who = holder.describe() if holder else "another process"
     return WarehouseBusyError(
         f"the warehouse {path} is being written by {who}; waited {waited:.1f}s for it to "
