@@ -204,8 +204,11 @@ def attach_read_only(
 
 
 def _alive(holder: Holder) -> bool:
-    """Whether the note's process still runs (always assumed on another host)."""
-    if holder.host != socket.gethostname():
+    """Whether the note's process still runs (assumed on another host, and off POSIX).
+
+    Signal 0 only asks; on Windows ``os.kill`` would end the process, so it is not sent.
+    """
+    if holder.host != socket.gethostname() or os.name != "posix":
         return True
     try:
         os.kill(holder.pid, 0)
