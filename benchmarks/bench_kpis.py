@@ -98,19 +98,10 @@ def _conform(table: Any, kind: str) -> Any:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def generate(scale: float) -> Any:
-    """Build the dataset in DuckDB: 92 days, two ad accounts, four lead sources."""
-    import duckdb
-
-    from partnerkit.analysis import Dataset
-
-    n_perf = max(int(PERFORMANCE_ROWS * scale), 1_000)
-    n_leads = max(int(LEADS * scale), 200)
-    n_deals = max(int(DEALS * scale), 20)
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    perf = con.sql(
-        f"""
+def selects(n_perf: int, n_leads: int, n_deals: int) -> dict[str, str]:
+    """The SQL generating each record table: 92 days, two ad accounts, four lead sources."""
+    return {
+        "performance": f"""
         SELECT
             md5(i::VARCHAR) AS record_id,
             DATE '2026-08-01' + CAST(i % 92 AS INTEGER) AS date,
@@ -128,10 +119,8 @@ def generate(scale: float) -> Any:
             CAST((i % 300) * 1.5 AS DECIMAL(38, 6)) AS conversion_value,
             CASE WHEN i % 10 = 0 THEN NULL ELSE i % 13 END AS sessions
         FROM range({n_perf}) t(i)
-        """
-    ).to_arrow_table()
-    lead = con.sql(
-        f"""
+        """,
+        "lead": f"""
         WITH base AS (
             SELECT i,
                 TIMESTAMPTZ '2026-08-01 00:00:00+00' + to_seconds(i * 7919 % (92 * 86400)) AS t0
@@ -150,10 +139,8 @@ def generate(scale: float) -> Any:
             CASE WHEN i % 24 = 0 THEN t0 + INTERVAL 20 DAY END AS became_customer_at,
             i % 97 = 0 AS is_deleted
         FROM base
-        """
-    ).to_arrow_table()
-    deal = con.sql(
-        f"""
+        """,
+        "deal": f"""
         SELECT
             md5('d' || i::VARCHAR) AS record_id,
             'hubspot' AS platform, 'portal' AS account_id,
@@ -166,16 +153,33 @@ def generate(scale: float) -> Any:
             ['L' || ((i * 13) % {n_leads})::VARCHAR, 'L' || ((i * 31) % {n_leads})::VARCHAR]
                 AS contact_ids
         FROM range({n_deals}) t(i)
-        """
-    ).to_arrow_table()
-    con.close()
-    return Dataset(
-        {
-            "performance": _conform(perf, "performance"),
-            "lead": _conform(lead, "lead"),
-            "deal": _conform(deal, "deal"),
-        }
+        """,
+    }
+
+
+def sizes(scale: float) -> tuple[int, int, int]:
+    """Performance rows, leads and deals at a scale."""
+    return (
+        max(int(PERFORMANCE_ROWS * scale), 1_000),
+        max(int(LEADS * scale), 200),
+        max(int(DEALS * scale), 20),
     )
+
+
+def generate(scale: float) -> Any:
+    """Build the dataset in DuckDB, then hand it to partnerkit as Arrow tables."""
+    import duckdb
+
+    from partnerkit.analysis import Dataset
+
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    tables = {
+        kind: _conform(con.sql(query).to_arrow_table(), kind)
+        for kind, query in selects(*sizes(scale)).items()
+    }
+    con.close()
+    return Dataset(tables)
 
 
 # ------------------------------------------------------------------- baseline

@@ -691,9 +691,8 @@ def report_command(
     import datetime as dt
 
     from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.analysis.direct import read_month
     from partnerkit.analysis.month import month_not_started
-    from partnerkit.analysis.periods import add_months, month_end
-    from partnerkit.connector import ReadRequest
     from partnerkit.errors import NotComputableError
     from partnerkit.model import load_workspace
     from partnerkit.report import build_report
@@ -734,15 +733,8 @@ def report_command(
             where = f"the warehouse {synced}"
             err_console.print(f"reading {where}", highlight=False, markup=False)
             data = Dataset.from_duckdb(synced)
-        else:
-            start, end = add_months(first, -1), month_end(first)  # and the month before
-            streams = []
-            for conn in ws.connections:
-                connector = ws.connector(conn.name)
-                for spec in connector.enabled_streams():
-                    request = ReadRequest(stream=spec.name, start=start, end=end)
-                    streams.append(connector.stream(request))
-            data = Dataset.from_streams(streams)
+        else:  # the month and the month before, CRM records by their own dates
+            data = read_month(ws, first)
         report = build_report(
             ws,
             data,

@@ -11,8 +11,10 @@ The tree::
     PartnerkitError
     ├── ConfigurationError          bad settings, options or workspace file
     │   ├── WorkspaceError          the workspace file, with every problem found
-    │   ├── WarehouseFileError      a warehouse file that is not one, damaged or truncated
-    │   └── UnknownFieldError       a field / metric / property the API does not know
+    │   ├── UnknownFieldError       a field / metric / property the API does not know
+    │   └── WarehouseError          a warehouse file that cannot be used (missing, closed)
+    │       ├── WarehouseFileError  not a DuckDB file, damaged or truncated
+    │       └── WarehouseBusyError  a sync holds the file longer than a reader waits
     ├── ConnectorError              discovering or loading connectors
     │   ├── ConnectorNotFoundError
     │   ├── ConnectorConflictError
@@ -67,6 +69,8 @@ __all__ = [
     "StreamConsumedError",
     "TransientError",
     "UnknownFieldError",
+    "WarehouseBusyError",
+    "WarehouseError",
     "WarehouseFileError",
     "WorkspaceError",
     "WorkspaceProblem",
@@ -210,24 +214,6 @@ class NonAdditiveError(ConfigurationError):
         )
 
 
-class WarehouseFileError(ConfigurationError):
-    """A warehouse file partnerkit cannot use: not a DuckDB file, damaged or truncated.
-
-    Attributes:
-        path: The file.
-        reason: What is wrong with it, e.g. "is not a DuckDB database file".
-    """
-
-    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(
-            f"The warehouse {self.path} {reason}, so partnerkit cannot use it. Move the file "
-            f"aside (or restore it from a backup) and run `partnerkit sync` to build a new "
-            f"warehouse there, or point the command at another file with --warehouse."
-        )
-
-
 class UnknownFieldError(ConfigurationError):
     """A field, metric, dimension or property the API or schema does not know.
 
@@ -245,6 +231,66 @@ class UnknownFieldError(ConfigurationError):
             f" Did you mean {', '.join(repr(s) for s in self.suggestions)}?" if suggestions else ""
         )
         super().__init__(f"Unknown field {field!r} for {where}.{hint}")
+
+
+class WarehouseError(ConfigurationError):
+    """A warehouse file cannot be read: missing, damaged, not a DuckDB file, or closed.
+
+    Attributes:
+        path: The warehouse file.
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+
+class WarehouseFileError(WarehouseError):
+    """A warehouse file partnerkit cannot use: not a DuckDB file, damaged or truncated.
+
+    Attributes:
+        path: The file.
+        reason: What is wrong with it, e.g. "is not a DuckDB database file".
+    """
+
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
+        self.reason = reason
+        super().__init__(
+            f"The warehouse {path} {reason}, so partnerkit cannot use it. Move the file "
+            f"aside (or restore it from a backup) and run `partnerkit sync` to build a new "
+            f"warehouse there, or point the command at another file with --warehouse.",
+            path=str(path),
+        )
+
+
+class WarehouseBusyError(WarehouseError):
+    """Another process (a sync) holds the warehouse for writing longer than a reader waits.
+
+    Attributes:
+        path: The warehouse file.
+        waited: Seconds the reader waited for the lock.
+        holder_pid: The process holding the file, when known.
+        holder_command: What that process is doing (e.g. ``partnerkit sync``), when known.
+        holder_started_at: When it took the file (UTC), when known.
+    """
+
+    retriable = True
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str,
+        waited: float,
+        holder_pid: int | None = None,
+        holder_command: str | None = None,
+        holder_started_at: dt.datetime | None = None,
+    ) -> None:
+        self.waited = waited
+        self.holder_pid = holder_pid
+        self.holder_command = holder_command
+        self.holder_started_at = holder_started_at
+        super().__init__(message, path=path)
 
 
 # ------------------------------------------------------------------------ connectors

@@ -155,8 +155,10 @@ def test_a_read_for_another_account_or_with_options_is_refused(
     ):
         with pytest.raises(ConfigurationError, match="reads portal 24681357, not 999"):
             hubspot.stream(LEADS.model_copy(update={"accounts": ("999",)})).to_dicts()
-        with pytest.raises(ConfigurationError, match="no read options"):
+        with pytest.raises(ConfigurationError, match="read option 'dates' only"):
             hubspot.stream(LEADS.model_copy(update={"options": {"full": True}})).to_dicts()
+        with pytest.raises(ConfigurationError, match="'modified' or 'created', got 'closed'"):
+            hubspot.stream(LEADS.model_copy(update={"options": {"dates": "closed"}})).to_dicts()
 
 
 def test_a_stream_that_is_not_enabled_is_refused(connect: Callable[..., HubSpotConnector]) -> None:

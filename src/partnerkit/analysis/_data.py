@@ -1,20 +1,30 @@
 """What every analysis reads (:class:`Dataset`) and returns (:class:`Result`).
 
-A :class:`Dataset` holds the unified records by kind as Arrow tables and exposes
-them to DuckDB as the views ``performance``, ``lead``, ``deal`` and ``campaign`` —
-analyses are SQL over columns, never Python loops over rows. A :class:`Result` is
+A :class:`Dataset` exposes the unified records to DuckDB as the views
+``performance``, ``lead``, ``deal`` and ``campaign`` — analyses are SQL over
+columns, never Python loops over rows. Built from a warehouse file it queries the
+file where it lies (attached read-only); built from streams, records or Arrow tables
+it queries those tables in place. Any number of threads may query one dataset: each
+thread gets its own DuckDB connection (:meth:`Dataset.cursor`). A :class:`Result` is
 a typed object with a table view (Arrow, pandas, polars) and a notebook display.
 """
 
 from __future__ import annotations
 
 import html
+import os
+import tempfile
+import threading
+import uuid
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
 
-from partnerkit.errors import ConfigurationError
+from partnerkit.errors import ConfigurationError, PartnerkitError, WarehouseError
 from partnerkit.records import RecordKind, arrow_schema
+from partnerkit.store.read import attach_read_only, map_duckdb_error
 
 if TYPE_CHECKING:
     from typing import ClassVar
@@ -26,7 +36,7 @@ if TYPE_CHECKING:
 
     from partnerkit.stream import RecordStream
 
-__all__ = ["Dataset", "Result"]
+__all__ = ["READ_MEMORY_LIMIT", "Dataset", "Result"]
 
 _VIEW = {
     RecordKind.PERFORMANCE: "performance",
@@ -35,16 +45,40 @@ _VIEW = {
     RecordKind.CAMPAIGN: "campaign",
 }
 
+_ATTACHED = "partnerkit_warehouse"
+"""The name a warehouse file is attached under in a dataset's own database."""
+
+READ_MEMORY_LIMIT = "64MB"
+"""DuckDB's memory budget for a dataset over a warehouse file; larger work spills to disk.
+
+It bounds the pages DuckDB keeps cached, so a dataset's memory does not grow with
+the warehouse. A query that needs more and cannot spill (a large ``list()``, say) gets
+the budget quadrupled and runs again, up to :data:`_BUDGET_CEILING_MIB`."""
+
+_BUDGET_CEILING_MIB = 1024
+"""The most :meth:`Dataset.sql` raises a file dataset's budget to after running out."""
+
+_MIB = {"bytes": 1 / 2**20, "KiB": 1 / 2**10, "MiB": 1.0, "GiB": 2.0**10, "TiB": 2.0**20}
+
 
 class Dataset:
-    """The unified records an analysis works on, one Arrow table per record kind.
+    """The unified records an analysis works on, one view per record kind.
 
     Build it from streams, from Arrow tables, or from a DuckDB warehouse file. A
     kind that was not given is an empty table with the kind's schema, so every
     analysis can query every view.
 
-    Attributes:
-        tables: The Arrow table of each record kind.
+    Threads: any number of threads may call :meth:`sql`, :meth:`schema`,
+    :meth:`row_count` and the analyses on one dataset at once. Each thread queries
+    through its own DuckDB connection (:meth:`cursor`) of the dataset's one database.
+
+    Laziness: a dataset over a warehouse file (:meth:`from_duckdb`,
+    :meth:`Warehouse.dataset <partnerkit.store.Warehouse.dataset>`) queries the file
+    where it lies; nothing is loaded into memory until a query asks for it. It holds
+    the file open (read-only) until :meth:`close`; while it does, a sync cannot
+    write the file. Use it as a context manager, or close it when done.
+
+    DuckDB's errors are raised as the library's own (:mod:`partnerkit.errors`).
     """
 
     def __init__(self, tables: Mapping[RecordKind | str, pa.Table] | None = None) -> None:
@@ -52,13 +86,45 @@ class Dataset:
         import pyarrow as pa
 
         given = {RecordKind(k): v for k, v in (tables or {}).items()}
-        self.tables: dict[RecordKind, pa.Table] = {
+        arrow: dict[RecordKind, pa.Table] = {
             kind: given[kind]
             if kind in given
             else pa.Table.from_batches([], schema=arrow_schema(kind))
             for kind in RecordKind
         }
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._setup(
+            root=None,
+            owns_root=True,
+            per_cursor={_VIEW[k]: t for k, t in arrow.items()},
+            arrow=arrow,
+            path=None,
+            stable=True,
+        )
+
+    def _setup(
+        self,
+        *,
+        root: duckdb.DuckDBPyConnection | None,
+        owns_root: bool,
+        per_cursor: dict[str, pa.Table],
+        arrow: dict[RecordKind, pa.Table] | None,
+        path: Path | None,
+        stable: bool,
+        per_cursor_sql: list[str] | None = None,
+    ) -> None:
+        self._root = root
+        self._owns_root = owns_root
+        self._per_cursor = per_cursor  # registered on each thread's connection
+        self._per_cursor_sql = per_cursor_sql or []  # run on each thread's connection
+        self._arrow = arrow  # the tables in memory (given, or loaded by `tables`)
+        self._path = path
+        self._stable = stable  # the data cannot change: counts and schemas are cached
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+        self._schemas: dict[RecordKind, pa.Schema] = {}
+        self._counts: dict[RecordKind, int] = {}
+        self._closed = False
 
     @classmethod
     def from_streams(cls, streams: Iterable[RecordStream]) -> Dataset:
@@ -81,64 +147,310 @@ class Dataset:
         )
 
     @classmethod
-    def from_duckdb(cls, path: str | Path) -> Dataset:
-        """Load the record tables of a DuckDB warehouse (tables named by record kind).
+    def from_duckdb(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        wait: float | None = None,
+        memory_limit: str | None = READ_MEMORY_LIMIT,
+        threads: int | None = None,
+    ) -> Dataset:
+        """Query the record tables of a DuckDB warehouse file where they lie.
+
+        The file is attached read-only and each record table (named by kind) becomes
+        a view; a kind the file has no table for is an empty table. Nothing is copied.
+        While ``partnerkit sync`` writes the file, this waits up to ``wait`` seconds for
+        it to finish.
+
+        Args:
+            path: The ``.duckdb`` file.
+            wait: Seconds to wait for a writer (a sync) to release the file; by default
+                ``$PARTNERKIT_LOCK_WAIT``, else 10.
+            memory_limit: DuckDB's memory budget for the dataset's queries: larger work
+                spills to a temporary folder, and a query that cannot spill gets the
+                budget quadrupled (up to 1 GiB) and runs again. ``None`` for DuckDB's
+                default (most of the machine's memory).
+            threads: DuckDB's worker threads per query (its default: one per core).
 
         Raises:
-            ConfigurationError: The file does not exist.
+            WarehouseError: There is no such file, or it is damaged or not a DuckDB file.
+            WarehouseBusyError: A sync still held the file after ``wait`` seconds; the
+                error names it.
         """
         import duckdb
 
-        if not Path(path).exists():
-            raise ConfigurationError(f"no DuckDB warehouse at {path}")
-        con = duckdb.connect(str(path), read_only=True)
+        file = Path(path)
+        config: dict[str, Any] = {
+            "temp_directory": str(
+                Path(tempfile.gettempdir()) / f"partnerkit-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+            )
+        }
+        if memory_limit is not None:
+            config["memory_limit"] = memory_limit
+        if threads is not None:
+            config["threads"] = threads
+        root = duckdb.connect(config=config)
         try:
-            have = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
-            tables: dict[RecordKind | str, pa.Table] = {
-                kind: _arrow(con.sql(f'SELECT * FROM "{view}"'))
-                for kind, view in _VIEW.items()
-                if view in have
+            attach_read_only(root, file, _ATTACHED, wait=wait)
+            have = {
+                str(r[0])
+                for r in root.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_catalog = ? AND table_schema = 'main'",
+                    [_ATTACHED],
+                ).fetchall()
             }
-        finally:
-            con.close()
-        return cls(tables)
+            for kind, view in _VIEW.items():
+                if view in have:
+                    root.execute(f'CREATE VIEW "{view}" AS SELECT * FROM {_ATTACHED}.main."{view}"')
+                else:
+                    root.execute(_empty_table_sql(kind))
+        except duckdb.Error as exc:
+            root.close()
+            raise map_duckdb_error(exc, path=file, what="read") from exc
+        except BaseException:
+            root.close()
+            raise
+        data = cls.__new__(cls)
+        data._setup(root=root, owns_root=True, per_cursor={}, arrow=None, path=file, stable=True)
+        return data
+
+    @classmethod
+    def from_connection(
+        cls, root: duckdb.DuckDBPyConnection, kinds: Iterable[RecordKind], path: Path
+    ) -> Dataset:
+        """A dataset over an open DuckDB connection that holds the record tables.
+
+        What :meth:`Warehouse.dataset() <partnerkit.store.Warehouse.dataset>` returns:
+        the dataset queries the tables in place, one cursor of ``root`` per thread, and
+        never closes ``root`` (its owner does).
+
+        Args:
+            root: The connection whose database has the record tables.
+            kinds: The record kinds it has tables for; the others are empty views.
+            path: The database file (named in errors).
+
+        Returns:
+            The dataset.
+        """
+        have = set(kinds)
+        empty = [_empty_table_sql(k, temporary=True) for k in RecordKind if k not in have]
+        data = cls.__new__(cls)
+        data._setup(
+            root=root,
+            owns_root=False,
+            per_cursor={},
+            arrow=None,
+            path=path,
+            stable=False,
+            per_cursor_sql=empty,
+        )
+        return data
+
+    # ----------------------------------------------------------------- access
+
+    @property
+    def path(self) -> Path | None:
+        """The warehouse file the dataset reads, or ``None`` for records in memory."""
+        return self._path
+
+    @property
+    def tables(self) -> dict[RecordKind, pa.Table]:
+        """Every record kind as an Arrow table.
+
+        For a dataset over a warehouse file this **loads every record table into
+        memory** (once, on first access); analyses never need it — they query
+        :meth:`sql`, :meth:`schema` and :meth:`row_count`. Kept for code that wants
+        the tables themselves.
+        """
+        if self._arrow is None:
+            with self._lock:
+                if self._arrow is None:
+                    self._arrow = {k: self.sql(f'SELECT * FROM "{v}"') for k, v in _VIEW.items()}
+        return self._arrow
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """The calling thread's DuckDB connection, with the four views registered.
+
+        Every thread gets its own connection to the dataset's one database, made on
+        its first call and kept for the next ones. Temporary tables and registrations
+        made on it are the thread's own; do not hand it to another thread.
+
+        Raises:
+            WarehouseError: The dataset (or the warehouse it reads) is closed.
+        """
+        cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cur is not None and not self._closed:
+            return cur
+        import duckdb
+
+        with self._lock:
+            if self._closed:
+                raise WarehouseError(
+                    "the dataset is closed; build a new one to query", path=str(self._path or "")
+                )
+            try:
+                if self._root is None:
+                    self._root = duckdb.connect()
+                cur = self._root.cursor()
+                for name, table in self._per_cursor.items():
+                    cur.register(name, table)
+                for statement in self._per_cursor_sql:
+                    cur.execute(statement)
+            except duckdb.Error as exc:
+                raise map_duckdb_error(exc, path=self._path, what="read") from exc
+            self._cursors.add(cur)
+        self._local.cursor = cur
+        return cur
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
-        """A private in-memory DuckDB connection with the four views registered."""
-        if self._con is None:
-            import duckdb
-
-            con = duckdb.connect()
-            for kind, view in _VIEW.items():
-                con.register(view, self.tables[kind])
-            self._con = con
-        return self._con
+        """The calling thread's DuckDB connection: the same as :meth:`cursor`."""
+        return self.cursor()
 
     def schema(self, kind: RecordKind | str) -> pa.Schema:
         """The Arrow schema of one record kind's table (columns and types)."""
-        schema: pa.Schema = self.tables[RecordKind(kind)].schema
-        return schema
+        kind = RecordKind(kind)
+        if self._arrow is not None:
+            schema: pa.Schema = self._arrow[kind].schema
+            return schema
+        found = self._schemas.get(kind)
+        if found is None:
+            found = self.sql(f'SELECT * FROM "{_VIEW[kind]}" LIMIT 0').schema
+            if self._stable:
+                self._schemas[kind] = found
+        return found
 
     def row_count(self, kind: RecordKind | str) -> int:
         """How many records of one kind the dataset holds."""
-        return int(self.tables[RecordKind(kind)].num_rows)
+        kind = RecordKind(kind)
+        if self._arrow is not None:
+            return int(self._arrow[kind].num_rows)
+        found = self._counts.get(kind)
+        if found is None:
+            found = int(self.sql(f'SELECT count(*) AS n FROM "{_VIEW[kind]}"')["n"][0].as_py())
+            if self._stable:
+                self._counts[kind] = found
+        return found
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection for the calling thread, with the four views registered.
+    def sql(self, query: str, params: Iterable[Any] | Mapping[str, Any] | None = None) -> pa.Table:
+        """Run SQL over the views ``performance``, ``lead``, ``deal``, ``campaign``.
 
-        Use it within one call of an analysis (temporary tables and registrations made on
-        it are its own); do not hand it to another thread.
+        Safe to call from any number of threads at once.
+
+        Raises:
+            ConfigurationError: DuckDB refused the statement (syntax, unknown column).
+            DataError: A value did not convert to the type the query asks for.
+            WarehouseError: The warehouse file could not be read, or is closed.
         """
-        return self.connection
+        import duckdb
 
-    def sql(self, query: str, params: Iterable[Any] | None = None) -> pa.Table:
-        """Run SQL over the views ``performance``, ``lead``, ``deal``, ``campaign``."""
-        return _arrow(self.connection.sql(query, params=list(params) if params else None))
+        args: list[Any] | dict[str, Any] | None
+        if params is None:
+            args = None
+        elif isinstance(params, Mapping):
+            args = dict(params) or None
+        else:
+            args = list(params) or None
+        cur = self.cursor()
+        while True:
+            try:
+                return _arrow(cur.sql(query, params=args))
+            except duckdb.OutOfMemoryException as exc:
+                if not self._grow_budget(cur):
+                    raise map_duckdb_error(exc, path=self._path) from exc
+            except duckdb.Error as exc:
+                raise map_duckdb_error(exc, path=self._path) from exc
+
+    def _grow_budget(self, cur: duckdb.DuckDBPyConnection) -> bool:
+        """Quadruple the memory budget of a file dataset's database; ``False`` at the ceiling.
+
+        Only a dataset that owns its database (:meth:`from_duckdb`) grows: an open
+        warehouse's budget is its writer's.
+        """
+        if not (self._owns_root and self._path is not None):
+            return False
+        with self._lock:
+            text = str(cur.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+            number, _, unit = text.partition(" ")
+            try:
+                now = float(number) * _MIB[unit]
+            except (ValueError, KeyError):
+                return False
+            if now >= _BUDGET_CEILING_MIB:
+                return False
+            cur.execute(f"SET memory_limit = '{int(min(now * 4, _BUDGET_CEILING_MIB))}MiB'")
+            return True
+
+    # -------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close every thread's connection and release the warehouse file (safe twice)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            for cur in list(self._cursors):
+                cur.close()
+            if self._owns_root and self._root is not None:
+                self._root.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def __repr__(self) -> str:
-        counts = ", ".join(f"{_VIEW[k]}={t.num_rows:,}" for k, t in self.tables.items())
-        return f"<Dataset {counts}>"
+        where = f" {str(self._path)!r}" if self._path is not None else ""
+        if self._closed:
+            return f"<Dataset{where} closed>"
+        try:
+            counts = ", ".join(f"{v}={self.row_count(k):,}" for k, v in _VIEW.items())
+        except PartnerkitError:  # a repr never raises (e.g. its warehouse was closed)
+            return f"<Dataset{where} unreadable>"
+        return f"<Dataset{where} {counts}>"
+
+
+def _sql_type(arrow_type: pa.DataType) -> str:
+    """The DuckDB type of an Arrow type of the record schemas."""
+    import pyarrow as pa
+
+    if pa.types.is_list(arrow_type):
+        return f"{_sql_type(arrow_type.value_type)}[]"
+    if pa.types.is_decimal(arrow_type):
+        return f"DECIMAL({arrow_type.precision}, {arrow_type.scale})"
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ" if arrow_type.tz else "TIMESTAMP"
+    for check, name in (
+        (pa.types.is_boolean, "BOOLEAN"),
+        (pa.types.is_int64, "BIGINT"),
+        (pa.types.is_floating, "DOUBLE"),
+        (pa.types.is_string, "VARCHAR"),
+        (pa.types.is_large_string, "VARCHAR"),
+        (pa.types.is_date32, "DATE"),
+    ):
+        if check(arrow_type):
+            return name
+    raise TypeError(f"no DuckDB type for {arrow_type}")  # a new record type needs a line here
+
+
+def _empty_table_sql(kind: RecordKind, *, temporary: bool = False) -> str:
+    """``CREATE TABLE`` of an empty table with a kind's columns.
+
+    Written out rather than made from an empty Arrow table: handing DuckDB a Python
+    object imports pandas (seconds), which a reader of a warehouse never needs.
+    """
+    columns = ", ".join(
+        '"' + f.name.replace('"', '""') + f'" {_sql_type(f.type)}' for f in arrow_schema(kind)
+    )
+    temp = "TEMPORARY " if temporary else ""
+    return f'CREATE {temp}TABLE "{_VIEW[kind]}" ({columns})'
 
 
 def _arrow(relation: duckdb.DuckDBPyRelation | None) -> pa.Table:

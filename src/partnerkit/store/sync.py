@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from partnerkit.connector import Notice, ReadRequest, StreamSpec
 from partnerkit.errors import ConfigurationError, PartnerkitError
+from partnerkit.store.read import holding
 from partnerkit.store.state import StreamState, advance_cursor, last_complete_day, plan_request
 from partnerkit.store.warehouse import (
     LoadResult,
@@ -251,12 +252,13 @@ def sync(
         if isinstance(warehouse, Warehouse)
         else Warehouse(default_warehouse_path(workspace, warehouse))
     )
-    try:
-        observer.planned([p.unit for p in plans])
-        results = _run_all(workspace, wh, plans, options, workers)
-    finally:
-        if own:
-            wh.close()
+    with holding(wh.path):  # readers that find the file locked name this sync
+        try:
+            observer.planned([p.unit for p in plans])
+            results = _run_all(workspace, wh, plans, options, workers)
+        finally:
+            if own:
+                wh.close()
     return SyncResult(wh.path, tuple(results), time.perf_counter() - began)
 
 

@@ -33,7 +33,6 @@ import glob
 import math
 import os
 import re
-import struct
 import sysconfig
 import threading
 import uuid
@@ -52,6 +51,7 @@ from partnerkit.store.migrations import (
     current_version,
     migrate,
 )
+from partnerkit.store.read import check_warehouse_file
 from partnerkit.store.state import StreamState, batch_max_day
 
 if TYPE_CHECKING:
@@ -156,65 +156,7 @@ def workspace_warehouse_path(workspace: Workspace) -> Path:
 
 # ------------------------------------------------------------- creating and checking
 
-_HEADER_BYTES = 3 * 4096
-"""DuckDB's file header: the main header and two database headers of 4 KiB each."""
-
 _CREATING = re.compile(r"^\.(?P<name>.+)\.creating-(?P<pid>\d+)-[0-9a-f]+(?:\.wal)?$")
-
-
-def _expected_size(head: bytes) -> int | None:
-    """The bytes the newest database header says the file holds, if it can be read.
-
-    Each database header is a checksum, then (little-endian 64-bit) the iteration, the
-    meta block, the free list, the block count and the block size. ``None`` when the
-    values do not look like such a header (another DuckDB storage version): the check
-    is then left to DuckDB.
-    """
-    headers: list[tuple[int, ...]] = [
-        struct.unpack_from("<5Q", head, offset + 8) for offset in (4096, 8192)
-    ]
-    iteration, _meta, _free, blocks, block_size = max(headers)
-    if iteration == 0 or block_size & (block_size - 1) or not 4096 <= block_size <= 1 << 26:
-        return None
-    if blocks > 1 << 40:
-        return None
-    return _HEADER_BYTES + blocks * block_size
-
-
-def check_warehouse_file(path: str | os.PathLike[str]) -> None:
-    """Refuse a file that cannot be a warehouse, before DuckDB opens it.
-
-    Reads the first 12 KiB only (no lock is taken, so it works while a sync writes):
-    DuckDB's magic bytes, and a size at least as large as the file's own header says.
-    A missing file passes (there is nothing to check).
-
-    Args:
-        path: The warehouse file.
-
-    Raises:
-        WarehouseFileError: The file is empty, is not a DuckDB file (a text file,
-            random bytes), is truncated, or cannot be read (a folder).
-    """
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if file.is_dir():
-            raise WarehouseFileError(file, "is a folder, not a DuckDB file")
-        with file.open("rb") as fh:
-            head = fh.read(_HEADER_BYTES)
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise WarehouseFileError(file, f"cannot be read ({exc.strerror})") from None
-    if size == 0:
-        raise WarehouseFileError(file, "is empty (0 bytes), not a DuckDB file")
-    if head[8:12] != b"DUCK":
-        raise WarehouseFileError(file, "is not a DuckDB database file")
-    expected = _expected_size(head) if len(head) == _HEADER_BYTES else _HEADER_BYTES + 1
-    if expected is not None and size < expected:
-        raise WarehouseFileError(
-            file, f"is truncated ({size:,} bytes where its header promises {expected:,})"
-        )
 
 
 def _installed_package(path: Path) -> Path | None:
@@ -610,10 +552,19 @@ class Warehouse:
         return self.sql(f"SELECT * FROM main.{_q(kind.value)}")
 
     def dataset(self) -> Dataset:
-        """Read every record table into an analysis :class:`~partnerkit.analysis.Dataset`."""
+        """An analysis :class:`~partnerkit.analysis.Dataset` querying the record tables in place.
+
+        Nothing is copied: the dataset queries this warehouse's file through the
+        warehouse's own database (one connection per thread), and sees what is
+        committed when each query runs. It lives as long as the warehouse is open. To
+        read a file no process of yours has open, use
+        :meth:`Dataset.from_duckdb <partnerkit.analysis.Dataset.from_duckdb>`.
+        """
         from partnerkit.analysis import Dataset
 
-        return Dataset({kind: self.table(kind) for kind in self.tables()})
+        if self._closed:
+            raise ConfigurationError(f"the warehouse {self.path} is closed")
+        return Dataset.from_connection(self._con, self.tables(), self.path)
 
     def state(self, connection: str, stream: str, account: str = "") -> StreamState | None:
         """The state of one stream of one account, or ``None`` before its first sync."""

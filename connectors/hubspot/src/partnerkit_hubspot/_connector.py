@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,18 @@ __all__ = ["HubSpotConnector"]
 
 #: Deals per associations batch read.
 _ASSOCIATION_BATCH = 100
+
+#: The values of the ``dates`` read option.
+_DATES = ("modified", "created")
+
+#: ``(property, top-level field)`` pairs a read selects on, by object type and ``dates``:
+#: a record is read when any of its dates falls in the window.
+_SELECT: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("contacts", "modified"): ((CONTACT_MODIFIED, "updatedAt"),),
+    ("deals", "modified"): ((DEAL_MODIFIED, "updatedAt"),),
+    ("contacts", "created"): (("createdate", "createdAt"),),
+    ("deals", "created"): (("createdate", "createdAt"), ("closedate", "")),
+}
 _NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND"
 
 
@@ -68,6 +81,7 @@ class _Window:
     start: dt.date | None
     end: dt.date
     zone: str
+    dates: str = "modified"
 
     def holds(self, moment_ms: int) -> bool:
         """Whether a modification (or archiving) time falls in the window."""
@@ -77,6 +91,20 @@ class _Window:
         """The window in words, for notices."""
         first = self.start.isoformat() if self.start else "the beginning"
         return f"{first} to {self.end.isoformat()} ({self.zone})"
+
+    def holds_any(self, obj: CrmObject, select: tuple[tuple[str, str], ...]) -> bool:
+        """Whether any of the object's selecting dates falls in the window.
+
+        An object with none of them is in a full read only (as if dated at the epoch).
+        """
+        moments = [_moment_ms(obj, *(n for n in pair if n)) for pair in select]
+        known = [m for m in moments if m is not None]
+        if not known:
+            return self.start_ms is None
+        return any(self.holds(m) for m in known)
+
+
+_SELECTED = {"modified": "modified", "created": "created (deals: or closed)"}
 
 
 def _moment_ms(obj: CrmObject, *names: str) -> int | None:
@@ -113,6 +141,12 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     time zone): an incremental read returns every record created or changed in the
     range, through the CRM search API; a read without ``start`` lists everything
     (the first sync). Each record keeps its own ``created_at``.
+
+    Read option (``ReadRequest.options``): ``dates`` — ``"modified"`` (the default,
+    what a sync uses) or ``"created"``: the range then selects contacts by their
+    creation date, and deals by their creation **or** close date, so a report of a
+    month read straight from HubSpot (no warehouse) gets the month's leads and deals
+    even when they were edited later.
     """
 
     name = "hubspot"
@@ -134,6 +168,8 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
+    read_options = frozenset({"dates"})
+    """The ``ReadRequest.options`` this connector takes (see the class docstring)."""
 
     def __init__(
         self,
@@ -211,9 +247,17 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             SourceError: HubSpot failed (mapped at one boundary; see the README).
         """
         self.stream_spec(request.stream)
-        if request.options:
-            names = ", ".join(sorted(request.options))
-            raise ConfigurationError(f"The hubspot connector takes no read options (got {names}).")
+        unknown = sorted(set(request.options) - self.read_options)
+        if unknown:
+            raise ConfigurationError(
+                f"The hubspot connector takes the read option 'dates' only (got "
+                f"{', '.join(unknown)})."
+            )
+        dates = request.options.get("dates", "modified")
+        if dates not in _DATES:
+            raise ConfigurationError(
+                f"The hubspot read option 'dates' is 'modified' or 'created', got {dates!r}."
+            )
         if request.stream not in self.settings.streams:
             raise ConfigurationError(
                 f"Stream {request.stream!r} is not enabled for this connection; its streams "
@@ -225,7 +269,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
                 f"This HubSpot connection reads portal {portal.portal_id}, not "
                 f"{', '.join(request.accounts)}."
             )
-        window = self._window(request, portal)
+        window = dataclasses.replace(self._window(request, portal), dates=dates)
         excluded = request.window(portal.time_zone, clock=self._now).notice(portal.portal_id)
         if excluded is not None:
             yield excluded
@@ -251,18 +295,23 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         return ExtraProperties(names, definitions, object_type=object_type, setting=setting)
 
     def _objects(
-        self, object_type: str, window: _Window, properties: Sequence[str], modified: str
+        self, object_type: str, window: _Window, properties: Sequence[str]
     ) -> Iterator[list[CrmObject] | Notice]:
-        """Pages of objects modified (or archived) in the window, live ones first."""
+        """Pages of objects modified (or archived) in the window, live ones first.
+
+        With ``dates="created"`` the window selects by creation (deals: creation or
+        close) instead; archived objects then by the same dates.
+        """
+        select = _SELECT[(object_type, window.dates)]
         if window.start_ms is not None and window.start_ms >= window.end_ms:
             return  # e.g. start is today, and today is not read: nothing to ask for
         if window.start_ms is None:
             later = 0
             for page in self._list_all(object_type, properties, archived=False):
-                kept = [o for o in page if window.holds(_moment_ms(o, modified, "updatedAt") or 0)]
+                kept = [o for o in page if window.holds_any(o, select)]
                 later += len(page) - len(kept)
                 yield kept
-            if later:
+            if later and window.dates == "modified":
                 yield Notice(
                     "info",
                     "modified_after_range",
@@ -277,8 +326,14 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             def search(query: Query) -> ObjectPage:
                 return self._client.search_page(object_type, query, properties)
 
+            emitted: set[str] = set()  # an object selected by two dates comes once
             try:
-                yield from scan_window(search, modified, start_ms, window.end_ms)
+                for prop, _ in select:
+                    for page in scan_window(search, prop, start_ms, window.end_ms):
+                        fresh = [o for o in page if o["id"] not in emitted]
+                        if len(select) > 1:
+                            emitted.update(o["id"] for o in fresh)
+                        yield fresh
             except SearchOrderError as exc:
                 raise unreadable_answer(
                     f"POST {BASE_URL}/crm/v3/objects/{object_type}/search",
@@ -286,10 +341,9 @@ class HubSpotConnector(Connector[HubSpotSettings]):
                     account=self._client.portal().portal_id,
                 ) from None
         if self.settings.include_archived:
+            archived = (("archivedAt", "updatedAt"),) if window.dates == "modified" else select
             for page in self._list_all(object_type, properties, archived=True):
-                yield [
-                    o for o in page if window.holds(_moment_ms(o, "archivedAt", "updatedAt") or 0)
-                ]
+                yield [o for o in page if window.holds_any(o, archived)]
 
     def _list_all(
         self, object_type: str, properties: Sequence[str], *, archived: bool
@@ -328,7 +382,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         )
         yield from extras.notices()
         counts = {"live": 0, "archived": 0}
-        for item in self._objects("contacts", window, mapper.properties(), CONTACT_MODIFIED):
+        for item in self._objects("contacts", window, mapper.properties()):
             if isinstance(item, Notice):
                 yield item
                 continue
@@ -347,7 +401,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         mapper = DealMapper(portal=portal, pipelines=self.pipelines(), extras=extras)
         yield from extras.notices()
         counts = {"live": 0, "archived": 0}
-        for item in self._objects("deals", window, mapper.properties(), DEAL_MODIFIED):
+        for item in self._objects("deals", window, mapper.properties()):
             if isinstance(item, Notice):
                 yield item
                 continue
@@ -401,7 +455,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         return Notice(
             "info",
             "read_summary",
-            f"Read {total} {stream} ({counts['archived']} archived) modified "
+            f"Read {total} {stream} ({counts['archived']} archived) {_SELECTED[window.dates]} "
             f"{window.describe()} from HubSpot portal {self._client.portal().portal_id}.",
             {"stream": stream, **counts, "start": window.start, "end": window.end},
         )

@@ -66,9 +66,14 @@ class SearchOrderError(Exception):
 Search = Callable[[Query], ObjectPage]
 
 
+#: The top-level field an answer carries beside a property ("": none); by default updatedAt.
+_TOP_LEVEL = {"createdate": "createdAt", "closedate": ""}
+
+
 def _modified_ms(obj: CrmObject, prop: str) -> int:
-    value = obj["properties"].get(prop) or obj.get("updatedAt")
-    moment = parse_timestamp(value) if value else None
+    top = _TOP_LEVEL.get(prop, "updatedAt")
+    value = obj["properties"].get(prop) or (obj.get(top) if top else None)
+    moment = parse_timestamp(value) if isinstance(value, str) and value else None
     if moment is None:
         raise SearchOrderError(f"object {obj['id']} has no {prop} in the search answer")
     return epoch_ms(moment)
@@ -79,8 +84,9 @@ def scan_window(search: Search, prop: str, start_ms: int, end_ms: int) -> Iterat
 
     Args:
         search: Runs one query and returns HubSpot's page (the first page only).
-        prop: The modification-time property (``lastmodifieddate`` for contacts,
-            ``hs_lastmodifieddate`` for deals).
+        prop: The time property the window is on: modification (``lastmodifieddate``
+            for contacts, ``hs_lastmodifieddate`` for deals), or ``createdate`` /
+            ``closedate`` for a read by creation or close date.
         start_ms: The window's start, inclusive, in epoch milliseconds.
         end_ms: The window's end, exclusive, in epoch milliseconds.
 
