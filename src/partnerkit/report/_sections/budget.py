@@ -1,0 +1,152 @@
+"""Section 5, budget: planned against actual by source and campaign, fees, the pacing chart."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from partnerkit.report import _charts
+from partnerkit.report._context import Context
+from partnerkit.report.sections import Block, Chart, Heading, Table, Text
+
+__all__ = ["build"]
+
+
+def build(ctx: Context) -> list[Block]:
+    """Planned vs actual by source and campaign, fees, pacing chart."""
+    out: list[Block] = []
+    f = ctx.f
+    report = ctx.r.budget
+    if report is None:
+        out.append(ctx.failed("budget"))
+        return out
+    out.append(
+        Text(
+            f.t("budget.days", days="{days}", total="{total}"),
+            {"days": ctx.number(report.days_elapsed), "total": ctx.number(report.month.days)},
+        )
+    )
+    lines = [line for line in report if line.records and (line.planned is not None or line.spend)]
+    chart_groups = []
+    for line in lines:
+        bars = [
+            _charts.Bar(
+                f.t("chart.legend.planned"),
+                float(line.planned or 0),
+                f.money(line.planned) if line.planned is not None else "—",
+            ),
+            _charts.Bar(f.t("chart.legend.actual"), float(line.spend), f.money(line.spend)),
+            _charts.Bar(
+                f.t("chart.legend.projected"),
+                float(line.projected or 0),
+                f.money(line.projected) if line.projected is not None else "—",
+            ),
+        ]
+        chart_groups.append((ctx.source_name(line.key), bars))
+    if chart_groups:
+        title = f.t("chart.budget_source")
+        svg = _charts.grouped_bars(
+            "budget",
+            title,
+            chart_groups,
+            [
+                f.t("chart.legend.planned"),
+                f.t("chart.legend.actual"),
+                f.t("chart.legend.projected"),
+            ],
+        )
+        alt = "; ".join(f"{g}: " + ", ".join(b.text for b in bars) for g, bars in chart_groups)
+        out.append(Chart("budget", title, svg, alt))
+    out.append(Heading(f.t("budget.by_source")))
+    out.append(
+        _budget_table(
+            ctx, "budget.source", f.t("col.source"), report, lambda line: ctx.source_name(line.key)
+        )
+    )
+    campaigns = ctx.r.budget_campaigns
+    out.append(Heading(f.t("budget.by_campaign")))
+    if campaigns is None:
+        out.append(ctx.failed("budget_campaigns"))
+    else:
+        out.append(
+            _budget_table(
+                ctx, "budget.campaign", f.t("col.campaign"), campaigns, lambda line: str(line.label)
+            )
+        )
+    out.append(Heading(f.t("budget.fees")))
+    fee_label = f.t("budget.management_fee")
+    if report.management_fee_basis:
+        fee_label += f" ({report.management_fee_basis})"
+    out.append(
+        Table(
+            "budget.fees",
+            ("", f.t("col.this_month"), f.t("col.projected")),
+            (
+                (
+                    ctx.text(f.t("budget.total_planned")),
+                    ctx.money(report.planned, "no media budget in the contract"),
+                    ctx.text(""),
+                ),
+                (
+                    ctx.text(f.t("budget.media")),
+                    ctx.money(report.media_spend),
+                    ctx.money(report.projected_media, "no day counted"),
+                ),
+                (
+                    ctx.text(fee_label),
+                    ctx.money(report.management_fee, "no management fee in the contract"),
+                    ctx.money(report.projected_management_fee, "no management fee in the contract"),
+                ),
+                (
+                    ctx.text(f.t("budget.partner_fee")),
+                    ctx.money(report.partner_fee, "the pricing has no monthly fee"),
+                    ctx.text(""),
+                ),
+            ),
+        )
+    )
+    return out
+
+
+def _budget_table(
+    ctx: Context, key: str, first: str, report: Any, label: Callable[[Any], str]
+) -> Table:
+    f = ctx.f
+    rows = []
+    for line in report:
+        if not line.records:
+            # no spend record: spend, use and projection are not computable, not 0
+            rows.append(
+                (
+                    ctx.text(label(line)),
+                    ctx.money(line.planned, "no_budget"),
+                    ctx.missing("no_rows"),
+                    ctx.missing("no_rows"),
+                    ctx.missing("no_rows"),
+                    ctx.text(""),
+                )
+            )
+            continue
+        flag = ctx.text(f.t(f"flag.{line.flag!s}") if line.flag else "")
+        rows.append(
+            (
+                ctx.text(label(line)),
+                ctx.money(line.planned, "no_budget"),
+                ctx.money(line.spend),
+                ctx.percent(line.used_pct, "no_budget"),
+                ctx.money(line.projected, "no day counted"),
+                flag,
+            )
+        )
+    return Table(
+        key,
+        (
+            first,
+            f.t("col.planned"),
+            f.t("col.spend"),
+            f.t("col.used"),
+            f.t("col.projected"),
+            f.t("col.flag"),
+        ),
+        tuple(rows),
+    )

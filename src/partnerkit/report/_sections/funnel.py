@@ -1,0 +1,144 @@
+"""Section 6, funnel and revenue: the funnel chart, the funnel and revenue by source."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from partnerkit.analysis.kpis import KPIValue
+from partnerkit.analysis.month import figure, reason
+from partnerkit.model import KPIUnit
+from partnerkit.report import _charts
+from partnerkit.report._context import Context
+from partnerkit.report.sections import Block, Cell, Chart, Heading, NoData, Table, Text
+
+__all__ = ["build"]
+
+
+def build(ctx: Context) -> list[Block]:
+    """The funnel chart, the funnel by source, revenue by source."""
+    from partnerkit.analysis.funnel import STAGES
+
+    out: list[Block] = []
+    f = ctx.f
+    stages = [name for name, _ in STAGES]
+    fun = ctx.r.funnel
+    if fun is None:
+        out.append(ctx.failed("funnel"))
+    else:
+        totals = [s for s in fun if s.source == "all" and s.cohort == "all"]
+        if not totals or totals[0].count == 0:
+            out.append(ctx.nodata("funnel.no_leads"))
+        else:
+            bars = [
+                _charts.Bar(
+                    f.t(f"funnel.stage.{s.stage}"),
+                    float(s.count),
+                    f.number(s.count)
+                    + ("" if s.step_rate is None else f" ({f.percent(s.step_rate)})"),
+                )
+                for s in totals
+            ]
+            title = f.t("chart.funnel")
+            out.append(
+                Chart(
+                    "funnel",
+                    title,
+                    _charts.bar_chart("funnel", title, bars),
+                    "; ".join(f"{b.label}: {b.text}" for b in bars),
+                )
+            )
+            out.append(
+                Text(
+                    f.t("funnel.cohort", leads="{leads}", month=f.month(ctx.r.month)),
+                    {"leads": ctx.number(totals[0].count)},
+                )
+            )
+            out.append(Heading(f.t("funnel.by_source")))
+            sources = [
+                s.source for s in fun if s.cohort == "all" and s.stage == "lead" and s.count > 0
+            ]
+            rows = []
+            for src in sources:
+                row: list[Cell] = [
+                    ctx.text(f.t("funnel.all") if src == "all" else ctx.source_name(src))
+                ]
+                for stage in stages:
+                    s = fun.get(stage, src)
+                    text = f.number(s.count)
+                    if s.step_rate is not None:
+                        text += f" ({f.percent(s.step_rate)})"
+                    row.append(Cell(text, Decimal(s.count), numeric=True))
+                rows.append(tuple(row))
+            out.append(
+                Table(
+                    "funnel.sources",
+                    (f.t("col.source"), *(f.t(f"funnel.stage.{s}") for s in stages)),
+                    tuple(rows),
+                )
+            )
+    out.append(Heading(f.t("funnel.revenue")))
+    rev = ctx.r.revenue
+    if rev is None:
+        out.append(ctx.failed("revenue"))
+        return out
+    rows = []
+    for r in rev:
+
+        def kpi(name: str, r: Any = r) -> KPIValue | None:
+            """The figure from the month's one KPI table (totals or this source's)."""
+            if name in ("spend", "leads", "customers", "cpl"):
+                if r.source == "all":
+                    return ctx.r.total(name)
+                return ctx.r.source(r.source, name)
+            try:
+                found: KPIValue = r.value(name)
+            except KeyError:
+                return None
+            return found
+
+        shown = [figure(kpi(k)) for k in ("spend", "leads", "customers")]
+        if r.source != "all" and not any(shown) and not r.won_deals:
+            continue
+
+        def cell(name: str, unit: KPIUnit, r: Any = r) -> Cell:
+            v = kpi(name, r)
+            return ctx.unit(figure(v), unit, reason(v))
+
+        rows.append(
+            (
+                ctx.text(f.t("funnel.all") if r.source == "all" else r.name),
+                cell("spend", KPIUnit.MONEY),
+                cell("leads", KPIUnit.COUNT),
+                cell("customers", KPIUnit.COUNT),
+                ctx.number(r.won_deals),
+                cell("revenue", KPIUnit.MONEY),
+                cell("cpl", KPIUnit.MONEY),
+                cell("cac", KPIUnit.MONEY),
+                cell("roi", KPIUnit.PERCENT),
+            )
+        )
+    try:
+        revenue = rev.get("all").value("revenue")
+    except KeyError:
+        revenue = None
+    if revenue is not None and revenue.value is None:
+        out.append(NoData(f.t("no_data", reason=f"{f.t('col.revenue')}: {revenue.reason}")))
+    out.append(
+        Table(
+            "funnel.revenue",
+            (
+                f.t("col.source"),
+                f.t("col.spend"),
+                f.t("col.inquiries"),
+                f.t("col.customers_won"),
+                f.t("col.won_deals"),
+                f.t("col.revenue"),
+                f.t("col.cpl"),
+                f.t("col.cac"),
+                f.t("col.roi"),
+            ),
+            tuple(rows),
+        )
+    )
+    return out

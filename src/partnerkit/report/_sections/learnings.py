@@ -1,0 +1,40 @@
+"""Section 8, learnings: the test plan's tests of the month and the month's learnings."""
+
+from __future__ import annotations
+
+from partnerkit.report._context import Context
+from partnerkit.report.sections import Block, Bullets, Heading, Table, Text
+
+__all__ = ["build"]
+
+
+def build(ctx: Context) -> list[Block]:
+    """The test plan's tests of the month, and the month's learnings."""
+    out: list[Block] = []
+    f = ctx.f
+    tests = ctx.experiments()
+    if tests:
+        out.append(
+            Table(
+                "learnings.tests",
+                (f.t("col.test"), f.t("col.tested"), f.t("col.learned"), f.t("col.decision")),
+                tuple(
+                    (
+                        ctx.text(e.name or e.id),
+                        ctx.text(f"{e.hypothesis} — {e.learning_goal}"),
+                        ctx.text(" ".join(x for x in (e.result, e.learning) if x) or "—"),
+                        ctx.text(
+                            f.t(f"decision.{e.decision.value}") if e.decision else e.status.value
+                        ),
+                    )
+                    for e in tests
+                ),
+            )
+        )
+    note = ctx.note()
+    if note is not None and note.learnings:
+        out.append(Heading(f.t("learnings.notes")))
+        out.append(Bullets(tuple(Text("{x}", {"x": ctx.text(x)}) for x in note.learnings)))
+    if not out:
+        out.append(ctx.nodata("learnings.none"))
+    return out

@@ -1,0 +1,120 @@
+"""Section 9, next month: the workspace's plan and the recommendations from the results."""
+
+from __future__ import annotations
+
+from partnerkit.analysis.month import figure
+from partnerkit.analysis.recommend import SourceCost, recommend
+from partnerkit.report._context import Context, dec
+from partnerkit.report.sections import Block, Bullets, Heading, Text
+
+__all__ = ["build"]
+
+
+def build(ctx: Context) -> list[Block]:
+    """The workspace's plan and recommendations derived from the results."""
+    out: list[Block] = []
+    f = ctx.f
+    note = ctx.note()
+    if note is not None and note.next_steps:
+        out.append(Heading(f.t("next.plan")))
+        out.append(Bullets(tuple(Text("{x}", {"x": ctx.text(x)}) for x in note.next_steps)))
+    recs = _recommend(ctx)
+    ctx.recommendations = recs
+    if recs:
+        out.append(Heading(f.t("next.recommendations")))
+        out.append(Bullets(tuple(recs)))
+    if not out:
+        out.append(ctx.nodata("next.none"))
+    return out
+
+
+def _recommend(ctx: Context) -> list[Text]:
+    """Word the recommendations :func:`~partnerkit.analysis.recommend.recommend` decides."""
+    f = ctx.f
+    out: list[Text] = []
+    costs = [
+        SourceCost(
+            source.id,
+            source.name,
+            figure(ctx.r.source(source.id, "spend")),
+            figure(ctx.r.source(source.id, "leads")),
+            figure(ctx.r.source(source.id, "cpl")),
+        )
+        for source in ctx.ws.sources
+    ]
+    decided = recommend(
+        ctx.r.label,
+        costs=costs,
+        audit=ctx.r.audit,
+        sla=ctx.r.sla,
+        targets=list(ctx.r.targets or ()),
+        budget=ctx.r.budget,
+        dedup=ctx.r.dedup,
+    )
+    silent = iter(ctx.silent_lines("rec.silent"))
+    terms = {t.sla.id: t for t in ctx.r.sla.terms} if ctx.r.sla is not None else {}
+    targets = {v.target_id: v for v in ctx.r.targets or ()}
+    for rec in decided:
+        p = rec.params
+        if rec.code == "shift_budget":
+            fields = {}
+            for tag, side in (("worst", "from"), ("best", "to")):
+                fields[tag] = ctx.text(p[f"{side}_name"])
+                fields[f"{tag}_cpl"] = ctx.money(p[f"{side}_cpl"])
+                fields[f"{tag}_leads"] = ctx.number(p[f"{side}_leads"])
+                fields[f"{tag}_spend"] = ctx.money(p[f"{side}_spend"])
+            template = f.t("rec.shift", **{k: "{" + k + "}" for k in fields})
+            out.append(Text(template, fields))
+        elif rec.code == "fix_silent_source":
+            out.append(next(silent))
+        elif rec.code == "pause_campaign":
+            out.append(
+                Text(
+                    f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
+                    {
+                        "campaign": ctx.text(str(p["name"])),
+                        "spend": ctx.money(dec(p["spend"])),
+                    },
+                )
+            )
+        elif rec.code == "restore_sla":
+            out.append(ctx.sla_text(terms[p["sla"]], "rec.sla_month"))
+        elif rec.code == "close_target_gap":
+            v = targets[p["target"]]
+            out.append(
+                Text(
+                    f.t("rec.target", name="{name}", value="{value}", target="{target}"),
+                    {
+                        "name": ctx.text(ctx.target_name(v)),
+                        "value": ctx.unit(p["value"], p["unit"]),
+                        "target": ctx.unit(p["target_value"], p["unit"], "no target"),
+                    },
+                )
+            )
+        elif rec.code == "use_budget":
+            out.append(
+                Text(
+                    f.t(
+                        "rec.under_source",
+                        source="{source}",
+                        spend="{spend}",
+                        planned="{planned}",
+                    ),
+                    {
+                        "source": ctx.text(ctx.source_name(p["key"])),
+                        "spend": ctx.money(p["spend"]),
+                        "planned": ctx.money(p["planned"]),
+                    },
+                )
+            )
+        elif rec.code == "deduplicate":
+            out.append(
+                Text(
+                    f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
+                    {
+                        "duplicates": ctx.number(p["duplicates"]),
+                        "records": ctx.number(p["records"]),
+                    },
+                )
+            )
+    return out

@@ -1,0 +1,70 @@
+"""Section 2, work done: observations, campaigns with spend, tests, last recommendations."""
+
+from __future__ import annotations
+
+from partnerkit.report._context import Context
+from partnerkit.report.sections import Block, Bullets, Heading, Text
+
+__all__ = ["build"]
+
+
+def build(ctx: Context) -> list[Block]:
+    """Observations, campaigns with spend, tests, last report's recommendations."""
+    out: list[Block] = []
+    note = ctx.note()
+    if note is not None and note.observations:
+        out.append(Heading(ctx.f.t("work.observations")))
+        out.append(
+            Bullets(tuple(Text(o.replace("{", "{{").replace("}", "}}")) for o in note.observations))
+        )
+    campaigns = ctx.r.budget_campaigns
+    if campaigns is not None:
+        active = [line for line in campaigns if line.spend > 0]
+        if active:
+            out.append(Heading(ctx.f.t("work.campaigns")))
+            items = []
+            for line in active:
+                source = ""
+                if line.key is not None:
+                    for c in ctx.ws.campaigns:
+                        if c.id == line.key:
+                            source = ctx.ws.source(c.source).name
+                items.append(
+                    Text(
+                        ctx.f.t(
+                            "work.campaign_line",
+                            name="{name}",
+                            source="{source}",
+                            spend="{spend}",
+                        ),
+                        {
+                            "name": ctx.text(line.label),
+                            "source": ctx.text(source or "—"),
+                            "spend": ctx.money(line.spend),
+                        },
+                    )
+                )
+            out.append(Bullets(tuple(items)))
+    tests = ctx.experiments()
+    if tests:
+        out.append(Heading(ctx.f.t("work.tests")))
+        out.append(
+            Bullets(
+                tuple(
+                    Text(
+                        ctx.f.t("work.test_line", name="{name}", status="{status}"),
+                        {
+                            "name": ctx.text(e.name or e.id),
+                            "status": ctx.text(e.status.value),
+                        },
+                    )
+                    for e in tests
+                )
+            )
+        )
+    if ctx.prev_recs:
+        out.append(Heading(ctx.f.t("work.previous_recs")))
+        out.append(Bullets(tuple(Text("{r}", {"r": ctx.text(r)}) for r in ctx.prev_recs)))
+    if not out:
+        out.append(ctx.nodata("work.none"))
+    return out
