@@ -235,27 +235,6 @@ def test_table_views() -> None:
 DOCS = Path(__file__).parents[2] / "docs" / "analysis"
 
 
-def _python_blocks(page: str) -> list[str]:
-    return re.findall(r"```python\n(.*?)```", (DOCS / page).read_text(encoding="utf-8"), re.S)
-
-
-@pytest.mark.parametrize(
-    "page", ["kpis.md", "pacing.md", "budget.md", "funnel.md", "attribution.md", "recommend.md"]
-)
-def test_the_examples_of_the_docs_run(page: str) -> None:
-    # every page runs on the example engagement built at the end of the KPI page
-    setup = [b for b in _python_blocks("kpis.md") if "# the example engagement" in b]
-    assert len(setup) == 1
-    namespace: dict[str, object] = {}
-    exec(compile(setup[0], "docs/analysis/kpis.md", "exec"), namespace)
-    blocks = [b for b in _python_blocks(page) if b not in setup]
-    assert blocks
-    for block in blocks:
-        exec(compile(block, f"docs/analysis/{page}", "exec"), namespace)
-    if page == "kpis.md":
-        assert str(namespace["cpl"].status) == "at_risk"  # type: ignore[attr-defined]
-
-
 def test_the_yaml_of_the_funnel_page_is_a_valid_workspace() -> None:
     text = (DOCS / "funnel.md").read_text(encoding="utf-8")
     snippets = re.findall(r"```yaml\n(.*?)```", text, re.S)

@@ -20,6 +20,7 @@ import pytest
 from partnerkit_store_synth import KILL_ACCOUNTS, KILL_UNIT_ROWS
 
 from partnerkit.analysis import Dataset
+from partnerkit.cli import ExitCode
 from partnerkit.errors import WarehouseBusyError, WarehouseError
 from partnerkit.store import Warehouse
 from partnerkit.store.read import LOCK_WAIT_ENV, holding, lock_info_path, read_holder
@@ -109,7 +110,7 @@ def test_the_cli_report_during_a_sync_exits_with_the_error_not_a_traceback(
         ["report", "-c", str(workspace), "-m", "2026-10", "--warehouse", str(path)],
         catch_exceptions=False,
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert "Traceback" not in result.output
     assert f"process {proc.pid}" in " ".join(result.output.split())
 
@@ -250,9 +251,9 @@ def test_the_cli_report_on_a_damaged_warehouse_names_it_without_a_traceback(
         ["report", "-c", str(workspace), "-m", "2026-10", "--warehouse", str(path)],
         catch_exceptions=False,
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert "Traceback" not in result.output
-    assert "damaged or not a DuckDB file" in " ".join(result.output.split())
+    assert f"{path} is not a DuckDB database file" in " ".join(result.output.split())
 
 
 def test_a_dataset_of_an_open_warehouse_lives_while_it_is_open(tmp_path: Path) -> None:
