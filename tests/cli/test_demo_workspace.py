@@ -250,3 +250,16 @@ def test_replayed_secrets_are_placeholders_only_when_unset(monkeypatch: pytest.M
     env = {"PARTNERKIT_DEMO_META_ACCESS_TOKEN": "set-by-the-user"}
     assert meta.resolve_settings(ws.root, environ=env)["access_token"] == "set-by-the-user"
     assert json.dumps(ws.connection("files").secrets) == "{}"
+
+
+def test_a_notebook_reads_the_bundled_demo_for_october_without_secrets() -> None:
+    # Before replay: MissingSecretError (no variable set), then, with fake secrets and the
+    # private cassette player, a CassetteError (only the Aug-Oct request was recorded).
+    from partnerkit.model import load_workspace
+
+    ws = load_workspace(DEMO_WORKSPACE)
+    with ws.connector("google-ads") as google:
+        rows = google.stream(
+            stream="performance", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31)
+        ).to_dicts()
+    assert sum((r["spend"] for r in rows), Decimal(0)) == october_google_spend()
