@@ -263,3 +263,23 @@ def test_a_notebook_reads_the_bundled_demo_for_october_without_secrets() -> None
             stream="performance", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 31)
         ).to_dicts()
     assert sum((r["spend"] for r in rows), Decimal(0)) == october_google_spend()
+
+
+def test_a_missed_request_does_not_show_a_token_the_user_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PARTNERKIT_DEMO_META_ACCESS_TOKEN", "EAAB" + "x7" * 20)
+    ws = partnerkit.demo.open()
+    with ws.connector("meta") as meta, pytest.raises(SourceError) as caught:
+        meta.stream(
+            stream="ad_insights", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 9)
+        ).to_dicts()
+    assert "x7x7" not in str(caught.value)
+    assert "access_token=REDACTED" in str(caught.value)
+
+
+def test_check_is_answered_from_the_recording() -> None:
+    ws = partnerkit.demo.open()
+    with ws.connector("meta") as meta:
+        result = meta.check()
+    assert result.ok, result.message

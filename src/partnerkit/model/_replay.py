@@ -60,19 +60,20 @@ class Recording:
             SourceError: The recording holds no answer to it (another date range,
                 account or stream than was recorded).
         """
-        from partnerkit.testing.cassette import Request
+        from partnerkit.testing.cassette import Request, _scrub_request
 
         request = Request.from_prepared(prepared)
         key = self._cassette._match_key(request)
         with self._lock:
             matches = [i for i, k in enumerate(self._keys) if k == key]
             if not matches:
+                # Scrubbed as the cassette scrubs: a token set by the user is not shown.
+                shown = _scrub_request(request, self._cassette.scrubber).describe()
                 raise SourceError(
                     f"The recording {self.path} has no answer to this request (it answers "
-                    "only the date ranges, accounts and streams it was recorded for): "
-                    f"{request.describe()}",
+                    f"only the date ranges, accounts and streams it was recorded for): {shown}",
                     api=self.api,
-                    request=f"{request.method} {request.url}",
+                    request=f"{request.method} {request.url.split('?')[0]}",
                 )
             index = min(matches, key=lambda i: self._plays[i])
             self._plays[index] += 1
@@ -137,8 +138,9 @@ def replaying(recording: Recording) -> Iterator[None]:
 def replay_connector(connector: Connector[Any], path: Path) -> Connector[Any]:
     """Make ``connector`` read from the recording at ``path`` instead of the network.
 
-    Each read runs to its end inside the replay (so a lazy stream consumed later, or
-    in another thread, is still answered from the recording).
+    Each read (and :meth:`~partnerkit.connector.Connector.check`) runs to its end
+    inside the replay, so a lazy stream consumed later, or in another thread, is still
+    answered from the recording.
 
     Args:
         connector: The connector, as built from the connection's settings.
@@ -155,6 +157,13 @@ def replay_connector(connector: Connector[Any], path: Path) -> Connector[Any]:
             items: Iterable[Record | Notice] = list(read(request))
         yield from items
 
+    check = connector.check
+
+    def replayed_check() -> Any:
+        with replaying(recording):
+            return check()
+
     object.__setattr__(connector, "read", replayed)
+    object.__setattr__(connector, "check", replayed_check)
     object.__setattr__(connector, "recording", recording)
     return connector
