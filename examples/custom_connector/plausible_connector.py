@@ -15,9 +15,8 @@ retries, rate limiting, cassettes and fault injection work without extra code.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Any
-from zoneinfo import ZoneInfo
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar
 
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -26,7 +25,7 @@ from partnerkit.connector import (
     Capability,
     CheckResult,
     Connector,
-    ConnectorSettings,
+    HttpConnectorSettings,
     Notice,
     ReadRequest,
     StreamSpec,
@@ -41,10 +40,15 @@ API = "plausible"
 
 
 # --8<-- [start:settings]
-class PlausibleSettings(ConnectorSettings):
-    """Settings; each can come from ``PARTNERKIT_PLAUSIBLE_<FIELD>``."""
+class PlausibleSettings(HttpConnectorSettings):
+    """Settings; each can come from ``PARTNERKIT_PLAUSIBLE_<FIELD>``.
+
+    ``http`` holds timeouts, retries and pace, as for every connector (docs/http.md).
+    """
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_PLAUSIBLE_")
+    # Plausible allows 600 requests an hour per key: 1 every 6 s on average.
+    http_defaults: ClassVar[Mapping[str, Any]] = {"requests_per_second": 600 / 3600, "burst": 10}
 
     api_key: SecretStr
     site_id: str
@@ -74,16 +78,19 @@ class PlausibleConnector(Connector[PlausibleSettings]):
 
     def __init__(self, settings: PlausibleSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
+        pace = self.settings.http
         self._http = session(
             API,
             account=self.settings.site_id,
-            # Plausible allows 600 requests an hour per key: 1 every 6 s on average.
-            limiter=rate_limiter((API, self.settings.site_id), rate=600 / 3600, burst=10),
+            limiter=rate_limiter(
+                (API, self.settings.site_id), pace.requests_per_second, pace.burst
+            ),
+            settings=self.settings.http,
         )
         self._http.headers["Authorization"] = f"Bearer {self.settings.api_key.get_secret_value()}"
 
     def _get(self, path: str, params: dict[str, str | int]) -> dict[str, Any]:
-        response = self._http.get(f"{self.settings.base_url}{path}", params=params, timeout=60)
+        response = self._http.get(f"{self.settings.base_url}{path}", params=params)
         if not response.ok:
             raise error_from_response(API, response, account=self.settings.site_id)
         body: dict[str, Any] = response.json()
@@ -91,14 +98,17 @@ class PlausibleConnector(Connector[PlausibleSettings]):
 
     def read(self, request: ReadRequest) -> Iterator[PerformanceRecord | Notice]:
         """Yield one record per day and source, paging through each day."""
-        # "now" is the request's (its as_of, else the wall clock), never datetime.now()
-        today = request.now().astimezone(ZoneInfo(self.settings.timezone)).date()
-        end = request.end or (today if request.include_today else today - dt.timedelta(days=1))
-        start = request.start or end
-        day = start
-        while day <= end:
+        # up to the site's yesterday at the read's moment (request.now()); a later end
+        # is cut, and the notice says so
+        window = request.window(self.settings.timezone)
+        excluded = window.notice(self.settings.site_id)
+        if excluded is not None:
+            yield excluded
+        window = window.with_start(window.start or window.end)
+        if window.empty:
+            return
+        for day, _ in window.chunks(1):  # Plausible's breakdown: one day per request
             yield from self._read_day(day)
-            day += dt.timedelta(days=1)
 
     def _read_day(self, day: dt.date) -> Iterator[PerformanceRecord]:
         page = 1

@@ -5,6 +5,9 @@ problems, all at once), ``pull`` (read every connection into CSV, Parquet or Duc
 ``sync`` (keep the warehouse up to date, incrementally), ``export`` (the warehouse
 as partitioned Parquet) and ``demo`` (the main job on bundled demo data, no
 credentials needed).
+
+Every command ends with one of the documented :class:`ExitCode` values, chosen in one
+place (:func:`exit_code_for`) from the class of the error that stopped it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime as dt
 import os
 import warnings
 from collections.abc import Callable, Iterator
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,7 +28,15 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 from typer.core import TyperGroup, TyperOption
 
-from partnerkit.errors import PartnerkitError, WorkspaceError
+from partnerkit.errors import (
+    ConfigurationError,
+    ConnectorError,
+    DataError,
+    NotComputableError,
+    PartnerkitError,
+    SourceError,
+    WorkspaceError,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -33,10 +45,71 @@ if TYPE_CHECKING:
     from partnerkit.store import Warehouse
     from partnerkit.stream import RecordStream
 
-__all__ = ["app", "main"]
+__all__ = ["ExitCode", "app", "exit_code_for", "main"]
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+class ExitCode(IntEnum):
+    """How a ``partnerkit`` command ended, for scripts and schedulers.
+
+    Small numbers, as click and most Python tools use (``2`` is click's usage error
+    and stays so); the BSD ``sysexits.h`` range (64-78) would give a usage error two
+    codes. Each value names what to do next: fix the call (2), fix the workspace or
+    the environment (3), look at the platform or retry later (4), fix a file (5),
+    widen the range or sync first (6, 7).
+
+    Attributes:
+        OK: Success.
+        FAILURE: Any other failure: the operating system refused a file, or several
+            reads of a sync failed for different reasons.
+        USAGE: A bad option or argument (click's code): reversed dates, an unknown
+            option, an output path that cannot be written.
+        CONFIGURATION: The workspace file, a setting, a connector that is not
+            installed, a missing secret or a file that is not a warehouse.
+        SOURCE: A platform's API refused or failed (expired token, missing access,
+            quota, an answer that is not the documented shape).
+        DATA: A file or a page holds values that do not fit (rejected rows beyond the
+            allowed number, an evidence file with unknown columns).
+        NOTHING: The command ran and found nothing: a pull read no record, an export
+            wrote no file.
+        NOT_COMPUTABLE: The data cannot give the result asked for: a report from a
+            warehouse never synced or empty, or on a month with no record.
+    """
+
+    OK = 0
+    FAILURE = 1
+    USAGE = 2
+    CONFIGURATION = 3
+    SOURCE = 4
+    DATA = 5
+    NOTHING = 6
+    NOT_COMPUTABLE = 7
+
+
+#: The library's errors and their exit codes, the first matching class wins.
+_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
+    (ConfigurationError, ExitCode.CONFIGURATION),
+    (ConnectorError, ExitCode.CONFIGURATION),
+    (SourceError, ExitCode.SOURCE),
+    (DataError, ExitCode.DATA),
+    (NotComputableError, ExitCode.NOT_COMPUTABLE),
+)
+
+
+def exit_code_for(*errors: BaseException) -> ExitCode:
+    """The exit code for the errors that stopped a command.
+
+    Args:
+        *errors: One error, or each failed read of a sync.
+
+    Returns:
+        The code of the errors' class (see :class:`ExitCode`) when they all share one,
+        else :attr:`ExitCode.FAILURE`.
+    """
+    codes = {next((c for cls, c in _CODES if isinstance(e, cls)), ExitCode.FAILURE) for e in errors}
+    return codes.pop() if len(codes) == 1 else ExitCode.FAILURE
 
 
 def _say_error(message: str) -> None:
@@ -62,7 +135,8 @@ class _Boundary(TyperGroup):
 
     Every command runs inside :meth:`invoke`: the library's own errors and the
     operating system's (a folder that is a file, a full disk) become one message on
-    stderr and exit code 1. Anything else is a bug and keeps its traceback.
+    stderr and the exit code of their class (:func:`exit_code_for`). Anything else is a
+    bug and keeps its traceback.
     """
 
     def invoke(self, ctx: Any) -> Any:
@@ -70,9 +144,10 @@ class _Boundary(TyperGroup):
             return super().invoke(ctx)
         except PartnerkitError as exc:
             _say_error(str(exc))
+            raise typer.Exit(code=exit_code_for(exc)) from None
         except OSError as exc:
             _say_error(_os_message(exc))
-        raise typer.Exit(code=1)
+            raise typer.Exit(code=ExitCode.FAILURE) from None
 
     def get_params(self, ctx: Any) -> Any:
         return _without_flag_types(super().get_params(ctx))
@@ -104,7 +179,7 @@ app = typer.Typer(
 def _fail(exc: PartnerkitError) -> typer.Exit:
     """Print a library error and return the exit to raise (commands may just raise)."""
     _say_error(str(exc))
-    return typer.Exit(code=1)
+    return typer.Exit(code=exit_code_for(exc))
 
 
 def _day_range(
@@ -176,11 +251,13 @@ def connectors_command() -> None:
 
 @app.command("validate")
 def validate_command(
-    file: Annotated[Path, typer.Argument(help="The workspace file, e.g. partnerkit.yaml.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The workspace file, e.g. partnerkit.yaml.")
+    ],
 ) -> None:
     """Check a workspace file and print every problem found, with its line."""
     from partnerkit.model import load_workspace
-    from partnerkit.model._installed import uninstalled_connector_problems
+    from partnerkit.model.installed import uninstalled_connector_problems
     from partnerkit.store import workspace_warehouse_path
 
     missing = uninstalled_connector_problems(file)  # reported with the file's other problems
@@ -199,7 +276,7 @@ def validate_command(
                 f"  {where:>9}  [bold]{escape(p.path or '<root>')}[/]: {escape(p.message)}",
                 highlight=False,
             )
-        raise typer.Exit(code=1) from None
+        raise typer.Exit(code=ExitCode.CONFIGURATION) from None
     workspace_warehouse_path(ws)  # a warehouse: leading out of the folder is an error too
     console.print(
         f"[green]{escape(str(file))} is valid[/]: {len(ws.sources)} sources, "
@@ -329,6 +406,7 @@ def pull_command(
                 TextColumn("{task.completed:,} rows"),
                 TimeElapsedColumn(),
                 console=err_console,
+                disable=not err_console.is_terminal,  # piped: the summary lines only
             )
         )
         for label, stream in _streams_of(ws, first, last, connection or []):
@@ -374,9 +452,9 @@ def pull_command(
 
 
 def _stop(message: str) -> int:
-    """Print why a command did nothing useful; returns the exit code to end with (1)."""
+    """Print why a command did nothing; returns the exit code to end with (``NOTHING``)."""
     _say_error(message)
-    return 1
+    return ExitCode.NOTHING
 
 
 @app.command("sync")
@@ -439,11 +517,12 @@ def sync_command(
 
     Each read re-reads the connector's lookback window before its cursor.
     Its rows (merged by record_id) and its new cursor are committed together.
-    A failing account is reported at the end, keeps its cursor, and makes the exit code 1.
+    A failing account is reported at the end and keeps its cursor; the exit code then
+    names the failure's class (3 configuration, 4 the API refused or failed).
     """
     from partnerkit.model import load_workspace
     from partnerkit.store import default_warehouse_path, sync
-    from partnerkit.store._progress import RichProgress, render_summary
+    from partnerkit.store.progress import RichProgress, render_summary
 
     first, last = _day_range(start, end)
     if warehouse is not None:
@@ -473,7 +552,8 @@ def sync_command(
                 highlight=False,
             )
     if not result.ok:
-        raise typer.Exit(code=1)
+        errors = [failed.error or PartnerkitError("failed") for failed in result.failed]
+        raise typer.Exit(code=exit_code_for(*errors))
 
 
 @app.command("export")
@@ -637,12 +717,12 @@ def report_command(
         first = dt.date.fromisoformat(f"{month.strip()}-01")
     except ValueError as exc:
         err_console.print(f"[red]error:[/] --month must look like 2026-10 ({exc})")
-        raise typer.Exit(code=2) from None
+        raise typer.Exit(code=ExitCode.USAGE) from None
     try:
         day = dt.date.fromisoformat(as_of.strip()) if as_of else None
     except ValueError as exc:
         err_console.print(f"[red]error:[/] --as-of must look like 2026-11-15 ({exc})")
-        raise typer.Exit(code=2) from None
+        raise typer.Exit(code=ExitCode.USAGE) from None
     _target(out, "--out", folder=True)
     where = "the connections"
     try:
@@ -663,7 +743,7 @@ def report_command(
                 ),
                 highlight=False,
             )
-            raise typer.Exit(code=1)
+            raise typer.Exit(code=ExitCode.NOT_COMPUTABLE)
         if synced is not None:
             where = f"the warehouse {synced}"
             err_console.print(f"reading {where}", highlight=False, markup=False)
@@ -692,7 +772,7 @@ def report_command(
             "[bold red]error:[/] " + words.t(f"cli.{exc.code}", **params),
             highlight=False,
         )
-        raise typer.Exit(code=1) from None
+        raise typer.Exit(code=exit_code_for(exc)) from None
     except PartnerkitError as exc:
         raise _fail(exc) from exc
     console.print(f"wrote {html}\nwrote {markdown}", highlight=False)

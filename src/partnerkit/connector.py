@@ -25,30 +25,46 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from partnerkit._notice import COLUMN_METADATA, Notice
 from partnerkit.errors import ConfigurationError
-from partnerkit.records import Additivity, Record, RecordKind, Role, key_columns
+from partnerkit.records import Record, RecordKind, key_columns
 
 if TYPE_CHECKING:
+    from partnerkit.http import RetryPolicy
     from partnerkit.stream import RecordStream
 
 __all__ = [
     "COLUMN_METADATA",
+    "TODAY_EXCLUDED",
     "Capability",
     "CheckResult",
     "Connector",
     "ConnectorSettings",
+    "HttpConnectorSettings",
+    "HttpSettings",
     "Notice",
     "ReadRequest",
+    "ReadWindow",
     "StreamSpec",
 ]
+
+TODAY_EXCLUDED = "today_excluded"
+"""The code of the :class:`Notice` a connector yields when a read's window lost days.
+
+The request asked for an ``end`` on or after the account's current (incomplete) day,
+without ``include_today``, or after it, with it; :meth:`ReadWindow.notice` builds it.
+"""
+
+_DAY = dt.timedelta(days=1)
 
 
 class Capability(StrEnum):
@@ -73,6 +89,83 @@ class ConnectorSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_nested_delimiter="__")
+
+
+class HttpSettings(BaseModel):
+    """How a connector talks HTTP: timeouts, retries, backoff and pace (docs/http.md).
+
+    Every connector that talks HTTP accepts these under its ``http`` setting (in a
+    workspace file ``settings: {http: {timeout_seconds: 30}}``, in the environment
+    ``PARTNERKIT_<NAME>_HTTP__TIMEOUT_SECONDS=30``) and hands them to the seam
+    (:func:`partnerkit.http.mount` / :func:`partnerkit.http.session`). A connector may
+    change the defaults (:attr:`HttpConnectorSettings.http_defaults`); keys not given
+    keep the connector's default.
+
+    Attributes:
+        timeout_seconds: Read timeout of one HTTP request (and the connect timeout,
+            unless ``connect_timeout_seconds`` is set).
+        connect_timeout_seconds: Connect timeout, when it differs.
+        max_attempts: Attempts per request, the first one included.
+        base_delay_seconds: Backoff before the first retry (doubling per retry).
+        max_delay_seconds: Cap of one backoff (a server's ``Retry-After`` is not capped).
+        max_wait_seconds: The retry budget: the longest total wait of one request
+            between attempts; a longer ``Retry-After`` ends the request at once.
+        requests_per_second: Client-side pace per account; ``None`` for none.
+        burst: Requests allowed back to back before the pace applies.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    connect_timeout_seconds: float | None = Field(default=None, gt=0)
+    max_attempts: int = Field(default=5, ge=1)
+    base_delay_seconds: float = Field(default=1.0, ge=0)
+    max_delay_seconds: float = Field(default=60.0, ge=0)
+    max_wait_seconds: float = Field(default=300.0, ge=0)
+    requests_per_second: float | None = Field(default=None, gt=0)
+    burst: int = Field(default=1, ge=1)
+
+    @property
+    def timeout(self) -> float | tuple[float, float]:
+        """The timeout as ``requests`` takes it: seconds, or ``(connect, read)``."""
+        if self.connect_timeout_seconds is None:
+            return self.timeout_seconds
+        return (self.connect_timeout_seconds, self.timeout_seconds)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The seam's :class:`~partnerkit.http.RetryPolicy` for these settings."""
+        from partnerkit.http import RetryPolicy
+
+        return RetryPolicy(
+            max_attempts=self.max_attempts,
+            base_delay=self.base_delay_seconds,
+            max_delay=self.max_delay_seconds,
+            max_total_wait=self.max_wait_seconds,
+        )
+
+
+class HttpConnectorSettings(ConnectorSettings):
+    """Base class of the settings of a connector that talks HTTP: adds ``http``.
+
+    Attributes:
+        http: Timeouts, retries, backoff and pace (:class:`HttpSettings`).
+        http_defaults: Class attribute: the connector's own defaults of
+            :class:`HttpSettings` keys (e.g. a longer timeout for a slow API); what a
+            user gives in ``http`` wins key by key.
+    """
+
+    http_defaults: ClassVar[Mapping[str, Any]] = {}
+
+    http: HttpSettings = Field(default_factory=HttpSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _http_defaults(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and cls.http_defaults:
+            given = data.get("http")
+            if given is None or isinstance(given, Mapping):
+                return {**data, "http": {**cls.http_defaults, **(given or {})}}
+        return data
 
 
 class StreamSpec(BaseModel):
@@ -213,6 +306,55 @@ class ReadRequest(BaseModel):
             return self.as_of
         return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
+    def window(
+        self,
+        tz: str | dt.tzinfo | Callable[[], str | dt.tzinfo],
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> ReadWindow:
+        """The days to read for one account: the request's range clipped to its today.
+
+        The account's "today" is the date in its time zone at :meth:`now`. The last day
+        read is yesterday there (today too with :attr:`include_today`); an ``end`` of
+        ``None`` means that day, and a later ``end`` is clipped to it
+        (:attr:`ReadWindow.excluded_days` counts what was cut; :meth:`ReadWindow.notice` says so
+        with the one code :data:`TODAY_EXCLUDED`). ``start`` stays the request's
+        (``None`` too): the connector fills its own default with :meth:`ReadWindow.with_start`.
+
+        Args:
+            tz: The account's time zone: an IANA name, a ``tzinfo``, or a function
+                returning either, called only when needed (an ``end`` two days before
+                today in UTC is complete in every zone, so then no lookup is made and
+                :attr:`ReadWindow.today` is ``None``).
+            clock: The connector's own clock, used when the request has no ``as_of``.
+
+        Raises:
+            ConfigurationError: ``tz`` names a zone this Python does not know.
+        """
+        now = self.now(clock)
+        long_ago = now.astimezone(dt.UTC).date() - 2 * _DAY  # complete in every zone
+        if self.end is not None and self.end <= long_ago and callable(tz):
+            return ReadWindow(self.start, self.end)  # so a lazy zone is not looked up
+        zone = tz() if callable(tz) else tz
+        if isinstance(zone, str):
+            try:
+                zone = ZoneInfo(zone)
+            except (ValueError, LookupError):
+                raise ConfigurationError(
+                    f"time zone {zone!r} is unknown here; install or update tzdata"
+                ) from None
+        today = now.astimezone(zone).date()
+        last = today if self.include_today else today - _DAY
+        end = last if self.end is None else min(self.end, last)
+        return ReadWindow(
+            self.start,
+            end,
+            today=today,
+            zone=str(zone),
+            asked_end=self.end,
+            include_today=self.include_today,
+        )
+
     def days(self) -> Iterator[dt.date]:
         """Iterate the days of the range (both ends must be set)."""
         if self.start is None or self.end is None:
@@ -223,77 +365,106 @@ class ReadRequest(BaseModel):
             day += dt.timedelta(days=1)
 
 
-COLUMN_METADATA = "column_metadata"
-"""The code of a :class:`Notice` that documents an ``extra`` column."""
-
-
 @dataclass(frozen=True)
-class Notice:
-    """Something the user should know about a read, yielded among the records.
+class ReadWindow:
+    """An inclusive range of days to read, as :meth:`ReadRequest.window` clips it.
 
-    A connector yields notices (rejected rows, thresholded data, sampling) in its
-    record iterator; :class:`~partnerkit.stream.RecordStream` keeps them apart in
-    ``stream.notices`` and logs them. Nothing is dropped without one.
+    It also splits itself: :meth:`chunks` for requests of a bounded length,
+    :meth:`halves` for adaptive splitting of a request the API refused as too big.
 
     Attributes:
-        level: ``"info"``, ``"warning"`` or ``"error"``.
-        code: A stable machine-readable code, e.g. ``"rejected_row"``.
-        message: What happened and what to do about it.
-        details: Structured detail (file, row, column, value, ...).
+        start: First day (``None``: the connector's earliest, until it fills it in).
+        end: Last day.
+        today: The account's current day at the read's moment (``None`` when the
+            range ended long enough ago that a lazy zone was not looked up).
+        zone: The account's time zone, as named by the connector.
+        asked_end: The ``end`` the request asked for.
+        include_today: Whether the request reads the current day.
     """
 
-    level: Literal["info", "warning", "error"]
-    code: str
-    message: str
-    details: Mapping[str, Any] = field(default_factory=dict)
+    start: dt.date | None
+    end: dt.date
+    today: dt.date | None = None
+    zone: str = ""
+    asked_end: dt.date | None = None
+    include_today: bool = False
 
-    def __str__(self) -> str:
-        return f"[{self.level}] {self.code}: {self.message}"
+    @property
+    def excluded_days(self) -> int:
+        """How many asked-for days the clip left out (0 when none)."""
+        if self.asked_end is None or self.asked_end <= self.end:
+            return 0
+        return (self.asked_end - self.end).days
 
-    @classmethod
-    def describe_extra(
-        cls,
-        name: str,
-        description: str,
-        *,
-        additivity: Additivity = Additivity.NOT_APPLICABLE,
-        unit: str = "count",
-        role: Role = Role.METRIC,
-    ) -> Notice:
-        """Document an ``extra`` metric, as :mod:`partnerkit.records` documents standard ones.
+    @property
+    def empty(self) -> bool:
+        """True when the start is after the end: nothing to read."""
+        return self.start is not None and self.start > self.end
 
-        Yield it before the records that carry ``extra[name]``; the stream writes it
-        into the Arrow field metadata of ``extra.<name>``, so analysis refuses to sum a
-        non-additive extra metric just as it refuses to sum ``users``.
+    def with_start(self, start: dt.date) -> ReadWindow:
+        """The same window starting on ``start`` (a connector's default or limit)."""
+        return replace(self, start=start)
+
+    def notice(self, account: str) -> Notice | None:
+        """The :data:`TODAY_EXCLUDED` notice when days were cut, else ``None``.
 
         Args:
-            name: The key in ``extra``.
-            description: What the value means.
-            additivity: Whether the metric may be summed (required for a metric).
-            unit: The unit, e.g. ``"count"``, ``"money"`` or ``"text"``.
-            role: ``Role.METRIC`` (default) or ``Role.ATTRIBUTE`` for a descriptive
-                extra such as a dimension's value.
-
-        Raises:
-            ValueError: A metric without its additivity, or an attribute with one.
+            account: The account the window belongs to (in the message and details).
         """
-        if (role is Role.METRIC) == (additivity is Additivity.NOT_APPLICABLE):
-            raise ValueError(
-                f"extra.{name}: a metric needs its additivity (additive or non_additive); "
-                f"an attribute has none"
-            )
-        return cls(
+        if not self.excluded_days:
+            return None
+        hint = "" if self.include_today else " (set include_today to read today)"
+        return Notice(
             "info",
-            COLUMN_METADATA,
-            f"extra.{name}: {description} ({role.value}, {additivity.value})",
+            TODAY_EXCLUDED,
+            f"{account} is in {self.zone}, where it is {self.today}: the read ends on "
+            f"{self.end} instead of {self.asked_end}{hint}.",
             {
-                "column": f"extra.{name}",
-                "description": description,
-                "role": role.value,
-                "unit": unit,
-                "additivity": additivity.value,
+                "account": account,
+                "time_zone": self.zone,
+                "today": str(self.today),
+                "asked_end": str(self.asked_end),
+                "end": self.end.isoformat(),
+                "excluded_days": self.excluded_days,
             },
         )
+
+    def _bounds(self) -> tuple[dt.date, dt.date]:
+        if self.start is None:
+            raise ConfigurationError("the window has no start; set one with with_start()")
+        return self.start, self.end
+
+    def chunks(self, days: int) -> Iterator[tuple[dt.date, dt.date]]:
+        """Consecutive inclusive ranges of at most ``days`` days covering the window once.
+
+        ``2026-10-01..10-05`` in chunks of 2: ``10-01..02``, ``10-03..04``, ``10-05..05``.
+
+        Raises:
+            ValueError: ``days`` is below 1.
+        """
+        if days < 1:
+            raise ValueError(f"a chunk needs at least one day, got {days}")
+        first, end = self._bounds()
+        while first <= end:
+            last = min(end, first + (days - 1) * _DAY)
+            yield first, last
+            first = last + _DAY
+
+    def halves(self) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
+        """Split a window of two days or more into two that share no day.
+
+        The first half gets the extra day of an odd range: ``2026-09-01..09-05`` splits
+        into ``09-01..09-03`` and ``09-04..09-05``.
+
+        Raises:
+            ValueError: A one-day (or empty) window cannot be split.
+        """
+        first, end = self._bounds()
+        days = (end - first).days + 1
+        if days < 2:
+            raise ValueError("a one-day range cannot be split")
+        middle = first + (days - 1) // 2 * _DAY
+        return (first, middle), (middle + _DAY, end)
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,12 @@ The tree::
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Self, TypeVar, overload
 
 __all__ = [
     "AuthenticationError",
@@ -69,6 +70,9 @@ __all__ = [
     "WorkspaceError",
     "WorkspaceProblem",
 ]
+
+
+_E = TypeVar("_E", bound="SourceError")
 
 
 class PartnerkitError(Exception):
@@ -341,24 +345,109 @@ class SourceError(PartnerkitError):
         self.vendor_code = vendor_code
         self.vendor_message = vendor_message
         self.details = dict(details or {})
-        parts = [message]
+        self._said = message
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        """The message: what happened, its context, the API's words and the request."""
+        parts = [self._said]
         context = ", ".join(
             f"{k}={v}"
             for k, v in (
-                ("api", api),
-                ("account", account),
-                ("status", status),
-                ("code", vendor_code),
+                ("api", self.api),
+                ("account", self.account),
+                ("stream", self.details.get("stream")),
+                ("window", self.details.get("window")),
+                ("status", self.status),
+                ("code", self.vendor_code),
             )
             if v is not None
         )
         if context:
             parts.append(f"[{context}]")
-        if vendor_message and vendor_message not in message:
-            parts.append(f"The API said: {vendor_message}")
-        if request:
-            parts.append(f"Request: {request}")
-        super().__init__(" ".join(parts))
+        if self.vendor_message and self.vendor_message not in self._said:
+            parts.append(f"The API said: {self.vendor_message}")
+        if self.request:
+            parts.append(f"Request: {self.request}")
+        return " ".join(parts)
+
+    @overload
+    def with_context(
+        self, message: str | None = None, *, as_type: None = None, **context: Any
+    ) -> Self: ...
+
+    @overload
+    def with_context(
+        self, message: str | None = None, *, as_type: type[_E], **context: Any
+    ) -> _E: ...
+
+    def with_context(
+        self,
+        message: str | None = None,
+        *,
+        as_type: type[SourceError] | None = None,
+        **context: Any,
+    ) -> SourceError:
+        """A copy of this error with added context; the error itself is left as it was.
+
+        The one way to re-wrap a source error: the copy keeps the type (and so
+        :attr:`retriable`), the API's code and message, every attribute (a
+        ``RateLimitError``'s ``retry_after`` too) and the details, and adds to them::
+
+            raise error.with_context(stream="ad_insights", window="2026-10-01..10-31")
+
+        Args:
+            message: A new explanation (the API's words and the context are added to
+                it as to any); ``None`` keeps the current one.
+            as_type: Re-classify: the copy is of this :class:`SourceError` subclass
+                (e.g. a ``RateLimitError`` that turned out to be a spent hourly quota
+                becomes a ``QuotaExhaustedError``); attributes only it has start at
+                their defaults unless given in ``context``.
+            **context: ``account``, ``request``, ``status``, ``vendor_code`` and
+                ``vendor_message`` and attributes of the resulting class (e.g.
+                ``retry_after``) replace theirs; anything else (``stream``,
+                ``window``, ``attempts``...) is added to :attr:`details`.
+
+        Returns:
+            The new error (not raised).
+        """
+        target = as_type or type(self)
+        derived = target.__new__(target)
+        derived.__dict__.update(self.__dict__)
+        own = _own_attributes(target)
+        for name in _own_attributes(type(self)).keys() - own.keys():
+            del derived.__dict__[name]  # re-classified: the old class's own attributes go
+        for name, default in own.items():
+            if name not in derived.__dict__:
+                setattr(derived, name, default)
+        details = dict(self.details)
+        for key, value in context.items():
+            if key in own or key in _SOURCE_FIELDS:
+                setattr(derived, key, value)
+            else:
+                details[key] = value
+        derived.details = details
+        if message is not None:
+            derived._said = message
+        PartnerkitError.__init__(derived, derived._text())
+        return derived
+
+
+_SOURCE_FIELDS = frozenset({"account", "request", "status", "vendor_code", "vendor_message"})
+
+
+def _own_attributes(cls: type[SourceError]) -> dict[str, Any]:
+    """The keyword-only arguments a subclass adds to SourceError's, with their defaults."""
+    own: dict[str, Any] = {}
+    for klass in cls.__mro__:
+        if klass is SourceError or not issubclass(klass, SourceError):
+            continue
+        if "__init__" in vars(klass):
+            for param in inspect.signature(klass.__init__).parameters.values():
+                if param.kind is inspect.Parameter.KEYWORD_ONLY and param.name not in own:
+                    default = None if param.default is inspect.Parameter.empty else param.default
+                    own[param.name] = default
+    return own
 
 
 class AuthenticationError(SourceError):

@@ -10,8 +10,9 @@ here, instead of once per SDK. The pieces, top to bottom:
 * :class:`RateLimiter` and :func:`rate_limiter` — a thread-safe token bucket that a
   throttle signal can pause for every thread sharing it.
 * :func:`error_from_response` — the default mapping of an error response to the
-  library's :class:`~partnerkit.errors.SourceError` tree; connectors plug vendor
-  rules in front of it with a :data:`Classifier`.
+  library's :class:`~partnerkit.errors.SourceError` tree; connectors register where
+  their API keeps its code and details with :func:`register_error_shape` and plug
+  vendor rules in front of it with a :data:`Classifier`.
 * :class:`PartnerkitAdapter` — a ``requests`` transport adapter that applies all of
   the above; :func:`session` and :func:`mount` put it on a (new or an SDK's) session.
 * :class:`Urllib3Bridge` — the same seam for SDKs written against ``urllib3``
@@ -36,13 +37,16 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3._request_methods import RequestMethods  # PoolManager's base class
 from urllib3.response import HTTPResponse
+
+if TYPE_CHECKING:
+    from partnerkit.connector import HttpSettings
 
 from partnerkit.errors import (
     AuthenticationError,
@@ -59,6 +63,7 @@ __all__ = [
     "SYSTEM_CLOCK",
     "Classifier",
     "Clock",
+    "ErrorShape",
     "PartnerkitAdapter",
     "RateLimiter",
     "ResponseObserver",
@@ -70,6 +75,7 @@ __all__ = [
     "parse_retry_after",
     "rate_limiter",
     "redact_url",
+    "register_error_shape",
     "session",
     "use_clock",
 ]
@@ -388,47 +394,81 @@ def rate_limiter(
 # ---------------------------------------------------------- mapping responses
 
 
-_DETAIL_KEYS = (
-    "type",  # Meta: OAuthException
-    "error_subcode",
-    "is_transient",
-    "error_user_title",
-    "error_user_msg",
-    "fbtrace_id",
-    "details",  # Google: google.rpc details (ErrorInfo, GoogleAdsFailure, ...)
-    "correlationId",  # HubSpot
-    "policyName",
-    "groupName",
-)
+@dataclass(frozen=True)
+class ErrorShape:
+    """Where an API's JSON error body keeps its code, message and details.
+
+    The core reads the common shapes on its own: an ``{"error": {...}}`` envelope or a
+    flat object, the ``code`` and ``message`` keys, and OAuth's ``{"error",
+    "error_description"}``. What only one vendor sends (its own code key, the keys worth
+    keeping as details) is that vendor's knowledge: its connector registers a shape for
+    its API name with :func:`register_error_shape` when it is imported, and
+    :func:`error_from_response` reads that API's bodies with it.
+
+    Attributes:
+        code_keys: Keys tried in order for the API's own error code; the first whose
+            value is a string or an integer wins.
+        message_keys: Keys tried in order for the API's message.
+        detail_keys: Keys copied into the error's ``details`` when present.
+    """
+
+    code_keys: tuple[str, ...] = ("code",)
+    message_keys: tuple[str, ...] = ("message",)
+    detail_keys: tuple[str, ...] = ()
 
 
-def _vendor_fields(content: bytes) -> tuple[str | int | None, str | None, dict[str, Any]]:
-    """The API's own code, message and details from the common JSON error shapes."""
+_DEFAULT_SHAPE = ErrorShape()
+_error_shapes: dict[str, ErrorShape] = {}
+
+
+def register_error_shape(api: str, shape: ErrorShape) -> None:
+    """Tell :func:`error_from_response` how ``api``'s error bodies are shaped.
+
+    A connector calls this once, at import, with the API name it passes to
+    :func:`session` and :func:`error_from_response`. Registering again replaces the
+    shape (the last import wins, so a test can swap it).
+
+    Args:
+        api: The API name, e.g. ``"meta"``.
+        shape: Where that API keeps its code, message and details.
+    """
+    _error_shapes[api] = shape
+
+
+def _code(source: Mapping[str, Any], keys: tuple[str, ...]) -> str | int | None:
+    for key in keys:
+        value = source.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+            return value
+    return None
+
+
+def _vendor_fields(
+    content: bytes, shape: ErrorShape
+) -> tuple[str | int | None, str | None, dict[str, Any]]:
+    """The API's own code, message and details from a JSON error body."""
     try:
         body = json.loads(content) if content else None
     except ValueError:
         body = None
     if isinstance(body, list) and body and isinstance(body[0], dict):
-        body = body[0]  # Google's streaming endpoints wrap the error: [{"error": {...}}]
+        body = body[0]  # streaming endpoints wrap the error object in an array
     if not isinstance(body, dict):
         text = content.decode("utf-8", "replace").strip()
         short = text if 0 < len(text) <= 500 and not text.startswith("<") else None
         return None, short and redact_url(short), {}
     error = body.get("error")
-    if isinstance(error, dict):  # Meta and Google: {"error": {"message", "code", ...}}
-        source: dict[str, Any] = error
-        status = error.get("status")
-        code = status if isinstance(status, str) else error.get("code")
-        message = error.get("message")
-    else:  # HubSpot: {"message", "category"|"errorType"}; OAuth: {"error", "error_description"}
-        source = body
-        code = body.get("category") or body.get("errorType") or error
-        message = body.get("message") or body.get("error_description")
-        if message is None and isinstance(error, str) and " " in error.strip():
-            code, message = body.get("category") or body.get("errorType"), error  # a sentence
-    details = {k: source[k] for k in _DETAIL_KEYS if k in source}
-    if not isinstance(code, str | int) or isinstance(code, bool):
-        code = None
+    source: Mapping[str, Any] = error if isinstance(error, dict) else body
+    code = _code(source, shape.code_keys)
+    message: Any = next((source[k] for k in shape.message_keys if source.get(k)), None)
+    if not isinstance(error, dict):  # OAuth: {"error": "invalid_grant", "error_description"}
+        message = message or body.get("error_description")
+        if isinstance(error, str):
+            if message is None and " " in error.strip():
+                message = error  # a sentence, not a code
+            elif code is None:
+                code = error
+    details = {k: source[k] for k in shape.detail_keys if k in source}
     return code, redact_url(message) if isinstance(message, str) else None, details
 
 
@@ -448,9 +488,9 @@ def error_from_response(
     :class:`~partnerkit.errors.RateLimitError` (``retry_after`` from the header),
     5xx and 408 → :class:`~partnerkit.errors.TransientError`, anything else →
     :class:`~partnerkit.errors.SourceError`. The API's message and code are kept
-    from ``{"error": {"message", "code" | "status"}}`` (Meta, Google),
-    ``{"message", "category" | "errorType"}`` (HubSpot) and
-    ``{"error", "error_description"}`` (OAuth); the request is described as
+    from an ``{"error": {...}}`` envelope or a flat JSON object, read with the
+    :class:`ErrorShape` registered for ``api`` (``code``/``message`` if none is), and
+    from OAuth's ``{"error", "error_description"}``; the request is described as
     ``METHOD url`` with secrets redacted.
 
     Args:
@@ -472,7 +512,7 @@ def error_from_response(
         status, reason, headers = response.status, response.reason or "", response.headers
         content, method = response.data, getattr(response, "request_method", "")
         request = redact_url(f"{method} {response.url}".strip())
-    code, message, details = _vendor_fields(content)
+    code, message, details = _vendor_fields(content, _error_shapes.get(api, _DEFAULT_SHAPE))
     fields: dict[str, Any] = {
         "api": api,
         "account": account,
@@ -596,6 +636,8 @@ class PartnerkitAdapter(HTTPAdapter):
         classifier: Vendor rules run before the default mapping.
         on_response: Observer returning a delay to impose before the next request.
         clock: The time source; by default the system clock (or :func:`use_clock`'s).
+        timeout: The timeout of a request sent without one (seconds or
+            ``(connect, read)``), from the connector's ``http`` settings.
         **kwargs: Passed to :class:`requests.adapters.HTTPAdapter` (pool sizes).
     """
 
@@ -609,11 +651,13 @@ class PartnerkitAdapter(HTTPAdapter):
         classifier: Classifier | None = None,
         on_response: ResponseObserver | None = None,
         clock: Clock | None = None,
+        timeout: float | tuple[float, float] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.api = api
         self.account = account
+        self.timeout = timeout
         self.policy = policy or RetryPolicy()
         self._clock = clock
         self.limiter = limiter or RateLimiter(None, clock=clock)
@@ -631,6 +675,8 @@ class PartnerkitAdapter(HTTPAdapter):
         """Send ``request`` with retries; see the class docstring for the rules."""
         described = _describe(request)
         streamed = bool(kwargs.get("stream"))
+        if kwargs.get("timeout") is None and self.timeout is not None:
+            kwargs["timeout"] = self.timeout  # the connector's http settings
         waits: list[float] = []
         attempt = 0
         while True:
@@ -764,24 +810,19 @@ class PartnerkitAdapter(HTTPAdapter):
             f"Gave up on the {self.api} API after {attempts} attempt(s) and {total:g} s of "
             f"waiting ({why}); the last failure was {_failure(error)}."
         )
-        fields: dict[str, Any] = {
-            "api": self.api,
-            "account": self.account,
-            "request": described,
-            "status": error.status,
-            "vendor_code": error.vendor_code,
-            "vendor_message": error.vendor_message,
-            "details": {
-                **error.details,
-                "attempts": attempts,
-                "waits": list(waits),
-                "total_wait": total,
-                "reason": reason,
-            },
-        }
         if isinstance(error, RateLimitError):
-            return RateLimitError(message, retry_after=retry_after, **fields)
-        return TransientError(message, **fields)
+            error = error.with_context(retry_after=retry_after)
+        else:
+            error = error.with_context(as_type=TransientError)
+        return error.with_context(
+            message,
+            account=self.account,
+            request=described,
+            attempts=attempts,
+            waits=list(waits),
+            total_wait=total,
+            reason=reason,
+        )
 
 
 def mount(
@@ -794,6 +835,7 @@ def mount(
     classifier: Classifier | None = None,
     on_response: ResponseObserver | None = None,
     clock: Clock | None = None,
+    settings: HttpSettings | None = None,
 ) -> requests.Session:
     """Put a :class:`PartnerkitAdapter` on an existing session (an SDK's own).
 
@@ -810,6 +852,9 @@ def mount(
         classifier: Vendor rules run before the default mapping.
         on_response: Observer returning a delay before the next request.
         clock: The time source.
+        settings: The connector's :class:`~partnerkit.connector.HttpSettings`: the
+            retry policy (unless ``policy`` is given) and the timeout of every request
+            that sets none.
 
     Returns:
         The same session.
@@ -817,11 +862,12 @@ def mount(
     adapter = PartnerkitAdapter(
         api,
         account=account,
-        policy=policy,
+        policy=policy or (settings.retry_policy() if settings is not None else None),
         limiter=limiter,
         classifier=classifier,
         on_response=on_response,
         clock=clock,
+        timeout=settings.timeout if settings is not None else None,
     )
     for prefix in {"https://", "http://", *existing.adapters}:
         existing.mount(prefix, adapter)
@@ -837,6 +883,7 @@ def session(
     classifier: Classifier | None = None,
     on_response: ResponseObserver | None = None,
     clock: Clock | None = None,
+    settings: HttpSettings | None = None,
 ) -> requests.Session:
     """A new ``requests`` session whose traffic goes through the seam.
 
@@ -848,6 +895,7 @@ def session(
         classifier: Vendor rules run before the default mapping.
         on_response: Observer returning a delay before the next request.
         clock: The time source.
+        settings: The connector's HTTP settings (see :func:`mount`).
 
     Returns:
         The session; close it (or use it as a context manager) when done.
@@ -861,6 +909,7 @@ def session(
         classifier=classifier,
         on_response=on_response,
         clock=clock,
+        settings=settings,
     )
 
 

@@ -60,9 +60,9 @@ class ConnectorNames:
         Raises:
             ConfigurationError: The name cannot be a connector's name.
         """
-        from partnerkit.model.connections import _CONNECTOR_RE
+        from partnerkit.model.connections import CONNECTOR_NAME
 
-        if not _CONNECTOR_RE.match(name) or keyword.iskeyword(name) or name.endswith("_"):
+        if not CONNECTOR_NAME.match(name) or keyword.iskeyword(name) or name.endswith("_"):
             raise ConfigurationError(
                 f"{name!r} cannot be a connector's name: use lower-case letters, digits and "
                 f"'_', starting with a letter (a Python identifier such as 'shop' or "

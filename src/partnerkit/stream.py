@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, get_origin
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from partnerkit import _columnar
-from partnerkit.connector import COLUMN_METADATA, Notice
+from partnerkit._notice import COLUMN_METADATA, Notice
 from partnerkit.errors import DataError, StreamConsumedError
 from partnerkit.records import (
     MONEY_SCALE,

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build9 import at, dataset, lead, source, workspace
+from _row_builders import at, dataset, lead, source, workspace
 
 from partnerkit.analysis import (
     Attribution,

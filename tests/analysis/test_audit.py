@@ -18,7 +18,7 @@ import pyarrow as pa
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build9 import at, dataset, demo, lead, perf, source, workspace
+from _row_builders import at, dataset, demo, lead, perf, source, workspace
 
 from partnerkit.analysis import Dataset, attribute_leads, attribute_performance, audit_source_map
 from partnerkit.errors import ConfigurationError

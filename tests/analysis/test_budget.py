@@ -1,4 +1,4 @@
-"""Planned budget against actual spend, February 2028 of _build8.py, worked by hand.
+"""Planned budget against actual spend, February 2028 of _engagement_feb2028.py, worked by hand.
 
 Contract: paid_search 3000 a month but 2000 in February; paid_social 380; management
 fee 10 % of media spend, at least 150; retainer 10000. Spend in February (USD 3.5):
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build8 import FEB, RATES, dataset, workspace
+from _engagement_feb2028 import FEB, RATES, dataset, workspace
 
 from partnerkit.analysis.budget import budget_report
 from partnerkit.analysis.kpis import CurrencyError

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build9 import TZ, at
+from _row_builders import TZ, at
 
 from partnerkit.analysis.business_time import BusinessClock, Occurrence
 from partnerkit.model import BusinessCalendar, Deliverable, Duration

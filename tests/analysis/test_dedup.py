@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build9 import SALT, dataset, demo, lead, source, workspace
+from _row_builders import SALT, dataset, demo, lead, source, workspace
 
 from partnerkit.analysis.dedup import dedup_leads
 from partnerkit.errors import ConfigurationError

@@ -1,4 +1,4 @@
-"""Funnel, revenue by source and the lead definition on _build8.py, worked by hand.
+"""Funnel, revenue by source and the lead definition on _engagement_feb2028.py, worked by hand.
 
 February 2028 cohort (leads created in February in Jerusalem, not deleted):
   L1 google-search  mql Feb 4, sql Feb 6, opp Feb 10, customer Feb 20 (every 10:00)
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build8 import FEB, RATES, dataset, workspace
+from _engagement_feb2028 import FEB, RATES, dataset, workspace
 
 from partnerkit.analysis.funnel import (
     STAGES,

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build9 import at, workspace
+from _row_builders import at, workspace
 
 from partnerkit.analysis.audit import SourceMapAudit
 from partnerkit.analysis.evidence import EvidenceLog

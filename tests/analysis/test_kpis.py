@@ -1,4 +1,4 @@
-"""KPIs on the awkward engagement of _build8.py, every expected value worked out by hand.
+"""KPIs on the awkward engagement of _engagement_feb2028.py, every value worked out by hand.
 
 February 2028 (rates USD 3.5): spend 400 + 200 + 350 + 50 = 1000 ILS, clicks 60,
 impressions 3600, conversions 5, conversion value 2100, leads 6 (L1 L2 L4 L6 L7 L9),
@@ -15,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build8 import (
+from _engagement_feb2028 import (
     DEALS,
     FEB,
     LEADS,

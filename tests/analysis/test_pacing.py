@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build8 import lead, perf, workspace
+from _engagement_feb2028 import lead, perf, workspace
 
 from partnerkit.analysis import Dataset
 from partnerkit.analysis.pacing import pace, pace_targets, weekday_weights

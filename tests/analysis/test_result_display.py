@@ -16,7 +16,7 @@ import pyarrow as pa
 from partnerkit.analysis import Result
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build8 import FEB, RATES, dataset, workspace
+from _engagement_feb2028 import FEB, RATES, dataset, workspace
 
 MONEY = pa.decimal128(38, 6)
 

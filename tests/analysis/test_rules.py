@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build9 import dataset, lead, source, workspace
+from _row_builders import dataset, lead, source, workspace
 
 from partnerkit.analysis import compute_kpi, compute_kpis, evaluate_targets
 from partnerkit.errors import ConfigurationError, WorkspaceError
@@ -172,7 +172,7 @@ def test_leads_people_and_cpl_by_source_equal_plain_sql(
 ) -> None:
     import duckdb
     import pyarrow as pa
-    from _build9 import perf
+    from _row_builders import perf
 
     lead_rows = [
         lead(
@@ -242,9 +242,9 @@ def test_leads_people_and_cpl_by_source_equal_plain_sql(
 def test_people_follow_every_scope_as_leads_do() -> None:
     # No two leads of the shared example share an email or phone: in every scope the
     # people are the leads, so the scope rules of the two counts must agree.
-    import _build8
+    import _engagement_feb2028
 
-    ws, data = _build8.workspace(), _build8.dataset()
+    ws, data = _engagement_feb2028.workspace(), _engagement_feb2028.dataset()
     scopes: list[Any] = [
         "all",
         {"partner": "brightline"},

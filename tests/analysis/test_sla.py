@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _build9 import at, dataset, lead, workspace
+from _row_builders import at, dataset, lead, workspace
 
 from partnerkit.analysis.business_time import BusinessClock
 from partnerkit.analysis.evidence import EvidenceLog, read_evidence

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
+from partnerkit.cli import ExitCode, app
 from partnerkit.demo import DEMO_WORKSPACE
 
 runner = CliRunner()
@@ -44,7 +44,7 @@ def test_validate_lists_every_problem_with_its_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     result = runner.invoke(app, ["validate", str(bad)], env={"COLUMNS": "200"})
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     out = result.output
     assert "4 problems" in out
     lines = [line.split() for line in out.splitlines()[1:]]
@@ -117,7 +117,7 @@ def test_pull_without_the_secret_names_the_variable(tmp_path: Path, monkeypatch)
         ],
         env={"COLUMNS": "200"},
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert "PARTNERKIT_DEMO_META_ACCESS_TOKEN" in result.output
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
+from partnerkit.cli import ExitCode, app
 
 WORKSPACE = """\
 version: 1
@@ -111,7 +111,7 @@ def test_a_report_from_an_empty_warehouse_fails_and_names_the_sync_command(
     path = tmp_path / "empty.duckdb"
     Warehouse(path).close()
     result = _report(tmp_path, "--month", "2026-10", "--warehouse", str(path))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert f"there is no record in the warehouse {path}" in result.output
     assert f"partnerkit sync --config {tmp_path / 'partnerkit.yaml'}" in result.output
     assert not (tmp_path / "out").exists()  # no "100 of 100" report from nothing
@@ -121,7 +121,7 @@ def test_a_report_from_a_warehouse_never_made_fails_and_names_the_sync_command(
     tmp_path: Path,
 ) -> None:
     result = _report(tmp_path, "--month", "2026-10", "--warehouse", str(tmp_path / "nope.duckdb"))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert "no such warehouse" in result.output
     assert "partnerkit sync --config" in result.output
 
@@ -129,14 +129,14 @@ def test_a_report_from_a_warehouse_never_made_fails_and_names_the_sync_command(
 def test_a_month_with_no_record_is_refused(tmp_path: Path) -> None:
     # November is read with October (the month before): records, none in November.
     result = _report(tmp_path, "--month", "2026-11")
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert "no lead and no spend record" in result.output
     assert "partnerkit sync --config" in result.output
 
 
 def test_a_month_in_the_future_is_refused(tmp_path: Path) -> None:
     result = _report(tmp_path, "--month", "2027-01")  # made on 7 December 2026
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert "cannot report on 2027-01: the month has not started (as of 2026-12-07)" in (
         result.output
     )
@@ -151,5 +151,5 @@ def test_a_month_in_the_future_of_today_is_refused(tmp_path: Path) -> None:
         ["report", "-c", str(tmp_path / "partnerkit.yaml"), "--month", f"{future:%Y-%m}"],
         env={"COLUMNS": "300"},
     )
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert f"cannot report on {future:%Y-%m}: the month has not started" in result.output

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
-from partnerkit.model._installed import uninstalled_connector_problems
+from partnerkit.cli import ExitCode, app
+from partnerkit.model.installed import uninstalled_connector_problems
 from partnerkit.registry import DISABLE_ENV
 
 runner = CliRunner()
@@ -57,7 +57,7 @@ def test_problems_name_the_line_and_the_fix(workspace: Path) -> None:
 
 def test_validate_fails_on_a_connector_that_is_not_installed(workspace: Path) -> None:
     result = runner.invoke(app, ["validate", str(workspace)], env={"COLUMNS": "300"})
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.CONFIGURATION, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"{workspace}: 2 problems"
     assert lines[1].split()[:3] == ["line", "8", "connections[1].connector:"]
@@ -68,7 +68,7 @@ def test_validate_fails_on_a_connector_that_is_not_installed(workspace: Path) ->
 def test_validate_reports_it_with_the_files_other_problems(workspace: Path) -> None:
     workspace.write_text(WORKSPACE.replace("timezone: UTC", "timezone: Mars/Olympus"))
     result = runner.invoke(app, ["validate", str(workspace)], env={"COLUMNS": "300"})
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.CONFIGURATION, result.output
     lines = result.output.splitlines()
     assert lines[0] == f"{workspace}: 3 problems"
     assert [line.split()[1:3] for line in lines[1:]] == [

@@ -1,11 +1,15 @@
-"""ReadRequest: the moment of a read (``as_of``) is public and must be aware."""
+"""ReadRequest: the moment of a read (``as_of``), and the window it gives each account."""
 
 import datetime as dt
+import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from partnerkit.connector import ReadRequest
+from partnerkit.connector import TODAY_EXCLUDED, ReadRequest, ReadWindow
+from partnerkit.errors import ConfigurationError
 
 
 def test_as_of_is_the_moment_of_the_read() -> None:
@@ -58,3 +62,104 @@ def test_a_connectors_clock_stands_in_only_when_the_request_names_no_moment() ->
 
     assert ReadRequest(stream="daily").now(lambda: fixed) == fixed
     assert ReadRequest(stream="daily", as_of=moment).now(lambda: fixed) == moment
+
+
+# ------------------------------------------------------------------ the window
+
+# 2026-10-02 20:00 UTC: 13:00 on 10-02 in Los Angeles, 05:00 on 10-03 in Auckland.
+EVENING = dt.datetime(2026, 10, 2, 20, 0, tzinfo=dt.UTC)
+
+
+def test_the_window_ends_yesterday_in_the_accounts_zone_and_says_what_it_cut() -> None:
+    request = ReadRequest(
+        stream="daily", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 4), as_of=EVENING
+    )
+
+    la = request.window("America/Los_Angeles")
+    auckland = request.window("Pacific/Auckland")
+
+    assert (la.start, la.end, la.today, la.excluded_days) == (
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 2),
+        3,  # 10-02, 10-03, 10-04
+    )
+    assert (auckland.end, auckland.today, auckland.excluded_days) == (
+        dt.date(2026, 10, 2),
+        dt.date(2026, 10, 3),
+        2,
+    )
+    notice = la.notice("act_1")
+    assert notice is not None
+    assert notice.code == TODAY_EXCLUDED == "today_excluded"
+    assert notice.details == {
+        "account": "act_1",
+        "time_zone": "America/Los_Angeles",
+        "today": "2026-10-02",
+        "asked_end": "2026-10-04",
+        "end": "2026-10-01",
+        "excluded_days": 3,
+    }
+    assert "include_today" in notice.message
+
+
+def test_include_today_ends_on_today_and_an_open_end_is_no_exclusion() -> None:
+    request = ReadRequest(stream="daily", include_today=True, as_of=EVENING)
+
+    window = request.window(dt.timezone(dt.timedelta(hours=-7)))
+
+    assert (window.start, window.end, window.excluded_days) == (None, dt.date(2026, 10, 2), 0)
+    assert window.notice("a") is None
+
+
+def test_an_end_long_past_needs_no_time_zone() -> None:
+    def no_lookup() -> str:
+        raise AssertionError("the zone was looked up")
+
+    request = ReadRequest(stream="daily", end=dt.date(2026, 9, 30), as_of=EVENING)
+
+    window = request.window(no_lookup)
+
+    assert (window.end, window.today, window.notice("a")) == (dt.date(2026, 9, 30), None, None)
+
+
+def test_an_unknown_zone_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="Mars/Olympus"):
+        ReadRequest(stream="daily", as_of=EVENING).window("Mars/Olympus")
+
+
+def test_chunks_and_halves_by_hand() -> None:
+    window = ReadWindow(dt.date(2026, 10, 1), dt.date(2026, 10, 5))
+
+    assert list(window.chunks(2)) == [
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 2)),
+        (dt.date(2026, 10, 3), dt.date(2026, 10, 4)),
+        (dt.date(2026, 10, 5), dt.date(2026, 10, 5)),
+    ]
+    assert window.halves() == (
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 3)),
+        (dt.date(2026, 10, 4), dt.date(2026, 10, 5)),
+    )
+    with pytest.raises(ValueError, match="one-day"):
+        ReadWindow(dt.date(2026, 10, 1), dt.date(2026, 10, 1)).halves()
+    with pytest.raises(ConfigurationError, match="no start"):
+        list(ReadWindow(None, dt.date(2026, 10, 1)).chunks(7))
+
+
+@given(
+    start=st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+    length=st.integers(2, 400),
+    days=st.integers(1, 100),
+)
+def test_halves_and_chunks_cover_every_day_once(start: dt.date, length: int, days: int) -> None:
+    end = start + dt.timedelta(days=length - 1)
+    window = ReadWindow(start, end)
+
+    (a, b), (c, d) = window.halves()
+    assert (a, d, c) == (start, end, b + dt.timedelta(days=1))
+    assert (b - a).days - (d - c).days in (0, 1)
+    parts = list(window.chunks(days))
+    assert parts[0][0] == start
+    assert parts[-1][1] == end
+    assert all(n[0] == p[1] + dt.timedelta(days=1) for p, n in itertools.pairwise(parts))
+    assert all(0 <= (last - first).days < days for first, last in parts)

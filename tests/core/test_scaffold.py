@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
+from partnerkit.cli import ExitCode, app
 from partnerkit.errors import ConfigurationError
 from partnerkit.scaffold import ConnectorNames, new_connector, render_connector
 
@@ -96,10 +96,11 @@ def test_generated_package_installed_passes_the_contract_suite(tmp_path: Path) -
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # 12 contract checks (entry point, streams, settings from the environment, secrets,
-    # valid records, re-read, lookback, 429 and 5xx, 401 and 403, check()) and the
-    # package's own 2: nothing skipped, so the entry point resolved through the metadata.
-    assert "14 passed" in result.stdout, result.stdout
+    # 14 contract checks (entry point, streams, settings from the environment, secrets,
+    # valid records, re-read, lookback, 429 and 5xx, 401 and 403, check(), an excluded
+    # today, the http settings) and the package's own 2: nothing skipped, so the entry
+    # point resolved through the metadata.
+    assert "16 passed" in result.stdout, result.stdout
     assert "skipped" not in result.stdout
     assert (
         "PASSED tests/test_contract.py::TestMyShopContract::test_contract_entry_point_resolves"
@@ -159,7 +160,7 @@ def test_a_bad_name_is_a_one_line_error(tmp_path: Path, name: str, expected: str
     result = runner.invoke(
         app, ["new-connector", name, "--dir", str(target)], env={"COLUMNS": "300"}
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert expected in result.output
     assert "Traceback" not in result.output
     assert not target.exists()
@@ -170,7 +171,7 @@ def test_a_folder_that_is_not_empty_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["new-connector", "shop", "--dir", str(tmp_path)], env={"COLUMNS": "300"}
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert f"cannot write the connector into {tmp_path}: the folder is not empty" in result.output
     assert "Traceback" not in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -38,14 +38,14 @@ def policy() -> Callable[..., http.RetryPolicy]:
 
 
 @pytest.fixture
-def meta_session(
+def ads_session(
     clock: FakeClock, policy: Callable[..., http.RetryPolicy]
 ) -> Callable[..., requests.Session]:
-    """A seam session for the Meta API, account act_42, on the fake clock."""
+    """A seam session for a made-up ads API, account act_42, on the fake clock."""
 
     def build(**kwargs: Any) -> requests.Session:
         kwargs.setdefault("policy", policy())
-        return http.session("meta", account="act_42", clock=clock, **kwargs)
+        return http.session("ads", account="act_42", clock=clock, **kwargs)
 
     return build
 

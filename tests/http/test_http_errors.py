@@ -52,68 +52,40 @@ def answer(
     ],
 )
 def test_status_mapping(status: int, error_class: type[SourceError], retriable: bool) -> None:
-    error = http.error_from_response("hubspot", answer(status), account="portal-1")
+    error = http.error_from_response("crm", answer(status), account="portal-1")
 
     assert type(error) is error_class
     assert error.retriable is retriable
-    assert (error.api, error.account, error.status) == ("hubspot", "portal-1", status)
+    assert (error.api, error.account, error.status) == ("crm", "portal-1", status)
     assert error.request == "GET https://api.example.com/v1/report?hapikey=REDACTED&limit=10"
 
 
 @pytest.mark.parametrize(
     ("body", "code", "message", "details"),
     [
-        (  # Meta: {"error": {"message", "code", ...}}
-            {
-                "error": {
-                    "message": "(#17) User request limit reached",
-                    "type": "OAuthException",
-                    "code": 17,
-                    "error_subcode": 2446079,
-                    "fbtrace_id": "FAKEfbtrace0000000000",
-                }
-            },
+        (  # an {"error": {...}} envelope: code and message, no details unless registered
+            {"error": {"message": "Field x is not valid.", "code": 17, "trace": "t-1"}},
             17,
-            "(#17) User request limit reached",
-            {
-                "type": "OAuthException",
-                "error_subcode": 2446079,
-                "fbtrace_id": "FAKEfbtrace0000000000",
-            },
-        ),
-        (  # Google: the status string wins over the numeric code
-            {
-                "error": {
-                    "code": 400,
-                    "message": "Field x is not valid.",
-                    "status": "INVALID_ARGUMENT",
-                }
-            },
-            "INVALID_ARGUMENT",
             "Field x is not valid.",
             {},
         ),
-        (  # HubSpot: {"message", "category"}
-            {
-                "status": "error",
-                "message": "Property values were not valid",
-                "correlationId": "00000000-0000-4000-8000-000000000000",
-                "category": "VALIDATION_ERROR",
-            },
+        (  # a flat object
+            {"message": "Property values were not valid", "code": "VALIDATION_ERROR"},
             "VALIDATION_ERROR",
             "Property values were not valid",
-            {"correlationId": "00000000-0000-4000-8000-000000000000"},
+            {},
         ),
-        (  # HubSpot rate limit: {"message", "errorType", "policyName"}
-            {
-                "status": "error",
-                "message": "You have reached your secondly limit.",
-                "errorType": "RATE_LIMIT",
-                "policyName": "SECONDLY",
-            },
-            "RATE_LIMIT",
-            "You have reached your secondly limit.",
-            {"policyName": "SECONDLY"},
+        (  # an array wrapping the error object, as streaming endpoints send it
+            [{"error": {"code": 403, "message": "The caller does not have permission"}}],
+            403,
+            "The caller does not have permission",
+            {},
+        ),
+        (  # a boolean is no code
+            {"error": {"message": "No.", "code": True}},
+            None,
+            "No.",
+            {},
         ),
         (  # OAuth token endpoint
             {"error": "invalid_grant", "error_description": "Token has been expired or revoked."},
@@ -124,6 +96,7 @@ def test_status_mapping(status: int, error_class: type[SourceError], retriable: 
         ("Service Unavailable", None, "Service Unavailable", {}),  # plain text
         ("<html><body>Bad gateway</body></html>", None, None, {}),  # an HTML page
         ("", None, None, {}),
+        ({"error": "The token is not valid."}, None, "The token is not valid.", {}),  # a sentence
     ],
 )
 def test_vendor_code_and_message_are_kept_verbatim(body, code, message, details) -> None:
@@ -206,32 +179,67 @@ def test_redact_url_works_on_text_quoting_a_url() -> None:
 
 
 def test_no_secret_in_a_mapped_error_message_or_repr() -> None:
-    body = {
-        "error": {"message": "Bad value in /v1/x?key=AIza-secret", "status": "INVALID_ARGUMENT"}
-    }
-    error = http.error_from_response("ga4", answer(400, body))
+    body = {"error": {"message": "Bad value in /v1/x?key=AIza-secret", "code": "INVALID"}}
+    error = http.error_from_response("x", answer(400, body))
 
     for text in (str(error), repr(error), error.request or "", error.vendor_message or ""):
         assert "hub-SECRET" not in text
         assert "AIza-secret" not in text
 
 
-def test_google_array_wrapped_error_body_keeps_its_message() -> None:
-    import requests
-
-    from partnerkit.errors import PermissionDeniedError
-    from partnerkit.http import error_from_response
-
-    response = requests.Response()
-    response.status_code = 403
-    response.url = (
-        "https://googleads.googleapis.com/v26/customers/1234567890/googleAds:searchStream"
+@pytest.fixture
+def acme_shape():
+    """Register an error shape for a made-up API, and remove it afterwards."""
+    shape = http.ErrorShape(
+        code_keys=("status", "code"), message_keys=("detail", "message"), detail_keys=("trace",)
     )
-    response._content = (
-        b'[{"error": {"code": 403, "message": "The caller does not have permission",'
-        b' "status": "PERMISSION_DENIED"}}]'
-    )
-    error = error_from_response("google_ads", response, account="1234567890")
-    assert isinstance(error, PermissionDeniedError)
-    assert error.vendor_message == "The caller does not have permission"
-    assert error.vendor_code == "PERMISSION_DENIED"
+    http.register_error_shape("acme", shape)
+    yield shape
+    http._error_shapes.pop("acme")
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message", "details"),
+    [
+        (  # the first code key wins, details copied from the envelope
+            {"error": {"status": "BUSY", "code": 429, "detail": "Later.", "trace": "t-1"}},
+            "BUSY",
+            "Later.",
+            {"trace": "t-1"},
+        ),
+        (  # a missing first key falls back to the next; message_keys in order
+            {"code": 12, "message": "Plain.", "trace": "t-2", "other": 1},
+            12,
+            "Plain.",
+            {"trace": "t-2"},
+        ),
+        (  # OAuth's shape is read whatever the API registered
+            {"error": "invalid_grant", "error_description": "Token revoked."},
+            "invalid_grant",
+            "Token revoked.",
+            {},
+        ),
+    ],
+)
+def test_a_registered_shape_says_where_the_code_message_and_details_are(
+    acme_shape, body, code, message, details
+) -> None:
+    error = http.error_from_response("acme", answer(400, body))
+    other = http.error_from_response("other", answer(400, body))
+
+    assert (error.vendor_code, error.vendor_message, error.details) == (code, message, details)
+    assert other.details == {}  # another API's bodies are read with the default shape
+
+
+def test_the_core_knows_no_vendor_detail_keys() -> None:
+    body = {
+        "error": {
+            "message": "m",
+            "code": 1,
+            "fbtrace_id": "x",
+            "error_subcode": 2,
+            "details": [],
+            "correlationId": "c",
+        }
+    }
+    assert http.error_from_response("unregistered", answer(400, body)).details == {}

@@ -112,11 +112,11 @@ def test_threads_sharing_a_limiter_each_get_their_own_slot() -> None:
 
 
 def test_the_registry_returns_one_limiter_per_key(clock: FakeClock) -> None:
-    meta = http.rate_limiter(("meta", "act_registry_1"), 5, burst=2, clock=clock)
+    ads = http.rate_limiter(("ads", "act_registry_1"), 5, burst=2, clock=clock)
 
-    assert http.rate_limiter(("meta", "act_registry_1"), 99) is meta
-    assert http.rate_limiter(("meta", "act_registry_2"), 5) is not meta
-    assert (meta.rate, meta.burst) == (5, 2)  # the first call's settings win
+    assert http.rate_limiter(("ads", "act_registry_1"), 99) is ads
+    assert http.rate_limiter(("ads", "act_registry_2"), 5) is not ads
+    assert (ads.rate, ads.burst) == (5, 2)  # the first call's settings win
 
 
 def test_the_registry_is_thread_safe() -> None:
@@ -125,7 +125,7 @@ def test_the_registry_is_thread_safe() -> None:
 
     def get() -> None:
         start.wait()
-        found.append(http.rate_limiter(("hubspot", "portal-threads"), 10))
+        found.append(http.rate_limiter(("crm", "portal-threads"), 10))
 
     threads = [threading.Thread(target=get) for _ in range(10)]
     for thread in threads:
@@ -152,13 +152,13 @@ def test_fake_clock_satisfies_the_clock_protocol() -> None:
 def test_use_clock_reaches_limiters_and_sessions_built_without_a_clock(rsps) -> None:
     from partnerkit.testing import faults
 
-    url = "https://api.hubapi.com/crm/v3/objects/deals"
+    url = "https://crm.example.com/crm/v3/objects/deals"
     faults.script(rsps, "GET", url, faults.rate_limited(9), {"results": []})
     fake = FakeClock()
     limiter = http.RateLimiter(1, burst=1)  # no clock given
 
     with http.use_clock(fake) as active:
-        session = http.session("hubspot")  # as a connector builds it, no clock given
+        session = http.session("crm")  # as a connector builds it, no clock given
         assert session.get(url).json() == {"results": []}
         limiter.acquire()
         limiter.acquire()
@@ -180,7 +180,7 @@ def test_an_explicit_clock_wins_over_use_clock() -> None:
 
 
 def test_a_limiter_forgets_times_from_another_clock() -> None:
-    limiter = http.rate_limiter(("meta", "act_clock_switch"), 1)
+    limiter = http.rate_limiter(("ads", "act_clock_switch"), 1)
     first, second = FakeClock(start=5_000_000.0), FakeClock(start=10.0)
 
     with http.use_clock(first):

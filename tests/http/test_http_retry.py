@@ -26,8 +26,8 @@ from partnerkit.testing.clock import FakeClock
 from partnerkit.testing.faults import Fault
 
 TOKEN = "SECRET-TOKEN-123"
-URL = f"https://graph.facebook.com/v21.0/act_42/insights?access_token={TOKEN}"
-REQUEST = "GET https://graph.facebook.com/v21.0/act_42/insights?access_token=REDACTED"
+URL = f"https://ads.example.com/v1/act_42/insights?access_token={TOKEN}"
+REQUEST = "GET https://ads.example.com/v1/act_42/insights?access_token=REDACTED"
 DATA = {"data": [{"impressions": "1200", "spend": "12.50"}]}
 
 Session = Callable[..., requests.Session]
@@ -42,29 +42,29 @@ def assert_no_secret(error: BaseException) -> None:
 # -------------------------------------------------------------- Retry-After honoured
 
 
-def test_retry_after_seconds_is_waited_exactly(rsps, clock, meta_session: Session) -> None:
+def test_retry_after_seconds_is_waited_exactly(rsps, clock, ads_session: Session) -> None:
     steps = faults.script(rsps, "GET", URL, faults.rate_limited(retry_after=7), DATA)
 
-    response = meta_session().get(URL)
+    response = ads_session().get(URL)
 
     assert response.json() == DATA
     assert clock.sleeps == [7.0]
     assert [s.call_count for s in steps] == [1, 1]
 
 
-def test_retry_after_http_date_is_waited_until_that_date(rsps, clock, meta_session) -> None:
+def test_retry_after_http_date_is_waited_until_that_date(rsps, clock, ads_session) -> None:
     date = email.utils.formatdate(clock.time() + 30, usegmt=True)
     faults.script(rsps, "GET", URL, faults.rate_limited(retry_after=date), DATA)
 
-    meta_session().get(URL)
+    ads_session().get(URL)
 
     assert clock.sleeps == [30.0]
 
 
-def test_retry_after_on_503_is_honoured(rsps, clock, meta_session) -> None:
+def test_retry_after_on_503_is_honoured(rsps, clock, ads_session) -> None:
     faults.script(rsps, "GET", URL, faults.server_error(503, retry_after=12), DATA)
 
-    meta_session().get(URL)
+    ads_session().get(URL)
 
     assert clock.sleeps == [12.0]
 
@@ -73,11 +73,11 @@ def test_retry_after_on_503_is_honoured(rsps, clock, meta_session) -> None:
 
 
 def test_429_without_retry_after_backs_off_with_seeded_jitter(
-    rsps, clock, meta_session: Session, backoffs: Backoffs
+    rsps, clock, ads_session: Session, backoffs: Backoffs
 ) -> None:
     faults.script(rsps, "GET", URL, *[faults.rate_limited()] * 3, DATA)
 
-    response = meta_session().get(URL)
+    response = ads_session().get(URL)
 
     assert response.status_code == 200
     assert clock.sleeps == backoffs(3)
@@ -87,26 +87,26 @@ def test_429_without_retry_after_backs_off_with_seeded_jitter(
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])
-def test_each_retriable_5xx_is_retried(rsps, clock, meta_session, backoffs, status) -> None:
+def test_each_retriable_5xx_is_retried(rsps, clock, ads_session, backoffs, status) -> None:
     faults.script(rsps, "GET", URL, faults.server_error(status), DATA)
 
-    assert meta_session().get(URL).json() == DATA
+    assert ads_session().get(URL).json() == DATA
     assert clock.sleeps == backoffs(1)
 
 
-def test_backoff_is_capped_by_max_delay(rsps, clock, meta_session, policy) -> None:
+def test_backoff_is_capped_by_max_delay(rsps, clock, ads_session, policy) -> None:
     faults.script(rsps, "GET", URL, *[faults.server_error(503)] * 3, DATA)
-    session = meta_session(policy=policy(base_delay=10, max_delay=15, jitter=0))
+    session = ads_session(policy=policy(base_delay=10, max_delay=15, jitter=0))
 
     session.get(URL)
 
     assert clock.sleeps == [10.0, 15.0, 15.0]
 
 
-def test_501_is_not_in_the_retried_statuses(rsps, clock, meta_session) -> None:
+def test_501_is_not_in_the_retried_statuses(rsps, clock, ads_session) -> None:
     faults.script(rsps, "GET", URL, faults.server_error(501))
 
-    assert meta_session().get(URL).status_code == 501
+    assert ads_session().get(URL).status_code == 501
     assert clock.sleeps == []
 
 
@@ -114,49 +114,49 @@ def test_501_is_not_in_the_retried_statuses(rsps, clock, meta_session) -> None:
 
 
 def test_gives_up_after_five_attempts_naming_api_account_and_request(
-    rsps, clock, meta_session, backoffs
+    rsps, clock, ads_session, backoffs
 ) -> None:
     (step,) = faults.script(rsps, "GET", URL, faults.server_error(503))
 
     with pytest.raises(TransientError) as caught:
-        meta_session().get(URL)
+        ads_session().get(URL)
 
     error = caught.value
     assert step.call_count == 5
     assert clock.sleeps == backoffs(4)
-    assert error.api == "meta"
+    assert error.api == "ads"
     assert error.account == "act_42"
     assert error.request == REQUEST
     assert error.status == 503
-    assert error.vendor_code == "UNAVAILABLE"
+    assert error.vendor_code == 503
     assert error.vendor_message == "The service is currently unavailable."
     assert error.details["attempts"] == 5
     assert error.details["waits"] == backoffs(4)
     assert error.details["total_wait"] == pytest.approx(sum(backoffs(4)))
     assert error.details["reason"] == "max_attempts"
     assert error.retriable
-    assert "Gave up on the meta API after 5 attempt(s)" in str(error)
+    assert "Gave up on the ads API after 5 attempt(s)" in str(error)
     assert "account=act_42" in str(error)
     assert REQUEST in str(error)
     assert_no_secret(error)
 
 
-def test_persistent_throttling_gives_up_as_rate_limit_error(rsps, clock, meta_session) -> None:
+def test_persistent_throttling_gives_up_as_rate_limit_error(rsps, clock, ads_session) -> None:
     faults.script(rsps, "GET", URL, faults.rate_limited(retry_after=2))
 
     with pytest.raises(RateLimitError) as caught:
-        meta_session().get(URL)
+        ads_session().get(URL)
 
     assert clock.sleeps == [2.0, 2.0, 2.0, 2.0]
     assert caught.value.retry_after == 2.0
     assert caught.value.details["attempts"] == 5
 
 
-def test_retry_after_longer_than_the_budget_gives_up_at_once(rsps, clock, meta_session) -> None:
+def test_retry_after_longer_than_the_budget_gives_up_at_once(rsps, clock, ads_session) -> None:
     (step,) = faults.script(rsps, "GET", URL, faults.rate_limited(retry_after=600))
 
     with pytest.raises(RateLimitError) as caught:
-        meta_session().get(URL)
+        ads_session().get(URL)
 
     error = caught.value
     assert step.call_count == 1
@@ -169,15 +169,15 @@ def test_retry_after_longer_than_the_budget_gives_up_at_once(rsps, clock, meta_s
         "reason": "budget",
     }
     assert "asked to wait 600 s, more than the 300 s left of the 300 s retry budget" in str(error)
-    assert error.api == "meta"
+    assert error.api == "ads"
     assert error.account == "act_42"
     assert error.request == REQUEST
     assert_no_secret(error)
 
 
-def test_budget_counts_the_waits_already_spent(rsps, clock, meta_session, policy) -> None:
+def test_budget_counts_the_waits_already_spent(rsps, clock, ads_session, policy) -> None:
     faults.script(rsps, "GET", URL, faults.rate_limited(6), faults.rate_limited(6))
-    session = meta_session(policy=policy(max_total_wait=10))
+    session = ads_session(policy=policy(max_total_wait=10))
 
     with pytest.raises(RateLimitError) as caught:
         session.get(URL)
@@ -188,31 +188,31 @@ def test_budget_counts_the_waits_already_spent(rsps, clock, meta_session, policy
     assert "more than the 4 s left of the 10 s retry budget" in str(caught.value)
 
 
-def test_max_attempts_one_means_no_retry(rsps, clock, meta_session, policy) -> None:
+def test_max_attempts_one_means_no_retry(rsps, clock, ads_session, policy) -> None:
     faults.script(rsps, "GET", URL, faults.server_error(502))
 
     with pytest.raises(TransientError):
-        meta_session(policy=policy(max_attempts=1)).get(URL)
+        ads_session(policy=policy(max_attempts=1)).get(URL)
     assert clock.sleeps == []
 
 
 # ------------------------------------------------------------ connection-level faults
 
 
-def test_connection_reset_is_retried_then_succeeds(rsps, clock, meta_session, backoffs) -> None:
+def test_connection_reset_is_retried_then_succeeds(rsps, clock, ads_session, backoffs) -> None:
     faults.script(rsps, "GET", URL, faults.connection_reset(), DATA)
 
-    assert meta_session().get(URL).json() == DATA
+    assert ads_session().get(URL).json() == DATA
     assert clock.sleeps == backoffs(1)
 
 
 def test_connection_reset_becomes_transient_error_after_retries(
-    rsps, clock, meta_session, backoffs
+    rsps, clock, ads_session, backoffs
 ) -> None:
     faults.script(rsps, "GET", URL, faults.connection_reset())
 
     with pytest.raises(TransientError) as caught:
-        meta_session().get(URL)
+        ads_session().get(URL)
 
     error = caught.value
     assert clock.sleeps == backoffs(4)
@@ -223,27 +223,27 @@ def test_connection_reset_becomes_transient_error_after_retries(
 
 
 def test_read_timeout_becomes_transient_error_after_retries(
-    rsps, clock, meta_session, backoffs
+    rsps, clock, ads_session, backoffs
 ) -> None:
     faults.script(rsps, "GET", URL, faults.read_timeout(60))
 
     with pytest.raises(TransientError) as caught:
-        meta_session().get(URL)
+        ads_session().get(URL)
 
     assert clock.sleeps == backoffs(4)
     assert caught.value.details["cause"] == "ReadTimeout: Read timed out. (read timeout=60)"
 
 
-def test_transport_error_text_is_redacted(rsps, clock, meta_session, policy) -> None:
+def test_transport_error_text_is_redacted(rsps, clock, ads_session, policy) -> None:
     leak = (
-        "HTTPSConnectionPool(host='graph.facebook.com', port=443): Max retries exceeded with "
+        "HTTPSConnectionPool(host='ads.example.com', port=443): Max retries exceeded with "
         f"url: /v21.0/act_42/insights?access_token={TOKEN} (Caused by NewConnectionError)"
     )
     broken = Fault(exception=requests.exceptions.ConnectionError(leak))
     faults.script(rsps, "GET", URL, broken)
 
     with pytest.raises(TransientError) as caught:
-        meta_session(policy=policy(max_attempts=1)).get(URL)
+        ads_session(policy=policy(max_attempts=1)).get(URL)
 
     assert "access_token=REDACTED" in caught.value.details["cause"]
     assert_no_secret(caught.value)
@@ -254,27 +254,27 @@ def test_transport_error_text_is_redacted(rsps, clock, meta_session, policy) -> 
 # --------------------------------------------------------------------- bodies
 
 
-def test_truncated_json_is_retried(rsps, clock, meta_session, backoffs) -> None:
+def test_truncated_json_is_retried(rsps, clock, ads_session, backoffs) -> None:
     faults.script(rsps, "GET", URL, faults.truncated_json(DATA), DATA)
 
-    assert meta_session().get(URL).json() == DATA
+    assert ads_session().get(URL).json() == DATA
     assert clock.sleeps == backoffs(1)
 
 
-def test_always_truncated_json_gives_up_with_status_200(rsps, clock, meta_session) -> None:
+def test_always_truncated_json_gives_up_with_status_200(rsps, clock, ads_session) -> None:
     faults.script(rsps, "GET", URL, faults.truncated_json(DATA))
 
     with pytest.raises(TransientError) as caught:
-        meta_session().get(URL)
+        ads_session().get(URL)
 
     assert caught.value.status == 200
     assert "the last failure was a truncated JSON body" in str(caught.value)
 
 
-def test_malformed_but_complete_json_is_passed_through(rsps, clock, meta_session) -> None:
+def test_malformed_but_complete_json_is_passed_through(rsps, clock, ads_session) -> None:
     faults.script(rsps, "GET", URL, faults.malformed_json())
 
-    response = meta_session().get(URL)
+    response = ads_session().get(URL)
 
     assert response.status_code == 200
     assert clock.sleeps == []
@@ -284,78 +284,31 @@ def test_malformed_but_complete_json_is_passed_through(rsps, clock, meta_session
 
 # ------------------------------------------------- non-retriable: returned unchanged
 
-GA4_403 = Fault(
-    status=403,
-    headers={"Content-Type": "application/json; charset=UTF-8"},
-    body=json.dumps(
-        {
-            "error": {
-                "code": 403,
-                "message": "User does not have sufficient permissions for this property. "
-                "To learn more about Property ID, see "
-                "https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.",
-                "status": "PERMISSION_DENIED",
-            }
-        }
-    ),
+EXPIRED = faults.json_fault(
+    401, {"error": {"code": "TOKEN_EXPIRED", "message": "The access token expired 2 hours ago."}}
 )
-META_404 = Fault(
-    status=404,
-    headers={"Content-Type": "application/json"},
-    body=json.dumps(
-        {
-            "error": {
-                "message": "Unsupported get request. Object with ID 'act_42' does not exist.",
-                "type": "GraphMethodException",
-                "code": 100,
-                "error_subcode": 33,
-                "fbtrace_id": "FAKEfbtrace0000000000",
-            }
-        }
-    ),
+DENIED = faults.json_fault(
+    403, {"error": {"code": "DENIED", "message": "The user may not read this account."}}
 )
+INVALID = faults.json_fault(400, {"message": "Invalid parameter: fields", "code": 100})
+MISSING = faults.json_fault(404, {"error": {"message": "Object act_42 does not exist."}})
 
 
 @pytest.mark.parametrize(
     ("fault", "status", "error_class", "vendor_message"),
     [
-        (
-            faults.expired_token("ga4"),
-            401,
-            AuthenticationError,
-            "Request had invalid authentication credentials. Expected OAuth 2 access token, "
-            "login cookie or other valid authentication credential. See "
-            "https://developers.google.com/identity/sign-in/web/devconsole-project.",
-        ),
-        (
-            faults.expired_token("hubspot"),
-            401,
-            AuthenticationError,
-            "The OAuth token used to make this call expired 2 hour(s) ago.",
-        ),
-        (
-            GA4_403,
-            403,
-            PermissionDeniedError,
-            "User does not have sufficient permissions for this property. To learn more about "
-            "Property ID, see "
-            "https://developers.google.com/analytics/devguides/reporting/data/v1/property-id.",
-        ),
-        (faults.meta_error(100), 400, InvalidRequestError, "(#100) Invalid parameter"),
-        (
-            META_404,
-            404,
-            NotFoundError,
-            "Unsupported get request. Object with ID 'act_42' does not exist.",
-        ),
+        (EXPIRED, 401, AuthenticationError, "The access token expired 2 hours ago."),
+        (DENIED, 403, PermissionDeniedError, "The user may not read this account."),
+        (INVALID, 400, InvalidRequestError, "Invalid parameter: fields"),
+        (MISSING, 404, NotFoundError, "Object act_42 does not exist."),
     ],
 )
 def test_non_retriable_errors_are_returned_unchanged_and_map_to_the_right_class(
-    rsps, clock, meta_session, fault, status, error_class, vendor_message
+    rsps, clock, ads_session, fault, status, error_class, vendor_message
 ) -> None:
     (step,) = faults.script(rsps, "GET", URL, fault)
 
-    response = meta_session().get(URL)
+    response = ads_session().get(URL)
 
     assert response.status_code == status
     assert response.content == (
@@ -363,7 +316,7 @@ def test_non_retriable_errors_are_returned_unchanged_and_map_to_the_right_class(
     )
     assert step.call_count == 1
     assert clock.sleeps == []
-    error = http.error_from_response("meta", response, account="act_42")
+    error = http.error_from_response("ads", response, account="act_42")
     assert type(error) is error_class
     assert error.vendor_message == vendor_message
     assert error.status == status
@@ -373,154 +326,103 @@ def test_non_retriable_errors_are_returned_unchanged_and_map_to_the_right_class(
 
 
 # --------------------------------------------------------------- vendor classifiers
+# A made-up API that throttles with HTTP 400 and {"error": {"code": "THROTTLED"}},
+# naming its wait in minutes in a header: the shape of rule a connector's classifier
+# adds (the real ones are tested with their connectors).
 
-META_THROTTLES = {4, 17, 32, 613, *range(80000, 80015)}
+
+def throttle(minutes: int | None = None) -> Fault:
+    headers = {"x-wait-minutes": str(minutes)} if minutes is not None else {}
+    body = {"error": {"code": "THROTTLED", "message": "Too many calls."}}
+    return faults.json_fault(400, body, headers)
 
 
-def meta_classifier(response: requests.Response) -> SourceError | None:
-    """What the Meta connector plugs in: throttle codes on HTTP 400 are retriable."""
+def classifier(response: requests.Response) -> SourceError | None:
+    """Code THROTTLED on HTTP 400 is a retriable throttle; TOKEN_EXPIRED is fatal."""
     if response.status_code != 400:
         return None
     error = response.json().get("error", {})
-    code = error.get("code")
-    if code == 190:
-        return AuthenticationError(error["message"], api="meta", vendor_code=190)
-    if code not in META_THROTTLES:
+    if error.get("code") == "TOKEN_EXPIRED":
+        return AuthenticationError(error["message"], api="ads", vendor_code="TOKEN_EXPIRED")
+    if error.get("code") != "THROTTLED":
         return None
-    usage = json.loads(response.headers.get("x-business-use-case-usage", "{}"))
-    minutes = max(
-        (e.get("estimated_time_to_regain_access", 0) for v in usage.values() for e in v),
-        default=0,
-    )
+    minutes = response.headers.get("x-wait-minutes")
     return RateLimitError(
         error["message"],
-        api="meta",
+        api="ads",
         status=400,
-        vendor_code=code,
+        vendor_code="THROTTLED",
         vendor_message=error["message"],
-        retry_after=minutes * 60 if minutes else None,
+        retry_after=int(minutes) * 60 if minutes else None,
     )
 
 
-def test_vendor_classifier_retries_meta_buc_throttle_for_the_time_meta_names(
-    rsps, clock, meta_session
+def test_vendor_classifier_retries_a_throttle_for_the_time_the_api_names(
+    rsps, clock, ads_session
 ) -> None:
-    faults.script(rsps, "GET", URL, faults.meta_error(80000), DATA)
+    faults.script(rsps, "GET", URL, throttle(1), DATA)
 
-    response = meta_session(classifier=meta_classifier).get(URL)
+    response = ads_session(classifier=classifier).get(URL)
 
     assert response.json() == DATA
-    assert clock.sleeps == [60.0]  # estimated_time_to_regain_access: 1 minute
+    assert clock.sleeps == [60.0]
 
 
-def test_vendor_classifier_meta_code_17_too_long_gives_up_keeping_the_vendor_code(
-    rsps, clock, meta_session
+def test_vendor_classifier_wait_too_long_gives_up_keeping_the_vendor_code(
+    rsps, clock, ads_session
 ) -> None:
-    slow = faults.meta_error(17, usage={"estimated_time_to_regain_access": 10})
-    faults.script(rsps, "GET", URL, slow)
+    faults.script(rsps, "GET", URL, throttle(10))
 
     with pytest.raises(RateLimitError) as caught:
-        meta_session(classifier=meta_classifier).get(URL)
+        ads_session(classifier=classifier).get(URL)
 
     error = caught.value
     assert clock.sleeps == []
     assert error.retry_after == 600
-    assert error.vendor_code == 17
-    assert error.vendor_message == "(#17) User request limit reached"
+    assert error.vendor_code == "THROTTLED"
+    assert error.vendor_message == "Too many calls."
     assert error.request == REQUEST
     assert error.account == "act_42"
 
 
-def test_meta_code_4_without_usage_wait_backs_off(rsps, clock, meta_session, backoffs) -> None:
-    faults.script(rsps, "GET", URL, faults.meta_error(4), DATA)
+def test_a_classified_throttle_without_a_wait_backs_off(rsps, clock, ads_session, backoffs) -> None:
+    faults.script(rsps, "GET", URL, throttle(), DATA)
 
-    meta_session(classifier=meta_classifier).get(URL)
+    ads_session(classifier=classifier).get(URL)
 
     assert clock.sleeps == backoffs(1)
 
 
-def test_non_retriable_vendor_classification_returns_the_response(
-    rsps, clock, meta_session
-) -> None:
-    faults.script(rsps, "GET", URL, faults.expired_token("meta"))
+def test_non_retriable_vendor_classification_returns_the_response(rsps, clock, ads_session) -> None:
+    expired = faults.json_fault(400, {"error": {"code": "TOKEN_EXPIRED", "message": "Expired."}})
+    faults.script(rsps, "GET", URL, expired)
 
-    response = meta_session(classifier=meta_classifier).get(URL)
+    response = ads_session(classifier=classifier).get(URL)
 
     assert response.status_code == 400
-    assert response.json()["error"]["error_subcode"] == 463
+    assert response.json()["error"]["code"] == "TOKEN_EXPIRED"
     assert clock.sleeps == []
 
 
-def google_ads_classifier(response: requests.Response) -> SourceError | None:
-    """What the Google Ads connector plugs in: honour quotaErrorDetails.retryDelay."""
-    if response.status_code != 429:
-        return None
-    for detail in response.json()["error"].get("details", []):
-        for failure in detail.get("errors", []):
-            delay = failure.get("details", {}).get("quotaErrorDetails", {}).get("retryDelay")
-            if delay:
-                return RateLimitError(
-                    failure["message"], api="google_ads", retry_after=float(delay.rstrip("s"))
-                )
-    return None
-
-
-def test_google_ads_retry_delay_is_waited(rsps, clock) -> None:
-    url = "https://googleads.googleapis.com/v21/customers/1234567890/googleAds:searchStream"
-    faults.script(rsps, "POST", url, faults.google_ads_resource_exhausted(30), [{"results": []}])
-    session = http.session("google_ads", classifier=google_ads_classifier, clock=clock)
-
-    response = session.post(url, json={"query": "SELECT campaign.id FROM campaign"})
-
-    assert response.json() == [{"results": []}]
-    assert clock.sleeps == [30.0]
-
-
-def test_google_ads_daily_quota_gives_up_at_once(rsps, clock) -> None:
-    url = "https://googleads.googleapis.com/v21/customers/1234567890/googleAds:searchStream"
-    faults.script(rsps, "POST", url, faults.google_ads_daily_quota_exhausted())
-    session = http.session(
-        "google_ads", account="1234567890", classifier=google_ads_classifier, clock=clock
-    )
+def test_a_classified_wait_beyond_the_budget_gives_up_at_once(rsps, clock, ads_session) -> None:
+    faults.script(rsps, "GET", URL, throttle(60 * 12))
 
     with pytest.raises(RateLimitError) as caught:
-        session.post(url, json={"query": "SELECT campaign.id FROM campaign"})
+        ads_session(classifier=classifier).get(URL)
 
     assert clock.sleeps == []
-    assert caught.value.retry_after == 40591.0
+    assert caught.value.retry_after == 43200.0
     assert caught.value.details["reason"] == "budget"
-    assert caught.value.request == f"POST {url}"
-
-
-@pytest.mark.parametrize(
-    "kind",
-    ["tokens_per_day", "tokens_per_hour", "tokens_per_project_per_hour", "concurrent_requests"],
-)
-def test_ga4_quota_429_is_retried_by_default(rsps, clock, backoffs, policy, kind) -> None:
-    url = "https://analyticsdata.googleapis.com/v1beta/properties/123456789:runReport"
-    faults.script(rsps, "POST", url, faults.ga4_quota_exhausted(kind), {"rows": []})
-    session = http.session("ga4", account="123456789", policy=policy(), clock=clock)
-
-    assert session.post(url, json={}).json() == {"rows": []}
-    assert clock.sleeps == backoffs(1)
-
-
-def test_hubspot_ten_secondly_429_is_retried(rsps, clock, backoffs, policy) -> None:
-    url = "https://api.hubapi.com/crm/v3/objects/contacts?limit=100"
-    faults.script(rsps, "GET", url, faults.hubspot_rate_limited(), {"results": []})
-    session = http.session("hubspot", policy=policy(), clock=clock)
-
-    assert session.get(url).json() == {"results": []}
-    assert clock.sleeps == backoffs(1)
+    assert caught.value.request == REQUEST
 
 
 # ------------------------------------------------------------- observer and limiter
 
 
-def test_on_response_delay_holds_back_the_next_request(rsps, clock, meta_session) -> None:
+def test_on_response_delay_holds_back_the_next_request(rsps, clock, ads_session) -> None:
     faults.script(rsps, "GET", URL, DATA)
     delays = iter([2.5, None])
-    session = meta_session(on_response=lambda response: next(delays))
+    session = ads_session(on_response=lambda response: next(delays))
 
     session.get(URL)
     assert clock.sleeps == []
@@ -528,25 +430,18 @@ def test_on_response_delay_holds_back_the_next_request(rsps, clock, meta_session
     assert clock.sleeps == [2.5]
 
 
-def test_meta_usage_observer_slows_down_before_the_limit(rsps, clock, meta_session) -> None:
+def test_a_usage_observer_slows_down_before_the_limit(rsps, clock, ads_session) -> None:
     busy = Fault(
         status=200,
-        headers={
-            "Content-Type": "application/json",
-            "x-business-use-case-usage": json.dumps(
-                {"42": [{"type": "ads_insights", "call_count": 92, "total_cputime": 10}]}
-            ),
-        },
+        headers={"Content-Type": "application/json", "x-usage-percent": "92"},
         body=json.dumps(DATA),
     )
     faults.script(rsps, "GET", URL, busy, DATA)
 
     def observe(response: requests.Response) -> float | None:
-        usage = json.loads(response.headers.get("x-business-use-case-usage", "{}"))
-        top = max((e["call_count"] for v in usage.values() for e in v), default=0)
-        return 30.0 if top >= 90 else None
+        return 30.0 if int(response.headers.get("x-usage-percent", "0")) >= 90 else None
 
-    session = meta_session(on_response=observe)
+    session = ads_session(on_response=observe)
     session.get(URL)
     session.get(URL)
     session.get(URL)
@@ -571,11 +466,11 @@ class InterleavingClock(FakeClock):
 def test_a_throttle_pauses_every_session_sharing_the_limiter(rsps, policy) -> None:
     clock = InterleavingClock()
     limiter = http.RateLimiter(None, clock=clock)
-    other_url = "https://graph.facebook.com/v21.0/act_42/campaigns"
+    other_url = "https://ads.example.com/v1/act_42/campaigns"
     faults.script(rsps, "GET", URL, faults.rate_limited(5), DATA)
     faults.script(rsps, "GET", other_url, {"data": []})
-    first = http.session("meta", limiter=limiter, clock=clock, policy=policy())
-    second = http.session("meta", limiter=limiter, clock=clock, policy=policy())
+    first = http.session("ads", limiter=limiter, clock=clock, policy=policy())
+    second = http.session("ads", limiter=limiter, clock=clock, policy=policy())
     clock.during_first_sleep = lambda: second.get(other_url)
 
     first.get(URL)
@@ -584,9 +479,9 @@ def test_a_throttle_pauses_every_session_sharing_the_limiter(rsps, policy) -> No
     assert clock.sleeps == [5.0, 5.0]
 
 
-def test_limiter_spacing_applies_to_every_attempt(rsps, clock, meta_session) -> None:
+def test_limiter_spacing_applies_to_every_attempt(rsps, clock, ads_session) -> None:
     faults.script(rsps, "GET", URL, DATA)
-    session = meta_session(limiter=http.RateLimiter(2, burst=1, clock=clock))
+    session = ads_session(limiter=http.RateLimiter(2, burst=1, clock=clock))
 
     for _ in range(3):
         session.get(URL)
@@ -597,11 +492,11 @@ def test_limiter_spacing_applies_to_every_attempt(rsps, clock, meta_session) -> 
 # ------------------------------------------------------------ what is never retried
 
 
-def test_a_responses_mock_miss_is_raised_at_once(rsps, clock, meta_session) -> None:
+def test_a_responses_mock_miss_is_raised_at_once(rsps, clock, ads_session) -> None:
     with pytest.raises(
         requests.exceptions.ConnectionError, match="Connection refused by Responses"
     ):
-        meta_session().get("https://graph.facebook.com/v21.0/me")
+        ads_session().get("https://ads.example.com/v1/me")
     assert clock.sleeps == []
 
 
@@ -610,23 +505,23 @@ class NetworkBlockedError(ConfigurationError):
 
 
 def test_a_partnerkit_error_behind_a_transport_error_is_raised_unretried(
-    rsps, clock, meta_session
+    rsps, clock, ads_session
 ) -> None:
     blocked = requests.exceptions.ConnectionError("could not connect")
     blocked.__cause__ = NetworkBlockedError("the network is blocked in tests")
     faults.script(rsps, "GET", URL, Fault(exception=blocked))
 
     with pytest.raises(NetworkBlockedError):
-        meta_session().get(URL)
+        ads_session().get(URL)
     assert clock.sleeps == []
 
 
-def test_a_streamed_request_body_is_sent_once(rsps, clock, meta_session) -> None:
-    url = "https://graph.facebook.com/v21.0/act_42/adimages"
+def test_a_streamed_request_body_is_sent_once(rsps, clock, ads_session) -> None:
+    url = "https://ads.example.com/v1/act_42/adimages"
     faults.script(rsps, "POST", url, faults.server_error(503))
 
     with pytest.raises(TransientError) as caught:
-        meta_session().post(url, data=iter([b"chunk-1", b"chunk-2"]))
+        ads_session().post(url, data=iter([b"chunk-1", b"chunk-2"]))
     assert caught.value.details["attempts"] == 1
     assert caught.value.details["reason"] == "not_replayable"
     assert "the request body is a stream and cannot be sent again" in str(caught.value)
@@ -635,10 +530,10 @@ def test_a_streamed_request_body_is_sent_once(rsps, clock, meta_session) -> None
 
 def test_mount_puts_the_adapter_in_front_of_sdk_adapters(rsps, clock) -> None:
     sdk_session = requests.Session()
-    sdk_session.mount("https://graph.facebook.com", requests.adapters.HTTPAdapter())
+    sdk_session.mount("https://ads.example.com", requests.adapters.HTTPAdapter())
     faults.script(rsps, "GET", URL, faults.rate_limited(3), DATA)
 
-    same = http.mount(sdk_session, "meta", clock=clock)
+    same = http.mount(sdk_session, "ads", clock=clock)
 
     assert same is sdk_session
     assert isinstance(sdk_session.get_adapter(URL), http.PartnerkitAdapter)

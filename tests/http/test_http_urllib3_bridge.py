@@ -22,15 +22,21 @@ from partnerkit.errors import AuthenticationError, RateLimitError
 from partnerkit.testing import faults
 from partnerkit.testing.clock import FakeClock
 
-BASE = "https://api.hubapi.com/crm/v3/objects/contacts"
+EXPIRED = faults.json_fault(
+    401,
+    {
+        "message": "The OAuth token used to make this call expired 2 hour(s) ago.",
+        "code": "TOKEN_EXPIRED",
+    },
+)
+
+BASE = "https://crm.example.com/crm/v3/objects/contacts"
 HEADERS = {"Accept": "application/json", "Authorization": "Bearer pat-na1-SECRET"}
 
 
 @pytest.fixture
 def bridge(clock: FakeClock, policy) -> http.Urllib3Bridge:
-    return http.Urllib3Bridge(
-        http.session("hubspot", account="portal-1", clock=clock, policy=policy())
-    )
+    return http.Urllib3Bridge(http.session("crm", account="portal-1", clock=clock, policy=policy()))
 
 
 def test_get_with_query_fields_round_trips(rsps: responses.RequestsMock, bridge) -> None:
@@ -38,7 +44,7 @@ def test_get_with_query_fields_round_trips(rsps: responses.RequestsMock, bridge)
         "GET",
         BASE,
         json={"results": [{"id": "1"}]},
-        headers={"X-HubSpot-RateLimit-Remaining": "99"},
+        headers={"X-RateLimit-Remaining": "99"},
     )
 
     r = bridge.request(
@@ -53,7 +59,7 @@ def test_get_with_query_fields_round_trips(rsps: responses.RequestsMock, bridge)
     assert isinstance(r, HTTPResponse)
     assert (r.status, r.reason) == (200, "OK")
     assert json.loads(r.data) == {"results": [{"id": "1"}]}
-    assert r.getheader("X-HubSpot-RateLimit-Remaining") == "99"
+    assert r.getheader("X-RateLimit-Remaining") == "99"
     assert r.getheaders()["Content-Type"] == "application/json"
     assert r.headers["Content-Length"] == str(len(r.data))
     sent = rsps.calls[0].request
@@ -81,7 +87,7 @@ def test_json_post_body_is_sent_as_is(rsps, bridge) -> None:
 
 
 def test_form_fields_are_encoded_like_urllib3(rsps, bridge) -> None:
-    url = "https://api.hubapi.com/oauth/v1/token"
+    url = "https://crm.example.com/oauth/v1/token"
     rsps.add("POST", url, json={"access_token": "x", "expires_in": 1800})
 
     bridge.request(
@@ -119,7 +125,7 @@ def test_a_gzipped_answer_arrives_decoded_without_its_content_encoding(rsps, bri
 
 def test_faults_and_retries_apply_through_the_bridge(rsps, clock, bridge, backoffs) -> None:
     faults.script(
-        rsps, "GET", BASE, faults.hubspot_rate_limited(), faults.connection_reset(), {"results": []}
+        rsps, "GET", BASE, faults.rate_limited(), faults.connection_reset(), {"results": []}
     )
 
     r = bridge.request(
@@ -131,40 +137,41 @@ def test_faults_and_retries_apply_through_the_bridge(rsps, clock, bridge, backof
 
 
 def test_an_error_status_comes_back_as_a_response_for_the_sdk_to_raise(rsps, clock, bridge) -> None:
-    faults.script(rsps, "GET", f"{BASE}/999", faults.expired_token("hubspot"))
+    faults.script(rsps, "GET", f"{BASE}/999", EXPIRED)
 
     r = bridge.request("GET", f"{BASE}/999", preload_content=True, timeout=None, headers={})
 
     assert r.status == 401
-    assert json.loads(r.data)["category"] == "EXPIRED_AUTHENTICATION"
+    assert json.loads(r.data)["code"] == "TOKEN_EXPIRED"
     assert clock.sleeps == []
 
 
 def test_the_connector_maps_the_bridged_error_response_at_its_boundary(rsps, bridge) -> None:
     url = f"{BASE}/999?hapikey=hub-SECRET"
-    faults.script(rsps, "GET", url, faults.expired_token("hubspot"))
+    faults.script(rsps, "GET", url, EXPIRED)
 
     # hubspot's ApiException keeps this object as exc.http_resp.urllib3_response
     r = bridge.request("GET", url, preload_content=True, timeout=None, headers={})
-    error = http.error_from_response("hubspot", r, account="portal-1")
+    error = http.error_from_response("crm", r, account="portal-1")
 
     assert isinstance(error, AuthenticationError)
-    assert error.vendor_code == "EXPIRED_AUTHENTICATION"
+    assert error.vendor_code == "TOKEN_EXPIRED"
     assert error.vendor_message == "The OAuth token used to make this call expired 2 hour(s) ago."
     assert error.request == f"GET {BASE}/999?hapikey=REDACTED"
     assert "hub-SECRET" not in str(error)
 
 
 def test_exhausted_retries_raise_the_library_error(rsps, clock, bridge) -> None:
-    faults.script(rsps, "GET", BASE, faults.hubspot_rate_limited("DAILY"))
+    limited = faults.json_fault(429, {"message": "Daily limit reached.", "code": "RATE_LIMIT"})
+    faults.script(rsps, "GET", BASE, limited)
 
     with pytest.raises(RateLimitError) as caught:
         bridge.request("GET", BASE, preload_content=True, timeout=None, headers={})
 
-    assert caught.value.api == "hubspot"
+    assert caught.value.api == "crm"
     assert caught.value.account == "portal-1"
     assert caught.value.vendor_code == "RATE_LIMIT"
-    assert caught.value.details["policyName"] == "DAILY"
+    assert caught.value.vendor_message == "Daily limit reached."
 
 
 def test_clear_closes_the_session(bridge) -> None:

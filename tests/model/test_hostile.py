@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
+from partnerkit.cli import ExitCode, app
 from partnerkit.errors import WorkspaceError, WorkspaceProblem
 from partnerkit.model import _yaml, load_workspace, parse_workspace
 from partnerkit.model._checks import LISTED_NAMES
@@ -404,7 +404,7 @@ def test_validate_prints_the_problem_and_fails_without_a_traceback(
     path = tmp_path / "partnerkit.yaml"
     path.write_text(HOSTILE[case](), encoding="utf-8")
     result = runner.invoke(app, ["validate", str(path)], env={"COLUMNS": "300"})
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == ExitCode.CONFIGURATION, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert "1 problem" in result.output

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
+from partnerkit.cli import ExitCode, app
 
 runner = CliRunner()
 ENV = {"COLUMNS": "200"}
@@ -92,21 +92,21 @@ def test_sync_options_reach_the_sync(tmp_path: Path) -> None:
 def test_a_failing_account_exits_1_and_names_the_error(tmp_path: Path) -> None:
     config = write_workspace(tmp_path, fail_accounts=["a2"])
     result = runner.invoke(app, ["sync", "-c", str(config), "--stream", "daily"], env=ENV)
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.SOURCE
     assert "FAILED ads/daily [a2]: AuthenticationError: the synthetic token was revoked" in (
         result.output
     )
     assert "state unchanged, cursor none yet" in result.output
     assert "15 rows from 1 of 2 reads" in result.output
     quiet = runner.invoke(app, ["sync", "-c", str(config), "--stream", "daily", "-q"], env=ENV)
-    assert quiet.exit_code == 1
+    assert quiet.exit_code == ExitCode.SOURCE
     assert quiet.output.startswith("FAILED ads/daily [a2]: AuthenticationError")
 
 
 def test_sync_reports_configuration_errors(tmp_path: Path) -> None:
     config = write_workspace(tmp_path)
     result = runner.invoke(app, ["sync", "-c", str(config), "--connection", "nope"], env=ENV)
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert "no connection 'nope'" in result.output
 
 
@@ -146,7 +146,7 @@ def test_export_argument_errors(tmp_path: Path) -> None:
     assert kind.exit_code == 2
     assert "performance, lead, deal, campaign" in kind.output
     none = runner.invoke(app, ["export", "-w", str(tmp_path / "w.duckdb"), "-o", str(tmp_path)])
-    assert none.exit_code == 1
+    assert none.exit_code == ExitCode.CONFIGURATION
     assert "no warehouse" in none.output
 
 
@@ -172,7 +172,7 @@ def test_progress_bars_show_each_read_with_rows_and_days() -> None:
 
     from partnerkit.connector import ReadRequest
     from partnerkit.store import SyncResult, Unit, UnitResult
-    from partnerkit.store._progress import RichProgress
+    from partnerkit.store.progress import RichProgress
 
     screen = io.StringIO()
     console = Console(file=screen, force_terminal=True, width=160)
@@ -221,5 +221,5 @@ def test_pull_names_an_unknown_connection(tmp_path: Path) -> None:
         ["pull", "-c", str(config), "--out", str(tmp_path / "x.duckdb"), "--connection", "nope"],
         env=ENV,
     )
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     assert "no connection 'nope'" in result.output

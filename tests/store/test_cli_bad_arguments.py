@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import typer
 import yaml
 from typer.testing import CliRunner
 
-from partnerkit.cli import app
+from partnerkit.cli import ExitCode, app
 from partnerkit.store import Warehouse
 
 ENV = {"COLUMNS": "200"}
@@ -29,7 +30,7 @@ DEMO = Path(__file__).resolve().parents[2] / "src" / "partnerkit" / "demo" / "pa
 @dataclass(frozen=True)
 class Case:
     args: tuple[str, ...]
-    code: int
+    code: ExitCode
     says: tuple[str, ...]  # each must appear in the message (whitespace collapsed)
 
 
@@ -96,95 +97,103 @@ NOT_A_DAY = ("Invalid value for '--from'", "2026-13-01", "YYYY-MM-DD")
 UNKNOWN = ("no connection 'nope'", "Its connections: ads")
 BRACKET = ("headers present: '[/]'", "check skip_rows")
 UNWRITABLE = ("/dev/null", "is a file, not a folder", "a folder you can write to")
+USAGE, CONFIG, DATA = ExitCode.USAGE, ExitCode.CONFIGURATION, ExitCode.DATA
+NOTHING, FAILURE = ExitCode.NOTHING, ExitCode.FAILURE
 
 CASES: dict[str, Case] = {
     # connectors
-    "connectors-unknown-option": Case(("connectors", "--all"), 2, ("No such option", "--all")),
+    "connectors-unknown-option": Case(("connectors", "--all"), USAGE, ("No such option", "--all")),
     # validate
-    "validate-missing-file": Case(("validate", NONE), 1, MISSING),
+    "validate-missing-file": Case(("validate", NONE), CONFIG, MISSING),
     "validate-markup-key": Case(
-        ("validate", "{t}/markup.yaml"), 1, ("unknown key '[/]'", "Allowed keys here")
+        ("validate", "{t}/markup.yaml"), CONFIG, ("unknown key '[/]'", "Allowed keys here")
     ),
     "validate-warehouse-outside": Case(
         ("validate", "{t}/outside.yaml"),
-        1,
+        CONFIG,
         ("`warehouse: ../x.duckdb`", "outside the workspace folder", "outside_workspace: true"),
     ),
     # pull
-    "pull-reversed-dates": Case(("pull", "-c", WS, "-o", "{t}/x.csv", *BAD_DATES), 2, REVERSED),
+    "pull-reversed-dates": Case(("pull", "-c", WS, "-o", "{t}/x.csv", *BAD_DATES), USAGE, REVERSED),
     "pull-malformed-date": Case(
-        ("pull", "-c", WS, "-o", "{t}/x.csv", "--from", "2026-13-01"), 2, NOT_A_DAY[:2]
+        ("pull", "-c", WS, "-o", "{t}/x.csv", "--from", "2026-13-01"), USAGE, NOT_A_DAY[:2]
     ),
     "pull-unknown-connection": Case(
-        ("pull", "-c", WS, "-o", "{t}/x.csv", "--connection", "nope"), 1, UNKNOWN
+        ("pull", "-c", WS, "-o", "{t}/x.csv", "--connection", "nope"), CONFIG, UNKNOWN
     ),
     "pull-out-is-a-folder": Case(
-        ("pull", "-c", WS, "-o", "{t}/folder.csv"), 2, ("'--out'", "is a folder", "file name")
+        ("pull", "-c", WS, "-o", "{t}/folder.csv"), USAGE, ("'--out'", "is a folder", "file name")
     ),
-    "pull-out-unwritable": Case(("pull", "-c", WS, "-o", "/dev/null/x.csv"), 2, UNWRITABLE),
+    "pull-out-unwritable": Case(("pull", "-c", WS, "-o", "/dev/null/x.csv"), USAGE, UNWRITABLE),
     "pull-out-bad-extension": Case(
-        ("pull", "-c", WS, "-o", "{t}/x.xlsx"), 2, ("'--out'", ".csv, .parquet or .duckdb")
+        ("pull", "-c", WS, "-o", "{t}/x.xlsx"), USAGE, ("'--out'", ".csv, .parquet or .duckdb")
     ),
-    "pull-out-corrupt-duckdb": Case(("pull", "-c", WS, "-o", "{t}/corrupt.duckdb"), 1, CORRUPT),
-    "pull-missing-config": Case(("pull", "-c", NONE, "-o", "{t}/x.csv"), 1, MISSING),
-    "pull-csv-header-markup": Case(("pull", "-c", FILES, "-o", "{t}/x.csv"), 1, BRACKET),
+    "pull-out-corrupt-duckdb": Case(
+        ("pull", "-c", WS, "-o", "{t}/corrupt.duckdb"), CONFIG, CORRUPT
+    ),
+    "pull-missing-config": Case(("pull", "-c", NONE, "-o", "{t}/x.csv"), CONFIG, MISSING),
+    "pull-csv-header-markup": Case(("pull", "-c", FILES, "-o", "{t}/x.csv"), CONFIG, BRACKET),
     "pull-reads-nothing": Case(
         ("pull", "-c", "{t}/nothing.yaml", "-o", "{t}/x.csv", "--from", "2027-01-01"),
-        1,
+        NOTHING,
         ("no records were read (from 2027-01-01", "Widen --from/--to"),
     ),
     # sync
-    "sync-reversed-dates": Case(("sync", "-c", WS, "-w", "{t}/w.duckdb", *BAD_DATES), 2, REVERSED),
-    "sync-malformed-date": Case(("sync", "-c", WS, "--from", "31/10/2026"), 2, ("'--from'",)),
-    "sync-unknown-connection": Case(
-        ("sync", "-c", WS, "-w", "{t}/w.duckdb", "--connection", "nope"), 1, UNKNOWN
+    "sync-reversed-dates": Case(
+        ("sync", "-c", WS, "-w", "{t}/w.duckdb", *BAD_DATES), USAGE, REVERSED
     ),
-    "sync-corrupt-warehouse": Case(("sync", "-c", WS, "-w", "{t}/corrupt.duckdb"), 1, CORRUPT),
+    "sync-malformed-date": Case(("sync", "-c", WS, "--from", "31/10/2026"), USAGE, ("'--from'",)),
+    "sync-unknown-connection": Case(
+        ("sync", "-c", WS, "-w", "{t}/w.duckdb", "--connection", "nope"), CONFIG, UNKNOWN
+    ),
+    "sync-corrupt-warehouse": Case(("sync", "-c", WS, "-w", "{t}/corrupt.duckdb"), CONFIG, CORRUPT),
     "sync-warehouse-unwritable": Case(
-        ("sync", "-c", WS, "-w", "/dev/null/w.duckdb"), 2, ("'--warehouse'", *UNWRITABLE)
+        ("sync", "-c", WS, "-w", "/dev/null/w.duckdb"), USAGE, ("'--warehouse'", *UNWRITABLE)
     ),
     "sync-warehouse-is-a-folder": Case(
-        ("sync", "-c", WS, "-w", "{t}"), 2, ("'--warehouse'", "is a folder")
+        ("sync", "-c", WS, "-w", "{t}"), USAGE, ("'--warehouse'", "is a folder")
     ),
-    "sync-missing-config": Case(("sync", "-c", NONE), 1, MISSING),
+    "sync-missing-config": Case(("sync", "-c", NONE), CONFIG, MISSING),
     # export
     "export-reversed-dates": Case(
-        ("export", "-w", "{t}/empty.duckdb", "-o", "{t}/lake", *BAD_DATES), 2, REVERSED
+        ("export", "-w", "{t}/empty.duckdb", "-o", "{t}/lake", *BAD_DATES), USAGE, REVERSED
     ),
     "export-out-is-a-file": Case(
         ("export", "-w", "{t}/empty.duckdb", "-o", "{t}/existing.txt"),
-        2,
+        USAGE,
         ("'--out'", "existing.txt is a file", "give a folder"),
     ),
     "export-out-unwritable": Case(
-        ("export", "-w", "{t}/empty.duckdb", "-o", "/dev/null/lake"), 2, UNWRITABLE
+        ("export", "-w", "{t}/empty.duckdb", "-o", "/dev/null/lake"), USAGE, UNWRITABLE
     ),
     "export-corrupt-warehouse": Case(
-        ("export", "-w", "{t}/corrupt.duckdb", "-o", "{t}/lake"), 1, CORRUPT
+        ("export", "-w", "{t}/corrupt.duckdb", "-o", "{t}/lake"), CONFIG, CORRUPT
     ),
-    "export-missing-config": Case(("export", "-c", NONE, "-o", "{t}/lake"), 1, MISSING),
+    "export-missing-config": Case(("export", "-c", NONE, "-o", "{t}/lake"), CONFIG, MISSING),
     "export-unknown-kind": Case(
         ("export", "-w", "{t}/empty.duckdb", "-o", "{t}/lake", "--kind", "leads"),
-        2,
+        USAGE,
         ("'--kind'", "performance, lead, deal, campaign", "got leads"),
     ),
     "export-writes-nothing": Case(
         ("export", "-w", "{t}/empty.duckdb", "-o", "{t}/lake"),
-        1,
+        NOTHING,
         ("holds no records of any kind", "no Parquet file was written", "partnerkit sync"),
     ),
     # demo
     "demo-out-is-a-file": Case(
-        ("demo", "-o", "{t}/existing.txt"), 1, ("existing.txt", "File exists", "Check the path")
+        ("demo", "-o", "{t}/existing.txt"),
+        FAILURE,
+        ("existing.txt", "File exists", "Check the path"),
     ),
     "demo-out-unwritable": Case(
-        ("demo", "-o", "/dev/null/report"), 1, ("/dev/null/report", "Not a directory")
+        ("demo", "-o", "/dev/null/report"), FAILURE, ("/dev/null/report", "Not a directory")
     ),
     # report
-    "report-bad-month": Case(("report", "-c", WS, "-m", "2026-13"), 2, ("--month", "2026-10")),
-    "report-missing-config": Case(("report", "-c", NONE, "-m", "2026-10"), 1, MISSING),
+    "report-bad-month": Case(("report", "-c", WS, "-m", "2026-13"), USAGE, ("--month", "2026-10")),
+    "report-missing-config": Case(("report", "-c", NONE, "-m", "2026-10"), CONFIG, MISSING),
     "report-corrupt-warehouse": Case(
-        ("report", "-c", WS, "-m", "2026-10", "--warehouse", "{t}/corrupt.duckdb"), 1, CORRUPT
+        ("report", "-c", WS, "-m", "2026-10", "--warehouse", "{t}/corrupt.duckdb"), CONFIG, CORRUPT
     ),
     "report-out-is-a-file": Case(
         (
@@ -192,7 +201,7 @@ CASES: dict[str, Case] = {
             *("-c", WS, "-m", "2026-10", "--warehouse", "{t}/empty.duckdb"),
             *("-o", "{t}/existing.txt"),
         ),
-        2,
+        USAGE,
         ("existing.txt", "is a file; give a folder"),
     ),
     "report-evidence-header-markup": Case(
@@ -201,7 +210,7 @@ CASES: dict[str, Case] = {
             *("-c", WS, "-m", "2026-10", "--warehouse", "{t}/empty.duckdb"),
             *("--evidence", "{t}/bracket.csv", "-o", "{t}/r"),
         ),
-        1,
+        DATA,
         ("unknown evidence column '[/]'", "The columns are"),
     ),
     "report-survey-header-markup": Case(
@@ -210,9 +219,22 @@ CASES: dict[str, Case] = {
             *("-c", WS, "-m", "2026-10", "--warehouse", "{t}/empty.duckdb"),
             *("--survey", "{t}/bracket.csv", "-o", "{t}/r"),
         ),
-        1,
+        DATA,
         ("unknown survey column '[/]'", "The columns are"),
     ),
+    # new-connector
+    "new-connector-bad-name": Case(
+        ("new-connector", "2shop", "--dir", "{t}/pkg"),
+        CONFIG,
+        ("'2shop' cannot be a connector's name",),
+    ),
+    "new-connector-folder-not-empty": Case(
+        ("new-connector", "shop", "--dir", "{t}"), CONFIG, ("the folder is not empty",)
+    ),
+    "new-connector-unknown-option": Case(
+        ("new-connector", "shop", "--force"), USAGE, ("No such option", "--force")
+    ),
+    "new-connector-no-name": Case(("new-connector",), USAGE, ("Missing argument 'NAME'",)),
 }
 
 
@@ -241,8 +263,12 @@ def test_a_bad_invocation_fails_with_a_message_not_a_traceback(place: Path, name
 
 
 def test_every_command_is_covered() -> None:
-    commands = {name.split("-")[0] for name in CASES}
-    assert commands == {"connectors", "validate", "pull", "sync", "export", "demo", "report"}
+    commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert commands == {
+        *("connectors", "validate", "pull", "sync", "export", "demo", "report", "new-connector")
+    }
+    covered = {command for command in commands for name in CASES if name.startswith(command)}
+    assert covered == commands
 
 
 def test_a_sync_of_the_bundled_demo_leaves_nothing_in_the_package(tmp_path: Path) -> None:
@@ -251,7 +277,7 @@ def test_a_sync_of_the_bundled_demo_leaves_nothing_in_the_package(tmp_path: Path
     created = made.exists()
     shutil.rmtree(made, ignore_errors=True)  # never leave it behind, even when failing
     assert not created
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.CONFIGURATION
     text = flat(result.output)
     assert "inside the installed package folder" in text
     assert "--warehouse PATH" in text
@@ -284,14 +310,15 @@ def test_a_corrupt_warehouse_in_a_real_process(tmp_path: Path) -> None:
     corrupt = tmp_path / "w.duckdb"
     corrupt.write_bytes(b"\x00" * 100)
     done = partnerkit("export", "-w", str(corrupt), "-o", str(tmp_path / "lake"))
-    assert done.returncode == 1
+    assert done.returncode == 3  # ExitCode.CONFIGURATION
     assert "Traceback" not in done.stdout + done.stderr
     assert f"The warehouse {corrupt} is not a DuckDB database file" in flat(done.stderr)
     assert corrupt.read_bytes() == b"\x00" * 100
 
 
 @pytest.mark.parametrize(
-    "command", ["", "connectors", "validate", "pull", "sync", "export", "demo", "report"]
+    "command",
+    ["", "connectors", "validate", "pull", "sync", "export", "demo", "report", "new-connector"],
 )
 def test_help_shows_no_type_placeholders_for_flags(command: str) -> None:
     result = CliRunner().invoke(app, [*command.split(), "--help"], catch_exceptions=False, env=ENV)

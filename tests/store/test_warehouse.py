@@ -1,5 +1,6 @@
 """The warehouse: merging by record_id, new and widened columns, staging, concurrency."""
 
+import dataclasses
 import datetime as dt
 import threading
 from decimal import Decimal
@@ -169,7 +170,7 @@ def test_a_process_dying_before_its_merge_leaves_no_rows(
 ) -> None:
     path = tmp_path / "w.duckdb"
     with Warehouse(path) as wh:
-        stage = wh._stage(RecordKind.PERFORMANCE)
+        stage = wh.stage(RecordKind.PERFORMANCE)
         stage.append(next(stream([perf(1)]).iter_arrow()))
         if staged_committed:  # dies between committing the stage and the merge
             stage._cur.execute("COMMIT")
@@ -237,3 +238,57 @@ def test_read_only_refuses_to_write(tmp_path: Path) -> None:
     closed.close()
     with pytest.raises(ConfigurationError, match="closed"):
         closed.states()
+
+
+def test_the_public_write_api_writes_rows_state_and_run_in_one_commit(wh: Warehouse) -> None:
+    """What sync does, through Warehouse.stage(), Stage.commit() and record_failure()."""
+    from partnerkit.store import StreamState
+    from partnerkit.store.warehouse import ReplaceRange, Run
+
+    scope = Scope(connection="ads", stream="insights", account="act_1")
+    synced = dt.datetime(2026, 10, 4, 6, 0, tzinfo=dt.UTC)
+    state = StreamState("ads", "insights", "act_1", RecordKind.PERFORMANCE, "date", None, 0, synced)
+    with wh.stage(RecordKind.PERFORMANCE, "date") as stage:
+        stage.append(next(stream([perf(1), perf(2), perf(3, "c2")]).iter_arrow()))
+        assert (stage.rows, stage.seen) == (3, dt.date(2026, 10, 3))
+        result = stage.commit(
+            scope,
+            state=dataclasses.replace(state, cursor=dt.date(2026, 10, 3), rows=3),
+            replace=ReplaceRange("date", dt.date(2026, 10, 1), dt.date(2026, 10, 3)),
+            run=Run(
+                "run-1", dt.date(2026, 10, 1), dt.date(2026, 10, 3), None, dt.date(2026, 10, 3)
+            ),
+        )
+    wh.record_failure(
+        scope,
+        run_id="run-2",
+        read_start=dt.date(2026, 10, 4),
+        read_end=dt.date(2026, 10, 4),
+        cursor=dt.date(2026, 10, 3),
+        error="TransientError: HTTP 503",
+    )
+
+    assert (result.rows, result.written, result.replaced) == (3, 3, 0)
+    assert count(wh, "performance") == 3
+    saved = wh.state("ads", "insights", "act_1")
+    assert saved is not None
+    assert (saved.cursor, saved.rows) == (dt.date(2026, 10, 3), 3)
+    runs = wh.runs().select(["run_id", "status", "rows", "cursor_after", "error"]).to_pylist()
+    assert sorted(runs, key=lambda r: r["run_id"]) == [
+        {
+            "run_id": "run-1",
+            "status": "ok",
+            "rows": 3,
+            "cursor_after": dt.date(2026, 10, 3),
+            "error": None,
+        },
+        {
+            "run_id": "run-2",
+            "status": "failed",
+            "rows": 0,
+            "cursor_after": dt.date(2026, 10, 3),
+            "error": "TransientError: HTTP 503",
+        },
+    ]
+    with wh.cursor() as cur:
+        assert cur.execute("SELECT count(DISTINCT campaign_id) FROM performance").fetchone() == (2,)

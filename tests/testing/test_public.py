@@ -11,7 +11,9 @@ import partnerkit.testing
 MODULES = [
     "partnerkit.testing.cassette",
     "partnerkit.testing.credentials",
+    "partnerkit.testing.faults",
     "partnerkit.testing.guard",
+    "partnerkit.testing.hostile",
     "partnerkit.testing.lint",
     "partnerkit.testing.scrub",
 ]

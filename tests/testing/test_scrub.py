@@ -67,9 +67,7 @@ def test_secret_json_keys_at_any_depth(name: str) -> None:
 
 
 def test_code_and_key_are_kept_in_json_error_bodies() -> None:
-    error = {
-        "error": {"code": 17, "error_subcode": 2446079, "message": "User request limit reached"}
-    }
+    error = {"error": {"code": 17, "subcode": 2446079, "message": "Request limit reached"}}
     assert S.scrub_json(error) == error
     assert S.scrub_json({"key": "campaign_id", "code": "INVALID_EMAIL"}) == {
         "key": "campaign_id",

@@ -35,13 +35,16 @@ def test_the_same_read_at_two_moments_ends_on_two_different_days(read) -> None:
     )
 
     assert [r["date"] for r in late] == [D(2026, 10, 14), D(2026, 10, 15)]
-    assert not [n for n in late_notices if n.code == "ga4_end_clipped"]
+    assert not [n for n in late_notices if n.code == "today_excluded"]
     assert early == []
-    (clipped,) = [n for n in early_notices if n.code == "ga4_end_clipped"]
+    (clipped,) = [n for n in early_notices if n.code == "today_excluded"]
     assert clipped.details == {
-        "property": AUCKLAND,
-        "requested_end": "2026-10-15",
+        "account": AUCKLAND,
+        "time_zone": "Pacific/Auckland",
+        "today": "2026-10-14",  # 18:00 in Auckland (UTC+13)
+        "asked_end": "2026-10-15",
         "end": "2026-10-13",
+        "excluded_days": 2,
     }
     (empty,) = [n for n in early_notices if n.code == "ga4_nothing_to_read"]
     assert empty.details == {"property": AUCKLAND, "start": "2026-10-14", "end": "2026-10-13"}

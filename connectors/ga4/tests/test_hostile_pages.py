@@ -28,7 +28,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from partnerkit_ga4._client import ReportBody, parse_body
 from partnerkit_ga4._columns import PageMapper, arrow_page
 from partnerkit_ga4._metadata import DimensionInfo, MetricInfo, PropertyMetadata
@@ -37,7 +36,7 @@ from partnerkit_ga4._settings import DEFAULT_CHANNEL_MAP
 
 from partnerkit.errors import DataError, ResponseShapeError
 from partnerkit.stream import RecordStream
-from partnerkit.testing import Cassette
+from partnerkit.testing import Cassette, hostile
 from partnerkit.testing.faults import Fault
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -221,53 +220,21 @@ SPEC = traffic_spec(
     leads_configured=True,
 )
 
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(10**20), 10**20)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = hostile.json_values()
 
 
 def _recorded_pages() -> list[Any]:
     """The cassettes' runReport pages of the traffic report (the spec above)."""
-    pages = []
-    for path in sorted(CASSETTES.rglob("*.yaml")):
-        for interaction in Cassette.load(path).interactions:
-            body = interaction.response.body
-            if interaction.request.url.endswith(":runReport") and isinstance(body, dict):
-                names = [h["name"] for h in body.get("metricHeaders", [])]
-                if names == METRICS:
-                    pages.append(body)
-    return pages
+
+    def keep(url: str, body: Any) -> bool:
+        if not (url.endswith(":runReport") and isinstance(body, dict)):
+            return False
+        return [h["name"] for h in body.get("metricHeaders", [])] == METRICS
+
+    return hostile.recorded_bodies(CASSETTES, keep)
 
 
 TRAFFIC_PAGES = _recorded_pages()
-
-
-@st.composite
-def mutated_pages(draw: st.DrawFn) -> Any:
-    """A recorded page with one place (the body, a key, a row, a value) changed."""
-    page = json.loads(json.dumps(draw(st.sampled_from(TRAFFIC_PAGES))))
-    node, path = page, []
-    depth = draw(st.integers(0, 8))  # mostly inside: a row, a field, a nested value
-    while isinstance(node, dict | list) and node and len(path) < depth:
-        key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
-        path.append((node, key))
-        node = node[key]
-    if not path:
-        return draw(JSON_VALUES)
-    parent, key = path[-1]
-    if isinstance(parent, dict) and draw(st.booleans()):
-        del parent[key]  # a key left out
-    else:
-        parent[key] = draw(JSON_VALUES)
-    return page
 
 
 def _parse(content: bytes) -> None:
@@ -303,6 +270,6 @@ def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
     _parse(json.dumps(value).encode())
 
 
-@given(mutated_pages())
+@given(hostile.mutated(TRAFFIC_PAGES))
 def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
     _parse(json.dumps(page).encode())

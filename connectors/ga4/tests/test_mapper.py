@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from partnerkit_ga4._connector import _chunks
 from partnerkit_ga4._metadata import DimensionInfo, MetricInfo, PropertyMetadata
 from partnerkit_ga4._report import TRAFFIC_DIMENSIONS, RowMapper, traffic_spec
 from partnerkit_ga4._settings import DEFAULT_CHANNEL_MAP
 
+from partnerkit.connector import ReadWindow
 from partnerkit.errors import DataError, ResponseShapeError
 
 D = dt.date
@@ -128,11 +128,11 @@ def test_integral_floats_are_accepted_as_counts() -> None:
     ],
 )
 def test_chunks_cover_every_day_once(start, end, days, expected) -> None:
-    got = [(a.day, b.day) for a, b in _chunks(start, end, days)]
+    got = [(a.day, b.day) for a, b in ReadWindow(start, end).chunks(days)]
     assert got == expected
     covered = [
         a + dt.timedelta(days=i)
-        for a, b in _chunks(start, end, days)
+        for a, b in ReadWindow(start, end).chunks(days)
         for i in range((b - a).days + 1)
     ]
     assert covered == [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]

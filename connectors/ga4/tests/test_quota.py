@@ -2,7 +2,7 @@
 
 Faults are served in place of interaction 1 of ``contract/traffic.yaml`` (the report
 request; interaction 0 is the metadata request) with the Data API's real 429 bodies
-(``partnerkit.testing.faults.ga4_quota_exhausted``). The retry policy has no jitter:
+(``partnerkit_ga4.testing.ga4_quota_exhausted``). The retry policy has no jitter:
 waits are exactly 1, 2, 4 ... seconds, or what the quota kind asks for.
 """
 
@@ -13,12 +13,13 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
+from partnerkit_ga4.testing import ga4_quota_exhausted
 
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.errors import PermissionDeniedError, QuotaExhaustedError
 from partnerkit.http import RetryPolicy
 from partnerkit.testing import FakeClock, use_cassette
-from partnerkit.testing.faults import Fault, ga4_quota_exhausted, server_error
+from partnerkit.testing.faults import Fault, server_error
 
 D = dt.date
 OCT_1_3 = {"start": D(2026, 10, 1), "end": D(2026, 10, 3)}

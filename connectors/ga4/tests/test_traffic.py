@@ -169,7 +169,7 @@ def test_dates_follow_each_propertys_time_zone(read) -> None:
         ("555000222", D(2026, 10, 13), "Pacific/Auckland", "NZD", Decimal("0")),
         ("555000222", D(2026, 10, 14), "Pacific/Auckland", "NZD", Decimal("59")),
     ]
-    assert "ga4_end_clipped" not in codes(notices)
+    assert "today_excluded" not in codes(notices)
 
 
 def test_today_only_when_asked(read) -> None:
@@ -195,11 +195,14 @@ def test_an_end_after_yesterday_is_clipped_with_a_notice(read) -> None:
         allow_unused=True,
     )
     assert max(r["date"] for r in records) == D(2026, 10, 14)
-    (clipped,) = [n for n in notices if n.code == "ga4_end_clipped"]
+    (clipped,) = [n for n in notices if n.code == "today_excluded"]
     assert clipped.details == {
-        "property": "555000222",
-        "requested_end": "2026-10-20",
+        "account": "555000222",
+        "time_zone": "Pacific/Auckland",
+        "today": "2026-10-15",  # 18:00 in Auckland (UTC+13)
+        "asked_end": "2026-10-20",
         "end": "2026-10-14",
+        "excluded_days": 6,  # 10-15 .. 10-20
     }
     assert "Pacific/Auckland" in clipped.message
 

@@ -17,6 +17,11 @@ from pathlib import Path
 import pytest
 import responses
 from partnerkit_google_ads import GoogleAdsConnector
+from partnerkit_google_ads.testing import (
+    expired_token,
+    google_ads_daily_quota_exhausted,
+    google_ads_resource_exhausted,
+)
 
 from partnerkit.connector import ReadRequest
 from partnerkit.errors import (
@@ -30,12 +35,7 @@ from partnerkit.errors import (
     UnknownFieldError,
 )
 from partnerkit.testing import FakeClock, use_cassette
-from partnerkit.testing.faults import (
-    Fault,
-    expired_token,
-    google_ads_daily_quota_exhausted,
-    google_ads_resource_exhausted,
-)
+from partnerkit.testing.faults import Fault
 
 Make = Callable[..., GoogleAdsConnector]
 AdsFailure = Callable[..., Fault]
@@ -129,7 +129,7 @@ def test_an_expired_token_without_a_google_ads_failure(
 ) -> None:
     # Google's front end answers some 401s with only a google.rpc.ErrorInfo
     with pytest.raises(AuthenticationError) as info:
-        read_with(cassettes, make_connector, 0, expired_token("google_ads"))
+        read_with(cassettes, make_connector, 0, expired_token())
     assert info.value.status == 401
     assert (info.value.vendor_message or "").startswith(
         "Request had invalid authentication credentials"

@@ -26,14 +26,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from partnerkit_google_ads import GoogleAdsConnector
 from partnerkit_google_ads._parse import CustomerInfo, parse_batches, performance_record, rows
 
 from partnerkit.connector import ReadRequest
 from partnerkit.errors import DataError, ResponseShapeError, SourceError
 from partnerkit.stream import RecordStream
-from partnerkit.testing import Cassette, use_cassette
+from partnerkit.testing import hostile, use_cassette
 from partnerkit.testing.faults import Fault
 
 Make = Callable[..., GoogleAdsConnector]
@@ -110,52 +109,20 @@ def test_the_real_empty_answer_is_no_rows(make_connector: Make) -> None:
 # ---------------------------------------------------------------- properties
 
 INFO = CustomerInfo(id=CUSTOMER, name="Trattoria Demo Srl", currency="EUR", time_zone="Europe/Rome")
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(10**20), 10**20)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = hostile.json_values()
 
 
 def _recorded_answers() -> list[Any]:
     """Every searchStream answer of the cassettes that carries rows."""
-    answers = []
-    for path in sorted(CASSETTES.rglob("*.yaml")):
-        for interaction in Cassette.load(path).interactions:
-            body = interaction.response.body
-            stream = interaction.request.url.endswith(":searchStream")
-            if stream and isinstance(body, list) and any("results" in b for b in body):
-                answers.append(body)
-    return answers
+
+    def keep(url: str, body: Any) -> bool:
+        stream = url.endswith(":searchStream")
+        return stream and isinstance(body, list) and any("results" in b for b in body)
+
+    return hostile.recorded_bodies(CASSETTES, keep)
 
 
 RECORDED = _recorded_answers()
-
-
-@st.composite
-def mutated_answers(draw: st.DrawFn) -> Any:
-    """A recorded answer with one place (the body, a batch, a row, a field) changed."""
-    answer = json.loads(json.dumps(draw(st.sampled_from(RECORDED))))
-    node, path = answer, []
-    depth = draw(st.integers(0, 8))  # mostly inside: a row, a field, a nested value
-    while isinstance(node, dict | list) and node and len(path) < depth:
-        key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
-        path.append((node, key))
-        node = node[key]
-    if not path:
-        return draw(JSON_VALUES)
-    parent, key = path[-1]
-    if isinstance(parent, dict) and draw(st.booleans()):
-        del parent[key]  # a key left out
-    else:
-        parent[key] = draw(JSON_VALUES)
-    return answer
 
 
 def _parse(content: bytes) -> None:
@@ -187,7 +154,7 @@ def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
     _parse(json.dumps(value).encode())
 
 
-@given(mutated_answers())
+@given(hostile.mutated(RECORDED))
 def test_a_mutated_recorded_answer_parses_or_raises_the_librarys_error(answer: Any) -> None:
     _parse(json.dumps(answer).encode())
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from partnerkit_google_ads import GoogleAdsConnector
 
-from partnerkit.connector import ReadRequest
+from partnerkit.connector import ReadRequest, ReadWindow
 from partnerkit.errors import ConfigurationError
 from partnerkit.testing import use_cassette
 
@@ -79,8 +79,10 @@ def test_lookback_beyond_90_days_is_refused(make_connector: Make, days: int) -> 
 
 
 def test_long_ranges_are_split_into_windows(make_connector: Make) -> None:
-    conn = make_connector(accounts=["4567890123"], days_per_query=31)
-    windows = list(conn._windows(dt.date(2026, 1, 1), dt.date(2026, 3, 5)))
+    conn = make_connector(accounts=["4567890123"], chunk_days=31)
+    windows = list(
+        ReadWindow(dt.date(2026, 1, 1), dt.date(2026, 3, 5)).chunks(conn.settings.chunk_days)
+    )
     # 31 days, 31 days, then the 2 left: Jan 1-31, Feb 1-Mar 3, Mar 4-5
     assert windows == [
         (dt.date(2026, 1, 1), dt.date(2026, 1, 31)),

@@ -52,7 +52,7 @@ def test_today_is_excluded_in_each_customers_time_zone(
         ("5678901234", "2026-10-04", "Pacific/Kiritimati"),
         ("6789012345", "2026-10-03", "America/Los_Angeles"),
     ]
-    excluded = [n for n in stream.notices if n.code == "incomplete_day_excluded"]
+    excluded = [n for n in stream.notices if n.code == "today_excluded"]
     assert [(n.details["account"], n.details["today"], n.details["end"]) for n in excluded] == [
         ("5678901234", "2026-10-05", "2026-10-04"),
         ("6789012345", "2026-10-04", "2026-10-03"),
@@ -106,7 +106,7 @@ def test_the_same_read_at_two_moments_ends_on_different_days(
         cuts = [
             (n.details["account"], n.details["today"], n.details["end"])
             for n in stream.notices
-            if n.code == "incomplete_day_excluded"
+            if n.code == "today_excluded"
         ]
         return ranges, cuts
 

@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from partnerkit_hubspot import HubSpotConnector
 from partnerkit_hubspot._client import read_page
 from partnerkit_hubspot._pages import parse_object_page, parse_search_page
@@ -31,7 +30,7 @@ from partnerkit_hubspot._reference import HubSpotPortal
 from partnerkit.connector import ReadRequest
 from partnerkit.errors import DataError, ResponseShapeError
 from partnerkit.stream import RecordStream
-from partnerkit.testing import Cassette, use_cassette
+from partnerkit.testing import hostile, use_cassette
 from partnerkit.testing.faults import Fault
 
 Connect = Callable[..., HubSpotConnector]
@@ -148,51 +147,17 @@ def test_an_account_answer_that_is_not_the_documented_shape_is_a_shape_error(
 # ---------------------------------------------------------------- properties
 
 MAPPER_PORTAL = HubSpotPortal(portal_id=PORTAL, time_zone="Asia/Jerusalem", currency="ILS")
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(10**20), 10**20)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = hostile.json_values()
 
 
 def _recorded_pages() -> list[Any]:
     """Every contacts search page of the cassettes."""
-    pages = []
-    for path in sorted(CASSETTES.rglob("*.yaml")):
-        for interaction in Cassette.load(path).interactions:
-            body = interaction.response.body
-            if interaction.request.url.endswith("/contacts/search") and isinstance(body, dict):
-                pages.append(body)
-    return pages
+    return hostile.recorded_bodies(
+        CASSETTES, lambda url, body: url.endswith("/contacts/search") and isinstance(body, dict)
+    )
 
 
 RECORDED = _recorded_pages()
-
-
-@st.composite
-def mutated_pages(draw: st.DrawFn) -> Any:
-    """A recorded page with one place (the body, a key, a contact, a property) changed."""
-    page = json.loads(json.dumps(draw(st.sampled_from(RECORDED))))
-    node, path = page, []
-    depth = draw(st.integers(0, 8))  # mostly inside: a contact, a property
-    while isinstance(node, dict | list) and node and len(path) < depth:
-        key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
-        path.append((node, key))
-        node = node[key]
-    if not path:
-        return draw(JSON_VALUES)
-    parent, key = path[-1]
-    if isinstance(parent, dict) and draw(st.booleans()):
-        del parent[key]  # a key left out
-    else:
-        parent[key] = draw(JSON_VALUES)
-    return page
 
 
 def _parse(raw: bytes) -> None:
@@ -224,6 +189,6 @@ def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
     _parse(json.dumps(value).encode())
 
 
-@given(mutated_pages())
+@given(hostile.mutated(RECORDED))
 def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
     _parse(json.dumps(page).encode())

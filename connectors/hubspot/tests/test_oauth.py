@@ -19,11 +19,12 @@ import hubspot.oauth.rest as oauth_rest
 import pytest
 import requests
 from partnerkit_hubspot import HubSpotConnector
+from partnerkit_hubspot.testing import expired_token
 
 from partnerkit import http
 from partnerkit.errors import AuthenticationError, ConfigurationError
 from partnerkit.testing import use_cassette
-from partnerkit.testing.faults import Fault, expired_token
+from partnerkit.testing.faults import Fault
 
 OAUTH = {
     "accounts": ["24681357"],
@@ -94,7 +95,7 @@ def test_an_expired_token_is_refreshed_once_and_the_call_repeated(
     with use_cassette(cassettes / "oauth_expired.yaml") as tape, HubSpotConnector(OAUTH) as hubspot:
         tape.replace(0, token_answer("oauth-access-1"))
         tape.replace(3, token_answer("oauth-access-2"))
-        tape.inject(2, expired_token("hubspot"))  # the contacts call: 401 EXPIRED_AUTHENTICATION
+        tape.inject(2, expired_token())  # the contacts call: 401 EXPIRED_AUTHENTICATION
         result = hubspot.check()
     assert result.ok, result.message
     assert sent == [

@@ -1,6 +1,6 @@
 """HubSpot's rate limits: exact waits on a fake clock, never a failed sync on a burst.
 
-The faults are HubSpot's real 429 (``partnerkit.testing.faults.hubspot_rate_limited``:
+The faults are HubSpot's real 429 (``partnerkit_hubspot.testing.hubspot_rate_limited``:
 ``{"status": "error", "errorType": "RATE_LIMIT", "policyName": ...}`` with the
 ``X-HubSpot-RateLimit-*`` headers), injected into the contract cassettes:
 
@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 from partnerkit_hubspot import HubSpotConnector
+from partnerkit_hubspot.testing import hubspot_rate_limited
 
 from partnerkit.connector import ReadRequest
 from partnerkit.errors import QuotaExhaustedError, RateLimitError
 from partnerkit.testing import FakeClock, use_cassette
-from partnerkit.testing.faults import Fault, hubspot_rate_limited
+from partnerkit.testing.faults import Fault
 
 LEADS = ReadRequest(stream="leads", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
 

@@ -96,3 +96,22 @@ def test_a_range_that_starts_after_it_ends_asks_nothing(
         assert stream.to_dicts() == []
     assert [r.url for r in tape.requests] == ["https://api.hubapi.com/account-info/v3/details"]
     assert [n.code for n in stream.notices] == ["read_summary"]
+
+
+def test_an_end_of_today_is_clipped_to_yesterday_with_the_shared_notice(
+    cassettes: Path, connect: Callable[..., HubSpotConnector]
+) -> None:
+    # 12:00 on 2026-11-02 in Jerusalem: an end of 11-03 reads up to the end of 11-01
+    # (before, the portal's half-read today and the future were asked for, unsaid)
+    request = ReadRequest(
+        stream="leads", start=dt.date(2026, 11, 2), end=dt.date(2026, 11, 3), as_of=AS_OF
+    )
+    with connect() as hubspot:
+        window = hubspot._window(request, PORTAL)
+    assert window.end == dt.date(2026, 11, 1)
+    assert window.end_ms == ms("2026-11-02T00:00:00+02:00")
+    with use_cassette(cassettes / "owners.yaml", allow_unused=True), connect() as hubspot:
+        stream = hubspot.stream(request)
+        assert stream.to_dicts() == []
+    (excluded,) = [n for n in stream.notices if n.code == "today_excluded"]
+    assert (excluded.details["end"], excluded.details["excluded_days"]) == ("2026-11-01", 2)

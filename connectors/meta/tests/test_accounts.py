@@ -75,8 +75,8 @@ def test_an_end_in_the_future_is_cut_to_each_accounts_yesterday(read) -> None:
     assert len(records) == 5  # the same requests as above
     excluded = {n.details["account"]: n for n in notices if n.code == "today_excluded"}
     assert {a: n.details["end"] for a, n in excluded.items()} == {
-        IL: dt.date(2026, 10, 3),
-        US: dt.date(2026, 10, 2),
+        IL: "2026-10-03",
+        US: "2026-10-02",
     }
     assert "where it is 2026-10-03" in excluded[US].message
     assert "include_today" in excluded[US].message

@@ -12,8 +12,6 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from partnerkit_meta._dates import chunks, halves
-
 from partnerkit.testing import FakeClock
 
 SEP_1, SEP_20 = dt.date(2026, 9, 1), dt.date(2026, 9, 20)
@@ -123,18 +121,3 @@ def test_a_day_that_fails_twice_is_read_synchronously(read) -> None:
     assert sync.method == "GET"
     assert sync.url.endswith("/act_1029384756/insights")
     assert sync.query["time_range"] == '{"since":"2026-09-02","until":"2026-09-02"}'
-
-
-def test_halves_and_chunks_cover_every_day_once() -> None:
-    for length in range(2, 70):
-        start = dt.date(2026, 1, 30)
-        end = start + dt.timedelta(days=length - 1)
-        (a, b), (c, d) = halves(start, end)
-        assert a == start
-        assert d == end
-        assert c == b + dt.timedelta(days=1)
-        assert (b - a).days + 1 - ((d - c).days + 1) in (0, 1)
-        parts = list(chunks(start, end, 31))
-        covered = [day for first, last in parts for day in _days(first, last)]
-        assert covered == _days(start, end)
-        assert all((last - first).days < 31 for first, last in parts)

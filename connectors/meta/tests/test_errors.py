@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import pytest
 from partnerkit_meta._errors import ReduceDataError, meta_error
+from partnerkit_meta.testing import expired_token
+from partnerkit_meta.testing import meta_error as meta_fault
 
 from partnerkit.errors import (
     AuthenticationError,
@@ -25,8 +27,7 @@ from partnerkit.errors import (
     UnknownFieldError,
 )
 from partnerkit.testing import use_cassette
-from partnerkit.testing.faults import Fault, expired_token, malformed_json
-from partnerkit.testing.faults import meta_error as meta_fault
+from partnerkit.testing.faults import Fault, malformed_json
 
 OCT_1, OCT_2 = dt.date(2026, 10, 1), dt.date(2026, 10, 2)
 TOKEN = "test-token-not-real"
@@ -45,7 +46,7 @@ def _fail(meta, cassettes, fault: Fault, index: int = 0, **settings):
 
 def test_an_expired_token_is_an_authentication_error_with_the_fix(meta, cassettes) -> None:
     with pytest.raises(AuthenticationError) as info:
-        _fail(meta, cassettes, expired_token("meta"))
+        _fail(meta, cassettes, expired_token())
 
     error = info.value
     assert not error.retriable
@@ -67,7 +68,7 @@ def test_an_expired_token_is_an_authentication_error_with_the_fix(meta, cassette
 
 def test_check_reports_an_expired_token_as_a_failed_result(meta, cassettes) -> None:
     with use_cassette(cassettes / "contract/check.yaml", allow_unused=True) as tape, meta() as conn:
-        tape.inject(0, expired_token("meta"))
+        tape.inject(0, expired_token())
         result = conn.check()
 
     assert not result.ok

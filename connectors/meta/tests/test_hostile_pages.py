@@ -27,14 +27,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from partnerkit_meta import MetaSettings
 from partnerkit_meta._columns import PageMapper
 from partnerkit_meta._objects import AccountInfo
 
 from partnerkit.errors import DataError, ResponseShapeError
 from partnerkit.stream import RecordStream
-from partnerkit.testing import Cassette, use_cassette
+from partnerkit.testing import hostile, use_cassette
 from partnerkit.testing.faults import Fault
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -164,52 +163,18 @@ ACCOUNT = AccountInfo(
 )
 WHERE = f"meta {ACCOUNT_ID} {REQUEST}"
 
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(10**20), 10**20)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
+JSON_VALUES = hostile.json_values()
 
 
 def _recorded_pages() -> list[Any]:
     """Every insights page body of the cassettes (parsed JSON)."""
-    pages = []
-    for path in sorted(CASSETTES.rglob("*.yaml")):
-        for interaction in Cassette.load(path).interactions:
-            url, answer = interaction.request.url, interaction.response
-            body = answer.body
-            if url.endswith("/insights") and isinstance(body, dict) and "data" in body:
-                pages.append(body)
-    return pages
+    return hostile.recorded_bodies(
+        CASSETTES,
+        lambda url, body: url.endswith("/insights") and isinstance(body, dict) and "data" in body,
+    )
 
 
 RECORDED = _recorded_pages()
-
-
-@st.composite
-def mutated_pages(draw: st.DrawFn) -> Any:
-    """A recorded page with one place (the body, a key, a row, a field) changed."""
-    page = json.loads(json.dumps(draw(st.sampled_from(RECORDED))))
-    node, path = page, []
-    depth = draw(st.integers(0, 8))  # mostly inside: a row, a field, a nested value
-    while isinstance(node, dict | list) and node and len(path) < depth:
-        key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
-        path.append((node, key))
-        node = node[key]
-    if not path:
-        return draw(JSON_VALUES)
-    parent, key = path[-1]
-    if isinstance(parent, dict) and draw(st.booleans()):
-        del parent[key]  # a key left out
-    else:
-        parent[key] = draw(JSON_VALUES)
-    return page
 
 
 def _parse(body: bytes) -> None:
@@ -239,6 +204,6 @@ def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
     _parse(json.dumps(value).encode())
 
 
-@given(mutated_pages())
+@given(hostile.mutated(RECORDED))
 def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
     _parse(json.dumps(page).encode())

@@ -149,6 +149,7 @@ def test_the_public_surface_is_small_and_complete() -> None:
         "MetaSettings",
     ]
     for info in pkgutil.iter_modules(partnerkit_meta.__path__):
-        assert info.name.startswith("_"), f"module {info.name} should be private"
+        # testing: the connector's own fault kit, public for tests that script Meta errors
+        assert info.name.startswith("_") or info.name == "testing", f"{info.name} is public"
         module = importlib.import_module(f"partnerkit_meta.{info.name}")
         assert all(hasattr(module, name) for name in module.__all__), info.name

@@ -21,11 +21,11 @@ import datetime as dt
 
 import pytest
 from partnerkit_meta._usage import UsageObserver, parse_usage
+from partnerkit_meta.testing import meta_error
 
 from partnerkit.errors import RateLimitError
 from partnerkit.http import rate_limiter
 from partnerkit.testing import FakeClock, use_cassette
-from partnerkit.testing.faults import meta_error
 
 OCT_1, OCT_3 = dt.date(2026, 10, 1), dt.date(2026, 10, 3)
 SLOW = "throttling/slowdown.yaml"

@@ -126,7 +126,7 @@ def read_connections(
         every_stream: Read every enabled stream (as ``partnerkit pull`` and ``sync``
             do), not only those in :data:`READS`.
     """
-    from partnerkit.model._replay import replaying
+    from partnerkit.model.replay import replaying
 
     out = Reads()
     for conn in ws.connections:

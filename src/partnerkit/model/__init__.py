@@ -36,6 +36,7 @@ from partnerkit.model._base import (
     quarter_bounds,
 )
 from partnerkit.model.connections import (
+    CONNECTOR_NAME,
     Connection,
     EnvVarName,
     MissingSecretError,
@@ -91,6 +92,7 @@ from partnerkit.model.workspace import Workspace
 
 __all__ = [
     "BUILTIN_KPIS",
+    "CONNECTOR_NAME",
     "CURRENCY_CODES",
     "DEFAULT_DATE_COLUMN",
     "KPI",

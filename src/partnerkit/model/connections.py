@@ -28,6 +28,7 @@ from partnerkit.errors import MissingSecretError
 from partnerkit.model._base import Identifier, _Model, listify
 
 __all__ = [
+    "CONNECTOR_NAME",
     "Connection",
     "EnvVarName",
     "MissingSecretError",
@@ -52,11 +53,12 @@ def _check_env_name(value: str) -> str:
 
 EnvVarName = Annotated[str, AfterValidator(_check_env_name)]
 
-_CONNECTOR_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+CONNECTOR_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+"""What a connector's name looks like: lower-case letters, digits and ``_``, a letter first."""
 
 
 def _check_connector_name(value: str) -> str:
-    if not _CONNECTOR_RE.match(value):
+    if not CONNECTOR_NAME.match(value):
         raise ValueError(
             "must be a connector's name: lower-case letters, digits and '_' (e.g. google_ads); "
             "`partnerkit connectors` lists the installed ones"

@@ -266,7 +266,7 @@ class Workspace(_Model):
             self._place_accounts(conn, cls.name, fields, settings)
         if conn.replay is None:
             return cls(settings)
-        from partnerkit.model._replay import replay_connector
+        from partnerkit.model.replay import replay_connector
 
         return replay_connector(cls(settings), self.root / conn.replay)
 

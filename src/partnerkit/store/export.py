@@ -182,7 +182,8 @@ def _export_kind(
             if partition is None:
                 scratch.mkdir()
             literal = str(destination).replace("'", "''")
-            wh._cursor().execute(f"COPY ({query}) TO '{literal}' ({options})", params)
+            with wh.cursor() as cur:
+                cur.execute(f"COPY ({query}) TO '{literal}' ({options})", params)
         else:
             scratch.mkdir()
         if ranged:

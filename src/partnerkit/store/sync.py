@@ -35,11 +35,11 @@ from partnerkit.errors import ConfigurationError, PartnerkitError
 from partnerkit.store.state import StreamState, advance_cursor, last_complete_day, plan_request
 from partnerkit.store.warehouse import (
     LoadResult,
+    ReplaceRange,
+    Run,
     Scope,
+    Stage,
     Warehouse,
-    _Replace,
-    _Run,
-    _Stage,
     default_warehouse_path,
 )
 from partnerkit.stream import RecordStream
@@ -391,7 +391,7 @@ class _Read:
                 connector, spec, request, page_size=options.batch_size
             )
             self.notices = stream.notices
-            with wh._stage(spec.kind, spec.cursor) as stage:
+            with wh.stage(spec.kind, spec.cursor) as stage:
                 for batch in stream.iter_arrow(options.batch_size):
                     if options.cancel.is_set():
                         raise _Cancelled("interrupted before its merge")
@@ -402,7 +402,7 @@ class _Read:
                     options.observer.advanced(unit, stage.rows, shown)
                 return self._commit(stage, options)
 
-    def _commit(self, stage: _Stage, options: _Options) -> LoadResult:
+    def _commit(self, stage: Stage, options: _Options) -> LoadResult:
         """Merge the rows, move the cursor and log the run: one transaction."""
         assert self.request is not None
         self.after = advance_cursor(
@@ -424,14 +424,14 @@ class _Read:
             synced_at=dt.datetime.now(dt.UTC),
         )
         start, end = self.request.start, self.request.end
-        replace = _Replace(self.spec.cursor, start, end) if options.full_refresh else None
-        run = _Run(self.run_id, start, end, self.before, self.after)
+        replace = ReplaceRange(self.spec.cursor, start, end) if options.full_refresh else None
+        run = Run(self.run_id, start, end, self.before, self.after)
         return stage.commit(self.scope, state=state, replace=replace, run=run)
 
     def log_failure(self, wh: Warehouse, exc: Exception) -> None:
         """Record the failed read in the run history (its state does not move)."""
         with contextlib.suppress(Exception):  # the failure is reported in the result anyway
-            wh._record_failure(
+            wh.record_failure(
                 self.scope,
                 run_id=self.run_id,
                 read_start=self.request.start if self.request else None,

@@ -66,7 +66,10 @@ __all__ = [
     "DEFAULT_MEMORY_LIMIT",
     "WAREHOUSE_ENV",
     "LoadResult",
+    "ReplaceRange",
+    "Run",
     "Scope",
+    "Stage",
     "Warehouse",
     "check_warehouse_file",
     "default_warehouse_path",
@@ -345,8 +348,16 @@ class LoadResult:
 
 
 @dataclass(frozen=True)
-class _Run:
-    """The history row of a read, written with its rows."""
+class Run:
+    """The history row of a read, written with its rows by :meth:`Stage.commit`.
+
+    Attributes:
+        run_id: The read's id, unique per read.
+        read_start: The first day read (``None`` for an unbounded start).
+        read_end: The last day read.
+        cursor_before: The stream's cursor before the read.
+        cursor_after: The cursor the read moves it to.
+    """
 
     run_id: str
     read_start: dt.date | None
@@ -356,8 +367,14 @@ class _Run:
 
 
 @dataclass(frozen=True)
-class _Replace:
-    """Rows of a scope to remove before merging (a full refresh of that range)."""
+class ReplaceRange:
+    """Rows of a scope to remove before merging: a full refresh of that range.
+
+    Attributes:
+        column: The cursor column the range is on; ``None`` removes every row of the scope.
+        start: The first day removed (``None``: from the beginning).
+        end: The last day removed (``None``: to the end).
+    """
 
     column: str | None
     start: dt.date | None
@@ -534,13 +551,23 @@ class Warehouse:
     def __repr__(self) -> str:
         return f"<Warehouse {str(self.path)!r}{' read-only' if self.read_only else ''}>"
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A new DuckDB cursor on the warehouse's database, for this thread.
+
+        For SQL the other methods do not cover (``COPY ... TO`` a file, a query the
+        caller builds). The cursor shares the warehouse's connection: close it when
+        done, and write through :meth:`load` or :meth:`stage`, which keep the state
+        and the run history consistent with the rows.
+
+        Raises:
+            ConfigurationError: The warehouse is closed.
+        """
         if self._closed:
             raise ConfigurationError(f"the warehouse {self.path} is closed")
         return self._con.cursor()
 
     def _drop_stages(self) -> None:
-        cur = self._cursor()
+        cur = self.cursor()
         names = cur.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND "
             "starts_with(table_name, ?)",
@@ -554,11 +581,11 @@ class Warehouse:
     @property
     def schema_version(self) -> int:
         """The layout version of the file."""
-        return current_version(self._cursor())
+        return current_version(self.cursor())
 
     def sql(self, query: str, params: Iterable[Any] | None = None) -> pa.Table:
         """Run a query on the warehouse and return the result as an Arrow table."""
-        relation = self._cursor().sql(query, params=list(params) if params else None)
+        relation = self.cursor().sql(query, params=list(params) if params else None)
         if relation is None:
             raise ConfigurationError(f"the statement returned no rows to read: {query}")
         table: pa.Table = relation.to_arrow_table()
@@ -566,7 +593,7 @@ class Warehouse:
 
     def tables(self) -> list[RecordKind]:
         """The record kinds that have a table (written at least once)."""
-        cur = self._cursor()
+        cur = self.cursor()
         have = {
             r[0]
             for r in cur.execute(
@@ -600,7 +627,7 @@ class Warehouse:
 
     def _states(self, where: str, params: list[Any]) -> Iterator[StreamState]:
         rows = (
-            self._cursor()
+            self.cursor()
             .execute(
                 "SELECT connection, stream, account, kind, cursor_column, cursor, rows, "
                 f"epoch_us(synced_at) FROM {SCHEMA}.state {where} "
@@ -651,19 +678,37 @@ class Warehouse:
             What was written.
         """
         scope = scope or Scope(stream=stream.name)
-        with self._stage(stream.kind) as stage:
+        with self.stage(stream.kind) as stage:
             for table in stream.iter_arrow(batch_size):
                 stage.append(table)
                 if on_batch is not None:
                     on_batch(table.num_rows)
             return stage.commit(scope)
 
-    def _stage(self, kind: RecordKind, cursor_column: str | None = None) -> _Stage:
+    def stage(self, kind: RecordKind, cursor_column: str | None = None) -> Stage:
+        """Start staging rows for one merge: what :meth:`load` and ``sync`` write through.
+
+        Append Arrow batches to the returned :class:`Stage`, then :meth:`Stage.commit`
+        merges them (with the stream's state and its run, if given) in one
+        transaction. Leaving the ``with`` block without a commit drops the staged rows::
+
+            with warehouse.stage(RecordKind.PERFORMANCE, "date") as stage:
+                for batch in stream.iter_arrow(10_000):
+                    stage.append(batch)
+                result = stage.commit(Scope(connection="meta", stream="insights"))
+
+        Args:
+            kind: The record table the rows go to.
+            cursor_column: The column whose last day the stage tracks (``Stage.seen``).
+
+        Raises:
+            ConfigurationError: The warehouse is open read-only, or closed.
+        """
         if self.read_only:
             raise ConfigurationError(f"the warehouse {self.path} is open read-only")
-        return _Stage(self, kind, cursor_column)
+        return Stage(self, kind, cursor_column)
 
-    def _record_failure(
+    def record_failure(
         self,
         scope: Scope,
         *,
@@ -673,9 +718,18 @@ class Warehouse:
         cursor: dt.date | None,
         error: str,
     ) -> None:
-        """Log a read that failed (its state is untouched)."""
+        """Log a read that failed in the run history; its state and rows are untouched.
+
+        Args:
+            scope: Where the read came from.
+            run_id: The read's id.
+            read_start: The first day it was to read.
+            read_end: The last day it was to read.
+            cursor: The stream's cursor, before and after (it does not move).
+            error: What went wrong, one line.
+        """
         with self._lock:
-            self._cursor().execute(
+            self.cursor().execute(
                 f"INSERT INTO {SCHEMA}.runs VALUES (?, ?, ?, ?, 'failed', 0, ?, ?, ?, ?, ?, ?)",
                 [
                     run_id,
@@ -692,8 +746,17 @@ class Warehouse:
             )
 
 
-class _Stage:
-    """The staging table of one read, merged in one transaction by :meth:`commit`."""
+class Stage:
+    """The staging table of one read, merged in one transaction by :meth:`commit`.
+
+    Made by :meth:`Warehouse.stage`. Staged rows are invisible to readers until the
+    commit; a stage left without one (an error, a cancelled read) is dropped.
+
+    Attributes:
+        kind: The record table the rows go to.
+        rows: Rows appended so far.
+        seen: The last day in the cursor column among them, if any.
+    """
 
     def __init__(self, warehouse: Warehouse, kind: RecordKind, cursor_column: str | None):
         self.warehouse = warehouse
@@ -702,7 +765,7 @@ class _Stage:
         self.table = f"{SCHEMA}.{_q(_STAGE_PREFIX + uuid.uuid4().hex)}"
         self.rows = 0
         self.seen: dt.date | None = None
-        self._cur = warehouse._cursor()
+        self._cur = warehouse.cursor()
         self._schema: pa.Schema | None = None
         self._created = False  # the staging table exists (committed or not)
         self._open = False  # the staging transaction is open
@@ -781,10 +844,23 @@ class _Stage:
         scope: Scope,
         *,
         state: StreamState | None = None,
-        replace: _Replace | None = None,
-        run: _Run | None = None,
+        replace: ReplaceRange | None = None,
+        run: Run | None = None,
     ) -> LoadResult:
-        """Merge the staged rows, write the state and the run, in one transaction."""
+        """Merge the staged rows, write the state and the run, in one transaction.
+
+        Rows replace the table's rows with the same ``record_id``; nothing duplicates.
+        Either everything is written or, on an error, nothing.
+
+        Args:
+            scope: The provenance written on the rows.
+            state: The stream's new state (its cursor), written with the rows.
+            replace: Rows of the scope to remove first (a full refresh of a range).
+            run: The run-history row of this read.
+
+        Returns:
+            What was written.
+        """
         target = f"main.{_q(self.kind.value)}"
         cur = self._cur
         with self.warehouse._lock:
@@ -814,7 +890,7 @@ class _Stage:
         cur: duckdb.DuckDBPyConnection,
         target: str,
         scope: Scope,
-        replace: _Replace | None,
+        replace: ReplaceRange | None,
     ) -> tuple[int, int]:
         exists = self.kind in self.warehouse.tables()
         if not exists and not self.rows:
@@ -856,7 +932,7 @@ class _Stage:
 
 
 def _delete_scope(
-    cur: duckdb.DuckDBPyConnection, target: str, scope: Scope, replace: _Replace
+    cur: duckdb.DuckDBPyConnection, target: str, scope: Scope, replace: ReplaceRange
 ) -> int:
     where = ["_connection = ?", "_stream = ?", "_account = ?"]
     params: list[Any] = [scope.connection, scope.stream, scope.account]
@@ -898,7 +974,7 @@ def _write_state(cur: duckdb.DuckDBPyConnection, state: StreamState) -> None:
     )
 
 
-def _write_run(cur: duckdb.DuckDBPyConnection, scope: Scope, run: _Run, written: int) -> None:
+def _write_run(cur: duckdb.DuckDBPyConnection, scope: Scope, run: Run, written: int) -> None:
     cur.execute(
         f"INSERT INTO {SCHEMA}.runs VALUES (?, ?, ?, ?, 'ok', ?, ?, ?, ?, ?, NULL, ?)",
         [

@@ -41,11 +41,20 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import SecretStr
 
-from partnerkit.connector import Capability, Connector, ConnectorSettings, ReadRequest
+from partnerkit.connector import (
+    TODAY_EXCLUDED,
+    Capability,
+    Connector,
+    ConnectorSettings,
+    HttpConnectorSettings,
+    ReadRequest,
+    ReadWindow,
+)
 from partnerkit.errors import (
     AuthenticationError,
     PermissionDeniedError,
@@ -376,6 +385,93 @@ class ConnectorContract:
         assert not result.ok
         assert isinstance(result.error, AuthenticationError)
 
+    def test_contract_excluded_today_is_reported(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An end past the account's last complete day is clipped, with ``today_excluded``.
+
+        The suite reads the first dated request, learns the account's time zone (from
+        :meth:`ReadRequest.window` or the records' ``timezone``), then reads again on
+        the same connector as of noon of the day after ``end`` there, asking for two
+        days more: the read must end on ``end`` (the same requests are replayed) and
+        say so with the one notice code.
+        """
+        request = self._dated_request()
+        seen: list[ReadWindow] = []
+        real_window = ReadRequest.window
+
+        def spy(self_: ReadRequest, *args: Any, **kwargs: Any) -> ReadWindow:
+            window = real_window(self_, *args, **kwargs)
+            seen.append(window)
+            return window
+
+        monkeypatch.setattr(ReadRequest, "window", spy)
+        assert request.end is not None
+        with self.make_connector() as connector:
+            with self.replay(request):
+                first = connector.stream(request).to_dicts()
+            zone = next((w.zone for w in seen if w.zone), None) or next(
+                (str(r["timezone"]) for r in first if r.get("timezone")),  # type: ignore[typeddict-item]
+                None,
+            )
+            assert zone is not None, (
+                f"stream {request.stream!r}: the read named no account time zone; clip "
+                "the dates with ReadRequest.window(zone) (or fill the records' timezone)"
+            )
+            after = request.end + dt.timedelta(days=1)
+            later = request.model_copy(
+                update={
+                    "end": request.end + dt.timedelta(days=2),
+                    "include_today": False,
+                    "as_of": dt.datetime.combine(after, dt.time(12), ZoneInfo(zone)),
+                }
+            )
+            with self._replay_again(request):
+                stream = connector.stream(later)
+                second = stream.to_dicts()
+        codes = [n.code for n in stream.notices]
+        assert TODAY_EXCLUDED in codes, (
+            f"stream {request.stream!r}: reading up to {later.end} on {after} ({zone}) must "
+            f"yield a {TODAY_EXCLUDED!r} notice (ReadRequest.window(...).notice(account)); "
+            f"got {codes}"
+        )
+        excluded = [n for n in stream.notices if n.code == TODAY_EXCLUDED]
+        assert {n.details.get("end") for n in excluded} == {request.end.isoformat()}
+        assert len(second) == len(first)
+
+    def test_contract_http_settings_reach_the_seam(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The shared ``http`` settings are honoured: the timeout and attempts at the seam."""
+        self._require_http()
+        from partnerkit import http
+        from partnerkit.testing import faults
+
+        settings_class = self.connector_class.settings_class
+        assert issubclass(settings_class, HttpConnectorSettings), (
+            f"{settings_class.__name__} must derive from HttpConnectorSettings, so the "
+            "connector accepts the shared http settings (docs/http.md)"
+        )
+        timeouts: list[Any] = []
+        real_send = http.PartnerkitAdapter.send
+
+        def spy(adapter: Any, request: Any, **kwargs: Any) -> Any:
+            given = kwargs.get("timeout")
+            timeouts.append(adapter.timeout if given is None else given)  # what is sent
+            return real_send(adapter, request, **kwargs)
+
+        monkeypatch.setattr(http.PartnerkitAdapter, "send", spy)
+        configured = {"timeout_seconds": 12.75, "max_attempts": 2}
+        request = self.requests[0]
+        with self.replay(request), self._connector_with_http(configured) as connector:
+            connector.stream(request).to_dicts()
+        assert timeouts, "no request went through partnerkit's seam (partnerkit.http)"
+        wrong = [t for t in timeouts if t != 12.75 and not (isinstance(t, tuple) and t[1] == 12.75)]
+        assert not wrong, f"requests sent without the configured 12.75 s timeout: {wrong}"
+        with (
+            self.replay(request, [faults.server_error()] * 5),
+            self._connector_with_http(configured) as connector,
+            pytest.raises(TransientError) as info,
+        ):
+            connector.stream(request).to_dicts()
+        assert info.value.details.get("attempts") == 2
+
     # --------------------------------------------------------------- recording
 
     def _record_once(self, path: Path, action: Callable[[Connector[Any]], object]) -> None:
@@ -419,6 +515,38 @@ class ConnectorContract:
         from partnerkit.testing.credentials import MIN_SECRET_LENGTH
 
         return [v for v in self.secrets.values() if len(v) >= MIN_SECRET_LENGTH]
+
+    def _dated_request(self) -> ReadRequest:
+        """The first request with an ``end``, for a connector that reads a platform's days."""
+        caps = self.connector_class.capabilities
+        if Capability.HTTP not in caps or Capability.INCREMENTAL not in caps:
+            pytest.skip("only a platform API (HTTP, INCREMENTAL) has an incomplete today")
+        if self.cassette_dir is None:
+            pytest.skip("the check replays the stream's cassette")
+        for request in self.requests:
+            if request.end is not None:
+                return request
+        pytest.skip("no request in `requests` has an end")
+
+    @contextlib.contextmanager
+    def _replay_again(self, request: ReadRequest) -> Iterator[None]:
+        """Replay a cassette a second time (a connector may cache what it read first)."""
+        from partnerkit.testing.cassette import use_cassette
+
+        path = self.cassette_path(request)
+        assert path is not None
+        with (
+            self._fake_time(),
+            use_cassette(path, record=False, allow_unused=True, secrets=self._scrubbed()),
+        ):
+            yield
+
+    def _connector_with_http(self, http: Mapping[str, Any]) -> Connector[Any]:
+        """The connector with :attr:`settings` and these ``http`` keys over them."""
+        given = dict(self.settings)
+        given["http"] = {**dict(given.get("http") or {}), **http}
+        with self.environment():
+            return self.connector_class(given)
 
     def _require_http(self) -> None:
         if Capability.HTTP not in self.connector_class.capabilities:

@@ -30,6 +30,8 @@ __all__ = [
     "NetworkGuard",
     "allow_network",
     "block_network",
+    "pop_record_flag",
+    "push_record_flag",
     "record_requested",
 ]
 
@@ -38,6 +40,21 @@ RECORD_ENV = "PARTNERKIT_RECORD"
 
 
 _record_flags: list[bool] = []  # pytest's --record, one entry per running session
+
+
+def push_record_flag(record: bool) -> None:
+    """Start a pytest session's answer to :func:`record_requested` (its ``--record``).
+
+    Sessions nest (pytest's own ``pytester`` runs one inside another), so each pushes
+    its flag when configured and pops it with :func:`pop_record_flag` when done.
+    """
+    _record_flags.append(record)
+
+
+def pop_record_flag() -> None:
+    """End the innermost session's ``--record`` (no-op when none is pushed)."""
+    if _record_flags:
+        _record_flags.pop()
 
 
 def record_requested() -> bool:

@@ -73,7 +73,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the markers; make ``--record`` what ``record_requested()`` answers."""
-    _guard._record_flags.append(bool(config.getoption("partnerkit_record", False)))
+    _guard.push_record_flag(bool(config.getoption("partnerkit_record", False)))
     for line in (
         "cassette(name=None, *, allow_unused=False, ignore_query=(), ignore_body_keys=(), "
         "secrets=()): the cassette the `cassette` fixture replays, how it matches, and "
@@ -86,8 +86,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Forget this session's ``--record``."""
-    if _guard._record_flags:
-        _guard._record_flags.pop()
+    _guard.pop_record_flag()
 
 
 def _recording(config: pytest.Config) -> bool:

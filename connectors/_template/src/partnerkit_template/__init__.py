@@ -5,6 +5,14 @@ returns ``{"data": [{"day": "2026-10-01", "clicks": "12", "cost": "3.40"}],
 "next_cursor": "..." | null}`` with numbers as strings, as many APIs do;
 ``GET {base_url}/v1/accounts/{account}`` returns the account (``{"id": ..., "name": ...}``),
 which :meth:`TemplateConnector.check` reads to prove the token works.
+
+What the framework does, so this module does not: the days to read, clipped to the
+account's yesterday with the ``today_excluded`` notice (``ReadRequest.window``), and
+their chunks (``ReadWindow.chunks``); timeouts, retries, backoff and pace from the ``http``
+setting (``HttpConnectorSettings``, handed to the seam by ``session(settings=...)``);
+errors by HTTP status (``error_from_response``) with the read's context added
+(``SourceError.with_context``). What is left is the API's calls, its parsing and what
+its errors mean.
 """
 
 from __future__ import annotations
@@ -14,14 +22,14 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import (
     Capability,
     CheckResult,
     Connector,
-    ConnectorSettings,
+    HttpConnectorSettings,
     Notice,
     ReadRequest,
     StreamSpec,
@@ -35,14 +43,29 @@ __all__ = ["TemplateConnector", "TemplateSettings"]
 API = "template"
 
 
-class TemplateSettings(ConnectorSettings):
-    """Settings; each one can come from ``PARTNERKIT_TEMPLATE_<FIELD>``."""
+class TemplateSettings(HttpConnectorSettings):
+    """Settings; each one can come from ``PARTNERKIT_TEMPLATE_<FIELD>``.
+
+    The ``http`` keys come from ``PARTNERKIT_TEMPLATE_HTTP__<KEY>``.
+
+    Attributes:
+        api_token: The API token (secret).
+        account_id: The account to read.
+        currency: The account's currency.
+        timezone: The IANA time zone the account reports days in (ask the API when it
+            says).
+        chunk_days: Days one request covers; longer ranges are split.
+        base_url: The API's address.
+        http: Timeouts, retries and pace, as for every connector (docs/http.md).
+    """
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_TEMPLATE_")
 
     api_token: SecretStr
     account_id: str
     currency: str = "USD"
+    timezone: str = "UTC"
+    chunk_days: int = Field(default=31, ge=1)
     base_url: str = "https://api.example.com"
 
 
@@ -63,37 +86,49 @@ class TemplateConnector(Connector[TemplateSettings]):
 
     def __init__(self, settings: TemplateSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self._http = session(API, account=self.settings.account_id)
+        self._http = session(API, account=self.settings.account_id, settings=self.settings.http)
         token = self.settings.api_token.get_secret_value()
         self._http.headers["Authorization"] = f"Bearer {token}"
 
     def read(self, request: ReadRequest) -> Iterator[PerformanceRecord | Notice]:
-        """Yield one record per day, following the cursor from page to page."""
-        # "now" is the request's (its as_of, else the wall clock): take today from it, in
-        # the account's time zone when the API has one (here: this machine's zone)
-        today = request.now().astimezone().date()
-        end = request.end or today - dt.timedelta(days=1)
-        start = request.start or end
-        url = f"{self.settings.base_url}/v1/accounts/{self.settings.account_id}/daily"
-        params: dict[str, str] = {"since": start.isoformat(), "until": end.isoformat()}
-        while True:
-            response = self._http.get(url, params=params, timeout=60)
-            if not response.ok:
-                raise error_from_response(API, response, account=self.settings.account_id)
-            body = response.json()
-            for row in body["data"]:
-                yield {
-                    "date": dt.date.fromisoformat(row["day"]),
-                    "platform": API,
-                    "account_id": self.settings.account_id,
-                    "level": "account",
-                    "currency": self.settings.currency,
-                    "clicks": int(row["clicks"]) if row.get("clicks") is not None else None,
-                    "spend": Decimal(row["cost"]) if row.get("cost") is not None else None,
-                }
-            if not body.get("next_cursor"):
-                return
-            params["cursor"] = body["next_cursor"]
+        """Yield one record per day, chunk by chunk, following the cursor from page to page."""
+        account = self.settings.account_id
+        # the days up to the account's yesterday (today too with include_today), at the
+        # read's moment; a later end is cut, and the notice says so
+        window = request.window(self.settings.timezone)
+        excluded = window.notice(account)
+        if excluded is not None:
+            yield excluded
+        window = window.with_start(window.start or window.end)  # no start: the last day
+        if window.empty:
+            return
+        url = f"{self.settings.base_url}/v1/accounts/{account}/daily"
+        for since, until in window.chunks(self.settings.chunk_days):
+            params: dict[str, str] = {"since": since.isoformat(), "until": until.isoformat()}
+            while True:
+                response = self._http.get(url, params=params)
+                if not response.ok:
+                    error = error_from_response(API, response, account=account)
+                    raise error.with_context(stream=request.stream, window=f"{since}..{until}")
+                body = response.json()
+                for row in body["data"]:
+                    yield self._record(row)
+                if not body.get("next_cursor"):
+                    break
+                params["cursor"] = body["next_cursor"]
+
+    def _record(self, row: dict[str, Any]) -> PerformanceRecord:
+        """One day of the API's answer as a unified record (missing is None, never 0)."""
+        return {
+            "date": dt.date.fromisoformat(row["day"]),
+            "platform": API,
+            "account_id": self.settings.account_id,
+            "level": "account",
+            "currency": self.settings.currency,
+            "timezone": self.settings.timezone,
+            "clicks": int(row["clicks"]) if row.get("clicks") is not None else None,
+            "spend": Decimal(row["cost"]) if row.get("cost") is not None else None,
+        }
 
     def check(self) -> CheckResult:
         """Read the account once, to prove the token reaches it, without reading data.
@@ -106,7 +141,7 @@ class TemplateConnector(Connector[TemplateSettings]):
         account = self.settings.account_id
         url = f"{self.settings.base_url}/v1/accounts/{account}"
         try:
-            response = self._http.get(url, timeout=60)
+            response = self._http.get(url)
             if not response.ok:
                 raise error_from_response(API, response, account=account)
         except PartnerkitError as exc:

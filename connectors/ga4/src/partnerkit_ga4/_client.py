@@ -322,6 +322,8 @@ class PropertyClient:
         policy: The retry policy of the seam.
         timeout: Seconds per HTTP request.
         now: The wall clock (quota refresh times in errors).
+        rate: Requests per second on the property's shared limiter (``None``: no pace).
+        burst: Requests back to back before the pace applies.
     """
 
     def __init__(
@@ -332,6 +334,8 @@ class PropertyClient:
         policy: http.RetryPolicy,
         timeout: float,
         now: Callable[[], dt.datetime],
+        rate: float | None = None,
+        burst: int = 1,
     ) -> None:
         from google.analytics.data_v1beta import BetaAnalyticsDataClient
         from google.analytics.data_v1beta.services.beta_analytics_data.transports import (
@@ -352,7 +356,7 @@ class PropertyClient:
             API,
             account=property_id,
             policy=policy,
-            limiter=http.rate_limiter((API, property_id), rate=None),
+            limiter=http.rate_limiter((API, property_id), rate, burst),
             classifier=classifier(property_id, self.memory, now),
         )
         self._headers = {

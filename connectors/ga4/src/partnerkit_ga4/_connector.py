@@ -15,6 +15,7 @@ from partnerkit.connector import (
     Connector,
     Notice,
     ReadRequest,
+    ReadWindow,
     StreamSpec,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError, ResponseShapeError, SourceError
@@ -42,15 +43,6 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _chunks(start: dt.date, end: dt.date, days: int) -> Iterator[tuple[dt.date, dt.date]]:
-    """Consecutive ranges of at most ``days`` days covering ``start..end`` exactly once."""
-    step = dt.timedelta(days=days)
-    while start <= end:
-        last = min(start + step - dt.timedelta(days=1), end)
-        yield start, last
-        start = last + dt.timedelta(days=1)
-
-
 def _row_dicts(client: PropertyClient, body: ReportBody) -> list[Row]:
     """A page's rows as dicts (the row path a page falls back to)."""
     return client.parse(body).get("rows") or []
@@ -72,7 +64,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         settings: A :class:`Ga4Settings`, a mapping of settings, or ``None`` for the
             environment (``PARTNERKIT_GA4_*``).
         retry_policy: Overrides the seam's retry policy (its budget defaults to
-            ``settings.max_wait_seconds``); tests pass a jitter-free one.
+            ``settings.http.max_wait_seconds``); tests pass a jitter-free one.
         clock: The wall clock, timezone-aware; the system's by default (tests pass a
             fixed one). It says when a daily quota refreshes, and is the moment of a
             read whose request sets no ``as_of`` (``ReadRequest.as_of`` wins over it).
@@ -108,7 +100,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__(settings)
-        self._policy = retry_policy or RetryPolicy(max_total_wait=self.settings.max_wait_seconds)
+        self._policy = retry_policy or self.settings.http.retry_policy()
         self._clock = clock
         self._now = clock or _utcnow
         self._lock = threading.Lock()
@@ -217,7 +209,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         yield from notices
         tracker = self._quota(property_id)
         for spec in specs:
-            for first, last in _chunks(start, end, self.settings.chunk_days):
+            for first, last in ReadWindow(start, end).chunks(self.settings.chunk_days):
                 yield from self._read_chunk(client, tracker, spec, first, last)
         notice = tracker.notice()
         if notice is not None:
@@ -265,6 +257,7 @@ class Ga4Connector(Connector[Ga4Settings]):
             tracker.update(page.get("propertyQuota"))
             if offset == 0:
                 mapper.start(page)
+                self._learn_timezone(client.property_id, page)
             count = page.get("rowCount", 0)
             mapper.page_row_count(count)
             if parsed is None:
@@ -300,34 +293,10 @@ class Ga4Connector(Connector[Ga4Settings]):
 
         "Today" is the property's at the read's moment (``request.now``).
         """
-        notices: list[Notice] = []
-        end = request.end
-        now = request.now(self._clock)
-        utc_today = now.astimezone(dt.UTC).date()
-        # The property's today is within a day of UTC's: an end two days back is past.
-        if end is None or end > utc_today - dt.timedelta(days=2):
-            zone = self._timezone(property_id)
-            today = now.astimezone(ZoneInfo(zone)).date()
-            last = today if request.include_today else today - dt.timedelta(days=1)
-            if end is None:
-                end = last
-            elif end > last:
-                notices.append(
-                    Notice(
-                        "info",
-                        "ga4_end_clipped",
-                        f"GA4 property {property_id} is in {zone}, where today is {today}; "
-                        f"the read ends on {last} instead of {end}"
-                        + ("" if request.include_today else " (set include_today to read today)")
-                        + ".",
-                        {
-                            "property": property_id,
-                            "requested_end": end.isoformat(),
-                            "end": last.isoformat(),
-                        },
-                    )
-                )
-                end = last
+        window = request.window(lambda: self._timezone(property_id), clock=self._clock)
+        end = window.end
+        excluded = window.notice(property_id)
+        notices = [] if excluded is None else [excluded]
         start = request.start or self.settings.start_date or end - _FIRST_READ
         if start < EARLIEST_DATE:
             start = EARLIEST_DATE
@@ -342,6 +311,13 @@ class Ga4Connector(Connector[Ga4Settings]):
                 )
             )
         return start, end, notices
+
+    def _learn_timezone(self, property_id: str, page: Mapping[str, Any]) -> None:
+        """Keep the time zone a report's metadata names: a later read needs no probe."""
+        zone = (page.get("metadata") or {}).get("timeZone")
+        if isinstance(zone, str) and zone:
+            with self._lock:
+                self._timezones.setdefault(property_id, zone)
 
     def _timezone(self, property_id: str) -> str:
         """The property's time zone, from a one-row report's metadata (cached)."""
@@ -383,8 +359,10 @@ class Ga4Connector(Connector[Ga4Settings]):
                     property_id,
                     self._credentials,
                     policy=self._policy,
-                    timeout=self.settings.timeout_seconds,
+                    timeout=self.settings.http.timeout_seconds,
                     now=self._now,
+                    rate=self.settings.http.requests_per_second,
+                    burst=self.settings.http.burst,
                 )
             return client
 

@@ -34,7 +34,7 @@ from partnerkit.errors import (
     SourceError,
     TransientError,
 )
-from partnerkit.http import error_from_response, redact_url
+from partnerkit.http import ErrorShape, error_from_response, redact_url, register_error_shape
 
 __all__ = [
     "API",
@@ -49,6 +49,10 @@ __all__ = [
 ]
 
 API = "ga4"
+
+# Google's google.rpc.Status JSON: {"error": {"code", "message", "status", "details"}};
+# the canonical status name (RESOURCE_EXHAUSTED, ...) is the code worth keeping.
+register_error_shape(API, ErrorShape(code_keys=("status", "code"), detail_keys=("details",)))
 
 #: Seconds the seam is told to wait when an hourly property quota is exhausted: GA4
 #: says hourly quota tokens "return in under an hour".
@@ -230,16 +234,7 @@ def error_for_response(
 def _explained(error: SourceError) -> SourceError:
     """Add GA4-specific advice to errors whose default message is generic."""
     if isinstance(error, PermissionDeniedError) and _VIEWER_HINT not in error.message:
-        return PermissionDeniedError(
-            f"GA4 refused access to property {error.account}. {_VIEWER_HINT}",
-            api=error.api,
-            account=error.account,
-            request=error.request,
-            status=error.status,
-            vendor_code=error.vendor_code,
-            vendor_message=error.vendor_message,
-            details=error.details,
-        )
+        return error.with_context(f"GA4 refused access to property {error.account}. {_VIEWER_HINT}")
     return error
 
 
@@ -247,18 +242,13 @@ def _budget_spent_on_hourly_quota(error: RateLimitError) -> QuotaExhaustedError 
     kind = error.details.get("quota") or quota_kind(error.vendor_message)
     if kind not in HOURLY_QUOTAS:
         return None
-    return QuotaExhaustedError(
+    return error.with_context(
         f"GA4's quota of {quota_label(kind)} of property {error.account} is used up; it "
-        f"refills within the hour, longer than this read may wait (max_wait_seconds). Run "
+        f"refills within the hour, longer than this read may wait (http.max_wait_seconds). Run "
         "again later (records merge by record_id, so re-reading is safe), or allow waiting "
-        "with max_wait_seconds: 3600.",
-        api=error.api,
-        account=error.account,
-        request=error.request,
-        status=error.status,
-        vendor_code=error.vendor_code,
-        vendor_message=error.vendor_message,
-        details={**error.details, "quota": kind},
+        "with http: {max_wait_seconds: 3600}.",
+        as_type=QuotaExhaustedError,
+        quota=kind,
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, Self, get_args
+from typing import Any, ClassVar, Literal, Self, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import ConnectorSettings
+from partnerkit.connector import HttpConnectorSettings
 
 __all__ = [
     "CHANNELS",
@@ -144,7 +145,7 @@ class CustomReport(BaseModel):
         return names
 
 
-class Ga4Settings(ConnectorSettings):
+class Ga4Settings(HttpConnectorSettings):
     """Settings of the ``ga4`` connector; each can come from ``PARTNERKIT_GA4_<FIELD>``.
 
     Credentials follow Google's conventions, first match wins: ``credentials_file``
@@ -170,11 +171,12 @@ class Ga4Settings(ConnectorSettings):
         start_date: Where a read without a start begins (default: 365 days before its
             end).
         lookback_days: Overrides the 3-day lookback of incremental reads.
-        max_wait_seconds: The retry budget of one request: the longest total wait for
-            throttles and server errors. An hourly quota is waited for only when this
-            is at least an hour.
-        timeout_seconds: The timeout of one HTTP request.
+        http: Timeouts, retries and pace (docs/http.md); GA4's defaults are a
+            120 s timeout and a 300 s retry budget (``max_wait_seconds``). An hourly
+            quota is waited for only when that budget is at least an hour.
     """
+
+    http_defaults: ClassVar[Mapping[str, Any]] = {"timeout_seconds": 120.0}
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_GA4_")
 
@@ -190,8 +192,6 @@ class Ga4Settings(ConnectorSettings):
     page_size: int = Field(default=25_000, ge=1, le=250_000)
     start_date: dt.date | None = None
     lookback_days: int | None = Field(default=None, ge=0)
-    max_wait_seconds: float = Field(default=300.0, ge=0)
-    timeout_seconds: float = Field(default=120.0, gt=0)
 
     @field_validator("accounts", mode="before")
     @classmethod

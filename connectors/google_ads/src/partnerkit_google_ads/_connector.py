@@ -14,6 +14,7 @@ from partnerkit.connector import (
     Connector,
     Notice,
     ReadRequest,
+    ReadWindow,
     StreamSpec,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
@@ -130,7 +131,11 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         _schema.check_fields(version, _gaql.CAMPAIGN_FIELDS + _gaql.CUSTOMER_CLIENT_FIELDS)
         credentials = resolve_credentials(settings)
         transport = Transport(
-            credentials, endpoint=settings.endpoint, version=version, now=self._timestamp
+            credentials,
+            endpoint=settings.endpoint,
+            version=version,
+            now=self._timestamp,
+            http_settings=settings.http,
         )
         self._context = _Context(credentials, version, transport, categories)
         return self._context
@@ -265,29 +270,13 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         """
         zone, notice = self._zone(customer)
         notices = [notice] if notice else []
-        today = request.now(self._clock).astimezone(zone).date()
-        last = today if request.include_today else today - dt.timedelta(days=1)
-        end = last if request.end is None else min(request.end, last)
-        if request.end is not None and request.end > last:
-            notices.append(
-                Notice(
-                    "info",
-                    "incomplete_day_excluded",
-                    f"Customer {customer.id}: it is {today} in {zone.key}, so the read ends on "
-                    f"{end} (asked: {request.end}). Pass include_today to read the day in "
-                    "progress.",
-                    {"account": customer.id, "today": today.isoformat(), "end": end.isoformat()},
-                )
-            )
+        window = request.window(zone, clock=self._clock)
+        end = window.end
+        excluded = window.notice(customer.id)
+        if excluded is not None:
+            notices.append(excluded)
         start = request.start or self.settings.start_date or end - _DEFAULT_HISTORY
         return start, end, notices
-
-    def _windows(self, start: dt.date, end: dt.date) -> Iterator[tuple[dt.date, dt.date]]:
-        step = dt.timedelta(days=self.settings.days_per_query)
-        while start <= end:
-            stop = min(end, start + step - dt.timedelta(days=1))
-            yield start, stop
-            start = stop + dt.timedelta(days=1)
 
     def _performance(
         self, context: _Context, customer: CustomerInfo, request: ReadRequest, level: Level
@@ -296,7 +285,7 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         yield from notices
         if start > end:
             return
-        for first, last in self._windows(start, end):
+        for first, last in ReadWindow(start, end).chunks(self.settings.chunk_days):
             leads = self._leads(context, customer, level, first, last)
             query = _gaql.performance_query(level, first, last)
             batches = context.transport.search_stream(customer.id, query)

@@ -46,7 +46,7 @@ from partnerkit.errors import (
     TransientError,
     UnknownFieldError,
 )
-from partnerkit.http import error_from_response, redact_url
+from partnerkit.http import ErrorShape, error_from_response, redact_url, register_error_shape
 from partnerkit_google_ads import _schema
 from partnerkit_google_ads._auth import API
 
@@ -61,6 +61,10 @@ __all__ = [
     "parse_failure",
     "sunset_error",
 ]
+
+# Google's google.rpc.Status JSON: {"error": {"code", "message", "status", "details"}},
+# details holding the GoogleAdsFailure; the status name is the code worth keeping.
+register_error_shape(API, ErrorShape(code_keys=("status", "code"), detail_keys=("details",)))
 
 _DAILY_DELAY = 3600.0  # a retryDelay of an hour or more is a daily cap, not a rate
 _FIELD_IN_MESSAGE = re.compile(r"'([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)'")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import ConnectorSettings
+from partnerkit.connector import HttpConnectorSettings
 
 __all__ = [
     "DEFAULT_LEAD_CATEGORIES",
@@ -57,7 +58,7 @@ def normalize_customer_id(value: Any, what: str = "customer id") -> str:
     return text
 
 
-class GoogleAdsSettings(ConnectorSettings):
+class GoogleAdsSettings(HttpConnectorSettings):
     """Settings; each can come from ``PARTNERKIT_GOOGLE_ADS_<FIELD>``.
 
     Credentials are looked for in this order: ``access_token``; the inline OAuth
@@ -97,10 +98,17 @@ class GoogleAdsSettings(ConnectorSettings):
             conversions (0 to 90; default 14).
         start_date: First day of a read that gives no start (default: two years
             before its end).
-        days_per_query: Days one query covers; longer ranges are split.
+        chunk_days: Days one query covers; longer ranges are split.
+        http: Timeouts, retries and pace (docs/http.md); Google Ads' defaults are a
+            15 s connect and a 900 s read timeout (a stream of a large account takes
+            minutes).
     """
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_GOOGLE_ADS_")
+    http_defaults: ClassVar[Mapping[str, Any]] = {
+        "connect_timeout_seconds": 15.0,
+        "timeout_seconds": 900.0,
+    }
 
     accounts: list[str] = Field(default_factory=list)
     login_customer_id: str | None = None
@@ -122,7 +130,7 @@ class GoogleAdsSettings(ConnectorSettings):
     lead_categories: list[str] = Field(default_factory=lambda: list(DEFAULT_LEAD_CATEGORIES))
     lookback_days: int | None = Field(None, ge=0, le=90)
     start_date: dt.date | None = None
-    days_per_query: int = Field(31, ge=1, le=366)
+    chunk_days: int = Field(31, ge=1, le=366)
 
     @field_validator("accounts", mode="before")
     @classmethod

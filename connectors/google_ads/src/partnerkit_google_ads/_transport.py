@@ -23,6 +23,7 @@ from typing import Any
 
 import requests
 
+from partnerkit.connector import HttpSettings
 from partnerkit.errors import PartnerkitError
 from partnerkit.http import mount, rate_limiter
 from partnerkit_google_ads._auth import API, ResolvedCredentials
@@ -33,8 +34,6 @@ from partnerkit_google_ads._parse import Batch, parse_batches
 
 __all__ = ["Transport"]
 
-_TIMEOUT = (15.0, 900.0)  # connect, read: a stream of a large account takes minutes
-
 
 class Transport:
     """Sends GAQL to ``googleAds:searchStream`` for one set of credentials.
@@ -44,6 +43,7 @@ class Transport:
         endpoint: The API's base URL.
         version: The API version, e.g. ``"v26"``.
         now: Wall-clock seconds (for quota reset times).
+        http_settings: Timeouts, retries and pace (the connector's ``http`` setting).
     """
 
     def __init__(
@@ -53,8 +53,10 @@ class Transport:
         endpoint: str,
         version: str,
         now: Callable[[], float],
+        http_settings: HttpSettings,
     ) -> None:
         self.credentials = credentials
+        self.http_settings = http_settings
         self.endpoint = endpoint.rstrip("/")
         self.version = version
         self._now = now
@@ -80,7 +82,12 @@ class Transport:
                 API,
                 account=customer_id,
                 classifier=classifier,
-                limiter=rate_limiter((API, customer_id), rate=None),
+                limiter=rate_limiter(
+                    (API, customer_id),
+                    self.http_settings.requests_per_second,
+                    self.http_settings.burst,
+                ),
+                settings=self.http_settings,
             )
             self._sessions[customer_id] = session
         return session
@@ -101,7 +108,10 @@ class Transport:
         if self.credentials.login_customer_id:
             headers["login-customer-id"] = self.credentials.login_customer_id
         response = self._session(customer_id).post(
-            self.url(customer_id), json={"query": str(query)}, headers=headers, timeout=_TIMEOUT
+            self.url(customer_id),
+            json={"query": str(query)},
+            headers=headers,
+            timeout=self.http_settings.timeout,
         )
         try:
             if not response.ok:

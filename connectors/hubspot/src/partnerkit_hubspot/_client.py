@@ -13,7 +13,7 @@ Three sessions, three limiters:
 * *bootstrap* — the account-info request and OAuth token refreshes (before the
   portal is known; not rate limited);
 * *general* — every other endpoint, on the portal's shared limiter
-  (``requests_per_second`` / ``burst``);
+  (``http.requests_per_second`` / ``http.burst``);
 * *search* — the CRM search endpoints, on the portal's search limiter
   (``search_requests_per_second``), since HubSpot limits search separately.
 
@@ -78,13 +78,9 @@ from partnerkit_hubspot._reference import (
 from partnerkit_hubspot._search import Query
 from partnerkit_hubspot._settings import HubSpotSettings
 
-__all__ = ["BASE_URL", "POLICY", "HubSpotClient", "read_page"]
+__all__ = ["BASE_URL", "HubSpotClient", "read_page"]
 
 BASE_URL = "https://api.hubapi.com"
-
-#: The seam's retry policy for HubSpot: enough attempts to ride out a 10-second window
-#: twice over, never more than five minutes of waiting for one request.
-POLICY = http.RetryPolicy(max_attempts=6, base_delay=1.0, max_delay=30.0, max_total_wait=300.0)
 
 #: Refresh an OAuth access token this many seconds before it expires.
 _REFRESH_MARGIN = 60.0
@@ -199,7 +195,7 @@ class HubSpotClient:
         return http.session(
             API,
             account=account,
-            policy=POLICY,
+            settings=self._settings.http,
             limiter=limiter,
             classifier=self.rules.classify,
             on_response=self.rules.observe,
@@ -207,9 +203,8 @@ class HubSpotClient:
 
     def _open_sessions(self, portal: str) -> None:
         s = self._settings
-        general = http.rate_limiter(
-            (API, portal, "general", s.requests_per_second, s.burst), s.requests_per_second, s.burst
-        )
+        rate, burst = s.http.requests_per_second, s.http.burst
+        general = http.rate_limiter((API, portal, "general", rate, burst), rate, burst)
         search = http.rate_limiter(
             (API, portal, "search", s.search_requests_per_second), s.search_requests_per_second
         )
@@ -284,7 +279,7 @@ class HubSpotClient:
         return data
 
     def _timeout(self) -> float:
-        return self._settings.timeout_seconds
+        return self._settings.http.timeout_seconds
 
     # ---------------------------------------------------------------- tokens
 

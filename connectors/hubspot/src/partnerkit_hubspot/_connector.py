@@ -226,6 +226,9 @@ class HubSpotConnector(Connector[HubSpotSettings]):
                 f"{', '.join(request.accounts)}."
             )
         window = self._window(request, portal)
+        excluded = request.window(portal.time_zone, clock=self._now).notice(portal.portal_id)
+        if excluded is not None:
+            yield excluded
         if request.stream == "leads":
             yield from self._read_leads(portal, window)
         else:
@@ -235,8 +238,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         """The read's window; "today" and "nothing from the future" count from its moment."""
         zone = ZoneInfo(portal.time_zone)
         now = request.now(self._now)
-        today = now.astimezone(zone).date()
-        end = request.end or (today if request.include_today else today - dt.timedelta(days=1))
+        end = request.window(zone, clock=self._now).end
         end_ms = epoch_ms(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), zone))
         end_ms = min(end_ms, epoch_ms(now))  # nothing from the future: it would repeat
         start_ms = None

@@ -37,7 +37,12 @@ from partnerkit.errors import (
     RateLimitError,
     SourceError,
 )
-from partnerkit.http import error_from_response, parse_retry_after
+from partnerkit.http import (
+    ErrorShape,
+    error_from_response,
+    parse_retry_after,
+    register_error_shape,
+)
 
 __all__ = [
     "API",
@@ -48,6 +53,16 @@ __all__ = [
 ]
 
 API = "hubspot"
+
+# HubSpot's flat {"status", "message", "correlationId", "category", ...}; a rate limit
+# adds policyName and groupName, v1 endpoints say errorType instead of category.
+register_error_shape(
+    API,
+    ErrorShape(
+        code_keys=("category", "errorType"),
+        detail_keys=("correlationId", "policyName", "groupName"),
+    ),
+)
 
 logger = logging.getLogger("partnerkit.hubspot")
 
@@ -86,18 +101,6 @@ def _number(headers: Mapping[str, str], name: str) -> float | None:
         return float(value)
     except ValueError:
         return None
-
-
-def _fields(error: SourceError, **details: Any) -> dict[str, Any]:
-    return {
-        "api": error.api,
-        "account": error.account,
-        "request": error.request,
-        "status": error.status,
-        "vendor_code": error.vendor_code,
-        "vendor_message": error.vendor_message,
-        "details": {**error.details, **details},
-    }
 
 
 class HubSpotRules:
@@ -144,12 +147,13 @@ class HubSpotRules:
         policy = body.get("policyName")
         if policy == "DAILY":
             resets = self.next_midnight()
-            return QuotaExhaustedError(
+            return base.with_context(
                 f"The HubSpot portal's daily API limit is used up; it resets at {resets} "
                 f"(midnight, {self.timezone}). Reads resume then; lower the request volume "
                 "or ask HubSpot for a higher limit.",
                 resets_at=resets,
-                **_fields(base, policy="DAILY"),
+                as_type=QuotaExhaustedError,
+                policy="DAILY",
             )
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
         if retry_after is None and isinstance(policy, str) and policy in _DEFAULT_WINDOW:
@@ -162,10 +166,11 @@ class HubSpotRules:
             "SECONDLY": "its per-second (search) limit",
         }.get(str(policy), "a rate limit")
         extra = {"policy": policy} if isinstance(policy, str) else {}
-        return RateLimitError(
+        return base.with_context(
             f"HubSpot throttled the request ({what}).",
             retry_after=retry_after,
-            **_fields(base, **extra),
+            as_type=RateLimitError,
+            **extra,
         )
 
     def next_midnight(self) -> str:
@@ -250,11 +255,12 @@ def error_for(
     if status == 403 and body.get("category") == "MISSING_SCOPES":
         scopes = _required_scopes(body)
         needed = f" It needs: {', '.join(scopes)}." if scopes else ""
-        return PermissionDeniedError(
+        return base.with_context(
             "The HubSpot app lacks a scope this read needs." + needed + " Add the scope to "
             "the private app (Settings > Integrations > Private apps > Scopes) or to the "
             "OAuth app and re-authorize, then retry.",
-            **_fields(base, required_scopes=scopes),
+            as_type=PermissionDeniedError,
+            required_scopes=scopes,
         )
     if status == 401:
         category = body.get("category")
@@ -264,19 +270,19 @@ def error_for(
             else "Check the private app's access token (it changes when rotated) or the "
             "OAuth app's refresh token."
         )
-        return AuthenticationError(
-            f"HubSpot rejected the credentials (HTTP 401). {hint}", **_fields(base)
+        return base.with_context(
+            f"HubSpot rejected the credentials (HTTP 401). {hint}", as_type=AuthenticationError
         )
     refresh_failed = body.get("status") == "BAD_REFRESH_TOKEN" or body.get("error") in (
         "invalid_grant",
         "invalid_client",
     )
     if status == 400 and refresh_failed:
-        return AuthenticationError(
+        return base.with_context(
             "HubSpot refused to refresh the OAuth access token: the refresh token is "
             "invalid, expired or revoked (the app may have been uninstalled), or the client "
             "id and secret do not match it. Re-authorize the app and set a new refresh token.",
-            **_fields(base),
+            as_type=AuthenticationError,
         )
     return base
 

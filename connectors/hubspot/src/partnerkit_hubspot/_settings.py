@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Literal, Self
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import ConnectorSettings
+from partnerkit.connector import HttpConnectorSettings
 
 __all__ = ["ENV_PREFIX", "HubSpotSettings", "StreamName", "UtmField"]
 
@@ -27,7 +28,7 @@ def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
-class HubSpotSettings(ConnectorSettings):
+class HubSpotSettings(HttpConnectorSettings):
     """Settings of the ``hubspot`` connector; each can come from ``PARTNERKIT_HUBSPOT_<FIELD>``.
 
     Give either a private-app ``access_token`` or the three OAuth values
@@ -58,16 +59,23 @@ class HubSpotSettings(ConnectorSettings):
         lookback_days: Overrides each stream's default lookback (1 day).
         page_size: Records per page of the list endpoints (HubSpot's maximum: 100).
         search_page_size: Records per page of the search endpoints (maximum: 200).
-        requests_per_second: Client-side pace of ordinary requests, shared by every
-            connection to the portal (HubSpot allows 100 per 10 seconds on the
-            smallest plans); ``None`` for no pacing.
-        burst: Ordinary requests allowed back to back before pacing starts.
         search_requests_per_second: Client-side pace of CRM search requests
             (HubSpot allows 5 per second per account); ``None`` for no pacing.
-        timeout_seconds: Connect and read timeout of each request.
+        http: Timeouts, retries and pace (docs/http.md). HubSpot's defaults: a 60 s
+            timeout, 6 attempts with backoff capped at 30 s, and ordinary requests
+            paced at ``requests_per_second`` 9 after a ``burst`` of 10, shared by every
+            connection to the portal (HubSpot allows 100 per 10 seconds on the
+            smallest plans; ``None`` for no pacing).
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX)
+    http_defaults: ClassVar[Mapping[str, Any]] = {
+        "timeout_seconds": 60.0,
+        "max_attempts": 6,
+        "max_delay_seconds": 30.0,
+        "requests_per_second": 9.0,
+        "burst": 10,
+    }
 
     access_token: SecretStr | None = None
     client_id: str | None = None
@@ -85,10 +93,7 @@ class HubSpotSettings(ConnectorSettings):
     lookback_days: int | None = Field(default=None, ge=0)
     page_size: int = Field(default=100, ge=1, le=100)
     search_page_size: int = Field(default=200, ge=1, le=200)
-    requests_per_second: float | None = Field(default=9.0, gt=0)
-    burst: int = Field(default=10, ge=1)
     search_requests_per_second: float | None = Field(default=4.0, gt=0)
-    timeout_seconds: float = Field(default=60.0, gt=0)
 
     @field_validator("accounts")
     @classmethod

@@ -64,18 +64,18 @@ class GraphClient:
             access_token=settings.access_token.get_secret_value(),
             app_secret=secret or None,
             app_id=settings.app_id,
-            timeout=settings.timeout,
+            timeout=settings.http.timeout_seconds,
             api_version=settings.api_version,
         )
         self.usage = UsageObserver(account, settings.usage_slowdown)
-        self.limiter = http.rate_limiter((API, account), settings.requests_per_second)
+        self.limiter = http.rate_limiter(
+            (API, account), settings.http.requests_per_second, settings.http.burst
+        )
         http.mount(
             self._graph.http,
             API,
             account=account,
-            policy=http.RetryPolicy(
-                max_attempts=settings.max_attempts, max_total_wait=settings.retry_budget
-            ),
+            settings=settings.http,
             limiter=self.limiter,
             classifier=partial(
                 classify, account=account, throttle_min_wait=settings.throttle_min_wait

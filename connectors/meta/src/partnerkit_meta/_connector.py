@@ -219,24 +219,14 @@ class MetaConnector(Connector[MetaSettings]):
         "Today" and the 37-month history limit count from the read's moment,
         ``request.now()`` (its ``as_of``, else the wall clock).
         """
-        today = _dates.local_today(info.timezone, request.now())
-        last = today if request.include_today else today - dt.timedelta(days=1)
+        window = request.window(lambda: _dates.zone(info.timezone))
+        today = window.today or request.now().astimezone(_dates.zone(info.timezone)).date()
         first = _dates.earliest_day(today)
         notices: list[Notice] = []
-        end = request.end or last
-        if end > last:
-            notices.append(
-                Notice(
-                    "info",
-                    "today_excluded",
-                    f"{info.id} reports in {info.timezone}, where it is {today}: reading up "
-                    f"to {last}"
-                    + ("" if request.include_today else " (set include_today to read today)")
-                    + ".",
-                    {"account": info.id, "asked_end": request.end, "end": last},
-                )
-            )
-            end = last
+        end = window.end
+        excluded = window.notice(info.id)
+        if excluded is not None:
+            notices.append(excluded)
         start = request.start or first
         if start < first:
             notices.append(

@@ -43,7 +43,7 @@ from partnerkit.errors import (
     TransientError,
     UnknownFieldError,
 )
-from partnerkit.http import error_from_response, redact_url
+from partnerkit.http import ErrorShape, error_from_response, redact_url, register_error_shape
 from partnerkit_meta._sdk import SdkRequestError, object_field_names
 from partnerkit_meta._usage import parse_usage
 
@@ -93,6 +93,8 @@ _DETAIL_KEYS = (
     "error_user_msg",
     "fbtrace_id",
 )
+# The Graph API's {"error": {"message", "code", "type", "error_subcode", ...}}.
+register_error_shape(API, ErrorShape(detail_keys=_DETAIL_KEYS))
 _TOKEN_FIX = (
     "Create a new token: Business Settings → Users → System users → pick the system "
     "user → Generate new token, choose the app, tick ads_read (system-user tokens can be "

@@ -9,7 +9,7 @@ into flat TypedDicts (pydantic-core turns Meta's string numbers into ``int`` and
 ``actions`` array once and converting only the mapped action types.
 
 Short ranges (``async_threshold_days`` or fewer) are read synchronously with cursor
-paging; longer ones as asynchronous report runs of at most ``async_job_days`` days:
+paging; longer ones as asynchronous report runs of at most ``chunk_days`` days:
 ``POST /act_<id>/insights`` answers ``{"report_run_id"}``; ``GET /<report_run_id>`` is
 polled (``async_status``, ``async_percent_completion``) with doubling waits on the
 seam's clock; ``GET /<report_run_id>/insights`` is paged when the run is done. A run
@@ -28,11 +28,10 @@ from typing import TYPE_CHECKING, Any, Literal, Required, TypeAlias, cast
 from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
-from partnerkit.connector import Notice
+from partnerkit.connector import Notice, ReadWindow
 from partnerkit.errors import DataError, TransientError
 from partnerkit.records import Additivity, ExtraValue, PerformanceRecord
 from partnerkit_meta._client import GraphClient
-from partnerkit_meta._dates import chunks, halves
 from partnerkit_meta._errors import ReduceDataError
 from partnerkit_meta._objects import AccountInfo, effective_statuses
 from partnerkit_meta._settings import ActionRule, Level, MetaSettings
@@ -459,7 +458,7 @@ class InsightsReader:
         if days <= self.settings.async_threshold_days:
             yield from self._sync(start, end)
             return
-        for first, last in chunks(start, end, self.settings.async_job_days):
+        for first, last in ReadWindow(start, end).chunks(self.settings.chunk_days):
             yield from self._report(first, last)
 
     def _drain(self) -> Iterator[Notice]:
@@ -492,7 +491,7 @@ class InsightsReader:
                     "in two halves.",
                     {"account": self.account, "start": start, "end": end},
                 )
-                for first, last in halves(start, end):
+                for first, last in ReadWindow(start, end).halves():
                     yield from self._sync(first, last, may_fall_back=may_fall_back)
                 return
             if not may_fall_back:
@@ -534,7 +533,7 @@ class InsightsReader:
             "said": said,
         }
         if start < end:
-            (first, middle), (after, last) = halves(start, end)
+            (first, middle), (after, last) = ReadWindow(start, end).halves()
             yield Notice(
                 "warning",
                 "report_split",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Literal, Self, cast
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal, Self, cast
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import ConnectorSettings
+from partnerkit.connector import HttpConnectorSettings
 
 __all__ = [
     "ATTRIBUTION_WINDOWS",
@@ -244,7 +245,7 @@ class ActionMapping(BaseModel):
 # ---------------------------------------------------------------------- settings
 
 
-class MetaSettings(ConnectorSettings):
+class MetaSettings(HttpConnectorSettings):
     """Settings of the Meta Ads connector.
 
     Every field can come from the environment, prefixed ``PARTNERKIT_META_``
@@ -273,24 +274,26 @@ class MetaSettings(ConnectorSettings):
         lookback_days: Overrides the 28-day lookback of ``ad_insights``.
         async_threshold_days: Ranges longer than this are read with asynchronous
             report runs; shorter ones synchronously with cursor paging.
-        async_job_days: The longest date range of one asynchronous report run.
+        chunk_days: The longest date range of one asynchronous report run.
         async_poll_interval: First wait between two status polls, in seconds
             (doubles up to ``async_poll_max_interval``).
         async_poll_max_interval: Longest wait between two polls, in seconds.
         async_timeout: A report run not done after this many seconds is split.
         page_size: Rows asked per page (``limit``); halved when Meta asks for less.
-        timeout: Seconds to wait for one HTTP answer.
-        max_attempts: Attempts per request, the first included (retries of
-            throttles, 5xx and resets).
-        retry_budget: Seconds one request may spend waiting between attempts.
+        http: Timeouts, retries and pace (docs/http.md); Meta's defaults are a 300 s
+            timeout (insights answers are slow) and a 600 s retry budget
+            (``max_wait_seconds``). ``requests_per_second`` caps each ad account.
         throttle_min_wait: Seconds to wait on a throttle error when Meta does not say
             how long.
         usage_slowdown: Usage percentage → seconds to hold the next request, applied
             when any usage header reaches the percentage (the highest step wins).
-        requests_per_second: Optional client-side cap per ad account.
     """
 
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_META_")
+    http_defaults: ClassVar[Mapping[str, Any]] = {
+        "timeout_seconds": 300.0,
+        "max_wait_seconds": 600.0,
+    }
 
     access_token: SecretStr
     app_secret: SecretStr | None = None
@@ -304,19 +307,15 @@ class MetaSettings(ConnectorSettings):
     include_deleted: bool = True
     lookback_days: int | None = Field(default=None, ge=0)
     async_threshold_days: int = Field(default=14, ge=1)
-    async_job_days: int = Field(default=31, ge=1)
+    chunk_days: int = Field(default=31, ge=1)
     async_poll_interval: float = Field(default=2.0, gt=0)
     async_poll_max_interval: float = Field(default=30.0, gt=0)
     async_timeout: float = Field(default=1800.0, gt=0)
     page_size: int = Field(default=500, ge=1, le=5000)
-    timeout: float = Field(default=300.0, gt=0)
-    max_attempts: int = Field(default=5, ge=1)
-    retry_budget: float = Field(default=600.0, ge=0)
     throttle_min_wait: float = Field(default=60.0, ge=0)
     usage_slowdown: dict[float, float] = Field(
         default_factory=lambda: {75.0: 5.0, 90.0: 30.0, 95.0: 60.0}
     )
-    requests_per_second: float | None = Field(default=None, gt=0)
 
     @field_validator("access_token")
     @classmethod

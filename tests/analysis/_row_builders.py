@@ -1,4 +1,4 @@
-"""Builders shared by the issue-9 analysis tests (source map, dedup, SLA, health).
+"""Builders of workspaces, sources, leads and performance rows for the analysis tests.
 
 Not a conftest: the tests import what they need from here explicitly.
 """

@@ -60,15 +60,15 @@ class Recording:
             SourceError: The recording holds no answer to it (another date range,
                 account or stream than was recorded).
         """
-        from partnerkit.testing.cassette import Request, _scrub_request
+        from partnerkit.testing.cassette import Request
 
         request = Request.from_prepared(prepared)
-        key = self._cassette._match_key(request)
+        key = self._cassette.match_key(request)
         with self._lock:
             matches = [i for i, k in enumerate(self._keys) if k == key]
             if not matches:
                 # Scrubbed as the cassette scrubs: a token set by the user is not shown.
-                shown = _scrub_request(request, self._cassette.scrubber).describe()
+                shown = self._cassette.shown(request)
                 raise SourceError(
                     f"The recording {self.path} has no answer to this request (it answers "
                     f"only the date ranges, accounts and streams it was recorded for): {shown}",
@@ -88,7 +88,7 @@ def _load(path: Path, mtime: int) -> tuple[Any, list[dict[str, Any]]]:
 
     cassette = Cassette.load(path, allow_unused=True)
     # The cassette's own matching rule (scrubbed, normalised): one home for it.
-    return cassette, [cassette._match_key(i.request) for i in cassette.interactions]
+    return cassette, [cassette.match_key(i.request) for i in cassette.interactions]
 
 
 _local = threading.local()

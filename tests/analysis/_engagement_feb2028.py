@@ -1,4 +1,4 @@
-"""The deliberately awkward engagement the issue-8 tests (KPIs, pacing, budget, funnel) share.
+"""The deliberately awkward engagement the KPI, pacing, budget and funnel tests share.
 
 Not a conftest: the tests import what they need from here explicitly.
 

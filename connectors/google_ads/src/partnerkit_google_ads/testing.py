@@ -1,0 +1,127 @@
+"""Scripted Google Ads failures for tests: the error bodies and headers Google Ads really sends.
+
+REST ``google.rpc.Status`` bodies carrying a ``GoogleAdsFailure``.
+Each helper returns a vendor-neutral :class:`partnerkit.testing.faults.Fault`, served
+by ``partnerkit.testing.faults.script`` or injected into a cassette::
+
+    from partnerkit.testing import faults
+    from partnerkit_google_ads import testing as ads_faults
+
+    faults.script(rsps, "GET", url, ads_faults.google_ads_resource_exhausted(30), {"data": []})
+
+The core's fault kit knows no vendor; this module is where Google Ads's knowledge lives.
+"""
+
+from __future__ import annotations
+
+from partnerkit.testing.faults import Fault, json_fault
+
+__all__ = [
+    "expired_token",
+    "google_ads_daily_quota_exhausted",
+    "google_ads_resource_exhausted",
+]
+
+_GOOGLE_ADS_VERSION = "v21"
+_GOOGLE_ADS_TYPE = f"type.googleapis.com/google.ads.googleads.{_GOOGLE_ADS_VERSION}"
+_SERVICE = "googleads.googleapis.com"
+_METHOD = f"google.ads.googleads.{_GOOGLE_ADS_VERSION}.services.GoogleAdsService.SearchStream"
+_GOOGLE_401 = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+    "cookie or other valid authentication credential. See "
+    "https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+
+
+def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, name: str) -> Fault:
+    failure = {
+        "@type": f"{_GOOGLE_ADS_TYPE}.errors.GoogleAdsFailure",
+        "errors": [
+            {
+                "errorCode": {"quotaError": quota_error},
+                "message": f"Too many requests. Retry in {retry_delay_seconds} seconds.",
+                "details": {
+                    "quotaErrorDetails": {
+                        "rateScope": scope,
+                        "rateName": name,
+                        "retryDelay": f"{retry_delay_seconds}s",
+                    }
+                },
+            }
+        ],
+        "requestId": "FAKE-request-id-000000",
+    }
+    body = {
+        "error": {
+            "code": 429,
+            "message": "Resource has been exhausted (e.g. check quota).",
+            "status": "RESOURCE_EXHAUSTED",
+            "details": [failure],
+        }
+    }
+    return json_fault(429, body)
+
+
+def google_ads_resource_exhausted(
+    retry_delay_seconds: int = 30,
+    *,
+    quota_error: str = "RESOURCE_TEMPORARILY_EXHAUSTED",
+    rate_scope: str = "ACCOUNT",
+    rate_name: str = "Requests per account",
+) -> Fault:
+    """Google Ads REST HTTP 429 ``RESOURCE_EXHAUSTED`` with a ``retryDelay``.
+
+    The body is a ``google.rpc.Status`` carrying a ``GoogleAdsFailure`` whose error
+    has ``quotaErrorDetails {rateScope, rateName, retryDelay}``; shape as captured in
+    PipedreamHQ/pipedream#21554, fields per the ``QuotaErrorDetails`` and
+    ``QuotaError`` references (developers.google.com/google-ads/api/reference/rpc).
+
+    Args:
+        retry_delay_seconds: The ``retryDelay`` Google asks for.
+        quota_error: ``RESOURCE_TEMPORARILY_EXHAUSTED`` (a short-term rate) or
+            ``RESOURCE_EXHAUSTED``.
+        rate_scope: ``ACCOUNT``, ``DEVELOPER`` ...
+        rate_name: The quota bucket, e.g. ``"Requests per account"``.
+
+    Returns:
+        The fault.
+    """
+    return _google_ads_quota(retry_delay_seconds, quota_error, rate_scope, rate_name)
+
+
+def google_ads_daily_quota_exhausted(retry_delay_seconds: int = 40591) -> Fault:
+    """The developer token's daily operations are spent (basic access, 15,000 a day).
+
+    Verbatim shape of PipedreamHQ/pipedream#21554: ``RESOURCE_EXHAUSTED``, rate scope
+    ``DEVELOPER``, "Number of operations for basic access", a retry delay of hours.
+    """
+    bucket = "Number of operations for basic access"
+    return _google_ads_quota(retry_delay_seconds, "RESOURCE_EXHAUSTED", "DEVELOPER", bucket)
+
+
+def expired_token() -> Fault:
+    """The access token has expired, as the Google Ads API says it.
+
+    HTTP 401 ``UNAUTHENTICATED`` with a ``google.rpc.ErrorInfo`` of reason
+    ``ACCESS_TOKEN_EXPIRED`` (AIP-193 ``ErrorReason``; googleads/googleads-php-lib#671)
+    and the ``WWW-Authenticate`` header Google sends with it.
+
+    Returns:
+        The fault.
+    """
+    info = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": "ACCESS_TOKEN_EXPIRED",
+        "domain": "googleapis.com",
+        "metadata": {"service": _SERVICE, "method": _METHOD},
+    }
+    body = {
+        "error": {
+            "code": 401,
+            "message": _GOOGLE_401,
+            "status": "UNAUTHENTICATED",
+            "details": [info],
+        }
+    }
+    www = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
+    return json_fault(401, body, {"WWW-Authenticate": www})
