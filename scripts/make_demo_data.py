@@ -13,6 +13,11 @@ marketing to the agency Blue Orbit Digital. Three months (August to October 2026
 * ``data/evidence.csv``: the evidence log (reports delivered, weekly calls, requests).
 * ``data/survey.csv``: the monthly partnership survey.
 
+Each cassette answers every run of whole months of the data (August, September,
+October, August–September, September–October, August–October:
+``partnerkit.demo._read.RECORDED_RANGES``): a replay matches requests exactly, and the
+connectors' requests name the date range, so each range is recorded.
+
 The cassettes are *recorded*: the demo's own reading code (``partnerkit.demo._read``)
 runs each real connector against a small fake of the platform's API built from the
 generated data, and every request and answer is written down — so the requests on file
@@ -48,7 +53,7 @@ import requests
 import responses
 
 from partnerkit.demo import DEMO_WORKSPACE
-from partnerkit.demo._read import CASSETTES, demo_environment, read_connections
+from partnerkit.demo._read import CASSETTES, RECORDED_RANGES, demo_environment, read_connections
 from partnerkit.model import load_workspace
 from partnerkit.testing.cassette import Cassette, Interaction, Request, Response
 from partnerkit.testing.scrub import Scrubber
@@ -535,6 +540,10 @@ def fake_meta(biz: Business) -> Callable[[Request], tuple[int, dict[str, str], A
             return _json(page(insights(req.query), req.query, req.url), **_META_USAGE)
         if path.endswith(f"/{META_ACCOUNT}/campaigns"):
             return _json(page(campaigns(), req.query, req.url), **_META_USAGE)
+        if path.endswith((f"/{META_ACCOUNT}/adsets", f"/{META_ACCOUNT}/ads")):
+            # The demo models campaigns only: an account page with no ad set and no ad
+            # (recorded so that `partnerkit pull`, which reads every stream, replays).
+            return _json(page([], req.query, req.url), **_META_USAGE)
         raise AssertionError(f"the fake Meta API has no answer to {req.describe()}")
 
     return answer
@@ -1119,14 +1128,17 @@ def main() -> None:
         "ga4": fake_ga4(biz),
         "hubspot": fake_hubspot(biz),
     }
-    ws = load_workspace(DEMO_WORKSPACE)
+    demo = load_workspace(DEMO_WORKSPACE)
+    # Recorded live (against the fakes): the connections must not replay what is recorded.
+    live = [c.model_copy(update={"replay": None}) for c in demo.connections]
+    ws = demo.model_copy(update={"connections": live})
 
     def tape(path: Path) -> contextlib.AbstractContextManager[None]:
         api = fakes.get(path.stem)
         return recording(path, api) if api else contextlib.nullcontext()
 
     with demo_environment():
-        reads = read_connections(ws, tape)
+        reads = read_connections(ws, tape, ranges=RECORDED_RANGES, every_stream=True)
     for label, n in reads.rows.items():
         print(f"{label}: {n} records")
     print(f"wrote the demo data to {DATA} and {CASSETTES}")

@@ -642,11 +642,25 @@ def demo_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the monthly report (HTML, Markdown).")
     ] = Path("partnerkit-report"),
+    init: Annotated[
+        Path | None,
+        typer.Option(
+            "--init",
+            metavar="DIR",
+            help="Write the demo as a workspace folder (workspace file, data, recorded API "
+            "answers it replays) instead of running it.",
+        ),
+    ] = None,
 ) -> None:
     """Run the main job on the bundled demo workspace (no credentials, no network)."""
-    from partnerkit.demo import run_demo
+    from partnerkit.demo import init_demo, run_demo
 
     try:
+        if init is not None:
+            written = init_demo(init)
+            console.print(f"[green]Wrote the demo workspace:[/] {escape(str(written))}")
+            console.print(f"Next: partnerkit validate {escape(str(written))}", highlight=False)
+            return
         run_demo(console, report_dir=out)
     except PartnerkitError as exc:
         raise _fail(exc) from exc

@@ -97,22 +97,28 @@ def test_pull_rejects_an_unknown_extension(tmp_path: Path) -> None:
 
 
 def test_pull_without_the_secret_names_the_variable(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.delenv("PARTNERKIT_DEMO_HASH_SALT", raising=False)
+    # The demo's connections replay recordings and need no secret: a live one does.
+    from partnerkit.demo import init_demo
+
+    config = init_demo(tmp_path / "demo")
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("replay: cassettes/meta.yaml", ""), "utf-8")
+    monkeypatch.delenv("PARTNERKIT_DEMO_META_ACCESS_TOKEN", raising=False)
     result = runner.invoke(
         app,
         [
             "pull",
             "-c",
-            str(DEMO_WORKSPACE),
+            str(config),
             "--out",
             str(tmp_path / "x.csv"),
             "--connection",
-            "files",
+            "meta",
         ],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == ExitCode.CONFIGURATION
-    assert "PARTNERKIT_DEMO_HASH_SALT" in result.output
+    assert "PARTNERKIT_DEMO_META_ACCESS_TOKEN" in result.output
 
 
 def test_demo_prints_the_summary() -> None:

@@ -140,10 +140,14 @@ def test_source_error_the_api_answers_401(tmp_path: Path) -> None:
         "PARTNERKIT_DEMO_HASH_SALT": "test-salt",
     }
     out = tmp_path / "leads.csv"
+    # The demo's HubSpot connection, live (no `replay:`), answered by this test's tape.
+    config = partnerkit.demo.init_demo(tmp_path / "demo")
+    text = config.read_text("utf-8").replace("replay: cassettes/hubspot.yaml", "")
+    config.write_text(text, "utf-8")
     with use_cassette(DEMO / "cassettes" / "hubspot.yaml", allow_unused=True) as tape:
         tape.inject(1, expired_token())  # the first contacts search
         code, said = run(
-            *("pull", "-c", DEMO / "partnerkit.yaml", "-o", out, "--connection", "hubspot"),
+            *("pull", "-c", config, "-o", out, "--connection", "hubspot"),
             *("--from", "2026-08-01", "--to", "2026-10-31"),
             env=env,
         )

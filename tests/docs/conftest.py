@@ -5,7 +5,8 @@ root); that file is also the collection anchor, so ``uv run pytest``
 (``testpaths`` holds ``tests``) collects the pages although they live outside
 ``tests/``. Each page is a Sybil document: its ``python`` blocks run in order in one
 namespace, in a fresh temporary working directory that holds a copy of the bundled
-demo workspace (``partnerkit.yaml`` and its ``data/``), with the demo's fake,
+demo workspace (``partnerkit demo --init``: ``partnerkit.yaml``, ``data/`` and the
+``cassettes/`` its platform connections replay), with the demo's fake,
 non-secret credentials set and the demo's recorded API answers replayed while each
 block runs — so ``load_workspace("partnerkit.yaml")`` and reading its connections work
 offline, as a newcomer would write them.
@@ -104,12 +105,11 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     environment and the connectors registered in code (``register_connector``) after.
     """
     from partnerkit import registry
-    from partnerkit.demo import DEMO_WORKSPACE
+    from partnerkit.demo import init_demo
     from partnerkit.demo._read import FAKE_SECRETS
 
     workdir = tmp_path_factory.mktemp("docs")
-    shutil.copy(DEMO_WORKSPACE, workdir / "partnerkit.yaml")
-    shutil.copytree(DEMO_WORKSPACE.parent / "data", workdir / "data")
+    init_demo(workdir)  # partnerkit.yaml, data/ and the cassettes/ it replays
     # The example workspace, where a page says a clone's root holds it.
     shutil.copytree(ROOT / "examples" / "workspace", workdir / "examples" / "workspace")
     environ, registered = dict(os.environ), dict(registry._registered)

@@ -12,6 +12,12 @@ month by source (spend, leads, cost per lead, the source's lead target), then wh
 analyses found: silent sources, duplicate leads, SLA breaches, spend without leads.
 Every figure it prints is read from that evaluation, the same result objects the
 monthly report renders: the console and the report cannot disagree.
+
+The demo is also a real workspace: :func:`init_demo` (``partnerkit demo --init DIR``)
+copies it into a folder of its own, where every command works on it offline, and
+:func:`open` loads it in Python. Its platform connections replay their recordings
+(``replay:``), which answer August, September and October 2026 and every run of whole
+months between them.
 """
 
 from __future__ import annotations
@@ -46,7 +52,9 @@ __all__ = [
     "DemoData",
     "DemoResult",
     "SourceMonth",
+    "init_demo",
     "load_demo",
+    "open",
     "run_demo",
 ]
 
@@ -160,26 +168,19 @@ class DemoResult:
 def load_demo() -> DemoData:
     """Read the whole demo offline: four platform connectors on cassettes, plus files.
 
-    Fake credentials are set only while reading (and restored after), every read is
-    made as of :data:`DEMO_AS_OF` (``ReadRequest.as_of``), and every request is
-    answered from ``cassettes/`` — nothing reaches the network.
+    The workspace's platform connections replay their recordings (``replay:``, in
+    ``cassettes/``; no secret needed), every read is made as of :data:`DEMO_AS_OF`
+    (``ReadRequest.as_of``) — nothing reaches the network.
 
     Returns:
         The workspace, the dataset of every record, the evidence log and the survey.
     """
     from partnerkit.analysis import Dataset, read_evidence, read_survey
-    from partnerkit.demo._read import (
-        READ_END,
-        READ_START,
-        demo_environment,
-        play_cassette,
-        read_connections,
-    )
+    from partnerkit.demo._read import READ_END, READ_START, read_connections
     from partnerkit.model import load_workspace
 
     ws = load_workspace(DEMO_WORKSPACE)
-    with demo_environment():
-        reads = read_connections(ws, play_cassette)
+    reads = read_connections(ws)
     data_dir = DEMO_WORKSPACE.parent / "data"
     return DemoData(
         workspace=ws,
@@ -416,3 +417,66 @@ def _print(console: Console, result: DemoResult, fmt: Formatter) -> None:
         html, markdown = result.report_paths
         console.print(f"[bold green]The monthly partner report:[/] {html}", highlight=False)
         console.print(f"  (Markdown: {markdown})", highlight=False)
+
+
+#: What :func:`init_demo` copies: the workspace file and the folders it names.
+_DEMO_PARTS = ("partnerkit.yaml", "data", "cassettes")
+
+
+def init_demo(folder: Path) -> Path:
+    """Write the demo workspace into ``folder``: a real workspace, read offline.
+
+    The workspace file, its data files (``data/``) and the recorded API answers
+    (``cassettes/``) its platform connections replay (``replay:``), so no secret and
+    no network is needed.
+
+    Args:
+        folder: Where to write; created if missing. It must not hold a
+            ``partnerkit.yaml``, ``data/`` or ``cassettes/`` already.
+
+    Returns:
+        The workspace file written.
+
+    Raises:
+        ConfigurationError: The folder already holds a part of a workspace, or is not
+            a folder.
+    """
+    import shutil
+
+    from partnerkit.errors import ConfigurationError
+
+    if folder.exists() and not folder.is_dir():
+        raise ConfigurationError(f"{folder} is a file; give a folder for the demo workspace.")
+    taken = [name for name in _DEMO_PARTS if (folder / name).exists()]
+    if taken:
+        raise ConfigurationError(
+            f"{folder} already holds {', '.join(taken)}; give an empty or new folder for "
+            "the demo workspace (nothing was written)."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _DEMO_PARTS:
+        source = DEMO_WORKSPACE.parent / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copyfile(source, folder / name)
+    return folder / DEMO_WORKSPACE.name
+
+
+def open(folder: Path | str | None = None) -> Workspace:
+    """Load the demo workspace: its platform connectors replay their recordings.
+
+    ``ws.connector("meta").stream(stream="ad_insights", start=..., end=...)`` reads
+    offline, with no secret set, for any run of whole months from August to October
+    2026.
+
+    Args:
+        folder: A folder :func:`init_demo` wrote; ``None``: the bundled demo.
+
+    Returns:
+        The loaded workspace.
+    """
+    from partnerkit.model import load_workspace
+
+    root = DEMO_WORKSPACE.parent if folder is None else Path(folder)
+    return load_workspace(root / DEMO_WORKSPACE.name)

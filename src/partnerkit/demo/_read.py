@@ -1,7 +1,8 @@
 """How the demo reads: each connection through its connector, replaying its cassette.
 
-Shared by :func:`partnerkit.demo.load_demo` (which replays the cassettes) and
-``scripts/make_demo_data.py`` (which records them against a fake API), so both make
+Shared by :func:`partnerkit.demo.load_demo` (whose workspace replays the cassettes:
+each platform connection's ``replay:``) and ``scripts/make_demo_data.py`` (which records
+them against a fake API, for every range in :data:`RECORDED_RANGES`), so both make
 exactly the same requests.
 """
 
@@ -26,9 +27,9 @@ __all__ = [
     "DEMO_DIR",
     "NOW",
     "READS",
+    "RECORDED_RANGES",
     "Reads",
     "demo_environment",
-    "play_cassette",
     "read_connections",
 ]
 
@@ -44,6 +45,17 @@ on the day the demo runs (no "today" cut, no history limit)."""
 READ_START = dt.date(2026, 8, 1)
 READ_END = dt.date(2026, 10, 31)
 
+#: Every run of whole months of the demo data: the date ranges the cassettes answer
+#: (a replay matches requests exactly, and the connectors' requests name the range).
+RECORDED_RANGES: tuple[tuple[dt.date, dt.date], ...] = (
+    (READ_START, READ_END),
+    (dt.date(2026, 8, 1), dt.date(2026, 8, 31)),
+    (dt.date(2026, 9, 1), dt.date(2026, 9, 30)),
+    (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+    (dt.date(2026, 8, 1), dt.date(2026, 9, 30)),
+    (dt.date(2026, 9, 1), dt.date(2026, 10, 31)),
+)
+
 #: Connection → the streams the demo reads from it, in order (one cassette each).
 READS: dict[str, tuple[str, ...]] = {
     "meta": ("ad_insights", "campaigns"),
@@ -53,24 +65,14 @@ READS: dict[str, tuple[str, ...]] = {
     "files": (),  # every stream its files feed
 }
 
-#: The demo's fake, non-secret credentials (scoped to a demo run).
+#: The demo's fake, non-secret credentials, for recording (a replay needs none).
 FAKE_SECRETS: dict[str, str] = {
     "PARTNERKIT_DEMO_META_ACCESS_TOKEN": "demo-meta-token-not-real",
     "PARTNERKIT_DEMO_GOOGLE_ADS_DEVELOPER_TOKEN": "demo-developer-token-not-real",
     "PARTNERKIT_DEMO_GOOGLE_ADS_ACCESS_TOKEN": "demo-google-ads-token-not-real",
     "PARTNERKIT_DEMO_GA4_ACCESS_TOKEN": "demo-ga4-token-not-real",
     "PARTNERKIT_DEMO_HUBSPOT_ACCESS_TOKEN": "demo-hubspot-token-not-real",
-    "PARTNERKIT_DEMO_HASH_SALT": "partnerkit-demo-salt",
 }
-
-
-@contextlib.contextmanager
-def play_cassette(path: Path) -> Iterator[Any]:
-    """Replay one of the demo's cassettes (nothing reaches the network)."""
-    from partnerkit.testing.cassette import use_cassette
-
-    with use_cassette(path) as tape:
-        yield tape
 
 
 @dataclass
@@ -107,44 +109,57 @@ def demo_environment() -> Iterator[None]:
 
 def read_connections(
     ws: Workspace,
-    tape: Callable[[Path], AbstractContextManager[Any]],
+    tape: Callable[[Path], AbstractContextManager[Any]] | None = None,
     *,
-    start: dt.date = READ_START,
-    end: dt.date = READ_END,
+    ranges: tuple[tuple[dt.date, dt.date], ...] = ((READ_START, READ_END),),
+    every_stream: bool = False,
 ) -> Reads:
-    """Read every demo connection, each inside ``tape(<its cassette>)``, as of :data:`NOW`.
+    """Read every demo connection for each date range, as of :data:`NOW`.
 
-    Must run inside :func:`demo_environment`.
+    Args:
+        ws: The demo workspace.
+        tape: For recording: each platform connection is read inside
+            ``tape(<its cassette>)`` (the workspace must then not replay, and the
+            reads run inside :func:`demo_environment`). ``None``: the workspace's
+            connections replay their recordings.
+        ranges: The date ranges to read (the files are read once, in full).
+        every_stream: Read every enabled stream (as ``partnerkit pull`` and ``sync``
+            do), not only those in :data:`READS`.
     """
+    from partnerkit.model.replay import replaying
+
     out = Reads()
     for conn in ws.connections:
         wanted = READS.get(conn.name)
         if wanted is None:
             continue
-        recorded = contextlib.nullcontext() if conn.connector == "files" else None
+        recorded = contextlib.nullcontext() if conn.connector == "files" or tape is None else None
         with (
-            recorded or tape(CASSETTES / f"{conn.name}.yaml"),
+            recorded or tape(CASSETTES / f"{conn.name}.yaml"),  # type: ignore[misc]
             ws.connector(conn.name) as connector,
         ):
             specs = connector.enabled_streams()
-            names = wanted or tuple(s.name for s in specs)
+            names = (not every_stream and wanted) or tuple(s.name for s in specs)
             kinds = {s.name: s.kind for s in connector.streams}
-            for name in names:
-                # Files are read in full (the trade-show import is from May).
-                request = (
-                    ReadRequest(stream=name, as_of=NOW)
-                    if conn.connector == "files"
-                    else ReadRequest(stream=name, start=start, end=end, as_of=NOW)
-                )
-                stream = connector.stream(request)
-                rows = stream.to_dicts()
-                label = f"{conn.name}/{name}"
-                out.rows[label] = len(rows)
-                out.notices[label] = list(stream.notices)
-                out.records.setdefault(str(kinds[name].value), []).extend(rows)  # type: ignore[arg-type]
+            for start, end in ranges if conn.connector != "files" else ranges[:1]:
+                for name in names:
+                    # Files are read in full (the trade-show import is from May).
+                    request = (
+                        ReadRequest(stream=name, as_of=NOW)
+                        if conn.connector == "files"
+                        else ReadRequest(stream=name, start=start, end=end, as_of=NOW)
+                    )
+                    stream = connector.stream(request)
+                    rows = stream.to_dicts()
+                    label = f"{conn.name}/{name}"
+                    out.rows[label] = out.rows.get(label, 0) + len(rows)
+                    out.notices.setdefault(label, []).extend(stream.notices)
+                    out.records.setdefault(str(kinds[name].value), []).extend(rows)  # type: ignore[arg-type]
             owners = getattr(connector, "owners", None)
             if conn.connector == "hubspot" and callable(owners):
-                for owner in owners():
-                    names_ = " ".join(p for p in (owner.first_name, owner.last_name) if p)
-                    out.owners[str(owner.id)] = names_ or str(owner.id)
+                recording = getattr(connector, "recording", None)
+                with replaying(recording) if recording else contextlib.nullcontext():
+                    for owner in owners():
+                        names_ = " ".join(p for p in (owner.first_name, owner.last_name) if p)
+                        out.owners[str(owner.id)] = names_ or str(owner.id)
     return out

@@ -36,6 +36,9 @@ __all__ = [
     "is_secret_key",
 ]
 
+REPLAY_PLACEHOLDER = "replayed-not-a-secret"
+"""The value of an unset secret of a connection that replays a recording."""
+
 _ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
@@ -146,6 +149,11 @@ class Connection(_Model):
         settings: Non-secret settings of the connector. A relative ``base_dir`` is
             relative to the workspace file's folder.
         secrets: For each secret setting, the environment variable that holds it.
+        replay: A recording of the connection's API answers (a cassette file, relative
+            to the workspace file's folder). When set, the connector reads from it
+            instead of the network, and the secrets are not required: a secret whose
+            variable is not set is passed as a placeholder. A recording answers only
+            the requests it holds (the date ranges it was recorded for).
         description: Free text.
     """
 
@@ -154,6 +162,7 @@ class Connection(_Model):
     accounts: Annotated[list[str], BeforeValidator(listify)] = Field(default_factory=list)
     settings: dict[str, Any] = Field(default_factory=dict)
     secrets: dict[str, EnvVarName] = Field(default_factory=dict)
+    replay: Path | None = None
     description: str | None = None
 
     def resolve_settings(
@@ -168,7 +177,8 @@ class Connection(_Model):
             environ: Where to read secrets (``os.environ`` by default).
 
         Raises:
-            MissingSecretError: A secret's environment variable is not set or empty.
+            MissingSecretError: A secret's environment variable is not set or empty
+                (never for a connection with ``replay``: it gets a placeholder).
         """
         env = os.environ if environ is None else environ
         settings = dict(self.settings)
@@ -177,6 +187,8 @@ class Connection(_Model):
             settings["base_dir"] = str((root / base_dir).resolve())
         for setting, variable in self.secrets.items():
             value = env.get(variable)
+            if not value and self.replay is not None:
+                value = REPLAY_PLACEHOLDER
             if not value:
                 raise MissingSecretError(self.name, setting, variable)
             settings[setting] = value

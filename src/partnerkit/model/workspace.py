@@ -240,6 +240,9 @@ class Workspace(_Model):
         * ``base_dir`` resolved against :attr:`root` when relative, or set to
           :attr:`root` when the connector has a ``base_dir`` setting and none is given.
 
+        A connection with ``replay`` gets a connector that reads that recording
+        (resolved against :attr:`root`) instead of the network, and needs no secret.
+
         Args:
             name: The connection's name.
 
@@ -261,7 +264,11 @@ class Workspace(_Model):
             settings["base_dir"] = str(self.root)
         if conn.accounts:
             self._place_accounts(conn, cls.name, fields, settings)
-        return cls(settings)
+        if conn.replay is None:
+            return cls(settings)
+        from partnerkit.model.replay import replay_connector
+
+        return replay_connector(cls(settings), self.root / conn.replay)
 
     @staticmethod
     def _place_accounts(

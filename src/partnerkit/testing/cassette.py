@@ -752,6 +752,17 @@ class Cassette:
 
     # ------------------------------------------------------------- replay
 
+    def match_key(self, request: Request) -> dict[str, Any]:
+        """The form of ``request`` that replay compares: scrubbed, query and body normalised.
+
+        Two requests match a recording alike when their keys are equal.
+        """
+        return self._match_key(request)
+
+    def shown(self, request: Request) -> str:
+        """``request`` in one line, scrubbed of every secret the cassette knows."""
+        return _scrub_request(request, self.scrubber).describe()
+
     def _match_key(self, request: Request) -> dict[str, Any]:
         """The normalised, scrubbed request that matching compares."""
         clean = _scrub_request(request, self.scrubber)
