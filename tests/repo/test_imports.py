@@ -277,6 +277,7 @@ KNOWN = {
     "partnerkit.analysis.evidence": "partnerkit.model._base",
     "partnerkit.analysis.health": "partnerkit.model._base",
     "partnerkit.analysis.sla": "partnerkit.model._base",
+    "partnerkit.analysis.sla._results": "partnerkit.model._base",
     "partnerkit.cli": "partnerkit.report._i18n",
     "partnerkit.demo": "partnerkit.report._i18n",
 }
