@@ -53,7 +53,13 @@ import requests
 import responses
 
 from partnerkit.demo import DEMO_WORKSPACE
-from partnerkit.demo._read import CASSETTES, RECORDED_RANGES, demo_environment, read_connections
+from partnerkit.demo._read import (
+    CASSETTES,
+    DIRECT_MONTHS,
+    RECORDED_RANGES,
+    demo_environment,
+    read_connections,
+)
 from partnerkit.model import load_workspace
 from partnerkit.testing.cassette import Cassette, Interaction, Request, Response
 from partnerkit.testing.scrub import Scrubber
@@ -1138,7 +1144,9 @@ def main() -> None:
         return recording(path, api) if api else contextlib.nullcontext()
 
     with demo_environment():
-        reads = read_connections(ws, tape, ranges=RECORDED_RANGES, every_stream=True)
+        reads = read_connections(
+            ws, tape, ranges=RECORDED_RANGES, every_stream=True, direct_months=DIRECT_MONTHS
+        )
     for label, n in reads.rows.items():
         print(f"{label}: {n} records")
     print(f"wrote the demo data to {DATA} and {CASSETTES}")

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CASSETTES",
     "DEMO_DIR",
+    "DIRECT_MONTHS",
     "NOW",
     "READS",
     "RECORDED_RANGES",
@@ -44,6 +45,13 @@ on the day the demo runs (no "today" cut, no history limit)."""
 
 READ_START = dt.date(2026, 8, 1)
 READ_END = dt.date(2026, 10, 31)
+
+#: The months ``partnerkit report --month`` reads directly (no warehouse) from a recording.
+DIRECT_MONTHS: tuple[dt.date, ...] = (
+    dt.date(2026, 8, 1),
+    dt.date(2026, 9, 1),
+    dt.date(2026, 10, 1),
+)
 
 #: Every run of whole months of the demo data: the date ranges the cassettes answer
 #: (a replay matches requests exactly, and the connectors' requests name the range).
@@ -113,6 +121,7 @@ def read_connections(
     *,
     ranges: tuple[tuple[dt.date, dt.date], ...] = ((READ_START, READ_END),),
     every_stream: bool = False,
+    direct_months: tuple[dt.date, ...] = (),
 ) -> Reads:
     """Read every demo connection for each date range, as of :data:`NOW`.
 
@@ -125,7 +134,13 @@ def read_connections(
         ranges: The date ranges to read (the files are read once, in full).
         every_stream: Read every enabled stream (as ``partnerkit pull`` and ``sync``
             do), not only those in :data:`READS`.
+        direct_months: Also make, for each of these months, the reads that
+            ``partnerkit report --month`` makes without a warehouse
+            (:func:`partnerkit.analysis.direct.read_month`: the month and the one before,
+            CRM records by their own dates), so a recording answers them too.
     """
+    from partnerkit.analysis.direct import month_request
+    from partnerkit.analysis.periods import Window
     from partnerkit.model.replay import replaying
 
     out = Reads()
@@ -155,6 +170,12 @@ def read_connections(
                     out.rows[label] = out.rows.get(label, 0) + len(rows)
                     out.notices.setdefault(label, []).extend(stream.notices)
                     out.records.setdefault(str(kinds[name].value), []).extend(rows)  # type: ignore[arg-type]
+            for month in direct_months if conn.connector != "files" else ():
+                window = Window.month(month)
+                start, end = window.previous().start, window.end
+                for spec in specs:
+                    request = month_request(connector, spec, start, end, tuple(conn.accounts))
+                    connector.stream(request).to_dicts()
             owners = getattr(connector, "owners", None)
             if conn.connector == "hubspot" and callable(owners):
                 recording = getattr(connector, "recording", None)
