@@ -302,3 +302,49 @@ def test_a_note_left_by_a_dead_sync_is_not_named(tmp_path: Path) -> None:
         'sync", "started_at": "2026-10-01T00:00:00+00:00"}'
     )
     assert _busy(path, 1.0).holder_pid == os.getpid()
+
+
+def test_an_analysis_beyond_the_budget_runs_again_with_a_larger_one(tmp_path: Path) -> None:
+    # An analysis works on its own cursor (temporary tables of a dedup), not through
+    # Dataset.sql: at 5M rows the people count ran out of a 64 MB budget and DuckDB's raw
+    # OutOfMemoryException reached the caller. The analysis is run again with more.
+    from partnerkit.analysis import grows_memory
+
+    calls: list[str] = []
+
+    @grows_memory
+    def heavy(workspace: object, dataset: Dataset) -> int:
+        calls.append(dataset.sql("SELECT current_setting('memory_limit') AS m")["m"][0].as_py())
+        row = dataset.cursor().execute(BIG_LIST).fetchone()  # raw cursor: no retry of its own
+        assert row is not None
+        return int(row[0])
+
+    path = tmp_path / "w.duckdb"
+    _write(path)
+    with Dataset.from_duckdb(path, memory_limit="2MB") as data:
+        assert heavy(None, data) == 3_000_000
+    budgets = [float(c.split()[0]) for c in calls]
+    assert len(budgets) >= 2
+    assert budgets == sorted(budgets)
+    assert budgets[1] >= 3.5 * budgets[0]  # quadrupled (2 MB is 1.9 MiB; 7 MiB after)
+
+
+def test_an_analysis_beyond_the_ceiling_is_the_library_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from partnerkit.analysis import _data, grows_memory
+    from partnerkit.errors import ConfigurationError
+
+    monkeypatch.setattr(_data, "_BUDGET_CEILING_MIB", 8)
+
+    @grows_memory
+    def heavy(workspace: object, dataset: Dataset) -> object:
+        return dataset.cursor().execute(BIG_LIST).fetchone()
+
+    path = tmp_path / "w.duckdb"
+    _write(path)
+    with (
+        Dataset.from_duckdb(path, memory_limit="2MB") as data,
+        pytest.raises(ConfigurationError, match="memory_limit='1GB'"),
+    ):
+        heavy(None, data)

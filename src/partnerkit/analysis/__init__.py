@@ -4,7 +4,7 @@ Analyses read a :class:`Dataset` (Arrow tables by record kind, queried with Duck
 and return typed :class:`Result` objects with DataFrame views.
 """
 
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis.attribution import (
     ATTRIBUTION_MODES,
     UNATTRIBUTED,
@@ -160,6 +160,7 @@ __all__ = [
     "evaluate_month",
     "evaluate_targets",
     "funnel",
+    "grows_memory",
     "lead_quality",
     "pace",
     "pace_targets",

@@ -17,10 +17,10 @@ import tempfile
 import threading
 import uuid
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
 
 from partnerkit.errors import ConfigurationError, PartnerkitError, WarehouseError
 from partnerkit.records import RecordKind, arrow_schema
@@ -36,7 +36,10 @@ if TYPE_CHECKING:
 
     from partnerkit.stream import RecordStream
 
-__all__ = ["READ_MEMORY_LIMIT", "Dataset", "Result"]
+__all__ = ["READ_MEMORY_LIMIT", "Dataset", "Result", "grows_memory"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _VIEW = {
     RecordKind.PERFORMANCE: "performance",
@@ -362,6 +365,14 @@ class Dataset:
             except duckdb.Error as exc:
                 raise map_duckdb_error(exc, path=self._path) from exc
 
+    def grow_memory_budget(self) -> bool:
+        """Quadruple the DuckDB memory budget of a file dataset; ``False`` when it cannot.
+
+        What :meth:`sql` and every analysis do when a query outgrows the budget and
+        cannot spill (see :func:`grows_memory`), up to 1 GiB.
+        """
+        return self._grow_budget(self.cursor())
+
     def _grow_budget(self, cur: duckdb.DuckDBPyConnection) -> bool:
         """Quadruple the memory budget of a file dataset's database; ``False`` at the ceiling.
 
@@ -517,3 +528,33 @@ class Result:
             "money": self.money_columns,
             "currency": currency if isinstance(currency, str) else None,
         }
+
+
+def grows_memory(analysis: Callable[P, R]) -> Callable[P, R]:
+    """Run an analysis ``(workspace, dataset, ...)`` again with a larger memory budget.
+
+    An analysis over a warehouse file works within the dataset's DuckDB budget (64 MB by
+    default, so memory does not grow with the warehouse). Work that outgrows it and
+    cannot spill (a large dedup's temporary tables) raises DuckDB's out-of-memory error
+    on the analysis' own cursor; this wrapper quadruples the budget
+    (:meth:`Dataset.grow_memory_budget`) and runs the analysis again, up to 1 GiB, then
+    raises the library's :class:`~partnerkit.errors.ConfigurationError` saying how to
+    give it more. An analysis leaves nothing behind when it fails (its temporary tables
+    are dropped on the way out), so running it again is safe.
+    """
+    import functools
+
+    @functools.wraps(analysis)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        import duckdb
+
+        dataset = args[1] if len(args) > 1 else kwargs.get("dataset", kwargs.get("data"))
+        while True:
+            try:
+                return analysis(*args, **kwargs)
+            except duckdb.OutOfMemoryException as exc:
+                if not (isinstance(dataset, Dataset) and dataset.grow_memory_budget()):
+                    path = dataset.path if isinstance(dataset, Dataset) else None
+                    raise map_duckdb_error(exc, path=path) from exc
+
+    return run

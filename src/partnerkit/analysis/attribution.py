@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis._args import choice
+from partnerkit.analysis._data import grows_memory
 from partnerkit.analysis._sql import ident, literal, literals
 from partnerkit.model import Scope, Workspace, fold_text
 from partnerkit.records import RecordKind
@@ -623,6 +624,7 @@ def attribute(
         return table
 
 
+@grows_memory
 def attribute_leads(
     workspace: Workspace, dataset: Dataset, *, attribution: AttributionMode = "original"
 ) -> pa.Table:
@@ -654,6 +656,7 @@ def attribute_leads(
         return table
 
 
+@grows_memory
 def attribute_performance(workspace: Workspace, dataset: Dataset) -> pa.Table:
     """Tie every performance row to its source-map entry (see the module documentation).
 

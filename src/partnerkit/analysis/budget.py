@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis._args import AsOf, as_of_day, choice
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
 from partnerkit.analysis._tables import schema_of
 from partnerkit.analysis.attribution import UNATTRIBUTED
@@ -424,6 +424,7 @@ def _unmatched(engine: Engine, window: Window) -> list[UnmatchedSpend]:
     ]
 
 
+@grows_memory
 def budget_report(
     workspace: Workspace,
     dataset: Dataset,

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._sql import Scratch, ident
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import sections
@@ -124,6 +124,7 @@ class LeadDedup(Result):
         )
 
 
+@grows_memory
 def dedup_leads(
     workspace: Workspace,
     dataset: Dataset,
@@ -187,6 +188,7 @@ _PEOPLE: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], pa.Table]] = (
 _PEOPLE_LOCK = threading.Lock()
 
 
+@grows_memory
 def people_of(
     workspace: Workspace, dataset: Dataset, *, match_on: Sequence[str] = DEFAULT_MATCH_ON
 ) -> pa.Table:

@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from partnerkit.analysis._args import AsOf
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
 from partnerkit.analysis._tables import schema_of
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
@@ -220,6 +220,7 @@ def _reached(index: int) -> str:
     return cols[0] if len(cols) == 1 else f"coalesce({', '.join(cols)})"
 
 
+@grows_memory
 def funnel(
     workspace: Workspace,
     dataset: Dataset,
@@ -417,6 +418,7 @@ class RevenueBySource(_RowsBySource[SourceRevenue], Result):
 _REVENUE_KPIS = ("leads", "customers", "revenue", "cpl", "cac", "roi")
 
 
+@grows_memory
 def revenue_by_source(
     workspace: Workspace,
     dataset: Dataset,
@@ -566,6 +568,7 @@ class LeadQuality(_RowsBySource[LeadQualityRow], Result):
         )
 
 
+@grows_memory
 def lead_quality(
     workspace: Workspace,
     dataset: Dataset,

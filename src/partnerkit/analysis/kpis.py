@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._args import AsOf, as_of_day, choice
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import (
     Aggregates,
     Engine,
@@ -622,6 +622,7 @@ class _Run:
         )
 
 
+@grows_memory
 def compute_kpi(
     workspace: Workspace,
     dataset: Dataset,
@@ -677,6 +678,7 @@ def compute_kpi(
         return _Run(engine, as_of).compute([job])[0]
 
 
+@grows_memory
 def compute_kpis(
     workspace: Workspace,
     dataset: Dataset,
@@ -745,6 +747,7 @@ def _occurrences(target: Target, report: Window) -> list[Window]:
     return out
 
 
+@grows_memory
 def evaluate_targets(
     workspace: Workspace,
     dataset: Dataset,

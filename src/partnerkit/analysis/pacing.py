@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._args import AsOf, as_of_day
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import (
     Engine,
     Leaf,
@@ -375,6 +375,7 @@ def _check(period: Window, as_of: dt.date, weeks: int) -> None:
         raise ConfigurationError("weeks must be at least 1")
 
 
+@grows_memory
 def pace(
     workspace: Workspace,
     dataset: Dataset,
@@ -419,6 +420,7 @@ def pace(
         return _pace(engine, the_kpi, str(the_scope), the_scope, window, as_of, weeks, found)
 
 
+@grows_memory
 def pace_targets(
     workspace: Workspace,
     dataset: Dataset,

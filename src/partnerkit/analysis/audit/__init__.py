@@ -42,7 +42,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from partnerkit.analysis._args import AsOf, as_of_moment
-from partnerkit.analysis._data import Dataset
+from partnerkit.analysis._data import Dataset, grows_memory
 from partnerkit.analysis._sql import Scratch
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis.attribution import (
@@ -71,6 +71,7 @@ if TYPE_CHECKING:
 __all__ = ["SourceMapAudit", "attribute_leads", "attribute_performance", "audit_source_map"]
 
 
+@grows_memory
 def audit_source_map(
     workspace: Workspace,
     dataset: Dataset,

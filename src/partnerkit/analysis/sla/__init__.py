@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from partnerkit.analysis._data import Dataset
+from partnerkit.analysis._data import Dataset, grows_memory
 from partnerkit.analysis._sql import Scratch
 from partnerkit.analysis.business_time import BusinessClock
 from partnerkit.analysis.evidence import EvidenceLog
@@ -62,6 +62,7 @@ from partnerkit.model._base import did_you_mean, month_bounds
 __all__ = ["PeriodCompliance", "SLACompliance", "TermCompliance", "sla_compliance"]
 
 
+@grows_memory
 def sla_compliance(
     workspace: Workspace,
     dataset: Dataset | None = None,
