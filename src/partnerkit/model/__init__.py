@@ -74,7 +74,14 @@ from partnerkit.model.learning import Decision, Experiment, ExperimentStatus, Mo
 from partnerkit.model.loader import WORKSPACE_FILE, load_workspace, parse_workspace
 from partnerkit.model.partner import EscalationStep, Partner, PartnerKind, Person, PointPeople
 from partnerkit.model.roles import Responsibility
-from partnerkit.model.sla import SLA, BusinessCalendar, Holiday, SLAKind, WorkingHours
+from partnerkit.model.sla import (
+    SLA,
+    BusinessCalendar,
+    Holiday,
+    PublicHolidays,
+    SLAKind,
+    WorkingHours,
+)
 from partnerkit.model.sources import (
     Budget,
     Campaign,
@@ -145,6 +152,7 @@ __all__ = [
     "Pricing",
     "Project",
     "ProjectPricing",
+    "PublicHolidays",
     "Quarter",
     "RecordsByKind",
     "Responsibility",
