@@ -78,6 +78,8 @@ __all__ = [
     "trial_verdict",
 ]
 
+_SIX = Decimal("0.000001")
+
 Verdict = Literal["continue", "extend", "end"]
 """What the trial's evidence says to do: keep the partner, extend the trial, or end it."""
 
@@ -240,7 +242,7 @@ class TrialVerdict(Result):
         """One row per criterion: what it measures, its threshold, the value, the outcome."""
         import pyarrow as pa
 
-        value = pa.decimal128(38, 10)
+        value = pa.decimal128(38, 6)
         schema = schema_of(
             ("criterion", pa.string()),
             ("kind", pa.string()),
@@ -263,9 +265,9 @@ class TrialVerdict(Result):
                 "scope": str(c.criterion.scope),
                 "unit": c.unit,
                 "direction": c.direction.value,
-                "target": c.target,
-                "measured": c.measured,
-                "projected": c.projected,
+                "target": _q(c.target),
+                "measured": _q(c.measured),
+                "projected": _q(c.projected),
                 "basis": c.basis,
                 "outcome": c.outcome,
                 "reason": c.reason,
@@ -285,6 +287,11 @@ class TrialVerdict(Result):
             f"{self.not_computable} not computable.</p>"
         )
         return head + super()._repr_html_()
+
+
+def _q(value: Decimal | None) -> Decimal | None:
+    """A value to the table's 6 places (the KPI tables' scale)."""
+    return None if value is None else value.quantize(_SIX)
 
 
 # ------------------------------------------------------------------------ rules
