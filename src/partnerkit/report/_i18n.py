@@ -449,7 +449,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "trial.as_it_stands": {
         "en": "As it stands on {day}, with the figures projected to the trial's end, the "
         "verdict would be: {verdict}.",
-        "he": "נכון ל-{day}, עם הנתונים בהטלה לסוף הניסיון, ההכרעה הייתה: {verdict}.",
+        "he": "נכון ל-{day}, עם הנתונים בהטלה לסוף הניסיון, ההכרעה תהיה: {verdict}.",
     },
     "trial.verdict.continue": {"en": "continue", "he": "להמשיך"},
     "trial.verdict.extend": {"en": "extend the trial", "he": "להאריך את הניסיון"},
@@ -489,18 +489,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "trial.outcome.met": {"en": "met", "he": "מתקיים"},
     "trial.outcome.not_met": {"en": "not met", "he": "לא מתקיים"},
     "trial.outcome.not_computable": {"en": "not measurable", "he": "לא ניתן למדידה"},
-    "trial.sla.response_time": {"en": "Response time (SLA)", "he": "זמן תגובה (SLA)"},
+    "trial.sla.response_time": {"en": "Response time (SLA)", "he": "זמן תגובה (אמנת שירות)"},
     "trial.sla.deliverable_turnaround": {
         "en": "Deliverable turnaround (SLA)",
-        "he": "זמן אספקת תוצרים (SLA)",
+        "he": "זמן אספקת תוצרים (אמנת שירות)",
     },
-    "trial.sla.report_delivery": {"en": "Report delivery (SLA)", "he": "מסירת דוחות (SLA)"},
+    "trial.sla.report_delivery": {"en": "Report delivery (SLA)", "he": "מסירת דוחות (אמנת שירות)"},
     "trial.sla.lead_follow_up": {
         "en": "Lead follow-up time (SLA)",
-        "he": "זמן טיפול בלידים (SLA)",
+        "he": "זמן טיפול בלידים (אמנת שירות)",
     },
-    "trial.sla.meeting_cadence": {"en": "Meeting cadence (SLA)", "he": "תדירות פגישות (SLA)"},
-    "trial.sla.custom": {"en": "SLA term", "he": "סעיף SLA"},
+    "trial.sla.meeting_cadence": {
+        "en": "Meeting cadence (SLA)",
+        "he": "תדירות פגישות (אמנת שירות)",
+    },
+    "trial.sla.custom": {"en": "SLA term", "he": "סעיף באמנת השירות"},
     "trial.reason.no_dataset": {"en": "no records given", "he": "לא ניתנו רשומות"},
     "trial.reason.not_started": {
         "en": "the trial had not started",
@@ -530,7 +533,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "trial.reason.sla_not_measured": {
         "en": "the SLA term was not measured",
-        "he": "סעיף ה-SLA לא נמדד",
+        "he": "סעיף אמנת השירות לא נמדד",
     },
     "trial.reason.not_computable": {"en": "not measurable", "he": "לא ניתן למדידה"},
 }
