@@ -58,8 +58,14 @@ from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.kpis import KPIValue, RatesLike, compute_kpi
 from partnerkit.analysis.sla import SLACompliance, TermCompliance, sla_compliance
 from partnerkit.errors import ConfigurationError, PartnerkitError
-from partnerkit.model import Contract, Direction, TargetStatus, TrialCriterion, Workspace
-from partnerkit.model._base import month_bounds
+from partnerkit.model import (
+    Contract,
+    Direction,
+    TargetStatus,
+    TrialCriterion,
+    Workspace,
+    month_bounds,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
