@@ -205,3 +205,34 @@ def test_the_trial_review_carries_the_verdict() -> None:
     assert review.verdict is not None
     assert (review.verdict.verdict, review.verdict.met) == ("extend", 2)
     assert "<b>extend</b>" in review._repr_html_()
+
+
+def test_an_sla_criterion_at_the_terms_share_or_its_own() -> None:
+    # A monthly review over the trial: a meeting on 10 September, none in October →
+    # September met, October breached: 1 of 2 = 50%. The term requires 100% (not met);
+    # a criterion asking for 50% is met.
+    from partnerkit.analysis import EvidenceLog
+
+    contract = {
+        "start": dt.date(2026, 9, 1),
+        "trial_end": dt.date(2026, 10, 31),
+        "pricing": {"kind": "retainer", "monthly_fee": 1},
+        "trial_criteria": [
+            {"id": "review", "sla": "monthly-review"},
+            {"id": "review-half", "sla": "monthly-review", "attainment": "50%"},
+        ],
+    }
+    ws = small_workspace(
+        contract=contract,
+        slas=[{"id": "monthly-review", "kind": "meeting_cadence", "cadence": "monthly"}],
+    )
+    meetings = EvidenceLog.from_events(
+        [{"at": "2026-09-10", "event": "meeting"}], timezone=ws.timezone
+    )
+    v = trial_verdict(ws, DATA, meetings, as_of=AS_OF)
+    review, half = v.criteria
+    assert review.term is not None
+    assert (review.term.met, review.term.breached) == (1, 1)
+    assert (review.measured, review.target, review.outcome) == (Decimal("0.5"), 1, "not_met")
+    assert (half.measured, half.target, half.outcome) == (Decimal("0.5"), Decimal("0.5"), "met")
+    assert v.verdict == "extend"
