@@ -55,6 +55,7 @@ from partnerkit.model.contract import (
     Project,
     ProjectPricing,
     RetainerPricing,
+    TrialCriterion,
 )
 from partnerkit.model.kpis import (
     BUILTIN_KPIS,
@@ -168,6 +169,7 @@ __all__ = [
     "TargetStatus",
     "TimeZoneName",
     "Tolerance",
+    "TrialCriterion",
     "Weekday",
     "Wiring",
     "WorkingHours",
