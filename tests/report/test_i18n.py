@@ -331,7 +331,7 @@ def test_the_html_display_keeps_its_styles_inside_the_report(
     reports: dict[str, MonthlyReport],
 ) -> None:
     shown = reports["he-IL"]._repr_html_()
-    scope = re.match(r'<div class="(partnerkit-report-[0-9a-f]+)"', shown)
+    scope = re.match(r'<div class="partnerkit-report (partnerkit-report-[0-9a-f]+)"', shown)
     assert scope is not None
     assert 'dir="rtl"' in shown[: shown.index(">")]
     styles = re.findall(r"<style>(.*?)</style>", shown, flags=re.S)

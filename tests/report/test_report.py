@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -147,7 +148,10 @@ def test_write_and_notebook(small: MonthlyReport, tmp_path: Path) -> None:
     assert html_path.read_text(encoding="utf-8") == small.to_html()
     assert md_path.read_text(encoding="utf-8") == small.to_markdown()
     notebook = small._repr_html_()
-    assert notebook.startswith('<div class="partnerkit-report" lang="en" dir="ltr">')
+    assert re.match(
+        r'<div class="partnerkit-report partnerkit-report-[0-9a-f]{12}" lang="en" dir="ltr">',
+        notebook,
+    )
     assert "<html" not in notebook
 
 

@@ -199,8 +199,8 @@ class MonthlyReport:
     def _repr_html_(self) -> str:
         """The report in a notebook: its body in a wrapper, every style scoped to it.
 
-        The wrapper has a class of its own (``partnerkit-report-<hex>``, new for each
-        display) and every selector of the report's stylesheet, and of any ``<style>``
+        The wrapper has the class ``partnerkit-report`` and one of its own
+        (``partnerkit-report-<hex>``, new for each display); every selector of the report's stylesheet, and of any ``<style>``
         inside the body, is prefixed with it: nothing restyles the notebook or other
         outputs (:mod:`partnerkit.report._scope`).
         """
@@ -212,7 +212,7 @@ class MonthlyReport:
         name = f"partnerkit-report-{uuid.uuid4().hex[:12]}"
         css = scope_css(self.css, "." + name)
         return (
-            f'<div class="{name}" lang="{self._lang}" dir="{direction}">'
+            f'<div class="partnerkit-report {name}" lang="{self._lang}" dir="{direction}">'
             f"<style>{css}</style>{scope_styles(inner, '.' + name)}</div>"
         )
 

@@ -435,8 +435,8 @@ class Formatter:
     def reason(self, code: str | None, **params: object) -> str:
         """A "not computable" reason code in words (an unknown code is shown as is)."""
         key = REASONS.get(code or "not_computed")
-        if key is None:
-            return str(code)
+        if key is None:  # an analysis reason still in English words (the KPI engine's)
+            return str(code) if self.language == "en" else self.t("reason.not_computable")
         try:
             return self.t(key, **params)
         except (KeyError, IndexError):
