@@ -200,9 +200,10 @@ class MonthlyReport:
         """The report in a notebook: its body in a wrapper, every style scoped to it.
 
         The wrapper has the class ``partnerkit-report`` and one of its own
-        (``partnerkit-report-<hex>``, new for each display); every selector of the report's stylesheet, and of any ``<style>``
-        inside the body, is prefixed with it: nothing restyles the notebook or other
-        outputs (:mod:`partnerkit.report._scope`).
+        (``partnerkit-report-<hex>``, new for each display); every selector of the
+        report's stylesheet, and of any ``<style>`` inside the body, is prefixed with
+        it: nothing restyles the notebook or other outputs
+        (:mod:`partnerkit.report._scope`).
         """
         body = self.to_html()
         start = body.find("<body>")

@@ -191,6 +191,9 @@ REASONS = {
     "no_management_fee": N_("reason.no_management_fee"),
     "no_monthly_fee": N_("reason.no_monthly_fee"),
     "not_computable": N_("reason.not_computable"),
+    "period_not_started": N_("reason.period_not_started"),
+    "zero_denominator": N_("reason.zero_denominator"),
+    "missing_values": N_("reason.missing_values"),
 }
 
 
