@@ -352,3 +352,64 @@ def test_the_html_display_keeps_its_styles_inside_the_report(
     assert "<html" not in shown
     # two displays in one notebook do not share a scope
     assert reports["he-IL"]._repr_html_()[:60] != shown[:60]
+
+
+# ---------------------------------------------------------------- every code has words
+
+
+def _codes() -> dict[str, list[str]]:
+    """Each family of codes the report words, with every value the library defines."""
+    from typing import get_args
+
+    from partnerkit.analysis.budget import BudgetFlag
+    from partnerkit.analysis.funnel import STAGES
+    from partnerkit.model import Channel
+    from partnerkit.model._base import DurationUnit, Frequency
+    from partnerkit.model.kpis import BUILTIN_KPIS
+    from partnerkit.model.learning import Decision, ExperimentStatus
+    from partnerkit.model.sla import SLAKind
+    from partnerkit.model.sources import Wiring
+    from partnerkit.model.targets import TargetStatus
+
+    return {
+        "channel": [c.value for c in Channel],
+        "status": [s.value for s in TargetStatus],
+        "flag": list(get_args(BudgetFlag)),
+        "decision": [d.value for d in Decision],
+        "experiment": [s.value for s in ExperimentStatus],
+        "funnel.stage": [name for name, _ in STAGES],
+        "health.part": ["kpi", "sla", "hygiene", "survey"],
+        "hint": [w.value for w in Wiring],
+        "sla.kind": [k.value for k in SLAKind],
+        "sla.rule.within": list(get_args(DurationUnit)),
+        "frequency": list(get_args(Frequency)),
+        "kpi": list(BUILTIN_KPIS),
+        "finding": [
+            "unmapped_leads",
+            "overlapping_rules",
+            "silent_source",
+            "spend_without_leads",
+            "leads_without_spend",
+            "platform_crm_gap",
+            "below_lead_target",
+            "campaign_not_in_source_map",
+            "campaign_not_in_campaign_list",
+            "campaign_gone.removed_on_platform",
+            "campaign_gone.not_found_on_platform",
+        ],
+    }
+
+
+@pytest.mark.parametrize("tag", LOCALES)
+def test_every_code_the_library_defines_has_words(tag: str) -> None:
+    f = Formatter(tag, "ILS")
+    missing = [
+        f"{family}.{code}"
+        for family, codes in _codes().items()
+        for code in codes
+        if not f.has(f"{family}.{code}")  # each language's own words: see the .po test
+    ]
+    assert missing == []
+    assert f.channel("paid_search") != "paid_search"
+    assert f.kpi("cpl", "fallback") != "fallback"
+    assert f.kpi("my_own_kpi", "My own KPI") == "My own KPI"  # the workspace's name

@@ -22,15 +22,18 @@ def _selector(selector: str, scope: str) -> str:
     selector = selector.strip()
     if not selector:
         return selector
+    attached = False  # ``body.dark`` → ``.scope.dark``; ``body .dark`` → ``.scope .dark``
     while True:  # ``html body h1`` → ``.scope h1``
         match = _PAGE.match(selector)
         if match is None:
             break
-        selector = selector[match.end() :].lstrip()
+        rest = selector[match.end() :]
+        attached = bool(rest) and not rest[0].isspace()
+        selector = rest.lstrip()
     if not selector:
         return scope
-    if selector[0] in ":[.#" and not selector.startswith("::"):
-        return f"{scope}{selector}" if selector[0] == ":" else f"{scope} {selector}"
+    if attached and not selector.startswith(("::", ">", "+", "~")):
+        return f"{scope}{selector}"
     return f"{scope} {selector}"
 
 
@@ -50,7 +53,8 @@ def scope_css(css: str, scope: str) -> str:
     while i < len(css):
         brace = css.find("{", i)
         if brace < 0:
-            out.append(css[i:])
+            if css[i:].strip():
+                out.append(css[i:].strip())
             break
         head = css[i:brace].strip()
         end = _matching(css, brace)
