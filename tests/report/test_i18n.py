@@ -413,3 +413,18 @@ def test_every_code_the_library_defines_has_words(tag: str) -> None:
     assert f.channel("paid_search") != "paid_search"
     assert f.kpi("cpl", "fallback") != "fallback"
     assert f.kpi("my_own_kpi", "My own KPI") == "My own KPI"  # the workspace's name
+
+
+def test_headlines_show_whole_units_and_tables_the_minor_unit(
+    reports: dict[str, MonthlyReport],
+) -> None:
+    # By hand: October's spend 29,796.50 over 264 leads is 112.8655 a lead.
+    summary = reports["en-US"].section("summary")
+    lines = [t.plain() for b in summary.blocks if type(b).__name__ == "Bullets" for t in b.items]  # type: ignore[attr-defined]
+    assert any(
+        line.startswith("Cost per lead (CPL): ₪113 against a target of ₪180") for line in lines
+    )
+    row = next(r for r in summary.table("summary.targets").rows if r[0].text.startswith("Cost"))
+    assert row[1].text == "₪112.87"
+    assert row[1].value is not None
+    assert round(row[1].value, 2) == round(Decimal("29796.50") / 264, 2)

@@ -47,11 +47,14 @@ class Context:
 
     # ------------------------------------------------------------------ cells
 
-    def money(self, value: Decimal | None, missing: str | None = None) -> Cell:
-        """A money cell."""
+    def money(
+        self, value: Decimal | None, missing: str | None = None, *, whole: bool = False
+    ) -> Cell:
+        """A money cell: to the minor unit (tables), or in whole units (``whole``: headlines)."""
         if value is None:
             return self.missing(missing or "not_computable")
-        return Cell(self.f.money(value), value, numeric=True)
+        shown = self.f.money_whole(value) if whole else self.f.money(value)
+        return Cell(shown, value, numeric=True)
 
     def number(self, value: Decimal | int | None, digits: int = 0) -> Cell:
         """A plain number cell."""
@@ -79,12 +82,19 @@ class Context:
         """A text cell."""
         return Cell(value)
 
-    def unit(self, value: Decimal | None, unit: KPIUnit, reason: str | None = None) -> Cell:
-        """A KPI value in its unit."""
+    def unit(
+        self,
+        value: Decimal | None,
+        unit: KPIUnit,
+        reason: str | None = None,
+        *,
+        whole: bool = False,
+    ) -> Cell:
+        """A KPI value in its unit (money in whole units when ``whole``: headlines)."""
         if value is None:
             return self.missing(reason or "not_computable")
         if unit is KPIUnit.MONEY:
-            return self.money(value)
+            return self.money(value, whole=whole)
         if unit is KPIUnit.PERCENT:
             return self.percent(value)
         if unit is KPIUnit.RATIO:
@@ -186,8 +196,11 @@ class Context:
         ]
         return sorted(found, key=_size_of_change, reverse=True)
 
-    def mover_text(self, v: KPIValue, key: str) -> Text:
-        """One mover in words: the source, the KPI, its value, the previous one and the change."""
+    def mover_text(self, v: KPIValue, key: str, *, whole: bool = False) -> Text:
+        """One mover in words: the source, the KPI, its value, the previous one and the change.
+
+        ``whole``: money in whole units (the executive summary's headlines).
+        """
         template = self.f.t(
             key,
             channel="{channel}",
@@ -202,8 +215,8 @@ class Context:
             {
                 "channel": self.text(self.source_name(v.scope.removeprefix("source "))),
                 "kpi": self.text(self.kpi_name(v)),
-                "value": self.unit(figure(v), v.unit, reason(v)),
-                "previous": self.unit(previous_figure(v), v.unit, v.previous_reason),
+                "value": self.unit(figure(v), v.unit, reason(v), whole=whole),
+                "previous": self.unit(previous_figure(v), v.unit, v.previous_reason, whole=whole),
                 "change": self.change(v),
             },
             "good" if v.change.improved else "bad",

@@ -44,8 +44,8 @@ def build(ctx: Context) -> list[Block]:
                         ),
                         {
                             "name": ctx.text(p.name),
-                            "projected": ctx.unit(p.linear, p.unit),
-                            "target": ctx.unit(p.target, p.unit),
+                            "projected": ctx.unit(p.linear, p.unit, whole=True),
+                            "target": ctx.unit(p.target, p.unit, whole=True),
                         },
                     )
                 )
@@ -85,15 +85,15 @@ def _target_line(ctx: Context, v: KPIValue) -> Text:
         )
     fields = {
         "name": name,
-        "value": ctx.unit(v.value, v.unit),
-        "target": ctx.unit(v.target, v.unit, "no_target"),
+        "value": ctx.unit(v.value, v.unit, whole=True),
+        "target": ctx.unit(v.target, v.unit, "no_target", whole=True),
         "status": ctx.status(v),
     }
     change = ""
     if v.change is not None and v.change.relative is not None and v.previous is not None:
         change = ctx.f.t("summary.change", change="{change}", previous="{previous}")
         fields["change"] = ctx.change(v)
-        fields["previous"] = ctx.unit(v.previous, v.unit)
+        fields["previous"] = ctx.unit(v.previous, v.unit, whole=True)
     template = ctx.f.t(
         "summary.target",
         name="{name}",
@@ -109,10 +109,12 @@ def _target_line(ctx: Context, v: KPIValue) -> Text:
 def _wins_and_problems(ctx: Context) -> tuple[list[Text], list[Text]]:
     movers = ctx.movers()
     wins = [
-        ctx.mover_text(v, N_("summary.win_kpi")) for v in movers if v.change and v.change.improved
+        ctx.mover_text(v, N_("summary.win_kpi"), whole=True)
+        for v in movers
+        if v.change and v.change.improved
     ][:3]
     problems = [
-        ctx.mover_text(v, N_("summary.win_kpi"))
+        ctx.mover_text(v, N_("summary.win_kpi"), whole=True)
         for v in movers
         if v.change and v.change.improved is False
     ][:3]
