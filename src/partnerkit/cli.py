@@ -695,6 +695,15 @@ def report_command(
             "are counted to it or the month's end, SLA deadlines judged at its end.",
         ),
     ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale",
+            "-l",
+            help="Write the report in this locale: en-US, he-IL or th-TH (default: the "
+            "workspace's locale).",
+        ),
+    ] = None,
 ) -> None:
     """Write the monthly partner report for a workspace (HTML and Markdown).
 
@@ -709,8 +718,7 @@ def report_command(
     from partnerkit.analysis.month import month_not_started
     from partnerkit.errors import NotComputableError
     from partnerkit.model import load_workspace
-    from partnerkit.report import build_report
-    from partnerkit.report._i18n import Formatter
+    from partnerkit.report import Formatter, build_report
 
     try:
         first = dt.date.fromisoformat(f"{month.strip()}-01")
@@ -727,6 +735,7 @@ def report_command(
     try:
         ws = load_workspace(config)
         words = Formatter("en-US", ws.currency)
+        Formatter(locale or ws.locale, ws.currency)  # an unknown locale: refused before reading
         not_started = month_not_started(ws, first, as_of=day)
         if not_started is not None:  # refused before reading anything
             raise not_started.error()
@@ -756,6 +765,7 @@ def report_command(
             evidence=read_evidence(evidence, timezone=ws.timezone) if evidence else None,
             survey=read_survey(survey) if survey else None,
             as_of=day,
+            locale=locale,
         )
         html, markdown = report.write(out)
     except NotComputableError as exc:

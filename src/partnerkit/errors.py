@@ -69,6 +69,7 @@ __all__ = [
     "StreamConsumedError",
     "TransientError",
     "UnknownFieldError",
+    "UnknownLocaleError",
     "WarehouseBusyError",
     "WarehouseError",
     "WarehouseFileError",
@@ -211,6 +212,23 @@ class NonAdditiveError(ConfigurationError):
             f"cannot sum {column}: it is not additive{what}. A sum over days or slices counts "
             f"the same people more than once; re-query the source at the grain you need "
             f"(e.g. the whole month in one request) instead of adding rows."
+        )
+
+
+class UnknownLocaleError(ConfigurationError):
+    """A report was asked for in a locale that has no message catalogue.
+
+    Attributes:
+        locale: The locale asked for, as given.
+        available: The locales the report can be written in.
+    """
+
+    def __init__(self, locale: str, available: Sequence[str]) -> None:
+        self.locale = locale
+        self.available = tuple(available)
+        super().__init__(
+            f"the report has no catalogue for the locale {locale!r}; the available "
+            f"locales are {', '.join(self.available)}"
         )
 
 

@@ -136,7 +136,7 @@ def test_the_response_time_sla_headline_is_the_months(demo: Any, demo_run: Any) 
     result, console, html = demo_run
     page = Page(html)
     term = page.tables["sla.terms"][1]
-    assert term[0][0] == "lead-follow-up"
+    assert term[0][0] == "מענה ללידים"  # the demo names no SLA: its kind, in words
     assert (_v(term[2]), _v(term[3]), _v(term[4])) == (met, breached, october)
     # the headline sentence carries the month's figure, the cumulative one beside it
     summary = html[html.index('data-section="summary"') : html.index('data-section="work"')]
@@ -163,7 +163,7 @@ def test_the_monthly_report_sla_of_october_says_met_in_console_and_report(
     # and delivered on time; the late one (the October report) is due in November.
     result, console, html = demo_run
     page = Page(html)
-    row = page.row("sla.terms", "monthly-report")
+    row = page.row("sla.terms", "מסירת דוחות")
     assert (_v(row[2]), _v(row[3]), _v(row[4])) == (1, 0, 1)
     assert "SLA monthly-report" not in console  # no breach claimed for October
     assert result.slas.term("monthly-report").month.passed is True
@@ -183,12 +183,13 @@ def test_customers_won_in_october_is_one_value_and_the_cohort_is_labelled(
     for source, expected in hand["by_source"].items():
         if expected.get("customers") and f"source.{source}" in page.tables:
             rows = page.tables[f"source.{source}"]
-            shown = [_v(r[1]) for r in rows if r and r[0][0] == "לקוחות"]
+            shown = [_v(r[1]) for r in rows if r and r[0][0] == "לקוחות חדשים"]
             assert shown == [expected["customers"]]
     # The funnel's 14 is a cohort (October's leads that became customers so far) and
     # says so; its column is not called "customers".
     funnel_cols = list(re.findall(r"<th[^>]*>([^<]*)</th>", html))
-    assert "לקוחות" not in funnel_cols[funnel_cols.index("MQL") :][:4]
+    stages = funnel_cols[funnel_cols.index("ליד שיווקי מוסמך") :][:4]
+    assert not any(c.startswith("לקוחות") for c in stages)
     assert "קבוצה" in html  # "cohort"
 
 

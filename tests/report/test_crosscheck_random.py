@@ -224,7 +224,7 @@ def test_random_workspaces_show_the_evaluation_and_the_raw_data(
     assert ev.sla is not None
     term = ev.sla.terms[0]
     assert term.month is not None
-    row = page.row("sla.terms", "follow-up")
+    row = page.row("sla.terms", "Lead follow-up")
     assert (Decimal(str(row[2][1])), Decimal(str(row[3][1]))) == (
         term.month.met,
         term.month.breached,

@@ -293,7 +293,13 @@ def figure(value: KPIValue | None) -> Decimal | None:
 
 
 def reason(value: KPIValue | None) -> str | None:
-    """Why :func:`figure` is ``None``: ``not_computed``, ``no_rows`` or the KPI's reason."""
+    """Why :func:`figure` is ``None``, as a code (``None``: it is computable).
+
+    ``not_computed`` (no KPI value), ``no_rows`` (no record to sum), ``period_not_started``
+    (the period starts after the moment counted to), ``zero_denominator`` (a ratio's
+    denominator came to 0), ``missing_values`` (records there, but none with the values
+    the KPI sums); the KPI's own reason otherwise.
+    """
     if value is None:
         return "not_computed"
     for part in value.inputs:
@@ -301,6 +307,13 @@ def reason(value: KPIValue | None) -> str | None:
         if part.role in ("measure", "numerator") and part.records == 0 and summed:
             return "no_rows"
     if value.value is None:
+        if not value.inputs:
+            return "period_not_started"
+        for part in value.inputs:
+            if part.value is None:
+                return "no_rows" if part.records == 0 else "missing_values"
+        if any(p.role == "denominator" and p.value == 0 for p in value.inputs):
+            return "zero_denominator"
         return value.reason or "not_computed"
     return None
 

@@ -193,7 +193,7 @@ def recommend(
                             "days": row["days_without_leads"],
                             "last_lead_day": row.get("last_lead_day"),
                             "leads_before": row.get("leads_before"),
-                            "hint": row.get("hint") or "",
+                            "wiring": row.get("wiring"),
                         },
                     )
                 )

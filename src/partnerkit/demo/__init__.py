@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     )
     from partnerkit.analysis.month import MonthEvaluation
     from partnerkit.model import Workspace
-    from partnerkit.report._i18n import Formatter
+    from partnerkit.report import Formatter
 
 __all__ = [
     "DEMO_AS_OF",
@@ -326,7 +326,7 @@ def run_demo(
         What was read and computed, for tests and notebooks.
     """
     from partnerkit.analysis.month import evaluate_month
-    from partnerkit.report._i18n import Formatter
+    from partnerkit.report import Formatter
 
     data = load_demo()
     ws = data.workspace

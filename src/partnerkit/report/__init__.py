@@ -15,22 +15,25 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from partnerkit.analysis.month import MonthEvaluation, evaluate_month
+from partnerkit.analysis.month import MonthEvaluation, evaluate_month, figure
 from partnerkit.errors import ConfigurationError
+from partnerkit.model import KPIUnit
 from partnerkit.report._build import MIN_LEADS_FOR_SHIFT, Builder
-from partnerkit.report._i18n import MESSAGES, Formatter
 from partnerkit.report._render import (
     DEFAULT_CSS,
     DEFAULT_TEMPLATE,
     render_html,
     render_markdown,
 )
+from partnerkit.report._scope import scope_css, scope_styles
+from partnerkit.report.i18n import LOCALES, Formatter
 from partnerkit.report.sections import (
     SECTION_IDS,
     Bullets,
@@ -54,12 +57,13 @@ Results = MonthEvaluation
 __all__ = [
     "DEFAULT_CSS",
     "DEFAULT_TEMPLATE",
-    "MESSAGES",
+    "LOCALES",
     "MIN_LEADS_FOR_SHIFT",
     "SECTION_IDS",
     "Bullets",
     "Cell",
     "Chart",
+    "Formatter",
     "Heading",
     "MonthEvaluation",
     "MonthlyReport",
@@ -105,6 +109,8 @@ class MonthlyReport:
     css: str = DEFAULT_CSS
     template: str = DEFAULT_TEMPLATE
     _lang: str = field(default="en", repr=False)
+    _fmt: Formatter | None = field(default=None, repr=False, compare=False)
+    _written: tuple[Path, ...] = field(default=(), repr=False, compare=False)
 
     def section(self, section_id: SectionId) -> Section:
         """The section with this id.
@@ -159,18 +165,56 @@ class MonthlyReport:
         md_path = folder / f"{name}.md"
         html_path.write_text(self.to_html(), encoding="utf-8")
         md_path.write_text(self.to_markdown(), encoding="utf-8")
+        self._written = (html_path, md_path)
         return html_path, md_path
 
+    def __repr__(self) -> str:
+        """A short summary: the month, the headline figures and where the files are."""
+        f = self._fmt or Formatter("en-US", self.results.workspace.currency)
+        r = self.results
+        lines = [f"MonthlyReport: {self.title} — {self.subtitle} ({f.bcp47})"]
+        figures = []
+        for kpi in ("leads", "spend", "cpl"):
+            found = r.total(kpi)
+            value = figure(found)
+            if found is None or value is None:
+                continue
+            unit = found.unit
+            shown = f.money_whole(value) if unit is KPIUnit.MONEY else f.number(value)
+            figures.append(f"{f.kpi(kpi, kpi)}: {shown}")
+        if self.health_score is not None:
+            figures.append(f"{f.t('sla.health')}: {f.number(self.health_score, 1)}")
+        if figures:
+            lines.append("  " + " · ".join(figures))
+        if self._written:
+            lines += [f"  {path}" for path in self._written]
+        else:
+            lines.append("  files: not written yet (report.write(folder))")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text display: the same short summary as :meth:`__repr__`."""
+        printer.text("MonthlyReport(...)" if cycle else repr(self))
+
     def _repr_html_(self) -> str:
-        """The report in a notebook (the page's body, styles scoped to it)."""
+        """The report in a notebook: its body in a wrapper, every style scoped to it.
+
+        The wrapper has the class ``partnerkit-report`` and one of its own
+        (``partnerkit-report-<hex>``, new for each display); every selector of the
+        report's stylesheet, and of any ``<style>`` inside the body, is prefixed with
+        it: nothing restyles the notebook or other outputs
+        (:mod:`partnerkit.report._scope`).
+        """
         body = self.to_html()
         start = body.find("<body>")
         end = body.rfind("</body>")
         inner = body[start + len("<body>") : end] if start >= 0 and end > start else body
         direction = "rtl" if self.rtl else "ltr"
+        name = f"partnerkit-report-{uuid.uuid4().hex[:12]}"
+        css = scope_css(self.css, "." + name)
         return (
-            f'<div class="partnerkit-report" lang="{self._lang}" dir="{direction}">'
-            f"<style>{self.css}</style>{inner}</div>"
+            f'<div class="partnerkit-report {name}" lang="{self._lang}" dir="{direction}">'
+            f"<style>{css}</style>{scope_styles(inner, '.' + name)}</div>"
         )
 
 
@@ -203,7 +247,8 @@ def build_report(
             all of them by default. In the month the trial ends and the month before,
             the trial verdict (``trial``) opens the report: by default, or when the
             selection names it.
-        locale: Write the report for this locale instead of the workspace's.
+        locale: Write the report for this locale instead of the workspace's (one of
+            :data:`LOCALES`, or another region of their languages: ``en-GB``).
         css: Extra CSS appended to :data:`DEFAULT_CSS` (later rules win).
         template: A page template replacing :data:`DEFAULT_TEMPLATE`
             (:class:`string.Template` with ``$lang``, ``$dir``, ``$title``, ``$css``,
@@ -219,10 +264,13 @@ def build_report(
 
     Raises:
         ConfigurationError: An unknown section id, or a month that is not one.
+        UnknownLocaleError: The locale (given, or the workspace's) has no catalogue;
+            the error's ``available`` lists the locales that do.
         NotComputableError: The month cannot be reported on: it has not started, the
             dataset holds no record at all (never synced), or the month has no lead
             and no spend record (``code`` says which).
     """
+    fmt = Formatter(locale or workspace.locale, workspace.currency)
     chosen = list(sections) if sections is not None else list(SECTION_IDS)
     unknown = [s for s in chosen if s not in (*SECTION_IDS, "trial")]
     if unknown:
@@ -235,7 +283,6 @@ def build_report(
     )
     if results.status is not None:
         raise results.status.error()
-    fmt = Formatter(locale or workspace.locale, workspace.currency)
     builder = Builder(
         workspace,
         results,
@@ -249,8 +296,8 @@ def build_report(
     note = fmt.t(
         "report.generated",
         day=fmt.date(results.as_of),
-        zone=workspace.timezone,
-        currency=workspace.currency,
+        zone=fmt.zone(workspace.timezone),
+        currency=fmt.currency_name(),
     )
     return MonthlyReport(
         workspace_name=workspace.name,
@@ -266,4 +313,5 @@ def build_report(
         css=DEFAULT_CSS + (css or ""),
         template=template or DEFAULT_TEMPLATE,
         _lang=fmt.tag,
+        _fmt=fmt,
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import MonthEvaluation, figure, previous_figure, reason
 from partnerkit.model import KPIUnit
-from partnerkit.report._i18n import Formatter
+from partnerkit.report.i18n import Formatter
 from partnerkit.report.sections import Cell, NoData, Text
 
 if TYPE_CHECKING:
@@ -47,28 +47,31 @@ class Context:
 
     # ------------------------------------------------------------------ cells
 
-    def money(self, value: Decimal | None, missing: str | None = None) -> Cell:
-        """A money cell."""
+    def money(
+        self, value: Decimal | None, missing: str | None = None, *, whole: bool = False
+    ) -> Cell:
+        """A money cell: to the minor unit (tables), or in whole units (``whole``: headlines)."""
         if value is None:
-            return self.missing(missing or "not computable")
-        return Cell(self.f.money(value), value, numeric=True)
+            return self.missing(missing or "not_computable")
+        shown = self.f.money_whole(value) if whole else self.f.money(value)
+        return Cell(shown, value, numeric=True)
 
     def number(self, value: Decimal | int | None, digits: int = 0) -> Cell:
         """A plain number cell."""
         if value is None:
-            return self.missing("not computable")
+            return self.missing("not_computable")
         return Cell(self.f.number(value, digits), Decimal(value), numeric=True)
 
     def percent(self, value: Decimal | None, missing: str | None = None) -> Cell:
         """A percentage cell (value in percent units)."""
         if value is None:
-            return self.missing(missing or "not computable")
+            return self.missing(missing or "not_computable")
         return Cell(self.f.percent(value), value, numeric=True)
 
     def share(self, value: Decimal | None, missing: str | None = None) -> Cell:
         """A 0–1 share shown as a percentage (the value kept is the share)."""
         if value is None:
-            return self.missing(missing or "not computable")
+            return self.missing(missing or "not_computable")
         return Cell(self.f.share(value), value, numeric=True)
 
     def missing(self, why: str) -> Cell:
@@ -79,12 +82,19 @@ class Context:
         """A text cell."""
         return Cell(value)
 
-    def unit(self, value: Decimal | None, unit: KPIUnit, reason: str | None = None) -> Cell:
-        """A KPI value in its unit."""
+    def unit(
+        self,
+        value: Decimal | None,
+        unit: KPIUnit,
+        reason: str | None = None,
+        *,
+        whole: bool = False,
+    ) -> Cell:
+        """A KPI value in its unit (money in whole units when ``whole``: headlines)."""
         if value is None:
-            return self.missing(reason or "not computable")
+            return self.missing(reason or "not_computable")
         if unit is KPIUnit.MONEY:
-            return self.money(value)
+            return self.money(value, whole=whole)
         if unit is KPIUnit.PERCENT:
             return self.percent(value)
         if unit is KPIUnit.RATIO:
@@ -125,7 +135,16 @@ class Context:
                 if t.id == v.target_id and t.name:
                     return t.name
         name = self.kpi_name(v)
-        return name if v.scope == "all" else f"{name} ({v.scope})"
+        return name if v.scope == "all" else f"{name} ({self.scope_name(v.scope)})"
+
+    def scope_name(self, scope: str) -> str:
+        """A KPI's scope in words: a source's or a channel's name (``all`` is not shown)."""
+        kind, _, value = scope.partition(" ")
+        if kind == "source":
+            return self.source_name(value)
+        if kind == "channel":
+            return self.f.channel(value)
+        return scope
 
     def kpi_row(self, label: str, v: KPIValue) -> tuple[Cell, ...]:
         """Metric, this month, previous, change, baseline, target, status, since start."""
@@ -139,8 +158,8 @@ class Context:
             value,
             previous,
             change,
-            self.unit(v.baseline, v.unit, "no baseline"),
-            self.unit(v.target, v.unit, "no target"),
+            self.unit(v.baseline, v.unit, "no_baseline"),
+            self.unit(v.target, v.unit, "no_target"),
             self.status(v),
             self.unit(figure(since), v.unit, reason(since)),
         )
@@ -177,8 +196,11 @@ class Context:
         ]
         return sorted(found, key=_size_of_change, reverse=True)
 
-    def mover_text(self, v: KPIValue, key: str) -> Text:
-        """One mover in words: the source, the KPI, its value, the previous one and the change."""
+    def mover_text(self, v: KPIValue, key: str, *, whole: bool = False) -> Text:
+        """One mover in words: the source, the KPI, its value, the previous one and the change.
+
+        ``whole``: money in whole units (the executive summary's headlines).
+        """
         template = self.f.t(
             key,
             channel="{channel}",
@@ -193,8 +215,8 @@ class Context:
             {
                 "channel": self.text(self.source_name(v.scope.removeprefix("source "))),
                 "kpi": self.text(self.kpi_name(v)),
-                "value": self.unit(figure(v), v.unit, reason(v)),
-                "previous": self.unit(previous_figure(v), v.unit, v.previous_reason),
+                "value": self.unit(figure(v), v.unit, reason(v), whole=whole),
+                "previous": self.unit(previous_figure(v), v.unit, v.previous_reason, whole=whole),
                 "change": self.change(v),
             },
             "good" if v.change.improved else "bad",
@@ -225,7 +247,7 @@ class Context:
                         "days": self.number(dec(row.get("days_without_leads"))),
                         "last": self.text(self.f.date(last) if last else "—"),
                         "leads": self.number(row.get("leads_before")),
-                        "hint": self.text(row.get("hint") or ""),
+                        "hint": self.text(self.hint(row.get("wiring"))),
                     },
                     "bad",
                 )
@@ -251,8 +273,8 @@ class Context:
         return Text(
             template,
             {
-                "term": self.text(term.sla.name or term.sla.id),
-                "rule": self.text(term.rule),
+                "term": self.text(self.sla_name(term.sla)),
+                "rule": self.text(self.sla_rule(term.sla)),
                 "attainment": self.share(month.attainment, month.reason),
                 "required": self.share(term.required),
                 "passed": self.text(f.t(passed)),
@@ -260,6 +282,53 @@ class Context:
             },
             None if month.passed is None else ("good" if month.passed else "bad"),
         )
+
+    def hint(self, wiring: str | None) -> str:
+        """What to check when a source of this wiring goes silent."""
+        return self.f.t(f"hint.{wiring or 'other'}")
+
+    def frequency(self, every: str, interval: int = 1) -> str:
+        """How often: ``every week``, ``every 2 weeks``, ``once``."""
+        if interval == 1:
+            return self.f.t(f"frequency.{every}")
+        return self.f.t(f"frequency.{every}s", n=self.f.number(interval))
+
+    def due_rule(self, due: Any) -> str:
+        """A deliverable's due rule in words (``business day 5``)."""
+        f = self.f
+        for kind in ("business_day", "day_of_month"):
+            n = getattr(due, kind)
+            if n is not None:
+                key = f"due.{kind}" if n > 0 else f"due.{kind}_from_end"
+                return f.t(key, n=f.number(abs(n)))
+        if due.weekday is not None:
+            return f.t("due.weekday", weekday=f.weekday(str(due.weekday.value)))
+        return f.t("due.date", date=f.date(due.date))
+
+    def sla_name(self, sla: Any) -> str:
+        """An SLA term's name: the workspace's, else what it measures in words.
+
+        Two unnamed terms of one kind are told apart by their ids.
+        """
+        if sla.name:
+            return str(sla.name)
+        word = self.f.t(f"sla.kind.{sla.kind.value}")
+        same = [s for s in self.ws.slas if not s.name and s.kind == sla.kind]
+        return word if len(same) < 2 else f"{word} ({sla.id})"
+
+    def sla_rule(self, sla: Any) -> str:
+        """An SLA term's rule in words, from its definition in the workspace."""
+        f = self.f
+        if sla.threshold is not None:
+            value = f.number(sla.threshold.value, 2)
+            return f.t(f"sla.rule.within.{sla.threshold.unit}", value=value)
+        if sla.cadence is not None:
+            return self.frequency(sla.cadence.every, sla.cadence.interval)
+        contract = self.ws.contract
+        for d in contract.deliverables if contract is not None else ():
+            if d.id == sla.deliverable:
+                return f.t("sla.rule.due", due=self.due_rule(d.due), every=self.frequency(d.every))
+        return f.t("missing")
 
     def note(self) -> Any:
         """The workspace's monthly note for this month, if it wrote one."""

@@ -26,7 +26,7 @@ from partnerkit.records import RecordKind
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["WIRING_HINTS", "AuditContext", "Checked", "build_context"]
+__all__ = ["AuditContext", "Checked", "build_context"]
 
 _PAID = frozenset(
     {Channel.PAID_SEARCH, Channel.PAID_SOCIAL, Channel.DISPLAY, Channel.VIDEO, Channel.AFFILIATE}
@@ -35,19 +35,6 @@ _LEVEL_RANK = (
     "CASE level WHEN 'campaign' THEN 1 WHEN 'ad_group' THEN 2 WHEN 'ad' THEN 3 "
     "WHEN 'account' THEN 4 ELSE 5 END"
 )
-
-#: What to look at when a source of each wiring goes silent.
-WIRING_HINTS: Mapping[str, str] = {
-    "native": "check the native integration in the CRM (an expired connection or a lost "
-    "permission stops the sync without an error)",
-    "zapier": "check the Zap's run history: a failed, paused or turned-off Zap stops leads "
-    "silently",
-    "api": "check the partner's API integration and its error log",
-    "form": "submit a test form and check the lead reaches the CRM",
-    "import": "check whether the last import was done",
-    "manual": "check that leads are still being entered",
-    "other": "check how the source is wired (see its notes)",
-}
 
 
 def _months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
@@ -84,7 +71,7 @@ class AuditContext:
         max_gap: The platform-vs-CRM gap (percent, either way) beyond which is a finding.
         max_unmapped: The share of unmapped leads the hygiene check allows.
         tolerance: The bands of the lead-target status.
-        t_sources: The source map in file order (``ord``), with its wiring hint.
+        t_sources: The source map in file order (``ord``), with its wiring.
         t_months: The months audited with their first, last and check days.
         t_checks: The check days (each month's, and the last day judged).
         t_lead_values: Leads by rule values and local day, with their source.
@@ -175,7 +162,6 @@ def build_context(
                 or src.matching.campaign_ids
             ),
             "has_rules": not src.matching.is_empty,
-            "hint": WIRING_HINTS[src.wiring.value],
         }
         for i, src in enumerate(ws.sources)
     ]
@@ -351,7 +337,6 @@ def _SOURCE_SCHEMA() -> pa.Schema:  # noqa: N802 - a constant built lazily
         ("target", pa.int64()),
         ("expects_spend", pa.bool_()),
         ("has_rules", pa.bool_()),
-        ("hint", pa.string()),
     )
 
 

@@ -34,7 +34,7 @@ class SourceMapAudit(Result):
             ``matched_sources``, ``counted_for`` and ``leads``.
         silent: One row per source at the last check day: ``last_lead_day``,
             ``days_without_leads``, ``leads_before``, ``spend_days_in_window``,
-            ``silent`` and ``reason``, with the ``wiring`` and a ``hint``.
+            ``silent`` and ``reason``, with the ``wiring`` (what to check is the report's words).
         spend_and_leads: Per source (``level`` = ``source``) and per platform
             campaign (``level`` = ``campaign``) and month: ``spend`` and
             ``currency``, ``crm_leads``, ``platform_leads`` and ``finding``.
@@ -49,8 +49,10 @@ class SourceMapAudit(Result):
         checks: Every hygiene check per month (``check``, ``subject``, ``passed``).
         hygiene: Per month: ``checks``, ``passed``, ``score`` (passed / checks) and
             the ``failed`` checks.
-        findings: Every finding: ``check``, ``month``, ``source_id``, ``subject`` and
-            a ``message`` in words.
+        findings: Every finding: ``check`` (its code), ``month``, ``source_id``,
+            ``subject``, ``params`` (the values a report words it with, see
+            :func:`~partnerkit.analysis.audit._findings.findings`) and an English
+            ``message`` for logs.
     """
 
     start: dt.date

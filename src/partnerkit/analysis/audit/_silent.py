@@ -20,7 +20,7 @@ def silent_sources(ctx: AuditContext) -> Checked:
         f"""
         WITH per AS (
           SELECT c.month, c.check_day, s.source_id, s.ord, s.name, s.status, s.wiring,
-                 s.start_day, s.end_day, s.has_rules, s.hint,
+                 s.start_day, s.end_day, s.has_rules,
                  (SELECT max(l.day) FROM {ctx.t_leads} l
                     WHERE l.source_id = s.source_id AND l.day <= c.check_day) AS last_lead_day,
                  (SELECT max(l.last_at) FROM {ctx.t_leads} l
@@ -69,7 +69,7 @@ def silent_sources(ctx: AuditContext) -> Checked:
     rows = ctx.scratch.arrow(
         f"SELECT source_id, name, status, wiring, month, check_day, last_lead_day, "
         f"last_lead_at, days_without_leads, leads_in_window, leads_before, "
-        f"spend_days_in_window, silent, reason, hint FROM {table} "
+        f"spend_days_in_window, silent, reason FROM {table} "
         f"ORDER BY check_day, ord"
     )
     return Checked(table, rows)

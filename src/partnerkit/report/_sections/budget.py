@@ -70,13 +70,18 @@ def build(ctx: Context) -> list[Block]:
     else:
         out.append(
             _budget_table(
-                ctx, "budget.campaign", f.t("col.campaign"), campaigns, lambda line: str(line.label)
+                ctx,
+                "budget.campaign",
+                f.t("col.campaign"),
+                campaigns,
+                lambda line: str(line.label) if line.key is not None else f.channel(None),
             )
         )
     out.append(Heading(f.t("budget.fees")))
     fee_label = f.t("budget.management_fee")
-    if report.management_fee_basis:
-        fee_label += f" ({report.management_fee_basis})"
+    basis = _fee_basis(ctx)
+    if basis:
+        fee_label = f.t("budget.with_basis", label=fee_label, basis=basis)
     out.append(
         Table(
             "budget.fees",
@@ -84,22 +89,22 @@ def build(ctx: Context) -> list[Block]:
             (
                 (
                     ctx.text(f.t("budget.total_planned")),
-                    ctx.money(report.planned, "no media budget in the contract"),
+                    ctx.money(report.planned, "no_media_budget"),
                     ctx.text(""),
                 ),
                 (
                     ctx.text(f.t("budget.media")),
                     ctx.money(report.media_spend),
-                    ctx.money(report.projected_media, "no day counted"),
+                    ctx.money(report.projected_media, "no_day_counted"),
                 ),
                 (
                     ctx.text(fee_label),
-                    ctx.money(report.management_fee, "no management fee in the contract"),
-                    ctx.money(report.projected_management_fee, "no management fee in the contract"),
+                    ctx.money(report.management_fee, "no_management_fee"),
+                    ctx.money(report.projected_management_fee, "no_management_fee"),
                 ),
                 (
                     ctx.text(f.t("budget.partner_fee")),
-                    ctx.money(report.partner_fee, "the pricing has no monthly fee"),
+                    ctx.money(report.partner_fee, "no_monthly_fee"),
                     ctx.text(""),
                 ),
             ),
@@ -108,12 +113,36 @@ def build(ctx: Context) -> list[Block]:
     return out
 
 
+def _fee_basis(ctx: Context) -> str | None:
+    """How the contract computes the management fee, in words (read from the contract)."""
+    contract = ctx.ws.contract
+    fee = contract.management_fee if contract is not None else None
+    if fee is None:
+        return None
+    f = ctx.f
+    currency = fee.currency or ctx.ws.currency
+    if fee.monthly is not None:
+        return f.t("budget.fee_fixed", amount=f.money(fee.monthly, currency))
+    if fee.percent_of_spend is None:
+        return None
+    percent = f.percent(fee.percent_of_spend, 2)
+    if fee.minimum_monthly is not None:
+        return f.t(
+            "budget.fee_percent_minimum",
+            percent=percent,
+            minimum=f.money(fee.minimum_monthly, currency),
+        )
+    return f.t("budget.fee_percent", percent=percent)
+
+
 def _budget_table(
     ctx: Context, key: str, first: str, report: Any, label: Callable[[Any], str]
 ) -> Table:
     f = ctx.f
     rows = []
     for line in report:
+        if line.key is None and not line.spend and line.planned is None:
+            continue  # nothing is unattributed: no row for it
         if not line.records:
             # no spend record: spend, use and projection are not computable, not 0
             rows.append(
@@ -134,7 +163,7 @@ def _budget_table(
                 ctx.money(line.planned, "no_budget"),
                 ctx.money(line.spend),
                 ctx.percent(line.used_pct, "no_budget"),
-                ctx.money(line.projected, "no day counted"),
+                ctx.money(line.projected, "no_day_counted"),
                 flag,
             )
         )

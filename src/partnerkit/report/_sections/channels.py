@@ -6,6 +6,7 @@ from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import figure, previous_figure
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Chart, Heading, Table
 
 __all__ = ["build"]
@@ -66,7 +67,7 @@ def build(ctx: Context) -> list[Block]:
         )
         shown += 1
     if not shown:
-        out.append(ctx.nodata("sources.none"))
+        out.append(ctx.nodata(N_("sources.none")))
     return out
 
 

@@ -10,6 +10,7 @@ from partnerkit.analysis.month import figure, reason
 from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Cell, Chart, Heading, NoData, Table, Text
 
 __all__ = ["build"]
@@ -28,7 +29,7 @@ def build(ctx: Context) -> list[Block]:
     else:
         totals = [s for s in fun if s.source == "all" and s.cohort == "all"]
         if not totals or totals[0].count == 0:
-            out.append(ctx.nodata("funnel.no_leads"))
+            out.append(ctx.nodata(N_("funnel.no_leads")))
         else:
             bars = [
                 _charts.Bar(
@@ -123,7 +124,8 @@ def build(ctx: Context) -> list[Block]:
     except KeyError:
         revenue = None
     if revenue is not None and revenue.value is None:
-        out.append(NoData(f.t("no_data", reason=f"{f.t('col.revenue')}: {revenue.reason}")))
+        why = f.reason(revenue.reason)
+        out.append(NoData(f.t("no_data", reason=f"{f.t('col.revenue')}: {why}")))
     out.append(
         Table(
             "funnel.revenue",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from partnerkit.analysis.month import figure, reason
 from partnerkit.model import KPIUnit
 from partnerkit.report._context import Context, dec
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Table, Text
 
 __all__ = ["build"]
@@ -22,7 +24,7 @@ def build(ctx: Context) -> list[Block]:
     if ctx.r.sources is None:
         out.append(ctx.failed("sources"))
     elif movers:
-        out.append(Bullets(tuple(ctx.mover_text(v, "insights.mover") for v in movers)))
+        out.append(Bullets(tuple(ctx.mover_text(v, N_("insights.mover")) for v in movers)))
     else:
         out.append(Text(f.t("insights.none")))
     out.append(Heading(f.t("insights.silent")))
@@ -30,7 +32,7 @@ def build(ctx: Context) -> list[Block]:
     if audit is None:
         out.append(ctx.failed("audit"))
     else:
-        silent = ctx.silent_lines("insights.silent_line")
+        silent = ctx.silent_lines(N_("insights.silent_line"))
         out.append(Bullets(tuple(silent)) if silent else Text(f.t("insights.none")))
     out.append(Heading(f.t("insights.unmapped")))
     if audit is not None:
@@ -96,20 +98,7 @@ def build(ctx: Context) -> list[Block]:
         if findings:
             out.append(
                 Bullets(
-                    tuple(
-                        Text(
-                            "{m}",
-                            {
-                                "m": ctx.text(
-                                    r["message"]
-                                    if not r.get("source_id")
-                                    else f"{ctx.source_name(r['source_id'])}: {r['message']}"
-                                )
-                            },
-                            "bad",
-                        )
-                        for r in findings
-                    )
+                    tuple(Text("{m}", {"m": ctx.text(_finding(ctx, r))}, "bad") for r in findings)
                 )
             )
         else:
@@ -117,6 +106,78 @@ def build(ctx: Context) -> list[Block]:
     else:
         out.append(ctx.failed("audit"))
     return out
+
+
+def _finding(ctx: Context, row: dict[str, Any]) -> str:
+    """A source-map finding in words, from its code (``check``) and ``params``."""
+    f = ctx.f
+    code = row["check"]
+    p = dict(row.get("params") or ())
+    count = f.number
+    currency = p.get("currency") or ctx.ws.currency
+    spend = f.money(Decimal(p["spend"]), currency) if p.get("spend") else f.t("missing")
+    campaign = p.get("campaign_name") or p.get("campaign_id") or p.get("campaign") or ""
+    if code == "silent_source":
+        hint = ctx.hint(p.get("wiring"))
+        if p.get("days") is None:
+            text = f.t("finding.silent_source_never", hint=hint)
+        else:
+            text = f.t(
+                "finding.silent_source",
+                days=count(Decimal(p["days"])),
+                leads_before=count(Decimal(p.get("leads_before") or 0)),
+                last=f.date(dt.date.fromisoformat(p["last_lead_day"])),
+                hint=hint,
+            )
+    elif code == "spend_without_leads":
+        if p.get("level") == "campaign":
+            platform = p.get("platform_leads")
+            text = f.t(
+                "finding.spend_without_leads",
+                campaign=campaign,
+                spend=spend,
+                platform_leads=count(Decimal(platform), 1) if platform else f.t("missing"),
+            )
+        else:
+            text = f.t("finding.spend_without_leads_source", spend=spend)
+    elif code == "leads_without_spend":
+        text = f.t("finding.leads_without_spend", leads=count(Decimal(p.get("crm_leads") or 0)))
+    elif code == "platform_crm_gap":
+        text = f.t(
+            "finding.platform_crm_gap",
+            platform_leads=count(Decimal(p["platform_leads"]), 1),
+            crm_leads=count(Decimal(p["crm_leads"])),
+            gap=f.percent(Decimal(p["gap_percent"])) if p.get("gap_percent") else f.t("missing"),
+        )
+    elif code == "below_lead_target":
+        text = f.t(
+            "finding.below_lead_target",
+            leads=count(Decimal(p["leads"])),
+            target=count(Decimal(p["target"])),
+            status=f.t(f"status.{p['status']}"),
+        )
+    elif code == "campaign_not_in_source_map":
+        text = f.t("finding.campaign_not_in_source_map", campaign=campaign, spend=spend)
+    elif code == "campaign_not_in_campaign_list":
+        text = f.t("finding.campaign_not_in_campaign_list", campaign=campaign)
+    elif code == "campaign_gone":
+        text = f.t(f"finding.campaign_gone.{p.get('how')}", campaign=campaign)
+    elif code == "overlapping_rules":
+        text = f.t(
+            "finding.overlapping_rules",
+            leads=count(Decimal(p["leads"])),
+            matched=", ".join(ctx.source_name(s) for s in (p.get("matched") or "").split(", ")),
+            counted_for=ctx.source_name(p.get("counted_for")),
+        )
+    else:  # unmapped_leads
+        text = f.t(
+            "finding.unmapped_leads",
+            leads=count(Decimal(p.get("leads") or 0)),
+            example=p.get("example") or "",
+        )
+    if row.get("source_id"):
+        return f.t("finding.with_source", source=ctx.source_name(row["source_id"]), finding=text)
+    return text
 
 
 def _in_month(ctx: Context, moment: Any) -> bool:
@@ -138,6 +199,9 @@ def _unmapped(ctx: Context, row: dict[str, Any]) -> Text:
     value = " / ".join(str(row[k]) for k in keys if row.get(k))
     return Text(
         ctx.f.t("insights.unmapped_line", leads="{leads}", value="{value}"),
-        {"leads": ctx.number(row["leads"]), "value": ctx.text(value or "(empty)")},
+        {
+            "leads": ctx.number(row["leads"]),
+            "value": ctx.text(value or ctx.f.t("insights.unmapped_empty")),
+        },
         "bad",
     )

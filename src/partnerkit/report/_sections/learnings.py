@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from partnerkit.report._context import Context
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Table, Text
 
 __all__ = ["build"]
@@ -24,7 +25,9 @@ def build(ctx: Context) -> list[Block]:
                         ctx.text(f"{e.hypothesis} — {e.learning_goal}"),
                         ctx.text(" ".join(x for x in (e.result, e.learning) if x) or "—"),
                         ctx.text(
-                            f.t(f"decision.{e.decision.value}") if e.decision else e.status.value
+                            f.t(f"decision.{e.decision.value}")
+                            if e.decision
+                            else f.t(f"experiment.{e.status.value}")
                         ),
                     )
                     for e in tests
@@ -36,5 +39,5 @@ def build(ctx: Context) -> list[Block]:
         out.append(Heading(f.t("learnings.notes")))
         out.append(Bullets(tuple(Text("{x}", {"x": ctx.text(x)}) for x in note.learnings)))
     if not out:
-        out.append(ctx.nodata("learnings.none"))
+        out.append(ctx.nodata(N_("learnings.none")))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from partnerkit.analysis.month import figure
 from partnerkit.analysis.recommend import SourceCost, recommend
 from partnerkit.report._context import Context, dec
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Text
 
 __all__ = ["build"]
@@ -24,7 +25,7 @@ def build(ctx: Context) -> list[Block]:
         out.append(Heading(f.t("next.recommendations")))
         out.append(Bullets(tuple(recs)))
     if not out:
-        out.append(ctx.nodata("next.none"))
+        out.append(ctx.nodata(N_("next.none")))
     return out
 
 
@@ -51,7 +52,7 @@ def _recommend(ctx: Context) -> list[Text]:
         budget=ctx.r.budget,
         dedup=ctx.r.dedup,
     )
-    silent = iter(ctx.silent_lines("rec.silent"))
+    silent = iter(ctx.silent_lines(N_("rec.silent")))
     terms = {t.sla.id: t for t in ctx.r.sla.terms} if ctx.r.sla is not None else {}
     targets = {v.target_id: v for v in ctx.r.targets or ()}
     for rec in decided:
@@ -78,7 +79,7 @@ def _recommend(ctx: Context) -> list[Text]:
                 )
             )
         elif rec.code == "restore_sla":
-            out.append(ctx.sla_text(terms[p["sla"]], "rec.sla_month"))
+            out.append(ctx.sla_text(terms[p["sla"]], N_("rec.sla_month")))
         elif rec.code == "close_target_gap":
             v = targets[p["target"]]
             out.append(
@@ -87,7 +88,7 @@ def _recommend(ctx: Context) -> list[Text]:
                     {
                         "name": ctx.text(ctx.target_name(v)),
                         "value": ctx.unit(p["value"], p["unit"]),
-                        "target": ctx.unit(p["target_value"], p["unit"], "no target"),
+                        "target": ctx.unit(p["target_value"], p["unit"], "no_target"),
                     },
                 )
             )

@@ -26,8 +26,8 @@ def build(ctx: Context) -> list[Block]:
             month, overall = term.headline, term.cumulative
             rows.append(
                 (
-                    ctx.text(term.sla.name or term.sla.id),
-                    ctx.text(term.rule),
+                    ctx.text(ctx.sla_name(term.sla)),
+                    ctx.text(ctx.sla_rule(term.sla)),
                     ctx.number(month.met),
                     ctx.number(month.breached),
                     ctx.share(month.attainment, month.reason),
@@ -44,7 +44,7 @@ def build(ctx: Context) -> list[Block]:
                     f.t("col.rule"),
                     f.t("col.met"),
                     f.t("col.breached"),
-                    f"{f.t('col.attainment')}: {f.month(ctx.r.month)}",
+                    f.t("col.attainment_month", month=f.month(ctx.r.month)),
                     f.t("col.cumulative_attainment", start=f.date(sla.start)),
                     f.t("col.required"),
                     f.t("col.status"),
@@ -55,7 +55,7 @@ def build(ctx: Context) -> list[Block]:
         for term in sla.terms:
             if term.headline.attainment is None:
                 why = f.reason(term.headline.reason)
-                out.append(NoData(f.t("no_data", reason=f"{term.sla.id}: {why}")))
+                out.append(NoData(f.t("no_data", reason=f"{ctx.sla_name(term.sla)}: {why}")))
         for term in sla.terms:
             breaches = [
                 b for b in term.breaches.to_pylist() if b.get("month") in (None, ctx.r.label)
@@ -66,7 +66,7 @@ def build(ctx: Context) -> list[Block]:
                 key=lambda b: b.get("started_at") or dt.datetime.min.replace(tzinfo=dt.UTC),
                 reverse=True,
             )
-            out.append(Heading(f.t("sla.breaches", term=term.sla.name or term.sla.id)))
+            out.append(Heading(f.t("sla.breaches", term=ctx.sla_name(term.sla))))
             out.append(
                 Table(
                     f"sla.breaches.{term.sla.id}",
@@ -83,7 +83,7 @@ def build(ctx: Context) -> list[Block]:
                             ctx.text(_stamp(ctx, b.get("started_at"))),
                             ctx.text(_stamp(ctx, b.get("deadline"))),
                             ctx.text(_duration(b.get("over_by"))),
-                            ctx.text(str(b.get("detail") or b.get("rows") or "")),
+                            ctx.text(_breach_detail(ctx, b)),
                         )
                         for b in breaches[:_BREACHES_SHOWN]
                     ),
@@ -128,7 +128,7 @@ def build(ctx: Context) -> list[Block]:
                     ctx.text(f.t(f"health.part.{p.name}")),
                     ctx.share(p.value, p.reason),
                     ctx.share(p.effective_weight),
-                    ctx.text(p.detail),
+                    ctx.text(_part_detail(ctx, p)),
                 )
                 for p in scored.parts
             ),
@@ -143,9 +143,43 @@ def _stamp(ctx: Context, moment: Any) -> str:
     if isinstance(moment, dt.datetime):
         from zoneinfo import ZoneInfo
 
-        local = moment.astimezone(ZoneInfo(ctx.ws.timezone))
-        return f"{ctx.f.date(local.date())} {local:%H:%M}"
+        return ctx.f.stamp(moment.astimezone(ZoneInfo(ctx.ws.timezone)))
+    if isinstance(moment, dt.date):
+        return ctx.f.date(moment)
     return str(moment)
+
+
+def _breach_detail(ctx: Context, b: dict[str, Any]) -> str:
+    """What the evidence says about a breach, from the case's own fields."""
+    f = ctx.f
+    if b.get("working_days_late") is not None:
+        return f.t(
+            "sla.detail.late",
+            days=f.number(b["working_days_late"]),
+            delivered=_stamp(ctx, b.get("delivered_at")),
+            due=_stamp(ctx, b.get("due")),
+        )
+    if "due" in b and b.get("delivered_at") is None:
+        return f.t("sla.detail.not_delivered", due=_stamp(ctx, b.get("due")))
+    started, ended = b.get("started_at"), b.get("ended_at")
+    if ended is None:
+        return f.t("sla.detail.no_end")
+    if started is not None and ended < started:
+        return f.t("sla.detail.end_before_start")
+    return f.t("sla.detail.ended", ended=_stamp(ctx, ended))
+
+
+def _part_detail(ctx: Context, p: Any) -> str:
+    """What a health part is made of: its counts, or why it is missing."""
+    f = ctx.f
+    if p.value is None or p.numerator is None or p.denominator is None:
+        return f.reason(p.reason)
+    n = f.number(p.denominator, 2)
+    got = f.number(p.numerator, 2)
+    fields = {"kpi": "points", "sla": "met", "hygiene": "passed"}
+    if p.name in fields:
+        return f.t(f"health.detail.{p.name}", n=n, **{fields[p.name]: got})
+    return f.t(f"health.detail.{p.name}", n=n)
 
 
 def _duration(value: Any) -> str:

@@ -6,6 +6,7 @@ from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import figure, reason
 from partnerkit.model import KPIUnit
 from partnerkit.report._context import Context
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Table, Text
 
 __all__ = ["build"]
@@ -18,14 +19,14 @@ def build(ctx: Context) -> list[Block]:
     if targets is None:
         out.append(ctx.failed("targets"))
     elif not targets.values:
-        out.append(ctx.nodata("summary.no_targets"))
+        out.append(ctx.nodata(N_("summary.no_targets")))
     else:
         lines = [_target_line(ctx, v) for v in targets]
         out.append(Bullets(tuple(lines)))
         out.append(
             Table(
                 "summary.targets",
-                ctx.kpi_columns(ctx.f.t("col.target")),
+                ctx.kpi_columns(ctx.f.t("col.metric")),
                 tuple(ctx.kpi_row(ctx.target_name(v), v) for v in targets),
             )
         )
@@ -43,8 +44,8 @@ def build(ctx: Context) -> list[Block]:
                         ),
                         {
                             "name": ctx.text(p.name),
-                            "projected": ctx.unit(p.linear, p.unit),
-                            "target": ctx.unit(p.target, p.unit),
+                            "projected": ctx.unit(p.linear, p.unit, whole=True),
+                            "target": ctx.unit(p.target, p.unit, whole=True),
                         },
                     )
                 )
@@ -84,15 +85,15 @@ def _target_line(ctx: Context, v: KPIValue) -> Text:
         )
     fields = {
         "name": name,
-        "value": ctx.unit(v.value, v.unit),
-        "target": ctx.unit(v.target, v.unit, "no target"),
+        "value": ctx.unit(v.value, v.unit, whole=True),
+        "target": ctx.unit(v.target, v.unit, "no_target", whole=True),
         "status": ctx.status(v),
     }
     change = ""
     if v.change is not None and v.change.relative is not None and v.previous is not None:
         change = ctx.f.t("summary.change", change="{change}", previous="{previous}")
         fields["change"] = ctx.change(v)
-        fields["previous"] = ctx.unit(v.previous, v.unit)
+        fields["previous"] = ctx.unit(v.previous, v.unit, whole=True)
     template = ctx.f.t(
         "summary.target",
         name="{name}",
@@ -107,19 +108,21 @@ def _target_line(ctx: Context, v: KPIValue) -> Text:
 
 def _wins_and_problems(ctx: Context) -> tuple[list[Text], list[Text]]:
     movers = ctx.movers()
-    wins = [ctx.mover_text(v, "summary.win_kpi") for v in movers if v.change and v.change.improved][
-        :3
-    ]
+    wins = [
+        ctx.mover_text(v, N_("summary.win_kpi"), whole=True)
+        for v in movers
+        if v.change and v.change.improved
+    ][:3]
     problems = [
-        ctx.mover_text(v, "summary.win_kpi")
+        ctx.mover_text(v, N_("summary.win_kpi"), whole=True)
         for v in movers
         if v.change and v.change.improved is False
     ][:3]
-    problems.extend(ctx.silent_lines("rec.silent"))
+    problems.extend(ctx.silent_lines(N_("rec.silent")))
     if ctx.r.sla is not None:
         for term in ctx.r.sla.terms:
             if term.headline.passed is False:
-                problems.append(ctx.sla_text(term, "rec.sla_month"))
+                problems.append(ctx.sla_text(term, N_("rec.sla_month")))
     return wins, problems
 
 
@@ -152,7 +155,7 @@ def _sla_headline(ctx: Context) -> list[Block]:
                 "good" if met == measured else "bad",
             )
         )
-        out.append(Bullets(tuple(ctx.sla_text(t, "summary.sla_line") for t in sla.terms)))
+        out.append(Bullets(tuple(ctx.sla_text(t, N_("summary.sla_line")) for t in sla.terms)))
     health = ctx.r.health
     if health is not None and health.months:
         hm = health.months[0]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from partnerkit.model import KPIUnit
 from partnerkit.report._context import Context
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Cell, Table, Text
 
 if TYPE_CHECKING:
@@ -28,6 +29,50 @@ def applies(ctx: Context) -> bool:
     """Whether the report opens with the trial section: the month has a trial verdict."""
     return ctx.r.trial is not None or "trial" in ctx.r.errors
 
+
+
+#: The message ids this section builds from codes at run time, listed for extraction.
+MESSAGE_IDS = (
+    N_("section.trial"),
+    N_("trial.ends_this_month"),
+    N_("trial.ends_next_month"),
+    N_("trial.final"),
+    N_("trial.as_it_stands"),
+    N_("trial.verdict.continue"),
+    N_("trial.verdict.extend"),
+    N_("trial.verdict.end"),
+    N_("trial.why.continue"),
+    N_("trial.why.extend"),
+    N_("trial.why.end"),
+    N_("trial.no_verdict.no_criteria"),
+    N_("trial.no_verdict.nothing_measured"),
+    N_("trial.measured"),
+    N_("trial.col.criterion"),
+    N_("trial.col.success"),
+    N_("trial.col.measured"),
+    N_("trial.col.projected"),
+    N_("trial.col.outcome"),
+    N_("trial.outcome.met"),
+    N_("trial.outcome.not_met"),
+    N_("trial.outcome.not_computable"),
+    N_("trial.sla.response_time"),
+    N_("trial.sla.deliverable_turnaround"),
+    N_("trial.sla.report_delivery"),
+    N_("trial.sla.lead_follow_up"),
+    N_("trial.sla.meeting_cadence"),
+    N_("trial.sla.custom"),
+    N_("trial.reason.no_dataset"),
+    N_("trial.reason.not_started"),
+    N_("trial.reason.no_rows"),
+    N_("trial.reason.kpi_not_computable"),
+    N_("trial.reason.analysis_failed"),
+    N_("trial.reason.no_cases"),
+    N_("trial.reason.pending_only"),
+    N_("trial.reason.no_evidence_log"),
+    N_("trial.reason.no_first_engagement"),
+    N_("trial.reason.sla_not_measured"),
+    N_("trial.reason.not_computable"),
+)
 
 def build(ctx: Context) -> list[Block]:
     """Where the month stands against the trial's end, the verdict, and its evidence."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from partnerkit.report._context import Context
+from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Text
 
 __all__ = ["build"]
@@ -55,7 +56,7 @@ def build(ctx: Context) -> list[Block]:
                         ctx.f.t("work.test_line", name="{name}", status="{status}"),
                         {
                             "name": ctx.text(e.name or e.id),
-                            "status": ctx.text(e.status.value),
+                            "status": ctx.text(ctx.f.t(f"experiment.{e.status.value}")),
                         },
                     )
                     for e in tests
@@ -66,5 +67,5 @@ def build(ctx: Context) -> list[Block]:
         out.append(Heading(ctx.f.t("work.previous_recs")))
         out.append(Bullets(tuple(Text("{r}", {"r": ctx.text(r)}) for r in ctx.prev_recs)))
     if not out:
-        out.append(ctx.nodata("work.none"))
+        out.append(ctx.nodata(N_("work.none")))
     return out
