@@ -30,7 +30,6 @@ def applies(ctx: Context) -> bool:
     return ctx.r.trial is not None or "trial" in ctx.r.errors
 
 
-
 #: The message ids this section builds from codes at run time, listed for extraction.
 MESSAGE_IDS = (
     N_("section.trial"),
@@ -73,6 +72,7 @@ MESSAGE_IDS = (
     N_("trial.reason.sla_not_measured"),
     N_("trial.reason.not_computable"),
 )
+
 
 def build(ctx: Context) -> list[Block]:
     """Where the month stands against the trial's end, the verdict, and its evidence."""
