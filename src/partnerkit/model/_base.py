@@ -263,7 +263,27 @@ def closest(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """Return ``" Did you mean 'x'?"`` for the closest choice, or ``""``."""
+    """The hint an error message ends with when a name is not one of ``choices``.
+
+    The one wording of "did you mean" in partnerkit: the closest of ``choices`` to
+    ``word`` (case-insensitive, :mod:`difflib` with a 0.6 cutoff), ready to append
+    after the message's full stop. Public as ``partnerkit.model.did_you_mean`` for any
+    module (or plugin) that rejects a name from a known list.
+
+    Args:
+        word: The name that was given; anything but a string gets no hint.
+        choices: The names that would have been accepted.
+
+    Returns:
+        ``" Did you mean 'x'?"`` (leading space included), or ``""`` when nothing is
+        close enough.
+
+    Example:
+        >>> did_you_mean("cpll", ["cpl", "roas"])
+        " Did you mean 'cpl'?"
+        >>> did_you_mean("zzz", ["cpl", "roas"])
+        ''
+    """
     if not isinstance(word, str):
         return ""
     found = closest(word, choices)
