@@ -304,16 +304,33 @@ def listify(value: Any) -> Any:
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
 
-def _check_identifier(value: str) -> str:
-    if not _ID_RE.match(value):
-        raise ValueError(
-            "must be an id of letters, digits, '-', '_' or '.', starting with a letter or "
-            "digit, at most 64 characters (e.g. google-search)"
-        )
-    return value
+def matching(pattern: re.Pattern[str], message: str) -> AfterValidator:
+    """A validator for ``Annotated[str, ...]`` that refuses what ``pattern`` does not match.
+
+    Args:
+        pattern: What a valid value looks like (``match``: anchor its end with ``$``).
+        message: The reason shown for a refused value (``"must be ..."``).
+
+    Returns:
+        The validator; it gives a matching value back unchanged.
+    """
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
 
 
-Identifier = Annotated[str, AfterValidator(_check_identifier)]
+Identifier = Annotated[
+    str,
+    matching(
+        _ID_RE,
+        "must be an id of letters, digits, '-', '_' or '.', starting with a letter or "
+        "digit, at most 64 characters (e.g. google-search)",
+    ),
+]
 """An id other entries refer to: letters, digits, ``-``, ``_`` or ``.``."""
 
 
