@@ -53,7 +53,7 @@ from partnerkit.analysis._engine import (
     resolve_kpi,
     resolve_scope,
 )
-from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis._tables import schema_of, the_one
 from partnerkit.analysis.attribution import (
     GROUP_BYS,
     UNATTRIBUTED,
@@ -420,10 +420,8 @@ class KPITable(Result):
         Raises:
             KeyError: There is none.
         """
-        for v in self.values:
-            if v.kpi == kpi and v.scope == scope:
-                return v
-        raise KeyError(f"no {kpi!r} for scope {scope!r}")
+        missing = f"no {kpi!r} for scope {scope!r}"
+        return the_one(self.values, lambda v: (v.kpi, v.scope) == (kpi, scope), missing)
 
     def target(self, target_id: str) -> KPIValue:
         """The value evaluated for a target.
@@ -431,10 +429,8 @@ class KPITable(Result):
         Raises:
             KeyError: There is none.
         """
-        for v in self.values:
-            if v.target_id == target_id:
-                return v
-        raise KeyError(f"no value for target {target_id!r}")
+        missing = f"no value for target {target_id!r}"
+        return the_one(self.values, lambda v: v.target_id == target_id, missing)
 
     def to_arrow(self) -> pa.Table:
         """One row per KPI and scope: value, inputs, previous, baseline, target, status."""
