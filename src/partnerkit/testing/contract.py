@@ -46,6 +46,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import SecretStr
 
+from partnerkit._environ import environment as set_environment
 from partnerkit.connector import (
     TODAY_EXCLUDED,
     Capability,
@@ -144,16 +145,8 @@ class ConnectorContract:
     @contextlib.contextmanager
     def environment(self) -> Iterator[None]:
         """Set the secret environment variables for the duration of a block."""
-        saved = {k: os.environ.get(k) for k in self.env()}
-        os.environ.update(self.env())
-        try:
+        with set_environment(self.env()):
             yield
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
 
     def make_connector(self) -> Connector[Any]:
         """Build the connector from :attr:`settings` plus secrets from the environment."""
