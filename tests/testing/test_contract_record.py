@@ -98,7 +98,7 @@ def test_record_writes_every_cassette_the_contract_replays(
         "tests", "-k", "TestLoopContract", "--record", "-q", "-p", "no:cacheprovider"
     )
     # every contract check passes, on the cassettes it has just recorded
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=15)
     daily = yaml.safe_load((cassettes / "daily.yaml").read_text())
     assert [i["request"]["query"] for i in daily["interactions"]] == [
         {"since": "2026-10-01", "until": "2026-10-03"},
@@ -119,7 +119,7 @@ def test_record_writes_every_cassette_the_contract_replays(
     replay = pytester.runpytest_inprocess(
         "tests", "-k", "TestLoopContract", "-q", "-p", "no:cacheprovider"
     )
-    replay.assert_outcomes(passed=14)
+    replay.assert_outcomes(passed=15)
 
 
 def test_record_without_the_real_secret_says_which_variable(
