@@ -360,3 +360,17 @@ def test_plugin_and_package_import_cheaply() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_cassettes_fixture_is_the_folder_beside_the_test_module(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_where=f"""
+        from pathlib import Path
+
+        def test_it(cassettes):
+            assert cassettes == Path({str(pytester.path)!r}) / "cassettes"
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
