@@ -152,6 +152,13 @@ def to_records(table: pa.Table) -> list[Record]:
 # ------------------------------------------------------------------ conversion
 
 
+def _column_error(
+    column: pa.ChunkedArray[Any], name: str, source: str, offset: int, message: str
+) -> DataError:
+    """A column-wide problem, placed at the column's first row (if it has one)."""
+    return DataError(message, source=source, row=offset + 1 if len(column) else None, column=name)
+
+
 def _first_null(column: pa.ChunkedArray[Any]) -> int:
     import pyarrow.compute as pc
 
@@ -174,20 +181,15 @@ def _convert(
         return pa.chunked_array([pa.nulls(len(column), cast(Any, target))])
     allowed = _allowed_sources(target)
     if not any(check(have) for check in allowed):
-        raise DataError(
-            f"column {name!r} holds {have} values; it needs {target}",
-            source=source,
-            row=offset + 1 if len(column) else None,
-            column=name,
+        raise _column_error(
+            column, name, source, offset, f"column {name!r} holds {have} values; it needs {target}"
         )
     if pa.types.is_timestamp(have) and have.tz is None:
-        raise DataError(
+        problem = (
             f"column {name!r} holds timestamps without a time zone; give them one "
-            "(e.g. cast to timestamp('us', tz='UTC') when the API means UTC)",
-            source=source,
-            row=offset + 1 if len(column) else None,
-            column=name,
+            "(e.g. cast to timestamp('us', tz='UTC') when the API means UTC)"
         )
+        raise _column_error(column, name, source, offset, problem)
     try:
         return _to_money(column, target) if pa.types.is_decimal(target) else column.cast(target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
@@ -277,13 +279,11 @@ def _extra(
         return column.cast(pa.date32())
     if pa.types.is_string(have) or pa.types.is_boolean(have) or pa.types.is_null(have):
         return column
-    raise DataError(
+    problem = (
         f"extra column {name!r} holds {have} values; extras are text, flags, numbers, "
-        "money (decimal), dates or timestamps with a time zone",
-        source=source,
-        row=offset + 1 if len(column) else None,
-        column=name,
+        "money (decimal), dates or timestamps with a time zone"
     )
+    raise _column_error(column, name, source, offset, problem)
 
 
 def _record_ids(

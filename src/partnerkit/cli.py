@@ -355,6 +355,17 @@ def _write(tables: dict[str, list[pa.Table]], out: Path) -> list[Path]:
 _DAY = "YYYY-MM-DD"
 
 
+def _day(flag: str, help: str) -> Any:
+    """The option of a ``YYYY-MM-DD`` day (``--from``, ``--to``)."""
+    return typer.Option(flag, formats=["%Y-%m-%d"], metavar=_DAY, help=help)
+
+
+_Connections = Annotated[
+    list[str] | None,
+    typer.Option("--connection", metavar="NAME", help="Only these connections."),
+]
+
+
 @app.command("pull")
 def pull_command(
     config: Annotated[
@@ -368,16 +379,13 @@ def pull_command(
     ],
     start: Annotated[
         dt.datetime | None,
-        typer.Option("--from", formats=["%Y-%m-%d"], metavar=_DAY, help="First day."),
+        _day("--from", "First day."),
     ] = None,
     end: Annotated[
         dt.datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], metavar=_DAY, help="Last day."),
+        _day("--to", "Last day."),
     ] = None,
-    connection: Annotated[
-        list[str] | None,
-        typer.Option("--connection", metavar="NAME", help="Only these connections."),
-    ] = None,
+    connection: _Connections = None,
 ) -> None:
     """Read every connection of a workspace for a date range and write the records.
 
@@ -482,21 +490,13 @@ def sync_command(
     ] = False,
     start: Annotated[
         dt.datetime | None,
-        typer.Option(
-            "--from",
-            formats=["%Y-%m-%d"],
-            metavar=_DAY,
-            help="Re-read from this day, whatever the cursors say.",
-        ),
+        _day("--from", "Re-read from this day, whatever the cursors say."),
     ] = None,
     end: Annotated[
         dt.datetime | None,
-        typer.Option("--to", formats=["%Y-%m-%d"], metavar=_DAY, help="Read up to this day."),
+        _day("--to", "Read up to this day."),
     ] = None,
-    connection: Annotated[
-        list[str] | None,
-        typer.Option("--connection", metavar="NAME", help="Only these connections."),
-    ] = None,
+    connection: _Connections = None,
     stream: Annotated[
         list[str] | None, typer.Option("--stream", metavar="NAME", help="Only these streams.")
     ] = None,
@@ -581,15 +581,11 @@ def export_command(
     ] = None,
     start: Annotated[
         dt.datetime | None,
-        typer.Option(
-            "--from", formats=["%Y-%m-%d"], metavar=_DAY, help="Only partitions from this day."
-        ),
+        _day("--from", "Only partitions from this day."),
     ] = None,
     end: Annotated[
         dt.datetime | None,
-        typer.Option(
-            "--to", formats=["%Y-%m-%d"], metavar=_DAY, help="Only partitions up to this day."
-        ),
+        _day("--to", "Only partitions up to this day."),
     ] = None,
 ) -> None:
     """Write the warehouse as Parquet partitioned by record kind and date (Hive layout).

@@ -27,13 +27,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from partnerkit._closing import Closing
 from partnerkit._notice import COLUMN_METADATA, Notice
 from partnerkit.errors import ConfigurationError
 from partnerkit.records import Record, RecordKind, key_columns
@@ -487,7 +487,7 @@ class CheckResult:
 SettingsT = TypeVar("SettingsT", bound=ConnectorSettings)
 
 
-class Connector(ABC, Generic[SettingsT]):
+class Connector(Closing, ABC, Generic[SettingsT]):
     """Base class of every connector.
 
     Subclasses set the class attributes and implement :meth:`read`; they may
@@ -634,17 +634,6 @@ class Connector(ABC, Generic[SettingsT]):
     def close(self) -> None:
         """Release sessions and files. Safe to call more than once."""
         self._closed = True
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} settings={self.settings!r}>"

@@ -269,22 +269,8 @@ def test_no_import_circle_counting_imports_inside_functions() -> None:
     assert _circles(_graph(with_functions=True)) == []
 
 
-#: Known uses waiting for their owner, each with its way out; an entry goes when its
-#: owner makes the name public. ``did_you_mean`` is to become public in
-#: ``partnerkit.model`` (the analysis modules were being reworked alongside issue 19).
-KNOWN = {
-    "partnerkit.analysis.evidence": "partnerkit.model._base",
-    "partnerkit.analysis.health": "partnerkit.model._base",
-    "partnerkit.analysis.sla": "partnerkit.model._base",
-    "partnerkit.analysis.sla._results": "partnerkit.model._base",
-}
-
-
 def test_no_module_uses_another_packages_private_names() -> None:
-    problems = [
-        p for p in _private_uses() if KNOWN.get(p.partition(":")[0]) != p.rpartition(" ")[2]
-    ]
-    assert problems == []
+    assert _private_uses() == []
 
 
 def test_no_module_calls_another_modules_private_methods() -> None:

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote, urlsplit
@@ -129,21 +128,10 @@ class EchoAPI(BaseHTTPRequestHandler):
         )
         self._send(200, text.encode(), "text/plain; charset=utf-8")
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
-def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoAPI)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def api(serve: Callable[[type[BaseHTTPRequestHandler]], str]) -> str:
+    return serve(EchoAPI)
 
 
 def report(base: str, *, bearer: str = BEARER, path: str = PATH) -> dict[str, Any]:

@@ -69,13 +69,13 @@ def run(
 def test_a_good_connector_passes(pytester: pytest.Pytester) -> None:
     # skipped: Toy has no HTTP, so the fault, auth, check, today and http checks skip
     result = run(pytester)
-    result.assert_outcomes(passed=5, skipped=9)
+    result.assert_outcomes(passed=6, skipped=9)
 
 
 def test_dates_outside_the_range_fail(pytester: pytest.Pytester) -> None:
     prelude = "class Late(Toy):\n    SHIFT = 1\n"
     result = run(pytester, cls="Late", prelude=prelude)
-    result.assert_outcomes(failed=1, passed=4, skipped=9)
+    result.assert_outcomes(failed=1, passed=5, skipped=9)
     result.stdout.fnmatch_lines(["*test_contract_read_yields_valid_records*"])
     # SHIFT = 1 moves 10-03 to 10-04: one day past the request's end
     result.stdout.fnmatch_lines(
@@ -89,7 +89,7 @@ def test_dates_outside_the_range_fail(pytester: pytest.Pytester) -> None:
 def test_duplicate_keys_fail(pytester: pytest.Pytester) -> None:
     prelude = "class Twice(Toy):\n    DUPLICATE = True\n"
     result = run(pytester, cls="Twice", prelude=prelude)
-    result.assert_outcomes(failed=1, passed=4, skipped=9)
+    result.assert_outcomes(failed=1, passed=5, skipped=9)
     # Toy yields each of 10-01..10-03 twice: three keys, each on two records, named by
     # their non-empty key columns (a performance record's key has eleven columns).
     result.stdout.fnmatch_lines(
@@ -112,7 +112,7 @@ def test_duplicate_keys_fail(pytester: pytest.Pytester) -> None:
 
 def test_a_leaked_secret_fails(pytester: pytest.Pytester) -> None:
     result = run(pytester, repr_expr="f'<Toy {self.settings.token.get_secret_value()}>'")
-    result.assert_outcomes(failed=1, passed=4, skipped=9)
+    result.assert_outcomes(failed=1, passed=5, skipped=9)
     result.stdout.fnmatch_lines(["*test_contract_secrets_never_shown*"])
 
 
@@ -129,4 +129,4 @@ def test_an_xfail_override_with_reason_is_allowed(pytester: pytest.Pytester) -> 
         "    raise AssertionError('differs')\n"
     )
     result = run(pytester, extra=extra, prelude="import pytest\n")
-    result.assert_outcomes(passed=4, skipped=9, xfailed=1)
+    result.assert_outcomes(passed=5, skipped=9, xfailed=1)

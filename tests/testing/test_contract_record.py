@@ -7,9 +7,8 @@ the environment, and every contract check then passes on them.
 """
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -73,21 +72,10 @@ class FakeAPI(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(raw)
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
 
 @pytest.fixture
-def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeAPI)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def api(serve: Callable[[type[BaseHTTPRequestHandler]], str]) -> str:
+    return serve(FakeAPI)
 
 
 @pytest.fixture
@@ -110,7 +98,7 @@ def test_record_writes_every_cassette_the_contract_replays(
         "tests", "-k", "TestLoopContract", "--record", "-q", "-p", "no:cacheprovider"
     )
     # every contract check passes, on the cassettes it has just recorded
-    result.assert_outcomes(passed=14)
+    result.assert_outcomes(passed=15)
     daily = yaml.safe_load((cassettes / "daily.yaml").read_text())
     assert [i["request"]["query"] for i in daily["interactions"]] == [
         {"since": "2026-10-01", "until": "2026-10-03"},
@@ -131,7 +119,7 @@ def test_record_writes_every_cassette_the_contract_replays(
     replay = pytester.runpytest_inprocess(
         "tests", "-k", "TestLoopContract", "-q", "-p", "no:cacheprovider"
     )
-    replay.assert_outcomes(passed=14)
+    replay.assert_outcomes(passed=15)
 
 
 def test_record_without_the_real_secret_says_which_variable(

@@ -65,3 +65,48 @@ def test_recorded_bodies_keeps_what_the_predicate_wants_in_order(tmp_path) -> No
     kept = hostile.recorded_bodies(tmp_path, lambda url, body: url.endswith("/pages"))
 
     assert kept == [{"n": 1}, {"n": 2}]  # a.yaml before sub/b.yaml; /me left out
+
+
+def test_bare_values_are_the_four_scalars_refused_at_the_top() -> None:
+    rows = hostile.bare_values("a JSON object")
+    assert rows == {
+        "null": ("null", "", "a JSON object", "a JSON null"),
+        "number": ("123", "", "a JSON object", "a JSON number (123)"),
+        "true": ("true", "", "a JSON object", "a JSON boolean (true)"),
+        "string": ('"x"', "", "a JSON object", "a JSON string of 1 character"),
+    }
+
+
+def test_run_alone_returns_what_the_child_printed_and_fails_on_a_crash(tmp_path) -> None:
+    assert hostile.run_alone("print('refused: a JSON null')\n", tmp_path) == "refused: a JSON null"
+    with pytest.raises(AssertionError, match="boom"):
+        hostile.run_alone("import sys\nsys.exit('boom')\n", tmp_path)
+
+
+def test_hostile_pages_checks_fail_on_an_error_that_is_not_the_librarys(pytester) -> None:
+    pytester.makepyfile(
+        """
+        import json
+        from partnerkit.errors import ResponseShapeError
+        from partnerkit.testing import hostile
+
+        class TestPages(hostile.HostilePages):
+            shapes = {"null": ("null", "", "a JSON object", "a JSON null")}
+            api, account, requests = "shop", "42", ("GET /42/orders",)
+            recorded = [{"marker-7f3a": 1}]
+
+            def read(self, request, body):
+                raise ResponseShapeError(
+                    "shop", api="shop", account="42", request="GET /42/orders",
+                    where="", expected="a JSON object", found="a JSON null",
+                )
+
+            def parse(self, body):
+                value = json.loads(body)
+                if isinstance(value, dict) and value.get("marker-7f3a", 1) != 1:
+                    raise TypeError("not the library's error")  # the recorded value changed
+        """
+    )
+    result = pytester.runpytest("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*test_a_mutated_recorded_page_parses_or_raises*"])

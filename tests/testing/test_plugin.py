@@ -5,9 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -121,21 +120,10 @@ class _Api(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
-def api() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Api)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+def api(serve: Callable[[type[BaseHTTPRequestHandler]], str]) -> str:
+    return serve(_Api)
 
 
 def test_record_then_replay(pytester: pytest.Pytester, api: str) -> None:
@@ -372,3 +360,17 @@ def test_plugin_and_package_import_cheaply() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_cassettes_fixture_is_the_folder_beside_the_test_module(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_where=f"""
+        from pathlib import Path
+
+        def test_it(cassettes):
+            assert cassettes == Path({str(pytester.path)!r}) / "cassettes"
+        """
+    )
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)

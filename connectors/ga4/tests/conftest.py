@@ -44,11 +44,6 @@ NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
 
 
-@pytest.fixture
-def cassettes() -> Path:
-    return CASSETTES
-
-
 @pytest.fixture(autouse=True)
 def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
     """Retries and rate limiters wait on a fake clock: nothing really sleeps."""

@@ -32,6 +32,7 @@ class TestGa4Contract(ConnectorContract):
         ],
     }
     secrets = {"access_token": "test-access-token-not-real"}
+    sdk_modules = ("google.analytics", "grpc")
     requests = (
         ReadRequest(stream="traffic", **OCT_1_3),
         ReadRequest(stream="custom_reports", **OCT_1_3),

@@ -21,20 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
 from partnerkit_ga4._client import ReportBody, parse_body
 from partnerkit_ga4._columns import PageMapper, arrow_page
 from partnerkit_ga4._metadata import DimensionInfo, MetricInfo, PropertyMetadata
 from partnerkit_ga4._report import traffic_spec
 from partnerkit_ga4._settings import DEFAULT_CHANNEL_MAP
 
-from partnerkit.errors import DataError, ResponseShapeError
+from partnerkit.errors import ResponseShapeError
 from partnerkit.stream import RecordStream
 from partnerkit.testing import Cassette, hostile
 from partnerkit.testing.faults import Fault
@@ -71,10 +68,7 @@ ROWS = RECORDED["rows"]
 NO_KIND = (f"the string {KIND!r}", "no 'kind' key")
 #: (body, where, expected, found): each worked out from the reference by hand.
 HOSTILE = {
-    "null": ("null", "", "a JSON object", "a JSON null"),
-    "number": ("123", "", "a JSON object", "a JSON number (123)"),
-    "true": ("true", "", "a JSON object", "a JSON boolean (true)"),
-    "string": ('"x"', "", "a JSON object", "a JSON string of 1 character"),
+    **hostile.bare_values("a JSON object"),
     "list": ("[]", "", "a JSON object", "an empty JSON array"),
     "list of the page": (f"[{json.dumps(RECORDED)}]", "", "a JSON object", "a JSON array of 1 item"),  # noqa: E501
     "empty object": ("{}", "kind", *NO_KIND),
@@ -113,24 +107,14 @@ HOSTILE = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize(("body", "where", "expected", "found"), HOSTILE.values(), ids=HOSTILE)
-def test_a_page_that_is_not_a_run_report_response_is_a_shape_error(
-    read: Any, body: str, where: str, expected: str, found: str
-) -> None:
-    with pytest.raises(ResponseShapeError) as info:
-        read(
-            "contract/traffic.yaml",
-            **OCT_1_3,
-            faults={1: [Fault(200, JSON, body)]},
-            allow_unused=True,
-        )
-
-    error = info.value
-    assert (error.where, error.expected, error.found) == (where, expected, found)
-    assert (error.api, error.account) == ("ga4", PROPERTY)
-    assert error.request in (f"POST {URL}", "runReport (report 'traffic')")
-    assert not error.retriable
-    assert f"expected {expected}" in str(error)
+def _read_with(read: Any, body: str, index: int = 1) -> Any:
+    """Read the traffic cassette with ``body`` (HTTP 200) in place of interaction ``index``."""
+    return read(
+        "contract/traffic.yaml",
+        **OCT_1_3,
+        faults={index: [Fault(200, JSON, body)]},
+        allow_unused=True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -147,12 +131,7 @@ def test_a_metadata_answer_that_is_not_the_documented_shape_is_a_shape_error(
     # Interaction 0 is the metadata request, parsed by the SDK: before, null and 123
     # raised protobuf's ParseError and {} read as a property without the "date" dimension.
     with pytest.raises(ResponseShapeError) as info:
-        read(
-            "contract/traffic.yaml",
-            **OCT_1_3,
-            faults={0: [Fault(200, JSON, body)]},
-            allow_unused=True,
-        )
+        _read_with(read, body, index=0)
     assert info.value.found.startswith(found)
     assert (info.value.api, info.value.account, info.value.where) == ("ga4", PROPERTY, "")
 
@@ -161,23 +140,15 @@ def test_an_empty_object_is_not_an_empty_report(read: Any) -> None:
     # The same read with GA4's real empty answer (kind and headers, no rows, no rowCount)
     # gives no records and no error; ``{}`` gives the error, not "no rows".
     empty = _without("rows", "rowCount")
-    records, _, _ = read(
-        "contract/traffic.yaml", **OCT_1_3, faults={1: [Fault(200, JSON, empty)]}, allow_unused=True
-    )
+    records, _, _ = _read_with(read, empty)
     assert records == []
     with pytest.raises(ResponseShapeError, match="expected the string 'analyticsData#runReport'"):
-        read(
-            "contract/traffic.yaml",
-            **OCT_1_3,
-            faults={1: [Fault(200, JSON, "{}")]},
-            allow_unused=True,
-        )
+        _read_with(read, "{}")
 
 
 def test_a_null_page_is_an_error_in_the_process_not_a_segmentation_fault(tmp_path: Path) -> None:
     # A child process: before the check, pyarrow.json crashed on a bare null.
-    script = tmp_path / "null_page.py"
-    script.write_text(
+    script = (
         "import datetime as dt\n"
         "from partnerkit_ga4 import Ga4Connector\n"
         "from partnerkit.errors import ResponseShapeError\n"
@@ -198,11 +169,7 @@ def test_a_null_page_is_an_error_in_the_process_not_a_segmentation_fault(tmp_pat
         "        except ResponseShapeError as exc:\n"
         "            print('refused:', exc.found)\n"
     )
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "refused: a JSON null"
+    assert hostile.run_alone(script, tmp_path) == "refused: a JSON null"
 
 
 # ---------------------------------------------------------------- properties
@@ -220,8 +187,6 @@ SPEC = traffic_spec(
     leads_configured=True,
 )
 
-JSON_VALUES = hostile.json_values()
-
 
 def _recorded_pages() -> list[Any]:
     """The cassettes' runReport pages of the traffic report (the spec above)."""
@@ -238,25 +203,22 @@ TRAFFIC_PAGES = _recorded_pages()
 
 
 def _parse(content: bytes) -> None:
-    """One page the way ``_read_chunk`` reads it; only the library's errors may leave."""
+    """One page the way ``_read_chunk`` reads it; any error leaves."""
     mapper = PageMapper(
         SPEC, PROPERTY, dt.date(2026, 1, 1), dt.date(2026, 12, 31), DEFAULT_CHANNEL_MAP
     )
     body = ReportBody(content, f"POST {URL}", 200)
-    try:
-        parsed = arrow_page(content)
-        page = parse_body(body, PROPERTY) if parsed is None else parsed[0]
-        mapper.start(page)
-        mapper.page_row_count(page.get("rowCount", 0))
-        if parsed is None:
-            items = list(mapper.rows(page.get("rows") or []))
-        else:
-            rows = lambda: parse_body(body, PROPERTY).get("rows") or []  # noqa: E731
-            items = list(mapper.arrow_rows(parsed[1], rows))
-        items.extend(mapper.finish())
-        RecordStream.from_records("performance", items).to_arrow()
-    except (ResponseShapeError, DataError):
-        return
+    parsed = arrow_page(content)
+    page = parse_body(body, PROPERTY) if parsed is None else parsed[0]
+    mapper.start(page)
+    mapper.page_row_count(page.get("rowCount", 0))
+    if parsed is None:
+        items = list(mapper.rows(page.get("rows") or []))
+    else:
+        rows = lambda: parse_body(body, PROPERTY).get("rows") or []  # noqa: E731
+        items = list(mapper.arrow_rows(parsed[1], rows))
+    items.extend(mapper.finish())
+    RecordStream.from_records("performance", items).to_arrow()
 
 
 def test_the_recorded_pages_parse() -> None:
@@ -265,11 +227,18 @@ def test_the_recorded_pages_parse() -> None:
         _parse(json.dumps(page).encode())
 
 
-@given(JSON_VALUES)
-def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
-    _parse(json.dumps(value).encode())
+class TestHostilePages(hostile.HostilePages):
+    """Each body of HOSTILE in place of the report request; the parser's properties."""
 
+    shapes = HOSTILE
+    api, account = "ga4", PROPERTY
+    requests = (f"POST {URL}", "runReport (report 'traffic')")
+    secret = "test-access-token-not-real"
+    recorded = TRAFFIC_PAGES
 
-@given(hostile.mutated(TRAFFIC_PAGES))
-def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
-    _parse(json.dumps(page).encode())
+    def read(self, request: pytest.FixtureRequest, body: str) -> object:
+        return _read_with(request.getfixturevalue("read"), body)
+
+    def parse(self, body: bytes) -> object:
+        """``arrow_page`` → ``parse_body`` → the ``PageMapper``, as ``_read_chunk`` does."""
+        return _parse(body)

@@ -31,11 +31,6 @@ NOW = dt.datetime(2026, 10, 10, 15, 0, tzinfo=dt.UTC)
 _FAILURE_TYPE = "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure"
 
 
-@pytest.fixture
-def cassettes() -> Path:
-    return CASSETTES
-
-
 @pytest.fixture(autouse=True)
 def no_real_sleeping(fake_clock: FakeClock) -> Iterator[None]:
     """Retries and rate limiters wait on a fake clock: the tests never sleep."""

@@ -45,11 +45,6 @@ def fixed_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
 
 
 @pytest.fixture
-def cassettes() -> Path:
-    return CASSETTES
-
-
-@pytest.fixture
 def salt() -> str:
     return SALT
 

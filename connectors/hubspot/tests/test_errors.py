@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from partnerkit_hubspot import HubSpotConnector
@@ -30,6 +30,7 @@ from partnerkit.testing.faults import Fault, server_error
 LEADS = ReadRequest(stream="leads", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
 DEALS = ReadRequest(stream="deals", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
 TOKEN = "test-token-not-real"
+E = TypeVar("E", bound=Exception)
 
 NOT_AUTHENTICATED = {
     "status": "error",
@@ -59,14 +60,27 @@ def json_fault(status: int, body: dict[str, Any]) -> Fault:
     return Fault(status, {"Content-Type": "application/json;charset=utf-8"}, json.dumps(body))
 
 
+def refused(
+    cassettes: Path,
+    connect: Callable[..., HubSpotConnector],
+    request: ReadRequest,
+    at: int,
+    fault: Fault,
+    error: type[E],
+) -> E:
+    """Read ``request`` from its contract cassette with ``fault`` at interaction ``at``."""
+    with use_cassette(cassettes / "contract" / f"{request.stream}.yaml", allow_unused=True) as tape:
+        tape.inject(at, fault)
+        with connect() as hubspot, pytest.raises(error) as info:
+            hubspot.stream(request).to_dicts()
+    return info.value
+
+
 def test_a_rejected_token_is_an_authentication_error(
     cassettes: Path, connect: Callable[..., HubSpotConnector]
 ) -> None:
-    with use_cassette(cassettes / "contract" / "leads.yaml", allow_unused=True) as tape:
-        tape.inject(0, json_fault(401, NOT_AUTHENTICATED))
-        with connect() as hubspot, pytest.raises(AuthenticationError) as info:
-            hubspot.stream(LEADS).to_dicts()
-    error = info.value
+    fault = json_fault(401, NOT_AUTHENTICATED)
+    error = refused(cassettes, connect, LEADS, 0, fault, AuthenticationError)
     assert error.vendor_message == NOT_AUTHENTICATED["message"]
     assert error.vendor_code == "INVALID_AUTHENTICATION"
     assert error.details["correlationId"] == "4b2f7a7c-2c1e-4a55-8f0e-6f7d8e9a0b1c"
@@ -79,29 +93,25 @@ def test_a_rejected_token_is_an_authentication_error(
 def test_an_sdk_call_refused_mid_read_is_mapped_at_the_boundary(
     cassettes: Path, connect: Callable[..., HubSpotConnector]
 ) -> None:
-    with use_cassette(cassettes / "contract" / "leads.yaml", allow_unused=True) as tape:
-        tape.inject(1, json_fault(401, NOT_AUTHENTICATED))
-        with connect() as hubspot, pytest.raises(AuthenticationError) as info:
-            hubspot.stream(LEADS).to_dicts()
+    fault = json_fault(401, NOT_AUTHENTICATED)
+    error = refused(cassettes, connect, LEADS, 1, fault, AuthenticationError)
     # the SDK raised its UnauthorizedException; the boundary kept HubSpot's words
-    assert info.value.request == "POST https://api.hubapi.com/crm/v3/objects/contacts/search"
-    assert info.value.vendor_message == NOT_AUTHENTICATED["message"]
-    assert info.value.account == "24681357"
-    assert info.value.__cause__ is None
-    assert TOKEN not in str(info.value)
+    assert error.request == "POST https://api.hubapi.com/crm/v3/objects/contacts/search"
+    assert error.vendor_message == NOT_AUTHENTICATED["message"]
+    assert error.account == "24681357"
+    assert error.__cause__ is None
+    assert TOKEN not in str(error)
 
 
 def test_a_missing_scope_is_named(
     cassettes: Path, connect: Callable[..., HubSpotConnector]
 ) -> None:
-    with use_cassette(cassettes / "contract" / "deals.yaml", allow_unused=True) as tape:
-        tape.inject(2, json_fault(403, MISSING_SCOPES))
-        with connect() as hubspot, pytest.raises(PermissionDeniedError) as info:
-            hubspot.stream(DEALS).to_dicts()
-    assert info.value.details["required_scopes"] == ["crm.objects.deals.read"]
-    assert "It needs: crm.objects.deals.read." in str(info.value)
-    assert info.value.vendor_code == "MISSING_SCOPES"
-    assert info.value.status == 403
+    fault = json_fault(403, MISSING_SCOPES)
+    error = refused(cassettes, connect, DEALS, 2, fault, PermissionDeniedError)
+    assert error.details["required_scopes"] == ["crm.objects.deals.read"]
+    assert "It needs: crm.objects.deals.read." in str(error)
+    assert error.vendor_code == "MISSING_SCOPES"
+    assert error.status == 403
 
 
 def test_a_server_error_is_retried_transparently(

@@ -51,11 +51,6 @@ def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
 
 
 @pytest.fixture
-def cassettes() -> Path:
-    return CASSETTES
-
-
-@pytest.fixture
 def meta() -> Callable[..., MetaConnector]:
     """Build a connector from the base settings, the fake secrets and overrides.
 

@@ -24,6 +24,7 @@ class TestMetaContract(ConnectorContract):
     connector_class = MetaConnector
     settings = {"accounts": ["act_1029384756"], "api_version": "v26.0", "page_size": 2}
     secrets = {"access_token": "test-token-not-real", "app_secret": "test-app-secret-not-real"}
+    sdk_modules = ("facebook_business",)
     requests = (
         ReadRequest(stream="ad_insights", **OCT_1_2, as_of=AS_OF),
         ReadRequest(stream="campaigns"),

@@ -20,18 +20,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
 from partnerkit_meta import MetaSettings
 from partnerkit_meta._columns import PageMapper
 from partnerkit_meta._objects import AccountInfo
 
-from partnerkit.errors import DataError, ResponseShapeError
+from partnerkit.errors import ResponseShapeError
 from partnerkit.stream import RecordStream
 from partnerkit.testing import hostile, use_cassette
 from partnerkit.testing.faults import Fault
@@ -49,10 +46,7 @@ NO_DATA = "an object with the key 'data', which Meta always sends"
 
 #: (body, where, expected, found): each worked out from the documented shape by hand.
 HOSTILE = {
-    "null": ("null", "", "a JSON object", "a JSON null"),
-    "number": ("123", "", "a JSON object", "a JSON number (123)"),
-    "true": ("true", "", "a JSON object", "a JSON boolean (true)"),
-    "string": ('"x"', "", "a JSON object", "a JSON string of 1 character"),
+    **hostile.bare_values("a JSON object"),
     "list": ("[]", "", "a JSON object", "an empty JSON array"),
     "list of a page": (f'[{{"data":[{ROW}]}}]', "", "a JSON object", "a JSON array of 1 item"),
     "empty object": ("{}", "", NO_DATA, "an empty JSON object"),
@@ -75,21 +69,6 @@ def _read(meta: Any, fault: Fault, cassette: str = "contract/ad_insights.yaml", 
     ):
         tape.replace(index, fault)
         return connector.stream(stream="ad_insights", start=OCT_1, end=OCT_2).to_dicts()
-
-
-@pytest.mark.parametrize(("body", "where", "expected", "found"), HOSTILE.values(), ids=HOSTILE)
-def test_a_page_that_is_not_the_documented_shape_is_a_shape_error(
-    meta: Any, body: str, where: str, expected: str, found: str
-) -> None:
-    with pytest.raises(ResponseShapeError) as info:
-        _read(meta, Fault(200, JSON, body))
-
-    error = info.value
-    assert (error.where, error.expected, error.found) == (where, expected, found)
-    assert (error.api, error.account, error.request) == ("meta", ACCOUNT_ID, REQUEST)
-    assert not error.retriable
-    assert f"expected {expected}" in str(error)
-    assert "test-token-not-real" not in str(error)
 
 
 @pytest.mark.parametrize(
@@ -127,8 +106,7 @@ def test_a_report_run_answered_with_a_bare_value_is_a_shape_error(meta: Any, bod
 def test_a_null_page_is_an_error_in_the_process_not_a_segmentation_fault(tmp_path: Path) -> None:
     # Run in a child process: before the check, pyarrow.json crashed on a bare null and
     # took the whole interpreter (and this test run) with it.
-    script = tmp_path / "null_page.py"
-    script.write_text(
+    script = (
         "import datetime as dt\n"
         "from partnerkit_meta import MetaConnector\n"
         "from partnerkit.errors import ResponseShapeError\n"
@@ -148,11 +126,7 @@ def test_a_null_page_is_an_error_in_the_process_not_a_segmentation_fault(tmp_pat
         "        except ResponseShapeError as exc:\n"
         "            print('refused:', exc.found)\n"
     )
-    done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "refused: a JSON null"
+    assert hostile.run_alone(script, tmp_path) == "refused: a JSON null"
 
 
 # ---------------------------------------------------------------- properties
@@ -162,8 +136,6 @@ ACCOUNT = AccountInfo(
     id=ACCOUNT_ID, name="Shemesh Solar – IL", currency="ILS", timezone="Asia/Jerusalem"
 )
 WHERE = f"meta {ACCOUNT_ID} {REQUEST}"
-
-JSON_VALUES = hostile.json_values()
 
 
 def _recorded_pages() -> list[Any]:
@@ -177,21 +149,6 @@ def _recorded_pages() -> list[Any]:
 RECORDED = _recorded_pages()
 
 
-def _parse(body: bytes) -> None:
-    """The page parser, then the core's record check; only the library's errors may leave."""
-    mapper = PageMapper(SETTINGS, "campaign", ACCOUNT)
-    try:
-        mapped = mapper.page(body, WHERE)
-    except (ResponseShapeError, DataError):
-        return
-    records = mapped["records"]
-    items = [records] if not isinstance(records, list) else records
-    try:
-        RecordStream.from_records("performance", items).to_arrow()
-    except DataError:
-        return
-
-
 def test_the_recorded_pages_parse() -> None:
     assert len(RECORDED) >= 5
     for page in RECORDED:
@@ -199,11 +156,19 @@ def test_the_recorded_pages_parse() -> None:
         assert len(mapped["records"]) == len(page["data"])
 
 
-@given(JSON_VALUES)
-def test_any_json_value_parses_or_raises_the_librarys_error(value: Any) -> None:
-    _parse(json.dumps(value).encode())
+class TestHostilePages(hostile.HostilePages):
+    """Each body of HOSTILE in place of the first insights page; the parser's properties."""
 
+    shapes = HOSTILE
+    api, account, requests = "meta", ACCOUNT_ID, (REQUEST,)
+    secret = "test-token-not-real"
+    recorded = RECORDED
 
-@given(hostile.mutated(RECORDED))
-def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(page: Any) -> None:
-    _parse(json.dumps(page).encode())
+    def read(self, request: pytest.FixtureRequest, body: str) -> object:
+        return _read(request.getfixturevalue("meta"), Fault(200, JSON, body))
+
+    def parse(self, body: bytes) -> object:
+        """The page parser (``PageMapper.page``), then the core's record check."""
+        records = PageMapper(SETTINGS, "campaign", ACCOUNT).page(body, WHERE)["records"]
+        items = [records] if not isinstance(records, list) else records
+        return RecordStream.from_records("performance", items).to_arrow()

@@ -19,9 +19,9 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from partnerkit._closing import Closing
 from partnerkit.errors import ConfigurationError, PartnerkitError, WarehouseError
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store.read import attach_read_only, map_duckdb_error
@@ -64,7 +64,7 @@ _BUDGET_CEILING_MIB = 1024
 _MIB = {"bytes": 1 / 2**20, "KiB": 1 / 2**10, "MiB": 1.0, "GiB": 2.0**10, "TiB": 2.0**20}
 
 
-class Dataset:
+class Dataset(Closing):
     """The unified records an analysis works on, one view per record kind.
 
     Build it from streams, from Arrow tables, or from a DuckDB warehouse file. A
@@ -405,17 +405,6 @@ class Dataset:
                 cur.close()
             if self._owns_root and self._root is not None:
                 self._root.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         where = f" {str(self._path)!r}" if self._path is not None else ""

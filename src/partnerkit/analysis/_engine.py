@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from partnerkit._closing import Closing
 from partnerkit.analysis._data import Dataset
 from partnerkit.analysis._sql import ident as _ident
 from partnerkit.analysis._sql import literal as _literal
@@ -340,7 +341,7 @@ def to_decimal(value: Any) -> Decimal:
     return Decimal(value)
 
 
-class Engine:
+class Engine(Closing):
     """Aggregates measures over a dataset, for windows, a scope and optional groups.
 
     One query per record kind: every leaf (a sum or count with its conditions) of
@@ -374,12 +375,6 @@ class Engine:
         if self._people is not None:
             self.con.unregister(self._people)
             self._people = None
-
-    def __enter__(self) -> Engine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # ---------------------------------------------------------------- checks
 

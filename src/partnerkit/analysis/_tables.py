@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from partnerkit.analysis._data import Result
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["TableView", "schema_of", "sections", "table_of"]
+__all__ = ["TableView", "schema_of", "sections", "table_of", "the_one"]
+
+_T = TypeVar("_T")
+
+
+def the_one(items: Iterable[_T], matches: Callable[[_T], bool], missing: str) -> _T:
+    """The first of ``items`` that ``matches``: a result's lookup by key.
+
+    Raises:
+        KeyError: None matches; ``missing`` says what was asked for.
+    """
+    for item in items:
+        if matches(item):
+            return item
+    raise KeyError(missing)
 
 
 def schema_of(*fields: tuple[str, Any]) -> pa.Schema:

@@ -41,6 +41,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from partnerkit._closing import Closing
 from partnerkit.analysis._args import choice
 from partnerkit.analysis._data import grows_memory
 from partnerkit.analysis._sql import ident, literal, literals
@@ -443,7 +444,7 @@ class Attribution:
         return AttributionJoins(self, con)
 
 
-class AttributionJoins:
+class AttributionJoins(Closing):
     """An :class:`Attribution` on one cursor: joins its tables into a call's SQL.
 
     Use as a context manager (or call :meth:`close`): the tables it registered on the
@@ -459,12 +460,6 @@ class AttributionJoins:
         self.attribution = attribution
         self.con = con
         self._names: dict[RecordKind, str | None] = {}
-
-    def __enter__(self) -> AttributionJoins:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def close(self) -> None:
         """Unregister the tables this object registered."""

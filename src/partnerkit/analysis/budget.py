@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
-from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis._tables import schema_of, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED
 from partnerkit.analysis.periods import Window, today_in, window_sql
 from partnerkit.errors import CurrencyError
@@ -158,10 +158,7 @@ class BudgetReport(Result):
         Raises:
             KeyError: There is none.
         """
-        for line in self.lines:
-            if line.key == key:
-                return line
-        raise KeyError(f"no budget line {key!r}")
+        return the_one(self.lines, lambda line: line.key == key, f"no budget line {key!r}")
 
     def to_arrow(self) -> pa.Table:
         """One row per line, then the media total and the fees as their own rows."""

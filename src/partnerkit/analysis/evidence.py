@@ -51,7 +51,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, fie
 
 from partnerkit.analysis._data import Result
 from partnerkit.errors import ConfigurationError, DataError
-from partnerkit.model._base import did_you_mean
+from partnerkit.model import did_you_mean
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
-from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis._tables import schema_of, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
 from partnerkit.analysis.kpis import KPIValue, compute_kpis
 from partnerkit.analysis.periods import (
@@ -111,10 +111,7 @@ class _RowsBySource(Generic[_Row]):
         Raises:
             KeyError: There is none.
         """
-        for r in self.rows:
-            if r.source == source:
-                return r
-        raise KeyError(f"no row for source {source!r}")
+        return the_one(self.rows, lambda r: r.source == source, f"no row for source {source!r}")
 
 
 # ====================================================================== funnel
@@ -172,10 +169,9 @@ class Funnel(Result):
         Raises:
             KeyError: There is none.
         """
-        for s in self.stages:
-            if (s.stage, s.source, s.cohort) == (stage, source, cohort):
-                return s
-        raise KeyError(f"no {stage!r} stage for source {source!r}, cohort {cohort!r}")
+        missing = f"no {stage!r} stage for source {source!r}, cohort {cohort!r}"
+        key = (stage, source, cohort)
+        return the_one(self.stages, lambda s: (s.stage, s.source, s.cohort) == key, missing)
 
     def to_arrow(self) -> pa.Table:
         """One row per source, cohort month and stage."""

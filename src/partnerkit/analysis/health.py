@@ -48,8 +48,7 @@ from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.analysis.trial import TrialVerdict, trial_verdict
 from partnerkit.errors import ConfigurationError, DataError
-from partnerkit.model import TargetStatus, Workspace
-from partnerkit.model._base import did_you_mean
+from partnerkit.model import TargetStatus, Workspace, did_you_mean
 
 if TYPE_CHECKING:
     import pyarrow as pa

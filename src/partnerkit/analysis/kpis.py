@@ -53,7 +53,7 @@ from partnerkit.analysis._engine import (
     resolve_kpi,
     resolve_scope,
 )
-from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis._tables import schema_of, the_one
 from partnerkit.analysis.attribution import (
     GROUP_BYS,
     UNATTRIBUTED,
@@ -98,6 +98,7 @@ __all__ = [
     "condition_sql",
     "conditions_sql",
     "evaluate_targets",
+    "reason_code",
 ]
 
 
@@ -420,10 +421,8 @@ class KPITable(Result):
         Raises:
             KeyError: There is none.
         """
-        for v in self.values:
-            if v.kpi == kpi and v.scope == scope:
-                return v
-        raise KeyError(f"no {kpi!r} for scope {scope!r}")
+        missing = f"no {kpi!r} for scope {scope!r}"
+        return the_one(self.values, lambda v: (v.kpi, v.scope) == (kpi, scope), missing)
 
     def target(self, target_id: str) -> KPIValue:
         """The value evaluated for a target.
@@ -431,10 +430,8 @@ class KPITable(Result):
         Raises:
             KeyError: There is none.
         """
-        for v in self.values:
-            if v.target_id == target_id:
-                return v
-        raise KeyError(f"no value for target {target_id!r}")
+        missing = f"no value for target {target_id!r}"
+        return the_one(self.values, lambda v: v.target_id == target_id, missing)
 
     def to_arrow(self) -> pa.Table:
         """One row per KPI and scope: value, inputs, previous, baseline, target, status."""
@@ -789,3 +786,32 @@ def evaluate_targets(
     rank = {t.id: i for i, t in enumerate(workspace.targets)}
     ranked = sorted(values, key=lambda v: (rank[v.target_id or ""], v.period.start))
     return KPITable(tuple(ranked), title=f"Targets — {report.label}")
+
+
+def reason_code(value: KPIValue | None) -> str | None:
+    """Why a KPI value is not computable, as a code (``None``: it is computable).
+
+    The one rule every display and the trial verdict use (``analysis.month.reason`` is
+    this function).
+
+    ``not_computed`` (no KPI value), ``no_rows`` (no record to sum), ``period_not_started``
+    (the period starts after the moment counted to), ``zero_denominator`` (a ratio's
+    denominator came to 0), ``missing_values`` (records there, but none with the values
+    the KPI sums); the KPI's own reason otherwise.
+    """
+    if value is None:
+        return "not_computed"
+    for part in value.inputs:
+        summed = part.formula.startswith("sum(")
+        if part.role in ("measure", "numerator") and part.records == 0 and summed:
+            return "no_rows"
+    if value.value is None:
+        if not value.inputs:
+            return "period_not_started"
+        for part in value.inputs:
+            if part.value is None:
+                return "no_rows" if part.records == 0 else "missing_values"
+        if any(p.role == "denominator" and p.value == 0 for p in value.inputs):
+            return "zero_denominator"
+        return value.reason or "not_computed"
+    return None

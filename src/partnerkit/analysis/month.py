@@ -38,7 +38,13 @@ from partnerkit.analysis.dedup import LeadDedup, dedup_leads
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.funnel import Funnel, RevenueBySource, funnel, revenue_by_source
 from partnerkit.analysis.health import PartnershipHealth, Survey, TargetOutcome, partnership_health
-from partnerkit.analysis.kpis import KPITable, KPIValue, compute_kpis, evaluate_targets
+from partnerkit.analysis.kpis import (
+    KPITable,
+    KPIValue,
+    compute_kpis,
+    evaluate_targets,
+)
+from partnerkit.analysis.kpis import reason_code as reason
 from partnerkit.analysis.pacing import PacingTable, pace_targets
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.analysis.trial import TrialVerdict, trial_phase, trial_verdict
@@ -290,32 +296,6 @@ def figure(value: KPIValue | None) -> Decimal | None:
     whose summed numerator had no record (a CPL of 0 from no spend data).
     """
     return None if reason(value) is not None else value.value if value is not None else None
-
-
-def reason(value: KPIValue | None) -> str | None:
-    """Why :func:`figure` is ``None``, as a code (``None``: it is computable).
-
-    ``not_computed`` (no KPI value), ``no_rows`` (no record to sum), ``period_not_started``
-    (the period starts after the moment counted to), ``zero_denominator`` (a ratio's
-    denominator came to 0), ``missing_values`` (records there, but none with the values
-    the KPI sums); the KPI's own reason otherwise.
-    """
-    if value is None:
-        return "not_computed"
-    for part in value.inputs:
-        summed = part.formula.startswith("sum(")
-        if part.role in ("measure", "numerator") and part.records == 0 and summed:
-            return "no_rows"
-    if value.value is None:
-        if not value.inputs:
-            return "period_not_started"
-        for part in value.inputs:
-            if part.value is None:
-                return "no_rows" if part.records == 0 else "missing_values"
-        if any(p.role == "denominator" and p.value == 0 for p in value.inputs):
-            return "zero_denominator"
-        return value.reason or "not_computed"
-    return None
 
 
 def previous_figure(value: KPIValue | None) -> Decimal | None:

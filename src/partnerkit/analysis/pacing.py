@@ -40,7 +40,7 @@ from partnerkit.analysis._engine import (
     resolve_kpi,
     resolve_scope,
 )
-from partnerkit.analysis._tables import schema_of
+from partnerkit.analysis._tables import schema_of, the_one
 from partnerkit.analysis.attribution import AttributionMode
 from partnerkit.analysis.periods import PeriodLike, Window, resolve_window
 from partnerkit.errors import ConfigurationError
@@ -210,10 +210,8 @@ class PacingTable(Result):
         Raises:
             KeyError: There is none.
         """
-        for v in self.values:
-            if v.target_id == target_id:
-                return v
-        raise KeyError(f"no pacing for target {target_id!r}")
+        missing = f"no pacing for target {target_id!r}"
+        return the_one(self.values, lambda v: v.target_id == target_id, missing)
 
     def to_arrow(self) -> pa.Table:
         """One row per KPI or target."""

@@ -55,7 +55,7 @@ from partnerkit.analysis._args import AsOf, as_of_day, as_of_moment
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._tables import schema_of, table_of
 from partnerkit.analysis.evidence import EvidenceLog
-from partnerkit.analysis.kpis import KPIValue, RatesLike, compute_kpi
+from partnerkit.analysis.kpis import KPIValue, RatesLike, compute_kpi, reason_code
 from partnerkit.analysis.sla import SLACompliance, TermCompliance, sla_compliance
 from partnerkit.errors import ConfigurationError, PartnerkitError
 from partnerkit.model import (
@@ -443,8 +443,6 @@ def _kpi_criterion(
     counted_to: dt.date,
     rates: RatesLike | None,
 ) -> CriterionResult:
-    from partnerkit.analysis.month import reason as figure_reason  # month imports this module
-
     contract = workspace.contract
     assert contract is not None
     assert contract.trial_end is not None
@@ -483,7 +481,7 @@ def _kpi_criterion(
         )
     except PartnerkitError as exc:
         return missing("analysis_failed", str(exc))
-    code = figure_reason(value)
+    code = reason_code(value)
     if code is not None or value.status is None:
         known = code if code in CRITERION_REASONS else "kpi_not_computable"
         return missing(known, value.reason, value)

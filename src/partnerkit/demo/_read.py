@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from partnerkit._environ import environment
 from partnerkit.connector import Notice, ReadRequest
 
 if TYPE_CHECKING:
@@ -103,16 +103,8 @@ class Reads:
 @contextlib.contextmanager
 def demo_environment() -> Iterator[None]:
     """Set the demo's fake credentials; restore the environment after."""
-    saved_env = {name: os.environ.get(name) for name in FAKE_SECRETS}
-    try:
-        os.environ.update(FAKE_SECRETS)
+    with environment(FAKE_SECRETS):
         yield
-    finally:
-        for name, value in saved_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def read_connections(

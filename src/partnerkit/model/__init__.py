@@ -32,6 +32,7 @@ from partnerkit.model._base import (
     TimeZoneName,
     Weekday,
     YearMonth,
+    did_you_mean,
     month_bounds,
     quarter_bounds,
 )
@@ -177,6 +178,7 @@ __all__ = [
     "YearMonth",
     "check_condition",
     "credential_kind",
+    "did_you_mean",
     "fold_text",
     "is_secret_key",
     "load_workspace",

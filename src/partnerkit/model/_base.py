@@ -263,7 +263,27 @@ def closest(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
 
 
 def did_you_mean(word: object, choices: Iterable[str]) -> str:
-    """Return ``" Did you mean 'x'?"`` for the closest choice, or ``""``."""
+    """The hint an error message ends with when a name is not one of ``choices``.
+
+    The one wording of "did you mean" in partnerkit: the closest of ``choices`` to
+    ``word`` (case-insensitive, :mod:`difflib` with a 0.6 cutoff), ready to append
+    after the message's full stop. Public as ``partnerkit.model.did_you_mean`` for any
+    module (or plugin) that rejects a name from a known list.
+
+    Args:
+        word: The name that was given; anything but a string gets no hint.
+        choices: The names that would have been accepted.
+
+    Returns:
+        ``" Did you mean 'x'?"`` (leading space included), or ``""`` when nothing is
+        close enough.
+
+    Example:
+        >>> did_you_mean("cpll", ["cpl", "roas"])
+        " Did you mean 'cpl'?"
+        >>> did_you_mean("zzz", ["cpl", "roas"])
+        ''
+    """
     if not isinstance(word, str):
         return ""
     found = closest(word, choices)
@@ -284,16 +304,33 @@ def listify(value: Any) -> Any:
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 
 
-def _check_identifier(value: str) -> str:
-    if not _ID_RE.match(value):
-        raise ValueError(
-            "must be an id of letters, digits, '-', '_' or '.', starting with a letter or "
-            "digit, at most 64 characters (e.g. google-search)"
-        )
-    return value
+def matching(pattern: re.Pattern[str], message: str) -> AfterValidator:
+    """A validator for ``Annotated[str, ...]`` that refuses what ``pattern`` does not match.
+
+    Args:
+        pattern: What a valid value looks like (``match``: anchor its end with ``$``).
+        message: The reason shown for a refused value (``"must be ..."``).
+
+    Returns:
+        The validator; it gives a matching value back unchanged.
+    """
+
+    def check(value: str) -> str:
+        if not pattern.match(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
 
 
-Identifier = Annotated[str, AfterValidator(_check_identifier)]
+Identifier = Annotated[
+    str,
+    matching(
+        _ID_RE,
+        "must be an id of letters, digits, '-', '_' or '.', starting with a letter or "
+        "digit, at most 64 characters (e.g. google-search)",
+    ),
+]
 """An id other entries refer to: letters, digits, ``-``, ``_`` or ``.``."""
 
 

@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import BeforeValidator, Field
 
 from partnerkit.errors import MissingSecretError
-from partnerkit.model._base import Identifier, _Model, listify
+from partnerkit.model._base import Identifier, _Model, listify, matching
 
 __all__ = [
     "CONNECTOR_NAME",
@@ -42,31 +42,25 @@ REPLAY_PLACEHOLDER = "replayed-not-a-secret"
 _ENV_RE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
-def _check_env_name(value: str) -> str:
-    if not _ENV_RE.match(value):
-        raise ValueError(
-            "must be the name of an environment variable (upper-case letters, digits and "
-            "'_', e.g. GOOGLE_ADS_DEVELOPER_TOKEN), never the secret itself"
-        )
-    return value
-
-
-EnvVarName = Annotated[str, AfterValidator(_check_env_name)]
+EnvVarName = Annotated[
+    str,
+    matching(
+        _ENV_RE,
+        "must be the name of an environment variable (upper-case letters, digits and "
+        "'_', e.g. GOOGLE_ADS_DEVELOPER_TOKEN), never the secret itself",
+    ),
+]
+"""The name of an environment variable, e.g. ``META_ACCESS_TOKEN``."""
 
 CONNECTOR_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 """What a connector's name looks like: lower-case letters, digits and ``_``, a letter first."""
 
 
-def _check_connector_name(value: str) -> str:
-    if not CONNECTOR_NAME.match(value):
-        raise ValueError(
-            "must be a connector's name: lower-case letters, digits and '_' (e.g. google_ads); "
-            "`partnerkit connectors` lists the installed ones"
-        )
-    return value
-
-
-"""The name of an environment variable, e.g. ``META_ACCESS_TOKEN``."""
+_CONNECTOR_NAME = matching(
+    CONNECTOR_NAME,
+    "must be a connector's name: lower-case letters, digits and '_' (e.g. google_ads); "
+    "`partnerkit connectors` lists the installed ones",
+)
 
 _SECRET_WORDS = frozenset(
     {
@@ -158,7 +152,7 @@ class Connection(_Model):
     """
 
     name: Identifier
-    connector: Annotated[str, AfterValidator(_check_connector_name)]
+    connector: Annotated[str, _CONNECTOR_NAME]
     accounts: Annotated[list[str], BeforeValidator(listify)] = Field(default_factory=list)
     settings: dict[str, Any] = Field(default_factory=dict)
     secrets: dict[str, EnvVarName] = Field(default_factory=dict)

@@ -27,7 +27,6 @@ from types import MappingProxyType
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
-    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -35,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from partnerkit.model._base import Identifier, _Model, did_you_mean
+from partnerkit.model._base import Identifier, _Model, did_you_mean, matching
 from partnerkit.model._yaml import parse_scalar
 from partnerkit.records import Additivity, ColumnInfo, RecordKind, Role, columns
 
@@ -130,12 +129,6 @@ class Direction(StrEnum):
 _COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$|^extra\.[A-Za-z0-9_\-]+$")
 
 
-def _check_column_name(value: str) -> str:
-    if not _COLUMN_RE.match(value):
-        raise ValueError("must be a record column (e.g. became_mql_at) or extra.<name>")
-    return value
-
-
 def _render(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -163,7 +156,9 @@ class Condition(_Model):
 
     model_config = ConfigDict(frozen=True)
 
-    column: Annotated[str, AfterValidator(_check_column_name)]
+    column: Annotated[
+        str, matching(_COLUMN_RE, "must be a record column (e.g. became_mql_at) or extra.<name>")
+    ]
     op: Operator
     value: Any = None
 

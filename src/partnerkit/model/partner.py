@@ -6,22 +6,16 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
-from partnerkit.model._base import Duration, Identifier, Side, _Model
+from partnerkit.model._base import Duration, Identifier, Side, _Model, matching
 
 __all__ = ["EscalationStep", "Partner", "PartnerKind", "Person", "PointPeople"]
 
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _check_email(value: str) -> str:
-    if not _EMAIL_RE.match(value):
-        raise ValueError("must be an email address such as noa@agency.example")
-    return value
-
-
-_Email = Annotated[str, AfterValidator(_check_email)]
+_Email = Annotated[str, matching(_EMAIL_RE, "must be an email address such as noa@agency.example")]
 
 
 class PartnerKind(StrEnum):

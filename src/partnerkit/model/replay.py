@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import http.client
-import io
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -25,8 +23,8 @@ from unittest import mock
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3 import HTTPResponse
 
+from partnerkit._canned import canned_response
 from partnerkit.connector import Connector, Notice, ReadRequest
 from partnerkit.errors import ConfigurationError, SourceError
 from partnerkit.records import Record
@@ -101,16 +99,7 @@ def _send(adapter: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any
     recording: Recording | None = getattr(_local, "recording", None)
     if recording is None:
         return _patch.temp_original(adapter, request, **kwargs)
-    status, headers, body = recording.answer(request)
-    raw = HTTPResponse(
-        body=io.BytesIO(body),
-        headers=headers,
-        status=status,
-        reason=http.client.responses.get(status, ""),
-        preload_content=False,
-        decode_content=False,
-    )
-    return adapter.build_response(request, raw)
+    return canned_response(adapter, request, *recording.answer(request), decode_content=False)
 
 
 @contextlib.contextmanager

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from types import TracebackType
 from typing import Self
 
 from rich.console import Console
@@ -25,13 +24,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from partnerkit._closing import Closing
 from partnerkit.connector import ReadRequest
 from partnerkit.store.sync import SyncObserver, SyncResult, Unit, UnitResult
 
 __all__ = ["RichProgress", "render_summary"]
 
 
-class RichProgress(SyncObserver):
+class RichProgress(Closing, SyncObserver):
     """Progress bars for a sync (a :class:`~partnerkit.store.sync.SyncObserver`).
 
     Args:
@@ -60,12 +60,8 @@ class RichProgress(SyncObserver):
         self._progress.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Stop drawing the bars (``with`` does it at the end of the block)."""
         self._progress.stop()
 
     def planned(self, units: Sequence[Unit]) -> None:

@@ -39,8 +39,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import difflib
-import http.client
-import io
 import json
 import os
 import re
@@ -57,6 +55,7 @@ import requests
 import yaml
 from pydantic import SecretStr
 
+from partnerkit._canned import canned_response
 from partnerkit.testing.credentials import MIN_SECRET_LENGTH, environment_secrets, secrets_of
 from partnerkit.testing.faults import Fault
 from partnerkit.testing.guard import RECORD_ENV, allow_network, block_network, record_requested
@@ -881,17 +880,7 @@ def _dump_key(key: Mapping[str, Any]) -> str:
 def _fault_response(
     adapter: requests.adapters.HTTPAdapter, prepared: requests.PreparedRequest, fault: Fault
 ) -> requests.Response:
-    from urllib3 import HTTPResponse
-
-    status, headers, body = fault.reply()
-    raw = HTTPResponse(
-        body=io.BytesIO(body),
-        headers=headers,
-        status=status,
-        reason=http.client.responses.get(status, ""),
-        preload_content=False,
-    )
-    return adapter.build_response(prepared, raw)
+    return canned_response(adapter, prepared, *fault.reply())
 
 
 @contextlib.contextmanager

@@ -38,6 +38,8 @@ import datetime as dt
 import json
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -46,6 +48,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import SecretStr
 
+from partnerkit._environ import environment as set_environment
 from partnerkit.connector import (
     TODAY_EXCLUDED,
     Capability,
@@ -108,6 +111,9 @@ class ConnectorContract:
             range; the suite plans the incremental read from it and checks the
             lookback window is re-read.
         allow_empty: Streams that may legitimately read no record.
+        sdk_modules: Prefixes of the modules (a vendor SDK, gRPC) that importing the
+            connector's package must not load: they load when a read needs them, so
+            ``partnerkit connectors`` and a workspace check stay fast.
     """
 
     connector_class: ClassVar[type[Connector[Any]]]
@@ -118,6 +124,7 @@ class ConnectorContract:
     check_entry_point: ClassVar[bool] = True
     lookback_cursor: ClassVar[dt.date | None] = None
     allow_empty: ClassVar[frozenset[str]] = frozenset()
+    sdk_modules: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -144,16 +151,8 @@ class ConnectorContract:
     @contextlib.contextmanager
     def environment(self) -> Iterator[None]:
         """Set the secret environment variables for the duration of a block."""
-        saved = {k: os.environ.get(k) for k in self.env()}
-        os.environ.update(self.env())
-        try:
+        with set_environment(self.env()):
             yield
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
 
     def make_connector(self) -> Connector[Any]:
         """Build the connector from :attr:`settings` plus secrets from the environment."""
@@ -212,6 +211,19 @@ class ConnectorContract:
             assert request.stream in names, f"request for undeclared stream {request.stream!r}"
         for spec in self.connector_class.streams:
             assert spec.default_lookback >= dt.timedelta(0)
+
+    def test_contract_import_does_not_load_the_sdk(self) -> None:
+        """The package imports alone in a fresh interpreter, loading none of :attr:`sdk_modules`."""
+        package = self.connector_class.__module__.partition(".")[0]
+        code = (
+            f"import sys, {package}; "
+            f"print(any(m.startswith({tuple(self.sdk_modules)!r}) for m in sys.modules))"
+        )
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
+        assert out.stdout.strip() == "False"
 
     def test_contract_settings_from_environment(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """Every setting can come from ``<env_prefix><FIELD>`` environment variables."""

@@ -18,6 +18,11 @@ it what an API, a proxy or a bug can send::
     @given(hostile.mutated(RECORDED))
     def test_a_mutated_recorded_page(page): ...
 
+:class:`HostilePages` turns that into a contract-style base class: a connector's test
+module declares its table of hostile bodies (each with the error it must raise, worked
+out by hand from the API's documented shape), how to serve one in place of a page and
+how to parse one, and inherits the checks every built-in connector runs.
+
 hypothesis is a test dependency, not one of partnerkit's: this module imports without
 it, and the strategies raise an :class:`ImportError` with the install command when it
 is missing.
@@ -25,16 +30,38 @@ is missing.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
-from collections.abc import Callable, Sequence
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from partnerkit.errors import DataError, ResponseShapeError
 
 if TYPE_CHECKING:
+    import pytest
     from hypothesis.strategies import SearchStrategy
 
-__all__ = ["json_values", "mutated", "recorded_bodies"]
+__all__ = [
+    "HostilePages",
+    "Shape",
+    "bare_values",
+    "json_values",
+    "mutated",
+    "recorded_bodies",
+    "run_alone",
+]
+
+Shape = tuple[str, str, str, str]
+"""One row of a hostile table: ``(body, where, expected, found)``.
+
+``body`` is served as the page; the :class:`~partnerkit.errors.ResponseShapeError` it
+raises must name ``where`` in the page, what was ``expected`` there and what was
+``found`` instead.
+"""
 
 _HINT = "partnerkit.testing.hostile needs hypothesis: pip install hypothesis"
 
@@ -140,3 +167,160 @@ def recorded_bodies(directory: Path, keep: Callable[[str, Any], bool]) -> list[A
             if keep(interaction.request.url, body):
                 bodies.append(body)
     return bodies
+
+
+def bare_values(expected: str) -> dict[str, Shape]:
+    """The rows of a hostile table for a bare JSON scalar served as the whole page.
+
+    Every JSON API's page is an object or an array, so ``null``, ``123``, ``true`` and
+    ``"x"`` are each refused at the top (``where`` is ``""``) with the same words for
+    what was found; only what the API's page ``expected`` differs.
+
+    Args:
+        expected: What the page should have been, e.g. ``"a JSON object"``.
+
+    Returns:
+        The rows, by name: ``null``, ``number``, ``true``, ``string``.
+    """
+    return {
+        "null": ("null", "", expected, "a JSON null"),
+        "number": ("123", "", expected, "a JSON number (123)"),
+        "true": ("true", "", expected, "a JSON boolean (true)"),
+        "string": ('"x"', "", expected, "a JSON string of 1 character"),
+    }
+
+
+def run_alone(script: str, directory: Path) -> str:
+    """Run ``script`` in a child Python process and return what it printed.
+
+    For a body that once crashed the interpreter (a segmentation fault in a C
+    extension): in a child process a crash fails the test instead of ending the run.
+
+    Args:
+        script: The program's source.
+        directory: Where to write it (a test's ``tmp_path``).
+
+    Returns:
+        The child's standard output, stripped.
+
+    Raises:
+        AssertionError: The child did not exit with 0 (its last standard error shown).
+    """
+    path = directory / "hostile_script.py"
+    path.write_text(script, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip()
+
+
+class HostilePages:
+    """Contract-style checks of a connector's page parser against hostile bodies.
+
+    Subclass it in a test module, say what to test, and pytest collects the inherited
+    ``test_*`` methods::
+
+        class TestHostilePages(hostile.HostilePages):
+            shapes = {**hostile.bare_values("a JSON object"), "empty object": (...)}
+            api, account, requests = "shop", "42", ("GET /42/orders",)
+            secret = "test-token"
+            recorded = hostile.recorded_bodies(CASSETTES, lambda url, body: ...)
+
+            def read(self, request, body):  # serve body in place of a page, then read
+                ...
+
+            def parse(self, body):  # the page parser, then the core's record check
+                ...
+
+    The checks:
+
+    * ``test_a_page_that_is_not_the_documented_shape_is_a_shape_error``: for each row
+      of :attr:`shapes`, :meth:`read` raises a :class:`~partnerkit.errors.ResponseShapeError`
+      that names where, what was expected and what was found, the API, the account and
+      the request, is not retriable, says ``expected ...`` and never shows the secret;
+    * ``test_any_json_value_parses_or_raises_the_librarys_error`` and
+      ``test_a_mutated_recorded_page_parses_or_raises_the_librarys_error``: the parser,
+      fed :func:`json_values` and :func:`mutated` pages of :attr:`recorded`, returns or
+      raises ``ResponseShapeError`` or ``DataError``, never anything else.
+    """
+
+    #: The hostile table: name (the test id) to ``(body, where, expected, found)``.
+    shapes: ClassVar[Mapping[str, Shape]] = {}
+    #: The API and account every refusal names.
+    api: ClassVar[str] = ""
+    account: ClassVar[str] = ""
+    #: The request a refusal names (one of these).
+    requests: ClassVar[Sequence[str]] = ()
+    #: A fake secret no refusal may show, if the connector has one.
+    secret: ClassVar[str | None] = None
+    #: The recorded pages (parsed JSON) the mutations start from.
+    recorded: ClassVar[Sequence[Any]] = ()
+
+    def read(self, request: pytest.FixtureRequest, body: str) -> object:
+        """Serve ``body`` (HTTP 200) in place of a page and read through the connector.
+
+        Args:
+            request: The test's fixture request (``request.getfixturevalue(...)``).
+            body: The page's text.
+        """
+        raise NotImplementedError
+
+    def parse(self, body: bytes) -> object:
+        """Parse one page and check its records as the connector does.
+
+        Args:
+            body: The page's bytes.
+        """
+        raise NotImplementedError
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """One test of the table check per row of :attr:`shapes`, named by its key."""
+        if "hostile_shape" in metafunc.fixturenames:
+            metafunc.parametrize("hostile_shape", list(self.shapes.values()), ids=list(self.shapes))
+
+    def test_a_page_that_is_not_the_documented_shape_is_a_shape_error(
+        self, request: pytest.FixtureRequest, hostile_shape: Shape
+    ) -> None:
+        """A body of the table is refused by name, never read as something else."""
+        import pytest
+
+        body, where, expected, found = hostile_shape
+        with pytest.raises(ResponseShapeError) as info:
+            self.read(request, body)
+        error = info.value
+        assert (error.where, error.expected, error.found) == (where, expected, found)
+        assert (error.api, error.account) == (self.api, self.account)
+        assert error.request in self.requests
+        assert not error.retriable
+        assert f"expected {expected}" in str(error)
+        assert self.secret is None or self.secret not in str(error)
+
+    def test_any_json_value_parses_or_raises_the_librarys_error(self) -> None:
+        """Any JSON value as a page: records or the library's own error."""
+        given = _given()
+
+        def check(value: Any) -> None:
+            self._parses_or_refuses(value)
+
+        given(json_values())(check)()
+
+    def test_a_mutated_recorded_page_parses_or_raises_the_librarys_error(self) -> None:
+        """A recorded page with one place changed: records or the library's own error."""
+        given = _given()
+
+        def check(page: Any) -> None:
+            self._parses_or_refuses(page)
+
+        given(mutated(self.recorded))(check)()
+
+    def _parses_or_refuses(self, value: Any) -> None:
+        with contextlib.suppress(ResponseShapeError, DataError):
+            self.parse(json.dumps(value).encode())
+
+
+def _given() -> Any:
+    _strategies()  # the install hint when hypothesis is missing
+    from hypothesis import given
+
+    return given

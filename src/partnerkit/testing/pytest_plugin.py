@@ -12,6 +12,8 @@ It adds:
   ``secrets`` lists or the test registers (``cassette.secret(value)``), and every
   credential the cassette sees travel;
 - the ``fake_clock`` fixture: a fresh :class:`~partnerkit.testing.clock.FakeClock`;
+- the ``cassettes`` fixture: the ``cassettes`` folder beside the test module, for tests
+  that name their cassettes themselves (``use_cassette(cassettes / "x.yaml")``);
 - the network guard: every test runs with :func:`~partnerkit.testing.guard.block_network`
   when the ini option ``partnerkit_block_network = true`` is set or the test is marked
   ``@pytest.mark.block_network``; ``@pytest.mark.allow_network`` opts a test out, and
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from partnerkit.testing.cassette import Cassette
     from partnerkit.testing.clock import FakeClock
 
-__all__ = ["cassette", "cassette_path", "fake_clock"]
+__all__ = ["cassette", "cassette_path", "cassettes", "fake_clock"]
 
 _GUARD = pytest.StashKey[NetworkGuard]()
 _GUARD_CONTEXT = pytest.StashKey[AbstractContextManager[NetworkGuard]]()
@@ -209,6 +211,12 @@ def cassette(request: pytest.FixtureRequest, cassette_path: Path) -> Iterator[Ca
 
 class _NotRunError(Exception):
     """Stands for the outcome of a test whose call never ran."""
+
+
+@pytest.fixture
+def cassettes(request: pytest.FixtureRequest) -> Path:
+    """The ``cassettes`` folder beside the test module (override it in a conftest)."""
+    return Path(request.node.path).parent / "cassettes"
 
 
 @pytest.fixture

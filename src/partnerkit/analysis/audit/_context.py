@@ -103,6 +103,22 @@ class AuditContext:
         """SQL: the column's day lies in the audited days."""
         return f"{column} BETWEEN {_lit(self.start)} AND {_lit(self.end)}"
 
+    def perf_by_month(self) -> str:
+        """SQL (a subquery): the ad-platform rows, each with its audited ``month``."""
+        return (
+            f"(SELECT p.*, m.month FROM {self.t_perf} p JOIN {self.t_months} m "
+            f"ON p.day BETWEEN m.first_day AND m.last_day)"
+        )
+
+    def crm_leads_by_month(self) -> str:
+        """SQL: CRM leads per source and audited month (``source_id, month, crm_leads``)."""
+        return (
+            f"SELECT l.source_id, m.month, sum(l.n) AS crm_leads "
+            f"FROM {self.t_leads} l JOIN {self.t_months} m "
+            f"ON l.day BETWEEN m.first_day AND m.last_day "
+            f"WHERE l.source_id IS NOT NULL GROUP BY ALL"
+        )
+
     def one_currency(self, table: str, keys: Sequence[str], what: str) -> None:
         """Raise when a group of spend rows mixes currencies (money is never added across)."""
         rows = self.scratch.con.execute(

@@ -22,10 +22,7 @@ def platform_vs_crm(ctx: AuditContext) -> Checked:
           SELECT p.source_id, m.month, sum(p.platform_leads) AS platform_leads
           FROM {ctx.t_perf} p JOIN {m} m ON p.day BETWEEN m.first_day AND m.last_day
           WHERE p.source_id IS NOT NULL GROUP BY ALL
-        ), l AS (
-          SELECT l.source_id, m.month, sum(l.n) AS crm_leads
-          FROM {ctx.t_leads} l JOIN {m} m ON l.day BETWEEN m.first_day AND m.last_day
-          WHERE l.source_id IS NOT NULL GROUP BY ALL
+        ), l AS ({ctx.crm_leads_by_month()}
         ), g AS (
           SELECT p.month, p.source_id, s.ord, p.platform_leads,
                  coalesce(l.crm_leads, 0) AS crm_leads

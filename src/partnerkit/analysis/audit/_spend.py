@@ -19,17 +19,10 @@ def spend_and_leads(ctx: AuditContext) -> Checked:
         ConfigurationError: A source's or campaign's month mixes currencies.
     """
     m = ctx.t_months
+    by_month = ctx.perf_by_month()
+    ctx.one_currency(by_month, ["source_id", "month"], "source and month")
     ctx.one_currency(
-        f"(SELECT p.*, m.month FROM {ctx.t_perf} p JOIN {m} m "
-        f"ON p.day BETWEEN m.first_day AND m.last_day)",
-        ["source_id", "month"],
-        "source and month",
-    )
-    ctx.one_currency(
-        f"(SELECT p.*, m.month FROM {ctx.t_perf} p JOIN {m} m "
-        f"ON p.day BETWEEN m.first_day AND m.last_day)",
-        ["platform", "account_id", "campaign_id", "month"],
-        "campaign and month",
+        by_month, ["platform", "account_id", "campaign_id", "month"], "campaign and month"
     )
     table = ctx.scratch.table(
         "spend",
@@ -39,10 +32,7 @@ def spend_and_leads(ctx: AuditContext) -> Checked:
                  bool_or(p.spent) AS spent, sum(p.platform_leads) AS platform_leads
           FROM {ctx.t_perf} p JOIN {m} m ON p.day BETWEEN m.first_day AND m.last_day
           WHERE p.source_id IS NOT NULL GROUP BY ALL
-        ), src_leads AS (
-          SELECT l.source_id, m.month, sum(l.n) AS crm_leads
-          FROM {ctx.t_leads} l JOIN {m} m ON l.day BETWEEN m.first_day AND m.last_day
-          WHERE l.source_id IS NOT NULL GROUP BY ALL
+        ), src_leads AS ({ctx.crm_leads_by_month()}
         ), src AS (
           SELECT 'source' AS level, s.source_id, s.ord, m.month,
                  NULL::VARCHAR AS platform, NULL::VARCHAR AS account_id,

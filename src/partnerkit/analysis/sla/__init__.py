@@ -56,8 +56,7 @@ from partnerkit.analysis.sla._results import PeriodCompliance, SLACompliance, Te
 from partnerkit.analysis.sla._run import start_run
 from partnerkit.analysis.sla._terms import term
 from partnerkit.errors import ConfigurationError, DataError
-from partnerkit.model import Workspace
-from partnerkit.model._base import did_you_mean, month_bounds
+from partnerkit.model import Workspace, did_you_mean, month_bounds
 
 __all__ = ["PeriodCompliance", "SLACompliance", "TermCompliance", "sla_compliance"]
 

@@ -10,7 +10,7 @@ from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import schema_of
 from partnerkit.analysis.business_time import BusinessClock, Occurrence
 from partnerkit.analysis.sla._results import BREACHED, MET, PENDING, UNMEASURABLE, TermCompliance
-from partnerkit.analysis.sla._run import SLARun, ident, measure, no_evidence, summarise
+from partnerkit.analysis.sla._run import SLARun, ident, measure, no_evidence_log, summarise
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import SLA, month_bounds, quarter_bounds
 
@@ -22,9 +22,7 @@ def reported_period(run: SLARun, sla: SLA) -> TermCompliance:
     assert sla.threshold is not None
     rule = f"within {sla.threshold} of the reported period's end"
     if run.t_ev is None:
-        return no_evidence(
-            run, sla, rule, "not computable: no evidence log given", "no_evidence_log"
-        )
+        return no_evidence_log(run, sla, rule)
     rows = run.scratch.rows(
         f"SELECT row, period FROM {run.t_ev} WHERE event = 'delivered' "
         f'AND sla = {_lit(sla.id)} ORDER BY "at", row'
@@ -91,9 +89,7 @@ def report_delivery(run: SLARun, sla: SLA) -> TermCompliance:
         )
     rule = f"by the due date ({deliverable.due}, every {deliverable.every})"
     if run.t_ev is None:
-        return no_evidence(
-            run, sla, rule, "not computable: no evidence log given", "no_evidence_log"
-        )
+        return no_evidence_log(run, sla, rule)
     deliveries = run.scratch.rows(
         f"SELECT row, \"at\", period, note, link FROM {run.t_ev} WHERE event = 'delivered' "
         f"AND deliverable = {_lit(deliverable.id)} AND (sla = {_lit(sla.id)} OR sla IS NULL) "

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from partnerkit.analysis._data import Result
 from partnerkit.analysis._tables import schema_of, sections
 from partnerkit.errors import ConfigurationError
-from partnerkit.model import SLA
-from partnerkit.model._base import did_you_mean
+from partnerkit.model import SLA, did_you_mean
 
 if TYPE_CHECKING:
     import pyarrow as pa

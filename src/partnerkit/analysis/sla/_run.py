@@ -149,6 +149,11 @@ def no_evidence(run: SLARun, sla: SLA, rule: str, why: str, code: str) -> TermCo
     return summarise(run, sla, rule, empty, reason=why, code=code)
 
 
+def no_evidence_log(run: SLARun, sla: SLA, rule: str) -> TermCompliance:
+    """The term of a run given no evidence log: not computable (``no_evidence_log``)."""
+    return no_evidence(run, sla, rule, "not computable: no evidence log given", "no_evidence_log")
+
+
 # ------------------------------------------------------- timed cases (SQL)
 
 

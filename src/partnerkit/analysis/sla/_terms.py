@@ -20,6 +20,7 @@ from partnerkit.analysis.sla._run import (
     local_day,
     measure,
     no_evidence,
+    no_evidence_log,
     summarise,
 )
 from partnerkit.model import SLA, Cadence, Side, SLAKind
@@ -89,9 +90,7 @@ def exchange(
     assert sla.threshold is not None
     rule = f"within {sla.threshold}"
     if run.t_ev is None:
-        return no_evidence(
-            run, sla, rule, "not computable: no evidence log given", "no_evidence_log"
-        )
+        return no_evidence_log(run, sla, rule)
     owner = _lit(sla.owner.value)
     other = _lit((Side.IN_HOUSE if sla.owner is Side.PARTNER else Side.PARTNER).value)
 
@@ -132,9 +131,7 @@ def cadence_term(run: SLARun, sla: SLA, cadence: Cadence, event_sql: str) -> Ter
 
     rule = str(cadence)
     if run.t_ev is None:
-        return no_evidence(
-            run, sla, rule, "not computable: no evidence log given", "no_evidence_log"
-        )
+        return no_evidence_log(run, sla, rule)
     anchor = run.ws.contract.start if run.ws.contract else run.start
     windows = [
         w
