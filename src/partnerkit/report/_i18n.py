@@ -509,6 +509,25 @@ class Formatter:
         """An amount in the workspace currency."""
         return format_currency(value, self.currency, locale=self.locale)
 
+    def money_whole(self, amount: Decimal, currency: str | None = None) -> str:
+        """An amount rounded to whole units, for charts (``4145.5`` → ``₪4,146``).
+
+        Args:
+            amount: The amount.
+            currency: Its ISO 4217 currency (the workspace's by default).
+        """
+        import re
+
+        pattern = self.locale.currency_formats["standard"].pattern
+        whole = re.sub(r"\.0+", "", pattern)  # the locale's pattern without its decimals
+        return format_currency(
+            amount,
+            currency or self.currency,
+            format=whole,
+            locale=self.locale,
+            currency_digits=False,
+        )
+
     def percent(self, value: Decimal, digits: int = 1) -> str:
         """A percentage given in percent units (``45.9`` → ``45.9%``)."""
         return self.number(value, digits) + "%"
