@@ -10,7 +10,7 @@ from partnerkit.analysis.month import figure, reason
 from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
-from partnerkit.report.sections import Block, Cell, Chart, Heading, NoData, Table, Text
+from partnerkit.report.sections import Block, Cell, Heading, NoData, Table, Text
 
 __all__ = ["build"]
 
@@ -41,11 +41,13 @@ def build(ctx: Context) -> list[Block]:
             ]
             title = f.t("chart.funnel")
             out.append(
-                Chart(
+                _charts.bar_chart(
                     "funnel",
                     title,
-                    _charts.bar_chart("funnel", title, bars),
-                    "; ".join(f"{b.label}: {b.text}" for b in bars),
+                    bars,
+                    tick=lambda v: f.number(Decimal(v)),
+                    alt="; ".join(f"{b.label}: {b.text}" for b in bars),
+                    axis=f.t("chart.legend.leads"),
                 )
             )
             out.append(
