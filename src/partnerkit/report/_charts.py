@@ -23,6 +23,7 @@ usual way; each text is laid out by the browser (Hebrew and Thai shaping include
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -108,13 +109,31 @@ def _text(
     cls: str = "",
     weight: str = "",
 ) -> str:
-    extra = f' class="{cls}"' if cls else ""
+    if _rtl(text):
+        # laid out right to left (a Hebrew label, a Hebrew amount), anchored at the same
+        # point: the start of a right-to-left text is its right end
+        anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
+        extra = ' direction="rtl"'
+    else:
+        extra = ""
+    extra += f' class="{cls}"' if cls else ""
     extra += f' font-weight="{weight}"' if weight else ""
     extra += f' dx="{dx}"' if dx else ""
     return (
         f'<text x="{x}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
         f'fill="{fill}"{extra}>{escape(text)}</text>'
     )
+
+
+def _rtl(text: str) -> bool:
+    """Whether a text's first strong character is right to left (the Unicode bidi rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def _edge_anchor(position: float) -> tuple[str, int]:

@@ -71,6 +71,7 @@ svg.chart .roomy { display: none; }
   .table-wrap th:first-child, .table-wrap td:first-child {
     position: sticky; inset-inline-start: 0; background: var(--bg); z-index: 1; }
   .table-wrap th:first-child { background: var(--soft); }
+  .table-wrap td:first-child { min-width: 7.5em; }
 }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
