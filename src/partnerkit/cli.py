@@ -673,6 +673,14 @@ def report_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the report (HTML, Markdown).")
     ] = Path("partnerkit-report"),
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="Also write the report as PDF (A4), printed by headless Chromium "
+            "(install `chromium`, or set PARTNERKIT_BROWSER to Chromium or Chrome).",
+        ),
+    ] = False,
     warehouse: Annotated[
         Path | None,
         typer.Option(
@@ -696,7 +704,7 @@ def report_command(
         ),
     ] = None,
 ) -> None:
-    """Write the monthly partner report for a workspace (HTML and Markdown).
+    """Write the monthly partner report for a workspace (HTML and Markdown; PDF with --pdf).
 
     A report is made only from data: a warehouse that was never synced (or holds no
     record), a month with no lead and no spend record, or a month that has not started
@@ -758,6 +766,9 @@ def report_command(
             as_of=day,
         )
         html, markdown = report.write(out)
+        console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
+        if pdf:
+            console.print(f"wrote {report.write_pdf(html.with_suffix('.pdf'))}", highlight=False)
     except NotComputableError as exc:
         params = {"month": f"{first:%Y-%m}", **exc.params, "where": where, "config": config}
         err_console.print(
@@ -767,7 +778,6 @@ def report_command(
         raise typer.Exit(code=exit_code_for(exc)) from None
     except PartnerkitError as exc:
         raise _fail(exc) from exc
-    console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
 
 
 @app.command("new-connector")
