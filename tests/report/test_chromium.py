@@ -40,12 +40,12 @@ SHOTS = {
     ("he", 390): "report-he-390.png",
 }
 
-MEASURE = """() => {
+MEASURE = """(paper) => {
   const hidden = e => !!e.closest('.visually-hidden');
   const limit = document.documentElement.clientWidth;
   const over = [...document.querySelectorAll('body *')]
     .filter(e => !hidden(e))
-    .filter(e => !e.closest('.table-wrap') || e.classList.contains('table-wrap'))
+    .filter(e => paper || !e.closest('.table-wrap') || e.classList.contains('table-wrap'))
     .filter(e => { const r = e.getBoundingClientRect();
                    return r.width > 0 && (r.right > limit + 1 || r.left < -1); })
     .map(e => e.tagName + '.' + (e.getAttribute('class') || ''));
@@ -144,7 +144,7 @@ def _render(browser: Any, report: MonthlyReport, width: int, shot: Path) -> dict
 
     page.route("**/*", refuse)
     page.set_content(report.to_html(), wait_until="load")
-    found = page.evaluate(MEASURE)
+    found = page.evaluate(MEASURE, False)
     if width > 1000:
         page.screenshot(path=str(shot), full_page=True, type="png")
     else:
@@ -188,3 +188,23 @@ def test_report_reads_in_chromium(
         assert all(all(cell for cell in row[:2]) for row in chart["rows"]), key
     size = shot.stat().st_size
     assert 0 < size < MAX_BYTES, f"{shot.name} is {size:,} bytes"
+
+
+@pytest.mark.parametrize("lang", ["en", "he"])
+def test_report_fits_the_printed_page(
+    browser: Any, request: pytest.FixtureRequest, lang: str
+) -> None:
+    # A4 less the print stylesheet's 12 mm side margins: 186 mm at 96 px an inch
+    width = round(186 / 25.4 * 96)
+    report: MonthlyReport = request.getfixturevalue(f"demo_report_{lang}")
+    page = browser.new_page(viewport={"width": width, "height": 1100})
+    page.emulate_media(media="print")
+    page.set_content(report.to_html(), wait_until="load")
+    found = page.evaluate(MEASURE, True)
+    page.close()
+    # on paper nothing scrolls: every table, scroll boxes included, fits the page width
+    assert found["over"] == []
+    assert found["narrow"] == []
+    charts = {c["key"]: c for c in found["charts"]}
+    assert set(CHARTS) <= set(charts)
+    assert all(charts[key]["problems"] == [] for key in CHARTS)

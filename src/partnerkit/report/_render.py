@@ -84,7 +84,7 @@ svg.chart .roomy { display: none; }
   section.report-section { break-before: auto; }
   .table-wrap { overflow: visible; }
   table { font-size: 8.5pt; }
-  th, td { min-width: 0; padding: 3px 5px; }
+  th, td { padding: 3px 5px; }
   td.num, bdi.num { white-space: normal; }
   a { color: inherit; text-decoration: none; }
 }
