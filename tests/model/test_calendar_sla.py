@@ -222,3 +222,79 @@ def test_sla_terms_fit_their_kind(data: dict[str, Any], fragment: str) -> None:
     with pytest.raises(ValidationError) as info:
         SLA.model_validate({"id": "x", **data})
     assert fragment in str(info.value)
+
+
+# ---------------------------------------------------------------- public holidays
+
+
+def test_public_holidays_are_the_countrys_days_off() -> None:
+    # Israel's holidays of autumn 2026 by the Hebrew calendar (5787): Rosh Hashanah
+    # Sat 12 and Sun 13 Sep, Yom Kippur Mon 21 Sep, Sukkot Sat 26 Sep, Shemini Atzeret /
+    # Simchat Torah Sat 3 Oct.
+    israel = BusinessCalendar.model_validate({"working_days": SUN_THU, "public_holidays": "IL"})
+    autumn = israel.holidays_between(dt.date(2026, 9, 1), dt.date(2026, 10, 31))
+    assert sorted(autumn) == [
+        dt.date(2026, 9, 12),
+        dt.date(2026, 9, 13),
+        dt.date(2026, 9, 21),
+        dt.date(2026, 9, 26),
+        dt.date(2026, 10, 3),
+    ]
+    assert autumn[dt.date(2026, 9, 21)] == "Yom Kippur"
+    # Sunday 13 Sep is Rosh Hashanah, so Thursday 10 Sep is followed by Monday 14 Sep
+    assert israel.next_working_day(dt.date(2026, 9, 10)) == dt.date(2026, 9, 14)
+    assert israel.public_holidays is not None
+    assert israel.public_holidays.country == "IL"
+    assert israel.public_holidays.categories == ["public"]
+
+
+def test_public_holidays_of_thailand() -> None:
+    thailand = BusinessCalendar.model_validate({"public_holidays": {"country": "th"}})
+    # Songkran, 13-15 April; the King's birthday, 28 July; Mother's Day, 12 August
+    for day in (dt.date(2027, 4, 13), dt.date(2027, 4, 15), dt.date(2027, 7, 28)):
+        assert thailand.is_holiday(day), day
+    assert thailand.is_holiday(dt.date(2027, 8, 12))
+    assert not thailand.is_holiday(dt.date(2027, 4, 20))
+
+
+def test_the_workspace_adds_and_removes_days() -> None:
+    calendar = BusinessCalendar.model_validate(
+        {
+            "working_days": SUN_THU,
+            "public_holidays": {"country": "IL"},
+            "holidays": [{"date": "2026-09-20", "name": "Agency retreat"}],
+            "working_on": ["2026-09-13"],
+        }
+    )
+    days = calendar.holidays_between(dt.date(2026, 9, 1), dt.date(2026, 9, 30))
+    assert days == {
+        dt.date(2026, 9, 12): "Rosh Hashanah",
+        dt.date(2026, 9, 20): "Agency retreat",
+        dt.date(2026, 9, 21): "Yom Kippur",
+        dt.date(2026, 9, 26): "Sukkot",
+    }
+    assert calendar.is_working_day(dt.date(2026, 9, 13))  # a Sunday worked anyway
+    assert not calendar.is_working_day(dt.date(2026, 9, 20))
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"public_holidays": "ISR"}, "no country 'ISR'"),
+        ({"public_holidays": "XX"}, "use an ISO 3166-1 alpha-2 code"),
+        (
+            {"public_holidays": {"country": "US", "subdivision": "Kalifornia"}},
+            "US has no subdivision 'Kalifornia'",
+        ),
+        ({"public_holidays": {"country": "IL", "categories": ["bank"]}}, "no holiday category"),
+        (
+            {"public_holidays": "IL", "working_on": ["2026-09-14"]},
+            "working_on 2026-09-14 is not a public holiday",
+        ),
+        ({"working_on": ["2026-09-21"]}, "working_on 2026-09-21 is not a public holiday"),
+    ],
+)
+def test_bad_public_holidays(data: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        BusinessCalendar.model_validate(data)
+    assert fragment in str(info.value)

@@ -94,6 +94,7 @@ from partnerkit.analysis.sla import (
     TermCompliance,
     sla_compliance,
 )
+from partnerkit.analysis.trial import CriterionResult, TrialVerdict, trial_verdict
 
 __all__ = [
     "ATTRIBUTION_MODES",
@@ -108,6 +109,7 @@ __all__ = [
     "BudgetReport",
     "BusinessClock",
     "Change",
+    "CriterionResult",
     "CurrencyError",
     "Dataset",
     "EvidenceEvent",
@@ -147,6 +149,7 @@ __all__ = [
     "TargetOutcome",
     "TermCompliance",
     "TrialReview",
+    "TrialVerdict",
     "UnmatchedSpend",
     "attribute",
     "attribute_leads",
@@ -171,6 +174,7 @@ __all__ = [
     "revenue_by_source",
     "sla_compliance",
     "trial_review",
+    "trial_verdict",
     "weekday_weights",
     "weighted_projection",
 ]

@@ -80,7 +80,6 @@ class BusinessClock:
 
     def __init__(self, calendar: BusinessCalendar) -> None:
         self.calendar = calendar
-        self._holidays = frozenset(h.date for h in calendar.holidays)
         self._weekdays = frozenset(d.number for d in calendar.working_days)
 
     @property
@@ -97,7 +96,7 @@ class BusinessClock:
 
     def is_working_day(self, day: dt.date) -> bool:
         """True when ``day`` is a working weekday and not a holiday."""
-        return day.weekday() in self._weekdays and day not in self._holidays
+        return day.weekday() in self._weekdays and not self.calendar.is_holiday(day)
 
     def opening(self, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
         """The working hours of a local day as UTC instants, or ``None`` on a day off."""

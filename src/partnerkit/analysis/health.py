@@ -25,7 +25,9 @@ KPI attainment comes in as :class:`TargetOutcome` rows (target, period, status) 
 whatever computed them; see ``docs/analysis/health.md`` for wiring the KPI analysis.
 
 :func:`trial_review` summarises every target and SLA term over the contract's trial
-period (contract start to ``trial_end``), with the audit and the health per month.
+period (contract start to ``trial_end``), with the audit, the health per month and the
+verdict against the contract's trial criteria (the rule's home is
+:mod:`partnerkit.analysis.trial`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from partnerkit.analysis._tables import sections as _sections
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
+from partnerkit.analysis.trial import TrialVerdict, trial_verdict
 from partnerkit.errors import ConfigurationError, DataError
 from partnerkit.model import TargetStatus, Workspace
 from partnerkit.model._base import did_you_mean
@@ -794,6 +797,8 @@ class TrialReview(Result):
         sla: The SLA compliance over the trial.
         audit: The source-map audit over the trial, when records were given.
         health: The health score per trial month.
+        verdict: The verdict against the contract's ``trial_criteria``
+            (:func:`~partnerkit.analysis.trial.trial_verdict`): continue, extend or end.
     """
 
     start: dt.date
@@ -804,6 +809,7 @@ class TrialReview(Result):
     sla: SLACompliance
     audit: SourceMapAudit | None
     health: PartnershipHealth
+    verdict: TrialVerdict | None = None
     title: str = field(default="Trial-period review")
 
     @property
@@ -858,6 +864,8 @@ class TrialReview(Result):
     def _repr_html_(self) -> str:
         when = f"ends in {self.days_left} day(s): provisional" if self.provisional else "is over"
         head = f"<p>Trial {self.start} to {self.end} {when}.</p>"
+        if self.verdict is not None:
+            head += self.verdict._repr_html_()
         return head + _sections(
             self.title,
             [("Targets and SLA terms", self.to_arrow()), ("Health", self.health.scores())],
@@ -889,7 +897,7 @@ def trial_review(
         silent_days: Passed to the source-map audit.
 
     Returns:
-        The review.
+        The review, with the verdict against the contract's ``trial_criteria``.
 
     Raises:
         ConfigurationError: The workspace has no contract or no ``trial_end``.
@@ -958,6 +966,7 @@ def trial_review(
         sla=sla,
         audit=audit,
         health=health,
+        verdict=trial_verdict(workspace, dataset, evidence, as_of=as_of),
     )
 
 

@@ -2,7 +2,8 @@
 
 :func:`evaluate_month` calls each analysis once for a month — the targets, the KPIs
 by source and in total, budget, pacing, funnel, revenue, the source-map audit, the
-lead dedup, SLA compliance and partnership health — and returns them in one
+lead dedup, SLA compliance, partnership health and, in the trial's last two months,
+the trial verdict — and returns them in one
 :class:`MonthEvaluation`. The monthly report, the ``partnerkit`` command line and the
 demo render that object; none of them computes a figure of its own, so a figure can
 only differ between them if the rule does.
@@ -40,6 +41,7 @@ from partnerkit.analysis.health import PartnershipHealth, Survey, TargetOutcome,
 from partnerkit.analysis.kpis import KPITable, KPIValue, compute_kpis, evaluate_targets
 from partnerkit.analysis.pacing import PacingTable, pace_targets
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
+from partnerkit.analysis.trial import TrialVerdict, trial_phase, trial_verdict
 from partnerkit.errors import ConfigurationError, NotComputableError, PartnerkitError
 from partnerkit.model import BUILTIN_KPIS, KPI, Direction, KPIUnit
 from partnerkit.records import RecordKind
@@ -172,6 +174,9 @@ class MonthEvaluation:
         dedup: The month's leads counted as people (one per person) and inquiries.
         sla: SLA compliance: each term for the month and cumulative.
         health: Partnership health for the month.
+        trial: The trial's verdict with its evidence, in the month the trial ends and
+            the month before (:func:`~partnerkit.analysis.trial.trial_phase`); ``None``
+            in other months and without ``contract.trial_end``.
         errors: Why an analysis left ``None`` could not run, by its name.
     """
 
@@ -197,6 +202,7 @@ class MonthEvaluation:
     dedup: LeadDedup | None = None
     sla: SLACompliance | None = None
     health: PartnershipHealth | None = None
+    trial: TrialVerdict | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -496,4 +502,9 @@ def evaluate_month(
             [label], targets=outcomes, sla=ev.sla, audit=ev.audit, survey=survey
         ),
     )
+    if trial_phase(workspace.contract, first) is not None:
+        ev.trial = run(
+            "trial",
+            lambda: trial_verdict(workspace, dataset, evidence, as_of=moment, month=first),
+        )
     return ev

@@ -364,6 +364,12 @@ def _print(console: Console, result: DemoResult, fmt: Formatter) -> None:
     console.print(f"[bold]{ws.name}[/] — working with {partner}")
     if ws.contract and ws.contract.trial_end:
         console.print(f"Trial period ends {ws.contract.trial_end:%Y-%m-%d}.")
+    trial = result.evaluation.trial if result.evaluation is not None else None
+    if trial is not None and trial.verdict is not None:
+        console.print(
+            f"Trial verdict: [bold]{trial.verdict}[/] — {trial.met} of {len(trial.criteria)} "
+            f"criteria met{' so far (provisional)' if trial.provisional else ''}."
+        )
     read = Table("connection/stream", "records", "rejected", title="What was read")
     for label, count in result.rows.items():
         rejected = [n for n in result.notices[label] if n.code == "rejected_row"]

@@ -55,6 +55,7 @@ from partnerkit.model.contract import (
     Project,
     ProjectPricing,
     RetainerPricing,
+    TrialCriterion,
 )
 from partnerkit.model.kpis import (
     BUILTIN_KPIS,
@@ -74,7 +75,14 @@ from partnerkit.model.learning import Decision, Experiment, ExperimentStatus, Mo
 from partnerkit.model.loader import WORKSPACE_FILE, load_workspace, parse_workspace
 from partnerkit.model.partner import EscalationStep, Partner, PartnerKind, Person, PointPeople
 from partnerkit.model.roles import Responsibility
-from partnerkit.model.sla import SLA, BusinessCalendar, Holiday, SLAKind, WorkingHours
+from partnerkit.model.sla import (
+    SLA,
+    BusinessCalendar,
+    Holiday,
+    PublicHolidays,
+    SLAKind,
+    WorkingHours,
+)
 from partnerkit.model.sources import (
     Budget,
     Campaign,
@@ -145,6 +153,7 @@ __all__ = [
     "Pricing",
     "Project",
     "ProjectPricing",
+    "PublicHolidays",
     "Quarter",
     "RecordsByKind",
     "Responsibility",
@@ -160,6 +169,7 @@ __all__ = [
     "TargetStatus",
     "TimeZoneName",
     "Tolerance",
+    "TrialCriterion",
     "Weekday",
     "Wiring",
     "WorkingHours",

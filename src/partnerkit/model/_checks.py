@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -21,6 +21,7 @@ from partnerkit.model.connections import credential_kind, is_secret_key
 from partnerkit.model.kpis import BUILTIN_KPIS
 
 if TYPE_CHECKING:
+    from partnerkit.model.targets import Scope
     from partnerkit.model.workspace import Workspace
 
 __all__ = ["FUZZY_SUGGESTIONS", "LISTED_NAMES", "reference_problems", "secret_problems"]
@@ -222,6 +223,28 @@ def _outside(day: dt.date, start: dt.date | None, end: dt.date | None) -> str | 
     return None
 
 
+def _scope_problems(
+    p: _Problems,
+    path: list[PathPart],
+    scope: Scope,
+    ws: Workspace,
+    source_ids: Sequence[str],
+    campaign_ids: Sequence[str],
+    known: tuple[Set[str], Set[str]],
+) -> None:
+    """Unknown sources, campaigns or partner in a target's (or trial criterion's) scope.
+
+    ``known`` is the source ids and the campaign ids as sets (membership stays cheap).
+    """
+    if scope.source is not None and scope.source not in known[0]:
+        p.unknown([*path, "source"], scope.source, "source", source_ids, "sources")
+    if scope.campaign is not None and scope.campaign not in known[1]:
+        p.unknown([*path, "campaign"], scope.campaign, "campaign", campaign_ids, "campaigns")
+    if scope.partner is not None and (ws.partner is None or scope.partner != ws.partner.id):
+        partners = [ws.partner.id] if ws.partner else []
+        p.unknown([*path, "partner"], scope.partner, "partner", partners, "partners")
+
+
 def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
     """Check every reference between the parts of a workspace.
 
@@ -406,30 +429,16 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
                 f"{did_you_mean(kpi.id, BUILTIN_KPIS)}",
             )
     kpi_ids = sorted(ws.kpi_catalogue)
+    known_ids = (set(source_ids), set(campaign_ids))
 
     # -- targets
     p.duplicates(["targets"], [t.id for t in ws.targets], "id", "target id")
     for i, target in enumerate(ws.targets):
         if target.kpi not in kpi_ids:
             p.unknown(["targets", i, "kpi"], target.kpi, "KPI", kpi_ids, "KPIs")
-        scope = target.scope
-        if scope.source is not None and scope.source not in sources:
-            p.unknown(
-                ["targets", i, "scope", "source"], scope.source, "source", source_ids, "sources"
-            )
-        if scope.campaign is not None and scope.campaign not in campaign_ids:
-            p.unknown(
-                ["targets", i, "scope", "campaign"],
-                scope.campaign,
-                "campaign",
-                campaign_ids,
-                "campaigns",
-            )
-        if scope.partner is not None and (ws.partner is None or scope.partner != ws.partner.id):
-            known = [ws.partner.id] if ws.partner else []
-            p.unknown(
-                ["targets", i, "scope", "partner"], scope.partner, "partner", known, "partners"
-            )
+        _scope_problems(
+            p, ["targets", i, "scope"], target.scope, ws, source_ids, campaign_ids, known_ids
+        )
 
     # -- slas
     p.duplicates(["slas"], [s.id for s in ws.slas], "id", "SLA id")
@@ -442,6 +451,21 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
                 "deliverable",
                 deliverables,
                 "contract deliverables",
+            )
+
+    # -- trial criteria (after KPIs and SLAs: they refer to both)
+    if contract is not None and contract.trial_criteria:
+        base: list[PathPart] = ["contract", "trial_criteria"]
+        criteria = contract.trial_criteria
+        p.duplicates(base, [c.id for c in criteria], "id", "trial criterion id")
+        sla_ids = [s.id for s in ws.slas]
+        for i, criterion in enumerate(criteria):
+            if criterion.kpi is not None and criterion.kpi not in kpi_ids:
+                p.unknown([*base, i, "kpi"], criterion.kpi, "KPI", kpi_ids, "KPIs")
+            if criterion.sla is not None and criterion.sla not in sla_ids:
+                p.unknown([*base, i, "sla"], criterion.sla, "SLA term", sla_ids, "SLA terms")
+            _scope_problems(
+                p, [*base, i, "scope"], criterion.scope, ws, source_ids, campaign_ids, known_ids
             )
 
     # -- roles

@@ -15,11 +15,13 @@ from partnerkit.model._base import (
     Identifier,
     Money,
     Percent,
+    Share,
     Side,
     Weekday,
     YearMonth,
     _Model,
 )
+from partnerkit.model.targets import Period, Scope, Target, Tolerance
 
 __all__ = [
     "BankOfHoursPricing",
@@ -33,6 +35,7 @@ __all__ = [
     "Project",
     "ProjectPricing",
     "RetainerPricing",
+    "TrialCriterion",
 ]
 
 
@@ -310,6 +313,104 @@ class Milestone(_Model):
     description: str | None = None
 
 
+# ---------------------------------------------------------------- trial criteria
+
+
+class TrialCriterion(_Model):
+    """One success criterion of the trial period, judged at its end: continue, extend or end.
+
+    Give exactly one of ``kpi`` or ``sla``:
+
+    * ``{id: cpl, kpi: cpl, value: 200}`` — a KPI of the workspace's catalogue,
+      measured over the whole trial (contract start to ``trial_end``), meets the
+      criterion when it is at ``value`` or better in the KPI's direction (a CPL of
+      200 or less; 500 leads or more). ``scope`` narrows it like a target's.
+    * ``{id: response, sla: lead-follow-up}`` — an SLA term, its attainment over the
+      trial at least the term's own required share (or ``attainment:`` when the
+      trial asks for another).
+
+    Attributes:
+        id: How the trial verdict refers to it.
+        kpi: Id of a KPI of the workspace's catalogue.
+        sla: Id of an SLA term of the workspace.
+        value: The KPI's threshold that counts as success, in its unit (a
+            percentage as 0–100); required with ``kpi``.
+        scope: What the KPI covers (``all`` by default); only with ``kpi``.
+        attainment: The share of the SLA term's cases that must be met over the
+            trial; the term's own ``attainment`` when left out. Only with ``sla``.
+        name: A display name.
+        note: Why this criterion, in words (the contract's clause).
+    """
+
+    id: Identifier
+    kpi: Identifier | None = None
+    sla: Identifier | None = None
+    value: Annotated[Decimal, Field(allow_inf_nan=False)] | None = None
+    scope: Scope = Field(default_factory=Scope)
+    attainment: Share | None = None
+    name: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Self:
+        if (self.kpi is None) == (self.sla is None):
+            raise ValueError(
+                "give exactly one of kpi or sla, e.g. {id: cpl, kpi: cpl, value: 200} "
+                "or {id: response, sla: lead-follow-up}"
+            )
+        if self.kpi is not None:
+            if self.value is None:
+                raise ValueError(
+                    f"a KPI criterion needs the value that counts as success "
+                    f"(e.g. {{kpi: {self.kpi}, value: 200}})"
+                )
+            if self.attainment is not None:
+                raise ValueError("'attainment' is for an SLA criterion; a KPI one takes 'value'")
+        else:
+            if self.value is not None:
+                raise ValueError(
+                    "an SLA criterion is judged on the term's attainment: write "
+                    "'attainment: 0.9' (a share), not 'value'"
+                )
+            if self.scope.kind != "all":
+                raise ValueError("'scope' is for a KPI criterion; an SLA term has its own")
+        return self
+
+    @property
+    def kind(self) -> Literal["kpi", "sla"]:
+        """``kpi`` or ``sla``: what the criterion measures."""
+        return "kpi" if self.kpi is not None else "sla"
+
+    @property
+    def ref(self) -> str:
+        """The KPI's or the SLA term's id."""
+        ref = self.kpi if self.kpi is not None else self.sla
+        assert ref is not None
+        return ref
+
+    def as_target(self, start: dt.date, end: dt.date) -> Target:
+        """The KPI criterion as a target over the trial, met only when on track.
+
+        The tolerance bands are both 0, so *on track* means "at the value or better"
+        and anything short of it is off track: the target machinery judges the
+        criterion (including on the projection while the trial runs).
+
+        Raises:
+            ValueError: The criterion is an SLA one.
+        """
+        if self.kpi is None or self.value is None:
+            raise ValueError(f"trial criterion {self.id!r} is an SLA criterion, not a KPI one")
+        return Target(
+            id=self.id,
+            kpi=self.kpi,
+            value=self.value,
+            period=Period(start=start, end=end),
+            scope=self.scope,
+            name=self.name,
+            tolerance=Tolerance(on_track=Decimal(0), at_risk=Decimal(0)),
+        )
+
+
 # --------------------------------------------------------------------- contract
 
 
@@ -320,6 +421,8 @@ class Contract(_Model):
         start: First day of the engagement.
         end: Last day, or ``None`` for a rolling contract.
         trial_end: Last day of the trial period (60–90 days is typical), when there is one.
+        trial_criteria: What counts as a successful trial (KPIs against thresholds, SLA
+            terms), for the end-of-trial verdict; needs ``trial_end``.
         notice_days: Days of notice either side must give to end it.
         pricing: The pricing model (``kind: retainer | per_project | bank_of_hours``).
         management_fee: The media-management fee, apart from the media budget.
@@ -333,6 +436,7 @@ class Contract(_Model):
     start: dt.date
     end: dt.date | None = None
     trial_end: dt.date | None = None
+    trial_criteria: list[TrialCriterion] = Field(default_factory=list)
     notice_days: Annotated[int, Field(ge=0)] | None = None
     pricing: Pricing
     management_fee: ManagementFee | None = None
@@ -346,6 +450,8 @@ class Contract(_Model):
     def _dates_in_order(self) -> Self:
         if self.end is not None and self.end < self.start:
             raise ValueError(f"the contract ends ({self.end}) before it starts ({self.start})")
+        if self.trial_criteria and self.trial_end is None:
+            raise ValueError("trial_criteria need trial_end: the day the trial ends and is judged")
         return self
 
     def covers(self, day: dt.date) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
 from partnerkit.model._base import (
     Cadence,
@@ -24,10 +24,11 @@ from partnerkit.model._base import (
     TimeZoneName,
     Weekday,
     _Model,
+    did_you_mean,
     unique_weekdays,
 )
 
-__all__ = ["SLA", "BusinessCalendar", "Holiday", "SLAKind", "WorkingHours"]
+__all__ = ["SLA", "BusinessCalendar", "Holiday", "PublicHolidays", "SLAKind", "WorkingHours"]
 
 _MONDAY_TO_FRIDAY = [
     Weekday.MONDAY,
@@ -102,17 +103,99 @@ class Holiday(_Model):
         return {"date": data} if isinstance(data, dt.date | str) else data
 
 
+class PublicHolidays(_Model):
+    """A country's public holidays, from the ``holidays`` package, as days off.
+
+    Written ``public_holidays: IL`` or ``{country: IL, subdivision: ..., categories:
+    [public, optional]}``. The days are the ones the installed ``holidays`` release
+    gives (``uv.lock`` pins it, so a report re-run gives the same figures); a day the
+    two sides agree otherwise is added with ``holidays:`` or removed with
+    ``working_on:`` on the calendar.
+
+    Attributes:
+        country: ISO 3166-1 alpha-2 code, e.g. ``IL``, ``TH``, ``US``.
+        subdivision: A subdivision the package knows for that country (a state,
+            a province), when holidays differ by region.
+        categories: The package's holiday categories to take (``public`` by default;
+            e.g. ``optional``, ``bank``, ``government`` where a country has them).
+    """
+
+    country: str
+    subdivision: str | None = None
+    categories: list[str] = Field(default_factory=lambda: ["public"], min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_country(cls, data: Any) -> Any:
+        return {"country": data} if isinstance(data, str) else data
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        code = value.upper()
+        alpha2 = [c for c in _supported() if len(c) == 2]
+        if code not in alpha2:
+            raise ValueError(
+                f"the holidays package knows no country {value!r}: use an ISO 3166-1 "
+                f"alpha-2 code{did_you_mean(code, alpha2)}"
+            )
+        return code
+
+    @model_validator(mode="after")
+    def _known_parts(self) -> Self:
+        subdivisions = _supported()[self.country]
+        if self.subdivision is not None and self.subdivision not in subdivisions:
+            known = ", ".join(subdivisions[:12]) or "none"
+            raise ValueError(
+                f"{self.country} has no subdivision {self.subdivision!r} in the holidays "
+                f"package (known: {known}){did_you_mean(self.subdivision, subdivisions)}"
+            )
+        known_categories = _categories(self.country)
+        for category in self.categories:
+            if category not in known_categories:
+                raise ValueError(
+                    f"{self.country} has no holiday category {category!r} "
+                    f"(known: {', '.join(sorted(known_categories))})"
+                )
+        return self
+
+    def days(self, year: int) -> dict[dt.date, str]:
+        """The public holidays of one year, by day, with their names."""
+        import holidays
+
+        found = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=year, categories=self.categories
+        )
+        return {day: str(name) for day, name in sorted(found.items())}
+
+
+def _supported() -> dict[str, list[str]]:
+    import holidays
+
+    return {code: list(parts) for code, parts in holidays.list_supported_countries().items()}
+
+
+def _categories(country: str) -> frozenset[str]:
+    import holidays
+
+    return frozenset(getattr(holidays.country_holidays(country), "supported_categories", ()))
+
+
 class BusinessCalendar(_Model):
     """When the two sides work: the clock SLAs count in.
 
     A Sunday–Thursday week is ``working_days: [sunday, monday, tuesday, wednesday,
-    thursday]``.
+    thursday]``. Days off are the country's public holidays (``public_holidays``, from
+    the ``holidays`` package) plus the days listed in ``holidays``, minus the days in
+    ``working_on``.
 
     Attributes:
         timezone: IANA time zone; the workspace's when left out.
         working_days: The working days (Monday–Friday by default).
         hours: The working hours of each working day.
-        holidays: Days off, as dates or ``{date, name}``.
+        public_holidays: A country (and subdivision) whose public holidays are days off.
+        holidays: Days off besides the public holidays, as dates or ``{date, name}``.
+        working_on: Public holidays the two sides work anyway (each must be one).
     """
 
     timezone: TimeZoneName | None = None
@@ -120,7 +203,10 @@ class BusinessCalendar(_Model):
         default_factory=lambda: list(_MONDAY_TO_FRIDAY), min_length=1
     )
     hours: WorkingHours = Field(default_factory=WorkingHours)
+    public_holidays: PublicHolidays | None = None
     holidays: list[Holiday] = Field(default_factory=list)
+    working_on: list[dt.date] = Field(default_factory=list)
+    _years: dict[int, dict[dt.date, str | None]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _unique_holidays(self) -> Self:
@@ -129,6 +215,13 @@ class BusinessCalendar(_Model):
             if h.date in seen:
                 raise ValueError(f"holiday {h.date} is listed twice")
             seen.add(h.date)
+        for day in self.working_on:
+            public = self.public_holidays.days(day.year) if self.public_holidays else {}
+            if day not in public:
+                raise ValueError(
+                    f"working_on {day} is not a public holiday of the calendar: list only "
+                    "days that public_holidays would make days off"
+                )
         return self
 
     @property
@@ -136,9 +229,31 @@ class BusinessCalendar(_Model):
         """The time zone (UTC when neither the calendar nor a workspace set one)."""
         return zoneinfo.ZoneInfo(self.timezone or "UTC")
 
+    def days_off(self, year: int) -> dict[dt.date, str | None]:
+        """The year's days off (public holidays, listed days, less ``working_on``), with names."""
+        cached = self._years.get(year)
+        if cached is None:
+            days: dict[dt.date, str | None] = {}
+            if self.public_holidays is not None:
+                days.update(self.public_holidays.days(year))
+            days.update({h.date: h.name for h in self.holidays if h.date.year == year})
+            for day in self.working_on:
+                days.pop(day, None)
+            cached = self._years[year] = dict(sorted(days.items()))
+        return cached
+
+    def holidays_between(self, first: dt.date, last: dt.date) -> dict[dt.date, str | None]:
+        """The days off from ``first`` to ``last``, both included, with their names."""
+        return {
+            day: name
+            for year in range(first.year, last.year + 1)
+            for day, name in self.days_off(year).items()
+            if first <= day <= last
+        }
+
     def is_holiday(self, day: dt.date) -> bool:
-        """True when ``day`` is in the holiday list."""
-        return any(h.date == day for h in self.holidays)
+        """True when ``day`` is a day off (a public or listed holiday not worked)."""
+        return day in self.days_off(day.year)
 
     def is_working_day(self, day: dt.date) -> bool:
         """True when ``day`` is a working weekday and not a holiday."""

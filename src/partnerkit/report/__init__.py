@@ -232,7 +232,9 @@ def build_report(
         previous: Last month's report: its health score and recommendations are
             shown beside this month's.
         sections: Which sections, in which order (ids of :data:`SECTION_IDS`);
-            all of them by default.
+            all of them by default. In the month the trial ends and the month before,
+            the trial verdict (``trial``) opens the report: by default, or when the
+            selection names it.
         locale: Write the report for this locale instead of the workspace's.
         css: Extra CSS appended to :data:`DEFAULT_CSS` (later rules win).
         template: A page template replacing :data:`DEFAULT_TEMPLATE`
@@ -254,11 +256,11 @@ def build_report(
             and no spend record (``code`` says which).
     """
     chosen = list(sections) if sections is not None else list(SECTION_IDS)
-    unknown = [s for s in chosen if s not in SECTION_IDS]
+    unknown = [s for s in chosen if s not in (*SECTION_IDS, "trial")]
     if unknown:
         raise ConfigurationError(
             f"unknown report section(s) {', '.join(map(repr, unknown))}; "
-            f"the sections are {', '.join(SECTION_IDS)}"
+            f"the sections are {', '.join(SECTION_IDS)} (and trial)"
         )
     results = evaluation or evaluate_month(
         workspace, dataset, month, as_of=as_of, evidence=evidence, survey=survey
@@ -273,7 +275,7 @@ def build_report(
         previous_recommendations=previous.recommendations if previous else (),
         previous_health=previous.health_score if previous else None,
     )
-    built = [builder.section(sid, i) for i, sid in enumerate(chosen, start=1)]
+    built = builder.sections(chosen, default=sections is None)
     if "next" not in chosen:
         builder.next_month()
     note = fmt.t(

@@ -434,6 +434,108 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "cannot report on {month}: the month has not started (as of {as_of}).",
         "he": "אי אפשר לדווח על {month}: החודש עוד לא התחיל (נכון ל-{as_of}).",
     },
+    # ------------------------------------------------------- the trial verdict (b-trial)
+    "section.trial": {"en": "The trial period: verdict", "he": "תקופת הניסיון: ההכרעה"},
+    "trial.ends_this_month": {
+        "en": "The trial period ({start} to {end}) ends this month.",
+        "he": "תקופת הניסיון ({start} עד {end}) מסתיימת החודש.",
+    },
+    "trial.ends_next_month": {
+        "en": "The trial period ends next month, on {end}: this is the last report before "
+        "the verdict.",
+        "he": "תקופת הניסיון מסתיימת בחודש הבא, ב-{end}: זה הדוח האחרון לפני ההכרעה.",
+    },
+    "trial.final": {"en": "Verdict: {verdict}.", "he": "ההכרעה: {verdict}."},
+    "trial.as_it_stands": {
+        "en": "As it stands on {day}, with the figures projected to the trial's end, the "
+        "verdict would be: {verdict}.",
+        "he": "נכון ל-{day}, עם הנתונים בהטלה לסוף הניסיון, ההכרעה תהיה: {verdict}.",
+    },
+    "trial.verdict.continue": {"en": "continue", "he": "להמשיך"},
+    "trial.verdict.extend": {"en": "extend the trial", "he": "להאריך את הניסיון"},
+    "trial.verdict.end": {"en": "end the engagement", "he": "לסיים את ההתקשרות"},
+    "trial.why.continue": {
+        "en": "Every success criterion is met ({met} of {total}).",
+        "he": "כל מדדי ההצלחה מתקיימים ({met} מתוך {total}).",
+    },
+    "trial.why.extend": {
+        "en": "{met} of {total} success criteria met, {not_met} not met, {not_computable} "
+        "not measurable: not enough to decide.",
+        "he": "{met} מתוך {total} מדדי הצלחה מתקיימים, {not_met} לא מתקיימים, "
+        "{not_computable} לא ניתנים למדידה: לא מספיק כדי להכריע.",
+    },
+    "trial.why.end": {
+        "en": "{not_met} of {total} success criteria not met: more than half.",
+        "he": "{not_met} מתוך {total} מדדי הצלחה לא מתקיימים: יותר ממחצית.",
+    },
+    "trial.no_verdict.no_criteria": {
+        "en": "The contract sets no success criteria for the trial: there is nothing to "
+        "judge it on.",
+        "he": "החוזה אינו קובע מדדי הצלחה לתקופת הניסיון: אין לפי מה לשפוט אותה.",
+    },
+    "trial.no_verdict.nothing_measured": {
+        "en": "None of the trial's success criteria could be measured: no verdict.",
+        "he": "אף אחד ממדדי ההצלחה של הניסיון לא ניתן למדידה: אין הכרעה.",
+    },
+    "trial.measured": {
+        "en": "Measured over the trial, from {start} to {day}.",
+        "he": "נמדד לאורך הניסיון, מ-{start} עד {day}.",
+    },
+    "trial.col.criterion": {"en": "Success criterion", "he": "מדד הצלחה"},
+    "trial.col.success": {"en": "Success means", "he": "הצלחה היא"},
+    "trial.col.measured": {"en": "Measured", "he": "נמדד"},
+    "trial.col.projected": {"en": "Projected to {end}", "he": "בהטלה ל-{end}"},
+    "trial.col.outcome": {"en": "Result", "he": "תוצאה"},
+    "trial.outcome.met": {"en": "met", "he": "מתקיים"},
+    "trial.outcome.not_met": {"en": "not met", "he": "לא מתקיים"},
+    "trial.outcome.not_computable": {"en": "not measurable", "he": "לא ניתן למדידה"},
+    "trial.sla.response_time": {"en": "Response time (SLA)", "he": "זמן תגובה (אמנת שירות)"},
+    "trial.sla.deliverable_turnaround": {
+        "en": "Deliverable turnaround (SLA)",
+        "he": "זמן אספקת תוצרים (אמנת שירות)",
+    },
+    "trial.sla.report_delivery": {"en": "Report delivery (SLA)", "he": "מסירת דוחות (אמנת שירות)"},
+    "trial.sla.lead_follow_up": {
+        "en": "Lead follow-up time (SLA)",
+        "he": "זמן טיפול בלידים (אמנת שירות)",
+    },
+    "trial.sla.meeting_cadence": {
+        "en": "Meeting cadence (SLA)",
+        "he": "תדירות פגישות (אמנת שירות)",
+    },
+    "trial.sla.custom": {"en": "SLA term", "he": "סעיף באמנת השירות"},
+    "trial.reason.no_dataset": {"en": "no records given", "he": "לא ניתנו רשומות"},
+    "trial.reason.not_started": {
+        "en": "the trial had not started",
+        "he": "הניסיון עוד לא התחיל",
+    },
+    "trial.reason.no_rows": {
+        "en": "no records in the trial",
+        "he": "אין רשומות בתקופת הניסיון",
+    },
+    "trial.reason.kpi_not_computable": {
+        "en": "the KPI has no value (nothing to divide by)",
+        "he": "למדד אין ערך (אין במה לחלק)",
+    },
+    "trial.reason.analysis_failed": {
+        "en": "the analysis could not run",
+        "he": "הניתוח לא הצליח לרוץ",
+    },
+    "trial.reason.no_cases": {"en": "no case in the trial", "he": "אין מקרים בתקופת הניסיון"},
+    "trial.reason.pending_only": {
+        "en": "cases pending, none decided yet",
+        "he": "יש מקרים ממתינים, אף אחד לא הוכרע עדיין",
+    },
+    "trial.reason.no_evidence_log": {"en": "no evidence log given", "he": "לא ניתן יומן ראיות"},
+    "trial.reason.no_first_engagement": {
+        "en": "no lead has a first-contact time",
+        "he": "לאף ליד אין זמן מגע ראשון",
+    },
+    "trial.reason.sla_not_measured": {
+        "en": "the SLA term was not measured",
+        "he": "סעיף אמנת השירות לא נמדד",
+    },
+    "trial.reason.not_computable": {"en": "not measurable", "he": "לא ניתן למדידה"},
 }
 
 _CHANNELS_HE = {

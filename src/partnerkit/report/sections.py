@@ -26,9 +26,19 @@ __all__ = [
 ]
 
 SectionId = Literal[
-    "summary", "work", "channels", "insights", "budget", "funnel", "sla", "learnings", "next"
+    "trial",
+    "summary",
+    "work",
+    "channels",
+    "insights",
+    "budget",
+    "funnel",
+    "sla",
+    "learnings",
+    "next",
 ]
-#: The sections in the outline's order.
+#: The sections in the outline's order. The ``trial`` section is not among them: it
+#: opens the report on its own in the month the trial ends and the month before.
 SECTION_IDS: tuple[SectionId, ...] = (
     "summary",
     "work",

@@ -163,7 +163,9 @@ def calendar_table(run: SLARun, cases: str, threshold: Duration) -> str:
     last = max(d for d in (bounds[1], run.end, run.as_of_day) if d is not None)
     span = run.clock.allowance(threshold) / run.clock.day_length  # working days
     per_week = len(run.ws.calendar.working_days)
-    extra = math.ceil(span * 7 / per_week) + 14 + len(run.ws.calendar.holidays)
+    pad = math.ceil(span * 7 / per_week) + 14
+    days_off = run.ws.calendar.holidays_between(last, last + dt.timedelta(days=2 * pad))
+    extra = pad + len(days_off)
     return run.scratch.register("calendar", run.clock.table(first, last + dt.timedelta(days=extra)))
 
 
