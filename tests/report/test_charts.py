@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _helpers import Page, small_dataset, small_workspace
 
 from partnerkit.report import Chart, MonthlyReport, build_report
-from partnerkit.report._charts import Bar, _ticks, bar_chart
+from partnerkit.report._charts import Bar, _every, _ticks, bar_chart
 
 try:  # public once the report's words are catalogues (issue 17)
     from partnerkit.report import Formatter  # type: ignore[attr-defined]
@@ -128,3 +128,14 @@ def test_a_long_bar_carries_its_value_inside_a_short_one_after_it() -> None:
     assert 'x="10.00%" y="82.3" font-size="12" text-anchor="start" fill="#1f2933" dx="6">10<' in (
         chart.svg
     )
+
+
+def test_many_months_label_every_kth_counted_back_from_the_latest() -> None:
+    # 12 months: a roomy chart fits 8 names (every 2nd), a phone 5 (every 3rd, rounded up
+    # to every 4th so a phone's names are among the roomy chart's)
+    label = _every(12, phone=5, roomy=8)
+    assert [label(back) for back in range(12)] == [
+        "", None, "roomy", None, "", None, "roomy", None, "", None, "roomy", None,
+    ]  # fmt: skip
+    # three months: every one, everywhere
+    assert [_every(3, phone=5, roomy=8)(back) for back in range(3)] == ["", "", ""]

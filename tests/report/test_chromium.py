@@ -9,6 +9,7 @@ another. The screenshots are kept for the docs (``docs/img/report-*.png``).
 
 from __future__ import annotations
 
+import calendar
 import shutil
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,47 @@ def test_report_fits_the_printed_page(
     charts = {c["key"]: c for c in found["charts"]}
     assert set(CHARTS) <= set(charts)
     assert all(charts[key]["problems"] == [] for key in CHARTS)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_year_of_history_keeps_its_labels_apart(browser: Any, width: int) -> None:
+    from partnerkit.report._charts import Bar, history_chart
+    from partnerkit.report._render import DEFAULT_CSS, _block_html
+
+    months = [f"{calendar.month_abbr[m]} 26" for m in range(1, 13)]
+    spend = [32_746.4 + 1_000 * i for i in range(12)]
+    leads = [320 - 10 * i for i in range(12)]
+    chart = history_chart(
+        "history",
+        "Spend and leads by month",
+        [Bar(m, v, f"₪{v:,.0f}", f"₪{v:,.2f}") for m, v in zip(months, spend, strict=True)],
+        [Bar(m, n, f"{n}") for m, n in zip(months, leads, strict=True)],
+        ("spend", "leads"),
+        tick=lambda v: f"₪{v:,.0f}",
+        line_tick=lambda v: f"{v:,.0f}",
+        alt="",
+    )
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.set_content(
+        f'<!DOCTYPE html><html lang="en" dir="ltr"><head><meta name="viewport" '
+        f'content="width=device-width, initial-scale=1"><style>{DEFAULT_CSS}</style></head>'
+        f"<body><h2>History</h2>{_block_html(chart)}</body></html>"
+    )
+    found = page.evaluate(MEASURE, False)
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('svg text')]
+             .filter(t => getComputedStyle(t).display !== 'none').map(t => t.textContent)"""
+    )
+    page.close()
+    (history,) = found["charts"]
+    assert history["problems"] == []
+    assert len(history["rows"]) == 12
+    assert found["over"] == []
+    # a roomy chart names every second month back from December (8 fit: 12 / 8 → 2), a
+    # phone's every fourth (5 fit: 12 / 5 → 3, rounded up to a multiple of 2)
+    named = [m for m in months if m in shown]
+    if width < 560:
+        assert named == ["Apr 26", "Aug 26", "Dec 26"]
+    else:
+        assert named == months[1::2]
+    assert "₪43,746" in shown  # December's spend, whole: 32,746.4 + 11,000

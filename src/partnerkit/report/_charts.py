@@ -11,10 +11,10 @@ as wide as its container and a fixed number of pixels high. Every horizontal pos
 is a percentage of the width and every vertical one is in pixels, so a 12 px label is
 12 px on a phone as on a desktop (a scaled ``viewBox`` shrank them to 7 px at 390 px).
 Labels are placed on rows of their own (category names above their bars, values beside
-them or in rows under the axis), so they cannot overlap. Labels that need more room
-than a phone gives (the values under many months) carry the class ``roomy``; the
-report's CSS shows them only when the chart is at least 560 px wide. The table behind
-the chart always has every value.
+them or in rows under the axis), so they cannot overlap. Under many months, only
+every k-th month is labelled, as many as fit on a phone; the labels a wider chart has
+room for carry the class ``roomy``, which the report's CSS shows only when the chart is
+at least 560 px wide. The table behind the chart always has every value.
 
 Drawing is always left to right, also in a right-to-left report, so axes read the
 usual way; each text is laid out by the browser (Hebrew and Thai shaping included).
@@ -81,6 +81,26 @@ def _ticks(peak: float, intervals: int = 4) -> list[float]:
     step = _step(peak, intervals)
     count = max(math.ceil(peak / step - 1e-9), 1)
     return [i * step for i in range(count + 1)]
+
+
+def _every(count: int, *, phone: int, roomy: int) -> Callable[[int], str | None]:
+    """Which of ``count`` slots across a chart carry a label, by their place from the end.
+
+    ``phone`` labels fit across any chart and ``roomy`` across a roomy one; with more
+    slots, every k-th is labelled (a phone's among a roomy chart's). The function
+    answers ``""`` (always shown), ``"roomy"`` (shown on a roomy chart) or ``None``
+    (not drawn).
+    """
+    wide = math.ceil(count / roomy)
+    # a multiple of the roomy step, so a phone's labels are among the roomy chart's
+    narrow = wide * math.ceil(math.ceil(count / phone) / wide)
+
+    def label(back: int) -> str | None:
+        if back % narrow == 0:
+            return ""
+        return "roomy" if back % wide == 0 else None
+
+    return label
 
 
 def _pct(value: float) -> str:
@@ -339,8 +359,11 @@ def history_chart(
     line_ticks = [i * line_step for i in range(intervals + 1)]
     left, right = 18.0, 82.0  # the plot between the two axes' labels, in % of the width
     slot = (right - left) / n
-    # a month's values fit under it on a phone up to four months (about 80 px each)
-    roomy = "" if n <= 4 else "roomy"
+    # Which months carry their labels: a phone's chart (about 340 px) fits five month
+    # names and four values across, a roomy one (560 px and wider) eight and six; with
+    # more months every k-th is labelled, counted back from the latest.
+    names = _every(n, phone=5, roomy=8)
+    values = _every(n, phone=4, roomy=6)
     parts = [_open(key, title, height)]
     parts.append(f'<rect x="0" y="5" width="12" height="12" fill="{_COLOURS[0]}"/>')
     parts.append(_text("0", 15, legend[0], dx=16, size=_TICK))
@@ -379,16 +402,31 @@ def history_chart(
             f'width="{_pct(slot * 0.6)}" height="{h:.1f}" fill="{_COLOURS[0]}" rx="2"/>'
         )
         x = _pct(centre)
-        parts.append(_text(x, base + 20, b.label, anchor="middle", size=_TICK, weight="600"))
-        parts.append(
-            _text(x, base + 38, b.text, anchor="middle", size=_VALUE, fill=_COLOURS[0], cls=roomy)
-        )
+        back = n - 1 - i
+        if names(back) is not None:
+            parts.append(
+                _text(
+                    x, base + 20, b.label, anchor="middle", size=_TICK, weight="600",
+                    cls=names(back) or "",
+                )
+            )  # fmt: skip
+        if values(back) is not None:
+            parts.append(
+                _text(
+                    x, base + 38, b.text, anchor="middle", size=_VALUE, fill=_COLOURS[0],
+                    cls=values(back) or "",
+                )
+            )  # fmt: skip
         if i < len(line):
             p = line[i]
             points.append((x, base - max(p.value, 0.0) / line_ticks[-1] * plot_h))
-            parts.append(
-                _text(x, base + 56, p.text, anchor="middle", size=_VALUE, fill=_LINE_INK, cls=roomy)
-            )
+            if values(back) is not None:
+                parts.append(
+                    _text(
+                        x, base + 56, p.text, anchor="middle", size=_VALUE, fill=_LINE_INK,
+                        cls=values(back) or "",
+                    )
+                )  # fmt: skip
     for (x1, y1), (x2, y2) in pairwise(points):
         parts.append(
             f'<line x1="{x1}" y1="{y1:.1f}" x2="{x2}" y2="{y2:.1f}" stroke="{_COLOURS[1]}" '
