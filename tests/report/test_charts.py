@@ -139,3 +139,11 @@ def test_many_months_label_every_kth_counted_back_from_the_latest() -> None:
     ]  # fmt: skip
     # three months: every one, everywhere
     assert [_every(3, phone=5, roomy=8)(back) for back in range(3)] == ["", "", ""]
+
+
+def test_a_long_name_is_shortened_on_the_chart_and_whole_in_its_table() -> None:
+    name = "SolarCompare partner form, residential leads"  # 45 characters
+    chart = bar_chart("k", "Title", [Bar(name, 1, "1")], tick=str, alt="")
+    assert ">SolarCompare partner form, residentia…</text>" in chart.svg  # 37 + "…"
+    assert chart.data is not None
+    assert chart.data.rows[0][0].text == name

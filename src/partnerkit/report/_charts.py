@@ -42,6 +42,8 @@ _LINE_INK = "#a35a12"  # the line's texts: its colour, dark enough to read
 _FONT = "font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif"
 #: Font sizes in px: category labels, values, ticks and legends.
 _LABEL, _VALUE, _TICK = 13, 12, 12
+#: The longest bar name drawn whole: 13 px bold text across a phone's chart (about 340 px).
+_NAME = 38
 #: A bar longer than this share of the width carries its value inside, in white.
 _INSIDE = 58.0
 
@@ -101,6 +103,11 @@ def _every(count: int, *, phone: int, roomy: int) -> Callable[[int], str | None]
         return "roomy" if back % wide == 0 else None
 
     return label
+
+
+def _fit(label: str) -> str:
+    """A bar's name as drawn: at most :data:`_NAME` characters (the table has it whole)."""
+    return label if len(label) <= _NAME else label[: _NAME - 1].rstrip() + "…"
 
 
 def _pct(value: float) -> str:
@@ -248,7 +255,7 @@ def bar_chart(
         )
     for i, b in enumerate(bars):
         y = top_pad + i * row
-        parts.append(_text("0", y + 15, b.label, size=_LABEL, weight="600"))
+        parts.append(_text("0", y + 15, _fit(b.label), size=_LABEL, weight="600"))
         parts += _bar(y + 21, bar_h, b, scale, _COLOURS[0], _VALUE)
     if reference is not None:
         position = reference.value / scale * 100
@@ -313,7 +320,7 @@ def grouped_bars(
         )
     for g, (label, bars) in enumerate(groups):
         y0 = legend_h + g * per
-        parts.append(_text("0", y0 + 15, label, size=_LABEL, weight="600"))
+        parts.append(_text("0", y0 + 15, _fit(label), size=_LABEL, weight="600"))
         for i, b in enumerate(bars):
             y = y0 + 22 + i * (bar_h + gap)
             parts += _bar(y, bar_h, b, scale, _COLOURS[i % len(_COLOURS)], _VALUE)
