@@ -669,6 +669,14 @@ def report_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for the report (HTML, Markdown).")
     ] = Path("partnerkit-report"),
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf",
+            help="Also write the report as PDF (A4), printed by headless Chromium "
+            "(install `chromium`, or set PARTNERKIT_BROWSER to Chromium or Chrome).",
+        ),
+    ] = False,
     warehouse: Annotated[
         Path | None,
         typer.Option(
@@ -701,7 +709,7 @@ def report_command(
         ),
     ] = None,
 ) -> None:
-    """Write the monthly partner report for a workspace (HTML and Markdown).
+    """Write the monthly partner report for a workspace (HTML and Markdown; PDF with --pdf).
 
     A report is made only from data: a warehouse that was never synced (or holds no
     record), a month with no lead and no spend record, or a month that has not started
@@ -764,6 +772,9 @@ def report_command(
             locale=locale,
         )
         html, markdown = report.write(out)
+        console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
+        if pdf:
+            console.print(f"wrote {report.write_pdf(html.with_suffix('.pdf'))}", highlight=False)
     except NotComputableError as exc:
         params = {"month": f"{first:%Y-%m}", **exc.params, "where": where, "config": config}
         err_console.print(
@@ -773,7 +784,6 @@ def report_command(
         raise typer.Exit(code=exit_code_for(exc)) from None
     except PartnerkitError as exc:
         raise _fail(exc) from exc
-    console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
 
 
 @app.command("new-connector")

@@ -12,9 +12,10 @@ The tree::
     ├── ConfigurationError          bad settings, options or workspace file
     │   ├── WorkspaceError          the workspace file, with every problem found
     │   ├── UnknownFieldError       a field / metric / property the API does not know
-    │   └── WarehouseError          a warehouse file that cannot be used (missing, closed)
-    │       ├── WarehouseFileError  not a DuckDB file, damaged or truncated
-    │       └── WarehouseBusyError  a sync holds the file longer than a reader waits
+    │   ├── WarehouseError          a warehouse file that cannot be used (missing, closed)
+    │   │   ├── WarehouseFileError  not a DuckDB file, damaged or truncated
+    │   │   └── WarehouseBusyError  a sync holds the file longer than a reader waits
+    │   └── BrowserNotFoundError    no Chromium to print a report as PDF
     ├── ConnectorError              discovering or loading connectors
     │   ├── ConnectorNotFoundError
     │   ├── ConnectorConflictError
@@ -30,6 +31,7 @@ The tree::
     │   └── ResponseShapeError      a 2xx body that is not the documented shape (``null``, ``{}``)
     ├── DataError                   a record or a row that does not fit its schema
     ├── NotComputableError          a result the data cannot give (nothing synced, no rows)
+    ├── BrowserError                the browser ran but did not print the report's PDF
     └── StreamConsumedError         a one-shot RecordStream read twice
 """
 
@@ -45,6 +47,8 @@ from typing import Any, Self, TypeVar, overload
 
 __all__ = [
     "AuthenticationError",
+    "BrowserError",
+    "BrowserNotFoundError",
     "ConfigurationError",
     "ConnectorConflictError",
     "ConnectorError",
@@ -309,6 +313,43 @@ class WarehouseBusyError(WarehouseError):
         self.holder_command = holder_command
         self.holder_started_at = holder_started_at
         super().__init__(message, path=path)
+
+
+class BrowserNotFoundError(ConfigurationError):
+    """No Chromium (or Chrome) to print a report as PDF: install one, or say where it is.
+
+    Attributes:
+        tried: The commands looked for on ``PATH``, in order.
+    """
+
+    def __init__(self, tried: Sequence[str]) -> None:
+        self.tried = tuple(tried)
+        super().__init__(
+            f"partnerkit prints the report as PDF with headless Chromium and found no browser "
+            f"(looked for {', '.join(self.tried)} on PATH). Install Chromium (Debian and "
+            f"Ubuntu: `sudo apt-get install chromium`; macOS: `brew install --cask chromium`), "
+            f"or set PARTNERKIT_BROWSER to the path of Chromium or Chrome. The HTML report "
+            f"was written; print it from any browser meanwhile."
+        )
+
+
+class BrowserError(PartnerkitError):
+    """The browser ran but did not print the PDF: it failed, crashed or timed out.
+
+    Attributes:
+        browser: The browser's executable.
+        returncode: Its exit status (``None`` when it was stopped at the time limit).
+        output: The end of what it wrote to its error output.
+    """
+
+    def __init__(
+        self, browser: str, reason: str, *, returncode: int | None = None, output: str = ""
+    ) -> None:
+        self.browser = browser
+        self.returncode = returncode
+        self.output = output
+        tail = f" Its last words: {output.strip()[-500:]}" if output.strip() else ""
+        super().__init__(f"{browser} did not print the PDF: it {reason}.{tail}")
 
 
 # ------------------------------------------------------------------------ connectors

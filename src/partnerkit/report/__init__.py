@@ -5,7 +5,8 @@ and lays its results out in the outline's sections, or renders an evaluation alr
 made (``evaluation=``, as the demo does, so its console and the report show the same
 result objects); :class:`MonthlyReport` renders
 them as a self-contained HTML page (inline CSS, inline SVG charts, no script, no
-network) and as Markdown, in the workspace's language and number formats.
+network), as Markdown, and as PDF (printed by headless Chromium), in the workspace's
+language and number formats.
 
 Example:
     >>> report = build_report(workspace, dataset, "2026-10")  # doctest: +SKIP
@@ -167,6 +168,37 @@ class MonthlyReport:
         md_path.write_text(self.to_markdown(), encoding="utf-8")
         self._written = (html_path, md_path)
         return html_path, md_path
+
+    def write_pdf(
+        self,
+        path: str | Path,
+        *,
+        browser: str | Path | None = None,
+        timeout: float = 120.0,
+    ) -> Path:
+        """Print the report to a PDF file (A4) with headless Chromium.
+
+        The browser installed on the machine prints the HTML page with the report's
+        print stylesheet; nothing is fetched from the network.
+
+        Args:
+            path: The PDF file (its folder is created if needed).
+            browser: Chromium or Chrome, a path or a command (default: the
+                ``PARTNERKIT_BROWSER`` variable, else ``chromium``, ``google-chrome``
+                and the like on ``PATH``).
+            timeout: Seconds the browser may take.
+
+        Returns:
+            The PDF's path.
+
+        Raises:
+            BrowserNotFoundError: No Chromium or Chrome is installed; the message says
+                how to install one.
+            BrowserError: The browser ran but wrote no PDF.
+        """
+        from partnerkit.report._pdf import print_pdf
+
+        return print_pdf(self.to_html(), path, browser=browser, timeout=timeout)
 
     def __repr__(self) -> str:
         """A short summary: the month, the headline figures and where the files are."""

@@ -1,47 +1,216 @@
-"""Inline SVG charts, drawn in Python: no JavaScript, no fonts, no network.
+"""Inline SVG charts, drawn in Python: no JavaScript, no fonts, no network, no dependency.
 
 Each function takes values already read from analysis results (floats for drawing,
-formatted labels for reading) and returns an ``<svg>`` string that scales to its
-container (``viewBox`` and ``width: 100%``). Drawing is always left to right, also
-in a right-to-left report, so axes read the usual way.
+formatted texts for reading) and returns a :class:`~partnerkit.report.sections.Chart`:
+the SVG and the table of the numbers behind it (for screen readers and the Markdown
+report). Why these are drawn by hand rather than by a charting library is written in
+``docs/design-decisions.md`` ("Report charts").
+
+Layout, so labels keep their size on every screen: the SVG has no ``viewBox``; it is
+as wide as its container and a fixed number of pixels high. Every horizontal position
+is a percentage of the width and every vertical one is in pixels, so a 12 px label is
+12 px on a phone as on a desktop (a scaled ``viewBox`` shrank them to 7 px at 390 px).
+Labels are placed on rows of their own (category names above their bars, values beside
+them or in rows under the axis), so they cannot overlap. Under many months, only
+every k-th month is labelled, as many as fit on a phone; the labels a wider chart has
+room for carry the class ``roomy``, which the report's CSS shows only when the chart is
+at least 560 px wide. The table behind the chart always has every value.
+
+Drawing is always left to right, also in a right-to-left report, so axes read the
+usual way; each text is laid out by the browser (Hebrew and Thai shaping included).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
+
+from partnerkit.report.sections import Cell, Chart, Table
 
 __all__ = ["Bar", "bar_chart", "grouped_bars", "history_chart"]
 
-_W = 640
-_COLOURS = ("#2f6f9f", "#e08a2e", "#7aa95c", "#9c6ade")
+_COLOURS = ("#2f6f9f", "#d9822b", "#5e8f3c", "#8a5cc2")
+_INK = "#1f2933"
+_MUTED = "#5f6b76"
+_GRID = "#d9dee3"
+_TARGET = "#b03a2e"
+_LINE_INK = "#a35a12"  # the line's texts: its colour, dark enough to read
 _FONT = "font-family:system-ui,-apple-system,'Segoe UI',Arial,sans-serif"
+#: Font sizes in px: category labels, values, ticks and legends.
+_LABEL, _VALUE, _TICK = 13, 12, 12
+#: The longest bar name drawn whole: 13 px bold text across a phone's chart (about 340 px).
+_NAME = 38
+#: A bar longer than this share of the width carries its value inside, in white.
+_INSIDE = 58.0
 
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar: its label, its length, and the text shown beside it."""
+    """One bar: its label, its length, and its value in words.
+
+    Attributes:
+        label: What the bar is (a source, a stage, a month).
+        value: Its length, in the unit of the chart's axis.
+        text: The value as the chart shows it, rounded for reading (``₪4,146``).
+        exact: The value as the table behind the chart shows it (``₪4,145.50``);
+            ``text`` when not given.
+    """
 
     label: str
     value: float
     text: str
+    exact: str | None = None
+
+    @property
+    def full(self) -> str:
+        """The value for the table behind the chart."""
+        return self.exact if self.exact is not None else self.text
+
+
+def _step(peak: float, intervals: int) -> float:
+    """The smallest round step (1, 2 or 5 × 10ⁿ, at least 1) covering ``peak`` in ``intervals``."""
+    raw = max(peak, 1.0) / intervals
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return max(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw - 1e-9), 1.0)
+
+
+def _ticks(peak: float, intervals: int = 4) -> list[float]:
+    """0 and round steps up to the first at or above ``peak`` (at most ``intervals + 1``)."""
+    step = _step(peak, intervals)
+    count = max(math.ceil(peak / step - 1e-9), 1)
+    return [i * step for i in range(count + 1)]
+
+
+def _every(count: int, *, phone: int, roomy: int) -> Callable[[int], str | None]:
+    """Which of ``count`` slots across a chart carry a label, by their place from the end.
+
+    ``phone`` labels fit across any chart and ``roomy`` across a roomy one; with more
+    slots, every k-th is labelled (a phone's among a roomy chart's). The function
+    answers ``""`` (always shown), ``"roomy"`` (shown on a roomy chart) or ``None``
+    (not drawn).
+    """
+    wide = math.ceil(count / roomy)
+    # a multiple of the roomy step, so a phone's labels are among the roomy chart's
+    narrow = wide * math.ceil(math.ceil(count / phone) / wide)
+
+    def label(back: int) -> str | None:
+        if back % narrow == 0:
+            return ""
+        return "roomy" if back % wide == 0 else None
+
+    return label
+
+
+def _fit(label: str) -> str:
+    """A bar's name as drawn: at most :data:`_NAME` characters (the table has it whole)."""
+    return label if len(label) <= _NAME else label[: _NAME - 1].rstrip() + "…"
+
+
+def _pct(value: float) -> str:
+    return f"{value:.2f}%"
 
 
 def _open(key: str, title: str, height: int) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-{escape(key)}" '
-        f'data-chart="{escape(key)}" viewBox="0 0 {_W} {height}" role="img" '
-        f'width="100%" preserveAspectRatio="xMidYMid meet" '
-        f'style="direction:ltr;max-width:{_W}px;height:auto;{_FONT}">'
+        f'data-chart="{escape(key)}" width="100%" height="{height}" aria-hidden="true" '
+        f'focusable="false" style="display:block;width:100%;height:{height}px;'
+        f'direction:ltr;{_FONT}">'
         f"<title>{escape(title)}</title>"
     )
 
 
-def _label(x: float, y: float, text: str, anchor: str = "start", size: int = 12) -> str:
+def _text(
+    x: str,
+    y: float,
+    text: str,
+    *,
+    anchor: str = "start",
+    size: int = _VALUE,
+    fill: str = _INK,
+    dx: int = 0,
+    cls: str = "",
+    weight: str = "",
+) -> str:
+    if _rtl(text):
+        # laid out right to left (a Hebrew label, a Hebrew amount), anchored at the same
+        # point: the start of a right-to-left text is its right end
+        anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
+        extra = ' direction="rtl"'
+    else:
+        extra = ""
+    extra += f' class="{cls}"' if cls else ""
+    extra += f' font-weight="{weight}"' if weight else ""
+    extra += f' dx="{dx}"' if dx else ""
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-        f'fill="#222">{escape(text)}</text>'
+        f'<text x="{x}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'fill="{fill}"{extra}>{escape(text)}</text>'
+    )
+
+
+def _rtl(text: str) -> bool:
+    """Whether a text's first strong character is right to left (the Unicode bidi rule P2)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def _edge_anchor(position: float) -> tuple[str, int]:
+    """Where a label at ``position`` % of the width anchors so it stays inside the chart."""
+    if position < 30:
+        return "start", 4
+    if position > 70:
+        return "end", -4
+    return "middle", 0
+
+
+def _axis(y: float, ticks: Sequence[float], tick: Callable[[float], str], title: str) -> list[str]:
+    """A horizontal value axis: baseline, round ticks with their labels, and its unit."""
+    top = ticks[-1]
+    parts = [f'<line x1="0" y1="{y}" x2="100%" y2="{y}" stroke="{_MUTED}"/>']
+    for value in ticks:
+        position = value / top * 100
+        x = _pct(position)
+        parts.append(f'<line x1="{x}" y1="{y}" x2="{x}" y2="{y + 4}" stroke="{_MUTED}"/>')
+        anchor = "start" if position == 0 else "end" if position >= 100 else "middle"
+        parts.append(
+            _text(x, y + 18, tick(value), anchor=anchor, size=_TICK, fill=_MUTED, cls="tick")
+        )
+    if title:
+        parts.append(_text("100%", y + 36, title, anchor="end", size=_TICK, fill=_MUTED))
+    return parts
+
+
+def _bar(y: float, height: int, bar: Bar, top: float, colour: str, size: int) -> list[str]:
+    """One horizontal bar from the left edge, its value inside it (long) or after it."""
+    share = max(bar.value, 0.0) / top * 100
+    parts = [
+        f'<rect x="0" y="{y}" width="{_pct(share)}" height="{height}" fill="{colour}" rx="2"/>'
+    ]
+    baseline = y + height / 2 + size * 0.36
+    if share > _INSIDE:
+        parts.append(
+            _text(_pct(share), baseline, bar.text, anchor="end", dx=-6, size=size, fill="#fff")
+        )
+    else:
+        parts.append(_text(_pct(share), baseline, bar.text, dx=6, size=size))
+    return parts
+
+
+def _table(key: str, title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Table:
+    return Table(
+        f"chart.{key}",
+        tuple(columns),
+        tuple((Cell(row[0]), *(Cell(text, numeric=True) for text in row[1:])) for row in rows),
+        caption=title,
     )
 
 
@@ -50,43 +219,59 @@ def bar_chart(
     title: str,
     bars: Sequence[Bar],
     *,
-    reference: tuple[float, str] | None = None,
-) -> str:
-    """Horizontal bars with an optional reference line (a target).
+    tick: Callable[[float], str],
+    alt: str,
+    axis: str = "",
+    reference: Bar | None = None,
+) -> Chart:
+    """Horizontal bars on a value axis, with an optional reference line (a target).
 
     Args:
-        key: The chart's key (its CSS class and ``data-chart``).
-        title: The accessible title.
+        key: The chart's key (its CSS class, ``data-chart`` and table key ``chart.<key>``).
+        title: The chart's title.
         bars: The bars, top to bottom.
-        reference: A value and its label drawn as a dashed vertical line.
+        tick: Formats an axis tick (``₪1,000``, ``100``): the axis's unit.
+        alt: What the chart shows, in words.
+        axis: The axis's title (its unit in words when the ticks do not carry one).
+        reference: A reference value (a target): drawn as a dashed vertical line with
+            its ``label``, and a row of the table.
 
     Returns:
-        The SVG.
+        The chart with its table.
     """
-    row, top, left, right = 30, 10, 170, 120
-    height = top + row * max(len(bars), 1) + (30 if reference else 10)
-    peak = max([b.value for b in bars] + ([reference[0]] if reference else []) + [1e-9])
-    scale = (_W - left - right) / peak
+    row, bar_h = 44, 18
+    top_pad = 22 if reference else 4
+    peak = max([b.value for b in bars] + ([reference.value] if reference else []) + [0.0])
+    ticks = _ticks(peak)
+    scale = ticks[-1]
+    axis_y = top_pad + row * len(bars) + 2
+    height = axis_y + (44 if axis else 26)
     parts = [_open(key, title, height)]
-    for i, b in enumerate(bars):
-        y = top + i * row
-        width = max(b.value * scale, 0.0)
-        parts.append(_label(left - 8, y + 18, b.label, "end"))
+    for value in ticks[1:]:
+        x = _pct(value / scale * 100)
         parts.append(
-            f'<rect x="{left}" y="{y + 5}" width="{width:.1f}" height="{row - 10}" '
-            f'fill="{_COLOURS[0]}" rx="2"/>'
+            f'<line x1="{x}" y1="{top_pad}" x2="{x}" y2="{axis_y}" stroke="{_GRID}" '
+            f'stroke-dasharray="2 3"/>'
         )
-        parts.append(_label(left + width + 6, y + 18, b.text))
+    for i, b in enumerate(bars):
+        y = top_pad + i * row
+        parts.append(_text("0", y + 15, _fit(b.label), size=_LABEL, weight="600"))
+        parts += _bar(y + 21, bar_h, b, scale, _COLOURS[0], _VALUE)
     if reference is not None:
-        x = left + reference[0] * scale
-        bottom = top + row * len(bars)
+        position = reference.value / scale * 100
+        x = _pct(position)
         parts.append(
-            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{bottom}" stroke="#c0392b" '
+            f'<line x1="{x}" y1="{top_pad - 4}" x2="{x}" y2="{axis_y}" stroke="{_TARGET}" '
             f'stroke-width="2" stroke-dasharray="5 4"/>'
         )
-        parts.append(_label(x, bottom + 16, reference[1], "middle", 11))
+        anchor, dx = _edge_anchor(position)
+        parts.append(_text(x, 13, reference.label, anchor=anchor, dx=dx, size=_TICK, fill=_TARGET))
+    parts += _axis(axis_y, ticks, tick, axis)
     parts.append("</svg>")
-    return "".join(parts)
+    rows = [(b.label, b.full) for b in bars]
+    if reference is not None:
+        rows.append((reference.label, reference.full))
+    return Chart(key, title, "".join(parts), alt, _table(key, title, ("", axis or title), rows))
 
 
 def grouped_bars(
@@ -94,101 +279,168 @@ def grouped_bars(
     title: str,
     groups: Sequence[tuple[str, Sequence[Bar]]],
     legend: Sequence[str],
-) -> str:
-    """Horizontal grouped bars (planned, actual, projected per channel).
+    *,
+    tick: Callable[[float], str],
+    alt: str,
+    axis: str = "",
+) -> Chart:
+    """Horizontal grouped bars (planned, actual, projected per source).
 
     Args:
         key: The chart's key.
-        title: The accessible title.
-        groups: ``(label, bars)`` per group; bars in legend order, ``label`` unused.
-        legend: The series names.
+        title: The chart's title.
+        groups: ``(label, bars)`` per group; bars in legend order.
+        legend: The series' names.
+        tick: Formats an axis tick (the axis's unit).
+        alt: What the chart shows, in words.
+        axis: The axis's title, when the ticks do not carry the unit.
 
     Returns:
-        The SVG.
+        The chart with its table.
     """
-    bar, gap, top, left, right = 14, 14, 30, 170, 130
-    per = bar * len(legend) + gap
-    height = top + per * max(len(groups), 1) + 4
-    peak = max([b.value for _, bars in groups for b in bars] + [1e-9])
-    scale = (_W - left - right) / peak
+    bar_h, gap, legend_h = 16, 3, 26
+    per = 22 + len(legend) * (bar_h + gap) + 10
+    peak = max([b.value for _, bars in groups for b in bars] + [0.0])
+    ticks = _ticks(peak)
+    scale = ticks[-1]
+    axis_y = legend_h + per * len(groups)
+    height = axis_y + (44 if axis else 26)
     parts = [_open(key, title, height)]
+    share = 100 / max(len(legend), 1)
     for i, name in enumerate(legend):
-        x = left + i * 120
-        parts.append(f'<rect x="{x}" y="8" width="12" height="12" fill="{_COLOURS[i]}"/>')
-        parts.append(_label(x + 16, 18, name, size=11))
+        at = _pct(i * share)
+        colour = _COLOURS[i % len(_COLOURS)]
+        parts.append(f'<rect x="{at}" y="4" width="12" height="12" fill="{colour}"/>')
+        parts.append(_text(at, 15, name, dx=16, size=_TICK))
+    for value in ticks[1:]:
+        x = _pct(value / scale * 100)
+        parts.append(
+            f'<line x1="{x}" y1="{legend_h}" x2="{x}" y2="{axis_y}" stroke="{_GRID}" '
+            f'stroke-dasharray="2 3"/>'
+        )
     for g, (label, bars) in enumerate(groups):
-        y0 = top + g * per
-        parts.append(_label(left - 8, y0 + per / 2 + 2, label, "end"))
+        y0 = legend_h + g * per
+        parts.append(_text("0", y0 + 15, _fit(label), size=_LABEL, weight="600"))
         for i, b in enumerate(bars):
-            y = y0 + i * bar
-            width = max(b.value * scale, 0.0)
-            parts.append(
-                f'<rect x="{left}" y="{y}" width="{width:.1f}" height="{bar - 2}" '
-                f'fill="{_COLOURS[i % len(_COLOURS)]}"/>'
-            )
-            parts.append(_label(left + width + 4, y + 10, b.text, size=10))
+            y = y0 + 22 + i * (bar_h + gap)
+            parts += _bar(y, bar_h, b, scale, _COLOURS[i % len(_COLOURS)], _VALUE)
+    parts += _axis(axis_y, ticks, tick, axis)
     parts.append("</svg>")
-    return "".join(parts)
+    rows = [(label, *(b.full for b in bars)) for label, bars in groups]
+    return Chart(key, title, "".join(parts), alt, _table(key, title, ("", *legend), rows))
 
 
 def history_chart(
     key: str,
     title: str,
-    months: Sequence[str],
-    bars: Sequence[tuple[float, str]],
-    line: Sequence[tuple[float, str]],
+    bars: Sequence[Bar],
+    line: Sequence[Bar],
     legend: tuple[str, str],
-) -> str:
-    """Monthly bars (spend) with a line (leads) on its own scale.
+    *,
+    tick: Callable[[float], str],
+    line_tick: Callable[[float], str],
+    alt: str,
+) -> Chart:
+    """Monthly bars (spend, left axis) with a line (leads, right axis) on its own scale.
 
     Args:
         key: The chart's key.
-        title: The accessible title.
-        months: Month labels, oldest first.
-        bars: ``(value, text)`` per month for the bars.
-        line: ``(value, text)`` per month for the line.
-        legend: The names of the bar and line series.
+        title: The chart's title.
+        bars: One bar per month, oldest first; ``label`` is the month's short name.
+        line: The line's point per month, in the same order.
+        legend: The names of the bar and the line series.
+        tick: Formats a tick of the bars' axis (left).
+        line_tick: Formats a tick of the line's axis (right).
+        alt: What the chart shows, in words.
 
     Returns:
-        The SVG.
+        The chart with its table.
     """
-    height, top, bottom, side = 260, 40, 40, 30
-    plot_h = height - top - bottom
-    n = max(len(months), 1)
-    slot = (_W - 2 * side) / n
-    bar_peak = max([v for v, _ in bars] + [1e-9])
-    line_peak = max([v for v, _ in line] + [1e-9])
+    n = max(len(bars), 1)
+    plot_top, plot_h = 44, 150
+    base = plot_top + plot_h
+    height = base + 8 + 3 * 18
+    ticks = _ticks(max([b.value for b in bars] + [0.0]))
+    intervals = len(ticks) - 1
+    line_step = _step(max([p.value for p in line] + [0.0]), intervals)
+    line_ticks = [i * line_step for i in range(intervals + 1)]
+    left, right = 18.0, 82.0  # the plot between the two axes' labels, in % of the width
+    slot = (right - left) / n
+    # Which months carry their labels: a phone's chart (about 340 px) fits five month
+    # names and four values across, a roomy one (560 px and wider) eight and six; with
+    # more months every k-th is labelled, counted back from the latest.
+    names = _every(n, phone=5, roomy=8)
+    values = _every(n, phone=4, roomy=6)
     parts = [_open(key, title, height)]
-    parts.append(f'<rect x="{side}" y="10" width="12" height="12" fill="{_COLOURS[0]}"/>')
-    parts.append(_label(side + 16, 20, legend[0], size=11))
+    parts.append(f'<rect x="0" y="5" width="12" height="12" fill="{_COLOURS[0]}"/>')
+    parts.append(_text("0", 15, legend[0], dx=16, size=_TICK))
+    # the line's swatch right of its name, both against the right edge (a px offset from
+    # a % position is a translate)
     parts.append(
-        f'<line x1="{side + 120}" y1="16" x2="{side + 140}" y2="16" '
-        f'stroke="{_COLOURS[1]}" stroke-width="3"/>'
+        f'<rect x="100%" y="9" width="18" height="4" fill="{_COLOURS[1]}" '
+        f'transform="translate(-18 0)"/>'
+        f'<circle cx="100%" cy="11" r="4.5" fill="{_COLOURS[1]}" transform="translate(-9 0)"/>'
     )
-    parts.append(_label(side + 146, 20, legend[1], size=11))
-    base = height - bottom
-    parts.append(f'<line x1="{side}" y1="{base}" x2="{_W - side}" y2="{base}" stroke="#999"/>')
+    parts.append(_text("100%", 15, legend[1], anchor="end", dx=-24, size=_TICK))
+    for i in range(intervals + 1):
+        y = base - plot_h * i / intervals
+        stroke = _MUTED if i == 0 else _GRID
+        parts.append(f'<line x1="0" y1="{y:.1f}" x2="100%" y2="{y:.1f}" stroke="{stroke}"/>')
+        if i == 0:
+            continue
+        parts.append(_text("0", y - 4, tick(ticks[i]), size=_TICK, fill=_COLOURS[0], cls="tick"))
+        parts.append(
+            _text(
+                "100%",
+                y - 4,
+                line_tick(line_ticks[i]),
+                anchor="end",
+                size=_TICK,
+                fill=_LINE_INK,
+                cls="tick",
+            )
+        )
     points = []
-    for i, label in enumerate(months):
-        cx = side + slot * i + slot / 2
-        value, text = bars[i]
-        h = value / bar_peak * (plot_h - 20)
+    for i, b in enumerate(bars):
+        centre = left + slot * i + slot / 2
+        h = max(b.value, 0.0) / ticks[-1] * plot_h
         parts.append(
-            f'<rect x="{cx - slot * 0.3:.1f}" y="{base - h:.1f}" width="{slot * 0.6:.1f}" '
-            f'height="{h:.1f}" fill="{_COLOURS[0]}" opacity="0.85"/>'
+            f'<rect x="{_pct(centre - slot * 0.3)}" y="{base - h:.1f}" '
+            f'width="{_pct(slot * 0.6)}" height="{h:.1f}" fill="{_COLOURS[0]}" rx="2"/>'
         )
-        parts.append(_label(cx, base - h - 4, text, "middle", 10))
-        parts.append(_label(cx, base + 16, label, "middle", 11))
-        lv, ltext = line[i]
-        ly = base - lv / line_peak * (plot_h - 20) + 0.0
-        points.append((cx, ly, ltext))
-    if points:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
+        x = _pct(centre)
+        back = n - 1 - i
+        if names(back) is not None:
+            parts.append(
+                _text(
+                    x, base + 20, b.label, anchor="middle", size=_TICK, weight="600",
+                    cls=names(back) or "",
+                )
+            )  # fmt: skip
+        if values(back) is not None:
+            parts.append(
+                _text(
+                    x, base + 38, b.text, anchor="middle", size=_VALUE, fill=_COLOURS[0],
+                    cls=values(back) or "",
+                )
+            )  # fmt: skip
+        if i < len(line):
+            p = line[i]
+            points.append((x, base - max(p.value, 0.0) / line_ticks[-1] * plot_h))
+            if values(back) is not None:
+                parts.append(
+                    _text(
+                        x, base + 56, p.text, anchor="middle", size=_VALUE, fill=_LINE_INK,
+                        cls=values(back) or "",
+                    )
+                )  # fmt: skip
+    for (x1, y1), (x2, y2) in pairwise(points):
         parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{_COLOURS[1]}" stroke-width="3"/>'
+            f'<line x1="{x1}" y1="{y1:.1f}" x2="{x2}" y2="{y2:.1f}" stroke="{_COLOURS[1]}" '
+            f'stroke-width="3" stroke-linecap="round"/>'
         )
-        for x, y, text in points:
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{_COLOURS[1]}"/>')
-            parts.append(_label(x + 8, y + 14, text, size=11))
+    for x, y in points:
+        parts.append(f'<circle cx="{x}" cy="{y:.1f}" r="4.5" fill="{_COLOURS[1]}" stroke="#fff"/>')
     parts.append("</svg>")
-    return "".join(parts)
+    rows = [(b.label, b.full, line[i].full if i < len(line) else "") for i, b in enumerate(bars)]
+    return Chart(key, title, "".join(parts), alt, _table(key, title, ("", *legend), rows))

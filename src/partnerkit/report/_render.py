@@ -25,35 +25,69 @@ DEFAULT_CSS = """
 :root { --ink:#1f2933; --muted:#5f6b76; --line:#d9dee3; --good:#1e7b45; --bad:#b03a2e;
         --accent:#2f6f9f; --bg:#ffffff; --soft:#f4f6f8; }
 * { box-sizing: border-box; }
-html { background: var(--soft); }
+html { background: var(--soft); -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px 28px 48px; background: var(--bg);
        color: var(--ink); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Arial, sans-serif;
-       overflow-wrap: anywhere; }
+       overflow-wrap: break-word; }
 header.report-head { border-bottom: 3px solid var(--accent); margin-bottom: 8px; }
-header.report-head h1 { margin: 0 0 4px; font-size: 26px; }
+header.report-head h1 { margin: 0 0 4px; font-size: 26px; line-height: 1.2; }
 header.report-head p { margin: 0 0 10px; color: var(--muted); }
-nav.toc ol { columns: 3; margin: 8px 0 0; padding-inline-start: 20px; color: var(--muted); }
+nav.toc ol { columns: 15em 3; column-gap: 24px; margin: 8px 0 0; padding-inline-start: 20px;
+             color: var(--muted); }
 section.report-section { border-top: 1px solid var(--line); padding-top: 8px; margin-top: 22px; }
-h2 { font-size: 21px; margin: 8px 0 10px; color: var(--accent); }
+h2 { font-size: 21px; line-height: 1.25; margin: 8px 0 10px; color: var(--accent); }
 h3 { font-size: 16px; margin: 16px 0 6px; }
 ul { margin: 4px 0 10px; padding-inline-start: 22px; }
 li.good::marker { color: var(--good); } li.bad::marker { color: var(--bad); }
 li.good, p.good { border-inline-start: 3px solid var(--good); padding-inline-start: 6px; }
 li.bad, p.bad { border-inline-start: 3px solid var(--bad); padding-inline-start: 6px; }
-.table-wrap { max-width: 100%; overflow-x: auto; margin: 6px 0 12px; }
+.table-wrap { max-width: 100%; overflow-x: auto; margin: 6px 0 12px;
+              -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+caption { text-align: start; font-weight: 600; padding: 2px 0 4px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: start;
-         vertical-align: top; }
+         vertical-align: top; min-width: 5.5em; }
 th { background: var(--soft); font-weight: 600; }
 td.num { text-align: end; white-space: nowrap; font-variant-numeric: tabular-nums; }
 bdi.num { unicode-bidi: isolate; white-space: nowrap; }
 .missing { color: var(--muted); cursor: help; }
 p.nodata { color: var(--muted); font-style: italic; background: var(--soft);
            padding: 6px 10px; border-radius: 4px; }
-figure.chart { margin: 10px 0 16px; max-width: 660px; }
-figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
-figure.chart svg { display: block; width: 100%; height: auto; }
-@media print { html { background: none; } body { max-width: none; } }
+figure.chart { margin: 12px 0 20px; max-width: 720px; container-type: inline-size; }
+figure.chart figcaption { font-weight: 600; margin-bottom: 6px; }
+figure.chart svg { display: block; width: 100%; overflow: visible; }
+svg.chart .roomy { display: none; }
+@container (min-width: 560px) { svg.chart .roomy { display: inline; } }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px;
+                   padding: 0; overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%);
+                   white-space: nowrap; border: 0; }
+@media (max-width: 640px) {
+  body { padding: 14px 14px 32px; font-size: 15px; }
+  header.report-head h1 { font-size: 22px; }
+  h2 { font-size: 19px; }
+  table { font-size: 13px; }
+  th, td { padding: 4px 6px; }
+  /* the first column names the row: it stays in view while a wide table scrolls */
+  .table-wrap th:first-child, .table-wrap td:first-child {
+    position: sticky; inset-inline-start: 0; background: var(--bg); z-index: 1; }
+  .table-wrap th:first-child { background: var(--soft); }
+  .table-wrap td:first-child { min-width: 7.5em; }
+}
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  html { background: none; }
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  nav.toc { display: none; }
+  h2, h3, figcaption, caption { break-after: avoid; }
+  figure.chart, tr, li, p { break-inside: avoid; }
+  section.report-section { break-before: auto; }
+  .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 3px 5px; }
+  td.num, bdi.num { white-space: normal; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 #: The page around the sections: a :class:`string.Template` with ``$lang``, ``$dir``,
@@ -106,24 +140,33 @@ def _block_html(block: Block) -> str:
         )
         return f"<ul>{items}</ul>"
     if isinstance(block, Table):
-        head = "".join(f"<th>{escape(c)}</th>" for c in block.columns)
-        body = "".join(
-            "<tr>"
-            + "".join(
-                f'<td class="num">{_cell(c)}</td>' if c.numeric else f"<td>{_cell(c)}</td>"
-                for c in row
-            )
-            + "</tr>"
-            for row in block.rows
-        )
-        caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
-        return (
-            f'<div class="table-wrap"><table data-table="{escape(block.key)}">{caption}'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-        )
+        return _table_html(block)
+    data = (
+        f'<div class="chart-data visually-hidden">{_table_html(block.data, caption=False)}</div>'
+        if block.data is not None
+        else ""
+    )
     return (
         f'<figure class="chart" data-chart="{escape(block.key)}">'
-        f"<figcaption>{escape(block.title)}</figcaption>{block.svg}</figure>"
+        f"<figcaption>{escape(block.title)}</figcaption>{block.svg}{data}</figure>"
+    )
+
+
+def _table_html(table: Table, *, caption: bool = True) -> str:
+    """A table in its own scrolling container (a wide table never widens the page)."""
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in table.columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{_cell(c)}</td>' if c.numeric else f"<td>{_cell(c)}</td>" for c in row
+        )
+        + "</tr>"
+        for row in table.rows
+    )
+    title = f"<caption>{escape(table.caption)}</caption>" if caption and table.caption else ""
+    return (
+        f'<div class="table-wrap"><table data-table="{escape(table.key)}">{title}'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
@@ -181,8 +224,21 @@ def _md_text(text: Text) -> str:
     return _md(text.template).format(**{k: _md(c.text) for k, c in text.fields.items()})
 
 
+def _md_table(table: Table) -> list[str]:
+    """A Markdown table (numbers aligned right), followed by a blank line."""
+    lines = ["| " + " | ".join(_md_cell(c) for c in table.columns) + " |"]
+    first = table.rows[0] if table.rows else ()
+    align = [
+        "---:" if i < len(first) and first[i].numeric else "---" for i in range(len(table.columns))
+    ]
+    lines.append("|" + "|".join(align) + "|")
+    for row in table.rows:
+        lines.append("| " + " | ".join(_md_cell(c.text) for c in row) + " |")
+    return [*lines, ""]
+
+
 def render_markdown(*, title: str, subtitle: str, note: str, sections: Sequence[Section]) -> str:
-    """The report as Markdown (charts as their description in words)."""
+    """The report as Markdown (each chart as the table of its numbers)."""
     lines = [f"# {_md(title)}", "", f"**{_md(subtitle)}**", "", _md(note), ""]
     for s in sections:
         lines += [f"## {s.number}. {_md(s.title)}", ""]
@@ -196,16 +252,8 @@ def render_markdown(*, title: str, subtitle: str, note: str, sections: Sequence[
             elif isinstance(b, Bullets):
                 lines += [f"- {_md_text(t)}" for t in b.items] + [""]
             elif isinstance(b, Table):
-                lines.append("| " + " | ".join(_md_cell(c) for c in b.columns) + " |")
-                first = b.rows[0] if b.rows else ()
-                align = [
-                    "---:" if i < len(first) and first[i].numeric else "---"
-                    for i in range(len(b.columns))
-                ]
-                lines.append("|" + "|".join(align) + "|")
-                for row in b.rows:
-                    lines.append("| " + " | ".join(_md_cell(c.text) for c in row) + " |")
-                lines.append("")
+                lines += _md_table(b)
             elif isinstance(b, Chart):
-                lines += [f"*{_md(b.title)}:* {_md(b.alt)}", ""]
+                lines += [f"*{_md(b.title)}*", ""]
+                lines += _md_table(b.data) if b.data is not None else [_md(b.alt), ""]
     return "\n".join(lines).rstrip() + "\n"

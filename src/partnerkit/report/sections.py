@@ -128,13 +128,16 @@ class Chart:
         key: A stable name (``history``, ``cpl``, ``funnel``, ``budget``).
         title: The chart's title.
         svg: The SVG markup.
-        alt: What the chart shows, in words (for Markdown and screen readers).
+        alt: What the chart shows, in words.
+        data: The numbers behind the chart as a table (shown to screen readers in
+            place of the drawing, and in the Markdown report).
     """
 
     key: str
     title: str
     svg: str
     alt: str
+    data: Table | None = None
 
 
 @dataclass(frozen=True)

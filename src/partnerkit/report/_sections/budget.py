@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
-from partnerkit.report.sections import Block, Chart, Heading, Table, Text
+from partnerkit.report.sections import Block, Heading, Table, Text
 
 __all__ = ["build"]
 
@@ -33,30 +34,40 @@ def build(ctx: Context) -> list[Block]:
             _charts.Bar(
                 f.t("chart.legend.planned"),
                 float(line.planned or 0),
+                f.money_whole(line.planned) if line.planned is not None else "—",
                 f.money(line.planned) if line.planned is not None else "—",
             ),
-            _charts.Bar(f.t("chart.legend.actual"), float(line.spend), f.money(line.spend)),
+            _charts.Bar(
+                f.t("chart.legend.actual"),
+                float(line.spend),
+                f.money_whole(line.spend),
+                f.money(line.spend),
+            ),
             _charts.Bar(
                 f.t("chart.legend.projected"),
                 float(line.projected or 0),
+                f.money_whole(line.projected) if line.projected is not None else "—",
                 f.money(line.projected) if line.projected is not None else "—",
             ),
         ]
         chart_groups.append((ctx.source_name(line.key), bars))
     if chart_groups:
         title = f.t("chart.budget_source")
-        svg = _charts.grouped_bars(
-            "budget",
-            title,
-            chart_groups,
-            [
-                f.t("chart.legend.planned"),
-                f.t("chart.legend.actual"),
-                f.t("chart.legend.projected"),
-            ],
+        alt = "; ".join(f"{g}: " + ", ".join(b.full for b in bars) for g, bars in chart_groups)
+        out.append(
+            _charts.grouped_bars(
+                "budget",
+                title,
+                chart_groups,
+                [
+                    f.t("chart.legend.planned"),
+                    f.t("chart.legend.actual"),
+                    f.t("chart.legend.projected"),
+                ],
+                tick=lambda v: f.money_whole(Decimal(v)),
+                alt=alt,
+            )
         )
-        alt = "; ".join(f"{g}: " + ", ".join(b.text for b in bars) for g, bars in chart_groups)
-        out.append(Chart("budget", title, svg, alt))
     out.append(Heading(f.t("budget.by_source")))
     out.append(
         _budget_table(

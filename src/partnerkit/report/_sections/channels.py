@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import figure, previous_figure
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Chart, Heading, Table
+from partnerkit.report.sections import Block, Heading, Table
 
 __all__ = ["build"]
 _CHANNEL_ROWS: dict[str, tuple[str, ...]] = {
@@ -91,19 +93,25 @@ def _history_chart(ctx: Context) -> list[Block]:
     if not points:
         return []
     title = ctx.f.t("chart.history")
-    svg = _charts.history_chart(
-        "history",
-        title,
-        [ctx.f.short_month(m) for m, _, _ in points],
-        [(float(s), ctx.f.money(s)) for _, s, _ in points],
-        [(float(n), ctx.f.number(n)) for _, _, n in points],
-        (ctx.f.t("chart.legend.spend"), ctx.f.t("chart.legend.leads")),
-    )
     alt = "; ".join(
         f"{ctx.f.month(m)}: {ctx.f.money(s)}, {ctx.f.number(n)} {ctx.f.t('chart.legend.leads')}"
         for m, s, n in points
     )
-    return [Chart("history", title, svg, alt)]
+    return [
+        _charts.history_chart(
+            "history",
+            title,
+            [
+                _charts.Bar(ctx.f.short_month(m), float(s), ctx.f.money_whole(s), ctx.f.money(s))
+                for m, s, _ in points
+            ],
+            [_charts.Bar(ctx.f.short_month(m), float(n), ctx.f.number(n)) for m, _, n in points],
+            (ctx.f.t("chart.legend.spend"), ctx.f.t("chart.legend.leads")),
+            tick=lambda v: ctx.f.money_whole(Decimal(v)),
+            line_tick=lambda v: ctx.f.number(Decimal(v)),
+            alt=alt,
+        )
+    ]
 
 
 def _cpl_chart(ctx: Context, by_source: dict[str, dict[str, KPIValue]]) -> list[Block]:
@@ -112,7 +120,14 @@ def _cpl_chart(ctx: Context, by_source: dict[str, dict[str, KPIValue]]) -> list[
         value = figure(values.get("cpl"))
         if value is None:
             continue
-        bars.append(_charts.Bar(ctx.source_name(source_id), float(value), ctx.f.money(value)))
+        bars.append(
+            _charts.Bar(
+                ctx.source_name(source_id),
+                float(value),
+                ctx.f.money_whole(value),
+                ctx.f.money(value),
+            )
+        )
     if not bars:
         return []
     target = None
@@ -122,9 +137,16 @@ def _cpl_chart(ctx: Context, by_source: dict[str, dict[str, KPIValue]]) -> list[
     title = ctx.f.t("chart.cpl_source")
     ref = None
     if target is not None:
-        ref = (float(target), ctx.f.t("chart.cpl_target", value=ctx.f.money(target)))
-    svg = _charts.bar_chart("cpl", title, bars, reference=ref)
-    alt = "; ".join(f"{b.label}: {b.text}" for b in bars)
+        ref = _charts.Bar(
+            ctx.f.t("chart.cpl_target", value=ctx.f.money_whole(target)),
+            float(target),
+            ctx.f.money_whole(target),
+            ctx.f.money(target),
+        )
+    alt = "; ".join(f"{b.label}: {b.full}" for b in bars)
     if ref is not None:
-        alt += f"; {ref[1]}"
-    return [Chart("cpl", title, svg, alt)]
+        alt += f"; {ref.label}"
+    chart = _charts.bar_chart(
+        "cpl", title, bars, tick=lambda v: ctx.f.money_whole(Decimal(v)), alt=alt, reference=ref
+    )
+    return [chart]

@@ -11,7 +11,7 @@ from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Cell, Chart, Heading, NoData, Table, Text
+from partnerkit.report.sections import Block, Cell, Heading, NoData, Table, Text
 
 __all__ = ["build"]
 
@@ -42,11 +42,13 @@ def build(ctx: Context) -> list[Block]:
             ]
             title = f.t("chart.funnel")
             out.append(
-                Chart(
+                _charts.bar_chart(
                     "funnel",
                     title,
-                    _charts.bar_chart("funnel", title, bars),
-                    "; ".join(f"{b.label}: {b.text}" for b in bars),
+                    bars,
+                    tick=lambda v: f.number(Decimal(v)),
+                    alt="; ".join(f"{b.label}: {b.text}" for b in bars),
+                    axis=f.t("chart.legend.leads"),
                 )
             )
             out.append(
