@@ -40,6 +40,19 @@ def demo_report_he(demo: Any) -> MonthlyReport:
 
 
 @pytest.fixture(scope="session")
+def demo_report_th(demo: Any) -> MonthlyReport:
+    return build_report(
+        demo.workspace,
+        demo.dataset,
+        "2026-10",
+        evidence=demo.evidence,
+        survey=demo.survey,
+        locale="th-TH",
+        as_of=demo.as_of,
+    )
+
+
+@pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """``run_demo`` as ``partnerkit demo`` runs it: its console text, its report files."""
     import io

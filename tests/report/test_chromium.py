@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-MAX_BYTES = 400_000
+MAX_BYTES = 500_000  # a screenshot kept in docs/img: the Thai page is the largest (~425 KB)
 CHARTS = ("history", "cpl", "budget", "funnel")
 #: The bars (table rows) each demo chart has in October, counted from the demo's data:
 #: three months of history, two paid sources, five funnel stages.
@@ -39,6 +40,8 @@ SHOTS = {
     ("he", 1280): "report-he.png",
     ("en", 390): "report-390.png",
     ("he", 390): "report-he-390.png",
+    ("th", 1280): "report-th.png",
+    ("th", 390): "report-th-390.png",
 }
 
 MEASURE = """(paper) => {
@@ -155,11 +158,25 @@ def _render(browser: Any, report: MonthlyReport, width: int, shot: Path) -> dict
     return {"console": console, "errors": errors, "requests": requests, **found}
 
 
+def _thai_font() -> None:
+    """Skip (a failure in CI) where no font has Thai letters: Chromium would draw boxes."""
+    fc_list = shutil.which("fc-list")
+    found = subprocess.run([fc_list, ":lang=th"], capture_output=True, text=True) if fc_list else None
+    if found is None or not found.stdout.strip():
+        pytest.skip(
+            "needs system: no font with Thai letters (fc-list :lang=th is empty); the Thai "
+            "report's browser test needs Debian's fonts-thai-tlwg, which `.ci/run` installs "
+            "— in CI this skip is a failure"
+        )
+
+
 @pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("lang", ["en", "he"])
+@pytest.mark.parametrize("lang", ["en", "he", "th"])
 def test_report_reads_in_chromium(
     browser: Any, request: pytest.FixtureRequest, lang: str, width: int
 ) -> None:
+    if lang == "th":
+        _thai_font()
     report: MonthlyReport = request.getfixturevalue(f"demo_report_{lang}")
     IMG.mkdir(parents=True, exist_ok=True)
     shot = IMG / SHOTS[lang, width]
