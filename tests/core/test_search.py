@@ -25,7 +25,9 @@ def test_position_is_weighted_by_impressions_and_ctr_recomputed_over_days_and_qu
 
 
 def test_missing_figures_are_left_out_never_zero() -> None:
-    assert rollup([]) == SearchTotals(clicks=None, impressions=None, ctr=None, position=None, rows=0)
+    assert rollup([]) == SearchTotals(
+        clicks=None, impressions=None, ctr=None, position=None, rows=0
+    )
     # no impressions: CTR and position are not computable
     only_clicks = rollup([{"clicks": 3, "impressions": None, "position": 4.0}])
     assert (only_clicks.clicks, only_clicks.impressions) == (3, None)

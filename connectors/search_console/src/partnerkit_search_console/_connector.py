@@ -184,7 +184,7 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
                 session,
                 API,
                 account=site,
-                classifier=_classify,
+                classifier=lambda response: _classify(response, site),
                 limiter=rate_limiter((API, site), http.requests_per_second, http.burst),
                 settings=http,
             )
@@ -206,7 +206,7 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
         except Exception as exc:
             raise _translated(exc, site) from None
         if not response.ok:
-            raise error_from_response(API, response, account=site)
+            raise _classify(response, site) or error_from_response(API, response, account=site)
         answer = response.json()
         if not isinstance(answer, dict) or not isinstance(answer.get("rows", []), list):
             raise ResponseShapeError(
@@ -372,7 +372,7 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
             except Exception as exc:
                 raise _translated(exc, site) from None
             if not response.ok:
-                raise error_from_response(API, response, account=site)
+                raise _classify(response, site) or error_from_response(API, response, account=site)
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
         level = response.json().get("permissionLevel") or "unknown"
@@ -413,8 +413,12 @@ def _shown(value: Any) -> str:
     return "an unknown number" if value is None else f"{value:,}"
 
 
-def _classify(response: requests.Response) -> SourceError | None:
-    """Google's quota answers sent as HTTP 403 (a ``usageLimits`` reason)."""
+def _classify(response: requests.Response, site: str | None = None) -> SourceError | None:
+    """Google's quota answers sent as HTTP 403 (a ``usageLimits`` reason).
+
+    A throttle is retried at the seam; a spent daily quota comes back and is raised as
+    :class:`~partnerkit.errors.QuotaExhaustedError` (waiting seconds will not fix it).
+    """
     if response.status_code != 403:
         return None
     try:
@@ -427,6 +431,7 @@ def _classify(response: requests.Response) -> SourceError | None:
         return RateLimitError(
             f"Search Console throttled the request: {message}",
             api=API,
+            account=site,
             status=403,
             vendor_code=next(iter(reasons & _THROTTLES)),
             vendor_message=message,
@@ -435,6 +440,7 @@ def _classify(response: requests.Response) -> SourceError | None:
         return QuotaExhaustedError(
             f"The Search Console quota is used up: {message}",
             api=API,
+            account=site,
             status=403,
             vendor_code=next(iter(reasons & _DAILY)),
             vendor_message=message,
