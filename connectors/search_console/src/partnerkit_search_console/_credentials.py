@@ -30,8 +30,8 @@ def load_credentials(settings: SearchConsoleSettings) -> tuple[Credentials, bool
     """Build credentials from the settings, else Application Default Credentials.
 
     Order: ``credentials_file`` and ``credentials_json`` (a service account key or an
-    OAuth ``authorized_user`` file, read by :func:`google.auth.load_credentials_from_file`
-    / ``_dict`` as every Google library reads them), ``access_token`` (a bare token, which
+    OAuth ``authorized_user`` file, read by google-auth's own loaders for those two
+    types), ``access_token`` (a bare token, which
     cannot be refreshed), then :func:`google.auth.default`
     (``GOOGLE_APPLICATION_CREDENTIALS``, the gcloud application-default login, or the
     metadata server on Google Cloud).
@@ -54,12 +54,11 @@ def load_credentials(settings: SearchConsoleSettings) -> tuple[Credentials, bool
             path = settings.credentials_file.expanduser()
             if not path.is_file():
                 raise ConfigurationError(f"credentials_file {str(path)!r} does not exist. {_HOW}")
-            load = google.auth.load_credentials_from_file
-            credentials, _project = load(str(path), scopes=SCOPES)  # type: ignore[no-untyped-call]
+            where = f"credentials_file {str(path)!r}"
+            credentials = _from_info(_info(path.read_text(encoding="utf-8"), where), where)
         elif settings.credentials_json is not None:
-            info = _info(settings.credentials_json.get_secret_value())
-            load_dict = google.auth.load_credentials_from_dict
-            credentials, _project = load_dict(info, scopes=SCOPES)  # type: ignore[no-untyped-call]
+            info = _info(settings.credentials_json.get_secret_value(), "credentials_json")
+            credentials = _from_info(info, "credentials_json")
         elif settings.access_token is not None:
             credentials = oauth2.Credentials(  # type: ignore[no-untyped-call]
                 token=settings.access_token.get_secret_value()
@@ -79,14 +78,39 @@ def load_credentials(settings: SearchConsoleSettings) -> tuple[Credentials, bool
     return result, refreshable
 
 
-def _info(text: str) -> dict[str, Any]:
+def _from_info(info: dict[str, Any], where: str) -> Any:
+    """A service account key or an authorized-user file, checked before it is used.
+
+    google-auth's generic ``load_credentials_from_file`` accepts any credential type
+    (external accounts run commands and fetch URLs) and warns about files from
+    untrusted sources, so the connector accepts the two types it documents, with their
+    own loaders.
+    """
+    from google.oauth2 import credentials as oauth2
+    from google.oauth2 import service_account
+
+    kind = info.get("type")
+    if kind == "service_account":
+        return service_account.Credentials.from_service_account_info(  # type: ignore[no-untyped-call]
+            info, scopes=SCOPES
+        )
+    if kind == "authorized_user":
+        return oauth2.Credentials.from_authorized_user_info(  # type: ignore[no-untyped-call]
+            info, scopes=list(SCOPES)
+        )
+    raise ConfigurationError(
+        f"{where} is neither a service account key nor an OAuth authorized-user file "
+        f"(its type is {kind!r}). {_HOW}"
+    )
+
+
+def _info(text: str, where: str) -> dict[str, Any]:
     try:
         info = json.loads(text)
     except ValueError:
         raise ConfigurationError(
-            "credentials_json is not JSON: expected a service account key or an OAuth "
-            "authorized-user file."
+            f"{where} is not JSON: expected a service account key or an OAuth authorized-user file."
         ) from None
     if not isinstance(info, dict):
-        raise ConfigurationError("credentials_json is not a JSON object.")
+        raise ConfigurationError(f"{where} is not a JSON object.")
     return info
