@@ -60,8 +60,10 @@ from partnerkit.http import (
     error_from_response,
     mount,
     rate_limiter,
+    redact_url,
     register_error_shape,
 )
+from partnerkit.http import session as session_for
 from partnerkit.records import RecordKind, SearchPerformanceRecord
 from partnerkit.search import rollup
 
@@ -162,24 +164,31 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
     def __init__(self, settings: SearchConsoleSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         self._session: requests.Session | None = None
+        self._tokens: requests.Session | None = None
 
     # -- transport ---------------------------------------------------------------------
 
     def _http(self) -> requests.Session:
         """google-auth's AuthorizedSession with partnerkit's adapter, built on first use."""
         if self._session is None:
-            from google.auth.transport.requests import AuthorizedSession
+            from google.auth.transport.requests import AuthorizedSession, Request
 
             from partnerkit_search_console._credentials import load_credentials
 
             credentials, refreshable = load_credentials(self.settings)
+            site = self.settings.site_url
+            http = self.settings.http
+            # the token refresh goes through the seam too (its own session: no
+            # Search Console rate limit), so it is guarded, retried and replayable
+            tokens = session_for(API, account=site, settings=http)
+            self._tokens = tokens
             # a bare token cannot refresh: its 401 must come back with Google's message
             refresh: tuple[int, ...] = (401,) if refreshable else ()
             session = AuthorizedSession(  # type: ignore[no-untyped-call]
-                credentials, refresh_status_codes=refresh
+                credentials,
+                refresh_status_codes=refresh,
+                auth_request=Request(session=tokens),  # type: ignore[no-untyped-call]
             )
-            site = self.settings.site_url
-            http = self.settings.http
             mount(
                 session,
                 API,
@@ -384,8 +393,9 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
 
     def close(self) -> None:
         """Close the HTTP session."""
-        if self._session is not None:
-            self._session.close()
+        for opened in (self._session, self._tokens):
+            if opened is not None:
+                opened.close()
         super().close()
 
 
@@ -453,12 +463,13 @@ def _translated(exc: Exception, site: str) -> PartnerkitError:
     from google.auth import exceptions as auth
 
     if isinstance(exc, auth.RefreshError):
+        said = redact_url(str(exc))
         return AuthenticationError(
-            "Google refused to refresh the Search Console credentials "
-            f"({exc}). Check that the key or the authorized-user file is valid and not revoked.",
+            f"Google refused to refresh the Search Console credentials ({said}). Check that "
+            "the key or the authorized-user file is valid and not revoked.",
             api=API,
             account=site,
-            details={"refresh_error": str(exc)},
+            details={"refresh_error": said},
         )
     if isinstance(exc, auth.TransportError | requests.RequestException):
         return TransientError(
