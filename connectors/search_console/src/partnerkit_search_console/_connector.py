@@ -187,7 +187,7 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
             session = AuthorizedSession(  # type: ignore[no-untyped-call]
                 credentials,
                 refresh_status_codes=refresh,
-                auth_request=Request(session=tokens),  # type: ignore[no-untyped-call]
+                auth_request=Request(session=tokens),
             )
             mount(
                 session,
