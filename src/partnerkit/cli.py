@@ -576,7 +576,7 @@ def export_command(
         typer.Option(
             "--kind",
             metavar="KIND",
-            help="Only these record kinds: performance, lead, deal, campaign.",
+            help="Only these record kinds: performance, lead, deal, campaign, search_performance.",
         ),
     ] = None,
     start: Annotated[

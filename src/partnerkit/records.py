@@ -61,6 +61,7 @@ __all__ = [
     "Record",
     "RecordKind",
     "Role",
+    "SearchPerformanceRecord",
     "arrow_schema",
     "columns",
     "key_columns",
@@ -81,6 +82,7 @@ class RecordKind(StrEnum):
     LEAD = "lead"
     DEAL = "deal"
     CAMPAIGN = "campaign"
+    SEARCH_PERFORMANCE = "search_performance"
 
 
 class Role(StrEnum):
@@ -106,7 +108,18 @@ class Additivity(StrEnum):
 
 
 Unit = Literal[
-    "id", "text", "date", "timestamp", "currency_code", "timezone", "count", "money", "flag", "list"
+    "id",
+    "text",
+    "date",
+    "timestamp",
+    "currency_code",
+    "timezone",
+    "count",
+    "money",
+    "flag",
+    "list",
+    "ratio",
+    "rank",
 ]
 
 
@@ -342,13 +355,92 @@ class CampaignRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
-Record = PerformanceRecord | LeadRecord | DealRecord | CampaignRecord
+@with_config(_FORBID)
+class SearchPerformanceRecord(TypedDict, total=False):
+    """One day of organic search results (Search Console): a property, or a query on a page.
+
+    ``level`` says which: ``'query'`` rows are split by query, page, country and device
+    and leave out anonymised queries; ``'property'`` rows are the property's whole day
+    (anonymised queries included). Never add the two levels together: the difference
+    is the hidden, anonymised volume. CTR and average position are not additive: roll
+    them up with :func:`partnerkit.search.rollup`, which recomputes CTR from clicks and
+    impressions and weights position by impressions.
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    date: Required[
+        Annotated[dt.date, _key("Calendar day in the property's time zone (Pacific Time).", "date")]
+    ]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[
+        Annotated[
+            str,
+            _key(
+                "The Search Console property: 'sc-domain:example.com' (a domain property) "
+                "or its URL prefix, e.g. 'https://www.example.com/'."
+            ),
+        ]
+    ]
+    level: Required[
+        Annotated[
+            str,
+            _key(
+                "Grain of the row: 'query' (by query, page, country and device; anonymised "
+                "queries left out) or 'property' (the whole day, anonymised queries in).",
+                "text",
+            ),
+        ]
+    ]
+    search_type: Annotated[
+        str | None, _key("Where the results were shown: 'web', 'image', 'video', 'news', ...")
+    ]
+    query: Annotated[str | None, _key("The search query; null on property rows.", "text")]
+    page: Annotated[str | None, _key("The page (URL) shown in the results.", "text")]
+    country: Annotated[
+        str | None, _key("Searcher's country, ISO 3166-1 alpha-3 in lower case ('usa').", "text")
+    ]
+    device: Annotated[str | None, _key("'DESKTOP', 'MOBILE' or 'TABLET'.", "text")]
+    final: Annotated[
+        bool | None,
+        _attr(
+            "False when the day was still being processed when read (dataState 'all'); its "
+            "figures may still change. Null when not known.",
+            "flag",
+        ),
+    ]
+    timezone: Annotated[str | None, _attr("IANA time zone of 'date'.", "timezone")]
+    clicks: Annotated[int | None, _sum("Clicks from the search results to the property.")]
+    impressions: Annotated[
+        int | None, _sum("Times a link to the property was shown in the search results.")
+    ]
+    ctr: Annotated[
+        float | None,
+        _distinct(
+            "Click-through rate, clicks / impressions (0.05 is 5%). Not additive: never summed "
+            "or averaged; a rollup recomputes it from the summed clicks and impressions.",
+            "ratio",
+        ),
+    ]
+    position: Annotated[
+        float | None,
+        _distinct(
+            "Average position of the topmost result (1 is first). Not additive: a rollup "
+            "weights each row's position by its impressions, "
+            "sum(position × impressions) / sum(impressions).",
+            "rank",
+        ),
+    ]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
+Record = PerformanceRecord | LeadRecord | DealRecord | CampaignRecord | SearchPerformanceRecord
 
 _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.PERFORMANCE: PerformanceRecord,
     RecordKind.LEAD: LeadRecord,
     RecordKind.DEAL: DealRecord,
     RecordKind.CAMPAIGN: CampaignRecord,
+    RecordKind.SEARCH_PERFORMANCE: SearchPerformanceRecord,
 }
 
 

@@ -57,6 +57,7 @@ KNOWN_PROVIDERS: dict[str, str] = {
     "google_ads": "partnerkit-google-ads",
     "hubspot": "partnerkit-hubspot",
     "meta": "partnerkit-meta",
+    "search_console": "partnerkit-search-console",
 }
 
 _registered: dict[str, type[Connector]] = {}  # type: ignore[type-arg]

@@ -46,6 +46,7 @@ _VIEW = {
     RecordKind.LEAD: "lead",
     RecordKind.DEAL: "deal",
     RecordKind.CAMPAIGN: "campaign",
+    RecordKind.SEARCH_PERFORMANCE: "search_performance",
 }
 
 _ATTACHED = "partnerkit_warehouse"

@@ -100,6 +100,7 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.LEAD: "created_at",
         RecordKind.DEAL: "close_date",
         RecordKind.CAMPAIGN: "start_date",
+        RecordKind.SEARCH_PERFORMANCE: "date",
     }
 )
 

@@ -61,6 +61,7 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.LEAD: "created_date",
     RecordKind.DEAL: "created_date",
     RecordKind.CAMPAIGN: None,
+    RecordKind.SEARCH_PERFORMANCE: "date",
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -69,6 +70,7 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.PERFORMANCE: '"date"',
     RecordKind.LEAD: _UTC_DAY.format(col='"created_at"'),
     RecordKind.DEAL: _UTC_DAY.format(col='"created_at"'),
+    RecordKind.SEARCH_PERFORMANCE: '"date"',
 }
 
 

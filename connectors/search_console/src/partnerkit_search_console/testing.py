@@ -1,0 +1,123 @@
+"""Scripted Search Console failures for tests: the error bodies Google really sends.
+
+Google's JSON error envelope, as the Search Console API returns it::
+
+    {"error": {"code": 403, "message": "...", "errors": [{"message": "...",
+     "domain": "global", "reason": "forbidden"}], "status": "PERMISSION_DENIED"}}
+
+Sources: Google's "Standard error responses" for its JSON APIs (``code``, ``message``,
+``errors[]`` with ``domain``/``reason``, and ``status`` from ``google.rpc.Code``); the
+403 message Search Console sends a user who is not on the property ("User does not have
+sufficient permission for site ... See also:
+https://support.google.com/webmasters/answer/2451999."); the 429 body reported for
+``webmasters.searchanalytics.query`` in googleapis/google-api-php-client#1778
+(``usageLimits`` / ``rateLimitExceeded``, "Rate Limit Exceeded"); and the 401 every
+Google API sends for an expired or invalid token. Each helper returns a vendor-neutral
+:class:`partnerkit.testing.faults.Fault`::
+
+    from partnerkit.testing import faults
+    from partnerkit_search_console import testing as gsc_faults
+
+    faults.script(rsps, "POST", url, gsc_faults.rate_limited(), {"rows": []})
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from partnerkit.testing.faults import Fault, json_fault
+
+__all__ = ["expired_token", "google_error", "permission_denied", "rate_limited", "server_error"]
+
+_GOOGLE_401 = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+    "cookie or other valid authentication credential. See "
+    "https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
+
+
+def google_error(
+    status: int, rpc_status: str, message: str, *, reason: str, domain: str = "global"
+) -> Fault:
+    """Any error in Google's JSON envelope.
+
+    Args:
+        status: The HTTP status (also the body's ``code``).
+        rpc_status: The ``google.rpc.Code`` name, e.g. ``"PERMISSION_DENIED"``.
+        message: Google's message.
+        reason: The ``errors[].reason``, e.g. ``"forbidden"``.
+        domain: The ``errors[].domain``.
+
+    Returns:
+        The fault.
+    """
+    error: dict[str, Any] = {
+        "code": status,
+        "message": message,
+        "errors": [{"message": message, "domain": domain, "reason": reason}],
+        "status": rpc_status,
+    }
+    return json_fault(status, {"error": error})
+
+
+def permission_denied(site_url: str = "sc-domain:example.com") -> Fault:
+    """HTTP 403: the credentials are not a user of the property.
+
+    Returns:
+        The fault.
+    """
+    return google_error(
+        403,
+        "PERMISSION_DENIED",
+        f"User does not have sufficient permission for site '{site_url}'. See also: "
+        "https://support.google.com/webmasters/answer/2451999.",
+        reason="forbidden",
+    )
+
+
+def rate_limited() -> Fault:
+    """HTTP 429: the per-site or per-user query rate is exceeded.
+
+    Returns:
+        The fault.
+    """
+    return google_error(
+        429,
+        "RESOURCE_EXHAUSTED",
+        "Rate Limit Exceeded",
+        reason="rateLimitExceeded",
+        domain="usageLimits",
+    )
+
+
+def server_error(status: int = 503) -> Fault:
+    """HTTP 5xx in Google's envelope (``backendError``).
+
+    Returns:
+        The fault.
+    """
+    rpc = {500: "INTERNAL", 503: "UNAVAILABLE"}.get(status, "UNKNOWN")
+    return google_error(status, rpc, "Backend Error", reason="backendError")
+
+
+def expired_token() -> Fault:
+    """HTTP 401: the access token expired or is invalid.
+
+    Returns:
+        The fault.
+    """
+    error = {
+        "code": 401,
+        "message": _GOOGLE_401,
+        "errors": [
+            {
+                "message": "Invalid Credentials",
+                "domain": "global",
+                "reason": "authError",
+                "location": "Authorization",
+                "locationType": "header",
+            }
+        ],
+        "status": "UNAUTHENTICATED",
+    }
+    return json_fault(401, {"error": error})

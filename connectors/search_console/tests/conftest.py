@@ -1,0 +1,69 @@
+"""Shared fixtures: the test settings, a connector factory and a reader over cassettes.
+
+Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
+everything they share is a fixture. The cassettes in ``cassettes/`` are hand-made from
+the API's published reference (see the connector's README): a domain property
+``sc-domain:example.com`` and made-up queries, no personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from partnerkit_search_console import SearchConsoleConnector
+
+from partnerkit.connector import Notice, ReadRequest
+from partnerkit.http import use_clock
+from partnerkit.testing import Cassette, FakeClock, use_cassette
+
+CASSETTES = Path(__file__).parent / "cassettes"
+SITE = "sc-domain:example.com"
+TOKEN = "test-access-token-not-real"
+
+Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
+
+
+@pytest.fixture(autouse=True)
+def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
+    """Retries and rate limiters wait on a fake clock: nothing really sleeps."""
+    with use_clock(fake_clock):
+        yield fake_clock
+
+
+@pytest.fixture
+def read() -> Reader:
+    """Read one request through a cassette: ``(records, notices, cassette)``.
+
+    ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``;
+    ``settings`` overlay the test settings (a token, the property, no jitter-free retry
+    needed: the fake clock records the waits).
+    """
+
+    def run(
+        cassette: str,
+        stream: str = "search_performance",
+        *,
+        start: dt.date = dt.date(2026, 10, 1),
+        end: dt.date = dt.date(2026, 10, 3),
+        as_of: dt.datetime | None = None,
+        faults: dict[int, list[Any]] | None = None,
+        allow_unused: bool = False,
+        **settings: Any,
+    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+        request = ReadRequest(stream=stream, start=start, end=end, as_of=as_of)
+        config = {"site_url": SITE, "access_token": TOKEN, **settings}
+        with (
+            use_cassette(CASSETTES / cassette, allow_unused=allow_unused) as tape,
+            SearchConsoleConnector(config) as connector,
+        ):
+            for index, served in (faults or {}).items():
+                tape.inject(index, *served)
+            stream_ = connector.stream(request)
+            records = [dict(r) for r in stream_]
+        return records, list(stream_.notices), tape
+
+    return run
