@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 from partnerkit_files import FilesConnector
 
 from partnerkit.connector import Notice, ReadRequest
+from partnerkit.stream import RecordStream
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SALT = "test-salt-7f3a91c2"
@@ -100,6 +102,88 @@ AGENCY: dict[str, Any] = {
     },
     "constants": {"platform": "google_ads", "currency": "EUR", "channel": "paid_search"},
 }
+
+
+def _run(read: Callable[[], Any]) -> tuple[list[Any], BaseException | None]:
+    items: list[Any] = []
+    try:
+        for item in read():
+            items.append(item)
+    except Exception as exc:  # compared between the two readings, then raised again
+        return items, exc
+    return items, None
+
+
+def _as_records(items: list[Any]) -> list[Any]:
+    """The columnar reading's items as the row-by-row reading yields them (dicts)."""
+    out: list[Any] = []
+    for item in items:
+        if not isinstance(item, pa.Table):
+            out.append(item)
+            continue
+        for row in item.to_pylist():
+            extra = {
+                name.removeprefix("extra."): row.pop(name)
+                for name in [n for n in row if n.startswith("extra.")]
+            }
+            extra = {name: value for name, value in extra.items() if value is not None}
+            if extra:
+                row["extra"] = extra
+            out.append(row)
+    return out
+
+
+def _stream_table(kind: Any, items: list[Any]) -> tuple[Any, str | None]:
+    try:
+        table = RecordStream.from_records(kind, items, name="files/x").to_arrow()
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+    return table, None
+
+
+def _same_tables(rows: Any, columnar: Any) -> None:
+    assert sorted(rows.column_names) == sorted(columnar.column_names)
+    assert rows.num_rows == columnar.num_rows
+    for name in rows.column_names:
+        left, right = rows.column(name), columnar.column(name)
+        assert left.type == right.type, name
+        assert left.to_pylist() == right.to_pylist(), name
+
+
+def compare_readings(connector: FilesConnector, request: ReadRequest) -> Iterator[Any]:
+    """Read row by row and column-wise, check both give the same, and yield the first.
+
+    The same records (as dicts, and as the stream's Arrow table), the same notices in
+    the same order (rejected rows with their rows, columns, values and reasons, file
+    summaries) and the same error, if any.
+    """
+    rows, rows_error = _run(lambda: connector._read(request, rows=True))
+    columnar, columnar_error = _run(lambda: connector._read(request, rows=False))
+    assert type(rows_error) is type(columnar_error)
+    if rows_error is not None:
+        assert str(rows_error) == str(columnar_error)
+        assert vars(rows_error) == vars(columnar_error)
+    flat = _as_records(columnar)
+    notices = [i for i in rows if isinstance(i, Notice)]
+    assert notices == [i for i in flat if isinstance(i, Notice)]
+    records = [i for i in rows if not isinstance(i, Notice)]
+    assert records == [i for i in flat if not isinstance(i, Notice)]
+    if records and rows_error is None:
+        kind = connector.stream_spec(request.stream).kind
+        left, left_error = _stream_table(kind, rows)
+        right, right_error = _stream_table(kind, columnar)
+        assert left_error == right_error
+        if left is not None:
+            _same_tables(left, right)
+    yield from rows
+    if rows_error is not None:
+        raise rows_error
+
+
+@pytest.fixture(autouse=True)
+def both_readings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every read in these tests reads each file both ways and compares (issue 20)."""
+    monkeypatch.setattr(FilesConnector, "read", compare_readings)
 
 
 def split(items: list[Any]) -> tuple[list[dict[str, Any]], list[Notice]]:

@@ -1005,6 +1005,11 @@ class AutoExtra:
         self._fmt = fmt
         self._kind: Literal["number", "text", "bool"] | None = None
 
+    @property
+    def kind(self) -> Literal["number", "text", "bool"] | None:
+        """The column's type once its first value decided it (None before)."""
+        return self._kind
+
     def _choose(self, value: Any) -> Literal["number", "text", "bool"]:
         if isinstance(value, bool):
             return "bool"

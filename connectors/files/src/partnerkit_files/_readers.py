@@ -13,23 +13,38 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, cast
 
 from partnerkit.errors import ConfigurationError
 from partnerkit_files._settings import FileFormat, FileSource
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-__all__ = ["CSV_FIELD_LIMIT", "PARQUET_BATCH_ROWS", "RawRow", "Table", "open_table"]
+__all__ = [
+    "CHUNK_ROWS",
+    "CSV_CHUNK_CHARS",
+    "CSV_FIELD_LIMIT",
+    "PARQUET_BATCH_ROWS",
+    "Chunk",
+    "RawRow",
+    "Table",
+    "open_table",
+]
 
 #: Rows per Parquet batch (memory stays at about one batch of the read columns).
 PARQUET_BATCH_ROWS = 8192
+#: Characters of a CSV file cut into cells at a time (whole lines; memory stays at one).
+CSV_CHUNK_CHARS = 4 << 20
+#: Rows per chunk when rows are read one by one (Excel, CSV with quotes).
+CHUNK_ROWS = 16_384
 
 _DELIMITER_CANDIDATES = (",", ";", "\t", "|")
 
@@ -49,6 +64,22 @@ class RawRow(NamedTuple):
     problem: str | None = None
 
 
+class Chunk(NamedTuple):
+    """Consecutive data rows of a file, a column of cells per requested index.
+
+    Attributes:
+        numbers: The row number of each row (as in :class:`RawRow`), int64.
+        cells: One column per requested index: an Arrow string array (CSV, Parquet
+            text) or any Arrow array (Parquet), or a list of native cells (Excel).
+        problems: ``(row number, reason)`` of the rows among them that cannot be read
+            as a whole (they have no cells).
+    """
+
+    numbers: pa.Array[Any]
+    cells: list[Any]
+    problems: list[tuple[int, str]]
+
+
 class Table(Protocol):
     """An open file: its header and a one-shot iterator of its data rows."""
 
@@ -58,6 +89,89 @@ class Table(Protocol):
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
         """Yield the data rows' cells at ``indices`` (positions in ``headers``)."""
         ...
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        """Yield the same rows as :meth:`rows`, as chunks of columns."""
+        ...
+
+
+def _row_chunks(rows: Iterator[RawRow], width: int, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+    """Gather rows read one by one into chunks (text columns become Arrow arrays)."""
+    import pyarrow as pa
+
+    numbers: list[int] = []
+    cells: list[list[Any]] = [[] for _ in range(width)]
+    problems: list[tuple[int, str]] = []
+
+    def chunk() -> Chunk:
+        columns: list[Any] = []
+        for column in cells:
+            if all(cell.__class__ is str for cell in column):
+                columns.append(pa.array(column, pa.string()))
+            else:
+                columns.append(column)
+        return Chunk(pa.array(numbers, pa.int64()), columns, problems)
+
+    for row in rows:
+        if row.problem is not None:
+            problems.append((row.number, row.problem))
+        else:
+            numbers.append(row.number)
+            for column, cell in zip(cells, row.cells, strict=True):
+                column.append(cell)
+        if len(numbers) + len(problems) >= size:
+            yield chunk()
+            numbers, cells, problems = [], [[] for _ in range(width)], []
+    if numbers or problems:
+        yield chunk()
+
+
+def _read_lines(fh: TextIO, size: int) -> str:
+    """About ``size`` characters of ``fh``, ending at the end of a line."""
+    text = fh.read(size)
+    if not text:
+        return text
+    if text[-1] == "\r":
+        after = fh.read(1)
+        text += after
+        if after and after != "\n":
+            text += fh.readline()
+    elif text[-1] != "\n":
+        text += fh.readline()
+    return text
+
+
+def _count_lines(text: str) -> int:
+    """Lines in ``text`` as a file opened with ``newline=""`` yields them."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return ends + (1 if text and text[-1] not in "\r\n" else 0)
+
+
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _not_blank(columns: Sequence[pa.Array[Any]]) -> pa.Array[Any] | None:
+    """Which rows have a cell that is not blank (None: all of them)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not columns:
+        return None
+    filled: Any = None
+    for column in columns:
+        text: Any = column
+        length: Any = pc.utf8_length(pc.utf8_trim(text, _ASCII_SPACE))
+        filled_text: Any = pc.greater(length, pa.scalar(0, pa.int32()))
+        ascii_filled: Any = pc.and_(pc.string_is_ascii(text), filled_text)
+        filled = ascii_filled if filled is None else pc.or_(filled, ascii_filled)
+    if filled.true_count == len(filled):
+        return None
+    unsure = pc.indices_nonzero(pc.invert(filled)).to_pylist()
+    values: list[list[Any]] = [column.take(pa.array(unsure)).to_pylist() for column in columns]
+    flags = filled.to_pylist()
+    for k, i in enumerate(unsure):
+        flags[i] = any(v[k].strip() for v in values)
+    return pa.array(flags, pa.bool_())
 
 
 @contextmanager
@@ -198,6 +312,7 @@ class _CsvTable:
         lines: _Lines,
         offset: int,
         delimiter: str,
+        fh: TextIO | None = None,
     ) -> None:
         self.path = str(path)
         self.headers = headers
@@ -207,6 +322,152 @@ class _CsvTable:
         self._lines = lines
         self._offset = offset
         self._delimiter = delimiter
+        self._fh = fh
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        """The data rows' cells at ``indices``, a column per index, a chunk at a time.
+
+        A stretch of the file without a quote character is cut into lines and cells by
+        pyarrow's CSV reader (no Python object per cell); from the first stretch with a
+        quote (or a problem only the ``csv`` module reports as today) on, the rows come
+        from :meth:`rows`, exactly as the row-by-row reader reads them.
+        """
+        fh = self._fh
+        assert fh is not None, "chunks() reads a table opened by open_table"
+        before = self._offset + self._lines.count  # lines before the next chunk
+        while True:
+            try:
+                text = _read_lines(fh, CSV_CHUNK_CHARS)
+            except UnicodeDecodeError:
+                text = None
+            chunk = None if text is None else self._arrow_chunk(text, before, indices)
+            if chunk is None:  # the csv module reads on from the chunk's first line
+                if text is None:  # undecodable: read again from the top to say where
+                    yield from _row_chunks(self._reopened_rows(indices, before), len(indices))
+                    return
+                lines = _Lines(itertools.chain(io.StringIO(text, newline=""), fh))
+                rest = _CsvTable(
+                    self._file,
+                    self._encoding,
+                    self.headers,
+                    csv.reader(lines, delimiter=self._delimiter, strict=True),
+                    lines,
+                    before,
+                    self._delimiter,
+                )
+                yield from _row_chunks(rest.rows(indices), len(indices))
+                return
+            if not text:
+                return
+            yield chunk
+            before += _count_lines(text)
+
+    def _reopened_rows(self, indices: Sequence[int], after: int) -> Iterator[RawRow]:
+        with self._file.open(encoding=self._encoding, newline="") as fh:
+            lines = _Lines(fh)
+            table = _CsvTable(
+                self._file,
+                self._encoding,
+                self.headers,
+                csv.reader(lines, delimiter=self._delimiter, strict=True),
+                lines,
+                0,
+                self._delimiter,
+            )
+            for row in table.rows(indices):
+                if row.number > after:
+                    yield row
+
+    def _arrow_chunk(self, text: str, before: int, indices: Sequence[int]) -> Chunk | None:
+        """Cut ``text`` (whole lines) with pyarrow; None when only the csv module reads it."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+
+        if not text:
+            return Chunk(pa.array([], pa.int64()), [], [])
+        delimiter = self._delimiter
+        if '"' in text or len(delimiter.encode()) != 1 or delimiter in "\r\n":
+            return None
+        width = len(self.headers)
+        need = max(indices, default=-1)
+        invalid: list[tuple[int, str]] = []
+
+        def on_invalid(row: Any) -> Any:
+            invalid.append((row.number, row.text))
+            return "skip"
+
+        names = [f"c{i}" for i in range(width)]
+        data = text.encode("utf-8")
+        try:
+            table = pcsv.read_csv(
+                cast(Any, pa.BufferReader(data)),
+                read_options=pcsv.ReadOptions(
+                    column_names=names, use_threads=False, block_size=len(data) + 1
+                ),
+                parse_options=pcsv.ParseOptions(
+                    delimiter=delimiter,
+                    quote_char=False,
+                    newlines_in_values=False,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    null_values=[],
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        columns = [table.column(i).combine_chunks() for i in range(width)]
+        if any(len(line) > CSV_FIELD_LIMIT for _, line in invalid) or any(
+            (pc.max(pc.binary_length(cast(Any, c))).as_py() or 0) > CSV_FIELD_LIMIT for c in columns
+        ):
+            return None  # the csv module rejects the row: let it say so
+        total = _count_lines(text)
+        skipped = {number for number, _ in invalid}
+        numbers = [before + k for k in range(1, total + 1) if k not in skipped]
+        if len(numbers) != table.num_rows:  # pragma: no cover - pyarrow counted otherwise
+            return None
+        keep = _not_blank(columns)
+        problems: list[tuple[int, str]] = []
+        rescued: list[tuple[int, list[str]]] = []
+        for number, line in invalid:
+            row = line.split(delimiter)
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line is not a row
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                problems.append(
+                    (
+                        before + number,
+                        f"the row has {len(row)} cells but the header has {width} (a value "
+                        f"containing an unquoted {delimiter!r}?)",
+                    )
+                )
+            elif need >= len(row):
+                problems.append(
+                    (before + number, f"the row has {len(row)} cells but the header has {width}")
+                )
+            else:
+                rescued.append((before + number, [row[i] for i in indices]))
+        cells: list[Any] = [columns[i] for i in indices]
+        number_array = pa.array(numbers, pa.int64())
+        if keep is not None:
+            number_array = number_array.filter(keep)
+            cells = [c.filter(keep) for c in cells]
+        if rescued:
+            number_array = pa.concat_arrays(
+                [number_array, pa.array([n for n, _ in rescued], pa.int64())]
+            )
+            order = pc.sort_indices(number_array)
+            number_array = number_array.take(order)
+            cells = [
+                pa.concat_arrays([c, pa.array([r[j] for _, r in rescued], pa.string())]).take(order)
+                for j, c in enumerate(cells)
+            ]
+        return Chunk(number_array, cells, problems)
 
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
         reader, lines = self._reader, self._lines
@@ -295,6 +556,7 @@ def _open_csv(path: Path, fmt: FileFormat, source: FileSource) -> Iterator[_CsvT
             lines,
             source.skip_rows,
             delimiter,
+            fh,
         )
 
 
@@ -318,6 +580,9 @@ class _XlsxTable:
                 continue
             size = len(values)
             yield RawRow(number, [values[i] if i < size else None for i in indices])
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        return _row_chunks(self.rows(indices), len(indices))
 
 
 @contextmanager
@@ -384,6 +649,23 @@ class _ParquetTable:
             for cells in zip(*ordered, strict=True):
                 number += 1
                 yield RawRow(number, cells)
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        import pyarrow as pa
+
+        names = [self.headers[i] for i in indices]
+        wanted = list(dict.fromkeys(names))
+        total = self._parquet.metadata.num_rows
+        if not wanted:  # every column comes from constants: one record per row
+            for start in range(0, total, PARQUET_BATCH_ROWS):
+                stop = min(start + PARQUET_BATCH_ROWS, total)
+                yield Chunk(pa.array(range(start + 1, stop + 1), pa.int64()), [], [])
+            return
+        number = 0
+        for batch in self._parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted):
+            numbers = pa.array(range(number + 1, number + batch.num_rows + 1), pa.int64())
+            number += batch.num_rows
+            yield Chunk(numbers, [batch.column(name) for name in names], [])
 
 
 @contextmanager

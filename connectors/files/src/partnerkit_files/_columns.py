@@ -1,0 +1,364 @@
+"""Column-wise conversion: a chunk of a file's rows becomes one Arrow table of records.
+
+Each mapped column of a chunk is converted as a whole. The cells every file is full of
+(ASCII digits, plain numbers in the file's format, plain text, the null texts) are
+cast by Arrow compute; every other cell goes through the same per-cell rule as the
+row-by-row reader (:func:`cell`), once per distinct value. A row with a problem in any
+cell is left out of the table and reported, with every problem of the row in column
+order, exactly as the row-by-row reader reports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
+
+from partnerkit.records import MONEY_SCALE
+from partnerkit_files._parse import (
+    REDACTED,
+    AutoExtra,
+    CellError,
+    Money,
+    NumberFormat,
+    check_currency,
+    check_text,
+    has_control,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["BAD", "NULL", "OK", "Converted", "Fast", "Problem", "cell", "convert_column"]
+
+Role = Literal["column", "extra", "email", "phone"]
+#: The cells Arrow compute converts by itself: whole numbers, floats, money, text.
+Fast = Literal["int", "float", "money", "text"] | None
+
+OK, NULL, BAD = 0, 1, 2
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
+_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+class Problem(NamedTuple):
+    column: str | None
+    value: Any
+    reason: str
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def cell(
+    raw: Any,
+    header: str,
+    target: str,
+    convert: Callable[[Any], Any],
+    *,
+    required: bool,
+    redact: bool,
+    is_null: Callable[[Any], bool],
+) -> tuple[int, Any]:
+    """The rule for one cell: ``(OK, value)``, ``(NULL, None)`` or ``(BAD, Problem)``.
+
+    A text cell with a control character is rejected before anything else (U+001F
+    would strip to an empty cell); an empty cell is null, or a problem when the column
+    is required; anything else is converted or rejected with the converter's reason.
+    """
+    if raw.__class__ is str and has_control(raw):
+        try:
+            check_text(raw)
+        except CellError as exc:
+            return BAD, Problem(header, REDACTED if redact else raw, exc.reason)
+    if is_null(raw):
+        if required:
+            return BAD, Problem(header, raw, f"the cell is empty but {target!r} is required")
+        return NULL, None
+    try:
+        return OK, convert(raw)
+    except CellError as exc:
+        return BAD, Problem(header, REDACTED if redact else raw, exc.reason)
+
+
+class Converted(NamedTuple):
+    """One column of a chunk, converted.
+
+    Attributes:
+        values: The values, null where the cell is null or has a problem, or holds an
+            amount written with currency marks (in ``marked``).
+        problems: Row index to the cell's problem.
+        marked: Row index to an amount with currency marks, still to be checked
+            against its row's currency.
+        raw: The cells as written, stripped, where they converted (for
+            ``keep_raw_email``); None unless asked for.
+    """
+
+    values: pa.Array[Any]
+    problems: dict[int, Problem]
+    marked: dict[int, Money]
+    raw: pa.Array[Any] | None
+
+
+def _class(chars: str) -> str:
+    """A one-character RE2 class matching ``chars`` literally."""
+    return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]"
+
+
+@cache
+def _number_pattern(kind: str, fmt: NumberFormat) -> str:
+    """The plain numbers a fast column casts: no sign (money: ``-`` first), no spaces."""
+    group = (
+        rf"|[0-9]{{1,3}}(?:{_class(fmt.group)}[0-9]{{3}}){{1,{9 if kind == 'money' else 4}}}"
+        if fmt.group
+        else ""
+    )
+    decimal = _class(fmt.decimal)
+    if kind == "int":
+        return r"^[0-9]{1,18}$"
+    if kind == "money":
+        return rf"^-?(?:[0-9]{{1,32}}{group})(?:{decimal}[0-9]{{1,6}})?$"
+    return rf"^(?:[0-9]{{1,15}}{group})(?:{decimal}[0-9]{{1,30}})?$"
+
+
+def _fast(
+    column: pa.Array[Any],
+    fast: Fast,
+    target: pa.DataType,
+    fmt: NumberFormat,
+    nulls: pa.Array[Any],
+    required: bool,
+) -> tuple[pa.Array[Any], pa.Array[Any]]:
+    """Convert the plain cells of a text column: ``(values, handled)``.
+
+    ``handled`` marks the cells whose value (or null) is final; the others take the
+    per-cell rule.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    clean = pc.and_(
+        pc.string_is_ascii(column), pc.invert(pc.match_substring_regex(column, _CONTROL))
+    )
+    trimmed = pc.utf8_trim(column, _ASCII_SPACE)
+    null = pc.and_(
+        clean, pc.or_(pc.is_in(column, value_set=nulls), pc.is_in(trimmed, value_set=nulls))
+    )
+    candidate = pc.and_(clean, pc.invert(null))
+    converted: Any
+    values: Any
+    if fast == "text":
+        converted = candidate
+        values = pc.if_else(converted, trimmed, pa.scalar(None, pa.string()))
+    elif fast is None:
+        converted = pa.array([False] * len(column), pa.bool_())
+        values = pa.nulls(len(column), cast(Any, target))
+    else:
+        converted = pc.and_(candidate, pc.match_substring_regex(column, _number_pattern(fast, fmt)))
+        text = pc.if_else(converted, column, pa.scalar(None, pa.string()))
+        if fast != "int":
+            if fmt.group:
+                text = pc.replace_substring(text, fmt.group, "")
+            if fmt.decimal != ".":
+                text = pc.replace_substring(text, fmt.decimal, ".")
+        values = text.cast(target)
+    handled = converted if required else pc.or_(converted, null)
+    return values, handled
+
+
+def convert_column(
+    column: Any,
+    *,
+    header: str,
+    target: str,
+    convert: Callable[[Any], Any],
+    required: bool,
+    redact: bool,
+    is_null: Callable[[Any], bool],
+    fast: Fast,
+    type_: pa.DataType | None,
+    fmt: NumberFormat,
+    nulls: pa.Array[Any],
+    money: bool,
+    keep_raw: bool,
+) -> Converted:
+    """Convert one column of a chunk (see :class:`Converted`).
+
+    Args:
+        column: An Arrow array, or a list of native cells.
+        header: The file's header, for problems.
+        target: The record column, for problems.
+        convert: The column's per-cell converter.
+        required: Whether an empty cell is a problem.
+        redact: Whether problems show ``<redacted>`` instead of the cell.
+        is_null: The file's null test.
+        fast: Which plain cells Arrow compute converts (None: every cell per cell).
+        type_: The values' Arrow type (None: inferred, for exact decimal extras).
+        fmt: The file's number format.
+        nulls: The file's null texts, as an Arrow string array.
+        money: Whether amounts with currency marks are kept for their row's check.
+        keep_raw: Whether to keep the stripped cells (the raw email).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(convert, AutoExtra) and convert.kind is None:
+        values_seen = column.to_pylist() if isinstance(column, pa.Array) else column
+        for raw in values_seen:
+            if not (raw.__class__ is str and has_control(raw)) and not is_null(raw):
+                with contextlib.suppress(CellError):  # the first value always fits
+                    convert(raw)  # the first value decides the column's type
+                break
+    if isinstance(convert, AutoExtra):
+        decided = convert.kind
+        fast = "float" if decided == "number" else "text" if decided == "text" else None
+        type_ = (
+            pa.float64()
+            if decided == "number"
+            else pa.bool_()
+            if decided == "bool"
+            else pa.string()
+        )
+    n = len(column)
+    values: Any
+    rest: Any
+    rest_index: list[int]
+    text_column = isinstance(column, pa.Array) and pa.types.is_string(column.type)
+    if text_column and type_ is not None and not keep_raw:
+        values, handled = _fast(column, fast, type_, fmt, nulls, required)
+        rest = pc.invert(handled)
+        rest_index = pc.indices_nonzero(rest).to_pylist()
+        rest_cells = column.take(pa.array(rest_index, pa.int64())).to_pylist()
+    else:
+        values = None
+        rest = None
+        rest_index = list(range(n))
+        rest_cells = column.to_pylist() if isinstance(column, pa.Array) else list(column)
+    problems: dict[int, Problem] = {}
+    marked: dict[int, Money] = {}
+    out: list[Any] = []
+    raw_out: list[Any] | None = [None] * n if keep_raw else None
+    seen: dict[Any, tuple[int, Any]] = {}
+    for i, raw in zip(rest_index, rest_cells, strict=True):
+        key: Any = (raw.__class__, raw)
+        outcome: tuple[int, Any] | None
+        try:
+            outcome = seen.get(key)
+        except TypeError:  # an unhashable cell (a Parquet list)
+            key, outcome = None, None
+        if outcome is None:
+            outcome = cell(
+                raw,
+                header,
+                target,
+                convert,
+                required=required,
+                redact=redact,
+                is_null=is_null,
+            )
+            if key is not None:
+                seen[key] = outcome
+        status, value = outcome
+        if status == BAD:
+            problems[i] = value
+            out.append(None)
+            continue
+        if money and value.__class__ is Money:
+            marked[i] = value
+            out.append(None)
+            continue
+        out.append(value)
+        if raw_out is not None and status == OK:
+            raw_out[i] = _text(raw).strip()
+    replacement = _array(out, type_)
+    if values is None:
+        values = replacement
+    elif rest_index:
+        values = pc.replace_with_mask(values, rest, replacement.cast(values.type))
+    raw_array = None if raw_out is None else pa.array(raw_out, pa.string())
+    return Converted(values, problems, marked, raw_array)
+
+
+def _array(values: list[Any], type_: pa.DataType | None) -> pa.Array[Any]:
+    import pyarrow as pa
+
+    if type_ is not None and pa.types.is_decimal(type_):
+        try:
+            return pa.array(values, type_)
+        except pa.ArrowInvalid:  # trailing zeros beyond the money scale: exact anyway
+            quantum = Decimal(1).scaleb(-MONEY_SCALE)
+            return pa.array(
+                [v.quantize(quantum) if isinstance(v, Decimal) else v for v in values], type_
+            )
+    return pa.array(values, type_)
+
+
+def resolve_marked(
+    marked: dict[int, Money], currency: Callable[[int], str | None], header: str
+) -> tuple[dict[int, Decimal], dict[int, Problem]]:
+    """Check amounts written with currency marks against their rows' currency."""
+    amounts: dict[int, Decimal] = {}
+    problems: dict[int, Problem] = {}
+    for i, money in marked.items():
+        try:
+            amounts[i] = check_currency(money, currency(i))
+        except CellError as exc:
+            problems[i] = Problem(header, money.text, exc.reason)
+    return amounts, problems
+
+
+def set_values(values: pa.Array[Any], updates: dict[int, Any]) -> pa.Array[Any]:
+    """``values`` with the rows in ``updates`` replaced."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not updates:
+        return values
+    mask = [False] * len(values)
+    for i in updates:
+        mask[i] = True
+    ordered = [updates[i] for i in sorted(updates)]
+    replaced: pa.Array[Any] = pc.replace_with_mask(
+        values, pa.array(mask, pa.bool_()), _array(ordered, values.type)
+    )
+    return replaced
+
+
+def field_fast(python_type: Any, unit: str | None) -> Fast:
+    """Which plain cells of a record column Arrow compute converts."""
+    import datetime as dt
+
+    if unit == "money" or python_type is Decimal:
+        return "money"
+    if python_type is bool or python_type is dt.date:
+        return None
+    if python_type is int:
+        return "int"
+    if python_type is float:
+        return "float"
+    if python_type is str and unit not in ("currency_code", "timezone"):
+        return "text"
+    return None
+
+
+def extra_fast(kind: str) -> tuple[Fast, Any]:
+    """Which plain cells of an extra column Arrow compute converts, and its Arrow type."""
+    import pyarrow as pa
+
+    kinds: dict[str, tuple[Fast, Any]] = {
+        "text": ("text", pa.string()),
+        "integer": ("int", pa.int64()),
+        "number": ("float", pa.float64()),
+        "bool": (None, pa.bool_()),
+        "decimal": (None, None),
+    }
+    return kinds.get(kind, (None, pa.string()))
+
+
+def null_texts(values: Sequence[str]) -> pa.Array[Any]:
+    """The file's null texts as an Arrow array, for ``is_in``."""
+    import pyarrow as pa
+
+    return pa.array(sorted(values), pa.string())
