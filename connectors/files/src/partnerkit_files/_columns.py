@@ -40,6 +40,16 @@ Fast = Literal["int", "float", "money", "text"] | None
 OK, NULL, BAD = 0, 1, 2
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
 _ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+#: The ASCII control characters :func:`check_text` rejects (C1 ones are not ASCII).
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _text_bytes(column: Any) -> bytes | None:
+    """The UTF-8 bytes of a string array's cells (and maybe more), or None."""
+    buffers = column.buffers()
+    if len(buffers) < 3 or buffers[2] is None:
+        return None
+    return bytes(buffers[2])
 
 
 class Problem(NamedTuple):
@@ -139,13 +149,21 @@ def _fast(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    clean = pc.and_(
-        pc.string_is_ascii(column), pc.invert(pc.match_substring_regex(column, _CONTROL))
-    )
+    n = len(column)
+    data = _text_bytes(column)
+    if (
+        data is not None
+        and data.isascii()
+        and len(data.translate(None, _CONTROL_BYTES)) == len(data)
+    ):
+        clean: Any = pa.array([True] * n, pa.bool_())  # every cell ASCII, none with a control
+    else:
+        clean = pc.and_(
+            pc.string_is_ascii(column), pc.invert(pc.match_substring_regex(column, _CONTROL))
+        )
     trimmed = pc.utf8_trim(column, _ASCII_SPACE)
-    null = pc.and_(
-        clean, pc.or_(pc.is_in(column, value_set=nulls), pc.is_in(trimmed, value_set=nulls))
-    )
+    # The null texts are stripped, so an ASCII cell is one when its stripped text is.
+    null = pc.and_(clean, pc.is_in(trimmed, value_set=nulls))
     candidate = pc.and_(clean, pc.invert(null))
     converted: Any
     values: Any
@@ -221,63 +239,86 @@ def convert_column(
             if decided == "bool"
             else pa.string()
         )
-    n = len(column)
-    values: Any
-    rest: Any
-    rest_index: list[int]
+    values: Any = None
+    rest: Any = None
+    rest_index: Any = None
+    rest_column: Any = column
     text_column = isinstance(column, pa.Array) and pa.types.is_string(column.type)
     if text_column and type_ is not None and not keep_raw:
         values, handled = _fast(column, fast, type_, fmt, nulls, required)
         rest = pc.invert(handled)
-        rest_index = pc.indices_nonzero(rest).to_pylist()
-        rest_cells = column.take(pa.array(rest_index, pa.int64())).to_pylist()
-    else:
-        values = None
-        rest = None
-        rest_index = list(range(n))
-        rest_cells = column.to_pylist() if isinstance(column, pa.Array) else list(column)
+        if not rest.true_count:
+            return Converted(values, {}, {}, None)
+        rest_index = pc.indices_nonzero(rest)
+        rest_column = column.take(rest_index)
+
+    def rule(raw: Any) -> tuple[int, Any]:
+        return cell(raw, header, target, convert, required=required, redact=redact, is_null=is_null)
+
     problems: dict[int, Problem] = {}
     marked: dict[int, Money] = {}
-    out: list[Any] = []
-    raw_out: list[Any] | None = [None] * n if keep_raw else None
-    seen: dict[Any, tuple[int, Any]] = {}
-    for i, raw in zip(rest_index, rest_cells, strict=True):
-        key: Any = (raw.__class__, raw)
-        outcome: tuple[int, Any] | None
-        try:
-            outcome = seen.get(key)
-        except TypeError:  # an unhashable cell (a Parquet list)
-            key, outcome = None, None
-        if outcome is None:
-            outcome = cell(
-                raw,
-                header,
-                target,
-                convert,
-                required=required,
-                redact=redact,
-                is_null=is_null,
-            )
-            if key is not None:
-                seen[key] = outcome
-        status, value = outcome
-        if status == BAD:
-            problems[i] = value
-            out.append(None)
-            continue
-        if money and value.__class__ is Money:
-            marked[i] = value
-            out.append(None)
-            continue
-        out.append(value)
-        if raw_out is not None and status == OK:
-            raw_out[i] = _text(raw).strip()
-    replacement = _array(out, type_)
+    raw_array = None
+    if (
+        isinstance(rest_column, pa.Array)
+        and not keep_raw
+        and not pa.types.is_nested(rest_column.type)
+    ):  # each distinct value once
+        encoded: Any = pc.dictionary_encode(rest_column, null_encoding="encode")
+        codes = encoded.indices
+        outcomes = [rule(raw) for raw in encoded.dictionary.to_pylist()]
+        found = [
+            status == OK and not (money and value.__class__ is Money) for status, value in outcomes
+        ]
+        replacement = _array(
+            [value if ok else None for ok, (_, value) in zip(found, outcomes, strict=True)],
+            type_,
+        ).take(codes)
+        odd = [k for k, (status, _) in enumerate(outcomes) if status != NULL and not found[k]]
+        if odd:
+            rows = pc.indices_nonzero(pc.is_in(codes, pa.array(odd, codes.type))).to_pylist()
+            where = rows if rest_index is None else rest_index.take(pa.array(rows)).to_pylist()
+            for row, i in zip(rows, where, strict=True):
+                status, value = outcomes[codes[row].as_py()]
+                if status == BAD:
+                    problems[i] = value
+                else:
+                    marked[i] = value
+    else:  # cell by cell (Excel cells, lists, the raw email)
+        n = len(column)
+        cells = rest_column.to_pylist() if isinstance(rest_column, pa.Array) else rest_column
+        indices = range(n) if rest_index is None else rest_index.to_pylist()
+        out: list[Any] = []
+        raw_out: list[Any] | None = [None] * n if keep_raw else None
+        seen: dict[Any, tuple[int, Any]] = {}
+        for i, raw in zip(indices, cells, strict=True):
+            key: Any = (raw.__class__, raw)
+            outcome: tuple[int, Any] | None
+            try:
+                outcome = seen.get(key)
+            except TypeError:  # an unhashable cell (a list)
+                key, outcome = None, None
+            if outcome is None:
+                outcome = rule(raw)
+                if key is not None:
+                    seen[key] = outcome
+            status, value = outcome
+            if status == BAD:
+                problems[i] = value
+                out.append(None)
+                continue
+            if money and value.__class__ is Money:
+                marked[i] = value
+                out.append(None)
+                continue
+            out.append(value)
+            if raw_out is not None and status == OK:
+                raw_out[i] = _text(raw).strip()
+        replacement = _array(out, type_)
+        raw_array = None if raw_out is None else pa.array(raw_out, pa.string())
     if values is None:
         values = replacement
-    elif rest_index:
+    else:
         values = pc.replace_with_mask(values, rest, replacement.cast(values.type))
-    raw_array = None if raw_out is None else pa.array(raw_out, pa.string())
     return Converted(values, problems, marked, raw_array)
 
 

@@ -143,7 +143,8 @@ def _read_lines(fh: TextIO, size: int) -> str:
 
 def _count_lines(text: str) -> int:
     """Lines in ``text`` as a file opened with ``newline=""`` yields them."""
-    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    returns = text.count("\r")
+    ends = text.count("\n") + (returns - text.count("\r\n") if returns else 0)
     return ends + (1 if text and text[-1] not in "\r\n" else 0)
 
 
