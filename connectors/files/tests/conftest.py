@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from partnerkit_files import FilesConnector
+from partnerkit_files import FilesConnector, _readers
 
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.stream import RecordStream
@@ -158,7 +158,26 @@ def compare_readings(connector: FilesConnector, request: ReadRequest) -> Iterato
     summaries) and the same error, if any.
     """
     rows, rows_error = _run(lambda: connector._read(request, rows=True))
-    columnar, columnar_error = _run(lambda: connector._read(request, rows=False))
+    spec = next((s for s in connector.streams if s.name == request.stream), None)
+    kind = None if spec is None else spec.kind
+    with pytest.MonkeyPatch.context() as small:  # chunks of a few rows: every boundary case
+        small.setattr(_readers, "CSV_CHUNK_CHARS", 40)
+        small.setattr(_readers, "CHUNK_ROWS", 3)
+        small.setattr(_readers, "PARQUET_BATCH_ROWS", 2)
+        _compare(kind, rows, rows_error, *_run(lambda: connector._read(request, rows=False)))
+    _compare(kind, rows, rows_error, *_run(lambda: connector._read(request, rows=False)))
+    yield from rows
+    if rows_error is not None:
+        raise rows_error
+
+
+def _compare(
+    kind: Any,
+    rows: list[Any],
+    rows_error: BaseException | None,
+    columnar: list[Any],
+    columnar_error: BaseException | None,
+) -> None:
     assert type(rows_error) is type(columnar_error)
     if rows_error is not None:
         assert str(rows_error) == str(columnar_error)
@@ -169,15 +188,11 @@ def compare_readings(connector: FilesConnector, request: ReadRequest) -> Iterato
     records = [i for i in rows if not isinstance(i, Notice)]
     assert records == [i for i in flat if not isinstance(i, Notice)]
     if records and rows_error is None:
-        kind = connector.stream_spec(request.stream).kind
         left, left_error = _stream_table(kind, rows)
         right, right_error = _stream_table(kind, columnar)
         assert left_error == right_error
         if left is not None:
             _same_tables(left, right)
-    yield from rows
-    if rows_error is not None:
-        raise rows_error
 
 
 @pytest.fixture(autouse=True)

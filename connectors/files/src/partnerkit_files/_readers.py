@@ -95,9 +95,11 @@ class Table(Protocol):
         ...
 
 
-def _row_chunks(rows: Iterator[RawRow], width: int, size: int = CHUNK_ROWS) -> Iterator[Chunk]:
+def _row_chunks(rows: Iterator[RawRow], width: int) -> Iterator[Chunk]:
     """Gather rows read one by one into chunks (text columns become Arrow arrays)."""
     import pyarrow as pa
+
+    size = CHUNK_ROWS
 
     numbers: list[int] = []
     cells: list[list[Any]] = [[] for _ in range(width)]
