@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
 from partnerkit.records import MONEY_SCALE
 from partnerkit_files._parse import (
+    ASCII_SPACE,
+    CONTROL_BYTES,
     REDACTED,
     AutoExtra,
     CellError,
@@ -38,10 +40,8 @@ Role = Literal["column", "extra", "email", "phone"]
 Fast = Literal["int", "float", "money", "text"] | None
 
 OK, NULL, BAD = 0, 1, 2
+#: ``_parse._CONTROL`` in RE2's syntax.
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
-_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
-#: The ASCII control characters :func:`check_text` rejects (C1 ones are not ASCII).
-_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def _text_bytes(column: Any) -> bytes | None:
@@ -140,6 +140,7 @@ def _fast(
     fmt: NumberFormat,
     nulls: pa.Array[Any],
     required: bool,
+    plain: bool,
 ) -> tuple[pa.Array[Any], pa.Array[Any]]:
     """Convert the plain cells of a text column: ``(values, handled)``.
 
@@ -150,38 +151,56 @@ def _fast(
     import pyarrow.compute as pc
 
     n = len(column)
-    data = _text_bytes(column)
-    if (
+    data = None if plain else _text_bytes(column)
+    clean: Any = None  # None: every cell is ASCII without a control character
+    if not plain and not (
         data is not None
         and data.isascii()
-        and len(data.translate(None, _CONTROL_BYTES)) == len(data)
+        and len(data.translate(None, CONTROL_BYTES)) == len(data)
     ):
-        clean: Any = pa.array([True] * n, pa.bool_())  # every cell ASCII, none with a control
-    else:
         clean = pc.and_(
             pc.string_is_ascii(column), pc.invert(pc.match_substring_regex(column, _CONTROL))
         )
-    trimmed = pc.utf8_trim(column, _ASCII_SPACE)
-    # The null texts are stripped, so an ASCII cell is one when its stripped text is.
-    null = pc.and_(clean, pc.is_in(trimmed, value_set=nulls))
-    candidate = pc.and_(clean, pc.invert(null))
+
+    def only_clean(mask: Any) -> Any:
+        return mask if clean is None else pc.and_(clean, mask)
+
+    def null_cells(trimmed: Any) -> Any:
+        # The null texts are stripped, so an ASCII cell is null when its stripped text is.
+        return only_clean(pc.is_in(trimmed, value_set=nulls))
+
     converted: Any
     values: Any
+    null: Any
     if fast == "text":
-        converted = candidate
-        values = pc.if_else(converted, trimmed, pa.scalar(None, pa.string()))
+        trimmed = pc.utf8_trim(column, ASCII_SPACE)
+        null = null_cells(trimmed)
+        if clean is None and not null.true_count:
+            converted, values = pc.invert(null), trimmed
+        else:
+            converted = only_clean(pc.invert(null))
+            values = pc.if_else(converted, trimmed, pa.scalar(None, pa.string()))
     elif fast is None:
-        converted = pa.array([False] * len(column), pa.bool_())
-        values = pa.nulls(len(column), cast(Any, target))
+        converted = pa.repeat(False, n)
+        values = pa.nulls(n, cast(Any, target))
+        null = null_cells(pc.utf8_trim(column, ASCII_SPACE))
     else:
-        converted = pc.and_(candidate, pc.match_substring_regex(column, _number_pattern(fast, fmt)))
-        text = pc.if_else(converted, column, pa.scalar(None, pa.string()))
+        pattern = _number_pattern(fast, fmt)
+        converted = only_clean(pc.match_substring_regex(column, pattern))
+        if pc.any(pc.match_substring_regex(nulls, pattern)).as_py():
+            null = null_cells(pc.utf8_trim(column, ASCII_SPACE))  # a null text like "0"
+            converted = pc.and_(converted, pc.invert(null))
+        all_plain = converted.true_count == n
+        text = column if all_plain else pc.if_else(converted, column, pa.scalar(None, pa.string()))
         if fast != "int":
             if fmt.group:
                 text = pc.replace_substring(text, fmt.group, "")
             if fmt.decimal != ".":
                 text = pc.replace_substring(text, fmt.decimal, ".")
         values = text.cast(target)
+        if all_plain:
+            return values, converted
+        null = null_cells(pc.utf8_trim(column, ASCII_SPACE))
     handled = converted if required else pc.or_(converted, null)
     return values, handled
 
@@ -201,6 +220,7 @@ def convert_column(
     nulls: pa.Array[Any],
     money: bool,
     keep_raw: bool,
+    plain: bool = False,
 ) -> Converted:
     """Convert one column of a chunk (see :class:`Converted`).
 
@@ -218,6 +238,7 @@ def convert_column(
         nulls: The file's null texts, as an Arrow string array.
         money: Whether amounts with currency marks are kept for their row's check.
         keep_raw: Whether to keep the stripped cells (the raw email).
+        plain: Every cell is known to be ASCII text without a control character.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -244,8 +265,8 @@ def convert_column(
     rest_index: Any = None
     rest_column: Any = column
     text_column = isinstance(column, pa.Array) and pa.types.is_string(column.type)
-    if text_column and type_ is not None and not keep_raw:
-        values, handled = _fast(column, fast, type_, fmt, nulls, required)
+    if text_column and type_ is not None and fast is not None and not keep_raw:
+        values, handled = _fast(column, fast, type_, fmt, nulls, required, plain)
         rest = pc.invert(handled)
         if not rest.true_count:
             return Converted(values, {}, {}, None)

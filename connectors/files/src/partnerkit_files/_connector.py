@@ -301,6 +301,7 @@ class _Mapping:
                 nulls=self.nulls,
                 money=f.money,
                 keep_raw=f.role == "email" and self.keep_raw_email,
+                plain=chunk.plain,
             )
             for f, column in zip(self.fields, chunk.cells, strict=True)
         ]

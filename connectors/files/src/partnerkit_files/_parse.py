@@ -29,6 +29,8 @@ from partnerkit import privacy
 from partnerkit.records import MONEY_SCALE, ColumnInfo, ExtraValue
 
 __all__ = [
+    "ASCII_SPACE",
+    "CONTROL_BYTES",
     "FLOAT_DIGITS",
     "INT64_MAX",
     "INT64_MIN",
@@ -561,6 +563,12 @@ def check_int64(number: Decimal, shown: Any) -> int:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The ASCII ones among them, as bytes: ``data.translate(None, CONTROL_BYTES)`` drops
+#: them, so a buffer of ASCII text keeps its length when it has none.
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+#: The ASCII characters ``str.strip()`` removes (Arrow's ``utf8_trim`` with these
+#: strips an ASCII cell exactly as Python does).
+ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def has_control(value: str) -> bool:

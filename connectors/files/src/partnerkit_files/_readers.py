@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, cast
 
 from partnerkit.errors import ConfigurationError
+from partnerkit_files._parse import ASCII_SPACE, CONTROL_BYTES
 from partnerkit_files._settings import FileFormat, FileSource
 
 if TYPE_CHECKING:
@@ -73,11 +74,13 @@ class Chunk(NamedTuple):
             text) or any Arrow array (Parquet), or a list of native cells (Excel).
         problems: ``(row number, reason)`` of the rows among them that cannot be read
             as a whole (they have no cells).
+        plain: Every cell is known to be ASCII text without a control character.
     """
 
     numbers: pa.Array[Any]
     cells: list[Any]
     problems: list[tuple[int, str]]
+    plain: bool = False
 
 
 class Table(Protocol):
@@ -143,36 +146,31 @@ def _read_lines(fh: TextIO, size: int) -> str:
     return text
 
 
-def _count_lines(text: str) -> int:
-    """Lines in ``text`` as a file opened with ``newline=""`` yields them."""
-    returns = text.count("\r")
-    ends = text.count("\n") + (returns - text.count("\r\n") if returns else 0)
-    return ends + (1 if text and text[-1] not in "\r\n" else 0)
-
-
-_ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
-
-
 def _not_blank(columns: Sequence[pa.Array[Any]]) -> pa.Array[Any] | None:
-    """Which rows have a cell that is not blank (None: all of them)."""
+    """Which rows have a cell that is not blank (None: all of them).
+
+    Column by column, only over the rows not yet known to have such a cell: a file
+    has few blank rows, so the first column usually settles every row.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not columns:
         return None
-    filled: Any = None
+    unsure: Any = None  # row indices still without a filled cell (None: every row)
     for column in columns:
-        text: Any = column
-        length: Any = pc.utf8_length(pc.utf8_trim(text, _ASCII_SPACE))
+        text: Any = column if unsure is None else column.take(unsure)
+        length: Any = pc.utf8_length(pc.utf8_trim(text, ASCII_SPACE))
         filled_text: Any = pc.greater(length, pa.scalar(0, pa.int32()))
-        ascii_filled: Any = pc.and_(pc.string_is_ascii(text), filled_text)
-        filled = ascii_filled if filled is None else pc.or_(filled, ascii_filled)
-    if filled.true_count == len(filled):
-        return None
-    unsure = pc.indices_nonzero(pc.invert(filled)).to_pylist()
-    values: list[list[Any]] = [column.take(pa.array(unsure)).to_pylist() for column in columns]
-    flags = filled.to_pylist()
-    for k, i in enumerate(unsure):
+        filled: Any = pc.and_(pc.string_is_ascii(text), filled_text)
+        left: Any = pc.indices_nonzero(pc.invert(filled))
+        unsure = left if unsure is None else unsure.take(left)
+        if not len(unsure):
+            return None
+    rows = unsure.to_pylist()
+    values: list[list[Any]] = [column.take(unsure).to_pylist() for column in columns]
+    flags = [True] * len(columns[0])
+    for k, i in enumerate(rows):
         flags[i] = any(v[k].strip() for v in values)
     return pa.array(flags, pa.bool_())
 
@@ -343,8 +341,10 @@ class _CsvTable:
                 text = _read_lines(fh, CSV_CHUNK_CHARS)
             except UnicodeDecodeError:
                 text = None
-            chunk = None if text is None else self._arrow_chunk(text, before, indices)
-            if chunk is None:  # the csv module reads on from the chunk's first line
+            if text == "":
+                return
+            cut = None if text is None else self._arrow_chunk(text, before, indices)
+            if cut is None:  # the csv module reads on from the chunk's first line
                 if text is None:  # undecodable: read again from the top to say where
                     yield from _row_chunks(self._reopened_rows(indices, before), len(indices))
                     return
@@ -360,10 +360,9 @@ class _CsvTable:
                 )
                 yield from _row_chunks(rest.rows(indices), len(indices))
                 return
-            if not text:
-                return
+            chunk, lines_read = cut
             yield chunk
-            before += _count_lines(text)
+            before += lines_read
 
     def _reopened_rows(self, indices: Sequence[int], after: int) -> Iterator[RawRow]:
         with self._file.open(encoding=self._encoding, newline="") as fh:
@@ -381,14 +380,18 @@ class _CsvTable:
                 if row.number > after:
                     yield row
 
-    def _arrow_chunk(self, text: str, before: int, indices: Sequence[int]) -> Chunk | None:
-        """Cut ``text`` (whole lines) with pyarrow; None when only the csv module reads it."""
+    def _arrow_chunk(
+        self, text: str, before: int, indices: Sequence[int]
+    ) -> tuple[Chunk, int] | None:
+        """Cut ``text`` (whole lines) with pyarrow: the chunk and its number of lines.
+
+        None when only the csv module reads it as it reads it today (quotes, a cell
+        over the size limit, a delimiter pyarrow does not take).
+        """
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.csv as pcsv
 
-        if not text:
-            return Chunk(pa.array([], pa.int64()), [], [])
         delimiter = self._delimiter
         if '"' in text or len(delimiter.encode()) != 1 or delimiter in "\r\n":
             return None
@@ -429,11 +432,14 @@ class _CsvTable:
             (pc.max(pc.binary_length(cast(Any, c))).as_py() or 0) > CSV_FIELD_LIMIT for c in columns
         ):
             return None  # the csv module rejects the row: let it say so
-        total = _count_lines(text)
-        skipped = {number for number, _ in invalid}
-        numbers = [before + k for k in range(1, total + 1) if k not in skipped]
-        if len(numbers) != table.num_rows:  # pragma: no cover - pyarrow counted otherwise
-            return None
+        # Every line is a row or an invalid row (empty lines too: ignore_empty_lines=False).
+        total = table.num_rows + len(invalid)
+        number_array: Any = pc.add(pc.cumulative_sum(pa.repeat(1, total)), before)
+        if invalid:
+            rows = [True] * total
+            for number, _ in invalid:
+                rows[number - 1] = False
+            number_array = number_array.filter(pa.array(rows, pa.bool_()))
         keep = _not_blank(columns)
         problems: list[tuple[int, str]] = []
         rescued: list[tuple[int, list[str]]] = []
@@ -456,7 +462,6 @@ class _CsvTable:
             else:
                 rescued.append((before + number, [row[i] for i in indices]))
         cells: list[Any] = [columns[i] for i in indices]
-        number_array = pa.array(numbers, pa.int64())
         if keep is not None:
             number_array = number_array.filter(keep)
             cells = [c.filter(keep) for c in cells]
@@ -470,7 +475,8 @@ class _CsvTable:
                 pa.concat_arrays([c, pa.array([r[j] for _, r in rescued], pa.string())]).take(order)
                 for j, c in enumerate(cells)
             ]
-        return Chunk(number_array, cells, problems)
+        plain = text.isascii() and len(data.translate(None, CONTROL_BYTES)) == len(data)
+        return Chunk(number_array, cells, problems, plain), total
 
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
         reader, lines = self._reader, self._lines
