@@ -178,3 +178,38 @@ def test_a_utf16_export_with_tabs(read: Reader, tmp_path: Path) -> None:
     records, _ = read(SHEET, base_dir=tmp_path)
 
     assert [(r["spend"], r["impressions"]) for r in records] == [(Decimal("1234.50"), 1000)]
+
+
+def test_quoted_cells_as_spreadsheets_write_them(read: Reader, tmp_path: Path) -> None:
+    (tmp_path / "spend.csv").write_bytes(
+        b'"day","campaign","spend","impressions","clicks"\r\n'
+        b'2026-10-01,"Brand, ""Summer""","1,234.50",1000,10\r\n'
+        b'2026-10-02,"",12.50,"100",1\r\n'  # an empty quoted cell: null
+        b'2026-10-03,Brand",1.00,100,1\r\n'  # a quote inside an unquoted cell: text
+        b'2026-10-04, "Brand",1.00,100,1\r\n'  # a space before the quote: text too
+        b'2026-10-05,"Brand",1.00,100,1,"",\r\n'  # empty cells after the header's
+        b'2026-10-06,"Brand","x,y",1.00,100,1\r\n'  # a cell too many: rejected
+    )
+
+    records, notices = read(SHEET, base_dir=tmp_path)
+
+    assert [r["campaign_name"] for r in records] == [
+        'Brand, "Summer"',
+        None,
+        'Brand"',
+        '"Brand"',  # text is stripped
+        "Brand",
+    ]
+    assert records[0]["spend"] == Decimal("1234.50")
+    assert rejected(notices) == [(7, None)]
+
+
+def test_a_quoted_cell_over_two_lines_is_one_cell(read: Reader, tmp_path: Path) -> None:
+    (tmp_path / "spend.csv").write_text(
+        HEADER + '\n2026-10-01,"Brand\nsecond line",1.00,100,1\n2026-10-02,Generic,2.00,200,2\n'
+    )
+
+    records, notices = read(SHEET, base_dir=tmp_path)
+
+    assert [r["campaign_name"] for r in records] == ["Brand\nsecond line", "Generic"]
+    assert rejected(notices) == []

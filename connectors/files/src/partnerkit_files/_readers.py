@@ -303,6 +303,44 @@ def _swallowed(row: list[str], width: int, delimiter: str) -> bool:
     )
 
 
+def _shape_problem(row: list[str], width: int, need: int, delimiter: str) -> str | None:
+    """Why a row's number of cells does not fit the header, or None when it does.
+
+    Empty cells after the header's last are allowed; the row needs a cell for the
+    last mapped column (``need``, its position).
+    """
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        return (
+            f"the row has {len(row)} cells but the header has {width} (a value containing "
+            f"an unquoted {delimiter!r}?)"
+        )
+    if need >= len(row):
+        return f"the row has {len(row)} cells but the header has {width}"
+    return None
+
+
+def _well_quoted(text: str, delimiter: str) -> bool:
+    """Tell whether pyarrow cuts the quoted cells of ``text`` as the csv module does.
+
+    Each line holding a quote must be whole cells, each either unquoted without a quote
+    or quoted with its quotes doubled inside (so none runs over lines), and lines end
+    with a line feed (after a carriage return or not). Anything else (a quote inside an
+    unquoted cell, a quote never closed) is left to the csv module's rules.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return False
+    split: Any = pc.split_pattern(pa.array([text]), "\n")
+    lines: Any = split.flatten()
+    quoted = lines.filter(pc.match_substring(lines, '"'))
+    d = "\\" + delimiter if delimiter in "\\]^-[" else delimiter
+    cell = f'"(?:[^"]|"")*"|[^"{d}\r\n]*'
+    line = f"^(?:{cell})(?:[{d}](?:{cell}))*\r?$"
+    return bool(pc.all(pc.match_substring_regex(quoted, line)).as_py() is not False)
+
+
 class _CsvTable:
     def __init__(
         self,
@@ -393,7 +431,10 @@ class _CsvTable:
         import pyarrow.csv as pcsv
 
         delimiter = self._delimiter
-        if '"' in text or len(delimiter.encode()) != 1 or delimiter in "\r\n":
+        if len(delimiter.encode()) != 1 or delimiter in '\r\n"':
+            return None
+        quoted = '"' in text
+        if quoted and not _well_quoted(text, delimiter):
             return None
         width = len(self.headers)
         need = max(indices, default=-1)
@@ -413,7 +454,9 @@ class _CsvTable:
                 ),
                 parse_options=pcsv.ParseOptions(
                     delimiter=delimiter,
-                    quote_char=False,
+                    quote_char='"' if quoted else False,
+                    double_quote=True,
+                    escape_char=False,
                     newlines_in_values=False,
                     ignore_empty_lines=False,
                     invalid_row_handler=on_invalid,
@@ -444,21 +487,12 @@ class _CsvTable:
         problems: list[tuple[int, str]] = []
         rescued: list[tuple[int, list[str]]] = []
         for number, line in invalid:
-            row = line.split(delimiter)
+            row = next(csv.reader([line], delimiter=delimiter, strict=True), [])
             if not any(cell.strip() for cell in row):
                 continue  # a blank line is not a row
-            if len(row) > width and any(cell.strip() for cell in row[width:]):
-                problems.append(
-                    (
-                        before + number,
-                        f"the row has {len(row)} cells but the header has {width} (a value "
-                        f"containing an unquoted {delimiter!r}?)",
-                    )
-                )
-            elif need >= len(row):
-                problems.append(
-                    (before + number, f"the row has {len(row)} cells but the header has {width}")
-                )
+            shape = _shape_problem(row, width, need, delimiter)
+            if shape is not None:
+                problems.append((before + number, shape))
             else:
                 rescued.append((before + number, [row[i] for i in indices]))
         cells: list[Any] = [columns[i] for i in indices]
@@ -509,16 +543,9 @@ class _CsvTable:
                     "on at the next line",
                 )
                 continue
-            if len(row) > width and any(cell.strip() for cell in row[width:]):
-                yield RawRow(
-                    number,
-                    (),
-                    f"the row has {len(row)} cells but the header has {width} (a value "
-                    f"containing an unquoted {self._delimiter!r}?)",
-                )
-                continue
-            if need >= len(row):
-                yield RawRow(number, (), f"the row has {len(row)} cells but the header has {width}")
+            shape = _shape_problem(row, width, need, self._delimiter)
+            if shape is not None:
+                yield RawRow(number, (), shape)
                 continue
             yield RawRow(number, [row[i] for i in indices])
 
