@@ -133,6 +133,38 @@ def _number_pattern(kind: str, fmt: NumberFormat) -> str:
     return rf"^(?:[0-9]{{1,15}}{group})(?:{decimal}[0-9]{{1,30}})?$"
 
 
+#: The most digits the quick test takes before the point, and after it, per kind
+#: (within what :func:`_number_pattern` takes).
+_DIGITS = {"int": (18, 0), "float": (15, 30), "money": (32, MONEY_SCALE)}
+
+
+def _plain_digits(column: Any, fast: str, point: str) -> Any:
+    """Which cells are ASCII digits with at most one ``point`` between digits.
+
+    A quicker test than :func:`_number_pattern` (no sign, no thousands separator),
+    for the cells nearly every file is made of; it takes no cell the pattern refuses.
+    """
+    import pyarrow.compute as pc
+
+    before, after = _DIGITS[fast]
+    compute: Any = pc  # the stubs type scalars too narrowly for these mixed calls
+    length = compute.utf8_length(column)
+    if not after:
+        return compute.and_(compute.utf8_is_digit(column), compute.less_equal(length, before))
+    at = compute.find_substring(column, point)  # -1: no point
+    bare = compute.replace_substring(column, point, "", max_replacements=1)
+    whole = compute.if_else(compute.equal(at, -1), length, at)
+    decimals = compute.subtract(compute.subtract(length, whole), 1)
+    fits = compute.and_(
+        compute.and_(compute.greater(whole, 0), compute.less_equal(whole, before)),
+        compute.or_(
+            compute.equal(at, -1),
+            compute.and_(compute.greater(decimals, 0), compute.less_equal(decimals, after)),
+        ),
+    )
+    return compute.and_(compute.utf8_is_digit(bare), fits)
+
+
 def _fast(
     column: pa.Array[Any],
     fast: Fast,
@@ -186,7 +218,11 @@ def _fast(
         null = null_cells(pc.utf8_trim(column, ASCII_SPACE))
     else:
         pattern = _number_pattern(fast, fmt)
-        converted = only_clean(pc.match_substring_regex(column, pattern))
+        converted = only_clean(_plain_digits(column, fast, fmt.decimal))
+        if converted.true_count < n:  # signs, thousands separators: the whole pattern
+            others = pc.indices_nonzero(pc.invert(converted))
+            matched = only_clean(pc.match_substring_regex(column, pattern)).take(others)
+            converted = pc.replace_with_mask(converted, pc.invert(converted), matched)
         if pc.any(pc.match_substring_regex(nulls, pattern)).as_py():
             null = null_cells(pc.utf8_trim(column, ASCII_SPACE))  # a null text like "0"
             converted = pc.and_(converted, pc.invert(null))
