@@ -213,3 +213,36 @@ def test_a_quoted_cell_over_two_lines_is_one_cell(read: Reader, tmp_path: Path) 
 
     assert [r["campaign_name"] for r in records] == ["Brand\nsecond line", "Generic"]
     assert rejected(notices) == []
+
+
+def test_read_hands_over_arrow_pages_a_chunk_at_a_time(
+    make_connector: Callable[..., FilesConnector],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = "".join(f"2026-10-{1 + i % 28:02d},Brand,{i}.50,{i},1\n" for i in range(1000))
+    (tmp_path / "spend.csv").write_text(HEADER + "\n" + rows)
+    monkeypatch.setattr("partnerkit_files._readers.CSV_CHUNK_CHARS", 10_000)
+    connector = make_connector(SHEET, base_dir=tmp_path)
+
+    pages = connector._read(ReadRequest(stream="performance"), rows=False)
+    first = next(pages)
+
+    assert isinstance(first, pa.Table)
+    assert first.column_names == [
+        "platform",
+        "account_id",
+        "currency",
+        "date",
+        "campaign_name",
+        "spend",
+        "impressions",
+        "clicks",
+    ]
+    # Line i has 24 + 2 x (digits of i) characters: rows 0-9 take 260, rows 10-99
+    # 2,520, and the 7,220 characters left hold 240 lines of 30 and a part of one more,
+    # read to its end: 10 + 90 + 241 rows.
+    assert first.num_rows == 341
+    assert first.column("spend").type == pa.decimal128(38, 6)
+    assert first.column("spend")[340].as_py() == Decimal("340.50")
+    pages.close()  # closing the generator closes the file

@@ -570,8 +570,10 @@ class FilesConnector(Connector[FilesSettings]):
         ``account_id`` is in ``request.accounts`` (when given).
 
         Yields:
-            Record dicts, a ``rejected_row`` notice per malformed row, and a
-            ``file_summary`` notice after each file.
+            For each chunk of a file, a ``rejected_row`` notice per malformed row, then
+            the chunk's records as one Arrow table (the mapped columns, the constants and
+            ``extra.<name>`` columns; the stream checks it against the record schema);
+            a ``file_summary`` notice after each file.
 
         Raises:
             ConfigurationError: A file is missing, unreadable, lacks a mapped header,
