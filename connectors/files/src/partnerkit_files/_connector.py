@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from partnerkit.connector import (
     Capability,
@@ -19,11 +19,8 @@ from partnerkit.connector import (
 from partnerkit.errors import ConfigurationError, DataError, UnknownFieldError
 from partnerkit.records import Record, RecordKind, arrow_schema
 from partnerkit_files._columns import (
-    BAD,
-    NULL,
     Fast,
     Problem,
-    cell,
     convert_column,
     extra_fast,
     field_fast,
@@ -32,9 +29,6 @@ from partnerkit_files._columns import (
     set_values,
 )
 from partnerkit_files._parse import (
-    CellError,
-    Money,
-    check_currency,
     converter_for,
     extra_converter,
     hash_email,
@@ -225,56 +219,6 @@ class _Mapping:
 
     # -------------------------------------------------------------------- rows
 
-    def _cell(self, f: _Field, raw: Any) -> tuple[int, Any]:
-        return cell(
-            raw,
-            f.header,
-            f.target,
-            f.convert,
-            required=f.required,
-            redact=f.redact,
-            is_null=self.is_null,
-        )
-
-    def convert(self, cells: Sequence[Any]) -> dict[str, Any] | list[Problem]:
-        """Turn one row's cells (in field order) into a record, or list its problems.
-
-        The row-by-row reading, kept as the reference the columnar one is compared with.
-        """
-        record = dict(self.constants)
-        extra: dict[str, Any] = {}
-        problems: list[Problem] = []
-        marked: list[tuple[_Field, Money]] = []
-        for f, raw in zip(self.fields, cells, strict=True):
-            status, value = self._cell(f, raw)
-            if status == BAD:
-                problems.append(value)
-                continue
-            if status == NULL:
-                if f.role != "extra":
-                    record[f.target] = None
-                    if f.role == "email" and self.keep_raw_email:
-                        record["email"] = None
-                continue
-            if f.role == "extra":
-                extra[f.target] = value
-            else:
-                if f.money and value.__class__ is Money:
-                    marked.append((f, value))
-                record[f.target] = value
-                if f.role == "email" and self.keep_raw_email:
-                    record["email"] = _text(raw).strip()
-        for f, money in marked:  # once the row's currency is known
-            try:
-                record[f.target] = check_currency(money, record.get("currency"))
-            except CellError as exc:
-                problems.append(Problem(f.header, money.text, exc.reason))
-        if problems:
-            return problems
-        if extra:
-            record["extra"] = extra
-        return record
-
     def convert_chunk(self, chunk: Chunk) -> tuple[pa.Table, dict[int, list[Problem]]]:
         """Turn a chunk's columns into records, column by column.
 
@@ -372,16 +316,6 @@ class _Mapping:
         if end is not None:
             inside = pc.and_(inside, pc.less_equal(days, pa.scalar(end, pa.date32())))
         return pc.fill_null(inside, False)
-
-    def day_of(self, record: dict[str, Any]) -> dt.date | Literal[False] | None:
-        """The day a record is filtered by; ``False`` when its kind is not filtered."""
-        if self.kind is RecordKind.PERFORMANCE:
-            day: dt.date = record["date"]
-            return day
-        if self.kind is RecordKind.CAMPAIGN:
-            return False
-        created: dt.datetime | None = record.get("created_at")
-        return None if created is None else created.astimezone(self.tz).date()
 
 
 def _rejected(file: str, unit: str, row: int, problems: Sequence[Problem]) -> Notice:
@@ -579,10 +513,6 @@ class FilesConnector(Connector[FilesSettings]):
             ConfigurationError: A file is missing, unreadable, lacks a mapped header,
                 or the request has options (this connector takes none).
         """
-        return self._read(request, rows=False)
-
-    def _read(self, request: ReadRequest, *, rows: bool) -> Iterator[Record | Notice]:
-        """:meth:`read`, column-wise, or row by row (the reference) with ``rows``."""
         self.stream_spec(request.stream)
         if request.options:
             raise ConfigurationError(
@@ -598,10 +528,9 @@ class FilesConnector(Connector[FilesSettings]):
             )
             return
         planned = [(_Mapping(source, self._salt()), self._resolve(source)) for source in sources]
-        read_file = self._read_file_rows if rows else self._read_file
         for mapping, files in planned:
             for path, fmt in files:
-                yield from read_file(mapping, path, fmt, request)
+                yield from self._read_file(mapping, path, fmt, request)
 
     def _read_file(
         self, mapping: _Mapping, path: Path, fmt: FileFormat, request: ReadRequest
@@ -658,51 +587,6 @@ class FilesConnector(Connector[FilesSettings]):
                     page = page.drop_columns(empty)
                 if page.num_rows:
                     yield page
-        limit = self._limit(mapping.source)
-        failed = len(rejected) > allowed_rejections(limit, read)
-        yield _summary(file, read, kept, len(rejected), filtered, failed=failed)
-        if failed:
-            raise _too_many_rejected(file, read, rejected, limit, unit)
-
-    def _read_file_rows(
-        self, mapping: _Mapping, path: Path, fmt: FileFormat, request: ReadRequest
-    ) -> Iterator[Record | Notice]:
-        file = str(path)
-        unit = "line" if fmt in ("csv", "tsv") else "row"
-        read = kept = filtered = 0
-        rejected: list[Notice] = []
-        accounts = frozenset(request.accounts)
-        start, end = request.start, request.end
-        by_date = start is not None or end is not None
-        with open_table(path, fmt, mapping.source) as table:
-            indices = mapping.bind(table, fmt)
-            for raw in table.rows(indices):
-                read += 1
-                if raw.problem is not None:
-                    notice = _rejected(file, unit, raw.number, [Problem(None, None, raw.problem)])
-                    rejected.append(notice)
-                    yield notice
-                    continue
-                record = mapping.convert(raw.cells)
-                if isinstance(record, list):
-                    notice = _rejected(file, unit, raw.number, record)
-                    rejected.append(notice)
-                    yield notice
-                    continue
-                if accounts and record.get("account_id") not in accounts:
-                    filtered += 1
-                    continue
-                if by_date:
-                    day = mapping.day_of(record)
-                    if day is not False and (
-                        day is None
-                        or (start is not None and day < start)
-                        or (end is not None and day > end)
-                    ):
-                        filtered += 1
-                        continue
-                kept += 1
-                yield cast(Record, record)
         limit = self._limit(mapping.source)
         failed = len(rejected) > allowed_rejections(limit, read)
         yield _summary(file, read, kept, len(rejected), filtered, failed=failed)
