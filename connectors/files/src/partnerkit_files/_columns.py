@@ -241,6 +241,32 @@ def _fast(
     return values, handled
 
 
+def _native(column: Any, fast: Fast, type_: Any) -> tuple[Any, Any] | None:
+    """Convert the plain cells of a typed column (Parquet): ``(values, handled)``.
+
+    Whole numbers that are not negative (a negative one may be a count: the per-cell
+    rule decides) and dates are taken as they are; None for any other column.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(column, pa.Array | pa.ChunkedArray) or type_ is None:
+        return None
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    kind = column.type
+    if fast == "int" and pa.types.is_integer(kind) and pa.types.is_integer(type_):
+        try:
+            values = column.cast(type_)
+        except pa.ArrowInvalid:  # an unsigned value beyond int64: the per-cell rule says so
+            return None
+        compute: Any = pc
+        return values, compute.fill_null(compute.greater_equal(column, 0), False)
+    if pa.types.is_date(kind) and pa.types.is_date32(type_):
+        return column.cast(type_), pc.is_valid(column)
+    return None
+
+
 def convert_column(
     column: Any,
     *,
@@ -301,8 +327,14 @@ def convert_column(
     rest_index: Any = None
     rest_column: Any = column
     text_column = isinstance(column, pa.Array) and pa.types.is_string(column.type)
-    if text_column and type_ is not None and fast is not None and not keep_raw:
-        values, handled = _fast(column, fast, type_, fmt, nulls, required, plain)
+    quick = None
+    if not keep_raw:
+        if not text_column:
+            quick = _native(column, fast, type_)
+        elif type_ is not None and fast is not None:
+            quick = _fast(column, fast, type_, fmt, nulls, required, plain)
+    if quick is not None:
+        values, handled = quick
         rest = pc.invert(handled)
         if not rest.true_count:
             return Converted(values, {}, {}, None)
