@@ -247,3 +247,17 @@ def test_read_hands_over_arrow_pages_a_chunk_at_a_time(
     assert first.column("spend").type == pa.decimal128(38, 6)
     assert first.column("spend")[340].as_py() == Decimal("340.50")
     pages.close()  # type: ignore[attr-defined]  # closing the generator closes the file
+
+
+def test_exact_extras_fit_the_money_type(read: Reader, tmp_path: Path) -> None:
+    source = {**SHEET, "extra_columns": {"rate": {"column": "rate", "type": "decimal"}}}
+    (tmp_path / "spend.csv").write_text(
+        HEADER + ",rate\n"
+        "2026-10-01,Brand,1.00,100,1,0.1234565\n"  # rounded half to even: 0.123456
+        "2026-10-02,Brand,1.00,100,1,123456789012345678901234567890123\n"  # 33 digits
+    )
+
+    records, notices = read(source, base_dir=tmp_path)
+
+    assert records[0]["extra"] == {"rate": Decimal("0.1234565")}  # the reference's record
+    assert rejected(notices) == [(3, "rate")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from decimal import Decimal
+from decimal import Context, Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
@@ -32,6 +32,8 @@ from partnerkit_files._parse import (
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+_WIDE = Context(prec=80)
 
 __all__ = ["BAD", "NULL", "OK", "Converted", "Fast", "Problem", "cell", "convert_column"]
 
@@ -412,9 +414,19 @@ def convert_column(
 
 
 def _array(values: list[Any], type_: pa.DataType | None) -> pa.Array[Any]:
+    """Values as an Arrow array of ``type_``.
+
+    Exact decimal extras (no type) are rounded to the money scale (half to even, as
+    the stream rounds a dict record's decimal extras) into ``decimal128(38, 6)``; their
+    converter refuses more than 32 digits before the point, so they fit.
+    """
     import pyarrow as pa
 
-    if type_ is not None and pa.types.is_decimal(type_):
+    if type_ is None:
+        quantum = Decimal(1).scaleb(-MONEY_SCALE)
+        exact = [None if v is None else v.quantize(quantum, context=_WIDE) for v in values]
+        return pa.array(exact, pa.decimal128(38, MONEY_SCALE))
+    if pa.types.is_decimal(type_):
         try:
             return pa.array(values, type_)
         except pa.ArrowInvalid:  # trailing zeros beyond the money scale: exact anyway

@@ -1050,6 +1050,20 @@ class AutoExtra:
             ) from None
 
 
+def _extra_decimal(value: Any, fmt: NumberFormat) -> Decimal:
+    """An exact extra, with no more digits before the point than an amount may have.
+
+    Any number of decimals is taken (kept at the money scale, rounded).
+    """
+    number = _to_decimal(value, fmt, percent_ok=True)
+    if number.is_finite() and number and number.adjusted() >= MONEY_INTEGER_DIGITS:
+        raise CellError(
+            f"{value!r} is too large: exact numbers are kept with at most "
+            f"{MONEY_INTEGER_DIGITS} digits before the point"
+        )
+    return number
+
+
 def extra_converter(kind: str, ctx: ParseContext) -> Callable[[Any], ExtraValue]:
     """Return the parser of an extra column of the given type.
 
@@ -1066,7 +1080,7 @@ def extra_converter(kind: str, ctx: ParseContext) -> Callable[[Any], ExtraValue]
     if kind == "number":
         return lambda v: _to_float(v, fmt, percent_ok=True)
     if kind == "decimal":
-        return lambda v: _to_decimal(v, fmt, percent_ok=True)
+        return lambda v: _extra_decimal(v, fmt)
     if kind == "bool":
         return parse_bool
     return AutoExtra(fmt)
