@@ -289,7 +289,11 @@ class _Mapping:
         return [None] * n
 
     def in_dates(self, page: pa.Table, start: dt.date | None, end: dt.date | None) -> Any:
-        """Which records of a page have their day (see :meth:`day_of`) in the dates."""
+        """Which records of a page have their day within ``start``..``end``.
+
+        Performance records by ``date``, leads and deals by the day of ``created_at``
+        in the file's time zone (none: outside); campaigns are not filtered by dates.
+        """
         import pyarrow as pa
         import pyarrow.compute as pc
 
