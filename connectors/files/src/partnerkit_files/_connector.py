@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from partnerkit.connector import (
     Capability,
@@ -17,20 +17,24 @@ from partnerkit.connector import (
     StreamSpec,
 )
 from partnerkit.errors import ConfigurationError, DataError, UnknownFieldError
-from partnerkit.records import Record, RecordKind
+from partnerkit.records import Record, RecordKind, arrow_schema
+from partnerkit_files._columns import (
+    Fast,
+    Problem,
+    convert_column,
+    extra_fast,
+    field_fast,
+    null_texts,
+    resolve_marked,
+    set_values,
+)
 from partnerkit_files._parse import (
-    REDACTED,
-    CellError,
-    Money,
-    check_currency,
-    check_text,
     converter_for,
     extra_converter,
-    has_control,
     hash_email,
     hash_phone,
 )
-from partnerkit_files._readers import Table, open_table
+from partnerkit_files._readers import Chunk, Table, open_table
 from partnerkit_files._settings import (
     FileFormat,
     FileSource,
@@ -38,6 +42,9 @@ from partnerkit_files._settings import (
     RejectLimit,
     allowed_rejections,
 )
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["FilesConnector"]
 
@@ -55,12 +62,8 @@ class _Field(NamedTuple):
     required: bool
     redact: bool
     money: bool = False
-
-
-class _Problem(NamedTuple):
-    column: str | None
-    value: Any
-    reason: str
+    fast: Fast = None
+    arrow_type: Any = None
 
 
 def _text(value: Any) -> str:
@@ -93,6 +96,10 @@ class _Mapping:
         ):
             constants["timezone"] = source.timezone
         self.constants = constants
+        schema = arrow_schema(self.kind)
+        self.schema = schema
+        self.numbers = ctx.numbers
+        self.nulls = null_texts(tuple(ctx.null_values))
         fields = [
             _Field(
                 name,
@@ -102,11 +109,22 @@ class _Mapping:
                 infos[name].required,
                 False,
                 infos[name].column.unit == "money",
+                field_fast(infos[name].python_type, infos[name].column.unit),
+                schema.field(name).type,
             )
             for name, header in source.columns.items()
         ]
         fields += [
-            _Field(name, "extra", spec.column, extra_converter(spec.type, ctx), False, False)
+            _Field(
+                name,
+                "extra",
+                spec.column,
+                extra_converter(spec.type, ctx),
+                False,
+                False,
+                False,
+                *extra_fast(spec.type),
+            )
             for name, spec in source.extra_specs().items()
         ]
         if source.email is not None or source.phone is not None:
@@ -124,6 +142,7 @@ class _Mapping:
                         lambda v: hash_email(_text(v), pepper),
                         False,
                         True,
+                        arrow_type=schema.field("email_hash").type,
                     )
                 )
             if source.phone is not None:
@@ -135,6 +154,7 @@ class _Mapping:
                         lambda v: hash_phone(_text(v), pepper),
                         False,
                         True,
+                        arrow_type=schema.field("phone_hash").type,
                     )
                 )
         self.fields = tuple(fields)
@@ -199,70 +219,110 @@ class _Mapping:
 
     # -------------------------------------------------------------------- rows
 
-    def convert(self, cells: Sequence[Any]) -> dict[str, Any] | list[_Problem]:
-        """Turn one row's cells (in field order) into a record, or list its problems."""
-        record = dict(self.constants)
-        extra: dict[str, Any] = {}
-        problems: list[_Problem] = []
-        marked: list[tuple[_Field, Money]] = []
-        is_null = self.is_null
-        try:  # one search over a CSV row; native cells (Excel, Parquet) one by one
-            suspect = has_control("".join(cells))
-        except TypeError:
-            suspect = True
-        for f, raw in zip(self.fields, cells, strict=True):
-            if suspect and isinstance(raw, str):  # before nulls: "\x1f".strip() is ""
-                try:
-                    check_text(raw)
-                except CellError as exc:
-                    problems.append(_Problem(f.header, REDACTED if f.redact else raw, exc.reason))
-                    continue
-            if is_null(raw):
-                if f.required:
-                    problems.append(
-                        _Problem(f.header, raw, f"the cell is empty but {f.target!r} is required")
-                    )
-                elif f.role != "extra":
-                    record[f.target] = None
-                    if f.role == "email" and self.keep_raw_email:
-                        record["email"] = None
+    def convert_chunk(self, chunk: Chunk) -> tuple[pa.Table, dict[int, list[Problem]]]:
+        """Turn a chunk's columns into records, column by column.
+
+        Returns:
+            The records of the rows without a problem (constants, mapped columns,
+            ``email`` when kept, ``extra.<name>`` columns holding a value), and, by
+            row index in the chunk, the problems of the others, in column order.
+        """
+        import pyarrow as pa
+
+        n = len(chunk.numbers)
+        converted = [
+            convert_column(
+                column,
+                header=f.header,
+                target=f.target,
+                convert=f.convert,
+                required=f.required,
+                redact=f.redact,
+                is_null=self.is_null,
+                fast=f.fast,
+                type_=f.arrow_type,
+                fmt=self.numbers,
+                nulls=self.nulls,
+                money=f.money,
+                keep_raw=f.role == "email" and self.keep_raw_email,
+                plain=chunk.plain,
+            )
+            for f, column in zip(self.fields, chunk.cells, strict=True)
+        ]
+        problems: dict[int, list[Problem]] = {}
+        for c in converted:
+            for i, problem in c.problems.items():
+                problems.setdefault(i, []).append(problem)
+        currency_values: Any = None
+        for j, (f, c) in enumerate(zip(self.fields, converted, strict=True)):
+            if not c.marked:
                 continue
-            try:
-                value = f.convert(raw)
-            except CellError as exc:
-                problems.append(_Problem(f.header, REDACTED if f.redact else raw, exc.reason))
-                continue
+            if currency_values is None:
+                currency_values = self._currency_of_rows(converted, n)
+            amounts, wrong = resolve_marked(c.marked, currency_values.__getitem__, f.header)
+            for i, problem in sorted(wrong.items()):
+                problems.setdefault(i, []).append(problem)
+            converted[j] = c._replace(values=set_values(c.values, amounts))
+        columns: dict[str, pa.Array[Any]] = {}
+        for name, value in self.constants.items():
+            columns[name] = pa.repeat(pa.scalar(value, self.schema.field(name).type), n)
+        extras: dict[str, pa.Array[Any]] = {}
+        for f, c in zip(self.fields, converted, strict=True):
             if f.role == "extra":
-                extra[f.target] = value
-            else:
-                if f.money and value.__class__ is Money:
-                    marked.append((f, value))
-                record[f.target] = value
-                if f.role == "email" and self.keep_raw_email:
-                    record["email"] = _text(raw).strip()
-        for f, money in marked:  # once the row's currency is known
-            try:
-                record[f.target] = check_currency(money, record.get("currency"))
-            except CellError as exc:
-                problems.append(_Problem(f.header, money.text, exc.reason))
-        if problems:
-            return problems
-        if extra:
-            record["extra"] = extra
-        return record
+                extras[f.target] = c.values
+                continue
+            columns[f.target] = c.values
+            if c.raw is not None:
+                columns["email"] = c.raw
+        table = pa.table(columns)
+        for name, values in extras.items():
+            table = table.append_column(f"extra.{name}", values)
+        return table, problems
 
-    def day_of(self, record: dict[str, Any]) -> dt.date | Literal[False] | None:
-        """The day a record is filtered by; ``False`` when its kind is not filtered."""
-        if self.kind is RecordKind.PERFORMANCE:
-            day: dt.date = record["date"]
-            return day
+    def _currency_of_rows(self, converted: Sequence[Any], n: int) -> list[str | None]:
+        if "currency" in self.constants:
+            return [self.constants["currency"]] * n
+        for f, c in zip(self.fields, converted, strict=True):
+            if f.role == "column" and f.target == "currency":
+                values: list[str | None] = c.values.to_pylist()
+                return values
+        return [None] * n
+
+    def in_dates(self, page: pa.Table, start: dt.date | None, end: dt.date | None) -> Any:
+        """Which records of a page have their day within ``start``..``end``.
+
+        Performance records by ``date``, leads and deals by the day of ``created_at``
+        in the file's time zone (none: outside); campaigns are not filtered by dates.
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        n = page.num_rows
+        days: Any
         if self.kind is RecordKind.CAMPAIGN:
-            return False
-        created: dt.datetime | None = record.get("created_at")
-        return None if created is None else created.astimezone(self.tz).date()
+            return pa.array([True] * n, pa.bool_())
+        if self.kind is RecordKind.PERFORMANCE:
+            days = page.column("date")
+        elif "created_at" not in page.column_names:
+            return pa.array([False] * n, pa.bool_())
+        else:
+            tz = self.tz
+            days = pa.array(
+                [
+                    None if stamp is None else stamp.astimezone(tz).date()
+                    for stamp in page.column("created_at").to_pylist()
+                ],
+                pa.date32(),
+            )
+        inside: Any = pc.is_valid(days)
+        if start is not None:
+            inside = pc.and_(inside, pc.greater_equal(days, pa.scalar(start, pa.date32())))
+        if end is not None:
+            inside = pc.and_(inside, pc.less_equal(days, pa.scalar(end, pa.date32())))
+        return pc.fill_null(inside, False)
 
 
-def _rejected(file: str, unit: str, row: int, problems: Sequence[_Problem]) -> Notice:
+def _rejected(file: str, unit: str, row: int, problems: Sequence[Problem]) -> Notice:
     first = problems[0]
     parts = [
         (f"column {p.column!r}: " if p.column else "") + p.reason.rstrip(".") for p in problems
@@ -448,8 +508,10 @@ class FilesConnector(Connector[FilesSettings]):
         ``account_id`` is in ``request.accounts`` (when given).
 
         Yields:
-            Record dicts, a ``rejected_row`` notice per malformed row, and a
-            ``file_summary`` notice after each file.
+            For each chunk of a file, a ``rejected_row`` notice per malformed row, then
+            the chunk's records as one Arrow table (the mapped columns, the constants and
+            ``extra.<name>`` columns; the stream checks it against the record schema);
+            a ``file_summary`` notice after each file.
 
         Raises:
             ConfigurationError: A file is missing, unreadable, lacks a mapped header,
@@ -476,43 +538,59 @@ class FilesConnector(Connector[FilesSettings]):
 
     def _read_file(
         self, mapping: _Mapping, path: Path, fmt: FileFormat, request: ReadRequest
-    ) -> Iterator[Record | Notice]:
+    ) -> Iterator[Any]:
+        """Read one file a chunk at a time: rejected rows' notices, then an Arrow page."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         file = str(path)
         unit = "line" if fmt in ("csv", "tsv") else "row"
         read = kept = filtered = 0
         rejected: list[Notice] = []
-        accounts = frozenset(request.accounts)
+        accounts = pa.array(sorted(request.accounts), pa.string())
         start, end = request.start, request.end
         by_date = start is not None or end is not None
         with open_table(path, fmt, mapping.source) as table:
             indices = mapping.bind(table, fmt)
-            for raw in table.rows(indices):
-                read += 1
-                if raw.problem is not None:
-                    notice = _rejected(file, unit, raw.number, [_Problem(None, None, raw.problem)])
+            for chunk in table.chunks(indices):
+                page, problems = mapping.convert_chunk(chunk)
+                notices = [
+                    (number, _rejected(file, unit, number, [Problem(None, None, reason)]))
+                    for number, reason in chunk.problems
+                ]
+                for i, found in problems.items():
+                    number = chunk.numbers[i].as_py()
+                    notices.append((number, _rejected(file, unit, number, found)))
+                notices.sort(key=lambda pair: pair[0])
+                for _, notice in notices:
                     rejected.append(notice)
                     yield notice
-                    continue
-                record = mapping.convert(raw.cells)
-                if isinstance(record, list):
-                    notice = _rejected(file, unit, raw.number, record)
-                    rejected.append(notice)
-                    yield notice
-                    continue
-                if accounts and record.get("account_id") not in accounts:
-                    filtered += 1
-                    continue
+                read += len(chunk.numbers) + len(chunk.problems)
+                if problems:
+                    ok = [True] * page.num_rows
+                    for i in problems:
+                        ok[i] = False
+                    page = page.filter(pa.array(ok, pa.bool_()))
+                good = page.num_rows
+                if len(accounts):
+                    if "account_id" in page.column_names:
+                        inside: Any = pc.is_in(page.column("account_id"), value_set=accounts)
+                        page = page.filter(pc.fill_null(inside, False))
+                    else:
+                        page = page.slice(0, 0)
                 if by_date:
-                    day = mapping.day_of(record)
-                    if day is not False and (
-                        day is None
-                        or (start is not None and day < start)
-                        or (end is not None and day > end)
-                    ):
-                        filtered += 1
-                        continue
-                kept += 1
-                yield cast(Record, record)
+                    page = page.filter(mapping.in_dates(page, start, end))
+                kept += page.num_rows
+                filtered += good - page.num_rows
+                empty = [
+                    name
+                    for name in page.column_names
+                    if name.startswith("extra.") and page.column(name).null_count == page.num_rows
+                ]
+                if empty:
+                    page = page.drop_columns(empty)
+                if page.num_rows:
+                    yield page
         limit = self._limit(mapping.source)
         failed = len(rejected) > allowed_rejections(limit, read)
         yield _summary(file, read, kept, len(rejected), filtered, failed=failed)

@@ -29,6 +29,8 @@ from partnerkit import privacy
 from partnerkit.records import MONEY_SCALE, ColumnInfo, ExtraValue
 
 __all__ = [
+    "ASCII_SPACE",
+    "CONTROL_BYTES",
     "FLOAT_DIGITS",
     "INT64_MAX",
     "INT64_MIN",
@@ -561,6 +563,12 @@ def check_int64(number: Decimal, shown: Any) -> int:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: The ASCII ones among them, as bytes: ``data.translate(None, CONTROL_BYTES)`` drops
+#: them, so a buffer of ASCII text keeps its length when it has none.
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+#: The ASCII characters ``str.strip()`` removes (Arrow's ``utf8_trim`` with these
+#: strips an ASCII cell exactly as Python does).
+ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def has_control(value: str) -> bool:
@@ -1005,6 +1013,11 @@ class AutoExtra:
         self._fmt = fmt
         self._kind: Literal["number", "text", "bool"] | None = None
 
+    @property
+    def kind(self) -> Literal["number", "text", "bool"] | None:
+        """The column's type once its first value decided it (None before)."""
+        return self._kind
+
     def _choose(self, value: Any) -> Literal["number", "text", "bool"]:
         if isinstance(value, bool):
             return "bool"
@@ -1037,6 +1050,20 @@ class AutoExtra:
             ) from None
 
 
+def _extra_decimal(value: Any, fmt: NumberFormat) -> Decimal:
+    """An exact extra, with no more digits before the point than an amount may have.
+
+    Any number of decimals is taken (kept at the money scale, rounded).
+    """
+    number = _to_decimal(value, fmt, percent_ok=True)
+    if number.is_finite() and number and number.adjusted() >= MONEY_INTEGER_DIGITS:
+        raise CellError(
+            f"{value!r} is too large: exact numbers are kept with at most "
+            f"{MONEY_INTEGER_DIGITS} digits before the point"
+        )
+    return number
+
+
 def extra_converter(kind: str, ctx: ParseContext) -> Callable[[Any], ExtraValue]:
     """Return the parser of an extra column of the given type.
 
@@ -1053,7 +1080,7 @@ def extra_converter(kind: str, ctx: ParseContext) -> Callable[[Any], ExtraValue]
     if kind == "number":
         return lambda v: _to_float(v, fmt, percent_ok=True)
     if kind == "decimal":
-        return lambda v: _to_decimal(v, fmt, percent_ok=True)
+        return lambda v: _extra_decimal(v, fmt)
     if kind == "bool":
         return parse_bool
     return AutoExtra(fmt)

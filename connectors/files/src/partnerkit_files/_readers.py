@@ -13,23 +13,39 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import itertools
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, cast
 
 from partnerkit.errors import ConfigurationError
+from partnerkit_files._parse import ASCII_SPACE, CONTROL_BYTES
 from partnerkit_files._settings import FileFormat, FileSource
 
 if TYPE_CHECKING:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-__all__ = ["CSV_FIELD_LIMIT", "PARQUET_BATCH_ROWS", "RawRow", "Table", "open_table"]
+__all__ = [
+    "CHUNK_ROWS",
+    "CSV_CHUNK_CHARS",
+    "CSV_FIELD_LIMIT",
+    "PARQUET_BATCH_ROWS",
+    "Chunk",
+    "RawRow",
+    "Table",
+    "open_table",
+]
 
 #: Rows per Parquet batch (memory stays at about one batch of the read columns).
 PARQUET_BATCH_ROWS = 8192
+#: Characters of a CSV file cut into cells at a time (whole lines; memory stays at one).
+CSV_CHUNK_CHARS = 4 << 20
+#: Rows per chunk when rows are read one by one (Excel, CSV with quotes).
+CHUNK_ROWS = 16_384
 
 _DELIMITER_CANDIDATES = (",", ";", "\t", "|")
 
@@ -49,6 +65,24 @@ class RawRow(NamedTuple):
     problem: str | None = None
 
 
+class Chunk(NamedTuple):
+    """Consecutive data rows of a file, a column of cells per requested index.
+
+    Attributes:
+        numbers: The row number of each row (as in :class:`RawRow`), int64.
+        cells: One column per requested index: an Arrow string array (CSV, Parquet
+            text) or any Arrow array (Parquet), or a list of native cells (Excel).
+        problems: ``(row number, reason)`` of the rows among them that cannot be read
+            as a whole (they have no cells).
+        plain: Every cell is known to be ASCII text without a control character.
+    """
+
+    numbers: pa.Array[Any]
+    cells: list[Any]
+    problems: list[tuple[int, str]]
+    plain: bool = False
+
+
 class Table(Protocol):
     """An open file: its header and a one-shot iterator of its data rows."""
 
@@ -58,6 +92,87 @@ class Table(Protocol):
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
         """Yield the data rows' cells at ``indices`` (positions in ``headers``)."""
         ...
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        """Yield the same rows as :meth:`rows`, as chunks of columns."""
+        ...
+
+
+def _row_chunks(rows: Iterator[RawRow], width: int) -> Iterator[Chunk]:
+    """Gather rows read one by one into chunks (text columns become Arrow arrays)."""
+    import pyarrow as pa
+
+    size = CHUNK_ROWS
+
+    numbers: list[int] = []
+    cells: list[list[Any]] = [[] for _ in range(width)]
+    problems: list[tuple[int, str]] = []
+
+    def chunk() -> Chunk:
+        columns: list[Any] = []
+        for column in cells:
+            if all(cell.__class__ is str for cell in column):
+                columns.append(pa.array(column, pa.string()))
+            else:
+                columns.append(column)
+        return Chunk(pa.array(numbers, pa.int64()), columns, problems)
+
+    for row in rows:
+        if row.problem is not None:
+            problems.append((row.number, row.problem))
+        else:
+            numbers.append(row.number)
+            for column, cell in zip(cells, row.cells, strict=True):
+                column.append(cell)
+        if len(numbers) + len(problems) >= size:
+            yield chunk()
+            numbers, cells, problems = [], [[] for _ in range(width)], []
+    if numbers or problems:
+        yield chunk()
+
+
+def _read_lines(fh: TextIO, size: int) -> str:
+    """About ``size`` characters of ``fh``, ending at the end of a line."""
+    text = fh.read(size)
+    if not text:
+        return text
+    if text[-1] == "\r":
+        after = fh.read(1)
+        text += after
+        if after and after != "\n":
+            text += fh.readline()
+    elif text[-1] != "\n":
+        text += fh.readline()
+    return text
+
+
+def _not_blank(columns: Sequence[pa.Array[Any]]) -> pa.Array[Any] | None:
+    """Which rows have a cell that is not blank (None: all of them).
+
+    Column by column, only over the rows not yet known to have such a cell: a file
+    has few blank rows, so the first column usually settles every row.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not columns:
+        return None
+    unsure: Any = None  # row indices still without a filled cell (None: every row)
+    for column in columns:
+        text: Any = column if unsure is None else column.take(unsure)
+        length: Any = pc.utf8_length(pc.utf8_trim(text, ASCII_SPACE))
+        filled_text: Any = pc.greater(length, pa.scalar(0, pa.int32()))
+        filled: Any = pc.and_(pc.string_is_ascii(text), filled_text)
+        left: Any = pc.indices_nonzero(pc.invert(filled))
+        unsure = left if unsure is None else unsure.take(left)
+        if not len(unsure):
+            return None
+    rows = unsure.to_pylist()
+    values: list[list[Any]] = [column.take(unsure).to_pylist() for column in columns]
+    flags = [True] * len(columns[0])
+    for k, i in enumerate(rows):
+        flags[i] = any(v[k].strip() for v in values)
+    return pa.array(flags, pa.bool_())
 
 
 @contextmanager
@@ -188,6 +303,44 @@ def _swallowed(row: list[str], width: int, delimiter: str) -> bool:
     )
 
 
+def _shape_problem(row: list[str], width: int, need: int, delimiter: str) -> str | None:
+    """Why a row's number of cells does not fit the header, or None when it does.
+
+    Empty cells after the header's last are allowed; the row needs a cell for the
+    last mapped column (``need``, its position).
+    """
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        return (
+            f"the row has {len(row)} cells but the header has {width} (a value containing "
+            f"an unquoted {delimiter!r}?)"
+        )
+    if need >= len(row):
+        return f"the row has {len(row)} cells but the header has {width}"
+    return None
+
+
+def _well_quoted(text: str, delimiter: str) -> bool:
+    """Tell whether pyarrow cuts the quoted cells of ``text`` as the csv module does.
+
+    Each line holding a quote must be whole cells, each either unquoted without a quote
+    or quoted with its quotes doubled inside (so none runs over lines), and lines end
+    with a line feed (after a carriage return or not). Anything else (a quote inside an
+    unquoted cell, a quote never closed) is left to the csv module's rules.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return False
+    split: Any = pc.split_pattern(pa.array([text]), "\n")
+    lines: Any = split.flatten()
+    quoted = lines.filter(pc.match_substring(lines, '"'))
+    d = "\\" + delimiter if delimiter in "\\]^-[" else delimiter
+    cell = f'"(?:[^"]|"")*"|[^"{d}\r\n]*'
+    line = f"^(?:{cell})(?:[{d}](?:{cell}))*\r?$"
+    return bool(pc.all(pc.match_substring_regex(quoted, line)).as_py() is not False)
+
+
 class _CsvTable:
     def __init__(
         self,
@@ -198,6 +351,7 @@ class _CsvTable:
         lines: _Lines,
         offset: int,
         delimiter: str,
+        fh: TextIO | None = None,
     ) -> None:
         self.path = str(path)
         self.headers = headers
@@ -207,6 +361,156 @@ class _CsvTable:
         self._lines = lines
         self._offset = offset
         self._delimiter = delimiter
+        self._fh = fh
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        """The data rows' cells at ``indices``, a column per index, a chunk at a time.
+
+        A stretch of the file without a quote character is cut into lines and cells by
+        pyarrow's CSV reader (no Python object per cell); from the first stretch with a
+        quote (or a problem only the ``csv`` module reports as today) on, the rows come
+        from :meth:`rows`, exactly as the row-by-row reader reads them.
+        """
+        fh = self._fh
+        assert fh is not None, "chunks() reads a table opened by open_table"
+        before = self._offset + self._lines.count  # lines before the next chunk
+        while True:
+            try:
+                text = _read_lines(fh, CSV_CHUNK_CHARS)
+            except UnicodeDecodeError:
+                text = None
+            if text == "":
+                return
+            cut = None if text is None else self._arrow_chunk(text, before, indices)
+            if cut is None:  # the csv module reads on from the chunk's first line
+                if text is None:  # undecodable: read again from the top to say where
+                    yield from _row_chunks(self._reopened_rows(indices, before), len(indices))
+                    return
+                lines = _Lines(itertools.chain(io.StringIO(text, newline=""), fh))
+                rest = _CsvTable(
+                    self._file,
+                    self._encoding,
+                    self.headers,
+                    csv.reader(lines, delimiter=self._delimiter, strict=True),
+                    lines,
+                    before,
+                    self._delimiter,
+                )
+                yield from _row_chunks(rest.rows(indices), len(indices))
+                return
+            chunk, lines_read = cut
+            yield chunk
+            before += lines_read
+
+    def _reopened_rows(self, indices: Sequence[int], after: int) -> Iterator[RawRow]:
+        with self._file.open(encoding=self._encoding, newline="") as fh:
+            lines = _Lines(fh)
+            table = _CsvTable(
+                self._file,
+                self._encoding,
+                self.headers,
+                csv.reader(lines, delimiter=self._delimiter, strict=True),
+                lines,
+                0,
+                self._delimiter,
+            )
+            for row in table.rows(indices):
+                if row.number > after:
+                    yield row
+
+    def _arrow_chunk(
+        self, text: str, before: int, indices: Sequence[int]
+    ) -> tuple[Chunk, int] | None:
+        """Cut ``text`` (whole lines) with pyarrow: the chunk and its number of lines.
+
+        None when only the csv module reads it as it reads it today (quotes, a cell
+        over the size limit, a delimiter pyarrow does not take).
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+
+        delimiter = self._delimiter
+        if len(delimiter.encode()) != 1 or delimiter in '\r\n"':
+            return None
+        quoted = '"' in text
+        if quoted and not _well_quoted(text, delimiter):
+            return None
+        width = len(self.headers)
+        need = max(indices, default=-1)
+        invalid: list[tuple[int, str]] = []
+
+        def on_invalid(row: Any) -> Any:
+            invalid.append((row.number, row.text))
+            return "skip"
+
+        names = [f"c{i}" for i in range(width)]
+        data = text.encode("utf-8")
+        try:
+            table = pcsv.read_csv(
+                cast(Any, pa.BufferReader(data)),
+                read_options=pcsv.ReadOptions(
+                    column_names=names, use_threads=False, block_size=len(data) + 1
+                ),
+                parse_options=pcsv.ParseOptions(
+                    delimiter=delimiter,
+                    quote_char='"' if quoted else False,
+                    double_quote=True,
+                    escape_char=False,
+                    newlines_in_values=False,
+                    ignore_empty_lines=False,
+                    invalid_row_handler=on_invalid,
+                ),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    null_values=[],
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        columns = [table.column(i).combine_chunks() for i in range(width)]
+        if any(len(line) > CSV_FIELD_LIMIT for _, line in invalid) or any(
+            (pc.max(pc.binary_length(cast(Any, c))).as_py() or 0) > CSV_FIELD_LIMIT for c in columns
+        ):
+            return None  # the csv module rejects the row: let it say so
+        # Every line is a row or an invalid row (empty lines too: ignore_empty_lines=False).
+        total = table.num_rows + len(invalid)
+        number_array: Any = pc.add(pc.cumulative_sum(pa.repeat(1, total)), before)
+        if invalid:
+            rows = [True] * total
+            for number, _ in invalid:
+                rows[number - 1] = False
+            number_array = number_array.filter(pa.array(rows, pa.bool_()))
+        keep = _not_blank(columns)
+        problems: list[tuple[int, str]] = []
+        rescued: list[tuple[int, list[str]]] = []
+        for number, line in invalid:
+            row = next(csv.reader([line], delimiter=delimiter, strict=True), [])
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line is not a row
+            shape = _shape_problem(row, width, need, delimiter)
+            if shape is not None:
+                problems.append((before + number, shape))
+            else:
+                rescued.append((before + number, [row[i] for i in indices]))
+        cells: list[Any] = [columns[i] for i in indices]
+        if keep is not None:
+            number_array = number_array.filter(keep)
+            cells = [c.filter(keep) for c in cells]
+        if rescued:
+            number_array = pa.concat_arrays(
+                [number_array, pa.array([n for n, _ in rescued], pa.int64())]
+            )
+            order = pc.sort_indices(number_array)
+            number_array = number_array.take(order)
+            cells = [
+                pa.concat_arrays([c, pa.array([r[j] for _, r in rescued], pa.string())]).take(order)
+                for j, c in enumerate(cells)
+            ]
+        plain = text.isascii() and len(data.translate(None, CONTROL_BYTES)) == len(data)
+        return Chunk(number_array, cells, problems, plain), total
 
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
         reader, lines = self._reader, self._lines
@@ -239,16 +543,9 @@ class _CsvTable:
                     "on at the next line",
                 )
                 continue
-            if len(row) > width and any(cell.strip() for cell in row[width:]):
-                yield RawRow(
-                    number,
-                    (),
-                    f"the row has {len(row)} cells but the header has {width} (a value "
-                    f"containing an unquoted {self._delimiter!r}?)",
-                )
-                continue
-            if need >= len(row):
-                yield RawRow(number, (), f"the row has {len(row)} cells but the header has {width}")
+            shape = _shape_problem(row, width, need, self._delimiter)
+            if shape is not None:
+                yield RawRow(number, (), shape)
                 continue
             yield RawRow(number, [row[i] for i in indices])
 
@@ -295,6 +592,7 @@ def _open_csv(path: Path, fmt: FileFormat, source: FileSource) -> Iterator[_CsvT
             lines,
             source.skip_rows,
             delimiter,
+            fh,
         )
 
 
@@ -318,6 +616,9 @@ class _XlsxTable:
                 continue
             size = len(values)
             yield RawRow(number, [values[i] if i < size else None for i in indices])
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        return _row_chunks(self.rows(indices), len(indices))
 
 
 @contextmanager
@@ -384,6 +685,23 @@ class _ParquetTable:
             for cells in zip(*ordered, strict=True):
                 number += 1
                 yield RawRow(number, cells)
+
+    def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
+        import pyarrow as pa
+
+        names = [self.headers[i] for i in indices]
+        wanted = list(dict.fromkeys(names))
+        total = self._parquet.metadata.num_rows
+        if not wanted:  # every column comes from constants: one record per row
+            for start in range(0, total, PARQUET_BATCH_ROWS):
+                stop = min(start + PARQUET_BATCH_ROWS, total)
+                yield Chunk(pa.array(range(start + 1, stop + 1), pa.int64()), [], [])
+            return
+        number = 0
+        for batch in self._parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=wanted):
+            numbers = pa.array(range(number + 1, number + batch.num_rows + 1), pa.int64())
+            number += batch.num_rows
+            yield Chunk(numbers, [batch.column(name) for name in names], [])
 
 
 @contextmanager

@@ -1,0 +1,506 @@
+"""Column-wise conversion: a chunk of a file's rows becomes one Arrow table of records.
+
+Each mapped column of a chunk is converted as a whole. The cells every file is full of
+(ASCII digits, plain numbers in the file's format, plain text, the null texts) are
+cast by Arrow compute; every other cell goes through the same per-cell rule as the
+row-by-row reader (:func:`cell`), once per distinct value. A row with a problem in any
+cell is left out of the table and reported, with every problem of the row in column
+order, exactly as the row-by-row reader reports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from decimal import Context, Decimal
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
+
+from partnerkit.records import MONEY_SCALE
+from partnerkit_files._parse import (
+    ASCII_SPACE,
+    CONTROL_BYTES,
+    REDACTED,
+    AutoExtra,
+    CellError,
+    Money,
+    NumberFormat,
+    check_currency,
+    check_text,
+    has_control,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+_WIDE = Context(prec=80)
+
+__all__ = ["BAD", "NULL", "OK", "Converted", "Fast", "Problem", "cell", "convert_column"]
+
+Role = Literal["column", "extra", "email", "phone"]
+#: The cells Arrow compute converts by itself: whole numbers, floats, money, text.
+Fast = Literal["int", "float", "money", "text"] | None
+
+OK, NULL, BAD = 0, 1, 2
+#: ``_parse._CONTROL`` in RE2's syntax.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
+
+
+def _text_bytes(column: Any) -> bytes | None:
+    """The UTF-8 bytes of a string array's cells (and maybe more), or None."""
+    buffers = column.buffers()
+    if len(buffers) < 3 or buffers[2] is None:
+        return None
+    return bytes(buffers[2])
+
+
+class Problem(NamedTuple):
+    column: str | None
+    value: Any
+    reason: str
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def cell(
+    raw: Any,
+    header: str,
+    target: str,
+    convert: Callable[[Any], Any],
+    *,
+    required: bool,
+    redact: bool,
+    is_null: Callable[[Any], bool],
+) -> tuple[int, Any]:
+    """The rule for one cell: ``(OK, value)``, ``(NULL, None)`` or ``(BAD, Problem)``.
+
+    A text cell with a control character is rejected before anything else (U+001F
+    would strip to an empty cell); an empty cell is null, or a problem when the column
+    is required; anything else is converted or rejected with the converter's reason.
+    """
+    if raw.__class__ is str and has_control(raw):
+        try:
+            check_text(raw)
+        except CellError as exc:
+            return BAD, Problem(header, REDACTED if redact else raw, exc.reason)
+    if is_null(raw):
+        if required:
+            return BAD, Problem(header, raw, f"the cell is empty but {target!r} is required")
+        return NULL, None
+    try:
+        return OK, convert(raw)
+    except CellError as exc:
+        return BAD, Problem(header, REDACTED if redact else raw, exc.reason)
+
+
+class Converted(NamedTuple):
+    """One column of a chunk, converted.
+
+    Attributes:
+        values: The values, null where the cell is null or has a problem, or holds an
+            amount written with currency marks (in ``marked``).
+        problems: Row index to the cell's problem.
+        marked: Row index to an amount with currency marks, still to be checked
+            against its row's currency.
+        raw: The cells as written, stripped, where they converted (for
+            ``keep_raw_email``); None unless asked for.
+    """
+
+    values: pa.Array[Any]
+    problems: dict[int, Problem]
+    marked: dict[int, Money]
+    raw: pa.Array[Any] | None
+
+
+def _class(chars: str) -> str:
+    """A one-character RE2 class matching ``chars`` literally."""
+    return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]"
+
+
+@cache
+def _number_pattern(kind: str, fmt: NumberFormat) -> str:
+    """The plain numbers a fast column casts: no sign (money: ``-`` first), no spaces."""
+    group = (
+        rf"|[0-9]{{1,3}}(?:{_class(fmt.group)}[0-9]{{3}}){{1,{9 if kind == 'money' else 4}}}"
+        if fmt.group
+        else ""
+    )
+    decimal = _class(fmt.decimal)
+    if kind == "int":
+        return r"^[0-9]{1,18}$"
+    if kind == "money":
+        return rf"^-?(?:[0-9]{{1,32}}{group})(?:{decimal}[0-9]{{1,6}})?$"
+    return rf"^(?:[0-9]{{1,15}}{group})(?:{decimal}[0-9]{{1,30}})?$"
+
+
+#: The most digits the quick test takes before the point, and after it, per kind
+#: (within what :func:`_number_pattern` takes).
+_DIGITS = {"int": (18, 0), "float": (15, 30), "money": (32, MONEY_SCALE)}
+
+
+def _plain_digits(column: Any, fast: str, point: str) -> Any:
+    """Which cells are ASCII digits with at most one ``point`` between digits.
+
+    A quicker test than :func:`_number_pattern` (no sign, no thousands separator),
+    for the cells nearly every file is made of; it takes no cell the pattern refuses.
+    """
+    import pyarrow.compute as pc
+
+    before, after = _DIGITS[fast]
+    compute: Any = pc  # the stubs type scalars too narrowly for these mixed calls
+    length = compute.utf8_length(column)
+    if not after:
+        return compute.and_(compute.utf8_is_digit(column), compute.less_equal(length, before))
+    at = compute.find_substring(column, point)  # -1: no point
+    bare = compute.replace_substring(column, point, "", max_replacements=1)
+    whole = compute.if_else(compute.equal(at, -1), length, at)
+    decimals = compute.subtract(compute.subtract(length, whole), 1)
+    fits = compute.and_(
+        compute.and_(compute.greater(whole, 0), compute.less_equal(whole, before)),
+        compute.or_(
+            compute.equal(at, -1),
+            compute.and_(compute.greater(decimals, 0), compute.less_equal(decimals, after)),
+        ),
+    )
+    return compute.and_(compute.utf8_is_digit(bare), fits)
+
+
+def _fast(
+    column: pa.Array[Any],
+    fast: Fast,
+    target: pa.DataType,
+    fmt: NumberFormat,
+    nulls: pa.Array[Any],
+    required: bool,
+    plain: bool,
+) -> tuple[pa.Array[Any], pa.Array[Any]]:
+    """Convert the plain cells of a text column: ``(values, handled)``.
+
+    ``handled`` marks the cells whose value (or null) is final; the others take the
+    per-cell rule.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(column)
+    data = None if plain else _text_bytes(column)
+    clean: Any = None  # None: every cell is ASCII without a control character
+    if not plain and not (
+        data is not None
+        and data.isascii()
+        and len(data.translate(None, CONTROL_BYTES)) == len(data)
+    ):
+        clean = pc.and_(
+            pc.string_is_ascii(column), pc.invert(pc.match_substring_regex(column, _CONTROL))
+        )
+
+    def only_clean(mask: Any) -> Any:
+        return mask if clean is None else pc.and_(clean, mask)
+
+    def null_cells(trimmed: Any) -> Any:
+        # The null texts are stripped, so an ASCII cell is null when its stripped text is.
+        return only_clean(pc.is_in(trimmed, value_set=nulls))
+
+    converted: Any
+    values: Any
+    null: Any
+    if fast == "text":
+        trimmed = pc.utf8_trim(column, ASCII_SPACE)
+        null = null_cells(trimmed)
+        if clean is None and not null.true_count:
+            converted, values = pc.invert(null), trimmed
+        else:
+            converted = only_clean(pc.invert(null))
+            values = pc.if_else(converted, trimmed, pa.scalar(None, pa.string()))
+    elif fast is None:
+        converted = pa.repeat(False, n)
+        values = pa.nulls(n, cast(Any, target))
+        null = null_cells(pc.utf8_trim(column, ASCII_SPACE))
+    else:
+        pattern = _number_pattern(fast, fmt)
+        converted = only_clean(_plain_digits(column, fast, fmt.decimal))
+        if converted.true_count < n:  # signs, thousands separators: the whole pattern
+            others = pc.indices_nonzero(pc.invert(converted))
+            matched = only_clean(pc.match_substring_regex(column, pattern)).take(others)
+            converted = pc.replace_with_mask(converted, pc.invert(converted), matched)
+        if pc.any(pc.match_substring_regex(nulls, pattern)).as_py():
+            null = null_cells(pc.utf8_trim(column, ASCII_SPACE))  # a null text like "0"
+            converted = pc.and_(converted, pc.invert(null))
+        all_plain = converted.true_count == n
+        text = column if all_plain else pc.if_else(converted, column, pa.scalar(None, pa.string()))
+        if fast != "int":
+            if fmt.group:
+                text = pc.replace_substring(text, fmt.group, "")
+            if fmt.decimal != ".":
+                text = pc.replace_substring(text, fmt.decimal, ".")
+        values = text.cast(target)
+        if all_plain:
+            return values, converted
+        null = null_cells(pc.utf8_trim(column, ASCII_SPACE))
+    handled = converted if required else pc.or_(converted, null)
+    return values, handled
+
+
+def _native(column: Any, fast: Fast, type_: Any) -> tuple[Any, Any] | None:
+    """Convert the plain cells of a typed column (Parquet): ``(values, handled)``.
+
+    Whole numbers that are not negative (a negative one may be a count: the per-cell
+    rule decides) and dates are taken as they are; None for any other column.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(column, pa.Array | pa.ChunkedArray) or type_ is None:
+        return None
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    kind = column.type
+    if fast == "int" and pa.types.is_integer(kind) and pa.types.is_integer(type_):
+        try:
+            values = column.cast(type_)
+        except pa.ArrowInvalid:  # an unsigned value beyond int64: the per-cell rule says so
+            return None
+        compute: Any = pc
+        return values, compute.fill_null(compute.greater_equal(column, 0), False)
+    if pa.types.is_date(kind) and pa.types.is_date32(type_):
+        return column.cast(type_), pc.is_valid(column)
+    return None
+
+
+def convert_column(
+    column: Any,
+    *,
+    header: str,
+    target: str,
+    convert: Callable[[Any], Any],
+    required: bool,
+    redact: bool,
+    is_null: Callable[[Any], bool],
+    fast: Fast,
+    type_: pa.DataType | None,
+    fmt: NumberFormat,
+    nulls: pa.Array[Any],
+    money: bool,
+    keep_raw: bool,
+    plain: bool = False,
+) -> Converted:
+    """Convert one column of a chunk (see :class:`Converted`).
+
+    Args:
+        column: An Arrow array, or a list of native cells.
+        header: The file's header, for problems.
+        target: The record column, for problems.
+        convert: The column's per-cell converter.
+        required: Whether an empty cell is a problem.
+        redact: Whether problems show ``<redacted>`` instead of the cell.
+        is_null: The file's null test.
+        fast: Which plain cells Arrow compute converts (None: every cell per cell).
+        type_: The values' Arrow type (None: inferred, for exact decimal extras).
+        fmt: The file's number format.
+        nulls: The file's null texts, as an Arrow string array.
+        money: Whether amounts with currency marks are kept for their row's check.
+        keep_raw: Whether to keep the stripped cells (the raw email).
+        plain: Every cell is known to be ASCII text without a control character.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(convert, AutoExtra) and convert.kind is None:
+        values_seen = column.to_pylist() if isinstance(column, pa.Array) else column
+        for raw in values_seen:
+            if not (raw.__class__ is str and has_control(raw)) and not is_null(raw):
+                with contextlib.suppress(CellError):  # the first value always fits
+                    convert(raw)  # the first value decides the column's type
+                break
+    if isinstance(convert, AutoExtra):
+        decided = convert.kind
+        fast = "float" if decided == "number" else "text" if decided == "text" else None
+        type_ = (
+            pa.float64()
+            if decided == "number"
+            else pa.bool_()
+            if decided == "bool"
+            else pa.string()
+        )
+    values: Any = None
+    rest: Any = None
+    rest_index: Any = None
+    rest_column: Any = column
+    text_column = isinstance(column, pa.Array) and pa.types.is_string(column.type)
+    quick = None
+    if not keep_raw:
+        if not text_column:
+            quick = _native(column, fast, type_)
+        elif type_ is not None and fast is not None:
+            quick = _fast(column, fast, type_, fmt, nulls, required, plain)
+    if quick is not None:
+        values, handled = quick
+        rest = pc.invert(handled)
+        if not rest.true_count:
+            return Converted(values, {}, {}, None)
+        rest_index = pc.indices_nonzero(rest)
+        rest_column = column.take(rest_index)
+
+    def rule(raw: Any) -> tuple[int, Any]:
+        return cell(raw, header, target, convert, required=required, redact=redact, is_null=is_null)
+
+    problems: dict[int, Problem] = {}
+    marked: dict[int, Money] = {}
+    raw_array = None
+    if (
+        isinstance(rest_column, pa.Array)
+        and not keep_raw
+        and not pa.types.is_nested(rest_column.type)
+    ):  # each distinct value once
+        encoded: Any = pc.dictionary_encode(rest_column, null_encoding="encode")
+        codes = encoded.indices
+        outcomes = [rule(raw) for raw in encoded.dictionary.to_pylist()]
+        found = [
+            status == OK and not (money and value.__class__ is Money) for status, value in outcomes
+        ]
+        replacement = _array(
+            [value if ok else None for ok, (_, value) in zip(found, outcomes, strict=True)],
+            type_,
+        ).take(codes)
+        odd = [k for k, (status, _) in enumerate(outcomes) if status != NULL and not found[k]]
+        if odd:
+            rows = pc.indices_nonzero(pc.is_in(codes, pa.array(odd, codes.type))).to_pylist()
+            where = rows if rest_index is None else rest_index.take(pa.array(rows)).to_pylist()
+            for row, i in zip(rows, where, strict=True):
+                status, value = outcomes[codes[row].as_py()]
+                if status == BAD:
+                    problems[i] = value
+                else:
+                    marked[i] = value
+    else:  # cell by cell (Excel cells, lists, the raw email)
+        n = len(column)
+        cells = rest_column.to_pylist() if isinstance(rest_column, pa.Array) else rest_column
+        indices = range(n) if rest_index is None else rest_index.to_pylist()
+        out: list[Any] = []
+        raw_out: list[Any] | None = [None] * n if keep_raw else None
+        seen: dict[Any, tuple[int, Any]] = {}
+        for i, raw in zip(indices, cells, strict=True):
+            key: Any = (raw.__class__, raw)
+            outcome: tuple[int, Any] | None
+            try:
+                outcome = seen.get(key)
+            except TypeError:  # an unhashable cell (a list)
+                key, outcome = None, None
+            if outcome is None:
+                outcome = rule(raw)
+                if key is not None:
+                    seen[key] = outcome
+            status, value = outcome
+            if status == BAD:
+                problems[i] = value
+                out.append(None)
+                continue
+            if money and value.__class__ is Money:
+                marked[i] = value
+                out.append(None)
+                continue
+            out.append(value)
+            if raw_out is not None and status == OK:
+                raw_out[i] = _text(raw).strip()
+        replacement = _array(out, type_)
+        raw_array = None if raw_out is None else pa.array(raw_out, pa.string())
+    if values is None:
+        values = replacement
+    else:
+        values = pc.replace_with_mask(values, rest, replacement.cast(values.type))
+    return Converted(values, problems, marked, raw_array)
+
+
+def _array(values: list[Any], type_: pa.DataType | None) -> pa.Array[Any]:
+    """Values as an Arrow array of ``type_``.
+
+    Exact decimal extras (no type) are rounded to the money scale (half to even, as
+    the stream rounds a dict record's decimal extras) into ``decimal128(38, 6)``; their
+    converter refuses more than 32 digits before the point, so they fit.
+    """
+    import pyarrow as pa
+
+    if type_ is None:
+        quantum = Decimal(1).scaleb(-MONEY_SCALE)
+        exact = [None if v is None else v.quantize(quantum, context=_WIDE) for v in values]
+        return pa.array(exact, pa.decimal128(38, MONEY_SCALE))
+    if pa.types.is_decimal(type_):
+        try:
+            return pa.array(values, type_)
+        except pa.ArrowInvalid:  # trailing zeros beyond the money scale: exact anyway
+            quantum = Decimal(1).scaleb(-MONEY_SCALE)
+            return pa.array(
+                [v.quantize(quantum) if isinstance(v, Decimal) else v for v in values], type_
+            )
+    return pa.array(values, type_)
+
+
+def resolve_marked(
+    marked: dict[int, Money], currency: Callable[[int], str | None], header: str
+) -> tuple[dict[int, Decimal], dict[int, Problem]]:
+    """Check amounts written with currency marks against their rows' currency."""
+    amounts: dict[int, Decimal] = {}
+    problems: dict[int, Problem] = {}
+    for i, money in marked.items():
+        try:
+            amounts[i] = check_currency(money, currency(i))
+        except CellError as exc:
+            problems[i] = Problem(header, money.text, exc.reason)
+    return amounts, problems
+
+
+def set_values(values: pa.Array[Any], updates: dict[int, Any]) -> pa.Array[Any]:
+    """``values`` with the rows in ``updates`` replaced."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not updates:
+        return values
+    mask = [False] * len(values)
+    for i in updates:
+        mask[i] = True
+    ordered = [updates[i] for i in sorted(updates)]
+    replaced: pa.Array[Any] = pc.replace_with_mask(
+        values, pa.array(mask, pa.bool_()), _array(ordered, values.type)
+    )
+    return replaced
+
+
+def field_fast(python_type: Any, unit: str | None) -> Fast:
+    """Which plain cells of a record column Arrow compute converts."""
+    import datetime as dt
+
+    if unit == "money" or python_type is Decimal:
+        return "money"
+    if python_type is bool or python_type is dt.date:
+        return None
+    if python_type is int:
+        return "int"
+    if python_type is float:
+        return "float"
+    if python_type is str and unit not in ("currency_code", "timezone"):
+        return "text"
+    return None
+
+
+def extra_fast(kind: str) -> tuple[Fast, Any]:
+    """Which plain cells of an extra column Arrow compute converts, and its Arrow type."""
+    import pyarrow as pa
+
+    kinds: dict[str, tuple[Fast, Any]] = {
+        "text": ("text", pa.string()),
+        "integer": ("int", pa.int64()),
+        "number": ("float", pa.float64()),
+        "bool": (None, pa.bool_()),
+        "decimal": (None, None),
+    }
+    return kinds.get(kind, (None, pa.string()))
+
+
+def null_texts(values: Sequence[str]) -> pa.Array[Any]:
+    """The file's null texts as an Arrow array, for ``is_in``."""
+    import pyarrow as pa
+
+    return pa.array(sorted(values), pa.string())
