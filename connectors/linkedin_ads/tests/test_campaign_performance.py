@@ -4,7 +4,8 @@ The five elements of the cassette, by hand: campaign 1001 on 10-01 (4,210 impres
 38 clicks, 31 landing page clicks, cost "152.374", 3 website conversions, 2 form leads),
 1002 on 10-01 (1,890, 12, 12, "48.10", 0, 1), 1001 on 10-02 (3,975, 41, 35, "149.9",
 2, 4), 1001 on 10-03 (4,102, 29, 27, "141.226", 1, 0), 1002 on 10-03 (2,011, 15, 13,
-"51.05", 1, 2). The account answers currency EUR.
+"51.05", 1, 2). The account answers currency EUR; the campaigns finder names 1001 and
+1002.
 """
 
 import datetime as dt
@@ -46,6 +47,14 @@ def test_each_element_is_a_campaign_day_with_exact_spend_in_the_account_currency
     assert sum(r["impressions"] for r in records) == 16188  # 4210+1890+3975+4102+2011
     assert sum(r["leads"] for r in records) == 9.0  # 2 + 1 + 4 + 0 + 2
     assert sum(r["conversions"] for r in records) == 7.0  # 3 + 0 + 2 + 1 + 1
+    # the names come from the campaigns finder (two pages), read once
+    assert [r["campaign_name"] for r in records] == [
+        "Q4 demand – decision makers",
+        "Q4 retargeting – site visitors",
+        "Q4 demand – decision makers",
+        "Q4 demand – decision makers",
+        "Q4 retargeting – site visitors",
+    ]
     first = records[0]
     assert first["currency"] == "EUR"
     assert first["account_id"] == "508000001"
@@ -58,6 +67,7 @@ def test_each_element_is_a_campaign_day_with_exact_spend_in_the_account_currency
 
 ANALYTICS = "https://api.linkedin.com/rest/adAnalytics"
 ACCOUNT = "https://api.linkedin.com/rest/adAccounts/508000001"
+CAMPAIGNS = f"{ACCOUNT}/adCampaigns"
 
 
 def _element(day: int, campaign: int) -> dict[str, Any]:
@@ -75,6 +85,7 @@ def test_the_requests_carry_the_versioned_headers_and_restli_query() -> None:
     with responses.RequestsMock() as rsps:
         rsps.get(ANALYTICS, json={"elements": [_element(1, 1001)]})
         rsps.get(ACCOUNT, json={"id": 508000001, "name": "Example GmbH", "currency": "EUR"})
+        rsps.get(CAMPAIGNS, json={"elements": [{"id": 1001, "name": "Q4"}], "metadata": {}})
         settings = {
             "account_id": "508000001",
             "access_token": "t-not-real",
@@ -86,7 +97,7 @@ def test_the_requests_carry_the_versioned_headers_and_restli_query() -> None:
                             end=dt.date(2026, 10, 1))
             ).to_dicts()  # fmt: skip
         sent = rsps.calls[0].request
-    assert len(rows) == 1
+    assert [r["campaign_name"] for r in rows] == ["Q4"]
     assert sent.headers["LinkedIn-Version"] == "202509"
     assert sent.headers["X-Restli-Protocol-Version"] == "2.0.0"
     assert sent.headers["Authorization"] == "Bearer t-not-real"
@@ -114,6 +125,7 @@ def test_a_chunk_at_the_elements_limit_is_split_and_read_again(
     with responses.RequestsMock() as rsps:
         rsps.add_callback(responses.GET, ANALYTICS, callback=analytics)
         rsps.get(ACCOUNT, json={"id": 508000001, "currency": "EUR"})
+        rsps.get(CAMPAIGNS, json={"elements": [], "metadata": {}})
         settings = {"account_id": "508000001", "access_token": "t-not-real"}
         with LinkedInAdsConnector(settings) as connector:
             stream = connector.stream(

@@ -1,10 +1,11 @@
 """The connector passes the contract suite, on the cassettes in ``cassettes/contract``.
 
 ``campaign_performance.yaml`` holds one ad analytics read of 2026-10-01..03 by campaign
-and day, then the ad account (its currency); ``campaigns.yaml`` two pages of campaigns
-(``pageToken``); ``campaign_groups.yaml`` one page; ``leads.yaml`` one page of lead
-form responses and the form they answer; ``check.yaml`` the ad account. The suite
-injects its 429, 5xx, 401 and 403 faults into the first interaction.
+and day, then the ad account (its currency) and the campaigns (their names);
+``campaigns.yaml`` two pages of campaigns (``pageToken``); ``campaign_groups.yaml`` one
+page; ``leads.yaml`` one page of lead form responses and the form they answer;
+``check.yaml`` the ad account. The suite injects its 429, 5xx, 401 and 403 faults into
+the first interaction.
 """
 
 import datetime as dt

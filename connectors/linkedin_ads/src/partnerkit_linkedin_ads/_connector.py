@@ -26,7 +26,8 @@ The requests and the shapes of their answers, and where each comes from:
   again; a single day that still reaches it is kept with a ``elements_limit_reached``
   notice.
 * The ad account (``GET /rest/adAccounts/{id}``): ``{"id", "name", "currency",
-  "status", ...}`` — its currency is the one of every cost.
+  "status", ...}`` — its currency is the one of every cost. Ad analytics names campaigns
+  by URN only: their names come from the campaigns finder, read once per connector.
 * Campaigns and campaign groups (``GET /rest/adAccounts/{id}/adCampaigns?q=search`` and
   ``.../adCampaignGroups?q=search``) page by cursor (LinkedIn's "Cursor based
   pagination" page, from version 202401): ``pageSize`` (default 100, here 1,000 at
@@ -279,6 +280,7 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         self._session: requests.Session | None = None
         self._account: dict[str, Any] | None = None
         self._forms: dict[str, dict[int, str]] = {}
+        self._names: dict[str, str | None] | None = None
 
     # -- transport ---------------------------------------------------------------------
 
@@ -343,6 +345,17 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         if self._account is None:
             self._account = self._get(f"adAccounts/{self.settings.account_id}")
         return self._account
+
+    def _campaign_names(self) -> dict[str, str | None]:
+        """Campaign names by id (the campaigns finder, read once per connector).
+
+        Ad analytics names campaigns by URN only; the names come from here.
+        """
+        if self._names is None:
+            self._names = {
+                str(e.get("id")): _text(e.get("name")) for e in self._search("adCampaigns")
+            }
+        return self._names
 
     def _currency(self) -> str | None:
         currency = self.account().get("currency")
@@ -424,8 +437,11 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
                 {"account": self.settings.account_id, "date": since.isoformat()},
             )
         currency = self._currency()
+        names = self._campaign_names() if elements else {}
         for element in elements:
-            yield self._performance_record(element, currency)
+            record = self._performance_record(element, currency)
+            record["campaign_name"] = names.get(record.get("campaign_id") or "")
+            yield record
 
     def _performance_record(
         self, element: Mapping[str, Any], currency: str | None
@@ -576,7 +592,8 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         for answer in answers:
             if not isinstance(answer, dict):
                 continue
-            field = fields.get(int(answer.get("questionId", -1)))
+            question = answer.get("questionId")
+            field = fields.get(question) if isinstance(question, int) else None
             text = _text(_nested(answer, "answerDetails", "textQuestionAnswer", "answer"))
             if text is None:
                 continue
