@@ -63,11 +63,11 @@ The requests and the shapes of their answers, and where each comes from:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -87,6 +87,7 @@ from partnerkit.connector import (
 )
 from partnerkit.errors import (
     ConfigurationError,
+    PageShapeError,
     PartnerkitError,
     ResponseShapeError,
     SourceError,
@@ -95,6 +96,8 @@ from partnerkit.http import ErrorShape, error_from_response, rate_limiter, regis
 from partnerkit.http import session as session_for
 from partnerkit.privacy import hash_email, hash_phone
 from partnerkit.records import CampaignRecord, LeadRecord, PerformanceRecord, RecordKind
+from partnerkit_linkedin_ads import _pages as pages
+from partnerkit_linkedin_ads._pages import epoch_ms, money, text, urn_id
 
 __all__ = [
     "ANALYTICS_FIELDS",
@@ -128,6 +131,9 @@ assert len(ANALYTICS_FIELDS) <= MAX_FIELDS
 
 #: Code of the notice that says one day still reached the elements limit.
 ELEMENTS_LIMIT_REACHED = "elements_limit_reached"
+
+#: Code of the notice about a form answer that is not a valid e-mail or phone.
+REJECTED_VALUE = "rejected_value"
 
 _EMAIL_FIELDS = frozenset({"EMAIL", "WORK_EMAIL"})
 _PHONE_FIELDS = frozenset({"PHONE_NUMBER", "WORK_PHONE"})
@@ -216,15 +222,15 @@ class LinkedInAdsSettings(HttpConnectorSettings):
                 "PARTNERKIT_LINKEDIN_ADS_ACCESS_TOKEN) or access_token_file"
             )
         try:
-            text = self.access_token_file.read_text(encoding="utf-8").strip()
+            content = self.access_token_file.read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ConfigurationError(
                 f"cannot read the LinkedIn token file {self.access_token_file} "
                 f"({type(exc).__name__})"
             ) from None
-        if text.startswith("{"):
+        if content.startswith("{"):
             try:
-                value = json.loads(text).get("access_token")
+                value = json.loads(content).get("access_token")
             except (ValueError, AttributeError):
                 value = None
             if not isinstance(value, str) or not value:
@@ -233,9 +239,9 @@ class LinkedInAdsSettings(HttpConnectorSettings):
                     '"access_token" string'
                 )
             return value
-        if not text:
+        if not content:
             raise ConfigurationError(f"the LinkedIn token file {self.access_token_file} is empty")
-        return text.splitlines()[0].strip()
+        return content.splitlines()[0].strip()
 
 
 class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
@@ -305,6 +311,20 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
             self._session = session
         return self._session
 
+    @contextlib.contextmanager
+    def _shaped(self, path: str) -> Iterator[None]:
+        """Turn a parser's :class:`PageShapeError` into the library's error for ``path``."""
+        try:
+            yield
+        except PageShapeError as exc:
+            raise ResponseShapeError.of(
+                "LinkedIn",
+                exc,
+                api=API,
+                account=self.settings.account_id,
+                request=f"GET /rest/{path}",
+            ) from None
+
     def _get(self, path: str, query: str = "") -> dict[str, Any]:
         """GET ``path?query`` (``query`` already in Rest.li's encoding) as a JSON object."""
         url = f"{self.settings.base_url}/rest/{path}" + (f"?{query}" if query else "")
@@ -312,30 +332,14 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         response = self._http().get(url)
         if not response.ok:
             raise error_from_response(API, response, account=account)
-        answer = response.json()
-        if not isinstance(answer, dict):
-            raise ResponseShapeError(
-                "LinkedIn",
-                where=path,
-                expected="a JSON object",
-                found=type(answer).__name__,
-                api=API,
-                account=account,
-            )
-        return answer
+        with self._shaped(path):
+            return pages.json_object(response.content)
 
-    def _elements(self, answer: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
-        elements = answer.get("elements", [])
-        if not isinstance(elements, list):
-            raise ResponseShapeError(
-                "LinkedIn",
-                where=f"{where}.elements",
-                expected="a list",
-                found=type(elements).__name__,
-                api=API,
-                account=self.settings.account_id,
-            )
-        return [e for e in elements if isinstance(e, dict)]
+    def _list(self, path: str, query: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """A list answer and its ``elements``."""
+        answer = self._get(path, query)
+        with self._shaped(path):
+            return answer, pages.elements(answer)
 
     def _account_urn(self) -> str:
         return f"urn:li:sponsoredAccount:{self.settings.account_id}"
@@ -353,13 +357,12 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         """
         if self._names is None:
             self._names = {
-                str(e.get("id")): _text(e.get("name")) for e in self._search("adCampaigns")
+                str(e.get("id")): text(e.get("name")) for e in self._search("adCampaigns")
             }
         return self._names
 
     def _currency(self) -> str | None:
-        currency = self.account().get("currency")
-        return currency if isinstance(currency, str) and currency else None
+        return text(self.account().get("currency"))
 
     # -- reading -----------------------------------------------------------------------
 
@@ -418,7 +421,8 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
                 f"fields={','.join(ANALYTICS_FIELDS)}",
             )
         )
-        return self._elements(self._get("adAnalytics", query), "adAnalytics")
+        _answer, found = self._list("adAnalytics", query)
+        return found
 
     def _performance(self, since: dt.date, until: dt.date) -> Iterator[PerformanceRecord | Notice]:
         elements = self._analytics(since, until)
@@ -436,34 +440,33 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
                 "may be missing from that day.",
                 {"account": self.settings.account_id, "date": since.isoformat()},
             )
+        with self._shaped("adAnalytics"):
+            rows = [pages.analytics_row(e, i) for i, e in enumerate(elements)]
         currency = self._currency()
-        names = self._campaign_names() if elements else {}
-        for element in elements:
-            record = self._performance_record(element, currency)
-            record["campaign_name"] = names.get(record.get("campaign_id") or "")
-            yield record
+        names = self._campaign_names() if rows else {}
+        for row in rows:
+            yield self._performance_record(row, currency, names)
 
     def _performance_record(
-        self, element: Mapping[str, Any], currency: str | None
+        self, row: pages.AnalyticsRow, currency: str | None, names: Mapping[str, str | None]
     ) -> PerformanceRecord:
-        pivots = element.get("pivotValues") or []
-        campaign = _urn_id(pivots[0]) if pivots else None
         return {
-            "date": _date_of(element.get("dateRange"), self.settings.account_id),
+            "date": row["date"],
             "platform": PLATFORM,
             "account_id": self.settings.account_id,
-            "account_name": _text(self.account().get("name")),
+            "account_name": text(self.account().get("name")),
             "level": "campaign",
-            "campaign_id": campaign,
+            "campaign_id": row["campaign_id"],
+            "campaign_name": names.get(row["campaign_id"] or ""),
             "channel": "paid_social",
             "currency": currency,
             "timezone": self.settings.timezone,
-            "impressions": _count(element.get("impressions")),
-            "clicks": _count(element.get("clicks")),
-            "link_clicks": _count(element.get("landingPageClicks")),
-            "spend": _money(element.get("costInLocalCurrency"), "costInLocalCurrency"),
-            "conversions": _number(element.get("externalWebsiteConversions")),
-            "leads": _number(element.get("oneClickLeads")),
+            "impressions": row["impressions"],
+            "clicks": row["clicks"],
+            "link_clicks": row["link_clicks"],
+            "spend": row["spend"],
+            "conversions": row["conversions"],
+            "leads": row["leads"],
         }
 
     # -- campaigns and campaign groups -------------------------------------------------
@@ -476,58 +479,64 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
             query = f"q=search&pageSize={self.settings.page_size}"
             if token:
                 query += f"&pageToken={quote(token, safe='')}"
-            answer = self._get(path, query)
-            yield from self._elements(answer, resource)
-            metadata = answer.get("metadata") or {}
+            answer, found = self._list(path, query)
+            yield from found
+            metadata = answer.get("metadata")
             token = metadata.get("nextPageToken") if isinstance(metadata, dict) else None
-            if not token:
+            if not isinstance(token, str) or not token:
                 return
 
     def _objects(self, stream: str) -> Iterator[CampaignRecord]:
         group = stream == "campaign_groups"
         resource = "adCampaignGroups" if group else "adCampaigns"
         currency = self._currency()
-        for element in self._search(resource):
-            object_id = str(element.get("id", ""))
-            if not object_id:
-                raise ResponseShapeError(
-                    "LinkedIn",
-                    where=f"{resource}.elements[].id",
-                    expected="an id",
-                    found=repr(element.get("id")),
-                    api=API,
-                    account=self.settings.account_id,
-                )
-            schedule = element.get("runSchedule") or {}
-            stamps = element.get("changeAuditStamps") or {}
-            daily = element.get("dailyBudget") or {}
-            total = element.get("totalBudget") or {}
-            record: CampaignRecord = {
-                "platform": PLATFORM,
-                "account_id": self.settings.account_id,
-                "level": "campaign_group" if group else "campaign",
-                "object_id": object_id,
-                "campaign_id": None if group else object_id,
-                "name": _text(element.get("name")),
-                "status": _text(element.get("status")),
-                "objective": None if group else _text(element.get("objectiveType")),
-                "created_at": _epoch_ms(_nested(stamps, "created", "time")),
-                "updated_at": _epoch_ms(_nested(stamps, "lastModified", "time")),
-                "start_date": _epoch_day(schedule.get("start")),
-                "end_date": _epoch_day(schedule.get("end")),
-                "daily_budget": _money(daily.get("amount"), "dailyBudget.amount"),
-                "lifetime_budget": _money(total.get("amount"), "totalBudget.amount"),
-                "currency": _text(daily.get("currencyCode") or total.get("currencyCode"))
-                or currency,
-            }
-            if not group:
-                extra: dict[str, Any] = {
-                    "campaign_group_id": _urn_id(element.get("campaignGroup")),
-                    "type": _text(element.get("type")),
-                    "cost_type": _text(element.get("costType")),
-                }
-                record["extra"] = {k: v for k, v in extra.items() if v is not None}
+        for index, element in enumerate(self._search(resource)):
+            with self._shaped(f"adAccounts/{self.settings.account_id}/{resource}"):
+                record = self._object(element, f"elements[{index}]", group, currency)
             yield record
+
+    def _object(
+        self, element: Mapping[str, Any], at: str, group: bool, currency: str | None
+    ) -> CampaignRecord:
+        object_id = text(element.get("id"))
+        if object_id is None:
+            raise PageShapeError(f"{at}.id", "an id", pages.describe(element.get("id")))
+        schedule = _mapping(element.get("runSchedule"))
+        stamps = _mapping(element.get("changeAuditStamps"))
+        daily = _mapping(element.get("dailyBudget"))
+        total = _mapping(element.get("totalBudget"))
+        start = epoch_ms(schedule.get("start"), f"{at}.runSchedule.start")
+        end = epoch_ms(schedule.get("end"), f"{at}.runSchedule.end")
+        record: CampaignRecord = {
+            "platform": PLATFORM,
+            "account_id": self.settings.account_id,
+            "level": "campaign_group" if group else "campaign",
+            "object_id": object_id,
+            "campaign_id": None if group else object_id,
+            "name": text(element.get("name")),
+            "status": text(element.get("status")),
+            "objective": None if group else text(element.get("objectiveType")),
+            "created_at": epoch_ms(
+                _nested(stamps, "created", "time"), f"{at}.changeAuditStamps.created.time"
+            ),
+            "updated_at": epoch_ms(
+                _nested(stamps, "lastModified", "time"),
+                f"{at}.changeAuditStamps.lastModified.time",
+            ),
+            "start_date": start.date() if start else None,
+            "end_date": end.date() if end else None,
+            "daily_budget": money(daily.get("amount"), f"{at}.dailyBudget.amount"),
+            "lifetime_budget": money(total.get("amount"), f"{at}.totalBudget.amount"),
+            "currency": text(daily.get("currencyCode") or total.get("currencyCode")) or currency,
+        }
+        if not group:
+            extra: dict[str, Any] = {
+                "campaign_group_id": urn_id(element.get("campaignGroup")),
+                "type": text(element.get("type")),
+                "cost_type": text(element.get("costType")),
+            }
+            record["extra"] = {k: v for k, v in extra.items() if v is not None}
+        return record
 
     # -- lead-gen form responses -------------------------------------------------------
 
@@ -535,11 +544,13 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         """The form's predefined fields by question id (read once per form)."""
         if form_id not in self._forms:
             form = self._get(f"leadForms/{form_id}")
-            questions = (form.get("content") or {}).get("questions") or []
+            questions = _nested(form, "content", "questions")
             self._forms[form_id] = {
-                int(q["questionId"]): str(q["predefinedField"])
-                for q in questions
-                if isinstance(q, dict) and "questionId" in q and q.get("predefinedField")
+                q["questionId"]: str(q["predefinedField"])
+                for q in (questions if isinstance(questions, list) else [])
+                if isinstance(q, dict)
+                and isinstance(q.get("questionId"), int)
+                and isinstance(q.get("predefinedField"), str)
             }
         return self._forms[form_id]
 
@@ -560,47 +571,44 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
                     f"count={self.settings.lead_page_size}",
                 )
             )
-            answer = self._get("leadFormResponses", query)
-            page = self._elements(answer, "leadFormResponses")
-            for element in page:
-                yield from self._lead(element)
-            total = (answer.get("paging") or {}).get("total")
+            answer, page = self._list("leadFormResponses", query)
+            for index, element in enumerate(page):
+                with self._shaped("leadFormResponses"):
+                    lead, problems = self._lead(element, f"elements[{index}]")
+                yield lead
+                yield from problems
+            total = _nested(answer, "paging", "total")
             start += len(page)
             if len(page) < self.settings.lead_page_size or (
                 isinstance(total, int) and start >= total
             ):
                 return
 
-    def _lead(self, element: Mapping[str, Any]) -> Iterator[LeadRecord | Notice]:
-        lead_id = _text(element.get("id"))
-        submitted = _epoch_ms(element.get("submittedAt"))
-        if lead_id is None or submitted is None:
-            raise ResponseShapeError(
-                "LinkedIn",
-                where="leadFormResponses.elements[]",
-                expected="an id and submittedAt",
-                found=", ".join(sorted(element))[:80],
-                api=API,
-                account=self.settings.account_id,
-            )
+    def _lead(self, element: Mapping[str, Any], at: str) -> tuple[LeadRecord, list[Notice]]:
+        lead_id = text(element.get("id"))
+        if lead_id is None:
+            raise PageShapeError(f"{at}.id", "a response id", pages.describe(element.get("id")))
+        submitted = epoch_ms(element.get("submittedAt"), f"{at}.submittedAt")
+        if submitted is None:
+            raise PageShapeError(f"{at}.submittedAt", "epoch milliseconds", "none")
         form = _FORM_ID.search(str(element.get("versionedLeadGenFormUrn") or ""))
         fields = self._questions(form.group(1)) if form else {}
         salt = self.settings.hash_salt.get_secret_value() if self.settings.hash_salt else ""
         email: str | None = None
         phone: str | None = None
-        answers = (element.get("formResponse") or {}).get("answers") or []
-        for answer in answers:
+        answers = _nested(element, "formResponse", "answers")
+        for answer in answers if isinstance(answers, list) else []:
             if not isinstance(answer, dict):
                 continue
             question = answer.get("questionId")
             field = fields.get(question) if isinstance(question, int) else None
-            text = _text(_nested(answer, "answerDetails", "textQuestionAnswer", "answer"))
-            if text is None:
+            said = text(_nested(answer, "answerDetails", "textQuestionAnswer", "answer"))
+            if said is None:
                 continue
             if field in _EMAIL_FIELDS and email is None:
-                email = text
+                email = said
             elif field in _PHONE_FIELDS and phone is None:
-                phone = text
+                phone = said
         record: LeadRecord = {
             "platform": PLATFORM,
             "account_id": self.settings.account_id,
@@ -626,18 +634,20 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
                 record["phone_hash"] = hash_phone(phone, salt)
             except ValueError:
                 problems.append("phone")
-        campaign = _urn_id(_nested(element, "leadMetadata", "sponsoredLeadMetadata", "campaign"))
+        campaign = urn_id(_nested(element, "leadMetadata", "sponsoredLeadMetadata", "campaign"))
         extra = {"campaign_id": campaign, "test_lead": element.get("testLead")}
         record["extra"] = {k: v for k, v in extra.items() if isinstance(v, str | bool)}
-        yield record
-        for field in problems:
-            yield Notice(
+        notices = [
+            Notice(
                 "warning",
-                "rejected_value",
+                REJECTED_VALUE,
                 f"LinkedIn lead {lead_id}: the {field} answer is not a valid {field}; it was "
                 "left out (its hash is null).",
                 {"account": self.settings.account_id, "lead_id": lead_id, "field": field},
             )
+            for field in problems
+        ]
+        return record, notices
 
     # -- check -------------------------------------------------------------------------
 
@@ -653,7 +663,7 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
             found = self.account()
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
-        name = _text(found.get("name")) or account
+        name = text(found.get("name")) or account
         return CheckResult(
             ok=True,
             message=f"The token reads LinkedIn ad account {account} ({name}, "
@@ -679,76 +689,8 @@ def _nested(value: Any, *keys: str) -> Any:
     return value
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _urn_id(value: Any) -> str | None:
-    """``urn:li:sponsoredCampaign:1111`` → ``"1111"``."""
-    text = _text(value)
-    return text.rsplit(":", 1)[-1] if text else None
-
-
-def _count(value: Any) -> int | None:
-    if value is None:
-        return None
-    number = float(value)
-    if not number.is_integer():
-        raise ResponseShapeError(
-            "LinkedIn", where="adAnalytics.elements[]", expected="a whole number",
-            found=repr(value), api=API,
-        )  # fmt: skip
-    return int(number)
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _money(value: Any, where: str) -> Decimal | None:
-    """An amount as LinkedIn sends it (a decimal string) as an exact :class:`Decimal`."""
-    if value is None or value == "":
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        raise ResponseShapeError(
-            "LinkedIn", where=where, expected="a decimal amount", found=repr(value)[:40], api=API
-        ) from None
-    if not amount.is_finite():
-        raise ResponseShapeError(
-            "LinkedIn", where=where, expected="a decimal amount", found=repr(value)[:40], api=API
-        )
-    return amount
-
-
-def _date_of(value: Any, account: str) -> dt.date:
-    start = _nested(value, "start")
-    try:
-        return dt.date(int(start["year"]), int(start["month"]), int(start["day"]))
-    except (TypeError, KeyError, ValueError):
-        raise ResponseShapeError(
-            "LinkedIn",
-            where="adAnalytics.elements[].dateRange.start",
-            expected="{year, month, day}",
-            found=repr(start)[:80],
-            api=API,
-            account=account,
-        ) from None
-
-
-def _epoch_ms(value: Any) -> dt.datetime | None:
-    if value is None or isinstance(value, bool):
-        return None
-    return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.UTC)
-
-
-def _epoch_day(value: Any) -> dt.date | None:
-    moment = _epoch_ms(value)
-    return moment.date() if moment is not None else None
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _ms(day: dt.date) -> int:
