@@ -9,6 +9,7 @@ The cassette's two responses answer form 42, whose questions are 1 FIRST_NAME, 2
 
 import datetime as dt
 import hashlib
+import json
 from typing import Any
 
 import pytest
@@ -55,3 +56,35 @@ def test_the_raw_email_is_kept_only_when_asked(read: Any) -> None:
 def test_leads_need_a_salt(read: Any) -> None:
     with pytest.raises(ConfigurationError, match="hash_salt"):
         read("leads", hash_salt="", allow_unused=True)
+
+
+def test_an_answer_that_is_not_an_email_leaves_the_hash_null_with_a_notice(read: Any) -> None:
+    from partnerkit.testing.faults import Fault
+
+    page = {
+        "paging": {"start": 0, "count": 100, "total": 1},
+        "elements": [
+            {
+                "id": "f3a1c2d4-0003-4e5f-9a8b-000000000003",
+                "versionedLeadGenFormUrn": "urn:li:versionedLeadGenForm:(urn:li:leadGenForm:42,1)",
+                "submittedAt": 1790848800000,  # 2026-10-01T10:00:00Z
+                "formResponse": {
+                    "answers": [
+                        {
+                            "questionId": 2,
+                            "answerDetails": {"textQuestionAnswer": {"answer": "n/a"}},
+                        }
+                    ]
+                },
+            }
+        ],
+    }
+    fault = Fault(200, {"Content-Type": "application/json"}, json.dumps(page))
+    records, notices, _tape = read("leads", faults={0: [fault]}, allow_unused=True)
+    # the injected page answers the first request; it holds fewer responses than the page
+    # size, so it is the last page (the form, 42, is the recorded one)
+    assert [r["lead_id"] for r in records] == ["f3a1c2d4-0003-4e5f-9a8b-000000000003"]
+    assert records[0]["email_hash"] is None
+    assert records[0]["created_at"] == dt.datetime(2026, 10, 1, 10, 0, tzinfo=dt.UTC)
+    assert [(n.code, n.details["field"]) for n in notices] == [("rejected_value", "email")]
+    assert "n/a" not in notices[0].message
