@@ -298,7 +298,9 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
             session = session_for(
                 API,
                 account=account,
-                limiter=rate_limiter((API, account), http.requests_per_second, http.burst),
+                # LinkedIn counts calls per application and member, not per ad account:
+                # one pace for every LinkedIn connection of the process
+                limiter=rate_limiter((API, "application"), http.requests_per_second, http.burst),
                 settings=http,
             )
             session.headers.update(
