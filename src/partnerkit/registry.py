@@ -56,6 +56,7 @@ KNOWN_PROVIDERS: dict[str, str] = {
     "ga4": "partnerkit-ga4",
     "google_ads": "partnerkit-google-ads",
     "hubspot": "partnerkit-hubspot",
+    "linkedin_ads": "partnerkit-linkedin-ads",
     "meta": "partnerkit-meta",
     "search_console": "partnerkit-search-console",
 }

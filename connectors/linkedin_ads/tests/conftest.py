@@ -1,0 +1,70 @@
+"""Shared fixtures: the test settings and a reader over cassettes.
+
+Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
+everything they share is a fixture. The cassettes in ``cassettes/contract`` are written
+by hand from LinkedIn's published reference (see the connector's README): a made-up ad
+account ``508000001``, made-up campaigns and example.com/example.org form answers; no
+secret and no real person's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from partnerkit_linkedin_ads import LinkedInAdsConnector
+
+from partnerkit.connector import Notice, ReadRequest
+from partnerkit.http import use_clock
+from partnerkit.testing import Cassette, FakeClock, use_cassette
+
+CASSETTES = Path(__file__).parent / "cassettes" / "contract"
+ACCOUNT = "508000001"
+TOKEN = "test-access-token-not-real"
+SALT = "test-salt-not-real"
+
+Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
+
+
+@pytest.fixture(autouse=True)
+def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
+    """Retries and rate limiters wait on a fake clock: nothing really sleeps."""
+    with use_clock(fake_clock):
+        yield fake_clock
+
+
+@pytest.fixture
+def read() -> Reader:
+    """Read one stream through its contract cassette: ``(records, notices, cassette)``.
+
+    ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``;
+    ``settings`` overlay the test settings.
+    """
+
+    def run(
+        stream: str = "campaign_performance",
+        *,
+        cassette: str | None = None,
+        start: dt.date = dt.date(2026, 10, 1),
+        end: dt.date = dt.date(2026, 10, 3),
+        faults: dict[int, list[Any]] | None = None,
+        allow_unused: bool = False,
+        **settings: Any,
+    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+        request = ReadRequest(stream=stream, start=start, end=end)
+        config = {"account_id": ACCOUNT, "access_token": TOKEN, "hash_salt": SALT, **settings}
+        path = CASSETTES / (cassette or f"{stream}.yaml")
+        with (
+            use_cassette(path, allow_unused=allow_unused, record=False) as tape,
+            LinkedInAdsConnector(config) as connector,
+        ):
+            for index, served in (faults or {}).items():
+                tape.inject(index, *served)
+            stream_ = connector.stream(request)
+            records = [dict(r) for r in stream_]
+        return records, list(stream_.notices), tape
+
+    return run
