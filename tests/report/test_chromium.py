@@ -161,7 +161,9 @@ def _render(browser: Any, report: MonthlyReport, width: int, shot: Path) -> dict
 def _thai_font() -> None:
     """Skip (a failure in CI) where no font has Thai letters: Chromium would draw boxes."""
     fc_list = shutil.which("fc-list")
-    found = subprocess.run([fc_list, ":lang=th"], capture_output=True, text=True) if fc_list else None
+    found = (
+        subprocess.run([fc_list, ":lang=th"], capture_output=True, text=True) if fc_list else None
+    )
     if found is None or not found.stdout.strip():
         pytest.skip(
             "needs system: no font with Thai letters (fc-list :lang=th is empty); the Thai "
