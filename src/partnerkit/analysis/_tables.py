@@ -55,12 +55,14 @@ def table_of(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
 _SIX = Decimal("0.000001")
 #: A field's annotation (without ``| None``) → its Arrow type's name; any other
 #: annotation (enums, windows, literals) is a string column of the value's text.
-_ARROW_TYPES = {"int": "int64", "bool": "bool_", "Decimal": "money", "dt.date": "date32"}
+_ARROW_TYPES = {"int": "int64", "bool": "bool_", "Decimal": "money", "date": "date32"}
 
 
 def _arrow_kind(of: type, name: str) -> str:
-    annotation = str(next(f.type for f in dataclasses.fields(of) if f.name == name))
-    kinds = {k.strip() for k in annotation.split("|")} - {"None"}
+    kind = next(f.type for f in dataclasses.fields(of) if f.name == name)
+    # a string under ``from __future__ import annotations`` (``dt.date``), else the type
+    annotation = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    kinds = {k.strip().rsplit(".", 1)[-1] for k in annotation.split("|")} - {"None"}
     return _ARROW_TYPES.get(kinds.pop(), "string") if len(kinds) == 1 else "string"
 
 
