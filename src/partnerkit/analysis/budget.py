@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
-from partnerkit.analysis._tables import schema_of, the_one
+from partnerkit.analysis._tables import fields_table, schema_of, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED
 from partnerkit.analysis.periods import Window, today_in, window_sql
 from partnerkit.errors import CurrencyError
@@ -213,31 +213,8 @@ class BudgetReport(Result):
 
     def unmatched_table(self) -> pa.Table:
         """The spend no source-map entry matches."""
-        import pyarrow as pa
-
-        return pa.Table.from_pylist(
-            [
-                {
-                    "platform": u.platform,
-                    "account_id": u.account_id,
-                    "campaign_id": u.campaign_id,
-                    "campaign_name": u.campaign_name,
-                    "spend": _q(u.spend),
-                    "records": u.records,
-                }
-                for u in self.unmatched
-            ],
-            schema=schema_of(
-                *[
-                    ("platform", pa.string()),
-                    ("account_id", pa.string()),
-                    ("campaign_id", pa.string()),
-                    ("campaign_name", pa.string()),
-                    ("spend", pa.decimal128(38, 6)),
-                    ("records", pa.int64()),
-                ]
-            ),
-        )
+        columns = "platform account_id campaign_id campaign_name spend records"
+        return fields_table(UnmatchedSpend, columns, self.unmatched)
 
 
 def _total(

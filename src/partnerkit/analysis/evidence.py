@@ -38,7 +38,6 @@ error (free text goes in ``note``), so a typo in a header never drops evidence.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -50,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from partnerkit.analysis._data import Result
+from partnerkit.analysis._files import csv_rows, yaml_rows
 from partnerkit.errors import ConfigurationError, DataError
 from partnerkit.model import did_you_mean
 
@@ -304,18 +304,10 @@ def read_evidence(
     rename = _renaming(columns or {})
     suffix = file.suffix.lower()
     if suffix in (".csv", ".tsv", ".txt"):
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            delimiter = "\t" if suffix == ".tsv" else ","
-            rows = [_rename(r, rename) for r in csv.DictReader(handle, delimiter=delimiter)]
+        rows = [_rename(r, rename) for r in csv_rows(file)]
         return EvidenceLog.from_events(rows, timezone=timezone, source=str(file), first_row=2)
     if suffix in (".yaml", ".yml"):
-        import yaml
-
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
-        if isinstance(data, dict):
-            data = data.get("events", [])
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise DataError("an evidence YAML file holds a list of events", source=str(file))
+        data = yaml_rows(file, key="events", holds="an evidence YAML file holds a list of events")
         rows = [_rename(r, rename) for r in data]
         return EvidenceLog.from_events(rows, timezone=timezone, source=str(file))
     raise ConfigurationError(

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
-from partnerkit.analysis._tables import schema_of, the_one
+from partnerkit.analysis._tables import fields_table, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
 from partnerkit.analysis.kpis import KPIValue, compute_kpis
 from partnerkit.analysis.periods import (
@@ -78,11 +78,6 @@ ALL = "all"
 """The label of the row that adds up every source (or every cohort month)."""
 
 _LEADS: Measure = BUILTIN_KPIS["leads"].measure  # type: ignore[assignment]
-_SIX = Decimal("0.000001")
-
-
-def _q(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(_SIX)
 
 
 def _rate(part: int, whole: int) -> Decimal | None:
@@ -175,40 +170,31 @@ class Funnel(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per source, cohort month and stage."""
-        import pyarrow as pa
-
-        money = pa.decimal128(38, 6)
-        return pa.Table.from_pylist(
-            [
-                {
-                    "source": s.source,
-                    "cohort": s.cohort,
-                    "stage": s.stage,
-                    "count": s.count,
-                    "step_rate": _q(s.step_rate),
-                    "cumulative_rate": _q(s.cumulative_rate),
-                    "median_days": _q(s.median_days),
-                    "moved_on": s.moved_on,
-                }
-                for s in self.stages
-            ],
-            schema=schema_of(
-                *[
-                    ("source", pa.string()),
-                    ("cohort", pa.string()),
-                    ("stage", pa.string()),
-                    ("count", pa.int64()),
-                    ("step_rate", money),
-                    ("cumulative_rate", money),
-                    ("median_days", money),
-                    ("moved_on", pa.int64()),
-                ]
-            ),
-        )
+        columns = "source cohort stage count step_rate cumulative_rate median_days moved_on"
+        return fields_table(FunnelStage, columns, self.stages)
 
 
 def _default_window(period: PeriodLike, ws: Workspace) -> Window:
     return resolve_window(period, on=today_in(ws.timezone))
+
+
+_CREATED = 'v."created_at"'
+
+
+def _leads_sql(engine: Engine, dataset: Dataset, window: Window, columns: str) -> str:
+    """The leads the ``leads`` KPI counts, created in ``window``: their source and ``columns``.
+
+    One row per lead record (``v``), its source (``src``, by the engine's attribution)
+    first.
+    """
+    kind = RecordKind.LEAD
+    attr, tz = engine.joins, engine.ws.timezone
+    return (
+        f"SELECT {attr.expr(kind, 'source')} AS src, {columns} "
+        f'FROM "lead" v {attr.join(kind)} '
+        f"WHERE {window_sql(_CREATED, window, tz, timestamp=True)} "
+        f"AND {conditions_sql(_LEADS.where, dataset.schema(kind))}"
+    )
 
 
 def _reached(index: int) -> str:
@@ -241,23 +227,14 @@ def funnel(
         The funnel.
     """
     window = _default_window(period, workspace)
-    tz = workspace.timezone
     with Engine(workspace, dataset, attribution=attribution) as engine:
-        attr = engine.joins
-        kind = RecordKind.LEAD
-        schema = dataset.schema(kind)
-        created = 'v."created_at"'
+        created = _CREATED
         stamps = ", ".join(
             f'coalesce(v."{col}", {created}) AS t{i}' if i == 0 else f'v."{col}" AS t{i}'
             for i, (_, col) in enumerate(STAGES)
         )
-        base = (
-            f"SELECT {attr.expr(kind, 'source')} AS src, "
-            f"{local_month_sql(created, tz, timestamp=True)} AS cohort, {stamps} "
-            f'FROM "lead" v {attr.join(kind)} '
-            f"WHERE {window_sql(created, window, tz, timestamp=True)} "
-            f"AND {conditions_sql(_LEADS.where, schema)}"
-        )
+        cohort = local_month_sql(created, workspace.timezone, timestamp=True)
+        base = _leads_sql(engine, dataset, window, f"{cohort} AS cohort, {stamps}")
         aggs = [
             f"count(*) FILTER (WHERE {_reached(i)} IS NOT NULL) AS n{i}" for i in range(len(STAGES))
         ]
@@ -362,10 +339,7 @@ class SourceRevenue:
         Raises:
             KeyError: The row has no such KPI.
         """
-        for v in self.values:
-            if v.kpi == kpi:
-                return v
-        raise KeyError(kpi)
+        return the_one(self.values, lambda v: v.kpi == kpi, kpi)
 
 
 @dataclass(frozen=True)
@@ -388,27 +362,8 @@ class RevenueBySource(_RowsBySource[SourceRevenue], Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per source."""
-        import pyarrow as pa
-
-        money = pa.decimal128(38, 6)
-        names = ("spend", "leads", "customers", "revenue", "cpl", "cac", "roi")
-        return pa.Table.from_pylist(
-            [
-                {
-                    "source": r.source,
-                    "name": r.name,
-                    "channel": r.channel,
-                    **{n: _q(getattr(r, n)) for n in names},
-                    "won_deals": r.won_deals,
-                }
-                for r in self.rows
-            ],
-            schema=schema_of(
-                *[("source", pa.string()), ("name", pa.string()), ("channel", pa.string())]
-                + [(n, money) for n in names]
-                + [("won_deals", pa.int64())]
-            ),
-        )
+        columns = "source name channel spend leads customers revenue cpl cac roi won_deals"
+        return fields_table(SourceRevenue, columns, self.rows)
 
 
 _REVENUE_KPIS = ("leads", "customers", "revenue", "cpl", "cac", "roi")
@@ -537,31 +492,8 @@ class LeadQuality(_RowsBySource[LeadQualityRow], Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per source."""
-        import pyarrow as pa
-
-        return pa.Table.from_pylist(
-            [
-                {
-                    "source": r.source,
-                    "leads": r.leads,
-                    "sales_ready": r.sales_ready,
-                    "nurture": r.nurture,
-                    "disqualified": r.disqualified,
-                    "sales_ready_share": _q(r.sales_ready_share),
-                }
-                for r in self.rows
-            ],
-            schema=schema_of(
-                *[
-                    ("source", pa.string()),
-                    ("leads", pa.int64()),
-                    ("sales_ready", pa.int64()),
-                    ("nurture", pa.int64()),
-                    ("disqualified", pa.int64()),
-                    ("sales_ready_share", pa.decimal128(38, 6)),
-                ]
-            ),
-        )
+        columns = "source leads sales_ready nurture disqualified sales_ready_share"
+        return fields_table(LeadQualityRow, columns, self.rows)
 
 
 @grows_memory
@@ -598,22 +530,16 @@ def lead_quality(
             "lead_definition (sales_ready and nurture conditions) in the workspace file"
         )
     window = _default_window(period, workspace)
-    tz = workspace.timezone
     with Engine(workspace, dataset, attribution=attribution) as engine:
-        attr = engine.joins
-        kind = RecordKind.LEAD
-        schema = dataset.schema(kind)
+        schema = dataset.schema(RecordKind.LEAD)
         ready = conditions_sql(definition.sales_ready, schema)
         nurture = conditions_sql(definition.nurture, schema)
+        leads = _leads_sql(engine, dataset, window, f"({ready}) AS ready, ({nurture}) AS nurture")
         query = (
             f"SELECT grouping(src) AS gs, src, count(*) AS n, "
             f"count(*) FILTER (WHERE ready) AS r, "
-            f"count(*) FILTER (WHERE NOT ready AND nurture) AS u FROM ("
-            f"SELECT {attr.expr(kind, 'source')} AS src, ({ready}) AS ready, "
-            f'({nurture}) AS nurture FROM "lead" v {attr.join(kind)} '
-            f"WHERE {window_sql('v.created_at', window, tz, timestamp=True)} "
-            f"AND {conditions_sql(_LEADS.where, schema)}"
-            f") GROUP BY GROUPING SETS ((src), ())"
+            f"count(*) FILTER (WHERE NOT ready AND nurture) AS u FROM ({leads}) "
+            f"GROUP BY GROUPING SETS ((src), ())"
         )
         found = {
             (ALL if gs else (src or UNATTRIBUTED)): (int(n), int(r), int(u))

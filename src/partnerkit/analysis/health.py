@@ -32,7 +32,6 @@ verdict against the contract's trial criteria (the rule's home is
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,8 +40,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._files import csv_rows, yaml_rows
 from partnerkit.analysis._tables import schema_of as _schema_of
 from partnerkit.analysis._tables import sections as _sections
+from partnerkit.analysis._tables import the_one as _the_one
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
@@ -354,22 +355,19 @@ def read_survey(path: str | Path, *, scale: int = 5) -> Survey:
         raise ConfigurationError(f"no survey file at {file}")
     suffix = file.suffix.lower()
     if suffix in (".csv", ".tsv"):
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t" if suffix == ".tsv" else ","))
-        return Survey.from_rows(rows, scale=scale, source=str(file), first_row=2)
+        return Survey.from_rows(csv_rows(file), scale=scale, source=str(file), first_row=2)
     if suffix in (".yaml", ".yml"):
-        import yaml
-
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
-        if isinstance(data, dict):
-            data = data.get("responses", [])
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise DataError("a survey YAML file holds a list of responses", source=str(file))
-        return Survey.from_rows(data, scale=scale, source=str(file))
+        holds = "a survey YAML file holds a list of responses"
+        rows = yaml_rows(file, key="responses", holds=holds)
+        return Survey.from_rows(rows, scale=scale, source=str(file))
     raise ConfigurationError(f"cannot read a survey from {file.name!r}: use .csv or .yaml")
 
 
 # ----------------------------------------------------------------------- result
+
+
+#: A :class:`HealthPart`'s figures, columns of the health table.
+_FIGURES = ("value", "numerator", "denominator", "weight", "effective_weight", "contribution")
 
 
 @dataclass(frozen=True)
@@ -453,12 +451,9 @@ class PartnershipHealth(Result):
         Raises:
             ConfigurationError: The month was not scored.
         """
-        for m in self.months:
-            if m.month == month:
-                return m
-        raise ConfigurationError(
-            f"no health for {month}; months scored: {', '.join(m.month for m in self.months)}"
-        )
+        scored = ", ".join(m.month for m in self.months)
+        missing = f"no health for {month}; months scored: {scored}"
+        return _the_one(self.months, lambda m: m.month == month, missing, error=ConfigurationError)
 
     def to_arrow(self) -> pa.Table:
         """One row per month and part: value, weights, contribution, detail and the score."""
@@ -469,12 +464,7 @@ class PartnershipHealth(Result):
                 "month": m.month,
                 "score": m.score,
                 "part": p.name,
-                "value": p.value,
-                "numerator": p.numerator,
-                "denominator": p.denominator,
-                "weight": p.weight,
-                "effective_weight": p.effective_weight,
-                "contribution": p.contribution,
+                **{name: getattr(p, name) for name in _FIGURES},
                 "detail": p.detail,
             }
             for m in self.months
@@ -482,15 +472,8 @@ class PartnershipHealth(Result):
         ]
         dec = pa.decimal128(18, 4)
         schema = _schema_of(
-            ("month", pa.string()),
-            ("score", dec),
-            ("part", pa.string()),
-            ("value", dec),
-            ("numerator", dec),
-            ("denominator", dec),
-            ("weight", dec),
-            ("effective_weight", dec),
-            ("contribution", dec),
+            *[("month", pa.string()), ("score", dec), ("part", pa.string())],
+            *[(name, dec) for name in _FIGURES],
             ("detail", pa.string()),
         )
         return pa.Table.from_pylist(rows, schema=schema)
@@ -851,11 +834,7 @@ class TrialReview(Result):
                 }
             )
         schema = _schema_of(
-            ("item", pa.string()),
-            ("id", pa.string()),
-            ("what", pa.string()),
-            ("result", pa.string()),
-            ("status", pa.string()),
+            *[(name, pa.string()) for name in ("item", "id", "what", "result", "status")],
             ("passed", pa.bool_()),
         )
         return pa.Table.from_pylist(rows, schema=schema)
@@ -934,9 +913,7 @@ def trial_review(
                 "what": f"{target.kpi} {target.value.normalize():f} ({target.period}, "
                 f"{target.scope})",
                 "periods": len(monthly),
-                "on_track": sum(1 for o in monthly if o.status is TargetStatus.ON_TRACK),
-                "at_risk": sum(1 for o in monthly if o.status is TargetStatus.AT_RISK),
-                "off_track": sum(1 for o in monthly if o.status is TargetStatus.OFF_TRACK),
+                **{s.value: sum(1 for o in monthly if o.status is s) for s in TargetStatus},
                 "latest_period": monthly[-1].period if monthly else None,
                 "latest_status": monthly[-1].status.value
                 if monthly and monthly[-1].status
@@ -945,15 +922,9 @@ def trial_review(
             }
         )
     schema = _schema_of(
-        ("target", pa.string()),
-        ("what", pa.string()),
-        ("periods", pa.int64()),
-        ("on_track", pa.int64()),
-        ("at_risk", pa.int64()),
-        ("off_track", pa.int64()),
-        ("latest_period", pa.string()),
-        ("latest_status", pa.string()),
-        ("trial_status", pa.string()),
+        *[("target", pa.string()), ("what", pa.string()), ("periods", pa.int64())],
+        *[(s.value, pa.int64()) for s in TargetStatus],
+        *[(name, pa.string()) for name in ("latest_period", "latest_status", "trial_status")],
     )
     review_day = as_of.astimezone(workspace.calendar.zone).date()
     return TrialReview(

@@ -40,7 +40,7 @@ from partnerkit.analysis._engine import (
     resolve_kpi,
     resolve_scope,
 )
-from partnerkit.analysis._tables import schema_of, the_one
+from partnerkit.analysis._tables import field_row, fields_table, schema_of, the_one
 from partnerkit.analysis.attribution import AttributionMode
 from partnerkit.analysis.periods import PeriodLike, Window, resolve_window
 from partnerkit.errors import ConfigurationError
@@ -85,6 +85,13 @@ class MeasurePace:
     weighted: Decimal | None
     weekday_average: Mapping[str, Decimal] = field(default_factory=dict)
     reason: str | None = None
+
+
+#: The columns of a pacing's table view, read from :class:`Pacing`'s fields.
+_COLUMNS = (
+    "kpi scope period as_of days_elapsed days_in_period actual linear weighted target target_id"
+    " linear_status weighted_status reason"
+)
 
 
 @dataclass(frozen=True)
@@ -140,26 +147,11 @@ class Pacing(Result):
 
     def row(self) -> dict[str, Any]:
         """The flat row of the table view."""
-        return {
-            "kpi": self.kpi,
-            "scope": self.scope,
-            "period": self.period.label,
-            "as_of": self.as_of,
-            "days_elapsed": self.days_elapsed,
-            "days_in_period": self.days_in_period,
-            "actual": _q(self.actual),
-            "linear": _q(self.linear),
-            "weighted": _q(self.weighted),
-            "target": _q(self.target),
-            "target_id": self.target_id,
-            "linear_status": self.linear_status.value if self.linear_status else None,
-            "weighted_status": self.weighted_status.value if self.weighted_status else None,
-            "reason": self.reason,
-        }
+        return field_row(self, _COLUMNS)
 
     def to_arrow(self) -> pa.Table:
         """One row: to date, both projections, target and statuses."""
-        return _table([self.row()])
+        return fields_table(Pacing, _COLUMNS, [self])
 
     def measures_table(self) -> pa.Table:
         """One row per measure with its weekday pattern, for checking by hand."""
@@ -215,36 +207,11 @@ class PacingTable(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per KPI or target."""
-        return _table([v.row() for v in self.values])
+        return fields_table(Pacing, _COLUMNS, self.values)
 
 
 def _q(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(_SIX)
-
-
-def _table(rows: list[dict[str, Any]]) -> pa.Table:
-    import pyarrow as pa
-
-    money = pa.decimal128(38, 6)
-    schema = schema_of(
-        *[
-            ("kpi", pa.string()),
-            ("scope", pa.string()),
-            ("period", pa.string()),
-            ("as_of", pa.date32()),
-            ("days_elapsed", pa.int64()),
-            ("days_in_period", pa.int64()),
-            ("actual", money),
-            ("linear", money),
-            ("weighted", money),
-            ("target", money),
-            ("target_id", pa.string()),
-            ("linear_status", pa.string()),
-            ("weighted_status", pa.string()),
-            ("reason", pa.string()),
-        ]
-    )
-    return pa.Table.from_pylist(rows, schema=schema)
 
 
 def weekday_weights(daily: Mapping[dt.date, Decimal], pattern: Window) -> dict[int, Decimal]:

@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from partnerkit.analysis._args import AsOf, as_of_day, as_of_moment
 from partnerkit.analysis._data import Dataset, Result
-from partnerkit.analysis._tables import schema_of, table_of
+from partnerkit.analysis._tables import schema_of, table_of, the_one
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.kpis import KPIValue, RatesLike, compute_kpi, reason_code
 from partnerkit.analysis.sla import SLACompliance, TermCompliance, sla_compliance
@@ -238,30 +238,23 @@ class TrialVerdict(Result):
         Raises:
             ConfigurationError: No criterion has this id.
         """
-        for c in self.criteria:
-            if c.id == criterion_id:
-                return c
         ids = ", ".join(c.id for c in self.criteria) or "none"
-        raise ConfigurationError(f"no trial criterion {criterion_id!r}; the criteria: {ids}")
+        missing = f"no trial criterion {criterion_id!r}; the criteria: {ids}"
+        key = criterion_id
+        return the_one(self.criteria, lambda c: c.id == key, missing, error=ConfigurationError)
 
     def to_arrow(self) -> pa.Table:
         """One row per criterion: what it measures, its threshold, the value, the outcome."""
         import pyarrow as pa
 
+        values = ("target", "measured", "projected")
+        said = ("basis", "outcome", "reason")
         value = pa.decimal128(38, 6)
         schema = schema_of(
-            ("criterion", pa.string()),
-            ("kind", pa.string()),
-            ("ref", pa.string()),
-            ("scope", pa.string()),
-            ("unit", pa.string()),
+            *[(name, pa.string()) for name in ("criterion", "kind", "ref", "scope", "unit")],
             ("direction", pa.string()),
-            ("target", value),
-            ("measured", value),
-            ("projected", value),
-            ("basis", pa.string()),
-            ("outcome", pa.string()),
-            ("reason", pa.string()),
+            *[(name, value) for name in values],
+            *[(name, pa.string()) for name in said],
         )
         rows = [
             {
@@ -271,12 +264,8 @@ class TrialVerdict(Result):
                 "scope": str(c.criterion.scope),
                 "unit": c.unit,
                 "direction": c.direction.value,
-                "target": _q(c.target),
-                "measured": _q(c.measured),
-                "projected": _q(c.projected),
-                "basis": c.basis,
-                "outcome": c.outcome,
-                "reason": c.reason,
+                **{name: _q(getattr(c, name)) for name in values},
+                **{name: getattr(c, name) for name in said},
             }
             for c in self.criteria
         ]

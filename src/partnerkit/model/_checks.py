@@ -200,6 +200,18 @@ class _Problems:
             listed = f" There are no {where} in the workspace."
         self.add(path, f"unknown {what} {value!r}.{names.suggest(value)}{listed}", value)
 
+    def refers(
+        self,
+        path: Sequence[PathPart],
+        value: str | None,
+        what: str,
+        known: Sequence[str],
+        where: str,
+    ) -> None:
+        """Report an optional reference (``None``: not given) that names no known id."""
+        if value is not None and value not in known:
+            self.unknown(path, value, what, known, where)
+
     def duplicates(self, base: Sequence[PathPart], ids: Sequence[str], key: str, what: str) -> None:
         first: dict[str, int] = {}
         for i, ident in enumerate(ids):
@@ -444,14 +456,8 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
     p.duplicates(["slas"], [s.id for s in ws.slas], "id", "SLA id")
     deliverables = [d.id for d in contract.deliverables] if contract else []
     for i, sla in enumerate(ws.slas):
-        if sla.deliverable is not None and sla.deliverable not in deliverables:
-            p.unknown(
-                ["slas", i, "deliverable"],
-                sla.deliverable,
-                "deliverable",
-                deliverables,
-                "contract deliverables",
-            )
+        where = "contract deliverables"
+        p.refers(["slas", i, "deliverable"], sla.deliverable, "deliverable", deliverables, where)
 
     # -- trial criteria (after KPIs and SLAs: they refer to both)
     if contract is not None and contract.trial_criteria:
@@ -460,10 +466,8 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
         p.duplicates(base, [c.id for c in criteria], "id", "trial criterion id")
         sla_ids = [s.id for s in ws.slas]
         for i, criterion in enumerate(criteria):
-            if criterion.kpi is not None and criterion.kpi not in kpi_ids:
-                p.unknown([*base, i, "kpi"], criterion.kpi, "KPI", kpi_ids, "KPIs")
-            if criterion.sla is not None and criterion.sla not in sla_ids:
-                p.unknown([*base, i, "sla"], criterion.sla, "SLA term", sla_ids, "SLA terms")
+            p.refers([*base, i, "kpi"], criterion.kpi, "KPI", kpi_ids, "KPIs")
+            p.refers([*base, i, "sla"], criterion.sla, "SLA term", sla_ids, "SLA terms")
             _scope_problems(
                 p, [*base, i, "scope"], criterion.scope, ws, source_ids, campaign_ids, known_ids
             )
@@ -476,24 +480,15 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
             for j, ref in enumerate(getattr(row, key)):
                 if ref not in parties:
                     p.unknown(["roles", i, key, j], ref, "party", parties, "sides and people")
-        if row.accountable is not None and row.accountable not in parties:
-            p.unknown(
-                ["roles", i, "accountable"], row.accountable, "party", parties, "sides and people"
-            )
+        who = "sides and people"
+        p.refers(["roles", i, "accountable"], row.accountable, "party", parties, who)
 
     # -- learning log and notes
     p.duplicates(["learning_log"], [e.id for e in ws.learning_log], "id", "test id")
     for i, test in enumerate(ws.learning_log):
-        if test.source is not None and test.source not in sources:
-            p.unknown(["learning_log", i, "source"], test.source, "source", source_ids, "sources")
-        if test.campaign is not None and test.campaign not in campaign_ids:
-            p.unknown(
-                ["learning_log", i, "campaign"],
-                test.campaign,
-                "campaign",
-                campaign_ids,
-                "campaigns",
-            )
+        entry: list[PathPart] = ["learning_log", i]
+        p.refers([*entry, "source"], test.source, "source", source_ids, "sources")
+        p.refers([*entry, "campaign"], test.campaign, "campaign", campaign_ids, "campaigns")
     p.duplicates(["monthly_notes"], [n.month for n in ws.monthly_notes], "month", "month's note")
 
     # -- connections

@@ -132,16 +132,7 @@ class MonthlyReport:
 
     def to_html(self) -> str:
         """The report as one self-contained HTML page."""
-        return render_html(
-            lang=self._lang,
-            rtl=self.rtl,
-            title=self.title,
-            subtitle=self.subtitle,
-            note=self.note,
-            sections=self.sections,
-            css=self.css,
-            template=self.template,
-        )
+        return render_html(self, lang=self._lang)
 
     def to_markdown(self) -> str:
         """The report as Markdown (each chart as its description in words)."""

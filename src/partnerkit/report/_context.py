@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import MonthEvaluation, figure, previous_figure, reason
@@ -115,6 +115,22 @@ class Context:
             return self.text(self.f.t("status.none"))
         return self.text(self.f.t(f"status.{v.status.value}"))
 
+    def sentence(
+        self,
+        key: str,
+        cells: dict[str, Cell],
+        tone: Literal["good", "bad"] | None = None,
+        /,
+        **words: object,
+    ) -> Text:
+        """The message ``key`` as a :class:`Text` whose ``{name}`` fields are ``cells``.
+
+        Each cell's name is the message's field it fills (named once, not twice);
+        ``words`` are other fields, filled in as text (a month, a date).
+        """
+        fields = {name: f"{{{name}}}" for name in cells}
+        return Text(self.f.t(key, **words, **fields), cells, tone)
+
     def failed(self, name: str) -> NoData:
         """The "no data" note of an analysis that did not run."""
         reason = self.r.errors.get(name, "no result")
@@ -201,17 +217,9 @@ class Context:
 
         ``whole``: money in whole units (the executive summary's headlines).
         """
-        template = self.f.t(
-            key,
-            channel="{channel}",
-            kpi="{kpi}",
-            value="{value}",
-            change="{change}",
-            previous="{previous}",
-        )
         assert v.change is not None
-        return Text(
-            template,
+        return self.sentence(
+            key,
             {
                 "channel": self.text(self.source_name(v.scope.removeprefix("source "))),
                 "kpi": self.text(self.kpi_name(v)),
@@ -233,15 +241,8 @@ class Context:
                 continue
             last = row.get("last_lead_day")
             out.append(
-                Text(
-                    self.f.t(
-                        key,
-                        name="{name}",
-                        days="{days}",
-                        last="{last}",
-                        leads="{leads}",
-                        hint="{hint}",
-                    ),
+                self.sentence(
+                    key,
                     {
                         "name": self.text(row.get("name") or row["source_id"]),
                         "days": self.number(dec(row.get("days_without_leads"))),
@@ -258,20 +259,9 @@ class Context:
         """A term's month figure with its cumulative one beside it."""
         f = self.f
         month, overall = term.headline, term.cumulative
-        template = f.t(
-            key,
-            term="{term}",
-            rule="{rule}",
-            attainment="{attainment}",
-            required="{required}",
-            passed="{passed}",
-            month=f.month(self.r.month),
-            start=f.date(term.start),
-            cumulative="{cumulative}",
-        )
         passed = {True: "passed.true", False: "passed.false", None: "passed.none"}[month.passed]
-        return Text(
-            template,
+        return self.sentence(
+            key,
             {
                 "term": self.text(self.sla_name(term.sla)),
                 "rule": self.text(self.sla_rule(term.sla)),
@@ -281,6 +271,8 @@ class Context:
                 "cumulative": self.share(overall.attainment, overall.reason),
             },
             None if month.passed is None else ("good" if month.passed else "bad"),
+            month=f.month(self.r.month),
+            start=f.date(term.start),
         )
 
     def hint(self, wiring: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 from string import Template
+from typing import TYPE_CHECKING
 
 from partnerkit.report.sections import (
     Block,
@@ -17,6 +18,9 @@ from partnerkit.report.sections import (
     Table,
     Text,
 )
+
+if TYPE_CHECKING:
+    from partnerkit.report import MonthlyReport
 
 __all__ = ["DEFAULT_CSS", "DEFAULT_TEMPLATE", "render_html", "render_markdown"]
 
@@ -170,22 +174,13 @@ def _table_html(table: Table, *, caption: bool = True) -> str:
     )
 
 
-def render_html(
-    *,
-    lang: str,
-    rtl: bool,
-    title: str,
-    subtitle: str,
-    note: str,
-    sections: Sequence[Section],
-    css: str,
-    template: str,
-) -> str:
-    """The report as one self-contained HTML page."""
+def render_html(page: MonthlyReport, *, lang: str) -> str:
+    """The report as one self-contained HTML page, its ``<html lang>`` being ``lang``."""
+    title, subtitle, sections = page.title, page.subtitle, page.sections
     toc = "".join(f'<li><a href="#{s.id}">{escape(s.title)}</a></li>' for s in sections)
     parts = [
         f'<header class="report-head"><h1>{escape(title)}</h1>'
-        f"<p>{escape(subtitle)}</p><p>{escape(note)}</p>"
+        f"<p>{escape(subtitle)}</p><p>{escape(page.note)}</p>"
         f'<nav class="toc"><ol>{toc}</ol></nav></header>'
     ]
     for s in sections:
@@ -194,11 +189,11 @@ def render_html(
             f'<section class="report-section" id="{s.id}" data-section="{s.id}">'
             f"<h2>{s.number}. {escape(s.title)}</h2>{body}</section>"
         )
-    return Template(template).safe_substitute(
+    return Template(page.template).safe_substitute(
         lang=escape(lang),
-        dir="rtl" if rtl else "ltr",
+        dir="rtl" if page.rtl else "ltr",
         title=escape(f"{title} — {subtitle}"),
-        css=css,
+        css=page.css,
         body="\n".join(parts),
     )
 

@@ -4,8 +4,9 @@ A notebook shows many outputs on one page: a report's ``<style>`` must not resty
 the notebook or the other outputs. Every selector is prefixed with the report's own
 wrapper class, and the page-level selectors (``:root``, ``html``, ``body``) become the
 wrapper itself, so the report's variables and fonts apply inside it and nowhere else.
-No shadow DOM is used (notebook front ends differ in what they allow); ``@media``
-blocks are scoped inside, other at-rules (``@font-face``, ``@keyframes``) kept as they are.
+No shadow DOM is used (notebook front ends differ in what they allow); ``@media``,
+``@supports`` and ``@container`` blocks are scoped inside, other at-rules
+(``@font-face``, ``@keyframes``) kept as they are.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def scope_css(css: str, scope: str) -> str:
         head = css[i:brace].strip()
         end = _matching(css, brace)
         inner = css[brace + 1 : end]
-        if head.startswith(("@media", "@supports")):
+        if head.startswith(("@media", "@supports", "@container")):
             out.append(f"{head} {{{scope_css(inner, scope)}}}")
         elif head.startswith("@"):
             out.append(f"{head} {{{inner}}}")

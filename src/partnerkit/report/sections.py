@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 __all__ = [
     "SECTION_IDS",
@@ -38,18 +38,9 @@ SectionId = Literal[
     "next",
 ]
 #: The sections in the outline's order. The ``trial`` section is not among them: it
-#: opens the report on its own in the month the trial ends and the month before.
-SECTION_IDS: tuple[SectionId, ...] = (
-    "summary",
-    "work",
-    "channels",
-    "insights",
-    "budget",
-    "funnel",
-    "sla",
-    "learnings",
-    "next",
-)
+#: opens the report on its own in the month the trial ends and the month before (it is
+#: first in :data:`SectionId`, which lists the rest in the outline's order).
+SECTION_IDS: tuple[SectionId, ...] = get_args(SectionId)[1:]
 
 
 @dataclass(frozen=True)

@@ -258,17 +258,8 @@ def SUMMARY_SCHEMA() -> pa.Schema:  # noqa: N802
     import pyarrow as pa
 
     return schema_of(
-        ("sla", pa.string()),
-        ("kind", pa.string()),
-        ("owner", pa.string()),
-        ("rule", pa.string()),
-        ("met", pa.int64()),
-        ("breached", pa.int64()),
-        ("pending", pa.int64()),
-        ("unmeasurable", pa.int64()),
-        ("attainment", pa.decimal128(6, 4)),
-        ("required", pa.decimal128(6, 4)),
-        ("passed", pa.bool_()),
+        *[(name, pa.string()) for name in ("sla", "kind", "owner", "rule")],
+        *_compliance("met breached pending unmeasurable", required=True),
         ("reason", pa.string()),
     )
 
@@ -276,12 +267,20 @@ def SUMMARY_SCHEMA() -> pa.Schema:  # noqa: N802
 def TREND_SCHEMA() -> pa.Schema:  # noqa: N802
     import pyarrow as pa
 
-    return schema_of(
-        ("month", pa.string()),
-        ("cases", pa.int64()),
-        ("met", pa.int64()),
-        ("breached", pa.int64()),
-        ("pending", pa.int64()),
-        ("attainment", pa.decimal128(6, 4)),
+    return schema_of(("month", pa.string()), *_compliance("cases met breached pending"))
+
+
+def _compliance(counts: str, *, required: bool = False) -> list[tuple[str, pa.DataType]]:
+    """A compliance's columns: its case ``counts``, ``attainment`` (and ``required``), ``passed``.
+
+    Shares have 4 places, as :attr:`PeriodCompliance.attainment` is rounded.
+    """
+    import pyarrow as pa
+
+    share = pa.decimal128(6, 4)
+    return [
+        *[(name, pa.int64()) for name in counts.split()],
+        ("attainment", share),
+        *([("required", share)] if required else []),
         ("passed", pa.bool_()),
-    )
+    ]

@@ -8,25 +8,20 @@ from typing import Any
 
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
-from partnerkit.report.sections import Block, Heading, Table, Text
+from partnerkit.report.i18n import N_
+from partnerkit.report.sections import Block, Heading, Table
 
 __all__ = ["build"]
 
 
 def build(ctx: Context) -> list[Block]:
     """Planned vs actual by source and campaign, fees, pacing chart."""
-    out: list[Block] = []
-    f = ctx.f
     report = ctx.r.budget
     if report is None:
-        out.append(ctx.failed("budget"))
-        return out
-    out.append(
-        Text(
-            f.t("budget.days", days="{days}", total="{total}"),
-            {"days": ctx.number(report.days_elapsed), "total": ctx.number(report.month.days)},
-        )
-    )
+        return [ctx.failed("budget")]
+    f = ctx.f
+    days = {"days": ctx.number(report.days_elapsed), "total": ctx.number(report.month.days)}
+    out: list[Block] = [ctx.sentence(N_("budget.days"), days)]
     lines = [line for line in report if line.records and (line.planned is not None or line.spend)]
     chart_groups = []
     for line in lines:

@@ -11,7 +11,7 @@ from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Cell, Heading, NoData, Table, Text
+from partnerkit.report.sections import Block, Cell, Heading, NoData, Table
 
 __all__ = ["build"]
 
@@ -52,9 +52,10 @@ def build(ctx: Context) -> list[Block]:
                 )
             )
             out.append(
-                Text(
-                    f.t("funnel.cohort", leads="{leads}", month=f.month(ctx.r.month)),
+                ctx.sentence(
+                    N_("funnel.cohort"),
                     {"leads": ctx.number(totals[0].count)},
+                    month=f.month(ctx.r.month),
                 )
             )
             out.append(Heading(f.t("funnel.by_source")))

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from partnerkit.analysis.attribution import LEAD_RULE_COLUMNS
 from partnerkit.analysis.month import figure, reason
 from partnerkit.model import KPIUnit
 from partnerkit.report._context import Context, dec
@@ -50,13 +51,8 @@ def build(ctx: Context) -> list[Block]:
     else:
         inquiries = ctx.r.inquiries
         out.append(
-            Text(
-                f.t(
-                    "insights.people_line",
-                    inquiries="{inquiries}",
-                    people="{people}",
-                    duplicates="{duplicates}",
-                ),
+            ctx.sentence(
+                N_("insights.people_line"),
                 {
                     "inquiries": ctx.unit(figure(inquiries), KPIUnit.COUNT, reason(inquiries)),
                     "people": ctx.number(dedup.people),
@@ -188,17 +184,9 @@ def _in_month(ctx: Context, moment: Any) -> bool:
 
 
 def _unmapped(ctx: Context, row: dict[str, Any]) -> Text:
-    keys = (
-        "original_source",
-        "original_source_drill_1",
-        "original_source_drill_2",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-    )
-    value = " / ".join(str(row[k]) for k in keys if row.get(k))
-    return Text(
-        ctx.f.t("insights.unmapped_line", leads="{leads}", value="{value}"),
+    value = " / ".join(str(row[k]) for k in LEAD_RULE_COLUMNS if row.get(k))
+    return ctx.sentence(
+        N_("insights.unmapped_line"),
         {
             "leads": ctx.number(row["leads"]),
             "value": ctx.text(value or ctx.f.t("insights.unmapped_empty")),

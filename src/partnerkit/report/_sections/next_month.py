@@ -70,8 +70,8 @@ def _recommend(ctx: Context) -> list[Text]:
             out.append(next(silent))
         elif rec.code == "pause_campaign":
             out.append(
-                Text(
-                    f.t("rec.no_leads", campaign="{campaign}", spend="{spend}"),
+                ctx.sentence(
+                    N_("rec.no_leads"),
                     {
                         "campaign": ctx.text(str(p["name"])),
                         "spend": ctx.money(dec(p["spend"])),
@@ -83,8 +83,8 @@ def _recommend(ctx: Context) -> list[Text]:
         elif rec.code == "close_target_gap":
             v = targets[p["target"]]
             out.append(
-                Text(
-                    f.t("rec.target", name="{name}", value="{value}", target="{target}"),
+                ctx.sentence(
+                    N_("rec.target"),
                     {
                         "name": ctx.text(ctx.target_name(v)),
                         "value": ctx.unit(p["value"], p["unit"]),
@@ -94,13 +94,8 @@ def _recommend(ctx: Context) -> list[Text]:
             )
         elif rec.code == "use_budget":
             out.append(
-                Text(
-                    f.t(
-                        "rec.under_source",
-                        source="{source}",
-                        spend="{spend}",
-                        planned="{planned}",
-                    ),
+                ctx.sentence(
+                    N_("rec.under_source"),
                     {
                         "source": ctx.text(ctx.source_name(p["key"])),
                         "spend": ctx.money(p["spend"]),
@@ -110,8 +105,8 @@ def _recommend(ctx: Context) -> list[Text]:
             )
         elif rec.code == "deduplicate":
             out.append(
-                Text(
-                    f.t("rec.duplicates", duplicates="{duplicates}", records="{records}"),
+                ctx.sentence(
+                    N_("rec.duplicates"),
                     {
                         "duplicates": ctx.number(p["duplicates"]),
                         "records": ctx.number(p["records"]),

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from partnerkit.report._context import Context
-from partnerkit.report.sections import Block, Heading, NoData, Table, Text
+from partnerkit.report.i18n import N_
+from partnerkit.report.sections import Block, Heading, NoData, Table
 
 __all__ = ["build"]
 _BREACHES_SHOWN = 8
@@ -90,12 +91,8 @@ def build(ctx: Context) -> list[Block]:
                 )
             )
             if len(breaches) > _BREACHES_SHOWN:
-                out.append(
-                    Text(
-                        f.t("sla.more", count="{count}"),
-                        {"count": ctx.number(len(breaches) - _BREACHES_SHOWN)},
-                    )
-                )
+                more = {"count": ctx.number(len(breaches) - _BREACHES_SHOWN)}
+                out.append(ctx.sentence(N_("sla.more"), more))
     out.append(Heading(f.t("sla.health")))
     health = ctx.r.health
     if health is None or not health.months:
@@ -113,12 +110,7 @@ def build(ctx: Context) -> list[Block]:
             )
         )
     else:
-        out.append(
-            Text(
-                f.t("sla.health_score", score="{score}"),
-                {"score": ctx.number(scored.score, 1)},
-            )
-        )
+        out.append(ctx.sentence(N_("sla.health_score"), {"score": ctx.number(scored.score, 1)}))
     out.append(
         Table(
             "sla.health",

@@ -35,13 +35,8 @@ def build(ctx: Context) -> list[Block]:
         for p in ctx.r.pacing:
             if p.linear is not None and p.target is not None:
                 out.append(
-                    Text(
-                        ctx.f.t(
-                            "summary.pacing",
-                            name="{name}",
-                            projected="{projected}",
-                            target="{target}",
-                        ),
+                    ctx.sentence(
+                        N_("summary.pacing"),
                         {
                             "name": ctx.text(p.name),
                             "projected": ctx.unit(p.linear, p.unit, whole=True),
@@ -61,25 +56,21 @@ def build(ctx: Context) -> list[Block]:
 def _leads_line(ctx: Context) -> Text:
     """The month's leads counted both ways, each labelled."""
     inquiries = ctx.r.inquiries
-    return Text(
-        ctx.f.t(
-            "summary.leads",
-            month=ctx.f.month(ctx.r.month),
-            inquiries="{inquiries}",
-            people="{people}",
-        ),
+    return ctx.sentence(
+        N_("summary.leads"),
         {
             "inquiries": ctx.unit(figure(inquiries), KPIUnit.COUNT, reason(inquiries)),
             "people": ctx.number(ctx.r.people),
         },
+        month=ctx.f.month(ctx.r.month),
     )
 
 
 def _target_line(ctx: Context, v: KPIValue) -> Text:
     name = ctx.text(ctx.target_name(v))
     if figure(v) is None:
-        return Text(
-            ctx.f.t("summary.target_missing", name="{name}", reason="{reason}"),
+        return ctx.sentence(
+            N_("summary.target_missing"),
             {"name": name, "reason": ctx.text(ctx.f.reason(reason(v)))},
             "bad",
         )
@@ -136,16 +127,8 @@ def _sla_headline(ctx: Context) -> list[Block]:
         met, measured = sla.terms_met()
         met_all, measured_all = sla.terms_met(cumulative=True)
         out.append(
-            Text(
-                f.t(
-                    "summary.sla_month",
-                    month=f.month(ctx.r.month),
-                    met="{met}",
-                    measured="{measured}",
-                    start=f.date(sla.start),
-                    met_all="{met_all}",
-                    measured_all="{measured_all}",
-                ),
+            ctx.sentence(
+                N_("summary.sla_month"),
                 {
                     "met": ctx.number(met),
                     "measured": ctx.number(measured),
@@ -153,6 +136,8 @@ def _sla_headline(ctx: Context) -> list[Block]:
                     "measured_all": ctx.number(measured_all),
                 },
                 "good" if met == measured else "bad",
+                month=f.month(ctx.r.month),
+                start=f.date(sla.start),
             )
         )
         out.append(Bullets(tuple(ctx.sla_text(t, N_("summary.sla_line")) for t in sla.terms)))
@@ -162,25 +147,15 @@ def _sla_headline(ctx: Context) -> list[Block]:
         score = hm.score
         if score is None:
             parts = ", ".join(f.t(f"health.part.{p}") for p in hm.not_computable)
-            out.append(
-                Text(
-                    f.t("summary.health_none", reason="{reason}"),
-                    {"reason": ctx.text(f.reason(hm.reason, parts=parts))},
-                    "bad",
-                )
-            )
+            reasons = {"reason": ctx.text(f.reason(hm.reason, parts=parts))}
+            out.append(ctx.sentence(N_("summary.health_none"), reasons, "bad"))
         elif ctx.prev_health is not None:
             out.append(
-                Text(
-                    f.t("summary.health_change", score="{score}", previous="{previous}"),
-                    {
-                        "score": ctx.number(score, 1),
-                        "previous": ctx.number(ctx.prev_health, 1),
-                    },
+                ctx.sentence(
+                    N_("summary.health_change"),
+                    {"score": ctx.number(score, 1), "previous": ctx.number(ctx.prev_health, 1)},
                 )
             )
         else:
-            out.append(
-                Text(f.t("summary.health", score="{score}"), {"score": ctx.number(score, 1)})
-            )
+            out.append(ctx.sentence(N_("summary.health"), {"score": ctx.number(score, 1)}))
     return out

@@ -31,13 +31,8 @@ def build(ctx: Context) -> list[Block]:
                         if c.id == line.key:
                             source = ctx.ws.source(c.source).name
                 items.append(
-                    Text(
-                        ctx.f.t(
-                            "work.campaign_line",
-                            name="{name}",
-                            source="{source}",
-                            spend="{spend}",
-                        ),
+                    ctx.sentence(
+                        N_("work.campaign_line"),
                         {
                             "name": ctx.text(line.label),
                             "source": ctx.text(source or "—"),
@@ -52,8 +47,8 @@ def build(ctx: Context) -> list[Block]:
         out.append(
             Bullets(
                 tuple(
-                    Text(
-                        ctx.f.t("work.test_line", name="{name}", status="{status}"),
+                    ctx.sentence(
+                        N_("work.test_line"),
                         {
                             "name": ctx.text(e.name or e.id),
                             "status": ctx.text(ctx.f.t(f"experiment.{e.status.value}")),
