@@ -431,6 +431,25 @@ def test_a_value_that_is_not_a_number_takes_the_row_path_and_its_error() -> None
     )
 
 
+def test_plain_digit_amounts_past_22_digits_take_the_row_path_and_its_error() -> None:
+    # 22 digits and six decimals fit Decimal's 28; 23 do not (quantize refuses them)
+    def bodies(revenue: str) -> list[bytes]:
+        rows: Rows = [(["20261001", "a", "b", "c", "Direct"], ["1"] * 5 + [revenue, "0", "0"])]
+        return _bodies(_traffic(), rows)
+
+    fits = "9" * 22
+    new, _, mapper = _columnar(_traffic(), bodies(fits))
+    old, _ = _row_path(_traffic(), bodies(fits))
+    assert mapper.fallbacks == 0
+    assert_same(new, old)
+    assert new.column("revenue").to_pylist() == [Decimal(fits)]
+    with pytest.raises(DataError) as row_path:
+        _row_path(_traffic(), bodies("9" * 23))
+    with pytest.raises(DataError) as columnar:
+        _columnar(_traffic(), bodies("9" * 23))
+    assert str(columnar.value) == str(row_path.value)
+
+
 def test_the_fallback_is_counted_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     spec = _traffic()
     mapper = PageMapper(spec, "42", OCT_1, OCT_1, DEFAULT_CHANNEL_MAP)

@@ -79,7 +79,8 @@ _INTEGER = r"^-?[0-9]+$"
 #: the same double (both round correctly); ``nan``, ``inf``, ``1_0`` take the row path.
 _FLOAT = r"^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$"
 #: Amounts ``Decimal(text).quantize(1e-6)`` reads without overflowing its 28 digits.
-_MONEY = r"^-?[0-9]{1,22}(?:\.[0-9]+)?$"
+_MONEY_DIGITS = 22
+_MONEY = rf"^-?[0-9]{{1,{_MONEY_DIGITS}}}(?:\.[0-9]+)?$"
 #: A body that opens a JSON object: the only kind handed to ``pyarrow.json``.
 _OBJECT_START = re.compile(rb"[ \t\r\n]*\{")
 #: Where a JSON ``null`` can stand (``pyarrow.json`` reads it as a missing field).
@@ -227,9 +228,16 @@ def _numbers(text: Any, target: Any, pattern: str) -> Any:
     import pyarrow.compute as pc
 
     text = pc.if_else(pc.equal(text, pa.scalar("")), pa.scalar(None, pa.string()), text)
-    ok = pc.match_substring_regex(text, pattern)
-    if _count(ok) != len(text) - text.null_count:
-        raise _RowPathError("a metric value that is not a plain number")
+    present = len(text) - text.null_count
+    # ASCII digits only (most values) are cheaper to tell than the pattern, and match
+    # each of the three (money: at most 22 of them)
+    digits = _count(pc.ascii_is_decimal(text)) == present
+    if digits and pattern is _MONEY and present:
+        digits = pc.max(pc.binary_length(text)).as_py() <= _MONEY_DIGITS
+    if not digits:
+        ok = pc.match_substring_regex(text, pattern)
+        if _count(ok) != present:
+            raise _RowPathError("a metric value that is not a plain number")
     try:
         if pa.types.is_decimal(target):
             try:
