@@ -85,6 +85,8 @@ _MONEY = rf"^-?[0-9]{{1,{_MONEY_DIGITS}}}(?:\.[0-9]+)?$"
 _OBJECT_START = re.compile(rb"[ \t\r\n]*\{")
 #: Where a JSON ``null`` can stand (``pyarrow.json`` reads it as a missing field).
 _NULL = re.compile(rb"[\[:,]\s*null")
+#: The word alone, looked for first (``re`` finds a literal faster than ``bytes.find``).
+_NULL_WORD = re.compile(rb"null")
 
 
 _QUOTAS = (
@@ -176,7 +178,7 @@ def arrow_page(content: bytes) -> tuple[Page, pa.StructArray] | None:
     if not _OBJECT_START.match(content):  # pyarrow.json crashes on a body that is null
         logger.debug("A GA4 report page takes the row path (not a JSON object)")
         return None
-    if content.find(b"null") >= 0 and _NULL.search(content):
+    if _NULL_WORD.search(content) and _NULL.search(content):
         logger.debug("A GA4 report page takes the row path (a JSON null)")
         return None  # Arrow reads null as absent; the row path tells them apart
     try:

@@ -76,6 +76,8 @@ Column: TypeAlias = Any
 #: refuses, so a page with one takes the row path. A match inside a string only
 #: costs the fast path, never a wrong value.
 _JSON_NULL = re.compile(rb"[:\[,]\s*null\s*[,\]}]")
+#: The word alone, looked for first (``re`` finds a literal faster than ``bytes.find``).
+_NULL_WORD = re.compile(rb"null")
 #: A body that opens a JSON object: the only kind handed to ``pyarrow.json``.
 _OBJECT_START = re.compile(rb"[ \t\r\n]*\{")
 #: The counts pydantic reads as ``int`` and Arrow casts alike (Arrow alone would
@@ -229,7 +231,7 @@ class PageMapper:
 
         if not _OBJECT_START.match(body):  # pyarrow.json crashes on a body that is null
             raise NotColumnarError("not a JSON object")
-        if body.find(b"null") >= 0 and _JSON_NULL.search(body):
+        if _NULL_WORD.search(body) and _JSON_NULL.search(body):
             raise NotColumnarError("a JSON null")
         if self._schemas is None:
             extras, windows = self._settings.extra_fields, self._settings.attribution_windows
