@@ -21,9 +21,9 @@ in the same run against:
   parsed by ``from_json`` against the page's type (strings throughout), unnested and
   cast in SQL into the plain path's columns (``list_filter`` picks the action types),
   fetched as Arrow. No validation, no HTTP. (``read_json`` over the same pages written
-  to files gives the same columns 8 to 20 times slower in DuckDB 2.0, whose reader is
-  built for many small objects, not one object holding a 5,000-row array; so
-  ``from_json`` is DuckDB's best figure here.)
+  to files gives the same columns 8 to 20 times slower in DuckDB 2.0 on these pages,
+  each one object holding a 5,000-row array; so ``from_json`` is DuckDB's best figure
+  here.)
 
 dlt is slow enough that it is measured on at most ``DLT_ROWS`` rows (override with
 ``PARTNERKIT_BENCH_DLT_ROWS``); its rate (rows/s) is what is compared. Below
