@@ -414,6 +414,23 @@ def test_window_keys_nobody_asked_for_are_still_read_columnar() -> None:
         mapper.page(body(rows), WHERE)
 
 
+def test_ids_of_a_level_below_the_one_read_are_still_read_columnar() -> None:
+    # a campaign-level read asks for no ad set or ad fields; a page that has them anyway
+    # is parsed against every field the row path checks, and maps as it maps them
+    rows = [row(adset_id="220", adset_name="Ad set 220"), row(campaign_id="2")]
+    mapper = PageMapper(settings(), "campaign", ACCOUNT)
+
+    table, _ = mapper.table(body(rows))
+
+    assert table.column("ad_group_id").to_pylist() == ["220", None]
+    assert table.column("ad_group_name").to_pylist() == ["Ad set 220", None]
+    assert_same(body(rows), settings())
+    # and one the row path refuses there (a number): the row path's error
+    rows[0]["adset_id"] = 220
+    with pytest.raises(DataError):
+        mapper.page(body(rows), WHERE)
+
+
 def test_negative_and_unicode_digit_counts_are_read_as_the_row_path_reads_them() -> None:
     # "-3": not ASCII decimal but plain digits, still columnar; "٣" (Arabic-Indic three):
     # not plain digits, the row path (which refuses it)

@@ -4,12 +4,15 @@ An insights page (``{"data": [...], "paging": {...}}``, the raw body
 ``GraphClient.call`` returns) is parsed in one call by ``pyarrow.json`` against an
 explicit schema in which every Meta value is a string (Meta sends its numbers as
 JSON strings), and mapped to the unified performance record with Arrow compute, a
-column at a time. The parse first tries the narrow schema of the keys the mapping
-reads (an ``actions`` entry's type and value, plus the fixed attribution windows),
-refusing any other key; a page with another key (a window key nobody asked for, a
-field Meta added) is parsed again against every key the row path checks, other keys
-ignored. Both give the same columns for what the mapping reads; the narrow one does
-not build the five window keys of every entry, a third of the parse.
+column at a time. The parse first tries the narrow schema of the keys the request
+asks for and the mapping reads (the level's ids and names, the metrics, an
+``actions`` entry's type and value, plus the fixed attribution windows), refusing any
+other key; a page with another key (a window key nobody asked for, a field Meta
+added) is parsed again against every key the row path checks, other keys ignored.
+Both give the same columns for what the mapping reads (a field the narrow schema
+leaves out is absent from every row of the page it parsed); the narrow one does not
+build, for every row, the five window keys of each entry (a third of the parse) or the
+ids and names of the levels below the one read.
 
 The mapping:
 
@@ -39,6 +42,7 @@ counts those pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -56,6 +60,7 @@ from partnerkit_meta._insights import (
     Paging,
     RowMapper,
     extra_field_value,
+    insights_params,
     is_money_field,
 )
 from partnerkit_meta._objects import AccountInfo
@@ -104,6 +109,8 @@ _COUNT_COLUMNS = (
 )
 #: The keys of an ``actions`` entry the row path validates (all strings).
 _STAT_KEYS = tuple(ActionStat.__annotations__)
+#: Any day: the fields a request asks for do not depend on its dates.
+_ANY_DAY = dt.date(2026, 1, 1)
 
 
 class MappedPage(TypedDict):
@@ -122,18 +129,23 @@ class NotColumnarError(Exception):
     """A page the columnar path cannot map exactly: it takes the row path."""
 
 
-def _parse_schema(extra_fields: Sequence[str], stat_keys: Sequence[str]) -> pa.Schema:
+def _parse_schema(
+    extra_fields: Sequence[str],
+    stat_keys: Sequence[str],
+    row_fields: Sequence[str] = _STRING_FIELDS,
+) -> pa.Schema:
     """The explicit ``pyarrow.json`` schema of an insights page: strings throughout.
 
     Args:
         extra_fields: The extra Insights fields requested.
         stat_keys: The keys of an ``actions`` entry to read.
+        row_fields: The string fields of a row to read (all the row path checks).
     """
     import pyarrow as pa
 
     stat = pa.struct([(key, pa.string()) for key in stat_keys])
     row = pa.struct(
-        [(name, pa.string()) for name in _STRING_FIELDS]
+        [(name, pa.string()) for name in row_fields]
         + [("actions", pa.list_(stat)), ("action_values", pa.list_(stat))]
         + [(name, pa.string()) for name in extra_fields]
     )
@@ -176,6 +188,12 @@ class PageMapper:
         self._settings = settings
         self._account = account
         self._level = LEVEL_NAMES[level]
+        asked = insights_params(settings, level, _ANY_DAY, _ANY_DAY)["fields"].split(",")
+        # the row fields the request asks for (attribution_setting: also when Meta
+        # sends it unasked), in the row path's order
+        self._row_fields = tuple(
+            f for f in _STRING_FIELDS if f in asked or f == "attribution_setting"
+        )
         self._mapped = settings.actions.mapped_action_types()
         self._schemas: tuple[pa.Schema, pa.Schema] | None = None
 
@@ -236,7 +254,10 @@ class PageMapper:
         if self._schemas is None:
             extras, windows = self._settings.extra_fields, self._settings.attribution_windows
             read = ("action_type", "value", *(windows or ()))
-            self._schemas = (_parse_schema(extras, read), _parse_schema(extras, _STAT_KEYS))
+            self._schemas = (
+                _parse_schema(extras, read, self._row_fields),
+                _parse_schema(extras, _STAT_KEYS),
+            )
         narrow, full = self._schemas
         try:
             try:
@@ -255,6 +276,9 @@ class PageMapper:
             rows: Column = pc.list_flatten(data)
             names = [rows.type.field(i).name for i in range(rows.type.num_fields)]
             fields = dict(zip(names, rows.flatten(), strict=True))
+            for name in _STRING_FIELDS:  # a field the narrow parse did not ask for: absent
+                if name not in fields:
+                    fields[name] = pa.nulls(len(rows), pa.string())
             table = self._map(fields, len(rows))
         except pa.ArrowException as exc:
             raise NotColumnarError(str(exc)) from None
