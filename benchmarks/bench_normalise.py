@@ -28,8 +28,9 @@ in the same run against:
 dlt is slow enough that it is measured on at most ``DLT_ROWS`` rows (override with
 ``PARTNERKIT_BENCH_DLT_ROWS``); its rate (rows/s) is what is compared. Below
 ``TINY`` rows (the test's scale) dlt runs for GA4 only: a dlt run's fixed cost would
-dominate. Rates are CPU time (``time.process_time``, dlt's threads included), so that
-other load on a shared machine does not skew one side.
+dominate. Rates are CPU time (``time.process_time``, DuckDB's and dlt's threads
+included), so that other load on a shared machine does not skew one side; partnerkit,
+plain and DuckDB are the best of ``REPEATS`` runs (from ``TINY`` rows on).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ import responses
 
 ROWS = 1_000_000
 TINY = 10_000
+REPEATS = 2  # partnerkit, plain and DuckDB: the best of this many runs (dlt: one)
 DLT_ROWS = int(os.environ.get("PARTNERKIT_BENCH_DLT_ROWS", "100000"))
 REPO = Path(__file__).resolve().parent.parent
 
@@ -566,6 +568,14 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.process_time() - started, result
 
 
+def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    """The least CPU seconds of ``runs`` runs of ``fn()`` (another job's load only slows)."""
+    best, result = timed(fn)
+    for _ in range(runs - 1):
+        best = min(best, timed(fn)[0])
+    return best, result
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -591,11 +601,12 @@ def bench(
     dlt_n: int,
 ) -> None:
     pages = make_pages(n)
-    t_ours, table = timed(lambda: ours(pages))
+    runs = REPEATS if n >= TINY else 1
+    t_ours, table = best_of(runs, lambda: ours(pages))
     assert table.num_rows == n, f"{label}: partnerkit read {table.num_rows} rows, not {n}"
-    t_plain, reference = timed(lambda: plain(pages))
+    t_plain, reference = best_of(runs, lambda: plain(pages))
     assert reference.num_rows == n
-    t_duck, ducked = timed(lambda: duck(pages))
+    t_duck, ducked = best_of(runs, lambda: duck(pages))
     assert ducked.column_names == reference.column_names, f"{label}: DuckDB's columns differ"
     assert ducked.equals(reference.cast(ducked.schema)), f"{label}: DuckDB's values differ"
     rate = {"partnerkit": n / t_ours, "plain": n / t_plain, "duckdb json": n / t_duck}
