@@ -431,6 +431,25 @@ def test_a_value_that_is_not_a_number_takes_the_row_path_and_its_error() -> None
     )
 
 
+def test_plain_digit_amounts_past_22_digits_take_the_row_path_and_its_error() -> None:
+    # 22 digits and six decimals fit Decimal's 28; 23 do not (quantize refuses them)
+    def bodies(revenue: str) -> list[bytes]:
+        rows: Rows = [(["20261001", "a", "b", "c", "Direct"], ["1"] * 5 + [revenue, "0", "0"])]
+        return _bodies(_traffic(), rows)
+
+    fits = "9" * 22
+    new, _, mapper = _columnar(_traffic(), bodies(fits))
+    old, _ = _row_path(_traffic(), bodies(fits))
+    assert mapper.fallbacks == 0
+    assert_same(new, old)
+    assert new.column("revenue").to_pylist() == [Decimal(fits)]
+    with pytest.raises(DataError) as row_path:
+        _row_path(_traffic(), bodies("9" * 23))
+    with pytest.raises(DataError) as columnar:
+        _columnar(_traffic(), bodies("9" * 23))
+    assert str(columnar.value) == str(row_path.value)
+
+
 def test_the_fallback_is_counted_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     spec = _traffic()
     mapper = PageMapper(spec, "42", OCT_1, OCT_1, DEFAULT_CHANNEL_MAP)
@@ -678,6 +697,35 @@ def test_every_cassette_reads_the_same_column_wise(
     assert new.num_rows == old.num_rows > 0
     assert_same(new, old)
     assert _shown(new_notices) == _shown(old_notices)
+
+
+def _read_demo() -> list[tuple[pa.Table, list[Notice]]]:
+    """The demo's traffic for every date range its recording answers."""
+    import partnerkit.demo
+    from partnerkit.demo._read import NOW as DEMO_NOW
+    from partnerkit.demo._read import RECORDED_RANGES
+
+    out = []
+    with partnerkit.demo.open().connector("ga4") as connector:
+        for start, end in RECORDED_RANGES:
+            read = connector.stream(stream="traffic", start=start, end=end, as_of=DEMO_NOW)
+            out.append((read.to_arrow(), list(read.notices)))
+    return out
+
+
+def test_the_demos_recorded_reports_read_the_same_column_wise(
+    counting: type[_Counting], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new = _read_demo()
+    assert sum(m.arrow_pages for m in counting.made) >= len(new)
+    assert [m.fallbacks for m in counting.made] == [0] * len(counting.made)
+    monkeypatch.setattr(_columns, "arrow_page", lambda content: None)  # the row path
+    old = _read_demo()
+    # August, September and October 2026: 31 + 30 + 31 days, a few slices a day
+    assert new[0][0].num_rows == old[0][0].num_rows > 92
+    for (new_table, new_notices), (old_table, old_notices) in zip(new, old, strict=True):
+        assert_same(new_table, old_table)
+        assert _shown(new_notices) == _shown(old_notices)
 
 
 def test_an_early_stop_holds_back_the_same_last_slice(

@@ -39,6 +39,7 @@ from partnerkit_meta._columns import NotColumnarError, PageMapper
 from partnerkit_meta._insights import PAGE, RowMapper
 from partnerkit_meta._objects import AccountInfo
 
+import partnerkit.demo
 from partnerkit.errors import DataError
 from partnerkit.records import record_id
 from partnerkit.stream import RecordStream
@@ -46,6 +47,7 @@ from partnerkit.testing import Cassette, use_cassette
 from partnerkit.testing.faults import Fault
 
 CASSETTES = Path(__file__).parent / "cassettes"
+DEMO_CASSETTES = Path(partnerkit.demo.__file__).parent / "cassettes"
 ACCOUNT = AccountInfo(
     id="act_1029384756", name="Shemesh Solar – IL", currency="ILS", timezone="Asia/Jerusalem"
 )
@@ -131,8 +133,10 @@ def assert_falls_back(page: bytes, config: MetaSettings, level: str = "campaign"
 
 
 def _insights_pages() -> list[Any]:
+    """Every insights page of the connector's cassettes and of the demo's recordings."""
     cases = []
-    for path in sorted(CASSETTES.rglob("*.yaml")):
+    tapes = [*sorted(CASSETTES.rglob("*.yaml")), DEMO_CASSETTES / "meta.yaml"]
+    for path in tapes:
         tape = Cassette.load(path)
         for i, interaction in enumerate(tape.interactions):
             request, response = interaction.request, interaction.response
@@ -140,7 +144,8 @@ def _insights_pages() -> list[Any]:
                 continue
             if response.status != 200:
                 continue
-            name = f"{path.relative_to(CASSETTES)}#{i}"
+            where = path.relative_to(CASSETTES) if path.is_relative_to(CASSETTES) else "demo"
+            name = f"{where}#{i}"
             cases.append(pytest.param(request.query, response.content(), id=name))
     return cases
 
@@ -150,6 +155,7 @@ INSIGHTS_PAGES = _insights_pages()
 
 def test_the_cassettes_hold_insights_pages() -> None:
     assert len(INSIGHTS_PAGES) >= 20
+    assert sum(p.id.startswith("demo#") for p in INSIGHTS_PAGES) >= 5
 
 
 @pytest.mark.parametrize(("query", "content"), INSIGHTS_PAGES)
@@ -387,6 +393,53 @@ def test_extra_fields_are_numbers_money_or_text() -> None:
     assert table.column("extra.objective").to_pylist() == [None, "LEADS", None]
     # no row has cpc: a null column, as the row path's extras are
     assert table.schema.field("extra.cpc").type == pa.null()
+
+
+def test_window_keys_nobody_asked_for_are_still_read_columnar() -> None:
+    # entries with window keys under each ad set's attribution: the parse of the keys
+    # mapping reads refuses them, the parse of every key the row path checks takes them
+    stats = [{"action_type": "lead", "value": "4", "7d_click": "3", "1d_view": "1"}]
+    rows = [row(actions=stats), row(campaign_id="2", actions=acts(lead="2"))]
+    mapper = PageMapper(settings(), "campaign", ACCOUNT)
+
+    table, _ = mapper.table(body(rows))
+
+    assert table.column("leads").to_pylist() == [4.0, 2.0]
+    assert_same(body(rows), settings())
+    # a window key the row path refuses (a number): the row path, and its error
+    stats[0]["7d_click"] = 3  # type: ignore[assignment]
+    with pytest.raises(NotColumnarError):
+        mapper.table(body(rows))
+    with pytest.raises(DataError):
+        mapper.page(body(rows), WHERE)
+
+
+def test_ids_of_a_level_below_the_one_read_are_still_read_columnar() -> None:
+    # a campaign-level read asks for no ad set or ad fields; a page that has them anyway
+    # is parsed against every field the row path checks, and maps as it maps them
+    rows = [row(adset_id="220", adset_name="Ad set 220"), row(campaign_id="2")]
+    mapper = PageMapper(settings(), "campaign", ACCOUNT)
+
+    table, _ = mapper.table(body(rows))
+
+    assert table.column("ad_group_id").to_pylist() == ["220", None]
+    assert table.column("ad_group_name").to_pylist() == ["Ad set 220", None]
+    assert_same(body(rows), settings())
+    # and one the row path refuses there (a number): the row path's error
+    rows[0]["adset_id"] = 220
+    with pytest.raises(DataError):
+        mapper.page(body(rows), WHERE)
+
+
+def test_negative_and_unicode_digit_counts_are_read_as_the_row_path_reads_them() -> None:
+    # "-3": not ASCII decimal but plain digits, still columnar; "٣" (Arabic-Indic three):
+    # not plain digits, the row path (which refuses it)
+    assert_same(body([row(impressions="-3")]), settings())
+    mapper = PageMapper(settings(), "campaign", ACCOUNT)
+    with pytest.raises(NotColumnarError):
+        mapper.table(body([row(impressions="\u0663")]))
+    with pytest.raises(DataError):
+        mapper.page(body([row(impressions="\u0663")]), WHERE)
 
 
 def test_a_pretty_printed_page_is_read_columnar() -> None:
