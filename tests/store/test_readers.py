@@ -17,13 +17,12 @@ from typing import Any
 
 import duckdb
 import pytest
-
-from partnerkit.records import RecordKind
 from partnerkit_store_synth import KILL_ACCOUNTS, KILL_UNIT_ROWS
 
 from partnerkit.analysis import Dataset
 from partnerkit.cli import ExitCode
 from partnerkit.errors import WarehouseBusyError, WarehouseError
+from partnerkit.records import RecordKind
 from partnerkit.store import Warehouse
 from partnerkit.store.read import LOCK_WAIT_ENV, holding, lock_info_path, read_holder
 
