@@ -23,7 +23,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -286,7 +286,8 @@ class Plan:
             if meta.money:
                 unit = "money"
             elif additivity is not Additivity.NOT_APPLICABLE:
-                unit = self.unit_of.get(extra.field, "count")
+                ratio = additivity is Additivity.NON_ADDITIVE and meta.data_type == "DOUBLE"
+                unit = self.unit_of.get(extra.field, "ratio" if ratio else "count")
             else:
                 unit = "id" if extra.name.endswith("_id") else "text"
             role = Role.ATTRIBUTE if additivity is Additivity.NOT_APPLICABLE else Role.METRIC
@@ -319,6 +320,7 @@ class _Report:
     extras: tuple[tuple[str, str, str], ...]
     metrics: tuple[str, ...] = _METRICS
     where: tuple[Condition, ...] = ()
+    # Attributes kept as (non-additive) metrics, with their unit: the quality score.
     unit_of: tuple[tuple[str, str], ...] = ()
 
     def plan(self, version: str) -> Plan:
@@ -332,6 +334,8 @@ class _Report:
         )
         unique = tuple(dict.fromkeys(names))
         fields = {name: library_meta(version, name) for name in unique}
+        for name, _ in self.unit_of:  # an attribute read as a measure (a score)
+            fields[name] = replace(fields[name], category="METRIC")
         segment_extras = tuple(
             Extra(f, n, d) for f, n, d in self.extras if any(f == s for s, _ in self.segment)
         )
