@@ -461,3 +461,18 @@ def test_a_field_answer_of_the_wrong_shape_is_refused(make_connector: Make) -> N
         with pytest.raises(ResponseShapeError) as info:
             conn.stream(ReadRequest(stream="custom", **DAYS)).to_dicts()
     assert info.value.where == "results"
+
+
+def test_the_json_paths_are_the_librarys_own() -> None:
+    """FieldMeta spells a field the way protobuf's JSON mapping does; the library agrees."""
+    from partnerkit_google_ads import _reports, _schema
+
+    version = _schema.latest_version()
+    plans = [r.plan(version) for r in _reports.REPORTS.values()]
+    plans.append(_reports.conversions_plan(version, ["1"], "2345678901", ["SIGNUP"]))
+    for plan in plans:
+        for name, meta in plan.fields.items():
+            assert meta.json_path == _schema.field_info(version, name).json_path, name
+    assert plans[-1].query.where[0].text == (
+        "segments.conversion_action IN ('customers/2345678901/conversionActions/1')"
+    )
