@@ -476,3 +476,23 @@ def test_the_json_paths_are_the_librarys_own() -> None:
     assert plans[-1].query.where[0].text == (
         "segments.conversion_action IN ('customers/2345678901/conversionActions/1')"
     )
+
+
+def test_an_option_a_stream_does_not_take_is_refused(make_connector: Make) -> None:
+    conn = make_connector(accounts=["2345678901"])
+    with pytest.raises(ConfigurationError, match="keywords stream: level; it takes: none"):
+        conn.stream(ReadRequest(stream="keywords", options={"level": "ad"}, **DAYS)).to_dicts()
+
+
+def test_a_row_that_is_not_an_object_is_a_shape_error(make_connector: Make) -> None:
+    answer = yaml.safe_load((REPORTS / "keywords.yaml").read_text())["interactions"][1]
+    body = answer["response"]["body"]
+    body[0]["results"][1] = None
+    with (
+        use_cassette(REPORTS / "keywords.yaml") as tape,
+        make_connector(accounts=["2345678901"]) as conn,
+    ):
+        tape.replace(1, Fault(status=200, headers=JSON, body=json.dumps(body)))
+        with pytest.raises(ResponseShapeError) as info:
+            conn.stream(ReadRequest(stream="keywords", **DAYS)).to_dicts()
+    assert info.value.where == "[0].results[1]"

@@ -38,7 +38,11 @@ __all__ = ["GoogleAdsConnector"]
 
 _DEFAULT_HISTORY = dt.timedelta(days=730)
 _EPOCH = dt.date(2000, 1, 1)  # any day: the field check only needs a query's shape
-_OPTIONS = frozenset({"level", "query"})
+#: The options each stream takes (``campaigns`` ignores options, as it always has).
+_OPTIONS: dict[str, frozenset[str]] = {
+    "performance": frozenset({"level"}),
+    "custom": frozenset({"query"}),
+}
 _REPORT_STREAMS = frozenset({*_reports.REPORTS, "conversions", "custom"})
 
 
@@ -193,13 +197,17 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         self._context = _Context(credentials, version, transport, categories)
         return self._context
 
-    def _level(self, request: ReadRequest) -> Level:
-        unknown = sorted(set(request.options) - _OPTIONS)
-        if unknown:
+    @staticmethod
+    def _check_options(request: ReadRequest) -> None:
+        allowed = _OPTIONS.get(request.stream, frozenset())
+        unknown = sorted(set(request.options) - allowed)
+        if unknown and request.stream != "campaigns":
             raise ConfigurationError(
-                f"Unknown option(s) for the google_ads connector: {', '.join(unknown)}; it "
-                f"takes: {', '.join(sorted(_OPTIONS))}."
+                f"Unknown option(s) for the google_ads {request.stream} stream: "
+                f"{', '.join(unknown)}; it takes: {', '.join(sorted(allowed)) or 'none'}."
             )
+
+    def _level(self, request: ReadRequest) -> Level:
         level = request.options.get("level", self.settings.level)
         level = {"customer": "account"}.get(level, level)
         if level not in get_args(Level):
@@ -359,14 +367,12 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
     def read(self, request: ReadRequest) -> Iterator[dict[str, Any] | Notice]:  # type: ignore[override]
         """Read one stream for each customer; see the class docstring."""
         spec = self.stream_spec(request.stream)
+        self._check_options(request)
         level = self._level(request) if spec.name == "performance" else "campaign"
-        if spec.name != "performance":
-            self._level(request)  # unknown options are refused for every stream
-        query_name = self._query_name(request) if spec.name == "custom" else None
-        if spec.name == "custom":
-            _reports.parse_custom_query(
-                query_name or "", self.settings.custom_queries[query_name or ""]
-            )
+        query_name: str | None = None
+        if spec.name == "custom":  # a query of the wrong form is refused before any request
+            query_name = self._query_name(request)
+            _reports.parse_custom_query(query_name, self.settings.custom_queries[query_name])
         context = self._ready()
         described: set[str] = set()
         for item in self._customers(context, request.accounts):
