@@ -30,8 +30,7 @@ from typing import Any
 
 import pytest
 import yaml
-from partnerkit_google_ads import GoogleAdsConnector
-from partnerkit_google_ads._reports import UnselectableFieldError
+from partnerkit_google_ads import GoogleAdsConnector, UnselectableFieldError
 from partnerkit_google_ads.testing import google_ads_resource_exhausted
 
 from partnerkit.connector import Notice, ReadRequest

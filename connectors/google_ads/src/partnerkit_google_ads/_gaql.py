@@ -1,9 +1,12 @@
 """GAQL queries, built from validated parts only.
 
-Nothing a user typed is pasted into a query: field names are this module's
-constants (checked against the API version by :mod:`._schema` before sending),
-dates are :class:`datetime.date` objects, enum values must look like enum names and
-belong to the field's enum, and numbers are ints. :class:`Query` renders one line,
+Nothing a user typed is pasted into a built-in stream's query: field names are
+this module's constants (checked against the API version by :mod:`._schema` before
+sending), dates are :class:`datetime.date` objects, enum values must look like enum
+names and belong to the field's enum, and numbers are ints. The one exception is
+the ``custom`` stream, whose query is the user's own: its fields must look like GAQL
+names and pass GoogleAdsFieldService (:mod:`._reports`), its conditions are sent as
+written, in parentheses, after the read's date range. :class:`Query` renders one line,
 deterministically, so a recorded request matches byte for byte.
 """
 
