@@ -43,7 +43,8 @@ from partnerkit.errors import (
     UnknownFieldError,
 )
 from partnerkit.records import record_id
-from partnerkit.testing import FakeClock, use_cassette
+from partnerkit.stream import RecordStream
+from partnerkit.testing import FakeClock, hostile, use_cassette
 from partnerkit.testing.faults import Fault
 
 Make = Callable[..., GoogleAdsConnector]
@@ -495,3 +496,90 @@ def test_a_row_that_is_not_an_object_is_a_shape_error(make_connector: Make) -> N
         with pytest.raises(ResponseShapeError) as info:
             conn.stream(ReadRequest(stream="keywords", **DAYS)).to_dicts()
     assert info.value.where == "[0].results[1]"
+
+
+# ------------------------------------------------------------------ hostile answers
+
+
+def _report_answers() -> list[Any]:
+    """Every searchStream answer of the report cassettes that carries rows."""
+
+    def keep(url: str, body: Any) -> bool:
+        stream = url.endswith(":searchStream")
+        return stream and isinstance(body, list) and any("results" in b for b in body)
+
+    return hostile.recorded_bodies(REPORTS, keep)
+
+
+def _plans() -> list[Any]:
+    from partnerkit_google_ads import _reports, _schema
+
+    version = _schema.latest_version()
+    plans = [r.plan(version) for r in _reports.REPORTS.values()]
+    plans.append(_reports.conversions_plan(version, [], "2345678901", ["SUBMIT_LEAD_FORM"]))
+    return plans
+
+
+PLANS = _plans()
+URL = "https://googleads.googleapis.com/v26/customers/2345678901/googleAds:searchStream"
+
+
+class TestHostileReportPages(hostile.HostilePages):
+    """Hostile bodies in place of the keywords query; any report answer, mutated."""
+
+    shapes = {
+        **hostile.bare_values("a JSON array of batches"),
+        "empty array": (
+            "[]",
+            "",
+            "at least one batch (an empty result is one batch with fieldMask and requestId)",
+            "an empty JSON array",
+        ),
+        "row null": (
+            '[{"results":[null],"fieldMask":"campaign.id","requestId":"FAKEreqIdHostile0002"}]',
+            "[0].results[0]",
+            "a row object",
+            "a JSON null",
+        ),
+    }
+    api, account, requests = "google_ads", "2345678901", (f"POST {URL}",)
+    secret = "test-developer-token"
+    recorded = _report_answers()
+
+    def read(self, request: pytest.FixtureRequest, body: str) -> object:
+        make: Make = request.getfixturevalue("make_connector")
+        with (
+            use_cassette(REPORTS / "keywords.yaml") as tape,
+            make(accounts=["2345678901"]) as conn,
+        ):
+            tape.replace(1, Fault(status=200, headers=JSON, body=body))
+            return conn.stream(ReadRequest(stream="keywords", **DAYS)).to_dicts()
+
+    def parse(self, body: bytes) -> object:
+        """Parse an answer as the report streams do, and map it with every plan."""
+        from partnerkit_google_ads import _reports
+        from partnerkit_google_ads._parse import RAW_BATCHES, CustomerInfo, parse_batches
+
+        batches = parse_batches(body, source="s", account="2345678901", adapter=RAW_BATCHES)
+        if any("error" in b for b in batches):
+            return None  # the stream's own error element: mapped by Transport
+        customer = CustomerInfo("2345678901", "Trattoria Demo Srl", "EUR", "Europe/Rome")
+        for plan in PLANS:
+            found = list(_reports.records(plan, _reports.raw_rows(batches), customer, "s"))
+            RecordStream.from_records("performance", found).to_arrow()
+        return None
+
+
+def test_the_report_answers_are_collected() -> None:
+    # keywords, search terms, geography, devices, conversions (all and selected), custom
+    recorded = TestHostileReportPages.recorded
+    reports = [b for b in recorded if not b[0]["fieldMask"].endswith("customer.manager")]
+    assert len(reports) == 7
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_double_that_is_not_finite_is_a_data_error(value: float) -> None:
+    from partnerkit_google_ads._reports import FieldMeta
+
+    with pytest.raises(ValueError, match="finite"):
+        FieldMeta("metrics.average_cpc", "METRIC", "DOUBLE").convert(value)

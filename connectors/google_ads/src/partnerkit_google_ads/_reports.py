@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -215,6 +216,8 @@ class FieldMeta:
         if kind in ("DOUBLE", "FLOAT"):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise TypeError(f"expected a number, got {value!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"expected a finite number, got {value!r}")
             if self.money:
                 return Decimal(repr(float(value))).scaleb(_MICROS)
             return float(value)
