@@ -583,3 +583,25 @@ def test_a_double_that_is_not_finite_is_a_data_error(value: float) -> None:
 
     with pytest.raises(ValueError, match="finite"):
         FieldMeta("metrics.average_cpc", "METRIC", "DOUBLE").convert(value)
+
+
+def test_check_checks_the_custom_queries(make_connector: Make) -> None:
+    with (
+        use_cassette(REPORTS / "check.yaml"),
+        make_connector(accounts=["2345678901"], custom_queries={"hourly": HOURLY}) as conn,
+    ):
+        result = conn.check()
+    assert result.ok, result.message
+    assert result.accounts == ("2345678901",)
+    assert result.message.endswith("1 account(s) reachable. 1 custom query checked.")
+
+
+def test_check_names_an_unselectable_field(make_connector: Make) -> None:
+    with (
+        use_cassette(REPORTS / "custom_unselectable.yaml"),
+        make_connector(accounts=["2345678901"], custom_queries={"hourly": HOURLY}) as conn,
+    ):
+        result = conn.check()
+    assert not result.ok
+    assert isinstance(result.error, UnselectableFieldError)
+    assert "'metrics.ctr' cannot be selected" in result.message

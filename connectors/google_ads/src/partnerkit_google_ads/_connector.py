@@ -489,18 +489,31 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
     # ------------------------------------------------------------------- check
 
     def check(self) -> CheckResult:
-        """Reach every configured account (or the manager and its clients)."""
+        """Reach every configured account (or the manager and its clients).
+
+        Each query of ``custom_queries`` is checked against GoogleAdsFieldService too,
+        so an unknown or unselectable field shows before the first read.
+        """
         try:
             context = self._ready()
             customers = [c for c in self._customers(context, ()) if isinstance(c, CustomerInfo)]
+            if customers:
+                for name in self.settings.custom_queries:
+                    self._plan(context, "custom", customers[0], name)
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
         ids = tuple(c.id for c in customers)
         manager = context.credentials.login_customer_id
         via = f" through manager {manager}" if manager else ""
+        queries = len(self.settings.custom_queries) if customers else 0
+        checked = (
+            f" {queries} custom quer{'y' if queries == 1 else 'ies'} checked." if queries else ""
+        )
         return CheckResult(
             ok=True,
-            message=f"Google Ads API {context.version}: {len(ids)} account(s) reachable{via}.",
+            message=(
+                f"Google Ads API {context.version}: {len(ids)} account(s) reachable{via}.{checked}"
+            ),
             accounts=ids,
         )
 
