@@ -261,7 +261,10 @@ class Plan:
         fields: The selected fields' metadata, by name.
         segment: The fields (and names) that make up ``segment``, in order.
         extras: The fields kept in ``extra`` and what they mean.
-        lead_categories: For conversions by action: the categories counted as leads.
+        lead_categories: For conversions by action: the categories counted as leads
+            (``None``: no ``leads`` column).
+        unit_of: The unit of a metric that is neither money nor a count (the
+            quality score's ``rank``).
     """
 
     stream: str
