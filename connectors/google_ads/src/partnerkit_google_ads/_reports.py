@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from partnerkit.connector import Notice
@@ -182,14 +183,14 @@ class FieldMeta:
     data_type: str
     repeated: bool = False
 
-    @property
+    @cached_property
     def json_path(self) -> tuple[str, ...]:
         """How the REST interface nests and spells it (protobuf's JSON names)."""
         return tuple(
             re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), p) for p in self.name.split(".")
         )
 
-    @property
+    @cached_property
     def money(self) -> bool:
         """Whether the value is micros of the account currency."""
         return self.name.endswith("_micros") or self.name in _MICROS_DOUBLES
@@ -646,10 +647,10 @@ def raw_rows(batches: Sequence[Any]) -> Iterator[dict[str, Any]]:
         yield from batch.get("results", ())
 
 
-def _lookup(row: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+def _lookup(row: dict[str, Any], path: tuple[str, ...]) -> Any:
     value: Any = row
     for part in path:
-        if not isinstance(value, Mapping):
+        if type(value) is not dict:  # parsed JSON: a plain dict (no ABC check per value)
             return None
         value = value.get(part)
     return value
