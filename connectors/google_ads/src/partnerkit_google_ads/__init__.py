@@ -3,8 +3,10 @@
 Reads daily performance at customer, campaign, ad group or ad level — spend in the
 customer's currency converted from micros exactly, fractional conversions,
 conversion value, and the conversions of lead-category actions as leads — and
-campaign metadata with the UTM values of each campaign's URL options. With a manager
-(MCC) account it reads every client account under it.
+campaign metadata with the UTM values of each campaign's URL options; keywords with
+their quality score, search terms, geography, devices, conversions per conversion
+action, and custom GAQL queries checked against Google's field metadata. With a
+manager (MCC) account it reads every client account under it.
 
 Credentials are the ones Google Ads users already keep (``google-ads.yaml``, the
 ``GOOGLE_ADS_*`` environment variables, or settings), loaded by the google-ads
@@ -21,6 +23,7 @@ Installed as the ``google_ads`` connector (entry point ``partnerkit.connectors``
 """
 
 from partnerkit_google_ads._connector import GoogleAdsConnector
+from partnerkit_google_ads._reports import UnselectableFieldError
 from partnerkit_google_ads._settings import GoogleAdsSettings
 
-__all__ = ["GoogleAdsConnector", "GoogleAdsSettings"]
+__all__ = ["GoogleAdsConnector", "GoogleAdsSettings", "UnselectableFieldError"]

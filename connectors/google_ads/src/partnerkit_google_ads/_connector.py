@@ -19,9 +19,10 @@ from partnerkit.connector import (
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
 from partnerkit.records import RecordKind
-from partnerkit_google_ads import _gaql, _schema
+from partnerkit_google_ads import _gaql, _reports, _schema
 from partnerkit_google_ads._auth import ResolvedCredentials, resolve_credentials
 from partnerkit_google_ads._parse import (
+    RAW_BATCHES,
     CustomerInfo,
     campaign_record,
     customer_from_client_row,
@@ -37,7 +38,12 @@ __all__ = ["GoogleAdsConnector"]
 
 _DEFAULT_HISTORY = dt.timedelta(days=730)
 _EPOCH = dt.date(2000, 1, 1)  # any day: the field check only needs a query's shape
-_OPTIONS = frozenset({"level"})
+#: The options each stream takes (``campaigns`` ignores options, as it always has).
+_OPTIONS: dict[str, frozenset[str]] = {
+    "performance": frozenset({"level"}),
+    "custom": frozenset({"query"}),
+}
+_REPORT_STREAMS = frozenset({*_reports.REPORTS, "conversions", "custom"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,20 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
       lead-category actions as ``leads``.
     * ``campaigns`` — each campaign's status, channel, dates, budget and the UTM
       values of its final URL suffix / tracking template.
+    * ``keywords`` — daily metrics per keyword (``keyword_view``), with its text,
+      match type and quality score (not additive).
+    * ``search_terms`` — daily metrics per search term and ad group
+      (``search_term_view``), with the term's status.
+    * ``geography`` — daily metrics per campaign, country, region and location type
+      (``geographic_view``).
+    * ``devices`` — daily metrics per campaign and device (``segments.device``).
+    * ``conversions`` — daily conversions per campaign and conversion action
+      (``segments.conversion_action`` and its name and category), so a lead action
+      and a purchase action are never mixed; the ``conversion_actions`` setting
+      narrows it to some actions.
+    * ``custom`` — a GAQL query of the ``custom_queries`` setting
+      (``options={"query": name}``), checked against GoogleAdsFieldService, every
+      column typed from its metadata.
 
     With a ``login_customer_id`` and no ``accounts`` it reads every enabled client
     account under the manager.
@@ -89,6 +109,42 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
             description="Campaign settings, budgets and UTM values from URL options",
             cursor=None,
         ),
+        StreamSpec(
+            name="keywords",
+            kind=RecordKind.PERFORMANCE,
+            description="Daily metrics per keyword, with text, match type and quality score",
+            default_lookback=dt.timedelta(days=14),
+        ),
+        StreamSpec(
+            name="search_terms",
+            kind=RecordKind.PERFORMANCE,
+            description="Daily metrics per search term and ad group, with the term's status",
+            default_lookback=dt.timedelta(days=14),
+        ),
+        StreamSpec(
+            name="geography",
+            kind=RecordKind.PERFORMANCE,
+            description="Daily metrics per campaign, country and region",
+            default_lookback=dt.timedelta(days=14),
+        ),
+        StreamSpec(
+            name="devices",
+            kind=RecordKind.PERFORMANCE,
+            description="Daily metrics per campaign and device",
+            default_lookback=dt.timedelta(days=14),
+        ),
+        StreamSpec(
+            name="conversions",
+            kind=RecordKind.PERFORMANCE,
+            description="Daily conversions per campaign and conversion action",
+            default_lookback=dt.timedelta(days=14),
+        ),
+        StreamSpec(
+            name="custom",
+            kind=RecordKind.PERFORMANCE,
+            description="A custom GAQL query from the custom_queries setting, typed by metadata",
+            default_lookback=dt.timedelta(days=14),
+        ),
     )
     capabilities = frozenset(
         {Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK, Capability.MULTI_ACCOUNT}
@@ -104,6 +160,7 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         self._clock = now
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self._context: _Context | None = None
+        self._custom: dict[str, _reports.Plan] = {}
 
     # ------------------------------------------------------------------ set-up
 
@@ -140,13 +197,17 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         self._context = _Context(credentials, version, transport, categories)
         return self._context
 
-    def _level(self, request: ReadRequest) -> Level:
-        unknown = sorted(set(request.options) - _OPTIONS)
-        if unknown:
+    @staticmethod
+    def _check_options(request: ReadRequest) -> None:
+        allowed = _OPTIONS.get(request.stream, frozenset())
+        unknown = sorted(set(request.options) - allowed)
+        if unknown and request.stream != "campaigns":
             raise ConfigurationError(
-                f"Unknown option(s) for the google_ads connector: {', '.join(unknown)}; it "
-                f"takes: {', '.join(sorted(_OPTIONS))}."
+                f"Unknown option(s) for the google_ads {request.stream} stream: "
+                f"{', '.join(unknown)}; it takes: {', '.join(sorted(allowed)) or 'none'}."
             )
+
+    def _level(self, request: ReadRequest) -> Level:
         level = request.options.get("level", self.settings.level)
         level = {"customer": "account"}.get(level, level)
         if level not in get_args(Level):
@@ -235,14 +296,90 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
 
     # -------------------------------------------------------------------- read
 
+    def _query_name(self, request: ReadRequest) -> str:
+        queries = self.settings.custom_queries
+        if not queries:
+            raise ConfigurationError(
+                "The custom stream reads a query of the custom_queries setting, which is "
+                "empty; add one, e.g. custom_queries: {clicks_by_hour: 'SELECT ...'}."
+            )
+        name = request.options.get("query")
+        if name is None:
+            if len(queries) > 1:
+                raise ConfigurationError(
+                    f"options.query: say which custom query to read; there are "
+                    f"{', '.join(sorted(queries))}."
+                )
+            return next(iter(queries))
+        if name not in queries:
+            raise ConfigurationError(
+                f"options.query {name!r} is not a custom query; there are "
+                f"{', '.join(sorted(queries))}."
+            )
+        return str(name)
+
+    def _plan(
+        self, context: _Context, stream: str, customer: CustomerInfo, query_name: str | None
+    ) -> _reports.Plan:
+        """The report of a stream for a customer; a custom query is checked once."""
+        if stream == "conversions":
+            return _reports.conversions_plan(
+                context.version,
+                self.settings.conversion_actions,
+                customer.id,
+                context.lead_categories,
+            )
+        if stream != "custom":
+            return _reports.REPORTS[stream].plan(context.version)
+        assert query_name is not None
+        plan = self._custom.get(query_name)
+        if plan is None:
+            custom = _reports.parse_custom_query(
+                query_name, self.settings.custom_queries[query_name]
+            )
+            answer = context.transport.search_fields(_reports.fields_query(custom), customer.id)
+            plan = _reports.custom_plan(custom, answer, context.version)
+            self._custom[query_name] = plan
+        return plan
+
+    def _report(
+        self,
+        context: _Context,
+        customer: CustomerInfo,
+        request: ReadRequest,
+        query_name: str | None,
+        described: set[str],
+    ) -> Iterator[dict[str, Any] | Notice]:
+        plan = self._plan(context, request.stream, customer, query_name)
+        if plan.stream not in described:
+            described.add(plan.stream)
+            yield from plan.notices()
+        start, end, notices = self._range(customer, request)
+        yield from notices
+        if start > end:
+            return
+        for first, last in ReadWindow(start, end).chunks(self.settings.chunk_days):
+            query = plan.dated(first, last)
+            batches = context.transport.search_stream(customer.id, query, RAW_BATCHES)
+            source = f"customer {customer.id}: {plan.stream} ({query.resource})"
+            yield from _reports.records(plan, _reports.raw_rows(batches), customer, source)
+
     def read(self, request: ReadRequest) -> Iterator[dict[str, Any] | Notice]:  # type: ignore[override]
         """Read one stream for each customer; see the class docstring."""
         spec = self.stream_spec(request.stream)
+        self._check_options(request)
         level = self._level(request) if spec.name == "performance" else "campaign"
+        query_name: str | None = None
+        if spec.name == "custom":  # a query of the wrong form is refused before any request
+            query_name = self._query_name(request)
+            _reports.parse_custom_query(query_name, self.settings.custom_queries[query_name])
         context = self._ready()
+        described: set[str] = set()
         for item in self._customers(context, request.accounts):
             if isinstance(item, Notice):
                 yield item
+            elif spec.name in _REPORT_STREAMS:
+                yield from self._report(context, item, request, query_name, described)
             elif spec.name == "performance":
                 yield from self._performance(context, item, request, level)
             else:
@@ -352,18 +489,31 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
     # ------------------------------------------------------------------- check
 
     def check(self) -> CheckResult:
-        """Reach every configured account (or the manager and its clients)."""
+        """Reach every configured account (or the manager and its clients).
+
+        Each query of ``custom_queries`` is checked against GoogleAdsFieldService too,
+        so an unknown or unselectable field shows before the first read.
+        """
         try:
             context = self._ready()
             customers = [c for c in self._customers(context, ()) if isinstance(c, CustomerInfo)]
+            if customers:
+                for name in self.settings.custom_queries:
+                    self._plan(context, "custom", customers[0], name)
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
         ids = tuple(c.id for c in customers)
         manager = context.credentials.login_customer_id
         via = f" through manager {manager}" if manager else ""
+        queries = len(self.settings.custom_queries) if customers else 0
+        checked = (
+            f" {queries} custom quer{'y' if queries == 1 else 'ies'} checked." if queries else ""
+        )
         return CheckResult(
             ok=True,
-            message=f"Google Ads API {context.version}: {len(ids)} account(s) reachable{via}.",
+            message=(
+                f"Google Ads API {context.version}: {len(ids)} account(s) reachable{via}.{checked}"
+            ),
             accounts=ids,
         )
 

@@ -1,9 +1,12 @@
 """GAQL queries, built from validated parts only.
 
-Nothing a user typed is pasted into a query: field names are this module's
-constants (checked against the API version by :mod:`._schema` before sending),
-dates are :class:`datetime.date` objects, enum values must look like enum names and
-belong to the field's enum, and numbers are ints. :class:`Query` renders one line,
+Nothing a user typed is pasted into a built-in stream's query: field names are
+this module's constants (checked against the API version by :mod:`._schema` before
+sending), dates are :class:`datetime.date` objects, enum values must look like enum
+names and belong to the field's enum, and numbers are ints. The one exception is
+the ``custom`` stream, whose query is the user's own: its fields must look like GAQL
+names and pass GoogleAdsFieldService (:mod:`._reports`), its conditions are sent as
+written, in parentheses, after the read's date range. :class:`Query` renders one line,
 deterministically, so a recorded request matches byte for byte.
 """
 
@@ -33,6 +36,7 @@ __all__ = [
 ]
 
 _ENUM = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_RESOURCE_NAME = re.compile(r"^[a-z][A-Za-z]*/\d+(/[a-z][A-Za-z]*/\d+)*$")
 _FIELD = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 #: The resource each performance level reads FROM.
@@ -122,6 +126,22 @@ class Condition:
             if not _ENUM.match(value):
                 raise ValueError(f"{value!r} is not an enum value name")
         listed = ", ".join(f"'{v}'" for v in sorted(values))
+        return cls(f"{field} IN ({listed})")
+
+    @classmethod
+    def resource_in(cls, field: str, names: Sequence[str]) -> Condition:
+        """``field IN ('customers/1/conversionActions/2', ...)`` for resource names.
+
+        Each name is ``collection/id`` pairs of lower-camel words and digits only, so
+        nothing needs quoting.
+        """
+        _check_field(field)
+        if not names:
+            raise ValueError(f"{field} IN () needs at least one value")
+        for name in names:
+            if not _RESOURCE_NAME.match(name):
+                raise ValueError(f"{name!r} is not a resource name")
+        listed = ", ".join(f"'{n}'" for n in names)
         return cls(f"{field} IN ({listed})")
 
     @classmethod

@@ -42,8 +42,10 @@ from partnerkit_google_ads._settings import Level
 __all__ = [
     "BATCHES",
     "PLATFORM",
+    "RAW_BATCHES",
     "Batch",
     "CustomerInfo",
+    "RawBatch",
     "Row",
     "campaign_record",
     "channel_of",
@@ -160,6 +162,24 @@ class Batch(TypedDict):
 BATCHES: TypeAdapter[list[Batch]] = TypeAdapter(list[Batch])
 
 
+class RawBatch(TypedDict):
+    """A ``SearchGoogleAdsStreamResponse`` whose rows are kept as the JSON sent them.
+
+    The report streams (keywords, search terms, ..., custom GAQL) type each value
+    from the field's metadata instead of a fixed row type (:mod:`._reports`).
+    """
+
+    results: NotRequired[list[dict[str, Any]]]
+    fieldMask: NotRequired[str]
+    requestId: NotRequired[str]
+    queryResourceConsumption: NotRequired[str]
+    error: NotRequired[dict[str, Any]]
+
+
+#: Validates a searchStream answer's envelope, leaving each row a plain dict.
+RAW_BATCHES: TypeAdapter[list[RawBatch]] = TypeAdapter(list[RawBatch])
+
+
 def _shape_error(
     problem: tuple[str, str, str], account: str | None, request: str | None
 ) -> ResponseShapeError:
@@ -212,8 +232,13 @@ def _batch_problem(batches: list[Any]) -> tuple[str, str, str] | None:
 
 
 def parse_batches(
-    content: bytes, *, source: str, account: str | None = None, request: str | None = None
-) -> list[Batch]:
+    content: bytes,
+    *,
+    source: str,
+    account: str | None = None,
+    request: str | None = None,
+    adapter: TypeAdapter[Any] = BATCHES,
+) -> list[Any]:
     """Check a searchStream answer's shape, then validate it.
 
     Args:
@@ -221,6 +246,7 @@ def parse_batches(
         source: What was read (customer and query), for a row's error.
         account: The customer, for a shape error.
         request: ``POST <url>``, for a shape error.
+        adapter: :data:`BATCHES` (typed rows) or :data:`RAW_BATCHES` (rows as sent).
 
     Raises:
         ResponseShapeError: The body is JSON but not a searchStream answer: not an
@@ -234,7 +260,7 @@ def parse_batches(
     if found is not None:
         raise _shape_error(("", "a JSON array of batches", found), account, request)
     try:
-        batches = BATCHES.validate_json(content)
+        batches: list[Any] = adapter.validate_json(content)
     except ValidationError as exc:
         errors = exc.errors()
         envelope = next(

@@ -99,6 +99,12 @@ class GoogleAdsSettings(HttpConnectorSettings):
         start_date: First day of a read that gives no start (default: two years
             before its end).
         chunk_days: Days one query covers; longer ranges are split.
+        conversion_actions: Conversion action ids (the digits of
+            ``customers/<id>/conversionActions/<id>``) the ``conversions`` stream reads;
+            empty: every action.
+        custom_queries: Custom GAQL queries by name, read by the ``custom`` stream
+            (``options={"query": name}``); each selects ``segments.date`` and is
+            checked against GoogleAdsFieldService before it is sent.
         http: Timeouts, retries and pace (docs/http.md); Google Ads' defaults are a
             15 s connect and a 900 s read timeout (a stream of a large account takes
             minutes).
@@ -131,6 +137,37 @@ class GoogleAdsSettings(HttpConnectorSettings):
     lookback_days: int | None = Field(None, ge=0, le=90)
     start_date: dt.date | None = None
     chunk_days: int = Field(31, ge=1, le=366)
+    conversion_actions: list[str] = Field(default_factory=list)
+    custom_queries: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("conversion_actions", mode="before")
+    @classmethod
+    def _conversion_actions(cls, value: Any) -> Any:
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            value = [v for v in re.split(r"[\s,]+", str(value)) if v]
+        if not isinstance(value, list | tuple):
+            return value
+        out: list[str] = []
+        for item in value:
+            text = str(item).strip().rsplit("/", 1)[-1]
+            if not text.isdigit():
+                raise ValueError(
+                    f"conversion action {item!r} is not a conversion action id (digits, or "
+                    "a resource name customers/<id>/conversionActions/<id>)"
+                )
+            if text not in out:
+                out.append(text)
+        return out
+
+    @field_validator("custom_queries")
+    @classmethod
+    def _custom_queries(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                raise ValueError(
+                    f"custom query name {name!r} must be lower-case letters, digits and _"
+                )
+        return value
 
     @field_validator("accounts", mode="before")
     @classmethod

@@ -22,17 +22,28 @@ from collections.abc import Callable
 from typing import Any
 
 import requests
+from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypedDict
 
 from partnerkit.connector import HttpSettings
-from partnerkit.errors import PartnerkitError
+from partnerkit.errors import PartnerkitError, ResponseShapeError
 from partnerkit.http import mount, rate_limiter
 from partnerkit_google_ads._auth import API, ResolvedCredentials
 from partnerkit_google_ads._errors import classify, error_for, error_from_failure
 from partnerkit_google_ads._errors import failure_from_status as _failure_from_status
 from partnerkit_google_ads._gaql import Query
-from partnerkit_google_ads._parse import Batch, parse_batches
+from partnerkit_google_ads._parse import BATCHES, Batch, parse_batches
 
 __all__ = ["Transport"]
+
+
+class _FieldsAnswer(TypedDict, total=False):
+    results: list[dict[str, Any]]
+    nextPageToken: str
+    totalResultsCount: str
+
+
+_FIELDS_ANSWER: TypeAdapter[_FieldsAnswer] = TypeAdapter(_FieldsAnswer)
 
 
 class Transport:
@@ -96,8 +107,16 @@ class Transport:
         """The searchStream URL of a customer."""
         return f"{self.endpoint}/{self.version}/customers/{customer_id}/googleAds:searchStream"
 
-    def search_stream(self, customer_id: str, query: Query) -> list[Batch]:
+    def search_stream(
+        self, customer_id: str, query: Query, adapter: TypeAdapter[Any] = BATCHES
+    ) -> list[Batch]:
         """Run one GAQL query for a customer and return the validated batches.
+
+        Args:
+            customer_id: The customer.
+            query: The query.
+            adapter: How rows are validated (:data:`._parse.BATCHES` or
+                :data:`._parse.RAW_BATCHES`).
 
         Raises:
             PartnerkitError: The mapped error (see :mod:`._errors`).
@@ -127,6 +146,7 @@ class Transport:
                 source=f"customer {customer_id}: {query.resource} query",
                 account=customer_id,
                 request=f"POST {self.url(customer_id)}",
+                adapter=adapter,
             )
         finally:
             response.close()
@@ -135,6 +155,58 @@ class Transport:
             if status is not None:  # the stream broke part-way: its last element is the error
                 raise self._broken(status, response, customer_id)
         return batches
+
+    def search_fields(self, query: str, account: str) -> list[dict[str, Any]]:
+        """Ask ``GoogleAdsFieldService.SearchGoogleAdsFields`` about fields.
+
+        ``POST {endpoint}/{version}/googleAdsFields:search`` with ``{"query": ...}``;
+        the answer is ``{"results": [GoogleAdsField...], "totalResultsCount": "n"}``
+        (no ``nextPageToken`` for the one page a ``WHERE name IN (...)`` query gets).
+
+        Args:
+            query: The field-service query (``SELECT name, ... WHERE name IN (...)``).
+            account: The customer the fields are for (its session, quota and errors).
+
+        Returns:
+            The ``GoogleAdsField`` objects found.
+
+        Raises:
+            PartnerkitError: The mapped error, or a ResponseShapeError.
+        """
+        url = f"{self.endpoint}/{self.version}/googleAdsFields:search"
+        headers: dict[str, str] = {}
+        if self.credentials.developer_token is not None:
+            headers["developer-token"] = self.credentials.developer_token.get_secret_value()
+        if self.credentials.login_customer_id:
+            headers["login-customer-id"] = self.credentials.login_customer_id
+        response = self._session(account).post(
+            url, json={"query": query}, headers=headers, timeout=self.http_settings.timeout
+        )
+        try:
+            if not response.ok:
+                raise error_for(
+                    response,
+                    account=account,
+                    version=self.version,
+                    login_customer_id=self.credentials.login_customer_id,
+                    now=self._now(),
+                )
+            try:
+                answer = _FIELDS_ANSWER.validate_json(response.content)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise ResponseShapeError(
+                    "Google Ads googleAdsFields:search",
+                    where=".".join(str(p) for p in err["loc"]),
+                    expected="a SearchGoogleAdsFieldsResponse (results of GoogleAdsField)",
+                    found=ResponseShapeError.describe(err.get("input")),
+                    api=API,
+                    account=account,
+                    request=f"POST {url}",
+                ) from None
+        finally:
+            response.close()
+        return answer.get("results", [])
 
     def _broken(
         self, status: dict[str, Any], response: requests.Response, customer_id: str
