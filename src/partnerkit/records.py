@@ -187,7 +187,13 @@ class PerformanceRecord(TypedDict, total=False):
     account_name: Annotated[str | None, _attr("The account's display name.")]
     level: Annotated[
         str | None,
-        _key("Grain of the row: 'account', 'campaign', 'ad_group', 'ad' or 'traffic'.", "text"),
+        _key(
+            "Grain of the row: 'account', 'campaign', 'ad_group', 'ad' or 'traffic'; a "
+            "report stream's own grain ('keyword', 'search_term', 'geography', 'device', "
+            "'conversion_action', 'custom:<name>'), whose splitting values are in "
+            "'segment'. Rows of different levels overlap: never add them together.",
+            "text",
+        ),
     ]
     campaign_id: Annotated[str | None, _key("Platform id of the campaign.")]
     campaign_name: Annotated[str | None, _attr("Campaign name as the platform shows it.")]
@@ -335,7 +341,9 @@ class CampaignRecord(TypedDict, total=False):
     record_id: Annotated[str, _RECORD_ID]
     platform: Required[Annotated[str, _PLATFORM]]
     account_id: Required[Annotated[str, _ACCOUNT]]
-    level: Required[Annotated[str, _key("'campaign', 'ad_group' or 'ad'.", "text")]]
+    level: Required[
+        Annotated[str, _key("'campaign_group', 'campaign', 'ad_group' or 'ad'.", "text")]
+    ]
     object_id: Required[Annotated[str, _key("Platform id of the campaign, ad group or ad.")]]
     campaign_id: Annotated[str | None, _attr("The campaign this object belongs to.", "id")]
     name: Annotated[str | None, _attr("Name as the platform shows it.")]

@@ -274,6 +274,22 @@ def test_a_conversion_action_must_be_an_id() -> None:
         GoogleAdsConnector({"access_token": "t", "conversion_actions": ["Purchase"]})
 
 
+def test_a_sync_reads_report_streams_only_when_the_settings_name_them() -> None:
+    # their rows split the campaigns' spend again: a sync that read them by default
+    # would put the same spend in the warehouse twice
+    plain = GoogleAdsConnector({"access_token": "t"})
+    assert [s.name for s in plain.enabled_streams()] == ["performance", "campaigns"]
+    chosen = GoogleAdsConnector({"access_token": "t", "report_streams": ["keywords", "devices"]})
+    assert [s.name for s in chosen.enabled_streams()] == [
+        "performance",
+        "campaigns",
+        "keywords",
+        "devices",
+    ]
+    with pytest.raises(ConfigurationError, match="report_streams"):
+        GoogleAdsConnector({"access_token": "t", "report_streams": ["custom"]})
+
+
 # ------------------------------------------------------------------ custom GAQL
 
 

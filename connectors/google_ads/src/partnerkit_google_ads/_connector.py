@@ -364,6 +364,17 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
             source = f"customer {customer.id}: {plan.stream} ({query.resource})"
             yield from _reports.records(plan, _reports.raw_rows(batches), customer, source)
 
+    def enabled_streams(self) -> tuple[StreamSpec, ...]:
+        """``performance`` and ``campaigns``, and the report streams ``report_streams`` names.
+
+        A sync reads these. Report streams split the campaigns' spend by keyword,
+        search term, place, device or conversion action: read them on purpose
+        (``report_streams``, or ``connector.read`` / ``partnerkit pull --stream``), not
+        with every sync. ``custom`` needs a query name and is read on request only.
+        """
+        chosen = set(self.settings.report_streams)
+        return tuple(s for s in self.streams if s.name not in _REPORT_STREAMS or s.name in chosen)
+
     def read(self, request: ReadRequest) -> Iterator[dict[str, Any] | Notice]:  # type: ignore[override]
         """Read one stream for each customer; see the class docstring."""
         spec = self.stream_spec(request.stream)

@@ -102,6 +102,11 @@ class GoogleAdsSettings(HttpConnectorSettings):
         conversion_actions: Conversion action ids (the digits of
             ``customers/<id>/conversionActions/<id>``) the ``conversions`` stream reads;
             empty: every action.
+        report_streams: The report streams (``keywords``, ``search_terms``,
+            ``geography``, ``devices``, ``conversions``) that ``partnerkit pull`` and
+            syncs read besides ``performance`` and ``campaigns``; none by default.
+            Their rows split the campaigns' spend by another dimension, so they
+            overlap the ``performance`` rows.
         custom_queries: Custom GAQL queries by name, read by the ``custom`` stream
             (``options={"query": name}``); each selects ``segments.date`` and is
             checked against GoogleAdsFieldService before it is sent.
@@ -138,6 +143,9 @@ class GoogleAdsSettings(HttpConnectorSettings):
     start_date: dt.date | None = None
     chunk_days: int = Field(31, ge=1, le=366)
     conversion_actions: list[str] = Field(default_factory=list)
+    report_streams: list[
+        Literal["keywords", "search_terms", "geography", "devices", "conversions"]
+    ] = Field(default_factory=list)
     custom_queries: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("conversion_actions", mode="before")
