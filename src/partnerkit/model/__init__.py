@@ -99,7 +99,15 @@ from partnerkit.model.sources import (
     fold_text,
     text_matches,
 )
-from partnerkit.model.targets import Baseline, Period, Scope, Target, TargetStatus, Tolerance
+from partnerkit.model.targets import (
+    Approval,
+    Baseline,
+    Period,
+    Scope,
+    Target,
+    TargetStatus,
+    Tolerance,
+)
 from partnerkit.model.workspace import Workspace
 
 __all__ = [
@@ -111,6 +119,7 @@ __all__ = [
     "SLA",
     "TOTAL_COST_KPIS",
     "WORKSPACE_FILE",
+    "Approval",
     "BankOfHoursPricing",
     "Baseline",
     "Bonus",
