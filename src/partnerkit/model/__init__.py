@@ -107,6 +107,7 @@ from partnerkit.model.targets import (
     Target,
     TargetStatus,
     Tolerance,
+    relative_value,
 )
 from partnerkit.model.workspace import Workspace
 
@@ -200,5 +201,6 @@ __all__ = [
     "month_bounds",
     "parse_workspace",
     "quarter_bounds",
+    "relative_value",
     "text_matches",
 ]
