@@ -82,6 +82,22 @@ def test_small_budget_and_fee_are_hand_worked(small: MonthlyReport) -> None:
     assert _v(page.row("budget.fees", "Partner fee")[1]) == 2000
 
 
+def test_small_cost_of_the_partnership_is_hand_worked(small: MonthlyReport) -> None:
+    page = Page(small.to_html())
+    # media 500; retainer 2000; management fee 10 % of 500 = 50
+    assert _v(page.row("cost.lines", "Media spend")[1]) == 500
+    assert _v(page.row("cost.lines", "Retainer")[1]) == 2000
+    assert _v(page.row("cost.lines", "Management fee")[1]) == 50
+    assert _v(page.row("cost.lines", "Fees")[1]) == 2050
+    assert _v(page.row("cost.lines", "Total cost")[1]) == 2550
+    # 5 leads: CPL 500 / 5 = 100 on media, 2550 / 5 = 510 on total cost
+    cpl = page.row("cost.kpis", "Cost per lead (CPL)")
+    assert (_v(cpl[1]), _v(cpl[2])) == (100, 510)
+    # no deals: ROI is missing on both, never 0
+    roi = page.row("cost.kpis", "Return on investment (ROI)")
+    assert (roi[1][1], roi[2][1]) == (None, None)
+
+
 def test_missing_inputs_say_no_data_and_why(small: MonthlyReport) -> None:
     page = Page(small.to_html())
     # no deals: revenue is missing with the reason, not 0
