@@ -178,3 +178,10 @@ def test_no_fees_and_nothing_per_fee() -> None:
         "fees",
         "total_cost",
     ]
+
+
+def test_no_fees_in_a_month_the_contract_does_not_reach() -> None:
+    ws = workspace(contract=contract(end=dt.date(2028, 1, 31)))  # ended in January
+    cost = partnership_cost(ws, DATA, FEB, as_of=END_FEB, rates=RATES)
+    assert (list(cost), cost.fees, cost.total_cost) == ([], 0, 1000)
+    assert cost.kpi("cpl_total_cost").value == cost.kpi("cpl").value

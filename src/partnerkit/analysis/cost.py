@@ -498,7 +498,8 @@ def partnership_cost(
     Returns:
         The fee lines with their bases, media spend, fees, total cost, the KPIs on
         media and on total cost, and pipeline and revenue per unit of fees. Without a
-        contract there are no fee lines and the fees are 0.
+        contract, or in a month the contract does not reach, there are no fee lines
+        and the fees are 0.
 
     Raises:
         CurrencyError: Spend or a fee in another currency and no rate for it.
@@ -536,7 +537,9 @@ def partnership_cost(
 
     lines: list[FeeLine] = []
     contract = workspace.contract
-    if contract is not None:
+    if contract is not None and (
+        contract.start <= window.end and (contract.end is None or window.start <= contract.end)
+    ):
         lines += _pricing_lines(workspace, the_rates, window, hours)
         if contract.management_fee is not None:
             mf = contract.management_fee
