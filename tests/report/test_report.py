@@ -309,3 +309,23 @@ def test_a_source_never_synced_says_so_instead_of_no_rows() -> None:
     # organic has no connection: no spend record is just that
     organic = report.results.source("organic", "spend")
     assert report.results.reason_of(organic) == "no_rows"
+
+
+def test_a_relative_and_a_proposed_target_in_the_report() -> None:
+    targets = [
+        {
+            "id": "monthly-leads",
+            "kpi": "leads",
+            "period": {"every": "month"},
+            "change": "+25%",  # 4 × 1.25 = 5
+            "baseline": {"value": 4, "period": {"month": "2026-08"}},
+            "agreed_on": "2026-09-01",
+        },
+        {"id": "cpl", "kpi": "cpl", "period": "monthly", "value": 150, "approval": "proposed"},
+    ]
+    report = build_report(small_workspace(targets=targets), small_dataset(), OCT, as_of=AS_OF)
+    page = Page(report.to_html())
+    leads = page.row("summary.targets", "Leads (inquiries)")
+    assert (_v(leads[4]), _v(leads[5]), leads[6][0]) == (4, 5, "on track")  # 5 leads
+    cpl = page.row("summary.targets", "Cost per lead (CPL) (proposed)")
+    assert (_v(cpl[1]), _v(cpl[5]), cpl[6][0]) == (100, 150, "on track")
