@@ -362,10 +362,11 @@ def _codes() -> dict[str, list[str]]:
     from typing import get_args
 
     from partnerkit.analysis.budget import BudgetFlag
+    from partnerkit.analysis.cost import FeeCode
     from partnerkit.analysis.funnel import STAGES
     from partnerkit.model import Channel
     from partnerkit.model._base import DurationUnit, Frequency
-    from partnerkit.model.kpis import BUILTIN_KPIS
+    from partnerkit.model.kpis import BUILTIN_KPIS, TOTAL_COST_KPIS
     from partnerkit.model.learning import Decision, ExperimentStatus
     from partnerkit.model.sla import SLAKind
     from partnerkit.model.sources import Wiring
@@ -375,6 +376,7 @@ def _codes() -> dict[str, list[str]]:
         "channel": [c.value for c in Channel],
         "status": [s.value for s in TargetStatus],
         "flag": list(get_args(BudgetFlag)),
+        "fee": list(get_args(FeeCode)),
         "decision": [d.value for d in Decision],
         "experiment": [s.value for s in ExperimentStatus],
         "funnel.stage": [name for name, _ in STAGES],
@@ -383,7 +385,7 @@ def _codes() -> dict[str, list[str]]:
         "sla.kind": [k.value for k in SLAKind],
         "sla.rule.within": list(get_args(DurationUnit)),
         "frequency": list(get_args(Frequency)),
-        "kpi": list(BUILTIN_KPIS),
+        "kpi": [*BUILTIN_KPIS, *TOTAL_COST_KPIS],
         "finding": [
             "unmapped_leads",
             "overlapping_rules",

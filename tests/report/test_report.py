@@ -82,6 +82,22 @@ def test_small_budget_and_fee_are_hand_worked(small: MonthlyReport) -> None:
     assert _v(page.row("budget.fees", "Partner fee")[1]) == 2000
 
 
+def test_small_cost_of_the_partnership_is_hand_worked(small: MonthlyReport) -> None:
+    page = Page(small.to_html())
+    # media 500; retainer 2000; management fee 10 % of 500 = 50
+    assert _v(page.row("cost.lines", "Media spend")[1]) == 500
+    assert _v(page.row("cost.lines", "Retainer")[1]) == 2000
+    assert _v(page.row("cost.lines", "Management fee")[1]) == 50
+    assert _v(page.row("cost.lines", "Fees")[1]) == 2050
+    assert _v(page.row("cost.lines", "Total cost")[1]) == 2550
+    # 5 leads: CPL 500 / 5 = 100 on media, 2550 / 5 = 510 on total cost
+    cpl = page.row("cost.kpis", "Cost per lead (CPL)")
+    assert (_v(cpl[1]), _v(cpl[2])) == (100, 510)
+    # no deals: ROI is missing on both, never 0
+    roi = page.row("cost.kpis", "Return on investment (ROI)")
+    assert (roi[1][1], roi[2][1]) == (None, None)
+
+
 def test_missing_inputs_say_no_data_and_why(small: MonthlyReport) -> None:
     page = Page(small.to_html())
     # no deals: revenue is missing with the reason, not 0
@@ -293,3 +309,23 @@ def test_a_source_never_synced_says_so_instead_of_no_rows() -> None:
     # organic has no connection: no spend record is just that
     organic = report.results.source("organic", "spend")
     assert report.results.reason_of(organic) == "no_rows"
+
+
+def test_a_relative_and_a_proposed_target_in_the_report() -> None:
+    targets = [
+        {
+            "id": "monthly-leads",
+            "kpi": "leads",
+            "period": {"every": "month"},
+            "change": "+25%",  # 4 × 1.25 = 5
+            "baseline": {"value": 4, "period": {"month": "2026-08"}},
+            "agreed_on": "2026-09-01",
+        },
+        {"id": "cpl", "kpi": "cpl", "period": "monthly", "value": 150, "approval": "proposed"},
+    ]
+    report = build_report(small_workspace(targets=targets), small_dataset(), OCT, as_of=AS_OF)
+    page = Page(report.to_html())
+    leads = page.row("summary.targets", "Leads (inquiries)")
+    assert (_v(leads[4]), _v(leads[5]), leads[6][0]) == (4, 5, "on track")  # 5 leads
+    cpl = page.row("summary.targets", "Cost per lead (CPL) (proposed)")
+    assert (_v(cpl[1]), _v(cpl[5]), cpl[6][0]) == (100, 150, "on track")

@@ -28,6 +28,7 @@ from partnerkit.analysis.business_time import (
     BusinessClock,
     Occurrence,
 )
+from partnerkit.analysis.cost import CostKPI, FeeLine, PartnershipCost, partnership_cost
 from partnerkit.analysis.dedup import (
     LeadDedup,
     dedup_leads,
@@ -109,6 +110,7 @@ __all__ = [
     "BudgetReport",
     "BusinessClock",
     "Change",
+    "CostKPI",
     "CriterionResult",
     "CurrencyError",
     "Dataset",
@@ -116,6 +118,7 @@ __all__ = [
     "EvidenceKind",
     "EvidenceLog",
     "ExchangeRates",
+    "FeeLine",
     "Funnel",
     "FunnelStage",
     "HealthMonth",
@@ -135,6 +138,7 @@ __all__ = [
     "Owner",
     "Pacing",
     "PacingTable",
+    "PartnershipCost",
     "PartnershipHealth",
     "PeriodCompliance",
     "RatesLike",
@@ -167,6 +171,7 @@ __all__ = [
     "lead_quality",
     "pace",
     "pace_targets",
+    "partnership_cost",
     "partnership_health",
     "read_evidence",
     "read_survey",

@@ -10,10 +10,11 @@ used), the projected month-end spend (linear), and a flag:
 * ``on_budget`` — within the tolerance either way;
 * ``unbudgeted`` — spend where no budget is planned.
 
-The management fee is computed from the month's media spend and reported apart from
-it, like the partner's retainer: media spend is never mixed with fees. Spend that no
-source-map entry matches is shown line by line (platform, account, campaign), never
-dropped; the lines always add up to the month's total media spend.
+The management fee is computed from the month's media spend (by the one rule of
+:mod:`partnerkit.analysis.cost`) and reported apart from it, like the partner's
+retainer: media spend is never mixed with fees. Spend that no source-map entry matches
+is shown line by line (platform, account, campaign), never dropped; the lines always
+add up to the month's total media spend.
 
 Spend is the model's media spend measure (``sum(performance.spend)``, the numerator of
 the built-in CPL), aggregated in DuckDB; money in other currencies is converted with
@@ -33,10 +34,9 @@ from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
 from partnerkit.analysis._tables import fields_table, schema_of, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED
+from partnerkit.analysis.cost import in_workspace_currency, management_fee, partner_fee
 from partnerkit.analysis.periods import Window, today_in, window_sql
-from partnerkit.errors import CurrencyError
 from partnerkit.model import BUILTIN_KPIS, Channel, Measure, Workspace
-from partnerkit.model.contract import BankOfHoursPricing, ManagementFee, RetainerPricing
 from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
@@ -260,17 +260,6 @@ def _flag(
     return "on_budget"
 
 
-def _in_workspace_currency(
-    amount: Decimal, currency: str | None, ws: Workspace, rates: ExchangeRates, what: str
-) -> Decimal:
-    if currency is None or currency == ws.currency:
-        return amount
-    rate = rates.rate(currency)
-    if rate is None:
-        raise CurrencyError(what, [currency], ws.currency)
-    return amount * rate
-
-
 class _Plans:
     """The planned budget of each line, in the workspace currency."""
 
@@ -285,7 +274,7 @@ class _Plans:
             if budget.channel.value == channel:
                 amount = budget.for_month(self.month)
                 what = f"contract.media_budget[{channel}]"
-                return _in_workspace_currency(
+                return in_workspace_currency(
                     amount, budget.currency, self.ws, self.rates, what
                 ), None
         return None, None
@@ -306,37 +295,10 @@ class _Plans:
         if budget is None:
             return None, None
         if budget.monthly is None:
-            total = _in_workspace_currency(budget.total, budget.currency, self.ws, self.rates, what)
+            total = in_workspace_currency(budget.total, budget.currency, self.ws, self.rates, what)
             return None, f"a total budget of {total:,.2f} {self.ws.currency}, no monthly budget"
-        amount = _in_workspace_currency(budget.monthly, budget.currency, self.ws, self.rates, what)
+        amount = in_workspace_currency(budget.monthly, budget.currency, self.ws, self.rates, what)
         return amount, None
-
-
-def _management_fee(
-    mf: ManagementFee,
-    ws: Workspace,
-    rates: ExchangeRates,
-    media: Decimal,
-    projected: Decimal | None,
-) -> tuple[Decimal, Decimal | None, str]:
-    """The fee on the spend to date and on the projected spend, and its basis in words."""
-    rate = Decimal(1)
-    if mf.currency is not None and mf.currency != ws.currency:
-        found = rates.rate(mf.currency)
-        if found is None:
-            raise CurrencyError("contract.management_fee", [mf.currency], ws.currency)
-        rate = found
-    if mf.monthly is not None:
-        fee = mf.monthly * rate
-        return fee, fee, f"a fixed {fee:,.2f} {ws.currency} a month"
-    minimum = (
-        f", at least {mf.minimum_monthly * rate:,.2f} {ws.currency} a month"
-        if mf.minimum_monthly is not None
-        else ""
-    )
-    basis = f"{mf.percent_of_spend.normalize():f}% of media spend{minimum}"  # type: ignore[union-attr]
-    on_projected = mf.fee_for(projected / rate) * rate if projected is not None else None
-    return mf.fee_for(media / rate) * rate, on_projected, basis
 
 
 def _label(ws: Workspace, by: str, key: str | None) -> str:
@@ -485,20 +447,10 @@ def budget_report(
         )
     fee = projected_fee = basis = None
     if contract is not None and contract.management_fee is not None:
-        fee, projected_fee, basis = _management_fee(
+        fee, projected_fee, basis = management_fee(
             contract.management_fee, workspace, the_rates, media, projected_media
         )
-    partner_fee = None
-    if contract is not None:
-        pricing = contract.pricing
-        if isinstance(pricing, RetainerPricing):
-            partner_fee = _in_workspace_currency(
-                pricing.monthly_fee, pricing.currency, workspace, the_rates, "contract.pricing"
-            )
-        elif isinstance(pricing, BankOfHoursPricing) and pricing.per == "month":
-            partner_fee = _in_workspace_currency(
-                pricing.fee_per_period, pricing.currency, workspace, the_rates, "contract.pricing"
-            )
+    the_partner_fee = partner_fee(workspace, the_rates)
     return BudgetReport(
         month=window,
         as_of=cutoff,
@@ -512,7 +464,7 @@ def budget_report(
         management_fee=fee,
         projected_management_fee=projected_fee,
         management_fee_basis=basis,
-        partner_fee=partner_fee,
+        partner_fee=the_partner_fee,
         unmatched=tuple(unmatched),
         tolerance=tol,
     )

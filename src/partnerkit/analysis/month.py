@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from partnerkit.analysis._data import Dataset
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.budget import BudgetReport, budget_report
+from partnerkit.analysis.cost import PartnershipCost, partnership_cost
 from partnerkit.analysis.dedup import LeadDedup, dedup_leads
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.funnel import Funnel, RevenueBySource, funnel, revenue_by_source
@@ -172,6 +173,8 @@ class MonthEvaluation:
         cumulative_sources: The same for each source.
         budget: Planned against actual by source.
         budget_campaigns: The same by campaign.
+        cost: What the partnership cost: media spend, the fees by line, total cost,
+            and CPL, CAC and ROI on media and on total cost.
         pacing: Target pacing, only for a month still running.
         funnel: The month's leads (a cohort) through the funnel, by source.
         revenue: Won deals, revenue, CAC and ROI by source.
@@ -200,6 +203,7 @@ class MonthEvaluation:
     cumulative_sources: KPITable | None = None
     budget: BudgetReport | None = None
     budget_campaigns: BudgetReport | None = None
+    cost: PartnershipCost | None = None
     pacing: PacingTable | None = None
     funnel: Funnel | None = None
     revenue: RevenueBySource | None = None
@@ -448,6 +452,7 @@ def evaluate_month(
         "budget_campaigns",
         lambda: budget_report(workspace, dataset, label, by="campaign", as_of=cutoff),
     )
+    ev.cost = run("cost", lambda: partnership_cost(workspace, dataset, label, as_of=cutoff))
     if cutoff < last:
         ev.pacing = run("pacing", lambda: pace_targets(workspace, dataset, as_of=cutoff))
     ev.funnel = run("funnel", lambda: funnel(workspace, dataset, label))

@@ -46,12 +46,14 @@ from partnerkit.model.connections import (
 )
 from partnerkit.model.contract import (
     BankOfHoursPricing,
+    Bonus,
     ChannelBudget,
     Contract,
     Deliverable,
     DueRule,
     ManagementFee,
     Milestone,
+    PerformanceFee,
     Pricing,
     Project,
     ProjectPricing,
@@ -62,6 +64,7 @@ from partnerkit.model.kpis import (
     BUILTIN_KPIS,
     DEFAULT_DATE_COLUMN,
     KPI,
+    TOTAL_COST_KPIS,
     Condition,
     Direction,
     KPIUnit,
@@ -96,7 +99,16 @@ from partnerkit.model.sources import (
     fold_text,
     text_matches,
 )
-from partnerkit.model.targets import Baseline, Period, Scope, Target, TargetStatus, Tolerance
+from partnerkit.model.targets import (
+    Approval,
+    Baseline,
+    Period,
+    Scope,
+    Target,
+    TargetStatus,
+    Tolerance,
+    relative_value,
+)
 from partnerkit.model.workspace import Workspace
 
 __all__ = [
@@ -106,9 +118,12 @@ __all__ = [
     "DEFAULT_DATE_COLUMN",
     "KPI",
     "SLA",
+    "TOTAL_COST_KPIS",
     "WORKSPACE_FILE",
+    "Approval",
     "BankOfHoursPricing",
     "Baseline",
+    "Bonus",
     "Budget",
     "BusinessCalendar",
     "Cadence",
@@ -148,6 +163,7 @@ __all__ = [
     "Partner",
     "PartnerKind",
     "Percent",
+    "PerformanceFee",
     "Period",
     "Person",
     "PointPeople",
@@ -185,5 +201,6 @@ __all__ = [
     "month_bounds",
     "parse_workspace",
     "quarter_bounds",
+    "relative_value",
     "text_matches",
 ]

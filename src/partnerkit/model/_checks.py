@@ -472,6 +472,22 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
                 p, [*base, i, "scope"], criterion.scope, ws, source_ids, campaign_ids, known_ids
             )
 
+    # -- fee schedule: performance fees and bonuses (bonuses refer to targets)
+    if contract is not None:
+        fees = contract.performance_fees
+        p.duplicates(["contract", "performance_fees"], [f.id for f in fees], "id", "fee id")
+        p.duplicates(["contract", "bonuses"], [b.id for b in contract.bonuses], "id", "bonus id")
+        target_ids = [t.id for t in ws.targets]
+        for i, bonus in enumerate(contract.bonuses):
+            if bonus.target not in target_ids:
+                p.unknown(
+                    ["contract", "bonuses", i, "target"],
+                    bonus.target,
+                    "target",
+                    target_ids,
+                    "targets",
+                )
+
     # -- roles
     p.duplicates(["roles"], [r.area for r in ws.roles], "area", "area")
     parties = [Side.PARTNER.value, Side.IN_HOUSE.value, *person_ids]

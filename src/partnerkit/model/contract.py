@@ -25,12 +25,14 @@ from partnerkit.model.targets import Period, Scope, Target, Tolerance
 
 __all__ = [
     "BankOfHoursPricing",
+    "Bonus",
     "ChannelBudget",
     "Contract",
     "Deliverable",
     "DueRule",
     "ManagementFee",
     "Milestone",
+    "PerformanceFee",
     "Pricing",
     "Project",
     "ProjectPricing",
@@ -97,6 +99,8 @@ class BankOfHoursPricing(_Model):
         hourly_rate: Price of one hour.
         per: The period the bank refills: ``month``, ``quarter`` or the whole ``contract``.
         rollover: Whether unused hours carry over to the next period.
+        overage_rate: Price of one hour used beyond the bank; ``hourly_rate`` when
+            left out.
         currency: Currency of the rate; the workspace currency when left out.
     """
 
@@ -105,6 +109,7 @@ class BankOfHoursPricing(_Model):
     hourly_rate: Money
     per: Literal["month", "quarter", "contract"] = "month"
     rollover: bool = False
+    overage_rate: Money | None = None
     currency: CurrencyCode | None = None
 
     @property
@@ -158,6 +163,45 @@ class ManagementFee(_Model):
         assert self.percent_of_spend is not None
         fee = spend * self.percent_of_spend / 100
         return max(fee, self.minimum_monthly or Decimal(0))
+
+
+class PerformanceFee(_Model):
+    """A fee paid for each result: per lead or per sale (a new customer).
+
+    Example: 50 per lead is ``{per: lead, amount: 50}``. Leads are the built-in
+    ``leads`` KPI's measure (inquiries created in the month); sales the ``customers``
+    KPI's (leads that became customers in the month).
+
+    Attributes:
+        id: How the cost breakdown refers to it.
+        per: ``lead`` or ``sale``.
+        amount: The fee for one result.
+        currency: Currency of the amount; the workspace currency when left out.
+    """
+
+    id: Identifier
+    per: Literal["lead", "sale"]
+    amount: Money
+    currency: CurrencyCode | None = None
+
+
+class Bonus(_Model):
+    """A fixed amount paid for a month when a target of the workspace is met that month.
+
+    Example: ``{id: leads-bonus, amount: 3000, target: monthly-leads}`` pays 3000 in
+    each month the ``monthly-leads`` target is on track on the month's full value.
+
+    Attributes:
+        id: How the cost breakdown refers to it.
+        amount: The bonus.
+        target: Id of the workspace target that earns it.
+        currency: Currency of the amount; the workspace currency when left out.
+    """
+
+    id: Identifier
+    amount: Money
+    target: Identifier
+    currency: CurrencyCode | None = None
 
 
 class ChannelBudget(_Model):
@@ -426,6 +470,8 @@ class Contract(_Model):
         notice_days: Days of notice either side must give to end it.
         pricing: The pricing model (``kind: retainer | per_project | bank_of_hours``).
         management_fee: The media-management fee, apart from the media budget.
+        performance_fees: Fees per lead or per sale.
+        bonuses: Amounts paid for a month when a target is met.
         media_budget: Media budget per channel per month.
         services: The services in scope, in plain words.
         deliverables: What is delivered and when.
@@ -440,6 +486,8 @@ class Contract(_Model):
     notice_days: Annotated[int, Field(ge=0)] | None = None
     pricing: Pricing
     management_fee: ManagementFee | None = None
+    performance_fees: list[PerformanceFee] = Field(default_factory=list)
+    bonuses: list[Bonus] = Field(default_factory=list)
     media_budget: list[ChannelBudget] = Field(default_factory=list)
     services: list[str] = Field(default_factory=list)
     deliverables: list[Deliverable] = Field(default_factory=list)

@@ -42,6 +42,7 @@ __all__ = [
     "BUILTIN_KPIS",
     "DEFAULT_DATE_COLUMN",
     "KPI",
+    "TOTAL_COST_KPIS",
     "Condition",
     "Direction",
     "KPIUnit",
@@ -793,4 +794,42 @@ _BUILTIN_SPECS: list[dict[str, Any]] = [
 #: The built-in KPIs by id. A workspace KPI with one of these ids needs ``replaces_builtin``.
 BUILTIN_KPIS: Mapping[str, KPI] = MappingProxyType(
     {spec["id"]: KPI.model_validate(spec) for spec in _BUILTIN_SPECS}
+)
+
+
+def _on_total_cost(base: str, name: str, description: str) -> KPI:
+    spec = next(s for s in _BUILTIN_SPECS if s["id"] == base)
+    return KPI.model_validate(
+        {**spec, "id": f"{base}_total_cost", "name": name, "description": description}
+    )
+
+
+#: The KPIs on the partnership's total cost (media spend plus the partner's fees), by id.
+#:
+#: Each has the formula of its media-only KPI (``cpl``, ``cac``, ``roi``): the
+#: :mod:`partnerkit.analysis.cost` module computes it through the same KPI machinery with
+#: the media-spend measure (``sum(performance.spend)``) valued at the month's total cost.
+#: They are not in :data:`BUILTIN_KPIS`: the fees are not records, so only the cost
+#: analysis can value them.
+TOTAL_COST_KPIS: Mapping[str, KPI] = MappingProxyType(
+    {
+        k.id: k
+        for k in (
+            _on_total_cost(
+                "cpl",
+                "Cost per lead on total cost",
+                "Media spend plus the partner's fees, per lead (inquiry) created in the CRM.",
+            ),
+            _on_total_cost(
+                "cac",
+                "Customer acquisition cost on total cost",
+                "Media spend plus the partner's fees, per new customer.",
+            ),
+            _on_total_cost(
+                "roi",
+                "Return on investment on total cost",
+                "Closed-won revenue minus media spend and fees, per unit of media spend and fees.",
+            ),
+        )
+    }
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, cast
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from partnerkit.model._base import (
     Channel,
@@ -21,7 +21,19 @@ from partnerkit.model._base import (
 )
 from partnerkit.model.kpis import Direction
 
-__all__ = ["Baseline", "Period", "Scope", "Target", "TargetStatus", "Tolerance"]
+__all__ = [
+    "Approval",
+    "Baseline",
+    "Period",
+    "Scope",
+    "Target",
+    "TargetStatus",
+    "Tolerance",
+    "relative_value",
+]
+
+Approval = Literal["proposed", "agreed"]
+"""Where a target stands between the two sides: ``proposed`` or ``agreed``."""
 
 
 class Scope(_Model):
@@ -294,32 +306,135 @@ class Tolerance(_Model):
         return TargetStatus.OFF_TRACK
 
 
+def _ratio_or_number(value: Any) -> Any:
+    """``"5:1"`` (ROAS 5:1) is 5; anything else is left to the number parser."""
+    if isinstance(value, str) and ":" in value:
+        left, _, right = value.partition(":")
+        try:
+            top, bottom = Decimal(left.strip()), Decimal(right.strip())
+        except ArithmeticError:
+            raise ValueError(
+                f"{value!r} is not a ratio; write e.g. value: '5:1' (ROAS 5:1) or value: 5"
+            ) from None
+        if bottom == 0:
+            raise ValueError(f"{value!r} divides by 0; write e.g. value: '5:1'")
+        return top / bottom
+    return value
+
+
+def _percent_change(value: Any) -> Any:
+    """``"+20%"``, ``"-15%"``, ``20`` or ``"20"`` is a change of that many percent."""
+    if isinstance(value, str):
+        text = value.strip().removesuffix("%").strip()
+        try:
+            return Decimal(text)
+        except ArithmeticError:
+            raise ValueError(
+                f"{value!r} is not a change in percent; write e.g. change: +20% "
+                f"(20% above the baseline) or change: -15%"
+            ) from None
+    return value
+
+
+def relative_value(baseline: Decimal, change: Decimal) -> Decimal:
+    """The absolute target of a change in percent from a baseline: the one rule.
+
+    Args:
+        baseline: The baseline's value.
+        change: The change in percent (``20`` = 20% above, ``-15`` = 15% below).
+
+    Returns:
+        ``baseline × (1 + change / 100)``.
+    """
+    return baseline * (1 + change / 100)
+
+
+_TargetValue = Annotated[Decimal, BeforeValidator(_ratio_or_number), Field(allow_inf_nan=False)]
+
+
 class Target(_Model):
     """A goal for one KPI, over a scope and period, against a baseline.
+
+    The goal is an absolute ``value`` (``value: 180``; a ratio as ``value: '5:1'``), or a
+    ``change`` in percent from the ``baseline`` (``change: +20%``): the value is then
+    worked out once, here, as ``baseline × (1 + change / 100)``, and everything that
+    judges the target (status bands, pacing, reports) reads :attr:`value`.
 
     Attributes:
         id: How reports refer to it.
         kpi: Id of the KPI (built-in or the workspace's own).
-        value: The target value, in the KPI's unit (a percentage as 0–100).
+        value: The target value, in the KPI's unit (a percentage as 0–100); for a
+            relative target, the value worked out from the baseline.
         period: When it applies.
+        change: The change from the baseline, in percent, for a relative target
+            (``+20%``, ``-15%``); ``None`` for an absolute one.
         scope: What it covers (``all`` by default).
         name: A display name.
         goal: The business goal it serves, in words (the SMART statement).
         baseline: The value before the work started.
         tolerance: The on track / at risk bands.
         owner: The side that answers for it.
+        approval: ``agreed`` (the default) or ``proposed`` (put forward, not yet agreed).
+        agreed_on: The day both sides agreed it (only with ``approval: agreed``).
     """
 
     id: Identifier
     kpi: Identifier
-    value: Annotated[Decimal, Field(allow_inf_nan=False)]
+    # None only until the validator below works it out from change and baseline
+    value: _TargetValue = None  # type: ignore[assignment]
     period: Period
+    change: (
+        Annotated[Decimal, BeforeValidator(_percent_change), Field(allow_inf_nan=False, gt=-100)]
+        | None
+    ) = None
     scope: Scope = Field(default_factory=Scope)
     name: str | None = None
     goal: str | None = None
     baseline: Baseline | None = None
     tolerance: Tolerance = Field(default_factory=Tolerance)
     owner: Side | None = None
+    approval: Approval = "agreed"
+    agreed_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _absolute_or_relative(self) -> Self:
+        value = cast("Decimal | None", self.value)
+        if self.change is None:
+            if value is None:
+                raise ValueError(
+                    "needs a goal: 'value' (e.g. value: 180, or value: '5:1' for a ratio) or "
+                    "'change' from a baseline (e.g. change: +20% with "
+                    "baseline: {value: 120, period: 2026-Q2})"
+                )
+        else:
+            if self.baseline is None:
+                raise ValueError(
+                    "'change' is a change from the baseline: add "
+                    "'baseline: {value: 120, period: 2026-Q2}' (the value measured before "
+                    "the work started)"
+                )
+            if self.baseline.value == 0:
+                raise ValueError(
+                    "a change from a baseline of 0 is always 0: write an absolute 'value' instead"
+                )
+            worked_out = relative_value(self.baseline.value, self.change)
+            if value is not None and value != worked_out:  # a dumped target comes back whole
+                raise ValueError(
+                    "give either 'value' (an absolute goal) or 'change' (a change from the "
+                    "baseline, e.g. change: +20%), not both"
+                )
+            object.__setattr__(self, "value", worked_out)
+        if self.agreed_on is not None and self.approval != "agreed":
+            raise ValueError(
+                "'agreed_on' is the day the target was agreed: write 'approval: agreed' "
+                "with it, or leave 'agreed_on' out while the target is proposed"
+            )
+        return self
+
+    @property
+    def is_relative(self) -> bool:
+        """True for a target written as a change from its baseline."""
+        return self.change is not None
 
     def status(self, actual: Decimal, direction: Direction | str) -> TargetStatus:
         """Classify an actual value against this target (see :class:`Tolerance`).

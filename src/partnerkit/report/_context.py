@@ -145,13 +145,19 @@ class Context:
         return self.f.kpi(v.kpi, v.name)
 
     def target_name(self, v: KPIValue) -> str:
-        """A target's name: its own, else the KPI's (with the scope when not ``all``)."""
-        if v.target_id:
-            for t in self.ws.targets:
-                if t.id == v.target_id and t.name:
-                    return t.name
-        name = self.kpi_name(v)
-        return name if v.scope == "all" else f"{name} ({self.scope_name(v.scope)})"
+        """A target's name: its own, else the KPI's (with the scope when not ``all``).
+
+        A target only proposed, not yet agreed, says so.
+        """
+        target = next((t for t in self.ws.targets if t.id == v.target_id), None)
+        if target is not None and target.name:
+            name = target.name
+        else:
+            name = self.kpi_name(v)
+            name = name if v.scope == "all" else f"{name} ({self.scope_name(v.scope)})"
+        if target is not None and target.approval == "proposed":
+            return self.f.t("target.proposed", name=name)
+        return name
 
     def scope_name(self, scope: str) -> str:
         """A KPI's scope in words: a source's or a channel's name (``all`` is not shown)."""

@@ -164,6 +164,9 @@ KPIS = {
     "impressions": N_("kpi.impressions"),
     "conversions": N_("kpi.conversions"),
     "spend": N_("kpi.spend"),
+    "cpl_total_cost": N_("kpi.cpl_total_cost"),
+    "cac_total_cost": N_("kpi.cac_total_cost"),
+    "roi_total_cost": N_("kpi.roi_total_cost"),
 }
 REASONS = {
     "not_computed": N_("reason.not_computed"),
@@ -194,6 +197,8 @@ REASONS = {
     "period_not_started": N_("reason.period_not_started"),
     "zero_denominator": N_("reason.zero_denominator"),
     "missing_values": N_("reason.missing_values"),
+    "fees_not_computable": N_("reason.fees_not_computable"),
+    "hours_used_missing": N_("reason.hours_used_missing"),
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
+from partnerkit.report._sections import cost
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Heading, Table
 
@@ -116,6 +117,7 @@ def build(ctx: Context) -> list[Block]:
             ),
         )
     )
+    out += cost.blocks(ctx)
     return out
 
 
