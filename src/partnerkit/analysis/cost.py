@@ -232,7 +232,8 @@ class PartnershipCost(Result):
         fees: The fees together; ``None`` when a line has no amount.
         total_cost: Media spend plus fees; ``None`` when the fees are not computable.
         kpis: ``cpl``, ``cac``, ``roi`` on media, then the same on total cost.
-        pipeline: Amount of the deals created in the month (``None``: no deal records).
+        pipeline: Amount of the deals created in the month (``None``: no deal record
+            has a ``created_at`` in the month).
         revenue: Amount of the deals won in the month.
         pipeline_per_fee: Pipeline per unit of fees (``None``: no fees, or not computable).
         revenue_per_fee: Revenue per unit of fees.
@@ -533,7 +534,8 @@ def partnership_cost(
 
     def count(measure: Measure) -> Decimal | None:
         got = lookup.get(Leaf.of(measure))
-        return None if got is None else got.value
+        # nothing from nothing: no deal record behind a sum is no figure, not 0
+        return None if got is None or not got.records else got.value
 
     lines: list[FeeLine] = []
     contract = workspace.contract
