@@ -85,8 +85,13 @@ DEFAULT_MEMORY_LIMIT = "128MB"
 _PARTITION_ROWS = 500_000
 """Rows merged per statement: bounds the memory of the merge, whatever the read's size."""
 
-_STAGE_COMMIT_ROWS = 20_000
-"""Staged rows kept in one open transaction: DuckDB holds uncommitted appends in memory."""
+_STAGE_FLUSH_ROWS = 122_880
+"""Rows a stage gathers before one insert and commit: a DuckDB row group, which an insert
+writes straight to the file (smaller inserts go through the write-ahead log first, and
+each statement has a fixed cost), while the rows held in Arrow stay a few tens of MB."""
+
+_STAGE_FLUSH_BYTES = 64 * 2**20
+"""Arrow bytes a stage gathers at most before it inserts them (wide pages flush sooner)."""
 
 _STAGE_PREFIX = "stage_"
 _SEQ = "_seq"
@@ -720,7 +725,9 @@ class Stage:
         self._schema: pa.Schema | None = None
         self._created = False  # the staging table exists (committed or not)
         self._open = False  # the staging transaction is open
-        self._pending = 0  # rows appended in the open staging transaction
+        self._held: list[pa.Table] = []  # batches not inserted yet, all of ``_schema``
+        self._held_rows = 0
+        self._held_bytes = 0
         self._done = False
 
     def __enter__(self) -> Self:
@@ -739,6 +746,7 @@ class Stage:
         if self._done:
             return
         self._done = True
+        self._held = []
         with contextlib.suppress(Exception):  # best effort: the next open drops it anyway
             if self._open:
                 self._cur.execute("ROLLBACK")
@@ -746,17 +754,27 @@ class Stage:
                 self._cur.execute(f"DROP TABLE IF EXISTS {self.table}")
         self._cur.close()
 
-    def append(self, batch: pa.Table) -> None:
+    def append(self, batch: pa.Table | pa.RecordBatch) -> None:
         """Stage one Arrow batch of records (in the staging transaction, invisible to others).
 
-        Staging commits every ~20,000 rows (DuckDB keeps uncommitted appends in
-        memory) and just before the merge. A staging table is never read by anyone
+        Batches are gathered in Arrow and inserted together, then committed, once they
+        make a DuckDB row group (about 120,000 rows) or 64 MB, and just before the
+        merge: few statements, rows written once to the file, and memory bounded by
+        one group whatever the read's size. A batch whose columns differ from the ones
+        before (a new ``extra.<name>``, a wider type) first inserts those, then adds or
+        widens the staging table's columns. A staging table is never read by anyone
         but its merge; one left by a process that died is dropped on the next open.
+
+        Raises:
+            DataError: The batch brings a column whose type cannot be reconciled with
+                the type it had before in this read.
         """
         import pyarrow as pa
 
         if batch.num_rows == 0:
             return
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
         keep = [i for i, f in enumerate(batch.schema) if not pa.types.is_null(f.type)]
         if len(keep) < batch.num_columns:
             batch = batch.select(keep)
@@ -765,30 +783,57 @@ class Stage:
         day = batch_max_day(batch, self.cursor_column)
         if day is not None:
             self.seen = day if self.seen is None else max(self.seen, day)
+        if not self._created:
+            self._create(batch)
+        elif self._schema is None or not batch.schema.equals(self._schema):
+            self._flush()
+            self._widen(batch)
+        self._schema = batch.schema
+        self._held.append(batch)
+        self._held_rows += batch.num_rows
+        self._held_bytes += batch.nbytes
+        self.rows += batch.num_rows
+        if self._held_rows >= _STAGE_FLUSH_ROWS or self._held_bytes >= _STAGE_FLUSH_BYTES:
+            self._flush()
+
+    def _create(self, batch: pa.Table) -> None:
+        """Open the staging transaction and create the table with the batch's columns."""
         cur = self._cur
+        cur.execute("BEGIN TRANSACTION")
+        self._open = True
         cur.register("partnerkit_batch", batch)
         try:
-            if not self._created:
-                cur.execute("BEGIN TRANSACTION")
-                self._open = True
-                cur.execute(f"CREATE TABLE {self.table} AS SELECT * FROM partnerkit_batch LIMIT 0")
-                self._created = True
-            elif self._schema is None or not batch.schema.equals(self._schema):
-                incoming = {
-                    str(r[0]): str(r[1])
-                    for r in cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
-                }
-                _reconcile(cur, self.table, incoming)
+            cur.execute(f"CREATE TABLE {self.table} AS SELECT * FROM partnerkit_batch LIMIT 0")
+        finally:
+            cur.unregister("partnerkit_batch")
+        self._created = True
+
+    def _widen(self, batch: pa.Table) -> None:
+        """Add the columns the batch brings to the staging table, and widen its types."""
+        cur = self._cur
+        cur.register("partnerkit_batch", batch.slice(0, 0))
+        try:
+            described = cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
+        finally:
+            cur.unregister("partnerkit_batch")
+        _reconcile(cur, self.table, {str(r[0]): str(r[1]) for r in described})
+
+    def _flush(self) -> None:
+        """Insert the gathered batches in one statement and commit them."""
+        import pyarrow as pa
+
+        if not self._held:
+            return
+        held = self._held[0] if len(self._held) == 1 else pa.concat_tables(self._held)
+        self._held, self._held_rows, self._held_bytes = [], 0, 0
+        cur = self._cur
+        cur.register("partnerkit_batch", held)
+        try:
             cur.execute(f"INSERT INTO {self.table} BY NAME SELECT * FROM partnerkit_batch")
         finally:
             cur.unregister("partnerkit_batch")
-        self._schema = batch.schema
-        self.rows += batch.num_rows
-        self._pending += batch.num_rows
-        if self._pending >= _STAGE_COMMIT_ROWS:
-            cur.execute("COMMIT")
-            cur.execute("BEGIN TRANSACTION")
-            self._pending = 0
+        cur.execute("COMMIT")
+        cur.execute("BEGIN TRANSACTION")
 
     def commit(
         self,
@@ -814,6 +859,7 @@ class Stage:
         """
         target = f"main.{_q(self.kind.value)}"
         cur = self._cur
+        self._flush()  # outside the lock: other reads' merges need not wait for it
         with self.warehouse._lock:
             if self._open:  # the merge must see the staged rows and every merge before it
                 cur.execute("COMMIT")
