@@ -725,6 +725,7 @@ class Stage:
         self._schema: pa.Schema | None = None
         self._created = False  # the staging table exists (committed or not)
         self._open = False  # the staging transaction is open
+        self._columns: set[str] = set()  # the staging table's columns
         self._held: list[pa.Table] = []  # batches not inserted yet, all of ``_schema``
         self._held_rows = 0
         self._held_bytes = 0
@@ -775,7 +776,13 @@ class Stage:
             return
         if isinstance(batch, pa.RecordBatch):
             batch = pa.Table.from_batches([batch])
-        keep = [i for i, f in enumerate(batch.schema) if not pa.types.is_null(f.type)]
+        rows = batch.num_rows
+        keep = [  # a column null in every row is not staged until it holds a value
+            i
+            for i, f in enumerate(batch.schema)
+            if not pa.types.is_null(f.type)
+            and (f.name in self._columns or batch.column(i).null_count < rows)
+        ]
         if len(keep) < batch.num_columns:
             batch = batch.select(keep)
         seq = pa.array(range(self.rows, self.rows + batch.num_rows), pa.int64())
@@ -807,6 +814,7 @@ class Stage:
         finally:
             cur.unregister("partnerkit_batch")
         self._created = True
+        self._columns = set(batch.column_names)
 
     def _widen(self, batch: pa.Table) -> None:
         """Add the columns the batch brings to the staging table, and widen its types."""
@@ -817,6 +825,7 @@ class Stage:
         finally:
             cur.unregister("partnerkit_batch")
         _reconcile(cur, self.table, {str(r[0]): str(r[1]) for r in described})
+        self._columns.update(batch.column_names)
 
     def _flush(self) -> None:
         """Insert the gathered batches in one statement and commit them."""
@@ -893,11 +902,7 @@ class Stage:
         if not exists and not self.rows:
             return 0, 0
         if not exists:
-            provenance = ", ".join(f"NULL::{t} AS {_q(n)}" for n, t in PROVENANCE_COLUMNS.items())
-            cur.execute(
-                f"CREATE TABLE {target} AS SELECT * EXCLUDE ({_SEQ}), {provenance} "
-                f"FROM {self.table} LIMIT 0"
-            )
+            _create_record_table(cur, target, self.kind, self.table)
         elif self.rows:
             incoming = _describe(cur, self.table)
             incoming.pop(_SEQ)
@@ -926,6 +931,26 @@ class Stage:
                 params,
             ).fetchall()[0][0]
         return written, replaced
+
+
+def _create_record_table(
+    cur: duckdb.DuckDBPyConnection, target: str, kind: RecordKind, stage: str
+) -> None:
+    """Create a record table: the kind's columns, the stage's extras, then provenance.
+
+    A stage holds only the columns that had a value; the table gets every column of
+    the kind's schema all the same.
+    """
+    cur.register("partnerkit_schema", arrow_schema(kind).empty_table())
+    try:
+        cur.execute(f"CREATE TABLE {target} AS SELECT * FROM partnerkit_schema")
+    finally:
+        cur.unregister("partnerkit_schema")
+    incoming = _describe(cur, stage)
+    incoming.pop(_SEQ)
+    _reconcile(cur, target, incoming)
+    for name, sql_type in PROVENANCE_COLUMNS.items():
+        cur.execute(f"ALTER TABLE {target} ADD COLUMN {_q(name)} {sql_type}")
 
 
 def _delete_scope(
