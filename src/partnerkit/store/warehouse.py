@@ -95,6 +95,7 @@ _STAGE_FLUSH_BYTES = 64 * 2**20
 
 _STAGE_PREFIX = "stage_"
 _SEQ = "_seq"
+_HELD = "partnerkit_held"
 
 
 def default_warehouse_path(
@@ -759,12 +760,13 @@ class Stage:
         """Stage one Arrow batch of records (in the staging transaction, invisible to others).
 
         Batches are gathered in Arrow and inserted together, then committed, once they
-        make a DuckDB row group (about 120,000 rows) or 64 MB, and just before the
-        merge: few statements, rows written once to the file, and memory bounded by
-        one group whatever the read's size. A batch whose columns differ from the ones
-        before (a new ``extra.<name>``, a wider type) first inserts those, then adds or
-        widens the staging table's columns. A staging table is never read by anyone
-        but its merge; one left by a process that died is dropped on the next open.
+        make a DuckDB row group (about 120,000 rows) or 64 MB; the merge reads the last
+        ones straight from Arrow. Few statements, rows written to the file (not the
+        write-ahead log), and memory bounded by one group whatever the read's size. A
+        batch whose columns differ from the ones before (a new ``extra.<name>``, a wider
+        type) first inserts those, then adds or widens the staging table's columns. A
+        staging table is never read by anyone but its merge; one left by a process that
+        died is dropped on the next open.
 
         Raises:
             DataError: The batch brings a column whose type cannot be reconciled with
@@ -868,14 +870,14 @@ class Stage:
         """
         target = f"main.{_q(self.kind.value)}"
         cur = self._cur
-        self._flush()  # outside the lock: other reads' merges need not wait for it
+        source = self._merge_source()
         with self.warehouse._lock:
             if self._open:  # the merge must see the staged rows and every merge before it
                 cur.execute("COMMIT")
                 self._open = False
             cur.execute("BEGIN TRANSACTION")
             try:
-                written, replaced = self._merge(cur, target, scope, replace)
+                written, replaced = self._merge(cur, target, source, scope, replace)
                 if state is not None:
                     _write_state(cur, state)
                 if run is not None:
@@ -887,14 +889,37 @@ class Stage:
                 with contextlib.suppress(Exception):  # keep the original error
                     cur.execute("ROLLBACK")
                 raise
+            finally:
+                if source != self.table:
+                    with contextlib.suppress(Exception):
+                        cur.unregister(_HELD)
         self._created = False
         self.discard()
         return LoadResult(self.kind, self.rows, written, replaced, self.seen)
+
+    def _merge_source(self) -> str:
+        """What the merge reads: the staging table, and the batches not inserted into it.
+
+        The last batches of a read (fewer than a row group) are merged straight from
+        Arrow: inserted into the staging table they would go through the write-ahead
+        log, then be copied once more. A read that small never fills the staging table.
+        """
+        import pyarrow as pa
+
+        if not self._held:
+            return self.table
+        held = self._held[0] if len(self._held) == 1 else pa.concat_tables(self._held)
+        self._held, self._held_rows, self._held_bytes = [], 0, 0
+        self._cur.register(_HELD, held)
+        if self.rows == held.num_rows:  # nothing was inserted into the staging table
+            return _HELD
+        return f"(SELECT * FROM {self.table} UNION ALL BY NAME SELECT * FROM {_HELD})"
 
     def _merge(
         self,
         cur: duckdb.DuckDBPyConnection,
         target: str,
+        source: str,
         scope: Scope,
         replace: ReplaceRange | None,
     ) -> tuple[int, int]:
@@ -913,24 +938,53 @@ class Stage:
         if not self.rows:
             return 0, replaced
         occupied = cur.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0] > 0
-        parts = max(1, math.ceil(self.rows / _PARTITION_ROWS))
         written = 0
         params = [scope.connection, scope.stream, scope.account, _utc_now()]
-        for part in range(parts):
-            where = f"hash(record_id) % {parts} = {part}" if parts > 1 else "true"
+        for where in _partitions(self.rows):
             if occupied:
                 replaced += cur.execute(
                     f"DELETE FROM {target} WHERE record_id IN "
-                    f"(SELECT record_id FROM {self.table} WHERE {where})"
+                    f"(SELECT record_id FROM {source} WHERE {where})"
                 ).fetchall()[0][0]
-            last = f"SELECT max({_SEQ}) FROM {self.table} WHERE {where} GROUP BY record_id"
             written += cur.execute(
                 f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({_SEQ}), ? AS _connection, "
-                f"? AS _stream, ? AS _account, ? AS _synced_at FROM {self.table} "
-                f"WHERE {where} AND {_SEQ} IN ({last})",
+                f"? AS _stream, ? AS _account, ? AS _synced_at FROM {source} "
+                f"WHERE {where}{_last_of_each(cur, source, where)}",
                 params,
             ).fetchall()[0][0]
         return written, replaced
+
+
+def _partitions(rows: int) -> list[str]:
+    """Conditions that split a read's rows by ``record_id`` into slices of bounded size."""
+    parts = max(1, math.ceil(rows / _PARTITION_ROWS))
+    if parts == 1:
+        return ["true"]
+    return [f"hash(record_id) % {parts} = {part}" for part in range(parts)]
+
+
+def _create_empty(cur: duckdb.DuckDBPyConnection, table: str, kind: RecordKind) -> None:
+    """Create ``table`` with the columns of the kind's schema, in order, and no row."""
+    cur.register("partnerkit_schema", arrow_schema(kind).empty_table())
+    try:
+        cur.execute(f"CREATE TABLE {table} AS SELECT * FROM partnerkit_schema")
+    finally:
+        cur.unregister("partnerkit_schema")
+
+
+def _last_of_each(cur: duckdb.DuckDBPyConnection, source: str, where: str) -> str:
+    """The condition that keeps the last staged row of each ``record_id`` in ``where``.
+
+    Empty when no id is staged twice there (a read's rows usually are distinct): a
+    count is cheaper than keeping the last of each by grouping and filtering.
+    """
+    distinct = cur.execute(
+        f"SELECT count(DISTINCT record_id) = count(*) FROM {source} WHERE {where}"
+    ).fetchall()[0][0]
+    if distinct:
+        return ""
+    last = f"SELECT max({_SEQ}) FROM {source} WHERE {where} GROUP BY record_id"
+    return f" AND {_SEQ} IN ({last})"
 
 
 def _create_record_table(
@@ -941,11 +995,7 @@ def _create_record_table(
     A stage holds only the columns that had a value; the table gets every column of
     the kind's schema all the same.
     """
-    cur.register("partnerkit_schema", arrow_schema(kind).empty_table())
-    try:
-        cur.execute(f"CREATE TABLE {target} AS SELECT * FROM partnerkit_schema")
-    finally:
-        cur.unregister("partnerkit_schema")
+    _create_empty(cur, target, kind)
     incoming = _describe(cur, stage)
     incoming.pop(_SEQ)
     _reconcile(cur, target, incoming)
