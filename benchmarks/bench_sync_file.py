@@ -40,9 +40,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROWS = 500_000
 CAMPAIGNS = 1_000  # rows per day
@@ -116,8 +115,7 @@ def main(scale: float) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     """Wall-clock seconds, and CPU seconds of every thread (and child process)."""
 
     wall: float
