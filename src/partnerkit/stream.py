@@ -123,8 +123,11 @@ def _fits(kind: RecordKind, page: list[Any]) -> dict[str, list[Any]] | None:
         keys = row.keys()
         if not (keys <= allowed and required <= keys):
             return None
+    present: set[str] = set().union(*page)
     cols: dict[str, list[Any]] = {}
     for name, check in plan:
+        if name not in present:  # null in every row, and not required: it fits
+            continue
         values = [row.get(name) for row in page]
         if isinstance(check, frozenset):
             if not set(map(type, values)) <= check:
@@ -247,9 +250,14 @@ def _page_to_arrow(
 
     schema = arrow_schema(kind)
     rows: list[dict[str, Any]] = page  # type: ignore[assignment]
+    present: set[str] = set().union(*rows)  # the columns any record of the page has
     arrays = []
     for f in schema:
-        values = [row.get(f.name) for row in rows]
+        name = f.name  # read once: a Field's name is a new str on every access
+        if name not in present:
+            arrays.append(pa.nulls(len(rows), f.type))
+            continue
+        values = [row.get(name) for row in rows]
         if pa.types.is_decimal(f.type):
             arrays.append(_money_array(values, f.type))
         else:

@@ -85,11 +85,17 @@ DEFAULT_MEMORY_LIMIT = "128MB"
 _PARTITION_ROWS = 500_000
 """Rows merged per statement: bounds the memory of the merge, whatever the read's size."""
 
-_STAGE_COMMIT_ROWS = 20_000
-"""Staged rows kept in one open transaction: DuckDB holds uncommitted appends in memory."""
+_STAGE_FLUSH_ROWS = 122_880
+"""Rows a stage gathers before one insert and commit: a DuckDB row group, which an insert
+writes straight to the file (smaller inserts go through the write-ahead log first, and
+each statement has a fixed cost), while the rows held in Arrow stay a few tens of MB."""
+
+_STAGE_FLUSH_BYTES = 64 * 2**20
+"""Arrow bytes a stage gathers at most before it inserts them (wide pages flush sooner)."""
 
 _STAGE_PREFIX = "stage_"
 _SEQ = "_seq"
+_HELD = "partnerkit_held"
 
 
 def default_warehouse_path(
@@ -720,7 +726,10 @@ class Stage:
         self._schema: pa.Schema | None = None
         self._created = False  # the staging table exists (committed or not)
         self._open = False  # the staging transaction is open
-        self._pending = 0  # rows appended in the open staging transaction
+        self._columns: set[str] = set()  # the staging table's columns
+        self._held: list[pa.Table] = []  # batches not inserted yet, all of ``_schema``
+        self._held_rows = 0
+        self._held_bytes = 0
         self._done = False
 
     def __enter__(self) -> Self:
@@ -739,6 +748,7 @@ class Stage:
         if self._done:
             return
         self._done = True
+        self._held = []
         with contextlib.suppress(Exception):  # best effort: the next open drops it anyway
             if self._open:
                 self._cur.execute("ROLLBACK")
@@ -746,18 +756,35 @@ class Stage:
                 self._cur.execute(f"DROP TABLE IF EXISTS {self.table}")
         self._cur.close()
 
-    def append(self, batch: pa.Table) -> None:
+    def append(self, batch: pa.Table | pa.RecordBatch) -> None:
         """Stage one Arrow batch of records (in the staging transaction, invisible to others).
 
-        Staging commits every ~20,000 rows (DuckDB keeps uncommitted appends in
-        memory) and just before the merge. A staging table is never read by anyone
-        but its merge; one left by a process that died is dropped on the next open.
+        Batches are gathered in Arrow and inserted together, then committed, once they
+        make a DuckDB row group (about 120,000 rows) or 64 MB; the merge reads the last
+        ones straight from Arrow. Few statements, rows written to the file (not the
+        write-ahead log), and memory bounded by one group whatever the read's size. A
+        batch whose columns differ from the ones before (a new ``extra.<name>``, a wider
+        type) first inserts those, then adds or widens the staging table's columns. A
+        staging table is never read by anyone but its merge; one left by a process that
+        died is dropped on the next open.
+
+        Raises:
+            DataError: The batch brings a column whose type cannot be reconciled with
+                the type it had before in this read.
         """
         import pyarrow as pa
 
         if batch.num_rows == 0:
             return
-        keep = [i for i, f in enumerate(batch.schema) if not pa.types.is_null(f.type)]
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
+        rows = batch.num_rows
+        keep = [  # a column null in every row is not staged until it holds a value
+            i
+            for i, f in enumerate(batch.schema)
+            if not pa.types.is_null(f.type)
+            and (f.name in self._columns or batch.column(i).null_count < rows)
+        ]
         if len(keep) < batch.num_columns:
             batch = batch.select(keep)
         seq = pa.array(range(self.rows, self.rows + batch.num_rows), pa.int64())
@@ -765,30 +792,59 @@ class Stage:
         day = batch_max_day(batch, self.cursor_column)
         if day is not None:
             self.seen = day if self.seen is None else max(self.seen, day)
+        if not self._created:
+            self._create(batch)
+        elif self._schema is None or not batch.schema.equals(self._schema):
+            self._flush()
+            self._widen(batch)
+        self._schema = batch.schema
+        self._held.append(batch)
+        self._held_rows += batch.num_rows
+        self._held_bytes += batch.nbytes
+        self.rows += batch.num_rows
+        if self._held_rows >= _STAGE_FLUSH_ROWS or self._held_bytes >= _STAGE_FLUSH_BYTES:
+            self._flush()
+
+    def _create(self, batch: pa.Table) -> None:
+        """Open the staging transaction and create the table with the batch's columns."""
         cur = self._cur
+        cur.execute("BEGIN TRANSACTION")
+        self._open = True
         cur.register("partnerkit_batch", batch)
         try:
-            if not self._created:
-                cur.execute("BEGIN TRANSACTION")
-                self._open = True
-                cur.execute(f"CREATE TABLE {self.table} AS SELECT * FROM partnerkit_batch LIMIT 0")
-                self._created = True
-            elif self._schema is None or not batch.schema.equals(self._schema):
-                incoming = {
-                    str(r[0]): str(r[1])
-                    for r in cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
-                }
-                _reconcile(cur, self.table, incoming)
+            cur.execute(f"CREATE TABLE {self.table} AS SELECT * FROM partnerkit_batch LIMIT 0")
+        finally:
+            cur.unregister("partnerkit_batch")
+        self._created = True
+        self._columns = set(batch.column_names)
+
+    def _widen(self, batch: pa.Table) -> None:
+        """Add the columns the batch brings to the staging table, and widen its types."""
+        cur = self._cur
+        cur.register("partnerkit_batch", batch.slice(0, 0))
+        try:
+            described = cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
+        finally:
+            cur.unregister("partnerkit_batch")
+        _reconcile(cur, self.table, {str(r[0]): str(r[1]) for r in described})
+        self._columns.update(batch.column_names)
+
+    def _flush(self) -> None:
+        """Insert the gathered batches in one statement and commit them."""
+        import pyarrow as pa
+
+        if not self._held:
+            return
+        held = self._held[0] if len(self._held) == 1 else pa.concat_tables(self._held)
+        self._held, self._held_rows, self._held_bytes = [], 0, 0
+        cur = self._cur
+        cur.register("partnerkit_batch", held)
+        try:
             cur.execute(f"INSERT INTO {self.table} BY NAME SELECT * FROM partnerkit_batch")
         finally:
             cur.unregister("partnerkit_batch")
-        self._schema = batch.schema
-        self.rows += batch.num_rows
-        self._pending += batch.num_rows
-        if self._pending >= _STAGE_COMMIT_ROWS:
-            cur.execute("COMMIT")
-            cur.execute("BEGIN TRANSACTION")
-            self._pending = 0
+        cur.execute("COMMIT")
+        cur.execute("BEGIN TRANSACTION")
 
     def commit(
         self,
@@ -814,13 +870,14 @@ class Stage:
         """
         target = f"main.{_q(self.kind.value)}"
         cur = self._cur
+        source = self._merge_source()
         with self.warehouse._lock:
             if self._open:  # the merge must see the staged rows and every merge before it
                 cur.execute("COMMIT")
                 self._open = False
             cur.execute("BEGIN TRANSACTION")
             try:
-                written, replaced = self._merge(cur, target, scope, replace)
+                written, replaced = self._merge(cur, target, source, scope, replace)
                 if state is not None:
                     _write_state(cur, state)
                 if run is not None:
@@ -832,14 +889,37 @@ class Stage:
                 with contextlib.suppress(Exception):  # keep the original error
                     cur.execute("ROLLBACK")
                 raise
+            finally:
+                if source != self.table:
+                    with contextlib.suppress(Exception):
+                        cur.unregister(_HELD)
         self._created = False
         self.discard()
         return LoadResult(self.kind, self.rows, written, replaced, self.seen)
+
+    def _merge_source(self) -> str:
+        """What the merge reads: the staging table, and the batches not inserted into it.
+
+        The last batches of a read (fewer than a row group) are merged straight from
+        Arrow: inserted into the staging table they would go through the write-ahead
+        log, then be copied once more. A read that small never fills the staging table.
+        """
+        import pyarrow as pa
+
+        if not self._held:
+            return self.table
+        held = self._held[0] if len(self._held) == 1 else pa.concat_tables(self._held)
+        self._held, self._held_rows, self._held_bytes = [], 0, 0
+        self._cur.register(_HELD, held)
+        if self.rows == held.num_rows:  # nothing was inserted into the staging table
+            return _HELD
+        return f"(SELECT * FROM {self.table} UNION ALL BY NAME SELECT * FROM {_HELD})"
 
     def _merge(
         self,
         cur: duckdb.DuckDBPyConnection,
         target: str,
+        source: str,
         scope: Scope,
         replace: ReplaceRange | None,
     ) -> tuple[int, int]:
@@ -847,11 +927,7 @@ class Stage:
         if not exists and not self.rows:
             return 0, 0
         if not exists:
-            provenance = ", ".join(f"NULL::{t} AS {_q(n)}" for n, t in PROVENANCE_COLUMNS.items())
-            cur.execute(
-                f"CREATE TABLE {target} AS SELECT * EXCLUDE ({_SEQ}), {provenance} "
-                f"FROM {self.table} LIMIT 0"
-            )
+            _create_record_table(cur, target, self.kind, self.table)
         elif self.rows:
             incoming = _describe(cur, self.table)
             incoming.pop(_SEQ)
@@ -862,24 +938,69 @@ class Stage:
         if not self.rows:
             return 0, replaced
         occupied = cur.execute(f"SELECT count(*) FROM {target}").fetchall()[0][0] > 0
-        parts = max(1, math.ceil(self.rows / _PARTITION_ROWS))
         written = 0
         params = [scope.connection, scope.stream, scope.account, _utc_now()]
-        for part in range(parts):
-            where = f"hash(record_id) % {parts} = {part}" if parts > 1 else "true"
+        for where in _partitions(self.rows):
             if occupied:
                 replaced += cur.execute(
                     f"DELETE FROM {target} WHERE record_id IN "
-                    f"(SELECT record_id FROM {self.table} WHERE {where})"
+                    f"(SELECT record_id FROM {source} WHERE {where})"
                 ).fetchall()[0][0]
-            last = f"SELECT max({_SEQ}) FROM {self.table} WHERE {where} GROUP BY record_id"
             written += cur.execute(
                 f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({_SEQ}), ? AS _connection, "
-                f"? AS _stream, ? AS _account, ? AS _synced_at FROM {self.table} "
-                f"WHERE {where} AND {_SEQ} IN ({last})",
+                f"? AS _stream, ? AS _account, ? AS _synced_at FROM {source} "
+                f"WHERE {where}{_last_of_each(cur, source, where)}",
                 params,
             ).fetchall()[0][0]
         return written, replaced
+
+
+def _partitions(rows: int) -> list[str]:
+    """Conditions that split a read's rows by ``record_id`` into slices of bounded size."""
+    parts = max(1, math.ceil(rows / _PARTITION_ROWS))
+    if parts == 1:
+        return ["true"]
+    return [f"hash(record_id) % {parts} = {part}" for part in range(parts)]
+
+
+def _create_empty(cur: duckdb.DuckDBPyConnection, table: str, kind: RecordKind) -> None:
+    """Create ``table`` with the columns of the kind's schema, in order, and no row."""
+    cur.register("partnerkit_schema", arrow_schema(kind).empty_table())
+    try:
+        cur.execute(f"CREATE TABLE {table} AS SELECT * FROM partnerkit_schema")
+    finally:
+        cur.unregister("partnerkit_schema")
+
+
+def _last_of_each(cur: duckdb.DuckDBPyConnection, source: str, where: str) -> str:
+    """The condition that keeps the last staged row of each ``record_id`` in ``where``.
+
+    Empty when no id is staged twice there (a read's rows usually are distinct): a
+    count is cheaper than keeping the last of each by grouping and filtering.
+    """
+    distinct = cur.execute(
+        f"SELECT count(DISTINCT record_id) = count(*) FROM {source} WHERE {where}"
+    ).fetchall()[0][0]
+    if distinct:
+        return ""
+    last = f"SELECT max({_SEQ}) FROM {source} WHERE {where} GROUP BY record_id"
+    return f" AND {_SEQ} IN ({last})"
+
+
+def _create_record_table(
+    cur: duckdb.DuckDBPyConnection, target: str, kind: RecordKind, stage: str
+) -> None:
+    """Create a record table: the kind's columns, the stage's extras, then provenance.
+
+    A stage holds only the columns that had a value; the table gets every column of
+    the kind's schema all the same.
+    """
+    _create_empty(cur, target, kind)
+    incoming = _describe(cur, stage)
+    incoming.pop(_SEQ)
+    _reconcile(cur, target, incoming)
+    for name, sql_type in PROVENANCE_COLUMNS.items():
+        cur.execute(f"ALTER TABLE {target} ADD COLUMN {_q(name)} {sql_type}")
 
 
 def _delete_scope(
