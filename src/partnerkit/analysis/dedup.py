@@ -371,11 +371,11 @@ class _Dedup:
     def _people(self) -> None:
         """Label every candidate record with its person (the earliest record's ``rid``).
 
-        Min-label propagation with operators DuckDB can spill (hash aggregates and
-        joins, no window over a whole table), so it runs within the dataset's memory
-        budget however many records share a key.
+        Every step is a hash aggregate, a join or a sort, which DuckDB spills beyond
+        the memory budget (a window over the whole table would have to hold it), and
+        the passes work on numbers only: the key values are read once, into groups.
         """
-        s, rec = self.s, self.t_rec
+        s, rec, n = self.s, self.t_rec, len(self.keys) + 1
         # The CRM's merges: a record whose id is in another's merged_ids is that person.
         merge = (
             f"SELECT m.rowid AS merged_uid, min(sv.uid) AS survivor_uid FROM "
@@ -385,58 +385,84 @@ class _Dedup:
             f"AND m.lead_id = sv.merged_id AND m.rowid <> sv.uid GROUP BY m.rowid"
         )
         self.t_merge = s.table("merge", merge)
+        # The records of each key value that more than one record has: group i·n + k
+        # is the i-th such value of key k.
+        members = []
+        for k in range(len(self.keys)):
+            shared = s.table(
+                f"shared{k}",
+                f"SELECT key{k} FROM {rec} WHERE key{k} IS NOT NULL "
+                f"GROUP BY key{k} HAVING count(*) > 1",
+            )
+            members.append(
+                s.table(
+                    f"member{k}",
+                    f"SELECT r.rowid AS uid, g.rowid * {n} + {k} AS gid "
+                    f"FROM {rec} r JOIN {shared} g ON g.key{k} = r.key{k}",
+                )
+            )
+            _drop(s, shared)
         # Candidates: records that share a key with another record, or were merged.
-        # Only they can belong to a person with several records.
-        shared = [
-            f"key{i} IN (SELECT key{i} FROM {rec} WHERE key{i} IS NOT NULL "
-            f"GROUP BY key{i} HAVING count(*) > 1)"
-            for i in range(len(self.keys))
+        # Only they can belong to a person with several records. A candidate's rid is
+        # its place in the order of first leads: the rowid of a table written in that
+        # order (a sort, which spills, where a window over them all would not).
+        uids = [f"SELECT uid FROM {m}" for m in members] + [
+            f"SELECT merged_uid FROM {self.t_merge}",
+            f"SELECT survivor_uid FROM {self.t_merge}",
         ]
-        merged = [
-            f"rowid IN (SELECT merged_uid FROM {self.t_merge})",
-            f"rowid IN (SELECT survivor_uid FROM {self.t_merge})",
-        ]
-        keys = [f"key{i}" for i in range(len(self.keys))]
-        each = "".join(f", {k}" for k in keys)
-        # A candidate's rid is its place in the order of first leads: the rowid of a
-        # table written in that order (an external sort, where a window over the
-        # whole table would have to hold it in memory).
         ordered = s.table(
             "cand_order",
-            f"SELECT rowid AS uid, created_at{each} FROM {rec} "
-            f"WHERE {' OR '.join(shared + merged)} "
-            f"ORDER BY created_at, platform, account_id, lead_id",
+            f"SELECT r.rowid AS uid, r.created_at FROM {rec} r "
+            f"JOIN (SELECT DISTINCT uid FROM ({' UNION ALL '.join(uids)})) u ON u.uid = r.rowid "
+            f"ORDER BY r.created_at, r.platform, r.account_id, r.lead_id",
         )
-        self.t_cand = s.table("cand", f"SELECT uid, rowid AS rid, created_at{each} FROM {ordered}")
+        self.t_cand = s.table("cand", f"SELECT uid, rowid AS rid, created_at FROM {ordered}")
         _drop(s, ordered)
-        lab = s.table(
-            "lab_0",
-            f"SELECT c.rid{''.join(f', c.{k}' for k in keys)}, "
-            f"coalesce(sv.rid, c.rid) AS mkey, c.rid AS label FROM {self.t_cand} c "
-            f"LEFT JOIN {self.t_merge} m ON m.merged_uid = c.uid "
-            f"LEFT JOIN {self.t_cand} sv ON sv.uid = m.survivor_uid",
+        # Each candidate's groups: its shared key values, and its merge group (group
+        # rid·n + n − 1, named by the record it was merged into, else by itself; a
+        # record in no merge is alone in its group, and left out). One statement per
+        # kind of group, so that one join at a time holds memory.
+        merge, cand = self.t_merge, self.t_cand
+        edges = s.table(
+            "edges",
+            f"SELECT c.rid, sv.rid * {n} + {n - 1} AS gid FROM {merge} m "
+            f"JOIN {cand} c ON c.uid = m.merged_uid JOIN {cand} sv ON sv.uid = m.survivor_uid",
         )
-        # Each pass: every record takes the smallest label of each group it is in
-        # (its merge group and one group per key: hash aggregates joined back), then
-        # its label's own label (a jump along the chain). Labels only fall, so the
-        # pass changed nothing when their sum did not fall.
-        groups = ["mkey", *keys]
+        parts = [
+            f"SELECT rid, rid * {n} + {n - 1} FROM {cand} "
+            f"WHERE uid IN (SELECT survivor_uid FROM {merge}) "
+            f"AND uid NOT IN (SELECT merged_uid FROM {merge})"
+        ]
+        parts += [f"SELECT c.rid, m.gid FROM {m} m JOIN {cand} c USING (uid)" for m in members]
+        for part in parts:
+            s.rows(f"INSERT INTO {edges} {part}")
+        for m in members:
+            _drop(s, m)
+        # Each pass: every group takes the smallest label of its records, every record
+        # the smallest label of its groups, then its label's own label (a jump along
+        # the chain). Labels only fall, so a pass changed nothing when their sum did not.
+        lab = s.table("lab_0", f"SELECT rid, rid AS label FROM {self.t_cand}")
         total = s.scalar(f"SELECT sum(label) FROM {lab}")
-        for n in range(1, _MAX_PASSES):
-            mins = ", ".join(f"g{i}.m" for i in range(len(groups)))
-            spread = " ".join(
-                f"LEFT JOIN (SELECT {g}, min(label) AS m FROM {lab} WHERE {g} IS NOT NULL "
-                f"GROUP BY {g}) g{i} ON g{i}.{g} = l.{g}"
-                for i, g in enumerate(groups)
+        for i in range(1, _MAX_PASSES):
+            least = s.table(
+                "least",
+                f"SELECT e.gid, min(l.label) AS m FROM {edges} e JOIN {lab} l USING (rid) "
+                f"GROUP BY e.gid",
             )
-            nxt = s.table(
-                f"lab_{n % 2}",
-                f"SELECT p.* REPLACE (least(p.label, j.label) AS label) FROM "
-                f"(SELECT l.* REPLACE (least(l.label, {mins}) AS label) FROM {lab} l {spread}) p "
-                f"JOIN {lab} j ON j.rid = p.label",
+            spread = s.table(
+                "spread",
+                f"SELECT l.rid, least(l.label, g.m) AS label FROM {lab} l LEFT JOIN "
+                f"(SELECT e.rid, min(g.m) AS m FROM {edges} e JOIN {least} g USING (gid) "
+                f"GROUP BY e.rid) g USING (rid)",
             )
+            _drop(s, least)
             _drop(s, lab)
-            lab = nxt
+            lab = s.table(
+                f"lab_{i % 2}",
+                f"SELECT a.rid, least(a.label, b.label) AS label "
+                f"FROM {spread} a JOIN {spread} b ON b.rid = a.label",
+            )
+            _drop(s, spread)
             now = s.scalar(f"SELECT sum(label) FROM {lab}")
             if now == total:
                 break
