@@ -272,12 +272,19 @@ def _match_people(
         run = _Dedup(s, None, workspace, dt.date.max, dt.date.max, dt.timedelta(days=1), keys)
         run._records()
         run._people()
+        # One join per statement: candidate → its label → the uid that label names.
+        labels = s.table(
+            "labels", f"SELECT c.uid, l.label FROM {run.t_lab} l JOIN {run.t_cand} c USING (rid)"
+        )
+        named = s.table(
+            "named",
+            f"SELECT l.uid, p.uid AS person FROM {labels} l JOIN {run.t_cand} p ON p.rid = l.label",
+        )
+        _drop(s, labels)
         con.execute(
             f"CREATE {target} AS "
-            f"SELECT r.record_id, r.rowid AS uid, coalesce(pc.uid, r.rowid) AS person "
-            f"FROM {run.t_rec} r LEFT JOIN {run.t_cand} c ON c.uid = r.rowid "
-            f"LEFT JOIN {run.t_lab} l ON l.rid = c.rid "
-            f"LEFT JOIN {run.t_cand} pc ON pc.rid = l.label"
+            f"SELECT r.record_id, r.rowid AS uid, coalesce(n.person, r.rowid) AS person "
+            f"FROM {run.t_rec} r LEFT JOIN {named} n ON n.uid = r.rowid"
         )
 
 
@@ -403,21 +410,36 @@ class _Dedup:
             )
             _drop(s, shared)
         # Candidates: records that share a key with another record, or were merged.
-        # Only they can belong to a person with several records. A candidate's rid is
-        # its place in the order of first leads: the rowid of a table written in that
-        # order (a sort, which spills, where a window over them all would not).
+        # Only they can belong to a person with several records. A candidate's rid
+        # orders them by first lead — created_at, then platform, account and lead id —
+        # without sorting them all (DuckDB could not sort 3M candidates in 64 MB): its
+        # microseconds since 1970 times 2³², plus its rank among the candidates created
+        # at the same instant (few; a window over each instant).
         uids = [f"SELECT uid FROM {m}" for m in members] + [
             f"SELECT merged_uid FROM {self.t_merge}",
             f"SELECT survivor_uid FROM {self.t_merge}",
         ]
-        ordered = s.table(
-            "cand_order",
-            f"SELECT r.rowid AS uid, r.created_at FROM {rec} r "
-            f"JOIN (SELECT DISTINCT uid FROM ({' UNION ALL '.join(uids)})) u ON u.uid = r.rowid "
-            f"ORDER BY r.created_at, r.platform, r.account_id, r.lead_id",
+        found = s.table("cand_uid", f"SELECT DISTINCT uid FROM ({' UNION ALL '.join(uids)})")
+        rows = s.table(
+            "cand_rows",
+            f"SELECT r.rowid AS uid, r.created_at, r.platform, r.account_id, r.lead_id "
+            f"FROM {rec} r JOIN {found} u ON u.uid = r.rowid",
         )
-        self.t_cand = s.table("cand", f"SELECT uid, rowid AS rid, created_at FROM {ordered}")
-        _drop(s, ordered)
+        _drop(s, found)
+        ties = s.table(
+            "cand_ties",
+            f"SELECT r.uid, row_number() OVER (PARTITION BY r.created_at "
+            f"ORDER BY r.platform, r.account_id, r.lead_id) - 1 AS k FROM {rows} r "
+            f"JOIN (SELECT created_at FROM {rows} GROUP BY created_at HAVING count(*) > 1) t "
+            f"USING (created_at)",
+        )
+        self.t_cand = s.table(
+            "cand",
+            f"SELECT r.uid, CAST(epoch_us(r.created_at) AS HUGEINT) * 4294967296 "
+            f"+ coalesce(t.k, 0) AS rid, r.created_at FROM {rows} r LEFT JOIN {ties} t USING (uid)",
+        )
+        _drop(s, ties)
+        _drop(s, rows)
         # Each candidate's groups: its shared key values, and its merge group (group
         # rid·n + n − 1, named by the record it was merged into, else by itself; a
         # record in no merge is alone in its group, and left out). One statement per
@@ -478,7 +500,7 @@ class _Dedup:
         ep = s.table(
             "ep",
             f"SELECT l.rid, l.label, c.created_at, CAST(NULL AS BIGINT) AS episode, "
-            f"CAST(NULL AS BIGINT) AS anchor FROM {self.t_lab} l JOIN {self.t_cand} c USING (rid)",
+            f"CAST(NULL AS HUGEINT) AS anchor FROM {self.t_lab} l JOIN {self.t_cand} c USING (rid)",
         )
         for k in range(1, _MAX_PASSES):
             if not s.scalar(f"SELECT count(*) FROM {ep} WHERE episode IS NULL"):
