@@ -8,8 +8,8 @@ See :mod:`partnerkit.analysis.kpis` for the rules every number follows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -26,7 +26,7 @@ from partnerkit.analysis.attribution import (
     GroupBy,
     attribution_of,
 )
-from partnerkit.analysis.dedup import people_of
+from partnerkit.analysis.dedup import people_table
 from partnerkit.analysis.periods import (
     Window,
     local_day_sql,
@@ -368,13 +368,17 @@ class Engine(Closing):
         self.attribution: Attribution = attribution_of(workspace, dataset, attribution=attribution)
         self.joins: AttributionJoins = self.attribution.joins(self.con)
         self._people: str | None = None
+        self._kept = contextlib.ExitStack()
 
     def close(self) -> None:
-        """Drop the attribution (and people) tables registered on the cursor."""
+        """Drop the attribution tables registered on the cursor.
+
+        And the people table, unless the dataset keeps it
+        (:func:`~partnerkit.analysis.dedup.people_table`).
+        """
         self.joins.close()
-        if self._people is not None:
-            self.con.unregister(self._people)
-            self._people = None
+        self._people = None
+        self._kept.close()
 
     # ---------------------------------------------------------------- checks
 
@@ -457,9 +461,7 @@ class Engine(Closing):
 
     def _people_table(self) -> str:
         if self._people is None:
-            table = people_of(self.ws, self.data)
-            self._people = f"_pk_people_{uuid.uuid4().hex[:12]}"
-            self.con.register(self._people, table)
+            self._people = self._kept.enter_context(people_table(self.ws, self.data))
         return self._people
 
     def _run_people(
@@ -494,13 +496,14 @@ class Engine(Closing):
         )
         spans = [window_sql(column, w, self.tz, timestamp=ts) for w in windows]
         if not daily:  # one pass for every window
-            counts = ", ".join(
-                f"count(DISTINCT p.person) FILTER (WHERE {span}) AS n{i}"
-                for i, span in enumerate(spans)
-            )
+            # Each person once per group (a hash aggregate, which spills), flagged
+            # with the windows they fall in; DuckDB plans several filtered DISTINCT
+            # counts by group as a materialised join that cannot spill.
+            flags = ", ".join(f"bool_or({span}) AS w{i}" for i, span in enumerate(spans))
+            counts = ", ".join(f"count(*) FILTER (WHERE w{i}) AS n{i}" for i in range(len(spans)))
             query = (
-                f"SELECT {group} AS g, {counts} FROM {source} "
-                f"AND ({' OR '.join(spans)}) GROUP BY ALL"
+                f"SELECT g, {counts} FROM (SELECT {group} AS g, p.person, {flags} "
+                f"FROM {source} AND ({' OR '.join(spans)}) GROUP BY ALL) GROUP BY g"
             )
             for g, *ns in self.con.execute(query).fetchall():
                 for i, n in enumerate(ns):

@@ -24,10 +24,13 @@ records), how many inquiries it touched, how many only it touched, how many it
 shared with another source, and how many it touched first.
 
 Columnar: people are connected components found by min-label propagation in
-DuckDB (a few set-based passes, each a window over the whole table, until no label
-changes), run only on the records that share a key with another record; inquiries
-are cut by passes that each take every person's next unassigned lead as an anchor.
-No Python loop touches a record.
+DuckDB, run only on the records that share a key with another record: a few
+set-based passes, each of hash aggregates (the smallest label of every key) joined
+back to the records, until no label changes. Hash aggregates, joins, sorts and
+tables spill to disk beyond the dataset's memory budget (a window over a whole
+table could not), so finding people needs no more memory at 5M records than at 1M.
+Inquiries are cut by passes that each take every person's next unassigned lead as an
+anchor. No Python loop touches a record.
 """
 
 from __future__ import annotations
@@ -35,10 +38,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import uuid
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._sql import Scratch, ident
@@ -53,12 +57,13 @@ from partnerkit.records import RecordKind
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["DEFAULT_MATCH_ON", "LeadDedup", "dedup_leads", "people_of"]
+__all__ = ["DEFAULT_MATCH_ON", "LeadDedup", "dedup_leads", "people_of", "people_table"]
 
 DEFAULT_MATCH_ON = ("email_hash", "phone_hash")
 """The lead columns that identify a person unless told otherwise."""
 
 _MAX_PASSES = 10_000
+_BATCH_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -182,23 +187,118 @@ def _match_on(dataset: Dataset, match_on: Sequence[str]) -> tuple[str, ...]:
     return keys
 
 
-_PEOPLE: weakref.WeakKeyDictionary[Any, dict[tuple[str, ...], pa.Table]] = (
-    weakref.WeakKeyDictionary()
-)
-_PEOPLE_LOCK = threading.Lock()
+@dataclass
+class _Kept:
+    """What a dataset keeps of the people matching: their Arrow tables and DuckDB tables."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    arrow: dict[tuple[str, ...], pa.Table] = field(default_factory=dict)
+    catalog: str | None = None
+    tables: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+
+_KEPT: weakref.WeakKeyDictionary[Dataset, _Kept] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
+
+
+def _kept(dataset: Dataset) -> _Kept | None:
+    """The dataset's kept people, or ``None`` when its records can change under it.
+
+    Only a dataset that owns its database and whose data cannot change keeps them:
+    not one over an open warehouse, which a sync writes to.
+    """
+    if not (dataset._stable and dataset._owns_root):
+        return None
+    with _KEPT_LOCK:
+        try:
+            return _KEPT.setdefault(dataset, _Kept())
+        except TypeError:  # pragma: no cover - a dataset that cannot be weakly referenced
+            return None
+
+
+@contextlib.contextmanager
+def people_table(
+    workspace: Workspace, dataset: Dataset, *, match_on: Sequence[str] = DEFAULT_MATCH_ON
+) -> Iterator[str]:
+    """A DuckDB table of every lead record's person, by :func:`dedup_leads`'s rule 1.
+
+    What the ``people`` KPI joins: the matching runs in DuckDB and its result stays
+    there (within the dataset's memory budget, spilling beyond it), so neither grows
+    with the warehouse in Python's memory. A dataset whose records cannot change keeps
+    the table for its life (in a private in-memory catalog, shared by its threads);
+    otherwise it is a temporary table of the calling thread's cursor, dropped on exit.
+
+    Args:
+        workspace: The workspace.
+        dataset: The records; the ``lead`` view is read.
+        match_on: Lead columns that identify a person (any one shared is enough).
+
+    Yields:
+        The table's name, for queries on :meth:`Dataset.cursor`. Its columns:
+        ``record_id``; ``uid``, a number for the record (unique among them);
+        ``person``, the ``uid`` of the person's earliest lead record. One row per lead
+        record that is not deleted.
+    """
+    keys = _match_on(dataset, match_on)
+    kept = _kept(dataset)
+    if kept is None:
+        name = f"_pk_people_{uuid.uuid4().hex[:12]}"
+        try:
+            _match_people(workspace, dataset, keys, f"TEMP TABLE {name}")
+            yield name
+        finally:
+            dataset.cursor().execute(f"DROP TABLE IF EXISTS {name}")
+        return
+    with kept.lock:
+        found = kept.tables.get(keys)
+        if found is None:
+            con = dataset.cursor()
+            if kept.catalog is None:
+                kept.catalog = f"_pk_people_{uuid.uuid4().hex[:12]}"
+                con.execute(f"ATTACH ':memory:' AS {kept.catalog}")
+            found = f"{kept.catalog}.main.people_{len(kept.tables)}"
+            _match_people(workspace, dataset, keys, f"TABLE {found}")
+            kept.tables[keys] = found
+    yield found
 
 
 @grows_memory
+def _match_people(
+    workspace: Workspace, dataset: Dataset, keys: tuple[str, ...], target: str
+) -> None:
+    """Create ``target`` (``TABLE name``) with every lead record's person."""
+    con = dataset.cursor()
+    with Scratch(con) as s:
+        run = _Dedup(s, None, workspace, dt.date.max, dt.date.max, dt.timedelta(days=1), keys)
+        run._records()
+        run._people()
+        # One join per statement: candidate → its label → the uid that label names.
+        labels = s.table(
+            "labels", f"SELECT c.uid, l.label FROM {run.t_lab} l JOIN {run.t_cand} c USING (rid)"
+        )
+        named = s.table(
+            "named",
+            f"SELECT l.uid, p.uid AS person FROM {labels} l JOIN {run.t_cand} p ON p.rid = l.label",
+        )
+        _drop(s, labels)
+        con.execute(
+            f"CREATE {target} AS "
+            f"SELECT r.record_id, r.rowid AS uid, coalesce(n.person, r.rowid) AS person "
+            f"FROM {run.t_rec} r LEFT JOIN {named} n ON n.uid = r.rowid"
+        )
+
+
 def people_of(
     workspace: Workspace, dataset: Dataset, *, match_on: Sequence[str] = DEFAULT_MATCH_ON
 ) -> pa.Table:
     """The person of every lead record (not deleted), by :func:`dedup_leads`'s rule 1.
 
-    Computed once per dataset and ``match_on``; the ``people`` KPI counts the distinct
-    ``person`` values of the leads it keeps.
+    An Arrow table in memory, as large as the lead records; kept, like
+    :func:`people_table`, by a dataset whose records cannot change. The ``people`` KPI
+    joins :func:`people_table` instead.
 
     Args:
-        workspace: The workspace (its time zone).
+        workspace: The workspace.
         dataset: The records; the ``lead`` view is read.
         match_on: Lead columns that identify a person (any one shared is enough).
 
@@ -207,30 +307,26 @@ def people_of(
         record), one row per lead record that is not deleted.
     """
     keys = _match_on(dataset, match_on)
-    with _PEOPLE_LOCK:
-        try:
-            found = _PEOPLE.get(dataset, {}).get(keys)
-        except TypeError:  # pragma: no cover - a dataset that cannot be weakly referenced
-            found = None
-    if found is not None:
-        return found
-    con = dataset.cursor()
-    with Scratch(con) as s, attribution_of(workspace, dataset).joins(con) as joins:
-        day = local_day_sql("created_at", workspace.timezone, timestamp=True)
-        last = s.scalar(f"SELECT max({day}) FROM lead WHERE is_deleted IS NOT true")
-        last = last or dt.date.today()
-        run = _Dedup(s, joins, workspace, last, last, dt.timedelta(days=1), keys)
-        run._records()
-        run._people()
-        table = s.arrow(
-            f"SELECT r.record_id, coalesce(f0.record_id, r.record_id) AS person "
-            f"FROM {run.t_rec} r LEFT JOIN {run.t_cand} c ON c.uid = r.rowid "
-            f"LEFT JOIN {run.t_lab} l ON l.rid = c.rid "
-            f"LEFT JOIN {run.t_cand} pc ON pc.rid = l.label "
-            f"LEFT JOIN {run.t_rec} f0 ON f0.rowid = pc.uid"
+    kept = _kept(dataset)
+    if kept is not None:
+        with kept.lock:
+            found = kept.arrow.get(keys)
+        if found is not None:
+            return found
+    with people_table(workspace, dataset, match_on=keys) as name:
+        # Read in batches: the whole result never sits in DuckDB's memory as well.
+        reader = (
+            dataset.cursor()
+            .sql(
+                f"SELECT p.record_id, f.record_id AS person FROM {name} p "
+                f"JOIN {name} f ON f.uid = p.person"
+            )
+            .to_arrow_reader(_BATCH_ROWS)
         )
-    with _PEOPLE_LOCK, contextlib.suppress(TypeError):  # TypeError: not weakly referable
-        _PEOPLE.setdefault(dataset, {})[keys] = table
+        table: pa.Table = reader.read_all()
+    if kept is not None:
+        with kept.lock:
+            kept.arrow[keys] = table
     return table
 
 
@@ -238,7 +334,7 @@ class _Dedup:
     def __init__(
         self,
         scratch: Scratch,
-        joins: AttributionJoins,
+        joins: AttributionJoins | None,
         ws: Workspace,
         start: dt.date,
         end: dt.date,
@@ -256,9 +352,20 @@ class _Dedup:
         return self._result()
 
     def _records(self) -> None:
-        """Every lead record up to ``end`` with its source; ``rowid`` is its ``uid``."""
+        """Every lead record up to ``end`` with its source; ``rowid`` is its ``uid``.
+
+        Without attribution joins, only what finding people needs: every record (not
+        deleted), without its day or source.
+        """
         s, j, lead = self.s, self.joins, RecordKind.LEAD
         keys = ", ".join(f"v.{ident(k)} AS key{i}" for i, k in enumerate(self.keys))
+        if j is None:
+            self.t_rec = s.table(
+                "rec",
+                f"SELECT v.record_id, v.platform, v.account_id, v.lead_id, v.created_at, "
+                f"v.merged_ids, {keys} FROM lead v WHERE v.is_deleted IS NOT true",
+            )
+            return
         day = local_day_sql("v.created_at", self.tz, timestamp=True)
         self.t_rec = s.table(
             "rec",
@@ -269,8 +376,13 @@ class _Dedup:
         )
 
     def _people(self) -> None:
-        """Label every candidate record with its person (the earliest record's ``rid``)."""
-        s, rec = self.s, self.t_rec
+        """Label every candidate record with its person (the earliest record's ``rid``).
+
+        Every step is a hash aggregate, a join or a sort, which DuckDB spills beyond
+        the memory budget (a window over the whole table would have to hold it), and
+        the passes work on numbers only: the key values are read once, into groups.
+        """
+        s, rec, n = self.s, self.t_rec, len(self.keys) + 1
         # The CRM's merges: a record whose id is in another's merged_ids is that person.
         merge = (
             f"SELECT m.rowid AS merged_uid, min(sv.uid) AS survivor_uid FROM "
@@ -280,50 +392,104 @@ class _Dedup:
             f"AND m.lead_id = sv.merged_id AND m.rowid <> sv.uid GROUP BY m.rowid"
         )
         self.t_merge = s.table("merge", merge)
+        # The records of each key value that more than one record has: group i·n + k
+        # is the i-th such value of key k.
+        members = []
+        for k in range(len(self.keys)):
+            shared = s.table(
+                f"shared{k}",
+                f"SELECT key{k} FROM {rec} WHERE key{k} IS NOT NULL "
+                f"GROUP BY key{k} HAVING count(*) > 1",
+            )
+            members.append(
+                s.table(
+                    f"member{k}",
+                    f"SELECT r.rowid AS uid, g.rowid * {n} + {k} AS gid "
+                    f"FROM {rec} r JOIN {shared} g ON g.key{k} = r.key{k}",
+                )
+            )
+            _drop(s, shared)
         # Candidates: records that share a key with another record, or were merged.
-        # Only they can belong to a person with several records.
-        shared = [
-            f"key{i} IN (SELECT key{i} FROM {rec} WHERE key{i} IS NOT NULL "
-            f"GROUP BY key{i} HAVING count(*) > 1)"
-            for i in range(len(self.keys))
+        # Only they can belong to a person with several records. A candidate's rid
+        # orders them by first lead — created_at, then platform, account and lead id —
+        # without sorting them all (DuckDB could not sort 3M candidates in 64 MB): its
+        # microseconds since 1970 times 2³², plus its rank among the candidates created
+        # at the same instant (few; a window over each instant).
+        uids = [f"SELECT uid FROM {m}" for m in members] + [
+            f"SELECT merged_uid FROM {self.t_merge}",
+            f"SELECT survivor_uid FROM {self.t_merge}",
         ]
-        merged = [
-            f"rowid IN (SELECT merged_uid FROM {self.t_merge})",
-            f"rowid IN (SELECT survivor_uid FROM {self.t_merge})",
-        ]
-        keys = ", ".join(f"key{i}" for i in range(len(self.keys)))
+        found = s.table("cand_uid", f"SELECT DISTINCT uid FROM ({' UNION ALL '.join(uids)})")
+        rows = s.table(
+            "cand_rows",
+            f"SELECT r.rowid AS uid, r.created_at, r.platform, r.account_id, r.lead_id "
+            f"FROM {rec} r JOIN {found} u ON u.uid = r.rowid",
+        )
+        _drop(s, found)
+        ties = s.table(
+            "cand_ties",
+            f"SELECT r.uid, row_number() OVER (PARTITION BY r.created_at "
+            f"ORDER BY r.platform, r.account_id, r.lead_id) - 1 AS k FROM {rows} r "
+            f"JOIN (SELECT created_at FROM {rows} GROUP BY created_at HAVING count(*) > 1) t "
+            f"USING (created_at)",
+        )
         self.t_cand = s.table(
             "cand",
-            f"SELECT rowid AS uid, row_number() OVER (ORDER BY created_at, platform, "
-            f"account_id, lead_id) - 1 AS rid, created_at, {keys} "
-            f"FROM {rec} WHERE {' OR '.join(shared + merged)}",
+            f"SELECT r.uid, CAST(epoch_us(r.created_at) AS HUGEINT) * 4294967296 "
+            f"+ coalesce(t.k, 0) AS rid, r.created_at FROM {rows} r LEFT JOIN {ties} t USING (uid)",
         )
-        self.t_lab = s.table(
-            "lab",
-            f"SELECT c.rid, {', '.join('c.' + k for k in keys.split(', ') if k)}, "
-            f"coalesce(sv.rid, c.rid) AS mkey, c.rid AS label FROM {self.t_cand} c "
-            f"LEFT JOIN {self.t_merge} m ON m.merged_uid = c.uid "
-            f"LEFT JOIN {self.t_cand} sv ON sv.uid = m.survivor_uid",
+        _drop(s, ties)
+        _drop(s, rows)
+        # Each candidate's groups: its shared key values, and its merge group (group
+        # rid·n + n − 1, named by the record it was merged into, else by itself; a
+        # record in no merge is alone in its group, and left out). One statement per
+        # kind of group, so that one join at a time holds memory.
+        merge, cand = self.t_merge, self.t_cand
+        edges = s.table(
+            "edges",
+            f"SELECT c.rid, sv.rid * {n} + {n - 1} AS gid FROM {merge} m "
+            f"JOIN {cand} c ON c.uid = m.merged_uid JOIN {cand} sv ON sv.uid = m.survivor_uid",
         )
-        spread = ", ".join(
-            ["min(label) OVER (PARTITION BY mkey)"]
-            + [
-                f"CASE WHEN key{i} IS NULL THEN label "
-                f"ELSE min(label) OVER (PARTITION BY key{i}) END"
-                for i in range(len(self.keys))
-            ]
-        )
-        for _ in range(_MAX_PASSES):
-            nxt = s.table(
-                "lab_next", f"SELECT * REPLACE (least(label, {spread}) AS label) FROM {self.t_lab}"
+        parts = [
+            f"SELECT rid, rid * {n} + {n - 1} FROM {cand} "
+            f"WHERE uid IN (SELECT survivor_uid FROM {merge}) "
+            f"AND uid NOT IN (SELECT merged_uid FROM {merge})"
+        ]
+        parts += [f"SELECT c.rid, m.gid FROM {m} m JOIN {cand} c USING (uid)" for m in members]
+        for part in parts:
+            s.rows(f"INSERT INTO {edges} {part}")
+        for m in members:
+            _drop(s, m)
+        # Each pass: every group takes the smallest label of its records, every record
+        # the smallest label of its groups, then its label's own label (a jump along
+        # the chain). Labels only fall, so a pass changed nothing when their sum did not.
+        lab = s.table("lab_0", f"SELECT rid, rid AS label FROM {self.t_cand}")
+        total = s.scalar(f"SELECT sum(label) FROM {lab}")
+        for i in range(1, _MAX_PASSES):
+            least = s.table(
+                "least",
+                f"SELECT e.gid, min(l.label) AS m FROM {edges} e JOIN {lab} l USING (rid) "
+                f"GROUP BY e.gid",
             )
-            changed = s.scalar(
-                f"SELECT count(*) FROM {self.t_lab} a JOIN {nxt} b USING (rid) "
-                f"WHERE a.label <> b.label"
+            spread = s.table(
+                "spread",
+                f"SELECT l.rid, least(l.label, g.m) AS label FROM {lab} l LEFT JOIN "
+                f"(SELECT e.rid, min(g.m) AS m FROM {edges} e JOIN {least} g USING (gid) "
+                f"GROUP BY e.rid) g USING (rid)",
             )
-            self.t_lab = s.table("lab", f"SELECT * FROM {nxt}")
-            if not changed:
+            _drop(s, least)
+            _drop(s, lab)
+            lab = s.table(
+                f"lab_{i % 2}",
+                f"SELECT a.rid, least(a.label, b.label) AS label "
+                f"FROM {spread} a JOIN {spread} b ON b.rid = a.label",
+            )
+            _drop(s, spread)
+            now = s.scalar(f"SELECT sum(label) FROM {lab}")
+            if now == total:
                 break
+            total = now
+        self.t_lab = lab
 
     def _inquiries(self) -> None:
         """Cut each person's records into inquiries, then name everything by lead ids."""
@@ -334,7 +500,7 @@ class _Dedup:
         ep = s.table(
             "ep",
             f"SELECT l.rid, l.label, c.created_at, CAST(NULL AS BIGINT) AS episode, "
-            f"CAST(NULL AS BIGINT) AS anchor FROM {self.t_lab} l JOIN {self.t_cand} c USING (rid)",
+            f"CAST(NULL AS HUGEINT) AS anchor FROM {self.t_lab} l JOIN {self.t_cand} c USING (rid)",
         )
         for k in range(1, _MAX_PASSES):
             if not s.scalar(f"SELECT count(*) FROM {ep} WHERE episode IS NULL"):
@@ -457,6 +623,11 @@ class _Dedup:
             inquiries=inquiries,
             by_source=by_source,
         )
+
+
+def _drop(s: Scratch, table: str) -> None:
+    """Drop one of the scratch's tables before the end, to free its memory early."""
+    s.con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _order_sql(order: dict[str, int], column: str) -> str:
