@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         Interaction,
         Request,
         Response,
+        read_through,
         use_cassette,
     )
     from partnerkit.testing.clock import FakeClock
@@ -49,11 +50,20 @@ __all__ = [
     "lint_file",
     "lint_text",
     "lint_tree",
+    "read_through",
     "use_cassette",
 ]
 
 _HOMES = {
-    "cassette": ("Cassette", "CassetteError", "Interaction", "Request", "Response", "use_cassette"),
+    "cassette": (
+        "Cassette",
+        "CassetteError",
+        "Interaction",
+        "Request",
+        "Response",
+        "read_through",
+        "use_cassette",
+    ),
     "clock": ("FakeClock",),
     "contract": ("ConnectorContract",),
     "faults": ("Fault",),

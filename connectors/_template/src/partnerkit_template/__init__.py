@@ -12,8 +12,8 @@ an error given the stream and the chunk (``ReadRequest.by_chunk``); timeouts, re
 backoff and pace from the ``http`` setting (``HttpConnectorSettings``, handed to the
 seam by ``session(settings=...)``); errors by HTTP status (``error_from_response``).
 What is left is the API's calls, its parsing and what its errors mean: where its error
-bodies keep their code, message and details (``register_error_shape`` below), and builders of those bodies for tests
-(``partnerkit_template.testing``).
+bodies keep their code, message and details (``register_error_shape`` below), and
+builders of those bodies for tests (``partnerkit_template.testing``).
 """
 
 from __future__ import annotations

@@ -390,22 +390,12 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
                 "the leads stream hashes e-mails and phones: set hash_salt (environment "
                 "variable PARTNERKIT_LINKEDIN_ADS_HASH_SALT) to the workspace's salt"
             )
-        account = self.settings.account_id
-        window = request.window(self.settings.timezone)
-        excluded = window.notice(account)
-        if excluded is not None:
-            yield excluded
-        window = window.with_start(window.start or window.end)  # no start: the last day
-        if window.empty:
-            return
-        for since, until in window.chunks(self.settings.chunk_days):
-            try:
-                if request.stream == "leads":
-                    yield from self._leads(since, until)
-                else:
-                    yield from self._performance(since, until)
-            except SourceError as exc:
-                raise exc.with_context(stream=request.stream, window=f"{since}..{until}") from None
+        yield from request.by_chunk(
+            self.settings.timezone,
+            account=self.settings.account_id,
+            days=self.settings.chunk_days,
+            read=self._leads if request.stream == "leads" else self._performance,
+        )
 
     # -- ad analytics ------------------------------------------------------------------
 

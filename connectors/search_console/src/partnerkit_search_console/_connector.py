@@ -263,28 +263,25 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
         Raises:
             SourceError: The API's error, with the stream and window added.
         """
-        site = self.settings.site_url
-        window = request.window(self.settings.timezone)
-        excluded = window.notice(site)
-        if excluded is not None:
-            yield excluded
-        window = window.with_start(window.start or window.end)  # no start: the last day
-        if window.empty:
-            return
         by_query = request.stream == "search_performance"
-        for since, until in window.chunks(self.settings.chunk_days):
-            try:
-                totals_rows, totals_incomplete = self._query(since, until, ("date",))
-                totals = [self._record(r, ("date",), totals_incomplete) for r in totals_rows]
-                if not by_query:
-                    yield from totals
-                    continue
-                rows, incomplete = self._query(since, until, QUERY_DIMENSIONS)
-            except SourceError as exc:
-                raise exc.with_context(stream=request.stream, window=f"{since}..{until}") from None
+
+        def chunk(since: dt.date, until: dt.date) -> Iterator[SearchPerformanceRecord | Notice]:
+            totals_rows, totals_incomplete = self._query(since, until, ("date",))
+            totals = [self._record(r, ("date",), totals_incomplete) for r in totals_rows]
+            if not by_query:
+                yield from totals
+                return
+            rows, incomplete = self._query(since, until, QUERY_DIMENSIONS)
             records = [self._record(r, QUERY_DIMENSIONS, incomplete) for r in rows]
             yield from records
             yield from self._hidden(totals, records)
+
+        yield from request.by_chunk(
+            self.settings.timezone,
+            account=self.settings.site_url,
+            days=self.settings.chunk_days,
+            read=chunk,
+        )
 
     def _record(
         self, row: dict[str, Any], dimensions: Sequence[str], incomplete: dt.date | None
