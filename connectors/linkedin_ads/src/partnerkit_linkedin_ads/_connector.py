@@ -99,14 +99,6 @@ from partnerkit.records import CampaignRecord, LeadRecord, PerformanceRecord, Re
 from partnerkit_linkedin_ads import _pages as pages
 from partnerkit_linkedin_ads._pages import epoch_ms, money, text, urn_id
 
-__all__ = [
-    "ANALYTICS_FIELDS",
-    "ELEMENTS_LIMIT",
-    "ELEMENTS_LIMIT_REACHED",
-    "LinkedInAdsConnector",
-    "LinkedInAdsSettings",
-]
-
 API = "linkedin_ads"
 PLATFORM = "linkedin_ads"
 

@@ -67,14 +67,6 @@ from partnerkit.http import session as session_for
 from partnerkit.records import RecordKind, SearchPerformanceRecord
 from partnerkit.search import rollup
 
-__all__ = [
-    "HIDDEN_VOLUME",
-    "MAX_ROW_LIMIT",
-    "QUERY_DIMENSIONS",
-    "SearchConsoleConnector",
-    "SearchConsoleSettings",
-]
-
 API = "search_console"
 PLATFORM = "search_console"
 
@@ -434,24 +426,19 @@ def _classify(response: requests.Response, site: str | None = None) -> SourceErr
         return None
     reasons = {e.get("reason") for e in error.get("errors") or () if isinstance(e, dict)}
     message = str(error.get("message") or "")
-    if reasons & _THROTTLES:
-        return RateLimitError(
-            f"Search Console throttled the request: {message}",
-            api=API,
-            account=site,
-            status=403,
-            vendor_code=next(iter(reasons & _THROTTLES)),
-            vendor_message=message,
-        )
-    if reasons & _DAILY:
-        return QuotaExhaustedError(
-            f"The Search Console quota is used up: {message}",
-            api=API,
-            account=site,
-            status=403,
-            vendor_code=next(iter(reasons & _DAILY)),
-            vendor_message=message,
-        )
+    for kind, known, said in (
+        (RateLimitError, _THROTTLES, "Search Console throttled the request"),
+        (QuotaExhaustedError, _DAILY, "The Search Console quota is used up"),
+    ):
+        if reasons & known:
+            return kind(
+                f"{said}: {message}",
+                api=API,
+                account=site,
+                status=403,
+                vendor_code=next(iter(reasons & known)),
+                vendor_message=message,
+            )
     return None
 
 
