@@ -189,6 +189,33 @@ class StreamSpec(BaseModel):
     cursor: str | None = "date"
     default_lookback: dt.timedelta = dt.timedelta(0)
 
+    @classmethod
+    def dated(
+        cls,
+        name: str,
+        kind: RecordKind,
+        description: str,
+        *,
+        lookback_days: int,
+        cursor: str = "date",
+    ) -> StreamSpec:
+        """A stream read by date range, each incremental read going back ``lookback_days``.
+
+        ``StreamSpec.dated("daily", RecordKind.PERFORMANCE, "spend by day", lookback_days=7)``
+        is the spec with ``cursor="date"`` and a 7-day ``default_lookback``.
+        """
+        lookback = dt.timedelta(days=lookback_days)
+        return cls(
+            name=name, kind=kind, description=description, cursor=cursor, default_lookback=lookback
+        )
+
+    @classmethod
+    def listing(
+        cls, name: str, description: str, *, kind: RecordKind = RecordKind.CAMPAIGN
+    ) -> StreamSpec:
+        """A stream of objects (campaigns, ad sets...) read whole every time: no cursor."""
+        return cls(name=name, kind=kind, description=description, cursor=None)
+
     @property
     def primary_key(self) -> tuple[str, ...]:
         """The columns that identify a record (hashed into ``record_id``)."""

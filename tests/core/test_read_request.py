@@ -221,3 +221,26 @@ def test_by_chunk_gives_a_source_error_the_stream_and_the_chunk() -> None:
     with pytest.raises(RateLimitError) as caught:
         list(request.by_chunk("UTC", account="a", days=2, read=chunk))
     assert caught.value.details == {"stream": "daily", "window": "2026-10-03..2026-10-03"}
+
+
+def test_stream_spec_shorthands_are_the_full_specs() -> None:
+    from partnerkit.connector import StreamSpec
+    from partnerkit.records import RecordKind
+
+    dated = StreamSpec.dated(
+        "leads", RecordKind.LEAD, "forms", lookback_days=2, cursor="created_at"
+    )
+    listing = StreamSpec.listing("campaigns", "the campaigns")
+
+    assert dated == StreamSpec(
+        name="leads",
+        kind=RecordKind.LEAD,
+        description="forms",
+        cursor="created_at",
+        default_lookback=dt.timedelta(days=2),
+    )
+    assert StreamSpec.dated("daily", RecordKind.PERFORMANCE, "", lookback_days=7).cursor == "date"
+    assert listing == StreamSpec(
+        name="campaigns", kind=RecordKind.CAMPAIGN, description="the campaigns", cursor=None
+    )
+    assert listing.default_lookback == dt.timedelta(0)

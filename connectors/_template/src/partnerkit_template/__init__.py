@@ -82,11 +82,8 @@ class TemplateConnector(Connector[TemplateSettings]):
     name = "template"
     settings_class = TemplateSettings
     streams = (
-        StreamSpec(
-            name="daily",
-            kind=RecordKind.PERFORMANCE,
-            description="spend and clicks by day",
-            default_lookback=dt.timedelta(days=7),
+        StreamSpec.dated(
+            "daily", RecordKind.PERFORMANCE, "spend and clicks by day", lookback_days=7
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})

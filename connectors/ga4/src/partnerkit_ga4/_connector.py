@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Ga4Connector"]
 
-_LOOKBACK = dt.timedelta(days=3)  # GA4 keeps processing a day for up to two days
+_LOOKBACK_DAYS = 3  # GA4 keeps processing a day for up to two days
 _FIRST_READ = dt.timedelta(days=364)  # a read without a start covers a year
 _OPTIONS = frozenset({"reports"})
 
@@ -73,19 +73,23 @@ class Ga4Connector(Connector[Ga4Settings]):
     name = "ga4"
     settings_class = Ga4Settings
     streams = (
-        StreamSpec(
-            name="traffic",
-            kind=RecordKind.PERFORMANCE,
-            description="GA4 sessions, users, key events, revenue and leads per day and "
-            "session source / medium / campaign / channel",
-            default_lookback=_LOOKBACK,
+        StreamSpec.dated(
+            "traffic",
+            RecordKind.PERFORMANCE,
+            (
+                "GA4 sessions, users, key events, revenue and leads per day and "
+                "session source / medium / campaign / channel"
+            ),
+            lookback_days=_LOOKBACK_DAYS,
         ),
-        StreamSpec(
-            name="custom_reports",
-            kind=RecordKind.PERFORMANCE,
-            description="User-defined GA4 reports (settings.custom_reports): any "
-            "dimensions and metrics per day",
-            default_lookback=_LOOKBACK,
+        StreamSpec.dated(
+            "custom_reports",
+            RecordKind.PERFORMANCE,
+            (
+                "User-defined GA4 reports (settings.custom_reports): any "
+                "dimensions and metrics per day"
+            ),
+            lookback_days=_LOOKBACK_DAYS,
         ),
     )
     capabilities = frozenset(

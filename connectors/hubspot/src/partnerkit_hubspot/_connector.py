@@ -152,19 +152,19 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     name = "hubspot"
     settings_class = HubSpotSettings
     streams = (
-        StreamSpec(
-            name="leads",
-            kind=RecordKind.LEAD,
-            description="contacts as leads, by modification time",
+        StreamSpec.dated(
+            "leads",
+            RecordKind.LEAD,
+            "contacts as leads, by modification time",
+            lookback_days=1,
             cursor="updated_at",
-            default_lookback=dt.timedelta(days=1),
         ),
-        StreamSpec(
-            name="deals",
-            kind=RecordKind.DEAL,
-            description="deals with stage, amount and contacts, by modification time",
+        StreamSpec.dated(
+            "deals",
+            RecordKind.DEAL,
+            "deals with stage, amount and contacts, by modification time",
+            lookback_days=1,
             cursor="updated_at",
-            default_lookback=dt.timedelta(days=1),
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})

@@ -242,33 +242,27 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
     name = "linkedin_ads"
     settings_class = LinkedInAdsSettings
     streams = (
-        StreamSpec(
-            name="campaign_performance",
-            kind=RecordKind.PERFORMANCE,
-            description=(
+        StreamSpec.dated(
+            "campaign_performance",
+            RecordKind.PERFORMANCE,
+            (
                 "impressions, clicks, landing page clicks, spend in the account currency, "
                 "website conversions and lead-gen form leads by campaign and day"
             ),
-            default_lookback=dt.timedelta(days=7),
+            lookback_days=7,
         ),
-        StreamSpec(
-            name="campaigns",
-            kind=RecordKind.CAMPAIGN,
-            description="the account's campaigns: name, status, objective, budgets, schedule",
-            cursor=None,
+        StreamSpec.listing(
+            "campaigns", "the account's campaigns: name, status, objective, budgets, schedule"
         ),
-        StreamSpec(
-            name="campaign_groups",
-            kind=RecordKind.CAMPAIGN,
-            description="the account's campaign groups: name, status, budget, schedule",
-            cursor=None,
+        StreamSpec.listing(
+            "campaign_groups", "the account's campaign groups: name, status, budget, schedule"
         ),
-        StreamSpec(
-            name="leads",
-            kind=RecordKind.LEAD,
-            description="lead-gen form responses, e-mail and phone hashed",
+        StreamSpec.dated(
+            "leads",
+            RecordKind.LEAD,
+            "lead-gen form responses, e-mail and phone hashed",
+            lookback_days=1,
             cursor="created_at",
-            default_lookback=dt.timedelta(days=1),
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})

@@ -135,20 +135,20 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
     name = "search_console"
     settings_class = SearchConsoleSettings
     streams = (
-        StreamSpec(
-            name="search_performance",
-            kind=RecordKind.SEARCH_PERFORMANCE,
-            description=(
+        StreamSpec.dated(
+            "search_performance",
+            RecordKind.SEARCH_PERFORMANCE,
+            (
                 "clicks, impressions, CTR and position by day, query, page, country and "
                 "device (anonymised queries left out; a notice per day says how much)"
             ),
-            default_lookback=dt.timedelta(days=3),
+            lookback_days=3,
         ),
-        StreamSpec(
-            name="search_totals",
-            kind=RecordKind.SEARCH_PERFORMANCE,
-            description="the property's daily totals, anonymised queries included",
-            default_lookback=dt.timedelta(days=3),
+        StreamSpec.dated(
+            "search_totals",
+            RecordKind.SEARCH_PERFORMANCE,
+            "the property's daily totals, anonymised queries included",
+            lookback_days=3,
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
