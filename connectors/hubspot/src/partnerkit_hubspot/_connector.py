@@ -151,21 +151,14 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     name = "hubspot"
     settings_class = HubSpotSettings
-    streams = (
+    streams = tuple(
         StreamSpec.dated(
-            "leads",
-            RecordKind.LEAD,
-            "contacts as leads, by modification time",
-            lookback_days=1,
-            cursor="updated_at",
-        ),
-        StreamSpec.dated(
-            "deals",
-            RecordKind.DEAL,
-            "deals with stage, amount and contacts, by modification time",
-            lookback_days=1,
-            cursor="updated_at",
-        ),
+            name, kind, f"{what}, by modification time", lookback_days=1, cursor="updated_at"
+        )
+        for name, kind, what in (
+            ("leads", RecordKind.LEAD, "contacts as leads"),
+            ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
+        )
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
     read_options = frozenset({"dates"})

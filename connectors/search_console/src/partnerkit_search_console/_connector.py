@@ -197,18 +197,25 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
             f"{self.settings.base_url}/webmasters/v3/sites/{quote(self.settings.site_url, safe='')}"
         )
 
-    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        url = f"{self._site_url()}/searchAnalytics/query"
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request; google-auth's failures and the API's errors raised as ours."""
         site = self.settings.site_url
         try:
-            response = self._http().post(url, json=body, timeout=self.settings.http.timeout)
+            response = self._http().request(
+                method, url, timeout=self.settings.http.timeout, **kwargs
+            )
         except PartnerkitError:
             raise
         except Exception as exc:
             raise _translated(exc, site) from None
         if not response.ok:
             raise _classify(response, site) or error_from_response(API, response, account=site)
-        answer = response.json()
+        return response
+
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        url = f"{self._site_url()}/searchAnalytics/query"
+        site = self.settings.site_url
+        answer = self._send("POST", url, json=body).json()
         if not isinstance(answer, dict) or not isinstance(answer.get("rows", []), list):
             raise ResponseShapeError(
                 "Search Console",
@@ -363,14 +370,7 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
         """
         site = self.settings.site_url
         try:
-            try:
-                response = self._http().get(self._site_url(), timeout=self.settings.http.timeout)
-            except PartnerkitError:
-                raise
-            except Exception as exc:
-                raise _translated(exc, site) from None
-            if not response.ok:
-                raise _classify(response, site) or error_from_response(API, response, account=site)
+            response = self._send("GET", self._site_url())
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
         level = response.json().get("permissionLevel") or "unknown"
