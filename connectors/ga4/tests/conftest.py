@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from partnerkit_ga4 import Ga4Connector
 
-from partnerkit.connector import Notice, ReadRequest
+from partnerkit.connector import ReadRequest
 from partnerkit.http import RetryPolicy
-from partnerkit.testing import Cassette, FakeClock, read_through
+from partnerkit.testing import FakeClock, ReadThrough, read_through
 
 CASSETTES = Path(__file__).parent / "cassettes"
 PROPERTY = "123456789"
@@ -40,8 +40,6 @@ SETTINGS: dict[str, Any] = {
 #: days, so a read with an explicit end needs no time-zone probe. It is the moment of a
 #: read that sets no ``as_of``, and says when a daily quota refreshes.
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
-
-Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +69,7 @@ def make() -> Callable[..., Ga4Connector]:
 
 
 @pytest.fixture
-def read(make: Callable[..., Ga4Connector]) -> Reader:
+def read(make: Callable[..., Ga4Connector]) -> Callable[..., ReadThrough]:
     """Read one request through a cassette: ``(records, notices, cassette)``.
 
     ``as_of`` is the request's moment (``None``: the connector's clock, ``now``).
@@ -92,7 +90,7 @@ def read(make: Callable[..., Ga4Connector]) -> Reader:
         allow_unused: bool = False,
         faults: dict[int, list[Any]] | None = None,
         **settings: Any,
-    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+    ) -> ReadThrough:
         if accounts:  # the properties read must be configured too
             settings.setdefault("accounts", list(accounts))
         request = ReadRequest(

@@ -17,15 +17,13 @@ from typing import Any
 import pytest
 from partnerkit_linkedin_ads import LinkedInAdsConnector
 
-from partnerkit.connector import Notice, ReadRequest
-from partnerkit.testing import Cassette, FakeClock, read_through
+from partnerkit.connector import ReadRequest
+from partnerkit.testing import FakeClock, ReadThrough, read_through
 
 CASSETTES = Path(__file__).parent / "cassettes" / "contract"
 ACCOUNT = "508000001"
 TOKEN = "test-access-token-not-real"
 SALT = "test-salt-not-real"
-
-Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +32,11 @@ def _on_fake_time(fake_time: FakeClock) -> None:
 
 
 @pytest.fixture
-def read() -> Reader:
-    """Read one stream through its contract cassette: ``(records, notices, cassette)``.
+def read() -> Callable[..., ReadThrough]:
+    """``read(stream, cassette=None, start=, end=, faults=, **settings)``: a stream's read.
 
-    ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``;
-    ``settings`` overlay the test settings.
+    Through ``read_through`` and the stream's contract cassette, with the test settings
+    overlaid by ``settings``.
     """
 
     def run(
@@ -50,7 +48,7 @@ def read() -> Reader:
         faults: dict[int, list[Any]] | None = None,
         allow_unused: bool = False,
         **settings: Any,
-    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+    ) -> ReadThrough:
         request = ReadRequest(stream=stream, start=start, end=end)
         config = {"account_id": ACCOUNT, "access_token": TOKEN, "hash_salt": SALT, **settings}
         path = CASSETTES / (cassette or f"{stream}.yaml")

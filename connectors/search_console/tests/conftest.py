@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 from partnerkit_search_console import SearchConsoleConnector
 
-from partnerkit.connector import Notice, ReadRequest
-from partnerkit.testing import Cassette, FakeClock, read_through
+from partnerkit.connector import ReadRequest
+from partnerkit.testing import FakeClock, ReadThrough, read_through
 
 CASSETTES = Path(__file__).parent / "cassettes"
 SITE = "sc-domain:example.com"
 TOKEN = "test-access-token-not-real"
-
-Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
 
 
 @pytest.fixture(autouse=True)
@@ -32,12 +30,11 @@ def _on_fake_time(fake_time: FakeClock) -> None:
 
 
 @pytest.fixture
-def read() -> Reader:
-    """Read one request through a cassette: ``(records, notices, cassette)``.
+def read() -> Callable[..., ReadThrough]:
+    """``read(cassette, stream, start=, end=, as_of=, faults=, **settings)`` via ``read_through``.
 
-    ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``;
-    ``settings`` overlay the test settings (a token, the property, no jitter-free retry
-    needed: the fake clock records the waits).
+    The settings overlay a token and the property; no jitter-free retry policy is
+    needed, since the fake clock records the waits.
     """
 
     def run(
@@ -50,7 +47,7 @@ def read() -> Reader:
         faults: dict[int, list[Any]] | None = None,
         allow_unused: bool = False,
         **settings: Any,
-    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+    ) -> ReadThrough:
         request = ReadRequest(stream=stream, start=start, end=end, as_of=as_of)
         config = {"site_url": SITE, "access_token": TOKEN, **settings}
         return read_through(

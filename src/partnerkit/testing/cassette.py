@@ -47,7 +47,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeAlias
 from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
 
@@ -70,6 +70,7 @@ __all__ = [
     "Cassette",
     "CassetteError",
     "Interaction",
+    "ReadThrough",
     "Request",
     "Response",
     "read_through",
@@ -931,6 +932,10 @@ def use_cassette(
             yield cassette
 
 
+ReadThrough: TypeAlias = "tuple[list[dict[str, Any]], list[Notice], Cassette]"
+"""What :func:`read_through` returns: the records, the notices and the cassette."""
+
+
 def read_through(
     path: str | os.PathLike[str],
     connector: Connector[Any],
@@ -939,7 +944,7 @@ def read_through(
     faults: Mapping[int, Iterable[Fault]] | None = None,
     allow_unused: bool = False,
     record: bool | None = None,
-) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+) -> ReadThrough:
     """Read one request through a cassette: what a connector's test ``read`` fixture does.
 
     The connector is closed afterwards; the cassette has stopped, so an interaction
