@@ -14,10 +14,8 @@ if TYPE_CHECKING:
         Cassette,
         CassetteError,
         Interaction,
-        ReadThrough,
         Request,
         Response,
-        read_through,
         use_cassette,
     )
     from partnerkit.testing.clock import FakeClock
@@ -30,6 +28,7 @@ if TYPE_CHECKING:
         block_network,
     )
     from partnerkit.testing.lint import Finding, lint_file, lint_text, lint_tree
+    from partnerkit.testing.reading import ReadThrough, read_through
     from partnerkit.testing.scrub import REDACTED, Scrubber
 
 __all__ = [
@@ -57,21 +56,13 @@ __all__ = [
 ]
 
 _HOMES = {
-    "cassette": (
-        "Cassette",
-        "CassetteError",
-        "Interaction",
-        "ReadThrough",
-        "Request",
-        "Response",
-        "read_through",
-        "use_cassette",
-    ),
+    "cassette": ("Cassette", "CassetteError", "Interaction", "Request", "Response", "use_cassette"),
     "clock": ("FakeClock",),
     "contract": ("ConnectorContract",),
     "faults": ("Fault",),
     "guard": ("NetworkBlockedError", "NetworkGuard", "allow_network", "block_network"),
     "lint": ("Finding", "lint_file", "lint_text", "lint_tree"),
+    "reading": ("ReadThrough", "read_through"),
     "scrub": ("REDACTED", "Scrubber"),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}

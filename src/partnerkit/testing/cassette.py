@@ -47,7 +47,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self, TypeAlias
+from typing import Any, Self
 from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
 
@@ -58,9 +58,6 @@ from pydantic import SecretStr
 from partnerkit._canned import canned_response
 from partnerkit.testing.credentials import MIN_SECRET_LENGTH, environment_secrets, secrets_of
 from partnerkit.testing.faults import Fault
-
-if TYPE_CHECKING:
-    from partnerkit.connector import Connector, Notice, ReadRequest
 from partnerkit.testing.guard import RECORD_ENV, allow_network, block_network, record_requested
 from partnerkit.testing.scrub import Scrubber
 
@@ -70,10 +67,8 @@ __all__ = [
     "Cassette",
     "CassetteError",
     "Interaction",
-    "ReadThrough",
     "Request",
     "Response",
-    "read_through",
     "use_cassette",
 ]
 
@@ -930,45 +925,3 @@ def use_cassette(
     else:
         with Cassette.load(path, **options).play() as cassette:
             yield cassette
-
-
-ReadThrough: TypeAlias = "tuple[list[dict[str, Any]], list[Notice], Cassette]"
-"""What :func:`read_through` returns: the records, the notices and the cassette."""
-
-
-def read_through(
-    path: str | os.PathLike[str],
-    connector: Connector[Any],
-    request: ReadRequest,
-    *,
-    faults: Mapping[int, Iterable[Fault]] | None = None,
-    allow_unused: bool = False,
-    record: bool | None = None,
-) -> ReadThrough:
-    """Read one request through a cassette: what a connector's test ``read`` fixture does.
-
-    The connector is closed afterwards; the cassette has stopped, so an interaction
-    never requested (unless ``allow_unused``) has failed the read already.
-
-    Args:
-        path: The cassette file.
-        connector: A fresh connector (it is closed when the read ends).
-        request: What to read.
-        faults: ``{index: [fault, ...]}``: the faults served before interaction
-            ``index`` (:meth:`Cassette.inject`).
-        allow_unused: Do not fail on recorded interactions that were never requested.
-        record: As for :func:`use_cassette`.
-
-    Returns:
-        The records (as plain dicts), the read's notices and the cassette (its
-        ``requests`` for the test to look at).
-    """
-    with (
-        use_cassette(path, allow_unused=allow_unused, record=record) as tape,
-        connector,
-    ):
-        for index, served in (faults or {}).items():
-            tape.inject(index, *served)
-        stream = connector.stream(request)
-        records = [dict(r) for r in stream]
-    return records, list(stream.notices), tape
