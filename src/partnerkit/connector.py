@@ -35,7 +35,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from partnerkit._closing import Closing
 from partnerkit._notice import COLUMN_METADATA, Notice
-from partnerkit.errors import ConfigurationError
+from partnerkit.errors import ConfigurationError, SourceError
 from partnerkit.records import Record, RecordKind, key_columns
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ without ``include_today``, or after it, with it; :meth:`ReadWindow.notice` build
 """
 
 _DAY = dt.timedelta(days=1)
+_R = TypeVar("_R")
 
 
 class Capability(StrEnum):
@@ -187,6 +188,33 @@ class StreamSpec(BaseModel):
     description: str = ""
     cursor: str | None = "date"
     default_lookback: dt.timedelta = dt.timedelta(0)
+
+    @classmethod
+    def dated(
+        cls,
+        name: str,
+        kind: RecordKind,
+        description: str,
+        *,
+        lookback_days: int,
+        cursor: str = "date",
+    ) -> StreamSpec:
+        """A stream read by date range, each incremental read going back ``lookback_days``.
+
+        ``StreamSpec.dated("daily", RecordKind.PERFORMANCE, "spend by day", lookback_days=7)``
+        is the spec with ``cursor="date"`` and a 7-day ``default_lookback``.
+        """
+        lookback = dt.timedelta(days=lookback_days)
+        return cls(
+            name=name, kind=kind, description=description, cursor=cursor, default_lookback=lookback
+        )
+
+    @classmethod
+    def listing(
+        cls, name: str, description: str, *, kind: RecordKind = RecordKind.CAMPAIGN
+    ) -> StreamSpec:
+        """A stream of objects (campaigns, ad sets...) read whole every time: no cursor."""
+        return cls(name=name, kind=kind, description=description, cursor=None)
 
     @property
     def primary_key(self) -> tuple[str, ...]:
@@ -354,6 +382,49 @@ class ReadRequest(BaseModel):
             asked_end=self.end,
             include_today=self.include_today,
         )
+
+    def by_chunk(
+        self,
+        tz: str | dt.tzinfo | Callable[[], str | dt.tzinfo],
+        *,
+        account: str,
+        days: int,
+        read: Callable[[dt.date, dt.date], Iterable[_R]],
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> Iterator[_R | Notice]:
+        """The read of a dated stream, chunk by chunk: what every such connector repeats.
+
+        The :meth:`window` clipped to the account's yesterday (its
+        :data:`TODAY_EXCLUDED` notice first, when days were cut), starting on the last
+        day when the request has no ``start``; then ``read(since, until)`` for each of
+        its :meth:`ReadWindow.chunks`, a :class:`~partnerkit.errors.SourceError` raised
+        there given the request's stream and the chunk as context. Nothing is read when
+        the window is empty. The connector keeps only the API's calls and parsing::
+
+            yield from request.by_chunk(tz, account=account, days=7, read=self._days)
+
+        Args:
+            tz: The account's time zone, as :meth:`window` takes it.
+            account: The account (named in the notice).
+            days: Days a chunk covers at most (the connector's ``chunk_days``).
+            read: Yields the records of one inclusive range of days.
+            clock: The connector's own clock, as :meth:`window` takes it.
+
+        Raises:
+            SourceError: ``read``'s, with ``stream`` and ``window`` added.
+        """
+        window = self.window(tz, clock=clock)
+        excluded = window.notice(account)
+        if excluded is not None:
+            yield excluded
+        window = window.with_start(window.start or window.end)  # no start: the last day
+        if window.empty:
+            return
+        for since, until in window.chunks(days):
+            try:
+                yield from read(since, until)
+            except SourceError as exc:
+                raise exc.with_context(stream=self.stream, window=f"{since}..{until}") from None
 
     def days(self) -> Iterator[dt.date]:
         """Iterate the days of the range (both ends must be set)."""

@@ -163,3 +163,84 @@ def test_halves_and_chunks_cover_every_day_once(start: dt.date, length: int, day
     assert parts[-1][1] == end
     assert all(n[0] == p[1] + dt.timedelta(days=1) for p, n in itertools.pairwise(parts))
     assert all(0 <= (last - first).days < days for first, last in parts)
+
+
+def test_by_chunk_yields_the_notice_then_each_chunk_read() -> None:
+    # as_of 2026-10-06 12:00 UTC: yesterday in UTC is 10-05, so an end on 10-09 loses
+    # four days; 10-01..10-05 in chunks of 2 is 10-01..02, 10-03..04, 10-05..05
+    request = ReadRequest(
+        stream="daily",
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 10, 9),
+        as_of=dt.datetime(2026, 10, 6, 12, tzinfo=dt.UTC),
+    )
+    read: list[tuple[dt.date, dt.date]] = []
+
+    def chunk(since: dt.date, until: dt.date) -> list[str]:
+        read.append((since, until))
+        return [f"{since}..{until}"]
+
+    out = list(request.by_chunk("UTC", account="acct-1", days=2, read=chunk))
+
+    notice = out[0]
+    assert not isinstance(notice, str)
+    assert notice.code == TODAY_EXCLUDED
+    assert notice.details["excluded_days"] == 4
+    assert out[1:] == ["2026-10-01..2026-10-02", "2026-10-03..2026-10-04", "2026-10-05..2026-10-05"]
+    assert read == [
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 2)),
+        (dt.date(2026, 10, 3), dt.date(2026, 10, 4)),
+        (dt.date(2026, 10, 5), dt.date(2026, 10, 5)),
+    ]
+
+
+def test_by_chunk_without_start_reads_the_last_day_and_an_empty_window_nothing() -> None:
+    moment = dt.datetime(2026, 10, 6, 12, tzinfo=dt.UTC)
+    last = ReadRequest(stream="daily", as_of=moment)
+    empty = ReadRequest(stream="daily", start=dt.date(2026, 10, 6), as_of=moment)
+
+    def chunk(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
+        return [(since, until)]
+
+    assert list(last.by_chunk("UTC", account="a", days=7, read=chunk)) == [
+        (dt.date(2026, 10, 5), dt.date(2026, 10, 5))
+    ]
+    assert list(empty.by_chunk("UTC", account="a", days=7, read=chunk)) == []
+
+
+def test_by_chunk_gives_a_source_error_the_stream_and_the_chunk() -> None:
+    from partnerkit.errors import RateLimitError
+
+    request = ReadRequest(stream="daily", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 3))
+
+    def chunk(since: dt.date, until: dt.date) -> list[int]:
+        if since == dt.date(2026, 10, 3):
+            raise RateLimitError("slow down", api="x", account="a")
+        return [1]
+
+    with pytest.raises(RateLimitError) as caught:
+        list(request.by_chunk("UTC", account="a", days=2, read=chunk))
+    assert caught.value.details == {"stream": "daily", "window": "2026-10-03..2026-10-03"}
+
+
+def test_stream_spec_shorthands_are_the_full_specs() -> None:
+    from partnerkit.connector import StreamSpec
+    from partnerkit.records import RecordKind
+
+    dated = StreamSpec.dated(
+        "leads", RecordKind.LEAD, "forms", lookback_days=2, cursor="created_at"
+    )
+    listing = StreamSpec.listing("campaigns", "the campaigns")
+
+    assert dated == StreamSpec(
+        name="leads",
+        kind=RecordKind.LEAD,
+        description="forms",
+        cursor="created_at",
+        default_lookback=dt.timedelta(days=2),
+    )
+    assert StreamSpec.dated("daily", RecordKind.PERFORMANCE, "", lookback_days=7).cursor == "date"
+    assert listing == StreamSpec(
+        name="campaigns", kind=RecordKind.CAMPAIGN, description="the campaigns", cursor=None
+    )
+    assert listing.default_lookback == dt.timedelta(0)

@@ -8,16 +8,16 @@ their shapes and what they are based on are listed in the connector's README.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from partnerkit_ga4 import Ga4Connector
 
-from partnerkit.connector import Notice, ReadRequest
-from partnerkit.http import RetryPolicy, use_clock
-from partnerkit.testing import Cassette, FakeClock, use_cassette
+from partnerkit.connector import ReadRequest
+from partnerkit.http import RetryPolicy
+from partnerkit.testing import FakeClock, ReadThrough, read_through
 
 CASSETTES = Path(__file__).parent / "cassettes"
 PROPERTY = "123456789"
@@ -41,14 +41,10 @@ SETTINGS: dict[str, Any] = {
 #: read that sets no ``as_of``, and says when a daily quota refreshes.
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
-Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
-
 
 @pytest.fixture(autouse=True)
-def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
-    """Retries and rate limiters wait on a fake clock: nothing really sleeps."""
-    with use_clock(fake_clock):
-        yield fake_clock
+def _on_fake_time(fake_time: FakeClock) -> None:
+    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
 
 
 @pytest.fixture
@@ -73,7 +69,7 @@ def make() -> Callable[..., Ga4Connector]:
 
 
 @pytest.fixture
-def read(make: Callable[..., Ga4Connector]) -> Reader:
+def read(make: Callable[..., Ga4Connector]) -> Callable[..., ReadThrough]:
     """Read one request through a cassette: ``(records, notices, cassette)``.
 
     ``as_of`` is the request's moment (``None``: the connector's clock, ``now``).
@@ -94,7 +90,7 @@ def read(make: Callable[..., Ga4Connector]) -> Reader:
         allow_unused: bool = False,
         faults: dict[int, list[Any]] | None = None,
         **settings: Any,
-    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+    ) -> ReadThrough:
         if accounts:  # the properties read must be configured too
             settings.setdefault("accounts", list(accounts))
         request = ReadRequest(
@@ -106,14 +102,9 @@ def read(make: Callable[..., Ga4Connector]) -> Reader:
             as_of=as_of,
             options=options or {},
         )
-        with (
-            use_cassette(CASSETTES / cassette, allow_unused=allow_unused) as tape,
-            make(now=now, **settings) as connector,
-        ):
-            for index, served in (faults or {}).items():
-                tape.inject(index, *served)
-            stream_ = connector.stream(request)
-            records = [dict(r) for r in stream_]
-        return records, list(stream_.notices), tape
+        connector = make(now=now, **settings)
+        return read_through(
+            CASSETTES / cassette, connector, request, faults=faults, allow_unused=allow_unused
+        )
 
     return run

@@ -11,7 +11,7 @@ limit's reset time do not depend on the day the suite runs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ import pytest
 from partnerkit_hubspot import HubSpotConnector
 
 from partnerkit.connector import Notice
-from partnerkit.http import use_clock
 from partnerkit.testing import FakeClock
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -38,10 +37,8 @@ BASE_SETTINGS: dict[str, Any] = {
 
 
 @pytest.fixture(autouse=True)
-def fixed_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
-    """A fake clock for every test: nothing really sleeps."""
-    with use_clock(fake_clock):
-        yield fake_clock
+def _on_fake_time(fake_time: FakeClock) -> None:
+    """A fake clock for every test (``fake_time``): nothing really sleeps."""
 
 
 @pytest.fixture

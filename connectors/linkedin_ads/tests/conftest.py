@@ -10,38 +10,33 @@ secret and no real person's data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from partnerkit_linkedin_ads import LinkedInAdsConnector
 
-from partnerkit.connector import Notice, ReadRequest
-from partnerkit.http import use_clock
-from partnerkit.testing import Cassette, FakeClock, use_cassette
+from partnerkit.connector import ReadRequest
+from partnerkit.testing import FakeClock, ReadThrough, read_through
 
 CASSETTES = Path(__file__).parent / "cassettes" / "contract"
 ACCOUNT = "508000001"
 TOKEN = "test-access-token-not-real"
 SALT = "test-salt-not-real"
 
-Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
-
 
 @pytest.fixture(autouse=True)
-def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
-    """Retries and rate limiters wait on a fake clock: nothing really sleeps."""
-    with use_clock(fake_clock):
-        yield fake_clock
+def _on_fake_time(fake_time: FakeClock) -> None:
+    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
 
 
 @pytest.fixture
-def read() -> Reader:
-    """Read one stream through its contract cassette: ``(records, notices, cassette)``.
+def read() -> Callable[..., ReadThrough]:
+    """``read(stream, cassette=None, start=, end=, faults=, **settings)``: a stream's read.
 
-    ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``;
-    ``settings`` overlay the test settings.
+    Through ``read_through`` and the stream's contract cassette, with the test settings
+    overlaid by ``settings``.
     """
 
     def run(
@@ -53,18 +48,13 @@ def read() -> Reader:
         faults: dict[int, list[Any]] | None = None,
         allow_unused: bool = False,
         **settings: Any,
-    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+    ) -> ReadThrough:
         request = ReadRequest(stream=stream, start=start, end=end)
         config = {"account_id": ACCOUNT, "access_token": TOKEN, "hash_salt": SALT, **settings}
         path = CASSETTES / (cassette or f"{stream}.yaml")
-        with (
-            use_cassette(path, allow_unused=allow_unused, record=False) as tape,
-            LinkedInAdsConnector(config) as connector,
-        ):
-            for index, served in (faults or {}).items():
-                tape.inject(index, *served)
-            stream_ = connector.stream(request)
-            records = [dict(r) for r in stream_]
-        return records, list(stream_.notices), tape
+        connector = LinkedInAdsConnector(config)
+        return read_through(
+            path, connector, request, faults=faults, allow_unused=allow_unused, record=False
+        )
 
     return run

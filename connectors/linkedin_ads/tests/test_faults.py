@@ -1,8 +1,8 @@
 """LinkedIn's error answers, injected into the contract cassettes before their first request.
 
 The bodies come from ``partnerkit_linkedin_ads.testing`` (LinkedIn's flat error body).
-Retries wait on the fake clock (``conftest.fake_time``); the default policy makes five
-attempts.
+Every test runs on partnerkit's fake clock, so retries record their waits instead of
+sleeping; the default policy makes five attempts.
 """
 
 from typing import Any

@@ -25,7 +25,6 @@ import pytest
 from partnerkit_meta import MetaConnector
 
 from partnerkit.connector import Notice, ReadRequest
-from partnerkit.http import use_clock
 from partnerkit.testing import Cassette, FakeClock, use_cassette
 from partnerkit.testing.guard import record_requested
 
@@ -44,10 +43,8 @@ def as_of() -> dt.datetime:
 
 
 @pytest.fixture(autouse=True)
-def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
+def _on_fake_time(fake_time: FakeClock) -> None:
     """Run every test on the fake clock (the connector builds its sessions itself)."""
-    with use_clock(fake_clock):
-        yield fake_clock
 
 
 @pytest.fixture

@@ -9,38 +9,32 @@ the API's published reference (see the connector's README): a domain property
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from partnerkit_search_console import SearchConsoleConnector
 
-from partnerkit.connector import Notice, ReadRequest
-from partnerkit.http import use_clock
-from partnerkit.testing import Cassette, FakeClock, use_cassette
+from partnerkit.connector import ReadRequest
+from partnerkit.testing import FakeClock, ReadThrough, read_through
 
 CASSETTES = Path(__file__).parent / "cassettes"
 SITE = "sc-domain:example.com"
 TOKEN = "test-access-token-not-real"
 
-Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice], Cassette]]
-
 
 @pytest.fixture(autouse=True)
-def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
-    """Retries and rate limiters wait on a fake clock: nothing really sleeps."""
-    with use_clock(fake_clock):
-        yield fake_clock
+def _on_fake_time(fake_time: FakeClock) -> None:
+    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
 
 
 @pytest.fixture
-def read() -> Reader:
-    """Read one request through a cassette: ``(records, notices, cassette)``.
+def read() -> Callable[..., ReadThrough]:
+    """``read(cassette, stream, start=, end=, as_of=, faults=, **settings)`` via ``read_through``.
 
-    ``faults={index: [fault, ...]}`` serves the faults before interaction ``index``;
-    ``settings`` overlay the test settings (a token, the property, no jitter-free retry
-    needed: the fake clock records the waits).
+    The settings overlay a token and the property; no jitter-free retry policy is
+    needed, since the fake clock records the waits.
     """
 
     def run(
@@ -53,17 +47,15 @@ def read() -> Reader:
         faults: dict[int, list[Any]] | None = None,
         allow_unused: bool = False,
         **settings: Any,
-    ) -> tuple[list[dict[str, Any]], list[Notice], Cassette]:
+    ) -> ReadThrough:
         request = ReadRequest(stream=stream, start=start, end=end, as_of=as_of)
         config = {"site_url": SITE, "access_token": TOKEN, **settings}
-        with (
-            use_cassette(CASSETTES / cassette, allow_unused=allow_unused) as tape,
-            SearchConsoleConnector(config) as connector,
-        ):
-            for index, served in (faults or {}).items():
-                tape.inject(index, *served)
-            stream_ = connector.stream(request)
-            records = [dict(r) for r in stream_]
-        return records, list(stream_.notices), tape
+        return read_through(
+            CASSETTES / cassette,
+            SearchConsoleConnector(config),
+            request,
+            faults=faults,
+            allow_unused=allow_unused,
+        )
 
     return run

@@ -1,8 +1,8 @@
 """Google's error answers, injected into the contract cassette before its first request.
 
 The bodies come from ``partnerkit_search_console.testing`` (Google's JSON error envelope).
-Retries wait on the fake clock (``conftest.fake_time``); the default policy makes five
-attempts.
+Retries wait on the plugin's fake clock (``fake_time``, autouse in the conftest); the
+default policy makes five attempts.
 """
 
 from typing import Any
@@ -63,26 +63,14 @@ def test_a_persistent_429_ends_in_a_rate_limit_error_with_googles_status(read: A
 
 
 def test_googles_older_403_throttle_is_retried(read: Any, fake_clock: FakeClock) -> None:
-    throttle = gsc_faults.google_error(
-        403,
-        "PERMISSION_DENIED",
-        "User Rate Limit Exceeded",
-        reason="userRateLimitExceeded",
-        domain="usageLimits",
-    )
+    throttle = gsc_faults.usage_limit("userRateLimitExceeded", "User Rate Limit Exceeded")
     records, _notices, _tape = read(CASSETTE, "search_totals", faults={0: [throttle]})
     assert len(records) == 3
     assert len(fake_clock.sleeps) == 1
 
 
 def test_a_spent_daily_quota_is_not_retried(read: Any, fake_clock: FakeClock) -> None:
-    daily = gsc_faults.google_error(
-        403,
-        "PERMISSION_DENIED",
-        "Daily Limit Exceeded",
-        reason="dailyLimitExceeded",
-        domain="usageLimits",
-    )
+    daily = gsc_faults.usage_limit("dailyLimitExceeded", "Daily Limit Exceeded")
     with pytest.raises(QuotaExhaustedError):
         read(CASSETTE, "search_totals", faults={0: [daily]}, allow_unused=True)
     assert fake_clock.sleeps == []

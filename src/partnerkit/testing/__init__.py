@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         block_network,
     )
     from partnerkit.testing.lint import Finding, lint_file, lint_text, lint_tree
+    from partnerkit.testing.reading import ReadThrough, read_through
     from partnerkit.testing.scrub import REDACTED, Scrubber
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Interaction",
     "NetworkBlockedError",
     "NetworkGuard",
+    "ReadThrough",
     "Request",
     "Response",
     "Scrubber",
@@ -49,6 +51,7 @@ __all__ = [
     "lint_file",
     "lint_text",
     "lint_tree",
+    "read_through",
     "use_cassette",
 ]
 
@@ -59,6 +62,7 @@ _HOMES = {
     "faults": ("Fault",),
     "guard": ("NetworkBlockedError", "NetworkGuard", "allow_network", "block_network"),
     "lint": ("Finding", "lint_file", "lint_text", "lint_tree"),
+    "reading": ("ReadThrough", "read_through"),
     "scrub": ("REDACTED", "Scrubber"),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}

@@ -12,6 +12,9 @@ It adds:
   ``secrets`` lists or the test registers (``cassette.secret(value)``), and every
   credential the cassette sees travel;
 - the ``fake_clock`` fixture: a fresh :class:`~partnerkit.testing.clock.FakeClock`;
+- the ``fake_time`` fixture: that clock, installed as the HTTP seam's clock for the
+  test (``partnerkit.http.use_clock``), so retries and rate limiters never really
+  sleep; a connector's conftest makes it autouse to run every test on it;
 - the ``cassettes`` fixture: the ``cassettes`` folder beside the test module, for tests
   that name their cassettes themselves (``use_cassette(cassettes / "x.yaml")``);
 - the network guard: every test runs with :func:`~partnerkit.testing.guard.block_network`
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
     from partnerkit.testing.cassette import Cassette
     from partnerkit.testing.clock import FakeClock
 
-__all__ = ["cassette", "cassette_path", "cassettes", "fake_clock"]
+__all__ = ["cassette", "cassette_path", "cassettes", "fake_clock", "fake_time"]
 
 _GUARD = pytest.StashKey[NetworkGuard]()
 _GUARD_CONTEXT = pytest.StashKey[AbstractContextManager[NetworkGuard]]()
@@ -225,3 +228,20 @@ def fake_clock() -> FakeClock:
     from partnerkit.testing.clock import FakeClock
 
     return FakeClock()
+
+
+@pytest.fixture
+def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
+    """The fake clock, installed as the HTTP seam's clock: nothing really sleeps.
+
+    Retries, backoff and rate limiters wait on it (and it records the waits). Every
+    test of a connector wants it; its conftest says so once::
+
+        @pytest.fixture(autouse=True)
+        def _on_fake_time(fake_time: FakeClock) -> None:
+            pass
+    """
+    from partnerkit.http import use_clock
+
+    with use_clock(fake_clock):
+        yield fake_clock

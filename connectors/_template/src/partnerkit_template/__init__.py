@@ -7,14 +7,13 @@ returns ``{"data": [{"day": "2026-10-01", "clicks": "12", "cost": "3.40"}],
 which :meth:`TemplateConnector.check` reads to prove the token works.
 
 What the framework does, so this module does not: the days to read, clipped to the
-account's yesterday with the ``today_excluded`` notice (``ReadRequest.window``), and
-their chunks (``ReadWindow.chunks``); timeouts, retries, backoff and pace from the ``http``
-setting (``HttpConnectorSettings``, handed to the seam by ``session(settings=...)``);
-errors by HTTP status (``error_from_response``) with the read's context added
-(``SourceError.with_context``). What is left is the API's calls, its parsing and what
-its errors mean: where its error bodies keep their code, message and details
-(``register_error_shape`` below), and builders of those bodies for tests
-(``partnerkit_template.testing``).
+account's yesterday with the ``today_excluded`` notice, cut in chunks read one by one,
+an error given the stream and the chunk (``ReadRequest.by_chunk``); timeouts, retries,
+backoff and pace from the ``http`` setting (``HttpConnectorSettings``, handed to the
+seam by ``session(settings=...)``); errors by HTTP status (``error_from_response``).
+What is left is the API's calls, its parsing and what its errors mean: where its error
+bodies keep their code, message and details (``register_error_shape`` below), and
+builders of those bodies for tests (``partnerkit_template.testing``).
 """
 
 from __future__ import annotations
@@ -83,11 +82,8 @@ class TemplateConnector(Connector[TemplateSettings]):
     name = "template"
     settings_class = TemplateSettings
     streams = (
-        StreamSpec(
-            name="daily",
-            kind=RecordKind.PERFORMANCE,
-            description="spend and clicks by day",
-            default_lookback=dt.timedelta(days=7),
+        StreamSpec.dated(
+            "daily", RecordKind.PERFORMANCE, "spend and clicks by day", lookback_days=7
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
@@ -100,30 +96,31 @@ class TemplateConnector(Connector[TemplateSettings]):
 
     def read(self, request: ReadRequest) -> Iterator[PerformanceRecord | Notice]:
         """Yield one record per day, chunk by chunk, following the cursor from page to page."""
-        account = self.settings.account_id
         # the days up to the account's yesterday (today too with include_today), at the
-        # read's moment; a later end is cut, and the notice says so
-        window = request.window(self.settings.timezone)
-        excluded = window.notice(account)
-        if excluded is not None:
-            yield excluded
-        window = window.with_start(window.start or window.end)  # no start: the last day
-        if window.empty:
-            return
+        # read's moment, in chunks; a later end is cut, and a notice says so; an error
+        # gets the stream and the chunk added
+        yield from request.by_chunk(
+            self.settings.timezone,
+            account=self.settings.account_id,
+            days=self.settings.chunk_days,
+            read=self._daily,
+        )
+
+    def _daily(self, since: dt.date, until: dt.date) -> Iterator[PerformanceRecord]:
+        """The records of one chunk of days, page by page."""
+        account = self.settings.account_id
         url = f"{self.settings.base_url}/v1/accounts/{account}/daily"
-        for since, until in window.chunks(self.settings.chunk_days):
-            params: dict[str, str] = {"since": since.isoformat(), "until": until.isoformat()}
-            while True:
-                response = self._http.get(url, params=params)
-                if not response.ok:
-                    error = error_from_response(API, response, account=account)
-                    raise error.with_context(stream=request.stream, window=f"{since}..{until}")
-                body = response.json()
-                for row in body["data"]:
-                    yield self._record(row)
-                if not body.get("next_cursor"):
-                    break
-                params["cursor"] = body["next_cursor"]
+        params: dict[str, str] = {"since": since.isoformat(), "until": until.isoformat()}
+        while True:
+            response = self._http.get(url, params=params)
+            if not response.ok:
+                raise error_from_response(API, response, account=account)
+            body = response.json()
+            for row in body["data"]:
+                yield self._record(row)
+            if not body.get("next_cursor"):
+                break
+            params["cursor"] = body["next_cursor"]
 
     def _record(self, row: dict[str, Any]) -> PerformanceRecord:
         """One day of the API's answer as a unified record (missing is None, never 0)."""

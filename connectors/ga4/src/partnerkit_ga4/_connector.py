@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from partnerkit.connector import (
@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Ga4Connector"]
 
-_LOOKBACK = dt.timedelta(days=3)  # GA4 keeps processing a day for up to two days
+_LOOKBACK_DAYS = 3  # GA4 keeps processing a day for up to two days
+_V = TypeVar("_V")
 _FIRST_READ = dt.timedelta(days=364)  # a read without a start covers a year
 _OPTIONS = frozenset({"reports"})
 
@@ -73,19 +74,23 @@ class Ga4Connector(Connector[Ga4Settings]):
     name = "ga4"
     settings_class = Ga4Settings
     streams = (
-        StreamSpec(
-            name="traffic",
-            kind=RecordKind.PERFORMANCE,
-            description="GA4 sessions, users, key events, revenue and leads per day and "
-            "session source / medium / campaign / channel",
-            default_lookback=_LOOKBACK,
+        StreamSpec.dated(
+            "traffic",
+            RecordKind.PERFORMANCE,
+            (
+                "GA4 sessions, users, key events, revenue and leads per day and "
+                "session source / medium / campaign / channel"
+            ),
+            lookback_days=_LOOKBACK_DAYS,
         ),
-        StreamSpec(
-            name="custom_reports",
-            kind=RecordKind.PERFORMANCE,
-            description="User-defined GA4 reports (settings.custom_reports): any "
-            "dimensions and metrics per day",
-            default_lookback=_LOOKBACK,
+        StreamSpec.dated(
+            "custom_reports",
+            RecordKind.PERFORMANCE,
+            (
+                "User-defined GA4 reports (settings.custom_reports): any "
+                "dimensions and metrics per day"
+            ),
+            lookback_days=_LOOKBACK_DAYS,
         ),
     )
     capabilities = frozenset(
@@ -350,21 +355,28 @@ class Ga4Connector(Connector[Ga4Settings]):
         from partnerkit_ga4._client import PropertyClient
         from partnerkit_ga4._credentials import load_credentials
 
+        def make() -> PropertyClient:
+            if self._credentials is None:
+                self._credentials = load_credentials(self.settings)
+            return PropertyClient(
+                property_id,
+                self._credentials,
+                policy=self._policy,
+                timeout=self.settings.http.timeout_seconds,
+                now=self._now,
+                rate=self.settings.http.requests_per_second,
+                burst=self.settings.http.burst,
+            )
+
+        return self._once(self._clients, property_id, make)
+
+    def _once(self, store: dict[str, _V], property_id: str, make: Callable[[], _V]) -> _V:
+        """``store[property_id]``, made by ``make()`` under the lock the first time."""
         with self._lock:
-            client = self._clients.get(property_id)
-            if client is None:
-                if self._credentials is None:
-                    self._credentials = load_credentials(self.settings)
-                client = self._clients[property_id] = PropertyClient(
-                    property_id,
-                    self._credentials,
-                    policy=self._policy,
-                    timeout=self.settings.http.timeout_seconds,
-                    now=self._now,
-                    rate=self.settings.http.requests_per_second,
-                    burst=self.settings.http.burst,
-                )
-            return client
+            value = store.get(property_id)
+            if value is None:
+                value = store[property_id] = make()
+            return value
 
     def _property_metadata(self, property_id: str) -> PropertyMetadata:
         with self._lock:
@@ -377,11 +389,7 @@ class Ga4Connector(Connector[Ga4Settings]):
         return meta
 
     def _quota(self, property_id: str) -> QuotaTracker:
-        with self._lock:
-            tracker = self._quotas.get(property_id)
-            if tracker is None:
-                tracker = self._quotas[property_id] = QuotaTracker(property_id)
-            return tracker
+        return self._once(self._quotas, property_id, lambda: QuotaTracker(property_id))
 
     # ------------------------------------------------------------------ check
 

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from partnerkit.connector import (
@@ -49,6 +49,7 @@ __all__ = ["HubSpotConnector"]
 
 #: Deals per associations batch read.
 _ASSOCIATION_BATCH = 100
+_R = TypeVar("_R")
 
 #: The values of the ``dates`` read option.
 _DATES = ("modified", "created")
@@ -151,21 +152,14 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     name = "hubspot"
     settings_class = HubSpotSettings
-    streams = (
-        StreamSpec(
-            name="leads",
-            kind=RecordKind.LEAD,
-            description="contacts as leads, by modification time",
-            cursor="updated_at",
-            default_lookback=dt.timedelta(days=1),
-        ),
-        StreamSpec(
-            name="deals",
-            kind=RecordKind.DEAL,
-            description="deals with stage, amount and contacts, by modification time",
-            cursor="updated_at",
-            default_lookback=dt.timedelta(days=1),
-        ),
+    streams = tuple(
+        StreamSpec.dated(
+            name, kind, f"{what}, by modification time", lookback_days=1, cursor="updated_at"
+        )
+        for name, kind, what in (
+            ("leads", RecordKind.LEAD, "contacts as leads"),
+            ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
+        )
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
     read_options = frozenset({"dates"})
@@ -380,39 +374,62 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             extras=extras,
             utm_properties=s.utm_properties,
         )
-        yield from extras.notices()
-        counts = {"live": 0, "archived": 0}
-        for item in self._objects("contacts", window, mapper.properties()):
-            if isinstance(item, Notice):
-                yield item
-                continue
-            for obj in item:
+
+        def records(page: list[CrmObject]) -> Iterator[tuple[bool, LeadRecord]]:
+            for obj in page:
                 record = mapper(obj)
                 if record is not None:
-                    counts["archived" if record.get("is_deleted") else "live"] += 1
-                    yield record
-        yield from mapper.problems.notices()
-        yield self._summary("leads", counts, window)
+                    yield bool(record.get("is_deleted")), record
+
+        properties = mapper.properties()
+        yield from self._mapped(
+            ("contacts", "leads"), window, extras, properties, records, mapper.problems
+        )
 
     # --------------------------------------------------------------- deals
 
     def _read_deals(self, portal: HubSpotPortal, window: _Window) -> Iterator[DealRecord | Notice]:
         extras = self._extras("deals", self.settings.deal_properties, "deal_properties")
         mapper = DealMapper(portal=portal, pipelines=self.pipelines(), extras=extras)
+
+        def records(page: list[CrmObject]) -> Iterator[tuple[bool, DealRecord]]:
+            live = [o["id"] for o in page if not o.get("archived")]
+            contacts = self._contact_ids(live, mapper.problems)
+            for obj in page:
+                archived = bool(obj.get("archived"))
+                yield archived, mapper(obj, None if archived else contacts.get(obj["id"]))
+
+        properties = mapper.properties()
+        yield from self._mapped(
+            ("deals", "deals"), window, extras, properties, records, mapper.problems
+        )
+
+    def _mapped(
+        self,
+        objects: tuple[str, str],
+        window: _Window,
+        extras: ExtraProperties,
+        properties: Sequence[str],
+        records: Callable[[list[CrmObject]], Iterator[tuple[bool, _R]]],
+        problems: Problems,
+    ) -> Iterator[_R | Notice]:
+        """A stream's read: the extras' notices, each page's records, problems and summary.
+
+        ``objects`` is the CRM object type and the stream; ``records`` maps a page to
+        ``(archived, record)`` pairs, which the summary counts.
+        """
+        object_type, stream = objects
         yield from extras.notices()
         counts = {"live": 0, "archived": 0}
-        for item in self._objects("deals", window, mapper.properties()):
+        for item in self._objects(object_type, window, properties):
             if isinstance(item, Notice):
                 yield item
                 continue
-            live = [o["id"] for o in item if not o.get("archived")]
-            contacts = self._contact_ids(live, mapper.problems)
-            for obj in item:
-                archived = bool(obj.get("archived"))
+            for archived, record in records(item):
                 counts["archived" if archived else "live"] += 1
-                yield mapper(obj, None if archived else contacts.get(obj["id"]))
-        yield from mapper.problems.notices()
-        yield self._summary("deals", counts, window)
+                yield record
+        yield from problems.notices()
+        yield self._summary(stream, counts, window)
 
     def _contact_ids(self, deal_ids: Sequence[str], problems: Problems) -> dict[str, list[str]]:
         """The contacts associated with each deal (v4 batch read, following per-deal paging).

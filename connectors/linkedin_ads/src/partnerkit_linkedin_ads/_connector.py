@@ -99,14 +99,6 @@ from partnerkit.records import CampaignRecord, LeadRecord, PerformanceRecord, Re
 from partnerkit_linkedin_ads import _pages as pages
 from partnerkit_linkedin_ads._pages import epoch_ms, money, text, urn_id
 
-__all__ = [
-    "ANALYTICS_FIELDS",
-    "ELEMENTS_LIMIT",
-    "ELEMENTS_LIMIT_REACHED",
-    "LinkedInAdsConnector",
-    "LinkedInAdsSettings",
-]
-
 API = "linkedin_ads"
 PLATFORM = "linkedin_ads"
 
@@ -250,33 +242,27 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
     name = "linkedin_ads"
     settings_class = LinkedInAdsSettings
     streams = (
-        StreamSpec(
-            name="campaign_performance",
-            kind=RecordKind.PERFORMANCE,
-            description=(
+        StreamSpec.dated(
+            "campaign_performance",
+            RecordKind.PERFORMANCE,
+            (
                 "impressions, clicks, landing page clicks, spend in the account currency, "
                 "website conversions and lead-gen form leads by campaign and day"
             ),
-            default_lookback=dt.timedelta(days=7),
+            lookback_days=7,
         ),
-        StreamSpec(
-            name="campaigns",
-            kind=RecordKind.CAMPAIGN,
-            description="the account's campaigns: name, status, objective, budgets, schedule",
-            cursor=None,
+        StreamSpec.listing(
+            "campaigns", "the account's campaigns: name, status, objective, budgets, schedule"
         ),
-        StreamSpec(
-            name="campaign_groups",
-            kind=RecordKind.CAMPAIGN,
-            description="the account's campaign groups: name, status, budget, schedule",
-            cursor=None,
+        StreamSpec.listing(
+            "campaign_groups", "the account's campaign groups: name, status, budget, schedule"
         ),
-        StreamSpec(
-            name="leads",
-            kind=RecordKind.LEAD,
-            description="lead-gen form responses, e-mail and phone hashed",
+        StreamSpec.dated(
+            "leads",
+            RecordKind.LEAD,
+            "lead-gen form responses, e-mail and phone hashed",
+            lookback_days=1,
             cursor="created_at",
-            default_lookback=dt.timedelta(days=1),
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
@@ -390,22 +376,12 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
                 "the leads stream hashes e-mails and phones: set hash_salt (environment "
                 "variable PARTNERKIT_LINKEDIN_ADS_HASH_SALT) to the workspace's salt"
             )
-        account = self.settings.account_id
-        window = request.window(self.settings.timezone)
-        excluded = window.notice(account)
-        if excluded is not None:
-            yield excluded
-        window = window.with_start(window.start or window.end)  # no start: the last day
-        if window.empty:
-            return
-        for since, until in window.chunks(self.settings.chunk_days):
-            try:
-                if request.stream == "leads":
-                    yield from self._leads(since, until)
-                else:
-                    yield from self._performance(since, until)
-            except SourceError as exc:
-                raise exc.with_context(stream=request.stream, window=f"{since}..{until}") from None
+        yield from request.by_chunk(
+            self.settings.timezone,
+            account=self.settings.account_id,
+            days=self.settings.chunk_days,
+            read=self._leads if request.stream == "leads" else self._performance,
+        )
 
     # -- ad analytics ------------------------------------------------------------------
 

@@ -46,30 +46,17 @@ class MetaConnector(Connector[MetaSettings]):
     name = "meta"
     settings_class = MetaSettings
     streams: ClassVar[tuple[StreamSpec, ...]] = (
-        StreamSpec(
-            name="ad_insights",
-            kind=RecordKind.PERFORMANCE,
-            description="Impressions, reach, clicks, spend, leads and conversions by day",
-            default_lookback=dt.timedelta(days=28),
+        StreamSpec.dated(
+            "ad_insights",
+            RecordKind.PERFORMANCE,
+            "Impressions, reach, clicks, spend, leads and conversions by day",
+            lookback_days=28,
         ),
-        StreamSpec(
-            name="campaigns",
-            kind=RecordKind.CAMPAIGN,
-            description="Campaigns: status, objective, budgets, schedule",
-            cursor=None,
+        StreamSpec.listing("campaigns", "Campaigns: status, objective, budgets, schedule"),
+        StreamSpec.listing(
+            "ad_sets", "Ad sets: status, budgets, optimisation, attribution setting"
         ),
-        StreamSpec(
-            name="ad_sets",
-            kind=RecordKind.CAMPAIGN,
-            description="Ad sets: status, budgets, optimisation, attribution setting",
-            cursor=None,
-        ),
-        StreamSpec(
-            name="ads",
-            kind=RecordKind.CAMPAIGN,
-            description="Ads: status and URL parameters (utm_*) for the source map",
-            cursor=None,
-        ),
+        StreamSpec.listing("ads", "Ads: status and URL parameters (utm_*) for the source map"),
     )
     capabilities = frozenset(
         {Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK, Capability.MULTI_ACCOUNT}

@@ -67,14 +67,6 @@ from partnerkit.http import session as session_for
 from partnerkit.records import RecordKind, SearchPerformanceRecord
 from partnerkit.search import rollup
 
-__all__ = [
-    "HIDDEN_VOLUME",
-    "MAX_ROW_LIMIT",
-    "QUERY_DIMENSIONS",
-    "SearchConsoleConnector",
-    "SearchConsoleSettings",
-]
-
 API = "search_console"
 PLATFORM = "search_console"
 
@@ -143,20 +135,20 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
     name = "search_console"
     settings_class = SearchConsoleSettings
     streams = (
-        StreamSpec(
-            name="search_performance",
-            kind=RecordKind.SEARCH_PERFORMANCE,
-            description=(
+        StreamSpec.dated(
+            "search_performance",
+            RecordKind.SEARCH_PERFORMANCE,
+            (
                 "clicks, impressions, CTR and position by day, query, page, country and "
                 "device (anonymised queries left out; a notice per day says how much)"
             ),
-            default_lookback=dt.timedelta(days=3),
+            lookback_days=3,
         ),
-        StreamSpec(
-            name="search_totals",
-            kind=RecordKind.SEARCH_PERFORMANCE,
-            description="the property's daily totals, anonymised queries included",
-            default_lookback=dt.timedelta(days=3),
+        StreamSpec.dated(
+            "search_totals",
+            RecordKind.SEARCH_PERFORMANCE,
+            "the property's daily totals, anonymised queries included",
+            lookback_days=3,
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
@@ -205,18 +197,25 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
             f"{self.settings.base_url}/webmasters/v3/sites/{quote(self.settings.site_url, safe='')}"
         )
 
-    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
-        url = f"{self._site_url()}/searchAnalytics/query"
+    def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request; google-auth's failures and the API's errors raised as ours."""
         site = self.settings.site_url
         try:
-            response = self._http().post(url, json=body, timeout=self.settings.http.timeout)
+            response = self._http().request(
+                method, url, timeout=self.settings.http.timeout, **kwargs
+            )
         except PartnerkitError:
             raise
         except Exception as exc:
             raise _translated(exc, site) from None
         if not response.ok:
             raise _classify(response, site) or error_from_response(API, response, account=site)
-        answer = response.json()
+        return response
+
+    def _post(self, body: dict[str, Any]) -> dict[str, Any]:
+        url = f"{self._site_url()}/searchAnalytics/query"
+        site = self.settings.site_url
+        answer = self._send("POST", url, json=body).json()
         if not isinstance(answer, dict) or not isinstance(answer.get("rows", []), list):
             raise ResponseShapeError(
                 "Search Console",
@@ -263,28 +262,25 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
         Raises:
             SourceError: The API's error, with the stream and window added.
         """
-        site = self.settings.site_url
-        window = request.window(self.settings.timezone)
-        excluded = window.notice(site)
-        if excluded is not None:
-            yield excluded
-        window = window.with_start(window.start or window.end)  # no start: the last day
-        if window.empty:
-            return
         by_query = request.stream == "search_performance"
-        for since, until in window.chunks(self.settings.chunk_days):
-            try:
-                totals_rows, totals_incomplete = self._query(since, until, ("date",))
-                totals = [self._record(r, ("date",), totals_incomplete) for r in totals_rows]
-                if not by_query:
-                    yield from totals
-                    continue
-                rows, incomplete = self._query(since, until, QUERY_DIMENSIONS)
-            except SourceError as exc:
-                raise exc.with_context(stream=request.stream, window=f"{since}..{until}") from None
+
+        def chunk(since: dt.date, until: dt.date) -> Iterator[SearchPerformanceRecord | Notice]:
+            totals_rows, totals_incomplete = self._query(since, until, ("date",))
+            totals = [self._record(r, ("date",), totals_incomplete) for r in totals_rows]
+            if not by_query:
+                yield from totals
+                return
+            rows, incomplete = self._query(since, until, QUERY_DIMENSIONS)
             records = [self._record(r, QUERY_DIMENSIONS, incomplete) for r in rows]
             yield from records
             yield from self._hidden(totals, records)
+
+        yield from request.by_chunk(
+            self.settings.timezone,
+            account=self.settings.site_url,
+            days=self.settings.chunk_days,
+            read=chunk,
+        )
 
     def _record(
         self, row: dict[str, Any], dimensions: Sequence[str], incomplete: dt.date | None
@@ -374,14 +370,7 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
         """
         site = self.settings.site_url
         try:
-            try:
-                response = self._http().get(self._site_url(), timeout=self.settings.http.timeout)
-            except PartnerkitError:
-                raise
-            except Exception as exc:
-                raise _translated(exc, site) from None
-            if not response.ok:
-                raise _classify(response, site) or error_from_response(API, response, account=site)
+            response = self._send("GET", self._site_url())
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
         level = response.json().get("permissionLevel") or "unknown"
@@ -437,24 +426,19 @@ def _classify(response: requests.Response, site: str | None = None) -> SourceErr
         return None
     reasons = {e.get("reason") for e in error.get("errors") or () if isinstance(e, dict)}
     message = str(error.get("message") or "")
-    if reasons & _THROTTLES:
-        return RateLimitError(
-            f"Search Console throttled the request: {message}",
-            api=API,
-            account=site,
-            status=403,
-            vendor_code=next(iter(reasons & _THROTTLES)),
-            vendor_message=message,
-        )
-    if reasons & _DAILY:
-        return QuotaExhaustedError(
-            f"The Search Console quota is used up: {message}",
-            api=API,
-            account=site,
-            status=403,
-            vendor_code=next(iter(reasons & _DAILY)),
-            vendor_message=message,
-        )
+    for kind, known, said in (
+        (RateLimitError, _THROTTLES, "Search Console throttled the request"),
+        (QuotaExhaustedError, _DAILY, "The Search Console quota is used up"),
+    ):
+        if reasons & known:
+            return kind(
+                f"{said}: {message}",
+                api=API,
+                account=site,
+                status=403,
+                vendor_code=next(iter(reasons & known)),
+                vendor_message=message,
+            )
     return None
 
 

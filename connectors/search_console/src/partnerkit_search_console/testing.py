@@ -27,7 +27,14 @@ from typing import Any
 
 from partnerkit.testing.faults import Fault, json_fault
 
-__all__ = ["expired_token", "google_error", "permission_denied", "rate_limited", "server_error"]
+__all__ = [
+    "expired_token",
+    "google_error",
+    "permission_denied",
+    "rate_limited",
+    "server_error",
+    "usage_limit",
+]
 
 _GOOGLE_401 = (
     "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
@@ -73,6 +80,20 @@ def permission_denied(site_url: str = "sc-domain:example.com") -> Fault:
         "https://support.google.com/webmasters/answer/2451999.",
         reason="forbidden",
     )
+
+
+def usage_limit(reason: str, message: str) -> Fault:
+    """Google's older quota answer: HTTP 403 ``PERMISSION_DENIED`` for a ``usageLimits`` reason.
+
+    Args:
+        reason: ``"userRateLimitExceeded"`` or ``"rateLimitExceeded"`` (a throttle) or
+            ``"dailyLimitExceeded"`` or ``"quotaExceeded"`` (the day's quota is spent).
+        message: Google's message, e.g. ``"User Rate Limit Exceeded"``.
+
+    Returns:
+        The fault.
+    """
+    return google_error(403, "PERMISSION_DENIED", message, reason=reason, domain="usageLimits")
 
 
 def rate_limited() -> Fault:
