@@ -13,7 +13,7 @@ written once, then read in the same run by:
 * partnerkit's pages again on the same rows with every campaign name in quotes (the
   quoted lines are checked before pyarrow cuts them);
 * ``pyarrow.csv.read_csv`` (types inferred, threads on: its defaults);
-* DuckDB's ``read_csv`` into an Arrow table (``fetch_arrow_table()``).
+* DuckDB's ``read_csv`` into an Arrow table (``to_arrow_table()``).
 
 Each is run ``REPEAT`` times and its best time counts. Times are CPU time
 (``time.process_time``: every thread of the process, so pyarrow's and DuckDB's
@@ -142,7 +142,7 @@ def main(scale: float) -> None:
 
         def duckdb_csv() -> int:
             with duckdb.connect() as con:
-                table = con.sql(f"SELECT * FROM read_csv('{path}')").fetch_arrow_table()
+                table = con.sql(f"SELECT * FROM read_csv('{path}')").to_arrow_table()
                 return int(table.num_rows)
 
         measured: dict[str, float] = {}
@@ -160,7 +160,7 @@ def main(scale: float) -> None:
             walls[label] = wall
         base = measured["pyarrow.csv.read_csv"]
         print(
-            f"{'reader':40} {'CPU s':>7} {'rows/s':>11} {'x pyarrow':>10} {'x duckdb':>9} "
+            f"{'reader':40} {'CPU s':>7} {'rows/s':>11} {'× pyarrow':>10} {'× duckdb':>9} "
             f"{'wall s':>7}"
         )
         for label, seconds in measured.items():
@@ -171,4 +171,4 @@ def main(scale: float) -> None:
         for label in ("partnerkit files: read() pages", "partnerkit files: stream().to_arrow()"):
             ratio = measured[label] / base
             verdict = "met" if ratio <= 5 else "NOT met"
-            print(f"target for {label}: within 5x of pyarrow.csv (aim 2x): {ratio:.2f}x, {verdict}")
+            print(f"target for {label}: within 5× of pyarrow.csv (aim 2×): {ratio:.2f}×, {verdict}")

@@ -254,6 +254,16 @@ class Dataset(Closing):
     # ----------------------------------------------------------------- access
 
     @property
+    def frozen(self) -> bool:
+        """True when the records cannot change under the dataset.
+
+        Records in memory, or a warehouse file the dataset opened itself (read-only);
+        not a dataset of an open :class:`~partnerkit.store.Warehouse`, which a sync
+        writes to. Results derived from the records may be kept for its life.
+        """
+        return self._stable and self._owns_root
+
+    @property
     def path(self) -> Path | None:
         """The warehouse file the dataset reads, or ``None`` for records in memory."""
         return self._path

@@ -207,7 +207,7 @@ def _kept(dataset: Dataset) -> _Kept | None:
     Only a dataset that owns its database and whose data cannot change keeps them:
     not one over an open warehouse, which a sync writes to.
     """
-    if not (dataset._stable and dataset._owns_root):
+    if not dataset.frozen:
         return None
     with _KEPT_LOCK:
         try:
