@@ -490,20 +490,25 @@ class Engine(Closing):
         day = local_day_sql(column, self.tz, timestamp=ts) if daily else "CAST(NULL AS DATE)"
         preds = conditions_sql(leaf.where, schema)
         join = j.join(kind) if by is not None or scope.kind != "all" else ""
-        source = (
-            f"lead v JOIN {people} p ON p.record_id = v.record_id {join} "
-            f"WHERE {preds} AND {in_scope}"
-        )
+        where = f"WHERE v.is_deleted IS NOT true AND {preds} AND {in_scope}"
         spans = [window_sql(column, w, self.tz, timestamp=ts) for w in windows]
+        # A lead the people table lacks is a person of its own (person is null): those
+        # are counted row by row, the others once per person. Each person once per group
+        # is a hash aggregate, which spills; DuckDB plans several filtered DISTINCT counts
+        # by group as a materialised join that cannot.
+        matched = f"lead v JOIN {people} p ON p.record_id = v.record_id {join} {where}"
+        alone = f"lead v ANTI JOIN {people} p ON p.record_id = v.record_id {join} {where}"
         if not daily:  # one pass for every window
-            # Each person once per group (a hash aggregate, which spills), flagged
-            # with the windows they fall in; DuckDB plans several filtered DISTINCT
-            # counts by group as a materialised join that cannot spill.
             flags = ", ".join(f"bool_or({span}) AS w{i}" for i, span in enumerate(spans))
+            own = ", ".join(f"{span} AS w{i}" for i, span in enumerate(spans))
             counts = ", ".join(f"count(*) FILTER (WHERE w{i}) AS n{i}" for i in range(len(spans)))
+            anywhen = " OR ".join(spans)
             query = (
-                f"SELECT g, {counts} FROM (SELECT {group} AS g, p.person, {flags} "
-                f"FROM {source} AND ({' OR '.join(spans)}) GROUP BY ALL) GROUP BY g"
+                f"SELECT g, {counts} FROM ("
+                f"  SELECT {group} AS g, p.person, {flags} FROM {matched} AND ({anywhen}) "
+                f"  GROUP BY ALL"
+                f"  UNION ALL SELECT {group} AS g, NULL, {own} FROM {alone} AND ({anywhen})"
+                f") GROUP BY g"
             )
             for g, *ns in self.con.execute(query).fetchall():
                 for i, n in enumerate(ns):
@@ -513,9 +518,10 @@ class Engine(Closing):
         for i, span in enumerate(spans):
             query = (
                 f"SELECT g, d, count(*) FROM ("
-                f"  SELECT {group} AS g, p.person, min({day}) AS d FROM {source} AND {span} "
+                f"  SELECT {group} AS g, p.person, min({day}) AS d FROM {matched} AND {span} "
                 f"  GROUP BY ALL"
-                f") GROUP BY ALL"
+                f"  UNION ALL SELECT {group} AS g, NULL, {day} FROM {alone} AND {span}"
+                f") GROUP BY g, d"
             )
             for g, d, n in self.con.execute(query).fetchall():
                 result.slot(leaf, i, g, d).kept += int(n)

@@ -237,7 +237,9 @@ def people_table(
         The table's name, for queries on :meth:`Dataset.cursor`. Its columns:
         ``record_id``; ``uid``, a number for the record (unique among them);
         ``person``, the ``uid`` of the person's earliest lead record. One row per lead
-        record that is not deleted.
+        record (not deleted) that the matching had to consider: one sharing a key or a
+        CRM merge with another. A lead record not in it is a person of its own (join
+        it with ``LEFT JOIN``; ``person`` is then null).
     """
     keys = _match_on(dataset, match_on)
     kept = _kept(dataset)
@@ -281,10 +283,11 @@ def _match_people(
             f"SELECT l.uid, p.uid AS person FROM {labels} l JOIN {run.t_cand} p ON p.rid = l.label",
         )
         _drop(s, labels)
+        # Only the candidates (the leads that share a key or a merge with another): every
+        # other lead is its own person, and the table stays as small as the matching.
         con.execute(
-            f"CREATE {target} AS "
-            f"SELECT r.record_id, r.rowid AS uid, coalesce(n.person, r.rowid) AS person "
-            f"FROM {run.t_rec} r LEFT JOIN {named} n ON n.uid = r.rowid"
+            f"CREATE {target} AS SELECT r.record_id, n.uid, n.person "
+            f"FROM {named} n JOIN {run.t_rec} r ON r.rowid = n.uid"
         )
 
 
@@ -318,8 +321,9 @@ def people_of(
         reader = (
             dataset.cursor()
             .sql(
-                f"SELECT p.record_id, f.record_id AS person FROM {name} p "
-                f"JOIN {name} f ON f.uid = p.person"
+                f"SELECT v.record_id, coalesce(f.record_id, v.record_id) AS person FROM lead v "
+                f"LEFT JOIN {name} p ON p.record_id = v.record_id "
+                f"LEFT JOIN {name} f ON f.uid = p.person WHERE v.is_deleted IS NOT true"
             )
             .to_arrow_reader(_BATCH_ROWS)
         )
