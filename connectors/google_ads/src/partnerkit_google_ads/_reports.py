@@ -33,7 +33,7 @@ from partnerkit.connector import Notice
 from partnerkit.errors import ConfigurationError, DataError, UnknownFieldError
 from partnerkit.records import Additivity, Role
 from partnerkit_google_ads import _schema
-from partnerkit_google_ads._gaql import CUSTOMER_FIELDS, Condition, Query
+from partnerkit_google_ads._gaql import CUSTOMER_FIELDS, METRICS, Condition, Query
 from partnerkit_google_ads._parse import PLATFORM, CustomerInfo, channel_of
 
 __all__ = [
@@ -74,12 +74,7 @@ _MICROS_DOUBLES = frozenset(
 # a wrong one.
 _ADDITIVE = frozenset(
     {
-        "metrics.impressions",
-        "metrics.clicks",
-        "metrics.cost_micros",
-        "metrics.conversions",
-        "metrics.conversions_value",
-        "metrics.all_conversions",
+        *METRICS,  # the metrics every built-in report reads: all counts and sums
         "metrics.all_conversions_value",
         "metrics.view_through_conversions",
         "metrics.conversions_by_conversion_date",
@@ -307,14 +302,6 @@ class Plan:
 
 _CAMPAIGN = ("campaign.id", "campaign.name", "campaign.advertising_channel_type")
 _AD_GROUP = ("ad_group.id", "ad_group.name")
-_METRICS = (
-    "metrics.impressions",
-    "metrics.clicks",
-    "metrics.cost_micros",
-    "metrics.conversions",
-    "metrics.conversions_value",
-    "metrics.all_conversions",
-)
 
 
 @dataclass(frozen=True)
@@ -325,7 +312,7 @@ class _Report:
     attributes: tuple[str, ...]
     segment: tuple[tuple[str, str], ...]
     extras: tuple[tuple[str, str, str], ...]
-    metrics: tuple[str, ...] = _METRICS
+    metrics: tuple[str, ...] = METRICS
     where: tuple[Condition, ...] = ()
     # Attributes kept as (non-additive) metrics, with their unit: the quality score.
     unit_of: tuple[tuple[str, str], ...] = ()
