@@ -34,7 +34,7 @@ from partnerkit.errors import (
     TransientError,
     UnknownFieldError,
 )
-from partnerkit.testing import FakeClock, use_cassette
+from partnerkit.testing import FakeClock, read_through, use_cassette
 from partnerkit.testing.faults import Fault
 
 Make = Callable[..., GoogleAdsConnector]
@@ -47,12 +47,8 @@ def read_with(
     cassettes: Path, make_connector: Make, index: int, *faults: Fault, stream: str = "performance"
 ) -> None:
     request = REQUEST if stream == "performance" else ReadRequest(stream=stream)
-    with (
-        use_cassette(cassettes / "contract" / f"{stream}.yaml", allow_unused=True) as tape,
-        make_connector(**MCC) as conn,
-    ):
-        tape.inject(index, *faults)
-        conn.stream(request).to_dicts()
+    path = cassettes / "contract" / f"{stream}.yaml"
+    read_through(path, make_connector(**MCC), request, faults={index: faults}, allow_unused=True)
 
 
 # --------------------------------------------------------------------------- quota
