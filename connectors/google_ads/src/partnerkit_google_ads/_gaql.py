@@ -36,7 +36,8 @@ __all__ = [
 ]
 
 _RESOURCE_NAME = re.compile(r"^[a-z][A-Za-z]*/\d+(/[a-z][A-Za-z]*/\d+)*$")
-_FIELD = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+#: A GAQL field name: ``resource.field`` words of lower-case letters, digits and _.
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 #: The resource each performance level reads FROM.
 LEVEL_RESOURCE: dict[Level, str] = {
@@ -153,7 +154,7 @@ class Condition:
 
 
 def _check_field(name: str) -> None:
-    if not _FIELD.match(name):
+    if not FIELD_NAME.match(name):
         raise ValueError(f"{name!r} is not a GAQL field name")
 
 

@@ -33,7 +33,7 @@ from partnerkit.connector import Notice
 from partnerkit.errors import ConfigurationError, DataError, UnknownFieldError
 from partnerkit.records import Additivity, Role
 from partnerkit_google_ads import _schema
-from partnerkit_google_ads._gaql import CUSTOMER_FIELDS, METRICS, Condition, Query
+from partnerkit_google_ads._gaql import CUSTOMER_FIELDS, FIELD_NAME, METRICS, Condition, Query
 from partnerkit_google_ads._parse import PLATFORM, CustomerInfo, channel_of
 
 __all__ = [
@@ -139,7 +139,6 @@ _DATA_TYPES = {
     "message": "MESSAGE",
 }
 _DATE_SEGMENTS = frozenset({"segments.date", "segments.week", "segments.month", "segments.quarter"})
-_FIELD = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
 class UnselectableFieldError(ConfigurationError):
@@ -545,7 +544,7 @@ def parse_custom_query(name: str, text: str) -> CustomQuery:
             "the days a read asks for, in chunks, so a query has no date range, order or limit."
         )
     fields = tuple(f.strip() for f in found.group("fields").split(","))
-    bad = [f for f in fields if not _FIELD.match(f)]
+    bad = [f for f in fields if not FIELD_NAME.match(f)]
     if bad:
         raise ConfigurationError(
             f"{where_prefix}: {', '.join(repr(b) for b in bad)} is not a GAQL field name "
