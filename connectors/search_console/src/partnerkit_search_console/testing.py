@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from partnerkit.testing.faults import Fault, json_fault
+from partnerkit.testing.google import UNAUTHENTICATED_MESSAGE
 
 __all__ = [
     "expired_token",
@@ -35,12 +36,6 @@ __all__ = [
     "server_error",
     "usage_limit",
 ]
-
-_GOOGLE_401 = (
-    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
-    "cookie or other valid authentication credential. See "
-    "https://developers.google.com/identity/sign-in/web/devconsole-project."
-)
 
 
 def google_error(
@@ -129,7 +124,7 @@ def expired_token() -> Fault:
     """
     error = {
         "code": 401,
-        "message": _GOOGLE_401,
+        "message": UNAUTHENTICATED_MESSAGE,
         "errors": [
             {
                 "message": "Invalid Credentials",
