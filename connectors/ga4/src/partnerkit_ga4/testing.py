@@ -70,5 +70,12 @@ def ga4_quota_exhausted(kind: Ga4Quota = "tokens_per_hour") -> Fault:
 
 
 def expired_token() -> Fault:
-    """An expired access token on the Data API's ``RunReport`` (Google's 401, ErrorInfo)."""
+    """The access token has expired, as the GA4 Data API says it.
+
+    Google's 401 ``UNAUTHENTICATED`` with an ``ACCESS_TOKEN_EXPIRED`` ``ErrorInfo``
+    naming this API's service and method (:func:`partnerkit.testing.google.expired_token`).
+
+    Returns:
+        The fault.
+    """
     return google.expired_token(_SERVICE, _METHOD)

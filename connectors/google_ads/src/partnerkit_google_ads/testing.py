@@ -96,5 +96,12 @@ def google_ads_daily_quota_exhausted(retry_delay_seconds: int = 40591) -> Fault:
 
 
 def expired_token() -> Fault:
-    """An expired access token on ``GoogleAdsService.SearchStream`` (Google's 401)."""
+    """The access token has expired, as the Google Ads API says it.
+
+    Google's 401 ``UNAUTHENTICATED`` with an ``ACCESS_TOKEN_EXPIRED`` ``ErrorInfo``
+    naming this API's service and method (:func:`partnerkit.testing.google.expired_token`).
+
+    Returns:
+        The fault.
+    """
     return google.expired_token(_SERVICE, _METHOD)
