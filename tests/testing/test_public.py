@@ -12,7 +12,6 @@ MODULES = [
     "partnerkit.testing.cassette",
     "partnerkit.testing.credentials",
     "partnerkit.testing.faults",
-    "partnerkit.testing.google",
     "partnerkit.testing.guard",
     "partnerkit.testing.hostile",
     "partnerkit.testing.lint",

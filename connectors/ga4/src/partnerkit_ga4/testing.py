@@ -16,13 +16,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from partnerkit.testing import google
 from partnerkit.testing.faults import Fault, json_fault
 
 __all__ = ["Ga4Quota", "expired_token", "ga4_quota_exhausted"]
 
 _SERVICE = "analyticsdata.googleapis.com"
 _METHOD = "google.analytics.data.v1beta.BetaAnalyticsData.RunReport"
+_GOOGLE_401 = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+    "cookie or other valid authentication credential. See "
+    "https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
 
 Ga4Quota = Literal[
     "tokens_per_day",
@@ -72,10 +76,26 @@ def ga4_quota_exhausted(kind: Ga4Quota = "tokens_per_hour") -> Fault:
 def expired_token() -> Fault:
     """The access token has expired, as the GA4 Data API says it.
 
-    Google's 401 ``UNAUTHENTICATED`` with an ``ACCESS_TOKEN_EXPIRED`` ``ErrorInfo``
-    naming this API's service and method (:func:`partnerkit.testing.google.expired_token`).
+    HTTP 401 ``UNAUTHENTICATED`` with a ``google.rpc.ErrorInfo`` of reason
+    ``ACCESS_TOKEN_EXPIRED`` (AIP-193 ``ErrorReason``; googleads/googleads-php-lib#671)
+    and the ``WWW-Authenticate`` header Google sends with it.
 
     Returns:
         The fault.
     """
-    return google.expired_token(_SERVICE, _METHOD)
+    info = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": "ACCESS_TOKEN_EXPIRED",
+        "domain": "googleapis.com",
+        "metadata": {"service": _SERVICE, "method": _METHOD},
+    }
+    body = {
+        "error": {
+            "code": 401,
+            "message": _GOOGLE_401,
+            "status": "UNAUTHENTICATED",
+            "details": [info],
+        }
+    }
+    www = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
+    return json_fault(401, body, {"WWW-Authenticate": www})

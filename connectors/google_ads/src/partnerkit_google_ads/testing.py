@@ -14,7 +14,6 @@ The core's fault kit knows no vendor; this module is where Google Ads's knowledg
 
 from __future__ import annotations
 
-from partnerkit.testing import google
 from partnerkit.testing.faults import Fault, json_fault
 
 __all__ = [
@@ -27,6 +26,11 @@ _GOOGLE_ADS_VERSION = "v21"
 _GOOGLE_ADS_TYPE = f"type.googleapis.com/google.ads.googleads.{_GOOGLE_ADS_VERSION}"
 _SERVICE = "googleads.googleapis.com"
 _METHOD = f"google.ads.googleads.{_GOOGLE_ADS_VERSION}.services.GoogleAdsService.SearchStream"
+_GOOGLE_401 = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+    "cookie or other valid authentication credential. See "
+    "https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
 
 
 def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, name: str) -> Fault:
@@ -98,10 +102,26 @@ def google_ads_daily_quota_exhausted(retry_delay_seconds: int = 40591) -> Fault:
 def expired_token() -> Fault:
     """The access token has expired, as the Google Ads API says it.
 
-    Google's 401 ``UNAUTHENTICATED`` with an ``ACCESS_TOKEN_EXPIRED`` ``ErrorInfo``
-    naming this API's service and method (:func:`partnerkit.testing.google.expired_token`).
+    HTTP 401 ``UNAUTHENTICATED`` with a ``google.rpc.ErrorInfo`` of reason
+    ``ACCESS_TOKEN_EXPIRED`` (AIP-193 ``ErrorReason``; googleads/googleads-php-lib#671)
+    and the ``WWW-Authenticate`` header Google sends with it.
 
     Returns:
         The fault.
     """
-    return google.expired_token(_SERVICE, _METHOD)
+    info = {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": "ACCESS_TOKEN_EXPIRED",
+        "domain": "googleapis.com",
+        "metadata": {"service": _SERVICE, "method": _METHOD},
+    }
+    body = {
+        "error": {
+            "code": 401,
+            "message": _GOOGLE_401,
+            "status": "UNAUTHENTICATED",
+            "details": [info],
+        }
+    }
+    www = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
+    return json_fault(401, body, {"WWW-Authenticate": www})

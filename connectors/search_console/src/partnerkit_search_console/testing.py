@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any
 
 from partnerkit.testing.faults import Fault, json_fault
-from partnerkit.testing.google import UNAUTHENTICATED_MESSAGE
 
 __all__ = [
     "expired_token",
@@ -36,6 +35,12 @@ __all__ = [
     "server_error",
     "usage_limit",
 ]
+
+_GOOGLE_401 = (
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
+    "cookie or other valid authentication credential. See "
+    "https://developers.google.com/identity/sign-in/web/devconsole-project."
+)
 
 
 def google_error(
@@ -124,7 +129,7 @@ def expired_token() -> Fault:
     """
     error = {
         "code": 401,
-        "message": UNAUTHENTICATED_MESSAGE,
+        "message": _GOOGLE_401,
         "errors": [
             {
                 "message": "Invalid Credentials",
