@@ -100,6 +100,15 @@ def test_read_through_serves_the_faults_before_their_interaction(tape: Path) -> 
     assert caught.value.details == {"stream": "daily", "window": "2026-10-02..2026-10-02"}
 
 
+def test_read_through_serves_a_replacement_instead_of_its_interaction(tape: Path) -> None:
+    request = ReadRequest(stream="daily", start=dt.date(2026, 10, 1), end=dt.date(2026, 10, 2))
+    seven_to_three = Fault(200, {"Content-Type": "application/json"}, '{"clicks": 3}')
+
+    records, _, _ = read_through(tape, _Days(), request, replace={1: seven_to_three}, record=False)
+
+    assert [r["clicks"] for r in records] == [12, 3]  # 10-02 answered 3, not the recorded 7
+
+
 def test_fake_time_is_the_seams_clock_for_the_test(fake_time: FakeClock) -> None:
     from partnerkit import http
 

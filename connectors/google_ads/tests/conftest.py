@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from partnerkit_google_ads import GoogleAdsConnector
 
-from partnerkit.http import use_clock
 from partnerkit.testing import FakeClock
 from partnerkit.testing.faults import Fault
 
@@ -32,10 +31,8 @@ _FAILURE_TYPE = "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFa
 
 
 @pytest.fixture(autouse=True)
-def no_real_sleeping(fake_clock: FakeClock) -> Iterator[None]:
-    """Retries and rate limiters wait on a fake clock: the tests never sleep."""
-    with use_clock(fake_clock):
-        yield
+def _on_fake_time(fake_time: FakeClock) -> None:
+    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from partnerkit.errors import (
     TransientError,
     UnknownFieldError,
 )
-from partnerkit.testing import FakeClock, use_cassette
+from partnerkit.testing import FakeClock, read_through
 from partnerkit.testing.faults import Fault
 
 Make = Callable[..., GoogleAdsConnector]
@@ -47,12 +47,8 @@ def read_with(
     cassettes: Path, make_connector: Make, index: int, *faults: Fault, stream: str = "performance"
 ) -> None:
     request = REQUEST if stream == "performance" else ReadRequest(stream=stream)
-    with (
-        use_cassette(cassettes / "contract" / f"{stream}.yaml", allow_unused=True) as tape,
-        make_connector(**MCC) as conn,
-    ):
-        tape.inject(index, *faults)
-        conn.stream(request).to_dicts()
+    path = cassettes / "contract" / f"{stream}.yaml"
+    read_through(path, make_connector(**MCC), request, faults={index: faults}, allow_unused=True)
 
 
 # --------------------------------------------------------------------------- quota
@@ -61,12 +57,9 @@ def read_with(
 def test_a_throttle_waits_the_retry_delay_google_asks_for(
     cassettes: Path, make_connector: Make, fake_clock: FakeClock
 ) -> None:
-    with (
-        use_cassette(cassettes / "contract" / "performance.yaml") as tape,
-        make_connector(**MCC) as conn,
-    ):
-        tape.inject(2, google_ads_resource_exhausted(30))
-        records = conn.stream(REQUEST).to_dicts()
+    path = cassettes / "contract" / "performance.yaml"
+    throttle = {2: [google_ads_resource_exhausted(30)]}
+    records, _, _ = read_through(path, make_connector(**MCC), REQUEST, faults=throttle)
     assert len(records) == 5  # the read completed after one retry
     assert fake_clock.sleeps == [30.0]  # retryDelay "30s", not a guessed backoff
 

@@ -44,7 +44,7 @@ from partnerkit.errors import (
 )
 from partnerkit.records import record_id
 from partnerkit.stream import RecordStream
-from partnerkit.testing import FakeClock, hostile, use_cassette
+from partnerkit.testing import FakeClock, hostile, read_through, use_cassette
 from partnerkit.testing.faults import Fault
 
 Make = Callable[..., GoogleAdsConnector]
@@ -66,15 +66,23 @@ LEAD_ACTION, CALL_ACTION, PURCHASE_ACTION, MENU_ACTION = (
 
 
 def read(
-    make_connector: Make, stream: str, cassette: str | None = None, **settings: Any
+    make_connector: Make,
+    stream: str,
+    cassette: str | None = None,
+    *,
+    faults: dict[int, list[Fault]] | None = None,
+    replace: dict[int, Fault] | None = None,
+    allow_unused: bool = False,
+    **settings: Any,
 ) -> tuple[list[dict[str, Any]], list[Notice]]:
-    with (
-        use_cassette(REPORTS / f"{cassette or stream}.yaml"),
-        make_connector(accounts=["2345678901"], **settings) as conn,
-    ):
-        result = conn.stream(ReadRequest(stream=stream, **DAYS))
-        records = result.to_dicts()
-    return records, result.notices  # type: ignore[return-value]
+    """Read ``stream`` of customer 2345678901 over DAYS through its report cassette."""
+    connector = make_connector(accounts=["2345678901"], **settings)
+    path = REPORTS / f"{cassette or stream}.yaml"
+    request = ReadRequest(stream=stream, **DAYS)
+    records, notices, _ = read_through(
+        path, connector, request, faults=faults, replace=replace, allow_unused=allow_unused
+    )
+    return records, notices
 
 
 def extra_meta(notices: list[Notice]) -> dict[str, dict[str, Any]]:
@@ -371,13 +379,8 @@ def test_a_value_that_does_not_fit_its_type_names_row_and_field(make_connector: 
     body = answer["response"]["body"]
     body[0]["results"][1]["metrics"]["clicks"] = "twenty-four"
     fault = Fault(status=200, headers=JSON, body=json.dumps(body))
-    with (
-        use_cassette(REPORTS / "devices.yaml") as tape,
-        make_connector(accounts=["2345678901"]) as conn,
-    ):
-        tape.replace(1, fault)
-        with pytest.raises(DataError) as info:
-            conn.stream(ReadRequest(stream="devices", **DAYS)).to_dicts()
+    with pytest.raises(DataError) as info:
+        read(make_connector, "devices", replace={1: fault})
     assert info.value.row == 2
     assert info.value.column == "metrics.clicks"
     assert info.value.value == "twenty-four"
@@ -402,12 +405,8 @@ def test_a_throttle_on_a_report_waits_and_completes(
     make_connector: Make, fake_clock: FakeClock, stream: str
 ) -> None:
     expected, _ = read(make_connector, stream, **_settings(stream))
-    with (
-        use_cassette(REPORTS / f"{stream}.yaml") as tape,
-        make_connector(accounts=["2345678901"], **_settings(stream)) as conn,
-    ):
-        tape.inject(_query_index(stream), google_ads_resource_exhausted(30))
-        records = conn.stream(ReadRequest(stream=stream, **DAYS)).to_dicts()
+    throttle = {_query_index(stream): [google_ads_resource_exhausted(30)]}
+    records, _ = read(make_connector, stream, faults=throttle, **_settings(stream))
     assert records == expected
     assert fake_clock.sleeps == [30.0]
 
@@ -423,13 +422,8 @@ def test_a_report_stream_broken_part_way_is_an_error_not_fewer_rows(
         500, "INTERNAL", {"internalError": "INTERNAL_ERROR"}, "An internal error has occurred."
     ).json()
     fault = Fault(status=200, headers=JSON, body=json.dumps([*body, failure]))
-    with (
-        use_cassette(REPORTS / f"{stream}.yaml") as tape,
-        make_connector(accounts=["2345678901"], **_settings(stream)) as conn,
-    ):
-        tape.replace(_query_index(stream), fault)
-        with pytest.raises(SourceError) as info:
-            conn.stream(ReadRequest(stream=stream, **DAYS)).to_dicts()
+    with pytest.raises(SourceError) as info:
+        read(make_connector, stream, replace={_query_index(stream): fault}, **_settings(stream))
     assert info.value.account == "2345678901"
 
 
@@ -444,38 +438,26 @@ def test_a_permission_error_on_a_report_is_mapped(
         "User doesn't have permission to access customer.",
         top_message="The caller does not have permission",
     )
-    with (
-        use_cassette(REPORTS / f"{stream}.yaml", allow_unused=True) as tape,
-        make_connector(accounts=["2345678901"], **_settings(stream)) as conn,
-    ):
-        tape.replace(_query_index(stream), fault)
-        with pytest.raises(PermissionDeniedError) as info:
-            conn.stream(ReadRequest(stream=stream, **DAYS)).to_dicts()
+    refused = {_query_index(stream): fault}
+    with pytest.raises(PermissionDeniedError) as info:
+        read(make_connector, stream, replace=refused, allow_unused=True, **_settings(stream))
     assert info.value.vendor_code == "USER_PERMISSION_DENIED"
 
 
 def test_a_throttle_on_the_field_check_waits_and_completes(
     make_connector: Make, fake_clock: FakeClock
 ) -> None:
-    with (
-        use_cassette(REPORTS / "custom.yaml") as tape,
-        make_connector(accounts=["2345678901"], custom_queries={"hourly": HOURLY}) as conn,
-    ):
-        tape.inject(1, google_ads_resource_exhausted(30))
-        records = conn.stream(ReadRequest(stream="custom", **DAYS)).to_dicts()
+    throttle = {1: [google_ads_resource_exhausted(30)]}
+    records, _ = read(make_connector, "custom", faults=throttle, custom_queries={"hourly": HOURLY})
     assert len(records) == 2
     assert fake_clock.sleeps == [30.0]
 
 
 def test_a_field_answer_of_the_wrong_shape_is_refused(make_connector: Make) -> None:
     fault = Fault(status=200, headers=JSON, body='{"results": {"name": "metrics.ctr"}}')
-    with (
-        use_cassette(REPORTS / "custom.yaml", allow_unused=True) as tape,
-        make_connector(accounts=["2345678901"], custom_queries={"hourly": HOURLY}) as conn,
-    ):
-        tape.replace(1, fault)
-        with pytest.raises(ResponseShapeError) as info:
-            conn.stream(ReadRequest(stream="custom", **DAYS)).to_dicts()
+    custom = {"custom_queries": {"hourly": HOURLY}}
+    with pytest.raises(ResponseShapeError) as info:
+        read(make_connector, "custom", replace={1: fault}, allow_unused=True, **custom)
     assert info.value.where == "results"
 
 
@@ -504,13 +486,9 @@ def test_a_row_that_is_not_an_object_is_a_shape_error(make_connector: Make) -> N
     answer = yaml.safe_load((REPORTS / "keywords.yaml").read_text())["interactions"][1]
     body = answer["response"]["body"]
     body[0]["results"][1] = None
-    with (
-        use_cassette(REPORTS / "keywords.yaml") as tape,
-        make_connector(accounts=["2345678901"]) as conn,
-    ):
-        tape.replace(1, Fault(status=200, headers=JSON, body=json.dumps(body)))
-        with pytest.raises(ResponseShapeError) as info:
-            conn.stream(ReadRequest(stream="keywords", **DAYS)).to_dicts()
+    fault = Fault(status=200, headers=JSON, body=json.dumps(body))
+    with pytest.raises(ResponseShapeError) as info:
+        read(make_connector, "keywords", replace={1: fault})
     assert info.value.where == "[0].results[1]"
 
 
@@ -564,12 +542,8 @@ class TestHostileReportPages(hostile.HostilePages):
 
     def read(self, request: pytest.FixtureRequest, body: str) -> object:
         make: Make = request.getfixturevalue("make_connector")
-        with (
-            use_cassette(REPORTS / "keywords.yaml") as tape,
-            make(accounts=["2345678901"]) as conn,
-        ):
-            tape.replace(1, Fault(status=200, headers=JSON, body=body))
-            return conn.stream(ReadRequest(stream="keywords", **DAYS)).to_dicts()
+        fault = Fault(status=200, headers=JSON, body=body)
+        return read(make, "keywords", replace={1: fault})[0]
 
     def parse(self, body: bytes) -> object:
         """Parse an answer as the report streams do, and map it with every plan."""

@@ -25,6 +25,7 @@ def read_through(
     request: ReadRequest,
     *,
     faults: Mapping[int, Iterable[Fault]] | None = None,
+    replace: Mapping[int, Fault] | None = None,
     allow_unused: bool = False,
     record: bool | None = None,
 ) -> ReadThrough:
@@ -39,6 +40,8 @@ def read_through(
         request: What to read.
         faults: ``{index: [fault, ...]}``: the faults served before interaction
             ``index`` (:meth:`Cassette.inject`).
+        replace: ``{index: fault}``: the fault served instead of interaction ``index``
+            (:meth:`Cassette.replace`), e.g. a recorded answer edited to break it.
         allow_unused: Do not fail on recorded interactions that were never requested.
         record: As for :func:`use_cassette`.
 
@@ -52,6 +55,8 @@ def read_through(
     ):
         for index, served in (faults or {}).items():
             tape.inject(index, *served)
+        for index, fault in (replace or {}).items():
+            tape.replace(index, fault)
         stream = connector.stream(request)
         records = [dict(r) for r in stream]
     return records, list(stream.notices), tape

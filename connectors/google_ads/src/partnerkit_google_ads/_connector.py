@@ -46,6 +46,11 @@ _OPTIONS: dict[str, frozenset[str]] = {
 _REPORT_STREAMS = frozenset({*_reports.REPORTS, "conversions", "custom"})
 
 
+def _daily(name: str, description: str) -> StreamSpec:
+    """A performance stream read by day, each incremental read re-reading 14 days."""
+    return StreamSpec.dated(name, RecordKind.PERFORMANCE, description, lookback_days=14)
+
+
 @dataclass(frozen=True)
 class _Context:
     """What a read needs once credentials are loaded and the version checked."""
@@ -97,54 +102,18 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
     name = "google_ads"
     settings_class = GoogleAdsSettings
     streams: ClassVar[tuple[StreamSpec, ...]] = (
-        StreamSpec(
-            name="performance",
-            kind=RecordKind.PERFORMANCE,
-            description="Daily metrics per customer, campaign, ad group or ad, with leads",
-            default_lookback=dt.timedelta(days=14),
+        _daily("performance", "Daily metrics per customer, campaign, ad group or ad, with leads"),
+        StreamSpec.listing(
+            "campaigns", "Campaign settings, budgets and UTM values from URL options"
         ),
-        StreamSpec(
-            name="campaigns",
-            kind=RecordKind.CAMPAIGN,
-            description="Campaign settings, budgets and UTM values from URL options",
-            cursor=None,
+        _daily("keywords", "Daily metrics per keyword, with text, match type and quality score"),
+        _daily(
+            "search_terms", "Daily metrics per search term and ad group, with the term's status"
         ),
-        StreamSpec(
-            name="keywords",
-            kind=RecordKind.PERFORMANCE,
-            description="Daily metrics per keyword, with text, match type and quality score",
-            default_lookback=dt.timedelta(days=14),
-        ),
-        StreamSpec(
-            name="search_terms",
-            kind=RecordKind.PERFORMANCE,
-            description="Daily metrics per search term and ad group, with the term's status",
-            default_lookback=dt.timedelta(days=14),
-        ),
-        StreamSpec(
-            name="geography",
-            kind=RecordKind.PERFORMANCE,
-            description="Daily metrics per campaign, country and region",
-            default_lookback=dt.timedelta(days=14),
-        ),
-        StreamSpec(
-            name="devices",
-            kind=RecordKind.PERFORMANCE,
-            description="Daily metrics per campaign and device",
-            default_lookback=dt.timedelta(days=14),
-        ),
-        StreamSpec(
-            name="conversions",
-            kind=RecordKind.PERFORMANCE,
-            description="Daily conversions per campaign and conversion action",
-            default_lookback=dt.timedelta(days=14),
-        ),
-        StreamSpec(
-            name="custom",
-            kind=RecordKind.PERFORMANCE,
-            description="A custom GAQL query from the custom_queries setting, typed by metadata",
-            default_lookback=dt.timedelta(days=14),
-        ),
+        _daily("geography", "Daily metrics per campaign, country and region"),
+        _daily("devices", "Daily metrics per campaign and device"),
+        _daily("conversions", "Daily conversions per campaign and conversion action"),
+        _daily("custom", "A custom GAQL query from the custom_queries setting, typed by metadata"),
     )
     capabilities = frozenset(
         {Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK, Capability.MULTI_ACCOUNT}

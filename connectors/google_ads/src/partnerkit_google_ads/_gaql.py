@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnerkit_google_ads._settings import Level
+from partnerkit_google_ads._settings import ENUM_NAME, Level
 
 __all__ = [
     "CAMPAIGN_FIELDS",
@@ -35,9 +35,9 @@ __all__ = [
     "performance_query",
 ]
 
-_ENUM = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _RESOURCE_NAME = re.compile(r"^[a-z][A-Za-z]*/\d+(/[a-z][A-Za-z]*/\d+)*$")
-_FIELD = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+#: A GAQL field name: ``resource.field`` words of lower-case letters, digits and _.
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 #: The resource each performance level reads FROM.
 LEVEL_RESOURCE: dict[Level, str] = {
@@ -119,13 +119,7 @@ class Condition:
     @classmethod
     def enum_in(cls, field: str, values: Sequence[str]) -> Condition:
         """``field IN ('A', 'B')`` for enum names (sorted, so the query is stable)."""
-        _check_field(field)
-        if not values:
-            raise ValueError(f"{field} IN () needs at least one value")
-        for value in values:
-            if not _ENUM.match(value):
-                raise ValueError(f"{value!r} is not an enum value name")
-        listed = ", ".join(f"'{v}'" for v in sorted(values))
+        listed = _listed(field, sorted(values), ENUM_NAME, "an enum value name")
         return cls(f"{field} IN ({listed})")
 
     @classmethod
@@ -135,20 +129,14 @@ class Condition:
         Each name is ``collection/id`` pairs of lower-camel words and digits only, so
         nothing needs quoting.
         """
-        _check_field(field)
-        if not names:
-            raise ValueError(f"{field} IN () needs at least one value")
-        for name in names:
-            if not _RESOURCE_NAME.match(name):
-                raise ValueError(f"{name!r} is not a resource name")
-        listed = ", ".join(f"'{n}'" for n in names)
+        listed = _listed(field, names, _RESOURCE_NAME, "a resource name")
         return cls(f"{field} IN ({listed})")
 
     @classmethod
     def enum_equals(cls, field: str, value: str) -> Condition:
         """``field = 'VALUE'`` for an enum name."""
         _check_field(field)
-        if not _ENUM.match(value):
+        if not ENUM_NAME.match(value):
             raise ValueError(f"{value!r} is not an enum value name")
         return cls(f"{field} = '{value}'")
 
@@ -166,8 +154,19 @@ class Condition:
 
 
 def _check_field(name: str) -> None:
-    if not _FIELD.match(name):
+    if not FIELD_NAME.match(name):
         raise ValueError(f"{name!r} is not a GAQL field name")
+
+
+def _listed(field: str, values: Sequence[str], pattern: re.Pattern[str], what: str) -> str:
+    """The literals of ``field IN (...)``, quoted; each must match ``pattern`` (no quoting)."""
+    _check_field(field)
+    if not values:
+        raise ValueError(f"{field} IN () needs at least one value")
+    for value in values:
+        if not pattern.match(value):
+            raise ValueError(f"{value!r} is not {what}")
+    return ", ".join(f"'{v}'" for v in values)
 
 
 @dataclass(frozen=True)

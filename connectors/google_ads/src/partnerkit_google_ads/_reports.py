@@ -33,7 +33,7 @@ from partnerkit.connector import Notice
 from partnerkit.errors import ConfigurationError, DataError, UnknownFieldError
 from partnerkit.records import Additivity, Role
 from partnerkit_google_ads import _schema
-from partnerkit_google_ads._gaql import CUSTOMER_FIELDS, Condition, Query
+from partnerkit_google_ads._gaql import CUSTOMER_FIELDS, FIELD_NAME, METRICS, Condition, Query
 from partnerkit_google_ads._parse import PLATFORM, CustomerInfo, channel_of
 
 __all__ = [
@@ -74,12 +74,7 @@ _MICROS_DOUBLES = frozenset(
 # a wrong one.
 _ADDITIVE = frozenset(
     {
-        "metrics.impressions",
-        "metrics.clicks",
-        "metrics.cost_micros",
-        "metrics.conversions",
-        "metrics.conversions_value",
-        "metrics.all_conversions",
+        *METRICS,  # the metrics every built-in report reads: all counts and sums
         "metrics.all_conversions_value",
         "metrics.view_through_conversions",
         "metrics.conversions_by_conversion_date",
@@ -144,7 +139,6 @@ _DATA_TYPES = {
     "message": "MESSAGE",
 }
 _DATE_SEGMENTS = frozenset({"segments.date", "segments.week", "segments.month", "segments.quarter"})
-_FIELD = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
 class UnselectableFieldError(ConfigurationError):
@@ -307,14 +301,6 @@ class Plan:
 
 _CAMPAIGN = ("campaign.id", "campaign.name", "campaign.advertising_channel_type")
 _AD_GROUP = ("ad_group.id", "ad_group.name")
-_METRICS = (
-    "metrics.impressions",
-    "metrics.clicks",
-    "metrics.cost_micros",
-    "metrics.conversions",
-    "metrics.conversions_value",
-    "metrics.all_conversions",
-)
 
 
 @dataclass(frozen=True)
@@ -325,7 +311,7 @@ class _Report:
     attributes: tuple[str, ...]
     segment: tuple[tuple[str, str], ...]
     extras: tuple[tuple[str, str, str], ...]
-    metrics: tuple[str, ...] = _METRICS
+    metrics: tuple[str, ...] = METRICS
     where: tuple[Condition, ...] = ()
     # Attributes kept as (non-additive) metrics, with their unit: the quality score.
     unit_of: tuple[tuple[str, str], ...] = ()
@@ -558,7 +544,7 @@ def parse_custom_query(name: str, text: str) -> CustomQuery:
             "the days a read asks for, in chunks, so a query has no date range, order or limit."
         )
     fields = tuple(f.strip() for f in found.group("fields").split(","))
-    bad = [f for f in fields if not _FIELD.match(f)]
+    bad = [f for f in fields if not FIELD_NAME.match(f)]
     if bad:
         raise ConfigurationError(
             f"{where_prefix}: {', '.join(repr(b) for b in bad)} is not a GAQL field name "

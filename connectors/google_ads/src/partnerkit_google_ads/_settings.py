@@ -33,7 +33,8 @@ DEFAULT_LEAD_CATEGORIES: tuple[str, ...] = (
 )
 
 _CUSTOMER_ID = re.compile(r"^\d{10}$")
-_ENUM_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+#: An enum value name as Google Ads spells it (GAQL literals, lead categories).
+ENUM_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _LEVEL_ALIASES = {"customer": "account"}
 
 
@@ -213,7 +214,7 @@ class GoogleAdsSettings(HttpConnectorSettings):
         out: list[str] = []
         for item in value:
             name = str(item).strip().upper()
-            if not _ENUM_NAME.match(name):
+            if not ENUM_NAME.match(name):
                 raise ValueError(
                     f"lead category {item!r} is not a conversion action category name "
                     "such as 'SUBMIT_LEAD_FORM'"

@@ -121,26 +121,8 @@ class Transport:
         Raises:
             PartnerkitError: The mapped error (see :mod:`._errors`).
         """
-        headers: dict[str, str] = {}
-        if self.credentials.developer_token is not None:
-            headers["developer-token"] = self.credentials.developer_token.get_secret_value()
-        if self.credentials.login_customer_id:
-            headers["login-customer-id"] = self.credentials.login_customer_id
-        response = self._session(customer_id).post(
-            self.url(customer_id),
-            json={"query": str(query)},
-            headers=headers,
-            timeout=self.http_settings.timeout,
-        )
+        response = self._post(customer_id, self.url(customer_id), str(query))
         try:
-            if not response.ok:
-                raise error_for(
-                    response,
-                    account=customer_id,
-                    version=self.version,
-                    login_customer_id=self.credentials.login_customer_id,
-                    now=self._now(),
-                )
             batches = parse_batches(
                 response.content,
                 source=f"customer {customer_id}: {query.resource} query",
@@ -174,23 +156,8 @@ class Transport:
             PartnerkitError: The mapped error, or a ResponseShapeError.
         """
         url = f"{self.endpoint}/{self.version}/googleAdsFields:search"
-        headers: dict[str, str] = {}
-        if self.credentials.developer_token is not None:
-            headers["developer-token"] = self.credentials.developer_token.get_secret_value()
-        if self.credentials.login_customer_id:
-            headers["login-customer-id"] = self.credentials.login_customer_id
-        response = self._session(account).post(
-            url, json={"query": query}, headers=headers, timeout=self.http_settings.timeout
-        )
+        response = self._post(account, url, query)
         try:
-            if not response.ok:
-                raise error_for(
-                    response,
-                    account=account,
-                    version=self.version,
-                    login_customer_id=self.credentials.login_customer_id,
-                    now=self._now(),
-                )
             try:
                 answer = _FIELDS_ANSWER.validate_json(response.content)
             except ValidationError as exc:
@@ -207,6 +174,36 @@ class Transport:
         finally:
             response.close()
         return answer.get("results", [])
+
+    def _post(self, account: str, url: str, query: str) -> requests.Response:
+        """POST ``{"query": query}`` with the developer token and login customer headers.
+
+        Returns:
+            The answer, when it is a success (the caller reads and closes it).
+
+        Raises:
+            PartnerkitError: The mapped error of a refused answer (closed).
+        """
+        headers: dict[str, str] = {}
+        if self.credentials.developer_token is not None:
+            headers["developer-token"] = self.credentials.developer_token.get_secret_value()
+        if self.credentials.login_customer_id:
+            headers["login-customer-id"] = self.credentials.login_customer_id
+        response = self._session(account).post(
+            url, json={"query": query}, headers=headers, timeout=self.http_settings.timeout
+        )
+        if not response.ok:
+            try:
+                raise error_for(
+                    response,
+                    account=account,
+                    version=self.version,
+                    login_customer_id=self.credentials.login_customer_id,
+                    now=self._now(),
+                )
+            finally:
+                response.close()
+        return response
 
     def _broken(
         self, status: dict[str, Any], response: requests.Response, customer_id: str
