@@ -7,6 +7,8 @@ the same examples on every run; ``HYPOTHESIS_PROFILE=explore`` searches wider lo
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,3 +45,56 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if reason.removeprefix("Skipped: ").startswith(SYSTEM_SKIP):
         report.outcome = "failed"
         report.longrepr = f"CI must not skip this test: {reason}"
+
+
+TINY_WORKSPACE = """\
+version: 1
+name: Tiny Shop × Agency
+currency: EUR
+timezone: Europe/Rome
+locale: en-US
+connections:
+  - name: ads
+    connector: files
+    settings:
+      files:
+        - path: ads.csv
+          stream: performance
+          columns: {date: Day, campaign_id: Campaign ID, spend: Cost, clicks: Clicks}
+          constants: {platform: google_ads, account_id: "111", currency: EUR,
+                      channel: paid_search, level: campaign}
+sources:
+  - id: search
+    name: Search ads
+    channel: paid_search
+    platform: google_ads
+    connection: ads
+    wiring: form
+    owner: partner
+    matching: {account_ids: "111"}
+"""
+"""A small engagement read by the files connector: one paid-search source (account 111)."""
+
+TINY_ADS = """\
+Day,Campaign ID,Cost,Clicks
+2026-09-30,7,10.00,5
+2026-10-01,7,12.50,6
+2026-10-02,7,7.25,4
+"""
+"""Its ``ads.csv``: three days of one campaign, 30 September to 2 October 2026."""
+
+
+@pytest.fixture
+def tiny_workspace() -> Callable[[Path], Path]:
+    """Write :data:`TINY_WORKSPACE` and its ``ads.csv`` into a folder; returns the yaml's path.
+
+    The report tests of the command line and of the PDF share it.
+    """
+
+    def write(folder: Path) -> Path:
+        (folder / "ads.csv").write_text(TINY_ADS, encoding="utf-8")
+        config = folder / "partnerkit.yaml"
+        config.write_text(TINY_WORKSPACE, encoding="utf-8")
+        return config
+
+    return write

@@ -1,6 +1,7 @@
 """`partnerkit report` on a small files-only workspace, checked against the input CSV."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -9,44 +10,11 @@ from typer.testing import CliRunner
 
 from partnerkit.cli import ExitCode, app
 
-WORKSPACE = """\
-version: 1
-name: Tiny Shop × Agency
-currency: EUR
-timezone: Europe/Rome
-locale: en-US
-connections:
-  - name: ads
-    connector: files
-    settings:
-      files:
-        - path: ads.csv
-          stream: performance
-          columns: {date: Day, campaign_id: Campaign ID, spend: Cost, clicks: Clicks}
-          constants: {platform: google_ads, account_id: "111", currency: EUR,
-                      channel: paid_search, level: campaign}
-sources:
-  - id: search
-    name: Search ads
-    channel: paid_search
-    platform: google_ads
-    connection: ads
-    wiring: form
-    owner: partner
-    matching: {account_ids: "111"}
-"""
-
-ADS = """\
-Day,Campaign ID,Cost,Clicks
-2026-09-30,7,10.00,5
-2026-10-01,7,12.50,6
-2026-10-02,7,7.25,4
-"""
+Writer = Callable[[Path], Path]  # the tiny_workspace fixture (the root conftest)
 
 
-def test_report_command_writes_html_and_markdown(tmp_path: Path) -> None:
-    (tmp_path / "partnerkit.yaml").write_text(WORKSPACE, encoding="utf-8")
-    (tmp_path / "ads.csv").write_text(ADS, encoding="utf-8")
+def test_report_command_writes_html_and_markdown(tmp_path: Path, tiny_workspace: Writer) -> None:
+    tiny_workspace(tmp_path)
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
@@ -73,9 +41,8 @@ def test_report_command_writes_html_and_markdown(tmp_path: Path) -> None:
     assert "Tiny Shop" in html
 
 
-def test_report_command_rejects_a_bad_month(tmp_path: Path) -> None:
-    (tmp_path / "partnerkit.yaml").write_text(WORKSPACE, encoding="utf-8")
-    (tmp_path / "ads.csv").write_text(ADS, encoding="utf-8")
+def test_report_command_rejects_a_bad_month(tmp_path: Path, tiny_workspace: Writer) -> None:
+    tiny_workspace(tmp_path)
     result = CliRunner().invoke(
         app, ["report", "-c", str(tmp_path / "partnerkit.yaml"), "--month", "October"]
     )
@@ -83,9 +50,8 @@ def test_report_command_rejects_a_bad_month(tmp_path: Path) -> None:
     assert "2026-10" in result.output
 
 
-def _report(tmp_path: Path, *args: str) -> Any:
-    (tmp_path / "partnerkit.yaml").write_text(WORKSPACE, encoding="utf-8")
-    (tmp_path / "ads.csv").write_text(ADS, encoding="utf-8")
+def _report(tiny_workspace: Writer, tmp_path: Path, *args: str) -> Any:
+    tiny_workspace(tmp_path)
     return CliRunner().invoke(
         app,
         [
@@ -103,14 +69,14 @@ def _report(tmp_path: Path, *args: str) -> Any:
 
 
 def test_a_report_from_an_empty_warehouse_fails_and_names_the_sync_command(
-    tmp_path: Path,
+    tmp_path: Path, tiny_workspace: Writer
 ) -> None:
     # A sync that failed leaves a warehouse with its tables and no record in them.
     from partnerkit.store import Warehouse
 
     path = tmp_path / "empty.duckdb"
     Warehouse(path).close()
-    result = _report(tmp_path, "--month", "2026-10", "--warehouse", str(path))
+    result = _report(tiny_workspace, tmp_path, "--month", "2026-10", "--warehouse", str(path))
     assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert f"there is no record in the warehouse {path}" in result.output
     assert f"partnerkit sync --config {tmp_path / 'partnerkit.yaml'}" in result.output
@@ -118,24 +84,26 @@ def test_a_report_from_an_empty_warehouse_fails_and_names_the_sync_command(
 
 
 def test_a_report_from_a_warehouse_never_made_fails_and_names_the_sync_command(
-    tmp_path: Path,
+    tmp_path: Path, tiny_workspace: Writer
 ) -> None:
-    result = _report(tmp_path, "--month", "2026-10", "--warehouse", str(tmp_path / "nope.duckdb"))
+    result = _report(
+        tiny_workspace, tmp_path, "--month", "2026-10", "--warehouse", str(tmp_path / "nope.duckdb")
+    )
     assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert "no such warehouse" in result.output
     assert "partnerkit sync --config" in result.output
 
 
-def test_a_month_with_no_record_is_refused(tmp_path: Path) -> None:
+def test_a_month_with_no_record_is_refused(tmp_path: Path, tiny_workspace: Writer) -> None:
     # November is read with October (the month before): records, none in November.
-    result = _report(tmp_path, "--month", "2026-11")
+    result = _report(tiny_workspace, tmp_path, "--month", "2026-11")
     assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert "no lead and no spend record" in result.output
     assert "partnerkit sync --config" in result.output
 
 
-def test_a_month_in_the_future_is_refused(tmp_path: Path) -> None:
-    result = _report(tmp_path, "--month", "2027-01")  # made on 7 December 2026
+def test_a_month_in_the_future_is_refused(tmp_path: Path, tiny_workspace: Writer) -> None:
+    result = _report(tiny_workspace, tmp_path, "--month", "2027-01")  # made on 7 December 2026
     assert result.exit_code == ExitCode.NOT_COMPUTABLE, result.output
     assert "cannot report on 2027-01: the month has not started (as of 2026-12-07)" in (
         result.output
@@ -143,8 +111,8 @@ def test_a_month_in_the_future_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_a_month_in_the_future_of_today_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "partnerkit.yaml").write_text(WORKSPACE, encoding="utf-8")
+def test_a_month_in_the_future_of_today_is_refused(tmp_path: Path, tiny_workspace: Writer) -> None:
+    tiny_workspace(tmp_path)
     future = dt.date.today().replace(day=1) + dt.timedelta(days=400)
     result = CliRunner().invoke(
         app,

@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,34 +28,7 @@ from partnerkit.report._pdf import BROWSER_VARIABLE, BROWSERS
 
 A4 = (595, 842)  # points: 210 × 297 mm
 
-WORKSPACE = """\
-version: 1
-name: Tiny Shop × Agency
-currency: EUR
-timezone: Europe/Rome
-locale: en-US
-connections:
-  - name: ads
-    connector: files
-    settings:
-      files:
-        - path: ads.csv
-          stream: performance
-          columns: {date: Day, campaign_id: Campaign ID, spend: Cost, clicks: Clicks}
-          constants: {platform: google_ads, account_id: "111", currency: EUR,
-                      channel: paid_search, level: campaign}
-sources:
-  - id: search
-    name: Search ads
-    channel: paid_search
-    platform: google_ads
-    connection: ads
-    wiring: form
-    owner: partner
-    matching: {account_ids: "111"}
-"""
 _ARGS = ("report", "-m", "2026-10", "--as-of", "2026-11-15", "-c")
-ADS = "Day,Campaign ID,Cost,Clicks\n2026-10-01,7,12.50,6\n2026-10-02,7,7.25,4\n"
 
 
 @pytest.fixture(scope="module")
@@ -83,18 +57,14 @@ def no_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(BROWSER_VARIABLE, raising=False)
 
 
+Writer = Callable[[Path], Path]  # the tiny_workspace fixture (the root conftest)
+
+
 def _pages(pdf: bytes) -> list[tuple[float, float]]:
     """The size of each page, in points (Chromium writes the page tree uncompressed)."""
     assert pdf.startswith(b"%PDF-")
     boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     return [(float(w), float(h)) for w, h in boxes]
-
-
-def _write_workspace(folder: Path) -> Path:
-    (folder / "ads.csv").write_text(ADS, encoding="utf-8")
-    config = folder / "partnerkit.yaml"
-    config.write_text(WORKSPACE, encoding="utf-8")
-    return config
 
 
 def test_write_pdf_prints_the_report_on_a4(
@@ -116,8 +86,10 @@ def test_the_hebrew_demo_report_prints(
     assert len(pages) >= 2
 
 
-def test_report_command_writes_a_pdf_beside_the_html(chromium: str, tmp_path: Path) -> None:
-    config = _write_workspace(tmp_path)
+def test_report_command_writes_a_pdf_beside_the_html(
+    chromium: str, tmp_path: Path, tiny_workspace: Writer
+) -> None:
+    config = tiny_workspace(tmp_path)
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
@@ -175,9 +147,9 @@ def test_a_browser_that_fails_is_a_browser_error_with_its_output(
 
 
 def test_report_command_without_a_browser_keeps_the_html_and_exits_3(
-    no_browser: None, tmp_path: Path
+    no_browser: None, tmp_path: Path, tiny_workspace: Writer
 ) -> None:
-    config = _write_workspace(tmp_path)
+    config = tiny_workspace(tmp_path)
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
