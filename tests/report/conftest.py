@@ -14,42 +14,32 @@ def demo() -> Any:
     return load_demo()
 
 
-@pytest.fixture(scope="session")
-def demo_report_en(demo: Any) -> MonthlyReport:
+def _demo_report(demo: Any, locale: str | None) -> MonthlyReport:
+    """The demo's October report as of the demo's moment, in ``locale`` (the workspace's)."""
     return build_report(
         demo.workspace,
         demo.dataset,
         "2026-10",
         evidence=demo.evidence,
         survey=demo.survey,
-        locale="en-US",
+        locale=locale,
         as_of=demo.as_of,
     )
+
+
+@pytest.fixture(scope="session")
+def demo_report_en(demo: Any) -> MonthlyReport:
+    return _demo_report(demo, "en-US")
 
 
 @pytest.fixture(scope="session")
 def demo_report_he(demo: Any) -> MonthlyReport:
-    return build_report(
-        demo.workspace,
-        demo.dataset,
-        "2026-10",
-        evidence=demo.evidence,
-        survey=demo.survey,
-        as_of=demo.as_of,
-    )
+    return _demo_report(demo, None)  # the workspace's locale, he-IL
 
 
 @pytest.fixture(scope="session")
 def demo_report_th(demo: Any) -> MonthlyReport:
-    return build_report(
-        demo.workspace,
-        demo.dataset,
-        "2026-10",
-        evidence=demo.evidence,
-        survey=demo.survey,
-        locale="th-TH",
-        as_of=demo.as_of,
-    )
+    return _demo_report(demo, "th-TH")
 
 
 @pytest.fixture(scope="session")
