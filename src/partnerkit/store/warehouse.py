@@ -42,6 +42,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
+from partnerkit._closing import Closing
 from partnerkit.errors import ConfigurationError, DataError, WarehouseFileError
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store.migrations import (
@@ -411,7 +412,7 @@ def _from_epoch_us(value: int) -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=value)
 
 
-class Warehouse:
+class Warehouse(Closing):
     """A DuckDB warehouse file: record tables, incremental state, run history.
 
     Open it as a context manager. One process writes a file at a time (DuckDB locks
@@ -484,17 +485,6 @@ class Warehouse:
         if not self._closed:
             self._closed = True
             self._con.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<Warehouse {str(self.path)!r}{' read-only' if self.read_only else ''}>"
