@@ -53,6 +53,13 @@ def table_of(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
 
 
 _SIX = Decimal("0.000001")
+
+
+def six(value: Decimal | None) -> Decimal | None:
+    """A value at the result tables' scale: six places, as ``decimal128(38, 6)`` holds it."""
+    return None if value is None else value.quantize(_SIX)
+
+
 #: A field's annotation (without ``| None``) → its Arrow type's name; any other
 #: annotation (enums, windows, literals) is a string column of the value's text.
 _ARROW_TYPES = {"int": "int64", "bool": "bool_", "Decimal": "money", "date": "date32"}

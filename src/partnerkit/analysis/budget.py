@@ -33,6 +33,7 @@ from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
 from partnerkit.analysis._tables import fields_table, schema_of, the_one
+from partnerkit.analysis._tables import six as _q
 from partnerkit.analysis.attribution import UNATTRIBUTED
 from partnerkit.analysis.cost import in_workspace_currency, management_fee, partner_fee
 from partnerkit.analysis.periods import Window, today_in, window_sql
@@ -48,7 +49,6 @@ BudgetFlag = Literal["over", "under", "on_budget", "unbudgeted"]
 """How a line's projected spend stands against its plan."""
 
 _SPEND: Measure = BUILTIN_KPIS["cpl"].numerator  # type: ignore[assignment]
-_SIX = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -233,10 +233,6 @@ def _total(
         "flag": None,
         "note": None,
     }
-
-
-def _q(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(_SIX)
 
 
 def _pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:

@@ -41,6 +41,7 @@ from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, LeafValue, RatesLike
 from partnerkit.analysis._engine import kpi_value as _kpi_value
 from partnerkit.analysis._tables import schema_of, the_one
+from partnerkit.analysis._tables import six as _q
 from partnerkit.analysis.periods import Window, today_in
 from partnerkit.errors import CurrencyError
 from partnerkit.model import BUILTIN_KPIS, KPI, TOTAL_COST_KPIS, Measure, TargetStatus, Workspace
@@ -84,7 +85,6 @@ _PIPELINE = Measure.model_validate(
     {"sum": "deal.amount", "where": ["is_deleted != true"], "at": "created_at"}
 )
 _ON_MEDIA = ("cpl", "cac", "roi")
-_SIX = Decimal("0.000001")
 
 
 # ==================================================================== the rules
@@ -319,10 +319,6 @@ class PartnershipCost(Result):
             ("status", pa.string()),
         )
         return pa.Table.from_pylist(rows, schema=schema)
-
-
-def _q(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(_SIX)
 
 
 # ================================================================ computation

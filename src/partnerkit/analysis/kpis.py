@@ -54,6 +54,7 @@ from partnerkit.analysis._engine import (
     resolve_scope,
 )
 from partnerkit.analysis._tables import schema_of, the_one
+from partnerkit.analysis._tables import six as _q
 from partnerkit.analysis.attribution import (
     GROUP_BYS,
     UNATTRIBUTED,
@@ -108,7 +109,6 @@ _VIEW = {
     RecordKind.DEAL: "deal",
     RecordKind.CAMPAIGN: "campaign",
 }
-_SIX = Decimal("0.000001")
 
 
 # ====================================================================== errors
@@ -337,10 +337,6 @@ def _show(value: Decimal) -> str:
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value:,.2f}"
-
-
-def _q(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(_SIX)
 
 
 def _INPUT_SCHEMA() -> pa.Schema:  # noqa: N802

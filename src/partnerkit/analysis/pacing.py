@@ -41,6 +41,7 @@ from partnerkit.analysis._engine import (
     resolve_scope,
 )
 from partnerkit.analysis._tables import field_row, fields_table, schema_of, the_one
+from partnerkit.analysis._tables import six as _q
 from partnerkit.analysis.attribution import AttributionMode
 from partnerkit.analysis.periods import PeriodLike, Window, resolve_window
 from partnerkit.errors import ConfigurationError
@@ -60,7 +61,6 @@ __all__ = [
 ]
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_SIX = Decimal("0.000001")
 
 
 @dataclass(frozen=True)
@@ -208,10 +208,6 @@ class PacingTable(Result):
     def to_arrow(self) -> pa.Table:
         """One row per KPI or target."""
         return fields_table(Pacing, _COLUMNS, self.values)
-
-
-def _q(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(_SIX)
 
 
 def weekday_weights(daily: Mapping[dt.date, Decimal], pattern: Window) -> dict[int, Decimal]:

@@ -54,6 +54,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from partnerkit.analysis._args import AsOf, as_of_day, as_of_moment
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._tables import schema_of, table_of, the_one
+from partnerkit.analysis._tables import six as _q
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.kpis import KPIValue, RatesLike, compute_kpi, reason_code
 from partnerkit.analysis.sla import SLACompliance, TermCompliance, sla_compliance
@@ -84,7 +85,6 @@ __all__ = [
     "trial_verdict",
 ]
 
-_SIX = Decimal("0.000001")
 
 Verdict = Literal["continue", "extend", "end"]
 """What the trial's evidence says to do: keep the partner, extend the trial, or end it."""
@@ -282,11 +282,6 @@ class TrialVerdict(Result):
             f"{self.not_computable} not computable.</p>"
         )
         return head + super()._repr_html_()
-
-
-def _q(value: Decimal | None) -> Decimal | None:
-    """A value to the table's 6 places (the KPI tables' scale)."""
-    return None if value is None else value.quantize(_SIX)
 
 
 # ------------------------------------------------------------------------ rules
