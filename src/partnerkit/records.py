@@ -467,7 +467,7 @@ class EmailCampaignRecord(TypedDict, total=False):
     email_id: Required[
         Annotated[
             str,
-            _key("The platform's id of the sent email: Mailchimp campaign, HubSpot marketing email."),
+            _key("The id of the sent email: a Mailchimp campaign, a HubSpot marketing email."),
         ]
     ]
     name: Annotated[str | None, _attr("The campaign's or email's internal name.")]
