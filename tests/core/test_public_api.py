@@ -10,6 +10,7 @@ import partnerkit
 PUBLIC_MODULES = [
     "partnerkit",
     "partnerkit.connector",
+    "partnerkit.email",
     "partnerkit.errors",
     "partnerkit.frames",
     "partnerkit.privacy",

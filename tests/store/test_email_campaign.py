@@ -66,8 +66,7 @@ def test_a_reread_send_replaces_its_row_in_the_warehouse(tmp_path: Path) -> None
     data = Dataset.from_duckdb(path)
     try:
         got = data.sql(
-            "SELECT count(*) AS n, sum(unique_clicks) AS c, sum(delivered) AS d "
-            "FROM email_campaign"
+            "SELECT count(*) AS n, sum(unique_clicks) AS c, sum(delivered) AS d FROM email_campaign"
         ).to_pylist()
         assert got == [{"n": 2, "c": 52 + 9, "d": 990 + 490}]
     finally:
