@@ -13,6 +13,7 @@ PUBLIC_MODULES = [
     "partnerkit.email",
     "partnerkit.errors",
     "partnerkit.frames",
+    "partnerkit.pages",
     "partnerkit.privacy",
     "partnerkit.records",
     "partnerkit.registry",

@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
@@ -82,6 +81,7 @@ from partnerkit.errors import (
 )
 from partnerkit.http import ErrorShape, error_from_response, rate_limiter, register_error_shape
 from partnerkit.http import session as session_for
+from partnerkit.pages import count, json_object, objects, text
 from partnerkit.records import EmailCampaignRecord, RecordKind
 
 API = "mailchimp"
@@ -241,18 +241,8 @@ class MailchimpConnector(Connector[MailchimpSettings]):
         account = self._account_id_or_none()
         if not response.ok:
             raise error_from_response(API, response, account=account)
-        body = response.content
-        found = ResponseShapeError.top_level(body)
-        try:
-            if found is not None:
-                raise PageShapeError("", "a JSON object", found)
-            try:
-                answer = json.loads(body)
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                raise PageShapeError("", "a JSON object", "a body that is not JSON") from None
-        except PageShapeError as exc:
-            raise self._shape_error(exc, path) from None
-        return answer  # type: ignore[no-any-return]  # top_level saw an object's "{"
+        with self._shaped(path):
+            return json_object(response.content)
 
     def _shape_error(self, exc: PageShapeError, path: str) -> ResponseShapeError:
         return ResponseShapeError.of(
@@ -271,14 +261,14 @@ class MailchimpConnector(Connector[MailchimpSettings]):
             raise self._shape_error(exc, path) from None
 
     def _account_id_or_none(self) -> str | None:
-        return _text(self._account.get("account_id")) if self._account else None
+        return text(self._account.get("account_id")) if self._account else None
 
     def account(self) -> dict[str, Any]:
         """The account (the API root: id, name, time zone), read once per connector."""
         if self._account is None:
             fields = "account_id,account_name,account_timezone"
             self._account = self._get("", {"fields": fields})
-            if _text(self._account.get("account_id")) is None:
+            if text(self._account.get("account_id")) is None:
                 self._account = None
                 raise self._shape_error(
                     PageShapeError("account_id", "the account's id", "none"), ""
@@ -287,7 +277,7 @@ class MailchimpConnector(Connector[MailchimpSettings]):
 
     def _zone(self) -> str:
         """The time zone of the days: the settings', else the account's, else UTC."""
-        return self.settings.timezone or _text(self.account().get("account_timezone")) or "UTC"
+        return self.settings.timezone or text(self.account().get("account_timezone")) or "UTC"
 
     # -- reading -----------------------------------------------------------------------
 
@@ -301,7 +291,7 @@ class MailchimpConnector(Connector[MailchimpSettings]):
         self.stream_spec(request.stream)
         self.settings.data_centre()  # a missing key is a configuration error, not a 401
         try:
-            account = _text(self.account().get("account_id")) or ""
+            account = text(self.account().get("account_id")) or ""
         except SourceError as exc:
             raise exc.with_context(stream=request.stream) from None
         yield from request.by_chunk(
@@ -310,7 +300,7 @@ class MailchimpConnector(Connector[MailchimpSettings]):
 
     def _reports(self, since: dt.date, until: dt.date) -> Iterator[EmailCampaignRecord]:
         zone = ZoneInfo(self._zone())
-        account = _text(self.account().get("account_id")) or ""
+        account = text(self.account().get("account_id")) or ""
         start = dt.datetime.combine(since, dt.time(), zone)
         end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), zone)
         offset = 0
@@ -324,8 +314,10 @@ class MailchimpConnector(Connector[MailchimpSettings]):
             }
             answer = self._get("reports", params)
             with self._shaped("reports"):
-                page = _list_of_objects(answer, "reports")
-                total = _count(answer.get("total_items"), "total_items")
+                page = objects(
+                    answer, "reports", "a report object", note="which Mailchimp always sends"
+                )
+                total = count(answer.get("total_items"), "total_items")
                 for index, report in enumerate(page):
                     record = _record(report, f"reports[{index}]", account, zone)
                     if since <= record["date"] <= until:  # a send on the edge: one chunk
@@ -346,8 +338,8 @@ class MailchimpConnector(Connector[MailchimpSettings]):
             found = self.account()
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
-        account = _text(found.get("account_id")) or ""
-        name = _text(found.get("account_name")) or account
+        account = text(found.get("account_id")) or ""
+        name = text(found.get("account_name")) or account
         return CheckResult(
             ok=True,
             message=f"The key reads Mailchimp account {account} ({name}, data centre "
@@ -369,24 +361,24 @@ def _record(
     report: Mapping[str, Any], at: str, account: str, zone: ZoneInfo
 ) -> EmailCampaignRecord:
     """One campaign report as an email campaign record."""
-    email_id = _text(report.get("id"))
+    email_id = text(report.get("id"))
     if email_id is None:
         raise PageShapeError(f"{at}.id", "the campaign's id", _describe(report.get("id")))
     sent_at = _moment(report.get("send_time"), f"{at}.send_time")
     bounces = _section(report, "bounces", at)
     opens = _section(report, "opens", at)
     clicks = _section(report, "clicks", at)
-    sent = _count(report.get("emails_sent"), f"{at}.emails_sent")
-    hard = _count(bounces.get("hard_bounces"), f"{at}.bounces.hard_bounces")
-    soft = _count(bounces.get("soft_bounces"), f"{at}.bounces.soft_bounces")
+    sent = count(report.get("emails_sent"), f"{at}.emails_sent")
+    hard = count(bounces.get("hard_bounces"), f"{at}.bounces.hard_bounces")
+    soft = count(bounces.get("soft_bounces"), f"{at}.bounces.soft_bounces")
     bounced = hard + soft if hard is not None and soft is not None else None
     extra = {
-        "syntax_errors": _count(bounces.get("syntax_errors"), f"{at}.bounces.syntax_errors"),
-        "unique_link_clicks": _count(clicks.get("unique_clicks"), f"{at}.clicks.unique_clicks"),
-        "proxy_excluded_opens": _count(
+        "syntax_errors": count(bounces.get("syntax_errors"), f"{at}.bounces.syntax_errors"),
+        "unique_link_clicks": count(clicks.get("unique_clicks"), f"{at}.clicks.unique_clicks"),
+        "proxy_excluded_opens": count(
             opens.get("proxy_excluded_opens"), f"{at}.opens.proxy_excluded_opens"
         ),
-        "proxy_excluded_unique_opens": _count(
+        "proxy_excluded_unique_opens": count(
             opens.get("proxy_excluded_unique_opens"), f"{at}.opens.proxy_excluded_unique_opens"
         ),
     }
@@ -395,26 +387,26 @@ def _record(
         "platform": PLATFORM,
         "account_id": account,
         "email_id": email_id,
-        "name": _text(report.get("campaign_title")),
-        "subject": _text(report.get("subject_line")),
+        "name": text(report.get("campaign_title")),
+        "subject": text(report.get("subject_line")),
         "sent_at": sent_at,
-        "email_type": _text(report.get("type")),
-        "audience_id": _text(report.get("list_id")),
-        "audience_name": _text(report.get("list_name")),
+        "email_type": text(report.get("type")),
+        "audience_id": text(report.get("list_id")),
+        "audience_name": text(report.get("list_name")),
         "timezone": str(zone),
         "sent": sent,
         "delivered": delivered(sent, bounced),
         "bounces": bounced,
         "hard_bounces": hard,
         "soft_bounces": soft,
-        "opens": _count(opens.get("opens_total"), f"{at}.opens.opens_total"),
-        "unique_opens": _count(opens.get("unique_opens"), f"{at}.opens.unique_opens"),
-        "clicks": _count(clicks.get("clicks_total"), f"{at}.clicks.clicks_total"),
-        "unique_clicks": _count(
+        "opens": count(opens.get("opens_total"), f"{at}.opens.opens_total"),
+        "unique_opens": count(opens.get("unique_opens"), f"{at}.opens.unique_opens"),
+        "clicks": count(clicks.get("clicks_total"), f"{at}.clicks.clicks_total"),
+        "unique_clicks": count(
             clicks.get("unique_subscriber_clicks"), f"{at}.clicks.unique_subscriber_clicks"
         ),
-        "unsubscribes": _count(report.get("unsubscribed"), f"{at}.unsubscribed"),
-        "spam_reports": _count(report.get("abuse_reports"), f"{at}.abuse_reports"),
+        "unsubscribes": count(report.get("unsubscribed"), f"{at}.unsubscribed"),
+        "spam_reports": count(report.get("abuse_reports"), f"{at}.abuse_reports"),
         "extra": {k: v for k, v in extra.items() if v is not None},
     }
     return record
@@ -425,20 +417,6 @@ def _record(
 _describe = ResponseShapeError.describe
 
 
-def _list_of_objects(answer: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    if key not in answer:
-        raise PageShapeError(
-            "", f"an object with the key {key!r}", ResponseShapeError.without(answer)
-        )
-    items = answer[key]
-    if not isinstance(items, list):
-        raise PageShapeError(key, "a JSON array", _describe(items))
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise PageShapeError(f"{key}[{index}]", "a report object", _describe(item))
-    return items
-
-
 def _section(report: Mapping[str, Any], key: str, at: str) -> Mapping[str, Any]:
     """A nested object (``bounces``, ``opens``, ``clicks``); empty when left out."""
     value = report.get(key)
@@ -447,16 +425,6 @@ def _section(report: Mapping[str, Any], key: str, at: str) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise PageShapeError(f"{at}.{key}", "an object", _describe(value))
     return value
-
-
-def _count(value: Any, where: str) -> int | None:
-    """A whole, non-negative number, or ``None`` when left out."""
-    if value is None:
-        return None
-    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-    if isinstance(value, bool) or not whole or value < 0:
-        raise PageShapeError(where, "a count (a whole number, 0 or more)", _describe(value))
-    return int(value)
 
 
 def _moment(value: Any, where: str) -> dt.datetime:
@@ -470,10 +438,3 @@ def _moment(value: Any, where: str) -> dt.datetime:
     if moment.utcoffset() is None:
         raise PageShapeError(where, "an ISO 8601 time with its offset", _describe(value))
     return moment
-
-
-def _text(value: Any) -> str | None:
-    if not isinstance(value, str | int) or isinstance(value, bool):
-        return None
-    shown = str(value).strip()
-    return shown or None
