@@ -23,9 +23,9 @@ denominator. A rate with nothing to divide by is ``None`` with its reason
 ...     {"sent": 1000, "delivered": 980, "bounces": 20, "unique_opens": 490, "unique_clicks": 49},
 ...     {"sent": 100, "delivered": 100, "bounces": 0, "unique_opens": 10, "unique_clicks": 5},
 ... ])
->>> totals.delivered, totals.click_rate.value, totals.open_rate.value
+>>> totals.counts["delivered"], totals.rates["click_rate"].value, totals.rates["open_rate"].value
 (1080, 0.05, 0.462963)
->>> rollup([{"sent": 0, "delivered": 0}]).click_rate.reason
+>>> rollup([{"sent": 0, "delivered": 0}]).rates["click_rate"].reason
 'missing_values'
 """
 
@@ -105,56 +105,6 @@ class EmailTotals:
     sends: int
     counts: dict[str, int | None] = field(default_factory=dict)
     rates: dict[str, Rate] = field(default_factory=dict)
-
-    @property
-    def sent(self) -> int | None:
-        """Emails sent."""
-        return self.counts["sent"]
-
-    @property
-    def delivered(self) -> int | None:
-        """Emails delivered."""
-        return self.counts["delivered"]
-
-    @property
-    def unique_clicks(self) -> int | None:
-        """Recipients who clicked."""
-        return self.counts["unique_clicks"]
-
-    @property
-    def delivery_rate(self) -> Rate:
-        """Delivered / sent."""
-        return self.rates["delivery_rate"]
-
-    @property
-    def bounce_rate(self) -> Rate:
-        """Bounces / sent."""
-        return self.rates["bounce_rate"]
-
-    @property
-    def open_rate(self) -> Rate:
-        """Unique opens / delivered (inflated by mail privacy protection)."""
-        return self.rates["open_rate"]
-
-    @property
-    def click_rate(self) -> Rate:
-        """Unique clicks / delivered."""
-        return self.rates["click_rate"]
-
-    @property
-    def click_to_open_rate(self) -> Rate:
-        """Unique clicks / unique opens."""
-        return self.rates["click_to_open_rate"]
-
-    @property
-    def unsubscribe_rate(self) -> Rate:
-        """Unsubscribes / delivered."""
-        return self.rates["unsubscribe_rate"]
-
-    @property
-    def spam_rate(self) -> Rate:
-        """Spam reports / delivered."""
-        return self.rates["spam_rate"]
 
 
 def delivered(sent: int | None, bounces: int | None) -> int | None:

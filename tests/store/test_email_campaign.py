@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from partnerkit.analysis import Dataset
+from partnerkit.email import COUNTS
 from partnerkit.records import Additivity, RecordKind, Role, arrow_schema, columns, key_columns
 from partnerkit.store import Warehouse
 from partnerkit.stream import RecordStream
@@ -30,20 +31,9 @@ def send(email_id: str, delivered: int, unique_clicks: int) -> Any:
 
 def test_counts_add_up_and_no_rate_is_a_column() -> None:
     info = {c.name: c.column for c in columns(RecordKind.EMAIL_CAMPAIGN)}
-    counts = (
-        "sent",
-        "delivered",
-        "bounces",
-        "hard_bounces",
-        "soft_bounces",
-        "opens",
-        "unique_opens",
-        "clicks",
-        "unique_clicks",
-        "unsubscribes",
-        "spam_reports",
-    )
-    for name in counts:
+    metrics = {c.name for c in columns(RecordKind.EMAIL_CAMPAIGN) if c.column.role is Role.METRIC}
+    assert metrics == set(COUNTS)  # every metric is a count partnerkit.email rolls up
+    for name in COUNTS:
         assert info[name].additivity is Additivity.ADDITIVE, name
         assert info[name].unit == "count"
     assert not [name for name in info if "rate" in name]

@@ -67,10 +67,11 @@ def test_the_month_rolls_up_through_partnerkit_email(read: Any) -> None:
     records, _notices, _tape = read()
     totals = rollup(records)
     # delivered 4,900 + 1,180 + 792 = 6,872; unique clicks 392 + 47 + 30 = 469
-    assert (totals.sent, totals.delivered, totals.unique_clicks) == (7000, 6872, 469)
-    assert totals.click_rate == Rate(round(469 / 6872, 6), 469, 6872)  # 0.068248
+    counts = totals.counts
+    assert (counts["sent"], counts["delivered"], counts["unique_clicks"]) == (7000, 6872, 469)
+    assert totals.rates["click_rate"] == Rate(round(469 / 6872, 6), 469, 6872)  # 0.068248
     # unsubscribes 25 + 36 + 4 = 65 → 65 / 6,872 = 0.009459
-    assert totals.unsubscribe_rate == Rate(0.009459, 65, 6872)
+    assert totals.rates["unsubscribe_rate"] == Rate(0.009459, 65, 6872)
 
 
 def test_pages_follow_offset_until_total_items(read: Any) -> None:

@@ -369,18 +369,15 @@ def _record(
     opens = _section(report, "opens", at)
     clicks = _section(report, "clicks", at)
     sent = count(report.get("emails_sent"), f"{at}.emails_sent")
-    hard = count(bounces.get("hard_bounces"), f"{at}.bounces.hard_bounces")
-    soft = count(bounces.get("soft_bounces"), f"{at}.bounces.soft_bounces")
+    hard, soft, syntax = _counts(bounces, f"{at}.bounces", _BOUNCES)
+    total_opens, unique_opens, proxy_opens, proxy_unique = _counts(opens, f"{at}.opens", _OPENS)
+    total_clicks, link_clicks, who_clicked = _counts(clicks, f"{at}.clicks", _CLICKS)
     bounced = hard + soft if hard is not None and soft is not None else None
     extra = {
-        "syntax_errors": count(bounces.get("syntax_errors"), f"{at}.bounces.syntax_errors"),
-        "unique_link_clicks": count(clicks.get("unique_clicks"), f"{at}.clicks.unique_clicks"),
-        "proxy_excluded_opens": count(
-            opens.get("proxy_excluded_opens"), f"{at}.opens.proxy_excluded_opens"
-        ),
-        "proxy_excluded_unique_opens": count(
-            opens.get("proxy_excluded_unique_opens"), f"{at}.opens.proxy_excluded_unique_opens"
-        ),
+        "syntax_errors": syntax,
+        "unique_link_clicks": link_clicks,
+        "proxy_excluded_opens": proxy_opens,
+        "proxy_excluded_unique_opens": proxy_unique,
     }
     record: EmailCampaignRecord = {
         "date": sent_at.astimezone(zone).date(),
@@ -399,12 +396,10 @@ def _record(
         "bounces": bounced,
         "hard_bounces": hard,
         "soft_bounces": soft,
-        "opens": count(opens.get("opens_total"), f"{at}.opens.opens_total"),
-        "unique_opens": count(opens.get("unique_opens"), f"{at}.opens.unique_opens"),
-        "clicks": count(clicks.get("clicks_total"), f"{at}.clicks.clicks_total"),
-        "unique_clicks": count(
-            clicks.get("unique_subscriber_clicks"), f"{at}.clicks.unique_subscriber_clicks"
-        ),
+        "opens": total_opens,
+        "unique_opens": unique_opens,
+        "clicks": total_clicks,
+        "unique_clicks": who_clicked,
         "unsubscribes": count(report.get("unsubscribed"), f"{at}.unsubscribed"),
         "spam_reports": count(report.get("abuse_reports"), f"{at}.abuse_reports"),
         "extra": {k: v for k, v in extra.items() if v is not None},
@@ -413,6 +408,16 @@ def _record(
 
 
 # -- values -----------------------------------------------------------------------------
+
+_BOUNCES = ("hard_bounces", "soft_bounces", "syntax_errors")
+_OPENS = ("opens_total", "unique_opens", "proxy_excluded_opens", "proxy_excluded_unique_opens")
+_CLICKS = ("clicks_total", "unique_clicks", "unique_subscriber_clicks")
+
+
+def _counts(section: Mapping[str, Any], at: str, keys: tuple[str, ...]) -> list[int | None]:
+    """The counts of a nested object, in the order of ``keys``."""
+    return [count(section.get(key), f"{at}.{key}") for key in keys]
+
 
 _describe = ResponseShapeError.describe
 
