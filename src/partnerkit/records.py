@@ -55,6 +55,7 @@ __all__ = [
     "Column",
     "ColumnInfo",
     "DealRecord",
+    "EmailCampaignRecord",
     "ExtraValue",
     "LeadRecord",
     "PerformanceRecord",
@@ -83,6 +84,7 @@ class RecordKind(StrEnum):
     DEAL = "deal"
     CAMPAIGN = "campaign"
     SEARCH_PERFORMANCE = "search_performance"
+    EMAIL_CAMPAIGN = "email_campaign"
 
 
 class Role(StrEnum):
@@ -441,7 +443,88 @@ class SearchPerformanceRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
-Record = PerformanceRecord | LeadRecord | DealRecord | CampaignRecord | SearchPerformanceRecord
+@with_config(_FORBID)
+class EmailCampaignRecord(TypedDict, total=False):
+    """One email campaign (one send) and its counts since it was sent.
+
+    The counts keep growing for days after the send (late opens and clicks), so a
+    connector re-reads recent sends and the row is replaced by ``record_id``. Only the
+    counts are columns: every rate (delivery, open, click, click-to-open, unsubscribe,
+    bounce) is derived from them by :func:`partnerkit.email.rollup`, never summed or
+    averaged. Opens are inflated by Apple Mail Privacy Protection (the mail app fetches
+    every image on delivery, which counts as an open), so a report leads with clicks.
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    date: Required[
+        Annotated[
+            dt.date,
+            _attr("Calendar day of the send in the account's time zone ('timezone').", "date"),
+        ]
+    ]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _ACCOUNT]]
+    email_id: Required[
+        Annotated[
+            str,
+            _key("The id of the sent email: a Mailchimp campaign, a HubSpot marketing email."),
+        ]
+    ]
+    name: Annotated[str | None, _attr("The campaign's or email's internal name.")]
+    subject: Annotated[str | None, _attr("The subject line recipients saw.")]
+    sent_at: Annotated[
+        AwareDatetime | None, _attr("When the send started (timezone-aware).", "timestamp")
+    ]
+    email_type: Annotated[
+        str | None, _attr("The platform's kind of email: 'regular', 'automation', 'BATCH_EMAIL'...")
+    ]
+    audience_id: Annotated[str | None, _attr("The list or audience sent to.", "id")]
+    audience_name: Annotated[str | None, _attr("The list's or audience's name.")]
+    timezone: Annotated[str | None, _attr("IANA time zone of 'date'.", "timezone")]
+    sent: Annotated[int | None, _sum("Emails sent (recipients the send was addressed to).")]
+    delivered: Annotated[
+        int | None, _sum("Emails delivered: sent minus bounced. The base of every email rate.")
+    ]
+    bounces: Annotated[int | None, _sum("Emails that bounced, hard and soft.")]
+    hard_bounces: Annotated[int | None, _sum("Permanent bounces (the address does not exist).")]
+    soft_bounces: Annotated[int | None, _sum("Temporary bounces (a full mailbox, a busy server).")]
+    opens: Annotated[
+        int | None,
+        _sum(
+            "Opens, every time counted. Inflated by Apple Mail Privacy Protection, which "
+            "opens every message on delivery: read it as an upper bound."
+        ),
+    ]
+    unique_opens: Annotated[
+        int | None,
+        _sum(
+            "Recipients who opened at least once (inflated by Apple Mail Privacy "
+            "Protection). Distinct within the send; sums across sends as per-send counts."
+        ),
+    ]
+    clicks: Annotated[int | None, _sum("Clicks on tracked links, every time counted.")]
+    unique_clicks: Annotated[
+        int | None,
+        _sum(
+            "Recipients who clicked at least once. Distinct within the send; sums across "
+            "sends as per-send counts."
+        ),
+    ]
+    unsubscribes: Annotated[int | None, _sum("Recipients who unsubscribed from this send.")]
+    spam_reports: Annotated[
+        int | None, _sum("Recipients who marked the email as spam (abuse complaints).")
+    ]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
+Record = (
+    PerformanceRecord
+    | LeadRecord
+    | DealRecord
+    | CampaignRecord
+    | SearchPerformanceRecord
+    | EmailCampaignRecord
+)
 
 _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.PERFORMANCE: PerformanceRecord,
@@ -449,6 +532,7 @@ _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.DEAL: DealRecord,
     RecordKind.CAMPAIGN: CampaignRecord,
     RecordKind.SEARCH_PERFORMANCE: SearchPerformanceRecord,
+    RecordKind.EMAIL_CAMPAIGN: EmailCampaignRecord,
 }
 
 

@@ -10,8 +10,10 @@ import partnerkit
 PUBLIC_MODULES = [
     "partnerkit",
     "partnerkit.connector",
+    "partnerkit.email",
     "partnerkit.errors",
     "partnerkit.frames",
+    "partnerkit.pages",
     "partnerkit.privacy",
     "partnerkit.records",
     "partnerkit.registry",

@@ -47,6 +47,7 @@ _VIEW = {
     RecordKind.DEAL: "deal",
     RecordKind.CAMPAIGN: "campaign",
     RecordKind.SEARCH_PERFORMANCE: "search_performance",
+    RecordKind.EMAIL_CAMPAIGN: "email_campaign",
 }
 
 _ATTACHED = "partnerkit_warehouse"

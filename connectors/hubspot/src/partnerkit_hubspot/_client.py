@@ -41,6 +41,7 @@ import hubspot.crm.deals as sdk_deals  # type: ignore[import-untyped]
 import hubspot.crm.owners as sdk_owners  # type: ignore[import-untyped]
 import hubspot.crm.pipelines as sdk_pipelines  # type: ignore[import-untyped]
 import hubspot.crm.properties as sdk_properties  # type: ignore[import-untyped]
+import hubspot.marketing.emails as sdk_emails  # type: ignore[import-untyped]
 import hubspot.oauth as sdk_oauth  # type: ignore[import-untyped]
 import requests
 
@@ -97,6 +98,7 @@ _API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
         sdk_pipelines,
         sdk_properties,
         sdk_oauth,
+        sdk_emails,
     )
 )
 

@@ -18,7 +18,8 @@ from partnerkit.connector import (
     StreamSpec,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
-from partnerkit.records import DealRecord, LeadRecord, RecordKind
+from partnerkit.records import DealRecord, EmailCampaignRecord, LeadRecord, RecordKind
+from partnerkit_hubspot import _emails
 from partnerkit_hubspot._client import BASE_URL, HubSpotClient
 from partnerkit_hubspot._errors import unreadable_answer
 from partnerkit_hubspot._pages import (
@@ -152,14 +153,17 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     name = "hubspot"
     settings_class = HubSpotSettings
-    streams = tuple(
-        StreamSpec.dated(
-            name, kind, f"{what}, by modification time", lookback_days=1, cursor="updated_at"
-        )
-        for name, kind, what in (
-            ("leads", RecordKind.LEAD, "contacts as leads"),
-            ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
-        )
+    streams = (
+        *(
+            StreamSpec.dated(
+                name, kind, f"{what}, by modification time", lookback_days=1, cursor="updated_at"
+            )
+            for name, kind, what in (
+                ("leads", RecordKind.LEAD, "contacts as leads"),
+                ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
+            )
+        ),
+        _emails.STREAM,
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
     read_options = frozenset({"dates"})
@@ -226,7 +230,9 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         """The streams the ``streams`` setting names."""
         return tuple(s for s in self.streams if s.name in self.settings.streams)
 
-    def read(self, request: ReadRequest) -> Iterator[LeadRecord | DealRecord | Notice]:
+    def read(
+        self, request: ReadRequest
+    ) -> Iterator[LeadRecord | DealRecord | EmailCampaignRecord | Notice]:
         """Read contacts or deals modified in the request's date range.
 
         Args:
@@ -267,7 +273,15 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         excluded = request.window(portal.time_zone, clock=self._now).notice(portal.portal_id)
         if excluded is not None:
             yield excluded
-        if request.stream == "leads":
+        if request.stream == _emails.STREAM.name:
+            yield from _emails.read_emails(
+                self._client,
+                start_ms=window.start_ms,
+                end_ms=window.end_ms,
+                zone=window.zone,
+                page_size=self.settings.page_size,
+            )
+        elif request.stream == "leads":
             yield from self._read_leads(portal, window)
         else:
             yield from self._read_deals(portal, window)
@@ -488,6 +502,9 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         try:
             portal = self._client.portal()
             for stream in self.settings.streams:
+                if stream == _emails.STREAM.name:
+                    _emails.check_emails(self._client)
+                    continue
                 object_type = "contacts" if stream == "leads" else "deals"
                 self._client.list_page(
                     object_type, properties=(), after=None, archived=False, limit=1
@@ -495,7 +512,8 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
         readable = " and ".join(
-            "contacts" if s == "leads" else "deals" for s in self.settings.streams
+            {"leads": "contacts", _emails.STREAM.name: "marketing emails"}.get(s, "deals")
+            for s in self.settings.streams
         )
         return CheckResult(
             ok=True,

@@ -8,68 +8,27 @@ JSON object; a list answer keeps its entities in ``elements`` (sent even when em
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from partnerkit.errors import PageShapeError, ResponseShapeError
+from partnerkit.pages import count, json_object, objects, text
 
-__all__ = ["AnalyticsRow", "analytics_row", "elements", "json_object"]
+__all__ = ["AnalyticsRow", "analytics_row", "count", "elements", "json_object", "text"]
 
 describe = ResponseShapeError.describe
 
 AnalyticsRow = dict[str, Any]
 
 
-def json_object(body: bytes) -> dict[str, Any]:
-    """The body as a JSON object.
-
-    Raises:
-        PageShapeError: It is JSON of another kind, or not JSON.
-    """
-    found = ResponseShapeError.top_level(body)
-    if found is not None:
-        raise PageShapeError("", "a JSON object", found)
-    try:
-        value = json.loads(body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise PageShapeError("", "a JSON object", "a body that is not JSON") from None
-    if not isinstance(value, dict):
-        raise PageShapeError("", "a JSON object", describe(value))
-    return value
-
-
 def elements(page: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The ``elements`` of a list answer, each an object.
+    """The ``elements`` of a list answer, each an object (LinkedIn sends it even when empty).
 
     Raises:
         PageShapeError: ``elements`` is missing, not a list, or holds a non-object.
     """
-    if "elements" not in page:
-        raise PageShapeError(
-            "",
-            "an object with the key 'elements', which LinkedIn always sends",
-            ResponseShapeError.without(page),
-        )
-    found = page["elements"]
-    if not isinstance(found, list):
-        raise PageShapeError("elements", "a JSON array", describe(found))
-    for index, element in enumerate(found):
-        if not isinstance(element, dict):
-            raise PageShapeError(f"elements[{index}]", "an element object", describe(element))
-    return found
-
-
-def count(value: Any, where: str) -> int | None:
-    """A count (a JSON number, whole) or ``None`` when left out."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PageShapeError(where, "a whole number", describe(value))
-    if isinstance(value, float) and not value.is_integer():
-        raise PageShapeError(where, "a whole number", describe(value))
-    return int(value)
+    return objects(page, "elements", "an element object", note="which LinkedIn always sends")
 
 
 def number(value: Any, where: str) -> float | None:
@@ -94,14 +53,6 @@ def money(value: Any, where: str) -> Decimal | None:
     if not amount.is_finite():
         raise PageShapeError(where, "a decimal amount", describe(value))
     return amount
-
-
-def text(value: Any) -> str | None:
-    """A string or number as text (``None`` for null or blank)."""
-    if value is None or isinstance(value, bool | dict | list):
-        return None
-    shown = str(value).strip()
-    return shown or None
 
 
 def urn_id(value: Any) -> str | None:

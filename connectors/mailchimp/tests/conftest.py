@@ -1,0 +1,63 @@
+"""Shared fixtures: the test settings and a reader over cassettes.
+
+Tests run with ``--import-mode=importlib``, so test modules cannot import this file:
+everything they share is a fixture. The cassettes are written by hand from Mailchimp's
+Marketing API reference (see the connector's module docstring): a made-up account
+``8d3a3db4d97663a9074efcc16`` in data centre ``us19`` (New York time), three made-up
+campaigns sent in October 2026; no key and no real person's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from partnerkit_mailchimp import MailchimpConnector
+
+from partnerkit.connector import ReadRequest
+from partnerkit.testing import FakeClock, ReadThrough, read_through
+
+CASSETTES = Path(__file__).parent / "cassettes"
+KEY = "0123456789abcdef0123456789abcdef-us19"
+
+
+@pytest.fixture(autouse=True)
+def _on_fake_time(fake_time: FakeClock) -> None:
+    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+
+
+@pytest.fixture
+def read() -> Callable[..., ReadThrough]:
+    """``read(cassette=None, start=, end=, faults=, replace=, **settings)``: a stream read.
+
+    Through ``read_through`` and the contract cassette (or ``cassettes/<cassette>.yaml``),
+    with the test key overlaid by ``settings``.
+    """
+
+    def run(
+        *,
+        cassette: str | None = None,
+        start: dt.date = dt.date(2026, 10, 1),
+        end: dt.date = dt.date(2026, 10, 31),
+        faults: dict[int, list[Any]] | None = None,
+        replace: dict[int, Any] | None = None,
+        allow_unused: bool = False,
+        **settings: Any,
+    ) -> ReadThrough:
+        request = ReadRequest(stream="email_campaigns", start=start, end=end)
+        path = CASSETTES / (f"{cassette}.yaml" if cassette else "contract/email_campaigns.yaml")
+        connector = MailchimpConnector({"api_key": KEY, **settings})
+        return read_through(
+            path,
+            connector,
+            request,
+            faults=faults,
+            replace=replace,
+            allow_unused=allow_unused,
+            record=False,
+        )
+
+    return run

@@ -1,0 +1,250 @@
+"""A month's email figures: per send and in total, month over month.
+
+The report's email section renders :func:`email_month`; it computes nothing itself.
+Every figure is a count summed from ``email_campaign`` records or a rate recomputed
+from summed counts by :func:`partnerkit.email.rollup` (the one home of the email
+rates), never an average of the sends' rates. A send belongs to the month of its
+``date`` (its day in the account's time zone). Results hold codes and values; the
+words are the report's.
+
+:data:`LEADING` orders the figures the way the report should show them: clicks first,
+because opens are inflated by Apple Mail Privacy Protection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from partnerkit.analysis._data import Result
+from partnerkit.analysis._tables import schema_of, table_of, the_one
+from partnerkit.analysis.periods import Window, window_sql
+from partnerkit.email import COUNTS, RATES, EmailTotals, rollup
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from partnerkit.analysis._data import Dataset
+
+__all__ = ["LEADING", "EmailChange", "EmailMonth", "EmailSend", "email_month"]
+
+#: The figures in the order the report leads with them (clicks before opens).
+LEADING: tuple[str, ...] = (
+    "sent",
+    "delivered",
+    "unique_clicks",
+    "click_rate",
+    "click_to_open_rate",
+    "unsubscribes",
+    "unsubscribe_rate",
+    "bounce_rate",
+    "spam_rate",
+    "unique_opens",
+    "open_rate",
+)
+
+ChangeReason = Literal["no_previous", "zero_denominator", "missing_values"]
+
+#: Places a change is rounded to.
+_PLACES = 6
+
+
+@dataclass(frozen=True)
+class EmailSend:
+    """One send of the month (one ``email_campaign`` record).
+
+    Attributes:
+        platform: ``mailchimp``, ``hubspot``...
+        account_id: The platform account.
+        email_id: The platform's id of the send.
+        name: Its internal name.
+        subject: Its subject line.
+        date: Its day.
+        totals: Its counts and the rates recomputed from them.
+    """
+
+    platform: str
+    account_id: str
+    email_id: str
+    name: str | None
+    subject: str | None
+    date: dt.date
+    totals: EmailTotals
+
+
+@dataclass(frozen=True)
+class EmailChange:
+    """One figure of the month against the month before.
+
+    Attributes:
+        code: The figure: a count of :data:`partnerkit.email.COUNTS` or a rate of
+            :data:`partnerkit.email.RATES`.
+        value: This month's value (``None``: not computable, see ``reason``).
+        previous: The previous month's value.
+        change: For a count, ``value / previous - 1`` (0.1 is 10% more); for a rate,
+            ``value - previous`` in the rate's own unit (0.004 is 0.4 points). ``None``
+            when not computable.
+        reason: Why ``change`` is ``None``: ``missing_values`` (this month's value is
+            not computable), ``no_previous`` (the previous month's is not) or
+            ``zero_denominator`` (a count that was 0 the month before).
+    """
+
+    code: str
+    value: float | int | None
+    previous: float | int | None
+    change: float | None
+    reason: ChangeReason | None = None
+
+
+@dataclass(frozen=True)
+class EmailMonth(Result):
+    """The month's email figures.
+
+    Attributes:
+        month: The month, ``YYYY-MM``.
+        sends: The month's sends, by day then platform and id.
+        total: The month's counts and rates, all sends together.
+        previous: The previous month's, all sends together.
+        changes: Every figure of :data:`LEADING` against the previous month, in that order.
+        reason: ``no_rows_for_month`` when the month has no send; ``None`` otherwise.
+    """
+
+    month: str
+    sends: tuple[EmailSend, ...]
+    total: EmailTotals
+    previous: EmailTotals
+    changes: tuple[EmailChange, ...]
+    reason: str | None = None
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        """The display title."""
+        return f"Email, {self.month}"
+
+    def change(self, code: str) -> EmailChange:
+        """The month-over-month change of one figure (``"click_rate"``...)."""
+        return the_one(self.changes, lambda c: c.code == code, f"email figure {code!r}")
+
+    def to_arrow(self) -> pa.Table:
+        """One row per send and figure, then one per total figure (``email_id`` null)."""
+        import pyarrow as pa
+
+        rows: list[dict[str, Any]] = []
+        for send in self.sends:
+            for code in LEADING:
+                rows.append(
+                    {
+                        "email_id": send.email_id,
+                        "platform": send.platform,
+                        "date": send.date,
+                        "code": code,
+                        "value": _as_float(_value(send.totals, code)),
+                        "previous": None,
+                        "change": None,
+                    }
+                )
+        for item in self.changes:
+            rows.append(
+                {
+                    "email_id": None,
+                    "platform": None,
+                    "date": None,
+                    "code": item.code,
+                    "value": _as_float(item.value),
+                    "previous": _as_float(item.previous),
+                    "change": item.change,
+                }
+            )
+        text, number = pa.string(), pa.float64()
+        schema = schema_of(
+            ("email_id", text),
+            ("platform", text),
+            ("date", pa.date32()),
+            ("code", text),
+            ("value", number),
+            ("previous", number),
+            ("change", number),
+        )
+        return table_of(rows, schema)
+
+
+def email_month(
+    dataset: Dataset, month: str | dt.date, *, platforms: Sequence[str] = ()
+) -> EmailMonth:
+    """The month's email sends and totals, and each figure against the month before.
+
+    Args:
+        dataset: The records (``email_campaign``).
+        month: The month, ``"YYYY-MM"`` or any day in it.
+        platforms: Only these platforms (all by default).
+
+    Returns:
+        The month's figures; with no send in the month, its ``reason`` says so and its
+        totals are empty (every rate not computable).
+    """
+    window = Window.month(month)
+    rows = _rows(dataset, window.previous().start, window.end, platforms)
+    this = [r for r in rows if window.start <= r["date"]]
+    before = [r for r in rows if r["date"] < window.start]
+    sends = tuple(
+        EmailSend(
+            platform=r["platform"],
+            account_id=r["account_id"],
+            email_id=r["email_id"],
+            name=r.get("name"),
+            subject=r.get("subject"),
+            date=r["date"],
+            totals=rollup([r]),
+        )
+        for r in sorted(this, key=lambda r: (r["date"], r["platform"], r["email_id"]))
+    )
+    total, previous = rollup(this), rollup(before)
+    changes = tuple(_change(code, total, previous) for code in LEADING)
+    return EmailMonth(
+        month=f"{window.start:%Y-%m}",
+        sends=sends,
+        total=total,
+        previous=previous,
+        changes=changes,
+        reason=None if this else "no_rows_for_month",
+    )
+
+
+def _rows(
+    dataset: Dataset, start: dt.date, end: dt.date, platforms: Sequence[str]
+) -> list[dict[str, Any]]:
+    span = Window(start, end)
+    where = window_sql('"date"', span, "UTC", timestamp=False)  # a DATE: no zone involved
+    columns = ", ".join(
+        f'"{c}"' for c in ("date", "platform", "account_id", "email_id", "name", "subject", *COUNTS)
+    )
+    query = f"SELECT {columns} FROM email_campaign WHERE {where}"
+    if platforms:
+        query += " AND platform IN (SELECT unnest($platforms))"
+        return dataset.sql(query, {"platforms": list(platforms)}).to_pylist()
+    return dataset.sql(query).to_pylist()
+
+
+def _value(totals: EmailTotals, code: str) -> float | int | None:
+    if code in RATES:
+        return totals.rates[code].value
+    return totals.counts[code]
+
+
+def _change(code: str, total: EmailTotals, previous: EmailTotals) -> EmailChange:
+    value, before = _value(total, code), _value(previous, code)
+    if value is None:
+        return EmailChange(code, value, before, None, "missing_values")
+    if before is None:
+        return EmailChange(code, value, before, None, "no_previous")
+    if code in RATES:
+        return EmailChange(code, value, before, round(value - before, _PLACES))
+    if before == 0:
+        return EmailChange(code, value, before, None, "zero_denominator")
+    return EmailChange(code, value, before, round(value / before - 1, _PLACES))
+
+
+def _as_float(value: float | int | None) -> float | None:
+    return None if value is None else float(value)
