@@ -63,11 +63,13 @@ if TYPE_CHECKING:
 __all__ = [
     "QUARTER_KPIS",
     "QUARTER_REASONS",
+    "Action",
     "LearningOutcome",
     "ProposalItem",
     "QuarterEvaluation",
     "TestScore",
     "evaluate_quarter",
+    "planned_tests",
     "propose",
     "score_test",
     "tests_in",
@@ -83,6 +85,7 @@ LearningOutcome = Literal["answered", "not_answered", "open", "not_started"]
 """How a test's learning goal stands (see :func:`score_test`)."""
 
 Action = Literal["start", "stop", "continue"]
+"""What the proposal does with an item."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class QuarterEvaluation:
         learning_score: Tests whose learning goal was answered, over those decided
             (answered or not); ``None`` when none was decided.
         recommendations: The recommendations of the last month with data.
+        planned: The tests planned for the next quarter (:func:`planned_tests`).
         proposal: Start / stop / continue (:func:`propose`).
         errors: Why a result left ``None`` could not be computed, by its name.
     """
@@ -151,6 +155,7 @@ class QuarterEvaluation:
     tests: tuple[TestScore, ...] = ()
     learning_score: Decimal | None = None
     recommendations: tuple[Recommendation, ...] = ()
+    planned: tuple[Experiment, ...] = ()
     proposal: tuple[ProposalItem, ...] = ()
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -206,6 +211,16 @@ def tests_in(workspace: Workspace, first: dt.date, last: dt.date) -> list[Experi
         if starts and ends and (e.start is not None or e.status.value in ("running", "done")):
             out.append(e)
     return out
+
+
+def planned_tests(workspace: Workspace, quarter: Window) -> list[Experiment]:
+    """The tests planned for the quarter after ``quarter``: planned, and dated in it or undated."""
+    after = Window.quarter(quarter.end + dt.timedelta(days=1))
+    return [
+        e
+        for e in workspace.learning_log
+        if e.status.value == "planned" and (e.start is None or after.contains(e.start))
+    ]
 
 
 def score_test(experiment: Experiment) -> LearningOutcome:
@@ -379,6 +394,7 @@ def evaluate_quarter(
         TestScore(e, score_test(e)) for e in tests_in(workspace, window.start, window.end)
     )
     q.learning_score = _learning_score(q.tests)
+    q.planned = tuple(planned_tests(workspace, window))
     try:
         q.recommendations = tuple(recommend_month(with_data[-1]))
     except (PartnerkitError, ValueError, KeyError, LookupError) as exc:
