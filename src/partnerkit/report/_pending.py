@@ -101,11 +101,11 @@ PENDING: dict[str, str] = {
     "review.planned_test": "{test}: {goal}",
     "review.plan_summary": "The proposal: start {start}, continue {continue}, stop {stop}.",
     "cli.quarter_not_started": (
-        "The quarter {quarter} has not started (as of {as_of}): choose a quarter that has."
+        "cannot review {quarter}: the quarter has not started (as of {as_of})."
     ),
     "cli.no_rows_for_quarter": (
-        "No lead and no spend record in any month of {quarter} in {where}. Sync first: "
-        "partnerkit sync --config {config}"
+        "nothing to review for {quarter}: no lead and no spend record in any of its "
+        "months. Run `partnerkit sync --config {config}` to bring them in."
     ),
     # roles
     "roles.none": "the workspace writes down no roles (roles: in the workspace file)",
