@@ -166,7 +166,7 @@ def build_sla(ctx: QuarterContext) -> list[Block]:
         score = (
             ctx.number(health.score, 1)
             if health is not None and health.score is not None
-            else ctx.missing(health.reason if health is not None else "not_computed")
+            else ctx.missing((health.reason if health is not None else None) or "not_computed")
         )
         health_rows.append((ctx.text(f.month(m.month)), score))
     out.append(
