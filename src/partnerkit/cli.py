@@ -867,7 +867,7 @@ def review_command(
     from partnerkit.errors import PeriodError
     from partnerkit.model import load_workspace
     from partnerkit.report import build_review, build_source_map, build_trial_review
-    from partnerkit.report._pending import Words
+    from partnerkit.report.review import Words
 
     if [quarter is not None, trial, source_map].count(True) != 1:
         raise typer.BadParameter(

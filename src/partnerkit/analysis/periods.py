@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from partnerkit.analysis._args import as_of_day, as_of_moment
 from partnerkit.analysis._sql import date_literal, text, timestamp_literal
 from partnerkit.errors import ConfigurationError, PeriodError
 from partnerkit.model import Period, month_bounds, quarter_bounds
@@ -37,6 +38,8 @@ __all__ = [
     "PeriodLike",
     "Window",
     "add_months",
+    "as_of_day",
+    "as_of_moment",
     "local_day_sql",
     "local_month_sql",
     "month_end",

@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
-from partnerkit.analysis._args import as_of_day, as_of_moment
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.month import MonthEvaluation
-from partnerkit.analysis.periods import month_end
+from partnerkit.analysis.periods import as_of_day, as_of_moment, month_end
 from partnerkit.analysis.review import QuarterEvaluation, evaluate_quarter
 from partnerkit.analysis.source_map import SourceMap, source_map
 from partnerkit.analysis.trial import TrialVerdict, trial_verdict
@@ -50,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "REVIEW_SECTIONS",
     "ReviewDocument",
+    "Words",
     "build_review",
     "build_source_map",
     "build_trial_review",
