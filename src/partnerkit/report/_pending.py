@@ -83,7 +83,7 @@ PENDING: dict[str, str] = {
     "review.action.continue": "Continue",
     "review.action.stop": "Stop",
     "review.action.start": "Start",
-    "review.nothing_to": "Nothing to {action} from the quarter's numbers.",
+    "review.nothing": "Nothing here: the quarter's numbers call for none.",
     "review.item.target_met": "{name}: on track in each of the {months} month(s) with data.",
     "review.item.lead_target_met": (
         "{source}: {leads} leads in {months} month(s), at least its {target} a month each month."

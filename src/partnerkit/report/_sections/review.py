@@ -268,7 +268,7 @@ def build_proposal(ctx: QuarterContext) -> list[Block]:
         out.append(Heading(f.t(f"review.action.{action}")))
         items = q.actions(action)
         if not items:
-            out.append(Text(f.t("review.nothing_to", action=f.t(f"review.action.{action}"))))
+            out.append(Text(f.t("review.nothing")))
             continue
         out.append(Bullets(tuple(_item(ctx, p, texts) for p in items)))
     out.append(Text(f.t("review.rule")))
