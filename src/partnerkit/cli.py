@@ -663,6 +663,20 @@ def demo_command(
         raise _fail(exc) from exc
 
 
+_ReadWarehouse = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        help="Read from this DuckDB warehouse (default: the workspace's warehouse when "
+        "`partnerkit sync` has made one, else read the connections).",
+    ),
+]
+_Evidence = Annotated[
+    Path | None, typer.Option("--evidence", help="The SLA evidence log (CSV or YAML).")
+]
+_Survey = Annotated[Path | None, typer.Option("--survey", help="The partnership survey file.")]
+
+
 @app.command("report")
 def report_command(
     config: Annotated[Path, typer.Option("--config", "-c", help="The workspace file.")],
@@ -678,20 +692,9 @@ def report_command(
             "(install `chromium`, or set PARTNERKIT_BROWSER to Chromium or Chrome).",
         ),
     ] = False,
-    warehouse: Annotated[
-        Path | None,
-        typer.Option(
-            "--warehouse",
-            help="Read from this DuckDB warehouse (default: the workspace's warehouse when "
-            "`partnerkit sync` has made one, else read the connections).",
-        ),
-    ] = None,
-    evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="The SLA evidence log (CSV or YAML).")
-    ] = None,
-    survey: Annotated[
-        Path | None, typer.Option("--survey", help="The partnership survey file.")
-    ] = None,
+    warehouse: _ReadWarehouse = None,
+    evidence: _Evidence = None,
+    survey: _Survey = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -828,20 +831,9 @@ def review_command(
             "--pdf", help="Also write the document as PDF (A4), printed by headless Chromium."
         ),
     ] = False,
-    warehouse: Annotated[
-        Path | None,
-        typer.Option(
-            "--warehouse",
-            help="Read from this DuckDB warehouse (default: the workspace's warehouse when "
-            "`partnerkit sync` has made one, else read the connections).",
-        ),
-    ] = None,
-    evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="The SLA evidence log (CSV or YAML).")
-    ] = None,
-    survey: Annotated[
-        Path | None, typer.Option("--survey", help="The partnership survey file.")
-    ] = None,
+    warehouse: _ReadWarehouse = None,
+    evidence: _Evidence = None,
+    survey: _Survey = None,
     as_of: Annotated[
         str | None,
         typer.Option(

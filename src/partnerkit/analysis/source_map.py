@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from partnerkit.model import SourceMatching
+
 if TYPE_CHECKING:
     from partnerkit.analysis.audit import SourceMapAudit
     from partnerkit.model import Source, Workspace
@@ -31,18 +33,9 @@ __all__ = ["RULE_FIELDS", "SourceMap", "SourceMapEntry", "SourceState", "source_
 SourceState = Literal["wired", "unwired", "silent"]
 """Whether a source's leads reach the CRM (see the module)."""
 
-#: The matching rules shown, in order: the CRM's properties, then the UTM tags, then
-#: the ad accounts and campaigns.
-RULE_FIELDS: tuple[str, ...] = (
-    "original_source",
-    "original_source_drill_1",
-    "original_source_drill_2",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "account_ids",
-    "campaign_ids",
-)
+#: The matching rules shown, in the model's order: the CRM's properties, then the UTM
+#: tags, then the ad accounts and campaigns.
+RULE_FIELDS: tuple[str, ...] = tuple(SourceMatching.model_fields)
 
 
 @dataclass(frozen=True)

@@ -117,17 +117,6 @@ class MonthlyReport(Document):
     _fmt: Formatter | None = field(default=None, repr=False, compare=False)
     _written: tuple[Path, ...] = field(default=(), repr=False, compare=False)
 
-    def section(self, section_id: SectionId) -> Section:
-        """The section with this id.
-
-        Raises:
-            KeyError: The report does not include it.
-        """
-        for s in self.sections:
-            if s.id == section_id:
-                return s
-        raise KeyError(f"the report has no {section_id!r} section")
-
     @property
     def health_score(self) -> Decimal | None:
         """The month's partnership-health score, if it could be computed."""

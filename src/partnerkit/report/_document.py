@@ -38,6 +38,17 @@ class Document:
         """The files' name without extension (``report-2026-10``)."""
         raise NotImplementedError
 
+    def section(self, section_id: str) -> Section:
+        """The section with this id.
+
+        Raises:
+            KeyError: The document does not include it.
+        """
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(f"the document has no {section_id!r} section")
+
     def to_html(self) -> str:
         """The document as one self-contained HTML page."""
         return render_html(self, lang=self._lang)

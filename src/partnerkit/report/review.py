@@ -122,17 +122,6 @@ class ReviewDocument(Document):
         """The files' name without extension."""
         return self.stem
 
-    def section(self, section_id: str) -> Section:
-        """The section with this id.
-
-        Raises:
-            KeyError: The document has no such section.
-        """
-        for s in self.sections:
-            if s.id == section_id:
-                return s
-        raise KeyError(f"the document has no {section_id!r} section")
-
 
 def _section(sid: str, number: int, title: str, blocks: list[Block]) -> Section:
     return Section(cast(SectionId, sid), number, title, tuple(blocks))
@@ -145,31 +134,38 @@ def _shell(workspace: Workspace, as_of: dt.date | dt.datetime | None) -> MonthEv
     return MonthEvaluation(workspace, day.replace(day=1), month_end(day), day, moment)
 
 
+_WORDS: dict[DocumentKind, tuple[str, str]] = {
+    "quarter": ("review.title", "review.subtitle"),
+    "trial": ("trial_doc.title", "trial_doc.subtitle"),
+    "source_map": ("sourcemap.title", "sourcemap.subtitle"),
+}
+
+
 def _document(
     kind: DocumentKind,
-    workspace: Workspace,
-    f: Words,
+    ctx: Context,
     day: dt.date,
     sections: list[Section],
     results: QuarterEvaluation | TrialVerdict | SourceMap,
-    *,
-    subtitle: str,
     stem: str,
+    *,
     css: str | None,
     template: str | None,
 ) -> ReviewDocument:
-    title = {"quarter": "review.title", "trial": "trial_doc.title", "source_map": "sourcemap.title"}
+    f, ws = ctx.f, ctx.ws
+    title, subtitle = _WORDS[kind]
+    quarter = results.label if isinstance(results, QuarterEvaluation) else ""
     return ReviewDocument(
         kind=kind,
-        workspace_name=workspace.name,
+        workspace_name=ws.name,
         locale=str(f.locale),
         rtl=f.rtl,
-        title=f.t(title[kind]),
-        subtitle=subtitle,
+        title=f.t(title),
+        subtitle=f.t(subtitle, name=ws.name, quarter=quarter),
         note=f.t(
             "report.generated",
             day=f.date(day),
-            zone=f.zone(workspace.timezone),
+            zone=f.zone(ws.timezone),
             currency=f.currency_name(),
         ),
         sections=tuple(sections),
@@ -232,16 +228,7 @@ def build_review(
         for n, sid in enumerate(REVIEW_SECTIONS, start=1)
     ]
     return _document(
-        "quarter",
-        workspace,
-        f,
-        q.as_of,
-        sections,
-        q,
-        subtitle=f.t("review.subtitle", name=workspace.name, quarter=q.label),
-        stem=f"review-{q.label}",
-        css=css,
-        template=template,
+        "quarter", ctx, q.as_of, sections, q, f"review-{q.label}", css=css, template=template
     )
 
 
@@ -281,17 +268,9 @@ def build_trial_review(
     key = "trial_doc.runs" if found.provisional else "trial_doc.over"
     intro = Text(f.t(key, start=f.date(found.start), end=f.date(found.end)))
     blocks: list[Block] = [intro, *trial.verdict_blocks(ctx, found)]
+    sections = [_section("trial", 1, f.t("section.trial"), blocks)]
     return _document(
-        "trial",
-        workspace,
-        f,
-        found.counted_to,
-        [_section("trial", 1, f.t("section.trial"), blocks)],
-        found,
-        subtitle=f.t("trial_doc.subtitle", name=workspace.name),
-        stem="trial-verdict",
-        css=css,
-        template=template,
+        "trial", ctx, found.counted_to, sections, found, "trial-verdict", css=css, template=template
     )
 
 
@@ -335,15 +314,7 @@ def build_source_map(
         )
     found = source_map(workspace, audit)
     blocks = source_map_section.table(ctx, found)
+    sections = [_section("sources", 1, f.t("sourcemap.heading"), blocks)]
     return _document(
-        "source_map",
-        workspace,
-        f,
-        shell.as_of,
-        [_section("sources", 1, f.t("sourcemap.heading"), blocks)],
-        found,
-        subtitle=f.t("sourcemap.subtitle", name=workspace.name),
-        stem="source-map",
-        css=css,
-        template=template,
+        "source_map", ctx, shell.as_of, sections, found, "source-map", css=css, template=template
     )
