@@ -3,8 +3,9 @@
 Commands: ``connectors`` (what is installed), ``validate`` (a workspace file's
 problems, all at once), ``pull`` (read every connection into CSV, Parquet or DuckDB),
 ``sync`` (keep the warehouse up to date, incrementally), ``export`` (the warehouse
-as partitioned Parquet) and ``demo`` (the main job on bundled demo data, no
-credentials needed).
+as partitioned Parquet), ``report`` (the monthly report), ``review`` (the quarterly
+review, the trial verdict, the source map) and ``demo`` (the main job on bundled demo
+data, no credentials needed).
 
 Every command ends with one of the documented :class:`ExitCode` values, chosen in one
 place (:func:`exit_code_for`) from the class of the error that stopped it.
@@ -665,6 +666,20 @@ def demo_command(
         raise _fail(exc) from exc
 
 
+_ReadWarehouse = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        help="Read from this DuckDB warehouse (default: the workspace's warehouse when "
+        "`partnerkit sync` has made one, else read the connections).",
+    ),
+]
+_Evidence = Annotated[
+    Path | None, typer.Option("--evidence", help="The SLA evidence log (CSV or YAML).")
+]
+_Survey = Annotated[Path | None, typer.Option("--survey", help="The partnership survey file.")]
+
+
 @app.command("report")
 def report_command(
     config: Annotated[Path, typer.Option("--config", "-c", help="The workspace file.")],
@@ -680,20 +695,9 @@ def report_command(
             "(install `chromium`, or set PARTNERKIT_BROWSER to Chromium or Chrome).",
         ),
     ] = False,
-    warehouse: Annotated[
-        Path | None,
-        typer.Option(
-            "--warehouse",
-            help="Read from this DuckDB warehouse (default: the workspace's warehouse when "
-            "`partnerkit sync` has made one, else read the connections).",
-        ),
-    ] = None,
-    evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="The SLA evidence log (CSV or YAML).")
-    ] = None,
-    survey: Annotated[
-        Path | None, typer.Option("--survey", help="The partnership survey file.")
-    ] = None,
+    warehouse: _ReadWarehouse = None,
+    evidence: _Evidence = None,
+    survey: _Survey = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -787,6 +791,146 @@ def report_command(
         raise typer.Exit(code=exit_code_for(exc)) from None
     except PartnerkitError as exc:
         raise _fail(exc) from exc
+
+
+def _review_span(
+    ws: Workspace, quarter: Any, trial: bool, day: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The days a review document reads when there is no warehouse."""
+    from partnerkit.analysis.periods import add_months, today_in
+
+    start = ws.contract.start if ws.contract is not None else None
+    if quarter is not None:
+        first = add_months(quarter.start, -1)
+        return (min(start, first) if start else first), quarter.end
+    end = day or today_in(ws.timezone)
+    if trial and ws.contract is not None and ws.contract.trial_end is not None:
+        end = min(end, ws.contract.trial_end)
+    first = end.replace(day=1)
+    return (min(start, first) if start else first), end
+
+
+@app.command("review")
+def review_command(
+    config: Annotated[Path, typer.Option("--config", "-c", help="The workspace file.")],
+    quarter: Annotated[
+        str | None,
+        typer.Option("--quarter", "-q", help="The quarterly review of a quarter, e.g. 2026Q4."),
+    ] = None,
+    trial: Annotated[
+        bool,
+        typer.Option("--trial", help="The trial verdict against the contract's trial criteria."),
+    ] = False,
+    source_map: Annotated[
+        bool,
+        typer.Option("--source-map", help="The source map: each source wired, unwired or silent."),
+    ] = False,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the document (HTML, Markdown).")
+    ] = Path("partnerkit-report"),
+    pdf: Annotated[
+        bool,
+        typer.Option(
+            "--pdf", help="Also write the document as PDF (A4), printed by headless Chromium."
+        ),
+    ] = False,
+    warehouse: _ReadWarehouse = None,
+    evidence: _Evidence = None,
+    survey: _Survey = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="The day the document is made, e.g. 2026-11-15 (default: today)."
+        ),
+    ] = None,
+    locale: Annotated[
+        str | None,
+        typer.Option(
+            "--locale",
+            "-l",
+            help="Write it in this locale: en-US, he-IL or th-TH (default: the workspace's).",
+        ),
+    ] = None,
+) -> None:
+    """Write a quarterly review, the trial verdict or the source map (HTML, Markdown, PDF).
+
+    Give exactly one of --quarter, --trial and --source-map.
+    """
+    from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.analysis.direct import read_days
+    from partnerkit.analysis.periods import parse_quarter
+    from partnerkit.errors import PeriodError
+    from partnerkit.model import load_workspace
+    from partnerkit.report import build_review, build_source_map, build_trial_review
+    from partnerkit.report.review import Words
+
+    if [quarter is not None, trial, source_map].count(True) != 1:
+        raise typer.BadParameter(
+            "give exactly one of --quarter 2026Q4, --trial and --source-map",
+            param_hint="'--quarter' / '--trial' / '--source-map'",
+        )
+    try:
+        window = parse_quarter(quarter) if quarter is not None else None
+    except PeriodError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--quarter'") from None
+    try:
+        day = dt.date.fromisoformat(as_of.strip()) if as_of else None
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"must look like 2026-11-15 ({exc})", param_hint="'--as-of'"
+        ) from None
+    _target(out, "--out", folder=True)
+    ws = load_workspace(config)
+    words = Words("en-US", ws.currency)
+    Words(locale or ws.locale, ws.currency)  # an unknown locale: refused before reading
+    where = "the connections"
+    synced = _synced_warehouse(ws, warehouse)
+    if synced is not None and not synced.exists():
+        raise _fail(
+            NotComputableError(
+                words.t(
+                    "cli.not_synced",
+                    month=window.label if window else "",
+                    where=f"{synced} (no such warehouse)",
+                    config=config,
+                ),
+                code="not_synced",
+            )
+        )
+    if synced is not None:
+        where = f"the warehouse {synced}"
+        err_console.print(f"reading {where}", highlight=False, markup=False)
+        data = Dataset.from_duckdb(synced)
+    else:
+        data = read_days(ws, *_review_span(ws, window, trial, day))
+    log = read_evidence(evidence, timezone=ws.timezone) if evidence else None
+    try:
+        if window is not None:
+            doc = build_review(
+                ws,
+                data,
+                window.label,
+                evidence=log,
+                survey=read_survey(survey) if survey else None,
+                as_of=day,
+                locale=locale,
+            )
+        elif trial:
+            doc = build_trial_review(ws, data, evidence=log, as_of=day, locale=locale)
+        else:
+            doc = build_source_map(ws, data, as_of=day, locale=locale)
+    except NotComputableError as exc:
+        label = window.label if window is not None else ""
+        params = {"month": label, "quarter": label, **exc.params, "where": where}
+        err_console.print(
+            "[bold red]error:[/] " + words.t(f"cli.{exc.code}", **params, config=config),
+            highlight=False,
+        )
+        raise typer.Exit(code=exit_code_for(exc)) from None
+    html, markdown = doc.write(out)
+    console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
+    if pdf:
+        console.print(f"wrote {doc.write_pdf(html.with_suffix('.pdf'))}", highlight=False)
 
 
 @app.command("new-connector")

@@ -65,6 +65,7 @@ __all__ = [
     "PageShapeError",
     "PartnerkitError",
     "PartnerkitWarning",
+    "PeriodError",
     "PermissionDeniedError",
     "QuotaExhaustedError",
     "RateLimitError",
@@ -234,6 +235,36 @@ class UnknownLocaleError(ConfigurationError):
             f"the report has no catalogue for the locale {locale!r}; the available "
             f"locales are {', '.join(self.available)}"
         )
+
+
+class PeriodError(ConfigurationError):
+    """A period (a quarter) written in a form that is not one.
+
+    Attributes:
+        value: The text as given.
+        kind: What it should have been: ``quarter``.
+        problem: What is wrong, as a code: ``format`` (not ``YYYYQn``) or
+            ``quarter_number`` (a number outside 1 to 4).
+        example: A correct way to write it (``2026Q4``).
+    """
+
+    def __init__(self, value: str, *, kind: str, problem: str, example: str) -> None:
+        self.value = value
+        self.kind = kind
+        self.problem = problem
+        self.example = example
+        if problem == "quarter_number":
+            year = example[:4]
+            quarters = ", ".join(f"{year}Q{n}" for n in range(1, 5))
+            said = (
+                f"not a {kind}: {value!r}; a year has quarters 1 to 4, so write one of {quarters}"
+            )
+        else:
+            said = (
+                f"not a {kind}: {value!r}; write the year and the quarter's number, "
+                f"e.g. {example} (2026-Q4 works too)"
+            )
+        super().__init__(said)
 
 
 class UnknownFieldError(ConfigurationError):

@@ -203,6 +203,12 @@ def _names(demo: Any, evaluation: Any) -> list[str]:
     for row in evaluation.audit.findings.to_pylist():
         names += [v for k, v in (row["params"] or ()) if k == "campaign_name" and v]
     names += [e.name for e in ws.learning_log if e.name]
+    for source in ws.sources:  # the source map's rule values (its CRM property values)
+        names += [
+            p
+            for field in type(source.matching).model_fields
+            for p in getattr(source.matching, field)
+        ]
     for note in ws.monthly_notes:
         names += [*note.observations, *note.learnings, *note.next_steps]
     return sorted({n for n in names if n}, key=len, reverse=True)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from partnerkit.connector import Connector, StreamSpec
     from partnerkit.model import Workspace
 
-__all__ = ["month_request", "read_month"]
+__all__ = ["month_request", "read_days", "read_month"]
 
 _CRM = (RecordKind.LEAD, RecordKind.DEAL)
 
@@ -77,7 +77,21 @@ def read_month(workspace: Workspace, month: str | dt.date) -> Dataset:
         An in-memory dataset of every enabled stream.
     """
     window = Window.month(month)
-    start, end = window.previous().start, window.end
+    return read_days(workspace, window.previous().start, window.end)
+
+
+def read_days(workspace: Workspace, start: dt.date, end: dt.date) -> Dataset:
+    """Read the days ``start``..``end`` from every connection of a workspace.
+
+    Args:
+        workspace: The workspace whose connections are read.
+        start: The first day.
+        end: The last day.
+
+    Returns:
+        An in-memory dataset of every enabled stream (CRM records by their own dates,
+        see :func:`month_request`).
+    """
     streams = []
     for conn in workspace.connections:
         connector = workspace.connector(conn.name)

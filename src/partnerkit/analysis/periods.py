@@ -29,19 +29,23 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from partnerkit.analysis._args import as_of_day, as_of_moment
 from partnerkit.analysis._sql import date_literal, text, timestamp_literal
-from partnerkit.errors import ConfigurationError
+from partnerkit.errors import ConfigurationError, PeriodError
 from partnerkit.model import Period, month_bounds, quarter_bounds
 
 __all__ = [
     "PeriodLike",
     "Window",
     "add_months",
+    "as_of_day",
+    "as_of_moment",
     "local_day_sql",
     "local_month_sql",
     "month_end",
     "month_start",
     "month_windows",
+    "parse_quarter",
     "resolve_window",
     "today_in",
     "utc_bounds",
@@ -205,6 +209,36 @@ def resolve_window(period: PeriodLike, *, on: dt.date | None = None) -> Window:
     if bounds is None:
         raise ConfigurationError(f"{on} is outside the recurring period '{period}'")
     return Window(bounds[0], bounds[1], period.every)
+
+
+_QUARTER_TEXT = re.compile(r"^(\d{4})\s*-?\s*[Qq]\s*(\d+)$")
+
+
+def parse_quarter(text: str) -> Window:
+    """A calendar quarter written ``2026Q4`` (or ``2026-Q4``, ``2026-q4``) as a window.
+
+    Args:
+        text: The quarter: the year, then ``Q`` and the quarter's number.
+
+    Returns:
+        The quarter's window (its first to its last day).
+
+    Raises:
+        PeriodError: The text is not a quarter (``problem="format"``), or its number is
+            not 1 to 4 (``problem="quarter_number"``: ``2026Q5``); the message says
+            what to write.
+
+    Examples:
+        >>> parse_quarter("2026Q4").label
+        '2026-Q4'
+    """
+    match = _QUARTER_TEXT.match(str(text).strip())
+    if match is None:
+        raise PeriodError(str(text), kind="quarter", problem="format", example="2026Q4")
+    year, number = int(match[1]), int(match[2])
+    if not 1 <= number <= 4:
+        raise PeriodError(str(text), kind="quarter", problem="quarter_number", example=f"{year}Q4")
+    return Window.quarter(f"{year}-Q{number}")
 
 
 def month_windows(window: Window) -> list[Window]:

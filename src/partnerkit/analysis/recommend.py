@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from partnerkit.analysis.dedup import LeadDedup
     from partnerkit.analysis.funnel import RevenueBySource
     from partnerkit.analysis.kpis import KPIValue
+    from partnerkit.analysis.month import MonthEvaluation
     from partnerkit.analysis.sla import SLACompliance
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "SourceCost",
     "budget_shift",
     "recommend",
+    "recommend_month",
 ]
 
 MIN_LEADS_FOR_SHIFT = 10
@@ -254,3 +256,40 @@ def recommend(
             )
         )
     return out
+
+
+def recommend_month(evaluation: MonthEvaluation) -> list[Recommendation]:
+    """The recommendations of one evaluated month (what the report's "next month" shows).
+
+    Reads the month's one evaluation (:func:`~partnerkit.analysis.month.evaluate_month`):
+    spend, leads and CPL per source of the source map, the audit, SLA compliance, the
+    targets, the budget by source and the dedup.
+
+    Args:
+        evaluation: The month's evaluation.
+
+    Returns:
+        :func:`recommend`'s recommendations for the month.
+    """
+    from partnerkit.analysis.month import figure
+
+    ev = evaluation
+    costs = [
+        SourceCost(
+            source.id,
+            source.name,
+            figure(ev.source(source.id, "spend")),
+            figure(ev.source(source.id, "leads")),
+            figure(ev.source(source.id, "cpl")),
+        )
+        for source in ev.workspace.sources
+    ]
+    return recommend(
+        ev.label,
+        costs=costs,
+        audit=ev.audit,
+        sla=ev.sla,
+        targets=list(ev.targets or ()),
+        budget=ev.budget,
+        dedup=ev.dedup,
+    )

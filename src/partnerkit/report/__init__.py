@@ -16,7 +16,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,14 +26,15 @@ from partnerkit.analysis.month import MonthEvaluation, evaluate_month, figure
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import KPIUnit
 from partnerkit.report._build import MIN_LEADS_FOR_SHIFT, Builder
-from partnerkit.report._render import (
-    DEFAULT_CSS,
-    DEFAULT_TEMPLATE,
-    render_html,
-    render_markdown,
-)
-from partnerkit.report._scope import scope_css, scope_styles
+from partnerkit.report._document import Document
+from partnerkit.report._render import DEFAULT_CSS, DEFAULT_TEMPLATE
 from partnerkit.report.i18n import LOCALES, Formatter
+from partnerkit.report.review import (
+    ReviewDocument,
+    build_review,
+    build_source_map,
+    build_trial_review,
+)
 from partnerkit.report.sections import (
     SECTION_IDS,
     Bullets,
@@ -70,16 +70,20 @@ __all__ = [
     "MonthlyReport",
     "NoData",
     "Results",
+    "ReviewDocument",
     "Section",
     "SectionId",
     "Table",
     "Text",
     "build_report",
+    "build_review",
+    "build_source_map",
+    "build_trial_review",
 ]
 
 
 @dataclass
-class MonthlyReport:
+class MonthlyReport(Document):
     """One month's report: typed sections plus the analysis results behind them.
 
     Attributes:
@@ -113,83 +117,15 @@ class MonthlyReport:
     _fmt: Formatter | None = field(default=None, repr=False, compare=False)
     _written: tuple[Path, ...] = field(default=(), repr=False, compare=False)
 
-    def section(self, section_id: SectionId) -> Section:
-        """The section with this id.
-
-        Raises:
-            KeyError: The report does not include it.
-        """
-        for s in self.sections:
-            if s.id == section_id:
-                return s
-        raise KeyError(f"the report has no {section_id!r} section")
-
     @property
     def health_score(self) -> Decimal | None:
         """The month's partnership-health score, if it could be computed."""
         health = self.results.health
         return health.months[0].score if health is not None and health.months else None
 
-    def to_html(self) -> str:
-        """The report as one self-contained HTML page."""
-        return render_html(self, lang=self._lang)
-
-    def to_markdown(self) -> str:
-        """The report as Markdown (each chart as its description in words)."""
-        return render_markdown(
-            title=self.title, subtitle=self.subtitle, note=self.note, sections=self.sections
-        )
-
-    def write(self, directory: str | Path, *, stem: str | None = None) -> tuple[Path, Path]:
-        """Write ``report-YYYY-MM.html`` and ``.md`` into a directory (created if needed).
-
-        Args:
-            directory: Where to write.
-            stem: The file name without extension (default ``report-YYYY-MM``).
-
-        Returns:
-            The HTML file's path and the Markdown file's path.
-        """
-        folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        name = stem or f"report-{self.month:%Y-%m}"
-        html_path = folder / f"{name}.html"
-        md_path = folder / f"{name}.md"
-        html_path.write_text(self.to_html(), encoding="utf-8")
-        md_path.write_text(self.to_markdown(), encoding="utf-8")
-        self._written = (html_path, md_path)
-        return html_path, md_path
-
-    def write_pdf(
-        self,
-        path: str | Path,
-        *,
-        browser: str | Path | None = None,
-        timeout: float = 120.0,
-    ) -> Path:
-        """Print the report to a PDF file (A4) with headless Chromium.
-
-        The browser installed on the machine prints the HTML page with the report's
-        print stylesheet; nothing is fetched from the network.
-
-        Args:
-            path: The PDF file (its folder is created if needed).
-            browser: Chromium or Chrome, a path or a command (default: the
-                ``PARTNERKIT_BROWSER`` variable, else ``chromium``, ``google-chrome``
-                and the like on ``PATH``).
-            timeout: Seconds the browser may take.
-
-        Returns:
-            The PDF's path.
-
-        Raises:
-            BrowserNotFoundError: No Chromium or Chrome is installed; the message says
-                how to install one.
-            BrowserError: The browser ran but wrote no PDF.
-        """
-        from partnerkit.report._pdf import print_pdf
-
-        return print_pdf(self.to_html(), path, browser=browser, timeout=timeout)
+    def file_stem(self) -> str:
+        """The files' name: ``report-YYYY-MM``."""
+        return f"report-{self.month:%Y-%m}"
 
     def __repr__(self) -> str:
         """A short summary: the month, the headline figures and where the files are."""
@@ -218,27 +154,6 @@ class MonthlyReport:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         """IPython's text display: the same short summary as :meth:`__repr__`."""
         printer.text("MonthlyReport(...)" if cycle else repr(self))
-
-    def _repr_html_(self) -> str:
-        """The report in a notebook: its body in a wrapper, every style scoped to it.
-
-        The wrapper has the class ``partnerkit-report`` and one of its own
-        (``partnerkit-report-<hex>``, new for each display); every selector of the
-        report's stylesheet, and of any ``<style>`` inside the body, is prefixed with
-        it: nothing restyles the notebook or other outputs
-        (:mod:`partnerkit.report._scope`).
-        """
-        body = self.to_html()
-        start = body.find("<body>")
-        end = body.rfind("</body>")
-        inner = body[start + len("<body>") : end] if start >= 0 and end > start else body
-        direction = "rtl" if self.rtl else "ltr"
-        name = f"partnerkit-report-{uuid.uuid4().hex[:12]}"
-        css = scope_css(self.css, "." + name)
-        return (
-            f'<div class="partnerkit-report {name}" lang="{self._lang}" dir="{direction}">'
-            f"<style>{css}</style>{scope_styles(inner, '.' + name)}</div>"
-        )
 
 
 def build_report(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import MonthEvaluation, figure, previous_figure, reason
+from partnerkit.analysis.review import tests_in
 from partnerkit.model import KPIUnit
 from partnerkit.report.i18n import Formatter
 from partnerkit.report.sections import Cell, NoData, Text
@@ -337,13 +338,7 @@ class Context:
 
     def experiments(self) -> list[Any]:
         """The learning log's experiments that ran during the month."""
-        out = []
-        for e in self.ws.learning_log:
-            starts = e.start is None or e.start <= self.r.month_end
-            ends = e.end is None or e.end >= self.r.month
-            if starts and ends and (e.start is not None or e.status.value in ("running", "done")):
-                out.append(e)
-        return out
+        return tests_in(self.ws, self.r.month, self.r.month_end)
 
     def source_name(self, source_id: str | None) -> str:
         """A source's name: its id when the workspace does not know it, else the no-channel word."""

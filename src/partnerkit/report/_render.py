@@ -20,7 +20,7 @@ from partnerkit.report.sections import (
 )
 
 if TYPE_CHECKING:
-    from partnerkit.report import MonthlyReport
+    from partnerkit.report._document import Document
 
 __all__ = ["DEFAULT_CSS", "DEFAULT_TEMPLATE", "render_html", "render_markdown"]
 
@@ -174,8 +174,8 @@ def _table_html(table: Table, *, caption: bool = True) -> str:
     )
 
 
-def render_html(page: MonthlyReport, *, lang: str) -> str:
-    """The report as one self-contained HTML page, its ``<html lang>`` being ``lang``."""
+def render_html(page: Document, *, lang: str) -> str:
+    """A document (the report, a review) as one HTML page; ``<html lang>`` is ``lang``."""
     title, subtitle, sections = page.title, page.subtitle, page.sections
     toc = "".join(f'<li><a href="#{s.id}">{escape(s.title)}</a></li>' for s in sections)
     parts = [

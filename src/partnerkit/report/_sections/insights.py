@@ -1,4 +1,4 @@
-"""Section 4, insights: movers, silent sources, unmapped leads, duplicates, the platform/CRM gap."""
+"""Section 4, insights: movers, silent sources, unmapped leads, duplicates, the CRM gap, the map."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from partnerkit.analysis.attribution import LEAD_RULE_COLUMNS
 from partnerkit.analysis.month import figure, reason
 from partnerkit.model import KPIUnit
 from partnerkit.report._context import Context, dec
+from partnerkit.report._sections import source_map
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Table, Text
 
@@ -101,7 +102,7 @@ def build(ctx: Context) -> list[Block]:
             out.append(Text(f.t("insights.none")))
     else:
         out.append(ctx.failed("audit"))
-    return out
+    return out + source_map.blocks(ctx)
 
 
 def _finding(ctx: Context, row: dict[str, Any]) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from partnerkit.analysis.month import figure
-from partnerkit.analysis.recommend import SourceCost, recommend
+from collections.abc import Sequence
+
+from partnerkit.analysis.recommend import Recommendation, recommend_month
 from partnerkit.report._context import Context, dec
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Text
 
-__all__ = ["build"]
+__all__ = ["build", "worded"]
 
 
 def build(ctx: Context) -> list[Block]:
@@ -31,27 +32,13 @@ def build(ctx: Context) -> list[Block]:
 
 def _recommend(ctx: Context) -> list[Text]:
     """Word the recommendations :func:`~partnerkit.analysis.recommend.recommend` decides."""
+    return worded(ctx, recommend_month(ctx.r))
+
+
+def worded(ctx: Context, decided: Sequence[Recommendation]) -> list[Text]:
+    """The month's recommendations in words, one sentence each, in their order."""
     f = ctx.f
     out: list[Text] = []
-    costs = [
-        SourceCost(
-            source.id,
-            source.name,
-            figure(ctx.r.source(source.id, "spend")),
-            figure(ctx.r.source(source.id, "leads")),
-            figure(ctx.r.source(source.id, "cpl")),
-        )
-        for source in ctx.ws.sources
-    ]
-    decided = recommend(
-        ctx.r.label,
-        costs=costs,
-        audit=ctx.r.audit,
-        sla=ctx.r.sla,
-        targets=list(ctx.r.targets or ()),
-        budget=ctx.r.budget,
-        dedup=ctx.r.dedup,
-    )
     silent = iter(ctx.silent_lines(N_("rec.silent")))
     terms = {t.sla.id: t for t in ctx.r.sla.terms} if ctx.r.sla is not None else {}
     targets = {v.target_id: v for v in ctx.r.targets or ()}

@@ -20,7 +20,7 @@ from partnerkit.report.sections import Block, Cell, Table, Text
 if TYPE_CHECKING:
     from partnerkit.analysis.trial import CriterionResult, TrialVerdict
 
-__all__ = ["applies", "build"]
+__all__ = ["applies", "build", "verdict_blocks"]
 
 _TONE: dict[str, Literal["good", "bad"] | None] = {"continue": "good", "extend": None, "end": "bad"}
 
@@ -89,7 +89,13 @@ def build(ctx: Context) -> list[Block]:
             )
         )
     ]
-    out.append(_verdict_line(ctx, verdict))
+    return out + verdict_blocks(ctx, verdict)
+
+
+def verdict_blocks(ctx: Context, verdict: TrialVerdict) -> list[Block]:
+    """The verdict, each criterion with its threshold and value, and what was counted."""
+    f = ctx.f
+    out: list[Block] = [_verdict_line(ctx, verdict)]
     if verdict.criteria:
         out.append(_criteria(ctx, verdict))
         out.append(
