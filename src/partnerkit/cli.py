@@ -862,7 +862,7 @@ def review_command(
     from partnerkit.errors import PeriodError
     from partnerkit.model import load_workspace
     from partnerkit.report import build_review, build_source_map, build_trial_review
-    from partnerkit.report.review import Words
+    from partnerkit.report.i18n import Formatter
 
     if [quarter is not None, trial, source_map].count(True) != 1:
         raise typer.BadParameter(
@@ -881,8 +881,8 @@ def review_command(
         ) from None
     _target(out, "--out", folder=True)
     ws = load_workspace(config)
-    words = Words("en-US", ws.currency)
-    Words(locale or ws.locale, ws.currency)  # an unknown locale: refused before reading
+    words = Formatter("en-US", ws.currency)
+    Formatter(locale or ws.locale, ws.currency)  # an unknown locale: refused before reading
     where = "the connections"
     synced = _synced_warehouse(ws, warehouse)
     if synced is not None and not synced.exists():

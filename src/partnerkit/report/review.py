@@ -35,11 +35,11 @@ from partnerkit.analysis.source_map import SourceMap, source_map
 from partnerkit.analysis.trial import TrialVerdict, trial_verdict
 from partnerkit.report._context import Context
 from partnerkit.report._document import Document
-from partnerkit.report._pending import Words
 from partnerkit.report._render import DEFAULT_CSS, DEFAULT_TEMPLATE
 from partnerkit.report._sections import review as quarter_sections
 from partnerkit.report._sections import roles, trial
 from partnerkit.report._sections import source_map as source_map_section
+from partnerkit.report.i18n import Formatter
 from partnerkit.report.sections import Block, Section, SectionId, Text
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 __all__ = [
     "REVIEW_SECTIONS",
     "ReviewDocument",
-    "Words",
     "build_review",
     "build_source_map",
     "build_trial_review",
@@ -215,7 +214,7 @@ def build_review(
         NotComputableError: No month of the quarter has data (``code``:
             ``quarter_not_started``, ``not_synced`` or ``no_rows_for_quarter``).
     """
-    f = Words(locale or workspace.locale, workspace.currency)
+    f = Formatter(locale or workspace.locale, workspace.currency)
     q = evaluation or evaluate_quarter(
         workspace, dataset, quarter, as_of=as_of, evidence=evidence, survey=survey
     )
@@ -262,7 +261,7 @@ def build_trial_review(
         ConfigurationError: The contract has no ``trial_end``.
         UnknownLocaleError: The locale has no catalogue.
     """
-    f = Words(locale or workspace.locale, workspace.currency)
+    f = Formatter(locale or workspace.locale, workspace.currency)
     found = verdict or trial_verdict(workspace, dataset, evidence, as_of=as_of)
     ctx = Context(workspace, _shell(workspace, as_of), f)
     key = "trial_doc.runs" if found.provisional else "trial_doc.over"
@@ -304,7 +303,7 @@ def build_source_map(
     Raises:
         UnknownLocaleError: The locale has no catalogue.
     """
-    f = Words(locale or workspace.locale, workspace.currency)
+    f = Formatter(locale or workspace.locale, workspace.currency)
     shell = _shell(workspace, as_of)
     ctx = Context(workspace, shell, f)
     if audit is None:

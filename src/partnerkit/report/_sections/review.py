@@ -16,7 +16,6 @@ from partnerkit.analysis.month import MonthEvaluation, figure, reason
 from partnerkit.analysis.review import QUARTER_KPIS, Action, ProposalItem, QuarterEvaluation
 from partnerkit.model import BUILTIN_KPIS, TOTAL_COST_KPIS, KPIUnit
 from partnerkit.report._context import Context
-from partnerkit.report._pending import words
 from partnerkit.report._sections import next_month
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Cell, Heading, Table, Text
@@ -50,6 +49,25 @@ MESSAGE_IDS = (
     N_("review.item.test"),
     N_("cli.quarter_not_started"),
     N_("cli.no_rows_for_quarter"),
+    # the documents' titles and sections, looked up by kind in report/review.py
+    N_("sourcemap.title"),
+    N_("sourcemap.subtitle"),
+    N_("review.title"),
+    N_("review.subtitle"),
+    N_("review.section.overview"),
+    N_("review.section.trends"),
+    N_("review.section.sla"),
+    N_("review.section.cost"),
+    N_("review.section.learnings"),
+    N_("review.section.proposal"),
+    N_("review.section.next_quarter"),
+    N_("review.section.roles"),
+    N_("roles.step"),
+    N_("roles.step_after"),
+    N_("trial_doc.title"),
+    N_("trial_doc.subtitle"),
+    N_("trial_doc.runs"),
+    N_("trial_doc.over"),
 )
 
 
@@ -71,7 +89,7 @@ class QuarterContext(Context):
 
 def build_overview(ctx: QuarterContext) -> list[Block]:
     """The quarter, the day counted to, which months have data, the quarter to date."""
-    f, q = words(ctx.f), ctx.q
+    f, q = ctx.f, ctx.q
     out: list[Block] = [
         Text(
             f.t(
@@ -107,7 +125,7 @@ def build_overview(ctx: QuarterContext) -> list[Block]:
 
 def build_trends(ctx: QuarterContext) -> list[Block]:
     """Each target month by month: value, target, status, change on the month before."""
-    f, q = words(ctx.f), ctx.q
+    f, q = ctx.f, ctx.q
     rows: list[tuple[Cell, ...]] = []
     for m in q.with_data:
         here = ctx.at(m)
@@ -137,7 +155,7 @@ def build_trends(ctx: QuarterContext) -> list[Block]:
 
 def build_sla(ctx: QuarterContext) -> list[Block]:
     """Each SLA term's attainment month by month, then the health score of each month."""
-    f, q = words(ctx.f), ctx.q
+    f, q = ctx.f, ctx.q
     months = q.with_data
     out: list[Block] = []
     names: dict[str, str] = {}
@@ -177,7 +195,7 @@ def build_sla(ctx: QuarterContext) -> list[Block]:
 
 def build_cost(ctx: QuarterContext) -> list[Block]:
     """Media, fees and total cost, and the cost per result on media and on total cost."""
-    f, q = words(ctx.f), ctx.q
+    f, q = ctx.f, ctx.q
     months = q.with_data
     costs = [m.cost for m in months]
     if all(c is None for c in costs):
@@ -212,7 +230,7 @@ def build_cost(ctx: QuarterContext) -> list[Block]:
 
 def build_learnings(ctx: QuarterContext) -> list[Block]:
     """The quarter's tests: what was tested and learnt, the decision, the goal's score."""
-    f, q = words(ctx.f), ctx.q
+    f, q = ctx.f, ctx.q
     if not q.tests:
         return [ctx.nodata(N_("review.no_tests"))]
     rows = []
@@ -260,7 +278,7 @@ def build_learnings(ctx: QuarterContext) -> list[Block]:
 
 def build_proposal(ctx: QuarterContext) -> list[Block]:
     """Continue, stop, start: each item with the numbers it rests on."""
-    f, q = words(ctx.f), ctx.q
+    f, q = ctx.f, ctx.q
     worded = next_month.worded(ctx, q.recommendations)
     texts = {id(r): worded[i] for i, r in enumerate(q.recommendations) if i < len(worded)}
     out: list[Block] = []
@@ -276,7 +294,7 @@ def build_proposal(ctx: QuarterContext) -> list[Block]:
 
 
 def _item(ctx: QuarterContext, p: ProposalItem, texts: dict[int, Text]) -> Text:
-    f = words(ctx.f)
+    f = ctx.f
     v = p.params
     if p.code == "recommendation" and p.recommendation is not None:
         found = texts.get(id(p.recommendation))
@@ -319,7 +337,7 @@ def _item(ctx: QuarterContext, p: ProposalItem, texts: dict[int, Text]) -> Text:
 
 def build_next_quarter(ctx: QuarterContext) -> list[Block]:
     """The plan: the last month's next steps, the tests planned, what the proposal starts."""
-    f, q = words(ctx.f), ctx.q
+    f, q = ctx.f, ctx.q
     out: list[Block] = []
     note = ctx.note()
     if note is not None and note.next_steps:

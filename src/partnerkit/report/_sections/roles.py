@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from partnerkit.report._context import Context
-from partnerkit.report._pending import words
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Table
 
@@ -27,7 +26,7 @@ MESSAGE_IDS = (
 
 def party(ctx: Context, ref: str | None) -> str:
     """A party of the RACI chart in words: a person (name, role) or a side."""
-    f = words(ctx.f)
+    f = ctx.f
     if ref is None:
         return f.t("missing")
     if ref in ("partner", "in_house"):
@@ -39,12 +38,12 @@ def party(ctx: Context, ref: str | None) -> str:
 
 
 def _parties(ctx: Context, refs: Sequence[str]) -> str:
-    return ", ".join(party(ctx, r) for r in refs) or words(ctx.f).t("missing")
+    return ", ".join(party(ctx, r) for r in refs) or ctx.f.t("missing")
 
 
 def build(ctx: Context) -> list[Block]:
     """The RACI chart with grey zones flagged, then the point people and escalation path."""
-    f = words(ctx.f)
+    f = ctx.f
     out: list[Block] = []
     if ctx.ws.roles:
         rows = tuple(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from partnerkit.analysis.source_map import SourceMap, source_map
 from partnerkit.report._context import Context
-from partnerkit.report._pending import words
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Cell, Heading, Table, Text
 
@@ -46,13 +45,13 @@ MESSAGE_IDS = (
 
 def blocks(ctx: Context) -> list[Block]:
     """The monthly report's source map: every source and its state at the month's audit."""
-    f = words(ctx.f)
+    f = ctx.f
     return [Heading(f.t("sourcemap.heading")), *table(ctx, source_map(ctx.ws, ctx.r.audit))]
 
 
 def table(ctx: Context, found: SourceMap) -> list[Block]:
     """The source-map table, and the day its states were checked to."""
-    f = words(ctx.f)
+    f = ctx.f
     rows = []
     for e in found:
         s = e.source
