@@ -17,10 +17,9 @@ import pyarrow as pa
 import pytest
 from partnerkit_files import FilesConnector, _readers
 from partnerkit_files._columns import BAD, NULL, Problem, cell
-from partnerkit_files._connector import _rejected, _summary, _too_many_rejected
+from partnerkit_files._connector import _rejected
 from partnerkit_files._parse import CellError, Money, check_currency
 from partnerkit_files._readers import open_table
-from partnerkit_files._settings import allowed_rejections
 
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.records import MONEY_SCALE, RecordKind
@@ -212,11 +211,7 @@ def read_file_row_by_row(
                     continue
             kept += 1
             yield record
-    limit = self._limit(mapping.source)
-    failed = len(rejected) > allowed_rejections(limit, read)
-    yield _summary(file, read, kept, len(rejected), filtered, failed=failed)
-    if failed:
-        raise _too_many_rejected(file, read, rejected, limit, unit)
+    yield from self._close_file(mapping.source, file, unit, read, kept, filtered, rejected)
 
 
 _COLUMNAR_READ = FilesConnector.read
