@@ -14,6 +14,8 @@ The core's fault kit knows no vendor; this module is where Google Ads's knowledg
 
 from __future__ import annotations
 
+from typing import Any
+
 from partnerkit.testing.faults import Fault, json_fault
 
 __all__ = [
@@ -26,6 +28,9 @@ _GOOGLE_ADS_VERSION = "v21"
 _GOOGLE_ADS_TYPE = f"type.googleapis.com/google.ads.googleads.{_GOOGLE_ADS_VERSION}"
 _SERVICE = "googleads.googleapis.com"
 _METHOD = f"google.ads.googleads.{_GOOGLE_ADS_VERSION}.services.GoogleAdsService.SearchStream"
+_ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
+_DOMAIN = "googleapis.com"
+_BEARER = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 _GOOGLE_401 = (
     "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
     "cookie or other valid authentication credential. See "
@@ -51,15 +56,8 @@ def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, na
         ],
         "requestId": "FAKE-request-id-000000",
     }
-    body = {
-        "error": {
-            "code": 429,
-            "message": "Resource has been exhausted (e.g. check quota).",
-            "status": "RESOURCE_EXHAUSTED",
-            "details": [failure],
-        }
-    }
-    return json_fault(429, body)
+    message = "Resource has been exhausted (e.g. check quota)."
+    return _status(429, "RESOURCE_EXHAUSTED", message, [failure])
 
 
 def google_ads_resource_exhausted(
@@ -109,19 +107,19 @@ def expired_token() -> Fault:
     Returns:
         The fault.
     """
-    info = {
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "ACCESS_TOKEN_EXPIRED",
-        "domain": "googleapis.com",
-        "metadata": {"service": _SERVICE, "method": _METHOD},
-    }
-    body = {
-        "error": {
-            "code": 401,
-            "message": _GOOGLE_401,
-            "status": "UNAUTHENTICATED",
-            "details": [info],
-        }
-    }
-    www = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-    return json_fault(401, body, {"WWW-Authenticate": www})
+    metadata = {"service": _SERVICE, "method": _METHOD}
+    info = {"@type": _ERROR_INFO, "reason": "ACCESS_TOKEN_EXPIRED", "domain": _DOMAIN}
+    www = {"WWW-Authenticate": _BEARER}
+    return _status(401, "UNAUTHENTICATED", _GOOGLE_401, [{**info, "metadata": metadata}], www)
+
+
+def _status(
+    code: int,
+    status: str,
+    message: str,
+    details: list[dict[str, Any]],
+    headers: dict[str, str] | None = None,
+) -> Fault:
+    """A ``google.rpc.Status`` body: ``{"error": {code, message, status, details}}``."""
+    error = {"code": code, "message": message, "status": status, "details": details}
+    return json_fault(code, {"error": error}, headers)
