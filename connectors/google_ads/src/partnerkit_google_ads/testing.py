@@ -21,10 +21,11 @@ from partnerkit.testing.faults import Fault, json_fault
 __all__ = [
     "expired_token",
     "google_ads_daily_quota_exhausted",
+    "google_ads_error",
     "google_ads_resource_exhausted",
 ]
 
-_GOOGLE_ADS_VERSION = "v21"
+_GOOGLE_ADS_VERSION = "v26"
 _GOOGLE_ADS_TYPE = f"type.googleapis.com/google.ads.googleads.{_GOOGLE_ADS_VERSION}"
 _SERVICE = "googleads.googleapis.com"
 _METHOD = f"google.ads.googleads.{_GOOGLE_ADS_VERSION}.services.GoogleAdsService.SearchStream"
@@ -39,25 +40,57 @@ _GOOGLE_401 = (
 
 
 def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, name: str) -> Fault:
-    failure = {
-        "@type": f"{_GOOGLE_ADS_TYPE}.errors.GoogleAdsFailure",
-        "errors": [
-            {
-                "errorCode": {"quotaError": quota_error},
-                "message": f"Too many requests. Retry in {retry_delay_seconds} seconds.",
-                "details": {
-                    "quotaErrorDetails": {
-                        "rateScope": scope,
-                        "rateName": name,
-                        "retryDelay": f"{retry_delay_seconds}s",
-                    }
-                },
+    error = {
+        "errorCode": {"quotaError": quota_error},
+        "message": f"Too many requests. Retry in {retry_delay_seconds} seconds.",
+        "details": {
+            "quotaErrorDetails": {
+                "rateScope": scope,
+                "rateName": name,
+                "retryDelay": f"{retry_delay_seconds}s",
             }
-        ],
-        "requestId": "FAKE-request-id-000000",
+        },
     }
     message = "Resource has been exhausted (e.g. check quota)."
-    return _status(429, "RESOURCE_EXHAUSTED", message, [failure])
+    return _status(429, "RESOURCE_EXHAUSTED", message, [_failure(error, "FAKE-request-id-000000")])
+
+
+def google_ads_error(
+    status: int,
+    rpc_status: str,
+    error_code: dict[str, str],
+    message: str,
+    *,
+    top_message: str = "Request contains an invalid argument.",
+    request_id: str = "FAKEreqIdErr000000001",
+) -> Fault:
+    """Any Google Ads REST error: a ``google.rpc.Status`` carrying a ``GoogleAdsFailure``.
+
+    Shapes as captured in n8n-io/n8n#36313, google-marketing-solutions/adios#47 and
+    PipedreamHQ/pipedream#21554: ``google_ads_error(403, "PERMISSION_DENIED",
+    {"authorizationError": "USER_PERMISSION_DENIED"}, "User doesn't have permission ...")``.
+    ``searchStream`` may send it inside a JSON array: wrap it with
+    :func:`partnerkit.testing.faults.in_a_list`.
+
+    Args:
+        status: The HTTP status (also the body's ``code``).
+        rpc_status: The ``google.rpc.Code`` name, e.g. ``"INVALID_ARGUMENT"``.
+        error_code: The ``GoogleAdsError.errorCode``, e.g. ``{"queryError": "..."}``.
+        message: The ``GoogleAdsError`` message.
+        top_message: The ``google.rpc.Status`` message.
+        request_id: The failure's ``requestId``.
+
+    Returns:
+        The fault.
+    """
+    error = {"errorCode": error_code, "message": message}
+    return _status(status, rpc_status, top_message, [_failure(error, request_id)])
+
+
+def _failure(error: dict[str, Any], request_id: str) -> dict[str, Any]:
+    """A ``GoogleAdsFailure`` detail holding one ``GoogleAdsError``."""
+    failure_type = f"{_GOOGLE_ADS_TYPE}.errors.GoogleAdsFailure"
+    return {"@type": failure_type, "errors": [error], "requestId": request_id}
 
 
 def google_ads_resource_exhausted(
