@@ -102,7 +102,6 @@ def test_the_daily_basic_access_cap_stops_at_once(
 def test_an_expired_oauth_token(cassettes: Path, make_connector: Make) -> None:
     fault = google_ads_error(
         401,
-        "UNAUTHENTICATED",
         {"authenticationError": "OAUTH_TOKEN_EXPIRED"},
         "The OAuth access token has expired.",
         top_message="Request had invalid authentication credentials.",
@@ -115,7 +114,7 @@ def test_an_expired_oauth_token(cassettes: Path, make_connector: Make) -> None:
     assert not info.value.retriable
 
 
-def test_an_expired_token_without_a_google_google_ads_error(
+def test_an_expired_token_without_a_google_ads_failure(
     cassettes: Path, make_connector: Make
 ) -> None:
     # Google's front end answers some 401s with only a google.rpc.ErrorInfo
@@ -166,7 +165,6 @@ def test_authorization_errors(
     fault = in_a_list(  # searchStream's array form
         google_ads_error(
             403,
-            "PERMISSION_DENIED",
             {"authorizationError": code},
             message,
             top_message="The caller does not have permission",
@@ -190,7 +188,6 @@ def test_an_unrecognized_gaql_field_is_named(cassettes: Path, make_connector: Ma
     # the shape of n8n-io/n8n#36313 (a field renamed between versions)
     fault = google_ads_error(
         400,
-        "INVALID_ARGUMENT",
         {"queryError": "UNRECOGNIZED_FIELD"},
         "Unrecognized field in the query: 'campaign.start_date'.",
     )
@@ -267,7 +264,6 @@ def test_the_newest_version_sunset_asks_to_upgrade_the_library(
 ) -> None:
     fault = google_ads_error(
         400,
-        "INVALID_ARGUMENT",
         {"requestError": "UNSUPPORTED_VERSION"},
         "Version v26 is deprecated. Requests to this version will be blocked.",
     )

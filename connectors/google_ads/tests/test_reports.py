@@ -418,7 +418,7 @@ def test_a_report_stream_broken_part_way_is_an_error_not_fewer_rows(
     answer = yaml.safe_load((REPORTS / f"{stream}.yaml").read_text())
     body = answer["interactions"][_query_index(stream)]["response"]["body"]
     failure = google_ads_error(
-        500, "INTERNAL", {"internalError": "INTERNAL_ERROR"}, "An internal error has occurred."
+        500, {"internalError": "INTERNAL_ERROR"}, "An internal error has occurred."
     ).json()
     fault = Fault(status=200, headers=JSON, body=json.dumps([*body, failure]))
     with pytest.raises(SourceError) as info:
@@ -430,7 +430,6 @@ def test_a_report_stream_broken_part_way_is_an_error_not_fewer_rows(
 def test_a_permission_error_on_a_report_is_mapped(make_connector: Make, stream: str) -> None:
     fault = google_ads_error(
         403,
-        "PERMISSION_DENIED",
         {"authorizationError": "USER_PERMISSION_DENIED"},
         "User doesn't have permission to access customer.",
         top_message="The caller does not have permission",

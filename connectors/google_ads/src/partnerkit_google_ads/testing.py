@@ -29,6 +29,16 @@ _GOOGLE_ADS_VERSION = "v26"
 _GOOGLE_ADS_TYPE = f"type.googleapis.com/google.ads.googleads.{_GOOGLE_ADS_VERSION}"
 _SERVICE = "googleads.googleapis.com"
 _METHOD = f"google.ads.googleads.{_GOOGLE_ADS_VERSION}.services.GoogleAdsService.SearchStream"
+#: The google.rpc.Code Google sends with each HTTP status (google/rpc/code.proto).
+_RPC_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
 _ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
 _DOMAIN = "googleapis.com"
 _BEARER = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
@@ -57,26 +67,27 @@ def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, na
 
 def google_ads_error(
     status: int,
-    rpc_status: str,
     error_code: dict[str, str],
     message: str,
     *,
+    rpc_status: str | None = None,
     top_message: str = "Request contains an invalid argument.",
     request_id: str = "FAKEreqIdErr000000001",
 ) -> Fault:
     """Any Google Ads REST error: a ``google.rpc.Status`` carrying a ``GoogleAdsFailure``.
 
     Shapes as captured in n8n-io/n8n#36313, google-marketing-solutions/adios#47 and
-    PipedreamHQ/pipedream#21554: ``google_ads_error(403, "PERMISSION_DENIED",
-    {"authorizationError": "USER_PERMISSION_DENIED"}, "User doesn't have permission ...")``.
+    PipedreamHQ/pipedream#21554: ``google_ads_error(403, {"authorizationError":
+    "USER_PERMISSION_DENIED"}, "User doesn't have permission ...")``.
     ``searchStream`` may send it inside a JSON array: wrap it with
     :func:`partnerkit.testing.faults.in_a_list`.
 
     Args:
         status: The HTTP status (also the body's ``code``).
-        rpc_status: The ``google.rpc.Code`` name, e.g. ``"INVALID_ARGUMENT"``.
         error_code: The ``GoogleAdsError.errorCode``, e.g. ``{"queryError": "..."}``.
         message: The ``GoogleAdsError`` message.
+        rpc_status: The ``google.rpc.Code`` name; by default the one Google maps
+            ``status`` to (400 ``INVALID_ARGUMENT``, 403 ``PERMISSION_DENIED`` ...).
         top_message: The ``google.rpc.Status`` message.
         request_id: The failure's ``requestId``.
 
@@ -84,7 +95,8 @@ def google_ads_error(
         The fault.
     """
     error = {"errorCode": error_code, "message": message}
-    return _status(status, rpc_status, top_message, [_failure(error, request_id)])
+    rpc = rpc_status or _RPC_STATUS[status]
+    return _status(status, rpc, top_message, [_failure(error, request_id)])
 
 
 def _failure(error: dict[str, Any], request_id: str) -> dict[str, Any]:
