@@ -359,10 +359,10 @@ def suite(
         The test class; pytest collects it under the name the module gives it.
     """
 
-    def _read(self: HostilePages, request: pytest.FixtureRequest, body: str) -> object:
+    def read_method(self: HostilePages, request: pytest.FixtureRequest, body: str) -> object:
         return read(request, body)
 
-    def _parse(self: HostilePages, body: bytes) -> object:
+    def parse_method(self: HostilePages, body: bytes) -> object:
         return parse(body)
 
     attributes = {
@@ -373,8 +373,8 @@ def suite(
         "requests": tuple(requests),
         "secret": secret,
         "recorded": recorded,
-        "read": _read,
-        "parse": _parse,
+        "read": read_method,
+        "parse": parse_method,
     }
     return type("TestHostilePages", (HostilePages,), attributes)
 
