@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from partnerkit_google_ads import GoogleAdsConnector
 
-from partnerkit.testing import FakeClock
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
 MANAGER = "1234567890"
@@ -27,9 +27,7 @@ SECRETS = {"developer_token": "test-developer-token", "access_token": "test-acce
 NOW = dt.datetime(2026, 10, 10, 15, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture
