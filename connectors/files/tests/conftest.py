@@ -28,6 +28,20 @@ from partnerkit.stream import RecordStream
 FIXTURES = Path(__file__).parent / "fixtures"
 SALT = "test-salt-7f3a91c2"
 
+#: A plain spend sheet a user keeps by hand (tmp files of the tests, not a fixture file).
+SHEET: dict[str, Any] = {
+    "path": "spend.csv",
+    "stream": "performance",
+    "columns": {
+        "date": "day",
+        "campaign_name": "campaign",
+        "spend": "spend",
+        "impressions": "impressions",
+        "clicks": "clicks",
+    },
+    "constants": {"platform": "sheet", "account_id": "a1", "currency": "ILS"},
+}
+
 #: The mapping for LinkedIn Campaign Manager's "Campaign Performance Report" export.
 LINKEDIN: dict[str, Any] = {
     "path": "linkedin/campaign_performance_report.csv",
@@ -356,19 +370,19 @@ def salt() -> str:
     return SALT
 
 
-@pytest.fixture
-def linkedin() -> dict[str, Any]:
-    return copy.deepcopy(LINKEDIN)
+def _mapping(name: str, mapping: dict[str, Any]) -> Any:
+    """A fixture ``name``: a fresh copy of ``mapping``, which a test may change."""
+
+    def fresh() -> dict[str, Any]:
+        return copy.deepcopy(mapping)
+
+    return pytest.fixture(name=name)(fresh)
 
 
-@pytest.fixture
-def zapier() -> dict[str, Any]:
-    return copy.deepcopy(ZAPIER)
-
-
-@pytest.fixture
-def agency() -> dict[str, Any]:
-    return copy.deepcopy(AGENCY)
+sheet = _mapping("sheet", SHEET)
+linkedin = _mapping("linkedin", LINKEDIN)
+zapier = _mapping("zapier", ZAPIER)
+agency = _mapping("agency", AGENCY)
 
 
 @pytest.fixture
