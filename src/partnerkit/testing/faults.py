@@ -290,7 +290,7 @@ def script(
     return registered
 
 
-ErrorCase = tuple[Fault, int, "str | int | None", str]
+ErrorCase = tuple[Fault, int, str | int | None, str]
 """One row of :attr:`ErrorShapeChecks.cases`: ``(fault, status, vendor_code, message_start)``."""
 
 
