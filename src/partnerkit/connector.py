@@ -23,6 +23,7 @@ Connectors are found through the entry-point group ``partnerkit.connectors``
 from __future__ import annotations
 
 import datetime as dt
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COLUMN_METADATA",
+    "NAME_PATTERN",
     "TODAY_EXCLUDED",
     "Capability",
     "CheckResult",
@@ -55,6 +57,8 @@ __all__ = [
     "ReadRequest",
     "ReadWindow",
     "StreamSpec",
+    "check_name",
+    "one_or_many",
 ]
 
 TODAY_EXCLUDED = "today_excluded"
@@ -90,6 +94,43 @@ class ConnectorSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_nested_delimiter="__")
+
+
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+"""A name in settings and streams: a lower-case letter, then lower-case letters, digits, ``_``.
+
+Stream names follow it, and so do the names a user gives in a connector's settings
+(custom reports, custom queries, extra columns): :func:`check_name` checks one.
+"""
+
+
+def check_name(value: str, what: str) -> str:
+    """Return ``value`` when it follows :data:`NAME_PATTERN`, for a settings validator.
+
+    Args:
+        value: The name a user gave.
+        what: What the name names, for the message, e.g. ``"custom query name"``.
+
+    Raises:
+        ValueError: It does not (pydantic reports it as a validation error of the field).
+    """
+    if not re.fullmatch(NAME_PATTERN, value):
+        raise ValueError(
+            f"{what} {value!r} must be lower case letters, digits and '_', starting with a letter"
+        )
+    return value
+
+
+def one_or_many(value: Any) -> Any:
+    """A single string or number as a one-item list of its text; anything else unchanged.
+
+    For a ``mode="before"`` validator of a list field that users often give one value of
+    (``accounts: 123456789`` in YAML, ``PARTNERKIT_<NAME>_ACCOUNTS=123456789``). Booleans
+    are not numbers here: they stay as they are, for the field's own error.
+    """
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return [str(value)]
+    return value
 
 
 class HttpSettings(BaseModel):
@@ -183,7 +224,7 @@ class StreamSpec(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(pattern=NAME_PATTERN)
     kind: RecordKind
     description: str = ""
     cursor: str | None = "date"

@@ -110,3 +110,31 @@ def test_hostile_pages_checks_fail_on_an_error_that_is_not_the_librarys(pytester
     result = pytester.runpytest("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(["*test_a_mutated_recorded_page_parses_or_raises*"])
+
+
+def test_suite_builds_the_same_checks_from_parts(pytester) -> None:
+    pytester.makepyfile(
+        """
+        from partnerkit.errors import ResponseShapeError
+        from partnerkit.testing import hostile
+
+        def serve(request, body):
+            raise ResponseShapeError(
+                "shop token-9c1e", api="shop", account="42", request="GET /42/orders",
+                where="", expected="a JSON object", found="a JSON null",
+            )
+
+        def parse(body):
+            return None
+
+        TestPages = hostile.suite(
+            {"null": ("null", "", "a JSON object", "a JSON null")},
+            "shop", "42", ("GET /42/orders",), serve, parse, secret="token-9c1e",
+            recorded=[{"a": 1}],
+        )
+        """
+    )
+    result = pytester.runpytest("-q", "-p", "no:cacheprovider")
+    # the table row fails: the refusal shows the secret; the two property checks pass
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(["*test_a_page_that_is_not_the_documented_shape*"])

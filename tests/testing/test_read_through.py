@@ -113,3 +113,17 @@ def test_fake_time_is_the_seams_clock_for_the_test(fake_time: FakeClock) -> None
     from partnerkit import http
 
     assert http._default_clock() is fake_time
+
+
+def test_every_test_on_fake_time_runs_the_tests_below_a_conftest_on_it(pytester) -> None:
+    pytester.makeconftest(
+        "from partnerkit.testing.pytest_plugin import every_test_on_fake_time\n"
+        "_on_fake_time = every_test_on_fake_time()\n"
+    )
+    pytester.makepyfile(
+        "from partnerkit import http\n"
+        "from partnerkit.testing import FakeClock\n"
+        "def test_the_seams_clock_is_fake():\n"
+        "    assert isinstance(http._default_clock(), FakeClock)\n"
+    )
+    pytester.runpytest("-q", "-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -17,10 +17,9 @@ import pyarrow as pa
 import pytest
 from partnerkit_files import FilesConnector, _readers
 from partnerkit_files._columns import BAD, NULL, Problem, cell
-from partnerkit_files._connector import _rejected, _summary, _too_many_rejected
+from partnerkit_files._connector import _rejected
 from partnerkit_files._parse import CellError, Money, check_currency
 from partnerkit_files._readers import open_table
-from partnerkit_files._settings import allowed_rejections
 
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.records import MONEY_SCALE, RecordKind
@@ -28,6 +27,20 @@ from partnerkit.stream import RecordStream
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SALT = "test-salt-7f3a91c2"
+
+#: A plain spend sheet a user keeps by hand (tmp files of the tests, not a fixture file).
+SHEET: dict[str, Any] = {
+    "path": "spend.csv",
+    "stream": "performance",
+    "columns": {
+        "date": "day",
+        "campaign_name": "campaign",
+        "spend": "spend",
+        "impressions": "impressions",
+        "clicks": "clicks",
+    },
+    "constants": {"platform": "sheet", "account_id": "a1", "currency": "ILS"},
+}
 
 #: The mapping for LinkedIn Campaign Manager's "Campaign Performance Report" export.
 LINKEDIN: dict[str, Any] = {
@@ -212,11 +225,7 @@ def read_file_row_by_row(
                     continue
             kept += 1
             yield record
-    limit = self._limit(mapping.source)
-    failed = len(rejected) > allowed_rejections(limit, read)
-    yield _summary(file, read, kept, len(rejected), filtered, failed=failed)
-    if failed:
-        raise _too_many_rejected(file, read, rejected, limit, unit)
+    yield from self._close_file(mapping.source, file, unit, read, kept, filtered, rejected)
 
 
 _COLUMNAR_READ = FilesConnector.read
@@ -361,19 +370,19 @@ def salt() -> str:
     return SALT
 
 
-@pytest.fixture
-def linkedin() -> dict[str, Any]:
-    return copy.deepcopy(LINKEDIN)
+def _mapping(name: str, mapping: dict[str, Any]) -> Any:
+    """A fixture ``name``: a fresh copy of ``mapping``, which a test may change."""
+
+    def fresh() -> dict[str, Any]:
+        return copy.deepcopy(mapping)
+
+    return pytest.fixture(name=name)(fresh)
 
 
-@pytest.fixture
-def zapier() -> dict[str, Any]:
-    return copy.deepcopy(ZAPIER)
-
-
-@pytest.fixture
-def agency() -> dict[str, Any]:
-    return copy.deepcopy(AGENCY)
+sheet = _mapping("sheet", SHEET)
+linkedin = _mapping("linkedin", LINKEDIN)
+zapier = _mapping("zapier", ZAPIER)
+agency = _mapping("agency", AGENCY)
 
 
 @pytest.fixture

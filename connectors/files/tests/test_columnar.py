@@ -25,18 +25,6 @@ from partnerkit_files import FilesConnector
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.errors import ConfigurationError
 
-SHEET: dict[str, Any] = {
-    "path": "spend.csv",
-    "stream": "performance",
-    "columns": {
-        "date": "day",
-        "campaign_name": "campaign",
-        "spend": "spend",
-        "impressions": "impressions",
-        "clicks": "clicks",
-    },
-    "constants": {"platform": "sheet", "account_id": "a1", "currency": "ILS"},
-}
 HEADER = "day,campaign,spend,impressions,clicks"
 
 Reader = Callable[..., tuple[list[dict[str, Any]], list[Notice]]]
@@ -46,7 +34,9 @@ def rejected(notices: list[Notice]) -> list[tuple[int, str | None]]:
     return [(n.details["row"], n.details["column"]) for n in notices if n.code == "rejected_row"]
 
 
-def test_rows_pyarrow_refuses_are_read_as_before(read: Reader, tmp_path: Path) -> None:
+def test_rows_pyarrow_refuses_are_read_as_before(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
     (tmp_path / "spend.csv").write_bytes(
         (
             HEADER + "\r\n"
@@ -59,7 +49,7 @@ def test_rows_pyarrow_refuses_are_read_as_before(read: Reader, tmp_path: Path) -
         ).encode()
     )
 
-    records, notices = read(SHEET, base_dir=tmp_path)
+    records, notices = read(sheet, base_dir=tmp_path)
 
     assert [(r["date"].day, r["spend"]) for r in records] == [
         (1, Decimal("12.50")),
@@ -69,21 +59,23 @@ def test_rows_pyarrow_refuses_are_read_as_before(read: Reader, tmp_path: Path) -
 
 
 def test_a_quote_after_the_first_chunk_reads_on_row_by_row(
-    read: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    read: Reader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sheet: dict[str, Any]
 ) -> None:
     rows = [f"2026-10-{d:02d},Brand,{d}.50,{d}00,{d}" for d in range(1, 21)]
     rows[12] = '2026-10-13,"Brand, with a comma",13.50,1300,13'
     rows[15] = '2026-10-16,"never closed,16.50,1600,16'
     (tmp_path / "spend.csv").write_text(HEADER + "\n" + "\n".join(rows) + "\n")
 
-    records, notices = read(SHEET, base_dir=tmp_path)
+    records, notices = read(sheet, base_dir=tmp_path)
 
     assert len(records) == 19
     assert records[12]["campaign_name"] == "Brand, with a comma"
     assert rejected(notices) == [(17, None)]
 
 
-def test_an_undecodable_line_after_the_first_chunk_is_named(read: Reader, tmp_path: Path) -> None:
+def test_an_undecodable_line_after_the_first_chunk_is_named(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
     rows = [f"2026-10-{d:02d},Brand,{d}.50,{d}00,{d}".encode() for d in range(1, 29)]
     rows[20] = "2026-10-21,Caffè,1.00,100,1".encode("cp1252")
     (tmp_path / "spend.csv").write_bytes(HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n")
@@ -91,11 +83,13 @@ def test_an_undecodable_line_after_the_first_chunk_is_named(read: Reader, tmp_pa
     # Both readings say the same; the line is where decoding failed, which for a file
     # this small (decoded in blocks of 8 KiB) is the first data line, not the 22nd.
     with pytest.raises(ConfigurationError, match="cannot be decoded as utf-8"):
-        read(SHEET, base_dir=tmp_path)
+        read(sheet, base_dir=tmp_path)
 
 
-def test_text_that_is_not_ascii_and_control_characters(read: Reader, tmp_path: Path) -> None:
-    source = {**SHEET, "locale": "fr_FR", "constants": {**SHEET["constants"], "currency": "EUR"}}
+def test_text_that_is_not_ascii_and_control_characters(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
+    source = {**sheet, "locale": "fr_FR", "constants": {**sheet["constants"], "currency": "EUR"}}
     (tmp_path / "spend.csv").write_text(
         "day;campaign;spend;impressions;clicks\n"
         "2026-10-01;  Été\u00a0;1\u202f234,50;1 000;10\n"  # NBSP and narrow NBSP
@@ -147,7 +141,7 @@ def test_auto_extra_first_value_in_a_later_chunk_and_raw_email(
 
 
 def test_parquet_with_nulls_and_native_types(
-    make_connector: Callable[..., FilesConnector], tmp_path: Path
+    make_connector: Callable[..., FilesConnector], tmp_path: Path, sheet: dict[str, Any]
 ) -> None:
     table = pa.table(
         {
@@ -159,7 +153,7 @@ def test_parquet_with_nulls_and_native_types(
         }
     )
     pq.write_table(table, tmp_path / "spend.parquet")
-    connector = make_connector({**SHEET, "path": "spend.parquet"}, base_dir=tmp_path)
+    connector = make_connector({**sheet, "path": "spend.parquet"}, base_dir=tmp_path)
 
     items = list(connector.read(ReadRequest(stream="performance")))
 
@@ -171,16 +165,18 @@ def test_parquet_with_nulls_and_native_types(
     ]
 
 
-def test_a_utf16_export_with_tabs(read: Reader, tmp_path: Path) -> None:
+def test_a_utf16_export_with_tabs(read: Reader, tmp_path: Path, sheet: dict[str, Any]) -> None:
     text = "day\tcampaign\tspend\timpressions\tclicks\r\n2026-10-01\tBrand\t1,234.50\t1,000\t10\r\n"
     (tmp_path / "spend.csv").write_bytes(text.encode("utf-16"))
 
-    records, _ = read(SHEET, base_dir=tmp_path)
+    records, _ = read(sheet, base_dir=tmp_path)
 
     assert [(r["spend"], r["impressions"]) for r in records] == [(Decimal("1234.50"), 1000)]
 
 
-def test_quoted_cells_as_spreadsheets_write_them(read: Reader, tmp_path: Path) -> None:
+def test_quoted_cells_as_spreadsheets_write_them(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
     (tmp_path / "spend.csv").write_bytes(
         b'"day","campaign","spend","impressions","clicks"\r\n'
         b'2026-10-01,"Brand, ""Summer""","1,234.50",1000,10\r\n'
@@ -191,7 +187,7 @@ def test_quoted_cells_as_spreadsheets_write_them(read: Reader, tmp_path: Path) -
         b'2026-10-06,"Brand","x,y",1.00,100,1\r\n'  # a cell too many: rejected
     )
 
-    records, notices = read(SHEET, base_dir=tmp_path)
+    records, notices = read(sheet, base_dir=tmp_path)
 
     assert [r["campaign_name"] for r in records] == [
         'Brand, "Summer"',
@@ -204,12 +200,14 @@ def test_quoted_cells_as_spreadsheets_write_them(read: Reader, tmp_path: Path) -
     assert rejected(notices) == [(7, None)]
 
 
-def test_a_quoted_cell_over_two_lines_is_one_cell(read: Reader, tmp_path: Path) -> None:
+def test_a_quoted_cell_over_two_lines_is_one_cell(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
     (tmp_path / "spend.csv").write_text(
         HEADER + '\n2026-10-01,"Brand\nsecond line",1.00,100,1\n2026-10-02,Generic,2.00,200,2\n'
     )
 
-    records, notices = read(SHEET, base_dir=tmp_path)
+    records, notices = read(sheet, base_dir=tmp_path)
 
     assert [r["campaign_name"] for r in records] == ["Brand\nsecond line", "Generic"]
     assert rejected(notices) == []
@@ -219,12 +217,13 @@ def test_read_hands_over_arrow_pages_a_chunk_at_a_time(
     make_connector: Callable[..., FilesConnector],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    sheet: dict[str, Any],
 ) -> None:
     rows = "".join(f"2026-10-{1 + i % 28:02d},Brand,{i}.50,{i},1\n" for i in range(1000))
     (tmp_path / "spend.csv").write_text(HEADER + "\n" + rows)
     monkeypatch.undo()  # the connector's own read(), not the comparison of both readings
     monkeypatch.setattr("partnerkit_files._readers.CSV_CHUNK_CHARS", 10_000)
-    connector = make_connector(SHEET, base_dir=tmp_path)
+    connector = make_connector(sheet, base_dir=tmp_path)
 
     pages = iter(connector.read(ReadRequest(stream="performance")))
     first = next(pages)
@@ -249,8 +248,10 @@ def test_read_hands_over_arrow_pages_a_chunk_at_a_time(
     pages.close()  # type: ignore[attr-defined]  # closing the generator closes the file
 
 
-def test_exact_extras_fit_the_money_type(read: Reader, tmp_path: Path) -> None:
-    source = {**SHEET, "extra_columns": {"rate": {"column": "rate", "type": "decimal"}}}
+def test_exact_extras_fit_the_money_type(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
+    source = {**sheet, "extra_columns": {"rate": {"column": "rate", "type": "decimal"}}}
     (tmp_path / "spend.csv").write_text(
         HEADER + ",rate\n"
         "2026-10-01,Brand,1.00,100,1,0.1234565\n"  # rounded half to even: 0.123456

@@ -8,6 +8,7 @@ connection allows some with ``max_rejected_rows``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,19 +25,6 @@ from partnerkit.store import sync
 HEADER = "day,campaign,spend,impressions,clicks\n"
 GOOD = "2026-10-01,Brand,12.50,1000,10\n"
 
-SHEET: dict[str, Any] = {
-    "path": "spend.csv",
-    "stream": "performance",
-    "columns": {
-        "date": "day",
-        "campaign_name": "campaign",
-        "spend": "spend",
-        "impressions": "impressions",
-        "clicks": "clicks",
-    },
-    "constants": {"platform": "sheet", "account_id": "a1", "currency": "ILS"},
-}
-
 
 def write(folder: Path, text: str, name: str = "spend.csv") -> Path:
     path = folder / name
@@ -44,16 +32,24 @@ def write(folder: Path, text: str, name: str = "spend.csv") -> Path:
     return path
 
 
-def read_all(
-    folder: Path, text: str, *, source: dict[str, Any] | None = None, **settings: Any
-) -> tuple[list[dict[str, Any]], list[Notice]]:
-    """Read ``text`` as spend.csv, tolerating every rejected row (to look at them)."""
-    write(folder, text)
-    settings.setdefault("max_rejected_rows", "100%")
-    connector = FilesConnector({"base_dir": folder, "files": [source or SHEET], **settings})
-    items = list(connector.read(ReadRequest(stream="performance")))
-    records = [i for i in items if isinstance(i, dict)]
-    return records, [i for i in items if isinstance(i, Notice)]
+ReadAll = Callable[..., tuple[list[dict[str, Any]], list[Notice]]]
+
+
+@pytest.fixture
+def read_all(sheet: dict[str, Any]) -> ReadAll:
+    """``read_all(folder, text, source=sheet)``: ``text`` as spend.csv, every rejected row kept."""
+
+    def run(
+        folder: Path, text: str, *, source: dict[str, Any] | None = None, **settings: Any
+    ) -> tuple[list[dict[str, Any]], list[Notice]]:
+        write(folder, text)
+        settings.setdefault("max_rejected_rows", "100%")
+        connector = FilesConnector({"base_dir": folder, "files": [source or sheet], **settings})
+        items = list(connector.read(ReadRequest(stream="performance")))
+        records = [i for i in items if isinstance(i, dict)]
+        return records, [i for i in items if isinstance(i, Notice)]
+
+    return run
 
 
 def rejections(notices: list[Notice]) -> list[tuple[int, str | None, str]]:
@@ -72,7 +68,7 @@ def summary(notices: list[Notice]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- money
 
 
-def test_spend_with_another_currency_code_is_rejected(tmp_path: Path) -> None:
+def test_spend_with_another_currency_code_is_rejected(tmp_path: Path, read_all: ReadAll) -> None:
     records, notices = read_all(tmp_path, HEADER + GOOD + "2026-10-02,Brand,USD 12.50,900,9\n")
 
     assert [r["spend"] for r in records] == [Decimal("12.50")]
@@ -86,7 +82,9 @@ def test_spend_with_another_currency_code_is_rejected(tmp_path: Path) -> None:
     ]
 
 
-def test_spend_with_a_dollar_sign_in_a_shekel_file_is_rejected(tmp_path: Path) -> None:
+def test_spend_with_a_dollar_sign_in_a_shekel_file_is_rejected(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
     _, notices = read_all(tmp_path, HEADER + "2026-10-02,Brand,$12.50,900,9\n")
 
     ((row, column, reason),) = rejections(notices)
@@ -95,17 +93,21 @@ def test_spend_with_a_dollar_sign_in_a_shekel_file_is_rejected(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("cell", ["₪12.50", "12.50 ₪", "ILS 12.50", "12.50 ILS", "NIS 12.50"])
-def test_the_files_own_currency_sign_and_code_are_read(tmp_path: Path, cell: str) -> None:
+def test_the_files_own_currency_sign_and_code_are_read(
+    tmp_path: Path, cell: str, read_all: ReadAll
+) -> None:
     records, notices = read_all(tmp_path, HEADER + f"2026-10-02,Brand,{cell},900,9\n")
 
     assert rejections(notices) == []
     assert records[0]["spend"] == Decimal("12.50")
 
 
-def test_a_currency_column_is_checked_row_by_row(tmp_path: Path) -> None:
+def test_a_currency_column_is_checked_row_by_row(
+    tmp_path: Path, read_all: ReadAll, sheet: dict[str, Any]
+) -> None:
     source = {
-        **SHEET,
-        "columns": {**SHEET["columns"], "currency": "cur"},
+        **sheet,
+        "columns": {**sheet["columns"], "currency": "cur"},
         "constants": {"platform": "sheet", "account_id": "a1"},
     }
     text = (
@@ -123,7 +125,9 @@ def test_a_currency_column_is_checked_row_by_row(tmp_path: Path) -> None:
     assert [(row, column) for row, column, _ in rejections(notices)] == [(4, "spend")]
 
 
-def test_money_with_seven_decimals_is_rejected_not_rounded(tmp_path: Path) -> None:
+def test_money_with_seven_decimals_is_rejected_not_rounded(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
     text = HEADER + "2026-10-01,Brand,12.1234567,1,1\n2026-10-02,Brand,12.1234560,1,1\n"
     records, notices = read_all(tmp_path, text)
 
@@ -138,7 +142,7 @@ def test_money_with_seven_decimals_is_rejected_not_rounded(tmp_path: Path) -> No
     ]
 
 
-def test_a_forty_digit_amount_is_rejected(tmp_path: Path) -> None:
+def test_a_forty_digit_amount_is_rejected(tmp_path: Path, read_all: ReadAll) -> None:
     amount = "1" * 40
     records, notices = read_all(tmp_path, HEADER + f"2026-10-01,Brand,{amount},1,1\n" + GOOD)
 
@@ -161,7 +165,7 @@ def test_a_float_from_a_spreadsheet_keeps_its_shown_digits() -> None:
 # -------------------------------------------------------------------------- counts
 
 
-def test_negative_impressions_are_rejected(tmp_path: Path) -> None:
+def test_negative_impressions_are_rejected(tmp_path: Path, read_all: ReadAll) -> None:
     records, notices = read_all(tmp_path, HEADER + "2026-10-01,Brand,1,-2,0\n" + GOOD)
 
     assert len(records) == 1
@@ -170,7 +174,7 @@ def test_negative_impressions_are_rejected(tmp_path: Path) -> None:
     ]
 
 
-def test_an_impressions_overflow_is_rejected(tmp_path: Path) -> None:
+def test_an_impressions_overflow_is_rejected(tmp_path: Path, read_all: ReadAll) -> None:
     biggest = 2**63 - 1
     text = HEADER + f"2026-10-01,Brand,1,{biggest + 1},0\n2026-10-02,Brand,1,{biggest},0\n"
     records, notices = read_all(tmp_path, text)
@@ -181,7 +185,9 @@ def test_an_impressions_overflow_is_rejected(tmp_path: Path) -> None:
     ]
 
 
-def test_a_huge_exponent_is_rejected_without_building_the_number(tmp_path: Path) -> None:
+def test_a_huge_exponent_is_rejected_without_building_the_number(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
     _, notices = read_all(tmp_path, HEADER + "2026-10-01,Brand,1,1e999999999,0\n")
 
     assert [row for row, _, _ in rejections(notices)] == [2]
@@ -190,7 +196,7 @@ def test_a_huge_exponent_is_rejected_without_building_the_number(tmp_path: Path)
 # ------------------------------------------------------------------- text and dates
 
 
-def test_a_nul_byte_is_rejected(tmp_path: Path) -> None:
+def test_a_nul_byte_is_rejected(tmp_path: Path, read_all: ReadAll) -> None:
     records, notices = read_all(tmp_path, HEADER + "2026-10-01,Br\x00and,1,1,1\n" + GOOD)
 
     assert len(records) == 1
@@ -204,7 +210,9 @@ def test_a_nul_byte_is_rejected(tmp_path: Path) -> None:
     ]
 
 
-def test_a_cell_of_only_a_control_character_is_rejected_not_null(tmp_path: Path) -> None:
+def test_a_cell_of_only_a_control_character_is_rejected_not_null(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
     # Python's str.strip() takes U+001F for white space: the cell must not pass as empty.
     records, notices = read_all(tmp_path, HEADER + "2026-10-01,\x1f,1,1,1\n" + GOOD)
 
@@ -212,7 +220,9 @@ def test_a_cell_of_only_a_control_character_is_rejected_not_null(tmp_path: Path)
     assert [(row, column) for row, column, _ in rejections(notices)] == [(2, "campaign")]
 
 
-def test_a_timestamp_in_a_date_column_is_rejected_not_shifted(tmp_path: Path) -> None:
+def test_a_timestamp_in_a_date_column_is_rejected_not_shifted(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
     text = HEADER + "2026-10-01T23:30:00-05:00,Brand,1,1,1\n" + GOOD
     records, notices = read_all(tmp_path, text)
 
@@ -227,7 +237,7 @@ def test_a_timestamp_in_a_date_column_is_rejected_not_shifted(tmp_path: Path) ->
     ]
 
 
-def test_arabic_indic_digits_are_read(tmp_path: Path) -> None:
+def test_arabic_indic_digits_are_read(tmp_path: Path, read_all: ReadAll) -> None:
     text = HEADER + "٢٠٢٦-١٠-٠١,Brand,١٢.٥٠,١٢٣٤,۹\n"
     records, notices = read_all(tmp_path, text)
 
@@ -240,7 +250,9 @@ def test_arabic_indic_digits_are_read(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------- CSV framing
 
 
-def test_an_unterminated_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
+def test_an_unterminated_quote_does_not_swallow_the_rows_after_it(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
     rows = [GOOD, '2026-10-01,"Brand,1,1,1\n'] + [
         f"2026-10-02,Brand,{i},1,1\n" for i in range(1000)
     ]
@@ -263,7 +275,9 @@ def test_an_unterminated_quote_does_not_swallow_the_rows_after_it(tmp_path: Path
     assert records[-1]["spend"] == Decimal(999)
 
 
-def test_a_stray_quote_closed_lines_later_does_not_swallow_rows(tmp_path: Path) -> None:
+def test_a_stray_quote_closed_lines_later_does_not_swallow_rows(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
     text = HEADER + '2026-10-01,"Brand,1,1,1\n' + GOOD + '2026-10-01,Brand",1,1,1\n' + GOOD
     records, notices = read_all(tmp_path, text)
 
@@ -273,8 +287,10 @@ def test_a_stray_quote_closed_lines_later_does_not_swallow_rows(tmp_path: Path) 
     assert [r["campaign_name"] for r in records] == ["Brand", 'Brand"', "Brand"]
 
 
-def test_a_field_over_the_size_limit_rejects_its_row_with_a_reason(tmp_path: Path) -> None:
-    source = {**SHEET, "extra_columns": {"note": "note"}}
+def test_a_field_over_the_size_limit_rejects_its_row_with_a_reason(
+    tmp_path: Path, read_all: ReadAll, sheet: dict[str, Any]
+) -> None:
+    source = {**sheet, "extra_columns": {"note": "note"}}
     big = "x" * 200_000
     text = (
         "day,campaign,spend,impressions,clicks,note\n"
@@ -297,9 +313,11 @@ def test_a_field_over_the_size_limit_rejects_its_row_with_a_reason(tmp_path: Pat
 # ----------------------------------------------------------------------- tolerance
 
 
-def test_rejected_rows_fail_the_read_after_every_one_is_reported(tmp_path: Path) -> None:
+def test_rejected_rows_fail_the_read_after_every_one_is_reported(
+    tmp_path: Path, sheet: dict[str, Any]
+) -> None:
     write(tmp_path, HEADER + "2026-10-01,Brand,$1,1,1\n" + GOOD + "2026-10-03,Brand,1,-1,1\n")
-    connector = FilesConnector({"base_dir": tmp_path, "files": [SHEET]})
+    connector = FilesConnector({"base_dir": tmp_path, "files": [sheet]})
     stream = connector.stream(stream="performance")
 
     with pytest.raises(DataError) as caught:
@@ -313,21 +331,21 @@ def test_rejected_rows_fail_the_read_after_every_one_is_reported(tmp_path: Path)
     assert "  - line 4: column 'impressions': '-1' is negative" in error.message
 
 
-def test_a_tolerance_in_rows_lets_the_read_finish(tmp_path: Path) -> None:
+def test_a_tolerance_in_rows_lets_the_read_finish(tmp_path: Path, sheet: dict[str, Any]) -> None:
     write(tmp_path, HEADER + "2026-10-01,Brand,$1,1,1\n" + GOOD)
-    connector = FilesConnector({"base_dir": tmp_path, "files": [SHEET], "max_rejected_rows": 1})
+    connector = FilesConnector({"base_dir": tmp_path, "files": [sheet], "max_rejected_rows": 1})
 
     table = connector.stream(stream="performance").to_arrow()
 
     assert table.num_rows == 1
 
 
-def test_a_tolerance_in_percent_counts_the_file_rows(tmp_path: Path) -> None:
+def test_a_tolerance_in_percent_counts_the_file_rows(tmp_path: Path, sheet: dict[str, Any]) -> None:
     bad = "2026-10-01,Brand,$1,1,1\n"
     write(tmp_path, HEADER + bad * 2 + GOOD * 18)  # 2 of 20 rows: 10%
     for limit, ok in (("10%", True), ("9.9%", False)):
         connector = FilesConnector(
-            {"base_dir": tmp_path, "files": [SHEET], "max_rejected_rows": limit}
+            {"base_dir": tmp_path, "files": [sheet], "max_rejected_rows": limit}
         )
         if ok:
             assert connector.stream(stream="performance").to_arrow().num_rows == 18
@@ -336,29 +354,31 @@ def test_a_tolerance_in_percent_counts_the_file_rows(tmp_path: Path) -> None:
                 connector.stream(stream="performance").to_arrow()
 
 
-def test_a_file_can_set_its_own_tolerance(tmp_path: Path) -> None:
+def test_a_file_can_set_its_own_tolerance(tmp_path: Path, sheet: dict[str, Any]) -> None:
     write(tmp_path, HEADER + "2026-10-01,Brand,$1,1,1\n" + GOOD)
-    source = {**SHEET, "max_rejected_rows": 1}
+    source = {**sheet, "max_rejected_rows": 1}
     connector = FilesConnector({"base_dir": tmp_path, "files": [source]})
 
     assert connector.stream(stream="performance").to_arrow().num_rows == 1
 
 
 @pytest.mark.parametrize("limit", [-1, 0.1, "ten", "101%"])
-def test_a_tolerance_must_be_a_count_or_a_percentage(tmp_path: Path, limit: Any) -> None:
+def test_a_tolerance_must_be_a_count_or_a_percentage(
+    tmp_path: Path, limit: Any, sheet: dict[str, Any]
+) -> None:
     from partnerkit.errors import ConfigurationError
 
     with pytest.raises(ConfigurationError, match="max_rejected_rows"):
-        FilesConnector({"base_dir": tmp_path, "files": [SHEET], "max_rejected_rows": limit})
+        FilesConnector({"base_dir": tmp_path, "files": [sheet], "max_rejected_rows": limit})
 
 
-def _workspace(root: Path, **settings: Any) -> Workspace:
+def _workspace(root: Path, sheet: dict[str, Any], **settings: Any) -> Workspace:
     data = {
         "name": "Hostile files",
         "currency": "ILS",
         "timezone": "Asia/Jerusalem",
         "connections": [
-            {"name": "sheet", "connector": "files", "settings": {"files": [SHEET], **settings}}
+            {"name": "sheet", "connector": "files", "settings": {"files": [sheet], **settings}}
         ],
     }
     return Workspace.model_validate(data, context={"root": root})
@@ -377,11 +397,13 @@ def _rows(warehouse: Path) -> int:
         con.close()
 
 
-def test_a_sync_does_not_commit_a_file_with_rejected_rows(tmp_path: Path) -> None:
+def test_a_sync_does_not_commit_a_file_with_rejected_rows(
+    tmp_path: Path, sheet: dict[str, Any]
+) -> None:
     write(tmp_path, HEADER + GOOD + "2026-10-02,Brand,USD 3,1,1\n")
     warehouse = tmp_path / "w.duckdb"
 
-    result = sync(_workspace(tmp_path), warehouse, as_of=dt.date(2026, 10, 31))
+    result = sync(_workspace(tmp_path, sheet), warehouse, as_of=dt.date(2026, 10, 31))
 
     (unit,) = result.results
     assert not unit.ok
@@ -391,7 +413,7 @@ def test_a_sync_does_not_commit_a_file_with_rejected_rows(tmp_path: Path) -> Non
     assert _rows(warehouse) == 0
 
     tolerant = sync(
-        _workspace(tmp_path, max_rejected_rows=1), warehouse, as_of=dt.date(2026, 10, 31)
+        _workspace(tmp_path, sheet, max_rejected_rows=1), warehouse, as_of=dt.date(2026, 10, 31)
     )
 
     assert tolerant.ok
@@ -401,20 +423,22 @@ def test_a_sync_does_not_commit_a_file_with_rejected_rows(tmp_path: Path) -> Non
 # ------------------------------------------------------------- native cell values
 
 
-def test_native_excel_values_follow_the_same_rules(tmp_path: Path) -> None:
+def test_native_excel_values_follow_the_same_rules(
+    tmp_path: Path, read_all: ReadAll, sheet: dict[str, Any]
+) -> None:
     import openpyxl
 
     book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(["day", "campaign", "spend", "impressions", "clicks"])
-    sheet.append([dt.datetime(2026, 10, 1), "Brand", 0.1 + 0.2, 10, 1])  # a date, 0.3
-    sheet.append([dt.datetime(2026, 10, 1, 18, 0), "Brand", 1.5, 10, 1])  # a time of day
-    sheet.append([dt.date(2026, 10, 2), "Brand", 12.1234567, 10, 1])  # 7 decimals
-    sheet.append([dt.date(2026, 10, 2), "Brand", 1.5, -10, 1])  # negative count
+    page = book.active
+    assert page is not None
+    page.append(["day", "campaign", "spend", "impressions", "clicks"])
+    page.append([dt.datetime(2026, 10, 1), "Brand", 0.1 + 0.2, 10, 1])  # a date, 0.3
+    page.append([dt.datetime(2026, 10, 1, 18, 0), "Brand", 1.5, 10, 1])  # a time of day
+    page.append([dt.date(2026, 10, 2), "Brand", 12.1234567, 10, 1])  # 7 decimals
+    page.append([dt.date(2026, 10, 2), "Brand", 1.5, -10, 1])  # negative count
     book.save(tmp_path / "spend.xlsx")
 
-    records, notices = read_all(tmp_path, "", source={**SHEET, "path": "spend.xlsx"})
+    records, notices = read_all(tmp_path, "", source={**sheet, "path": "spend.xlsx"})
 
     assert [(r["date"], r["spend"]) for r in records] == [(dt.date(2026, 10, 1), Decimal("0.3"))]
     assert [(row, column) for row, column, _ in rejections(notices)] == [
@@ -424,7 +448,9 @@ def test_native_excel_values_follow_the_same_rules(tmp_path: Path) -> None:
     ]
 
 
-def test_a_parquet_decimal_with_more_than_six_places_is_rejected(tmp_path: Path) -> None:
+def test_a_parquet_decimal_with_more_than_six_places_is_rejected(
+    tmp_path: Path, read_all: ReadAll, sheet: dict[str, Any]
+) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -439,7 +465,7 @@ def test_a_parquet_decimal_with_more_than_six_places_is_rejected(tmp_path: Path)
     )
     pq.write_table(table, tmp_path / "spend.parquet")
 
-    records, notices = read_all(tmp_path, "", source={**SHEET, "path": "spend.parquet"})
+    records, notices = read_all(tmp_path, "", source={**sheet, "path": "spend.parquet"})
 
     assert [r["spend"] for r in records] == [Decimal("1.123456")]
     assert rejections(notices) == [

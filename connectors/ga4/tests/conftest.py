@@ -17,7 +17,8 @@ from partnerkit_ga4 import Ga4Connector
 
 from partnerkit.connector import ReadRequest
 from partnerkit.http import RetryPolicy
-from partnerkit.testing import FakeClock, ReadThrough, read_through
+from partnerkit.testing import ReadThrough, read_through
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
 PROPERTY = "123456789"
@@ -42,9 +43,7 @@ SETTINGS: dict[str, Any] = {
 NOW = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture

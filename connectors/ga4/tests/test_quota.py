@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from partnerkit_ga4.testing import ga4_quota_exhausted
+from partnerkit_ga4.testing import Ga4Quota, ga4_quota_exhausted
 
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.errors import PermissionDeniedError, QuotaExhaustedError
@@ -38,11 +38,16 @@ def test_a_server_error_is_retried(read, fake_clock: FakeClock) -> None:
     assert fake_clock.sleeps == [1.0]
 
 
-def test_hourly_tokens_stop_the_read_rather_than_wait_an_hour(read, fake_clock: FakeClock) -> None:
-    fault = ga4_quota_exhausted("tokens_per_hour")
+def _refused(read: Any, kind: Ga4Quota) -> QuotaExhaustedError:
+    """The error of a traffic read whose second request meets GA4's ``kind`` quota."""
+    fault = ga4_quota_exhausted(kind)
     with pytest.raises(QuotaExhaustedError) as info:
         read("contract/traffic.yaml", **OCT_1_3, faults={1: [fault]}, allow_unused=True)
-    error = info.value
+    return info.value
+
+
+def test_hourly_tokens_stop_the_read_rather_than_wait_an_hour(read, fake_clock: FakeClock) -> None:
+    error = _refused(read, "tokens_per_hour")
     # the hour GA4 needs is beyond the 300 s retry budget: no wait at all
     assert fake_clock.sleeps == []
     assert error.details["quota"] == "tokensPerHour"
@@ -67,21 +72,16 @@ def test_hourly_tokens_are_waited_for_when_allowed(read, fake_clock: FakeClock) 
 
 
 def test_the_daily_quota_is_not_retried(read, fake_clock: FakeClock) -> None:
-    fault = ga4_quota_exhausted("tokens_per_day")
-    with pytest.raises(QuotaExhaustedError) as info:
-        read("contract/traffic.yaml", **OCT_1_3, faults={1: [fault]}, allow_unused=True)
+    error = _refused(read, "tokens_per_day")
     assert fake_clock.sleeps == []
     # "now" is 2026-11-23 09:00 UTC = 01:00 PST: daily quotas refresh at the next midnight
-    assert info.value.resets_at == "2026-11-24T00:00:00-08:00"
-    assert info.value.details["quota"] == "tokensPerDay"
-    assert not info.value.retriable
+    assert error.resets_at == "2026-11-24T00:00:00-08:00"
+    assert error.details["quota"] == "tokensPerDay"
+    assert not error.retriable
 
 
 def test_the_server_errors_quota_stops_the_read(read) -> None:
-    fault = ga4_quota_exhausted("server_errors")
-    with pytest.raises(QuotaExhaustedError) as info:
-        read("contract/traffic.yaml", **OCT_1_3, faults={1: [fault]}, allow_unused=True)
-    assert info.value.details["quota"] == "serverErrorsPerProjectPerHour"
+    assert _refused(read, "server_errors").details["quota"] == "serverErrorsPerProjectPerHour"
 
 
 def test_stops_before_a_request_the_remaining_tokens_would_not_cover(make, cassettes) -> None:

@@ -3,7 +3,7 @@
 Faults are served in place of a recorded interaction of contract/performance.yaml
 (#0 is the manager's customer_client query, #2 the EUR client's performance query)
 or by ``responses`` where the request itself differs (a pinned API version).
-Bodies follow the captured shapes named in conftest's ``ads_failure``.
+Bodies follow the captured shapes named in ``partnerkit_google_ads.testing.google_ads_error``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from partnerkit_google_ads import GoogleAdsConnector
 from partnerkit_google_ads.testing import (
     expired_token,
     google_ads_daily_quota_exhausted,
+    google_ads_error,
     google_ads_resource_exhausted,
 )
 
@@ -35,10 +36,9 @@ from partnerkit.errors import (
     UnknownFieldError,
 )
 from partnerkit.testing import FakeClock, read_through
-from partnerkit.testing.faults import Fault
+from partnerkit.testing.faults import Fault, in_a_list
 
 Make = Callable[..., GoogleAdsConnector]
-AdsFailure = Callable[..., Fault]
 REQUEST = ReadRequest(stream="performance", start=dt.date(2026, 9, 19), end=dt.date(2026, 10, 3))
 MCC = {"login_customer_id": "1234567890"}
 
@@ -99,12 +99,9 @@ def test_the_daily_basic_access_cap_stops_at_once(
 # ------------------------------------------------------------------ authentication
 
 
-def test_an_expired_oauth_token(
-    cassettes: Path, make_connector: Make, ads_failure: AdsFailure
-) -> None:
-    fault = ads_failure(
+def test_an_expired_oauth_token(cassettes: Path, make_connector: Make) -> None:
+    fault = google_ads_error(
         401,
-        "UNAUTHENTICATED",
         {"authenticationError": "OAUTH_TOKEN_EXPIRED"},
         "The OAuth access token has expired.",
         top_message="Request had invalid authentication credentials.",
@@ -161,18 +158,17 @@ def test_an_expired_token_without_a_google_ads_failure(
 def test_authorization_errors(
     cassettes: Path,
     make_connector: Make,
-    ads_failure: AdsFailure,
     code: str,
     message: str,
     says: str,
 ) -> None:
-    fault = ads_failure(
-        403,
-        "PERMISSION_DENIED",
-        {"authorizationError": code},
-        message,
-        top_message="The caller does not have permission",
-        wrap=True,  # searchStream's array form
+    fault = in_a_list(  # searchStream's array form
+        google_ads_error(
+            403,
+            {"authorizationError": code},
+            message,
+            top_message="The caller does not have permission",
+        )
     )
     with pytest.raises(PermissionDeniedError) as info:
         read_with(cassettes, make_connector, 2, fault)
@@ -188,13 +184,10 @@ def test_authorization_errors(
 # --------------------------------------------------------------------------- query
 
 
-def test_an_unrecognized_gaql_field_is_named(
-    cassettes: Path, make_connector: Make, ads_failure: AdsFailure
-) -> None:
+def test_an_unrecognized_gaql_field_is_named(cassettes: Path, make_connector: Make) -> None:
     # the shape of n8n-io/n8n#36313 (a field renamed between versions)
-    fault = ads_failure(
+    fault = google_ads_error(
         400,
-        "INVALID_ARGUMENT",
         {"queryError": "UNRECOGNIZED_FIELD"},
         "Unrecognized field in the query: 'campaign.start_date'.",
     )
@@ -267,11 +260,10 @@ def test_a_removed_version_answers_googles_404_page(make_connector: Make) -> Non
 
 
 def test_the_newest_version_sunset_asks_to_upgrade_the_library(
-    cassettes: Path, make_connector: Make, ads_failure: AdsFailure
+    cassettes: Path, make_connector: Make
 ) -> None:
-    fault = ads_failure(
+    fault = google_ads_error(
         400,
-        "INVALID_ARGUMENT",
         {"requestError": "UNSUPPORTED_VERSION"},
         "Version v26 is deprecated. Requests to this version will be blocked.",
     )

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 import yaml
 from partnerkit_google_ads import GoogleAdsConnector, UnselectableFieldError
-from partnerkit_google_ads.testing import google_ads_resource_exhausted
+from partnerkit_google_ads.testing import google_ads_error, google_ads_resource_exhausted
 
 from partnerkit.connector import Notice, ReadRequest
 from partnerkit.errors import (
@@ -48,7 +48,6 @@ from partnerkit.testing import FakeClock, hostile, read_through, use_cassette
 from partnerkit.testing.faults import Fault
 
 Make = Callable[..., GoogleAdsConnector]
-AdsFailure = Callable[..., Fault]
 JSON = {"Content-Type": "application/json; charset=UTF-8"}
 REPORTS = Path(__file__).parent / "cassettes" / "reports"
 DAYS = {"start": dt.date(2026, 9, 19), "end": dt.date(2026, 10, 3)}
@@ -413,13 +412,13 @@ def test_a_throttle_on_a_report_waits_and_completes(
 
 @pytest.mark.parametrize("stream", STREAMS)
 def test_a_report_stream_broken_part_way_is_an_error_not_fewer_rows(
-    make_connector: Make, ads_failure: AdsFailure, stream: str
+    make_connector: Make, stream: str
 ) -> None:
     """searchStream answers 200 and ends with the error element when it breaks."""
     answer = yaml.safe_load((REPORTS / f"{stream}.yaml").read_text())
     body = answer["interactions"][_query_index(stream)]["response"]["body"]
-    failure = ads_failure(
-        500, "INTERNAL", {"internalError": "INTERNAL_ERROR"}, "An internal error has occurred."
+    failure = google_ads_error(
+        500, {"internalError": "INTERNAL_ERROR"}, "An internal error has occurred."
     ).json()
     fault = Fault(status=200, headers=JSON, body=json.dumps([*body, failure]))
     with pytest.raises(SourceError) as info:
@@ -428,12 +427,9 @@ def test_a_report_stream_broken_part_way_is_an_error_not_fewer_rows(
 
 
 @pytest.mark.parametrize("stream", STREAMS)
-def test_a_permission_error_on_a_report_is_mapped(
-    make_connector: Make, ads_failure: AdsFailure, stream: str
-) -> None:
-    fault = ads_failure(
+def test_a_permission_error_on_a_report_is_mapped(make_connector: Make, stream: str) -> None:
+    fault = google_ads_error(
         403,
-        "PERMISSION_DENIED",
         {"authorizationError": "USER_PERMISSION_DENIED"},
         "User doesn't have permission to access customer.",
         top_message="The caller does not have permission",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from partnerkit_google_ads import testing as ads_faults
 
 from partnerkit import http
-from partnerkit.testing.faults import Fault, served
+from partnerkit.testing.faults import ErrorShapeChecks, in_a_list, served
 
 
 def test_google_ads_resource_exhausted_shape() -> None:
@@ -36,36 +36,26 @@ def test_google_ads_daily_quota_shape() -> None:
     }
 
 
-def test_expired_token_is_unauthenticated_with_error_info() -> None:
-    fault = ads_faults.expired_token()
-    (info,) = fault.json()["error"]["details"]
-
-    assert fault.status == 401
-    assert fault.json()["error"]["status"] == "UNAUTHENTICATED"
-    assert info["reason"] == "ACCESS_TOKEN_EXPIRED"
+EXPIRED = "Request had invalid authentication credentials."
 
 
-def test_the_registered_shape_prefers_the_status_name_and_keeps_details() -> None:
-    import partnerkit_google_ads  # noqa: F401  (registers Google's error shape for this API)
+class TestErrorShape(ErrorShapeChecks):
+    """The registered shape prefers the status name; an array-wrapped body keeps its message."""
 
+    api = "google_ads"
+    cases = {
+        "expired token": (ads_faults.expired_token(), 401, "UNAUTHENTICATED", EXPIRED),
+        "daily operations": (
+            ads_faults.google_ads_daily_quota_exhausted(),
+            429,
+            "RESOURCE_EXHAUSTED",
+            "Resource",
+        ),
+        "array-wrapped": (in_a_list(ads_faults.expired_token()), 401, "UNAUTHENTICATED", EXPIRED),
+    }
+
+
+def test_the_expired_token_keeps_its_error_info() -> None:
     error = http.error_from_response("google_ads", served(ads_faults.expired_token()))
 
-    assert error.vendor_code == "UNAUTHENTICATED"
-    assert error.vendor_message is not None
-    assert error.vendor_message.startswith("Request had invalid authentication credentials.")
     assert [d["reason"] for d in error.details["details"]] == ["ACCESS_TOKEN_EXPIRED"]
-
-
-def test_an_array_wrapped_error_body_keeps_its_message() -> None:
-    import partnerkit_google_ads  # noqa: F401
-
-    fault = Fault(
-        status=403,
-        headers={"Content-Type": "application/json"},
-        body=b'[{"error": {"code": 403, "message": "The caller does not have permission",'
-        b' "status": "PERMISSION_DENIED"}}]',
-    )
-    error = http.error_from_response("google_ads", served(fault))
-
-    assert error.vendor_message == "The caller does not have permission"
-    assert error.vendor_code == "PERMISSION_DENIED"

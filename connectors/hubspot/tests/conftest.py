@@ -19,7 +19,7 @@ import pytest
 from partnerkit_hubspot import HubSpotConnector
 
 from partnerkit.connector import Notice
-from partnerkit.testing import FakeClock
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
 NOW = dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.UTC)
@@ -36,9 +36,7 @@ BASE_SETTINGS: dict[str, Any] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """A fake clock for every test (``fake_time``): nothing really sleeps."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture

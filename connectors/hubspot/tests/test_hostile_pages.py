@@ -138,6 +138,7 @@ def _recorded_pages() -> list[Any]:
     )
 
 
+TOKEN = "test-token-not-real"
 RECORDED = _recorded_pages()
 
 
@@ -151,20 +152,19 @@ def test_the_recorded_pages_parse() -> None:
         assert parse_object_page(raw)["results"] == page["results"]
 
 
-class TestHostilePages(hostile.HostilePages):
-    """Each body of HOSTILE in place of the contacts search; the parser's properties."""
+def _serve(request: pytest.FixtureRequest, body: str) -> object:
+    """Each body of HOSTILE in place of the contacts search."""
+    return _read(request.getfixturevalue("connect"), Fault(200, JSON, body))
 
-    shapes = HOSTILE
-    api, account, requests = "hubspot", PORTAL, (SEARCH,)
-    secret = "test-token-not-real"
-    recorded = RECORDED
 
-    def read(self, request: pytest.FixtureRequest, body: str) -> object:
-        return _read(request.getfixturevalue("connect"), Fault(200, JSON, body))
+def _parse(body: bytes) -> object:
+    """Parse a search page (``read_page``) and map its contacts (``LeadMapper``)."""
+    page = read_page(parse_search_page, body, SEARCH, account=PORTAL)
+    mapper = LeadMapper(portal=MAPPER_PORTAL, salt="test-salt")
+    records = [r for r in map(mapper, page["results"]) if r is not None]
+    return RecordStream.from_records("lead", [*records, *mapper.problems.notices()]).to_arrow()
 
-    def parse(self, body: bytes) -> object:
-        """Parse a search page (``read_page``) and map its contacts (``LeadMapper``)."""
-        page = read_page(parse_search_page, body, SEARCH, account=PORTAL)
-        mapper = LeadMapper(portal=MAPPER_PORTAL, salt="test-salt")
-        records = [r for r in map(mapper, page["results"]) if r is not None]
-        return RecordStream.from_records("lead", [*records, *mapper.problems.notices()]).to_arrow()
+
+TestHostilePages = hostile.suite(
+    HOSTILE, "hubspot", PORTAL, (SEARCH,), _serve, _parse, secret=TOKEN, recorded=RECORDED
+)

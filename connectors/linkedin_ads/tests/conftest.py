@@ -18,7 +18,8 @@ import pytest
 from partnerkit_linkedin_ads import LinkedInAdsConnector
 
 from partnerkit.connector import ReadRequest
-from partnerkit.testing import FakeClock, ReadThrough, read_through
+from partnerkit.testing import ReadThrough, read_through
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes" / "contract"
 ACCOUNT = "508000001"
@@ -26,9 +27,7 @@ TOKEN = "test-access-token-not-real"
 SALT = "test-salt-not-real"
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture

@@ -55,14 +55,16 @@ def test_each_element_is_a_campaign_day_with_exact_spend_in_the_account_currency
         "Q4 demand – decision makers",
         "Q4 retargeting – site visitors",
     ]
-    first = records[0]
-    assert first["currency"] == "EUR"
-    assert first["account_id"] == "508000001"
-    assert first["account_name"] == "Example GmbH"
-    assert first["level"] == "campaign"
-    assert first["channel"] == "paid_social"
-    assert first["timezone"] == "UTC"
-    assert first["platform"] == "linkedin_ads"
+    account = {
+        "platform": "linkedin_ads",
+        "account_id": "508000001",
+        "account_name": "Example GmbH",
+        "currency": "EUR",
+        "timezone": "UTC",
+        "level": "campaign",
+        "channel": "paid_social",
+    }
+    assert {key: records[0][key] for key in account} == account
 
 
 ANALYTICS = "https://api.linkedin.com/rest/adAnalytics"

@@ -29,6 +29,7 @@ from partnerkit.testing.faults import Fault
 CASSETTES = Path(__file__).parent / "cassettes"
 ACCOUNT = "508000001"
 REQUEST = "GET /rest/adAnalytics"
+TOKEN = "test-token-not-real"
 JSON = {"Content-Type": "application/json"}
 ROW = (
     '{"dateRange":{"start":{"year":2026,"month":10,"day":1}},'
@@ -59,7 +60,7 @@ HOSTILE = {
 
 
 def _read(body: str) -> list[dict[str, Any]]:
-    settings = {"account_id": ACCOUNT, "access_token": "test-token-not-real"}
+    settings = {"account_id": ACCOUNT, "access_token": TOKEN}
     with (
         use_cassette(CASSETTES / "contract/campaign_performance.yaml", allow_unused=True) as tape,
         LinkedInAdsConnector(settings) as connector,
@@ -98,25 +99,24 @@ def test_an_account_answer_that_is_not_an_object_is_a_shape_error() -> None:
     assert result.error.request == f"GET /rest/adAccounts/{ACCOUNT}"
 
 
-class TestHostilePages(hostile.HostilePages):
-    """Each body of HOSTILE in place of the analytics answer; the parser's properties."""
+def _serve(request: pytest.FixtureRequest, body: str) -> object:
+    """Each body of HOSTILE in place of the analytics answer."""
+    return _read(body)
 
-    shapes = HOSTILE
-    api, account, requests = "linkedin_ads", ACCOUNT, (REQUEST,)
-    secret = "test-token-not-real"
-    recorded = RECORDED
 
-    def read(self, request: pytest.FixtureRequest, body: str) -> object:
-        return _read(body)
+def _checked(body: bytes) -> object:
+    """The page parser, then the core's record check of performance-shaped rows."""
+    try:
+        rows = _parse(body)
+    except PageShapeError as exc:
+        raise ResponseShapeError.of("LinkedIn", exc, api="linkedin_ads") from None
+    records = [
+        {**row, "platform": "linkedin_ads", "account_id": ACCOUNT, "level": "campaign"}
+        for row in rows
+    ]
+    return RecordStream.from_records("performance", records).to_arrow()
 
-    def parse(self, body: bytes) -> object:
-        """The page parser, then the core's record check of performance-shaped rows."""
-        try:
-            rows = _parse(body)
-        except PageShapeError as exc:
-            raise ResponseShapeError.of("LinkedIn", exc, api="linkedin_ads") from None
-        records = [
-            {**row, "platform": "linkedin_ads", "account_id": ACCOUNT, "level": "campaign"}
-            for row in rows
-        ]
-        return RecordStream.from_records("performance", records).to_arrow()
+
+TestHostilePages = hostile.suite(
+    HOSTILE, "linkedin_ads", ACCOUNT, (REQUEST,), _serve, _checked, secret=TOKEN, recorded=RECORDED
+)

@@ -25,8 +25,9 @@ import pytest
 from partnerkit_meta import MetaConnector
 
 from partnerkit.connector import Notice, ReadRequest
-from partnerkit.testing import Cassette, FakeClock, use_cassette
+from partnerkit.testing import Cassette, use_cassette
 from partnerkit.testing.guard import record_requested
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
 #: Fake secrets; the contract suite also passes them through the environment.
@@ -42,9 +43,7 @@ def as_of() -> dt.datetime:
     return NOW
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """Run every test on the fake clock (the connector builds its sessions itself)."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture

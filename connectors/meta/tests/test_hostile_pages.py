@@ -146,6 +146,7 @@ def _recorded_pages() -> list[Any]:
     )
 
 
+TOKEN = "test-token-not-real"
 RECORDED = _recorded_pages()
 
 
@@ -156,19 +157,18 @@ def test_the_recorded_pages_parse() -> None:
         assert len(mapped["records"]) == len(page["data"])
 
 
-class TestHostilePages(hostile.HostilePages):
-    """Each body of HOSTILE in place of the first insights page; the parser's properties."""
+def _serve(request: pytest.FixtureRequest, body: str) -> object:
+    """Each body of HOSTILE in place of the first insights page."""
+    return _read(request.getfixturevalue("meta"), Fault(200, JSON, body))
 
-    shapes = HOSTILE
-    api, account, requests = "meta", ACCOUNT_ID, (REQUEST,)
-    secret = "test-token-not-real"
-    recorded = RECORDED
 
-    def read(self, request: pytest.FixtureRequest, body: str) -> object:
-        return _read(request.getfixturevalue("meta"), Fault(200, JSON, body))
+def _parse(body: bytes) -> object:
+    """The page parser (``PageMapper.page``), then the core's record check."""
+    records = PageMapper(SETTINGS, "campaign", ACCOUNT).page(body, WHERE)["records"]
+    items = [records] if not isinstance(records, list) else records
+    return RecordStream.from_records("performance", items).to_arrow()
 
-    def parse(self, body: bytes) -> object:
-        """The page parser (``PageMapper.page``), then the core's record check."""
-        records = PageMapper(SETTINGS, "campaign", ACCOUNT).page(body, WHERE)["records"]
-        items = [records] if not isinstance(records, list) else records
-        return RecordStream.from_records("performance", items).to_arrow()
+
+TestHostilePages = hostile.suite(
+    HOSTILE, "meta", ACCOUNT_ID, (REQUEST,), _serve, _parse, secret=TOKEN, recorded=RECORDED
+)

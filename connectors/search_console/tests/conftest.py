@@ -17,16 +17,15 @@ import pytest
 from partnerkit_search_console import SearchConsoleConnector
 
 from partnerkit.connector import ReadRequest
-from partnerkit.testing import FakeClock, ReadThrough, read_through
+from partnerkit.testing import ReadThrough, read_through
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
 SITE = "sc-domain:example.com"
 TOKEN = "test-access-token-not-real"
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture

@@ -22,18 +22,21 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from urllib3.exceptions import ProtocolError
 
 if TYPE_CHECKING:
+    import pytest
     import responses
 
 __all__ = [
+    "ErrorShapeChecks",
     "Fault",
     "connection_reset",
     "fault_callback",
+    "in_a_list",
     "json_fault",
     "malformed_json",
     "rate_limited",
@@ -178,6 +181,21 @@ def truncated_json(body: Any, *, keep: float = 0.5) -> Fault:
     return Fault(status=200, headers={"Content-Type": _JSON}, body=cut or text[:1])
 
 
+def in_a_list(fault: Fault) -> Fault:
+    """``fault`` with its JSON body wrapped in a one-item JSON array, status and headers kept.
+
+    Some APIs and gateways send their error object inside a list (``[{"error": ...}]``);
+    the core's error reader must find the vendor's code and message there too.
+
+    Args:
+        fault: A fault with a JSON body (from :func:`json_fault` or a vendor's kit).
+
+    Returns:
+        The fault.
+    """
+    return Fault(fault.status, fault.headers, "[" + _json(fault.json()) + "]")
+
+
 def malformed_json(body: str = '{"data": [{"spend": "12.50",}]}') -> Fault:
     """A complete 200 that is not valid JSON (here a trailing comma).
 
@@ -270,3 +288,47 @@ def script(
         else:
             registered.append(rsps.add(method, url, json=step, status=200))
     return registered
+
+
+ErrorCase = tuple[Fault, int, str | int | None, str]
+"""One row of :attr:`ErrorShapeChecks.cases`: ``(fault, status, vendor_code, message_start)``."""
+
+
+class ErrorShapeChecks:
+    """Contract-style checks that a vendor's error faults read back through its error shape.
+
+    The vendor's package owns its error bodies (its ``testing`` module) and the
+    :class:`~partnerkit.http.ErrorShape` it registers; these checks hold the two together
+    without the core knowing either. Subclass it in the connector's tests::
+
+        class TestErrorShape(faults.ErrorShapeChecks):
+            api = "shop"
+            cases = {"expired token": (shop_faults.expired_token(), 401, "EXPIRED", "The token")}
+
+    For each case, named by its key: the fault is served with ``status``, and
+    :func:`partnerkit.http.error_from_response` finds ``vendor_code`` and a vendor message
+    that starts with ``message_start``.
+    """
+
+    #: The API whose registered error shape reads the faults.
+    api: ClassVar[str] = ""
+    #: Name (the test id) to ``(fault, status, vendor_code, message_start)``.
+    cases: ClassVar[Mapping[str, ErrorCase]] = {}
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        """One test per row of :attr:`cases`, named by its key."""
+        if "error_case" in metafunc.fixturenames:
+            metafunc.parametrize("error_case", list(self.cases.values()), ids=list(self.cases))
+
+    def test_the_registered_shape_reads_the_vendor_code_and_message(
+        self, error_case: ErrorCase
+    ) -> None:
+        """The vendor's fault reads back as its code and message, not a generic error."""
+        from partnerkit import http
+
+        fault, status, code, message = error_case
+        error = http.error_from_response(self.api, served(fault))
+        assert fault.status == status
+        assert error.vendor_code == code
+        assert error.vendor_message is not None
+        assert error.vendor_message.startswith(message)

@@ -53,6 +53,7 @@ __all__ = [
     "mutated",
     "recorded_bodies",
     "run_alone",
+    "suite",
 ]
 
 Shape = tuple[str, str, str, str]
@@ -317,6 +318,65 @@ class HostilePages:
     def _parses_or_refuses(self, value: Any) -> None:
         with contextlib.suppress(ResponseShapeError, DataError):
             self.parse(json.dumps(value).encode())
+
+
+def suite(
+    shapes: Mapping[str, Shape],
+    api: str,
+    account: str,
+    requests: Sequence[str],
+    read: Callable[[pytest.FixtureRequest, str], object],
+    parse: Callable[[bytes], object],
+    *,
+    secret: str | None = None,
+    recorded: Sequence[Any] = (),
+) -> type[HostilePages]:
+    """A :class:`HostilePages` subclass from its parts, for a module to bind to a ``Test*`` name.
+
+    The same checks as subclassing, without a class body that says again, attribute by
+    attribute, what every connector's says::
+
+        TestHostilePages = hostile.suite(
+            HOSTILE, "shop", "42", ("GET /42/orders",), serve, parse, secret="test-token"
+        )
+
+    ``serve(request, body)`` serves ``body`` in place of a page and reads through the
+    connector; ``parse(body)`` is the page parser, then the core's record check.
+
+    Args:
+        shapes: The hostile table (:attr:`HostilePages.shapes`).
+        api: The API every refusal names.
+        account: The account every refusal names.
+        requests: The requests a refusal may name.
+        read: ``read(request, body)``: serve ``body`` in place of a page and read
+            through the connector (:meth:`HostilePages.read`).
+        parse: ``parse(body)``: the page parser, then the core's record check
+            (:meth:`HostilePages.parse`).
+        secret: A fake secret no refusal may show.
+        recorded: Recorded pages (parsed JSON) the mutations start from.
+
+    Returns:
+        The test class; pytest collects it under the name the module gives it.
+    """
+
+    def read_method(self: HostilePages, request: pytest.FixtureRequest, body: str) -> object:
+        return read(request, body)
+
+    def parse_method(self: HostilePages, body: bytes) -> object:
+        return parse(body)
+
+    attributes = {
+        "__doc__": f"Hostile pages of {api}: the table, any JSON value, mutated recorded pages.",
+        "shapes": shapes,
+        "api": api,
+        "account": account,
+        "requests": tuple(requests),
+        "secret": secret,
+        "recorded": recorded,
+        "read": read_method,
+        "parse": parse_method,
+    }
+    return type("TestHostilePages", (HostilePages,), attributes)
 
 
 def _given() -> Any:

@@ -14,7 +14,8 @@ It adds:
 - the ``fake_clock`` fixture: a fresh :class:`~partnerkit.testing.clock.FakeClock`;
 - the ``fake_time`` fixture: that clock, installed as the HTTP seam's clock for the
   test (``partnerkit.http.use_clock``), so retries and rate limiters never really
-  sleep; a connector's conftest makes it autouse to run every test on it;
+  sleep; a connector's conftest makes it autouse to run every test on it
+  (``_on_fake_time = every_test_on_fake_time()``);
 - the ``cassettes`` fixture: the ``cassettes`` folder beside the test module, for tests
   that name their cassettes themselves (``use_cassette(cassettes / "x.yaml")``);
 - the network guard: every test runs with :func:`~partnerkit.testing.guard.block_network`
@@ -29,7 +30,7 @@ Importing it is cheap: ``responses`` and the cassette code load when a fixture r
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -235,13 +236,30 @@ def fake_time(fake_clock: FakeClock) -> Iterator[FakeClock]:
     """The fake clock, installed as the HTTP seam's clock: nothing really sleeps.
 
     Retries, backoff and rate limiters wait on it (and it records the waits). Every
-    test of a connector wants it; its conftest says so once::
-
-        @pytest.fixture(autouse=True)
-        def _on_fake_time(fake_time: FakeClock) -> None:
-            pass
+    test of a connector wants it; its conftest says so once, with
+    :func:`every_test_on_fake_time`.
     """
     from partnerkit.http import use_clock
 
     with use_clock(fake_clock):
         yield fake_clock
+
+
+def every_test_on_fake_time() -> Callable[[FakeClock], None]:
+    """An autouse fixture for a conftest: every test below it runs on :func:`fake_time`.
+
+    Bind it to a name in the conftest (pytest finds fixtures by the module's names)::
+
+        from partnerkit.testing.pytest_plugin import every_test_on_fake_time
+
+        _on_fake_time = every_test_on_fake_time()
+
+    Not autouse here: the plugin's own fixtures reach every test suite that installs
+    partnerkit, and an unrelated suite's clock is none of partnerkit's business.
+    """
+
+    @pytest.fixture(autouse=True)
+    def _on_fake_time(fake_time: FakeClock) -> None:
+        """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+
+    return _on_fake_time

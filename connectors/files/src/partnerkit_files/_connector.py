@@ -591,7 +591,20 @@ class FilesConnector(Connector[FilesSettings]):
                     page = page.drop_columns(empty)
                 if page.num_rows:
                     yield page
-        limit = self._limit(mapping.source)
+        yield from self._close_file(mapping.source, file, unit, read, kept, filtered, rejected)
+
+    def _close_file(
+        self,
+        source: FileSource,
+        file: str,
+        unit: str,
+        read: int,
+        kept: int,
+        filtered: int,
+        rejected: list[Notice],
+    ) -> Iterator[Notice]:
+        """The file's summary notice; then the refusal when it rejected too many rows."""
+        limit = self._limit(source)
         failed = len(rejected) > allowed_rejections(limit, read)
         yield _summary(file, read, kept, len(rejected), filtered, failed=failed)
         if failed:

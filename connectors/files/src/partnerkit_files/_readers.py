@@ -387,15 +387,7 @@ class _CsvTable:
                     yield from _row_chunks(self._reopened_rows(indices, before), len(indices))
                     return
                 lines = _Lines(itertools.chain(io.StringIO(text, newline=""), fh))
-                rest = _CsvTable(
-                    self._file,
-                    self._encoding,
-                    self.headers,
-                    csv.reader(lines, delimiter=self._delimiter, strict=True),
-                    lines,
-                    before,
-                    self._delimiter,
-                )
+                rest = self._reading(lines, before)
                 yield from _row_chunks(rest.rows(indices), len(indices))
                 return
             chunk, lines_read = cut
@@ -404,19 +396,16 @@ class _CsvTable:
 
     def _reopened_rows(self, indices: Sequence[int], after: int) -> Iterator[RawRow]:
         with self._file.open(encoding=self._encoding, newline="") as fh:
-            lines = _Lines(fh)
-            table = _CsvTable(
-                self._file,
-                self._encoding,
-                self.headers,
-                csv.reader(lines, delimiter=self._delimiter, strict=True),
-                lines,
-                0,
-                self._delimiter,
-            )
-            for row in table.rows(indices):
+            for row in self._reading(_Lines(fh), 0).rows(indices):
                 if row.number > after:
                     yield row
+
+    def _reading(self, lines: _Lines, offset: int) -> _CsvTable:
+        """This table's file read on from ``lines``, the first ``offset`` lines behind."""
+        reader = csv.reader(lines, delimiter=self._delimiter, strict=True)
+        return _CsvTable(
+            self._file, self._encoding, self.headers, reader, lines, offset, self._delimiter
+        )
 
     def _arrow_chunk(
         self, text: str, before: int, indices: Sequence[int]

@@ -87,13 +87,25 @@ def type_name(value: int | str | None) -> str:
 
 
 @dataclass(frozen=True)
-class MetricInfo:
-    """One metric of the property.
+class _Named:
+    """What GA4's metadata says of every metric and dimension.
 
     Attributes:
-        api_name: The name used in requests, e.g. ``"sessions"``.
+        api_name: The name used in requests, e.g. ``"sessions"``, ``"sessionSource"``.
         ui_name: The name in GA4's interface.
         description: GA4's description.
+    """
+
+    api_name: str
+    ui_name: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MetricInfo(_Named):
+    """One metric of the property: its names and description, and what follows.
+
+    Attributes:
         type: The metric type, e.g. ``"TYPE_INTEGER"``, ``"TYPE_CURRENCY"``.
         expression: The formula of a derived metric, if any.
         custom: True for the property's custom metrics and key events.
@@ -102,9 +114,6 @@ class MetricInfo:
         deprecated_api_names: Older names still accepted.
     """
 
-    api_name: str
-    ui_name: str = ""
-    description: str = ""
     type: str = "METRIC_TYPE_UNSPECIFIED"
     expression: str = ""
     custom: bool = False
@@ -113,20 +122,14 @@ class MetricInfo:
 
 
 @dataclass(frozen=True)
-class DimensionInfo:
-    """One dimension of the property.
+class DimensionInfo(_Named):
+    """One dimension of the property: its names and description, and what follows.
 
     Attributes:
-        api_name: The name used in requests, e.g. ``"sessionSource"``.
-        ui_name: The name in GA4's interface.
-        description: GA4's description.
         custom: True for the property's custom dimensions.
         deprecated_api_names: Older names still accepted.
     """
 
-    api_name: str
-    ui_name: str = ""
-    description: str = ""
     custom: bool = False
     deprecated_api_names: tuple[str, ...] = ()
 

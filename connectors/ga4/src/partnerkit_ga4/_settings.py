@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Literal, Self, get_args
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import HttpConnectorSettings
+from partnerkit.connector import HttpConnectorSettings, check_name, one_or_many
 
 __all__ = [
     "CHANNELS",
@@ -74,7 +74,6 @@ MAX_METRICS = 10
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(:[A-Za-z0-9_.\- ]+)?$")
 _PROPERTY = re.compile(r"^(?:properties/)?(\d+)$")
-_REPORT_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _api_names(values: list[str], what: str) -> list[str]:
@@ -118,12 +117,7 @@ class CustomReport(BaseModel):
     @field_validator("name")
     @classmethod
     def _report_name(cls, value: str) -> str:
-        if not _REPORT_NAME.match(value):
-            raise ValueError(
-                f"report name {value!r} must be lower case letters, digits and '_', "
-                "starting with a letter"
-            )
-        return value
+        return check_name(value, "report name")
 
     @field_validator("dimensions")
     @classmethod
@@ -193,12 +187,7 @@ class Ga4Settings(HttpConnectorSettings):
     start_date: dt.date | None = None
     lookback_days: int | None = Field(default=None, ge=0)
 
-    @field_validator("accounts", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        if isinstance(value, str | int):
-            return [str(value)]
-        return value
+    _one_or_many = field_validator("accounts", mode="before")(one_or_many)
 
     @field_validator("accounts")
     @classmethod

@@ -14,7 +14,7 @@ The core's fault kit knows no vendor; this module is where GA4's knowledge lives
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from partnerkit.testing.faults import Fault, json_fault
 
@@ -22,6 +22,9 @@ __all__ = ["Ga4Quota", "expired_token", "ga4_quota_exhausted"]
 
 _SERVICE = "analyticsdata.googleapis.com"
 _METHOD = "google.analytics.data.v1beta.BetaAnalyticsData.RunReport"
+_ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
+_DOMAIN = "googleapis.com"
+_BEARER = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 _GOOGLE_401 = (
     "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
     "cookie or other valid authentication credential. See "
@@ -67,10 +70,7 @@ def ga4_quota_exhausted(kind: Ga4Quota = "tokens_per_hour") -> Fault:
     Returns:
         The fault.
     """
-    message = _GA4_MESSAGES[kind]
-    return json_fault(
-        429, {"error": {"code": 429, "message": message, "status": "RESOURCE_EXHAUSTED"}}
-    )
+    return _status(429, "RESOURCE_EXHAUSTED", _GA4_MESSAGES[kind])
 
 
 def expired_token() -> Fault:
@@ -83,19 +83,21 @@ def expired_token() -> Fault:
     Returns:
         The fault.
     """
-    info = {
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "ACCESS_TOKEN_EXPIRED",
-        "domain": "googleapis.com",
-        "metadata": {"service": _SERVICE, "method": _METHOD},
-    }
-    body = {
-        "error": {
-            "code": 401,
-            "message": _GOOGLE_401,
-            "status": "UNAUTHENTICATED",
-            "details": [info],
-        }
-    }
-    www = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-    return json_fault(401, body, {"WWW-Authenticate": www})
+    metadata = {"service": _SERVICE, "method": _METHOD}
+    info = {"@type": _ERROR_INFO, "reason": "ACCESS_TOKEN_EXPIRED", "domain": _DOMAIN}
+    www = {"WWW-Authenticate": _BEARER}
+    return _status(401, "UNAUTHENTICATED", _GOOGLE_401, [{**info, "metadata": metadata}], www)
+
+
+def _status(
+    code: int,
+    status: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Fault:
+    """A ``google.rpc.Status`` body: ``{"error": {code, message, status[, details]}}``."""
+    error: dict[str, Any] = {"code": code, "message": message, "status": status}
+    if details is not None:
+        error["details"] = details
+    return json_fault(code, {"error": error}, headers)

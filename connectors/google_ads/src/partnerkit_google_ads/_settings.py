@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import HttpConnectorSettings
+from partnerkit.connector import HttpConnectorSettings, check_name
 
 __all__ = [
     "DEFAULT_LEAD_CATEGORIES",
@@ -172,10 +172,7 @@ class GoogleAdsSettings(HttpConnectorSettings):
     @classmethod
     def _custom_queries(cls, value: dict[str, str]) -> dict[str, str]:
         for name in value:
-            if not re.match(r"^[a-z][a-z0-9_]*$", name):
-                raise ValueError(
-                    f"custom query name {name!r} must be lower-case letters, digits and _"
-                )
+            check_name(name, "custom query name")
         return value
 
     @field_validator("accounts", mode="before")

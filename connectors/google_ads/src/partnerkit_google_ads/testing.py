@@ -14,18 +14,34 @@ The core's fault kit knows no vendor; this module is where Google Ads's knowledg
 
 from __future__ import annotations
 
+from typing import Any
+
 from partnerkit.testing.faults import Fault, json_fault
 
 __all__ = [
     "expired_token",
     "google_ads_daily_quota_exhausted",
+    "google_ads_error",
     "google_ads_resource_exhausted",
 ]
 
-_GOOGLE_ADS_VERSION = "v21"
+_GOOGLE_ADS_VERSION = "v26"
 _GOOGLE_ADS_TYPE = f"type.googleapis.com/google.ads.googleads.{_GOOGLE_ADS_VERSION}"
 _SERVICE = "googleads.googleapis.com"
 _METHOD = f"google.ads.googleads.{_GOOGLE_ADS_VERSION}.services.GoogleAdsService.SearchStream"
+#: The google.rpc.Code Google sends with each HTTP status (google/rpc/code.proto).
+_RPC_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    503: "UNAVAILABLE",
+}
+_ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
+_DOMAIN = "googleapis.com"
+_BEARER = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
 _GOOGLE_401 = (
     "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
     "cookie or other valid authentication credential. See "
@@ -34,32 +50,59 @@ _GOOGLE_401 = (
 
 
 def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, name: str) -> Fault:
-    failure = {
-        "@type": f"{_GOOGLE_ADS_TYPE}.errors.GoogleAdsFailure",
-        "errors": [
-            {
-                "errorCode": {"quotaError": quota_error},
-                "message": f"Too many requests. Retry in {retry_delay_seconds} seconds.",
-                "details": {
-                    "quotaErrorDetails": {
-                        "rateScope": scope,
-                        "rateName": name,
-                        "retryDelay": f"{retry_delay_seconds}s",
-                    }
-                },
+    error = {
+        "errorCode": {"quotaError": quota_error},
+        "message": f"Too many requests. Retry in {retry_delay_seconds} seconds.",
+        "details": {
+            "quotaErrorDetails": {
+                "rateScope": scope,
+                "rateName": name,
+                "retryDelay": f"{retry_delay_seconds}s",
             }
-        ],
-        "requestId": "FAKE-request-id-000000",
+        },
     }
-    body = {
-        "error": {
-            "code": 429,
-            "message": "Resource has been exhausted (e.g. check quota).",
-            "status": "RESOURCE_EXHAUSTED",
-            "details": [failure],
-        }
-    }
-    return json_fault(429, body)
+    message = "Resource has been exhausted (e.g. check quota)."
+    return _status(429, "RESOURCE_EXHAUSTED", message, [_failure(error, "FAKE-request-id-000000")])
+
+
+def google_ads_error(
+    status: int,
+    error_code: dict[str, str],
+    message: str,
+    *,
+    rpc_status: str | None = None,
+    top_message: str = "Request contains an invalid argument.",
+    request_id: str = "FAKEreqIdErr000000001",
+) -> Fault:
+    """Any Google Ads REST error: a ``google.rpc.Status`` carrying a ``GoogleAdsFailure``.
+
+    Shapes as captured in n8n-io/n8n#36313, google-marketing-solutions/adios#47 and
+    PipedreamHQ/pipedream#21554: ``google_ads_error(403, {"authorizationError":
+    "USER_PERMISSION_DENIED"}, "User doesn't have permission ...")``.
+    ``searchStream`` may send it inside a JSON array: wrap it with
+    :func:`partnerkit.testing.faults.in_a_list`.
+
+    Args:
+        status: The HTTP status (also the body's ``code``).
+        error_code: The ``GoogleAdsError.errorCode``, e.g. ``{"queryError": "..."}``.
+        message: The ``GoogleAdsError`` message.
+        rpc_status: The ``google.rpc.Code`` name; by default the one Google maps
+            ``status`` to (400 ``INVALID_ARGUMENT``, 403 ``PERMISSION_DENIED`` ...).
+        top_message: The ``google.rpc.Status`` message.
+        request_id: The failure's ``requestId``.
+
+    Returns:
+        The fault.
+    """
+    error = {"errorCode": error_code, "message": message}
+    rpc = rpc_status or _RPC_STATUS[status]
+    return _status(status, rpc, top_message, [_failure(error, request_id)])
+
+
+def _failure(error: dict[str, Any], request_id: str) -> dict[str, Any]:
+    """A ``GoogleAdsFailure`` detail holding one ``GoogleAdsError``."""
+    failure_type = f"{_GOOGLE_ADS_TYPE}.errors.GoogleAdsFailure"
+    return {"@type": failure_type, "errors": [error], "requestId": request_id}
 
 
 def google_ads_resource_exhausted(
@@ -109,19 +152,19 @@ def expired_token() -> Fault:
     Returns:
         The fault.
     """
-    info = {
-        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
-        "reason": "ACCESS_TOKEN_EXPIRED",
-        "domain": "googleapis.com",
-        "metadata": {"service": _SERVICE, "method": _METHOD},
-    }
-    body = {
-        "error": {
-            "code": 401,
-            "message": _GOOGLE_401,
-            "status": "UNAUTHENTICATED",
-            "details": [info],
-        }
-    }
-    www = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-    return json_fault(401, body, {"WWW-Authenticate": www})
+    metadata = {"service": _SERVICE, "method": _METHOD}
+    info = {"@type": _ERROR_INFO, "reason": "ACCESS_TOKEN_EXPIRED", "domain": _DOMAIN}
+    www = {"WWW-Authenticate": _BEARER}
+    return _status(401, "UNAUTHENTICATED", _GOOGLE_401, [{**info, "metadata": metadata}], www)
+
+
+def _status(
+    code: int,
+    status: str,
+    message: str,
+    details: list[dict[str, Any]],
+    headers: dict[str, str] | None = None,
+) -> Fault:
+    """A ``google.rpc.Status`` body: ``{"error": {code, message, status, details}}``."""
+    error = {"code": code, "message": message, "status": status, "details": details}
+    return json_fault(code, {"error": error}, headers)
