@@ -175,7 +175,8 @@ def test_the_request_asks_for_daily_rows_with_deleted_objects(read) -> None:
     assert query["time_range"] == '{"since":"2026-10-01","until":"2026-10-02"}'
     assert query["use_unified_attribution_setting"] == "true"
     assert query["action_report_time"] == "mixed"  # explicit, not left to Meta's default
-    assert "breakdowns" not in query and "action_breakdowns" not in query
+    assert "breakdowns" not in query
+    assert "action_breakdowns" not in query
     assert '"DELETED"' in query["filtering"]
     assert '"ARCHIVED"' in query["filtering"]
     assert tape.requests[1].url == "https://graph.facebook.com/v26.0/act_1029384756/insights"

@@ -19,7 +19,7 @@ from partnerkit.records import Record, RecordKind
 from partnerkit_meta import _dates
 from partnerkit_meta._client import GraphClient
 from partnerkit_meta._columns import PageMapper
-from partnerkit_meta._insights import InsightsReader, describe_extras
+from partnerkit_meta._insights import InsightsReader, breakdown_notice, describe_extras
 from partnerkit_meta._objects import OBJECT_STREAMS, AccountInfo, object_records, read_account
 from partnerkit_meta._settings import Level, MetaSettings, account_id, parse_level
 
@@ -153,6 +153,8 @@ class MetaConnector(Connector[MetaSettings]):
         """Records, notices and pages as Arrow tables (see ``partnerkit_meta._columns``)."""
         level = self._level(request)
         yield from describe_extras(self.settings)
+        if self.settings.breakdowns:
+            yield breakdown_notice(self.settings.breakdowns, level)
         unmapped: dict[str, set[str]] = {}
         for account in accounts:
             info = self._account(account)

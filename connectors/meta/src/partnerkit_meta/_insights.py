@@ -47,10 +47,12 @@ __all__ = [
     "InsightsReader",
     "InsightsRow",
     "RowMapper",
+    "breakdown_notice",
     "describe_extras",
     "extra_field_value",
     "insights_params",
     "is_money_field",
+    "segment_of",
 ]
 
 logger = logging.getLogger("partnerkit.meta")
@@ -283,6 +285,22 @@ def segment_of(row: Mapping[str, Any], breakdowns: tuple[str, ...]) -> str | Non
     return "|".join(f"{name}={_text(row.get(name))}" for name in breakdowns)
 
 
+def breakdown_notice(breakdowns: tuple[str, ...], level: Level) -> Notice:
+    """Says what breakdown rows are: a split of the level's rows, reach not summable."""
+    return Notice(
+        "info",
+        "breakdown_rows",
+        f"Meta {LEVEL_NAMES[level]} rows are split by {', '.join(breakdowns)}; each row's "
+        "segment holds its values. They split the standard rows and are never added to "
+        "them; reach is distinct people per row and never summed across segments or days.",
+        {
+            "breakdowns": list(breakdowns),
+            "level": LEVEL_NAMES[level],
+            "non_additive": ["reach"],
+        },
+    )
+
+
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -359,7 +377,7 @@ def _merged(stats: list[ActionStat], windows: tuple[str, ...] | None) -> dict[st
             continue
         seen = index.get(action_type)
         if seen is None:
-            index[action_type] = cast(ActionStat, {k: v for k, v in stat.items()})
+            index[action_type] = cast(ActionStat, dict(stat.items()))
             continue
         merged = cast(dict[str, str], seen)
         for key in keys:

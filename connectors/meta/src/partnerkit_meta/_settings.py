@@ -155,17 +155,14 @@ def check_breakdowns(breakdowns: tuple[str, ...], action_breakdowns: tuple[str, 
             the sets that are.
     """
     asked = frozenset(breakdowns)
-    said = (
-        f"breakdowns [{_names(breakdowns)}] with action_breakdowns "
-        f"[{_names(action_breakdowns)}]"
-    )
+    said = f"breakdowns [{_names(breakdowns)}] with action_breakdowns [{_names(action_breakdowns)}]"
     if asked not in _BREAKDOWN_SETS:
         served = "; ".join(
             sorted(" + ".join(n for n in BREAKDOWNS if n in s) for s in _BREAKDOWN_SETS if s)
         )
         raise ValueError(
-            f"{said}: Meta does not serve {_names(breakdowns)} together (\"Combining "
-            f"Breakdowns\" in its Insights API docs). It serves: {served}. Read another "
+            f'{said}: Meta does not serve {_names(breakdowns)} together ("Combining '
+            f'Breakdowns" in its Insights API docs). It serves: {served}. Read another '
             "set with a second Meta connection"
         )
     if "action_device" in action_breakdowns and asked not in _ACTION_DEVICE_SETS:
