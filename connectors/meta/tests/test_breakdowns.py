@@ -79,6 +79,15 @@ def test_the_breakdowns_keep_the_order_they_are_written_in() -> None:
     assert settings.breakdowns == ("gender", "age")
 
 
+def test_action_type_is_always_the_first_action_breakdown() -> None:
+    settings = MetaSettings(
+        access_token="x", accounts=["1"], action_breakdowns=["action_destination", "action_type"]
+    )
+    assert settings.action_breakdowns == ("action_type", "action_destination")
+    settings = MetaSettings(access_token="x", accounts=["1"], action_breakdowns=[])
+    assert settings.action_breakdowns == ("action_type",)
+
+
 @pytest.mark.parametrize(
     ("settings", "said"),
     [
@@ -96,7 +105,6 @@ def test_the_breakdowns_keep_the_order_they_are_written_in() -> None:
             "Meta serves action_video_type only without breakdowns",
         ),
         ({"breakdowns": ["gendr"]}, "'gendr' is not a breakdown the connector reads; did "),
-        ({"action_breakdowns": ["action_device"]}, "must include action_type"),
         ({"action_report_time": "lifetime"}, "action_report_time"),
     ],
 )

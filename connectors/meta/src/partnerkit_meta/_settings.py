@@ -399,8 +399,9 @@ class MetaSettings(HttpConnectorSettings):
             combinations Meta serves; each row's values go into ``segment``
             (``age=25-34|gender=female``, in this order). Reach by breakdown is
             distinct people: never summed.
-        action_breakdowns: How Meta splits the ``actions`` array (``action_type``
-            first; ``action_device``, ``action_destination``...). Only actions are
+        action_breakdowns: How Meta splits the ``actions`` array (``action_type``,
+            always first and added when left out; ``action_device``,
+            ``action_destination``...). Only actions are
             split, so the standard columns add the entries of one action type.
         action_report_time: Which day a conversion counts on: ``impression`` (the
             day of the ad view or click), ``conversion`` (the day of the
@@ -549,11 +550,7 @@ class MetaSettings(HttpConnectorSettings):
                     f"{name!r} is not an action breakdown the connector reads (it reads "
                     f"{', '.join(ACTION_BREAKDOWNS)})"
                 )
-        if "action_type" not in names:
-            raise ValueError(
-                "action_breakdowns must include action_type: the actions mapping (leads, "
-                "conversions, conversion_value, extra) reads action types"
-            )
+        # the actions mapping (leads, conversions, value, extra) reads action types
         return ("action_type", *(n for n in names if n != "action_type"))
 
     @field_validator("extra_fields")
