@@ -105,6 +105,7 @@ def test_action_type_is_always_the_first_action_breakdown() -> None:
             "Meta serves action_video_type only without breakdowns",
         ),
         ({"breakdowns": ["gendr"]}, "'gendr' is not a breakdown the connector reads; did "),
+        ({"extra_fields": ["age"]}, "extra_fields: 'age' is a breakdown, not a field"),
         ({"action_report_time": "lifetime"}, "action_report_time"),
     ],
 )

@@ -561,6 +561,11 @@ class MetaSettings(HttpConnectorSettings):
         known = insights_field_types()
         fields = tuple(dict.fromkeys(f.strip() for f in value))
         for name in fields:
+            if name in BREAKDOWNS:
+                raise ValueError(
+                    f"extra_fields: {name!r} is a breakdown, not a field; list it under "
+                    "breakdowns (its values go into segment)"
+                )
             if name in BASE_INSIGHTS_FIELDS:
                 raise ValueError(f"extra_fields: {name!r} is already read into a standard column")
             kind = known.get(name)
