@@ -89,7 +89,14 @@ ACTION_BREAKDOWNS: tuple[str, ...] = (
     "action_video_sound",
     "action_video_type",
 )
-_PLACEMENT = ("publisher_platform", "platform_position", "impression_device")
+#: The placement sets: Meta serves each of them alone and with ``action_device``.
+_PLACEMENT_SETS: tuple[tuple[str, ...], ...] = (
+    ("impression_device",),
+    ("publisher_platform",),
+    ("publisher_platform", "impression_device"),
+    ("publisher_platform", "platform_position"),
+    ("publisher_platform", "platform_position", "impression_device"),
+)
 #: The breakdown sets Meta serves together (Marketing API, "Insights API Breakdowns",
 #: "Combining Breakdowns"; every one of them joins with action_type,
 #: action_target_id and action_destination).
@@ -104,25 +111,11 @@ _BREAKDOWN_SETS: frozenset[frozenset[str]] = frozenset(
         ("region",),
         ("device_platform",),
         ("product_id",),
-        ("impression_device",),
-        ("publisher_platform",),
-        ("publisher_platform", "impression_device"),
-        ("publisher_platform", "platform_position"),
-        _PLACEMENT,
+        *_PLACEMENT_SETS,
     )
 )
 #: The breakdown sets ``action_device`` joins: none, or the placement ones.
-_ACTION_DEVICE_SETS: frozenset[frozenset[str]] = frozenset(
-    frozenset(names)
-    for names in (
-        (),
-        ("impression_device",),
-        ("publisher_platform",),
-        ("publisher_platform", "impression_device"),
-        ("publisher_platform", "platform_position"),
-        _PLACEMENT,
-    )
-)
+_ACTION_DEVICE_SETS = frozenset(frozenset(names) for names in ((), *_PLACEMENT_SETS))
 #: Action breakdowns Meta serves only without a delivery breakdown.
 _ACTION_ALONE = frozenset(
     {
@@ -177,6 +170,23 @@ def check_breakdowns(breakdowns: tuple[str, ...], action_breakdowns: tuple[str, 
             f"{said}: Meta serves {', '.join(alone)} only without breakdowns; read them "
             "with a second Meta connection whose breakdowns are empty"
         )
+
+
+def _known(what: str, value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
+    """The names, trimmed and each once, in their order; an unknown one is refused.
+
+    Raises:
+        ValueError: A name not in ``known``, with the closest one when there is one.
+    """
+    names = tuple(dict.fromkeys(v.strip() for v in value))
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(
+                f"{name!r} is not a {what} the connector reads{hint} (it reads {', '.join(known)})"
+            )
+    return names
 
 
 _LEVEL_ALIASES = {"ad_set": "adset", "ad_group": "adset", "adgroup": "adset", "adsets": "adset"}
@@ -529,27 +539,12 @@ class MetaSettings(HttpConnectorSettings):
     @field_validator("breakdowns")
     @classmethod
     def _breakdowns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        names = tuple(dict.fromkeys(v.strip() for v in value))
-        for name in names:
-            if name not in BREAKDOWNS:
-                close = difflib.get_close_matches(name, BREAKDOWNS, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise ValueError(
-                    f"{name!r} is not a breakdown the connector reads{hint} (it reads "
-                    f"{', '.join(BREAKDOWNS)})"
-                )
-        return names
+        return _known("breakdown", value, BREAKDOWNS)
 
     @field_validator("action_breakdowns")
     @classmethod
     def _action_breakdowns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        names = tuple(dict.fromkeys(v.strip() for v in value))
-        for name in names:
-            if name not in ACTION_BREAKDOWNS:
-                raise ValueError(
-                    f"{name!r} is not an action breakdown the connector reads (it reads "
-                    f"{', '.join(ACTION_BREAKDOWNS)})"
-                )
+        names = _known("action breakdown", value, ACTION_BREAKDOWNS)
         # the actions mapping (leads, conversions, value, extra) reads action types
         return ("action_type", *(n for n in names if n != "action_type"))
 
