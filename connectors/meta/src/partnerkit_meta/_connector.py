@@ -36,8 +36,11 @@ class MetaConnector(Connector[MetaSettings]):
     * ``ad_insights`` — performance by day at the configured level (account,
       campaign, ad set or ad), in each ad account's time zone and currency;
       incremental, with a 28-day lookback because Meta restates conversions.
+      With ``breakdowns`` set, each row is split by them (their values in
+      ``segment``, part of the key; reach per row, never summed).
     * ``campaigns``, ``ad_sets``, ``ads`` — metadata: status, objective, budgets,
-      schedule, created/updated time, and for ads the URL parameters as ``utm_*``.
+      schedule, created/updated time, and for ads the URL parameters as ``utm_*``
+      and the creative's id and name.
 
     Read options (``ReadRequest.options``): ``level`` overrides the setting for one
     read of ``ad_insights``.
