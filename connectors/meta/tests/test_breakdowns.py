@@ -353,3 +353,20 @@ def test_a_refused_breakdown_is_the_library_error_outside_a_stream() -> None:
     )
     assert isinstance(error, BreakdownRejectedError)
     assert error.combination == ("action_type", "age", "country")
+
+
+def test_a_row_without_its_breakdown_value_gets_an_empty_one_on_both_paths() -> None:
+    # Meta leaves the product out of rows of off-Meta actions (Insights API
+    # Breakdowns, "Type 2"): such a row keeps its own key, "product_id=".
+    settings = MetaSettings(access_token="x", accounts=["act_1"], breakdowns=["product_id"])
+    account = AccountInfo("act_1", "A", "USD", "America/Los_Angeles", 1)
+    day = {"date_start": "2023-06-01", "date_stop": "2023-06-01", "spend": "1.00"}
+    body = json.dumps(
+        {"data": [{**day, "product_id": "5983858725075630"}, day], "paging": {}}
+    ).encode()
+
+    table, _ = PageMapper(settings, "campaign", account).table(body)
+    rows = RowMapper(settings, "campaign", account).records(PAGE.validate_json(body)["data"])
+    expected = ["product_id=5983858725075630", "product_id="]
+    assert table.column("segment").to_pylist() == expected
+    assert [r["segment"] for r in rows] == expected
