@@ -160,11 +160,22 @@ def test_the_cassettes_hold_insights_pages() -> None:
 
 @pytest.mark.parametrize(("query", "content"), INSIGHTS_PAGES)
 def test_every_cassette_page_maps_columnar_to_the_row_path_records(query, content) -> None:
-    windows = query.get("action_attribution_windows")
-    config = settings(attribution_windows=json.loads(windows) if windows else None)
+    def listed(name: str) -> Any:
+        value = query.get(name)
+        return json.loads(value) if value else None
+
+    config = settings(
+        attribution_windows=listed("action_attribution_windows"),
+        breakdowns=listed("breakdowns") or (),
+        action_breakdowns=listed("action_breakdowns") or ("action_type",),
+        action_report_time=query.get("action_report_time", "mixed"),
+    )
     level = query.get("level", "campaign")  # report-run pages: the run's level (campaign)
 
-    assert_same(content, config, level)
+    if len(config.action_breakdowns) > 1:  # one type a row per device: the row path adds
+        assert_falls_back(content, config, level)
+    else:
+        assert_same(content, config, level)
 
 
 def test_the_contract_cassette_is_read_without_the_row_path(meta, monkeypatch) -> None:

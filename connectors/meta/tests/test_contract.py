@@ -34,3 +34,22 @@ class TestMetaContract(ConnectorContract):
     cassette_dir = CONTRACT
     # 2026-10-28 + 1 day - 28 days (the default lookback) = 2026-10-01, the first day read.
     lookback_cursor = dt.date(2026, 10, 28)
+
+
+class TestMetaBreakdownsContract(TestMetaContract):
+    """The same contract with ``breakdowns`` set: rows split by placement (issue #23).
+
+    ``ad_insights`` replays ``breakdowns/placement.yaml``; ``check()`` the account
+    answer of ``contract/check.yaml`` (linked beside it).
+    """
+
+    settings = {
+        **TestMetaContract.settings,
+        "breakdowns": ["publisher_platform", "platform_position"],
+    }
+    requests = (ReadRequest(stream="ad_insights", **OCT_1_2, as_of=AS_OF),)
+    cassette_dir = CONTRACT.parent / "breakdowns"
+
+    def cassette_path(self, request: ReadRequest) -> Path | None:
+        """Every request of this contract replays the placement cassette."""
+        return CONTRACT.parent / "breakdowns" / "placement.yaml"

@@ -64,7 +64,7 @@ def test_the_example_row_gives_the_documented_values() -> None:
 
     assert record["leads"] == 7.0  # not 7 + 4 + 3 = 14
     assert (record["conversions"], record["conversion_value"]) == (None, None)
-    assert record["extra"] == {"landing_page_views": 81.0}
+    assert record["extra"] == {"landing_page_views": 81.0, "action_report_time": "mixed"}
     assert record["spend"] == Decimal("412.37")
     assert record["attribution"] == "7d_click_1d_view"
     assert record["date"] == dt.date(2026, 10, 1)

@@ -92,8 +92,13 @@ def test_extra_action_counts_are_documented_and_additive(read) -> None:
     # landing_page_view: 81 and 38 on 10-01, 70 on 10-02, none for the brand campaign
     assert [r["extra"]["landing_page_views"] for r in records] == [81.0, 38.0, 70.0, None]
     described = [n for n in notices if n.code == COLUMN_METADATA]
-    assert [n.details["column"] for n in described] == ["extra.landing_page_views"]
-    assert described[0].details["additivity"] == "additive"
+    assert [n.details["column"] for n in described] == [
+        "extra.action_report_time",
+        "extra.landing_page_views",
+    ]
+    assert described[1].details["additivity"] == "additive"
+    # the report time of every row: Meta's default, sent explicitly and recorded
+    assert {r["extra"]["action_report_time"] for r in records} == {"mixed"}
 
 
 def test_action_types_left_unmapped_are_reported_not_dropped(read) -> None:
@@ -132,10 +137,10 @@ def test_a_custom_mapping_sums_the_parts_of_lead(read) -> None:
     assert [r["conversions"] for r in records] == [None, 2.0, None, None]
     assert [r["conversion_value"] for r in records] == [None, None, None, None]
     assert [r["extra"] for r in records] == [
-        {"video_views": 40.0},
-        {"video_views": None},
-        {"video_views": None},
-        {"video_views": 5400.0},
+        {"video_views": 40.0, "action_report_time": "mixed"},
+        {"video_views": None, "action_report_time": "mixed"},
+        {"video_views": None, "action_report_time": "mixed"},
+        {"video_views": 5400.0, "action_report_time": "mixed"},
     ]
 
 
@@ -169,6 +174,9 @@ def test_the_request_asks_for_daily_rows_with_deleted_objects(read) -> None:
     assert query["time_increment"] == "1"
     assert query["time_range"] == '{"since":"2026-10-01","until":"2026-10-02"}'
     assert query["use_unified_attribution_setting"] == "true"
+    assert query["action_report_time"] == "mixed"  # explicit, not left to Meta's default
+    assert "breakdowns" not in query
+    assert "action_breakdowns" not in query
     assert '"DELETED"' in query["filtering"]
     assert '"ARCHIVED"' in query["filtering"]
     assert tape.requests[1].url == "https://graph.facebook.com/v26.0/act_1029384756/insights"

@@ -101,7 +101,20 @@ def test_ads_turn_url_parameters_into_utm_with_dynamic_values_resolved(read) -> 
         None,
         None,
     )
-    assert "creative{id,url_tags}" in tape.requests[1].query["fields"]
+    assert "creative{id,name,url_tags}" in tape.requests[1].query["fields"]
+
+
+def test_ads_carry_their_creative_name(read) -> None:
+    # contract/ads.yaml: creatives of ads 001 and 002 are named; 003's creative has no name
+    records, _, _ = read("contract/ads.yaml", stream="ads")
+
+    a = _by_id(records)
+    assert [a[k]["extra"]["creative_name"] for k in ("001", "002", "003")] == [
+        "Rooftop carousel A – 3 cards",
+        "Battery storage video 15s",
+        None,
+    ]
+    assert a["002"]["extra"]["creative_id"] == "120210000000020002"
 
 
 def test_zero_decimal_currencies_are_not_divided(read) -> None:

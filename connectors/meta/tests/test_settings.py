@@ -134,6 +134,7 @@ def test_the_public_surface_is_small_and_complete() -> None:
     assert partnerkit_meta.__all__ == [
         "ActionMapping",
         "ActionRule",
+        "BreakdownRejectedError",
         "MetaConnector",
         "MetaSettings",
     ]

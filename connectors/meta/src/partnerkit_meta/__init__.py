@@ -17,6 +17,13 @@ Installed as the ``meta`` connector (entry point ``partnerkit.connectors``)::
 """
 
 from partnerkit_meta._connector import MetaConnector
+from partnerkit_meta._errors import BreakdownRejectedError
 from partnerkit_meta._settings import ActionMapping, ActionRule, MetaSettings
 
-__all__ = ["ActionMapping", "ActionRule", "MetaConnector", "MetaSettings"]
+__all__ = [
+    "ActionMapping",
+    "ActionRule",
+    "BreakdownRejectedError",
+    "MetaConnector",
+    "MetaSettings",
+]

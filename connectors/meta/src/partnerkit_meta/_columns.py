@@ -192,8 +192,13 @@ class PageMapper:
         # the row fields the request asks for (attribution_setting: also when Meta
         # sends it unasked), in the row path's order
         self._row_fields = tuple(
-            f for f in _STRING_FIELDS if f in asked or f == "attribution_setting"
+            f
+            for f in _STRING_FIELDS
+            if f in asked or f == "attribution_setting" or f in settings.breakdowns
         )
+        # more than action_type: an action type has several entries a row, which the
+        # row path adds (``_insights._merged``)
+        self._split_actions = len(settings.action_breakdowns) > 1
         self._mapped = settings.actions.mapped_action_types()
         self._schemas: tuple[pa.Schema, pa.Schema] | None = None
 
@@ -247,6 +252,8 @@ class PageMapper:
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        if self._split_actions:
+            raise NotColumnarError("actions split by more than action_type")
         if not _OBJECT_START.match(body):  # pyarrow.json crashes on a body that is null
             raise NotColumnarError("not a JSON object")
         if _NULL_WORD.search(body) and _JSON_NULL.search(body):
@@ -317,6 +324,11 @@ class PageMapper:
         }
         for column, field in _TEXT_COLUMNS:
             cols[column] = fields[field]
+        if settings.breakdowns:
+            parts: list[Column] = []
+            for j, name in enumerate(settings.breakdowns):
+                parts += [f"{'|' if j else ''}{name}=", pc.fill_null(fields[name], "")]
+            cols["segment"] = pc.binary_join_element_wise(*parts, "")
         cols["channel"] = constant("paid_social")
         cols["currency"] = constant(account.currency)
         cols["timezone"] = constant(account.timezone)
@@ -349,6 +361,7 @@ class PageMapper:
         }
         for name in settings.extra_fields:
             extras[name] = _extra_field(name, fields[name])
+        extras["action_report_time"] = constant(settings.action_report_time)
 
         present = actions.types() | values.types()
         if not present <= self._mapped:

@@ -19,7 +19,7 @@ from partnerkit.records import Record, RecordKind
 from partnerkit_meta import _dates
 from partnerkit_meta._client import GraphClient
 from partnerkit_meta._columns import PageMapper
-from partnerkit_meta._insights import InsightsReader, describe_extras
+from partnerkit_meta._insights import InsightsReader, breakdown_notice, describe_extras
 from partnerkit_meta._objects import OBJECT_STREAMS, AccountInfo, object_records, read_account
 from partnerkit_meta._settings import Level, MetaSettings, account_id, parse_level
 
@@ -36,8 +36,11 @@ class MetaConnector(Connector[MetaSettings]):
     * ``ad_insights`` — performance by day at the configured level (account,
       campaign, ad set or ad), in each ad account's time zone and currency;
       incremental, with a 28-day lookback because Meta restates conversions.
+      With ``breakdowns`` set, each row is split by them (their values in
+      ``segment``, part of the key; reach per row, never summed).
     * ``campaigns``, ``ad_sets``, ``ads`` — metadata: status, objective, budgets,
-      schedule, created/updated time, and for ads the URL parameters as ``utm_*``.
+      schedule, created/updated time, and for ads the URL parameters as ``utm_*``
+      and the creative's id and name.
 
     Read options (``ReadRequest.options``): ``level`` overrides the setting for one
     read of ``ad_insights``.
@@ -153,6 +156,8 @@ class MetaConnector(Connector[MetaSettings]):
         """Records, notices and pages as Arrow tables (see ``partnerkit_meta._columns``)."""
         level = self._level(request)
         yield from describe_extras(self.settings)
+        if self.settings.breakdowns:
+            yield breakdown_notice(self.settings.breakdowns, level)
         unmapped: dict[str, set[str]] = {}
         for account in accounts:
             info = self._account(account)

@@ -52,6 +52,7 @@ __all__ = [
     "AUTH_CODES",
     "PERMISSION_CODES",
     "THROTTLE_CODES",
+    "BreakdownRejectedError",
     "ReduceDataError",
     "classify",
     "from_sdk_error",
@@ -109,6 +110,38 @@ _FIELD_PATTERNS = (
 )
 _PARAM_VALUE = re.compile(r"\(#100\) (?P<param>\w+)(?:\[\d+\])? must be one of the following")
 _REDUCE = "reduce the amount of data"
+#: "(#100) Current combination of data breakdown columns (action_type, age, country)
+#: is invalid": the columns Meta names, action breakdowns included.
+_COMBINATION = re.compile(r"combination of data breakdown columns\s*(?:\((?P<columns>[^)]*)\))?")
+
+
+class BreakdownRejectedError(InvalidRequestError):
+    """Meta refused the breakdowns of a request (code 100 about the breakdown columns).
+
+    The combinations the connector validates before a request are the ones Meta
+    documents; Meta still refuses some for a level or a date range (reach-based
+    breakdowns beyond its history limit, for example), and says so in this error.
+
+    Attributes:
+        combination: The breakdown columns Meta named, in its order (action
+            breakdowns included); empty when its message names none.
+    """
+
+    def __init__(self, message: str, *, combination: tuple[str, ...], **kwargs: Any) -> None:
+        self.combination = combination
+        super().__init__(message, **kwargs)
+
+
+def _breakdown_rejection(error: Mapping[str, Any], message: str) -> tuple[str, ...] | None:
+    """The columns of a refused breakdown combination, or ``None`` for another error."""
+    user_msg = str(error.get("error_user_msg") or "")
+    match = _COMBINATION.search(message) or _COMBINATION.search(user_msg)
+    if match is not None:
+        columns = match.group("columns") or ""
+        return tuple(c.strip() for c in columns.split(",") if c.strip())
+    if "breakdown" in user_msg.lower() or "breakdowns param" in message.lower():
+        return ()
+    return None
 
 
 class ReduceDataError(InvalidRequestError):
@@ -235,6 +268,18 @@ def meta_error(
             "current version (or remove it to use the SDK's) and upgrade facebook-business."
         )
     if code == 100 and message:
+        combination = _breakdown_rejection(error, message)
+        if combination is not None:
+            named = f" ({', '.join(combination)})" if combination else ""
+            said = error.get("error_user_msg") or message
+            return BreakdownRejectedError(
+                f"Meta refused the breakdown combination{named} for {where}: {said} Change "
+                "breakdowns or action_breakdowns to a combination Meta serves for this "
+                "level and date range (docs/connectors/meta.md, Breakdowns), read a "
+                "coarser level, or a more recent date range.",
+                combination=combination,
+                **common,
+            )
         for pattern in _FIELD_PATTERNS:
             match = pattern.search(message)
             if match:

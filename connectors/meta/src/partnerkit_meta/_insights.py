@@ -30,7 +30,7 @@ from typing_extensions import TypedDict
 
 from partnerkit.connector import Notice, ReadWindow
 from partnerkit.errors import DataError, TransientError
-from partnerkit.records import Additivity, ExtraValue, PerformanceRecord
+from partnerkit.records import Additivity, ExtraValue, PerformanceRecord, Role
 from partnerkit_meta._client import GraphClient
 from partnerkit_meta._errors import ReduceDataError
 from partnerkit_meta._objects import AccountInfo, effective_statuses
@@ -47,10 +47,12 @@ __all__ = [
     "InsightsReader",
     "InsightsRow",
     "RowMapper",
+    "breakdown_notice",
     "describe_extras",
     "extra_field_value",
     "insights_params",
     "is_money_field",
+    "segment_of",
 ]
 
 logger = logging.getLogger("partnerkit.meta")
@@ -173,9 +175,10 @@ def insights_params(
 
     Returns:
         ``level``, ``fields``, ``time_range``, ``time_increment=1``,
-        ``use_unified_attribution_setting``, and, as configured,
-        ``action_attribution_windows`` and an ``effective_status`` filter that keeps
-        deleted and archived objects.
+        ``use_unified_attribution_setting``, ``action_report_time``, and, as
+        configured, ``action_attribution_windows``, ``breakdowns``,
+        ``action_breakdowns`` (when not Meta's default ``[action_type]``) and an
+        ``effective_status`` filter that keeps deleted and archived objects.
     """
     fields: list[str] = []
     for grain in _LEVEL_ORDER[: _LEVEL_ORDER.index(level) + 1]:
@@ -190,9 +193,14 @@ def insights_params(
         "time_range": {"since": start.isoformat(), "until": end.isoformat()},
         "time_increment": 1,
         "use_unified_attribution_setting": True,
+        "action_report_time": settings.action_report_time,
     }
     if settings.attribution_windows is not None:
         params["action_attribution_windows"] = list(settings.attribution_windows)
+    if settings.breakdowns:
+        params["breakdowns"] = list(settings.breakdowns)
+    if settings.action_breakdowns != ("action_type",):
+        params["action_breakdowns"] = list(settings.action_breakdowns)
     if settings.include_deleted and level != "account":
         params["filtering"] = [
             {
@@ -266,9 +274,50 @@ def _rule_reader(
     return total
 
 
+def segment_of(row: Mapping[str, Any], breakdowns: tuple[str, ...]) -> str | None:
+    """A breakdown row's ``segment``: ``name=value|name=value`` in the settings' order.
+
+    ``None`` without breakdowns (the standard grain). A value Meta leaves out (it
+    does for off-Meta actions under some breakdowns) is written empty.
+    """
+    if not breakdowns:
+        return None
+    return "|".join(f"{name}={_text(row.get(name))}" for name in breakdowns)
+
+
+def breakdown_notice(breakdowns: tuple[str, ...], level: Level) -> Notice:
+    """Says what breakdown rows are: a split of the level's rows, reach not summable."""
+    return Notice(
+        "info",
+        "breakdown_rows",
+        f"Meta {LEVEL_NAMES[level]} rows are split by {', '.join(breakdowns)}; each row's "
+        "segment holds its values. They split the standard rows and are never added to "
+        "them; reach is distinct people per row and never summed across segments or days.",
+        {
+            "breakdowns": list(breakdowns),
+            "level": LEVEL_NAMES[level],
+            "non_additive": ["reach"],
+        },
+    )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def describe_extras(settings: MetaSettings) -> list[Notice]:
     """Notices documenting every ``extra`` column these settings produce."""
     notices = [
+        Notice.describe_extra(
+            "action_report_time",
+            "The action_report_time the conversions were counted with: impression, "
+            "conversion or mixed (the connector's action_report_time setting).",
+            additivity=Additivity.NOT_APPLICABLE,
+            unit="text",
+            role=Role.ATTRIBUTE,
+        )
+    ]
+    notices += [
         Notice.describe_extra(
             name,
             f"Meta actions of type {' or '.join(rule.action_types)} "
@@ -286,9 +335,14 @@ def describe_extras(settings: MetaSettings) -> list[Notice]:
             additivity, unit = Additivity.NON_ADDITIVE, "count"
         if is_money_field(name):
             unit = "money"
+        role = Role.ATTRIBUTE if additivity is Additivity.NOT_APPLICABLE else Role.METRIC
         notices.append(
             Notice.describe_extra(
-                name, f"The Ads Insights field {name!r}.", additivity=additivity, unit=unit
+                name,
+                f"The Ads Insights field {name!r}.",
+                additivity=additivity,
+                unit=unit,
+                role=role,
             )
         )
     return notices
@@ -303,6 +357,34 @@ def extra_field_value(name: str, value: Any) -> ExtraValue:
         return Decimal(text) if is_money_field(name) else float(text)
     except (ValueError, InvalidOperation):
         return text
+
+
+def _merged(stats: list[ActionStat], windows: tuple[str, ...] | None) -> dict[str, ActionStat]:
+    """One entry per action type: the entries of its other action-breakdown values added.
+
+    Under ``action_breakdowns`` such as ``[action_type, action_device]`` Meta lists
+    one entry per type and device; the parts are disjoint, so their sum is the
+    type's count. Values are added as exact decimals and kept as text.
+
+    Raises:
+        InvalidOperation: A value is not a number (reported as a DataError).
+    """
+    keys = ("value",) if windows is None else windows
+    index: dict[str, ActionStat] = {}
+    for stat in stats:
+        action_type = stat.get("action_type")
+        if action_type is None:
+            continue
+        seen = index.get(action_type)
+        if seen is None:
+            index[action_type] = cast(ActionStat, dict(stat.items()))
+            continue
+        merged = cast(dict[str, str], seen)
+        for key in keys:
+            if key in stat or key in merged:
+                total = Decimal(merged.get(key, "0")) + Decimal(cast(Any, stat).get(key, "0"))
+                merged[key] = str(total)
+    return index
 
 
 class RowMapper:
@@ -333,7 +415,11 @@ class RowMapper:
             if (reader := _rule_reader(rule, windows, float)) is not None
         ]
         self._extra_fields = settings.extra_fields
-        self._has_extra = bool(self._extras or self._extra_fields)
+        self._report_time = settings.action_report_time
+        self._breakdowns = settings.breakdowns
+        # more than action_type: one action type has an entry per other value
+        self._split_actions = len(settings.action_breakdowns) > 1
+        self._windows = windows
         self._mapped = mapping.mapped_action_types()
         self.unmapped: set[str] = set()
         self.count = 0
@@ -341,7 +427,10 @@ class RowMapper:
     def _index(self, stats: list[ActionStat] | None) -> dict[str, ActionStat]:
         if not stats:
             return {}
-        index = {s["action_type"]: s for s in stats if "action_type" in s}
+        if self._split_actions:
+            index = _merged(stats, self._windows)
+        else:
+            index = {s["action_type"]: s for s in stats if "action_type" in s}
         if not index.keys() <= self._mapped:
             self.unmapped.update(index.keys() - self._mapped)
         return index
@@ -355,6 +444,7 @@ class RowMapper:
         account = self._account
         level = self._level
         fixed = self._fixed_attribution
+        breakdowns = self._breakdowns
         leads, conversions, value = self._leads, self._conversions, self._value
         out: list[PerformanceRecord] = []
         append = out.append
@@ -387,13 +477,15 @@ class RowMapper:
                     "conversions": conversions(actions) if conversions and actions else None,
                     "conversion_value": value(values) if value and values else None,
                 }
-                if self._has_extra:
-                    extra: dict[str, ExtraValue] = {
-                        name: reader(actions) if actions else None for name, reader in self._extras
-                    }
-                    for name in self._extra_fields:
-                        extra[name] = extra_field_value(name, row.get(name))
-                    record["extra"] = extra
+                if breakdowns:
+                    record["segment"] = segment_of(row, breakdowns)
+                extra: dict[str, ExtraValue] = {
+                    name: reader(actions) if actions else None for name, reader in self._extras
+                }
+                for name in self._extra_fields:
+                    extra[name] = extra_field_value(name, row.get(name))
+                extra["action_report_time"] = self._report_time
+                record["extra"] = extra
             except (ValueError, InvalidOperation) as exc:
                 raise DataError(
                     f"Meta sent an action value that is not a number ({exc})",

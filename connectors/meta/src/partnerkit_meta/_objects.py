@@ -143,6 +143,7 @@ class _Named(TypedDict, total=False):
 
 class _Creative(TypedDict, total=False):
     id: str
+    name: str
     url_tags: str
 
 
@@ -247,7 +248,7 @@ OBJECT_STREAMS: dict[str, ObjectStream] = {
             *_COMMON,
             "campaign_id",
             "adset_id",
-            "creative{id,url_tags}",
+            "creative{id,name,url_tags}",
             "campaign{name}",
             "adset{name}",
         ),
@@ -380,6 +381,7 @@ def _record(
         record["utm_campaign"] = tags.get("utm_campaign")
         extra["ad_set_id"] = item.get("adset_id")
         extra["creative_id"] = creative.get("id")
+        extra["creative_name"] = creative.get("name")
         extra["utm_content"] = tags.get("utm_content")
         extra["utm_term"] = tags.get("utm_term")
     record["extra"] = extra

@@ -13,8 +13,10 @@ from pydantic_settings import SettingsConfigDict
 from partnerkit.connector import HttpConnectorSettings
 
 __all__ = [
+    "ACTION_BREAKDOWNS",
     "ATTRIBUTION_WINDOWS",
     "BASE_INSIGHTS_FIELDS",
+    "BREAKDOWNS",
     "ID_FIELDS",
     "METRIC_FIELDS",
     "ActionMapping",
@@ -22,6 +24,7 @@ __all__ = [
     "Level",
     "MetaSettings",
     "account_id",
+    "check_breakdowns",
     "parse_level",
     "sdk_api_version",
 ]
@@ -31,6 +34,19 @@ Level = Literal["account", "campaign", "adset", "ad"]
 #: Attribution windows the connector accepts, as the Insights API names them.
 ATTRIBUTION_WINDOWS: tuple[str, ...] = ("1d_click", "7d_click", "28d_click", "1d_view", "1d_ev")
 
+#: The ``breakdowns`` the connector reads (each one splits a day's row; its values go
+#: into the record's ``segment``). Hourly breakdowns are left out: the grain is a day.
+BREAKDOWNS: tuple[str, ...] = (
+    "age",
+    "gender",
+    "country",
+    "region",
+    "publisher_platform",
+    "platform_position",
+    "device_platform",
+    "impression_device",
+    "product_id",
+)
 #: Per insights level, its object's id and name fields.
 ID_FIELDS: dict[str, tuple[str, ...]] = {
     "account": ("account_id", "account_name"),
@@ -56,8 +72,122 @@ BASE_INSIGHTS_FIELDS: frozenset[str] = frozenset(
         "date_stop",
         *METRIC_FIELDS,
         "attribution_setting",
+        *BREAKDOWNS,
     ]
 )
+
+#: The ``action_breakdowns`` the connector accepts: they split the ``actions`` array
+#: only (spend and impressions are not split), so the standard columns add the
+#: entries of one action type back together.
+ACTION_BREAKDOWNS: tuple[str, ...] = (
+    "action_type",
+    "action_target_id",
+    "action_destination",
+    "action_device",
+    "action_carousel_card_id",
+    "action_carousel_card_name",
+    "action_video_sound",
+    "action_video_type",
+)
+#: The placement sets: Meta serves each of them alone and with ``action_device``.
+_PLACEMENT_SETS: tuple[tuple[str, ...], ...] = (
+    ("impression_device",),
+    ("publisher_platform",),
+    ("publisher_platform", "impression_device"),
+    ("publisher_platform", "platform_position"),
+    ("publisher_platform", "platform_position", "impression_device"),
+)
+#: The breakdown sets Meta serves together (Marketing API, "Insights API Breakdowns",
+#: "Combining Breakdowns"; every one of them joins with action_type,
+#: action_target_id and action_destination).
+_BREAKDOWN_SETS: frozenset[frozenset[str]] = frozenset(
+    frozenset(names)
+    for names in (
+        (),
+        ("age",),
+        ("gender",),
+        ("age", "gender"),
+        ("country",),
+        ("region",),
+        ("device_platform",),
+        ("product_id",),
+        *_PLACEMENT_SETS,
+    )
+)
+#: The breakdown sets ``action_device`` joins: none, or the placement ones.
+_ACTION_DEVICE_SETS = frozenset(frozenset(names) for names in ((), *_PLACEMENT_SETS))
+#: Action breakdowns Meta serves only without a delivery breakdown.
+_ACTION_ALONE = frozenset(
+    {
+        "action_carousel_card_id",
+        "action_carousel_card_name",
+        "action_video_sound",
+        "action_video_type",
+    }
+)
+
+
+def _names(values: tuple[str, ...]) -> str:
+    return " + ".join(values) if values else "none"
+
+
+def check_breakdowns(breakdowns: tuple[str, ...], action_breakdowns: tuple[str, ...]) -> None:
+    """Refuse a ``breakdowns`` / ``action_breakdowns`` pair Meta does not serve together.
+
+    The rules are the "Combining Breakdowns" table of Meta's Insights API
+    Breakdowns page: a breakdown set joins ``action_type``, ``action_target_id``
+    and ``action_destination``; ``action_device`` joins only the placement sets;
+    carousel-card and video action breakdowns join no breakdown.
+
+    Args:
+        breakdowns: The ``breakdowns`` setting, in its order.
+        action_breakdowns: The ``action_breakdowns`` setting.
+
+    Raises:
+        ValueError: The pair is not one Meta serves; the message names the pair and
+            the sets that are.
+    """
+    asked = frozenset(breakdowns)
+    said = f"breakdowns [{_names(breakdowns)}] with action_breakdowns [{_names(action_breakdowns)}]"
+    if asked not in _BREAKDOWN_SETS:
+        served = "; ".join(
+            sorted(" + ".join(n for n in BREAKDOWNS if n in s) for s in _BREAKDOWN_SETS if s)
+        )
+        raise ValueError(
+            f'{said}: Meta does not serve {_names(breakdowns)} together ("Combining '
+            f'Breakdowns" in its Insights API docs). It serves: {served}. Read another '
+            "set with a second Meta connection"
+        )
+    if "action_device" in action_breakdowns and asked not in _ACTION_DEVICE_SETS:
+        raise ValueError(
+            f"{said}: Meta joins action_device only with no breakdown or with "
+            "publisher_platform, platform_position and impression_device; drop "
+            "action_device, or read it with a second Meta connection"
+        )
+    alone = sorted(_ACTION_ALONE.intersection(action_breakdowns))
+    if alone and asked:
+        raise ValueError(
+            f"{said}: Meta serves {', '.join(alone)} only without breakdowns; read them "
+            "with a second Meta connection whose breakdowns are empty"
+        )
+
+
+def _known(what: str, value: tuple[str, ...], known: tuple[str, ...]) -> tuple[str, ...]:
+    """The names, trimmed and each once, in their order; an unknown one is refused.
+
+    Raises:
+        ValueError: A name not in ``known``, with the closest one when there is one.
+    """
+    names = tuple(dict.fromkeys(v.strip() for v in value))
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(
+                f"{name!r} is not a {what} the connector reads{hint} (it reads {', '.join(known)})"
+            )
+    return names
+
 
 _LEVEL_ALIASES = {"ad_set": "adset", "ad_group": "adset", "adgroup": "adset", "adsets": "adset"}
 _ACCOUNT_RE = re.compile(r"^(?:act_)?(\d+)$")
@@ -273,6 +403,21 @@ class MetaSettings(HttpConnectorSettings):
             set's own attribution setting, as Ads Manager does; a list such as
             ``[7d_click, 1d_view]`` reports that fixed setting instead (at most one
             click window, one view window and ``1d_ev``).
+        breakdowns: Splits each day's row by these (``age``, ``gender``, ``country``,
+            ``region``, ``publisher_platform``, ``platform_position``,
+            ``device_platform``, ``impression_device``, ``product_id``), only in the
+            combinations Meta serves; each row's values go into ``segment``
+            (``age=25-34|gender=female``, in this order). Reach by breakdown is
+            distinct people: never summed.
+        action_breakdowns: How Meta splits the ``actions`` array (``action_type``,
+            always first and added when left out; ``action_device``,
+            ``action_destination``...). Only actions are
+            split, so the standard columns add the entries of one action type.
+        action_report_time: Which day a conversion counts on: ``impression`` (the
+            day of the ad view or click), ``conversion`` (the day of the
+            conversion) or ``mixed`` (Meta's default: on-Meta actions on the
+            impression day, off-Meta ones on the conversion day). Sent with every
+            request and recorded in each row's ``extra.action_report_time``.
         extra_fields: More Insights fields (scalar ones, e.g. ``frequency``,
             ``quality_ranking``) copied into ``extra``.
         include_deleted: Also read deleted and archived campaigns, ad sets and ads
@@ -309,6 +454,9 @@ class MetaSettings(HttpConnectorSettings):
     level: Level = "campaign"
     actions: ActionMapping = Field(default_factory=ActionMapping)
     attribution_windows: tuple[str, ...] | None = None
+    breakdowns: tuple[str, ...] = ()
+    action_breakdowns: tuple[str, ...] = ("action_type",)
+    action_report_time: Literal["impression", "conversion", "mixed"] = "mixed"
     extra_fields: tuple[str, ...] = ()
     include_deleted: bool = True
     lookback_days: int | None = Field(default=None, ge=0)
@@ -381,6 +529,25 @@ class MetaSettings(HttpConnectorSettings):
         order = {"click": 0, "view": 1, "ev": 2}
         return tuple(sorted(windows, key=lambda w: order[w.split("_", 1)[1]]))
 
+    @field_validator("breakdowns", "action_breakdowns", mode="before")
+    @classmethod
+    def _breakdown_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(v for v in value.split(","))
+        return value
+
+    @field_validator("breakdowns")
+    @classmethod
+    def _breakdowns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _known("breakdown", value, BREAKDOWNS)
+
+    @field_validator("action_breakdowns")
+    @classmethod
+    def _action_breakdowns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        names = _known("action breakdown", value, ACTION_BREAKDOWNS)
+        # the actions mapping (leads, conversions, value, extra) reads action types
+        return ("action_type", *(n for n in names if n != "action_type"))
+
     @field_validator("extra_fields")
     @classmethod
     def _extra_fields(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -389,6 +556,11 @@ class MetaSettings(HttpConnectorSettings):
         known = insights_field_types()
         fields = tuple(dict.fromkeys(f.strip() for f in value))
         for name in fields:
+            if name in BREAKDOWNS:
+                raise ValueError(
+                    f"extra_fields: {name!r} is a breakdown, not a field; list it under "
+                    "breakdowns (its values go into segment)"
+                )
             if name in BASE_INSIGHTS_FIELDS:
                 raise ValueError(f"extra_fields: {name!r} is already read into a standard column")
             kind = known.get(name)
@@ -413,6 +585,11 @@ class MetaSettings(HttpConnectorSettings):
                     f"got {percent}: {seconds}"
                 )
         return dict(sorted(value.items()))
+
+    @model_validator(mode="after")
+    def _combination(self) -> Self:
+        check_breakdowns(self.breakdowns, self.action_breakdowns)
+        return self
 
     @model_validator(mode="after")
     def _async_intervals(self) -> Self:

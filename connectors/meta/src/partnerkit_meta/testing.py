@@ -96,6 +96,8 @@ def meta_error(
     usage: Mapping[str, Any] | None = None,
     status: int = 400,
     object_id: str = "1234567890",
+    user_title: str | None = None,
+    user_msg: str | None = None,
 ) -> Fault:
     """A Graph API error: HTTP 400 with Meta's error object and, for throttles, usage headers.
 
@@ -119,6 +121,9 @@ def meta_error(
             ``{"estimated_time_to_regain_access": 5}``.
         status: The HTTP status (Meta uses 400 for these).
         object_id: The business object (ad account) id keying the BUC header.
+        user_title: ``error_user_title``, the short text Meta writes for people.
+        user_msg: ``error_user_msg``, Meta's explanation for people (it names the
+            breakdown when a breakdown is refused).
 
     Returns:
         The fault.
@@ -140,6 +145,10 @@ def meta_error(
         error["error_subcode"] = sub
     if code in _META_TRANSIENT:
         error["is_transient"] = True
+    if user_title is not None:
+        error["error_user_title"] = user_title
+    if user_msg is not None:
+        error["error_user_msg"] = user_msg
     error["fbtrace_id"] = _FBTRACE_ID
     return json_fault(status, {"error": error}, _meta_usage_headers(code, usage or {}, object_id))
 
