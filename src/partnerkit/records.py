@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MONEY_SCALE",
+    "ActivityRecord",
     "Additivity",
     "CampaignRecord",
     "Column",
@@ -83,6 +84,7 @@ class RecordKind(StrEnum):
     DEAL = "deal"
     CAMPAIGN = "campaign"
     SEARCH_PERFORMANCE = "search_performance"
+    ACTIVITY = "activity"
 
 
 class Role(StrEnum):
@@ -441,7 +443,49 @@ class SearchPerformanceRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
-Record = PerformanceRecord | LeadRecord | DealRecord | CampaignRecord | SearchPerformanceRecord
+@with_config(_FORBID)
+class ActivityRecord(TypedDict, total=False):
+    """One sales activity logged in a CRM (a call, an email, a meeting, a note, a task).
+
+    ``lead_ids`` are the contacts it is associated with, as ``LeadRecord.lead_id`` of
+    the same platform and account, so a lead's first touch can be read from what its
+    reps really did. ``direction`` is ``'outbound'`` (from the business to the
+    contact), ``'inbound'`` or null (notes, tasks, meetings, a forwarded email).
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _ACCOUNT]]
+    activity_type: Required[
+        Annotated[str, _key("'call', 'email', 'meeting', 'note' or 'task'.", "text")]
+    ]
+    activity_id: Required[Annotated[str, _key("The CRM's id of the activity.")]]
+    occurred_at: Annotated[
+        AwareDatetime | None,
+        _attr("When it happened (a meeting's start, a task's due time).", "timestamp"),
+    ]
+    created_at: Annotated[AwareDatetime | None, _attr("When it was logged.", "timestamp")]
+    updated_at: Annotated[AwareDatetime | None, _attr("Last modification time.", "timestamp")]
+    direction: Annotated[str | None, _attr("'outbound', 'inbound' or null (not known).")]
+    status: Annotated[
+        str | None, _attr("The CRM's status or outcome (COMPLETED, NO_ANSWER, SENT, ...).")
+    ]
+    owner_id: Annotated[str | None, _attr("Owner (sales rep) id.")]
+    lead_ids: Annotated[
+        list[str] | None, _attr("Associated lead/contact ids; null when not looked up.", "list")
+    ]
+    is_deleted: Annotated[bool | None, _attr("True when archived/deleted at the source.", "flag")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
+Record = (
+    PerformanceRecord
+    | LeadRecord
+    | DealRecord
+    | CampaignRecord
+    | SearchPerformanceRecord
+    | ActivityRecord
+)
 
 _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.PERFORMANCE: PerformanceRecord,
@@ -449,6 +493,7 @@ _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.DEAL: DealRecord,
     RecordKind.CAMPAIGN: CampaignRecord,
     RecordKind.SEARCH_PERFORMANCE: SearchPerformanceRecord,
+    RecordKind.ACTIVITY: ActivityRecord,
 }
 
 

@@ -32,3 +32,12 @@ class TestHubSpotContract(ConnectorContract):
     # Lead and deal streams have no per-day rows, so the suite's lookback check (for
     # performance records) does not apply; test_window.py checks the range mapping.
     lookback_cursor = END
+
+
+class TestHubSpotActivitiesContract(ConnectorContract):
+    connector_class = HubSpotConnector
+    settings = {"accounts": ["24681357"], "streams": ["activities"]}
+    secrets = {"access_token": "test-token-not-real", "hash_salt": "test-salt-5d1c0f"}
+    requests = (ReadRequest(stream="activities", start=START, end=END, as_of=AS_OF),)
+    cassette_dir = Path(__file__).parent / "cassettes" / "contract_activities"
+    lookback_cursor = END

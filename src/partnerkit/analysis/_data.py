@@ -47,6 +47,7 @@ _VIEW = {
     RecordKind.DEAL: "deal",
     RecordKind.CAMPAIGN: "campaign",
     RecordKind.SEARCH_PERFORMANCE: "search_performance",
+    RecordKind.ACTIVITY: "activity",
 }
 
 _ATTACHED = "partnerkit_warehouse"

@@ -102,6 +102,7 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.DEAL: "close_date",
         RecordKind.CAMPAIGN: "start_date",
         RecordKind.SEARCH_PERFORMANCE: "date",
+        RecordKind.ACTIVITY: "occurred_at",
     }
 )
 

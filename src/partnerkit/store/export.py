@@ -62,6 +62,7 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.DEAL: "created_date",
     RecordKind.CAMPAIGN: None,
     RecordKind.SEARCH_PERFORMANCE: "date",
+    RecordKind.ACTIVITY: "occurred_date",
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -71,6 +72,7 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.LEAD: _UTC_DAY.format(col='"created_at"'),
     RecordKind.DEAL: _UTC_DAY.format(col='"created_at"'),
     RecordKind.SEARCH_PERFORMANCE: '"date"',
+    RecordKind.ACTIVITY: _UTC_DAY.format(col='"occurred_at"'),
 }
 
 

@@ -38,6 +38,11 @@ import hubspot  # type: ignore[import-untyped]
 import hubspot.crm.associations.v4 as sdk_associations  # type: ignore[import-untyped]
 import hubspot.crm.contacts as sdk_contacts  # type: ignore[import-untyped]
 import hubspot.crm.deals as sdk_deals  # type: ignore[import-untyped]
+import hubspot.crm.objects.calls as sdk_calls  # type: ignore[import-untyped]
+import hubspot.crm.objects.emails as sdk_emails  # type: ignore[import-untyped]
+import hubspot.crm.objects.meetings as sdk_meetings  # type: ignore[import-untyped]
+import hubspot.crm.objects.notes as sdk_notes  # type: ignore[import-untyped]
+import hubspot.crm.objects.tasks as sdk_tasks  # type: ignore[import-untyped]
 import hubspot.crm.owners as sdk_owners  # type: ignore[import-untyped]
 import hubspot.crm.pipelines as sdk_pipelines  # type: ignore[import-untyped]
 import hubspot.crm.properties as sdk_properties  # type: ignore[import-untyped]
@@ -92,6 +97,11 @@ _API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
     for package in (
         sdk_contacts,
         sdk_deals,
+        sdk_calls,
+        sdk_emails,
+        sdk_meetings,
+        sdk_notes,
+        sdk_tasks,
         sdk_associations,
         sdk_owners,
         sdk_pipelines,
@@ -100,7 +110,17 @@ _API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
     )
 )
 
-_OBJECT_PACKAGES = {"contacts": sdk_contacts, "deals": sdk_deals}
+_OBJECT_PACKAGES = {
+    "contacts": sdk_contacts,
+    "deals": sdk_deals,
+    "calls": sdk_calls,
+    "emails": sdk_emails,
+    "meetings": sdk_meetings,
+    "notes": sdk_notes,
+    "tasks": sdk_tasks,
+}
+#: Object types the SDK files under ``crm.objects`` (the engagements), not ``crm``.
+_UNDER_OBJECTS = frozenset({"calls", "emails", "meetings", "notes", "tasks"})
 
 _T = TypeVar("_T")
 
@@ -276,6 +296,11 @@ class HubSpotClient:
         data: bytes = answer.data
         return data
 
+    def _object_apis(self, object_type: str) -> Any:
+        """The SDK's discovery of one CRM object type (``basic_api``, ``search_api``)."""
+        group = self._sdk.crm.objects if object_type in _UNDER_OBJECTS else self._sdk.crm
+        return getattr(group, object_type)
+
     def _timeout(self) -> float:
         return self._settings.http.timeout_seconds
 
@@ -421,7 +446,7 @@ class HubSpotClient:
     ) -> ObjectPage:
         """One page of ``GET /crm/v3/objects/{object_type}`` (live or archived records)."""
         self.portal()
-        api = getattr(self._sdk.crm, object_type).basic_api
+        api = self._object_apis(object_type).basic_api
         path = f"/crm/v3/objects/{object_type}"
         raw = self._raw(
             api,
@@ -455,7 +480,7 @@ class HubSpotClient:
             properties=list(properties),
             limit=self._settings.search_page_size,
         )
-        api = getattr(self._sdk.crm, object_type).search_api
+        api = self._object_apis(object_type).search_api
         path = f"/crm/v3/objects/{object_type}/search"
         raw = self._raw(
             api,

@@ -18,7 +18,7 @@ from partnerkit.connector import (
     StreamSpec,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
-from partnerkit.records import DealRecord, LeadRecord, RecordKind
+from partnerkit.records import ActivityRecord, DealRecord, LeadRecord, RecordKind
 from partnerkit_hubspot._client import BASE_URL, HubSpotClient
 from partnerkit_hubspot._errors import unreadable_answer
 from partnerkit_hubspot._pages import (
@@ -30,8 +30,12 @@ from partnerkit_hubspot._pages import (
 )
 from partnerkit_hubspot._properties import ExtraProperties
 from partnerkit_hubspot._records import (
+    ACTIVITY_MODIFIED,
+    ACTIVITY_OCCURRED,
+    ACTIVITY_TYPES,
     CONTACT_MODIFIED,
     DEAL_MODIFIED,
+    ActivityMapper,
     DealMapper,
     LeadMapper,
     Problems,
@@ -61,8 +65,17 @@ _SELECT: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("deals", "modified"): ((DEAL_MODIFIED, "updatedAt"),),
     ("contacts", "created"): (("createdate", "createdAt"),),
     ("deals", "created"): (("createdate", "createdAt"), ("closedate", "")),
+    **{(t, "modified"): ((ACTIVITY_MODIFIED, "updatedAt"),) for t in ACTIVITY_TYPES},
+    **{(t, "created"): ((ACTIVITY_OCCURRED, ""),) for t in ACTIVITY_TYPES},
 }
 _NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND"
+
+#: The CRM object types each stream reads.
+_OBJECTS: dict[str, tuple[str, ...]] = {
+    "leads": ("contacts",),
+    "deals": ("deals",),
+    "activities": tuple(ACTIVITY_TYPES),
+}
 
 
 @dataclass(frozen=True)
@@ -105,7 +118,10 @@ class _Window:
         return any(self.holds(m) for m in known)
 
 
-_SELECTED = {"modified": "modified", "created": "created (deals: or closed)"}
+_SELECTED = {
+    "modified": "modified",
+    "created": "created (deals: or closed; activities: that happened)",
+}
 
 
 def _moment_ms(obj: CrmObject, *names: str) -> int | None:
@@ -137,6 +153,10 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     * ``deals`` — :class:`~partnerkit.records.DealRecord`: amount and currency,
       pipeline and stage, closed-won / closed-lost from the pipelines' stage
       metadata, associated contact ids.
+    * ``activities`` — calls, emails, meetings, notes and tasks as
+      :class:`~partnerkit.records.ActivityRecord`: when, which way (outbound or
+      inbound), status, owner and the associated contacts — so a lead's first touch
+      is read from what its reps did.
 
     A read's date range is the **modification** time of the records (in the portal's
     time zone): an incremental read returns every record created or changed in the
@@ -159,6 +179,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         for name, kind, what in (
             ("leads", RecordKind.LEAD, "contacts as leads"),
             ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
+            ("activities", RecordKind.ACTIVITY, "calls, emails, meetings, notes, tasks"),
         )
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
@@ -226,13 +247,16 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         """The streams the ``streams`` setting names."""
         return tuple(s for s in self.streams if s.name in self.settings.streams)
 
-    def read(self, request: ReadRequest) -> Iterator[LeadRecord | DealRecord | Notice]:
+    def read(
+        self, request: ReadRequest
+    ) -> Iterator[LeadRecord | DealRecord | ActivityRecord | Notice]:
         """Read contacts or deals modified in the request's date range.
 
         Args:
-            request: ``stream`` is ``leads`` or ``deals``; ``start``/``end`` are days of
-                modification in the portal's time zone (``start=None``: everything,
-                the first sync); ``accounts`` may name the portal.
+            request: ``stream`` is ``leads``, ``deals`` or ``activities``;
+                ``start``/``end`` are days of modification in the portal's time zone
+                (``start=None``: everything, the first sync); ``accounts`` may name the
+                portal.
 
         Raises:
             ConfigurationError: A stream that is not enabled, an account that is not
@@ -269,6 +293,8 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             yield excluded
         if request.stream == "leads":
             yield from self._read_leads(portal, window)
+        elif request.stream == "activities":
+            yield from self._read_activities(portal, window)
         else:
             yield from self._read_deals(portal, window)
 
@@ -394,7 +420,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
         def records(page: list[CrmObject]) -> Iterator[tuple[bool, DealRecord]]:
             live = [o["id"] for o in page if not o.get("archived")]
-            contacts = self._contact_ids(live, mapper.problems)
+            contacts = self._contact_ids("deals", live, mapper.problems)
             for obj in page:
                 archived = bool(obj.get("archived"))
                 yield archived, mapper(obj, None if archived else contacts.get(obj["id"]))
@@ -431,39 +457,66 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         yield from problems.notices()
         yield self._summary(stream, counts, window)
 
-    def _contact_ids(self, deal_ids: Sequence[str], problems: Problems) -> dict[str, list[str]]:
-        """The contacts associated with each deal (v4 batch read, following per-deal paging).
+    def _contact_ids(
+        self, from_type: str, object_ids: Sequence[str], problems: Problems
+    ) -> dict[str, list[str]]:
+        """The contacts associated with each object (v4 batch read, following its paging).
 
-        A deal without contacts gets ``[]`` (HubSpot answers 207 with a
-        ``NO_ASSOCIATIONS_FOUND`` error for it); a deal HubSpot could not look up gets
-        no entry (``contact_ids`` stays ``None``) and a notice.
+        An object without contacts gets ``[]`` (HubSpot answers 207 with a
+        ``NO_ASSOCIATIONS_FOUND`` error for it); one HubSpot could not look up gets
+        no entry (its contact ids stay ``None``) and a notice.
         """
+        field = "contact_ids" if from_type == "deals" else "lead_ids"
         found: dict[str, list[str]] = {}
         failed: set[str] = set()
-        pending: list[tuple[str, str | None]] = [(d, None) for d in deal_ids]
+        pending: list[tuple[str, str | None]] = [(d, None) for d in object_ids]
         while pending:
             batch, pending = pending[:_ASSOCIATION_BATCH], pending[_ASSOCIATION_BATCH:]
-            page = self._client.associations_page("deals", "contacts", batch)
+            page = self._client.associations_page(from_type, "contacts", batch)
             for result in page["results"]:
-                deal_id = str(result["from"]["id"])
-                ids = found.setdefault(deal_id, [])
-                ids.extend(str(t["toObjectId"]) for t in result["to"])
+                object_id = str(result["from"]["id"])
+                targets = found.setdefault(object_id, [])
+                targets.extend(str(t["toObjectId"]) for t in result["to"])
                 after = next_after(result)
                 if after is not None:
-                    pending.append((deal_id, after))
+                    pending.append((object_id, after))
             for error in page.get("errors") or []:
                 context = error.get("context") or {}
-                for deal_id in map(str, context.get("fromObjectId") or []):
+                for object_id in map(str, context.get("fromObjectId") or []):
                     if error.get("subCategory") == _NO_ASSOCIATIONS:
-                        found.setdefault(deal_id, [])
+                        found.setdefault(object_id, [])
                     else:
-                        failed.add(deal_id)
+                        failed.add(object_id)
                         reason = str(error.get("category") or "an error")
-                        problems.add("contact_ids", deal_id, f"HubSpot answered {reason}")
-        for deal_id in deal_ids:  # neither answered nor refused: no associations
-            if deal_id not in failed:
-                found.setdefault(deal_id, [])
+                        problems.add(field, object_id, f"HubSpot answered {reason}")
+        for object_id in object_ids:  # neither answered nor refused: no associations
+            if object_id not in failed:
+                found.setdefault(object_id, [])
         return {d: sorted(set(ids), key=_id_order) for d, ids in found.items()}
+
+    # ---------------------------------------------------------- activities
+
+    def _read_activities(
+        self, portal: HubSpotPortal, window: _Window
+    ) -> Iterator[ActivityRecord | Notice]:
+        """Each activity type in turn, with its contacts; one summary for them all."""
+        mapper = ActivityMapper(portal=portal)
+        counts = {"live": 0, "archived": 0}
+        for object_type in ACTIVITY_TYPES:
+            properties = mapper.properties(object_type)
+            for item in self._objects(object_type, window, properties):
+                if isinstance(item, Notice):
+                    yield item
+                    continue
+                live = [o["id"] for o in item if not o.get("archived")]
+                contacts = self._contact_ids(object_type, live, mapper.problems)
+                for obj in item:
+                    archived = bool(obj.get("archived"))
+                    counts["archived" if archived else "live"] += 1
+                    leads = None if archived else contacts.get(obj["id"])
+                    yield mapper(object_type, obj, leads)
+        yield from mapper.problems.notices()
+        yield self._summary("activities", counts, window)
 
     # -------------------------------------------------------------- common
 
@@ -488,15 +541,14 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         try:
             portal = self._client.portal()
             for stream in self.settings.streams:
-                object_type = "contacts" if stream == "leads" else "deals"
-                self._client.list_page(
-                    object_type, properties=(), after=None, archived=False, limit=1
-                )
+                for object_type in _OBJECTS[stream]:
+                    self._client.list_page(
+                        object_type, properties=(), after=None, archived=False, limit=1
+                    )
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
-        readable = " and ".join(
-            "contacts" if s == "leads" else "deals" for s in self.settings.streams
-        )
+        readable = ", ".join(t for s in self.settings.streams for t in _OBJECTS[s])
+        readable = " and ".join(readable.rsplit(", ", 1))
         return CheckResult(
             ok=True,
             message=f"HubSpot portal {portal.portal_id} ({portal.time_zone}): {readable} readable.",

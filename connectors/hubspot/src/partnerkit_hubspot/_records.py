@@ -15,17 +15,20 @@ from urllib.parse import parse_qs, urlsplit
 
 from partnerkit.connector import Notice
 from partnerkit.privacy import hash_email, hash_phone
-from partnerkit.records import DealRecord, ExtraValue, LeadRecord
+from partnerkit.records import ActivityRecord, DealRecord, ExtraValue, LeadRecord
 from partnerkit_hubspot._pages import CrmObject, parse_decimal, parse_timestamp, text
 from partnerkit_hubspot._properties import ExtraProperties
 from partnerkit_hubspot._reference import HubSpotPipeline, HubSpotPortal
 from partnerkit_hubspot._settings import UtmField
 
 __all__ = [
+    "ACTIVITY_MODIFIED",
+    "ACTIVITY_TYPES",
     "CONTACT_MODIFIED",
     "CONTACT_PROPERTIES",
     "DEAL_MODIFIED",
     "DEAL_PROPERTIES",
+    "ActivityMapper",
     "DealMapper",
     "LeadMapper",
     "Problems",
@@ -35,6 +38,36 @@ PLATFORM = "hubspot"
 
 CONTACT_MODIFIED = "lastmodifieddate"
 DEAL_MODIFIED = "hs_lastmodifieddate"
+ACTIVITY_MODIFIED = "hs_lastmodifieddate"
+ACTIVITY_OCCURRED = "hs_timestamp"
+
+#: The CRM object type of each activity type, in the order a read takes them.
+ACTIVITY_TYPES: dict[str, str] = {
+    "calls": "call",
+    "emails": "email",
+    "meetings": "meeting",
+    "notes": "note",
+    "tasks": "task",
+}
+
+#: ``(direction property, status property)`` of each activity object type.
+_ACTIVITY_FIELDS: dict[str, tuple[str | None, str | None]] = {
+    "calls": ("hs_call_direction", "hs_call_status"),
+    "emails": ("hs_email_direction", "hs_email_status"),
+    "meetings": (None, "hs_meeting_outcome"),
+    "notes": (None, None),
+    "tasks": (None, "hs_task_status"),
+}
+
+#: HubSpot's direction values: a call's ``OUTBOUND``/``INBOUND``; an email's ``EMAIL``
+#: (sent from the CRM) and ``INCOMING_EMAIL`` (the contact's reply). A forwarded email
+#: (``FORWARDED_EMAIL``) says nothing about who wrote first, so it has no direction.
+_DIRECTIONS = {
+    "OUTBOUND": "outbound",
+    "INBOUND": "inbound",
+    "EMAIL": "outbound",
+    "INCOMING_EMAIL": "inbound",
+}
 
 #: Lifecycle stages with a date column, and the record field each one fills.
 STAGE_FIELDS: dict[str, str] = {
@@ -387,4 +420,63 @@ class DealMapper:
             "stage_label": stage.label,
             "is_closed_won": stage.is_won,
             "is_closed_lost": stage.is_lost,
+        }
+
+
+class ActivityMapper:
+    """Calls, emails, meetings, notes and tasks to :class:`~partnerkit.records.ActivityRecord`.
+
+    Only timing, direction, status and owner are read: bodies, subjects and
+    recipients are personal data and never requested.
+
+    Args:
+        portal: The portal (its id is ``account_id``).
+    """
+
+    def __init__(self, *, portal: HubSpotPortal) -> None:
+        self.portal = portal
+        self.problems = Problems("activity")
+
+    @staticmethod
+    def properties(object_type: str) -> list[str]:
+        """Every property of ``object_type`` (``calls``...) this mapper reads."""
+        direction, status = _ACTIVITY_FIELDS[object_type]
+        named = [n for n in (direction, status) if n is not None]
+        starts = ["hs_meeting_start_time"] if object_type == "meetings" else []
+        return _merge(
+            (ACTIVITY_OCCURRED, "hs_createdate", ACTIVITY_MODIFIED, "hubspot_owner_id"),
+            named,
+            starts,
+        )
+
+    def __call__(
+        self, object_type: str, obj: CrmObject, lead_ids: list[str] | None
+    ) -> ActivityRecord:
+        """Map one activity with its associated contact ids (``None`` when not looked up)."""
+        props = obj["properties"]
+        activity_id = obj["id"]
+        problems = self.problems
+        direction_property, status_property = _ACTIVITY_FIELDS[object_type]
+        occurred = _first_timestamp(
+            props, ("hs_meeting_start_time", ACTIVITY_OCCURRED), activity_id, problems
+        )
+        direction = None
+        if direction_property is not None:
+            raw = text(props.get(direction_property))
+            direction = _DIRECTIONS.get(raw.upper()) if raw else None
+        return {
+            "platform": PLATFORM,
+            "account_id": self.portal.portal_id,
+            "activity_type": ACTIVITY_TYPES[object_type],
+            "activity_id": activity_id,
+            "occurred_at": occurred,
+            "created_at": _timestamp(props, "hs_createdate", activity_id, problems)
+            or _timestamp({"createdAt": obj.get("createdAt")}, "createdAt", activity_id, problems),
+            "updated_at": _timestamp(props, ACTIVITY_MODIFIED, activity_id, problems)
+            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", activity_id, problems),
+            "direction": direction,
+            "status": text(props.get(status_property)) if status_property else None,
+            "owner_id": text(props.get("hubspot_owner_id")),
+            "lead_ids": lead_ids,
+            "is_deleted": bool(obj.get("archived", False)),
         }

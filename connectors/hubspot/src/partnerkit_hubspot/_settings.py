@@ -16,7 +16,7 @@ __all__ = ["ENV_PREFIX", "HubSpotSettings", "StreamName", "UtmField"]
 
 ENV_PREFIX = "PARTNERKIT_HUBSPOT_"
 
-StreamName = Literal["leads", "deals"]
+StreamName = Literal["leads", "deals", "activities"]
 UtmField = Literal["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"]
 
 _ALL_STREAMS: tuple[StreamName, ...] = ("leads", "deals")
@@ -44,7 +44,9 @@ class HubSpotSettings(HttpConnectorSettings):
         accounts: The portal (Hub ID) this connection reads: at most one, because a
             token belongs to one portal. When given, the connector checks the token
             really belongs to it; when empty, the token's portal is read.
-        streams: The streams this connection reads (``leads``, ``deals``).
+        streams: The streams this connection reads (``leads`` and ``deals`` by
+            default; ``activities`` — calls, emails, meetings, notes and tasks — on
+            request).
         hash_salt: The secret salt of email and phone hashes; required when
             ``leads`` is read. Use the same salt as the workspace's other lead
             sources so lead dedup matches people across them.
