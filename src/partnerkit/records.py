@@ -57,6 +57,7 @@ __all__ = [
     "ColumnInfo",
     "DealRecord",
     "ExtraValue",
+    "FormSubmissionRecord",
     "LeadRecord",
     "PerformanceRecord",
     "Record",
@@ -85,6 +86,7 @@ class RecordKind(StrEnum):
     CAMPAIGN = "campaign"
     SEARCH_PERFORMANCE = "search_performance"
     ACTIVITY = "activity"
+    FORM_SUBMISSION = "form_submission"
 
 
 class Role(StrEnum):
@@ -478,6 +480,40 @@ class ActivityRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
+@with_config(_FORBID)
+class FormSubmissionRecord(TypedDict, total=False):
+    """One submission of a website form: which form brought which person, and from where.
+
+    The person is known by the same salted hashes as a lead (``email_hash``,
+    ``phone_hash``), so a submission joins the leads it created or updated; the
+    other answers (names, messages) are personal data and are not kept.
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _ACCOUNT]]
+    form_id: Required[Annotated[str, _key("The platform's id of the form.")]]
+    submission_id: Required[
+        Annotated[str, _key("The submission's id (the platform's, or derived from its content).")]
+    ]
+    submitted_at: Required[
+        Annotated[AwareDatetime, _attr("When the form was submitted.", "timestamp")]
+    ]
+    form_name: Annotated[str | None, _attr("The form's name.")]
+    form_type: Annotated[str | None, _attr("The platform's kind of form (e.g. 'hubspot').")]
+    page_url: Annotated[
+        str | None, _attr("The page the form was on, without its query string.", "text")
+    ]
+    utm_source: Annotated[str | None, _attr("utm_source of the page's address, where given.")]
+    utm_medium: Annotated[str | None, _attr("utm_medium of the page's address, where given.")]
+    utm_campaign: Annotated[str | None, _attr("utm_campaign of the page's address, where given.")]
+    email_hash: Annotated[
+        str | None, _attr("Salted SHA-256 of the submitted email, as on lead records.")
+    ]
+    phone_hash: Annotated[str | None, _attr("Salted SHA-256 of the submitted phone (E.164).")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
 Record = (
     PerformanceRecord
     | LeadRecord
@@ -485,6 +521,7 @@ Record = (
     | CampaignRecord
     | SearchPerformanceRecord
     | ActivityRecord
+    | FormSubmissionRecord
 )
 
 _TYPES: dict[RecordKind, type[Any]] = {
@@ -494,6 +531,7 @@ _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.CAMPAIGN: CampaignRecord,
     RecordKind.SEARCH_PERFORMANCE: SearchPerformanceRecord,
     RecordKind.ACTIVITY: ActivityRecord,
+    RecordKind.FORM_SUBMISSION: FormSubmissionRecord,
 }
 
 

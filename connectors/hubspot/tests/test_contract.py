@@ -41,3 +41,12 @@ class TestHubSpotActivitiesContract(ConnectorContract):
     requests = (ReadRequest(stream="activities", start=START, end=END, as_of=AS_OF),)
     cassette_dir = Path(__file__).parent / "cassettes" / "contract_activities"
     lookback_cursor = END
+
+
+class TestHubSpotFormsContract(ConnectorContract):
+    connector_class = HubSpotConnector
+    settings = {"accounts": ["24681357"], "streams": ["form_submissions"]}
+    secrets = {"access_token": "test-token-not-real", "hash_salt": "test-salt-5d1c0f"}
+    requests = (ReadRequest(stream="form_submissions", start=START, end=END, as_of=AS_OF),)
+    cassette_dir = Path(__file__).parent / "cassettes" / "contract_forms"
+    lookback_cursor = END

@@ -48,6 +48,7 @@ _VIEW = {
     RecordKind.CAMPAIGN: "campaign",
     RecordKind.SEARCH_PERFORMANCE: "search_performance",
     RecordKind.ACTIVITY: "activity",
+    RecordKind.FORM_SUBMISSION: "form_submission",
 }
 
 _ATTACHED = "partnerkit_warehouse"

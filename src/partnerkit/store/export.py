@@ -63,6 +63,7 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.CAMPAIGN: None,
     RecordKind.SEARCH_PERFORMANCE: "date",
     RecordKind.ACTIVITY: "occurred_date",
+    RecordKind.FORM_SUBMISSION: "submitted_date",
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -73,6 +74,7 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.DEAL: _UTC_DAY.format(col='"created_at"'),
     RecordKind.SEARCH_PERFORMANCE: '"date"',
     RecordKind.ACTIVITY: _UTC_DAY.format(col='"occurred_at"'),
+    RecordKind.FORM_SUBMISSION: _UTC_DAY.format(col='"submitted_at"'),
 }
 
 

@@ -46,6 +46,7 @@ import hubspot.crm.objects.tasks as sdk_tasks  # type: ignore[import-untyped]
 import hubspot.crm.owners as sdk_owners  # type: ignore[import-untyped]
 import hubspot.crm.pipelines as sdk_pipelines  # type: ignore[import-untyped]
 import hubspot.crm.properties as sdk_properties  # type: ignore[import-untyped]
+import hubspot.marketing.forms as sdk_forms  # type: ignore[import-untyped]
 import hubspot.oauth as sdk_oauth  # type: ignore[import-untyped]
 import requests
 
@@ -63,6 +64,13 @@ from partnerkit_hubspot._errors import (
     error_for,
     from_api_exception,
     unreadable_answer,
+)
+from partnerkit_hubspot._forms import (
+    SUBMISSIONS_PAGE_SIZE,
+    FormPage,
+    SubmissionPage,
+    parse_form_page,
+    parse_submission_page,
 )
 from partnerkit_hubspot._pages import (
     AssociationPage,
@@ -106,6 +114,7 @@ _API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
         sdk_owners,
         sdk_pipelines,
         sdk_properties,
+        sdk_forms,
         sdk_oauth,
     )
 )
@@ -520,6 +529,58 @@ class HubSpotClient:
             ),
         )
         return self._page(parse_association_page, raw, "POST", path)
+
+    def forms_page(self, after: str | None) -> FormPage:
+        """One page of ``GET /marketing/v3/forms/`` (every form type, live forms)."""
+        self.portal()
+        api = self._sdk.marketing.forms.forms_api
+        path = "/marketing/v3/forms/"
+        raw = self._raw(
+            api,
+            "GET",
+            path,
+            lambda a: a.get_page(
+                after=after,
+                limit=self._settings.page_size,
+                archived=False,
+                form_types=["all"],
+                _preload_content=False,
+                _request_timeout=self._timeout(),
+            ),
+        )
+        return self._page(parse_form_page, raw, "GET", path)
+
+    def submissions_page(
+        self, form_id: str, after: str | None, *, retried: bool = False
+    ) -> SubmissionPage:
+        """One page of ``GET /form-integrations/v1/submissions/forms/{form_id}``, newest first.
+
+        The SDK has no API for it, so the request goes on the portal's general session
+        directly (the seam, its limiter and rules), as the account-info request does.
+        """
+        self.portal()
+        assert self._general is not None  # for mypy: portal() opened it
+        path = f"/form-integrations/v1/submissions/forms/{form_id}"
+        params: dict[str, str] = {"limit": str(SUBMISSIONS_PAGE_SIZE)}
+        if after is not None:
+            params["after"] = after
+        response = self._general.get(
+            BASE_URL + path,
+            params=params,
+            headers={
+                "Authorization": f"Bearer {self.token()}",
+                "Accept": "application/json",
+                "User-Agent": self._user_agent,
+            },
+            timeout=self._timeout(),
+        )
+        if not response.ok:
+            error = error_for(response, account=self._account, rules=self.rules)
+            if isinstance(error, AuthenticationError) and self._settings.uses_oauth and not retried:
+                self._refresh()  # the access token expired early: once more, fresh
+                return self.submissions_page(form_id, after, retried=True)
+            raise error
+        return self._page(parse_submission_page, response.content, "GET", path)
 
     def _page(self, parse: Callable[[bytes], _T], raw: bytes, method: str, path: str) -> _T:
         return read_page(parse, raw, f"{method} {BASE_URL}{path}", account=self._account)

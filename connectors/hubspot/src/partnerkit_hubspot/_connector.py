@@ -18,9 +18,16 @@ from partnerkit.connector import (
     StreamSpec,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
-from partnerkit.records import ActivityRecord, DealRecord, LeadRecord, RecordKind
+from partnerkit.records import (
+    ActivityRecord,
+    DealRecord,
+    FormSubmissionRecord,
+    LeadRecord,
+    RecordKind,
+)
 from partnerkit_hubspot._client import BASE_URL, HubSpotClient
 from partnerkit_hubspot._errors import unreadable_answer
+from partnerkit_hubspot._forms import FormDef, FormSubmissionMapper, SubmissionPage, in_window
 from partnerkit_hubspot._pages import (
     CrmObject,
     ObjectPage,
@@ -75,6 +82,7 @@ _OBJECTS: dict[str, tuple[str, ...]] = {
     "leads": ("contacts",),
     "deals": ("deals",),
     "activities": tuple(ACTIVITY_TYPES),
+    "form_submissions": (),
 }
 
 
@@ -121,6 +129,7 @@ class _Window:
 _SELECTED = {
     "modified": "modified",
     "created": "created (deals: or closed; activities: that happened)",
+    "submitted": "submitted",
 }
 
 
@@ -157,6 +166,9 @@ class HubSpotConnector(Connector[HubSpotSettings]):
       :class:`~partnerkit.records.ActivityRecord`: when, which way (outbound or
       inbound), status, owner and the associated contacts — so a lead's first touch
       is read from what its reps did.
+    * ``form_submissions`` — :class:`~partnerkit.records.FormSubmissionRecord`: which
+      form, when, from which page, and the person as the leads' email and phone
+      hashes (every other answer is dropped). Its range is the submission time.
 
     A read's date range is the **modification** time of the records (in the portal's
     time zone): an incremental read returns every record created or changed in the
@@ -172,15 +184,24 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     name = "hubspot"
     settings_class = HubSpotSettings
-    streams = tuple(
+    streams = (
+        *(
+            StreamSpec.dated(
+                name, kind, f"{what}, by modification time", lookback_days=1, cursor="updated_at"
+            )
+            for name, kind, what in (
+                ("leads", RecordKind.LEAD, "contacts as leads"),
+                ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
+                ("activities", RecordKind.ACTIVITY, "calls, emails, meetings, notes, tasks"),
+            )
+        ),
         StreamSpec.dated(
-            name, kind, f"{what}, by modification time", lookback_days=1, cursor="updated_at"
-        )
-        for name, kind, what in (
-            ("leads", RecordKind.LEAD, "contacts as leads"),
-            ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
-            ("activities", RecordKind.ACTIVITY, "calls, emails, meetings, notes, tasks"),
-        )
+            "form_submissions",
+            RecordKind.FORM_SUBMISSION,
+            "form submissions, by submission time",
+            lookback_days=1,
+            cursor="submitted_at",
+        ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
     read_options = frozenset({"dates"})
@@ -249,7 +270,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     def read(
         self, request: ReadRequest
-    ) -> Iterator[LeadRecord | DealRecord | ActivityRecord | Notice]:
+    ) -> Iterator[LeadRecord | DealRecord | ActivityRecord | FormSubmissionRecord | Notice]:
         """Read contacts or deals modified in the request's date range.
 
         Args:
@@ -295,6 +316,8 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             yield from self._read_leads(portal, window)
         elif request.stream == "activities":
             yield from self._read_activities(portal, window)
+        elif request.stream == "form_submissions":
+            yield from self._read_form_submissions(portal, window)
         else:
             yield from self._read_deals(portal, window)
 
@@ -518,6 +541,62 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         yield from mapper.problems.notices()
         yield self._summary("activities", counts, window)
 
+    # ---------------------------------------------------------------- forms
+
+    def forms(self) -> list[FormDef]:
+        """Every live form of the portal (``GET /marketing/v3/forms/``, all pages)."""
+        forms: list[FormDef] = []
+        after: str | None = None
+        while True:
+            page = self._client.forms_page(after)
+            forms.extend(page["results"])
+            cursor = next_after(page)  # type: ignore[arg-type]
+            if cursor is None:
+                return forms
+            if cursor == after:
+                raise unreadable_answer(
+                    f"GET {BASE_URL}/marketing/v3/forms/",
+                    "the paging cursor did not move",
+                    account=self._client.portal().portal_id,
+                )
+            after = cursor
+
+    def _read_form_submissions(
+        self, portal: HubSpotPortal, window: _Window
+    ) -> Iterator[FormSubmissionRecord | Notice]:
+        """Each live form's submissions in the window, newest first, form by form."""
+        assert self.settings.hash_salt is not None  # the settings require it
+        mapper = FormSubmissionMapper(
+            portal=portal, salt=self.settings.hash_salt.get_secret_value()
+        )
+        counts = {"live": 0, "archived": 0}
+        for form in self.forms():
+            if form.get("archived"):
+                continue
+
+            def pages(form_id: str = form["id"]) -> Iterator[SubmissionPage]:
+                after: str | None = None
+                while True:
+                    page = self._client.submissions_page(form_id, after)
+                    yield page
+                    cursor = next_after(page)  # type: ignore[arg-type]
+                    if cursor is None:
+                        return
+                    if cursor == after:
+                        raise unreadable_answer(
+                            f"GET {BASE_URL}/form-integrations/v1/submissions/forms/{form_id}",
+                            "the paging cursor did not move",
+                            account=portal.portal_id,
+                        )
+                    after = cursor
+
+            for rows in in_window(pages(), window.start_ms, window.end_ms):
+                for row in rows:
+                    counts["live"] += 1
+                    yield mapper(form, row)
+        yield from mapper.problems.notices()
+        yield self._summary("form submissions", counts, window)
+
     # -------------------------------------------------------------- common
 
     def _summary(self, stream: str, counts: dict[str, int], window: _Window) -> Notice:
@@ -541,13 +620,19 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         try:
             portal = self._client.portal()
             for stream in self.settings.streams:
+                if stream == "form_submissions":
+                    self._client.forms_page(None)
                 for object_type in _OBJECTS[stream]:
                     self._client.list_page(
                         object_type, properties=(), after=None, archived=False, limit=1
                     )
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
-        readable = ", ".join(t for s in self.settings.streams for t in _OBJECTS[s])
+        readable = ", ".join(
+            t
+            for s in self.settings.streams
+            for t in (_OBJECTS[s] if s != "form_submissions" else ("forms",))
+        )
         readable = " and ".join(readable.rsplit(", ", 1))
         return CheckResult(
             ok=True,
