@@ -55,6 +55,7 @@ __all__ = [
     "CampaignRecord",
     "Column",
     "ColumnInfo",
+    "CompanyRecord",
     "DealRecord",
     "ExtraValue",
     "FormSubmissionRecord",
@@ -87,6 +88,7 @@ class RecordKind(StrEnum):
     SEARCH_PERFORMANCE = "search_performance"
     ACTIVITY = "activity"
     FORM_SUBMISSION = "form_submission"
+    COMPANY = "company"
 
 
 class Role(StrEnum):
@@ -514,6 +516,32 @@ class FormSubmissionRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
+@with_config(_FORBID)
+class CompanyRecord(TypedDict, total=False):
+    """One company (an account) in a CRM, with the leads and deals associated with it."""
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _ACCOUNT]]
+    company_id: Required[Annotated[str, _key("The CRM's id of the company.")]]
+    name: Annotated[str | None, _attr("Company name.")]
+    domain: Annotated[str | None, _attr("The company's website domain.")]
+    industry: Annotated[str | None, _attr("Industry, as the CRM names it.")]
+    country: Annotated[str | None, _attr("Country, as entered in the CRM.")]
+    lifecycle_stage: Annotated[str | None, _attr("Current lifecycle stage.")]
+    owner_id: Annotated[str | None, _attr("Owner (sales rep) id.")]
+    created_at: Annotated[AwareDatetime | None, _attr("When it was created.", "timestamp")]
+    updated_at: Annotated[AwareDatetime | None, _attr("Last modification time.", "timestamp")]
+    lead_ids: Annotated[
+        list[str] | None, _attr("Associated lead/contact ids; null when not looked up.", "list")
+    ]
+    deal_ids: Annotated[
+        list[str] | None, _attr("Associated deal ids; null when not looked up.", "list")
+    ]
+    is_deleted: Annotated[bool | None, _attr("True when archived/deleted at the source.", "flag")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
 Record = (
     PerformanceRecord
     | LeadRecord
@@ -522,6 +550,7 @@ Record = (
     | SearchPerformanceRecord
     | ActivityRecord
     | FormSubmissionRecord
+    | CompanyRecord
 )
 
 _TYPES: dict[RecordKind, type[Any]] = {
@@ -532,6 +561,7 @@ _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.SEARCH_PERFORMANCE: SearchPerformanceRecord,
     RecordKind.ACTIVITY: ActivityRecord,
     RecordKind.FORM_SUBMISSION: FormSubmissionRecord,
+    RecordKind.COMPANY: CompanyRecord,
 }
 
 

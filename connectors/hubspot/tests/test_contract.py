@@ -50,3 +50,12 @@ class TestHubSpotFormsContract(ConnectorContract):
     requests = (ReadRequest(stream="form_submissions", start=START, end=END, as_of=AS_OF),)
     cassette_dir = Path(__file__).parent / "cassettes" / "contract_forms"
     lookback_cursor = END
+
+
+class TestHubSpotCompaniesContract(ConnectorContract):
+    connector_class = HubSpotConnector
+    settings = {"accounts": ["24681357"], "streams": ["companies"]}
+    secrets = {"access_token": "test-token-not-real"}
+    requests = (ReadRequest(stream="companies", start=START, end=END, as_of=AS_OF),)
+    cassette_dir = Path(__file__).parent / "cassettes" / "contract_companies"
+    lookback_cursor = END

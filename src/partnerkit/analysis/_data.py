@@ -49,6 +49,7 @@ _VIEW = {
     RecordKind.SEARCH_PERFORMANCE: "search_performance",
     RecordKind.ACTIVITY: "activity",
     RecordKind.FORM_SUBMISSION: "form_submission",
+    RecordKind.COMPANY: "company",
 }
 
 _ATTACHED = "partnerkit_warehouse"

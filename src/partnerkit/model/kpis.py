@@ -104,6 +104,7 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.SEARCH_PERFORMANCE: "date",
         RecordKind.ACTIVITY: "occurred_at",
         RecordKind.FORM_SUBMISSION: "submitted_at",
+        RecordKind.COMPANY: "created_at",
     }
 )
 

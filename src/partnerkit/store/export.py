@@ -64,6 +64,7 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.SEARCH_PERFORMANCE: "date",
     RecordKind.ACTIVITY: "occurred_date",
     RecordKind.FORM_SUBMISSION: "submitted_date",
+    RecordKind.COMPANY: None,
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import hubspot  # type: ignore[import-untyped]
 import hubspot.crm.associations.v4 as sdk_associations  # type: ignore[import-untyped]
+import hubspot.crm.companies as sdk_companies  # type: ignore[import-untyped]
 import hubspot.crm.contacts as sdk_contacts  # type: ignore[import-untyped]
 import hubspot.crm.deals as sdk_deals  # type: ignore[import-untyped]
 import hubspot.crm.objects.calls as sdk_calls  # type: ignore[import-untyped]
@@ -105,6 +106,7 @@ _API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
     for package in (
         sdk_contacts,
         sdk_deals,
+        sdk_companies,
         sdk_calls,
         sdk_emails,
         sdk_meetings,
@@ -122,6 +124,7 @@ _API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
 _OBJECT_PACKAGES = {
     "contacts": sdk_contacts,
     "deals": sdk_deals,
+    "companies": sdk_companies,
     "calls": sdk_calls,
     "emails": sdk_emails,
     "meetings": sdk_meetings,

@@ -20,6 +20,7 @@ from partnerkit.connector import (
 from partnerkit.errors import ConfigurationError, PartnerkitError
 from partnerkit.records import (
     ActivityRecord,
+    CompanyRecord,
     DealRecord,
     FormSubmissionRecord,
     LeadRecord,
@@ -43,6 +44,7 @@ from partnerkit_hubspot._records import (
     CONTACT_MODIFIED,
     DEAL_MODIFIED,
     ActivityMapper,
+    CompanyMapper,
     DealMapper,
     LeadMapper,
     Problems,
@@ -72,6 +74,8 @@ _SELECT: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("deals", "modified"): ((DEAL_MODIFIED, "updatedAt"),),
     ("contacts", "created"): (("createdate", "createdAt"),),
     ("deals", "created"): (("createdate", "createdAt"), ("closedate", "")),
+    ("companies", "modified"): (("hs_lastmodifieddate", "updatedAt"),),
+    ("companies", "created"): (("createdate", "createdAt"),),
     **{(t, "modified"): ((ACTIVITY_MODIFIED, "updatedAt"),) for t in ACTIVITY_TYPES},
     **{(t, "created"): ((ACTIVITY_OCCURRED, ""),) for t in ACTIVITY_TYPES},
 }
@@ -82,6 +86,7 @@ _OBJECTS: dict[str, tuple[str, ...]] = {
     "leads": ("contacts",),
     "deals": ("deals",),
     "activities": tuple(ACTIVITY_TYPES),
+    "companies": ("companies",),
     "form_submissions": (),
 }
 
@@ -166,6 +171,8 @@ class HubSpotConnector(Connector[HubSpotSettings]):
       :class:`~partnerkit.records.ActivityRecord`: when, which way (outbound or
       inbound), status, owner and the associated contacts — so a lead's first touch
       is read from what its reps did.
+    * ``companies`` — :class:`~partnerkit.records.CompanyRecord`: name, domain,
+      industry, stage, owner, and the contacts and deals associated with each.
     * ``form_submissions`` — :class:`~partnerkit.records.FormSubmissionRecord`: which
       form, when, from which page, and the person as the leads' email and phone
       hashes (every other answer is dropped). Its range is the submission time.
@@ -193,6 +200,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
                 ("leads", RecordKind.LEAD, "contacts as leads"),
                 ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
                 ("activities", RecordKind.ACTIVITY, "calls, emails, meetings, notes, tasks"),
+                ("companies", RecordKind.COMPANY, "companies with their contacts and deals"),
             )
         ),
         StreamSpec.dated(
@@ -270,7 +278,9 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     def read(
         self, request: ReadRequest
-    ) -> Iterator[LeadRecord | DealRecord | ActivityRecord | FormSubmissionRecord | Notice]:
+    ) -> Iterator[
+        LeadRecord | DealRecord | ActivityRecord | FormSubmissionRecord | CompanyRecord | Notice
+    ]:
         """Read contacts or deals modified in the request's date range.
 
         Args:
@@ -316,6 +326,8 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             yield from self._read_leads(portal, window)
         elif request.stream == "activities":
             yield from self._read_activities(portal, window)
+        elif request.stream == "companies":
+            yield from self._read_companies(portal, window)
         elif request.stream == "form_submissions":
             yield from self._read_form_submissions(portal, window)
         else:
@@ -483,19 +495,30 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     def _contact_ids(
         self, from_type: str, object_ids: Sequence[str], problems: Problems
     ) -> dict[str, list[str]]:
-        """The contacts associated with each object (v4 batch read, following its paging).
-
-        An object without contacts gets ``[]`` (HubSpot answers 207 with a
-        ``NO_ASSOCIATIONS_FOUND`` error for it); one HubSpot could not look up gets
-        no entry (its contact ids stay ``None``) and a notice.
-        """
+        """The contacts associated with each object: :meth:`_associated` to contacts."""
         field = "contact_ids" if from_type == "deals" else "lead_ids"
+        return self._associated(from_type, "contacts", object_ids, problems, field)
+
+    def _associated(
+        self,
+        from_type: str,
+        to_type: str,
+        object_ids: Sequence[str],
+        problems: Problems,
+        field: str,
+    ) -> dict[str, list[str]]:
+        """The ``to_type`` objects associated with each object (v4 batch read, with paging).
+
+        An object without any gets ``[]`` (HubSpot answers 207 with a
+        ``NO_ASSOCIATIONS_FOUND`` error for it); one HubSpot could not look up gets
+        no entry (its ids stay ``None``) and a notice naming ``field``.
+        """
         found: dict[str, list[str]] = {}
         failed: set[str] = set()
         pending: list[tuple[str, str | None]] = [(d, None) for d in object_ids]
         while pending:
             batch, pending = pending[:_ASSOCIATION_BATCH], pending[_ASSOCIATION_BATCH:]
-            page = self._client.associations_page(from_type, "contacts", batch)
+            page = self._client.associations_page(from_type, to_type, batch)
             for result in page["results"]:
                 object_id = str(result["from"]["id"])
                 targets = found.setdefault(object_id, [])
@@ -540,6 +563,39 @@ class HubSpotConnector(Connector[HubSpotSettings]):
                     yield mapper(object_type, obj, leads)
         yield from mapper.problems.notices()
         yield self._summary("activities", counts, window)
+
+    # ------------------------------------------------------------ companies
+
+    def _read_companies(
+        self, portal: HubSpotPortal, window: _Window
+    ) -> Iterator[CompanyRecord | Notice]:
+        mapper = CompanyMapper(portal=portal)
+        extras = self._extras("companies", (), "company_properties")
+
+        def records(page: list[CrmObject]) -> Iterator[tuple[bool, CompanyRecord]]:
+            live = [o["id"] for o in page if not o.get("archived")]
+            leads = self._contact_ids("companies", live, mapper.problems)
+            deals = self._associated("companies", "deals", live, mapper.problems, "deal_ids")
+            for obj in page:
+                archived = bool(obj.get("archived"))
+                company = obj["id"]
+                yield (
+                    archived,
+                    mapper(
+                        obj,
+                        None if archived else leads.get(company),
+                        None if archived else deals.get(company),
+                    ),
+                )
+
+        yield from self._mapped(
+            ("companies", "companies"),
+            window,
+            extras,
+            mapper.properties(),
+            records,
+            mapper.problems,
+        )
 
     # ---------------------------------------------------------------- forms
 

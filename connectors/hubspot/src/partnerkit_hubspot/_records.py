@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from partnerkit.connector import Notice
 from partnerkit.privacy import hash_email, hash_phone
-from partnerkit.records import ActivityRecord, DealRecord, ExtraValue, LeadRecord
+from partnerkit.records import ActivityRecord, CompanyRecord, DealRecord, ExtraValue, LeadRecord
 from partnerkit_hubspot._pages import CrmObject, parse_decimal, parse_timestamp, text
 from partnerkit_hubspot._properties import ExtraProperties
 from partnerkit_hubspot._reference import HubSpotPipeline, HubSpotPortal
@@ -29,6 +29,7 @@ __all__ = [
     "DEAL_MODIFIED",
     "DEAL_PROPERTIES",
     "ActivityMapper",
+    "CompanyMapper",
     "DealMapper",
     "LeadMapper",
     "Problems",
@@ -478,5 +479,61 @@ class ActivityMapper:
             "status": text(props.get(status_property)) if status_property else None,
             "owner_id": text(props.get("hubspot_owner_id")),
             "lead_ids": lead_ids,
+            "is_deleted": bool(obj.get("archived", False)),
+        }
+
+
+COMPANY_PROPERTIES: tuple[str, ...] = (
+    "name",
+    "domain",
+    "industry",
+    "country",
+    "lifecyclestage",
+    "hubspot_owner_id",
+    "createdate",
+    "hs_lastmodifieddate",
+)
+"""The company properties every company read requests."""
+
+
+class CompanyMapper:
+    """Companies to :class:`~partnerkit.records.CompanyRecord` rows.
+
+    Args:
+        portal: The portal (its id is ``account_id``).
+    """
+
+    def __init__(self, *, portal: HubSpotPortal) -> None:
+        self.portal = portal
+        self.problems = Problems("company")
+
+    @staticmethod
+    def properties() -> list[str]:
+        """Every company property this mapper reads."""
+        return list(COMPANY_PROPERTIES)
+
+    def __call__(
+        self, obj: CrmObject, lead_ids: list[str] | None, deal_ids: list[str] | None
+    ) -> CompanyRecord:
+        """Map one company with its associated contacts and deals (``None``: not looked up)."""
+        props = obj["properties"]
+        company_id = obj["id"]
+        problems = self.problems
+        return {
+            "platform": PLATFORM,
+            "account_id": self.portal.portal_id,
+            "company_id": company_id,
+            "name": text(props.get("name")),
+            "domain": text(props.get("domain")),
+            "industry": text(props.get("industry")),
+            "country": text(props.get("country")),
+            "lifecycle_stage": text(props.get("lifecyclestage")),
+            "owner_id": text(props.get("hubspot_owner_id")),
+            "created_at": _timestamp(props, "createdate", company_id, problems)
+            or _timestamp({"createdAt": obj.get("createdAt")}, "createdAt", company_id, problems),
+            "updated_at": _timestamp(props, "hs_lastmodifieddate", company_id, problems)
+            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", company_id, problems),
+            "lead_ids": lead_ids,
+            "deal_ids": deal_ids,
             "is_deleted": bool(obj.get("archived", False)),
         }

@@ -16,7 +16,7 @@ __all__ = ["ENV_PREFIX", "HubSpotSettings", "StreamName", "UtmField"]
 
 ENV_PREFIX = "PARTNERKIT_HUBSPOT_"
 
-StreamName = Literal["leads", "deals", "activities", "form_submissions"]
+StreamName = Literal["leads", "deals", "activities", "companies", "form_submissions"]
 UtmField = Literal["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"]
 
 _ALL_STREAMS: tuple[StreamName, ...] = ("leads", "deals")
@@ -45,8 +45,8 @@ class HubSpotSettings(HttpConnectorSettings):
             token belongs to one portal. When given, the connector checks the token
             really belongs to it; when empty, the token's portal is read.
         streams: The streams this connection reads (``leads`` and ``deals`` by
-            default; ``activities`` — calls, emails, meetings, notes and tasks — and
-            ``form_submissions`` on request).
+            default; ``activities`` — calls, emails, meetings, notes and tasks —,
+            ``companies`` and ``form_submissions`` on request).
         hash_salt: The secret salt of email and phone hashes; required when
             ``leads`` or ``form_submissions`` is read. Use the same salt as the
             workspace's other lead sources so lead dedup matches people across them.
