@@ -410,15 +410,19 @@ class HubSpotClient:
         self._open_sessions(portal_id)
         return self._portal
 
+    def _headers(self) -> dict[str, str]:
+        """The headers of a request sent on a session directly (not through the SDK)."""
+        return {
+            "Authorization": f"Bearer {self.token()}",
+            "Accept": "application/json",
+            "User-Agent": self._user_agent,
+        }
+
     def _account_details(self, retried: bool = False) -> dict[str, Any]:
         url = f"{BASE_URL}/account-info/v3/details"
         response = self._bootstrap.get(
             url,
-            headers={
-                "Authorization": f"Bearer {self.token()}",
-                "Accept": "application/json",
-                "User-Agent": self._user_agent,
-            },
+            headers=self._headers(),
             timeout=self._timeout(),
         )
         if not response.ok:
@@ -570,11 +574,7 @@ class HubSpotClient:
         response = self._general.get(
             BASE_URL + path,
             params=params,
-            headers={
-                "Authorization": f"Bearer {self.token()}",
-                "Accept": "application/json",
-                "User-Agent": self._user_agent,
-            },
+            headers=self._headers(),
             timeout=self._timeout(),
         )
         if not response.ok:

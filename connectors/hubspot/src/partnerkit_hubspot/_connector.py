@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -63,6 +63,7 @@ __all__ = ["HubSpotConnector"]
 #: Deals per associations batch read.
 _ASSOCIATION_BATCH = 100
 _R = TypeVar("_R")
+_P = TypeVar("_P", bound=Mapping[str, Any])
 
 #: The values of the ``dates`` read option.
 _DATES = ("modified", "created")
@@ -403,18 +404,30 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     def _list_all(
         self, object_type: str, properties: Sequence[str], *, archived: bool
     ) -> Iterator[list[CrmObject]]:
-        after: str | None = None
-        while True:
-            page = self._client.list_page(
+        def page(after: str | None) -> ObjectPage:
+            return self._client.list_page(
                 object_type, properties=properties, after=after, archived=archived
             )
-            yield page["results"]
+
+        for answer in self._paged(page, f"GET {BASE_URL}/crm/v3/objects/{object_type}"):
+            yield answer["results"]
+
+    def _paged(self, fetch: Callable[[str | None], _P], request: str) -> Iterator[_P]:
+        """Every page of a list HubSpot pages by ``paging.next.after``, in order.
+
+        Raises:
+            SourceError: A next page's cursor is the one just sent (it would never end).
+        """
+        after: str | None = None
+        while True:
+            page = fetch(after)
+            yield page
             cursor = next_after(page)
             if cursor is None:
                 return
             if cursor == after:
                 raise unreadable_answer(
-                    f"GET {BASE_URL}/crm/v3/objects/{object_type}",
+                    request,
                     "the paging cursor did not move",
                     account=self._client.portal().portal_id,
                 )
@@ -601,21 +614,8 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     def forms(self) -> list[FormDef]:
         """Every live form of the portal (``GET /marketing/v3/forms/``, all pages)."""
-        forms: list[FormDef] = []
-        after: str | None = None
-        while True:
-            page = self._client.forms_page(after)
-            forms.extend(page["results"])
-            cursor = next_after(page)  # type: ignore[arg-type]
-            if cursor is None:
-                return forms
-            if cursor == after:
-                raise unreadable_answer(
-                    f"GET {BASE_URL}/marketing/v3/forms/",
-                    "the paging cursor did not move",
-                    account=self._client.portal().portal_id,
-                )
-            after = cursor
+        pages = self._paged(self._client.forms_page, f"GET {BASE_URL}/marketing/v3/forms/")
+        return [form for page in pages for form in page["results"]]
 
     def _read_form_submissions(
         self, portal: HubSpotPortal, window: _Window
@@ -630,23 +630,12 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             if form.get("archived"):
                 continue
 
-            def pages(form_id: str = form["id"]) -> Iterator[SubmissionPage]:
-                after: str | None = None
-                while True:
-                    page = self._client.submissions_page(form_id, after)
-                    yield page
-                    cursor = next_after(page)  # type: ignore[arg-type]
-                    if cursor is None:
-                        return
-                    if cursor == after:
-                        raise unreadable_answer(
-                            f"GET {BASE_URL}/form-integrations/v1/submissions/forms/{form_id}",
-                            "the paging cursor did not move",
-                            account=portal.portal_id,
-                        )
-                    after = cursor
+            def page(after: str | None, form_id: str = form["id"]) -> SubmissionPage:
+                return self._client.submissions_page(form_id, after)
 
-            for rows in in_window(pages(), window.start_ms, window.end_ms):
+            path = f"/form-integrations/v1/submissions/forms/{form['id']}"
+            pages = self._paged(page, f"GET {BASE_URL}{path}")
+            for rows in in_window(pages, window.start_ms, window.end_ms):
                 for row in rows:
                     counts["live"] += 1
                     yield mapper(form, row)

@@ -24,7 +24,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from typing import NotRequired, Required
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
@@ -32,7 +32,7 @@ from typing_extensions import TypedDict
 from partnerkit.privacy import hash_email, hash_phone
 from partnerkit.records import FormSubmissionRecord
 from partnerkit_hubspot._pages import Paging, _validate, text
-from partnerkit_hubspot._records import PLATFORM, Problems
+from partnerkit_hubspot._records import PLATFORM, Problems, utm_of
 from partnerkit_hubspot._reference import HubSpotPortal
 
 __all__ = [
@@ -51,7 +51,6 @@ SUBMISSIONS_PAGE_SIZE = 50
 #: Form fields whose value is an email or a phone, hashed; every other answer is dropped.
 _EMAIL_FIELDS = frozenset({"email", "work_email"})
 _PHONE_FIELDS = frozenset({"phone", "mobilephone"})
-_UTM = ("utm_source", "utm_medium", "utm_campaign")
 
 
 class FormDef(TypedDict, total=False):
@@ -137,16 +136,12 @@ def in_window(
 
 
 def _page_and_utm(url: str | None) -> tuple[str | None, dict[str, str | None]]:
-    utm: dict[str, str | None] = dict.fromkeys(_UTM)
+    """The page's address without its query string, and the query's UTM tags."""
     url = text(url)
     if url is None:
-        return None, utm
+        return None, utm_of(None)
     parts = urlsplit(url)
-    query = parse_qs(parts.query)
-    for key in _UTM:
-        found = query.get(key)
-        utm[key] = text(found[0]) if found else None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")) or None, utm
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")) or None, utm_of(url)
 
 
 class FormSubmissionMapper:

@@ -196,6 +196,17 @@ def _timestamp(
         return None
 
 
+def _dated(
+    obj: CrmObject, name: str, top: str, record_id: str, problems: Problems
+) -> dt.datetime | None:
+    """The property ``name``, else the object's top-level ``top`` (``createdAt``...)."""
+    found = _timestamp(obj["properties"], name, record_id, problems)
+    if found is not None:
+        return found
+    raw = obj.get(top)
+    return _timestamp({top: raw if isinstance(raw, str) else None}, top, record_id, problems)
+
+
 def _first_timestamp(
     props: Mapping[str, str | None], names: Sequence[str], record_id: str, problems: Problems
 ) -> dt.datetime | None:
@@ -256,8 +267,7 @@ class LeadMapper:
             "account_id": self.portal.portal_id,
             "lead_id": lead_id,
             "created_at": created,
-            "updated_at": _timestamp(props, CONTACT_MODIFIED, lead_id, problems)
-            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", lead_id, problems),
+            "updated_at": _dated(obj, CONTACT_MODIFIED, "updatedAt", lead_id, problems),
             **self._contact_points(props, lead_id),  # type: ignore[typeddict-item]
             "original_source": text(props.get("hs_analytics_source")),
             "original_source_drill_1": text(props.get("hs_analytics_source_data_1")),
@@ -304,18 +314,18 @@ class LeadMapper:
         return points
 
     def _utm_values(self, props: Mapping[str, str | None]) -> dict[str, str | None]:
-        from_url: dict[str, list[str]] = {}
-        url = text(props.get(FIRST_URL))
-        if url is not None and any(f not in self._utm for f in UTM_FIELDS):
-            from_url = parse_qs(urlsplit(url).query)
-        values: dict[str, str | None] = {}
-        for field in UTM_FIELDS:
-            if field in self._utm:
-                values[field] = text(props.get(self._utm[field]))
-            else:
-                found = from_url.get(field)
-                values[field] = text(found[0]) if found else None
-        return values
+        from_url = utm_of(props.get(FIRST_URL))
+        return {
+            field: text(props.get(self._utm[field])) if field in self._utm else from_url[field]
+            for field in UTM_FIELDS
+        }
+
+
+def utm_of(url: str | None) -> dict[str, str | None]:
+    """The ``utm_*`` parameters of an address's query (each ``None`` when absent)."""
+    url = text(url)
+    found = parse_qs(urlsplit(url).query) if url is not None else {}
+    return {field: text(found[field][0]) if field in found else None for field in UTM_FIELDS}
 
 
 def _merged_ids(value: str | None) -> list[str] | None:
@@ -374,10 +384,8 @@ class DealMapper:
             "account_id": self.portal.portal_id,
             "deal_id": deal_id,
             "name": text(props.get("dealname")),
-            "created_at": _timestamp(props, "createdate", deal_id, problems)
-            or _timestamp({"createdAt": obj.get("createdAt")}, "createdAt", deal_id, problems),
-            "updated_at": _timestamp(props, DEAL_MODIFIED, deal_id, problems)
-            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", deal_id, problems),
+            "created_at": _dated(obj, "createdate", "createdAt", deal_id, problems),
+            "updated_at": _dated(obj, DEAL_MODIFIED, "updatedAt", deal_id, problems),
             "close_date": _timestamp(props, "closedate", deal_id, problems),
             "amount": amount,
             "currency": text(props.get("deal_currency_code")) or self.portal.currency,
@@ -471,10 +479,8 @@ class ActivityMapper:
             "activity_type": ACTIVITY_TYPES[object_type],
             "activity_id": activity_id,
             "occurred_at": occurred,
-            "created_at": _timestamp(props, "hs_createdate", activity_id, problems)
-            or _timestamp({"createdAt": obj.get("createdAt")}, "createdAt", activity_id, problems),
-            "updated_at": _timestamp(props, ACTIVITY_MODIFIED, activity_id, problems)
-            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", activity_id, problems),
+            "created_at": _dated(obj, "hs_createdate", "createdAt", activity_id, problems),
+            "updated_at": _dated(obj, ACTIVITY_MODIFIED, "updatedAt", activity_id, problems),
             "direction": direction,
             "status": text(props.get(status_property)) if status_property else None,
             "owner_id": text(props.get("hubspot_owner_id")),
@@ -529,10 +535,8 @@ class CompanyMapper:
             "country": text(props.get("country")),
             "lifecycle_stage": text(props.get("lifecyclestage")),
             "owner_id": text(props.get("hubspot_owner_id")),
-            "created_at": _timestamp(props, "createdate", company_id, problems)
-            or _timestamp({"createdAt": obj.get("createdAt")}, "createdAt", company_id, problems),
-            "updated_at": _timestamp(props, "hs_lastmodifieddate", company_id, problems)
-            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", company_id, problems),
+            "created_at": _dated(obj, "createdate", "createdAt", company_id, problems),
+            "updated_at": _dated(obj, "hs_lastmodifieddate", "updatedAt", company_id, problems),
             "lead_ids": lead_ids,
             "deal_ids": deal_ids,
             "is_deleted": bool(obj.get("archived", False)),
