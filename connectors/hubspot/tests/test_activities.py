@@ -30,12 +30,12 @@ from typing import Any
 
 import pytest
 from partnerkit_hubspot import HubSpotConnector
-from partnerkit_hubspot.testing import expired_token, hubspot_rate_limited
+from partnerkit_hubspot.testing import hubspot_rate_limited
 
 from partnerkit.connector import ReadRequest
-from partnerkit.errors import AuthenticationError, ResponseShapeError, SourceError
+from partnerkit.errors import ResponseShapeError, SourceError
 from partnerkit.testing import FakeClock, use_cassette
-from partnerkit.testing.faults import Fault
+from partnerkit.testing.faults import Fault, server_error
 
 ACTIVITIES = ReadRequest(stream="activities", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
 UTC = dt.UTC
@@ -155,25 +155,9 @@ def test_a_search_burst_is_waited_out(
 def test_a_server_error_on_the_contacts_lookup_is_retried(
     cassettes: Path, connect: Connect, fake_clock: FakeClock
 ) -> None:
-    body = {"status": "error", "message": "Service unavailable", "category": "UNKNOWN"}
-    fault = Fault(503, {"Content-Type": "application/json", "Retry-After": "2"}, json.dumps(body))
-    rows = _read(cassettes, connect, at_8=(fault,))
+    rows = _read(cassettes, connect, at_8=(server_error(503, retry_after=2),))
     assert [r["lead_ids"] for r in rows if r["activity_type"] == "email"] == [["1102"], []]
     assert fake_clock.sleeps == [2.0]
-
-
-def test_an_expired_token_mid_read_is_an_authentication_error(
-    cassettes: Path, connect: Connect
-) -> None:
-    with use_cassette(cassettes / "activities.yaml", allow_unused=True) as tape:
-        tape.inject(7, expired_token())
-        with (
-            connect(streams=["activities"], search_page_size=2) as hubspot,
-            pytest.raises(AuthenticationError) as info,
-        ):
-            hubspot.stream(ACTIVITIES).to_dicts()
-    assert info.value.vendor_code == "EXPIRED_AUTHENTICATION"
-    assert info.value.request == "POST https://api.hubapi.com/crm/v3/objects/emails/search"
 
 
 @pytest.mark.parametrize(

@@ -11,19 +11,18 @@ Associations (HubSpot's own answers, 207 where one has none): 4001 contacts 1102
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from partnerkit_hubspot import HubSpotConnector
-from partnerkit_hubspot.testing import expired_token, hubspot_rate_limited
+from partnerkit_hubspot.testing import hubspot_rate_limited
 
 from partnerkit.connector import ReadRequest
-from partnerkit.errors import AuthenticationError, ResponseShapeError
+from partnerkit.errors import ResponseShapeError
 from partnerkit.testing import FakeClock, use_cassette
-from partnerkit.testing.faults import Fault
+from partnerkit.testing.faults import Fault, server_error
 
 COMPANIES = ReadRequest(stream="companies", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
 Connect = Callable[..., HubSpotConnector]
@@ -78,25 +77,9 @@ def test_a_burst_on_an_associations_read_is_waited_out(
 def test_a_server_error_on_the_search_is_retried(
     cassettes: Path, connect: Connect, fake_clock: FakeClock
 ) -> None:
-    body = {"status": "error", "message": "internal error", "category": "UNKNOWN"}
-    fault = Fault(503, {"Content-Type": "application/json", "Retry-After": "3"}, json.dumps(body))
-    rows = _read(cassettes, connect, at_1=(fault,))
+    rows = _read(cassettes, connect, at_1=(server_error(503, retry_after=3),))
     assert len(rows) == 4
     assert fake_clock.sleeps == [3.0]
-
-
-def test_an_expired_token_is_an_authentication_error(cassettes: Path, connect: Connect) -> None:
-    with use_cassette(cassettes / "companies.yaml", allow_unused=True) as tape:
-        tape.inject(2, expired_token())
-        with (
-            connect(streams=["companies"]) as hubspot,
-            pytest.raises(AuthenticationError) as info,
-        ):
-            hubspot.stream(COMPANIES).to_dicts()
-    assert info.value.vendor_code == "EXPIRED_AUTHENTICATION"
-    assert info.value.request == (
-        "POST https://api.hubapi.com/crm/v4/associations/companies/contacts/batch/read"
-    )
 
 
 def test_a_hostile_search_page_is_refused_by_name(cassettes: Path, connect: Connect) -> None:

@@ -34,28 +34,27 @@ class TestHubSpotContract(ConnectorContract):
     lookback_cursor = END
 
 
-class TestHubSpotActivitiesContract(ConnectorContract):
+class _OneStreamContract(ConnectorContract):
+    """The suite for a stream read on its own connection (its own check and cassette)."""
+
     connector_class = HubSpotConnector
-    settings = {"accounts": ["24681357"], "streams": ["activities"]}
     secrets = {"access_token": "test-token-not-real", "hash_salt": "test-salt-5d1c0f"}
-    requests = (ReadRequest(stream="activities", start=START, end=END, as_of=AS_OF),)
-    cassette_dir = Path(__file__).parent / "cassettes" / "contract_activities"
     lookback_cursor = END
 
-
-class TestHubSpotFormsContract(ConnectorContract):
-    connector_class = HubSpotConnector
-    settings = {"accounts": ["24681357"], "streams": ["form_submissions"]}
-    secrets = {"access_token": "test-token-not-real", "hash_salt": "test-salt-5d1c0f"}
-    requests = (ReadRequest(stream="form_submissions", start=START, end=END, as_of=AS_OF),)
-    cassette_dir = Path(__file__).parent / "cassettes" / "contract_forms"
-    lookback_cursor = END
+    def __init_subclass__(cls, stream: str = "", folder: str = "", **kw: object) -> None:
+        super().__init_subclass__(**kw)  # type: ignore[arg-type]
+        cls.settings = {"accounts": ["24681357"], "streams": [stream]}
+        cls.requests = (ReadRequest(stream=stream, start=START, end=END, as_of=AS_OF),)
+        cls.cassette_dir = CONTRACT.parent / f"contract_{folder}"
 
 
-class TestHubSpotCompaniesContract(ConnectorContract):
-    connector_class = HubSpotConnector
-    settings = {"accounts": ["24681357"], "streams": ["companies"]}
-    secrets = {"access_token": "test-token-not-real"}
-    requests = (ReadRequest(stream="companies", start=START, end=END, as_of=AS_OF),)
-    cassette_dir = Path(__file__).parent / "cassettes" / "contract_companies"
-    lookback_cursor = END
+class TestHubSpotActivitiesContract(_OneStreamContract, stream="activities", folder="activities"):
+    pass
+
+
+class TestHubSpotFormsContract(_OneStreamContract, stream="form_submissions", folder="forms"):
+    pass
+
+
+class TestHubSpotCompaniesContract(_OneStreamContract, stream="companies", folder="companies"):
+    pass

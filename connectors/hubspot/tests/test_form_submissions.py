@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from partnerkit_hubspot import HubSpotConnector
-from partnerkit_hubspot.testing import expired_token, hubspot_rate_limited
+from partnerkit_hubspot.testing import hubspot_rate_limited
 
 from partnerkit.connector import Notice, ReadRequest
-from partnerkit.errors import AuthenticationError, ConfigurationError, ResponseShapeError
+from partnerkit.errors import ConfigurationError, ResponseShapeError
 from partnerkit.testing import FakeClock, use_cassette
-from partnerkit.testing.faults import Fault
+from partnerkit.testing.faults import Fault, server_error
 
 FORMS = ReadRequest(stream="form_submissions", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
 QUOTE = "a1b2c3d4-0000-4000-8000-000000000001"
@@ -111,26 +110,9 @@ def test_a_burst_on_the_submissions_endpoint_is_waited_out(
 def test_a_server_error_on_the_forms_list_is_retried(
     cassettes: Path, connect: Connect, fake_clock: FakeClock
 ) -> None:
-    body = {"status": "error", "message": "internal error", "category": "UNKNOWN"}
-    fault = Fault(502, {"Content-Type": "application/json"}, json.dumps(body))
-    items = _read(cassettes, connect, at_1=(fault,))
+    items = _read(cassettes, connect, at_1=(server_error(502),))
     assert len([i for i in items if not isinstance(i, Notice)]) == 3
     assert 0.5 <= fake_clock.sleeps[0] <= 1.0  # a jittered backoff
-
-
-def test_an_expired_token_on_the_submissions_endpoint(cassettes: Path, connect: Connect) -> None:
-    with use_cassette(cassettes / "form_submissions.yaml", allow_unused=True) as tape:
-        tape.inject(3, expired_token())
-        with (
-            connect(streams=["form_submissions"]) as hubspot,
-            pytest.raises(AuthenticationError) as info,
-        ):
-            list(hubspot.read(FORMS))
-    assert info.value.vendor_code == "EXPIRED_AUTHENTICATION"
-    assert info.value.request == (  # the second page of the quote request's submissions
-        f"GET https://api.hubapi.com/form-integrations/v1/submissions/forms/{QUOTE}"
-        "?limit=50&after=MTc5MTI4MDgwMDAwMA%3D%3D"
-    )
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from partnerkit.connector import Notice
@@ -432,19 +433,28 @@ class DealMapper:
         }
 
 
-class ActivityMapper:
-    """Calls, emails, meetings, notes and tasks to :class:`~partnerkit.records.ActivityRecord`.
-
-    Only timing, direction, status and owner are read: bodies, subjects and
-    recipients are personal data and never requested.
+class _PortalMapper:
+    """A mapper that needs only the portal, its unreadable values noted as ``noun``s.
 
     Args:
         portal: The portal (its id is ``account_id``).
     """
 
+    noun: ClassVar[str]
+
     def __init__(self, *, portal: HubSpotPortal) -> None:
         self.portal = portal
-        self.problems = Problems("activity")
+        self.problems = Problems(self.noun)
+
+
+class ActivityMapper(_PortalMapper):
+    """Calls, emails, meetings, notes and tasks to :class:`~partnerkit.records.ActivityRecord`.
+
+    Only timing, direction, status and owner are read: bodies, subjects and
+    recipients are personal data and never requested.
+    """
+
+    noun = "activity"
 
     @staticmethod
     def properties(object_type: str) -> list[str]:
@@ -502,16 +512,10 @@ COMPANY_PROPERTIES: tuple[str, ...] = (
 """The company properties every company read requests."""
 
 
-class CompanyMapper:
-    """Companies to :class:`~partnerkit.records.CompanyRecord` rows.
+class CompanyMapper(_PortalMapper):
+    """Companies to :class:`~partnerkit.records.CompanyRecord` rows."""
 
-    Args:
-        portal: The portal (its id is ``account_id``).
-    """
-
-    def __init__(self, *, portal: HubSpotPortal) -> None:
-        self.portal = portal
-        self.problems = Problems("company")
+    noun = "company"
 
     @staticmethod
     def properties() -> list[str]:
