@@ -85,3 +85,13 @@ def test_one_month_only_counts_its_own_entries() -> None:
         "2027-11",
         "all",
     ]
+
+
+def test_the_month_evaluation_carries_the_months_entries() -> None:
+    from partnerkit.analysis import evaluate_month
+
+    ev = evaluate_month(
+        WS, Dataset.from_records({"lead": LEADS}), "2027-11", as_of=dt.date(2027, 12, 5)
+    )
+    assert ev.stage_entries is not None, ev.errors
+    assert counts(ev.stage_entries) == [1, 1, 1, 0, 1]
