@@ -7,6 +7,7 @@ from typing import Any
 from partnerkit.analysis import Dataset
 from partnerkit.records import RecordKind, key_columns
 from partnerkit.store import Warehouse
+from partnerkit.store.export import export_parquet
 from partnerkit.stream import RecordStream
 
 UTC = dt.UTC
@@ -72,6 +73,18 @@ def test_a_reread_activity_replaces_its_row_and_the_dataset_reads_every_kind(
             RecordKind.FORM_SUBMISSION,
             RecordKind.COMPANY,
         }
+    result = export_parquet(path, tmp_path / "out")
+    assert result.rows == {
+        RecordKind.ACTIVITY: 1,
+        RecordKind.FORM_SUBMISSION: 1,
+        RecordKind.COMPANY: 1,
+    }
+    folders = {f.parent.relative_to(tmp_path / "out").as_posix() for f in result.files}
+    assert folders == {  # by the UTC day it happened; companies in one folder
+        "activity/occurred_date=2026-10-05",
+        "form_submission/submitted_date=2026-10-06",
+        "company",
+    }
     data = Dataset.from_duckdb(path)
     try:
         (row,) = data.sql("SELECT activity_id, status, lead_ids FROM activity").to_pylist()
