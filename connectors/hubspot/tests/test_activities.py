@@ -212,3 +212,24 @@ def test_check_reads_one_of_each_activity(cassettes: Path, connect: Connect) -> 
         "HubSpot portal 24681357 (Asia/Jerusalem): calls, emails, meetings, notes and "
         "tasks readable."
     )
+
+
+def test_dates_created_selects_activities_by_when_they_happened(
+    cassettes: Path, connect: Connect
+) -> None:
+    request = ACTIVITIES.model_copy(update={"options": {"dates": "created"}})
+    with (
+        use_cassette(cassettes / "activities_created.yaml") as tape,
+        connect(streams=["activities"]) as hubspot,
+    ):
+        rows = hubspot.stream(request).to_dicts()
+    # the search runs on hs_timestamp; archived calls are kept by it too: 5009 happened
+    # on 2026-10-05 (in), 5008 on 2026-09-01 (out)
+    assert [(r["activity_id"], r["is_deleted"]) for r in rows] == [("5001", False), ("5009", True)]
+    searched = {
+        f["propertyName"]
+        for r in tape.requests
+        if r.url.endswith("/search")
+        for f in r.body["filterGroups"][0]["filters"]
+    }
+    assert searched == {"hs_timestamp"}
