@@ -282,11 +282,12 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     ) -> Iterator[
         LeadRecord | DealRecord | ActivityRecord | FormSubmissionRecord | CompanyRecord | Notice
     ]:
-        """Read contacts or deals modified in the request's date range.
+        """Read one stream's records changed (or, for forms, submitted) in the date range.
 
         Args:
-            request: ``stream`` is ``leads``, ``deals`` or ``activities``;
-                ``start``/``end`` are days of modification in the portal's time zone
+            request: ``stream`` is ``leads``, ``deals``, ``activities``, ``companies``
+                or ``form_submissions``; ``start``/``end`` are days of modification
+                (form submissions: of submission) in the portal's time zone
                 (``start=None``: everything, the first sync); ``accounts`` may name the
                 portal.
 
