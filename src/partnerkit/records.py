@@ -50,13 +50,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MONEY_SCALE",
+    "ActivityRecord",
     "Additivity",
     "CampaignRecord",
     "Column",
     "ColumnInfo",
+    "CompanyRecord",
     "DealRecord",
     "EmailCampaignRecord",
     "ExtraValue",
+    "FormSubmissionRecord",
     "LeadRecord",
     "PerformanceRecord",
     "Record",
@@ -85,6 +88,9 @@ class RecordKind(StrEnum):
     CAMPAIGN = "campaign"
     SEARCH_PERFORMANCE = "search_performance"
     EMAIL_CAMPAIGN = "email_campaign"
+    ACTIVITY = "activity"
+    FORM_SUBMISSION = "form_submission"
+    COMPANY = "company"
 
 
 class Role(StrEnum):
@@ -517,6 +523,101 @@ class EmailCampaignRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
+@with_config(_FORBID)
+class ActivityRecord(TypedDict, total=False):
+    """One sales activity logged in a CRM (a call, an email, a meeting, a note, a task).
+
+    ``lead_ids`` are the contacts it is associated with, as ``LeadRecord.lead_id`` of
+    the same platform and account, so a lead's first touch can be read from what its
+    reps really did. ``direction`` is ``'outbound'`` (from the business to the
+    contact), ``'inbound'`` or null (notes, tasks, meetings, a forwarded email).
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _ACCOUNT]]
+    activity_type: Required[
+        Annotated[str, _key("'call', 'email', 'meeting', 'note' or 'task'.", "text")]
+    ]
+    activity_id: Required[Annotated[str, _key("The CRM's id of the activity.")]]
+    occurred_at: Annotated[
+        AwareDatetime | None,
+        _attr("When it happened (a meeting's start, a task's due time).", "timestamp"),
+    ]
+    created_at: Annotated[AwareDatetime | None, _attr("When it was logged.", "timestamp")]
+    updated_at: Annotated[AwareDatetime | None, _attr("Last modification time.", "timestamp")]
+    direction: Annotated[str | None, _attr("'outbound', 'inbound' or null (not known).")]
+    status: Annotated[
+        str | None, _attr("The CRM's status or outcome (COMPLETED, NO_ANSWER, SENT, ...).")
+    ]
+    owner_id: Annotated[str | None, _attr("Owner (sales rep) id.")]
+    lead_ids: Annotated[
+        list[str] | None, _attr("Associated lead/contact ids; null when not looked up.", "list")
+    ]
+    is_deleted: Annotated[bool | None, _attr("True when archived/deleted at the source.", "flag")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
+@with_config(_FORBID)
+class FormSubmissionRecord(TypedDict, total=False):
+    """One submission of a website form: which form brought which person, and from where.
+
+    The person is known by the same salted hashes as a lead (``email_hash``,
+    ``phone_hash``), so a submission joins the leads it created or updated; the
+    other answers (names, messages) are personal data and are not kept.
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _ACCOUNT]]
+    form_id: Required[Annotated[str, _key("The platform's id of the form.")]]
+    submission_id: Required[
+        Annotated[str, _key("The submission's id (the platform's, or derived from its content).")]
+    ]
+    submitted_at: Required[
+        Annotated[AwareDatetime, _attr("When the form was submitted.", "timestamp")]
+    ]
+    form_name: Annotated[str | None, _attr("The form's name.")]
+    form_type: Annotated[str | None, _attr("The platform's kind of form (e.g. 'hubspot').")]
+    page_url: Annotated[
+        str | None, _attr("The page the form was on, without its query string.", "text")
+    ]
+    utm_source: Annotated[str | None, _attr("utm_source of the page's address, where given.")]
+    utm_medium: Annotated[str | None, _attr("utm_medium of the page's address, where given.")]
+    utm_campaign: Annotated[str | None, _attr("utm_campaign of the page's address, where given.")]
+    email_hash: Annotated[
+        str | None, _attr("Salted SHA-256 of the submitted email, as on lead records.")
+    ]
+    phone_hash: Annotated[str | None, _attr("Salted SHA-256 of the submitted phone (E.164).")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
+@with_config(_FORBID)
+class CompanyRecord(TypedDict, total=False):
+    """One company (an account) in a CRM, with the leads and deals associated with it."""
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _ACCOUNT]]
+    company_id: Required[Annotated[str, _key("The CRM's id of the company.")]]
+    name: Annotated[str | None, _attr("Company name.")]
+    domain: Annotated[str | None, _attr("The company's website domain.")]
+    industry: Annotated[str | None, _attr("Industry, as the CRM names it.")]
+    country: Annotated[str | None, _attr("Country, as entered in the CRM.")]
+    lifecycle_stage: Annotated[str | None, _attr("Current lifecycle stage.")]
+    owner_id: Annotated[str | None, _attr("Owner (sales rep) id.")]
+    created_at: Annotated[AwareDatetime | None, _attr("When it was created.", "timestamp")]
+    updated_at: Annotated[AwareDatetime | None, _attr("Last modification time.", "timestamp")]
+    lead_ids: Annotated[
+        list[str] | None, _attr("Associated lead/contact ids; null when not looked up.", "list")
+    ]
+    deal_ids: Annotated[
+        list[str] | None, _attr("Associated deal ids; null when not looked up.", "list")
+    ]
+    is_deleted: Annotated[bool | None, _attr("True when archived/deleted at the source.", "flag")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
 Record = (
     PerformanceRecord
     | LeadRecord
@@ -524,6 +625,9 @@ Record = (
     | CampaignRecord
     | SearchPerformanceRecord
     | EmailCampaignRecord
+    | ActivityRecord
+    | FormSubmissionRecord
+    | CompanyRecord
 )
 
 _TYPES: dict[RecordKind, type[Any]] = {
@@ -533,6 +637,9 @@ _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.CAMPAIGN: CampaignRecord,
     RecordKind.SEARCH_PERFORMANCE: SearchPerformanceRecord,
     RecordKind.EMAIL_CAMPAIGN: EmailCampaignRecord,
+    RecordKind.ACTIVITY: ActivityRecord,
+    RecordKind.FORM_SUBMISSION: FormSubmissionRecord,
+    RecordKind.COMPANY: CompanyRecord,
 }
 
 

@@ -5,6 +5,7 @@ Sep 2026 (Rosh Hashanah), Mon 21 Sep (Yom Kippur), Sat 3 Oct. A business day is 
 """
 
 import datetime as dt
+import itertools
 import random
 import sys
 import textwrap
@@ -17,6 +18,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from _row_builders import at, dataset, lead, workspace
 
+from partnerkit.analysis import Dataset
 from partnerkit.analysis.business_time import BusinessClock
 from partnerkit.analysis.evidence import EvidenceLog, read_evidence
 from partnerkit.analysis.sla import sla_compliance
@@ -208,6 +210,77 @@ def test_follow_up_needs_first_engagement_dates() -> None:
     assert term.attainment is None
     assert term.reason is not None
     assert "first_engagement_at" in term.reason
+
+
+_ACTIVITY_IDS = itertools.count(1)
+
+
+def activity(when: str, leads: list[str], **kw: Any) -> dict[str, Any]:
+    """An activity record (an outbound call unless told), local time as text."""
+    out: dict[str, Any] = {
+        "platform": "hubspot",
+        "account_id": "portal",
+        "activity_type": kw.pop("activity_type", "call"),
+        "activity_id": f"X{next(_ACTIVITY_IDS)}",
+        "occurred_at": at(when),
+        "direction": kw.pop("direction", "outbound"),
+        "lead_ids": leads,
+    }
+    out.update(kw)
+    return out
+
+
+def test_first_touch_comes_from_logged_activities() -> None:
+    leads = [
+        lead("2026-09-06 10:00", lead_id="A1"),  # Sunday
+        lead("2026-09-07 10:00", lead_id="A2", first_engagement_at=at("2026-09-07 13:00")),
+        lead("2026-09-08 10:00", lead_id="A3", first_engagement_at=at("2026-09-08 12:15")),
+        lead("2026-09-09 10:00", lead_id="A4"),
+        lead("2026-09-09 17:30", lead_id="A5"),
+        lead("2026-09-10 08:00", lead_id="A6"),
+    ]
+    activities = [
+        # A1: a note and an inbound call are not touches; the outbound call at 11:30 is
+        activity("2026-09-06 10:10", ["A1"], activity_type="note", direction=None),
+        activity("2026-09-06 10:20", ["A1"], direction="inbound"),
+        activity("2026-09-06 11:30", ["A1"], status="NO_ANSWER"),  # an attempt counts
+        # A2: a meeting at 11:45 beats the CRM's 13:00
+        activity("2026-09-07 11:45", ["A2"], activity_type="meeting", direction=None),
+        # A3: a cancelled meeting and a bounced email are not touches: the CRM's 12:15 is
+        activity("2026-09-08 11:00", ["A3"], activity_type="meeting", status="CANCELED"),
+        activity("2026-09-08 10:30", ["A3"], activity_type="email", status="BOUNCED"),
+        # A4: a deleted call, and a call to a lead of the same id in another account
+        activity("2026-09-09 11:00", ["A4"], is_deleted=True),
+        activity("2026-09-09 10:30", ["A4"], account_id="other-portal"),
+        # A5 and A6: one call logged against both
+        activity("2026-09-10 09:00", ["A5", "A6"]),
+    ]
+    data = Dataset.from_records({"lead": leads, "activity": activities})
+    term = sla_compliance(
+        WS, data, start=dt.date(2026, 9, 1), end=dt.date(2026, 9, 30), as_of=at("2026-10-01 00:00")
+    ).term("lead-follow-up")
+    cases = {r["lead_id"]: r for r in term.cases.to_pylist()}
+    # Sunday-Thursday 09:00-18:00, 2 business hours allowed:
+    assert {k: (c["status"], c["elapsed"], c["touched_by"]) for k, c in cases.items()} == {
+        "A1": ("met", H + 30 * M, "activity"),  # 10:00 -> 11:30
+        "A2": ("met", H + 45 * M, "activity"),  # 10:00 -> 11:45, not the CRM's 3 h
+        "A3": ("breached", 2 * H + 15 * M, "crm"),  # 10:00 -> 12:15
+        "A4": ("breached", None, None),  # never touched
+        "A5": ("met", 30 * M, "activity"),  # Wed 17:30 -> 18:00, then Thu 09:00
+        "A6": ("met", dt.timedelta(0), "activity"),  # before opening -> 09:00
+    }
+    assert cases["A1"]["ended_at"] == at("2026-09-06 11:30")
+    # met 4 of 6 decided cases: 0.6667 < 0.75
+    assert (term.met, term.breached, term.pending) == (4, 2, 0)
+    assert term.attainment == Decimal("0.6667")
+
+
+def test_follow_up_from_activities_alone() -> None:
+    leads = [lead("2026-09-06 10:00", lead_id="B1")]
+    data = Dataset.from_records({"lead": leads, "activity": [activity("2026-09-06 13:00", ["B1"])]})
+    term = sla_compliance(WS, data, as_of=at("2026-10-01 00:00")).term("lead-follow-up")
+    (case,) = term.cases.to_pylist()
+    assert (case["status"], case["over_by"]) == ("breached", H)  # 3 h against 2
 
 
 # ------------------------------------------------------------------ evidence log

@@ -32,3 +32,29 @@ class TestHubSpotContract(ConnectorContract):
     # Lead and deal streams have no per-day rows, so the suite's lookback check (for
     # performance records) does not apply; test_window.py checks the range mapping.
     lookback_cursor = END
+
+
+class _OneStreamContract(ConnectorContract):
+    """The suite for a stream read on its own connection (its own check and cassette)."""
+
+    connector_class = HubSpotConnector
+    secrets = {"access_token": "test-token-not-real", "hash_salt": "test-salt-5d1c0f"}
+    lookback_cursor = END
+
+    def __init_subclass__(cls, stream: str = "", folder: str = "", **kw: object) -> None:
+        super().__init_subclass__(**kw)  # type: ignore[arg-type]
+        cls.settings = {"accounts": ["24681357"], "streams": [stream]}
+        cls.requests = (ReadRequest(stream=stream, start=START, end=END, as_of=AS_OF),)
+        cls.cassette_dir = CONTRACT.parent / f"contract_{folder}"
+
+
+class TestHubSpotActivitiesContract(_OneStreamContract, stream="activities", folder="activities"):
+    pass
+
+
+class TestHubSpotFormsContract(_OneStreamContract, stream="form_submissions", folder="forms"):
+    pass
+
+
+class TestHubSpotCompaniesContract(_OneStreamContract, stream="companies", folder="companies"):
+    pass

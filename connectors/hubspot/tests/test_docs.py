@@ -24,7 +24,11 @@ def blocks(language: str) -> list[str]:
 def test_workspace_example_validates() -> None:
     (example,) = [b for b in blocks("yaml") if "connections:" in b]
     connections = [Connection(**c) for c in yaml.safe_load(example)["connections"]]
-    assert [c.name for c in connections] == ["hubspot", "hubspot-partner-portal"]
+    assert [c.name for c in connections] == [
+        "hubspot",
+        "hubspot-partner-portal",
+        "hubspot-activity",
+    ]
     for connection in connections:
         assert connection.connector == "hubspot"
         secrets = {name: f"from-{variable}" for name, variable in connection.secrets.items()}

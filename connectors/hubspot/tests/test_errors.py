@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 from partnerkit_hubspot import HubSpotConnector
+from partnerkit_hubspot.testing import expired_token
 
 from partnerkit.connector import ReadRequest
 from partnerkit.errors import (
@@ -176,3 +177,43 @@ def test_a_stream_that_is_not_enabled_is_refused(connect: Callable[..., HubSpotC
         assert [s.name for s in hubspot.enabled_streams()] == ["deals"]
         with pytest.raises(ConfigurationError, match="not enabled"):
             list(hubspot.read(LEADS))
+
+
+SUBMISSIONS = "https://api.hubapi.com/form-integrations/v1/submissions/forms"
+
+
+@pytest.mark.parametrize(
+    ("stream", "at", "request_line"),
+    [
+        ("activities", 7, "POST https://api.hubapi.com/crm/v3/objects/emails/search"),
+        (
+            "companies",
+            2,
+            "POST https://api.hubapi.com/crm/v4/associations/companies/contacts/batch/read",
+        ),
+        (
+            "form_submissions",
+            3,  # the second page of the quote request's submissions
+            f"GET {SUBMISSIONS}/a1b2c3d4-0000-4000-8000-000000000001"
+            "?limit=50&after=MTc5MTI4MDgwMDAwMA%3D%3D",
+        ),
+    ],
+)
+def test_an_expired_token_in_the_middle_of_a_new_stream(
+    cassettes: Path,
+    connect: Callable[..., HubSpotConnector],
+    stream: str,
+    at: int,
+    request_line: str,
+) -> None:
+    request = ReadRequest(stream=stream, start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
+    page_size = 2 if stream == "activities" else 200  # as each cassette was recorded
+    with use_cassette(cassettes / f"{stream}.yaml", allow_unused=True) as tape:
+        tape.inject(at, expired_token())
+        with (
+            connect(streams=[stream], search_page_size=page_size) as hubspot,
+            pytest.raises(AuthenticationError) as info,
+        ):
+            hubspot.stream(request).to_dicts()
+    assert info.value.vendor_code == "EXPIRED_AUTHENTICATION"
+    assert info.value.request == request_line

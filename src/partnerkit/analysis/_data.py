@@ -48,6 +48,9 @@ _VIEW = {
     RecordKind.CAMPAIGN: "campaign",
     RecordKind.SEARCH_PERFORMANCE: "search_performance",
     RecordKind.EMAIL_CAMPAIGN: "email_campaign",
+    RecordKind.ACTIVITY: "activity",
+    RecordKind.FORM_SUBMISSION: "form_submission",
+    RecordKind.COMPANY: "company",
 }
 
 _ATTACHED = "partnerkit_warehouse"

@@ -6,6 +6,10 @@ attribution joined in (see :func:`~partnerkit.analysis.kpis.attribute`):
 * :func:`funnel` — lead → MQL → SQL → opportunity → customer, by source and by
   **cohort month** (the month the lead was created, in the workspace's time zone):
   counts, step and cumulative conversion rates, median days in each stage.
+* :func:`stage_entries` — the same stages as **entries in each month**: a lead counts
+  in the month it entered a stage (the stage's own date), whatever its current stage
+  and whenever it was created, so a lead that became an MQL in October and an SQL in
+  November is October's MQL and November's SQL.
 * :func:`revenue_by_source` — spend, leads, customers, won deals, revenue, CPL, CAC and
   ROI on **one row per source**: spend from the ad platforms, leads from the CRM, won
   deals tied to their leads through ``deal.contact_ids``; the formulas are the KPI
@@ -61,9 +65,12 @@ __all__ = [
     "LeadQualityRow",
     "RevenueBySource",
     "SourceRevenue",
+    "StageEntries",
+    "StageEntry",
     "funnel",
     "lead_quality",
     "revenue_by_source",
+    "stage_entries",
 ]
 
 #: The funnel's stages, in order, with the lead record column that dates each.
@@ -181,20 +188,27 @@ def _default_window(period: PeriodLike, ws: Workspace) -> Window:
 _CREATED = 'v."created_at"'
 
 
-def _leads_sql(engine: Engine, dataset: Dataset, window: Window, columns: str) -> str:
+def _leads_sql(engine: Engine, dataset: Dataset, window: Window | None, columns: str) -> str:
     """The leads the ``leads`` KPI counts, created in ``window``: their source and ``columns``.
 
     One row per lead record (``v``), its source (``src``, by the engine's attribution)
-    first.
+    first. ``window=None`` keeps every lead, whenever it was created.
     """
     kind = RecordKind.LEAD
     attr, tz = engine.joins, engine.ws.timezone
+    created = "true" if window is None else window_sql(_CREATED, window, tz, timestamp=True)
     return (
         f"SELECT {attr.expr(kind, 'source')} AS src, {columns} "
         f'FROM "lead" v {attr.join(kind)} '
-        f"WHERE {window_sql(_CREATED, window, tz, timestamp=True)} "
+        f"WHERE {created} "
         f"AND {conditions_sql(_LEADS.where, dataset.schema(kind))}"
     )
+
+
+def _entered(index: int) -> str:
+    """The SQL moment a lead entered stage ``index``: its date (``lead``: else its creation)."""
+    column = f'v."{STAGES[index][1]}"'
+    return f"coalesce({column}, {_CREATED})" if index == 0 else column
 
 
 def _reached(index: int) -> str:
@@ -229,10 +243,7 @@ def funnel(
     window = _default_window(period, workspace)
     with Engine(workspace, dataset, attribution=attribution) as engine:
         created = _CREATED
-        stamps = ", ".join(
-            f'coalesce(v."{col}", {created}) AS t{i}' if i == 0 else f'v."{col}" AS t{i}'
-            for i, (_, col) in enumerate(STAGES)
-        )
+        stamps = ", ".join(f"{_entered(i)} AS t{i}" for i in range(len(STAGES)))
         cohort = local_month_sql(created, workspace.timezone, timestamp=True)
         base = _leads_sql(engine, dataset, window, f"{cohort} AS cohort, {stamps}")
         aggs = [
@@ -292,6 +303,129 @@ def funnel(
         attribution,
         tuple(stages),
         title=f"Funnel by source, leads created {window.label}",
+    )
+
+
+# ============================================================== stage entries
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    """The leads that entered one stage in one month, for one source.
+
+    Attributes:
+        source: The source id, ``(unattributed)``, or ``all``.
+        month: The month ``YYYY-MM`` the stage was entered (workspace time zone), or
+            ``all`` for the whole period.
+        stage: ``lead``, ``mql``, ``sql``, ``opportunity`` or ``customer``.
+        count: Leads whose date of that stage falls in the month.
+    """
+
+    source: str
+    month: str
+    stage: str
+    count: int
+
+
+@dataclass(frozen=True)
+class StageEntries(Result):
+    """Stage entries by month and source, with the totals.
+
+    Attributes:
+        period: The months counted.
+        attribution: ``original`` or ``latest`` lead source.
+        entries: Every row (source × month × stage, totals included), zeros included.
+        title: The display title.
+    """
+
+    period: Window
+    attribution: str
+    entries: tuple[StageEntry, ...]
+    title: str = "Stage entries"
+
+    def __iter__(self) -> Iterator[StageEntry]:
+        return iter(self.entries)
+
+    def get(self, stage: str, source: str = ALL, month: str = ALL) -> StageEntry:
+        """The entries of one stage for a source and month (``all`` for the totals).
+
+        Raises:
+            KeyError: There is no such stage, source or month.
+        """
+        missing = f"no {stage!r} entries for source {source!r}, month {month!r}"
+        key = (stage, source, month)
+        return the_one(self.entries, lambda e: (e.stage, e.source, e.month) == key, missing)
+
+    def to_arrow(self) -> pa.Table:
+        """One row per source, month and stage."""
+        return fields_table(StageEntry, "source month stage count", self.entries)
+
+
+@grows_memory
+def stage_entries(
+    workspace: Workspace,
+    dataset: Dataset,
+    period: PeriodLike,
+    *,
+    attribution: AttributionMode = "original",
+) -> StageEntries:
+    """How many leads entered each funnel stage in each month of a period, by source.
+
+    A lead counts in a stage's month when its date of that stage (``became_mql_at``...;
+    for ``lead``, ``became_lead_at`` else its creation) falls in the month, in the
+    workspace's time zone — whatever stage it is in now and whenever it was created.
+    A lead is counted at most once per stage (the CRM's date of its first entry), so
+    the counts of a stage over the months add up to the period's. Leads are the
+    ``leads`` KPI's (not deleted).
+
+    Args:
+        workspace: The engagement (source map, time zone).
+        dataset: The records.
+        period: The months, e.g. ``"2026-Q4"``.
+        attribution: ``original`` (first touch) or ``latest`` lead source.
+
+    Returns:
+        The entries; every source of the workspace, month of the period and stage has
+        a row (zero when nobody entered).
+    """
+    window = _default_window(period, workspace)
+    tz = workspace.timezone
+    with Engine(workspace, dataset, attribution=attribution) as engine:
+        parts = []
+        for i, (stage, _) in enumerate(STAGES):
+            at = _entered(i)
+            month = local_month_sql(at, tz, timestamp=True)
+            base = _leads_sql(engine, dataset, None, f"'{stage}' AS stage, {month} AS month")
+            parts.append(f"{base} AND {window_sql(at, window, tz, timestamp=True)}")
+        query = (
+            f"SELECT grouping(src) AS gs, grouping(month) AS gm, src, month, stage, "
+            f"count(*) AS n FROM ({' UNION ALL '.join(parts)}) "
+            f"GROUP BY GROUPING SETS ((src, month, stage), (src, stage), (month, stage), (stage))"
+        )
+        found = {
+            (
+                ALL if gs else (src or UNATTRIBUTED),
+                ALL if gm else f"{month:%Y-%m}",
+                stage,
+            ): int(n)
+            for gs, gm, src, month, stage, n in engine.con.sql(query).fetchall()
+        }
+    sources = [s.id for s in workspace.sources]
+    sources += sorted({k[0] for k in found} - {*sources, ALL, UNATTRIBUTED})
+    if any(k[0] == UNATTRIBUTED for k in found):
+        sources.append(UNATTRIBUTED)
+    months = window.months()
+    entries = tuple(
+        StageEntry(source, month, stage, found.get((source, month, stage), 0))
+        for source in [*sources, ALL]
+        for month in [*months, ALL]
+        for stage, _ in STAGES
+    )
+    return StageEntries(
+        window,
+        attribution,
+        entries,
+        title=f"Funnel stages entered {window.label}, by source",
     )
 
 

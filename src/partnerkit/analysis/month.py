@@ -37,7 +37,14 @@ from partnerkit.analysis.budget import BudgetReport, budget_report
 from partnerkit.analysis.cost import PartnershipCost, partnership_cost
 from partnerkit.analysis.dedup import LeadDedup, dedup_leads
 from partnerkit.analysis.evidence import EvidenceLog
-from partnerkit.analysis.funnel import Funnel, RevenueBySource, funnel, revenue_by_source
+from partnerkit.analysis.funnel import (
+    Funnel,
+    RevenueBySource,
+    StageEntries,
+    funnel,
+    revenue_by_source,
+    stage_entries,
+)
 from partnerkit.analysis.health import PartnershipHealth, Survey, TargetOutcome, partnership_health
 from partnerkit.analysis.kpis import (
     KPITable,
@@ -177,6 +184,8 @@ class MonthEvaluation:
             and CPL, CAC and ROI on media and on total cost.
         pacing: Target pacing, only for a month still running.
         funnel: The month's leads (a cohort) through the funnel, by source.
+        stage_entries: The leads that entered each funnel stage in the month, by source
+            (each stage's own date, whenever the lead was created).
         revenue: Won deals, revenue, CAC and ROI by source.
         history: Spend and leads month by month up to this one.
         audit: The source-map audit.
@@ -206,6 +215,7 @@ class MonthEvaluation:
     cost: PartnershipCost | None = None
     pacing: PacingTable | None = None
     funnel: Funnel | None = None
+    stage_entries: StageEntries | None = None
     revenue: RevenueBySource | None = None
     history: list[MonthPoint] = field(default_factory=list)
     audit: SourceMapAudit | None = None
@@ -456,6 +466,7 @@ def evaluate_month(
     if cutoff < last:
         ev.pacing = run("pacing", lambda: pace_targets(workspace, dataset, as_of=cutoff))
     ev.funnel = run("funnel", lambda: funnel(workspace, dataset, label))
+    ev.stage_entries = run("stage_entries", lambda: stage_entries(workspace, dataset, label))
     ev.revenue = run("revenue", lambda: revenue_by_source(workspace, dataset, label, as_of=cutoff))
     start = _shift(first, -(HISTORY_MONTHS - 1))
     if workspace.contract is not None:

@@ -103,6 +103,9 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.CAMPAIGN: "start_date",
         RecordKind.SEARCH_PERFORMANCE: "date",
         RecordKind.EMAIL_CAMPAIGN: "date",
+        RecordKind.ACTIVITY: "occurred_at",
+        RecordKind.FORM_SUBMISSION: "submitted_at",
+        RecordKind.COMPANY: "created_at",
     }
 )
 

@@ -63,6 +63,9 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.CAMPAIGN: None,
     RecordKind.SEARCH_PERFORMANCE: "date",
     RecordKind.EMAIL_CAMPAIGN: "date",
+    RecordKind.ACTIVITY: "occurred_date",
+    RecordKind.FORM_SUBMISSION: "submitted_date",
+    RecordKind.COMPANY: None,
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -73,6 +76,8 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.DEAL: _UTC_DAY.format(col='"created_at"'),
     RecordKind.SEARCH_PERFORMANCE: '"date"',
     RecordKind.EMAIL_CAMPAIGN: '"date"',
+    RecordKind.ACTIVITY: _UTC_DAY.format(col='"occurred_at"'),
+    RecordKind.FORM_SUBMISSION: _UTC_DAY.format(col='"submitted_at"'),
 }
 
 

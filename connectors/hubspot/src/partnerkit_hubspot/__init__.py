@@ -3,7 +3,10 @@
 Reads contacts as lead records (hashed email and phone, original / latest / record
 source, first-touch UTM, lifecycle stage dates, first sales engagement, merged ids,
 deletions) and deals as deal records (amount, currency, pipeline and stage,
-closed-won / closed-lost from the pipelines' stage metadata, associated contacts).
+closed-won / closed-lost from the pipelines' stage metadata, associated contacts); on
+request also the reps' activities (calls, emails, meetings, notes, tasks with their
+contacts), form submissions (hashed like leads) and companies (with their contacts
+and deals).
 Incremental reads go through the CRM search API without its 10,000-result limit;
 the first sync lists everything. All traffic goes through partnerkit's HTTP seam.
 

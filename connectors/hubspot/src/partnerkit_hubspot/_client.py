@@ -36,12 +36,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import hubspot  # type: ignore[import-untyped]
 import hubspot.crm.associations.v4 as sdk_associations  # type: ignore[import-untyped]
+import hubspot.crm.companies as sdk_companies  # type: ignore[import-untyped]
 import hubspot.crm.contacts as sdk_contacts  # type: ignore[import-untyped]
 import hubspot.crm.deals as sdk_deals  # type: ignore[import-untyped]
+import hubspot.crm.objects.calls as sdk_calls  # type: ignore[import-untyped]
+import hubspot.crm.objects.emails as sdk_emails  # type: ignore[import-untyped]
+import hubspot.crm.objects.meetings as sdk_meetings  # type: ignore[import-untyped]
+import hubspot.crm.objects.notes as sdk_notes  # type: ignore[import-untyped]
+import hubspot.crm.objects.tasks as sdk_tasks  # type: ignore[import-untyped]
 import hubspot.crm.owners as sdk_owners  # type: ignore[import-untyped]
 import hubspot.crm.pipelines as sdk_pipelines  # type: ignore[import-untyped]
 import hubspot.crm.properties as sdk_properties  # type: ignore[import-untyped]
-import hubspot.marketing.emails as sdk_emails  # type: ignore[import-untyped]
+import hubspot.marketing.emails as sdk_marketing_emails  # type: ignore[import-untyped]
+import hubspot.marketing.forms as sdk_forms  # type: ignore[import-untyped]
 import hubspot.oauth as sdk_oauth  # type: ignore[import-untyped]
 import requests
 
@@ -59,6 +66,13 @@ from partnerkit_hubspot._errors import (
     error_for,
     from_api_exception,
     unreadable_answer,
+)
+from partnerkit_hubspot._forms import (
+    SUBMISSIONS_PAGE_SIZE,
+    FormPage,
+    SubmissionPage,
+    parse_form_page,
+    parse_submission_page,
 )
 from partnerkit_hubspot._pages import (
     AssociationPage,
@@ -93,16 +107,34 @@ _API_EXCEPTIONS: tuple[type[Exception], ...] = tuple(
     for package in (
         sdk_contacts,
         sdk_deals,
+        sdk_companies,
+        sdk_calls,
+        sdk_emails,
+        sdk_meetings,
+        sdk_notes,
+        sdk_tasks,
         sdk_associations,
         sdk_owners,
         sdk_pipelines,
         sdk_properties,
+        sdk_forms,
         sdk_oauth,
-        sdk_emails,
+        sdk_marketing_emails,
     )
 )
 
-_OBJECT_PACKAGES = {"contacts": sdk_contacts, "deals": sdk_deals}
+_OBJECT_PACKAGES = {
+    "contacts": sdk_contacts,
+    "deals": sdk_deals,
+    "companies": sdk_companies,
+    "calls": sdk_calls,
+    "emails": sdk_emails,
+    "meetings": sdk_meetings,
+    "notes": sdk_notes,
+    "tasks": sdk_tasks,
+}
+#: Object types the SDK files under ``crm.objects`` (the engagements), not ``crm``.
+_UNDER_OBJECTS = frozenset({"calls", "emails", "meetings", "notes", "tasks"})
 
 _T = TypeVar("_T")
 
@@ -278,6 +310,11 @@ class HubSpotClient:
         data: bytes = answer.data
         return data
 
+    def _object_apis(self, object_type: str) -> Any:
+        """The SDK's discovery of one CRM object type (``basic_api``, ``search_api``)."""
+        group = self._sdk.crm.objects if object_type in _UNDER_OBJECTS else self._sdk.crm
+        return getattr(group, object_type)
+
     def _timeout(self) -> float:
         return self._settings.http.timeout_seconds
 
@@ -375,15 +412,19 @@ class HubSpotClient:
         self._open_sessions(portal_id)
         return self._portal
 
+    def _headers(self) -> dict[str, str]:
+        """The headers of a request sent on a session directly (not through the SDK)."""
+        return {
+            "Authorization": f"Bearer {self.token()}",
+            "Accept": "application/json",
+            "User-Agent": self._user_agent,
+        }
+
     def _account_details(self, retried: bool = False) -> dict[str, Any]:
         url = f"{BASE_URL}/account-info/v3/details"
         response = self._bootstrap.get(
             url,
-            headers={
-                "Authorization": f"Bearer {self.token()}",
-                "Accept": "application/json",
-                "User-Agent": self._user_agent,
-            },
+            headers=self._headers(),
             timeout=self._timeout(),
         )
         if not response.ok:
@@ -423,7 +464,7 @@ class HubSpotClient:
     ) -> ObjectPage:
         """One page of ``GET /crm/v3/objects/{object_type}`` (live or archived records)."""
         self.portal()
-        api = getattr(self._sdk.crm, object_type).basic_api
+        api = self._object_apis(object_type).basic_api
         path = f"/crm/v3/objects/{object_type}"
         raw = self._raw(
             api,
@@ -457,7 +498,7 @@ class HubSpotClient:
             properties=list(properties),
             limit=self._settings.search_page_size,
         )
-        api = getattr(self._sdk.crm, object_type).search_api
+        api = self._object_apis(object_type).search_api
         path = f"/crm/v3/objects/{object_type}/search"
         raw = self._raw(
             api,
@@ -497,6 +538,54 @@ class HubSpotClient:
             ),
         )
         return self._page(parse_association_page, raw, "POST", path)
+
+    def forms_page(self, after: str | None) -> FormPage:
+        """One page of ``GET /marketing/v3/forms/`` (every form type, live forms)."""
+        self.portal()
+        api = self._sdk.marketing.forms.forms_api
+        path = "/marketing/v3/forms/"
+        raw = self._raw(
+            api,
+            "GET",
+            path,
+            lambda a: a.get_page(
+                after=after,
+                limit=self._settings.page_size,
+                archived=False,
+                form_types=["all"],
+                _preload_content=False,
+                _request_timeout=self._timeout(),
+            ),
+        )
+        return self._page(parse_form_page, raw, "GET", path)
+
+    def submissions_page(
+        self, form_id: str, after: str | None, *, retried: bool = False
+    ) -> SubmissionPage:
+        """One page of ``GET /form-integrations/v1/submissions/forms/{form_id}``, newest first.
+
+        The SDK has no API for it, so the request goes on the portal's general session
+        directly (the seam, its limiter and rules), as the account-info request does.
+        """
+        self.portal()
+        assert self._general is not None  # for mypy: portal() opened it
+        path = f"/form-integrations/v1/submissions/forms/{form_id}"
+        params: dict[str, str] = {"limit": str(SUBMISSIONS_PAGE_SIZE)}
+        if after is not None:
+            params["after"] = after
+        response = self._general.get(
+            BASE_URL + path,
+            params=params,
+            headers=self._headers(),
+            timeout=self._timeout(),
+        )
+        if not response.ok:
+            error = error_for(response, account=self._account, rules=self.rules)
+            if isinstance(error, AuthenticationError) and self._settings.uses_oauth and not retried:
+                self._refresh()  # the access token expired early: once more, fresh
+                return self.submissions_page(form_id, after, retried=True)
+            raise error
+        return self._page(parse_submission_page, response.content, "GET", path)
 
     def _page(self, parse: Callable[[bytes], _T], raw: bytes, method: str, path: str) -> _T:
         return read_page(parse, raw, f"{method} {BASE_URL}{path}", account=self._account)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -18,10 +18,19 @@ from partnerkit.connector import (
     StreamSpec,
 )
 from partnerkit.errors import ConfigurationError, PartnerkitError
-from partnerkit.records import DealRecord, EmailCampaignRecord, LeadRecord, RecordKind
+from partnerkit.records import (
+    ActivityRecord,
+    CompanyRecord,
+    DealRecord,
+    EmailCampaignRecord,
+    FormSubmissionRecord,
+    LeadRecord,
+    RecordKind,
+)
 from partnerkit_hubspot import _emails
 from partnerkit_hubspot._client import BASE_URL, HubSpotClient
 from partnerkit_hubspot._errors import unreadable_answer
+from partnerkit_hubspot._forms import FormDef, FormSubmissionMapper, SubmissionPage, in_window
 from partnerkit_hubspot._pages import (
     CrmObject,
     ObjectPage,
@@ -31,8 +40,13 @@ from partnerkit_hubspot._pages import (
 )
 from partnerkit_hubspot._properties import ExtraProperties
 from partnerkit_hubspot._records import (
+    ACTIVITY_MODIFIED,
+    ACTIVITY_OCCURRED,
+    ACTIVITY_TYPES,
     CONTACT_MODIFIED,
     DEAL_MODIFIED,
+    ActivityMapper,
+    CompanyMapper,
     DealMapper,
     LeadMapper,
     Problems,
@@ -51,6 +65,7 @@ __all__ = ["HubSpotConnector"]
 #: Deals per associations batch read.
 _ASSOCIATION_BATCH = 100
 _R = TypeVar("_R")
+_P = TypeVar("_P", bound=Mapping[str, Any])
 
 #: The values of the ``dates`` read option.
 _DATES = ("modified", "created")
@@ -62,8 +77,21 @@ _SELECT: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("deals", "modified"): ((DEAL_MODIFIED, "updatedAt"),),
     ("contacts", "created"): (("createdate", "createdAt"),),
     ("deals", "created"): (("createdate", "createdAt"), ("closedate", "")),
+    ("companies", "modified"): (("hs_lastmodifieddate", "updatedAt"),),
+    ("companies", "created"): (("createdate", "createdAt"),),
+    **{(t, "modified"): ((ACTIVITY_MODIFIED, "updatedAt"),) for t in ACTIVITY_TYPES},
+    **{(t, "created"): ((ACTIVITY_OCCURRED, ""),) for t in ACTIVITY_TYPES},
 }
 _NO_ASSOCIATIONS = "crm.associations.NO_ASSOCIATIONS_FOUND"
+
+#: The CRM object types each stream reads.
+_OBJECTS: dict[str, tuple[str, ...]] = {
+    "leads": ("contacts",),
+    "deals": ("deals",),
+    "activities": tuple(ACTIVITY_TYPES),
+    "companies": ("companies",),
+    "form_submissions": (),
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +134,11 @@ class _Window:
         return any(self.holds(m) for m in known)
 
 
-_SELECTED = {"modified": "modified", "created": "created (deals: or closed)"}
+_SELECTED = {
+    "modified": "modified",
+    "created": "created (deals: or closed; activities: that happened)",
+    "submitted": "submitted",
+}
 
 
 def _moment_ms(obj: CrmObject, *names: str) -> int | None:
@@ -138,6 +170,15 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     * ``deals`` — :class:`~partnerkit.records.DealRecord`: amount and currency,
       pipeline and stage, closed-won / closed-lost from the pipelines' stage
       metadata, associated contact ids.
+    * ``activities`` — calls, emails, meetings, notes and tasks as
+      :class:`~partnerkit.records.ActivityRecord`: when, which way (outbound or
+      inbound), status, owner and the associated contacts — so a lead's first touch
+      is read from what its reps did.
+    * ``companies`` — :class:`~partnerkit.records.CompanyRecord`: name, domain,
+      industry, stage, owner, and the contacts and deals associated with each.
+    * ``form_submissions`` — :class:`~partnerkit.records.FormSubmissionRecord`: which
+      form, when, from which page, and the person as the leads' email and phone
+      hashes (every other answer is dropped). Its range is the submission time.
 
     A read's date range is the **modification** time of the records (in the portal's
     time zone): an incremental read returns every record created or changed in the
@@ -161,7 +202,16 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             for name, kind, what in (
                 ("leads", RecordKind.LEAD, "contacts as leads"),
                 ("deals", RecordKind.DEAL, "deals with stage, amount and contacts"),
+                ("activities", RecordKind.ACTIVITY, "calls, emails, meetings, notes, tasks"),
+                ("companies", RecordKind.COMPANY, "companies with their contacts and deals"),
             )
+        ),
+        StreamSpec.dated(
+            "form_submissions",
+            RecordKind.FORM_SUBMISSION,
+            "form submissions, by submission time",
+            lookback_days=1,
+            cursor="submitted_at",
         ),
         _emails.STREAM,
     )
@@ -232,13 +282,23 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
     def read(
         self, request: ReadRequest
-    ) -> Iterator[LeadRecord | DealRecord | EmailCampaignRecord | Notice]:
-        """Read contacts or deals modified in the request's date range.
+    ) -> Iterator[
+        LeadRecord
+        | DealRecord
+        | ActivityRecord
+        | FormSubmissionRecord
+        | CompanyRecord
+        | EmailCampaignRecord
+        | Notice
+    ]:
+        """Read one stream's records changed (or, for forms and emails, sent) in the date range.
 
         Args:
-            request: ``stream`` is ``leads`` or ``deals``; ``start``/``end`` are days of
-                modification in the portal's time zone (``start=None``: everything,
-                the first sync); ``accounts`` may name the portal.
+            request: ``stream`` is ``leads``, ``deals``, ``activities``, ``companies``
+                or ``form_submissions``; ``start``/``end`` are days of modification
+                (form submissions: of submission) in the portal's time zone
+                (``start=None``: everything, the first sync); ``accounts`` may name the
+                portal.
 
         Raises:
             ConfigurationError: A stream that is not enabled, an account that is not
@@ -283,6 +343,12 @@ class HubSpotConnector(Connector[HubSpotSettings]):
             )
         elif request.stream == "leads":
             yield from self._read_leads(portal, window)
+        elif request.stream == "activities":
+            yield from self._read_activities(portal, window)
+        elif request.stream == "companies":
+            yield from self._read_companies(portal, window)
+        elif request.stream == "form_submissions":
+            yield from self._read_form_submissions(portal, window)
         else:
             yield from self._read_deals(portal, window)
 
@@ -356,18 +422,30 @@ class HubSpotConnector(Connector[HubSpotSettings]):
     def _list_all(
         self, object_type: str, properties: Sequence[str], *, archived: bool
     ) -> Iterator[list[CrmObject]]:
-        after: str | None = None
-        while True:
-            page = self._client.list_page(
+        def page(after: str | None) -> ObjectPage:
+            return self._client.list_page(
                 object_type, properties=properties, after=after, archived=archived
             )
-            yield page["results"]
+
+        for answer in self._paged(page, f"GET {BASE_URL}/crm/v3/objects/{object_type}"):
+            yield answer["results"]
+
+    def _paged(self, fetch: Callable[[str | None], _P], request: str) -> Iterator[_P]:
+        """Every page of a list HubSpot pages by ``paging.next.after``, in order.
+
+        Raises:
+            SourceError: A next page's cursor is the one just sent (it would never end).
+        """
+        after: str | None = None
+        while True:
+            page = fetch(after)
+            yield page
             cursor = next_after(page)
             if cursor is None:
                 return
             if cursor == after:
                 raise unreadable_answer(
-                    f"GET {BASE_URL}/crm/v3/objects/{object_type}",
+                    request,
                     "the paging cursor did not move",
                     account=self._client.portal().portal_id,
                 )
@@ -408,7 +486,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
 
         def records(page: list[CrmObject]) -> Iterator[tuple[bool, DealRecord]]:
             live = [o["id"] for o in page if not o.get("archived")]
-            contacts = self._contact_ids(live, mapper.problems)
+            contacts = self._contact_ids("deals", live, mapper.problems)
             for obj in page:
                 archived = bool(obj.get("archived"))
                 yield archived, mapper(obj, None if archived else contacts.get(obj["id"]))
@@ -445,39 +523,142 @@ class HubSpotConnector(Connector[HubSpotSettings]):
         yield from problems.notices()
         yield self._summary(stream, counts, window)
 
-    def _contact_ids(self, deal_ids: Sequence[str], problems: Problems) -> dict[str, list[str]]:
-        """The contacts associated with each deal (v4 batch read, following per-deal paging).
+    def _contact_ids(
+        self, from_type: str, object_ids: Sequence[str], problems: Problems
+    ) -> dict[str, list[str]]:
+        """The contacts associated with each object: :meth:`_associated` to contacts."""
+        field = "contact_ids" if from_type == "deals" else "lead_ids"
+        return self._associated(from_type, "contacts", object_ids, problems, field)
 
-        A deal without contacts gets ``[]`` (HubSpot answers 207 with a
-        ``NO_ASSOCIATIONS_FOUND`` error for it); a deal HubSpot could not look up gets
-        no entry (``contact_ids`` stays ``None``) and a notice.
+    def _associated(
+        self,
+        from_type: str,
+        to_type: str,
+        object_ids: Sequence[str],
+        problems: Problems,
+        field: str,
+    ) -> dict[str, list[str]]:
+        """The ``to_type`` objects associated with each object (v4 batch read, with paging).
+
+        An object without any gets ``[]`` (HubSpot answers 207 with a
+        ``NO_ASSOCIATIONS_FOUND`` error for it); one HubSpot could not look up gets
+        no entry (its ids stay ``None``) and a notice naming ``field``.
         """
         found: dict[str, list[str]] = {}
         failed: set[str] = set()
-        pending: list[tuple[str, str | None]] = [(d, None) for d in deal_ids]
+        pending: list[tuple[str, str | None]] = [(d, None) for d in object_ids]
         while pending:
             batch, pending = pending[:_ASSOCIATION_BATCH], pending[_ASSOCIATION_BATCH:]
-            page = self._client.associations_page("deals", "contacts", batch)
+            page = self._client.associations_page(from_type, to_type, batch)
             for result in page["results"]:
-                deal_id = str(result["from"]["id"])
-                ids = found.setdefault(deal_id, [])
-                ids.extend(str(t["toObjectId"]) for t in result["to"])
+                object_id = str(result["from"]["id"])
+                targets = found.setdefault(object_id, [])
+                targets.extend(str(t["toObjectId"]) for t in result["to"])
                 after = next_after(result)
                 if after is not None:
-                    pending.append((deal_id, after))
+                    pending.append((object_id, after))
             for error in page.get("errors") or []:
                 context = error.get("context") or {}
-                for deal_id in map(str, context.get("fromObjectId") or []):
+                for object_id in map(str, context.get("fromObjectId") or []):
                     if error.get("subCategory") == _NO_ASSOCIATIONS:
-                        found.setdefault(deal_id, [])
+                        found.setdefault(object_id, [])
                     else:
-                        failed.add(deal_id)
+                        failed.add(object_id)
                         reason = str(error.get("category") or "an error")
-                        problems.add("contact_ids", deal_id, f"HubSpot answered {reason}")
-        for deal_id in deal_ids:  # neither answered nor refused: no associations
-            if deal_id not in failed:
-                found.setdefault(deal_id, [])
+                        problems.add(field, object_id, f"HubSpot answered {reason}")
+        for object_id in object_ids:  # neither answered nor refused: no associations
+            if object_id not in failed:
+                found.setdefault(object_id, [])
         return {d: sorted(set(ids), key=_id_order) for d, ids in found.items()}
+
+    # ---------------------------------------------------------- activities
+
+    def _read_activities(
+        self, portal: HubSpotPortal, window: _Window
+    ) -> Iterator[ActivityRecord | Notice]:
+        """Each activity type in turn, with its contacts; one summary for them all."""
+        mapper = ActivityMapper(portal=portal)
+        counts = {"live": 0, "archived": 0}
+        for object_type in ACTIVITY_TYPES:
+            properties = mapper.properties(object_type)
+            for item in self._objects(object_type, window, properties):
+                if isinstance(item, Notice):
+                    yield item
+                    continue
+                live = [o["id"] for o in item if not o.get("archived")]
+                contacts = self._contact_ids(object_type, live, mapper.problems)
+                for obj in item:
+                    archived = bool(obj.get("archived"))
+                    counts["archived" if archived else "live"] += 1
+                    leads = None if archived else contacts.get(obj["id"])
+                    yield mapper(object_type, obj, leads)
+        yield from mapper.problems.notices()
+        yield self._summary("activities", counts, window)
+
+    # ------------------------------------------------------------ companies
+
+    def _read_companies(
+        self, portal: HubSpotPortal, window: _Window
+    ) -> Iterator[CompanyRecord | Notice]:
+        mapper = CompanyMapper(portal=portal)
+        extras = self._extras("companies", (), "company_properties")
+
+        def records(page: list[CrmObject]) -> Iterator[tuple[bool, CompanyRecord]]:
+            live = [o["id"] for o in page if not o.get("archived")]
+            leads = self._contact_ids("companies", live, mapper.problems)
+            deals = self._associated("companies", "deals", live, mapper.problems, "deal_ids")
+            for obj in page:
+                archived = bool(obj.get("archived"))
+                company = obj["id"]
+                yield (
+                    archived,
+                    mapper(
+                        obj,
+                        None if archived else leads.get(company),
+                        None if archived else deals.get(company),
+                    ),
+                )
+
+        yield from self._mapped(
+            ("companies", "companies"),
+            window,
+            extras,
+            mapper.properties(),
+            records,
+            mapper.problems,
+        )
+
+    # ---------------------------------------------------------------- forms
+
+    def forms(self) -> list[FormDef]:
+        """Every live form of the portal (``GET /marketing/v3/forms/``, all pages)."""
+        pages = self._paged(self._client.forms_page, f"GET {BASE_URL}/marketing/v3/forms/")
+        return [form for page in pages for form in page["results"]]
+
+    def _read_form_submissions(
+        self, portal: HubSpotPortal, window: _Window
+    ) -> Iterator[FormSubmissionRecord | Notice]:
+        """Each live form's submissions in the window, newest first, form by form."""
+        assert self.settings.hash_salt is not None  # the settings require it
+        mapper = FormSubmissionMapper(
+            portal=portal, salt=self.settings.hash_salt.get_secret_value()
+        )
+        counts = {"live": 0, "archived": 0}
+        for form in self.forms():
+            if form.get("archived"):
+                continue
+
+            def page(after: str | None, form_id: str = form["id"]) -> SubmissionPage:
+                return self._client.submissions_page(form_id, after)
+
+            path = f"/form-integrations/v1/submissions/forms/{form['id']}"
+            pages = self._paged(page, f"GET {BASE_URL}{path}")
+            for rows in in_window(pages, window.start_ms, window.end_ms):
+                for row in rows:
+                    counts["live"] += 1
+                    yield mapper(form, row)
+        yield from mapper.problems.notices()
+        yield self._summary("form submissions", counts, window)
 
     # -------------------------------------------------------------- common
 
@@ -505,16 +686,19 @@ class HubSpotConnector(Connector[HubSpotSettings]):
                 if stream == _emails.STREAM.name:
                     _emails.check_emails(self._client)
                     continue
-                object_type = "contacts" if stream == "leads" else "deals"
-                self._client.list_page(
-                    object_type, properties=(), after=None, archived=False, limit=1
-                )
+                if stream == "form_submissions":
+                    self._client.forms_page(None)
+                for object_type in _OBJECTS[stream]:
+                    self._client.list_page(
+                        object_type, properties=(), after=None, archived=False, limit=1
+                    )
         except PartnerkitError as exc:
             return CheckResult(ok=False, message=str(exc), error=exc)
-        readable = " and ".join(
-            {"leads": "contacts", _emails.STREAM.name: "marketing emails"}.get(s, "deals")
-            for s in self.settings.streams
+        names = {"form_submissions": ("forms",), _emails.STREAM.name: ("marketing emails",)}
+        readable = ", ".join(
+            t for s in self.settings.streams for t in names.get(s, _OBJECTS.get(s, ()))
         )
+        readable = " and ".join(readable.rsplit(", ", 1))
         return CheckResult(
             ok=True,
             message=f"HubSpot portal {portal.portal_id} ({portal.time_zone}): {readable} readable.",

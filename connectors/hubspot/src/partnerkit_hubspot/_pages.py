@@ -9,6 +9,7 @@ no object is built per row.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, NotRequired, Required, TypeVar, cast
 
@@ -237,13 +238,13 @@ def parse_token(raw: bytes) -> TokenAnswer:
         raise PageError("not an OAuth token answer with an access_token") from None
 
 
-def next_after(page: ObjectPage | AssociationResult) -> str | None:
-    """The ``paging.next.after`` cursor, or ``None`` on the last page."""
+def next_after(page: Mapping[str, Any]) -> str | None:
+    """The ``paging.next.after`` cursor of any HubSpot page, or ``None`` on the last page."""
     paging = page.get("paging")
     if not paging:
         return None
     following = paging.get("next")
-    return following["after"] if following else None
+    return str(following["after"]) if following else None
 
 
 # --------------------------------------------------------------------- values

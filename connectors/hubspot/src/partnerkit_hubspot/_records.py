@@ -11,21 +11,26 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from partnerkit.connector import Notice
 from partnerkit.privacy import hash_email, hash_phone
-from partnerkit.records import DealRecord, ExtraValue, LeadRecord
+from partnerkit.records import ActivityRecord, CompanyRecord, DealRecord, ExtraValue, LeadRecord
 from partnerkit_hubspot._pages import CrmObject, parse_decimal, parse_timestamp, text
 from partnerkit_hubspot._properties import ExtraProperties
 from partnerkit_hubspot._reference import HubSpotPipeline, HubSpotPortal
 from partnerkit_hubspot._settings import UtmField
 
 __all__ = [
+    "ACTIVITY_MODIFIED",
+    "ACTIVITY_TYPES",
     "CONTACT_MODIFIED",
     "CONTACT_PROPERTIES",
     "DEAL_MODIFIED",
     "DEAL_PROPERTIES",
+    "ActivityMapper",
+    "CompanyMapper",
     "DealMapper",
     "LeadMapper",
     "Problems",
@@ -35,6 +40,36 @@ PLATFORM = "hubspot"
 
 CONTACT_MODIFIED = "lastmodifieddate"
 DEAL_MODIFIED = "hs_lastmodifieddate"
+ACTIVITY_MODIFIED = "hs_lastmodifieddate"
+ACTIVITY_OCCURRED = "hs_timestamp"
+
+#: The CRM object type of each activity type, in the order a read takes them.
+ACTIVITY_TYPES: dict[str, str] = {
+    "calls": "call",
+    "emails": "email",
+    "meetings": "meeting",
+    "notes": "note",
+    "tasks": "task",
+}
+
+#: ``(direction property, status property)`` of each activity object type.
+_ACTIVITY_FIELDS: dict[str, tuple[str | None, str | None]] = {
+    "calls": ("hs_call_direction", "hs_call_status"),
+    "emails": ("hs_email_direction", "hs_email_status"),
+    "meetings": (None, "hs_meeting_outcome"),
+    "notes": (None, None),
+    "tasks": (None, "hs_task_status"),
+}
+
+#: HubSpot's direction values: a call's ``OUTBOUND``/``INBOUND``; an email's ``EMAIL``
+#: (sent from the CRM) and ``INCOMING_EMAIL`` (the contact's reply). A forwarded email
+#: (``FORWARDED_EMAIL``) says nothing about who wrote first, so it has no direction.
+_DIRECTIONS = {
+    "OUTBOUND": "outbound",
+    "INBOUND": "inbound",
+    "EMAIL": "outbound",
+    "INCOMING_EMAIL": "inbound",
+}
 
 #: Lifecycle stages with a date column, and the record field each one fills.
 STAGE_FIELDS: dict[str, str] = {
@@ -162,6 +197,17 @@ def _timestamp(
         return None
 
 
+def _dated(
+    obj: CrmObject, name: str, top: str, record_id: str, problems: Problems
+) -> dt.datetime | None:
+    """The property ``name``, else the object's top-level ``top`` (``createdAt``...)."""
+    found = _timestamp(obj["properties"], name, record_id, problems)
+    if found is not None:
+        return found
+    raw = obj.get(top)
+    return _timestamp({top: raw if isinstance(raw, str) else None}, top, record_id, problems)
+
+
 def _first_timestamp(
     props: Mapping[str, str | None], names: Sequence[str], record_id: str, problems: Problems
 ) -> dt.datetime | None:
@@ -222,8 +268,7 @@ class LeadMapper:
             "account_id": self.portal.portal_id,
             "lead_id": lead_id,
             "created_at": created,
-            "updated_at": _timestamp(props, CONTACT_MODIFIED, lead_id, problems)
-            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", lead_id, problems),
+            "updated_at": _dated(obj, CONTACT_MODIFIED, "updatedAt", lead_id, problems),
             **self._contact_points(props, lead_id),  # type: ignore[typeddict-item]
             "original_source": text(props.get("hs_analytics_source")),
             "original_source_drill_1": text(props.get("hs_analytics_source_data_1")),
@@ -270,18 +315,18 @@ class LeadMapper:
         return points
 
     def _utm_values(self, props: Mapping[str, str | None]) -> dict[str, str | None]:
-        from_url: dict[str, list[str]] = {}
-        url = text(props.get(FIRST_URL))
-        if url is not None and any(f not in self._utm for f in UTM_FIELDS):
-            from_url = parse_qs(urlsplit(url).query)
-        values: dict[str, str | None] = {}
-        for field in UTM_FIELDS:
-            if field in self._utm:
-                values[field] = text(props.get(self._utm[field]))
-            else:
-                found = from_url.get(field)
-                values[field] = text(found[0]) if found else None
-        return values
+        from_url = utm_of(props.get(FIRST_URL))
+        return {
+            field: text(props.get(self._utm[field])) if field in self._utm else from_url[field]
+            for field in UTM_FIELDS
+        }
+
+
+def utm_of(url: str | None) -> dict[str, str | None]:
+    """The ``utm_*`` parameters of an address's query (each ``None`` when absent)."""
+    url = text(url)
+    found = parse_qs(urlsplit(url).query) if url is not None else {}
+    return {field: text(found[field][0]) if field in found else None for field in UTM_FIELDS}
 
 
 def _merged_ids(value: str | None) -> list[str] | None:
@@ -340,10 +385,8 @@ class DealMapper:
             "account_id": self.portal.portal_id,
             "deal_id": deal_id,
             "name": text(props.get("dealname")),
-            "created_at": _timestamp(props, "createdate", deal_id, problems)
-            or _timestamp({"createdAt": obj.get("createdAt")}, "createdAt", deal_id, problems),
-            "updated_at": _timestamp(props, DEAL_MODIFIED, deal_id, problems)
-            or _timestamp({"updatedAt": obj.get("updatedAt")}, "updatedAt", deal_id, problems),
+            "created_at": _dated(obj, "createdate", "createdAt", deal_id, problems),
+            "updated_at": _dated(obj, DEAL_MODIFIED, "updatedAt", deal_id, problems),
             "close_date": _timestamp(props, "closedate", deal_id, problems),
             "amount": amount,
             "currency": text(props.get("deal_currency_code")) or self.portal.currency,
@@ -387,4 +430,118 @@ class DealMapper:
             "stage_label": stage.label,
             "is_closed_won": stage.is_won,
             "is_closed_lost": stage.is_lost,
+        }
+
+
+class _PortalMapper:
+    """A mapper that needs only the portal, its unreadable values noted as ``noun``s.
+
+    Args:
+        portal: The portal (its id is ``account_id``).
+    """
+
+    noun: ClassVar[str]
+
+    def __init__(self, *, portal: HubSpotPortal) -> None:
+        self.portal = portal
+        self.problems = Problems(self.noun)
+
+
+class ActivityMapper(_PortalMapper):
+    """Calls, emails, meetings, notes and tasks to :class:`~partnerkit.records.ActivityRecord`.
+
+    Only timing, direction, status and owner are read: bodies, subjects and
+    recipients are personal data and never requested.
+    """
+
+    noun = "activity"
+
+    @staticmethod
+    def properties(object_type: str) -> list[str]:
+        """Every property of ``object_type`` (``calls``...) this mapper reads."""
+        direction, status = _ACTIVITY_FIELDS[object_type]
+        named = [n for n in (direction, status) if n is not None]
+        starts = ["hs_meeting_start_time"] if object_type == "meetings" else []
+        return _merge(
+            (ACTIVITY_OCCURRED, "hs_createdate", ACTIVITY_MODIFIED, "hubspot_owner_id"),
+            named,
+            starts,
+        )
+
+    def __call__(
+        self, object_type: str, obj: CrmObject, lead_ids: list[str] | None
+    ) -> ActivityRecord:
+        """Map one activity with its associated contact ids (``None`` when not looked up)."""
+        props = obj["properties"]
+        activity_id = obj["id"]
+        problems = self.problems
+        direction_property, status_property = _ACTIVITY_FIELDS[object_type]
+        occurred = _first_timestamp(
+            props, ("hs_meeting_start_time", ACTIVITY_OCCURRED), activity_id, problems
+        )
+        direction = None
+        if direction_property is not None:
+            raw = text(props.get(direction_property))
+            direction = _DIRECTIONS.get(raw.upper()) if raw else None
+        return {
+            "platform": PLATFORM,
+            "account_id": self.portal.portal_id,
+            "activity_type": ACTIVITY_TYPES[object_type],
+            "activity_id": activity_id,
+            "occurred_at": occurred,
+            "created_at": _dated(obj, "hs_createdate", "createdAt", activity_id, problems),
+            "updated_at": _dated(obj, ACTIVITY_MODIFIED, "updatedAt", activity_id, problems),
+            "direction": direction,
+            "status": text(props.get(status_property)) if status_property else None,
+            "owner_id": text(props.get("hubspot_owner_id")),
+            "lead_ids": lead_ids,
+            "is_deleted": bool(obj.get("archived", False)),
+        }
+
+
+COMPANY_PROPERTIES: tuple[str, ...] = (
+    "name",
+    "domain",
+    "industry",
+    "country",
+    "lifecyclestage",
+    "hubspot_owner_id",
+    "createdate",
+    "hs_lastmodifieddate",
+)
+"""The company properties every company read requests."""
+
+
+class CompanyMapper(_PortalMapper):
+    """Companies to :class:`~partnerkit.records.CompanyRecord` rows."""
+
+    noun = "company"
+
+    @staticmethod
+    def properties() -> list[str]:
+        """Every company property this mapper reads."""
+        return list(COMPANY_PROPERTIES)
+
+    def __call__(
+        self, obj: CrmObject, lead_ids: list[str] | None, deal_ids: list[str] | None
+    ) -> CompanyRecord:
+        """Map one company with its associated contacts and deals (``None``: not looked up)."""
+        props = obj["properties"]
+        company_id = obj["id"]
+        problems = self.problems
+        return {
+            "platform": PLATFORM,
+            "account_id": self.portal.portal_id,
+            "company_id": company_id,
+            "name": text(props.get("name")),
+            "domain": text(props.get("domain")),
+            "industry": text(props.get("industry")),
+            "country": text(props.get("country")),
+            "lifecycle_stage": text(props.get("lifecyclestage")),
+            "owner_id": text(props.get("hubspot_owner_id")),
+            "created_at": _dated(obj, "createdate", "createdAt", company_id, problems),
+            "updated_at": _dated(obj, "hs_lastmodifieddate", "updatedAt", company_id, problems),
+            "lead_ids": lead_ids,
+            "deal_ids": deal_ids,
+            "is_deleted": bool(obj.get("archived", False)),
         }

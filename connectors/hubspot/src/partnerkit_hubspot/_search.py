@@ -67,7 +67,7 @@ Search = Callable[[Query], ObjectPage]
 
 
 #: The top-level field an answer carries beside a property ("": none); by default updatedAt.
-_TOP_LEVEL = {"createdate": "createdAt", "closedate": ""}
+_TOP_LEVEL = {"createdate": "createdAt", "closedate": "", "hs_timestamp": ""}
 
 
 def _modified_ms(obj: CrmObject, prop: str) -> int:

@@ -16,7 +16,9 @@ __all__ = ["ENV_PREFIX", "HubSpotSettings", "StreamName", "UtmField"]
 
 ENV_PREFIX = "PARTNERKIT_HUBSPOT_"
 
-StreamName = Literal["leads", "deals", "marketing_emails"]
+StreamName = Literal[
+    "leads", "deals", "activities", "companies", "form_submissions", "marketing_emails"
+]
 UtmField = Literal["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term"]
 
 _ALL_STREAMS: tuple[StreamName, ...] = ("leads", "deals")
@@ -44,11 +46,13 @@ class HubSpotSettings(HttpConnectorSettings):
         accounts: The portal (Hub ID) this connection reads: at most one, because a
             token belongs to one portal. When given, the connector checks the token
             really belongs to it; when empty, the token's portal is read.
-        streams: The streams this connection reads (``leads``, ``deals``; add
-            ``marketing_emails`` to read marketing emails, which needs the ``content`` scope).
+        streams: The streams this connection reads (``leads`` and ``deals`` by
+            default; ``activities`` — calls, emails, meetings, notes and tasks —,
+            ``companies``, ``form_submissions`` and ``marketing_emails`` (which needs the
+            ``content`` scope) on request).
         hash_salt: The secret salt of email and phone hashes; required when
-            ``leads`` is read. Use the same salt as the workspace's other lead
-            sources so lead dedup matches people across them.
+            ``leads`` or ``form_submissions`` is read. Use the same salt as the
+            workspace's other lead sources so lead dedup matches people across them.
         keep_raw_email: Also keep the raw email in ``LeadRecord.email`` (off).
         lead_properties: Extra contact properties copied, typed, into ``extra``.
         deal_properties: Extra deal properties copied, typed, into ``extra``.
@@ -173,9 +177,10 @@ class HubSpotSettings(HttpConnectorSettings):
                 f"{ENV_PREFIX}ACCESS_TOKEN) to a private app's token, or client_id, "
                 f"client_secret and refresh_token for an OAuth app{hint}"
             )
-        if "leads" in self.streams and not _secret(self.hash_salt):
+        hashed = [s for s in self.streams if s in ("leads", "form_submissions")]
+        if hashed and not _secret(self.hash_salt):
             raise ValueError(
-                "the leads stream hashes emails and phones: set hash_salt (environment "
+                f"the {hashed[0]} stream hashes emails and phones: set hash_salt (environment "
                 f"variable {ENV_PREFIX}HASH_SALT) to a long random secret, the same as your "
                 "other lead sources use; or read only deals with streams: [deals]"
             )

@@ -15,8 +15,11 @@ Where the evidence comes from:
 ===========================  ================================================================
 kind                         cases and their clock
 ===========================  ================================================================
-``lead_follow_up``           every lead record (not deleted): ``created_at`` →
-                             ``first_engagement_at``
+``lead_follow_up``           every lead record (not deleted): ``created_at`` → its
+                             first touch: the earliest outbound call or email or
+                             meeting logged against it (activity records), or the
+                             CRM's ``first_engagement_at`` if earlier
+                             (:mod:`~partnerkit.analysis.sla._touch`)
 ``response_time``            every ``request`` in the evidence log → the first ``reply``
                              (or ``delivered``) in its thread
 ``deliverable_turnaround``   partner-owned: ``request`` → first ``delivered`` in the

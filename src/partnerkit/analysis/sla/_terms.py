@@ -23,6 +23,7 @@ from partnerkit.analysis.sla._run import (
     no_evidence_log,
     summarise,
 )
+from partnerkit.analysis.sla._touch import first_touch_sql
 from partnerkit.model import SLA, Cadence, Side, SLAKind
 
 __all__ = ["cadence_term", "cadence_windows", "exchange", "lead_follow_up", "term"]
@@ -53,12 +54,11 @@ def term(run: SLARun, sla: SLA) -> TermCompliance:
 
 
 def lead_follow_up(run: SLARun, sla: SLA) -> TermCompliance:
-    """Each lead record: ``created_at`` → ``first_engagement_at`` within the threshold."""
+    """Each live lead: ``created_at`` → its first touch (:mod:`._touch`) within the threshold."""
     assert sla.threshold is not None
     rule = f"within {sla.threshold}"
-    leads = run.scratch.rows(
-        "SELECT count(*), count(first_engagement_at) FROM lead WHERE is_deleted IS NOT true"
-    )[0]
+    touched = run.scratch.table(f"touched_{ident(sla.id)}", first_touch_sql())
+    leads = run.scratch.rows(f"SELECT count(*), count(first_touch_at) FROM {touched}")[0]
     if not leads[0]:
         return no_evidence(run, sla, rule, "not computable: no lead records", "no_rows")
     if not leads[1]:
@@ -66,15 +66,15 @@ def lead_follow_up(run: SLARun, sla: SLA) -> TermCompliance:
             run,
             sla,
             rule,
-            "not computable: no lead has first_engagement_at; map the CRM's first contact "
-            "date (HubSpot: 'First Contact Date' / hs_sa_first_engagement_date)",
+            "not computable: no lead has a first touch; read the CRM's activities (HubSpot: "
+            "the activities stream) or map its first contact date to first_engagement_at "
+            "(HubSpot: hs_first_outreach_date)",
             "no_first_engagement",
         )
     cases = run.scratch.table(
         f"cases_{ident(sla.id)}",
-        'SELECT lead_id AS "case", created_at AS started_at, '
-        "first_engagement_at AS ended_at, lead_id, platform, account_id "
-        "FROM lead WHERE is_deleted IS NOT true",
+        'SELECT lead_id AS "case", created_at AS started_at, first_touch_at AS ended_at, '
+        f"lead_id, platform, account_id, touched_by FROM {touched}",
     )
     return summarise(run, sla, rule, measure(run, cases, sla.threshold))
 
