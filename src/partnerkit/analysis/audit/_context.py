@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from partnerkit.analysis._grain import summable_performance
 from partnerkit.analysis._sql import Scratch
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import schema_of, table_of
@@ -30,10 +31,6 @@ __all__ = ["AuditContext", "Checked", "build_context"]
 
 _PAID = frozenset(
     {Channel.PAID_SEARCH, Channel.PAID_SOCIAL, Channel.DISPLAY, Channel.VIDEO, Channel.AFFILIATE}
-)
-_LEVEL_RANK = (
-    "CASE level WHEN 'campaign' THEN 1 WHEN 'ad_group' THEN 2 WHEN 'ad' THEN 3 "
-    "WHEN 'account' THEN 4 ELSE 5 END"
 )
 
 
@@ -243,7 +240,7 @@ def build_context(
         f"SELECT source_id, day, sum(n) AS n, max(last_at) AS last_at "
         f"FROM {t_lead_values} GROUP BY ALL",
     )
-    # Ad-platform rows: one level per platform account (campaign first), no analytics.
+    # Ad-platform rows: the rows that add up (one grain per account and day), no analytics.
     lead_expr = (
         "coalesce(" + ", ".join(f'CAST("{c}" AS DOUBLE)' for c in lead_columns) + ")"
         if lead_columns
@@ -257,9 +254,7 @@ def build_context(
         f"date AS day, coalesce(currency, {ws_currency}) AS currency, "
         f"sum(spend) AS spend, bool_or(spend > 0) AS spent, "
         f"sum({lead_expr}) AS platform_leads "
-        f"FROM (SELECT *, min({_LEVEL_RANK}) OVER (PARTITION BY platform, account_id) AS top, "
-        f"  {_LEVEL_RANK} AS rank FROM performance WHERE level IS DISTINCT FROM 'traffic') "
-        f"WHERE rank = top GROUP BY ALL",
+        f"FROM {summable_performance()} WHERE level IS DISTINCT FROM 'traffic' GROUP BY ALL",
     )
     perf = RecordKind.PERFORMANCE
     t_perf = s.table(

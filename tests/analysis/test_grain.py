@@ -1,0 +1,149 @@
+"""The performance rows that add up: one grain per platform account and day, worked by hand.
+
+October 2026. Meta account act_1 (its standard rows, then the same spend again as ad
+rows and as age-breakdown rows); Google Ads account 123 (campaign rows, then the same
+spend again as keyword, search-term and device rows); a GA4 property (traffic rows,
+then a custom report's segmented rows).
+
+Standard rows, the figures every analysis must give:
+
+=========  ========  =====  ======  =====  ========
+account    day       camp.  spend   clicks leads
+=========  ========  =====  ======  =====  ========
+act_1      Oct 5     m-1    100     40     4
+act_1      Oct 5     m-2    50      10     1
+act_1      Oct 6     m-1    80      30     3
+act_1      Oct 7     (ad)   20      5      1    ← that day has only ad rows
+123        Oct 5     g-1    200     50     2
+=========  ========  =====  ======  =====  ========
+
+Spend 100 + 50 + 80 + 20 + 200 = 450; clicks 40 + 10 + 30 + 5 + 50 = 135; platform
+leads 4 + 1 + 3 + 1 + 2 = 11; sessions 300 (GA4 traffic).
+"""
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _row_builders import at, dataset, perf, source, workspace
+
+from partnerkit.analysis import audit_source_map
+from partnerkit.analysis.kpis import compute_kpis
+from partnerkit.analysis.month import SPEND
+from partnerkit.model import KPI, Direction, KPIUnit
+
+PLATFORM_LEADS = KPI(
+    id="platform_leads",
+    name="Platform leads",
+    unit=KPIUnit.COUNT,
+    direction=Direction.HIGHER,
+    measure={"sum": "performance.leads"},
+)
+WS = workspace(
+    sources=[
+        source(
+            "meta-ads",
+            platform="meta",
+            matching={"account_ids": "act_1"},
+            start="2026-09-01",
+        ),
+        source(
+            "google",
+            channel="paid_search",
+            platform="google_ads",
+            matching={"account_ids": "123"},
+            start="2026-09-01",
+        ),
+    ],
+)
+G: dict[str, Any] = {"platform": "google_ads", "account_id": "123", "campaign_id": "g-1"}
+GA4: dict[str, Any] = {"platform": "ga4", "account_id": "prop"}
+
+
+def standard() -> list[dict[str, Any]]:
+    return [
+        perf("2026-10-05", campaign_id="m-1", spend=100, clicks=40, leads=4),
+        perf("2026-10-05", campaign_id="m-2", spend=50, clicks=10, leads=1),
+        perf("2026-10-06", campaign_id="m-1", spend=80, clicks=30, leads=3),
+        perf("2026-10-07", level="ad", campaign_id="m-1", ad_id="a1", spend=20, clicks=5, leads=1),
+        perf("2026-10-05", spend=200, clicks=50, leads=2, **G),
+        perf("2026-10-05", level="traffic", source="google", medium="cpc", sessions=300, **GA4),
+    ]
+
+
+def overlapping() -> list[dict[str, Any]]:
+    """The same spend again at other grains: every row here is already counted above."""
+    ad = {"level": "ad", "campaign_id": "m-1"}
+    return [
+        # Meta ad rows of the campaign days (60 + 40 = 100, 50, 80).
+        perf("2026-10-05", ad_id="a1", spend=60, clicks=25, leads=3, **ad),
+        perf("2026-10-05", ad_id="a2", spend=40, clicks=15, leads=1, **ad),
+        perf("2026-10-05", level="ad", campaign_id="m-2", ad_id="a3", spend=50, clicks=10, leads=1),
+        perf("2026-10-06", ad_id="a1", spend=80, clicks=30, leads=3, **ad),
+        # Meta breakdown rows: the standard level, a segment (70 + 30 = 100; 50; 80).
+        perf("2026-10-05", campaign_id="m-1", segment="age=25-34", spend=70, clicks=30, leads=3),
+        perf("2026-10-05", campaign_id="m-1", segment="age=35-44", spend=30, clicks=10, leads=1),
+        perf("2026-10-05", campaign_id="m-2", segment="age=25-34", spend=50, clicks=10, leads=1),
+        perf(
+            "2026-10-06",
+            campaign_id="m-1",
+            segment="age=25-34|gender=female",
+            spend=80,
+            clicks=30,
+            leads=3,
+        ),
+        # Google Ads report streams: keywords, search terms, devices (120 + 80 = 200).
+        perf("2026-10-05", level="keyword", segment="criterion_id=1", spend=120, clicks=30, **G),
+        perf("2026-10-05", level="keyword", segment="criterion_id=2", spend=80, clicks=20, **G),
+        perf("2026-10-05", level="search_term", segment="search_term=x", spend=150, **G),
+        perf("2026-10-05", segment="device=MOBILE", spend=200, clicks=50, leads=2, **G),
+        perf("2026-10-05", segment="conversion_action=c/1", conversions=2, leads=2, **G),
+        # A GA4 custom report's segmented rows.
+        perf("2026-10-05", level="report:pages", segment="landingPage=/a", sessions=300, **GA4),
+    ]
+
+
+def month(rows: list[dict[str, Any]], by: Any = None) -> dict[tuple[str, str], Any]:
+    table = compute_kpis(
+        WS,
+        dataset(performance=rows),
+        "2026-10",
+        kpis=[SPEND, "clicks", "sessions", PLATFORM_LEADS],
+        by=by,
+        as_of=at("2026-11-02 10:00"),
+    )
+    return {(v.kpi, v.scope): v.value for v in table}
+
+
+def test_the_standard_rows_alone_give_the_hand_worked_month() -> None:
+    got = month(standard())
+    assert got["spend", "all"] == Decimal(450)
+    assert got["clicks", "all"] == 135
+    assert got["platform_leads", "all"] == 11
+    assert got["sessions", "all"] == 300
+
+
+def test_rows_of_other_grains_do_not_change_the_month() -> None:
+    alone, together = month(standard()), month(standard() + overlapping())
+    assert together == alone
+    by_source = month(standard() + overlapping(), by="source")
+    assert by_source["spend", "source meta-ads"] == Decimal(250)  # 100 + 50 + 80 + 20
+    assert by_source["clicks", "source google"] == 50
+
+
+def test_the_audit_reads_the_same_rows() -> None:
+    audit = audit_source_map(
+        WS,
+        dataset(performance=standard() + overlapping()),
+        as_of=at("2026-11-02 10:00"),
+        start=at("2026-10-01 00:00").date(),
+        end=at("2026-10-31 00:00").date(),
+    )
+    got = {
+        r["source_id"]: (r["spend"], r["platform_leads"])
+        for r in audit.spend_and_leads.to_pylist()
+        if r["level"] == "source" and r["month"] == "2026-10"
+    }
+    assert got == {"meta-ads": (Decimal(250), 9), "google": (Decimal(200), 2)}
