@@ -147,3 +147,55 @@ def test_the_audit_reads_the_same_rows() -> None:
         if r["level"] == "source" and r["month"] == "2026-10"
     }
     assert got == {"meta-ads": (Decimal(250), 9), "google": (Decimal(200), 2)}
+
+
+# ------------------------------------------------------------------ conversions by action
+
+
+def action(day: str, n: int, conversions: float, leads: float, **kw: Any) -> dict[str, Any]:
+    """A row of Google Ads' conversions stream: campaign level, the action in the segment."""
+    names = {1: ("Lead form", "SUBMIT_LEAD_FORM"), 2: ("Call", "PHONE_CALL_LEAD")}
+    names |= {3: ("Purchase", "PURCHASE"), 4: ("Page view", "PAGE_VIEW")}
+    name, category = names[n]
+    extra = {"conversion_action_name": name, "conversion_action_category": category}
+    segment = f"conversion_action=customers/123/conversionActions/{n}"
+    return perf(day, segment=segment, conversions=conversions, leads=leads, extra=extra, **G | kw)
+
+
+def test_conversions_by_action_add_up_to_the_leads_only_for_the_lead_actions() -> None:
+    """October: standard rows 5 + 2 = 7 conversions, 3 + 1 = 4 platform leads.
+
+    Actions: lead form 2 + 1 = 3 and call 1 (lead actions: their rows carry leads);
+    purchase 2 + 1 = 3 (leads 0); page view 0 (no conversion: neither). All actions:
+    3 + 1 + 3 = 7 = the conversions; the lead actions: 3 + 1 = 4 = the leads, not 7.
+    """
+    from partnerkit.analysis.grain import conversions_by_action
+
+    rows = [
+        perf("2026-10-05", spend=200, clicks=50, conversions=5, leads=3, **G),
+        perf("2026-10-06", spend=100, clicks=20, conversions=2, leads=1, **G),
+        action("2026-10-05", 1, 2, 2),
+        action("2026-10-06", 1, 1, 1),
+        action("2026-10-05", 2, 1, 1),
+        action("2026-10-05", 3, 2, 0),
+        action("2026-10-06", 3, 1, 0),
+        action("2026-10-05", 4, 0, 0),
+        # The same day synced again at a level of its own: one split per account and day.
+        action("2026-10-05", 1, 2, 2, level="conversion_action"),
+        # September is another month.
+        action("2026-09-30", 1, 9, 9),
+    ]
+    result = conversions_by_action(WS, dataset(performance=rows), "2026-10")
+    got = [(a.name, a.conversions, a.leads, a.lead_action) for a in result.actions]
+    assert got == [
+        ("Lead form", 3, 3, True),
+        ("Purchase", 3, 0, False),
+        ("Call", 1, 1, True),
+        ("Page view", 0, 0, None),
+    ]
+    assert result.actions[0].action == "customers/123/conversionActions/1"
+    assert result.actions[0].category == "SUBMIT_LEAD_FORM"
+    assert (result.conversions, result.lead_conversions, result.leads) == (7, 4, 4)
+    assert result.to_arrow().num_rows == 4
+    # The month's totals are the standard rows': the action rows are not added to them.
+    assert month(rows)["platform_leads", "all"] == 4

@@ -21,13 +21,25 @@ reads it through (KPIs, pacing, budget, the audit):
 
 The split rows stay in the view for the analyses that ask about a split (search
 terms, conversion actions, audiences and placements: :mod:`partnerkit.analysis.grain`).
+They read them through :func:`split_performance`, the same rule for a split: the rows
+whose segment names the split, of one level and one set of segment names per platform
+account and day (an account synced by age alone and by age and gender counts each
+age once).
 """
 
 from __future__ import annotations
 
+import re
+
 from partnerkit.analysis._sql import text
 
-__all__ = ["STANDARD_LEVELS", "level_rank_sql", "summable_performance"]
+__all__ = [
+    "STANDARD_LEVELS",
+    "level_rank_sql",
+    "segment_value_sql",
+    "split_performance",
+    "summable_performance",
+]
 
 STANDARD_LEVELS = ("campaign", "ad_group", "ad", "account", "traffic")
 """The standard levels of a performance row, in the order the grain rule prefers them."""
@@ -59,4 +71,42 @@ def summable_performance(view: str = "performance") -> str:
         f"min({rank}) OVER (PARTITION BY platform, account_id, date) AS _grain_top "
         f"FROM {view} WHERE segment IS NULL AND (level IS NULL OR level IN ({levels}))"
         f") WHERE _grain_rank = _grain_top)"
+    )
+
+
+def segment_value_sql(name: str, column: str = "segment") -> str:
+    """SQL: the value of the ``name=value`` part of a segment; null when it has none."""
+    pattern = text(r"(?:^|\|)" + re.escape(name) + r"=([^|]*)")
+    return (
+        f"CASE WHEN regexp_matches({column}, {pattern}) "
+        f"THEN regexp_extract({column}, {pattern}, 1) END"
+    )
+
+
+def split_performance(name: str, view: str = "performance") -> str:
+    """SQL (a parenthesised subquery): the rows split by ``name`` that add up.
+
+    The rows whose ``segment`` has a ``name=`` part, with its value as ``split_value``;
+    for each platform, account and day only one level and one set of segment names —
+    the standard levels in their order, then the fewest names, then the report
+    streams' own levels by name — so each value is counted once however many splits
+    were synced.
+
+    Args:
+        name: The segment name, e.g. ``search_term``, ``conversion_action``, ``age``.
+        view: The table or view of performance rows.
+
+    Returns:
+        The subquery: the view's columns and ``split_value``.
+    """
+    value = segment_value_sql(name)
+    names = "regexp_replace(segment, '=[^|]*', '', 'g')"
+    count = "length(segment) - length(replace(segment, '|', ''))"
+    order = f"{level_rank_sql()}, {count}, level, {names}"
+    return (
+        f"(SELECT * EXCLUDE (_grain_pick) FROM ("
+        f"SELECT *, {value} AS split_value, dense_rank() OVER "
+        f"(PARTITION BY platform, account_id, date ORDER BY {order}) AS _grain_pick "
+        f"FROM {view} WHERE {value} IS NOT NULL"
+        f") WHERE _grain_pick = 1)"
     )
