@@ -34,12 +34,14 @@ from partnerkit.analysis.kpis import compute_kpis
 from partnerkit.analysis.month import SPEND
 from partnerkit.model import KPI, Direction, KPIUnit
 
-PLATFORM_LEADS = KPI(
-    id="platform_leads",
-    name="Platform leads",
-    unit=KPIUnit.COUNT,
-    direction=Direction.HIGHER,
-    measure={"sum": "performance.leads"},
+PLATFORM_LEADS = KPI.model_validate(
+    {
+        "id": "platform_leads",
+        "name": "Platform leads",
+        "unit": KPIUnit.COUNT,
+        "direction": Direction.HIGHER,
+        "measure": {"sum": "performance.leads"},
+    }
 )
 WS = workspace(
     sources=[
@@ -187,15 +189,70 @@ def test_conversions_by_action_add_up_to_the_leads_only_for_the_lead_actions() -
     ]
     result = conversions_by_action(WS, dataset(performance=rows), "2026-10")
     got = [(a.name, a.conversions, a.leads, a.lead_action) for a in result.actions]
+    d = Decimal
     assert got == [
-        ("Lead form", 3, 3, True),
-        ("Purchase", 3, 0, False),
-        ("Call", 1, 1, True),
-        ("Page view", 0, 0, None),
+        ("Lead form", d(3), d(3), True),
+        ("Purchase", d(3), d(0), False),
+        ("Call", d(1), d(1), True),
+        ("Page view", d(0), d(0), None),
     ]
     assert result.actions[0].action == "customers/123/conversionActions/1"
     assert result.actions[0].category == "SUBMIT_LEAD_FORM"
-    assert (result.conversions, result.lead_conversions, result.leads) == (7, 4, 4)
+    assert (result.conversions, result.lead_conversions, result.leads) == (d(7), d(4), d(4))
     assert result.to_arrow().num_rows == 4
     # The month's totals are the standard rows': the action rows are not added to them.
     assert month(rows)["platform_leads", "all"] == 4
+
+
+# ------------------------------------------------------------------ search terms
+
+
+def term(day: str, text: str, spend: int, clicks: int, conversions: float | None, **kw: Any) -> Any:
+    """A row of Google Ads' search_terms stream."""
+    where = {"level": "search_term", "campaign_name": "Brand", **G} | kw
+    return perf(
+        day,
+        segment=f"search_term={text}",
+        spend=spend,
+        clicks=clicks,
+        conversions=conversions,
+        **where,
+    )
+
+
+def search_terms() -> list[dict[str, Any]]:
+    """October: 'free stuff' 30 + 20 = 50 spent, 8 + 4 = 12 clicks, no conversion;
+    'cheap shoes' 40, 15 clicks, 1 conversion; 'shoe repair' (campaign g-2) 15, 9
+    clicks, none; 'no data' 25, 20 clicks, conversions not reported."""
+    return [
+        *standard(),
+        term("2026-10-05", "free stuff", 30, 8, 0),
+        term("2026-10-06", "free stuff", 20, 4, 0),
+        term("2026-10-05", "cheap shoes", 40, 15, 1),
+        term("2026-10-05", "shoe repair", 15, 9, 0, campaign_id="g-2", campaign_name="Generic"),
+        term("2026-10-05", "no data", 25, 20, None),
+        # A custom report splitting the same terms by device: another split, not added.
+        term("2026-10-05", "free stuff|device=MOBILE", 30, 8, 0, level="custom:terms"),
+        # September is another month.
+        term("2026-09-30", "free stuff", 90, 40, 0),
+    ]
+
+
+def test_search_terms_with_spend_and_no_conversion() -> None:
+    from partnerkit.analysis.grain import SEARCH_TERM_MIN_CLICKS, wasted_search_terms
+
+    assert SEARCH_TERM_MIN_CLICKS == 10
+    data = dataset(performance=search_terms())
+    waste = wasted_search_terms(WS, data, "2026-10")
+    got = [(t.term, t.campaign_id, t.campaign_name, t.spend, t.clicks) for t in waste.terms]
+    # 'shoe repair' has 9 clicks, below 10; 'cheap shoes' converted; 'no data' is unknown.
+    assert got == [("free stuff", "g-1", "Brand", Decimal(50), 12)]
+    assert (waste.terms[0].conversions, waste.terms[0].currency) == (Decimal(0), "ILS")
+    fewer = wasted_search_terms(WS, data, "2026-10", min_clicks=5)
+    assert [(t.term, t.spend) for t in fewer.terms] == [
+        ("free stuff", Decimal(50)),
+        ("shoe repair", Decimal(15)),
+    ]
+    costly = wasted_search_terms(WS, data, "2026-10", min_clicks=0, min_spend=20)
+    assert [t.term for t in costly.terms] == ["free stuff"]
+    assert costly.to_arrow().column("spend").to_pylist() == [Decimal(50)]

@@ -6,7 +6,7 @@ from partnerkit.analysis.month import figure
 from partnerkit.analysis.recommend import SourceCost, recommend
 from partnerkit.report._context import Context, dec
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Bullets, Heading, Text
+from partnerkit.report.sections import Block, Bullets, Cell, Heading, Text
 
 __all__ = ["build"]
 
@@ -51,6 +51,7 @@ def _recommend(ctx: Context) -> list[Text]:
         targets=list(ctx.r.targets or ()),
         budget=ctx.r.budget,
         dedup=ctx.r.dedup,
+        search_terms=ctx.r.search_terms,
     )
     silent = iter(ctx.silent_lines(N_("rec.silent")))
     terms = {t.sla.id: t for t in ctx.r.sla.terms} if ctx.r.sla is not None else {}
@@ -75,6 +76,18 @@ def _recommend(ctx: Context) -> list[Text]:
                     {
                         "campaign": ctx.text(str(p["name"])),
                         "spend": ctx.money(dec(p["spend"])),
+                    },
+                )
+            )
+        elif rec.code == "exclude_search_term":
+            out.append(
+                ctx.sentence(
+                    N_("rec.search_term"),
+                    {
+                        "term": ctx.text(str(p["term"])),
+                        "campaign": ctx.text(str(p["name"])),
+                        "spend": Cell(f.money(p["spend"], p["currency"]), p["spend"], numeric=True),
+                        "clicks": ctx.number(p["clicks"]),
                     },
                 )
             )
