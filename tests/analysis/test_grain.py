@@ -256,3 +256,74 @@ def test_search_terms_with_spend_and_no_conversion() -> None:
     costly = wasted_search_terms(WS, data, "2026-10", min_clicks=0, min_spend=20)
     assert [t.term for t in costly.terms] == ["free stuff"]
     assert costly.to_arrow().column("spend").to_pylist() == [Decimal(50)]
+
+
+# ------------------------------------------------------------------ audiences and placements
+
+
+def meta_split(day: str, segment: str, spend: int, clicks: int, leads: int, **kw: Any) -> Any:
+    """A Meta breakdown row: the standard level, the breakdown values in the segment."""
+    return perf(
+        day, campaign_id="m-1", segment=segment, spend=spend, clicks=clicks, leads=leads, **kw
+    )
+
+
+def breakdowns() -> list[dict[str, Any]]:
+    """September and October of act_1, by age × gender and by publisher platform.
+
+    Age × gender (campaign level):
+      Sep: 25-34/female 100, 20 clicks, 4 leads; 25-34/male 100, 20, 1; 35-44/female 50, 10, 5
+      Oct: 25-34/female 100, 30, 2;            25-34/male 100, 10, 3; 35-44/female 50, 10, 5
+    Publisher platform: Sep instagram 150, 30, 5; facebook 100, 20, 5
+                        Oct instagram 200, 40, 5; facebook 50, 10, 5
+    Ad-level rows by age alone on the same days repeat the age spend: not added.
+    """
+    rows = []
+    for day, figures in (
+        ("2026-09-10", [(100, 20, 4), (100, 20, 1), (50, 10, 5), (150, 30, 5), (100, 20, 5)]),
+        ("2026-10-10", [(100, 30, 2), (100, 10, 3), (50, 10, 5), (200, 40, 5), (50, 10, 5)]),
+    ):
+        segments = [
+            "age=25-34|gender=female",
+            "age=25-34|gender=male",
+            "age=35-44|gender=female",
+            "publisher_platform=instagram",
+            "publisher_platform=facebook",
+        ]
+        for segment, (spend, clicks, leads) in zip(segments, figures, strict=True):
+            rows.append(meta_split(day, segment, spend, clicks, leads))
+        rows.append(meta_split(day, "age=25-34", 999, 99, 9, level="ad", ad_id="a1"))
+    return [*standard(), *rows]
+
+
+def test_audiences_and_placements_that_moved() -> None:
+    """Age: 25-34 leads 5 → 5, clicks 40 → 40, spend 200 → 200; 35-44 the same both
+    months: no move. Gender: female leads 9 → 7 (−22.22 %), clicks 30 → 40 (+33.33 %),
+    cost per lead 150/9 → 150/7 (+2/7 = +28.57 %); male leads 1 → 3 (+200 %), clicks
+    20 → 10 (−50 %), cost per lead 100 → 33.33 (−66.67 %). Platform: instagram clicks
+    30 → 40 (+33.33 %), cost per lead 30 → 40 (+33.33 %); facebook clicks 20 → 10
+    (−50 %), cost per lead 20 → 10 (−50 %); leads 5 → 5 both.
+    """
+    from partnerkit.analysis.grain import split_movers
+
+    result = split_movers(WS, dataset(performance=breakdowns()), "2026-10")
+    assert (result.month, result.previous_month) == ("2026-10", "2026-09")
+    got = [(m.dimension, m.value, m.measure, round(m.change, 2), m.improved) for m in result.movers]
+    d = Decimal
+    assert got == [
+        ("gender", "male", "leads", d(200), True),
+        ("gender", "male", "cost_per_lead", d("-66.67"), True),
+        ("gender", "male", "clicks", d(-50), False),
+        ("publisher_platform", "facebook", "clicks", d(-50), False),
+        ("publisher_platform", "facebook", "cost_per_lead", d(-50), True),
+        ("gender", "female", "clicks", d("33.33"), True),
+        ("publisher_platform", "instagram", "clicks", d("33.33"), True),
+        ("publisher_platform", "instagram", "cost_per_lead", d("33.33"), False),
+        ("gender", "female", "cost_per_lead", d("28.57"), False),
+        ("gender", "female", "leads", d("-22.22"), False),
+    ]
+    cpl = result.movers[1]
+    assert (cpl.current, cpl.previous, cpl.currency) == (d(100) / 3, d(100), "ILS")
+    assert result.movers[0].currency is None
+    # The breakdown rows leave the month's figures alone.
+    assert month(breakdowns()) == month(standard())
