@@ -327,3 +327,29 @@ def test_audiences_and_placements_that_moved() -> None:
     assert result.movers[0].currency is None
     # The breakdown rows leave the month's figures alone.
     assert month(breakdowns()) == month(standard())
+
+
+def test_a_table_without_level_or_segment_is_all_standard_rows() -> None:
+    """A performance table given by hand with neither column: 30 + 20 = 50, no split."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from partnerkit.analysis import Dataset
+    from partnerkit.analysis.grain import conversions_by_action, split_movers, wasted_search_terms
+
+    table = pa.table(
+        {
+            "date": [dt.date(2026, 10, 5), dt.date(2026, 10, 6)],
+            "platform": ["meta", "meta"],
+            "account_id": ["act_1", "act_1"],
+            "currency": ["ILS", "ILS"],
+            "spend": pa.array([Decimal(30), Decimal(20)], pa.decimal128(38, 6)),
+        }
+    )
+    data = Dataset({"performance": table})
+    spend = compute_kpis(WS, data, "2026-10", kpis=[SPEND], as_of=at("2026-11-02 10:00"))
+    assert spend.get("spend").value == Decimal(50)
+    assert wasted_search_terms(WS, data, "2026-10").terms == ()
+    assert conversions_by_action(WS, data, "2026-10").actions == ()
+    assert split_movers(WS, data, "2026-10").movers == ()

@@ -60,51 +60,32 @@ def _words(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.setitem(catalog, key, text)
 
 
-def _row(day: str, **kw: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {"date": dt.date.fromisoformat(day), "currency": "ILS", **kw}
-    if "spend" in row:
-        row["spend"] = Decimal(row["spend"])
-    return row
-
-
-def _term(day: str, text: str, spend: int, clicks: int, conversions: float) -> dict[str, Any]:
-    return _row(
-        day,
-        platform="google_ads",
-        account_id="111",
-        level="search_term",
-        campaign_id="c1",
-        campaign_name="Search",
-        segment=f"search_term={text}",
-        spend=spend,
-        clicks=clicks,
-        conversions=conversions,
-    )
-
-
-def _gender(day: str, gender: str, spend: int, clicks: int, leads: int) -> dict[str, Any]:
-    return _row(
-        day,
-        platform="meta",
-        account_id="act_9",
-        level="campaign",
-        campaign_id="m1",
-        segment=f"gender={gender}",
-        spend=spend,
-        clicks=clicks,
-        leads=leads,
-    )
+def _row(day: str, segment: str, spend: int, clicks: int, **kw: Any) -> dict[str, Any]:
+    """A split row of October's account 111 (search terms) or act_9 (Meta, by gender)."""
+    google = {"platform": "google_ads", "account_id": "111", "level": "search_term"}
+    where = google | {"campaign_id": "c1", "campaign_name": "Search"}
+    if segment.startswith("gender="):
+        where = {"platform": "meta", "account_id": "act_9", "level": "campaign"}
+    return {
+        "date": dt.date.fromisoformat(day),
+        "currency": "ILS",
+        "segment": segment,
+        "spend": Decimal(spend),
+        "clicks": clicks,
+        **where,
+        **kw,
+    }
 
 
 def _dataset() -> Dataset:
     more = [
-        _term("2026-10-05", "free stuff", 30, 8, 0),
-        _term("2026-10-20", "free stuff", 20, 4, 0),
-        _term("2026-10-05", "shoes", 40, 15, 1),
-        _gender("2026-09-10", "male", 100, 20, 1),
-        _gender("2026-09-10", "female", 150, 30, 9),
-        _gender("2026-10-10", "male", 100, 10, 3),
-        _gender("2026-10-10", "female", 150, 40, 7),
+        _row("2026-10-05", "search_term=free stuff", 30, 8, conversions=0.0),
+        _row("2026-10-20", "search_term=free stuff", 20, 4, conversions=0.0),
+        _row("2026-10-05", "search_term=shoes", 40, 15, conversions=1.0),
+        _row("2026-09-10", "gender=male", 100, 20, leads=1.0),
+        _row("2026-09-10", "gender=female", 150, 30, leads=9.0),
+        _row("2026-10-10", "gender=male", 100, 10, leads=3.0),
+        _row("2026-10-10", "gender=female", 150, 40, leads=7.0),
     ]
     tables = small_dataset().tables
     extra = RecordStream.from_records(RecordKind.PERFORMANCE, more).to_arrow()

@@ -583,7 +583,11 @@ class Engine(Closing):
         if kind is RecordKind.DEAL and keys:
             with_sql, join = attr.deal_pick(where)
         # Performance rows of every grain overlap: only the ones that add up are summed.
-        rows = summable_performance() if kind is RecordKind.PERFORMANCE else f'"{_VIEW[kind]}"'
+        rows = (
+            summable_performance(columns=schema.names)
+            if kind is RecordKind.PERFORMANCE
+            else f'"{_VIEW[kind]}"'
+        )
         query = (
             f"{with_sql} SELECT {', '.join(select)} FROM {rows} v {join} WHERE {where} GROUP BY ALL"
         )

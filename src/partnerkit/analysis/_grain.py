@@ -30,6 +30,7 @@ age once).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from partnerkit.analysis._sql import text
 
@@ -51,7 +52,7 @@ def level_rank_sql(column: str = "level") -> str:
     return f"CASE {column} {cases} ELSE {len(STANDARD_LEVELS) + 1} END"
 
 
-def summable_performance(view: str = "performance") -> str:
+def summable_performance(view: str = "performance", columns: Collection[str] | None = None) -> str:
     """SQL (a parenthesised subquery): the performance rows that add up.
 
     Use it wherever an analysis sums performance columns: ``FROM {summable_performance()} v``.
@@ -59,19 +60,27 @@ def summable_performance(view: str = "performance") -> str:
 
     Args:
         view: The table or view of performance rows (the dataset's ``performance``).
+        columns: The view's column names, when it may lack ``level`` or ``segment`` (a
+            table given by hand): a missing one is null on every row.
 
     Returns:
         The subquery: the standard-grain rows of one level per platform account and day.
     """
+    level, segment = (_column(c, columns) for c in ("level", "segment"))
     levels = ", ".join(text(lv) for lv in STANDARD_LEVELS)
-    rank = level_rank_sql()
+    rank = level_rank_sql(level)
     return (
         f"(SELECT * EXCLUDE (_grain_rank, _grain_top) FROM ("
         f"SELECT *, {rank} AS _grain_rank, "
         f"min({rank}) OVER (PARTITION BY platform, account_id, date) AS _grain_top "
-        f"FROM {view} WHERE segment IS NULL AND (level IS NULL OR level IN ({levels}))"
+        f"FROM {view} WHERE {segment} IS NULL AND ({level} IS NULL OR {level} IN ({levels}))"
         f") WHERE _grain_rank = _grain_top)"
     )
+
+
+def _column(name: str, columns: Collection[str] | None) -> str:
+    """A column's name, or a text null when the view has no such column."""
+    return name if columns is None or name in columns else "CAST(NULL AS VARCHAR)"
 
 
 def segment_value_sql(name: str, column: str = "segment") -> str:
@@ -94,7 +103,7 @@ def split_performance(name: str, view: str = "performance") -> str:
 
     Args:
         name: The segment name, e.g. ``search_term``, ``conversion_action``, ``age``.
-        view: The table or view of performance rows.
+        view: The table or view of performance rows (it has a ``segment`` column).
 
     Returns:
         The subquery: the view's columns and ``split_value``.

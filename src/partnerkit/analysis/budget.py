@@ -336,7 +336,8 @@ def _unmatched(engine: Engine, window: Window) -> list[UnmatchedSpend]:
     query = (
         f'SELECT v."platform", v."account_id", v."campaign_id", any_value(v."campaign_name"), '
         f'v."currency", sum(v."spend"), count(*) '
-        f"FROM {summable_performance()} v {attr.join(kind)} "
+        f"FROM {summable_performance(columns=engine.data.schema(kind).names)} v "
+        f"{attr.join(kind)} "
         f'WHERE {in_month} AND {source} IS NULL AND v."spend" IS NOT NULL '
         f"GROUP BY ALL ORDER BY 1, 2, 3"
     )

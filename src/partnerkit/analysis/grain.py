@@ -83,10 +83,16 @@ def _month(month: str) -> Window:
         raise ConfigurationError(f"month must be YYYY-MM, got {month!r}") from exc
 
 
+def _names(dataset: Dataset) -> list[str]:
+    """The performance view's column names."""
+    names: list[str] = dataset.schema(RecordKind.PERFORMANCE).names
+    return names
+
+
 def _extra(dataset: Dataset, name: str) -> str:
     """SQL: an ``extra.<name>`` column as text, or null when no row has it."""
     column = f"extra.{name}"
-    if column in dataset.schema(RecordKind.PERFORMANCE).names:
+    if column in _names(dataset):
         return f"CAST(v.{ident(column)} AS VARCHAR)"
     return "CAST(NULL AS VARCHAR)"
 
@@ -144,11 +150,7 @@ class ConversionsByAction(Result):
     conversions: Decimal
     lead_conversions: Decimal
     leads: Decimal | None
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Conversions by action, {self.month}"
+    title: str = "Conversions by action"
 
     def to_arrow(self) -> pa.Table:
         """One row per action."""
@@ -175,13 +177,16 @@ def conversions_by_action(
     """
     window = _month(month)
     in_month = window_sql('v."date"', window, workspace.timezone, timestamp=False)
+    split = split_performance("conversion_action")
+    if "segment" not in _names(dataset):  # a table given by hand: nothing is split
+        return ConversionsByAction(window.label, (), Decimal(0), Decimal(0), None)
     rows = dataset.sql(
         f"SELECT v.platform, v.account_id, v.split_value AS action, "
         f"max({_extra(dataset, 'conversion_action_name')}) AS name, "
         f"max({_extra(dataset, 'conversion_action_category')}) AS category, "
         f"CAST(coalesce(sum(v.conversions), 0) AS DOUBLE) AS conversions, "
         f"CAST(sum(v.leads) AS DOUBLE) AS leads "
-        f"FROM {split_performance('conversion_action')} v WHERE {in_month} "
+        f"FROM {split} v WHERE {in_month} "
         f"GROUP BY ALL ORDER BY conversions DESC, platform, account_id, action"
     ).to_pylist()
     actions = tuple(
@@ -204,8 +209,9 @@ def conversions_by_action(
             f"(v.platform = {literal(p)} AND v.account_id = {literal(a)})"
             for p, a in sorted(accounts)
         )
+        standard = summable_performance(columns=_names(dataset))
         total = dataset.sql(
-            f"SELECT CAST(sum(v.leads) AS DOUBLE) AS leads FROM {summable_performance()} v "
+            f"SELECT CAST(sum(v.leads) AS DOUBLE) AS leads FROM {standard} v "
             f"WHERE {in_month} AND ({pairs})"
         ).to_pylist()[0]["leads"]
         leads = _dec(total)
@@ -264,11 +270,7 @@ class SearchTermWaste(Result):
     min_clicks: int
     min_spend: Decimal | None
     terms: tuple[WastedTerm, ...]
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Search terms without conversions, {self.month}"
+    title: str = "Search terms without conversions"
 
     def to_arrow(self) -> pa.Table:
         """One row per term and campaign."""
@@ -313,11 +315,14 @@ def wasted_search_terms(
     floor = Decimal(min_spend) if min_spend is not None else None
     in_month = window_sql('v."date"', window, workspace.timezone, timestamp=False)
     spend_floor = f" AND sum(v.spend) >= {literal(floor)}" if floor is not None else ""
+    split = split_performance("search_term")
+    if "segment" not in _names(dataset):
+        return SearchTermWaste(window.label, int(min_clicks), floor, ())
     rows = dataset.sql(
         f"SELECT v.platform, v.account_id, v.campaign_id, max(v.campaign_name) AS campaign_name, "
         f"v.split_value AS term, sum(v.spend) AS spend, v.currency, "
         f"CAST(coalesce(sum(v.clicks), 0) AS BIGINT) AS clicks "
-        f"FROM {split_performance('search_term')} v WHERE {in_month} GROUP BY ALL "
+        f"FROM {split} v WHERE {in_month} GROUP BY ALL "
         f"HAVING sum(v.spend) > 0 AND count(v.conversions) > 0 AND sum(v.conversions) = 0 "
         f"AND coalesce(sum(v.clicks), 0) >= {int(min_clicks)}{spend_floor} "
         f"ORDER BY spend DESC, clicks DESC, term, campaign_id"
@@ -386,11 +391,7 @@ class SplitMovers(Result):
     month: str
     previous_month: str
     movers: tuple[SplitMover, ...]
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Audiences and placements that moved, {self.month}"
+    title: str = "Audiences and placements that moved"
 
     def to_arrow(self) -> pa.Table:
         """One row per move."""
@@ -430,7 +431,8 @@ def split_movers(
     now = window_sql('v."date"', window, tz, timestamp=False)
     then = window_sql('v."date"', before, tz, timestamp=False)
     found: list[SplitMover] = []
-    for dimension in dimensions:
+    for dimension in dimensions if "segment" in _names(dataset) else ():
+        split = split_performance(dimension)
         rows = dataset.sql(
             f"SELECT v.platform, v.split_value AS value, v.currency, "
             f"sum(v.leads) FILTER (WHERE {now}) AS leads_now, "
@@ -439,7 +441,7 @@ def split_movers(
             f"sum(v.clicks) FILTER (WHERE {then}) AS clicks_then, "
             f"sum(v.spend) FILTER (WHERE {now}) AS spend_now, "
             f"sum(v.spend) FILTER (WHERE {then}) AS spend_then "
-            f"FROM {split_performance(dimension)} v WHERE {now} OR {then} "
+            f"FROM {split} v WHERE {now} OR {then} "
             f"GROUP BY ALL ORDER BY 1, 2, 3"
         ).to_pylist()
         for r in rows:
