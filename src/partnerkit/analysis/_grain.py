@@ -30,17 +30,27 @@ age once).
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from partnerkit.analysis._sql import text
+
+if TYPE_CHECKING:
+    from partnerkit.analysis._data import Dataset
 
 __all__ = [
     "STANDARD_LEVELS",
     "level_rank_sql",
+    "overlaps",
     "segment_value_sql",
     "split_performance",
     "summable_performance",
+    "summable_rows",
 ]
+
+_OVERLAPS: weakref.WeakKeyDictionary[Dataset, bool] = weakref.WeakKeyDictionary()
+"""The answer of :func:`overlaps` for each frozen dataset."""
 
 STANDARD_LEVELS = ("campaign", "ad_group", "ad", "account", "traffic")
 """The standard levels of a performance row, in the order the grain rule prefers them."""
@@ -66,21 +76,72 @@ def summable_performance(view: str = "performance", columns: Collection[str] | N
     Returns:
         The subquery: the standard-grain rows of one level per platform account and day.
     """
-    level, segment = (_column(c, columns) for c in ("level", "segment"))
     levels = ", ".join(text(lv) for lv in STANDARD_LEVELS)
-    rank = level_rank_sql(level)
+
+    def standard(alias: str) -> tuple[str, str]:
+        """The rank of a row's level and the test that it is a standard-grain row."""
+        level, segment = (_column(alias, c, columns) for c in ("level", "segment"))
+        test = f"{segment} IS NULL AND ({level} IS NULL OR {level} IN ({levels}))"
+        return level_rank_sql(level), test
+
+    # A join on each account and day's first level, not a window over the rows: the
+    # grouping reads five columns, and the rows keep only the columns a query uses.
+    rank, test = standard("p")
+    top_rank, top_test = standard("t")
     return (
-        f"(SELECT * EXCLUDE (_grain_rank, _grain_top) FROM ("
-        f"SELECT *, {rank} AS _grain_rank, "
-        f"min({rank}) OVER (PARTITION BY platform, account_id, date) AS _grain_top "
-        f"FROM {view} WHERE {segment} IS NULL AND ({level} IS NULL OR {level} IN ({levels}))"
-        f") WHERE _grain_rank = _grain_top)"
+        f"(SELECT p.* FROM {view} p JOIN ("
+        f"SELECT t.platform, t.account_id, t.date, min({top_rank}) AS _grain_top "
+        f"FROM {view} t WHERE {top_test} GROUP BY ALL) g "
+        f"ON p.platform IS NOT DISTINCT FROM g.platform "
+        f"AND p.account_id IS NOT DISTINCT FROM g.account_id "
+        f"AND p.date = g.date "
+        f"WHERE {test} AND {rank} = g._grain_top)"
     )
 
 
-def _column(name: str, columns: Collection[str] | None) -> str:
-    """A column's name, or a text null when the view has no such column."""
-    return name if columns is None or name in columns else "CAST(NULL AS VARCHAR)"
+def overlaps(dataset: Dataset) -> bool:
+    """Whether any platform account's performance rows overlap (more than one grain).
+
+    True when an account has rows of two levels, a split row, or a row of a report
+    stream's own level; then :func:`summable_performance` has rows to leave out.
+    The question reads two columns of the view grouped by account (a fraction of the
+    grain rule's cost), once for a dataset whose records cannot change, so datasets of
+    one grain skip the rule.
+    """
+    known = _OVERLAPS.get(dataset)
+    if known is not None:
+        return known
+    names = dataset.schema("performance").names
+    if "level" not in names and "segment" not in names:
+        return False
+    level, segment = (_column("v", c, names) for c in ("level", "segment"))
+    levels = ", ".join(text(lv) for lv in STANDARD_LEVELS)
+    found = dataset.sql(
+        f"SELECT count(*) AS n FROM (SELECT 1 FROM performance v "
+        f"GROUP BY v.platform, v.account_id "
+        f"HAVING min(coalesce({level}, '')) <> max(coalesce({level}, '')) "
+        f"OR bool_or({segment} IS NOT NULL) OR bool_or({level} NOT IN ({levels})))"
+    )
+    answer = bool(found["n"][0].as_py())
+    if dataset.frozen:  # the records cannot change: the answer holds for its life
+        _OVERLAPS[dataset] = answer
+    return answer
+
+
+def summable_rows(dataset: Dataset) -> str:
+    """SQL: the dataset's performance rows that add up, to read as ``FROM ... v``.
+
+    :func:`summable_performance` when :func:`overlaps`; the ``performance`` view as it
+    is when every account has rows of one standard grain (the rule would keep them all).
+    """
+    if overlaps(dataset):
+        return summable_performance(columns=dataset.schema("performance").names)
+    return '"performance"'
+
+
+def _column(alias: str, name: str, columns: Collection[str] | None) -> str:
+    """A column of a row, or a text null when the view has no such column."""
+    return f"{alias}.{name}" if columns is None or name in columns else "CAST(NULL AS VARCHAR)"
 
 
 def segment_value_sql(name: str, column: str = "segment") -> str:
