@@ -353,3 +353,16 @@ def test_a_table_without_level_or_segment_is_all_standard_rows() -> None:
     assert wasted_search_terms(WS, data, "2026-10").terms == ()
     assert conversions_by_action(WS, data, "2026-10").actions == ()
     assert split_movers(WS, data, "2026-10").movers == ()
+
+
+def test_only_overlapping_rows_take_the_rule() -> None:
+    """One level per account: nothing to leave out; a second level or a split row: the rule."""
+    from partnerkit.analysis._grain import overlaps
+
+    campaigns = [r for r in standard() if r["level"] in ("campaign", "traffic")]
+    assert not overlaps(dataset(performance=campaigns))
+    assert overlaps(dataset(performance=standard()))  # act_1 has campaign and ad rows
+    split = [*campaigns, perf("2026-10-05", campaign_id="m-1", segment="age=25-34", spend=1)]
+    assert overlaps(dataset(performance=split))
+    keywords = [*campaigns, perf("2026-10-05", level="keyword", spend=1, **G)]
+    assert overlaps(dataset(performance=keywords))

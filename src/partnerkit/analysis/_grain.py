@@ -6,8 +6,9 @@ device rows, a conversion action's rows, a GA4 custom report's segmented rows, M
 breakdown rows (``age=25-34|gender=female``). Each grain adds up to the same month, so
 summing the view counts spend and clicks once per grain synced.
 
-:func:`summable_performance` is the one rule every analysis that sums performance
-reads it through (KPIs, pacing, budget, the audit):
+:func:`summable_performance` is the one rule, and :func:`summable_rows` the way every
+analysis that sums performance reads it (KPIs, pacing, budget, the audit, the split
+analyses' totals):
 
 * only the **standard grain**: ``segment`` is null (a split row has a segment) and
   ``level`` is a standard level (:data:`STANDARD_LEVELS`) or null (a file that names
@@ -18,6 +19,10 @@ reads it through (KPIs, pacing, budget, the audit):
   no level. Campaign rows come first because every campaign has them (a Performance
   Max campaign has no ads; an ad row never carries a campaign's cost the ad cannot
   be tied to); ad rows are used on the days an account has no campaign rows.
+
+A dataset whose accounts each have rows of one standard grain only (the usual case:
+one level synced, no report stream) reads the view as it is: :func:`overlaps` tells,
+once per frozen dataset, and the rule's join is skipped.
 
 The split rows stay in the view for the analyses that ask about a split (search
 terms, conversion actions, audiences and placements: :mod:`partnerkit.analysis.grain`).

@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from partnerkit.analysis._data import Dataset, Result, grows_memory
-from partnerkit.analysis._grain import split_performance, summable_performance
+from partnerkit.analysis._grain import split_performance, summable_rows
 from partnerkit.analysis._sql import ident, literal
 from partnerkit.analysis._tables import fields_table
 from partnerkit.analysis.periods import Window, window_sql
@@ -209,7 +209,7 @@ def conversions_by_action(
             f"(v.platform = {literal(p)} AND v.account_id = {literal(a)})"
             for p, a in sorted(accounts)
         )
-        standard = summable_performance(columns=_names(dataset))
+        standard = summable_rows(dataset)
         total = dataset.sql(
             f"SELECT CAST(sum(v.leads) AS DOUBLE) AS leads FROM {standard} v "
             f"WHERE {in_month} AND ({pairs})"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from partnerkit.analysis._grain import summable_performance
 from partnerkit.analysis._sql import Scratch
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import schema_of, table_of
@@ -147,8 +146,12 @@ def build_context(
     max_unmapped: Decimal,
     tolerance: Tolerance,
     rates: Mapping[str, Decimal] | None,
+    performance: str,
 ) -> AuditContext:
     """Build the base tables on ``scratch`` and return the context the checks read.
+
+    ``performance`` is the SQL of the performance rows that add up
+    (:func:`~partnerkit.analysis._grain.summable_rows`).
 
     Raises:
         ConfigurationError: ``rates`` lacks a currency the spend is in.
@@ -254,7 +257,7 @@ def build_context(
         f"date AS day, coalesce(currency, {ws_currency}) AS currency, "
         f"sum(spend) AS spend, bool_or(spend > 0) AS spent, "
         f"sum({lead_expr}) AS platform_leads "
-        f"FROM {summable_performance()} WHERE level IS DISTINCT FROM 'traffic' GROUP BY ALL",
+        f"FROM {performance} v WHERE level IS DISTINCT FROM 'traffic' GROUP BY ALL",
     )
     perf = RecordKind.PERFORMANCE
     t_perf = s.table(
