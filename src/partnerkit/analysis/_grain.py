@@ -95,10 +95,11 @@ def summable_performance(view: str = "performance", columns: Collection[str] | N
     top_rank, top_test = standard("t")
     return (
         f"(SELECT p.* FROM {view} p JOIN ("
-        f"SELECT t.platform, t.account_id, t.date, min({top_rank}) AS _grain_top "
+        f"SELECT coalesce(t.platform, '') AS platform, coalesce(t.account_id, '') AS account_id, "
+        f"t.date, min({top_rank}) AS _grain_top "
         f"FROM {view} t WHERE {top_test} GROUP BY ALL) g "
-        f"ON p.platform IS NOT DISTINCT FROM g.platform "
-        f"AND p.account_id IS NOT DISTINCT FROM g.account_id "
+        f"ON coalesce(p.platform, '') = g.platform "
+        f"AND coalesce(p.account_id, '') = g.account_id "
         f"AND p.date = g.date "
         f"WHERE {test} AND {rank} = g._grain_top)"
     )
