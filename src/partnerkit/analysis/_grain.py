@@ -17,8 +17,8 @@ analyses' totals):
   the first present in :data:`STANDARD_LEVELS` — campaign rows, else ad-group rows,
   else ad rows, else account rows, else analytics (``traffic``) rows, else rows with
   no level. Campaign rows come first because every campaign has them (a Performance
-  Max campaign has no ads; an ad row never carries a campaign's cost the ad cannot
-  be tied to); ad rows are used on the days an account has no campaign rows.
+  Max campaign has no ad rows); ad rows are used on the days an account has no
+  campaign rows.
 
 A dataset whose accounts each have rows of one standard grain only (the usual case:
 one level synced, no report stream) reads the view as it is: :func:`overlaps` tells,
@@ -183,6 +183,7 @@ def split_performance(name: str, view: str = "performance") -> str:
         f"(SELECT * EXCLUDE (_grain_pick) FROM ("
         f"SELECT *, {value} AS split_value, dense_rank() OVER "
         f"(PARTITION BY platform, account_id, date ORDER BY {order}) AS _grain_pick "
-        f"FROM {view} WHERE {value} IS NOT NULL"
+        f"FROM {view} WHERE segment IS NOT NULL AND contains(segment, {text(name + '=')}) "
+        f"AND {value} IS NOT NULL"
         f") WHERE _grain_pick = 1)"
     )
