@@ -370,6 +370,7 @@ def _codes() -> dict[str, list[str]]:
     from partnerkit.analysis.budget import BudgetFlag
     from partnerkit.analysis.cost import FeeCode
     from partnerkit.analysis.funnel import STAGES
+    from partnerkit.analysis.grain import SPLIT_DIMENSIONS, SplitMeasure
     from partnerkit.model import Channel
     from partnerkit.model._base import DurationUnit, Frequency
     from partnerkit.model.kpis import BUILTIN_KPIS, TOTAL_COST_KPIS
@@ -392,6 +393,7 @@ def _codes() -> dict[str, list[str]]:
         "sla.rule.within": list(get_args(DurationUnit)),
         "frequency": list(get_args(Frequency)),
         "kpi": [*BUILTIN_KPIS, *TOTAL_COST_KPIS],
+        "split": [*SPLIT_DIMENSIONS, *get_args(SplitMeasure)],
         "finding": [
             "unmapped_leads",
             "overlapping_rules",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit._closing import Closing
 from partnerkit.analysis._data import Dataset
+from partnerkit.analysis._grain import summable_rows
 from partnerkit.analysis._sql import ident as _ident
 from partnerkit.analysis._sql import literal as _literal
 from partnerkit.analysis.attribution import (
@@ -581,9 +582,10 @@ class Engine(Closing):
         with_sql, join = "", ""
         if kind is RecordKind.DEAL and keys:
             with_sql, join = attr.deal_pick(where)
+        # Performance rows of every grain overlap: only the ones that add up are summed.
+        rows = summable_rows(self.data) if kind is RecordKind.PERFORMANCE else f'"{_VIEW[kind]}"'
         query = (
-            f'{with_sql} SELECT {", ".join(select)} FROM "{_VIEW[kind]}" v {join} '
-            f"WHERE {where} GROUP BY ALL"
+            f"{with_sql} SELECT {', '.join(select)} FROM {rows} v {join} WHERE {where} GROUP BY ALL"
         )
         relation = self.con.sql(query)
         names = relation.columns

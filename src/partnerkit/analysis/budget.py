@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from partnerkit.analysis._args import AsOf, as_of_day, choice
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, RatesLike
+from partnerkit.analysis._grain import summable_rows
 from partnerkit.analysis._tables import fields_table, schema_of, the_one
 from partnerkit.analysis._tables import six as _q
 from partnerkit.analysis.attribution import UNATTRIBUTED
@@ -334,7 +335,8 @@ def _unmatched(engine: Engine, window: Window) -> list[UnmatchedSpend]:
     source = attr.expr(kind, "source")
     query = (
         f'SELECT v."platform", v."account_id", v."campaign_id", any_value(v."campaign_name"), '
-        f'v."currency", sum(v."spend"), count(*) FROM "performance" v {attr.join(kind)} '
+        f'v."currency", sum(v."spend"), count(*) '
+        f"FROM {summable_rows(engine.data)} v {attr.join(kind)} "
         f'WHERE {in_month} AND {source} IS NULL AND v."spend" IS NOT NULL '
         f"GROUP BY ALL ORDER BY 1, 2, 3"
     )

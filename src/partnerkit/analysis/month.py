@@ -2,7 +2,8 @@
 
 :func:`evaluate_month` calls each analysis once for a month — the targets, the KPIs
 by source and in total, budget, pacing, funnel, revenue, the source-map audit, the
-lead dedup, SLA compliance, partnership health and, in the trial's last two months,
+lead dedup, search terms without conversions, the audiences and placements that
+moved, SLA compliance, partnership health and, in the trial's last two months,
 the trial verdict — and returns them in one
 :class:`MonthEvaluation`. The monthly report, the ``partnerkit`` command line and the
 demo render that object; none of them computes a figure of its own, so a figure can
@@ -44,6 +45,12 @@ from partnerkit.analysis.funnel import (
     funnel,
     revenue_by_source,
     stage_entries,
+)
+from partnerkit.analysis.grain import (
+    SearchTermWaste,
+    SplitMovers,
+    split_movers,
+    wasted_search_terms,
 )
 from partnerkit.analysis.health import PartnershipHealth, Survey, TargetOutcome, partnership_health
 from partnerkit.analysis.kpis import (
@@ -195,6 +202,11 @@ class MonthEvaluation:
         trial: The trial's verdict with its evidence, in the month the trial ends and
             the month before (:func:`~partnerkit.analysis.trial.trial_phase`); ``None``
             in other months and without ``contract.trial_end``.
+        search_terms: Search terms with spend and no conversion in the month
+            (:func:`~partnerkit.analysis.grain.wasted_search_terms`).
+        splits: The audiences and placements that moved most against the previous
+            month (:func:`~partnerkit.analysis.grain.split_movers`); ``None`` for a
+            month still running, which a whole previous month would not compare with.
         errors: Why an analysis left ``None`` could not run, by its name.
     """
 
@@ -223,6 +235,8 @@ class MonthEvaluation:
     sla: SLACompliance | None = None
     health: PartnershipHealth | None = None
     trial: TrialVerdict | None = None
+    search_terms: SearchTermWaste | None = None
+    splits: SplitMovers | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -489,6 +503,9 @@ def evaluate_month(
         lambda: audit_source_map(workspace, dataset, start=contract_start, end=last, as_of=moment),
     )
     ev.dedup = run("dedup", lambda: dedup_leads(workspace, dataset, start=first, end=cutoff))
+    ev.search_terms = run("search_terms", lambda: wasted_search_terms(workspace, dataset, label))
+    if cutoff >= last:
+        ev.splits = run("splits", lambda: split_movers(workspace, dataset, label))
     if workspace.slas:
         ev.sla = run(
             "sla",

@@ -17,6 +17,11 @@ The rules, in the order :func:`recommend` returns them:
 ``pause_campaign``
     A platform campaign with spend and no lead in the month (the audit's
     ``spend_without_leads`` finding at campaign level).
+``exclude_search_term``
+    A search term that spent in the month and brought no conversion
+    (:func:`~partnerkit.analysis.grain.wasted_search_terms`, whose thresholds decide
+    which), the :data:`MAX_SEARCH_TERMS` with the most spend: add it as a negative
+    keyword.
 ``restore_sla``
     An SLA term that failed in the month (its headline, the month's figure, ``passed``
     is False; a term measured only cumulatively is judged on that).
@@ -42,11 +47,13 @@ if TYPE_CHECKING:
     from partnerkit.analysis.budget import BudgetReport
     from partnerkit.analysis.dedup import LeadDedup
     from partnerkit.analysis.funnel import RevenueBySource
+    from partnerkit.analysis.grain import SearchTermWaste
     from partnerkit.analysis.kpis import KPIValue
     from partnerkit.analysis.month import MonthEvaluation
     from partnerkit.analysis.sla import SLACompliance
 
 __all__ = [
+    "MAX_SEARCH_TERMS",
     "MIN_LEADS_FOR_SHIFT",
     "Recommendation",
     "RecommendationCode",
@@ -59,10 +66,14 @@ __all__ = [
 MIN_LEADS_FOR_SHIFT = 10
 """Leads (inquiries) a source needs in the month for its CPL to back a budget shift."""
 
+MAX_SEARCH_TERMS = 5
+"""Search terms without conversions recommended as negative keywords, most spend first."""
+
 RecommendationCode = Literal[
     "shift_budget",
     "fix_silent_source",
     "pause_campaign",
+    "exclude_search_term",
     "restore_sla",
     "close_target_gap",
     "use_budget",
@@ -158,6 +169,7 @@ def recommend(
     targets: Sequence[KPIValue] | None = None,
     budget: BudgetReport | None = None,
     dedup: LeadDedup | None = None,
+    search_terms: SearchTermWaste | None = None,
 ) -> list[Recommendation]:
     """Every recommendation the month's results back, in the module's order.
 
@@ -172,6 +184,7 @@ def recommend(
         targets: The month's target values.
         budget: The budget report.
         dedup: The month's lead dedup.
+        search_terms: The month's search terms without conversions.
 
     Returns:
         The recommendations (empty when nothing calls for one).
@@ -215,6 +228,21 @@ def recommend(
                         },
                     )
                 )
+    if search_terms is not None and search_terms.month == month:
+        for t in search_terms.terms[:MAX_SEARCH_TERMS]:
+            out.append(
+                Recommendation(
+                    "exclude_search_term",
+                    {
+                        "term": t.term,
+                        "campaign_id": t.campaign_id,
+                        "name": t.campaign_name or t.campaign_id or "?",
+                        "spend": t.spend,
+                        "currency": t.currency,
+                        "clicks": t.clicks,
+                    },
+                )
+            )
     if sla is not None:
         for term in sla.terms:
             if term.headline.passed is False:
@@ -263,7 +291,7 @@ def recommend_month(evaluation: MonthEvaluation) -> list[Recommendation]:
 
     Reads the month's one evaluation (:func:`~partnerkit.analysis.month.evaluate_month`):
     spend, leads and CPL per source of the source map, the audit, SLA compliance, the
-    targets, the budget by source and the dedup.
+    targets, the budget by source, the dedup and the search terms without conversions.
 
     Args:
         evaluation: The month's evaluation.
@@ -292,4 +320,5 @@ def recommend_month(evaluation: MonthEvaluation) -> list[Recommendation]:
         targets=list(ev.targets or ()),
         budget=ev.budget,
         dedup=ev.dedup,
+        search_terms=ev.search_terms,
     )

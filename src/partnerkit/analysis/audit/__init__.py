@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 
 from partnerkit.analysis._args import AsOf, as_of_moment
 from partnerkit.analysis._data import Dataset, grows_memory
+from partnerkit.analysis._grain import summable_rows
 from partnerkit.analysis._sql import Scratch
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis.attribution import (
@@ -144,6 +145,7 @@ def audit_source_map(
             max_unmapped=Decimal(str(max_unmapped_share)),
             tolerance=tolerance or Tolerance(),
             rates=exchange_rates,
+            performance=summable_rows(dataset),
         )
         return _run(ctx)
 

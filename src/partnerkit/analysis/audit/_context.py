@@ -31,10 +31,6 @@ __all__ = ["AuditContext", "Checked", "build_context"]
 _PAID = frozenset(
     {Channel.PAID_SEARCH, Channel.PAID_SOCIAL, Channel.DISPLAY, Channel.VIDEO, Channel.AFFILIATE}
 )
-_LEVEL_RANK = (
-    "CASE level WHEN 'campaign' THEN 1 WHEN 'ad_group' THEN 2 WHEN 'ad' THEN 3 "
-    "WHEN 'account' THEN 4 ELSE 5 END"
-)
 
 
 def _months(start: dt.date, end: dt.date) -> list[tuple[str, dt.date, dt.date]]:
@@ -150,8 +146,12 @@ def build_context(
     max_unmapped: Decimal,
     tolerance: Tolerance,
     rates: Mapping[str, Decimal] | None,
+    performance: str,
 ) -> AuditContext:
     """Build the base tables on ``scratch`` and return the context the checks read.
+
+    ``performance`` is the SQL of the performance rows that add up
+    (:func:`~partnerkit.analysis._grain.summable_rows`).
 
     Raises:
         ConfigurationError: ``rates`` lacks a currency the spend is in.
@@ -243,7 +243,7 @@ def build_context(
         f"SELECT source_id, day, sum(n) AS n, max(last_at) AS last_at "
         f"FROM {t_lead_values} GROUP BY ALL",
     )
-    # Ad-platform rows: one level per platform account (campaign first), no analytics.
+    # Ad-platform rows: the rows that add up (one grain per account and day), no analytics.
     lead_expr = (
         "coalesce(" + ", ".join(f'CAST("{c}" AS DOUBLE)' for c in lead_columns) + ")"
         if lead_columns
@@ -257,9 +257,7 @@ def build_context(
         f"date AS day, coalesce(currency, {ws_currency}) AS currency, "
         f"sum(spend) AS spend, bool_or(spend > 0) AS spent, "
         f"sum({lead_expr}) AS platform_leads "
-        f"FROM (SELECT *, min({_LEVEL_RANK}) OVER (PARTITION BY platform, account_id) AS top, "
-        f"  {_LEVEL_RANK} AS rank FROM performance WHERE level IS DISTINCT FROM 'traffic') "
-        f"WHERE rank = top GROUP BY ALL",
+        f"FROM {performance} v WHERE level IS DISTINCT FROM 'traffic' GROUP BY ALL",
     )
     perf = RecordKind.PERFORMANCE
     t_perf = s.table(

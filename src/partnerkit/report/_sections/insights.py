@@ -12,7 +12,7 @@ from partnerkit.model import KPIUnit
 from partnerkit.report._context import Context, dec
 from partnerkit.report._sections import source_map
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Bullets, Heading, Table, Text
+from partnerkit.report.sections import Block, Bullets, Cell, Heading, Table, Text
 
 __all__ = ["build"]
 
@@ -22,11 +22,12 @@ def build(ctx: Context) -> list[Block]:
     out: list[Block] = []
     f = ctx.f
     out.append(Heading(f.t("insights.movers")))
-    movers = ctx.movers()[:5]
+    movers = [ctx.mover_text(v, N_("insights.mover")) for v in ctx.movers()[:5]]
+    movers += _split_movers(ctx)
     if ctx.r.sources is None:
         out.append(ctx.failed("sources"))
     elif movers:
-        out.append(Bullets(tuple(ctx.mover_text(v, N_("insights.mover")) for v in movers)))
+        out.append(Bullets(tuple(movers)))
     else:
         out.append(Text(f.t("insights.none")))
     out.append(Heading(f.t("insights.silent")))
@@ -103,6 +104,39 @@ def build(ctx: Context) -> list[Block]:
     else:
         out.append(ctx.failed("audit"))
     return out + source_map.blocks(ctx)
+
+
+_SPLIT_MOVERS = 3
+"""The audiences and placements listed among the movers, largest change first."""
+
+
+def _split_movers(ctx: Context) -> list[Text]:
+    """The audiences and placements that moved most (breakdown rows), in words."""
+    if ctx.r.splits is None:
+        return []
+    f = ctx.f
+    out = []
+    for m in ctx.r.splits.movers[:_SPLIT_MOVERS]:
+        if m.measure == "cost_per_lead":
+            now = Cell(f.money(m.current, m.currency), m.current, numeric=True)
+            before = Cell(f.money(m.previous, m.currency), m.previous, numeric=True)
+        else:
+            now, before = ctx.number(m.current, 1), ctx.number(m.previous, 1)
+        out.append(
+            ctx.sentence(
+                N_("insights.split_mover"),
+                {
+                    "dimension": ctx.text(f.t(f"split.{m.dimension}")),
+                    "value": ctx.text(m.value),
+                    "measure": ctx.text(f.t(f"split.{m.measure}")),
+                    "current": now,
+                    "previous": before,
+                    "change": Cell(f.signed_percent(m.change), m.change, numeric=True),
+                },
+                "good" if m.improved else "bad",
+            )
+        )
+    return out
 
 
 def _finding(ctx: Context, row: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from partnerkit.analysis.recommend import Recommendation, recommend_month
 from partnerkit.report._context import Context, dec
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Bullets, Heading, Text
+from partnerkit.report.sections import Block, Bullets, Cell, Heading, Text
 
 __all__ = ["build", "worded"]
 
@@ -62,6 +62,18 @@ def worded(ctx: Context, decided: Sequence[Recommendation]) -> list[Text]:
                     {
                         "campaign": ctx.text(str(p["name"])),
                         "spend": ctx.money(dec(p["spend"])),
+                    },
+                )
+            )
+        elif rec.code == "exclude_search_term":
+            out.append(
+                ctx.sentence(
+                    N_("rec.search_term"),
+                    {
+                        "term": ctx.text(str(p["term"])),
+                        "campaign": ctx.text(str(p["name"])),
+                        "spend": Cell(f.money(p["spend"], p["currency"]), p["spend"], numeric=True),
+                        "clicks": ctx.number(p["clicks"]),
                     },
                 )
             )
