@@ -48,6 +48,7 @@ _VIEW = {
     RecordKind.CAMPAIGN: "campaign",
     RecordKind.SEARCH_PERFORMANCE: "search_performance",
     RecordKind.EMAIL_CAMPAIGN: "email_campaign",
+    RecordKind.SOCIAL_DAILY: "social_daily",
 }
 
 _ATTACHED = "partnerkit_warehouse"

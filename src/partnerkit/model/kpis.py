@@ -103,6 +103,7 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.CAMPAIGN: "start_date",
         RecordKind.SEARCH_PERFORMANCE: "date",
         RecordKind.EMAIL_CAMPAIGN: "date",
+        RecordKind.SOCIAL_DAILY: "date",
     }
 )
 

@@ -63,6 +63,7 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.CAMPAIGN: None,
     RecordKind.SEARCH_PERFORMANCE: "date",
     RecordKind.EMAIL_CAMPAIGN: "date",
+    RecordKind.SOCIAL_DAILY: "date",
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -73,6 +74,7 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.DEAL: _UTC_DAY.format(col='"created_at"'),
     RecordKind.SEARCH_PERFORMANCE: '"date"',
     RecordKind.EMAIL_CAMPAIGN: '"date"',
+    RecordKind.SOCIAL_DAILY: '"date"',
 }
 
 
