@@ -393,7 +393,12 @@ def _series(
         column = columns.get(name)
         if column is None:
             continue  # a metric not asked for: Meta sends only those asked
-        for at, entry in enumerate(objects(metric, "values", "a value object")):
+        try:
+            values = objects(metric, "values", "a value object", note="which a series has")
+        except PageShapeError as exc:
+            where = ".".join(p for p in (f"data[{index}]", exc.where) if p)
+            raise PageShapeError(where, exc.expected, exc.found) from None
+        for at, entry in enumerate(values):
             where = f"data[{index}].values[{at}]"
             day = _day(entry.get("end_time"), f"{where}.end_time")
             days.setdefault(day, {})[column] = count(entry.get("value"), f"{where}.value")
