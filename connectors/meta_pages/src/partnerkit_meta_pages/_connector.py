@@ -43,9 +43,14 @@ from functools import partial
 from typing import Any, ClassVar, cast
 from zoneinfo import ZoneInfo
 
-from partnerkit_meta._errors import API, classify, from_sdk_error
-from partnerkit_meta._sdk import GraphApi, SdkRequestError
-from partnerkit_meta._settings import sdk_api_version
+from partnerkit_meta.graph import (
+    API,
+    GraphApi,
+    SdkRequestError,
+    classify,
+    from_sdk_error,
+    sdk_api_version,
+)
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
