@@ -26,6 +26,7 @@ import pytest
 
 from partnerkit.analysis import Dataset
 from partnerkit.analysis.social import LEADING, SocialChange, social_month
+from partnerkit.social import Figure
 from partnerkit.stream import RecordStream
 
 PAGE, INSTA = ("facebook_page", "104857600123"), ("instagram", "17841400000000001")
@@ -70,9 +71,11 @@ def test_the_month_against_the_month_before(data: Any) -> None:
     assert october.month == "2026-10"
     assert october.reason is None
     assert [c.code for c in october.changes] == list(LEADING)
+    # a month's reach is not the sum of its days: not computable, and the totals say why
+    assert october.total.reach == Figure(None, "not_additive")
     assert october.changes == (
         SocialChange("impressions", 6000, 2000, 2.0),
-        SocialChange("reach", None, None, None, "not_additive"),
+        SocialChange("reach", None, None, None, "missing_values"),
         SocialChange("engagements", 327, 100, 2.27),
         SocialChange("engagement_rate", 0.0545, 0.05, 0.0045),
         SocialChange("followers", 5250, 5150, 0.019417),  # 100 / 5150

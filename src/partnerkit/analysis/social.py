@@ -4,8 +4,10 @@ The report's social section renders :func:`social_month`; it computes nothing it
 Every figure comes from ``social_daily`` records through :func:`partnerkit.social.rollup`
 (the one home of the social rules): flows summed over the month's days, followers the
 last day's level, the engagement rate recomputed from summed counts, and reach not
-computable over a month (it counts distinct people; its reason is ``not_additive``).
-Results hold codes and values; the words are the report's.
+computable over a month (it counts distinct people: ``total.reach`` says
+``not_additive``). Changes are :class:`~partnerkit.analysis._change.FigureChange`, the
+channel analyses' shared change. Results hold codes and values; the words are the
+report's.
 
 :data:`LEADING` orders the figures the way the report should show them.
 """
@@ -15,12 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from partnerkit.analysis._change import FigureChange, figure_change
 from partnerkit.analysis._data import Result
 from partnerkit.analysis._tables import schema_of, table_of, the_one
 from partnerkit.analysis.periods import Window, window_sql
-from partnerkit.social import COUNTS, Figure, SocialTotals, rollup
+from partnerkit.social import COUNTS, SocialTotals, rollup
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -43,36 +46,14 @@ LEADING: tuple[str, ...] = (
 #: The figures that are rates: their change is in points, not a ratio.
 _RATES = frozenset({"engagement_rate"})
 
-ChangeReason = Literal["no_previous", "zero_denominator", "missing_values", "not_additive"]
-
-#: Places a change is rounded to.
-_PLACES = 6
-
 _COLUMNS = ("date", "platform", "account_id", "account_name", "reach", "followers", *COUNTS)
 
 
-@dataclass(frozen=True)
-class SocialChange:
-    """One figure of the month against the month before.
-
-    Attributes:
-        code: The figure, one of :data:`LEADING`.
-        value: This month's value (``None``: not computable, see ``reason``).
-        previous: The previous month's value.
-        change: For a count (followers too), ``value / previous - 1`` (0.1 is 10% more);
-            for the engagement rate, ``value - previous`` in its own unit (0.004 is 0.4
-            points). ``None`` when not computable.
-        reason: Why ``change`` is ``None``: ``not_additive`` (reach over a month),
-            ``missing_values`` (this month's value is not computable), ``no_previous``
-            (the previous month's is not) or ``zero_denominator`` (a count that was 0
-            the month before).
-    """
-
-    code: str
-    value: float | int | None
-    previous: float | int | None
-    change: float | None
-    reason: ChangeReason | None = None
+SocialChange = FigureChange
+"""One figure of the month against the month before (:class:`FigureChange`): a count's
+change is a ratio (followers too), the engagement rate's is in its own points. Reach's
+value is always ``None`` over a month: its reason, ``not_additive``, is on the totals
+(``SocialTotals.reach``)."""
 
 
 @dataclass(frozen=True)
@@ -201,33 +182,25 @@ def _rows(
     return dataset.sql(query).to_pylist()
 
 
-def _figure(totals: SocialTotals, code: str) -> Figure:
-    if code == "reach":
-        return totals.reach
-    if code == "followers":
-        return totals.followers
-    if code == "engagement_rate":
-        return totals.engagement_rate
-    count = totals.counts[code]
-    return Figure(count) if count is not None else Figure(None, "missing_values")
+def _value(totals: SocialTotals, code: str) -> float | int | None:
+    figures = {
+        "reach": totals.reach,
+        "followers": totals.followers,
+        "engagement_rate": totals.engagement_rate,
+    }
+    return figures[code].value if code in figures else totals.counts[code]
 
 
 def _changes(total: SocialTotals, previous: SocialTotals) -> tuple[SocialChange, ...]:
-    return tuple(_change(code, _figure(total, code), _figure(previous, code)) for code in LEADING)
-
-
-def _change(code: str, now: Figure, then: Figure) -> SocialChange:
-    value, before = now.value, then.value
-    if value is None:
-        reason: ChangeReason = "not_additive" if now.reason == "not_additive" else "missing_values"
-        return SocialChange(code, value, before, None, reason)
-    if before is None:
-        return SocialChange(code, value, before, None, "no_previous")
-    if code in _RATES:
-        return SocialChange(code, value, before, round(value - before, _PLACES))
-    if before == 0:
-        return SocialChange(code, value, before, None, "zero_denominator")
-    return SocialChange(code, value, before, round(value / before - 1, _PLACES))
+    return tuple(
+        figure_change(
+            code,
+            _value(total, code),
+            _value(previous, code),
+            difference=code in _RATES,
+        )
+        for code in LEADING
+    )
 
 
 def _rows_of(
