@@ -1,8 +1,8 @@
 """The connector passes the contract suite, on the cassettes in ``cassettes/contract``.
 
-``page_insights.yaml`` holds one Page insights window (1–2 October 2026);
-``instagram_insights.yaml`` the Instagram series and the two one-day totals of the same
-days; ``check.yaml`` the Page's and the Instagram account's names. The suite injects its
+``page_insights.yaml`` holds the Page's name and one Page insights window (1–2 October
+2026); ``instagram_insights.yaml`` the account's username, the Instagram series and the
+two one-day totals of the same days; ``check.yaml`` the Page's and the account's names. The suite injects its
 429, 5xx, 401 and 403 faults into the first interaction.
 """
 

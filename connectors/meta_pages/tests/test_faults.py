@@ -18,7 +18,7 @@ from partnerkit.testing import FakeClock
 def test_a_throttle_is_waited_out_then_the_read_goes_on(
     read: Any, fake_clock: FakeClock, code: int
 ) -> None:
-    records, _notices, _tape = read(faults={0: [meta_faults.meta_error(code)]})
+    records, _notices, _tape = read(faults={1: [meta_faults.meta_error(code)]})
     assert len(records) == 2
     assert len(fake_clock.sleeps) == 1
 
@@ -26,7 +26,7 @@ def test_a_throttle_is_waited_out_then_the_read_goes_on(
 @pytest.mark.parametrize("code", [4, 17, 32])
 def test_a_throttle_that_persists_is_a_rate_limit_error(read: Any, code: int) -> None:
     with pytest.raises(RateLimitError) as caught:
-        read(faults={0: [meta_faults.meta_error(code)] * 5}, allow_unused=True)
+        read(faults={1: [meta_faults.meta_error(code)] * 5}, allow_unused=True)
     error = caught.value
     assert error.vendor_code == code
     assert error.retriable
@@ -55,7 +55,7 @@ def test_a_missing_insights_permission_is_a_permission_error(read: Any) -> None:
         "'pages_read_engagement' permission.",
     )
     with pytest.raises(PermissionDeniedError) as caught:
-        read(stream="instagram_insights", faults={1: [fault]}, allow_unused=True)
+        read(stream="instagram_insights", faults={2: [fault]}, allow_unused=True)
     assert caught.value.vendor_code == 10
     assert caught.value.account == "17841400000000001"
 

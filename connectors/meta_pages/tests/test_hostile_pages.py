@@ -58,7 +58,7 @@ class TestHostilePages(hostile.HostilePages):
         """The body in place of the Page insights window, read through the connector."""
         run = request.getfixturevalue("read")
         with pytest.raises(ResponseShapeError) as caught:
-            run(replace={0: Fault(200, JSON, body)}, allow_unused=True)
+            run(replace={1: Fault(200, JSON, body)}, allow_unused=True)
         assert caught.value.details["stream"] == "page_insights"
         raise caught.value
 
@@ -70,14 +70,14 @@ class TestHostilePages(hostile.HostilePages):
             _series(answer, {**PAGE_METRICS, **INSTAGRAM_SERIES}, days)
             _totals(answer, days.setdefault(dt.date(2026, 10, 1), {}))
         start, end = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
-        records = list(_records("facebook_page", PAGE, days, start, end))
+        records = list(_records("facebook_page", PAGE, "Cafe Lumen", days, start, end))
         return RecordStream.from_records("social_daily", records, name="hostile").to_dicts()
 
 
 def test_a_total_that_is_not_an_object_is_a_shape_error(read: Any) -> None:
     body = '{"data":[{"name":"views","period":"day","total_value":930}]}'
     with pytest.raises(ResponseShapeError) as caught:
-        read(stream="instagram_insights", replace={1: Fault(200, JSON, body)}, allow_unused=True)
+        read(stream="instagram_insights", replace={2: Fault(200, JSON, body)}, allow_unused=True)
     error = caught.value
     assert (error.where, error.expected, error.found) == (
         "data[0].total_value",
@@ -96,6 +96,6 @@ def test_values_outside_the_window_and_metrics_not_asked_for_are_left_out(read: 
         '{"name":"page_views_total","period":"day","values":['
         '{"value":99,"end_time":"2026-10-02T07:00:00+0000"}]}]}'
     )
-    records, _notices, _tape = read(replace={0: Fault(200, JSON, body)})
+    records, _notices, _tape = read(replace={1: Fault(200, JSON, body)})
     assert [(r["date"].isoformat(), r.get("impressions")) for r in records] == [("2026-10-01", 12)]
     assert "extra" not in records[0]

@@ -30,6 +30,7 @@ def test_page_insights_are_one_record_a_day(read: Any) -> None:
             "date": dt.date(2026, 10, 1),
             "platform": "facebook_page",
             "account_id": PAGE,
+            "account_name": "Cafe Lumen",
             "timezone": LA,
             "impressions": 1840,
             "reach": 1210,
@@ -42,6 +43,7 @@ def test_page_insights_are_one_record_a_day(read: Any) -> None:
             "date": dt.date(2026, 10, 2),
             "platform": "facebook_page",
             "account_id": PAGE,
+            "account_name": "Cafe Lumen",
             "timezone": LA,
             "impressions": 2310,
             "reach": 1475,
@@ -51,8 +53,9 @@ def test_page_insights_are_one_record_a_day(read: Any) -> None:
             "unfollows": 1,
         },
     ]
-    # paging.next links the next window and never ends: one request, not followed
-    assert len(tape.interactions) == 1
+    # the Page's name, then the window; paging.next links the next window and never
+    # ends: it is not followed
+    assert [i.request.url.rsplit("/", 1)[-1] for i in tape.interactions] == [PAGE, "insights"]
 
 
 def test_instagram_joins_the_daily_series_and_the_one_day_totals(read: Any) -> None:
@@ -62,6 +65,7 @@ def test_instagram_joins_the_daily_series_and_the_one_day_totals(read: Any) -> N
             "date": dt.date(2026, 10, 1),
             "platform": "instagram",
             "account_id": IG,
+            "account_name": "cafelumen",
             "timezone": LA,
             "reach": 640,
             "new_followers": 9,
@@ -73,6 +77,7 @@ def test_instagram_joins_the_daily_series_and_the_one_day_totals(read: Any) -> N
             "date": dt.date(2026, 10, 2),
             "platform": "instagram",
             "account_id": IG,
+            "account_name": "cafelumen",
             "timezone": LA,
             "reach": 712,
             "new_followers": 4,
@@ -106,7 +111,8 @@ def test_a_long_range_is_read_in_90_day_windows_across_the_clock_change(read: An
     )
     # 1 August + 89 days = 29 October ends the first window; 30 October to 8 November
     # is the second (10 days): 100 days, each once
-    assert [i.request.query["since"] for i in tape.interactions] == ["2026-08-01", "2026-10-30"]
+    windows = [i.request.query.get("since") for i in tape.interactions]
+    assert windows == [None, "2026-08-01", "2026-10-30"]  # the name is read once
     days = [r["date"] for r in records]
     assert days == [dt.date(2026, 8, 1) + dt.timedelta(days=n) for n in range(100)]
     by_day = {r["date"]: r for r in records}

@@ -89,6 +89,9 @@ MAX_PAGE_DAYS = 90
 #: The most days one Instagram insights request may cover.
 MAX_INSTAGRAM_DAYS = 30
 
+#: The field that names each platform's account (``GET /{id}?fields=id,<field>``).
+_NAME_FIELD = {"facebook_page": "name", "instagram": "username"}
+
 #: Page insights metric → record column.
 PAGE_METRICS: dict[str, str] = {
     "page_media_view": "impressions",
@@ -189,6 +192,7 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
     def __init__(self, settings: MetaPagesSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
         self._graphs: dict[str, GraphApi] = {}
+        self._names: dict[str, str | None] = {}
 
     # -- transport ---------------------------------------------------------------------
 
@@ -236,6 +240,14 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
         except PageShapeError as exc:
             raise _shape_error(exc, account, path) from None
 
+    def _name(self, platform: str, account: str) -> str | None:
+        """The Page's ``name`` or the Instagram account's ``username``, read once."""
+        if account not in self._names:
+            field = _NAME_FIELD[platform]
+            found = self._get(account, (account,), {"fields": f"id,{field}"})
+            self._names[account] = text(found.get(field))
+        return self._names[account]
+
     # -- reading -----------------------------------------------------------------------
 
     def read(self, request: ReadRequest) -> Iterator[SocialDailyRecord | Notice]:
@@ -266,16 +278,18 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
             )
 
     def _page(self, page: str, since: dt.date, until: dt.date) -> Iterator[SocialDailyRecord]:
+        name = self._name("facebook_page", page)
         path = (page, "insights")
         answer = self._get(page, path, _window(",".join(PAGE_METRICS), since, until))
         days: dict[dt.date, dict[str, int | None]] = {}
         with _shaped(page, path):
             _series(answer, PAGE_METRICS, days)
-        yield from _records("facebook_page", page, days, since, until)
+        yield from _records("facebook_page", page, name, days, since, until)
 
     def _instagram(
         self, account: str, since: dt.date, until: dt.date
     ) -> Iterator[SocialDailyRecord]:
+        name = self._name("instagram", account)
         path = (account, "insights")
         answer = self._get(account, path, _window(",".join(INSTAGRAM_SERIES), since, until))
         days: dict[dt.date, dict[str, int | None]] = {}
@@ -291,7 +305,7 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
             with _shaped(account, path):
                 _totals(answer, days.setdefault(day, {}))
             day += dt.timedelta(days=1)
-        yield from _records("instagram", account, days, since, until)
+        yield from _records("instagram", account, name, days, since, until)
 
     # -- check -------------------------------------------------------------------------
 
@@ -303,17 +317,17 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
         """
         reached: list[str] = []
         described: list[str] = []
-        for account, field in [
-            *((p, "name") for p in self.settings.pages),
-            *((a, "username") for a in self.settings.instagram_accounts),
+        for platform, account in [
+            *(("facebook_page", p) for p in self.settings.pages),
+            *(("instagram", a) for a in self.settings.instagram_accounts),
         ]:
             try:
                 self.settings.token()
-                found = self._get(account, (account,), {"fields": f"id,{field}"})
+                name = self._name(platform, account)
             except PartnerkitError as exc:
                 return CheckResult(ok=False, message=str(exc), accounts=tuple(reached), error=exc)
             reached.append(account)
-            described.append(f"{account} ({text(found.get(field)) or '?'})")
+            described.append(f"{account} ({name or '?'})")
         if not reached:
             return CheckResult(
                 ok=False,
@@ -426,6 +440,7 @@ def _totals(answer: Mapping[str, Any], day: dict[str, Any]) -> None:
 def _records(
     platform: str,
     account: str,
+    name: str | None,
     days: Mapping[dt.date, Mapping[str, Any]],
     since: dt.date,
     until: dt.date,
@@ -439,6 +454,7 @@ def _records(
             "date": day,
             "platform": platform,
             "account_id": account,
+            "account_name": name,
             "timezone": INSIGHTS_TIMEZONE,
         }
         record.update(cast(SocialDailyRecord, figures))
