@@ -2,8 +2,8 @@
 
 ``page_insights.yaml`` holds the Page's name and one Page insights window (1–2 October
 2026); ``instagram_insights.yaml`` the account's username, the Instagram series and the
-two one-day totals of the same days; ``check.yaml`` the Page's and the account's names. The suite injects its
-429, 5xx, 401 and 403 faults into the first interaction.
+two one-day totals of the same days; ``check.yaml`` the Page's and the account's names.
+The suite injects its 429, 5xx, 401 and 403 faults into the first interaction.
 """
 
 import datetime as dt
