@@ -277,24 +277,28 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
                 INSIGHTS_TIMEZONE, account=account, days=days, read=partial(read, account)
             )
 
+    def _days(
+        self, account: str, metrics: Mapping[str, str], since: dt.date, until: dt.date
+    ) -> dict[dt.date, dict[str, int | None]]:
+        """The daily series of ``metrics`` (Graph name → column) for one window, by day."""
+        path = (account, "insights")
+        answer = self._get(account, path, _window(",".join(metrics), since, until))
+        days: dict[dt.date, dict[str, int | None]] = {}
+        with _shaped(account, path):
+            _series(answer, metrics, days)
+        return days
+
     def _page(self, page: str, since: dt.date, until: dt.date) -> Iterator[SocialDailyRecord]:
         name = self._name("facebook_page", page)
-        path = (page, "insights")
-        answer = self._get(page, path, _window(",".join(PAGE_METRICS), since, until))
-        days: dict[dt.date, dict[str, int | None]] = {}
-        with _shaped(page, path):
-            _series(answer, PAGE_METRICS, days)
+        days = self._days(page, PAGE_METRICS, since, until)
         yield from _records("facebook_page", page, name, days, since, until)
 
     def _instagram(
         self, account: str, since: dt.date, until: dt.date
     ) -> Iterator[SocialDailyRecord]:
         name = self._name("instagram", account)
+        days = self._days(account, INSTAGRAM_SERIES, since, until)
         path = (account, "insights")
-        answer = self._get(account, path, _window(",".join(INSTAGRAM_SERIES), since, until))
-        days: dict[dt.date, dict[str, int | None]] = {}
-        with _shaped(account, path):
-            _series(answer, INSTAGRAM_SERIES, days)
         day = since
         while day <= until:
             params = {
