@@ -609,6 +609,13 @@ class SocialDailyRecord(TypedDict, total=False):
         int | None,
         _sum("People who stopped following that day. Facebook: 'page_daily_unfollows_unique'."),
     ]
+    posts: Annotated[
+        int | None,
+        _sum(
+            "Posts the account published that day. Facebook: the Page's 'published_posts' "
+            "by 'created_time'; null on Instagram rows."
+        ),
+    ]
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 

@@ -3,7 +3,7 @@
 A :class:`~partnerkit.records.SocialDailyRecord` holds one day of a Facebook Page or an
 Instagram account. Its metrics are of three sorts, each rolled up its own way:
 
-* flows (impressions, engagements, new followers, unfollows) are summed over days and
+* flows (impressions, engagements, new followers, unfollows, posts) are summed over days and
   accounts;
 * reach counts distinct people and is never summed: the same person reached on two
   days is one person, not two. A period's reach is the day's figure when the rows are
@@ -40,7 +40,7 @@ __all__ = ["COUNTS", "Figure", "SocialTotals", "rollup"]
 
 #: The additive metrics of a social day, as :class:`~partnerkit.records.SocialDailyRecord`
 #: names them.
-COUNTS = ("impressions", "engagements", "new_followers", "unfollows")
+COUNTS = ("impressions", "engagements", "new_followers", "unfollows", "posts")
 
 #: Places a rate is rounded to (a ratio, 0.05 is 5%).
 _PLACES = 6

@@ -81,6 +81,7 @@ def test_the_month_against_the_month_before(data: Any) -> None:
         SocialChange("followers", 5250, 5150, 0.019417),  # 100 / 5150
         SocialChange("new_followers", 26, 11, 1.363636),  # 15 / 11
         SocialChange("unfollows", 3, 3, 0.0),
+        SocialChange("posts", None, None, None, "missing_values"),  # no row has posts
     )
 
 

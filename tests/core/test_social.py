@@ -32,6 +32,7 @@ def test_flows_add_up_reach_does_not_and_followers_is_the_last_day() -> None:
         "engagements": 80,
         "new_followers": 12,
         "unfollows": None,  # no row reports it: missing, not 0
+        "posts": None,
     }
     assert totals.reach == Figure(None, "not_additive")  # not 700 + 400 + 250
     assert totals.followers == Figure(1207)  # 2 October's level, not a sum

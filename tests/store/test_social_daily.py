@@ -37,9 +37,10 @@ def test_reach_and_followers_are_not_additive_the_flows_are() -> None:
         "followers",
         "new_followers",
         "unfollows",
+        "posts",
     }
     additive = {name for name in metrics if info[name].additivity is Additivity.ADDITIVE}
-    assert additive == {"impressions", "engagements", "new_followers", "unfollows"}
+    assert additive == {"impressions", "engagements", "new_followers", "unfollows", "posts"}
     # each metric names the API metric it comes from
     assert "'page_total_media_view_unique'" in info["reach"].description
     assert "'page_follows'" in info["followers"].description

@@ -97,5 +97,26 @@ def test_values_outside_the_window_and_metrics_not_asked_for_are_left_out(read: 
         '{"value":99,"end_time":"2026-10-02T07:00:00+0000"}]}]}'
     )
     records, _notices, _tape = read(replace={1: Fault(200, JSON, body)})
-    assert [(r["date"].isoformat(), r.get("impressions")) for r in records] == [("2026-10-01", 12)]
+    assert [(r["date"].isoformat(), r.get("impressions")) for r in records] == [
+        ("2026-10-01", 12),
+        ("2026-10-02", None),  # only its post is left
+    ]
     assert "extra" not in records[0]
+
+
+POSTS = {
+    "no data": ('{"paging":{}}', "", "an object with the key 'data', which Meta always sends", "an object with only the keys 'paging'"),  # noqa: E501
+    "a post not an object": ('{"data":["1_2"]}', "data[0]", "a post object", "a JSON string of 3 characters"),  # noqa: E501
+    "no created time": ('{"data":[{"id":"1_2"}]}', "data[0].created_time", "an ISO 8601 time", "a JSON null"),  # noqa: E501
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "where", "expected", "found"), POSTS.values(), ids=POSTS)
+def test_a_hostile_posts_page_is_a_shape_error(
+    read: Any, body: str, where: str, expected: str, found: str
+) -> None:
+    with pytest.raises(ResponseShapeError) as caught:
+        read(replace={2: Fault(200, JSON, body)}, allow_unused=True)
+    error = caught.value
+    assert (error.where, error.expected, error.found) == (where, expected, found)
+    assert error.request == "GET /104857600123/published_posts"

@@ -38,6 +38,9 @@ def test_page_insights_are_one_record_a_day(read: Any) -> None:
             "followers": 5204,
             "new_followers": 7,
             "unfollows": 2,
+            # published at 16:30 UTC on 1 October and at 03:15 UTC on 2 October (20:15 on
+            # 1 October in Los Angeles)
+            "posts": 2,
         },
         {
             "date": dt.date(2026, 10, 2),
@@ -51,11 +54,17 @@ def test_page_insights_are_one_record_a_day(read: Any) -> None:
             "followers": 5209,
             "new_followers": 6,
             "unfollows": 1,
+            "posts": 1,  # 18:00 UTC on 2 October, on the second page of posts
         },
     ]
-    # the Page's name, then the window; paging.next links the next window and never
-    # ends: it is not followed
-    assert [i.request.url.rsplit("/", 1)[-1] for i in tape.interactions] == [PAGE, "insights"]
+    # the Page's name, the window, two pages of posts; the insights' paging.next links
+    # the next window and never ends: it is not followed
+    assert [i.request.url.rsplit("/", 1)[-1] for i in tape.interactions] == [
+        PAGE,
+        "insights",
+        "published_posts",
+        "published_posts",
+    ]
 
 
 def test_instagram_joins_the_daily_series_and_the_one_day_totals(read: Any) -> None:
@@ -96,6 +105,7 @@ def test_the_two_days_roll_up_by_the_rules(read: Any) -> None:
         "engagements": 96 + 131,
         "new_followers": 7 + 6,
         "unfollows": 2 + 1,
+        "posts": 2 + 1,
     }
     assert totals.reach == Figure(None, "not_additive")
     assert totals.followers == Figure(5209)
@@ -111,14 +121,15 @@ def test_a_long_range_is_read_in_90_day_windows_across_the_clock_change(read: An
     )
     # 1 August + 89 days = 29 October ends the first window; 30 October to 8 November
     # is the second (10 days): 100 days, each once
-    windows = [i.request.query.get("since") for i in tape.interactions]
-    assert windows == [None, "2026-08-01", "2026-10-30"]  # the name is read once
+    windows = [i.request.query["since"] for i in tape.interactions if "insights" in i.request.url]
+    assert windows == ["2026-08-01", "2026-10-30"]
     days = [r["date"] for r in records]
     assert days == [dt.date(2026, 8, 1) + dt.timedelta(days=n) for n in range(100)]
     by_day = {r["date"]: r for r in records}
     # the cassette counts impressions up from 1000 by one a day: day n has 1000 + n
     assert by_day[dt.date(2026, 10, 31)]["impressions"] == 1000 + 91  # ends 07:00 UTC
     assert by_day[dt.date(2026, 11, 1)]["impressions"] == 1000 + 92  # ends 08:00 UTC
+    assert {r["posts"] for r in records} == {0}  # no post in either window: a known 0
 
 
 def test_accounts_come_from_the_settings(read: Any) -> None:

@@ -41,6 +41,7 @@ LEADING: tuple[str, ...] = (
     "followers",
     "new_followers",
     "unfollows",
+    "posts",
 )
 
 #: The figures that are rates: their change is in points, not a ratio.

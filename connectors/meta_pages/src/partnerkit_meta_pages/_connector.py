@@ -92,6 +92,9 @@ MAX_INSTAGRAM_DAYS = 30
 #: The field that names each platform's account (``GET /{id}?fields=id,<field>``).
 _NAME_FIELD = {"facebook_page": "name", "instagram": "username"}
 
+#: Posts asked per page of ``published_posts``.
+POSTS_PAGE_SIZE = 100
+
 #: Page insights metric → record column.
 PAGE_METRICS: dict[str, str] = {
     "page_media_view": "impressions",
@@ -291,7 +294,35 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
     def _page(self, page: str, since: dt.date, until: dt.date) -> Iterator[SocialDailyRecord]:
         name = self._name("facebook_page", page)
         days = self._days(page, PAGE_METRICS, since, until)
+        posts = self._posts(page, since, until)
+        for day in {*days, *posts}:
+            if since <= day <= until:
+                days.setdefault(day, {})["posts"] = posts.get(day, 0)  # read: 0 is known
         yield from _records("facebook_page", page, name, days, since, until)
+
+    def _posts(self, page: str, since: dt.date, until: dt.date) -> dict[dt.date, int]:
+        """How many posts the Page published each day of the window (``published_posts``)."""
+        path = (page, "published_posts")
+        params: dict[str, Any] = {
+            "fields": "id,created_time",
+            "since": _pacific_midnight(since),
+            "until": _pacific_midnight(until + dt.timedelta(days=1)),
+            "limit": POSTS_PAGE_SIZE,
+        }
+        found: dict[dt.date, int] = {}
+        while True:
+            answer = self._get(page, path, params)
+            with _shaped(page, path):
+                for index, post in enumerate(
+                    objects(answer, "data", "a post object", note="which Meta always sends")
+                ):
+                    where = f"data[{index}].created_time"
+                    day = _moment(post.get("created_time"), where).astimezone(_ZONE).date()
+                    found[day] = found.get(day, 0) + 1
+                after = _after(answer.get("paging"))
+            if after is None:
+                return found
+            params = {**params, "after": after}
 
     def _instagram(
         self, account: str, since: dt.date, until: dt.date
@@ -382,8 +413,26 @@ def _window(metrics: str, since: dt.date, until: dt.date) -> dict[str, str]:
 _ZONE = ZoneInfo(INSIGHTS_TIMEZONE)
 
 
+def _pacific_midnight(day: dt.date) -> int:
+    """The Unix time of the midnight (Pacific Time) that starts ``day``."""
+    return int(dt.datetime.combine(day, dt.time(), _ZONE).timestamp())
+
+
+def _after(paging: Any) -> str | None:
+    """The ``after`` cursor of a list page, while ``paging.next`` says there is more."""
+    if not isinstance(paging, dict) or not paging.get("next"):
+        return None
+    cursors = paging.get("cursors")
+    return text(cursors.get("after")) if isinstance(cursors, dict) else None
+
+
 def _day(value: Any, where: str) -> dt.date:
     """The day a value is for: the Pacific day that ends at its ``end_time``."""
+    return (_moment(value, where).astimezone(_ZONE) - dt.timedelta(seconds=1)).date()
+
+
+def _moment(value: Any, where: str) -> dt.datetime:
+    """A Graph time with its offset (``2026-10-02T07:00:00+0000``)."""
     if not isinstance(value, str):
         raise PageShapeError(where, "an ISO 8601 time", ResponseShapeError.describe(value))
     try:
@@ -392,7 +441,7 @@ def _day(value: Any, where: str) -> dt.date:
         raise PageShapeError(
             where, "an ISO 8601 time with its offset", ResponseShapeError.describe(value)
         ) from None
-    return (moment.astimezone(_ZONE) - dt.timedelta(seconds=1)).date()
+    return moment
 
 
 def _metrics(answer: Mapping[str, Any]) -> Iterator[tuple[int, str, dict[str, Any]]]:
