@@ -579,7 +579,7 @@ def export_command(
             metavar="KIND",
             help=(
                 "Only these record kinds: performance, lead, deal, campaign, "
-                "search_performance, email_campaign."
+                "search_performance, email_campaign, social_daily."
             ),
         ),
     ] = None,

@@ -66,6 +66,7 @@ __all__ = [
     "RecordKind",
     "Role",
     "SearchPerformanceRecord",
+    "SocialDailyRecord",
     "arrow_schema",
     "columns",
     "key_columns",
@@ -91,6 +92,7 @@ class RecordKind(StrEnum):
     ACTIVITY = "activity"
     FORM_SUBMISSION = "form_submission"
     COMPANY = "company"
+    SOCIAL_DAILY = "social_daily"
 
 
 class Role(StrEnum):
@@ -618,6 +620,106 @@ class CompanyRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
+@with_config(_FORBID)
+class SocialDailyRecord(TypedDict, total=False):
+    """One day of an organic social account: a Facebook Page or an Instagram professional account.
+
+    Flows (impressions, engagements, new followers, unfollows) add up over days. Reach
+    counts distinct people and never adds up: a month's reach is not the sum of its
+    days (the same person is counted on each day), and Meta's own 28-day period is not
+    a calendar month, so a month's reach is not computable from these rows. Followers
+    is a level on the day (a stock, not a flow): a month's figure is its last day's
+    value. Roll rows up with :func:`partnerkit.social.rollup`, which keeps these rules.
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    date: Required[
+        Annotated[
+            dt.date,
+            _key("Calendar day the figures are for, in Meta's insights time zone.", "date"),
+        ]
+    ]
+    platform: Required[
+        Annotated[
+            str,
+            _key("The social network and kind of account: 'facebook_page' or 'instagram'."),
+        ]
+    ]
+    account_id: Required[
+        Annotated[
+            str,
+            _key("The Facebook Page id, or the Instagram professional account's user id."),
+        ]
+    ]
+    account_name: Annotated[str | None, _attr("The Page's or the Instagram account's name.")]
+    timezone: Annotated[
+        str | None,
+        _attr(
+            "IANA time zone of 'date': Meta ends a day of Page and Instagram insights at "
+            "midnight Pacific Time ('America/Los_Angeles').",
+            "timezone",
+        ),
+    ]
+    impressions: Annotated[
+        int | None,
+        _sum(
+            "Times the account's content was shown, repeats counted. Facebook: "
+            "'page_media_view' (views, which replaced 'page_impressions' in November "
+            "2025); Instagram: 'views' (which replaced 'impressions' in April 2025)."
+        ),
+    ]
+    reach: Annotated[
+        int | None,
+        _distinct(
+            "Distinct people who saw the account's content that day. Facebook: "
+            "'page_total_media_view_unique' (which replaced 'page_impressions_unique'); "
+            "Instagram: 'reach'. Not additive: never summed over days or accounts."
+        ),
+    ]
+    engagements: Annotated[
+        int | None,
+        _sum(
+            "Interactions with the account's content, every one counted (reactions, "
+            "comments, shares, saves, clicks). Facebook: 'page_post_engagements'; "
+            "Instagram: 'total_interactions'."
+        ),
+    ]
+    engaged_users: Annotated[
+        int | None,
+        _distinct(
+            "Distinct accounts that interacted that day. Instagram: 'accounts_engaged'; "
+            "Facebook no longer reports it ('page_engaged_users' was retired in March "
+            "2024). Not additive."
+        ),
+    ]
+    followers: Annotated[
+        int | None,
+        _distinct(
+            "Followers on the day: a level (a stock), not a flow. Facebook: 'page_follows'. "
+            "Never summed over days: a period's followers is its last day's value."
+        ),
+    ]
+    new_followers: Annotated[
+        int | None,
+        _sum(
+            "People who started following that day. Facebook: 'page_daily_follows_unique'; "
+            "Instagram: 'follower_count' (new followers each day)."
+        ),
+    ]
+    unfollows: Annotated[
+        int | None,
+        _sum("People who stopped following that day. Facebook: 'page_daily_unfollows_unique'."),
+    ]
+    posts: Annotated[
+        int | None,
+        _sum(
+            "Posts the account published that day. Facebook: the Page's 'published_posts' "
+            "by 'created_time'; null on Instagram rows."
+        ),
+    ]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
 Record = (
     PerformanceRecord
     | LeadRecord
@@ -628,6 +730,7 @@ Record = (
     | ActivityRecord
     | FormSubmissionRecord
     | CompanyRecord
+    | SocialDailyRecord
 )
 
 _TYPES: dict[RecordKind, type[Any]] = {
@@ -640,6 +743,7 @@ _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.ACTIVITY: ActivityRecord,
     RecordKind.FORM_SUBMISSION: FormSubmissionRecord,
     RecordKind.COMPANY: CompanyRecord,
+    RecordKind.SOCIAL_DAILY: SocialDailyRecord,
 }
 
 

@@ -51,6 +51,7 @@ _VIEW = {
     RecordKind.ACTIVITY: "activity",
     RecordKind.FORM_SUBMISSION: "form_submission",
     RecordKind.COMPANY: "company",
+    RecordKind.SOCIAL_DAILY: "social_daily",
 }
 
 _ATTACHED = "partnerkit_warehouse"

@@ -106,6 +106,7 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.ACTIVITY: "occurred_at",
         RecordKind.FORM_SUBMISSION: "submitted_at",
         RecordKind.COMPANY: "created_at",
+        RecordKind.SOCIAL_DAILY: "date",
     }
 )
 

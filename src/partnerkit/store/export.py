@@ -66,6 +66,7 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.ACTIVITY: "occurred_date",
     RecordKind.FORM_SUBMISSION: "submitted_date",
     RecordKind.COMPANY: None,
+    RecordKind.SOCIAL_DAILY: "date",
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -78,6 +79,7 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.EMAIL_CAMPAIGN: '"date"',
     RecordKind.ACTIVITY: _UTC_DAY.format(col='"occurred_at"'),
     RecordKind.FORM_SUBMISSION: _UTC_DAY.format(col='"submitted_at"'),
+    RecordKind.SOCIAL_DAILY: '"date"',
 }
 
 
