@@ -312,12 +312,11 @@ def _record_ids(
             continue
         text: Any = column.cast(pa.string())  # date32 → ISO
         parts.append(pc.fill_null(text, "\x00"))
-    joined: Any = (
-        pc.binary_join_element_wise(*parts, "\x1f").cast(pa.binary())
-        if len(parts) > 1
-        else pa.array([parts[0].encode()] * n, pa.binary())  # pragma: no cover - no kind
-        # has only nullable key columns: a page without any would get one key for all rows
-    )
+    joined: Any
+    if len(parts) == 1:  # pragma: no cover - every kind has a required key column
+        joined = pa.array([parts[0].encode()] * n, pa.binary())  # one key for every row
+    else:
+        joined = pc.binary_join_element_wise(*parts, "\x1f").cast(pa.binary())
     chunks = []
     for start in range(0, n, _IDS_PER_CHUNK):
         keys: list[bytes] = joined.slice(start, _IDS_PER_CHUNK).to_pylist()
