@@ -95,6 +95,8 @@ _STAGE_FLUSH_BYTES = 64 * 2**20
 """Arrow bytes a stage gathers at most before it inserts them (wide pages flush sooner)."""
 
 _STAGE_PREFIX = "stage_"
+_TEMP = "temp.main"
+"""Where stages live: the temporary tables of the stage's cursor, never the file."""
 _SEQ = "_seq"
 _HELD = "partnerkit_held"
 
@@ -383,11 +385,14 @@ def _widened(column: str, have: str, new: str) -> str | None:
 
 
 def _describe(cur: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    schema, name = table.split(".", 1)
+    """Column name → SQL type of ``schema.name``, or of a stage (``temp.main.name``)."""
+    database = "temp" if table.startswith(f"{_TEMP}.") else None
+    schema, name = table.removeprefix("temp.").split(".", 1)
     rows = cur.execute(
         "SELECT column_name, data_type FROM duckdb_columns() "
-        "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
-        [schema, name.strip('"')],
+        "WHERE schema_name = ? AND table_name = ? "
+        "AND (database_name = ?) IS NOT FALSE ORDER BY column_index",
+        [schema, name.strip('"'), database],
     ).fetchall()
     return {str(n): str(t) for n, t in rows}
 
@@ -505,6 +510,7 @@ class Warehouse(Closing):
         return self._con.cursor()
 
     def _drop_stages(self) -> None:
+        """Drop staging tables an earlier version kept in the file (stages are temporary now)."""
         cur = self.cursor()
         names = cur.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND "
@@ -709,7 +715,10 @@ class Stage:
         self.warehouse = warehouse
         self.kind = kind
         self.cursor_column = cursor_column
-        self.table = f"{SCHEMA}.{_q(_STAGE_PREFIX + uuid.uuid4().hex)}"
+        # A temporary table of the stage's own cursor: no write-ahead log and no
+        # checkpoint, spilled to DuckDB's temporary folder beyond the memory budget, gone
+        # with the process if it dies (nothing of it ever reaches the file).
+        self.table = f"{_TEMP}.{_q(_STAGE_PREFIX + uuid.uuid4().hex)}"
         self.rows = 0
         self.seen: dt.date | None = None
         self._cur = warehouse.cursor()
@@ -755,8 +764,8 @@ class Stage:
         write-ahead log), and memory bounded by one group whatever the read's size. A
         batch whose columns differ from the ones before (a new ``extra.<name>``, a wider
         type) first inserts those, then adds or widens the staging table's columns. A
-        staging table is never read by anyone but its merge; one left by a process that
-        died is dropped on the next open.
+        staging table is a temporary table of the stage's cursor: never read by anyone but
+        its merge, never written to the file, gone with a process that dies.
 
         Raises:
             DataError: The batch brings a column whose type cannot be reconciled with
@@ -802,7 +811,9 @@ class Stage:
         self._open = True
         cur.register("partnerkit_batch", batch)
         try:
-            cur.execute(f"CREATE TABLE {self.table} AS SELECT * FROM partnerkit_batch LIMIT 0")
+            cur.execute(
+                f"CREATE TEMPORARY TABLE {self.table} AS SELECT * FROM partnerkit_batch LIMIT 0"
+            )
         finally:
             cur.unregister("partnerkit_batch")
         self._created = True
