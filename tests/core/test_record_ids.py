@@ -97,8 +97,11 @@ def _rows(kind: RecordKind) -> st.SearchStrategy[list[dict[str, Any]]]:
             else:
                 fields[c.name] = st.text(min_size=1, max_size=12) if c.required else _TEXT
         elif c.required and c.name != "record_id":  # not hashed, but every page needs it
-            assert pa.types.is_timestamp(type_), c.name
-            fields[c.name] = st.just(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+            if pa.types.is_date(type_):  # e.g. an email send's day
+                fields[c.name] = st.just(dt.date(2026, 1, 1))
+            else:
+                assert pa.types.is_timestamp(type_), c.name
+                fields[c.name] = st.just(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     if kind is RecordKind.PERFORMANCE:
         fields["spend"] = _MONEY
     return st.lists(st.fixed_dictionaries(fields), min_size=1, max_size=40)
