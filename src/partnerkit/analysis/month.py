@@ -36,6 +36,7 @@ from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.budget import BudgetReport, budget_report
 from partnerkit.analysis.cost import PartnershipCost, partnership_cost
 from partnerkit.analysis.dedup import LeadDedup, dedup_leads
+from partnerkit.analysis.email import EmailMonth, email_month
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.funnel import Funnel, RevenueBySource, funnel, revenue_by_source
 from partnerkit.analysis.health import PartnershipHealth, Survey, TargetOutcome, partnership_health
@@ -47,6 +48,7 @@ from partnerkit.analysis.kpis import (
 )
 from partnerkit.analysis.kpis import reason_code as reason
 from partnerkit.analysis.pacing import PacingTable, pace_targets
+from partnerkit.analysis.seo import SeoMonth, seo_month
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.analysis.trial import TrialVerdict, trial_phase, trial_verdict
 from partnerkit.errors import ConfigurationError, NotComputableError, PartnerkitError
@@ -186,6 +188,12 @@ class MonthEvaluation:
         trial: The trial's verdict with its evidence, in the month the trial ends and
             the month before (:func:`~partnerkit.analysis.trial.trial_phase`); ``None``
             in other months and without ``contract.trial_end``.
+        seo: Organic search for the month and the month before
+            (:func:`~partnerkit.analysis.seo.seo_month`); ``None`` when the dataset has
+            no ``search_performance`` record in either month.
+        email: Email sends for the month and the month before
+            (:func:`~partnerkit.analysis.email.email_month`); ``None`` when the dataset
+            has no ``email_campaign`` record in either month.
         errors: Why an analysis left ``None`` could not run, by its name.
     """
 
@@ -214,6 +222,8 @@ class MonthEvaluation:
     health: PartnershipHealth | None = None
     trial: TrialVerdict | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    seo: SeoMonth | None = None
+    email: EmailMonth | None = None
 
     @property
     def label(self) -> str:
@@ -505,4 +515,10 @@ def evaluate_month(
             "trial",
             lambda: trial_verdict(workspace, dataset, evidence, as_of=moment, month=first),
         )
+    seo = run("seo", lambda: seo_month(dataset, label))
+    if seo is not None and (seo.reason is None or seo.previous.rows):
+        ev.seo = seo  # nothing from nothing: no section without a record in either month
+    email = run("email", lambda: email_month(dataset, label))
+    if email is not None and (email.reason is None or email.previous.sends):
+        ev.email = email
     return ev

@@ -1,0 +1,113 @@
+"""The organic search (SEO) part of section 3: totals, hidden volume, top movers.
+
+Renders :class:`~partnerkit.analysis.seo.SeoMonth` from the month's evaluation; no
+figure is computed here. Nothing is shown when the workspace has no Search Console
+data in the month or the month before (the evaluation's ``seo`` is ``None``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from partnerkit.analysis.seo import MIN_IMPRESSIONS_FOR_POSITION, SearchMover, SeoMonth
+from partnerkit.report._context import Context
+from partnerkit.report._sections._channel import Kind, changed, shown, target_cells
+from partnerkit.report.i18n import N_
+from partnerkit.report.sections import Block, Cell, Heading, Table
+
+__all__ = ["KPIS", "build"]
+
+#: The KPI a workspace target names for each SEO figure (see ``docs/analysis/seo.md``).
+KPIS: dict[str, str] = {
+    "clicks": "organic_clicks",
+    "impressions": "organic_impressions",
+    "ctr": "organic_ctr",
+    "position": "organic_position",
+}
+_KINDS: dict[str, Kind] = {
+    "clicks": "count",
+    "impressions": "count",
+    "ctr": "ratio",
+    "position": "position",
+}
+_NAMES = {
+    "clicks": N_("seo.clicks"),
+    "impressions": N_("seo.impressions"),
+    "ctr": N_("seo.ctr"),
+    "position": N_("seo.position"),
+}
+
+
+def build(ctx: Context) -> list[Block]:
+    """The SEO heading, its totals table, the hidden volume and the movers' tables."""
+    seo = ctx.r.seo
+    if seo is None:
+        return []
+    out: list[Block] = [Heading(ctx.f.t("seo.heading"))]
+    if seo.reason is not None:
+        out.append(ctx.nodata("seo.none", month=ctx.f.month(ctx.r.month)))
+        return out
+    t = ctx.f.t
+    rows = []
+    for item in seo.changes:
+        kind = _KINDS[item.code]
+        rows.append(
+            (
+                ctx.text(t(_NAMES[item.code])),
+                shown(ctx, item.value, kind),
+                shown(ctx, item.previous, kind, "no_previous"),
+                changed(ctx, item.change, kind, item.reason),
+                *target_cells(ctx, KPIS[item.code]),
+            )
+        )
+    columns = (
+        t("col.metric"),
+        t("col.this_month"),
+        t("col.previous"),
+        t("col.change"),
+        t("col.target"),
+        t("col.status"),
+    )
+    out.append(Table("seo.totals", columns, tuple(rows)))
+    if seo.hidden_clicks is not None and seo.hidden_clicks_share is not None:
+        out.append(
+            ctx.sentence(
+                "seo.hidden",
+                {
+                    "clicks": shown(ctx, seo.hidden_clicks, "count"),
+                    "share": shown(ctx, seo.hidden_clicks_share, "ratio"),
+                },
+            )
+        )
+    out += _movers(ctx, seo, "query", "clicks", "seo.movers.queries")
+    out += _movers(ctx, seo, "page", "clicks", "seo.movers.pages")
+    out += _movers(ctx, seo, "query", "position", "seo.movers.positions")
+    return out
+
+
+def _movers(ctx: Context, seo: SeoMonth, dimension: str, measure: str, key: str) -> list[Block]:
+    found = seo.movers_of("query" if dimension == "query" else "page", measure)
+    if not found:
+        return []
+    t = ctx.f.t
+    kind: Kind = "position" if measure == "position" else "count"
+    first = t("seo.col.query") if dimension == "query" else t("seo.col.page")
+    columns = (first, t(_NAMES[measure]), t("col.previous"), t("col.change"))
+    rows = tuple(_mover_row(ctx, m, kind) for m in found)
+    caption = t(key, threshold=ctx.f.number(MIN_IMPRESSIONS_FOR_POSITION))
+    return [Table(key, columns, rows, caption)]
+
+
+def _mover_row(ctx: Context, m: SearchMover, kind: Kind) -> tuple[Cell, ...]:
+    if kind == "count":
+        number = Decimal(m.change)
+        sign = "+" if number > 0 else "−"
+        change = Cell(sign + ctx.f.number(abs(number)), number, numeric=True)
+    else:
+        change = changed(ctx, float(m.change), "position", None)
+    return (
+        ctx.text(m.key),
+        shown(ctx, m.value, kind, "no_rows"),
+        shown(ctx, m.previous, kind, "no_rows"),
+        change,
+    )
