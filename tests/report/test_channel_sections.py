@@ -25,57 +25,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
 from partnerkit.analysis import Dataset
 from partnerkit.report import build_report
-from partnerkit.report.i18n import translations
 from tests.report._helpers import small_dataset, small_workspace
-
-#: The new words, until the coordinator fills the catalogues (b-channels.messages.md).
-NEW_WORDS = {
-    "change.points": "{value} pts",
-    "seo.heading": "Organic search (Search Console)",
-    "seo.none": "no Search Console data for {month}",
-    "seo.clicks": "Clicks",
-    "seo.impressions": "Impressions",
-    "seo.ctr": "Click-through rate",
-    "seo.position": "Average position",
-    "seo.hidden": (
-        "Anonymised queries hide {clicks} clicks ({share} of the property's); the query "
-        "and page tables leave them out."
-    ),
-    "seo.col.query": "Query",
-    "seo.col.page": "Page",
-    "seo.movers.queries": "Queries whose clicks changed most",
-    "seo.movers.pages": "Pages whose clicks changed most",
-    "seo.movers.positions": (
-        "Queries whose average position changed most (at least {threshold} impressions "
-        "in both months; lower is better)"
-    ),
-    "email.heading": "Email",
-    "email.none": "no email was sent in {month}",
-    "email.sent": "Sent",
-    "email.unique_clicks": "Clicks (unique)",
-    "email.click_rate": "Click rate",
-    "email.unsubscribe_rate": "Unsubscribe rate",
-    "email.open_rate": "Open rate",
-    "email.open_caveat": (
-        "Open rates are inflated by Apple Mail Privacy Protection, which opens every "
-        "message on delivery: read them as an upper bound and judge sends by clicks."
-    ),
-    "email.col.send": "Send",
-    "email.col.date": "Date",
-}
-
-
-@pytest.fixture(autouse=True)
-def _words(monkeypatch: pytest.MonkeyPatch) -> None:
-    catalog = translations("en")._catalog
-    for key, text in NEW_WORDS.items():
-        if key not in catalog:
-            monkeypatch.setitem(catalog, key, text)
-
 
 SITE = "sc-domain:small.example"
 

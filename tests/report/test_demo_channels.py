@@ -11,7 +11,6 @@ unsubscribe rate is ten times the newsletters'.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,7 @@ import pytest
 import yaml
 
 from partnerkit.demo._read import CASSETTES
-from partnerkit.report import MonthlyReport, build_report
-from partnerkit.report.i18n import translations
-from tests.report.test_channel_sections import NEW_WORDS
+from partnerkit.report import MonthlyReport
 
 
 def _answers(name: str) -> list[dict[str, Any]]:
@@ -69,24 +66,10 @@ def _delivered(report: dict[str, Any]) -> int:
 
 
 @pytest.fixture(scope="module")
-def reports(demo: Any) -> Iterator[dict[str, MonthlyReport]]:
-    with pytest.MonkeyPatch.context() as patch:
-        catalog = translations("en")._catalog
-        for key, text in NEW_WORDS.items():
-            if key not in catalog:
-                patch.setitem(catalog, key, text)
-        yield {
-            locale: build_report(
-                demo.workspace,
-                demo.dataset,
-                "2026-10",
-                evidence=demo.evidence,
-                survey=demo.survey,
-                locale=locale,
-                as_of=demo.as_of,
-            )
-            for locale in ("en-US", "he-IL")
-        }
+def reports(
+    demo_report_en: MonthlyReport, demo_report_he: MonthlyReport
+) -> dict[str, MonthlyReport]:
+    return {"en-US": demo_report_en, "he-IL": demo_report_he}
 
 
 def _values(report: MonthlyReport, key: str) -> list[list[Decimal | None]]:

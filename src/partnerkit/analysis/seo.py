@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from partnerkit.analysis._change import FigureChange, figure_change
 from partnerkit.analysis._data import Result
 from partnerkit.analysis._tables import schema_of, table_of, the_one
 from partnerkit.analysis.periods import Window, window_sql
@@ -60,32 +61,15 @@ MIN_IMPRESSIONS_FOR_POSITION = 100
 #: How many movers of each kind a month keeps.
 TOP_MOVERS = 5
 
-ChangeReason = Literal["no_previous", "zero_denominator", "missing_values"]
 Dimension = Literal["query", "page"]
 
 _PLACES = 6
 
 
-@dataclass(frozen=True)
-class SearchChange:
-    """One figure of the month against the month before.
-
-    Attributes:
-        code: ``clicks``, ``impressions``, ``ctr`` or ``position``.
-        value: This month's value (``None``: not computable).
-        previous: The month before's.
-        change: For clicks and impressions ``value / previous - 1``; for CTR
-            ``value - previous`` (0.004 is 0.4 points); for position ``value -
-            previous`` in places (negative is better: closer to the top).
-        reason: Why ``change`` is ``None``: ``missing_values``, ``no_previous`` or
-            ``zero_denominator`` (a count that was 0 the month before).
-    """
-
-    code: str
-    value: float | int | None
-    previous: float | int | None
-    change: float | None
-    reason: ChangeReason | None = None
+SearchChange = FigureChange
+"""One figure of the month against the month before (:class:`FigureChange`): clicks and
+impressions as a ratio; CTR in its own points; position in places (negative is better:
+closer to the top)."""
 
 
 @dataclass(frozen=True)
@@ -329,15 +313,7 @@ def _value(totals: SearchTotals, code: str) -> float | int | None:
 
 def _change(code: str, total: SearchTotals, previous: SearchTotals) -> SearchChange:
     value, before = _value(total, code), _value(previous, code)
-    if value is None:
-        return SearchChange(code, value, before, None, "missing_values")
-    if before is None:
-        return SearchChange(code, value, before, None, "no_previous")
-    if code in ("ctr", "position"):
-        return SearchChange(code, value, before, round(value - before, _PLACES))
-    if before == 0:
-        return SearchChange(code, value, before, None, "zero_denominator")
-    return SearchChange(code, value, before, round(value / before - 1, _PLACES))
+    return figure_change(code, value, before, difference=code in ("ctr", "position"))
 
 
 def _by(dimension: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, SearchTotals]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from partnerkit.analysis._change import FigureChange
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.report._context import Context
 from partnerkit.report.sections import Cell
 
-__all__ = ["Kind", "changed", "shown", "target_cells"]
+__all__ = ["Kind", "changed", "figure_columns", "figure_row", "shown", "target_cells"]
 
 #: How a figure is shown: a count, a 0–1 ratio as a percentage, or a position.
 Kind = Literal["count", "ratio", "position"]
@@ -61,3 +62,29 @@ def _target(ctx: Context, kpi: str | None) -> KPIValue | None:
         if v.kpi == kpi and v.scope == "all" and v.target is not None:
             return v
     return None
+
+
+def figure_columns(ctx: Context) -> tuple[str, ...]:
+    """The columns of :func:`figure_row`."""
+    t = ctx.f.t
+    return (
+        t("col.metric"),
+        t("col.this_month"),
+        t("col.previous"),
+        t("col.change"),
+        t("col.target"),
+        t("col.status"),
+    )
+
+
+def figure_row(
+    ctx: Context, name: str, item: FigureChange, kind: Kind, kpi: str | None
+) -> tuple[Cell, ...]:
+    """A figure's row: its name, this month, the previous, the change, target and status."""
+    return (
+        ctx.text(name),
+        shown(ctx, item.value, kind),
+        shown(ctx, item.previous, kind, "no_previous"),
+        changed(ctx, item.change, kind, item.reason),
+        *target_cells(ctx, kpi),
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from partnerkit.analysis.email import EmailSend
 from partnerkit.report._context import Context
-from partnerkit.report._sections._channel import Kind, changed, shown, target_cells
+from partnerkit.report._sections._channel import Kind, figure_columns, figure_row, shown
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Cell, Heading, Table, Text
 
@@ -49,28 +49,11 @@ def build(ctx: Context) -> list[Block]:
         out.append(ctx.nodata("email.none", month=ctx.f.month(ctx.r.month)))
         return out
     t = ctx.f.t
-    rows = []
-    for code in SHOWN:
-        item = email.change(code)
-        kind = _kind(code)
-        rows.append(
-            (
-                ctx.text(t(_NAMES[code])),
-                shown(ctx, item.value, kind),
-                shown(ctx, item.previous, kind, "no_previous"),
-                changed(ctx, item.change, kind, item.reason),
-                *target_cells(ctx, KPIS[code]),
-            )
-        )
-    columns = (
-        t("col.metric"),
-        t("col.this_month"),
-        t("col.previous"),
-        t("col.change"),
-        t("col.target"),
-        t("col.status"),
+    rows = tuple(
+        figure_row(ctx, t(_NAMES[code]), email.change(code), _kind(code), KPIS[code])
+        for code in SHOWN
     )
-    out.append(Table("email.totals", columns, tuple(rows)))
+    out.append(Table("email.totals", figure_columns(ctx), rows))
     out.append(Text(t("email.open_caveat")))
     sends = (t("email.col.send"), t("email.col.date"), *(t(_NAMES[c]) for c in SHOWN))
     out.append(Table("email.sends", sends, tuple(_send_row(ctx, s) for s in email.sends)))

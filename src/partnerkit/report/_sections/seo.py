@@ -11,7 +11,13 @@ from decimal import Decimal
 
 from partnerkit.analysis.seo import MIN_IMPRESSIONS_FOR_POSITION, SearchMover, SeoMonth
 from partnerkit.report._context import Context
-from partnerkit.report._sections._channel import Kind, changed, shown, target_cells
+from partnerkit.report._sections._channel import (
+    Kind,
+    changed,
+    figure_columns,
+    figure_row,
+    shown,
+)
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Cell, Heading, Table
 
@@ -47,28 +53,11 @@ def build(ctx: Context) -> list[Block]:
     if seo.reason is not None:
         out.append(ctx.nodata("seo.none", month=ctx.f.month(ctx.r.month)))
         return out
-    t = ctx.f.t
-    rows = []
-    for item in seo.changes:
-        kind = _KINDS[item.code]
-        rows.append(
-            (
-                ctx.text(t(_NAMES[item.code])),
-                shown(ctx, item.value, kind),
-                shown(ctx, item.previous, kind, "no_previous"),
-                changed(ctx, item.change, kind, item.reason),
-                *target_cells(ctx, KPIS[item.code]),
-            )
-        )
-    columns = (
-        t("col.metric"),
-        t("col.this_month"),
-        t("col.previous"),
-        t("col.change"),
-        t("col.target"),
-        t("col.status"),
+    rows = tuple(
+        figure_row(ctx, ctx.f.t(_NAMES[c.code]), c, _KINDS[c.code], KPIS[c.code])
+        for c in seo.changes
     )
-    out.append(Table("seo.totals", columns, tuple(rows)))
+    out.append(Table("seo.totals", figure_columns(ctx), rows))
     if seo.hidden_clicks is not None and seo.hidden_clicks_share is not None:
         out.append(
             ctx.sentence(

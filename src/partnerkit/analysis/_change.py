@@ -1,0 +1,57 @@
+"""One figure of a month against the month before: the channel analyses' shared change.
+
+Email (:mod:`partnerkit.analysis.email`) and organic search
+(:mod:`partnerkit.analysis.seo`) compare plain figures, not KPIs: a count changes as a
+ratio (``value / previous - 1``), a rate or a position in its own unit
+(``value - previous``). A change that cannot be worked out is ``None`` with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ChangeReason", "FigureChange", "figure_change"]
+
+ChangeReason = Literal["no_previous", "zero_denominator", "missing_values"]
+
+#: Places a change is rounded to.
+_PLACES = 6
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure of the month against the month before.
+
+    Attributes:
+        code: The figure (``clicks``, ``click_rate``, ``position``...).
+        value: This month's value (``None``: not computable, see ``reason``).
+        previous: The previous month's value.
+        change: For a count, ``value / previous - 1`` (0.1 is 10% more); for a rate or
+            a position, ``value - previous`` in its own unit (0.004 is 0.4 points).
+            ``None`` when not computable.
+        reason: Why ``change`` is ``None``: ``missing_values`` (this month's value is
+            not computable), ``no_previous`` (the previous month's is not) or
+            ``zero_denominator`` (a count that was 0 the month before).
+    """
+
+    code: str
+    value: float | int | None
+    previous: float | int | None
+    change: float | None
+    reason: ChangeReason | None = None
+
+
+def figure_change(
+    code: str, value: float | int | None, previous: float | int | None, *, difference: bool
+) -> FigureChange:
+    """A figure's change: a difference (``difference``: rates, positions) or a ratio (counts)."""
+    if value is None:
+        return FigureChange(code, value, previous, None, "missing_values")
+    if previous is None:
+        return FigureChange(code, value, previous, None, "no_previous")
+    if difference:
+        return FigureChange(code, value, previous, round(value - previous, _PLACES))
+    if previous == 0:
+        return FigureChange(code, value, previous, None, "zero_denominator")
+    return FigureChange(code, value, previous, round(value / previous - 1, _PLACES))
