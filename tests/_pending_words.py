@@ -19,6 +19,16 @@ NEW_WORDS = {
         "and page tables leave them out."
     ),
     "seo.col.query": "Query",
+    "seo.col.group": "Keyword group",
+    "seo.groups": "Keyword groups (impression-weighted average position; lower is better)",
+    "seo.group.left_top_ten": (
+        "The keyword group {group} dropped out of the top ten: average position {position}, "
+        "{previous} the month before."
+    ),
+    "seo.group.entered_top_ten": (
+        "The keyword group {group} reached the top ten: average position {position}, "
+        "{previous} the month before."
+    ),
     "seo.col.page": "Page",
     "seo.movers.queries": "Queries whose clicks changed most",
     "seo.movers.pages": "Pages whose clicks changed most",

@@ -195,3 +195,29 @@ def test_the_table_view(data: Any) -> None:
         "change": 0.25,
     }
     assert table.num_rows == 4 + 4 + 4 + 1
+
+
+def test_keyword_groups_follow_their_queries_position_and_the_top_ten() -> None:
+    # "crm demo" ranks 8th in September and 30th in October (100 impressions each).
+    far = [
+        row("2026-09-20", 1, 100, 8.0, query="crm demo", page="/demo"),
+        row("2026-10-20", 1, 100, 30.0, query="crm demo", page="/demo"),
+    ]
+    dataset = _dataset(PROPERTY + QUERIES + far)
+    groups = {"demo": ["crm demo"], "crm": ["CRM"], "both": ["old", "crm software"]}
+    try:
+        seo = seo_month(dataset, "2026-10", groups=groups)
+    finally:
+        dataset.close()
+    demo, crm, both = seo.groups
+    assert (demo.name, demo.terms) == ("demo", ("crm demo",))
+    assert (demo.previous.position, demo.totals.position) == (8.0, 30.0)
+    assert demo.movement == "left_top_ten"  # 8 then, 30 now
+    # crm: Oct (3000 + 1200 + 3000) / 1300 = 5.538462; Sept (2000 + 800) / 1100 = 2.545455
+    assert crm.totals.position == pytest.approx(7200 / 1300)
+    assert crm.previous.position == pytest.approx(2800 / 1100)
+    assert crm.position.change == pytest.approx(7200 / 1300 - 2800 / 1100, abs=1e-6)
+    assert crm.movement is None
+    # "both" in Sept: crm software (2·1000) and old query (7·150) over 1150 impressions
+    assert both.previous.position == pytest.approx(3050 / 1150)
+    assert (both.clicks.value, both.clicks.previous) == (40, 62)

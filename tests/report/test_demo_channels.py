@@ -101,6 +101,17 @@ def test_the_solar_panel_queries_fell_out_of_the_top_ten_in_october(
     rows = _search_rows(["date", "query", "page", "country", "device"])
     group = [r for r in rows if "solar panel" in r["keys"][1]]
     assert _position(_month(group, "2026-09")) <= 10 < _position(_month(group, "2026-10"))
+    september, october = _position(_month(group, "2026-09")), _position(_month(group, "2026-10"))
+    for report in reports.values():
+        row = report.section("channels").table("seo.groups").rows[0]
+        assert row[0].text == "solar panels"  # the workspace's keyword group
+        assert float(row[1].value) == pytest.approx(october)
+        assert float(row[2].value) == pytest.approx(september)
+    said = [b.plain() for b in reports["en-US"].section("channels").blocks if hasattr(b, "plain")]
+    assert (
+        "The keyword group solar panels dropped out of the top ten: average position 13.9, "
+        "5.8 the month before." in said
+    )  # (13·380 + 15·290) / 670 = 13.87; (5·420 + 7·310) / 730 = 5.85
     movers = reports["en-US"].section("channels").table("seo.movers.positions")
     top = {row[0].text: row[3].value for row in movers.rows[:2]}
     assert top == {"solar panel installation": Decimal(8), "solar panels beer sheva": Decimal(8)}

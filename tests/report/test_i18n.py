@@ -205,6 +205,7 @@ def _names(demo: Any, evaluation: Any) -> list[str]:
     names += [e.name for e in ws.learning_log if e.name]
     for note in ws.monthly_notes:
         names += [*note.observations, *note.learnings, *note.next_steps]
+    names += list(ws.keyword_groups)
     if evaluation.seo is not None:  # search queries and pages are the data's own
         names += [m.key for m in evaluation.seo.movers]
     if evaluation.email is not None:  # and so are the sends' names

@@ -515,7 +515,8 @@ def evaluate_month(
             "trial",
             lambda: trial_verdict(workspace, dataset, evidence, as_of=moment, month=first),
         )
-    seo = run("seo", lambda: seo_month(dataset, label))
+    groups = workspace.keyword_groups
+    seo = run("seo", lambda: seo_month(dataset, label, groups=groups))
     if seo is not None and (seo.reason is None or seo.previous.rows):
         ev.seo = seo  # nothing from nothing: no section without a record in either month
     email = run("email", lambda: email_month(dataset, label))

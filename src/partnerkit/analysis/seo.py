@@ -43,6 +43,8 @@ __all__ = [
     "FIGURES",
     "MIN_IMPRESSIONS_FOR_POSITION",
     "TOP_MOVERS",
+    "TOP_TEN",
+    "KeywordGroup",
     "SearchChange",
     "SearchMover",
     "SeoMonth",
@@ -60,6 +62,10 @@ MIN_IMPRESSIONS_FOR_POSITION = 100
 
 #: How many movers of each kind a month keeps.
 TOP_MOVERS = 5
+
+#: The last position of the first results page: a group "in the top ten" has an
+#: impression-weighted average position of at most this.
+TOP_TEN = 10.0
 
 Dimension = Literal["query", "page"]
 
@@ -100,6 +106,30 @@ class SearchMover:
 
 
 @dataclass(frozen=True)
+class KeywordGroup:
+    """A group of queries (the workspace's ``keyword_groups``) this month and the month before.
+
+    Attributes:
+        name: The group's name.
+        terms: The words its queries contain (any of them, case-insensitive).
+        totals: Its query rows this month (position weighted by impressions).
+        previous: The same, the month before.
+        position: Its average position against the month before (in places).
+        clicks: Its clicks against the month before (a ratio).
+        movement: ``left_top_ten`` (at most :data:`TOP_TEN` the month before, above it
+            now), ``entered_top_ten`` (the other way), or ``None``.
+    """
+
+    name: str
+    terms: tuple[str, ...]
+    totals: SearchTotals
+    previous: SearchTotals
+    position: SearchChange
+    clicks: SearchChange
+    movement: Literal["left_top_ten", "entered_top_ten"] | None
+
+
+@dataclass(frozen=True)
 class SeoMonth(Result):
     """The month's organic search figures.
 
@@ -118,6 +148,7 @@ class SeoMonth(Result):
         movers: Top movers: queries by clicks, pages by clicks, queries by position,
             each largest change first (at most :data:`TOP_MOVERS` of each).
         reason: ``no_rows_for_month`` when the month has no search row; else ``None``.
+        groups: The keyword groups asked for, in the order given.
     """
 
     month: str
@@ -132,6 +163,7 @@ class SeoMonth(Result):
     hidden_impressions_share: float | None
     movers: tuple[SearchMover, ...]
     reason: str | None = None
+    groups: tuple[KeywordGroup, ...] = ()
 
     @property
     def title(self) -> str:  # type: ignore[override]
@@ -191,6 +223,7 @@ def seo_month(
     properties: Sequence[str] = (),
     top: int = TOP_MOVERS,
     min_impressions: int = MIN_IMPRESSIONS_FOR_POSITION,
+    groups: Mapping[str, Sequence[str]] | None = None,
 ) -> SeoMonth:
     """The month's organic search totals, hidden volume and top movers, vs the month before.
 
@@ -201,6 +234,7 @@ def seo_month(
         top: How many movers of each kind to keep.
         min_impressions: The impressions a query needs in both months for its position
             change to count (:data:`MIN_IMPRESSIONS_FOR_POSITION`).
+        groups: Keyword groups to follow: name → the words their queries contain.
 
     Returns:
         The month's figures; with no search row in the month, ``reason`` says so.
@@ -237,6 +271,34 @@ def seo_month(
         hidden_impressions_share=_share(hidden_impr, total.impressions),
         movers=movers,
         reason=None if this else "no_rows_for_month",
+        groups=tuple(
+            _group(name, tuple(terms), this_q, before_q) for name, terms in (groups or {}).items()
+        ),
+    )
+
+
+def _group(
+    name: str,
+    terms: tuple[str, ...],
+    this: Sequence[Mapping[str, Any]],
+    before: Sequence[Mapping[str, Any]],
+) -> KeywordGroup:
+    now = rollup(r for r in this if in_group(r.get("query"), terms))
+    then = rollup(r for r in before if in_group(r.get("query"), terms))
+    movement: Literal["left_top_ten", "entered_top_ten"] | None = None
+    if now.position is not None and then.position is not None:
+        if then.position <= TOP_TEN < now.position:
+            movement = "left_top_ten"
+        elif now.position <= TOP_TEN < then.position:
+            movement = "entered_top_ten"
+    return KeywordGroup(
+        name=name,
+        terms=terms,
+        totals=now,
+        previous=then,
+        position=_change("position", now, then),
+        clicks=_change("clicks", now, then),
+        movement=movement,
     )
 
 

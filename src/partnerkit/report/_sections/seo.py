@@ -8,6 +8,7 @@ data in the month or the month before (the evaluation's ``seo`` is ``None``).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from partnerkit.analysis.seo import MIN_IMPRESSIONS_FOR_POSITION, SearchMover, SeoMonth
 from partnerkit.report._context import Context
@@ -68,9 +69,46 @@ def build(ctx: Context) -> list[Block]:
                 },
             )
         )
+    out += _groups(ctx, seo)
     out += _movers(ctx, seo, "query", "clicks", "seo.movers.queries")
     out += _movers(ctx, seo, "page", "clicks", "seo.movers.pages")
     out += _movers(ctx, seo, "query", "position", "seo.movers.positions")
+    return out
+
+
+def _groups(ctx: Context, seo: SeoMonth) -> list[Block]:
+    """The keyword groups' positions, and a sentence for each that left or entered the top ten."""
+    if not seo.groups:
+        return []
+    t = ctx.f.t
+    columns = (
+        t("seo.col.group"),
+        t("seo.position"),
+        t("col.previous"),
+        t("col.change"),
+        t("seo.clicks"),
+    )
+    rows = tuple(
+        (
+            ctx.text(g.name),
+            shown(ctx, g.position.value, "position", "no_rows"),
+            shown(ctx, g.position.previous, "position", "no_previous"),
+            changed(ctx, g.position.change, "position", g.position.reason),
+            shown(ctx, g.clicks.value, "count", "no_rows"),
+        )
+        for g in seo.groups
+    )
+    out: list[Block] = [Table("seo.groups", columns, rows, t("seo.groups"))]
+    for g in seo.groups:
+        if g.movement is None:
+            continue
+        cells = {
+            "group": ctx.text(g.name),
+            "position": shown(ctx, g.position.value, "position"),
+            "previous": shown(ctx, g.position.previous, "position"),
+        }
+        tone: Literal["good", "bad"] = "bad" if g.movement == "left_top_ten" else "good"
+        out.append(ctx.sentence(f"seo.group.{g.movement}", cells, tone))
     return out
 
 
