@@ -1,9 +1,9 @@
 """Report words waiting for the catalogues (issue 21: /work/notes/b-channels.messages.md).
 
 The report looks every word up in the gettext catalogues and refuses a missing one.
-Until the coordinator adds these messages to the ``.po`` files, ``tests/conftest.py``
-lends them to the English catalogue for the test session (only those it lacks); delete
-this module and that fixture once the catalogues have them.
+Until the coordinator adds these messages to the ``.po`` files, the root
+``conftest.py`` lends them to the English catalogue when the test session starts (only
+those it lacks); delete this module and that hook once the catalogues have them.
 """
 
 NEW_WORDS = {
