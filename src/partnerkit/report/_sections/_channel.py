@@ -13,9 +13,17 @@ from typing import Literal
 from partnerkit.analysis._change import FigureChange
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.report._context import Context
-from partnerkit.report.sections import Cell
+from partnerkit.report.sections import Block, Cell, Heading
 
-__all__ = ["Kind", "changed", "figure_columns", "figure_row", "shown", "target_cells"]
+__all__ = [
+    "Kind",
+    "changed",
+    "figure_columns",
+    "figure_row",
+    "opening",
+    "shown",
+    "target_cells",
+]
 
 #: How a figure is shown: a count, a 0–1 ratio as a percentage, or a position.
 Kind = Literal["count", "ratio", "position"]
@@ -88,3 +96,14 @@ def figure_row(
         changed(ctx, item.change, kind, item.reason),
         *target_cells(ctx, kpi),
     )
+
+
+def opening(ctx: Context, name: str, reason: str | None) -> list[Block]:
+    """A channel part's heading, and its "no data" note when the month has no record.
+
+    The messages are ``<name>.heading`` and ``<name>.none`` (marked where they belong).
+    """
+    out: list[Block] = [Heading(ctx.f.t(f"{name}.heading"))]
+    if reason is not None:
+        out.append(ctx.nodata(f"{name}.none", month=ctx.f.month(ctx.r.month)))
+    return out

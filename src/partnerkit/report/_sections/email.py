@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from partnerkit.analysis.email import EmailSend
 from partnerkit.report._context import Context
-from partnerkit.report._sections._channel import Kind, figure_columns, figure_row, shown
+from partnerkit.report._sections._channel import (
+    Kind,
+    figure_columns,
+    figure_row,
+    opening,
+    shown,
+)
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Cell, Heading, Table, Text
+from partnerkit.report.sections import Block, Cell, Table, Text
 
 __all__ = ["KPIS", "SHOWN", "build"]
 
@@ -26,6 +32,8 @@ KPIS: dict[str, str] = {
     "unsubscribe_rate": "email_unsubscribe_rate",
     "open_rate": "email_open_rate",
 }
+#: Messages looked up by a built key (marked here for extraction).
+_LOOKED_UP = (N_("email.heading"), N_("email.none"))
 _NAMES = {
     "sent": N_("email.sent"),
     "unique_clicks": N_("email.unique_clicks"),
@@ -44,9 +52,8 @@ def build(ctx: Context) -> list[Block]:
     email = ctx.r.email
     if email is None:
         return []
-    out: list[Block] = [Heading(ctx.f.t("email.heading"))]
+    out = opening(ctx, "email", email.reason)
     if email.reason is not None:
-        out.append(ctx.nodata("email.none", month=ctx.f.month(ctx.r.month)))
         return out
     t = ctx.f.t
     rows = tuple(

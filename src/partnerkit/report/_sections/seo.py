@@ -17,10 +17,11 @@ from partnerkit.report._sections._channel import (
     changed,
     figure_columns,
     figure_row,
+    opening,
     shown,
 )
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Cell, Heading, Table
+from partnerkit.report.sections import Block, Cell, Table
 
 __all__ = ["KPIS", "build"]
 
@@ -31,6 +32,13 @@ KPIS: dict[str, str] = {
     "ctr": "organic_ctr",
     "position": "organic_position",
 }
+#: Messages looked up by a built key (marked here for extraction).
+_LOOKED_UP = (
+    N_("seo.heading"),
+    N_("seo.none"),
+    N_("seo.group.left_top_ten"),
+    N_("seo.group.entered_top_ten"),
+)
 _KINDS: dict[str, Kind] = {
     "clicks": "count",
     "impressions": "count",
@@ -50,9 +58,8 @@ def build(ctx: Context) -> list[Block]:
     seo = ctx.r.seo
     if seo is None:
         return []
-    out: list[Block] = [Heading(ctx.f.t("seo.heading"))]
+    out = opening(ctx, "seo", seo.reason)
     if seo.reason is not None:
-        out.append(ctx.nodata("seo.none", month=ctx.f.month(ctx.r.month)))
         return out
     rows = tuple(
         figure_row(ctx, ctx.f.t(_NAMES[c.code]), c, _KINDS[c.code], KPIS[c.code])
