@@ -138,3 +138,53 @@ def test_without_search_or_email_data_the_parts_are_left_out() -> None:
     keys = [t.key for t in section.tables()]
     assert not [k for k in keys if k.startswith(("seo.", "email."))]
     assert "Organic search (Search Console)" not in [getattr(b, "text", "") for b in section.blocks]
+
+
+def test_linkedin_gets_its_table_beside_the_other_paid_sources() -> None:
+    # LinkedIn Ads (account 508): Oct 10 spend 240, 12 clicks, 3000 impressions; one lead
+    # from LinkedIn in October → CPL 240. Nothing in the report lists platforms by name.
+    base = small_workspace()
+    linkedin = {
+        "id": "linkedin",
+        "name": "LinkedIn Ads",
+        "channel": "paid_social",
+        "platform": "linkedin_ads",
+        "wiring": "native",
+        "owner": "partner",
+        "matching": {"original_source": "PAID_SOCIAL", "account_ids": "508"},
+    }
+    workspace = small_workspace(
+        sources=[*(s.model_dump(mode="json", exclude_none=True) for s in base.sources), linkedin]
+    )
+    dataset = _dataset(channels=False)
+    records = {k: dataset.sql(f"SELECT * FROM {k}").to_pylist() for k in ("performance", "lead")}
+    dataset.close()
+    records["performance"].append(
+        {
+            "date": dt.date(2026, 10, 10),
+            "platform": "linkedin_ads",
+            "account_id": "508",
+            "level": "campaign",
+            "campaign_id": "li1",
+            "campaign_name": "B2B leads",
+            "channel": "paid_social",
+            "currency": "ILS",
+            "spend": Decimal(240),
+            "clicks": 12,
+            "impressions": 3000,
+        }
+    )
+    lead = dict(records["lead"][-1], lead_id="L1", original_source="PAID_SOCIAL")
+    records["lead"].append(lead)
+    data = Dataset.from_records(records)
+    try:
+        report = build_report(workspace, data, "2026-10", as_of=dt.date(2026, 11, 5))
+    finally:
+        data.close()
+    table = report.section("channels").table("source.linkedin")
+    rows = {row[0].text: row[1].value for row in table.rows}
+    assert rows["Spend"] == Decimal(240)
+    assert rows["Impressions"] == Decimal(3000)
+    assert rows["Click-through rate (CTR)"] == Decimal("0.4")  # 12 / 3000 × 100
+    assert rows["Leads (inquiries)"] == Decimal(1)
+    assert rows["Cost per lead (CPL)"] == Decimal(240)
