@@ -1,4 +1,4 @@
-"""Section 3, performance by channel: the history and CPL charts, one table per source.
+"""Section 3, performance by source: the history and CPL charts, one table per source.
 
 Then organic search (:mod:`.seo`) and email (:mod:`.email`) when the workspace has them.
 """
