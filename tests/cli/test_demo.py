@@ -226,6 +226,8 @@ def test_load_demo_reads_every_connection_into_the_dataset() -> None:
     assert set(data.rows) == {
         "meta/ad_insights", "meta/campaigns", "google-ads/performance", "google-ads/campaigns",
         "ga4/traffic", "hubspot/leads", "hubspot/deals", "files/leads",
+        "search-console/search_performance", "search-console/search_totals",
+        "mailchimp/email_campaigns",
     }  # fmt: skip
     tables = data.dataset.tables
     performance = sum(

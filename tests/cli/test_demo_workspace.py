@@ -85,7 +85,9 @@ def test_init_writes_the_workspace_its_data_and_recordings(demo_dir: Path) -> No
         "ga4.yaml",
         "google-ads.yaml",
         "hubspot.yaml",
+        "mailchimp.yaml",
         "meta.yaml",
+        "search-console.yaml",
     ]
     assert sorted(p.name for p in (demo_dir / "data").iterdir()) == [
         "evidence.csv",
@@ -106,7 +108,7 @@ def test_validate(demo_dir: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(demo_dir / "partnerkit.yaml")])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())  # rich wraps long lines
-    assert "is valid: 6 sources, 5 campaigns, 3 targets, 3 SLA terms, 5 connections." in said
+    assert "is valid: 6 sources, 5 campaigns, 3 targets, 3 SLA terms, 7 connections." in said
 
 
 def test_pull_october_alone(demo_dir: Path, tmp_path: Path) -> None:
@@ -147,7 +149,7 @@ def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
         ],
     )
     assert synced.exit_code == 0, synced.output
-    assert "10 of 10 reads" in " ".join(synced.output.split())
+    assert "13 of 13 reads" in " ".join(synced.output.split())
     report = runner.invoke(
         app,
         [
@@ -217,6 +219,8 @@ def test_open_without_a_folder_is_the_bundled_demo() -> None:
         Path("cassettes/ga4.yaml"),
         Path("cassettes/hubspot.yaml"),
         None,
+        Path("cassettes/search-console.yaml"),
+        Path("cassettes/mailchimp.yaml"),
     ]
 
 

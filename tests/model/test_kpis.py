@@ -98,7 +98,22 @@ DEALS = [
     },
 ]
 
-RECORDS = {"performance": PERFORMANCE, "lead": LEADS, "deal": DEALS}
+# Search Console: a property day (anonymised queries in) and a query row of it.
+SEARCH = [
+    {"level": "property", "clicks": 12, "impressions": 600},
+    {"level": "query", "query": "solar", "clicks": 9, "impressions": 400},
+]
+EMAILS = [
+    {"email_id": "a", "sent": 1000, "unique_clicks": 40},
+    {"email_id": "b", "sent": 200, "unique_clicks": 7},
+]
+RECORDS = {
+    "performance": PERFORMANCE,
+    "lead": LEADS,
+    "deal": DEALS,
+    "search_performance": SEARCH,
+    "email_campaign": EMAILS,
+}
 
 # Worked out by hand from the records above. Spend 150, clicks 50, impressions 5000,
 # conversions 5, conversion value 750, sessions 30 (one row has none).
@@ -126,6 +141,10 @@ EXPECTED = {
     "clicks": Decimal(50),
     "impressions": Decimal(5000),
     "conversions": Decimal(5),
+    "organic_clicks": Decimal(12),  # the property's row only
+    "organic_impressions": Decimal(600),
+    "email_sends": Decimal(1200),
+    "email_clicks": Decimal(47),
 }
 
 

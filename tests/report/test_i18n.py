@@ -211,6 +211,11 @@ def _names(demo: Any, evaluation: Any) -> list[str]:
         ]
     for note in ws.monthly_notes:
         names += [*note.observations, *note.learnings, *note.next_steps]
+    names += list(ws.keyword_groups)
+    if evaluation.seo is not None:  # search queries and pages are the data's own
+        names += [m.key for m in evaluation.seo.movers]
+    if evaluation.email is not None:  # and so are the sends' names
+        names += [n for send in evaluation.email.sends for n in (send.name, send.subject) if n]
     return sorted({n for n in names if n}, key=len, reverse=True)
 
 

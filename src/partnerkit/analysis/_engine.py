@@ -76,6 +76,8 @@ _VIEW = {
     RecordKind.LEAD: "lead",
     RecordKind.DEAL: "deal",
     RecordKind.CAMPAIGN: "campaign",
+    RecordKind.SEARCH_PERFORMANCE: "search_performance",
+    RecordKind.EMAIL_CAMPAIGN: "email_campaign",
 }
 
 
@@ -212,6 +214,8 @@ def condition_sql(condition: Condition, schema: pa.Schema, alias: str = "v") -> 
     if op == "is_not_null":
         return f"({col} IS NOT NULL)"
     category = _category(schema.field(condition.column).type)
+    if op in ("contains", "not_contains"):
+        return _contains_sql(col, condition.value, category, negate=op == "not_contains")
     values = condition.value if op in ("in", "not_in") else (condition.value,)
     fit = [_literal(v) for v in values if _fits(v, category)]
     if op == "eq":
@@ -224,6 +228,19 @@ def condition_sql(condition: Condition, schema: pa.Schema, alias: str = "v") -> 
         return f"coalesce({col} NOT IN ({', '.join(fit)}), TRUE)" if fit else "TRUE"
     symbol = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}[op]
     return f"coalesce({col} {symbol} {fit[0]}, FALSE)" if fit else "FALSE"
+
+
+def _contains_sql(col: str, words: Any, category: str, *, negate: bool) -> str:
+    """``contains`` / ``not contains``: text holding any of the words, case-insensitively.
+
+    A missing value or a column that is not text contains nothing (so it is always
+    ``not contains``), as :meth:`Condition.test` has it.
+    """
+    if category != "string":
+        return "TRUE" if negate else "FALSE"
+    tests = " OR ".join(f"contains(lower({col}), {_literal(str(w).lower())})" for w in words)
+    found = f"coalesce({tests}, FALSE)"
+    return f"(NOT {found})" if negate else found
 
 
 def conditions_sql(conditions: Iterable[Condition], schema: pa.Schema, alias: str = "v") -> str:

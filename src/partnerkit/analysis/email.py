@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+from partnerkit.analysis._change import FigureChange, figure_change
 from partnerkit.analysis._data import Result
 from partnerkit.analysis._tables import schema_of, table_of, the_one
 from partnerkit.analysis.periods import Window, window_sql
@@ -45,11 +46,6 @@ LEADING: tuple[str, ...] = (
     "open_rate",
 )
 
-ChangeReason = Literal["no_previous", "zero_denominator", "missing_values"]
-
-#: Places a change is rounded to.
-_PLACES = 6
-
 
 @dataclass(frozen=True)
 class EmailSend:
@@ -74,28 +70,9 @@ class EmailSend:
     totals: EmailTotals
 
 
-@dataclass(frozen=True)
-class EmailChange:
-    """One figure of the month against the month before.
-
-    Attributes:
-        code: The figure: a count of :data:`partnerkit.email.COUNTS` or a rate of
-            :data:`partnerkit.email.RATES`.
-        value: This month's value (``None``: not computable, see ``reason``).
-        previous: The previous month's value.
-        change: For a count, ``value / previous - 1`` (0.1 is 10% more); for a rate,
-            ``value - previous`` in the rate's own unit (0.004 is 0.4 points). ``None``
-            when not computable.
-        reason: Why ``change`` is ``None``: ``missing_values`` (this month's value is
-            not computable), ``no_previous`` (the previous month's is not) or
-            ``zero_denominator`` (a count that was 0 the month before).
-    """
-
-    code: str
-    value: float | int | None
-    previous: float | int | None
-    change: float | None
-    reason: ChangeReason | None = None
+EmailChange = FigureChange
+"""One figure of the month against the month before (:class:`FigureChange`): a count's
+change is a ratio, a rate's is in its own points."""
 
 
 @dataclass(frozen=True)
@@ -234,16 +211,9 @@ def _value(totals: EmailTotals, code: str) -> float | int | None:
 
 
 def _change(code: str, total: EmailTotals, previous: EmailTotals) -> EmailChange:
-    value, before = _value(total, code), _value(previous, code)
-    if value is None:
-        return EmailChange(code, value, before, None, "missing_values")
-    if before is None:
-        return EmailChange(code, value, before, None, "no_previous")
-    if code in RATES:
-        return EmailChange(code, value, before, round(value - before, _PLACES))
-    if before == 0:
-        return EmailChange(code, value, before, None, "zero_denominator")
-    return EmailChange(code, value, before, round(value / before - 1, _PLACES))
+    return figure_change(
+        code, _value(total, code), _value(previous, code), difference=code in RATES
+    )
 
 
 def _as_float(value: float | int | None) -> float | None:

@@ -37,6 +37,7 @@ from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.budget import BudgetReport, budget_report
 from partnerkit.analysis.cost import PartnershipCost, partnership_cost
 from partnerkit.analysis.dedup import LeadDedup, dedup_leads
+from partnerkit.analysis.email import EmailMonth, email_month
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.funnel import (
     Funnel,
@@ -61,6 +62,7 @@ from partnerkit.analysis.kpis import (
 )
 from partnerkit.analysis.kpis import reason_code as reason
 from partnerkit.analysis.pacing import PacingTable, pace_targets
+from partnerkit.analysis.seo import SeoMonth, seo_month
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.analysis.trial import TrialVerdict, trial_phase, trial_verdict
 from partnerkit.errors import ConfigurationError, NotComputableError, PartnerkitError
@@ -207,6 +209,12 @@ class MonthEvaluation:
         splits: The audiences and placements that moved most against the previous
             month (:func:`~partnerkit.analysis.grain.split_movers`); ``None`` for a
             month still running, which a whole previous month would not compare with.
+        seo: Organic search for the month and the month before
+            (:func:`~partnerkit.analysis.seo.seo_month`); ``None`` when the dataset has
+            no ``search_performance`` record in either month.
+        email: Email sends for the month and the month before
+            (:func:`~partnerkit.analysis.email.email_month`); ``None`` when the dataset
+            has no ``email_campaign`` record in either month.
         errors: Why an analysis left ``None`` could not run, by its name.
     """
 
@@ -238,6 +246,8 @@ class MonthEvaluation:
     search_terms: SearchTermWaste | None = None
     splits: SplitMovers | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    seo: SeoMonth | None = None
+    email: EmailMonth | None = None
 
     @property
     def label(self) -> str:
@@ -533,4 +543,11 @@ def evaluate_month(
             "trial",
             lambda: trial_verdict(workspace, dataset, evidence, as_of=moment, month=first),
         )
+    groups = workspace.keyword_groups
+    seo = run("seo", lambda: seo_month(dataset, label, groups=groups))
+    if seo is not None and (seo.reason is None or seo.previous.rows):
+        ev.seo = seo  # nothing from nothing: no section without a record in either month
+    email = run("email", lambda: email_month(dataset, label))
+    if email is not None and (email.reason is None or email.previous.sends):
+        ev.email = email
     return ev

@@ -71,6 +71,8 @@ READS: dict[str, tuple[str, ...]] = {
     "ga4": ("traffic",),
     "hubspot": ("leads", "deals"),
     "files": (),  # every stream its files feed
+    "search-console": ("search_performance", "search_totals"),
+    "mailchimp": ("email_campaigns",),
 }
 
 #: The demo's fake, non-secret credentials, for recording (a replay needs none).

@@ -66,7 +66,20 @@ email hash or phone hash, or the CRM merged them; see
 :func:`partnerkit.analysis.dedup_leads`).
 """
 
-Operator = Literal["eq", "ne", "in", "not_in", "is_null", "is_not_null", "gt", "ge", "lt", "le"]
+Operator = Literal[
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "is_null",
+    "is_not_null",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "contains",
+    "not_contains",
+]
 """The operators of a :class:`Condition`."""
 
 _SYMBOLS: dict[str, str] = {
@@ -80,11 +93,16 @@ _SYMBOLS: dict[str, str] = {
     "ge": ">=",
     "lt": "<",
     "le": "<=",
+    "contains": "contains",
+    "not_contains": "not contains",
 }
+#: Operators that test text for any of a list of words (case-insensitive).
+_WORD_OPS = ("contains", "not_contains")
 _FROM_TEXT: dict[str, str] = {v: k for k, v in _SYMBOLS.items()} | {"=": "eq"}
 _CONDITION_RE = re.compile(
     r"^\s*(?P<column>[A-Za-z_][A-Za-z0-9_.]*)\s*"
-    r"(?P<op>is\s+not\s+null|is\s+null|not\s+in\b|in\b|==|!=|>=|<=|=|>|<)\s*(?P<value>.*?)\s*$"
+    r"(?P<op>is\s+not\s+null|is\s+null|not\s+contains\b|contains\b|not\s+in\b|in\b"
+    r"|==|!=|>=|<=|=|>|<)\s*(?P<value>.*?)\s*$"
 )
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "gt": operator.gt,
@@ -150,9 +168,12 @@ class Condition(_Model):
     Written as text (``"became_mql_at is not null"``, ``"is_closed_won == true"``,
     ``"channel in [paid_search, paid_social]"``) or as
     ``{column: ..., op: ..., value: ...}``. Operators: ``==``, ``!=``, ``in``,
-    ``not in``, ``is null``, ``is not null``, ``>``, ``>=``, ``<``, ``<=``. A missing
-    (null) value never equals, is never in a list and never compares; it is always
-    ``!=`` and ``not in``. Columns of ``extra`` are written ``extra.<name>``.
+    ``not in``, ``is null``, ``is not null``, ``>``, ``>=``, ``<``, ``<=``, and
+    ``contains`` / ``not contains`` (text holding any of a list of words,
+    case-insensitively: ``"query not contains [acme, acme inc]"``). A missing (null)
+    value never equals, is never in a list, never compares and contains nothing; it is
+    always ``!=``, ``not in`` and ``not contains``. Columns of ``extra`` are written
+    ``extra.<name>``.
 
     Attributes:
         column: The record column.
@@ -195,7 +216,7 @@ class Condition(_Model):
         if self.op in ("is_null", "is_not_null"):
             if self.value is not None:
                 raise ValueError(f"'{_SYMBOLS[self.op]}' takes no value")
-        elif self.op in ("in", "not_in"):
+        elif self.op in ("in", "not_in", *_WORD_OPS):
             if not isinstance(self.value, list | tuple) or not self.value:
                 raise ValueError(f"'{_SYMBOLS[self.op]}' needs a non-empty list, e.g. [a, b]")
             object.__setattr__(self, "value", tuple(self.value))
@@ -222,6 +243,11 @@ class Condition(_Model):
             return value is not None and value in self.value
         if self.op == "not_in":
             return value is None or value not in self.value
+        if self.op in _WORD_OPS:
+            found = isinstance(value, str) and any(
+                str(word).lower() in value.lower() for word in self.value
+            )
+            return found if self.op == "contains" else not found
         if value is None:
             return False
         try:
@@ -793,6 +819,39 @@ _BUILTIN_SPECS: list[dict[str, Any]] = [
         "unit": "count",
         "direction": "higher",
         "measure": {"sum": "performance.conversions"},
+    },
+    {
+        "id": "organic_clicks",
+        "name": "Organic clicks",
+        "description": "Clicks from Google's organic results to the property (Search Console), "
+        "anonymised queries included.",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "search_performance.clicks", "where": ["level == property"]},
+    },
+    {
+        "id": "organic_impressions",
+        "name": "Organic impressions",
+        "description": "Times the property was shown in Google's organic results.",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "search_performance.impressions", "where": ["level == property"]},
+    },
+    {
+        "id": "email_sends",
+        "name": "Emails sent",
+        "description": "Emails sent by the month's campaigns (every email platform).",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "email_campaign.sent"},
+    },
+    {
+        "id": "email_clicks",
+        "name": "Email clicks",
+        "description": "Recipients who clicked a link in the month's campaigns (unique clicks).",
+        "unit": "count",
+        "direction": "higher",
+        "measure": {"sum": "email_campaign.unique_clicks"},
     },
 ]
 

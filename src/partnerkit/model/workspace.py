@@ -82,6 +82,9 @@ class Workspace(_Model):
             It must stay inside that folder unless ``warehouse_outside_workspace``.
         warehouse_outside_workspace: Let ``warehouse`` point outside the workspace
             folder (``../shared/warehouse.duckdb``, an absolute path, a symlink out).
+        keyword_groups: Groups of search queries the report's organic-search part
+            follows: a name and the words its queries contain (any of them,
+            case-insensitive), e.g. ``{"solar panels": ["solar panel"]}``.
     """
 
     version: Literal[1] = 1
@@ -104,6 +107,7 @@ class Workspace(_Model):
     connections: list[Connection] = Field(default_factory=list)
     warehouse: Path | None = None
     warehouse_outside_workspace: bool = False
+    keyword_groups: dict[str, list[str]] = Field(default_factory=dict)
 
     _root: Path | None = PrivateAttr(default=None)
     _file: Path | None = PrivateAttr(default=None)

@@ -1,4 +1,7 @@
-"""Section 3, performance by source: the history and CPL charts, one table per source."""
+"""Section 3, performance by source: the history and CPL charts, one table per source.
+
+Then organic search (:mod:`.seo`) and email (:mod:`.email`) when the workspace has them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import figure, previous_figure
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
+from partnerkit.report._sections import email, seo
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Heading, Table
 
@@ -28,6 +32,11 @@ _DEFAULT_ROWS = ("leads", "cpl", "sqls", "customers")
 
 
 def build(ctx: Context) -> list[Block]:
+    """The sources' charts and tables, then the SEO and email parts (when there is data)."""
+    return [*_sources(ctx), *seo.build(ctx), *email.build(ctx)]
+
+
+def _sources(ctx: Context) -> list[Block]:
     """The history chart, the CPL chart, and one table per source of the source map."""
     out: list[Block] = []
     out.extend(_history_chart(ctx))
