@@ -47,6 +47,9 @@ _VIEW = {
     RecordKind.DEAL: "deal",
     RecordKind.CAMPAIGN: "campaign",
     RecordKind.SEARCH_PERFORMANCE: "search_performance",
+    RecordKind.TIME_ENTRY: "time_entry",
+    RecordKind.WORK_ITEM: "work_item",
+    RecordKind.MEETING_ITEM: "meeting_item",
 }
 
 _ATTACHED = "partnerkit_warehouse"

@@ -102,6 +102,9 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.DEAL: "close_date",
         RecordKind.CAMPAIGN: "start_date",
         RecordKind.SEARCH_PERFORMANCE: "date",
+        RecordKind.TIME_ENTRY: "date",
+        RecordKind.WORK_ITEM: "done_date",
+        RecordKind.MEETING_ITEM: "meeting_date",
     }
 )
 

@@ -62,6 +62,9 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.DEAL: "created_date",
     RecordKind.CAMPAIGN: None,
     RecordKind.SEARCH_PERFORMANCE: "date",
+    RecordKind.TIME_ENTRY: "date",
+    RecordKind.WORK_ITEM: None,
+    RecordKind.MEETING_ITEM: None,
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -71,6 +74,7 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.LEAD: _UTC_DAY.format(col='"created_at"'),
     RecordKind.DEAL: _UTC_DAY.format(col='"created_at"'),
     RecordKind.SEARCH_PERFORMANCE: '"date"',
+    RecordKind.TIME_ENTRY: '"date"',
 }
 
 
