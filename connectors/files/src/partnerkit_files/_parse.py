@@ -533,7 +533,7 @@ def currency_marks(currency: str) -> frozenset[str]:
     return frozenset(mark.translate(_FOLD).strip().rstrip(".") for mark in marks)
 
 
-def check_count(value: int | float, column: str, shown: Any) -> None:
+def check_count(value: int | float | Decimal, column: str, shown: Any) -> None:
     """Check that a count (impressions, clicks, conversions) is not negative.
 
     Raises:
