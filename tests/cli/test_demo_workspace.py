@@ -89,8 +89,11 @@ def test_init_writes_the_workspace_its_data_and_recordings(demo_dir: Path) -> No
     ]
     assert sorted(p.name for p in (demo_dir / "data").iterdir()) == [
         "evidence.csv",
+        "harvest_time_2026.csv",
+        "meetings.csv",
         "survey.csv",
         "trade_show_import.csv",
+        "work_log.csv",
     ]
 
 
