@@ -226,6 +226,7 @@ def test_load_demo_reads_every_connection_into_the_dataset() -> None:
     assert set(data.rows) == {
         "meta/ad_insights", "meta/campaigns", "google-ads/performance", "google-ads/campaigns",
         "ga4/traffic", "hubspot/leads", "hubspot/deals", "files/leads",
+        "files/time_entries", "files/work_items", "files/meeting_items",
     }  # fmt: skip
     tables = data.dataset.tables
     performance = sum(

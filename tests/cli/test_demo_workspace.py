@@ -150,7 +150,8 @@ def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
         ],
     )
     assert synced.exit_code == 0, synced.output
-    assert "10 of 10 reads" in " ".join(synced.output.split())
+    # ten platform and lead reads, and the time-tracking export, work log and meeting log
+    assert "13 of 13 reads" in " ".join(synced.output.split())
     report = runner.invoke(
         app,
         [

@@ -205,6 +205,16 @@ def _names(demo: Any, evaluation: Any) -> list[str]:
     names += [e.name for e in ws.learning_log if e.name]
     for note in ws.monthly_notes:
         names += [*note.observations, *note.learnings, *note.next_steps]
+    # the partner's own files: work items, task types, meetings and their owners (roles)
+    if evaluation.work_log is not None:
+        for item in (*evaluation.work_log.completed, *evaluation.work_log.remaining):
+            names += [item.title or "", item.owner or ""]
+    if evaluation.hours is not None:
+        names += [t.task_type or "" for t in evaluation.hours.by_task_type]
+    if evaluation.meetings is not None:
+        items = [i for m in evaluation.meetings.meetings for i in (*m.decisions, *m.actions)]
+        names += [i.meeting_title or "" for i in (*items, *evaluation.meetings.overdue)]
+        names += [x for i in (*items, *evaluation.meetings.overdue) for x in (i.text, i.owner) if x]
     return sorted({n for n in names if n}, key=len, reverse=True)
 
 

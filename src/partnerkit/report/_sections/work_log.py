@@ -39,6 +39,23 @@ def _day(ctx: Context, item: WorkItem, which: str) -> Cell:
     return ctx.text("—" if day is None else ctx.f.date(day))
 
 
+#: The item types the report words (``WorkItem.item_type``); others are shown as written.
+TYPE_WORDS = {
+    "deliverable": N_("work.type.deliverable"),
+    "content": N_("work.type.content"),
+    "optimisation": N_("work.type.optimisation"),
+    "change_request": N_("work.type.change_request"),
+    "task": N_("work.type.task"),
+}
+
+
+def _type(ctx: Context, item: WorkItem) -> Cell:
+    if item.item_type is None:
+        return ctx.text("—")
+    key = TYPE_WORDS.get(item.item_type)
+    return ctx.text(ctx.f.t(key) if key else item.item_type)
+
+
 def _scope(ctx: Context, item: WorkItem) -> Cell:
     if item.scope_reason is None:
         return ctx.text(ctx.f.t("work.in_scope"))
@@ -75,7 +92,7 @@ def _work_log(ctx: Context, log: WorkLog | None) -> list[Block]:
                 tuple(
                     (
                         ctx.text(i.title or i.item_id),
-                        ctx.text(i.item_type or "—"),
+                        _type(ctx, i),
                         ctx.text(i.owner or "—"),
                         _day(ctx, i, "done_date"),
                         _scope(ctx, i),
@@ -93,7 +110,7 @@ def _work_log(ctx: Context, log: WorkLog | None) -> list[Block]:
                 tuple(
                     (
                         ctx.text(i.title or i.item_id),
-                        ctx.text(i.item_type or "—"),
+                        _type(ctx, i),
                         ctx.text(i.owner or "—"),
                         ctx.text(
                             f.t("work.overdue_since", due=f.date(i.due_date))
