@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from partnerkit.analysis._args import AsOf, as_of_day
+from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._engine import ExchangeRates, RatesLike
 from partnerkit.analysis._tables import fields_table, schema_of, six, the_one
 from partnerkit.analysis.business_time import BusinessClock
 from partnerkit.analysis.cost import hours_beyond, overage_line
-from partnerkit.analysis.periods import Window, today_in
+from partnerkit.analysis.periods import Window, last_day_counted
 from partnerkit.model import Workspace
 from partnerkit.model.contract import BankOfHoursPricing, RetainerPricing
 
@@ -207,12 +207,7 @@ def hours_used(
         CurrencyError: The overage rate is in another currency and there is no rate.
     """
     window = Window.month(month)
-    day = None if as_of is None else as_of_day(as_of, workspace.timezone)
-    cutoff = (
-        min(day, window.end)
-        if day is not None
-        else min(window.end, today_in(workspace.timezone) - dt.timedelta(days=1))
-    )
+    cutoff = last_day_counted(window, as_of, workspace.timezone)
     counted = window.through(cutoff) if cutoff >= window.start else None
     used = None if counted is None else recorded_hours(dataset, counted)
     by_type = () if counted is None or used is None else _by_task_type(dataset, counted)

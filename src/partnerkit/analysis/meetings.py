@@ -18,10 +18,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from partnerkit.analysis._args import AsOf, as_of_day
+from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._tables import fields_table, sections
-from partnerkit.analysis.periods import Window, today_in
+from partnerkit.analysis.periods import Window, last_day_counted
 from partnerkit.model import Workspace
 
 if TYPE_CHECKING:
@@ -152,12 +152,7 @@ def meeting_log(
         module for each rule).
     """
     window = Window.month(month)
-    day = None if as_of is None else as_of_day(as_of, workspace.timezone)
-    cutoff = (
-        min(day, window.end)
-        if day is not None
-        else min(window.end, today_in(workspace.timezone) - dt.timedelta(days=1))
-    )
+    cutoff = last_day_counted(window, as_of, workspace.timezone)
     rows = dataset.sql(
         "SELECT meeting_id, meeting_date, meeting_title, item_id, item_type, text, owner, "
         "due_date, done, done_date FROM meeting_item WHERE meeting_date <= ? "

@@ -20,10 +20,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from partnerkit.analysis._args import AsOf, as_of_day
+from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result
 from partnerkit.analysis._tables import fields_table, sections, the_one
-from partnerkit.analysis.periods import Window, today_in
+from partnerkit.analysis.periods import Window, last_day_counted
 from partnerkit.model import Workspace
 
 if TYPE_CHECKING:
@@ -166,12 +166,7 @@ def work_log(
         The completed and the remaining items (see the module for each rule).
     """
     window = Window.month(month)
-    day = None if as_of is None else as_of_day(as_of, workspace.timezone)
-    cutoff = (
-        min(day, window.end)
-        if day is not None
-        else min(window.end, today_in(workspace.timezone) - dt.timedelta(days=1))
-    )
+    cutoff = last_day_counted(window, as_of, workspace.timezone)
     rows = dataset.sql(
         "SELECT item_id, title, item_type, owner, status, created_date, due_date, done_date, "
         "in_scope, deliverable_id, source FROM work_item "

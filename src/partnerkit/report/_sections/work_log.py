@@ -10,6 +10,7 @@ meeting items).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from partnerkit.analysis.hours import HoursUsed
@@ -34,9 +35,40 @@ def blocks(ctx: Context) -> list[Block]:
     return out
 
 
-def _day(ctx: Context, item: WorkItem, which: str) -> Cell:
-    day = getattr(item, which)
-    return ctx.text("—" if day is None else ctx.f.date(day))
+def _done(ctx: Context, item: WorkItem) -> Cell:
+    return ctx.text("—" if item.done_date is None else ctx.f.date(item.done_date))
+
+
+def _due(ctx: Context, item: WorkItem) -> Cell:
+    if item.due_date is None:
+        return ctx.text("—")
+    due = ctx.f.date(item.due_date)
+    return ctx.text(ctx.f.t("work.overdue_since", due=due) if item.overdue else due)
+
+
+def _items(
+    ctx: Context,
+    key: str,
+    items: tuple[WorkItem, ...],
+    day_head: str,
+    day: Callable[[Context, WorkItem], Cell],
+) -> list[Block]:
+    """A heading and a table of work items: title, type, owner, a day, scope."""
+    if not items:
+        return []
+    f = ctx.f
+    heads = (f.t("col.item"), f.t("col.type"), f.t("col.owner"), day_head, f.t("col.scope"))
+    rows = tuple(
+        (
+            ctx.text(i.title or i.item_id),
+            _type(ctx, i),
+            ctx.text(i.owner or "—"),
+            day(ctx, i),
+            _scope(ctx, i),
+        )
+        for i in items
+    )
+    return [Heading(f.t(key)), Table(key, heads, rows)]
 
 
 #: The item types the report words (``WorkItem.item_type``); others are shown as written.
@@ -82,49 +114,8 @@ def _work_log(ctx: Context, log: WorkLog | None) -> list[Block]:
                 "bad",
             )
         )
-    heads = (f.t("col.item"), f.t("col.type"), f.t("col.owner"))
-    if log.completed:
-        out.append(Heading(f.t("work.completed")))
-        out.append(
-            Table(
-                "work.completed",
-                (*heads, f.t("col.done"), f.t("col.scope")),
-                tuple(
-                    (
-                        ctx.text(i.title or i.item_id),
-                        _type(ctx, i),
-                        ctx.text(i.owner or "—"),
-                        _day(ctx, i, "done_date"),
-                        _scope(ctx, i),
-                    )
-                    for i in log.completed
-                ),
-            )
-        )
-    if log.remaining:
-        out.append(Heading(f.t("work.remaining")))
-        out.append(
-            Table(
-                "work.remaining",
-                (*heads, f.t("col.due"), f.t("col.scope")),
-                tuple(
-                    (
-                        ctx.text(i.title or i.item_id),
-                        _type(ctx, i),
-                        ctx.text(i.owner or "—"),
-                        ctx.text(
-                            f.t("work.overdue_since", due=f.date(i.due_date))
-                            if i.overdue and i.due_date is not None
-                            else "—"
-                            if i.due_date is None
-                            else f.date(i.due_date)
-                        ),
-                        _scope(ctx, i),
-                    )
-                    for i in log.remaining
-                ),
-            )
-        )
+    out += _items(ctx, "work.completed", log.completed, f.t("col.done"), _done)
+    out += _items(ctx, "work.remaining", log.remaining, f.t("col.due"), _due)
     return out
 
 
