@@ -275,7 +275,7 @@ def test_a_dataset_of_an_open_warehouse_lives_while_it_is_open(tmp_path: Path) -
         assert "became_mql_at" in data.schema("lead").names
         assert repr(data) == (
             f"<Dataset {str(path)!r} performance=1, lead=0, deal=0, campaign=0, "
-            "search_performance=0>"
+            "search_performance=0, time_entry=0, work_item=0, meeting_item=0>"
         )
     assert repr(data) == f"<Dataset {str(path)!r} unreadable>"
     with pytest.raises(WarehouseError, match="is closed"):
