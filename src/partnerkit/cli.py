@@ -576,7 +576,10 @@ def export_command(
         typer.Option(
             "--kind",
             metavar="KIND",
-            help="Only these record kinds: performance, lead, deal, campaign, search_performance.",
+            help=(
+                "Only these record kinds: performance, lead, deal, campaign, "
+                "search_performance, time_entry, work_item, meeting_item."
+            ),
         ),
     ] = None,
     start: Annotated[
