@@ -100,16 +100,3 @@ def tiny_workspace() -> Callable[[Path], Path]:
     return write
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Lend the English catalogue the report words it lacks yet (``tests/_pending_words.py``).
-
-    Issue 21's words wait for the catalogues (the coordinator adds them after merging);
-    delete this hook and that module once the ``.po`` files have them. A hook, not a
-    fixture: the docs pages' Sybil items take only the fixtures they name.
-    """
-    from partnerkit.report.i18n import translations
-    from tests._pending_words import NEW_WORDS
-
-    catalog = translations("en")._catalog
-    for key, text in NEW_WORDS.items():
-        catalog.setdefault(key, text)

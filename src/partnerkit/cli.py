@@ -579,7 +579,8 @@ def export_command(
             metavar="KIND",
             help=(
                 "Only these record kinds: performance, lead, deal, campaign, "
-                "search_performance, email_campaign, social_daily."
+                "search_performance, email_campaign, social_daily, activity, form_submission,"
+                " company, time_entry, work_item, meeting_item."
             ),
         ),
     ] = None,

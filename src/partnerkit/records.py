@@ -61,12 +61,15 @@ __all__ = [
     "ExtraValue",
     "FormSubmissionRecord",
     "LeadRecord",
+    "MeetingItemRecord",
     "PerformanceRecord",
     "Record",
     "RecordKind",
     "Role",
     "SearchPerformanceRecord",
     "SocialDailyRecord",
+    "TimeEntryRecord",
+    "WorkItemRecord",
     "arrow_schema",
     "columns",
     "key_columns",
@@ -93,6 +96,9 @@ class RecordKind(StrEnum):
     FORM_SUBMISSION = "form_submission"
     COMPANY = "company"
     SOCIAL_DAILY = "social_daily"
+    TIME_ENTRY = "time_entry"
+    WORK_ITEM = "work_item"
+    MEETING_ITEM = "meeting_item"
 
 
 class Role(StrEnum):
@@ -720,6 +726,107 @@ class SocialDailyRecord(TypedDict, total=False):
     extra: Annotated[dict[str, ExtraValue], _EXTRA]
 
 
+_PERSON = "Who: a role label ('analyst', 'account_manager') or a hashed id, never a person's name."
+
+
+@with_config(_FORBID)
+class TimeEntryRecord(TypedDict, total=False):
+    """One entry of a time-tracking export (Toggl Track, Harvest, Clockify): hours on a day.
+
+    Hours are exact (``1.5`` is one hour and a half; a duration ``1:30:00`` in a file is
+    read as 1.5). :mod:`partnerkit.analysis.hours` sets them against the contract's bank.
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    date: Required[Annotated[dt.date, _key("The day the hours were worked.", "date")]]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[
+        Annotated[str, _key("The time-tracking workspace or account (a file-defined id).")]
+    ]
+    entry_id: Annotated[
+        str | None, _key("The tracker's id of the entry, or its start time, where there is one.")
+    ]
+    person: Annotated[str | None, _key(_PERSON, "text")]
+    project: Annotated[str | None, _key("The tracker's project.", "text")]
+    task: Annotated[str | None, _key("The tracker's task.", "text")]
+    task_type: Annotated[
+        str | None,
+        _attr(
+            "The kind of work the hours went to, as the partner names it: 'strategy', "
+            "'campaign_management', 'content', 'reporting', 'meetings', ..."
+        ),
+    ]
+    client: Annotated[str | None, _attr("The tracker's client.")]
+    billable: Annotated[bool | None, _attr("Whether the tracker marks the hours billable.", "flag")]
+    hours: Required[
+        Annotated[Decimal, _sum("Hours worked, exact (1.5 is one hour and a half).", "count")]
+    ]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
+@with_config(_FORBID)
+class WorkItemRecord(TypedDict, total=False):
+    """One item of the partner's work log: a deliverable, content, an optimisation, a change.
+
+    From the log the partner keeps or a project-management export (Asana, Jira, Trello,
+    monday.com). An item is done when it has a ``done_date``;
+    :mod:`partnerkit.analysis.worklog` lists the month's completed and remaining work.
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _key("The log, project or board (a file-defined id).")]]
+    item_id: Required[
+        Annotated[str, _key("The item's id in the log or tool (task id, issue key).")]
+    ]
+    title: Annotated[str | None, _attr("What the item is.")]
+    item_type: Annotated[
+        str | None,
+        _attr(
+            "'deliverable', 'content', 'optimisation', 'change_request' or 'task' (anything "
+            "else as written)."
+        ),
+    ]
+    owner: Annotated[str | None, _attr("Who owns it: a role label, never a person's name.")]
+    status: Annotated[str | None, _attr("Its status as the log or the tool writes it.")]
+    created_date: Annotated[dt.date | None, _attr("The day it was logged.", "date")]
+    due_date: Annotated[dt.date | None, _attr("The day it is due.", "date")]
+    done_date: Annotated[dt.date | None, _attr("The day it was done; null while open.", "date")]
+    in_scope: Annotated[
+        bool | None,
+        _attr("Whether the contract's scope covers it (null: not said).", "flag"),
+    ]
+    deliverable_id: Annotated[
+        str | None, _attr("The contract deliverable it belongs to, by its id.", "id")
+    ]
+    source: Annotated[str | None, _attr("Where the item was logged: 'log', 'asana', 'jira', ...")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
+@with_config(_FORBID)
+class MeetingItemRecord(TypedDict, total=False):
+    """One decision or action item of a meeting (one row per item, the meeting repeated).
+
+    :mod:`partnerkit.analysis.meetings` lists the month's meetings and the overdue
+    action items (due before the as-of day and not done).
+    """
+
+    record_id: Annotated[str, _RECORD_ID]
+    platform: Required[Annotated[str, _PLATFORM]]
+    account_id: Required[Annotated[str, _key("The meeting log (a file-defined id).")]]
+    meeting_id: Required[Annotated[str, _key("The meeting's id in the log.")]]
+    meeting_date: Required[Annotated[dt.date, _attr("The day of the meeting.", "date")]]
+    meeting_title: Annotated[str | None, _attr("What the meeting was (a weekly call, a review).")]
+    item_id: Required[Annotated[str, _key("The item's id within the log.")]]
+    item_type: Required[Annotated[str, _attr("'decision' or 'action'.")]]
+    text: Annotated[str | None, _attr("The decision or the action, in words.")]
+    owner: Annotated[str | None, _attr("Who owns the action: a role label, never a name.")]
+    due_date: Annotated[dt.date | None, _attr("The day the action is due.", "date")]
+    done: Annotated[bool | None, _attr("Whether the action is done.", "flag")]
+    done_date: Annotated[dt.date | None, _attr("The day it was done.", "date")]
+    extra: Annotated[dict[str, ExtraValue], _EXTRA]
+
+
 Record = (
     PerformanceRecord
     | LeadRecord
@@ -731,6 +838,9 @@ Record = (
     | FormSubmissionRecord
     | CompanyRecord
     | SocialDailyRecord
+    | TimeEntryRecord
+    | WorkItemRecord
+    | MeetingItemRecord
 )
 
 _TYPES: dict[RecordKind, type[Any]] = {
@@ -744,6 +854,9 @@ _TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.FORM_SUBMISSION: FormSubmissionRecord,
     RecordKind.COMPANY: CompanyRecord,
     RecordKind.SOCIAL_DAILY: SocialDailyRecord,
+    RecordKind.TIME_ENTRY: TimeEntryRecord,
+    RecordKind.WORK_ITEM: WorkItemRecord,
+    RecordKind.MEETING_ITEM: MeetingItemRecord,
 }
 
 

@@ -180,7 +180,7 @@ def test_monthly_scores_with_all_parts(sla: Any, survey: Survey) -> None:
     assert dec.score is None
     assert dec.part("survey").detail == "missing: no survey in time"
     table = health.to_arrow()
-    assert table.num_rows == 16  # 4 months × 4 parts: the score never travels alone
+    assert table.num_rows == 20  # 4 months × 5 parts: the score never travels alone
     assert health.scores().column("score").to_pylist() == [
         Decimal("69.8"),
         Decimal("60.7"),
@@ -211,7 +211,7 @@ def test_weights_are_configurable_and_checked(sla: Any) -> None:
     with pytest.raises(ConfigurationError, match="0 or more"):
         HealthWeights(kpi=-1)
     with pytest.raises(ConfigurationError, match="at least one"):
-        HealthWeights(kpi=0, sla=0, hygiene=0, survey=0)
+        HealthWeights(kpi=0, sla=0, hygiene=0, survey=0, actions=0)
     with pytest.raises(ConfigurationError, match="off_track ≤ at_risk"):
         HealthWeights(at_risk=2)
     with pytest.raises(ConfigurationError, match="YYYY-MM"):

@@ -56,9 +56,10 @@ def test_validate_lists_every_problem_with_its_line(tmp_path: Path) -> None:
     ]
 
 
-def test_pull_to_parquet_of_one_kind(tmp_path: Path, salt: None) -> None:
-    # The demo's files connection (the trade-show import); the platform connections
-    # answer only from cassettes, inside the demo.
+def test_pull_to_parquet_of_each_kind(tmp_path: Path, salt: None) -> None:
+    # The demo's files connection: the trade-show import (leads) and the agency's own
+    # files (hours, work log, meetings); the platform connections answer only from
+    # cassettes, inside the demo. Several kinds: one file each, named after the kind.
     import pyarrow.parquet as pq
 
     out = tmp_path / "expo.parquet"
@@ -68,10 +69,16 @@ def test_pull_to_parquet_of_one_kind(tmp_path: Path, salt: None) -> None:
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["expo.parquet"]  # one kind
-    leads = pq.read_table(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "expo.lead.parquet",
+        "expo.meeting_item.parquet",
+        "expo.time_entry.parquet",
+        "expo.work_item.parquet",
+    ]
+    leads = pq.read_table(tmp_path / "expo.lead.parquet")
     assert leads.num_rows == 42
     assert "email" not in leads.column_names or set(leads.column("email").to_pylist()) == {None}
+    assert pq.read_table(tmp_path / "expo.time_entry.parquet").num_rows == 22  # the Harvest rows
 
 
 def test_pull_to_duckdb_merges_restated_rows(tmp_path: Path, salt: None) -> None:

@@ -228,6 +228,7 @@ def test_load_demo_reads_every_connection_into_the_dataset() -> None:
         "ga4/traffic", "hubspot/leads", "hubspot/deals", "files/leads",
         "search-console/search_performance", "search-console/search_totals",
         "mailchimp/email_campaigns",
+        "files/time_entries", "files/work_items", "files/meeting_items",
     }  # fmt: skip
     tables = data.dataset.tables
     performance = sum(

@@ -91,8 +91,11 @@ def test_init_writes_the_workspace_its_data_and_recordings(demo_dir: Path) -> No
     ]
     assert sorted(p.name for p in (demo_dir / "data").iterdir()) == [
         "evidence.csv",
+        "harvest_time_2026.csv",
+        "meetings.csv",
         "survey.csv",
         "trade_show_import.csv",
+        "work_log.csv",
     ]
 
 
@@ -149,7 +152,8 @@ def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
         ],
     )
     assert synced.exit_code == 0, synced.output
-    assert "13 of 13 reads" in " ".join(synced.output.split())
+    # thirteen platform and lead reads, and the time-tracking export, work log and meeting log
+    assert "16 of 16 reads" in " ".join(synced.output.split())
     report = runner.invoke(
         app,
         [

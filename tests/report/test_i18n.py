@@ -216,6 +216,16 @@ def _names(demo: Any, evaluation: Any) -> list[str]:
         names += [m.key for m in evaluation.seo.movers]
     if evaluation.email is not None:  # and so are the sends' names
         names += [n for send in evaluation.email.sends for n in (send.name, send.subject) if n]
+    # the partner's own files: work items, task types, meetings and their owners (roles)
+    if evaluation.work_log is not None:
+        for item in (*evaluation.work_log.completed, *evaluation.work_log.remaining):
+            names += [item.title or "", item.owner or ""]
+    if evaluation.hours is not None:
+        names += [t.task_type or "" for t in evaluation.hours.by_task_type]
+    if evaluation.meetings is not None:
+        items = [i for m in evaluation.meetings.meetings for i in (*m.decisions, *m.actions)]
+        names += [i.meeting_title or "" for i in (*items, *evaluation.meetings.overdue)]
+        names += [x for i in (*items, *evaluation.meetings.overdue) for x in (i.text, i.owner) if x]
     return sorted({n for n in names if n}, key=len, reverse=True)
 
 

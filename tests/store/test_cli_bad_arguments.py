@@ -222,6 +222,19 @@ CASES: dict[str, Case] = {
         DATA,
         ("unknown survey column '[/]'", "The columns are"),
     ),
+    # review
+    "review-bad-quarter": Case(
+        ("review", "-c", WS, "--quarter", "2026Q5"),
+        USAGE,
+        ("'--quarter'", "not a quarter: '2026Q5'", "2026Q1, 2026Q2, 2026Q3, 2026Q4"),
+    ),
+    "review-no-document": Case(
+        ("review", "-c", WS), USAGE, ("give exactly one of --quarter 2026Q4, --trial and",)
+    ),
+    "review-two-documents": Case(
+        ("review", "-c", WS, "--trial", "--source-map"), USAGE, ("give exactly one of",)
+    ),
+    "review-missing-config": Case(("review", "-c", NONE, "--trial"), CONFIG, MISSING),
     # new-connector
     "new-connector-bad-name": Case(
         ("new-connector", "2shop", "--dir", "{t}/pkg"),
@@ -265,7 +278,8 @@ def test_a_bad_invocation_fails_with_a_message_not_a_traceback(place: Path, name
 def test_every_command_is_covered() -> None:
     commands = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
     assert commands == {
-        *("connectors", "validate", "pull", "sync", "export", "demo", "report", "new-connector")
+        *("connectors", "validate", "pull", "sync", "export", "demo", "report", "review"),
+        "new-connector",
     }
     covered = {command for command in commands for name in CASES if name.startswith(command)}
     assert covered == commands
@@ -318,7 +332,10 @@ def test_a_corrupt_warehouse_in_a_real_process(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["", "connectors", "validate", "pull", "sync", "export", "demo", "report", "new-connector"],
+    [
+        *("", "connectors", "validate", "pull", "sync", "export", "demo", "report", "review"),
+        "new-connector",
+    ],
 )
 def test_help_shows_no_type_placeholders_for_flags(command: str) -> None:
     result = CliRunner().invoke(app, [*command.split(), "--help"], catch_exceptions=False, env=ENV)

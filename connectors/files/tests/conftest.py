@@ -176,10 +176,10 @@ def _convert_row(mapping: Any, cells: Sequence[Any]) -> dict[str, Any] | list[Pr
 
 def _day_of(mapping: Any, record: dict[str, Any]) -> dt.date | bool | None:
     """The day a record is filtered by; ``False`` when its kind is not filtered."""
-    if mapping.kind is RecordKind.PERFORMANCE:
+    if mapping.kind in (RecordKind.PERFORMANCE, RecordKind.TIME_ENTRY):
         day: dt.date = record["date"]
         return day
-    if mapping.kind is RecordKind.CAMPAIGN:
+    if mapping.kind in (RecordKind.CAMPAIGN, RecordKind.WORK_ITEM, RecordKind.MEETING_ITEM):
         return False
     created: dt.datetime | None = record.get("created_at")
     return None if created is None else created.astimezone(mapping.tz).date()

@@ -54,9 +54,14 @@ def test_streams() -> None:
         "leads": "lead",
         "deals": "deal",
         "campaigns": "campaign",
+        "time_entries": "time_entry",
+        "work_items": "work_item",
+        "meeting_items": "meeting_item",
     }
     assert specs["performance"].cursor == "date"
+    assert specs["time_entries"].cursor == "date"
     assert specs["campaigns"].cursor is None
+    assert specs["work_items"].cursor is None
     assert all(s.default_lookback == dt.timedelta(0) for s in specs.values())
     assert Capability.MULTI_ACCOUNT in FilesConnector.capabilities
 

@@ -52,6 +52,9 @@ _VIEW = {
     RecordKind.FORM_SUBMISSION: "form_submission",
     RecordKind.COMPANY: "company",
     RecordKind.SOCIAL_DAILY: "social_daily",
+    RecordKind.TIME_ENTRY: "time_entry",
+    RecordKind.WORK_ITEM: "work_item",
+    RecordKind.MEETING_ITEM: "meeting_item",
 }
 
 _ATTACHED = "partnerkit_warehouse"

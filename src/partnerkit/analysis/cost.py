@@ -10,7 +10,9 @@ it was worked out from:
   month of its period (every month, the first month of each quarter, or the contract's
   first month);
 * ``overage`` — hours used beyond a monthly bank, at ``overage_rate`` (the hourly rate
-  when left out); hours used are an input (``hours_used``) until time records exist;
+  when left out), or beyond a retainer's ``hours_included`` at its ``overage_rate``;
+  hours used come from the time records (:mod:`partnerkit.analysis.hours`), or from
+  ``hours_used`` when the caller gives them;
 * ``project`` — a per-project price, in the month the project is due;
 * ``performance_fee`` — an amount per lead (the ``leads`` KPI's measure) or per sale
   (the ``customers`` KPI's measure) of the month;
@@ -40,6 +42,7 @@ from partnerkit.analysis._args import AsOf, as_of_day
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, ExchangeRates, Leaf, LeafValue, RatesLike
 from partnerkit.analysis._engine import kpi_value as _kpi_value
+from partnerkit.analysis._recorded import recorded_hours
 from partnerkit.analysis._tables import schema_of, the_one
 from partnerkit.analysis._tables import six as _q
 from partnerkit.analysis.periods import Window, today_in
@@ -60,8 +63,10 @@ __all__ = [
     "FeeCode",
     "FeeLine",
     "PartnershipCost",
+    "hours_beyond",
     "in_workspace_currency",
     "management_fee",
+    "overage_line",
     "partner_fee",
     "partnership_cost",
 ]
@@ -170,6 +175,55 @@ def partner_fee(ws: Workspace, rates: ExchangeRates) -> Decimal | None:
             pricing.fee_per_period, pricing.currency, ws, rates, "contract.pricing"
         )
     return None
+
+
+def hours_beyond(used: Decimal, bank: Decimal) -> Decimal:
+    """Hours used beyond a bank: ``max(used − bank, 0)`` (the overage hours)."""
+    return max(used - bank, Decimal(0))
+
+
+def overage_line(ws: Workspace, rates: ExchangeRates, used: Decimal | None) -> FeeLine | None:
+    """The month's ``overage`` fee line: hours beyond the bank at the overage rate.
+
+    The one home of the overage rule: ``max(hours used − bank, 0) × overage rate``,
+    for a monthly bank of hours (the rate: ``overage_rate``, else ``hourly_rate``) or
+    a retainer with ``hours_included`` and an ``overage_rate``.
+
+    Args:
+        ws: The workspace (its contract's pricing).
+        rates: Exchange rates, for a price in another currency.
+        used: The month's hours used; ``None`` when not known (the line then has no
+            amount and the status ``hours_used_missing``).
+
+    Returns:
+        The line; ``None`` when the pricing has no overage (no contract, per project,
+        a bank by quarter or contract, a retainer without an overage rate).
+
+    Raises:
+        CurrencyError: The price is in another currency and there is no rate for it.
+    """
+    pricing = None if ws.contract is None else ws.contract.pricing
+    if isinstance(pricing, BankOfHoursPricing) and pricing.per == "month":
+        bank, rate = pricing.hours, pricing.overage_rate or pricing.hourly_rate
+    elif isinstance(pricing, RetainerPricing) and pricing.overage_rate is not None:
+        assert pricing.hours_included is not None  # the model requires it with a rate
+        bank, rate = pricing.hours_included, pricing.overage_rate
+    else:
+        return None
+    over_rate = in_workspace_currency(rate, pricing.currency, ws, rates, "contract.pricing")
+    if used is None:
+        return FeeLine(
+            "overage",
+            None,
+            {"hours": bank, "overage_rate": over_rate},
+            status="hours_used_missing",
+        )
+    over = hours_beyond(used, bank)
+    return FeeLine(
+        "overage",
+        over * over_rate,
+        {"hours": bank, "hours_used": used, "overage_hours": over, "overage_rate": over_rate},
+    )
 
 
 # ==================================================================== results
@@ -352,9 +406,12 @@ def _pricing_lines(
     pricing = ws.contract.pricing
     month = window.months()[0]
     where = "contract.pricing"
+    used = _hours_for(hours_used, month)
     if isinstance(pricing, RetainerPricing):
         fee = in_workspace_currency(pricing.monthly_fee, pricing.currency, ws, rates, where)
-        return [FeeLine("retainer", fee, {"monthly_fee": fee})]
+        lines = [FeeLine("retainer", fee, {"monthly_fee": fee})]
+        over = overage_line(ws, rates, used)
+        return lines if over is None else [*lines, over]
     if isinstance(pricing, ProjectPricing):
         return [
             FeeLine(
@@ -376,40 +433,8 @@ def _pricing_lines(
                 {"hours": pricing.hours, "hourly_rate": rate},
             )
         )
-    if pricing.per != "month":
-        return out
-    over_rate = in_workspace_currency(
-        pricing.overage_rate if pricing.overage_rate is not None else pricing.hourly_rate,
-        pricing.currency,
-        ws,
-        rates,
-        where,
-    )
-    used = _hours_for(hours_used, month)
-    if used is None:
-        out.append(
-            FeeLine(
-                "overage",
-                None,
-                {"hours": pricing.hours, "overage_rate": over_rate},
-                status="hours_used_missing",
-            )
-        )
-        return out
-    over = max(used - pricing.hours, Decimal(0))
-    out.append(
-        FeeLine(
-            "overage",
-            over * over_rate,
-            {
-                "hours": pricing.hours,
-                "hours_used": used,
-                "overage_hours": over,
-                "overage_rate": over_rate,
-            },
-        )
-    )
-    return out
+    over = overage_line(ws, rates, used)
+    return out if over is None else [*out, over]
 
 
 def _bonus_status(
@@ -486,8 +511,10 @@ def partnership_cost(
         dataset: The records (spend, leads, customers, deals).
         month: The month, ``"2026-10"`` or any day in it.
         hours_used: Hours the partner worked, by ``YYYY-MM`` month (for the overage
-            of a monthly bank of hours), e.g. ``{"2026-10": 46}``. Until time records
-            are read, this is how hours used come in.
+            of a bank of hours), e.g. ``{"2026-10": 46}``. Left out, they are the
+            hours of the dataset's time records in the month up to ``as_of``
+            (:func:`partnerkit.analysis.hours.recorded_hours`); a month without a
+            time record has no hours used.
         as_of: The last day counted (default: the month's end, or yesterday in the
             workspace's zone when that is earlier).
         rates: Exchange rates for spend or fees in other currencies.
@@ -509,7 +536,11 @@ def partnership_cost(
         else min(window.end, today_in(workspace.timezone) - dt.timedelta(days=1))
     )
     the_rates = ExchangeRates.of(rates)
-    hours = None if hours_used is None else {k: Decimal(v) for k, v in hours_used.items()}
+    if hours_used is None:
+        got = recorded_hours(dataset, window.through(cutoff)) if cutoff >= window.start else None
+        hours = {} if got is None else {window.months()[0]: got}
+    else:
+        hours = {k: Decimal(v) for k, v in hours_used.items()}
     on_media = [BUILTIN_KPIS[k] for k in _ON_MEDIA]
     on_total = [TOTAL_COST_KPIS[f"{k}_total_cost"] for k in _ON_MEDIA]
     measures = [_SPEND, _LEADS, _SALES, _REVENUE, _PIPELINE]

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from partnerkit.analysis._change import FigureChange, figure_change
 from partnerkit.analysis._data import Result
 from partnerkit.analysis._tables import schema_of, table_of, the_one
+from partnerkit.analysis.change import FigureChange, figure_change
 from partnerkit.analysis.periods import Window, window_sql
 from partnerkit.email import COUNTS, RATES, EmailTotals, rollup
 

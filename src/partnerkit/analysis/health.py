@@ -1,6 +1,6 @@
 """Partnership health: a monthly score made of parts, and the trial-period review.
 
-:func:`partnership_health` scores each month from up to four parts, each a share
+:func:`partnership_health` scores each month from up to five parts, each a share
 between 0 and 1:
 
 ======================  ==============================================================
@@ -13,12 +13,16 @@ part                    value for a month
 ``survey``              Σ (rating − 1) ÷ (scale − 1) ÷ answers, over every answer of the
                         latest survey taken in the month or up to
                         ``survey_valid_months`` − 1 months before
+``actions``             meeting action items judged in the month (due in it before the
+                        as-of day, or overdue at it) that are not overdue ÷ those
+                        judged (:mod:`partnerkit.analysis.meetings`); a month with no
+                        action judged leaves the part out (``no_action_due``)
 ======================  ==============================================================
 
 The score is ``100 × Σ weight × value ÷ Σ weight`` over the parts that have a value
 that month: a missing part is left out and the others' weights grow in proportion
 — the month says which part was missing and why. The weights are visible in every
-result (:class:`HealthWeights`; default 40 / 30 / 15 / 15) and the score never
+result (:class:`HealthWeights`; default 40 / 30 / 15 / 15 / 10) and the score never
 travels without its parts.
 
 KPI attainment comes in as :class:`TargetOutcome` rows (target, period, status) —
@@ -46,6 +50,7 @@ from partnerkit.analysis._tables import sections as _sections
 from partnerkit.analysis._tables import the_one as _the_one
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
 from partnerkit.analysis.evidence import EvidenceLog
+from partnerkit.analysis.meetings import MeetingLog
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.analysis.trial import TrialVerdict, trial_verdict
 from partnerkit.errors import ConfigurationError, DataError
@@ -71,8 +76,10 @@ __all__ = [
 #: The survey's questions (columns), each rated 1 (poor) to the survey's scale.
 SURVEY_QUESTIONS = ("communication", "trust", "process_efficiency", "lead_quality")
 _SURVEY_COLUMNS = ("date", "respondent", "side", *SURVEY_QUESTIONS, "comment")
-_PARTS = ("kpi", "sla", "hygiene", "survey")
+_PARTS = ("kpi", "sla", "hygiene", "survey", "actions")
 NOT_GIVEN = "not_given"
+#: Reasons a given part has no value that leave it out, instead of the whole score.
+_LEFT_OUT = frozenset({NOT_GIVEN, "no_action_due"})
 _FOUR = Decimal("0.0001")
 _ONE = Decimal("0.1")
 
@@ -190,6 +197,7 @@ class HealthWeights:
         sla: Weight of SLA attainment.
         hygiene: Weight of source-map hygiene.
         survey: Weight of the partnership survey.
+        actions: Weight of meeting action items done on time.
         on_track: Points of a target on track.
         at_risk: Points of a target at risk.
         off_track: Points of a target off track.
@@ -200,6 +208,7 @@ class HealthWeights:
     sla: Decimal = Decimal("0.30")
     hygiene: Decimal = Decimal("0.15")
     survey: Decimal = Decimal("0.15")
+    actions: Decimal = Decimal("0.10")
     on_track: Decimal = Decimal(1)
     at_risk: Decimal = Decimal("0.5")
     off_track: Decimal = Decimal(0)
@@ -423,7 +432,7 @@ class HealthMonth:
     @property
     def not_computable(self) -> tuple[str, ...]:
         """The parts that were given but could not be computed for the month."""
-        return tuple(p.name for p in self.parts if p.reason not in (None, NOT_GIVEN))
+        return tuple(p.name for p in self.parts if p.reason not in (None, *_LEFT_OUT))
 
     def part(self, name: str) -> HealthPart:
         """One part by name."""
@@ -497,7 +506,8 @@ class PartnershipHealth(Result):
     def _repr_html_(self) -> str:
         w = self.weights
         head = (
-            f"<p>Weights: KPI {w.kpi}, SLA {w.sla}, hygiene {w.hygiene}, survey {w.survey} "
+            f"<p>Weights: KPI {w.kpi}, SLA {w.sla}, hygiene {w.hygiene}, survey {w.survey}, "
+            f"actions {w.actions} "
             f"(target points: on track {w.on_track}, at risk {w.at_risk}, off track "
             f"{w.off_track}).</p>"
         )
@@ -514,6 +524,7 @@ def partnership_health(
     sla: SLACompliance | None = None,
     audit: SourceMapAudit | None = None,
     survey: Survey | None = None,
+    actions: MeetingLog | Iterable[MeetingLog] | None = None,
     weights: HealthWeights | None = None,
 ) -> PartnershipHealth:
     """Score the partnership month by month from the parts given.
@@ -524,10 +535,12 @@ def partnership_health(
         sla: SLA compliance (the SLA part: terms met per month).
         audit: A source-map audit (the hygiene part).
         survey: Partnership survey answers (the survey part).
+        actions: Meeting logs (:func:`~partnerkit.analysis.meetings.meeting_log`), one
+            per month scored (the actions part).
         weights: The weights; :class:`HealthWeights` defaults when left out.
 
     Returns:
-        The score of each month with its four parts.
+        The score of each month with its five parts.
     """
     weights = weights or HealthWeights()
     outcomes = _outcomes(targets)
@@ -542,6 +555,7 @@ def partnership_health(
         if not _is_month(month):
             raise ConfigurationError(f"months are written YYYY-MM, got {month!r}")
     survey_parts = _survey_by_month(survey, months, weights) if survey is not None else {}
+    logs = None if actions is None else _logs(actions)
     scored = []
     for month in months:
         parts = {
@@ -554,6 +568,7 @@ def partnership_health(
                 if survey is None
                 else (None, None, None, "no survey in time", "no_survey_in_time")
             ),
+            "actions": _actions_part(logs, month),
         }
         scored.append(_combine(month, parts, weights))
     return PartnershipHealth(months=tuple(scored), weights=weights)
@@ -598,6 +613,24 @@ def _kpi_part(outcomes: Sequence[TargetOutcome], month: str, w: HealthWeights) -
         f"{counts[TargetStatus.OFF_TRACK]} off track ({names})"
     )
     return _share(points, n), points, n, detail, None
+
+
+def _logs(actions: MeetingLog | Iterable[MeetingLog]) -> dict[str, MeetingLog]:
+    return {log.label: log for log in ([actions] if isinstance(actions, MeetingLog) else actions)}
+
+
+def _actions_part(logs: Mapping[str, MeetingLog] | None, month: str) -> _Part:
+    if logs is None or month not in logs:
+        return None, None, None, "no meeting log given", NOT_GIVEN
+    judged = logs[month].judged
+    if not judged:
+        return None, None, None, "no action item due in the month", "no_action_due"
+    late = [i.item_id for i in judged if i.overdue]
+    met, n = Decimal(len(judged) - len(late)), Decimal(len(judged))
+    detail = f"{met.normalize():f} of {len(judged)} action item(s) not overdue" + (
+        f"; overdue: {', '.join(late)}" if late else ""
+    )
+    return _share(met, n), met, n, detail, None
 
 
 def _sla_part(sla: SLACompliance | None, month: str) -> _Part:
@@ -715,7 +748,7 @@ def _months_between(earlier: str, later: str) -> int:
 
 def _combine(month: str, parts: Mapping[str, _Part], w: HealthWeights) -> HealthMonth:
     present = [name for name in _PARTS if parts[name][0] is not None]
-    failed = [name for name in _PARTS if parts[name][0] is None and parts[name][4] != NOT_GIVEN]
+    failed = [name for name in _PARTS if parts[name][0] is None and parts[name][4] not in _LEFT_OUT]
     total = sum((getattr(w, name) for name in present), Decimal(0))
     built = []
     score = Decimal(0)

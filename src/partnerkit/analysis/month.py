@@ -54,6 +54,7 @@ from partnerkit.analysis.grain import (
     wasted_search_terms,
 )
 from partnerkit.analysis.health import PartnershipHealth, Survey, TargetOutcome, partnership_health
+from partnerkit.analysis.hours import HoursUsed, bank_hours, hours_used
 from partnerkit.analysis.kpis import (
     KPITable,
     KPIValue,
@@ -61,10 +62,12 @@ from partnerkit.analysis.kpis import (
     evaluate_targets,
 )
 from partnerkit.analysis.kpis import reason_code as reason
+from partnerkit.analysis.meetings import MeetingLog, meeting_log
 from partnerkit.analysis.pacing import PacingTable, pace_targets
 from partnerkit.analysis.seo import SeoMonth, seo_month
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.analysis.trial import TrialVerdict, trial_phase, trial_verdict
+from partnerkit.analysis.worklog import WorkLog, work_log
 from partnerkit.errors import ConfigurationError, NotComputableError, PartnerkitError
 from partnerkit.model import BUILTIN_KPIS, KPI, Direction, KPIUnit
 from partnerkit.records import RecordKind
@@ -191,6 +194,10 @@ class MonthEvaluation:
         budget_campaigns: The same by campaign.
         cost: What the partnership cost: media spend, the fees by line, total cost,
             and CPL, CAC and ROI on media and on total cost.
+        hours: Hours used against the contract's bank (with time records or a bank).
+        work_log: The month's completed and remaining work (with work items).
+        meetings: The month's meetings and overdue action items (with meeting items);
+            the health score's ``actions`` part.
         pacing: Target pacing, only for a month still running.
         funnel: The month's leads (a cohort) through the funnel, by source.
         stage_entries: The leads that entered each funnel stage in the month, by source
@@ -233,6 +240,9 @@ class MonthEvaluation:
     budget: BudgetReport | None = None
     budget_campaigns: BudgetReport | None = None
     cost: PartnershipCost | None = None
+    hours: HoursUsed | None = None
+    work_log: WorkLog | None = None
+    meetings: MeetingLog | None = None
     pacing: PacingTable | None = None
     funnel: Funnel | None = None
     stage_entries: StageEntries | None = None
@@ -487,6 +497,12 @@ def evaluate_month(
         lambda: budget_report(workspace, dataset, label, by="campaign", as_of=cutoff),
     )
     ev.cost = run("cost", lambda: partnership_cost(workspace, dataset, label, as_of=cutoff))
+    if dataset.row_count(RecordKind.TIME_ENTRY) or bank_hours(workspace) is not None:
+        ev.hours = run("hours", lambda: hours_used(workspace, dataset, label, as_of=cutoff))
+    if dataset.row_count(RecordKind.WORK_ITEM):
+        ev.work_log = run("work_log", lambda: work_log(workspace, dataset, label, as_of=cutoff))
+    if dataset.row_count(RecordKind.MEETING_ITEM):
+        ev.meetings = run("meetings", lambda: meeting_log(workspace, dataset, label, as_of=cutoff))
     if cutoff < last:
         ev.pacing = run("pacing", lambda: pace_targets(workspace, dataset, as_of=cutoff))
     ev.funnel = run("funnel", lambda: funnel(workspace, dataset, label))
@@ -535,7 +551,12 @@ def evaluate_month(
     ev.health = run(
         "health",
         lambda: partnership_health(
-            [label], targets=outcomes, sla=ev.sla, audit=ev.audit, survey=survey
+            [label],
+            targets=outcomes,
+            sla=ev.sla,
+            audit=ev.audit,
+            survey=survey,
+            actions=ev.meetings,
         ),
     )
     if trial_phase(workspace.contract, first) is not None:

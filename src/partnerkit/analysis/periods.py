@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from partnerkit.analysis._args import as_of_day, as_of_moment
+from partnerkit.analysis._args import AsOf, as_of_day, as_of_moment
 from partnerkit.analysis._sql import date_literal, text, timestamp_literal
 from partnerkit.errors import ConfigurationError, PeriodError
 from partnerkit.model import Period, month_bounds, quarter_bounds
@@ -40,6 +40,7 @@ __all__ = [
     "add_months",
     "as_of_day",
     "as_of_moment",
+    "last_day_counted",
     "local_day_sql",
     "local_month_sql",
     "month_end",
@@ -282,6 +283,18 @@ def zone(name: str) -> ZoneInfo:
 def today_in(tz: str) -> dt.date:
     """Today's date in a time zone."""
     return dt.datetime.now(zone(tz)).date()
+
+
+def last_day_counted(window: Window, as_of: AsOf | None, tz: str) -> dt.date:
+    """The last day of a window an analysis counts, as of a day.
+
+    The day of ``as_of`` in ``tz``, at most the window's last day; without ``as_of``,
+    the window's last day, or yesterday in ``tz`` when that is earlier (today is not
+    over). It may fall before the window's first day: nothing is counted yet.
+    """
+    if as_of is not None:
+        return min(as_of_day(as_of, tz), window.end)
+    return min(window.end, today_in(tz) - dt.timedelta(days=1))
 
 
 def utc_bounds(window: Window, tz: str) -> tuple[dt.datetime, dt.datetime]:

@@ -28,9 +28,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from partnerkit.analysis._change import FigureChange, figure_change
 from partnerkit.analysis._data import Result
 from partnerkit.analysis._tables import schema_of, table_of, the_one
+from partnerkit.analysis.change import FigureChange, figure_change
 from partnerkit.analysis.periods import Window, window_sql
 from partnerkit.search import SearchTotals, rollup
 

@@ -5,7 +5,7 @@ Every figure comes from ``social_daily`` records through :func:`partnerkit.socia
 (the one home of the social rules): flows summed over the month's days, followers the
 last day's level, the engagement rate recomputed from summed counts, and reach not
 computable over a month (it counts distinct people: ``total.reach`` says
-``not_additive``). Changes are :class:`~partnerkit.analysis._change.FigureChange`, the
+``not_additive``). Changes are :class:`~partnerkit.analysis.change.FigureChange`, the
 channel analyses' shared change. Results hold codes and values; the words are the
 report's.
 
@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from partnerkit.analysis._change import FigureChange, figure_change
 from partnerkit.analysis._data import Result
 from partnerkit.analysis._tables import schema_of, table_of, the_one
+from partnerkit.analysis.change import FigureChange, figure_change
 from partnerkit.analysis.periods import Window, window_sql
 from partnerkit.social import COUNTS, SocialTotals, rollup
 

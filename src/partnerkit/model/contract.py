@@ -52,12 +52,21 @@ class RetainerPricing(_Model):
         monthly_fee: The fee per month, without media spend.
         currency: Currency of the fee; the workspace currency when left out.
         hours_included: Hours of work the fee covers each month, if the contract says.
+        overage_rate: Price of one hour worked beyond ``hours_included``; without it,
+            hours beyond are reported but not charged.
     """
 
     kind: Literal["retainer"]
     monthly_fee: Money
     currency: CurrencyCode | None = None
     hours_included: Annotated[Decimal, Field(gt=0)] | None = None
+    overage_rate: Money | None = None
+
+    @model_validator(mode="after")
+    def _overage_needs_hours(self) -> Self:
+        if self.overage_rate is not None and self.hours_included is None:
+            raise ValueError("overage_rate needs hours_included: the hours the fee covers")
+        return self
 
 
 class Project(_Model):

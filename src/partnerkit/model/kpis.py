@@ -125,6 +125,9 @@ DEFAULT_DATE_COLUMN: Mapping[RecordKind, str] = MappingProxyType(
         RecordKind.FORM_SUBMISSION: "submitted_at",
         RecordKind.COMPANY: "created_at",
         RecordKind.SOCIAL_DAILY: "date",
+        RecordKind.TIME_ENTRY: "date",
+        RecordKind.WORK_ITEM: "done_date",
+        RecordKind.MEETING_ITEM: "meeting_date",
     }
 )
 

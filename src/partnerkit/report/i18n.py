@@ -203,6 +203,11 @@ REASONS = {
     "missing_values": N_("reason.missing_values"),
     "fees_not_computable": N_("reason.fees_not_computable"),
     "hours_used_missing": N_("reason.hours_used_missing"),
+    "no_time_records": N_("reason.no_time_records"),
+    "no_working_day_yet": N_("reason.no_working_day_yet"),
+    "no_action_due": N_("reason.no_action_due"),
+    "no_overage_rate": N_("reason.no_overage_rate"),
+    "no_bank": N_("reason.no_bank"),
 }
 
 
@@ -244,10 +249,14 @@ LOOKED_UP = (
     N_("health.part.sla"),
     N_("health.part.hygiene"),
     N_("health.part.survey"),
+    N_("health.part.actions"),
     N_("health.detail.kpi"),
     N_("health.detail.sla"),
     N_("health.detail.hygiene"),
     N_("health.detail.survey"),
+    N_("health.detail.actions"),
+    N_("work.scope.marked_out_of_scope"),
+    N_("work.scope.change_request_outside_contract"),
     N_("hint.native"),
     N_("hint.zapier"),
     N_("hint.api"),

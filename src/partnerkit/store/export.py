@@ -67,6 +67,9 @@ PARTITION_COLUMNS: dict[RecordKind, str | None] = {
     RecordKind.FORM_SUBMISSION: "submitted_date",
     RecordKind.COMPANY: None,
     RecordKind.SOCIAL_DAILY: "date",
+    RecordKind.TIME_ENTRY: "date",
+    RecordKind.WORK_ITEM: None,
+    RecordKind.MEETING_ITEM: None,
 }
 """The Hive partition column of each kind's export (``None``: one unpartitioned folder)."""
 
@@ -80,6 +83,7 @@ _PARTITION_SQL: dict[RecordKind, str] = {
     RecordKind.ACTIVITY: _UTC_DAY.format(col='"occurred_at"'),
     RecordKind.FORM_SUBMISSION: _UTC_DAY.format(col='"submitted_at"'),
     RecordKind.SOCIAL_DAILY: '"date"',
+    RecordKind.TIME_ENTRY: '"date"',
 }
 
 

@@ -472,6 +472,8 @@ def field_fast(python_type: Any, unit: str | None) -> Fast:
     """Which plain cells of a record column Arrow compute converts."""
     import datetime as dt
 
+    if python_type is Decimal and unit == "count":
+        return None  # hours: a number or a duration, never negative (the per-cell parser)
     if unit == "money" or python_type is Decimal:
         return "money"
     if python_type is bool or python_type is dt.date:

@@ -291,17 +291,19 @@ class _Mapping:
     def in_dates(self, page: pa.Table, start: dt.date | None, end: dt.date | None) -> Any:
         """Which records of a page have their day within ``start``..``end``.
 
-        Performance records by ``date``, leads and deals by the day of ``created_at``
-        in the file's time zone (none: outside); campaigns are not filtered by dates.
+        Performance records and time entries by ``date``, leads and deals by the day of
+        ``created_at`` in the file's time zone (none: outside); campaigns, work items and
+        meeting items are not filtered by dates (an item logged months ago may still be
+        open).
         """
         import pyarrow as pa
         import pyarrow.compute as pc
 
         n = page.num_rows
         days: Any
-        if self.kind is RecordKind.CAMPAIGN:
+        if self.kind in _NOT_BY_DATE:
             return pa.array([True] * n, pa.bool_())
-        if self.kind is RecordKind.PERFORMANCE:
+        if self.kind in (RecordKind.PERFORMANCE, RecordKind.TIME_ENTRY):
             days = page.column("date")
         elif "created_at" not in page.column_names:
             return pa.array([False] * n, pa.bool_())
@@ -320,6 +322,10 @@ class _Mapping:
         if end is not None:
             inside = pc.and_(inside, pc.less_equal(days, pa.scalar(end, pa.date32())))
         return pc.fill_null(inside, False)
+
+
+#: The kinds whose rows every read keeps, whatever its dates.
+_NOT_BY_DATE = frozenset({RecordKind.CAMPAIGN, RecordKind.WORK_ITEM, RecordKind.MEETING_ITEM})
 
 
 def _rejected(file: str, unit: str, row: int, problems: Sequence[Problem]) -> Notice:
@@ -437,6 +443,24 @@ class FilesConnector(Connector[FilesSettings]):
             name="campaigns",
             kind=RecordKind.CAMPAIGN,
             description="Campaign, ad group and ad metadata from exports",
+            cursor=None,
+        ),
+        StreamSpec(
+            name="time_entries",
+            kind=RecordKind.TIME_ENTRY,
+            description="Hours from time-tracking exports (Toggl Track, Harvest, Clockify)",
+            cursor="date",
+        ),
+        StreamSpec(
+            name="work_items",
+            kind=RecordKind.WORK_ITEM,
+            description="The partner's work log and project-management exports (Asana, Jira)",
+            cursor=None,
+        ),
+        StreamSpec(
+            name="meeting_items",
+            kind=RecordKind.MEETING_ITEM,
+            description="Meetings' decisions and action items from the meeting log",
             cursor=None,
         ),
     )

@@ -533,7 +533,7 @@ def currency_marks(currency: str) -> frozenset[str]:
     return frozenset(mark.translate(_FOLD).strip().rstrip(".") for mark in marks)
 
 
-def check_count(value: int | float, column: str, shown: Any) -> None:
+def check_count(value: int | float | Decimal, column: str, shown: Any) -> None:
     """Check that a count (impressions, clicks, conversions) is not negative.
 
     Raises:
@@ -610,6 +610,31 @@ def _to_float(value: Any, fmt: NumberFormat, *, percent_ok: bool) -> float:
     number = float(_to_decimal(value, fmt, percent_ok=percent_ok))
     if not math.isfinite(number):
         raise CellError(f"{value!r} is too large for a floating-point number")
+    return number
+
+
+_DURATION = re.compile(r"([0-9]{1,6}):([0-5][0-9])(?::([0-5][0-9]))?")
+
+
+def _to_hours(value: Any, fmt: NumberFormat, column: str) -> Decimal:
+    """Exact hours: a number (``1.5``) or a duration ``H:MM`` / ``H:MM:SS`` (``1:30:00``).
+
+    A duration's seconds make hours with more than 6 decimals only when they are not a
+    multiple of 3.6 seconds' worth; they are rounded half to even to 6 places, the
+    record's scale.
+    """
+    if value.__class__ is str:
+        text = str(value).strip()
+        found = _DURATION.fullmatch(text)
+        if found is not None:
+            h, m, s = found.group(1), found.group(2), found.group(3) or "0"
+            seconds = int(h) * 3600 + int(m) * 60 + int(s)
+            return (Decimal(seconds) / Decimal(3600)).quantize(_MONEY_QUANTUM)
+        if ":" in text:
+            raise CellError(f"{value!r} is neither a number of hours nor a duration H:MM:SS")
+    number = _to_decimal(value, fmt, percent_ok=False)
+    check_count(number, column, value)
+    check_money(number, value)
     return number
 
 
@@ -970,6 +995,8 @@ def converter_for(info: ColumnInfo, ctx: ParseContext) -> Converter:
         TypeError: The column has a type this connector cannot produce.
     """
     py, unit, fmt = info.python_type, info.column.unit, ctx.numbers
+    if py is Decimal and unit == "count":
+        return lambda v: _to_hours(v, fmt, info.name)
     if unit == "money" or py is Decimal:
         if py is not Decimal:  # pragma: no cover - guards against a schema change
             raise TypeError(f"money column {info.name!r} is not a Decimal")

@@ -43,7 +43,15 @@ __all__ = [
 ]
 
 FileFormat = Literal["csv", "tsv", "xlsx", "parquet"]
-StreamName = Literal["performance", "leads", "deals", "campaigns"]
+StreamName = Literal[
+    "performance",
+    "leads",
+    "deals",
+    "campaigns",
+    "time_entries",
+    "work_items",
+    "meeting_items",
+]
 ExtraType = Literal["auto", "text", "integer", "number", "decimal", "bool"]
 ConstantValue = str | int | float | Decimal | bool | dt.date | dt.datetime | None
 
@@ -53,6 +61,9 @@ STREAM_KINDS: dict[str, RecordKind] = {
     "leads": RecordKind.LEAD,
     "deals": RecordKind.DEAL,
     "campaigns": RecordKind.CAMPAIGN,
+    "time_entries": RecordKind.TIME_ENTRY,
+    "work_items": RecordKind.WORK_ITEM,
+    "meeting_items": RecordKind.MEETING_ITEM,
 }
 
 #: File name endings and the format they imply when ``format`` is not set.

@@ -559,6 +559,33 @@ class HubSpotClient:
         )
         return self._page(parse_form_page, raw, "GET", path)
 
+    def marketing_emails_page(
+        self, parse: Callable[[bytes], _T], path: str, *, after: str | None, limit: int
+    ) -> _T:
+        """One page of ``GET /marketing/v3/emails`` with statistics, read by ``parse``.
+
+        Args:
+            parse: The page parser (the marketing-emails module's).
+            path: The request path, for errors.
+            after: The paging cursor; ``None`` for the first page.
+            limit: Emails per page.
+        """
+        self.portal()
+        api = self._sdk.marketing.emails.marketing_emails_api
+        raw = self._raw(
+            api,
+            "GET",
+            path,
+            lambda a: a.get_page(
+                limit=limit,
+                after=after,
+                include_stats=True,
+                _preload_content=False,
+                _request_timeout=self._timeout(),
+            ),
+        )
+        return self._page(parse, raw, "GET", path)
+
     def submissions_page(
         self, form_id: str, after: str | None, *, retried: bool = False
     ) -> SubmissionPage:

@@ -98,21 +98,7 @@ def parse_email_page(raw: bytes) -> EmailPage:
 
 
 def _page(client: HubSpotClient, after: str | None, limit: int) -> EmailPage:
-    client.portal()
-    api = client._sdk.marketing.emails.marketing_emails_api
-    raw = client._raw(
-        api,
-        "GET",
-        PATH,
-        lambda a: a.get_page(
-            limit=limit,
-            after=after,
-            include_stats=True,
-            _preload_content=False,
-            _request_timeout=client._timeout(),
-        ),
-    )
-    return client._page(parse_email_page, raw, "GET", PATH)
+    return client.marketing_emails_page(parse_email_page, PATH, after=after, limit=limit)
 
 
 def read_emails(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from partnerkit.analysis._change import FigureChange
+from partnerkit.analysis.change import FigureChange
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.report._context import Context
 from partnerkit.report.sections import Block, Cell, Heading

@@ -168,7 +168,7 @@ def _part_detail(ctx: Context, p: Any) -> str:
         return f.reason(p.reason)
     n = f.number(p.denominator, 2)
     got = f.number(p.numerator, 2)
-    fields = {"kpi": "points", "sla": "met", "hygiene": "passed"}
+    fields = {"kpi": "points", "sla": "met", "hygiene": "passed", "actions": "met"}
     if p.name in fields:
         return f.t(f"health.detail.{p.name}", n=n, **{fields[p.name]: got})
     return f.t(f"health.detail.{p.name}", n=n)

@@ -1,8 +1,9 @@
-"""Section 2, work done: observations, campaigns with spend, tests, last recommendations."""
+"""Section 2, work done: observations, the work log, hours, meetings, campaigns, tests."""
 
 from __future__ import annotations
 
 from partnerkit.report._context import Context
+from partnerkit.report._sections import work_log
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Heading, Text
 
@@ -10,7 +11,7 @@ __all__ = ["build"]
 
 
 def build(ctx: Context) -> list[Block]:
-    """Observations, campaigns with spend, tests, last report's recommendations."""
+    """Observations, the work log, hours, meetings, campaigns, tests, recommendations."""
     out: list[Block] = []
     note = ctx.note()
     if note is not None and note.observations:
@@ -18,6 +19,7 @@ def build(ctx: Context) -> list[Block]:
         out.append(
             Bullets(tuple(Text(o.replace("{", "{{").replace("}", "}}")) for o in note.observations))
         )
+    out += work_log.blocks(ctx)
     campaigns = ctx.r.budget_campaigns
     if campaigns is not None:
         active = [line for line in campaigns if line.spend > 0]
