@@ -38,6 +38,7 @@ from partnerkit.errors import (
     SourceError,
     WorkspaceError,
 )
+from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -577,10 +578,7 @@ def export_command(
         typer.Option(
             "--kind",
             metavar="KIND",
-            help=(
-                "Only these record kinds: performance, lead, deal, campaign, "
-                "search_performance, email_campaign."
-            ),
+            help=f"Only these record kinds: {', '.join(RecordKind)}.",
         ),
     ] = None,
     start: Annotated[
@@ -598,7 +596,6 @@ def export_command(
     With --from or --to only those days' partitions are replaced, else each kind whole.
     """
     from partnerkit.model import load_workspace
-    from partnerkit.records import RecordKind
     from partnerkit.store import default_warehouse_path, export_parquet
 
     if config is None and warehouse is None:
