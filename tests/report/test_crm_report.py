@@ -53,6 +53,19 @@ def _first_activity(demo: Any) -> dict[tuple[str, str, str], dt.datetime]:
     return first
 
 
+def test_the_demo_logs_activities_that_are_not_touches_before_first_touches(demo: Any) -> None:
+    # notes, the lead's own calls, bounced emails and to-do tasks come before the first
+    # outreach: measured from them, the follow-up would look faster than it was
+    first = _first_activity(demo)
+    earliest: dict[tuple[str, str, str], dt.datetime] = {}
+    for a in demo.dataset.tables[RecordKind.ACTIVITY].to_pylist():
+        for lead in a["lead_ids"]:
+            key = (a["platform"], a["account_id"], str(lead))
+            earliest[key] = min(earliest.get(key, a["occurred_at"]), a["occurred_at"])
+    early = [k for k, t in earliest.items() if t < first.get(k, dt.datetime.max.replace(tzinfo=TZ))]
+    assert len(early) > 100
+
+
 def test_the_funnel_section_shows_octobers_stage_entries(
     demo: Any, demo_report_en: MonthlyReport
 ) -> None:
@@ -86,7 +99,8 @@ def test_the_sla_section_says_where_octobers_follow_ups_ended(
         if not touches or min(touches) > demo.as_of:
             continue  # no end recorded by the demo's moment
         by["activity" if activity is not None and (crm is None or activity <= crm) else "crm"] += 1
-    assert by == {"activity": 0, "crm": 246}
+    # Rina's and Noa's leads by their logged call or email, Yossi's by HubSpot's date
+    assert by == {"activity": 165, "crm": 81}
     text = re.sub(r"<[^>]+>", "", demo_report_en.to_html())
     assert (
         f"Lead follow-up: {by['activity']} of the month's follow-ups were measured to a call, "
