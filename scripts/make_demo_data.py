@@ -952,6 +952,36 @@ def _search(
     return out
 
 
+def _to_contacts(
+    req: Request, contact_of: Callable[[int], int], type_id: int
+) -> tuple[int, dict[str, str], Any]:
+    """HubSpot's answer to a batch read of associations to contacts (one contact each)."""
+    results = [
+        {
+            "from": {"id": item["id"]},
+            "to": [
+                {
+                    "associationTypes": [
+                        {"category": "HUBSPOT_DEFINED", "label": None, "typeId": type_id}
+                    ],
+                    "toObjectId": contact_of(int(item["id"])),
+                }
+            ],
+        }
+        for item in req.body["inputs"]
+    ]
+    return (
+        200,
+        _HS_HEADERS,
+        {
+            "completedAt": "2026-11-15T07:30:01.139Z",
+            "results": results,
+            "startedAt": "2026-11-15T07:30:01.102Z",
+            "status": "COMPLETE",
+        },
+    )
+
+
 def fake_hubspot(biz: Business) -> Callable[[Request], tuple[int, dict[str, str], Any]]:
     contacts = [
         (c.id, _contact_properties(c), _hs_time(c.created) or "", _hs_time(c.modified) or "")
@@ -1050,31 +1080,7 @@ def fake_hubspot(biz: Business) -> Callable[[Request], tuple[int, dict[str, str]
             return 200, _HS_HEADERS, {"results": []}
         kind = path.removeprefix("/crm/v4/associations/").removesuffix("/contacts/batch/read")
         if kind in activities:
-            results = [
-                {
-                    "from": {"id": item["id"]},
-                    "to": [
-                        {
-                            "associationTypes": [
-                                {"category": "HUBSPOT_DEFINED", "label": None,
-                                 "typeId": _TO_CONTACT[kind]}
-                            ],
-                            "toObjectId": by_activity[int(item["id"])].contact.id,
-                        }
-                    ],
-                }
-                for item in req.body["inputs"]
-            ]  # fmt: skip
-            return (
-                200,
-                _HS_HEADERS,
-                {
-                    "completedAt": "2026-11-15T07:30:01.139Z",
-                    "results": results,
-                    "startedAt": "2026-11-15T07:30:01.102Z",
-                    "status": "COMPLETE",
-                },
-            )
+            return _to_contacts(req, lambda i: by_activity[i].contact.id, _TO_CONTACT[kind])
         if path in ("/crm/v3/objects/contacts", "/crm/v3/objects/deals"):
             assert req.query.get("archived") == "True", req.describe()
             return 200, _HS_HEADERS, {"results": []}
@@ -1083,32 +1089,7 @@ def fake_hubspot(biz: Business) -> Callable[[Request], tuple[int, dict[str, str]
         if path == "/crm/v3/owners":
             return 200, _HS_HEADERS, owners(req.query.get("archived") == "True")
         if path == "/crm/v4/associations/deals/contacts/batch/read":
-            results = []
-            for item in req.body["inputs"]:
-                deal = by_deal[int(item["id"])]
-                results.append(
-                    {
-                        "from": {"id": item["id"]},
-                        "to": [
-                            {
-                                "associationTypes": [
-                                    {"category": "HUBSPOT_DEFINED", "label": None, "typeId": 3}
-                                ],
-                                "toObjectId": deal.contact.id,
-                            }
-                        ],
-                    }
-                )
-            return (
-                200,
-                _HS_HEADERS,
-                {
-                    "completedAt": "2026-11-15T07:30:01.139Z",
-                    "results": results,
-                    "startedAt": "2026-11-15T07:30:01.102Z",
-                    "status": "COMPLETE",
-                },
-            )
+            return _to_contacts(req, lambda i: by_deal[i].contact.id, 3)
         raise AssertionError(f"the fake HubSpot API has no answer to {req.describe()}")
 
     return answer
