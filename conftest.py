@@ -98,5 +98,3 @@ def tiny_workspace() -> Callable[[Path], Path]:
         return config
 
     return write
-
-

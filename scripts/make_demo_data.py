@@ -8,7 +8,8 @@ marketing to the agency Blue Orbit Digital. Three months (August to October 2026
   campaigns).
 * ``cassettes/ga4.yaml``: GA4's answers (metadata, the traffic report).
 * ``cassettes/hubspot.yaml``: HubSpot's answers (portal, contacts, deal pipelines, deals,
-  their contacts, owners).
+  their contacts, owners, and the calls, emails, meetings, notes and tasks two of the
+  three reps log, with their contacts).
 * ``data/trade_show_import.csv``: the May expo's visitor list (files connector).
 * ``data/evidence.csv``: the evidence log (reports delivered, weekly calls, requests).
 * ``data/survey.csv``: the monthly partnership survey.
@@ -165,6 +166,17 @@ class Deal:
 
 
 @dataclass
+class Activity:
+    """A HubSpot call, email, meeting, note or task, with the one contact it is about."""
+
+    object_type: str  # calls, emails, meetings, notes, tasks
+    id: int
+    at: dt.datetime
+    contact: Contact
+    properties: dict[str, str | None]
+
+
+@dataclass
 class Business:
     """Everything generated: platform rows, contacts, deals, web traffic."""
 
@@ -173,6 +185,7 @@ class Business:
     contacts: list[Contact] = field(default_factory=list)
     deals: list[Deal] = field(default_factory=list)
     traffic: list[dict[str, Any]] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
 
 
 def _business_minutes(rng: random.Random, day: dt.date, slow: bool) -> int:
@@ -757,6 +770,76 @@ def fake_ga4(biz: Business) -> Callable[[Request], tuple[int, dict[str, str], An
     return answer
 
 
+#: The reps who log their calls and emails in HubSpot (Rina and Noa); Yossi's leads
+#: have HubSpot's first-outreach date only.
+LOGGING_OWNERS = ("71000001", "71000003")
+_ACTIVITY_IDS = {"calls": 41000000, "emails": 42000000, "meetings": 43000000}
+_ACTIVITY_IDS |= {"notes": 44000000, "tasks": 45000000}
+
+
+def log_activities(biz: Business, rng: random.Random) -> None:
+    """The activities the logging reps recorded (own ``rng``: the rest of the data is unchanged).
+
+    A logged contact's first outreach (the CRM's date) is an outbound call or email at
+    that very moment, so the follow-up SLA's figures do not move when it is measured from
+    activities. Around it, what is never a touch: a note right after the lead came in,
+    the lead's own inbound call, an email that bounced, a to-do task for a lead nobody
+    reached yet; a meeting when the lead became sales-qualified comes after.
+    """
+    counter = dict(_ACTIVITY_IDS)
+
+    def log(kind: str, at: dt.datetime, c: Contact, **props: str | None) -> None:
+        if at > CUTOFF:
+            return
+        counter[kind] += 1
+        biz.activities.append(Activity(kind, counter[kind], at, c, props))
+
+    for c in biz.contacts:
+        if c.owner not in LOGGING_OWNERS:
+            continue
+        soon = c.created + dt.timedelta(minutes=rng.randint(2, 10))
+        if rng.random() < 0.3:
+            log("notes", soon, c)
+        if rng.random() < 0.05:
+            log("emails", soon, c, hs_email_direction="EMAIL", hs_email_status="BOUNCED")
+        if c.outreach is None:
+            log("tasks", soon, c, hs_task_status="NOT_STARTED")
+            continue
+        if rng.random() < 0.1 and c.outreach - c.created > dt.timedelta(minutes=20):
+            inbound = c.created + (c.outreach - c.created) / 2
+            log("calls", inbound, c, hs_call_direction="INBOUND", hs_call_status="COMPLETED")
+        if rng.random() < 0.2:
+            log("emails", c.outreach, c, hs_email_direction="EMAIL", hs_email_status="SENT")
+        else:
+            status = "NO_ANSWER" if rng.random() < 0.25 else "COMPLETED"
+            log("calls", c.outreach, c, hs_call_direction="OUTBOUND", hs_call_status=status)
+        sql = c.stages.get("salesqualifiedlead")
+        if sql is not None:
+            log("meetings", sql, c, hs_meeting_outcome="COMPLETED")
+
+
+def _activity_item(a: Activity) -> tuple[int, dict[str, Any], str, str]:
+    """An activity as the fake search holds it: ``(id, properties, created, updated)``."""
+    created = a.at + dt.timedelta(minutes=1)
+    updated = min(created + dt.timedelta(seconds=30 + a.id % 50), CUTOFF)
+    at = _hs_time(a.at) or ""
+    props: dict[str, Any] = {
+        "hs_timestamp": at,
+        "hs_createdate": _hs_time(created),
+        "hs_lastmodifieddate": _hs_time(updated),
+        "hubspot_owner_id": a.contact.owner,
+        **a.properties,
+        "hs_object_id": str(a.id),
+    }
+    if a.object_type == "meetings":
+        props["hs_meeting_start_time"] = at
+    return a.id, props, _hs_time(created) or "", _hs_time(updated) or ""
+
+
+#: HubSpot's association type ids, activity → contact.
+_TO_CONTACT = {"calls": 194, "emails": 198, "meetings": 200, "notes": 202, "tasks": 204}
+
+
 def _hs_time(t: dt.datetime | None) -> str | None:
     if t is None:
         return None
@@ -869,6 +952,36 @@ def _search(
     return out
 
 
+def _to_contacts(
+    req: Request, contact_of: Callable[[int], int], type_id: int
+) -> tuple[int, dict[str, str], Any]:
+    """HubSpot's answer to a batch read of associations to contacts (one contact each)."""
+    results = [
+        {
+            "from": {"id": item["id"]},
+            "to": [
+                {
+                    "associationTypes": [
+                        {"category": "HUBSPOT_DEFINED", "label": None, "typeId": type_id}
+                    ],
+                    "toObjectId": contact_of(int(item["id"])),
+                }
+            ],
+        }
+        for item in req.body["inputs"]
+    ]
+    return (
+        200,
+        _HS_HEADERS,
+        {
+            "completedAt": "2026-11-15T07:30:01.139Z",
+            "results": results,
+            "startedAt": "2026-11-15T07:30:01.102Z",
+            "status": "COMPLETE",
+        },
+    )
+
+
 def fake_hubspot(biz: Business) -> Callable[[Request], tuple[int, dict[str, str], Any]]:
     contacts = [
         (c.id, _contact_properties(c), _hs_time(c.created) or "", _hs_time(c.modified) or "")
@@ -879,6 +992,9 @@ def fake_hubspot(biz: Business) -> Callable[[Request], tuple[int, dict[str, str]
         for d in biz.deals
     ]
     by_deal = {d.id: d for d in biz.deals}
+    activities = {t: [_activity_item(a) for a in biz.activities if a.object_type == t]
+                  for t in _TO_CONTACT}  # fmt: skip
+    by_activity = {a.id: a for a in biz.activities}
 
     def stage(i: int, sid: str, label: str, closed: bool, probability: str) -> dict[str, Any]:
         return {
@@ -956,6 +1072,15 @@ def fake_hubspot(biz: Business) -> Callable[[Request], tuple[int, dict[str, str]
             return 200, _HS_HEADERS, _search(req.body, contacts)
         if path == "/crm/v3/objects/deals/search":
             return 200, _HS_HEADERS, _search(req.body, deals)
+        kind = path.removeprefix("/crm/v3/objects/").removesuffix("/search")
+        if kind in activities and path.endswith("/search"):
+            return 200, _HS_HEADERS, _search(req.body, activities[kind])
+        if kind in activities and path == f"/crm/v3/objects/{kind}":
+            assert req.query.get("archived") == "True", req.describe()
+            return 200, _HS_HEADERS, {"results": []}
+        kind = path.removeprefix("/crm/v4/associations/").removesuffix("/contacts/batch/read")
+        if kind in activities:
+            return _to_contacts(req, lambda i: by_activity[i].contact.id, _TO_CONTACT[kind])
         if path in ("/crm/v3/objects/contacts", "/crm/v3/objects/deals"):
             assert req.query.get("archived") == "True", req.describe()
             return 200, _HS_HEADERS, {"results": []}
@@ -964,32 +1089,7 @@ def fake_hubspot(biz: Business) -> Callable[[Request], tuple[int, dict[str, str]
         if path == "/crm/v3/owners":
             return 200, _HS_HEADERS, owners(req.query.get("archived") == "True")
         if path == "/crm/v4/associations/deals/contacts/batch/read":
-            results = []
-            for item in req.body["inputs"]:
-                deal = by_deal[int(item["id"])]
-                results.append(
-                    {
-                        "from": {"id": item["id"]},
-                        "to": [
-                            {
-                                "associationTypes": [
-                                    {"category": "HUBSPOT_DEFINED", "label": None, "typeId": 3}
-                                ],
-                                "toObjectId": deal.contact.id,
-                            }
-                        ],
-                    }
-                )
-            return (
-                200,
-                _HS_HEADERS,
-                {
-                    "completedAt": "2026-11-15T07:30:01.139Z",
-                    "results": results,
-                    "startedAt": "2026-11-15T07:30:01.102Z",
-                    "status": "COMPLETE",
-                },
-            )
+            return _to_contacts(req, lambda i: by_deal[i].contact.id, 3)
         raise AssertionError(f"the fake HubSpot API has no answer to {req.describe()}")
 
     return answer
@@ -1125,6 +1225,7 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)
     biz = build(rng)
+    log_activities(biz, random.Random(SEED + 1))
     write_trade_show(rng)
     write_evidence()
     write_survey()

@@ -38,6 +38,7 @@ from partnerkit.errors import (
     SourceError,
     WorkspaceError,
 )
+from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -577,11 +578,7 @@ def export_command(
         typer.Option(
             "--kind",
             metavar="KIND",
-            help=(
-                "Only these record kinds: performance, lead, deal, campaign, "
-                "search_performance, email_campaign, social_daily, activity, form_submission,"
-                " company, time_entry, work_item, meeting_item."
-            ),
+            help=f"Only these record kinds: {', '.join(RecordKind)}.",
         ),
     ] = None,
     start: Annotated[
@@ -599,7 +596,6 @@ def export_command(
     With --from or --to only those days' partitions are replaced, else each kind whole.
     """
     from partnerkit.model import load_workspace
-    from partnerkit.records import RecordKind
     from partnerkit.store import default_warehouse_path, export_parquet
 
     if config is None and warehouse is None:

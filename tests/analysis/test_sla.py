@@ -273,6 +273,28 @@ def test_first_touch_comes_from_logged_activities() -> None:
     # met 4 of 6 decided cases: 0.6667 < 0.75
     assert (term.met, term.breached, term.pending) == (4, 2, 0)
     assert term.attainment == Decimal("0.6667")
+    # four ends came from a logged activity (A1, A2, A5, A6), one from the CRM (A3)
+    assert term.touched_by() == {"activity": 4, "crm": 1}
+
+
+def test_touched_by_counts_the_months_cases_with_an_end() -> None:
+    leads = [
+        lead("2026-09-30 10:00", lead_id="C1"),  # September: not October's
+        lead("2026-10-01 10:00", lead_id="C2", first_engagement_at=at("2026-10-01 10:30")),
+        lead("2026-10-01 11:00", lead_id="C3"),
+        lead("2026-10-01 12:00", lead_id="C4"),  # touched after as_of: no end yet
+    ]
+    activities = [
+        activity("2026-09-30 10:05", ["C1"]),
+        activity("2026-10-01 11:10", ["C3"]),
+        activity("2026-10-05 09:00", ["C4"]),
+    ]
+    data = Dataset.from_records({"lead": leads, "activity": activities})
+    result = sla_compliance(
+        WS, data, start=dt.date(2026, 9, 1), as_of=at("2026-10-01 13:00"), month="2026-10"
+    )
+    term = result.term("lead-follow-up")
+    assert term.touched_by() == {"activity": 1, "crm": 1}  # C3 and C2
 
 
 def test_follow_up_from_activities_alone() -> None:

@@ -225,7 +225,7 @@ def test_load_demo_reads_every_connection_into_the_dataset() -> None:
     assert {k: v for k, v in os.environ.items() if k.startswith("PARTNERKIT_DEMO_")} == before
     assert set(data.rows) == {
         "meta/ad_insights", "meta/campaigns", "google-ads/performance", "google-ads/campaigns",
-        "ga4/traffic", "hubspot/leads", "hubspot/deals", "files/leads",
+        "ga4/traffic", "hubspot/leads", "hubspot/deals", "hubspot/activities", "files/leads",
         "search-console/search_performance", "search-console/search_totals",
         "mailchimp/email_campaigns",
         "files/time_entries", "files/work_items", "files/meeting_items",
@@ -237,6 +237,7 @@ def test_load_demo_reads_every_connection_into_the_dataset() -> None:
     assert tables["performance"].num_rows == performance
     assert tables["lead"].num_rows == data.rows["hubspot/leads"] + data.rows["files/leads"]
     assert tables["deal"].num_rows == data.rows["hubspot/deals"]
+    assert tables["activity"].num_rows == data.rows["hubspot/activities"] > 0
     with (DEMO / "data" / "trade_show_import.csv").open(encoding="utf-8") as f:
         assert data.rows["files/leads"] == sum(1 for _ in csv.DictReader(f))
     # GA4 sessions of the paid-search slices stay below Google's clicks (plausible).

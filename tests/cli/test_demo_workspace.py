@@ -152,8 +152,8 @@ def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
         ],
     )
     assert synced.exit_code == 0, synced.output
-    # thirteen platform and lead reads, and the time-tracking export, work log and meeting log
-    assert "16 of 16 reads" in " ".join(synced.output.split())
+    # fourteen platform and lead reads, and the time-tracking export, work log and meeting log
+    assert "17 of 17 reads" in " ".join(synced.output.split())
     report = runner.invoke(
         app,
         [

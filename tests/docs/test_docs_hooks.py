@@ -65,3 +65,15 @@ def test_no_page_holds_a_snippet_line_a_formatter_rewrote(docs_pages: list[Path]
         for m in mangled.finditer(page.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_the_record_dictionary_has_every_kind_with_its_columns(hooks: ModuleType) -> None:
+    from partnerkit.records import RecordKind
+
+    page = hooks.on_page_markdown((ROOT / "docs" / "records.md").read_text())
+    headings = re.findall(r"^## `(\w+)` — `\w+`$", page, re.MULTILINE)
+    assert headings == [k.value for k in RecordKind]
+    assert {"email_campaign", "activity", "form_submission", "company"} <= set(headings)
+    activity = page[page.index("## `activity`") : page.index("## `form_submission`")]
+    assert "| `lead_ids` |" in activity
+    assert "| `occurred_at`" in activity

@@ -106,7 +106,7 @@ class DemoData:
 
     Attributes:
         workspace: The loaded demo workspace.
-        dataset: Every record read, by kind (performance, lead, deal, campaign).
+        dataset: Every record read, by record kind.
         evidence: The evidence log (report deliveries, weekly calls), for SLAs.
         survey: The monthly partnership survey, for partnership health.
         start: First day of the demo data (the contract's start).

@@ -69,7 +69,7 @@ READS: dict[str, tuple[str, ...]] = {
     "meta": ("ad_insights", "campaigns"),
     "google-ads": ("performance", "campaigns"),
     "ga4": ("traffic",),
-    "hubspot": ("leads", "deals"),
+    "hubspot": ("leads", "deals", "activities"),
     "files": (),  # every stream its files feed
     "search-console": ("search_performance", "search_totals"),
     "mailchimp": ("email_campaigns",),

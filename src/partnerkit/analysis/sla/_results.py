@@ -141,6 +141,28 @@ class TermCompliance(Result):
         """Every case of the term, with its evidence."""
         return self.cases
 
+    def touched_by(self) -> dict[str, int]:
+        """Lead follow-up: the headline period's cases by where their end came from.
+
+        Counts the cases of :attr:`headline` (the month asked for, else every case)
+        whose end is recorded by ``as_of``, by their ``touched_by``: ``activity`` (a
+        logged call, email or meeting was the first touch) and ``crm`` (the CRM's
+        first-contact date was; see :mod:`~partnerkit.analysis.sla._touch`).
+
+        Returns:
+            ``{"activity": n, "crm": m}``; empty for a term whose cases carry no
+            ``touched_by`` (every kind but ``lead_follow_up``).
+        """
+        if "touched_by" not in self.cases.column_names:
+            return {}
+        month = None if self.month is None else f"{self.month.start:%Y-%m}"
+        counts = {"activity": 0, "crm": 0}
+        for case in self.cases.select(["month", "ended_at", "touched_by"]).to_pylist():
+            by = case["touched_by"]
+            if case["ended_at"] is not None and by in counts and month in (None, case["month"]):
+                counts[by] += 1
+        return counts
+
     @property
     def breaches(self) -> pa.Table:
         """The breached cases, with their evidence."""

@@ -1,4 +1,4 @@
-"""Section 6, funnel and revenue: the funnel chart, the funnel and revenue by source."""
+"""Section 6, funnel and revenue: the funnel chart, the funnel, stage entries, revenue by source."""
 
 from __future__ import annotations
 
@@ -81,6 +81,7 @@ def build(ctx: Context) -> list[Block]:
                     tuple(rows),
                 )
             )
+    out.extend(_stage_entries(ctx))
     out.append(Heading(f.t("funnel.revenue")))
     rev = ctx.r.revenue
     if rev is None:
@@ -143,6 +144,43 @@ def build(ctx: Context) -> list[Block]:
                 f.t("col.cac"),
                 f.t("col.roi"),
             ),
+            tuple(rows),
+        )
+    )
+    return out
+
+
+#: The stages whose entries in the month the report shows (a lead's entry is its creation).
+_ENTERED = ("mql", "sql", "opportunity", "customer")
+
+
+def _stage_entries(ctx: Context) -> list[Block]:
+    """The leads that entered each stage in the month, by source, told apart from the cohort."""
+    f = ctx.f
+    out: list[Block] = [Heading(f.t("funnel.entries", month=f.month(ctx.r.month)))]
+    entries = ctx.r.stage_entries
+    if entries is None:
+        out.append(ctx.failed("stage_entries"))
+        return out
+    month = ctx.r.label
+    counts = {(e.source, e.stage): e.count for e in entries if e.month == month}
+    if not any(counts.get(("all", stage)) for stage in _ENTERED):
+        out.append(ctx.nodata(N_("funnel.entries_none"), month=f.month(ctx.r.month)))
+        return out
+    out.append(ctx.sentence(N_("funnel.entries_note"), {}, month=f.month(ctx.r.month)))
+    sources = dict.fromkeys(e.source for e in entries if e.source != "all")
+    rows = [
+        (
+            ctx.text(f.t("funnel.all") if src == "all" else ctx.source_name(src)),
+            *(ctx.number(counts.get((src, stage), 0)) for stage in _ENTERED),
+        )
+        for src in [*sources, "all"]
+        if src == "all" or any(counts.get((src, stage)) for stage in _ENTERED)
+    ]
+    out.append(
+        Table(
+            "funnel.entries",
+            (f.t("col.source"), *(f.t(f"funnel.stage.{s}") for s in _ENTERED)),
             tuple(rows),
         )
     )

@@ -69,7 +69,7 @@ def build(ctx: Context) -> list[Block]:
     if seo.hidden_clicks is not None and seo.hidden_clicks_share is not None:
         out.append(
             ctx.sentence(
-                "seo.hidden",
+                N_("seo.hidden"),
                 {
                     "clicks": shown(ctx, seo.hidden_clicks, "count"),
                     "share": shown(ctx, seo.hidden_clicks_share, "ratio"),
@@ -77,9 +77,9 @@ def build(ctx: Context) -> list[Block]:
             )
         )
     out += _groups(ctx, seo)
-    out += _movers(ctx, seo, "query", "clicks", "seo.movers.queries")
-    out += _movers(ctx, seo, "page", "clicks", "seo.movers.pages")
-    out += _movers(ctx, seo, "query", "position", "seo.movers.positions")
+    out += _movers(ctx, seo, "query", "clicks", N_("seo.movers.queries"))
+    out += _movers(ctx, seo, "page", "clicks", N_("seo.movers.pages"))
+    out += _movers(ctx, seo, "query", "position", N_("seo.movers.positions"))
     return out
 
 

@@ -58,6 +58,11 @@ def build(ctx: Context) -> list[Block]:
                 why = f.reason(term.headline.reason)
                 out.append(NoData(f.t("no_data", reason=f"{ctx.sla_name(term.sla)}: {why}")))
         for term in sla.terms:
+            touched = term.touched_by()
+            if any(touched.values()):
+                cells = {k: ctx.number(n) for k, n in touched.items()}
+                out.append(ctx.sentence(N_("sla.touched_by"), cells, term=ctx.sla_name(term.sla)))
+        for term in sla.terms:
             breaches = [
                 b for b in term.breaches.to_pylist() if b.get("month") in (None, ctx.r.label)
             ]

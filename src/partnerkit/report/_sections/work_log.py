@@ -114,8 +114,8 @@ def _work_log(ctx: Context, log: WorkLog | None) -> list[Block]:
                 "bad",
             )
         )
-    out += _items(ctx, "work.completed", log.completed, f.t("col.done"), _done)
-    out += _items(ctx, "work.remaining", log.remaining, f.t("col.due"), _due)
+    out += _items(ctx, N_("work.completed"), log.completed, f.t("col.done"), _done)
+    out += _items(ctx, N_("work.remaining"), log.remaining, f.t("col.due"), _due)
     return out
 
 
