@@ -100,19 +100,9 @@ def parse_email_page(raw: bytes) -> EmailPage:
 def _page(client: HubSpotClient, after: str | None, limit: int) -> EmailPage:
     client.portal()
     api = client._sdk.marketing.emails.marketing_emails_api
-    raw = client._raw(
-        api,
-        "GET",
-        PATH,
-        lambda a: a.get_page(
-            limit=limit,
-            after=after,
-            include_stats=True,
-            _preload_content=False,
-            _request_timeout=client._timeout(),
-        ),
+    return client._fetch(
+        parse_email_page, api, "GET", PATH, "get_page", limit=limit, after=after, include_stats=True
     )
-    return client._page(parse_email_page, raw, "GET", PATH)
 
 
 def read_emails(
