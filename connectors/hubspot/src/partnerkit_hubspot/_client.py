@@ -580,6 +580,13 @@ class HubSpotClient:
 
     # -------------------------------------------------------- reference data
 
+    def _all(self, api: Any, path: str, key: str, **arguments: Any) -> list[Any]:
+        """``GET path`` through ``api.get_all(**arguments)``: its checked :meth:`_results`."""
+        answer = self._call(
+            api, "GET", path, lambda a: a.get_all(**arguments, _request_timeout=self._timeout())
+        )
+        return self._results(answer, path, key)
+
     def _results(self, answer: Any, path: str, key: str) -> list[Any]:
         """The ``results`` of an answer the SDK's models read (properties, pipelines, owners).
 
@@ -617,14 +624,7 @@ class HubSpotClient:
         """The portal's property definitions of ``contacts`` or ``deals``."""
         self.portal()
         api = self._sdk.crm.properties.core_api
-        answer = self._call(
-            api,
-            "GET",
-            f"/crm/v3/properties/{object_type}",
-            lambda a: a.get_all(
-                object_type=object_type, archived=False, _request_timeout=self._timeout()
-            ),
-        )
+        path = f"/crm/v3/properties/{object_type}"
         return [
             PropertyDef(
                 name=str(p.name),
@@ -634,21 +634,16 @@ class HubSpotClient:
                 description=str(p.description or ""),
                 show_currency_symbol=bool(p.show_currency_symbol),
             )
-            for p in self._results(answer, f"/crm/v3/properties/{object_type}", "name")
+            for p in self._all(api, path, "name", object_type=object_type, archived=False)
         ]
 
     def pipelines(self, object_type: str = "deals") -> list[HubSpotPipeline]:
         """The pipelines of ``object_type`` with their stages, in display order."""
         self.portal()
         api = self._sdk.crm.pipelines.pipelines_api
-        answer = self._call(
-            api,
-            "GET",
-            f"/crm/v3/pipelines/{object_type}",
-            lambda a: a.get_all(object_type=object_type, _request_timeout=self._timeout()),
-        )
+        path = f"/crm/v3/pipelines/{object_type}"
         pipelines = []
-        for p in self._results(answer, f"/crm/v3/pipelines/{object_type}", "id"):
+        for p in self._all(api, path, "id", object_type=object_type):
             stages = []
             for s in p.stages or []:
                 metadata = s.metadata or {}
