@@ -532,6 +532,16 @@ class HubSpotClient:
             batch_input_public_fetch_associations_batch_request=body,
         )
 
+    def emails_page(
+        self, parse: Callable[[bytes], _T], path: str, after: str | None, limit: int
+    ) -> _T:
+        """One page of the marketing emails (``path``) with statistics, as ``parse`` reads it."""
+        self.portal()
+        api = self._sdk.marketing.emails.marketing_emails_api
+        return self._fetch(
+            parse, api, "GET", path, "get_page", limit=limit, after=after, include_stats=True
+        )
+
     def forms_page(self, after: str | None) -> FormPage:
         """One page of ``GET /marketing/v3/forms/`` (every form type, live forms)."""
         self.portal()

@@ -98,11 +98,7 @@ def parse_email_page(raw: bytes) -> EmailPage:
 
 
 def _page(client: HubSpotClient, after: str | None, limit: int) -> EmailPage:
-    client.portal()
-    api = client._sdk.marketing.emails.marketing_emails_api
-    return client._fetch(
-        parse_email_page, api, "GET", PATH, "get_page", limit=limit, after=after, include_stats=True
-    )
+    return client.emails_page(parse_email_page, PATH, after, limit)
 
 
 def read_emails(
