@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
@@ -58,6 +58,7 @@ __all__ = [
     "ReadWindow",
     "StreamSpec",
     "check_name",
+    "first_contact_points",
     "one_or_many",
 ]
 
@@ -131,6 +132,43 @@ def one_or_many(value: Any) -> Any:
     if isinstance(value, str | int) and not isinstance(value, bool):
         return [str(value)]
     return value
+
+
+def first_contact_points(
+    answers: Iterable[tuple[str | None, str | None]],
+    email_fields: Container[str],
+    phone_fields: Container[str],
+) -> tuple[str | None, str | None]:
+    """The first e-mail and the first phone among a lead form's ``(field, answer)`` pairs.
+
+    A lead form may ask twice (``email`` and ``work_email``): the first answered field
+    of each kind wins, in the form's order. Unanswered fields (``None``) and fields of
+    neither kind are passed over.
+
+    >>> first_contact_points(
+    ...     [("email", None), ("work_email", "a@example.com"), ("phone", "+1 555 0100")],
+    ...     {"email", "work_email"},
+    ...     {"phone"},
+    ... )
+    ('a@example.com', '+1 555 0100')
+
+    Args:
+        answers: ``(field, answer)`` in the form's order; either may be ``None``.
+        email_fields: The vendor's field names of an e-mail address.
+        phone_fields: The vendor's field names of a phone number.
+
+    Returns:
+        ``(email, phone)``; ``None`` where no field of that kind was answered.
+    """
+    email = phone = None
+    for field, answer in answers:
+        if field is None or answer is None:
+            continue
+        if field in email_fields and email is None:
+            email = answer
+        elif field in phone_fields and phone is None:
+            phone = answer
+    return email, phone
 
 
 class HttpSettings(BaseModel):

@@ -18,15 +18,14 @@ import pytest
 from partnerkit_mailchimp import MailchimpConnector
 
 from partnerkit.connector import ReadRequest
-from partnerkit.testing import FakeClock, ReadThrough, read_through
+from partnerkit.testing import ReadThrough, read_through
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
 KEY = "0123456789abcdef0123456789abcdef-us19"
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture

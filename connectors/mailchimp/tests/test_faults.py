@@ -18,63 +18,85 @@ from partnerkit.errors import (
     ConfigurationError,
     PermissionDeniedError,
     RateLimitError,
+    SourceError,
     TransientError,
 )
 from partnerkit.testing import FakeClock
+from partnerkit.testing.faults import ErrorShapeChecks
+
+BAD_KEY = "Your API key may be invalid, or you've attempted to access the wrong datacenter."
+
+#: name -> (fault, status, Mailchimp's title, its detail's start, interaction, times served,
+#: the library's error): a read whose interaction gets the fault that many times fails so.
+ERRORS = {
+    "bad key": (mailchimp_faults.bad_key(), 401, "API Key Invalid", BAD_KEY, 0, 1, AuthenticationError),  # noqa: E501
+    "403": (mailchimp_faults.forbidden(), 403, "Forbidden", "You don't have", 1, 1, PermissionDeniedError),  # noqa: E501
+    "429 five times": (mailchimp_faults.too_many_requests(), 429, "Too Many Requests", "You have", 1, 5, RateLimitError),  # noqa: E501
+    "500 five times": (mailchimp_faults.server_error(500), 500, "Internal Server Error", "An unexpected", 0, 5, TransientError),  # noqa: E501
+}  # fmt: skip
 
 
-def test_a_bad_key_is_an_authentication_error_with_mailchimps_title(
+class TestErrorShape(ErrorShapeChecks):
+    api = "mailchimp"
+    cases = {
+        name: (fault, status, title, start)
+        for name, (fault, status, title, start, *_) in ERRORS.items()
+    }
+
+
+def _refused(read: Any, error: type[SourceError], faults: dict[int, list[Any]]) -> Any:
+    """The error a read ends in when the interactions get ``faults``."""
+    with pytest.raises(error) as caught:
+        read(faults=faults, allow_unused=True)
+    return caught.value
+
+
+@pytest.mark.parametrize("row", ERRORS.values(), ids=ERRORS)
+def test_an_error_answer_is_the_librarys_error_with_mailchimps_title(
+    read: Any, row: tuple[Any, ...]
+) -> None:
+    fault, _status, title, _start, at, times, error = row
+    assert _refused(read, error, {at: [fault] * times}).vendor_code == title
+
+
+def test_a_bad_key_keeps_mailchimps_details_and_is_not_retried(
     read: Any, fake_clock: FakeClock
 ) -> None:
-    with pytest.raises(AuthenticationError) as caught:
-        read(faults={0: [mailchimp_faults.bad_key()]}, allow_unused=True)
-    error = caught.value
-    assert error.status == 401
-    assert error.vendor_code == "API Key Invalid"
-    assert error.vendor_message == (
-        "Your API key may be invalid, or you've attempted to access the wrong datacenter."
-    )
-    assert error.details["type"] == mailchimp_faults.ERRORS_PAGE
-    assert error.details["instance"] == "4a1c0e52-0f0a-4cd9-9a5e-000000000000"
-    assert error.details["stream"] == "email_campaigns"
-    assert error.api == "mailchimp"
+    found = _refused(read, AuthenticationError, {0: [mailchimp_faults.bad_key()]})
+    assert (found.status, found.api, found.vendor_message) == (401, "mailchimp", BAD_KEY)
+    assert {key: found.details[key] for key in ("type", "instance", "stream")} == {
+        "type": mailchimp_faults.ERRORS_PAGE,
+        "instance": "4a1c0e52-0f0a-4cd9-9a5e-000000000000",
+        "stream": "email_campaigns",
+    }
     assert fake_clock.sleeps == []  # a key is not mended by waiting
 
 
 def test_a_bad_key_on_the_reports_names_the_account_and_the_window(read: Any) -> None:
-    with pytest.raises(AuthenticationError) as caught:
-        read(faults={1: [mailchimp_faults.bad_key()]}, allow_unused=True)
-    assert caught.value.account == "8d3a3db4d97663a9074efcc16"
-    assert caught.value.details["window"] == "2026-10-01..2026-10-31"
+    found = _refused(read, AuthenticationError, {1: [mailchimp_faults.bad_key()]})
+    assert (found.account, found.details["window"]) == (
+        "8d3a3db4d97663a9074efcc16",
+        "2026-10-01..2026-10-31",
+    )
 
 
-def test_403_is_a_permission_error(read: Any) -> None:
-    with pytest.raises(PermissionDeniedError) as caught:
-        read(faults={1: [mailchimp_faults.forbidden()]}, allow_unused=True)
-    assert caught.value.vendor_code == "Forbidden"
-
-
-def test_a_429_is_retried_then_the_read_goes_on(read: Any, fake_clock: FakeClock) -> None:
-    records, _notices, _tape = read(faults={1: [mailchimp_faults.too_many_requests()]})
+@pytest.mark.parametrize(
+    "faults",
+    [[mailchimp_faults.too_many_requests()], [mailchimp_faults.server_error(503)] * 2],
+    ids=["429 once", "503 twice"],
+)
+def test_a_passing_429_or_5xx_is_retried_then_the_read_goes_on(
+    read: Any, fake_clock: FakeClock, faults: list[Any]
+) -> None:
+    records, _notices, _tape = read(faults={1: faults})
     assert len(records) == 3
-    assert len(fake_clock.sleeps) == 1
+    assert len(fake_clock.sleeps) == len(faults)
 
 
-def test_a_persistent_429_ends_in_a_rate_limit_error(read: Any) -> None:
-    with pytest.raises(RateLimitError) as caught:
-        read(faults={1: [mailchimp_faults.too_many_requests()] * 5}, allow_unused=True)
-    assert caught.value.vendor_code == "Too Many Requests"
-    assert caught.value.details["attempts"] == 5
-    assert caught.value.retriable
-
-
-def test_5xx_is_retried_then_given_up_as_transient(read: Any, fake_clock: FakeClock) -> None:
-    records, _notices, _tape = read(faults={1: [mailchimp_faults.server_error(503)] * 2})
-    assert len(records) == 3
-    assert len(fake_clock.sleeps) == 2
-    with pytest.raises(TransientError) as caught:
-        read(faults={0: [mailchimp_faults.server_error(500)] * 5}, allow_unused=True)
-    assert caught.value.vendor_code == "Internal Server Error"
+def test_a_persistent_429_is_retriable_after_five_attempts(read: Any) -> None:
+    found = _refused(read, RateLimitError, {1: [mailchimp_faults.too_many_requests()] * 5})
+    assert found.details["attempts"] == 5
+    assert found.retriable
 
 
 def test_the_data_centre_comes_from_the_key_or_the_settings() -> None:

@@ -296,19 +296,32 @@ class HubSpotClient:
             return self._call(api, method, path, invoke, retried=True)
         raise error
 
-    def _raw(
+    def _fetch(
         self,
+        parse: Callable[[bytes], _T],
         api: Any,
         method: str,
         path: str,
-        invoke: Callable[[Any], Any],
+        call: str,
+        /,
         *,
         authenticated: bool = True,
-    ) -> bytes:
-        """Run a call made with ``_preload_content=False`` and return the answer's body."""
+        **arguments: Any,
+    ) -> _T:
+        """One SDK call, ``api.<call>(**arguments)``, read raw and parsed as ``parse`` reads it.
+
+        The call is made with ``_preload_content=False`` (the body comes back unparsed;
+        with preloaded content the SDK also logs every body at DEBUG) and the settings'
+        timeout; ``method`` and ``path`` name the request in errors.
+        """
+
+        def invoke(a: Any) -> Any:
+            return getattr(a, call)(
+                **arguments, _preload_content=False, _request_timeout=self._timeout()
+            )
+
         answer = self._call(api, method, path, invoke, authenticated=authenticated)
-        data: bytes = answer.data
-        return data
+        return self._page(parse, answer.data, method, path)
 
     def _object_apis(self, object_type: str) -> Any:
         """The SDK's discovery of one CRM object type (``basic_api``, ``search_api``)."""
@@ -340,23 +353,18 @@ class HubSpotClient:
         client_id, secret, refresh = s.client_id, s.client_secret, s.refresh_token
         if client_id is None or secret is None or refresh is None:  # the settings prevent it
             raise ConfigurationError("OAuth needs client_id, client_secret and refresh_token")
-        api = self._sdk.oauth.tokens_api
-        path = "/oauth/v1/token"
-        raw = self._raw(
-            api,
+        answer = self._fetch(
+            parse_token,
+            self._sdk.oauth.tokens_api,
             "POST",
-            path,
-            lambda a: a.create(
-                grant_type="refresh_token",
-                client_id=client_id,
-                client_secret=secret.get_secret_value(),
-                refresh_token=refresh.get_secret_value(),
-                _preload_content=False,
-                _request_timeout=self._timeout(),
-            ),
+            "/oauth/v1/token",
+            "create",
             authenticated=False,
+            grant_type="refresh_token",
+            client_id=client_id,
+            client_secret=secret.get_secret_value(),
+            refresh_token=refresh.get_secret_value(),
         )
-        answer = self._page(parse_token, raw, "POST", path)
         expires_in = float(answer.get("expires_in") or 1800)
         self._token = answer["access_token"]
         self._token_expires = self._bootstrap_limiter.clock.monotonic() + expires_in
@@ -464,22 +472,17 @@ class HubSpotClient:
     ) -> ObjectPage:
         """One page of ``GET /crm/v3/objects/{object_type}`` (live or archived records)."""
         self.portal()
-        api = self._object_apis(object_type).basic_api
-        path = f"/crm/v3/objects/{object_type}"
-        raw = self._raw(
-            api,
+        return self._fetch(
+            parse_object_page,
+            self._object_apis(object_type).basic_api,
             "GET",
-            path,
-            lambda a: a.get_page(
-                limit=limit or self._settings.page_size,
-                after=after,
-                properties=list(properties) or None,
-                archived=archived,
-                _preload_content=False,
-                _request_timeout=self._timeout(),
-            ),
+            f"/crm/v3/objects/{object_type}",
+            "get_page",
+            limit=limit or self._settings.page_size,
+            after=after,
+            properties=list(properties) or None,
+            archived=archived,
         )
-        return self._page(parse_object_page, raw, "GET", path)
 
     def search_page(self, object_type: str, query: Query, properties: Sequence[str]) -> ObjectPage:
         """The first page of ``POST /crm/v3/objects/{object_type}/search`` for ``query``."""
@@ -498,19 +501,14 @@ class HubSpotClient:
             properties=list(properties),
             limit=self._settings.search_page_size,
         )
-        api = self._object_apis(object_type).search_api
-        path = f"/crm/v3/objects/{object_type}/search"
-        raw = self._raw(
-            api,
+        return self._fetch(
+            parse_search_page,
+            self._object_apis(object_type).search_api,
             "POST",
-            path,
-            lambda a: a.do_search(
-                public_object_search_request=request,
-                _preload_content=False,
-                _request_timeout=self._timeout(),
-            ),
+            f"/crm/v3/objects/{object_type}/search",
+            "do_search",
+            public_object_search_request=request,
         )
-        return self._page(parse_search_page, raw, "POST", path)
 
     def associations_page(
         self, from_type: str, to_type: str, inputs: Sequence[tuple[str, str | None]]
@@ -523,68 +521,41 @@ class HubSpotClient:
                 for obj_id, after in inputs
             ]
         )
-        api = self._sdk.crm.associations.v4.batch_api
-        path = f"/crm/v4/associations/{from_type}/{to_type}/batch/read"
-        raw = self._raw(
-            api,
+        return self._fetch(
+            parse_association_page,
+            self._sdk.crm.associations.v4.batch_api,
             "POST",
-            path,
-            lambda a: a.get_page(
-                from_object_type=from_type,
-                to_object_type=to_type,
-                batch_input_public_fetch_associations_batch_request=body,
-                _preload_content=False,
-                _request_timeout=self._timeout(),
-            ),
+            f"/crm/v4/associations/{from_type}/{to_type}/batch/read",
+            "get_page",
+            from_object_type=from_type,
+            to_object_type=to_type,
+            batch_input_public_fetch_associations_batch_request=body,
         )
-        return self._page(parse_association_page, raw, "POST", path)
+
+    def emails_page(
+        self, parse: Callable[[bytes], _T], path: str, after: str | None, limit: int
+    ) -> _T:
+        """One page of the marketing emails (``path``) with statistics, as ``parse`` reads it."""
+        self.portal()
+        api = self._sdk.marketing.emails.marketing_emails_api
+        return self._fetch(
+            parse, api, "GET", path, "get_page", limit=limit, after=after, include_stats=True
+        )
 
     def forms_page(self, after: str | None) -> FormPage:
         """One page of ``GET /marketing/v3/forms/`` (every form type, live forms)."""
         self.portal()
-        api = self._sdk.marketing.forms.forms_api
-        path = "/marketing/v3/forms/"
-        raw = self._raw(
-            api,
+        return self._fetch(
+            parse_form_page,
+            self._sdk.marketing.forms.forms_api,
             "GET",
-            path,
-            lambda a: a.get_page(
-                after=after,
-                limit=self._settings.page_size,
-                archived=False,
-                form_types=["all"],
-                _preload_content=False,
-                _request_timeout=self._timeout(),
-            ),
+            "/marketing/v3/forms/",
+            "get_page",
+            after=after,
+            limit=self._settings.page_size,
+            archived=False,
+            form_types=["all"],
         )
-        return self._page(parse_form_page, raw, "GET", path)
-
-    def marketing_emails_page(
-        self, parse: Callable[[bytes], _T], path: str, *, after: str | None, limit: int
-    ) -> _T:
-        """One page of ``GET /marketing/v3/emails`` with statistics, read by ``parse``.
-
-        Args:
-            parse: The page parser (the marketing-emails module's).
-            path: The request path, for errors.
-            after: The paging cursor; ``None`` for the first page.
-            limit: Emails per page.
-        """
-        self.portal()
-        api = self._sdk.marketing.emails.marketing_emails_api
-        raw = self._raw(
-            api,
-            "GET",
-            path,
-            lambda a: a.get_page(
-                limit=limit,
-                after=after,
-                include_stats=True,
-                _preload_content=False,
-                _request_timeout=self._timeout(),
-            ),
-        )
-        return self._page(parse, raw, "GET", path)
 
     def submissions_page(
         self, form_id: str, after: str | None, *, retried: bool = False
@@ -618,6 +589,13 @@ class HubSpotClient:
         return read_page(parse, raw, f"{method} {BASE_URL}{path}", account=self._account)
 
     # -------------------------------------------------------- reference data
+
+    def _all(self, api: Any, path: str, key: str, **arguments: Any) -> list[Any]:
+        """``GET path`` through ``api.get_all(**arguments)``: its checked :meth:`_results`."""
+        answer = self._call(
+            api, "GET", path, lambda a: a.get_all(**arguments, _request_timeout=self._timeout())
+        )
+        return self._results(answer, path, key)
 
     def _results(self, answer: Any, path: str, key: str) -> list[Any]:
         """The ``results`` of an answer the SDK's models read (properties, pipelines, owners).
@@ -656,14 +634,7 @@ class HubSpotClient:
         """The portal's property definitions of ``contacts`` or ``deals``."""
         self.portal()
         api = self._sdk.crm.properties.core_api
-        answer = self._call(
-            api,
-            "GET",
-            f"/crm/v3/properties/{object_type}",
-            lambda a: a.get_all(
-                object_type=object_type, archived=False, _request_timeout=self._timeout()
-            ),
-        )
+        path = f"/crm/v3/properties/{object_type}"
         return [
             PropertyDef(
                 name=str(p.name),
@@ -673,21 +644,16 @@ class HubSpotClient:
                 description=str(p.description or ""),
                 show_currency_symbol=bool(p.show_currency_symbol),
             )
-            for p in self._results(answer, f"/crm/v3/properties/{object_type}", "name")
+            for p in self._all(api, path, "name", object_type=object_type, archived=False)
         ]
 
     def pipelines(self, object_type: str = "deals") -> list[HubSpotPipeline]:
         """The pipelines of ``object_type`` with their stages, in display order."""
         self.portal()
         api = self._sdk.crm.pipelines.pipelines_api
-        answer = self._call(
-            api,
-            "GET",
-            f"/crm/v3/pipelines/{object_type}",
-            lambda a: a.get_all(object_type=object_type, _request_timeout=self._timeout()),
-        )
+        path = f"/crm/v3/pipelines/{object_type}"
         pipelines = []
-        for p in self._results(answer, f"/crm/v3/pipelines/{object_type}", "id"):
+        for p in self._all(api, path, "id", object_type=object_type):
             stages = []
             for s in p.stages or []:
                 metadata = s.metadata or {}

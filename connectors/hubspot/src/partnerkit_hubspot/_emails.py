@@ -98,7 +98,7 @@ def parse_email_page(raw: bytes) -> EmailPage:
 
 
 def _page(client: HubSpotClient, after: str | None, limit: int) -> EmailPage:
-    return client.marketing_emails_page(parse_email_page, PATH, after=after, limit=limit)
+    return client.emails_page(parse_email_page, PATH, after, limit)
 
 
 def read_emails(

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import TypeAdapter
 from typing_extensions import TypedDict
 
+from partnerkit.connector import first_contact_points
 from partnerkit.privacy import hash_email, hash_phone
 from partnerkit.records import FormSubmissionRecord
 from partnerkit_hubspot._pages import Paging, _validate, text
@@ -160,15 +161,14 @@ class FormSubmissionMapper:
     def __call__(self, form: FormDef, submission: Submission) -> FormSubmissionRecord:
         """Map one submission of ``form``."""
         submitted = dt.datetime.fromtimestamp(submission["submittedAt"] / 1000, dt.UTC)
-        email = phone = None
-        for answer in submission["values"]:
-            name, value = answer["name"].lower(), text(answer.get("value"))
-            if value is None:
-                continue
-            if name in _EMAIL_FIELDS and email is None:
-                email = value
-            elif name in _PHONE_FIELDS and phone is None:
-                phone = value
+        email, phone = first_contact_points(
+            (
+                (answer["name"].lower(), text(answer.get("value")))
+                for answer in submission["values"]
+            ),
+            _EMAIL_FIELDS,
+            _PHONE_FIELDS,
+        )
         submission_id = text(submission.get("conversionId"))
         email_hash = self._hash(hash_email, email, "email", submission_id)
         phone_hash = self._hash(hash_phone, phone, "phone", submission_id)

@@ -84,6 +84,7 @@ from partnerkit.connector import (
     Notice,
     ReadRequest,
     StreamSpec,
+    first_contact_points,
 )
 from partnerkit.errors import (
     ConfigurationError,
@@ -572,21 +573,10 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         form = _FORM_ID.search(str(element.get("versionedLeadGenFormUrn") or ""))
         fields = self._questions(form.group(1)) if form else {}
         salt = self.settings.hash_salt.get_secret_value() if self.settings.hash_salt else ""
-        email: str | None = None
-        phone: str | None = None
         answers = _nested(element, "formResponse", "answers")
-        for answer in answers if isinstance(answers, list) else []:
-            if not isinstance(answer, dict):
-                continue
-            question = answer.get("questionId")
-            field = fields.get(question) if isinstance(question, int) else None
-            said = text(_nested(answer, "answerDetails", "textQuestionAnswer", "answer"))
-            if said is None:
-                continue
-            if field in _EMAIL_FIELDS and email is None:
-                email = said
-            elif field in _PHONE_FIELDS and phone is None:
-                phone = said
+        listed = answers if isinstance(answers, list) else []
+        said = [_said(answer, fields) for answer in listed if isinstance(answer, dict)]
+        email, phone = first_contact_points(said, _EMAIL_FIELDS, _PHONE_FIELDS)
         record: LeadRecord = {
             "platform": PLATFORM,
             "account_id": self.settings.account_id,
@@ -657,6 +647,13 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
 
 
 # -- values ------------------------------------------------------------------------------
+
+
+def _said(answer: Mapping[str, Any], fields: Mapping[int, str]) -> tuple[str | None, str | None]:
+    """A lead form answer as ``(predefined field, text)``; no field for a custom question."""
+    question = answer.get("questionId")
+    field = fields.get(question) if isinstance(question, int) else None
+    return field, text(_nested(answer, "answerDetails", "textQuestionAnswer", "answer"))
 
 
 def _nested(value: Any, *keys: str) -> Any:

@@ -545,6 +545,24 @@ class InsightsReader:
 
     # ----------------------------------------------------------------- sync
 
+    def _reduced(self, start: dt.date, end: dt.date, *, halves: bool) -> Notice:
+        """The ``request_reduced`` warning: the range is read in two halves, or as a report."""
+        if halves:
+            message = (
+                f"Meta asked for less data on {self.account}; reading {start}..{end} in two halves."
+            )
+        else:
+            message = (
+                f"Meta refuses {start} of {self.account} even in small pages; reading it "
+                "as an asynchronous report instead."
+            )
+        return Notice(
+            "warning",
+            "request_reduced",
+            message,
+            {"account": self.account, "start": start, "end": end},
+        )
+
     def _sync(
         self, start: dt.date, end: dt.date, *, may_fall_back: bool = True
     ) -> Iterator[Records | Notice]:
@@ -561,25 +579,13 @@ class InsightsReader:
             if given:
                 raise  # rows of this range were already handed on: splitting would repeat them
             if start < end:
-                yield Notice(
-                    "warning",
-                    "request_reduced",
-                    f"Meta asked for less data on {self.account}; reading {start}..{end} "
-                    "in two halves.",
-                    {"account": self.account, "start": start, "end": end},
-                )
+                yield self._reduced(start, end, halves=True)
                 for first, last in ReadWindow(start, end).halves():
                     yield from self._sync(first, last, may_fall_back=may_fall_back)
                 return
             if not may_fall_back:
                 raise
-            yield Notice(
-                "warning",
-                "request_reduced",
-                f"Meta refuses {start} of {self.account} even in small pages; reading it "
-                "as an asynchronous report instead.",
-                {"account": self.account, "start": start, "end": end},
-            )
+            yield self._reduced(start, end, halves=False)
             yield from self._report(start, end, may_fall_back=False)
         yield from self._drain()
 
