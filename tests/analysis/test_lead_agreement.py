@@ -1,0 +1,102 @@
+"""The lead agreement end to end on _engagement_feb2028.py, worked by hand (issue #22).
+
+The lead definition: sales-ready = homeowner with a bill of at least 600 ILS; nurture =
+the other homeowners; the rest are disqualified.
+
+February leads (Jerusalem): L1 (800, homeowner), L2 (500, homeowner), L4 (900), L6 (not
+a homeowner), L7 (no properties), L9 (600). Sales-ready: L1 L4 L9 = 3. Nurture: L2 = 1
+(homeowners L1 L2 L4 L9 = 4, minus the 3 that are also sales-ready). Disqualified: L6 L7.
+
+Joint closed deals (closed-won in February, tied to a lead): D1 [L1], D2 [L4, L8],
+D4 [L7] = 3. D6 is won but has no lead; D3 is lost; D5 closes on March 1 (Jerusalem).
+By source (a deal's first lead): D1 and D2 (first lead L8) are google-search's: 2.
+"""
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _engagement_feb2028 import FEB, RATES, dataset, workspace
+
+from partnerkit.analysis.kpis import compute_kpi, evaluate_targets
+from partnerkit.errors import WorkspaceError
+from partnerkit.model import TargetStatus
+from partnerkit.model.loader import parse_workspace
+
+WS = workspace()
+DATA = dataset()
+END_FEB = dt.date(2028, 2, 29)
+
+
+def value(kpi: str, **scope: str) -> object:
+    return compute_kpi(WS, DATA, kpi, FEB, scope=scope or "all", as_of=END_FEB, rates=RATES).value
+
+
+def test_the_agreement_kpis_count_by_hand() -> None:
+    assert value("sales_ready_leads") == 3
+    assert value("nurture_leads") == 1
+    assert value("joint_closed_deals") == 3
+
+
+def test_the_agreement_kpis_by_source() -> None:
+    assert value("sales_ready_leads", source="google-search") == 2  # L1, L9
+    assert value("nurture_leads", source="google-search") == 1  # L2
+    assert value("nurture_leads", source="meta-ads") == 0  # L6 is disqualified
+    assert value("joint_closed_deals", source="google-search") == 2  # D1, D2
+
+
+def test_nurture_takes_every_other_lead_when_its_list_is_empty() -> None:
+    ws = workspace(lead_definition={"sales_ready": ["extra.monthly_bill >= 600"]})
+    # 6 February leads; L1 (800), L4 (900), L6 (1000), L9 (600) are sales-ready: the
+    # other two, L2 (500) and L7 (no bill), go to nurture
+    assert compute_kpi(ws, DATA, "sales_ready_leads", FEB, as_of=END_FEB).value == 4
+    assert compute_kpi(ws, DATA, "nurture_leads", FEB, as_of=END_FEB).value == 2
+
+
+def test_targets_name_the_agreement_kpis() -> None:
+    # "50 leads a month of which 10 sales-ready; 10 closed deals together", scaled down
+    ws = workspace(
+        targets=[
+            {"id": "ready", "kpi": "sales_ready_leads", "period": "monthly", "value": 3},
+            {"id": "nurture", "kpi": "nurture_leads", "period": "monthly", "value": 2},
+            {"id": "joint", "kpi": "joint_closed_deals", "period": "monthly", "value": 3},
+        ]
+    )
+    table = evaluate_targets(ws, DATA, FEB, as_of=END_FEB, rates=RATES)
+    got = {v.target_id: (v.value, v.status) for v in table}
+    assert got == {
+        "ready": (3, TargetStatus.ON_TRACK),
+        "nurture": (1, TargetStatus.OFF_TRACK),  # half of 2: beyond the default band
+        "joint": (3, TargetStatus.ON_TRACK),
+    }
+
+
+HEAD = "name: X\ncurrency: USD\ntimezone: UTC\n"
+TARGET = "targets:\n  - {{id: n, kpi: {}, value: 5, period: monthly}}\n"
+DEFINITION = "lead_definition:\n  sales_ready: ['became_mql_at is not null']\n"
+
+
+def test_a_target_on_nurture_leads_loads() -> None:
+    text = HEAD + DEFINITION + TARGET.format("nurture_leads")
+    assert parse_workspace(text).target("n").kpi == "nurture_leads"
+
+
+def test_without_a_lead_definition_the_names_are_unknown_with_their_line() -> None:
+    text = HEAD + TARGET.format("nurture_leads")
+    with pytest.raises(WorkspaceError) as caught:
+        parse_workspace(text)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == ("targets[0].kpi", 5)
+    assert "nurture_leads" in str(problem.value)
+
+
+def test_an_unknown_name_still_gets_the_loaders_error() -> None:
+    text = HEAD + DEFINITION + TARGET.format("nurture_lead")
+    with pytest.raises(WorkspaceError) as caught:
+        parse_workspace(text)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == ("targets[0].kpi", 7)
+    assert "nurture_leads" in problem.message  # the closest id is suggested
