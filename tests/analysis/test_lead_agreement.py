@@ -20,8 +20,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _engagement_feb2028 import FEB, RATES, dataset, workspace
+from _row_builders import at, lead
+from _row_builders import workspace as small_workspace
 
+from partnerkit.analysis import Dataset
 from partnerkit.analysis.kpis import compute_kpi, evaluate_targets
+from partnerkit.analysis.sla import sla_compliance
 from partnerkit.errors import WorkspaceError
 from partnerkit.model import TargetStatus
 from partnerkit.model.loader import parse_workspace
@@ -100,3 +104,94 @@ def test_an_unknown_name_still_gets_the_loaders_error() -> None:
     (problem,) = caught.value.problems
     assert (problem.path, problem.line) == ("targets[0].kpi", 7)
     assert "nurture_leads" in problem.message  # the closest id is suggested
+
+
+# ------------------------------------------------------------ nurture follow-up
+#
+# The calendar: Sunday–Thursday, 09:00–18:00, Asia/Jerusalem (a business day is 9 h).
+# Sales-ready: lifecycle_stage == salesqualifiedlead; nurture: every other lead.
+# Sales follow-up: 2 business hours; nurture follow-up: 2 business days (18 h).
+#   R1 ready   Mon 5 Oct 10:00 → CRM touch 11:00: 1 h → met
+#   R2 ready   Mon 5 Oct 10:00 → CRM touch 13:00: 3 h → breached
+#   N1 nurture Mon 5 Oct 10:00 → call logged Wed 7 Oct 10:00 (17:00 on the CRM): 18 h → met
+#   N2 nurture Mon 5 Oct 10:00 → CRM touch Wed 7 Oct 10:01: 18 h 1 min → breached
+#   N3 nurture Thu 8 Oct 17:00 → an inbound email only (not a touch), as of Sun 11 Oct
+#      12:00: 1 h + 3 h = 4 h used of 18 → pending
+#   N4 nurture, deleted: not a case
+
+
+def test_nurture_follow_up_is_measured_like_the_sales_follow_up() -> None:
+    ws = small_workspace(
+        lead_definition={"sales_ready": ["lifecycle_stage == salesqualifiedlead"]},
+        slas=[
+            {
+                "id": "sales",
+                "kind": "lead_follow_up",
+                "leads": "sales_ready",
+                "threshold": {"business_hours": 2},
+            },
+            {
+                "id": "nurture",
+                "kind": "lead_follow_up",
+                "leads": "nurture",
+                "threshold": {"business_days": 2},
+            },
+        ],
+    )
+    ready = {"lifecycle_stage": "salesqualifiedlead"}
+    leads = [
+        lead("2026-10-05 10:00", lead_id="R1", first_engagement_at=at("2026-10-05 11:00"), **ready),
+        lead("2026-10-05 10:00", lead_id="R2", first_engagement_at=at("2026-10-05 13:00"), **ready),
+        lead("2026-10-05 10:00", lead_id="N1", first_engagement_at=at("2026-10-07 17:00")),
+        lead("2026-10-05 10:00", lead_id="N2", first_engagement_at=at("2026-10-07 10:01")),
+        lead("2026-10-08 17:00", lead_id="N3"),
+        lead("2026-10-05 10:00", lead_id="N4", is_deleted=True),
+    ]
+
+    def activity(activity_id: str, when: str, direction: str, lead_id: str) -> dict[str, object]:
+        return {
+            "platform": "hubspot",
+            "account_id": "portal",
+            "activity_id": activity_id,
+            "activity_type": "call" if direction == "outbound" else "email",
+            "direction": direction,
+            "occurred_at": at(when),
+            "lead_ids": [lead_id],
+        }
+
+    activities = [
+        activity("A1", "2026-10-07 10:00", "outbound", "N1"),
+        activity("A2", "2026-10-08 17:30", "inbound", "N3"),
+    ]
+    data = Dataset.from_records({"lead": leads, "activity": activities})
+    result = sla_compliance(
+        ws,
+        data,
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 10, 31),
+        as_of=at("2026-10-11 12:00"),
+    )
+    sales = {r["lead_id"]: r["status"] for r in result.term("sales").cases.to_pylist()}
+    nurture = {r["lead_id"]: r for r in result.term("nurture").cases.to_pylist()}
+    assert sales == {"R1": "met", "R2": "breached"}
+    assert {k: r["status"] for k, r in nurture.items()} == {
+        "N1": "met",
+        "N2": "breached",
+        "N3": "pending",
+    }
+    assert nurture["N1"]["touched_by"] == "activity"  # the logged call came first
+    assert nurture["N1"]["elapsed"] == dt.timedelta(hours=18)
+    assert nurture["N2"]["over_by"] == dt.timedelta(minutes=1)
+
+
+def test_a_follow_up_of_nurture_leads_needs_the_lead_definition() -> None:
+    text = (
+        HEAD
+        + "slas:\n  - {id: n, kind: lead_follow_up, leads: nurture,"
+        + " threshold: {business_days: 2}}\n"
+    )
+    with pytest.raises(WorkspaceError) as caught:
+        parse_workspace(text)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line) == ("slas[0].leads", 5)
+    assert "lead_definition" in problem.message

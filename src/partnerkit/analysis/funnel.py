@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
+from partnerkit.analysis._lead_class import lead_class_sql
 from partnerkit.analysis._tables import fields_table, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
 from partnerkit.analysis.kpis import KPIValue, compute_kpis
@@ -666,13 +667,13 @@ def lead_quality(
     window = _default_window(period, workspace)
     with Engine(workspace, dataset, attribution=attribution) as engine:
         schema = dataset.schema(RecordKind.LEAD)
-        ready = conditions_sql(definition.sales_ready, schema)
-        nurture = conditions_sql(definition.nurture, schema)
-        leads = _leads_sql(engine, dataset, window, f"({ready}) AS ready, ({nurture}) AS nurture")
+        ready = lead_class_sql(definition, schema, "sales_ready")
+        nurture = lead_class_sql(definition, schema, "nurture")
+        leads = _leads_sql(engine, dataset, window, f"{ready} AS ready, {nurture} AS nurture")
         query = (
             f"SELECT grouping(src) AS gs, src, count(*) AS n, "
             f"count(*) FILTER (WHERE ready) AS r, "
-            f"count(*) FILTER (WHERE NOT ready AND nurture) AS u FROM ({leads}) "
+            f"count(*) FILTER (WHERE nurture) AS u FROM ({leads}) "
             f"GROUP BY GROUPING SETS ((src), ())"
         )
         found = {
