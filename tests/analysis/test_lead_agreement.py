@@ -14,6 +14,7 @@ By source (a deal's first lead): D1 and D2 (first lead L8) are google-search's: 
 
 import datetime as dt
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from _row_builders import at, lead
 from _row_builders import workspace as small_workspace
 
 from partnerkit.analysis import Dataset
+from partnerkit.analysis.funnel import lead_quality
+from partnerkit.analysis.health import Survey
 from partnerkit.analysis.kpis import compute_kpi, evaluate_targets
 from partnerkit.analysis.sla import sla_compliance
 from partnerkit.errors import WorkspaceError
@@ -76,6 +79,42 @@ def test_targets_name_the_agreement_kpis() -> None:
         "nurture": (1, TargetStatus.OFF_TRACK),  # half of 2: beyond the default band
         "joint": (3, TargetStatus.ON_TRACK),
     }
+
+
+# ---------------------------------------------------------------- lead quality
+#
+# Sales' survey answers: google-search rated 4 (Feb 10) and 2 (Feb 20): mean 3 over 2
+# answers; every lead rated 3 (the month 2028-02): 3 over 1; google-search rated 5 in
+# January (another period) and a partner answer without a lead-quality rating: left out.
+
+SURVEY = Survey.from_rows(
+    [
+        {"date": "2028-02-10", "side": "sales", "lead_quality": 4, "lead_source": "google-search"},
+        {"date": "2028-02-20", "side": "sales", "lead_quality": 2, "lead_source": "google-search"},
+        {"date": "2028-02", "side": "sales", "lead_quality": 3},
+        {"date": "2028-01-15", "side": "sales", "lead_quality": 5, "lead_source": "google-search"},
+        {"date": "2028-02-11", "side": "partner", "trust": 4},
+    ]
+)
+
+
+def test_lead_quality_carries_sales_survey_score_by_source() -> None:
+    result = lead_quality(WS, DATA, FEB, survey=SURVEY)
+    rows = {r.source: (r.sales_ready_share, r.survey_score, r.survey_answers) for r in result}
+    share = rows["google-search"][0]
+    assert share is not None
+    assert abs(share - Decimal(200) / 3) < Decimal("1e-18")  # 2 of 3
+    assert rows["google-search"][1:] == (3, 2)
+    assert rows["all"] == (50, 3, 1)  # 3 of 6 sales-ready; every lead rated 3
+    assert rows["organic"] == (100, None, 0)  # 1 of 1, nobody rated organic leads
+    assert rows["linkedin"] == (None, None, 0)  # no lead: no share, not 0 %
+    assert result.survey_scale == 5
+
+
+def test_lead_quality_without_a_survey_has_no_score() -> None:
+    result = lead_quality(WS, DATA, FEB)
+    assert {r.survey_score for r in result} == {None}
+    assert result.survey_scale is None
 
 
 HEAD = "name: X\ncurrency: USD\ntimezone: UTC\n"

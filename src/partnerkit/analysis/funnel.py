@@ -58,6 +58,8 @@ from partnerkit.records import RecordKind
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from partnerkit.analysis.health import Survey
+
 __all__ = [
     "STAGES",
     "Funnel",
@@ -599,6 +601,10 @@ class LeadQualityRow:
         nurture: The others that pass every ``nurture`` condition.
         disqualified: The rest.
         sales_ready_share: ``sales_ready / leads``, in percent (``None`` without leads).
+        survey_score: Sales' mean lead-quality rating in the survey for the period
+            (1 to :attr:`LeadQuality.survey_scale`): for a source, the answers that name
+            it; for ``all``, the answers about every lead. ``None`` without answers.
+        survey_answers: How many answers the score is the mean of.
     """
 
     source: str
@@ -607,6 +613,8 @@ class LeadQualityRow:
     nurture: int
     disqualified: int
     sales_ready_share: Decimal | None
+    survey_score: Decimal | None = None
+    survey_answers: int = 0
 
 
 @dataclass(frozen=True)
@@ -617,17 +625,22 @@ class LeadQuality(_RowsBySource[LeadQualityRow], Result):
         period: The period (leads by creation, in the workspace's zone).
         rows: One row per source, ``(unattributed)``, and the total ``all``.
         definition: The lead definition, in words.
+        survey_scale: The survey's highest rating (``None`` without a survey).
         title: The display title.
     """
 
     period: Window
     rows: tuple[LeadQualityRow, ...]
     definition: str
+    survey_scale: int | None = None
     title: str = "Lead quality by source"
 
     def to_arrow(self) -> pa.Table:
         """One row per source."""
-        columns = "source leads sales_ready nurture disqualified sales_ready_share"
+        columns = (
+            "source leads sales_ready nurture disqualified sales_ready_share "
+            "survey_score survey_answers"
+        )
         return fields_table(LeadQualityRow, columns, self.rows)
 
 
@@ -638,6 +651,7 @@ def lead_quality(
     period: PeriodLike,
     *,
     attribution: AttributionMode = "original",
+    survey: Survey | None = None,
 ) -> LeadQuality:
     """Classify the period's leads by the workspace's lead definition, by source.
 
@@ -651,6 +665,8 @@ def lead_quality(
         dataset: The records.
         period: The period (leads by creation, in the workspace's zone).
         attribution: ``original`` (first touch) or ``latest`` lead source.
+        survey: The partnership survey: sales' ``lead_quality`` ratings taken in the
+            period give each row its :attr:`~LeadQualityRow.survey_score`.
 
     Returns:
         One row per source of the source map, the unattributed leads, and the total.
@@ -683,14 +699,17 @@ def lead_quality(
     order = [s.id for s in workspace.sources]
     order += sorted(k for k in found if k not in order and k not in (UNATTRIBUTED, ALL))
     order += [k for k in (UNATTRIBUTED,) if k in found] + [ALL]
+    rated = survey.lead_quality(window.start, window.end) if survey is not None else {}
     rows = []
     for source in order:
         n, r, u = found.get(source, (0, 0, 0))
-        rows.append(LeadQualityRow(source, n, r, u, n - r - u, _rate(r, n)))
+        score, answers = rated.get(None if source == ALL else source, (None, 0))
+        rows.append(LeadQualityRow(source, n, r, u, n - r - u, _rate(r, n), score, answers))
     return LeadQuality(
         window,
         tuple(rows),
         definition.description
         or "sales-ready: " + " and ".join(str(c) for c in definition.sales_ready),
+        survey.scale if survey is not None else None,
         title=f"Lead quality by source — {window.label}",
     )
