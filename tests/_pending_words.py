@@ -9,8 +9,9 @@ this module and that fixture once the catalogues have them.
 NEW_WORDS = {
     "leadq.heading": "Lead quality by source",
     "leadq.definition": (
-        "Sales-ready, as agreed with sales: {definition}. Sales' rating is the mean "
-        "lead-quality answer of the partnership survey in the month."
+        "Sales-ready and nurture leads as the lead definition agreed with sales says; "
+        "sales' rating is the mean lead-quality answer of the partnership survey in the "
+        "month."
     ),
     "col.sales_ready": "Sales-ready",
     "col.nurture": "Nurture",

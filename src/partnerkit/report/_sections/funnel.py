@@ -159,7 +159,7 @@ def _lead_quality(ctx: Context) -> list[Block]:
     quality = ctx.r.lead_quality
     if quality is None:
         return [*out, ctx.failed("lead_quality")]
-    out.append(Text(f.t("leadq.definition", definition=quality.definition)))
+    out.append(Text(f.t("leadq.definition")))
     rows = []
     for r in quality:
         if r.source != "all" and not r.leads and r.survey_score is None:
