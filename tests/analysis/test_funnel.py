@@ -241,7 +241,7 @@ def test_the_yaml_of_the_funnel_page_is_a_valid_workspace() -> None:
     head = "version: 1\nname: Docs\ncurrency: ILS\ntimezone: Asia/Jerusalem\n"
     ws = parse_workspace(head + "".join(snippets))
     assert isinstance(ws, Workspace)
-    assert [t.id for t in ws.targets] == ["leads", "sales-ready", "closed-deals"]
+    assert [t.id for t in ws.targets] == ["leads", "sales-ready", "nurture", "closed-deals"]
 
 
 def test_the_kpi_page_covers_every_built_in_kpi() -> None:

@@ -138,7 +138,10 @@ def test_kpis_targets_slas(example_path: Path) -> None:
     assert set(ws.kpi_catalogue) == set(BUILTIN_KPIS) | {
         "platform_cpl",
         "site_survey_rate",
-        "sales_ready_leads",  # the example has a lead definition
+        # the example has a lead definition: the lead agreement's three KPIs
+        "sales_ready_leads",
+        "nurture_leads",
+        "joint_closed_deals",
     }
     assert ws.kpi("platform_cpl").formula == "sum(performance.spend) / sum(performance.leads)"
     assert ws.kpi("cpl") is BUILTIN_KPIS["cpl"]

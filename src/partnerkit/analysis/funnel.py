@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 from partnerkit.analysis._args import AsOf
 from partnerkit.analysis._data import Dataset, Result, grows_memory
 from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
+from partnerkit.analysis._lead_class import lead_class_sql
 from partnerkit.analysis._tables import fields_table, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
 from partnerkit.analysis.kpis import KPIValue, compute_kpis
@@ -56,6 +57,8 @@ from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from partnerkit.analysis.health import Survey
 
 __all__ = [
     "STAGES",
@@ -598,6 +601,10 @@ class LeadQualityRow:
         nurture: The others that pass every ``nurture`` condition.
         disqualified: The rest.
         sales_ready_share: ``sales_ready / leads``, in percent (``None`` without leads).
+        survey_score: Sales' mean lead-quality rating in the survey for the period
+            (1 to :attr:`LeadQuality.survey_scale`): for a source, the answers that name
+            it; for ``all``, the answers about every lead. ``None`` without answers.
+        survey_answers: How many answers the score is the mean of.
     """
 
     source: str
@@ -606,6 +613,8 @@ class LeadQualityRow:
     nurture: int
     disqualified: int
     sales_ready_share: Decimal | None
+    survey_score: Decimal | None = None
+    survey_answers: int = 0
 
 
 @dataclass(frozen=True)
@@ -616,17 +625,22 @@ class LeadQuality(_RowsBySource[LeadQualityRow], Result):
         period: The period (leads by creation, in the workspace's zone).
         rows: One row per source, ``(unattributed)``, and the total ``all``.
         definition: The lead definition, in words.
+        survey_scale: The survey's highest rating (``None`` without a survey).
         title: The display title.
     """
 
     period: Window
     rows: tuple[LeadQualityRow, ...]
     definition: str
+    survey_scale: int | None = None
     title: str = "Lead quality by source"
 
     def to_arrow(self) -> pa.Table:
         """One row per source."""
-        columns = "source leads sales_ready nurture disqualified sales_ready_share"
+        columns = (
+            "source leads sales_ready nurture disqualified sales_ready_share "
+            "survey_score survey_answers"
+        )
         return fields_table(LeadQualityRow, columns, self.rows)
 
 
@@ -637,6 +651,7 @@ def lead_quality(
     period: PeriodLike,
     *,
     attribution: AttributionMode = "original",
+    survey: Survey | None = None,
 ) -> LeadQuality:
     """Classify the period's leads by the workspace's lead definition, by source.
 
@@ -650,6 +665,8 @@ def lead_quality(
         dataset: The records.
         period: The period (leads by creation, in the workspace's zone).
         attribution: ``original`` (first touch) or ``latest`` lead source.
+        survey: The partnership survey: sales' ``lead_quality`` ratings taken in the
+            period give each row its :attr:`~LeadQualityRow.survey_score`.
 
     Returns:
         One row per source of the source map, the unattributed leads, and the total.
@@ -666,13 +683,13 @@ def lead_quality(
     window = _default_window(period, workspace)
     with Engine(workspace, dataset, attribution=attribution) as engine:
         schema = dataset.schema(RecordKind.LEAD)
-        ready = conditions_sql(definition.sales_ready, schema)
-        nurture = conditions_sql(definition.nurture, schema)
-        leads = _leads_sql(engine, dataset, window, f"({ready}) AS ready, ({nurture}) AS nurture")
+        ready = lead_class_sql(definition, schema, "sales_ready")
+        nurture = lead_class_sql(definition, schema, "nurture")
+        leads = _leads_sql(engine, dataset, window, f"{ready} AS ready, {nurture} AS nurture")
         query = (
             f"SELECT grouping(src) AS gs, src, count(*) AS n, "
             f"count(*) FILTER (WHERE ready) AS r, "
-            f"count(*) FILTER (WHERE NOT ready AND nurture) AS u FROM ({leads}) "
+            f"count(*) FILTER (WHERE nurture) AS u FROM ({leads}) "
             f"GROUP BY GROUPING SETS ((src), ())"
         )
         found = {
@@ -682,14 +699,17 @@ def lead_quality(
     order = [s.id for s in workspace.sources]
     order += sorted(k for k in found if k not in order and k not in (UNATTRIBUTED, ALL))
     order += [k for k in (UNATTRIBUTED,) if k in found] + [ALL]
+    rated = survey.lead_quality(window.start, window.end) if survey is not None else {}
     rows = []
     for source in order:
         n, r, u = found.get(source, (0, 0, 0))
-        rows.append(LeadQualityRow(source, n, r, u, n - r - u, _rate(r, n)))
+        score, answers = rated.get(None if source == ALL else source, (None, 0))
+        rows.append(LeadQualityRow(source, n, r, u, n - r - u, _rate(r, n), score, answers))
     return LeadQuality(
         window,
         tuple(rows),
         definition.description
         or "sales-ready: " + " and ".join(str(c) for c in definition.sales_ready),
+        survey.scale if survey is not None else None,
         title=f"Lead quality by source — {window.label}",
     )

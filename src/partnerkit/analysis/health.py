@@ -75,7 +75,7 @@ __all__ = [
 
 #: The survey's questions (columns), each rated 1 (poor) to the survey's scale.
 SURVEY_QUESTIONS = ("communication", "trust", "process_efficiency", "lead_quality")
-_SURVEY_COLUMNS = ("date", "respondent", "side", *SURVEY_QUESTIONS, "comment")
+_SURVEY_COLUMNS = ("date", "respondent", "side", *SURVEY_QUESTIONS, "lead_source", "comment")
 _PARTS = ("kpi", "sla", "hygiene", "survey", "actions")
 NOT_GIVEN = "not_given"
 #: Reasons a given part has no value that leave it out, instead of the whole score.
@@ -244,7 +244,9 @@ class Survey(Result):
 
     Attributes:
         responses: Columns ``date``, ``month``, ``respondent``, ``side``, one
-            decimal column per question (null when not answered) and ``comment``.
+            decimal column per question (null when not answered), ``lead_source``
+            (the lead source a ``lead_quality`` rating is about; null: every lead)
+            and ``comment``.
         scale: The highest rating (the lowest is 1).
         source: Where it was read from.
     """
@@ -257,6 +259,20 @@ class Survey(Result):
     def to_arrow(self) -> pa.Table:
         """The answers, one row per respondent and survey."""
         return self.responses
+
+    def lead_quality(self, start: dt.date, end: dt.date) -> dict[str | None, tuple[Decimal, int]]:
+        """Sales' lead-quality ratings taken from ``start`` to ``end``, by lead source.
+
+        Returns:
+            The mean rating (1 to :attr:`scale`) and the number of answers, by the
+            ``lead_source`` the answers name (``None``: answers about every lead).
+            A source nobody rated is left out: no answer is no score.
+        """
+        ratings: dict[str | None, list[Decimal]] = {}
+        for row in self.responses.select(["date", "lead_source", "lead_quality"]).to_pylist():
+            if row["lead_quality"] is not None and start <= row["date"] <= end:
+                ratings.setdefault(row["lead_source"], []).append(row["lead_quality"])
+        return {k: (sum(v, Decimal(0)) / len(v), len(v)) for k, v in ratings.items()}
 
     @classmethod
     def from_rows(
@@ -278,6 +294,7 @@ class Survey(Result):
             raise ConfigurationError("a survey scale runs from 1 to at least 2")
         out: dict[str, list[Any]] = {c: [] for c in ("date", "month", "respondent", "side")}
         out.update({q: [] for q in SURVEY_QUESTIONS})
+        out["lead_source"] = []
         out["comment"] = []
         for i, raw in enumerate(rows):
             row = {str(k).strip().lower(): v for k, v in raw.items()}
@@ -293,7 +310,7 @@ class Survey(Result):
             day = _survey_date(row.get("date"), where)
             out["date"].append(day)
             out["month"].append(f"{day:%Y-%m}")
-            for name in ("respondent", "side", "comment"):
+            for name in ("respondent", "side", "lead_source", "comment"):
                 value = row.get(name)
                 out[name].append(None if value in (None, "") else str(value).strip())
             for q in SURVEY_QUESTIONS:
@@ -306,6 +323,7 @@ class Survey(Result):
         }
         for q in SURVEY_QUESTIONS:
             columns[q] = pa.array(out[q], pa.decimal128(9, 4))
+        columns["lead_source"] = pa.array(out["lead_source"], pa.string())
         columns["comment"] = pa.array(out["comment"], pa.string())
         return cls(pa.table(columns), scale, source)
 
@@ -353,7 +371,9 @@ def read_survey(path: str | Path, *, scale: int = 5) -> Survey:
     day, or the month ``2026-09``, it was taken), ``respondent`` and ``side``
     (optional: ``in_house``, ``partner``, ``sales``), ``communication``, ``trust``,
     ``process_efficiency``, ``lead_quality`` (ratings from 1 to ``scale``; blank when
-    not answered — lead quality is for sales to rate) and ``comment``.
+    not answered — lead quality is for sales to rate), ``lead_source`` (optional: the
+    source of the source map a ``lead_quality`` rating is about; blank: every lead) and
+    ``comment``.
 
     Raises:
         ConfigurationError: The file does not exist or has an unknown format.

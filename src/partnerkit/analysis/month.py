@@ -41,9 +41,11 @@ from partnerkit.analysis.email import EmailMonth, email_month
 from partnerkit.analysis.evidence import EvidenceLog
 from partnerkit.analysis.funnel import (
     Funnel,
+    LeadQuality,
     RevenueBySource,
     StageEntries,
     funnel,
+    lead_quality,
     revenue_by_source,
     stage_entries,
 )
@@ -203,6 +205,9 @@ class MonthEvaluation:
         stage_entries: The leads that entered each funnel stage in the month, by source
             (each stage's own date, whenever the lead was created).
         revenue: Won deals, revenue, CAC and ROI by source.
+        lead_quality: The month's leads by the lead agreement (sales-ready, nurture,
+            disqualified) by source, with sales' survey rating; ``None`` without a
+            ``lead_definition``.
         history: Spend and leads month by month up to this one.
         audit: The source-map audit.
         dedup: The month's leads counted as people (one per person) and inquiries.
@@ -247,6 +252,7 @@ class MonthEvaluation:
     funnel: Funnel | None = None
     stage_entries: StageEntries | None = None
     revenue: RevenueBySource | None = None
+    lead_quality: LeadQuality | None = None
     history: list[MonthPoint] = field(default_factory=list)
     audit: SourceMapAudit | None = None
     dedup: LeadDedup | None = None
@@ -508,6 +514,10 @@ def evaluate_month(
     ev.funnel = run("funnel", lambda: funnel(workspace, dataset, label))
     ev.stage_entries = run("stage_entries", lambda: stage_entries(workspace, dataset, label))
     ev.revenue = run("revenue", lambda: revenue_by_source(workspace, dataset, label, as_of=cutoff))
+    if workspace.lead_definition is not None:
+        ev.lead_quality = run(
+            "lead_quality", lambda: lead_quality(workspace, dataset, label, survey=survey)
+        )
     start = _shift(first, -(HISTORY_MONTHS - 1))
     if workspace.contract is not None:
         start = max(start, workspace.contract.start.replace(day=1))

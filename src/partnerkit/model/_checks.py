@@ -458,6 +458,13 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
     for i, sla in enumerate(ws.slas):
         where = "contract deliverables"
         p.refers(["slas", i, "deliverable"], sla.deliverable, "deliverable", deliverables, where)
+        if sla.leads is not None and ws.lead_definition is None:
+            p.add(
+                ["slas", i, "leads"],
+                f"follow-up of {sla.leads} leads needs the lead agreement: write "
+                "lead_definition (sales_ready and nurture conditions) in the workspace file",
+                sla.leads,
+            )
 
     # -- trial criteria (after KPIs and SLAs: they refer to both)
     if contract is not None and contract.trial_criteria:

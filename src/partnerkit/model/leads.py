@@ -48,23 +48,63 @@ class LeadDefinition(_Model):
             raise ValueError("; ".join(problems))
         return self
 
-    def kpi(self) -> KPI:
-        """The ``sales_ready_leads`` KPI of this definition.
+    def kpis(self) -> dict[str, KPI]:
+        """The KPIs of the lead agreement, by id, for targets to name.
 
-        It counts leads (inquiries, not deleted) that pass every ``sales_ready``
-        condition — this definition's own conditions, not a copy.
+        * ``sales_ready_leads``: leads (inquiries, not deleted) that pass every
+          ``sales_ready`` condition.
+        * ``nurture_leads``: leads that pass every ``nurture`` condition and are not
+          sales-ready — counted as the leads that pass ``nurture`` minus those that pass
+          ``nurture`` and ``sales_ready`` both, so :meth:`classify`'s order holds.
+        * ``joint_closed_deals``: the shared target of marketing and sales — deals
+          closed-won (not deleted) by their close date that are tied to a lead
+          (``contact_ids`` is not null), i.e. deals sales closed from a lead marketing
+          delivered into the CRM. A target scoped to a source counts the deals whose
+          first lead came from it (the engine's deal attribution).
+
+        Each uses this definition's own conditions, not a copy.
         """
-        return KPI(
-            id="sales_ready_leads",
-            name="Sales-ready leads",
-            description="Leads (inquiries) that pass the workspace's lead definition.",
-            unit=KPIUnit.COUNT,
-            direction=Direction.HIGHER,
-            measure=Measure(
-                count=RecordKind.LEAD,
-                where=[*self.sales_ready, Condition.model_validate("is_deleted != true")],
+        not_deleted = Condition.model_validate("is_deleted != true")
+        nurture = Measure(count=RecordKind.LEAD, where=[*self.nurture, not_deleted])
+        both = [*self.nurture, *self.sales_ready, not_deleted]
+        specs = (
+            (
+                "sales_ready_leads",
+                "Sales-ready leads",
+                "Leads (inquiries) that pass the workspace's lead definition.",
+                Measure(count=RecordKind.LEAD, where=[*self.sales_ready, not_deleted]),
+            ),
+            (
+                "nurture_leads",
+                "Nurture leads",
+                "Leads (inquiries) the lead definition sends to nurturing, not to sales.",
+                nurture.model_copy(update={"minus": Measure(count=RecordKind.LEAD, where=both)}),
+            ),
+            (
+                "joint_closed_deals",
+                "Joint closed deals",
+                "Deals closed-won that are tied to a lead: marketing's lead, sales' close.",
+                Measure(
+                    count=RecordKind.DEAL,
+                    where=[
+                        Condition.model_validate("is_closed_won == true"),
+                        Condition.model_validate("contact_ids is not null"),
+                        not_deleted,
+                    ],
+                ),
             ),
         )
+        return {
+            kpi_id: KPI(
+                id=kpi_id,
+                name=name,
+                description=description,
+                unit=KPIUnit.COUNT,
+                direction=Direction.HIGHER,
+                measure=measure,
+            )
+            for kpi_id, name, description, measure in specs
+        }
 
     def classify(
         self, lead: Mapping[str, Any]

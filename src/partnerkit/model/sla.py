@@ -11,7 +11,7 @@ import re
 import zoneinfo
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, PrivateAttr, field_validator, model_validator
 
@@ -323,6 +323,9 @@ class SLA(_Model):
         cadence: How often (``weekly``) for a meeting cadence.
         deliverable: Id of the contract deliverable whose due rule a report follows.
         attainment: The share of cases that must meet the term (0.9 or ``"90%"``).
+        leads: For a ``lead_follow_up`` term, the leads it covers by the lead agreement
+            (:class:`~partnerkit.model.LeadDefinition`): ``sales_ready`` or ``nurture``;
+            every lead when left out.
     """
 
     id: Identifier
@@ -334,10 +337,13 @@ class SLA(_Model):
     cadence: Cadence | None = None
     deliverable: Identifier | None = None
     attainment: Share = Decimal(1)
+    leads: Literal["sales_ready", "nurture"] | None = None
 
     @model_validator(mode="after")
     def _terms_fit_kind(self) -> Self:
         kind = self.kind
+        if self.leads is not None and kind is not SLAKind.LEAD_FOLLOW_UP:
+            raise ValueError(f"a {kind.value} term takes no 'leads' (lead_follow_up terms do)")
         if kind is SLAKind.MEETING_CADENCE:
             if self.cadence is None:
                 raise ValueError("a meeting_cadence term needs 'cadence' (e.g. weekly)")

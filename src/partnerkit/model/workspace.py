@@ -201,15 +201,17 @@ class Workspace(_Model):
         """Every KPI the workspace can compute, by id: the one KPI catalogue.
 
         The built-ins (:data:`~partnerkit.model.BUILTIN_KPIS`), then, when the
-        workspace has a :attr:`lead_definition` and no KPI of that id,
-        ``sales_ready_leads`` (:meth:`LeadDefinition.kpi`), then the workspace's own
+        workspace has a :attr:`lead_definition`, the lead agreement's
+        ``sales_ready_leads``, ``nurture_leads`` and ``joint_closed_deals``
+        (:meth:`LeadDefinition.kpis`) unless the workspace has KPIs of those ids, then
+        the workspace's own
         (which may replace a built-in). Each KPI says what it counts of leads
         (:attr:`KPI.lead_count`: ``inquiries`` or ``people``).
         """
         catalogue = dict(BUILTIN_KPIS)
         own = {k.id: k for k in self.kpis}
-        if self.lead_definition is not None and "sales_ready_leads" not in own:
-            catalogue["sales_ready_leads"] = self.lead_definition.kpi()
+        if self.lead_definition is not None:
+            catalogue.update(self.lead_definition.kpis())
         return {**catalogue, **own}
 
     def kpi(self, kpi_id: str) -> KPI:

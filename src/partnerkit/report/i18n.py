@@ -171,6 +171,9 @@ KPIS = {
     "cpl_total_cost": N_("kpi.cpl_total_cost"),
     "cac_total_cost": N_("kpi.cac_total_cost"),
     "roi_total_cost": N_("kpi.roi_total_cost"),
+    "sales_ready_leads": N_("kpi.sales_ready_leads"),
+    "nurture_leads": N_("kpi.nurture_leads"),
+    "joint_closed_deals": N_("kpi.joint_closed_deals"),
 }
 REASONS = {
     "not_computed": N_("reason.not_computed"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from partnerkit.analysis._lead_class import lead_class_sql
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis.sla._reports import report_delivery, reported_period
 from partnerkit.analysis.sla._results import BREACHED, MET, PENDING, TermCompliance
@@ -54,10 +55,21 @@ def term(run: SLARun, sla: SLA) -> TermCompliance:
 
 
 def lead_follow_up(run: SLARun, sla: SLA) -> TermCompliance:
-    """Each live lead: ``created_at`` → its first touch (:mod:`._touch`) within the threshold."""
+    """Each live lead: ``created_at`` → its first touch (:mod:`._touch`) within the threshold.
+
+    A term with ``leads`` covers only the leads of that class of the lead agreement
+    (:func:`~partnerkit.analysis._lead_class.lead_class_sql`): the same first-touch
+    rule, measured on the sales-ready or the nurture leads.
+    """
     assert sla.threshold is not None
     rule = f"within {sla.threshold}"
-    touched = run.scratch.table(f"touched_{ident(sla.id)}", first_touch_sql())
+    lead_table = "lead"
+    if sla.leads is not None:
+        assert run.ws.lead_definition is not None  # the workspace checks it
+        schema = run.scratch.con.sql("SELECT * FROM lead LIMIT 0").arrow().schema
+        of_class = lead_class_sql(run.ws.lead_definition, schema, sla.leads)
+        lead_table = f"(SELECT * FROM lead v WHERE {of_class})"
+    touched = run.scratch.table(f"touched_{ident(sla.id)}", first_touch_sql(lead_table))
     leads = run.scratch.rows(f"SELECT count(*), count(first_touch_at) FROM {touched}")[0]
     if not leads[0]:
         return no_evidence(run, sla, rule, "not computable: no lead records", "no_rows")

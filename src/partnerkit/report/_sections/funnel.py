@@ -11,7 +11,7 @@ from partnerkit.model import KPIUnit
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Cell, Heading, NoData, Table
+from partnerkit.report.sections import Block, Cell, Heading, NoData, Table, Text
 
 __all__ = ["build"]
 
@@ -143,6 +143,56 @@ def build(ctx: Context) -> list[Block]:
                 f.t("col.cpl"),
                 f.t("col.cac"),
                 f.t("col.roi"),
+            ),
+            tuple(rows),
+        )
+    )
+    out += _lead_quality(ctx)
+    return out
+
+
+def _lead_quality(ctx: Context) -> list[Block]:
+    """The lead agreement by source: sales-ready, nurture, the share, sales' rating."""
+    if ctx.ws.lead_definition is None:
+        return []
+    f = ctx.f
+    out: list[Block] = [Heading(f.t("leadq.heading"))]
+    quality = ctx.r.lead_quality
+    if quality is None:
+        return [*out, ctx.failed("lead_quality")]
+    out.append(Text(f.t("leadq.definition")))
+    rows = []
+    for r in quality:
+        if r.source != "all" and not r.leads and r.survey_score is None:
+            continue
+        score = (
+            ctx.missing("no_survey_in_time")
+            if r.survey_score is None
+            else Cell(f.number(r.survey_score, 1), r.survey_score, numeric=True)
+        )
+        rows.append(
+            (
+                ctx.text(f.t("funnel.all") if r.source == "all" else ctx.source_name(r.source)),
+                ctx.number(r.leads),
+                ctx.number(r.sales_ready),
+                ctx.number(r.nurture),
+                ctx.number(r.disqualified),
+                ctx.percent(r.sales_ready_share, "no_rows"),
+                score,
+            )
+        )
+    scale = quality.survey_scale
+    out.append(
+        Table(
+            "funnel.lead_quality",
+            (
+                f.t("col.source"),
+                f.t("col.inquiries"),
+                f.t("col.sales_ready"),
+                f.t("col.nurture"),
+                f.t("col.disqualified"),
+                f.t("col.sales_ready_share"),
+                f.t("col.survey_score", scale=scale) if scale else f.t("col.survey_score_plain"),
             ),
             tuple(rows),
         )

@@ -1,0 +1,108 @@
+"""The demo's October lead agreement, worked out from HubSpot's recorded answers (issue #22).
+
+The demo's lead definition: a lead is sales-ready when HubSpot dated its move to
+marketing-qualified (``became_mql_at``); the rest go to nurturing. The expected figures
+come from the Aug–Oct contact search answers in ``cassettes/hubspot.yaml`` (the last
+version of each contact, created in October in Jerusalem, not archived), grouped by the
+source map's matching on ``hs_analytics_source`` — not from partnerkit's reading code.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _helpers import Page
+
+from partnerkit.demo import DEMO_WORKSPACE
+from partnerkit.report import MonthlyReport
+
+FULL_UNTIL = "1793484000000"  # 2026-11-01 00:00 Jerusalem: the Aug–Oct read's end
+#: The source map's matching of the demo's October leads (the OFFLINE ones are Zapier's).
+SOURCES = {
+    "PAID_SOCIAL": "Meta lead ads",
+    "PAID_SEARCH": "Google Ads search",
+    "ORGANIC_SEARCH": "Organic search",
+    "OFFLINE": "SolarCompare partner form",
+    "REFERRALS": "Customer referral programme",
+}
+
+
+def october_contacts() -> list[dict[str, Any]]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    cassette = DEMO_WORKSPACE.parent / "cassettes" / "hubspot.yaml"
+    interactions = yaml.load(cassette.read_text("utf-8"), Loader=loader)["interactions"]
+    latest: dict[str, dict[str, Any]] = {}
+    for i in interactions:
+        request = i["request"]
+        if not request["url"].endswith("/contacts/search"):
+            continue
+        if request["body"]["filterGroups"][0]["filters"][1]["value"] != FULL_UNTIL:
+            continue
+        for contact in i["response"]["body"]["results"]:
+            latest[contact["id"]] = contact  # the pages run by modification time
+    zone = ZoneInfo("Asia/Jerusalem")
+    out = []
+    for contact in latest.values():
+        created = dt.datetime.fromisoformat(contact["properties"]["createdate"])
+        local = created.astimezone(zone)
+        if not contact.get("archived") and (local.year, local.month) == (2026, 10):
+            out.append(contact["properties"])
+    return out
+
+
+def by_source() -> dict[str, tuple[int, int]]:
+    leads: collections.Counter[str] = collections.Counter()
+    ready: collections.Counter[str] = collections.Counter()
+    for p in october_contacts():
+        name = SOURCES[p["hs_analytics_source"]]
+        if p["hs_analytics_source"] == "OFFLINE":
+            assert p["hs_analytics_source_data_2"] == "Zapier"
+        leads[name] += 1
+        mql = p.get("hs_v2_date_entered_marketingqualifiedlead") or p.get(
+            "hs_lifecyclestage_marketingqualifiedlead_date"
+        )
+        ready[name] += mql is not None
+    return {name: (leads[name], ready[name]) for name in leads}
+
+
+def _v(cell: tuple[str, str | None]) -> Decimal:
+    assert cell[1] is not None, f"no value behind {cell[0]!r}"
+    return Decimal(cell[1])
+
+
+def test_the_october_lead_quality_by_source(demo_report_en: MonthlyReport) -> None:
+    expected = by_source()
+    # by hand from the raw answers: 264 October leads, 117 of them sales-ready
+    assert sum(n for n, _ in expected.values()) == 264
+    assert sum(r for _, r in expected.values()) == 117
+    assert expected["SolarCompare partner form"] == (6, 1)
+    page = Page(demo_report_en.to_html())
+    for name, (leads, ready) in expected.items():
+        row = page.row("funnel.lead_quality", name)
+        assert _v(row[1]) == leads
+        assert _v(row[2]) == ready
+        assert _v(row[3]) == leads - ready  # every other lead goes to nurture
+        assert abs(_v(row[5]) - Decimal(ready) / leads * 100) < Decimal("1e-6")
+    total = page.row("funnel.lead_quality", "All sources")
+    assert (_v(total[1]), _v(total[2])) == (264, 117)
+    # sales' October lead-quality answer in data/survey.csv (rina: 2 of 5)
+    assert _v(total[6]) == 2
+    # the paused trade show brought no lead and nobody rated it: no row (no 0 %)
+    firsts = [r[0][0] for r in page.tables["funnel.lead_quality"] if r]
+    assert "Eilat Renewable Energy Expo import" not in firsts
+
+
+def test_the_october_target_on_sales_ready_leads(demo_report_en: MonthlyReport) -> None:
+    ready = sum(r for _, r in by_source().values())
+    page = Page(demo_report_en.to_html())
+    row = page.row("summary.targets", "Sales-ready leads")
+    assert _v(row[1]) == ready == 117
