@@ -26,5 +26,9 @@ def test_export_kind_help_names_every_record_kind() -> None:
         "activity",
         "form_submission",
         "company",
+        "social_daily",
+        "time_entry",
+        "work_item",
+        "meeting_item",
     ]
     assert named.group(1).split(", ") == list(RecordKind)

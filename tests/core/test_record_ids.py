@@ -99,6 +99,10 @@ def _rows(kind: RecordKind) -> st.SearchStrategy[list[dict[str, Any]]]:
         elif c.required and c.name != "record_id":  # not hashed, but every page needs it
             if pa.types.is_date(type_):  # e.g. an email send's day
                 fields[c.name] = st.just(dt.date(2026, 1, 1))
+            elif pa.types.is_decimal(type_):  # e.g. a time entry's hours
+                fields[c.name] = st.just(Decimal("1.5"))
+            elif pa.types.is_string(type_):  # e.g. a meeting item's type
+                fields[c.name] = st.just("action")
             else:
                 assert pa.types.is_timestamp(type_), c.name
                 fields[c.name] = st.just(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
