@@ -40,6 +40,9 @@ from partnerkit.errors import ConfigurationError, SourceError
 from partnerkit.records import Record, RecordKind, key_columns
 
 if TYPE_CHECKING:
+    import requests
+
+    from partnerkit.errors import PartnerkitError
     from partnerkit.http import RetryPolicy
     from partnerkit.stream import RecordStream
 
@@ -56,6 +59,7 @@ __all__ = [
     "Notice",
     "ReadRequest",
     "ReadWindow",
+    "SessionConnector",
     "StreamSpec",
     "check_name",
     "first_contact_points",
@@ -633,6 +637,24 @@ class CheckResult:
     accounts: tuple[str, ...] = ()
     error: Exception | None = None
 
+    @classmethod
+    def failed(cls, error: PartnerkitError, accounts: tuple[str, ...] = ()) -> CheckResult:
+        """The failed check that ``error`` ended: its message, the error itself.
+
+        Args:
+            error: The library's error the check caught.
+            accounts: The accounts reached before it.
+
+        Returns:
+            ``ok=False``, the error's text as the message.
+
+        >>> from partnerkit.errors import AuthenticationError
+        >>> result = CheckResult.failed(AuthenticationError("token expired"), ("a1",))
+        >>> (result.ok, result.message, result.accounts)
+        (False, 'token expired', ('a1',))
+        """
+        return cls(ok=False, message=str(error), accounts=accounts, error=error)
+
 
 SettingsT = TypeVar("SettingsT", bound=ConnectorSettings)
 
@@ -787,3 +809,39 @@ class Connector(Closing, ABC, Generic[SettingsT]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} settings={self.settings!r}>"
+
+
+class SessionConnector(Connector[SettingsT]):
+    """A connector that holds one HTTP session: opened on first use, closed with it.
+
+    Subclasses build the session in :meth:`_open_session` (usually with
+    :func:`partnerkit.http.session`: the vendor's rate limiter, authentication headers)
+    and reach it through :meth:`_http`; :meth:`close` closes it. A connector holding
+    more (a token session, clients per account) closes that in its own ``close`` and
+    then calls ``super().close()``.
+    """
+
+    def __init__(self, settings: SettingsT | Mapping[str, Any] | None = None) -> None:
+        """Build the connector; the session waits for the first request.
+
+        Args:
+            settings: As for :class:`Connector`.
+        """
+        super().__init__(settings)
+        self._session: requests.Session | None = None
+
+    @abstractmethod
+    def _open_session(self) -> requests.Session:
+        """Build the connector's session (called once, on first use)."""
+
+    def _http(self) -> requests.Session:
+        """The connector's session, opened by :meth:`_open_session` the first time."""
+        if self._session is None:
+            self._session = self._open_session()
+        return self._session
+
+    def close(self) -> None:
+        """Close the HTTP session, if one was opened."""
+        if self._session is not None:
+            self._session.close()
+        super().close()

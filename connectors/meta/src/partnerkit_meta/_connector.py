@@ -255,7 +255,7 @@ class MetaConnector(Connector[MetaSettings]):
             try:
                 info = self._account(account)
             except PartnerkitError as exc:
-                return CheckResult(ok=False, message=str(exc), accounts=tuple(reached), error=exc)
+                return CheckResult.failed(exc, tuple(reached))
             reached.append(account)
             described.append(f"{account} ({info.name}, {info.currency}, {info.timezone})")
         return CheckResult(

@@ -360,7 +360,7 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
                 self.settings.token()
                 name = self._name(platform, account)
             except PartnerkitError as exc:
-                return CheckResult(ok=False, message=str(exc), accounts=tuple(reached), error=exc)
+                return CheckResult.failed(exc, tuple(reached))
             reached.append(account)
             described.append(f"{account} ({name or '?'})")
         if not reached:

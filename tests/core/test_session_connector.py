@@ -1,0 +1,76 @@
+"""SessionConnector and CheckResult.failed: what a connector owning one session shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import requests
+from pydantic_settings import SettingsConfigDict
+
+from partnerkit.connector import (
+    CheckResult,
+    ConnectorSettings,
+    Notice,
+    ReadRequest,
+    SessionConnector,
+    StreamSpec,
+)
+from partnerkit.errors import AuthenticationError
+from partnerkit.records import PerformanceRecord, RecordKind
+
+
+class _Settings(ConnectorSettings):
+    model_config = SettingsConfigDict(env_prefix="PARTNERKIT_SESSION_TEST_")
+
+
+class _Counted(requests.Session):
+    closed = 0
+
+    def close(self) -> None:
+        type(self).closed += 1
+        super().close()
+
+
+class _One(SessionConnector[_Settings]):
+    name = "session_test"
+    settings_class = _Settings
+    streams = (StreamSpec.dated("daily", RecordKind.PERFORMANCE, "clicks", lookback_days=1),)
+    opened = 0
+
+    def _open_session(self) -> requests.Session:
+        type(self).opened += 1
+        return _Counted()
+
+    def read(self, request: ReadRequest) -> Iterator[PerformanceRecord | Notice]:
+        yield from ()
+
+
+def test_the_session_opens_on_first_use_once_and_closes_with_the_connector() -> None:
+    _One.opened = _Counted.closed = 0
+    connector = _One()
+    assert _One.opened == 0  # nothing opened by building the connector
+
+    with connector:
+        first = connector._http()
+        assert connector._http() is first
+        assert _One.opened == 1
+
+    assert _Counted.closed == 1
+
+
+def test_a_connector_that_never_sent_closes_nothing() -> None:
+    _One.opened = _Counted.closed = 0
+    with _One():
+        pass
+    assert (_One.opened, _Counted.closed) == (0, 0)
+
+
+def test_a_failed_check_holds_the_error_its_message_and_the_accounts_reached() -> None:
+    error = AuthenticationError("the token expired", api="x", account="a2")
+
+    result = CheckResult.failed(error, ("a1",))
+
+    assert result == CheckResult(
+        ok=False, message="the token expired [api=x, account=a2]", accounts=("a1",), error=error
+    )
+    assert CheckResult.failed(error).accounts == ()
