@@ -100,6 +100,29 @@ class ConnectorSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_nested_delimiter="__")
 
+    def required_secret(self, field: str, what: str) -> str:
+        """The secret setting ``field``, stripped, or the error that says how to set it.
+
+        Args:
+            field: The setting's name (a :class:`pydantic.SecretStr` field, maybe unset).
+            what: What the secret is, for the message, e.g. ``"Mailchimp API key"``.
+
+        Returns:
+            The secret's text without surrounding blanks.
+
+        Raises:
+            ConfigurationError: It is unset or blank; the message names the setting and
+                its environment variable.
+        """
+        value = getattr(self, field)
+        text = value.get_secret_value().strip() if value is not None else ""
+        if not text:
+            prefix = self.model_config.get("env_prefix", "")
+            raise ConfigurationError(
+                f"no {what}: set {field} (environment variable {prefix}{field.upper()})"
+            )
+        return text
+
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 """A name in settings and streams: a lower-case letter, then lower-case letters, digits, ``_``.
@@ -648,10 +671,9 @@ class CheckResult:
         Returns:
             ``ok=False``, the error's text as the message.
 
-        >>> from partnerkit.errors import AuthenticationError
-        >>> result = CheckResult.failed(AuthenticationError("token expired"), ("a1",))
+        >>> result = CheckResult.failed(ConfigurationError("no token"), ("a1",))
         >>> (result.ok, result.message, result.accounts)
-        (False, 'token expired', ('a1',))
+        (False, 'no token', ('a1',))
         """
         return cls(ok=False, message=str(error), accounts=accounts, error=error)
 

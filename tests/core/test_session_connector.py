@@ -1,10 +1,12 @@
-"""SessionConnector and CheckResult.failed: what a connector owning one session shares."""
+"""What HTTP connectors share: SessionConnector, CheckResult.failed, required_secret."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+import pytest
 import requests
+from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import (
@@ -15,12 +17,14 @@ from partnerkit.connector import (
     SessionConnector,
     StreamSpec,
 )
-from partnerkit.errors import AuthenticationError
+from partnerkit.errors import AuthenticationError, ConfigurationError
 from partnerkit.records import PerformanceRecord, RecordKind
 
 
 class _Settings(ConnectorSettings):
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_SESSION_TEST_")
+
+    api_key: SecretStr | None = None
 
 
 class _Counted(requests.Session):
@@ -74,3 +78,19 @@ def test_a_failed_check_holds_the_error_its_message_and_the_accounts_reached() -
         ok=False, message="the token expired [api=x, account=a2]", accounts=("a1",), error=error
     )
     assert CheckResult.failed(error).accounts == ()
+
+
+def test_a_required_secret_is_its_text_without_blanks() -> None:
+    assert _Settings(api_key=SecretStr(" k3y\n")).required_secret("api_key", "test key") == "k3y"
+
+
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_a_missing_secret_says_which_setting_and_variable_to_set(value: str | None) -> None:
+    settings = _Settings(api_key=None if value is None else SecretStr(value))
+
+    with pytest.raises(ConfigurationError) as caught:
+        settings.required_secret("api_key", "test key")
+
+    assert str(caught.value) == (
+        "no test key: set api_key (environment variable PARTNERKIT_SESSION_TEST_API_KEY)"
+    )

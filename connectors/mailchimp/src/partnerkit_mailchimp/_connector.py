@@ -159,17 +159,8 @@ class MailchimpSettings(HttpConnectorSettings):
         return value.strip() if value else None
 
     def key(self) -> str:
-        """The API key.
-
-        Raises:
-            ConfigurationError: No key is set.
-        """
-        if self.api_key is None or not self.api_key.get_secret_value().strip():
-            raise ConfigurationError(
-                "no Mailchimp API key: set api_key (environment variable "
-                "PARTNERKIT_MAILCHIMP_API_KEY)"
-            )
-        return self.api_key.get_secret_value().strip()
+        """The API key (a :class:`ConfigurationError` when none is set)."""
+        return self.required_secret("api_key", "Mailchimp API key")
 
     def data_centre(self) -> str:
         """The data centre: :attr:`server`, else the key's ``-usX`` suffix.

@@ -155,17 +155,8 @@ class MetaPagesSettings(HttpConnectorSettings):
         return ids
 
     def token(self) -> str:
-        """The access token.
-
-        Raises:
-            ConfigurationError: No token is set.
-        """
-        if self.access_token is None or not self.access_token.get_secret_value().strip():
-            raise ConfigurationError(
-                "no Meta Page access token: set access_token (environment variable "
-                "PARTNERKIT_META_PAGES_ACCESS_TOKEN)"
-            )
-        return self.access_token.get_secret_value().strip()
+        """The access token (a :class:`ConfigurationError` when none is set)."""
+        return self.required_secret("access_token", "Meta Page access token")
 
 
 class MetaPagesConnector(Connector[MetaPagesSettings]):
