@@ -36,13 +36,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from partnerkit._closing import Closing
 from partnerkit._notice import COLUMN_METADATA, Notice
-from partnerkit.errors import ConfigurationError, SourceError
+from partnerkit.errors import ConfigurationError, PartnerkitError, SourceError
 from partnerkit.records import Record, RecordKind, key_columns
 
 if TYPE_CHECKING:
     import requests
 
-    from partnerkit.errors import PartnerkitError
     from partnerkit.http import RetryPolicy
     from partnerkit.stream import RecordStream
 
@@ -75,6 +74,7 @@ without ``include_today``, or after it, with it; :meth:`ReadWindow.notice` build
 
 _DAY = dt.timedelta(days=1)
 _R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 class Capability(StrEnum):
@@ -676,6 +676,42 @@ class CheckResult:
         (False, 'no token', ('a1',))
         """
         return cls(ok=False, message=str(error), accounts=accounts, error=error)
+
+    @classmethod
+    def each(
+        cls,
+        targets: Iterable[_T],
+        describe: Callable[[_T], tuple[str, str]],
+        summary: Callable[[list[str]], str],
+    ) -> CheckResult:
+        """Reach each target in turn; the first library error ends the check.
+
+        For a connector that checks several accounts: ``describe`` reads one and gives
+        ``(account, description)``; the check passes with ``summary(descriptions)`` when
+        every one was reached, and fails with the first error otherwise, naming the
+        accounts reached before it.
+
+        Args:
+            targets: What to reach, in order (account ids, or ``(kind, id)`` pairs).
+            describe: Reads one target: its account id and a description of it.
+            summary: The passed check's message, from the descriptions in order.
+
+        Returns:
+            The check's outcome.
+
+        >>> CheckResult.each(["a1", "a2"], lambda a: (a, a.upper()), "; ".join)
+        CheckResult(ok=True, message='A1; A2', accounts=('a1', 'a2'), error=None)
+        """
+        reached: list[str] = []
+        described: list[str] = []
+        for target in targets:
+            try:
+                account, description = describe(target)
+            except PartnerkitError as exc:
+                return cls.failed(exc, tuple(reached))
+            reached.append(account)
+            described.append(description)
+        return cls(ok=True, message=summary(described), accounts=tuple(reached))
 
 
 SettingsT = TypeVar("SettingsT", bound=ConnectorSettings)

@@ -94,3 +94,18 @@ def test_a_missing_secret_says_which_setting_and_variable_to_set(value: str | No
     assert str(caught.value) == (
         "no test key: set api_key (environment variable PARTNERKIT_SESSION_TEST_API_KEY)"
     )
+
+
+def test_a_check_of_each_account_stops_at_the_first_error_naming_those_reached() -> None:
+    refused = AuthenticationError("no access to a3", api="x", account="a3")
+
+    def describe(account: str) -> tuple[str, str]:
+        if account == "a3":
+            raise refused
+        return account, f"{account} (ok)"
+
+    passed = CheckResult.each(["a1", "a2"], describe, lambda d: " / ".join(d))
+    failed = CheckResult.each(["a1", "a2", "a3", "a4"], describe, lambda d: " / ".join(d))
+
+    assert passed == CheckResult(ok=True, message="a1 (ok) / a2 (ok)", accounts=("a1", "a2"))
+    assert failed == CheckResult.failed(refused, ("a1", "a2"))

@@ -67,7 +67,6 @@ from partnerkit.connector import (
 from partnerkit.errors import (
     ConfigurationError,
     PageShapeError,
-    PartnerkitError,
     ResponseShapeError,
 )
 from partnerkit.pages import count, json_object, objects, text
@@ -341,29 +340,28 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
         Returns:
             ``ok`` naming them; otherwise a failed result with the first error.
         """
-        reached: list[str] = []
-        described: list[str] = []
-        for platform, account in [
+        targets = [
             *(("facebook_page", p) for p in self.settings.pages),
             *(("instagram", a) for a in self.settings.instagram_accounts),
-        ]:
-            try:
-                self.settings.token()
-                name = self._name(platform, account)
-            except PartnerkitError as exc:
-                return CheckResult.failed(exc, tuple(reached))
-            reached.append(account)
-            described.append(f"{account} ({name or '?'})")
-        if not reached:
+        ]
+        if not targets:
             return CheckResult(
                 ok=False,
                 message="no Page or Instagram account is configured (pages, instagram_accounts)",
             )
-        return CheckResult(
-            ok=True,
-            message=f"The token reads {'; '.join(described)} through Graph API "
-            f"{self.settings.api_version}.",
-            accounts=tuple(reached),
+
+        def describe(target: tuple[str, str]) -> tuple[str, str]:
+            platform, account = target
+            self.settings.token()
+            return account, f"{account} ({self._name(platform, account) or '?'})"
+
+        return CheckResult.each(
+            targets,
+            describe,
+            lambda described: (
+                f"The token reads {'; '.join(described)} through Graph API "
+                f"{self.settings.api_version}."
+            ),
         )
 
     def close(self) -> None:
