@@ -36,10 +36,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from partnerkit._closing import Closing
 from partnerkit._notice import COLUMN_METADATA, Notice
-from partnerkit.errors import ConfigurationError, SourceError
+from partnerkit.errors import ConfigurationError, PartnerkitError, SourceError
 from partnerkit.records import Record, RecordKind, key_columns
 
 if TYPE_CHECKING:
+    import requests
+
     from partnerkit.http import RetryPolicy
     from partnerkit.stream import RecordStream
 
@@ -56,6 +58,7 @@ __all__ = [
     "Notice",
     "ReadRequest",
     "ReadWindow",
+    "SessionConnector",
     "StreamSpec",
     "check_name",
     "first_contact_points",
@@ -71,6 +74,7 @@ without ``include_today``, or after it, with it; :meth:`ReadWindow.notice` build
 
 _DAY = dt.timedelta(days=1)
 _R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 class Capability(StrEnum):
@@ -95,6 +99,29 @@ class ConnectorSettings(BaseSettings):
     """
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, env_nested_delimiter="__")
+
+    def required_secret(self, field: str, what: str) -> str:
+        """The secret setting ``field``, stripped, or the error that says how to set it.
+
+        Args:
+            field: The setting's name (a :class:`pydantic.SecretStr` field, maybe unset).
+            what: What the secret is, for the message, e.g. ``"Mailchimp API key"``.
+
+        Returns:
+            The secret's text without surrounding blanks.
+
+        Raises:
+            ConfigurationError: It is unset or blank; the message names the setting and
+                its environment variable.
+        """
+        value = getattr(self, field)
+        text = value.get_secret_value().strip() if value is not None else ""
+        if not text:
+            prefix = self.model_config.get("env_prefix", "")
+            raise ConfigurationError(
+                f"no {what}: set {field} (environment variable {prefix}{field.upper()})"
+            )
+        return text
 
 
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -633,6 +660,59 @@ class CheckResult:
     accounts: tuple[str, ...] = ()
     error: Exception | None = None
 
+    @classmethod
+    def failed(cls, error: PartnerkitError, accounts: tuple[str, ...] = ()) -> CheckResult:
+        """The failed check that ``error`` ended: its message, the error itself.
+
+        Args:
+            error: The library's error the check caught.
+            accounts: The accounts reached before it.
+
+        Returns:
+            ``ok=False``, the error's text as the message.
+
+        >>> result = CheckResult.failed(ConfigurationError("no token"), ("a1",))
+        >>> (result.ok, result.message, result.accounts)
+        (False, 'no token', ('a1',))
+        """
+        return cls(ok=False, message=str(error), accounts=accounts, error=error)
+
+    @classmethod
+    def each(
+        cls,
+        targets: Iterable[_T],
+        describe: Callable[[_T], tuple[str, str]],
+        summary: Callable[[list[str]], str],
+    ) -> CheckResult:
+        """Reach each target in turn; the first library error ends the check.
+
+        For a connector that checks several accounts: ``describe`` reads one and gives
+        ``(account, description)``; the check passes with ``summary(descriptions)`` when
+        every one was reached, and fails with the first error otherwise, naming the
+        accounts reached before it.
+
+        Args:
+            targets: What to reach, in order (account ids, or ``(kind, id)`` pairs).
+            describe: Reads one target: its account id and a description of it.
+            summary: The passed check's message, from the descriptions in order.
+
+        Returns:
+            The check's outcome.
+
+        >>> CheckResult.each(["a1", "a2"], lambda a: (a, a.upper()), "; ".join)
+        CheckResult(ok=True, message='A1; A2', accounts=('a1', 'a2'), error=None)
+        """
+        reached: list[str] = []
+        described: list[str] = []
+        for target in targets:
+            try:
+                account, description = describe(target)
+            except PartnerkitError as exc:
+                return cls.failed(exc, tuple(reached))
+            reached.append(account)
+            described.append(description)
+        return cls(ok=True, message=summary(described), accounts=tuple(reached))
+
 
 SettingsT = TypeVar("SettingsT", bound=ConnectorSettings)
 
@@ -787,3 +867,39 @@ class Connector(Closing, ABC, Generic[SettingsT]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} settings={self.settings!r}>"
+
+
+class SessionConnector(Connector[SettingsT]):
+    """A connector that holds one HTTP session: opened on first use, closed with it.
+
+    Subclasses build the session in :meth:`_open_session` (usually with
+    :func:`partnerkit.http.session`: the vendor's rate limiter, authentication headers)
+    and reach it through :meth:`_http`; :meth:`close` closes it. A connector holding
+    more (a token session, clients per account) closes that in its own ``close`` and
+    then calls ``super().close()``.
+    """
+
+    def __init__(self, settings: SettingsT | Mapping[str, Any] | None = None) -> None:
+        """Build the connector; the session waits for the first request.
+
+        Args:
+            settings: As for :class:`Connector`.
+        """
+        super().__init__(settings)
+        self._session: requests.Session | None = None
+
+    @abstractmethod
+    def _open_session(self) -> requests.Session:
+        """Build the connector's session (called once, on first use)."""
+
+    def _http(self) -> requests.Session:
+        """The connector's session, opened by :meth:`_open_session` the first time."""
+        if self._session is None:
+            self._session = self._open_session()
+        return self._session
+
+    def close(self) -> None:
+        """Close the HTTP session, if one was opened."""
+        if self._session is not None:
+            self._session.close()
+        super().close()

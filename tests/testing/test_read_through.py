@@ -21,7 +21,7 @@ from partnerkit.connector import (
 )
 from partnerkit.errors import TransientError
 from partnerkit.records import PerformanceRecord, RecordKind
-from partnerkit.testing import FakeClock, Fault, read_through
+from partnerkit.testing import FakeClock, Fault, read_through, stream_reader
 
 DAYS = "https://x.example/days"
 
@@ -107,6 +107,38 @@ def test_read_through_serves_a_replacement_instead_of_its_interaction(tape: Path
     records, _, _ = read_through(tape, _Days(), request, replace={1: seven_to_three}, record=False)
 
     assert [r["clicks"] for r in records] == [12, 3]  # 10-02 answered 3, not the recorded 7
+
+
+def test_stream_reader_reads_the_contract_cassette_or_a_named_one(tape: Path) -> None:
+    contract = tape.parent / "contract"
+    contract.mkdir()
+    (contract / "daily.yaml").write_text(
+        tape.read_text(encoding="utf-8").replace("clicks: 7", "clicks: 9"), encoding="utf-8"
+    )
+    made: list[dict[str, Any]] = []
+
+    def connector(settings: dict[str, Any]) -> _Days:
+        made.append(settings)
+        return _Days()
+
+    read = stream_reader(
+        tape.parent,
+        connector,
+        stream="daily",
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 10, 2),
+    )
+
+    by_contract, _, _ = read(region="eu")
+    three = Fault(200, {"Content-Type": "application/json"}, '{"clicks": 3}')
+    by_name, _, cassette = read(cassette="days", replace={1: three})
+    first_day, _, _ = read(cassette="days", end=dt.date(2026, 10, 1), allow_unused=True)
+
+    assert [r["clicks"] for r in by_contract] == [12, 9]  # contract/daily.yaml
+    assert [r["clicks"] for r in by_name] == [12, 3]  # days.yaml, 10-02 replaced
+    assert [r["clicks"] for r in first_day] == [12]
+    assert made == [{"region": "eu"}, {}, {}]
+    assert [r.query for r in cassette.requests] == [{"day": "2026-10-01"}, {"day": "2026-10-02"}]
 
 
 def test_fake_time_is_the_seams_clock_for_the_test(fake_time: FakeClock) -> None:

@@ -12,13 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from partnerkit_mailchimp import MailchimpConnector
 
-from partnerkit.connector import ReadRequest
-from partnerkit.testing import ReadThrough, read_through
+from partnerkit.testing import ReadThrough, stream_reader
 from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -32,31 +30,13 @@ _on_fake_time = every_test_on_fake_time()
 def read() -> Callable[..., ReadThrough]:
     """``read(cassette=None, start=, end=, faults=, replace=, **settings)``: a stream read.
 
-    Through ``read_through`` and the contract cassette (or ``cassettes/<cassette>.yaml``),
+    Through ``stream_reader`` and the contract cassette (or ``cassettes/<cassette>.yaml``),
     with the test key overlaid by ``settings``.
     """
-
-    def run(
-        *,
-        cassette: str | None = None,
-        start: dt.date = dt.date(2026, 10, 1),
-        end: dt.date = dt.date(2026, 10, 31),
-        faults: dict[int, list[Any]] | None = None,
-        replace: dict[int, Any] | None = None,
-        allow_unused: bool = False,
-        **settings: Any,
-    ) -> ReadThrough:
-        request = ReadRequest(stream="email_campaigns", start=start, end=end)
-        path = CASSETTES / (f"{cassette}.yaml" if cassette else "contract/email_campaigns.yaml")
-        connector = MailchimpConnector({"api_key": KEY, **settings})
-        return read_through(
-            path,
-            connector,
-            request,
-            faults=faults,
-            replace=replace,
-            allow_unused=allow_unused,
-            record=False,
-        )
-
-    return run
+    return stream_reader(
+        CASSETTES,
+        lambda settings: MailchimpConnector({"api_key": KEY, **settings}),
+        stream="email_campaigns",
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 10, 31),
+    )

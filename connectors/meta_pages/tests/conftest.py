@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from partnerkit_meta_pages import MetaPagesConnector
 
-from partnerkit.connector import ReadRequest
-from partnerkit.testing import FakeClock, ReadThrough, read_through
+from partnerkit.testing import ReadThrough, stream_reader
+from partnerkit.testing.pytest_plugin import every_test_on_fake_time
 
 CASSETTES = Path(__file__).parent / "cassettes"
 PAGE = "104857600123"
@@ -32,42 +31,21 @@ BASE = {
 NOW = dt.datetime(2026, 10, 15, 9, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _on_fake_time(fake_time: FakeClock) -> None:
-    """Retries and rate limiters wait on a fake clock (``fake_time``): nothing sleeps."""
+_on_fake_time = every_test_on_fake_time()
 
 
 @pytest.fixture
 def read() -> Callable[..., ReadThrough]:
     """``read(stream=, cassette=None, start=, end=, faults=, replace=, **settings)``.
 
-    A stream read through ``read_through`` and the contract cassette of the stream (or
+    A stream read through ``stream_reader`` and the contract cassette of the stream (or
     ``cassettes/<cassette>.yaml``), with the base settings overlaid by ``settings``.
     """
-
-    def run(
-        *,
-        stream: str = "page_insights",
-        cassette: str | None = None,
-        start: dt.date = dt.date(2026, 10, 1),
-        end: dt.date = dt.date(2026, 10, 2),
-        as_of: dt.datetime = NOW,
-        faults: dict[int, list[Any]] | None = None,
-        replace: dict[int, Any] | None = None,
-        allow_unused: bool = False,
-        **settings: Any,
-    ) -> ReadThrough:
-        request = ReadRequest(stream=stream, start=start, end=end, as_of=as_of)
-        path = CASSETTES / (f"{cassette}.yaml" if cassette else f"contract/{stream}.yaml")
-        connector = MetaPagesConnector({**BASE, **settings})
-        return read_through(
-            path,
-            connector,
-            request,
-            faults=faults,
-            replace=replace,
-            allow_unused=allow_unused,
-            record=False,
-        )
-
-    return run
+    return stream_reader(
+        CASSETTES,
+        lambda settings: MetaPagesConnector({**BASE, **settings}),
+        stream="page_insights",
+        start=dt.date(2026, 10, 1),
+        end=dt.date(2026, 10, 2),
+        as_of=NOW,
+    )

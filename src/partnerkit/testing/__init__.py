@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         block_network,
     )
     from partnerkit.testing.lint import Finding, lint_file, lint_text, lint_tree
-    from partnerkit.testing.reading import ReadThrough, read_through
+    from partnerkit.testing.reading import ReadThrough, read_through, stream_reader
     from partnerkit.testing.scrub import REDACTED, Scrubber
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "lint_text",
     "lint_tree",
     "read_through",
+    "stream_reader",
     "use_cassette",
 ]
 
@@ -62,7 +63,7 @@ _HOMES = {
     "faults": ("Fault",),
     "guard": ("NetworkBlockedError", "NetworkGuard", "allow_network", "block_network"),
     "lint": ("Finding", "lint_file", "lint_text", "lint_tree"),
-    "reading": ("ReadThrough", "read_through"),
+    "reading": ("ReadThrough", "read_through", "stream_reader"),
     "scrub": ("REDACTED", "Scrubber"),
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}

@@ -658,7 +658,7 @@ class FilesConnector(Connector[FilesSettings]):
                         mapping.bind(table, fmt)
                     count += 1
         except ConfigurationError as exc:
-            return CheckResult(ok=False, message=str(exc), error=exc)
+            return CheckResult.failed(exc)
         accounts = sorted(
             {
                 str(s.constants["account_id"])

@@ -481,7 +481,7 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
                 for name in self.settings.custom_queries:
                     self._plan(context, "custom", customers[0], name)
         except PartnerkitError as exc:
-            return CheckResult(ok=False, message=str(exc), error=exc)
+            return CheckResult.failed(exc)
         ids = tuple(c.id for c in customers)
         manager = context.credentials.login_customer_id
         via = f" through manager {manager}" if manager else ""

@@ -693,7 +693,7 @@ class HubSpotConnector(Connector[HubSpotSettings]):
                         object_type, properties=(), after=None, archived=False, limit=1
                     )
         except PartnerkitError as exc:
-            return CheckResult(ok=False, message=str(exc), error=exc)
+            return CheckResult.failed(exc)
         names = {"form_submissions": ("forms",), _emails.STREAM.name: ("marketing emails",)}
         readable = ", ".join(
             t for s in self.settings.streams for t in names.get(s, _OBJECTS.get(s, ()))

@@ -79,10 +79,10 @@ from pydantic_settings import SettingsConfigDict
 from partnerkit.connector import (
     Capability,
     CheckResult,
-    Connector,
     HttpConnectorSettings,
     Notice,
     ReadRequest,
+    SessionConnector,
     StreamSpec,
     first_contact_points,
 )
@@ -237,7 +237,7 @@ class LinkedInAdsSettings(HttpConnectorSettings):
         return content.splitlines()[0].strip()
 
 
-class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
+class LinkedInAdsConnector(SessionConnector[LinkedInAdsSettings]):
     """LinkedIn Ads: campaign performance by day, campaigns, campaign groups, form leads."""
 
     name = "linkedin_ads"
@@ -270,35 +270,31 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
 
     def __init__(self, settings: LinkedInAdsSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self._session: requests.Session | None = None
         self._account: dict[str, Any] | None = None
         self._forms: dict[str, dict[int, str]] = {}
         self._names: dict[str, str | None] | None = None
 
     # -- transport ---------------------------------------------------------------------
 
-    def _http(self) -> requests.Session:
+    def _open_session(self) -> requests.Session:
         """The seam's session with the token and LinkedIn's versioned headers."""
-        if self._session is None:
-            http = self.settings.http
-            account = self.settings.account_id
-            session = session_for(
-                API,
-                account=account,
-                # LinkedIn counts calls per application and member, not per ad account:
-                # one pace for every LinkedIn connection of the process
-                limiter=rate_limiter((API, "application"), http.requests_per_second, http.burst),
-                settings=http,
-            )
-            session.headers.update(
-                {
-                    "Authorization": f"Bearer {self.settings.token()}",
-                    "LinkedIn-Version": self.settings.api_version,
-                    "X-Restli-Protocol-Version": "2.0.0",
-                }
-            )
-            self._session = session
-        return self._session
+        http = self.settings.http
+        session = session_for(
+            API,
+            account=self.settings.account_id,
+            # LinkedIn counts calls per application and member, not per ad account:
+            # one pace for every LinkedIn connection of the process
+            limiter=rate_limiter((API, "application"), http.requests_per_second, http.burst),
+            settings=http,
+        )
+        session.headers.update(
+            {
+                "Authorization": f"Bearer {self.settings.token()}",
+                "LinkedIn-Version": self.settings.api_version,
+                "X-Restli-Protocol-Version": "2.0.0",
+            }
+        )
+        return session
 
     @contextlib.contextmanager
     def _shaped(self, path: str) -> Iterator[None]:
@@ -630,7 +626,7 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
         try:
             found = self.account()
         except PartnerkitError as exc:
-            return CheckResult(ok=False, message=str(exc), error=exc)
+            return CheckResult.failed(exc)
         name = text(found.get("name")) or account
         return CheckResult(
             ok=True,
@@ -638,12 +634,6 @@ class LinkedInAdsConnector(Connector[LinkedInAdsSettings]):
             f"{found.get('currency') or 'no currency'}).",
             accounts=(account,),
         )
-
-    def close(self) -> None:
-        """Close the HTTP session."""
-        if self._session is not None:
-            self._session.close()
-        super().close()
 
 
 # -- values ------------------------------------------------------------------------------

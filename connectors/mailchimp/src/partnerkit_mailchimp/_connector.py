@@ -65,10 +65,10 @@ from pydantic_settings import SettingsConfigDict
 from partnerkit.connector import (
     Capability,
     CheckResult,
-    Connector,
     HttpConnectorSettings,
     Notice,
     ReadRequest,
+    SessionConnector,
     StreamSpec,
 )
 from partnerkit.email import delivered
@@ -159,17 +159,8 @@ class MailchimpSettings(HttpConnectorSettings):
         return value.strip() if value else None
 
     def key(self) -> str:
-        """The API key.
-
-        Raises:
-            ConfigurationError: No key is set.
-        """
-        if self.api_key is None or not self.api_key.get_secret_value().strip():
-            raise ConfigurationError(
-                "no Mailchimp API key: set api_key (environment variable "
-                "PARTNERKIT_MAILCHIMP_API_KEY)"
-            )
-        return self.api_key.get_secret_value().strip()
+        """The API key (a :class:`ConfigurationError` when none is set)."""
+        return self.required_secret("api_key", "Mailchimp API key")
 
     def data_centre(self) -> str:
         """The data centre: :attr:`server`, else the key's ``-usX`` suffix.
@@ -192,7 +183,7 @@ class MailchimpSettings(HttpConnectorSettings):
         return (self.base_url or f"https://{self.data_centre()}.api.mailchimp.com").rstrip("/")
 
 
-class MailchimpConnector(Connector[MailchimpSettings]):
+class MailchimpConnector(SessionConnector[MailchimpSettings]):
     """Mailchimp: each sent campaign's counts, from the campaign reports."""
 
     name = "mailchimp"
@@ -213,27 +204,24 @@ class MailchimpConnector(Connector[MailchimpSettings]):
 
     def __init__(self, settings: MailchimpSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self._session: requests.Session | None = None
         self._account: dict[str, Any] | None = None
 
     # -- transport ---------------------------------------------------------------------
 
-    def _http(self) -> requests.Session:
+    def _open_session(self) -> requests.Session:
         """The seam's session, authenticated with the key."""
-        if self._session is None:
-            http = self.settings.http
-            centre = self.settings.data_centre()
-            session = session_for(
-                API,
-                account=centre,
-                # Mailchimp limits simultaneous connections per user: one pace per data
-                # centre for every Mailchimp connection of the process
-                limiter=rate_limiter((API, centre), http.requests_per_second, http.burst),
-                settings=http,
-            )
-            session.auth = ("partnerkit", self.settings.key())
-            self._session = session
-        return self._session
+        http = self.settings.http
+        centre = self.settings.data_centre()
+        session = session_for(
+            API,
+            account=centre,
+            # Mailchimp limits simultaneous connections per user: one pace per data
+            # centre for every Mailchimp connection of the process
+            limiter=rate_limiter((API, centre), http.requests_per_second, http.burst),
+            settings=http,
+        )
+        session.auth = ("partnerkit", self.settings.key())
+        return session
 
     def _get(self, path: str, params: Mapping[str, str | int]) -> dict[str, Any]:
         """GET ``/3.0/<path>`` as a JSON object (the library's error otherwise)."""
@@ -337,7 +325,7 @@ class MailchimpConnector(Connector[MailchimpSettings]):
         try:
             found = self.account()
         except PartnerkitError as exc:
-            return CheckResult(ok=False, message=str(exc), error=exc)
+            return CheckResult.failed(exc)
         account = text(found.get("account_id")) or ""
         name = text(found.get("account_name")) or account
         return CheckResult(
@@ -346,12 +334,6 @@ class MailchimpConnector(Connector[MailchimpSettings]):
             f"{self.settings.data_centre()}).",
             accounts=(account,),
         )
-
-    def close(self) -> None:
-        """Close the HTTP session."""
-        if self._session is not None:
-            self._session.close()
-        super().close()
 
 
 # -- the report -------------------------------------------------------------------------

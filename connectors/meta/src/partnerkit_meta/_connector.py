@@ -14,7 +14,7 @@ from partnerkit.connector import (
     ReadRequest,
     StreamSpec,
 )
-from partnerkit.errors import ConfigurationError, PartnerkitError
+from partnerkit.errors import ConfigurationError
 from partnerkit.records import Record, RecordKind
 from partnerkit_meta import _dates
 from partnerkit_meta._client import GraphClient
@@ -249,20 +249,18 @@ class MetaConnector(Connector[MetaSettings]):
             ``ok`` when the token reaches every account; otherwise the first error
             (an :class:`~partnerkit.errors.AuthenticationError` for a bad token).
         """
-        reached: list[str] = []
-        described: list[str] = []
-        for account in self.settings.accounts:
-            try:
-                info = self._account(account)
-            except PartnerkitError as exc:
-                return CheckResult(ok=False, message=str(exc), accounts=tuple(reached), error=exc)
-            reached.append(account)
-            described.append(f"{account} ({info.name}, {info.currency}, {info.timezone})")
-        return CheckResult(
-            ok=True,
-            message=f"The token reads {len(reached)} ad account(s) through Graph API "
-            f"{self.settings.api_version}: {'; '.join(described)}.",
-            accounts=tuple(reached),
+
+        def describe(account: str) -> tuple[str, str]:
+            info = self._account(account)
+            return account, f"{account} ({info.name}, {info.currency}, {info.timezone})"
+
+        return CheckResult.each(
+            self.settings.accounts,
+            describe,
+            lambda described: (
+                f"The token reads {len(described)} ad account(s) through "
+                f"Graph API {self.settings.api_version}: {'; '.join(described)}."
+            ),
         )
 
     # ----------------------------------------------------------------- lifecycle

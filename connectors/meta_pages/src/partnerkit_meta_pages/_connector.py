@@ -67,7 +67,6 @@ from partnerkit.connector import (
 from partnerkit.errors import (
     ConfigurationError,
     PageShapeError,
-    PartnerkitError,
     ResponseShapeError,
 )
 from partnerkit.pages import count, json_object, objects, text
@@ -155,17 +154,8 @@ class MetaPagesSettings(HttpConnectorSettings):
         return ids
 
     def token(self) -> str:
-        """The access token.
-
-        Raises:
-            ConfigurationError: No token is set.
-        """
-        if self.access_token is None or not self.access_token.get_secret_value().strip():
-            raise ConfigurationError(
-                "no Meta Page access token: set access_token (environment variable "
-                "PARTNERKIT_META_PAGES_ACCESS_TOKEN)"
-            )
-        return self.access_token.get_secret_value().strip()
+        """The access token (a :class:`ConfigurationError` when none is set)."""
+        return self.required_secret("access_token", "Meta Page access token")
 
 
 class MetaPagesConnector(Connector[MetaPagesSettings]):
@@ -350,29 +340,28 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
         Returns:
             ``ok`` naming them; otherwise a failed result with the first error.
         """
-        reached: list[str] = []
-        described: list[str] = []
-        for platform, account in [
+        targets = [
             *(("facebook_page", p) for p in self.settings.pages),
             *(("instagram", a) for a in self.settings.instagram_accounts),
-        ]:
-            try:
-                self.settings.token()
-                name = self._name(platform, account)
-            except PartnerkitError as exc:
-                return CheckResult(ok=False, message=str(exc), accounts=tuple(reached), error=exc)
-            reached.append(account)
-            described.append(f"{account} ({name or '?'})")
-        if not reached:
+        ]
+        if not targets:
             return CheckResult(
                 ok=False,
                 message="no Page or Instagram account is configured (pages, instagram_accounts)",
             )
-        return CheckResult(
-            ok=True,
-            message=f"The token reads {'; '.join(described)} through Graph API "
-            f"{self.settings.api_version}.",
-            accounts=tuple(reached),
+
+        def describe(target: tuple[str, str]) -> tuple[str, str]:
+            platform, account = target
+            self.settings.token()
+            return account, f"{account} ({self._name(platform, account) or '?'})"
+
+        return CheckResult.each(
+            targets,
+            describe,
+            lambda described: (
+                f"The token reads {'; '.join(described)} through Graph API "
+                f"{self.settings.api_version}."
+            ),
         )
 
     def close(self) -> None:

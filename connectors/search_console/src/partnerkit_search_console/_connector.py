@@ -40,10 +40,10 @@ from pydantic_settings import SettingsConfigDict
 from partnerkit.connector import (
     Capability,
     CheckResult,
-    Connector,
     HttpConnectorSettings,
     Notice,
     ReadRequest,
+    SessionConnector,
     StreamSpec,
 )
 from partnerkit.errors import (
@@ -129,7 +129,7 @@ class SearchConsoleSettings(HttpConnectorSettings):
     base_url: str = "https://searchconsole.googleapis.com"
 
 
-class SearchConsoleConnector(Connector[SearchConsoleSettings]):
+class SearchConsoleConnector(SessionConnector[SearchConsoleSettings]):
     """Organic search performance of one Search Console property."""
 
     name = "search_console"
@@ -155,42 +155,39 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
 
     def __init__(self, settings: SearchConsoleSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
-        self._session: requests.Session | None = None
         self._tokens: requests.Session | None = None
 
     # -- transport ---------------------------------------------------------------------
 
-    def _http(self) -> requests.Session:
+    def _open_session(self) -> requests.Session:
         """google-auth's AuthorizedSession with partnerkit's adapter, built on first use."""
-        if self._session is None:
-            from google.auth.transport.requests import AuthorizedSession, Request
+        from google.auth.transport.requests import AuthorizedSession, Request
 
-            from partnerkit_search_console._credentials import load_credentials
+        from partnerkit_search_console._credentials import load_credentials
 
-            credentials, refreshable = load_credentials(self.settings)
-            site = self.settings.site_url
-            http = self.settings.http
-            # the token refresh goes through the seam too (its own session: no
-            # Search Console rate limit), so it is guarded, retried and replayable
-            tokens = session_for(API, account=site, settings=http)
-            self._tokens = tokens
-            # a bare token cannot refresh: its 401 must come back with Google's message
-            refresh: tuple[int, ...] = (401,) if refreshable else ()
-            session = AuthorizedSession(  # type: ignore[no-untyped-call]
-                credentials,
-                refresh_status_codes=refresh,
-                auth_request=Request(session=tokens),
-            )
-            mount(
-                session,
-                API,
-                account=site,
-                classifier=lambda response: _classify(response, site),
-                limiter=rate_limiter((API, site), http.requests_per_second, http.burst),
-                settings=http,
-            )
-            self._session = session
-        return self._session
+        credentials, refreshable = load_credentials(self.settings)
+        site = self.settings.site_url
+        http = self.settings.http
+        # the token refresh goes through the seam too (its own session: no
+        # Search Console rate limit), so it is guarded, retried and replayable
+        tokens = session_for(API, account=site, settings=http)
+        self._tokens = tokens
+        # a bare token cannot refresh: its 401 must come back with Google's message
+        refresh: tuple[int, ...] = (401,) if refreshable else ()
+        session = AuthorizedSession(  # type: ignore[no-untyped-call]
+            credentials,
+            refresh_status_codes=refresh,
+            auth_request=Request(session=tokens),
+        )
+        mount(
+            session,
+            API,
+            account=site,
+            classifier=lambda response: _classify(response, site),
+            limiter=rate_limiter((API, site), http.requests_per_second, http.burst),
+            settings=http,
+        )
+        return session
 
     def _site_url(self) -> str:
         return (
@@ -372,7 +369,7 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
         try:
             response = self._send("GET", self._site_url())
         except PartnerkitError as exc:
-            return CheckResult(ok=False, message=str(exc), error=exc)
+            return CheckResult.failed(exc)
         level = response.json().get("permissionLevel") or "unknown"
         return CheckResult(
             ok=True,
@@ -381,10 +378,9 @@ class SearchConsoleConnector(Connector[SearchConsoleSettings]):
         )
 
     def close(self) -> None:
-        """Close the HTTP session."""
-        for opened in (self._session, self._tokens):
-            if opened is not None:
-                opened.close()
+        """Close the token session and the HTTP session."""
+        if self._tokens is not None:
+            self._tokens.close()
         super().close()
 
 
