@@ -227,7 +227,7 @@ def test_load_demo_reads_every_connection_into_the_dataset() -> None:
         "meta/ad_insights", "meta/campaigns", "google-ads/performance", "google-ads/campaigns",
         "ga4/traffic", "hubspot/leads", "hubspot/deals", "hubspot/activities", "files/leads",
         "search-console/search_performance", "search-console/search_totals",
-        "mailchimp/email_campaigns",
+        "mailchimp/email_campaigns", "meta-pages/page_insights",
         "files/time_entries", "files/work_items", "files/meeting_items",
     }  # fmt: skip
     tables = data.dataset.tables

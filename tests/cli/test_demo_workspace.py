@@ -86,6 +86,7 @@ def test_init_writes_the_workspace_its_data_and_recordings(demo_dir: Path) -> No
         "google-ads.yaml",
         "hubspot.yaml",
         "mailchimp.yaml",
+        "meta-pages.yaml",
         "meta.yaml",
         "search-console.yaml",
     ]
@@ -111,7 +112,7 @@ def test_validate(demo_dir: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(demo_dir / "partnerkit.yaml")])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())  # rich wraps long lines
-    assert "is valid: 6 sources, 5 campaigns, 4 targets, 3 SLA terms, 7 connections." in said
+    assert "is valid: 6 sources, 5 campaigns, 4 targets, 3 SLA terms, 8 connections." in said
 
 
 def test_pull_october_alone(demo_dir: Path, tmp_path: Path) -> None:
@@ -152,8 +153,8 @@ def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
         ],
     )
     assert synced.exit_code == 0, synced.output
-    # fourteen platform and lead reads, and the time-tracking export, work log and meeting log
-    assert "17 of 17 reads" in " ".join(synced.output.split())
+    # fifteen platform and lead reads, and the time-tracking export, work log and meeting log
+    assert "18 of 18 reads" in " ".join(synced.output.split())
     report = runner.invoke(
         app,
         [
@@ -225,6 +226,7 @@ def test_open_without_a_folder_is_the_bundled_demo() -> None:
         None,
         Path("cassettes/search-console.yaml"),
         Path("cassettes/mailchimp.yaml"),
+        Path("cassettes/meta-pages.yaml"),
     ]
 
 

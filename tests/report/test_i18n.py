@@ -216,6 +216,8 @@ def _names(demo: Any, evaluation: Any) -> list[str]:
         names += [m.key for m in evaluation.seo.movers]
     if evaluation.email is not None:  # and so are the sends' names
         names += [n for send in evaluation.email.sends for n in (send.name, send.subject) if n]
+    if evaluation.social is not None:  # and the Pages' and Instagram accounts' names
+        names += [a.account_name or a.account_id for a in evaluation.social.accounts]
     # the partner's own files: work items, task types, meetings and their owners (roles)
     if evaluation.work_log is not None:
         for item in (*evaluation.work_log.completed, *evaluation.work_log.remaining):

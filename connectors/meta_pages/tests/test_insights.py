@@ -143,3 +143,13 @@ def test_accounts_come_from_the_settings(read: Any) -> None:
         list(MetaPagesConnector({"pages": [PAGE]}).read(ReadRequest(stream="page_insights")))
     with pytest.raises(ConfigurationError, match="not a Graph object id"):
         MetaPagesConnector({"pages": ["cafe-lumen"]})
+
+
+def test_only_the_streams_with_an_account_are_enabled() -> None:
+    token = {"access_token": "test-page-token-not-real"}
+    pages = MetaPagesConnector({**token, "pages": [PAGE]})
+    both = MetaPagesConnector({**token, "pages": [PAGE], "instagram_accounts": [IG]})
+    instagram = MetaPagesConnector({**token, "instagram_accounts": [IG]})
+    assert [s.name for s in pages.enabled_streams()] == ["page_insights"]
+    assert [s.name for s in both.enabled_streams()] == ["page_insights", "instagram_insights"]
+    assert [s.name for s in instagram.enabled_streams()] == ["instagram_insights"]

@@ -68,6 +68,7 @@ from partnerkit.analysis.meetings import MeetingLog, meeting_log
 from partnerkit.analysis.pacing import PacingTable, pace_targets
 from partnerkit.analysis.seo import SeoMonth, seo_month
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
+from partnerkit.analysis.social import SocialMonth, social_month
 from partnerkit.analysis.trial import TrialVerdict, trial_phase, trial_verdict
 from partnerkit.analysis.worklog import WorkLog, work_log
 from partnerkit.errors import ConfigurationError, NotComputableError, PartnerkitError
@@ -227,6 +228,9 @@ class MonthEvaluation:
         email: Email sends for the month and the month before
             (:func:`~partnerkit.analysis.email.email_month`); ``None`` when the dataset
             has no ``email_campaign`` record in either month.
+        social: Organic social for the month and the month before
+            (:func:`~partnerkit.analysis.social.social_month`); ``None`` when the
+            dataset has no ``social_daily`` record in either month.
         errors: Why an analysis left ``None`` could not run, by its name.
     """
 
@@ -264,6 +268,7 @@ class MonthEvaluation:
     errors: dict[str, str] = field(default_factory=dict)
     seo: SeoMonth | None = None
     email: EmailMonth | None = None
+    social: SocialMonth | None = None
 
     @property
     def label(self) -> str:
@@ -581,4 +586,7 @@ def evaluate_month(
     email = run("email", lambda: email_month(dataset, label))
     if email is not None and (email.reason is None or email.previous.sends):
         ev.email = email
+    social = run("social", lambda: social_month(dataset, label))
+    if social is not None and (social.reason is None or social.previous.days):
+        ev.social = social
     return ev

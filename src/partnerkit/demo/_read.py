@@ -73,6 +73,7 @@ READS: dict[str, tuple[str, ...]] = {
     "files": (),  # every stream its files feed
     "search-console": ("search_performance", "search_totals"),
     "mailchimp": ("email_campaigns",),
+    "meta-pages": ("page_insights",),
 }
 
 #: The demo's fake, non-secret credentials, for recording (a replay needs none).

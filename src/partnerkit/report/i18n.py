@@ -204,6 +204,7 @@ REASONS = {
     "period_not_started": N_("reason.period_not_started"),
     "zero_denominator": N_("reason.zero_denominator"),
     "missing_values": N_("reason.missing_values"),
+    "not_additive": N_("reason.not_additive"),
     "fees_not_computable": N_("reason.fees_not_computable"),
     "hours_used_missing": N_("reason.hours_used_missing"),
     "no_time_records": N_("reason.no_time_records"),

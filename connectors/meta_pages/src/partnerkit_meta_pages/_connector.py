@@ -243,6 +243,17 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
 
     # -- reading -----------------------------------------------------------------------
 
+    def enabled_streams(self) -> tuple[StreamSpec, ...]:
+        """The streams with an account to read, so a pull or sync reads only what is configured.
+
+        ``page_insights`` needs ``pages``, ``instagram_insights`` ``instagram_accounts``.
+        """
+        configured = {
+            "page_insights": self.settings.pages,
+            "instagram_insights": self.settings.instagram_accounts,
+        }
+        return tuple(s for s in self.streams if configured[s.name])
+
     def read(self, request: ReadRequest) -> Iterator[SocialDailyRecord | Notice]:
         """Yield one record per account and day that has figures.
 

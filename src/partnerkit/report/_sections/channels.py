@@ -1,6 +1,7 @@
 """Section 3, performance by source: the history and CPL charts, one table per source.
 
-Then organic search (:mod:`.seo`) and email (:mod:`.email`) when the workspace has them.
+Then organic search (:mod:`.seo`), email (:mod:`.email`) and organic social (:mod:`.social`)
+when the workspace has them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.month import figure, previous_figure
 from partnerkit.report import _charts
 from partnerkit.report._context import Context
-from partnerkit.report._sections import email, seo
+from partnerkit.report._sections import email, seo, social
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Heading, Table
 
@@ -32,8 +33,8 @@ _DEFAULT_ROWS = ("leads", "cpl", "sqls", "customers")
 
 
 def build(ctx: Context) -> list[Block]:
-    """The sources' charts and tables, then the SEO and email parts (when there is data)."""
-    return [*_sources(ctx), *seo.build(ctx), *email.build(ctx)]
+    """The sources' charts and tables, then the SEO, email and social parts (with data)."""
+    return [*_sources(ctx), *seo.build(ctx), *email.build(ctx), *social.build(ctx)]
 
 
 def _sources(ctx: Context) -> list[Block]:
