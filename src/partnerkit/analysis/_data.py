@@ -36,26 +36,13 @@ if TYPE_CHECKING:
 
     from partnerkit.stream import RecordStream
 
-__all__ = ["READ_MEMORY_LIMIT", "Dataset", "Result", "grows_memory"]
+__all__ = ["READ_MEMORY_LIMIT", "VIEWS", "Dataset", "Result", "grows_memory"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_VIEW = {
-    RecordKind.PERFORMANCE: "performance",
-    RecordKind.LEAD: "lead",
-    RecordKind.DEAL: "deal",
-    RecordKind.CAMPAIGN: "campaign",
-    RecordKind.SEARCH_PERFORMANCE: "search_performance",
-    RecordKind.EMAIL_CAMPAIGN: "email_campaign",
-    RecordKind.ACTIVITY: "activity",
-    RecordKind.FORM_SUBMISSION: "form_submission",
-    RecordKind.COMPANY: "company",
-    RecordKind.SOCIAL_DAILY: "social_daily",
-    RecordKind.TIME_ENTRY: "time_entry",
-    RecordKind.WORK_ITEM: "work_item",
-    RecordKind.MEETING_ITEM: "meeting_item",
-}
+#: The view each record kind is read through: named by the kind (``performance``, ...).
+VIEWS: dict[RecordKind, str] = {kind: kind.value for kind in RecordKind}
 
 _ATTACHED = "partnerkit_warehouse"
 """The name a warehouse file is attached under in a dataset's own database."""
@@ -107,7 +94,7 @@ class Dataset(Closing):
         self._setup(
             root=None,
             owns_root=True,
-            per_cursor={_VIEW[k]: t for k, t in arrow.items()},
+            per_cursor={VIEWS[k]: t for k, t in arrow.items()},
             arrow=arrow,
             path=None,
             stable=True,
@@ -212,7 +199,7 @@ class Dataset(Closing):
                     [_ATTACHED],
                 ).fetchall()
             }
-            for kind, view in _VIEW.items():
+            for kind, view in VIEWS.items():
                 if view in have:
                     root.execute(f'CREATE VIEW "{view}" AS SELECT * FROM {_ATTACHED}.main."{view}"')
                 else:
@@ -288,7 +275,7 @@ class Dataset(Closing):
         if self._arrow is None:
             with self._lock:
                 if self._arrow is None:
-                    self._arrow = {k: self.sql(f'SELECT * FROM "{v}"') for k, v in _VIEW.items()}
+                    self._arrow = {k: self.sql(f'SELECT * FROM "{v}"') for k, v in VIEWS.items()}
         return self._arrow
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -338,7 +325,7 @@ class Dataset(Closing):
             return schema
         found = self._schemas.get(kind)
         if found is None:
-            found = self.sql(f'SELECT * FROM "{_VIEW[kind]}" LIMIT 0').schema
+            found = self.sql(f'SELECT * FROM "{VIEWS[kind]}" LIMIT 0').schema
             if self._stable:
                 self._schemas[kind] = found
         return found
@@ -350,7 +337,7 @@ class Dataset(Closing):
             return int(self._arrow[kind].num_rows)
         found = self._counts.get(kind)
         if found is None:
-            found = int(self.sql(f'SELECT count(*) AS n FROM "{_VIEW[kind]}"')["n"][0].as_py())
+            found = int(self.sql(f'SELECT count(*) AS n FROM "{VIEWS[kind]}"')["n"][0].as_py())
             if self._stable:
                 self._counts[kind] = found
         return found
@@ -430,7 +417,7 @@ class Dataset(Closing):
         if self._closed:
             return f"<Dataset{where} closed>"
         try:
-            counts = ", ".join(f"{v}={self.row_count(k):,}" for k, v in _VIEW.items())
+            counts = ", ".join(f"{v}={self.row_count(k):,}" for k, v in VIEWS.items())
         except PartnerkitError:  # a repr never raises (e.g. its warehouse was closed)
             return f"<Dataset{where} unreadable>"
         return f"<Dataset{where} {counts}>"
@@ -469,7 +456,7 @@ def _empty_table_sql(kind: RecordKind, *, temporary: bool = False) -> str:
         '"' + f.name.replace('"', '""') + f'" {_sql_type(f.type)}' for f in arrow_schema(kind)
     )
     temp = "TEMPORARY " if temporary else ""
-    return f'CREATE {temp}TABLE "{_VIEW[kind]}" ({columns})'
+    return f'CREATE {temp}TABLE "{VIEWS[kind]}" ({columns})'
 
 
 def _arrow(relation: duckdb.DuckDBPyRelation | None) -> pa.Table:

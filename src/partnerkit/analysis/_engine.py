@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit._closing import Closing
-from partnerkit.analysis._data import Dataset
+from partnerkit.analysis._data import VIEWS, Dataset
 from partnerkit.analysis._grain import summable_rows
 from partnerkit.analysis._sql import ident as _ident
 from partnerkit.analysis._sql import literal as _literal
@@ -70,15 +70,6 @@ __all__ = [
 
 ScopeLike = Scope | str | Mapping[str, str] | None
 """A scope: a model :class:`~partnerkit.model.Scope`, ``"all"``, or ``{source: id}``."""
-
-_VIEW = {
-    RecordKind.PERFORMANCE: "performance",
-    RecordKind.LEAD: "lead",
-    RecordKind.DEAL: "deal",
-    RecordKind.CAMPAIGN: "campaign",
-    RecordKind.SEARCH_PERFORMANCE: "search_performance",
-    RecordKind.EMAIL_CAMPAIGN: "email_campaign",
-}
 
 
 # ============================================================== exchange rates
@@ -600,7 +591,7 @@ class Engine(Closing):
         if kind is RecordKind.DEAL and keys:
             with_sql, join = attr.deal_pick(where)
         # Performance rows of every grain overlap: only the ones that add up are summed.
-        rows = summable_rows(self.data) if kind is RecordKind.PERFORMANCE else f'"{_VIEW[kind]}"'
+        rows = summable_rows(self.data) if kind is RecordKind.PERFORMANCE else f'"{VIEWS[kind]}"'
         query = (
             f"{with_sql} SELECT {', '.join(select)} FROM {rows} v {join} WHERE {where} GROUP BY ALL"
         )
