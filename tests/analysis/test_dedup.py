@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from _row_builders import SALT, dataset, demo, lead, source, workspace
 
+from partnerkit.analysis import Dataset
 from partnerkit.analysis.dedup import dedup_leads
 from partnerkit.errors import ConfigurationError
 from partnerkit.privacy import hash_email, hash_phone
@@ -170,6 +171,24 @@ def test_lead_level_view(result: Any) -> None:
     assert (by_id["L17"]["inquiry"], by_id["L17"]["continues_earlier"]) == ("L16", True)
     assert by_id["L20"]["person"] == "L20"  # not P2: "055-…" hashes differently today
     assert sum(r["counted"] for r in by_id.values()) == 9
+
+
+def test_the_rows_are_read_on_first_access_and_match_an_eager_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A dataset whose records cannot change: the per-lead and per-inquiry tables are
+    # read when first asked for (the counts and by-source table at once).
+    lazy = dedup_leads(WS, dataset(leads()), start=OCT1, end=OCT31)
+    assert lazy._read == {}
+    assert (lazy.lead_records, lazy.inquiries_count) == (18, 9)
+    assert lazy.leads.num_rows == 18
+    assert lazy.inquiries.num_rows == 9
+    assert lazy.leads is lazy.leads  # read once
+    # One a sync could change (an open warehouse): read at once, the same rows.
+    monkeypatch.setattr(Dataset, "frozen", property(lambda self: False))
+    eager = dedup_leads(WS, dataset(leads()), start=OCT1, end=OCT31)
+    assert eager.leads.equals(lazy.leads)
+    assert eager.inquiries.equals(lazy.inquiries)
 
 
 def test_the_hashing_rule_behind_it() -> None:

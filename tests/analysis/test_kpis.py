@@ -30,8 +30,10 @@ from partnerkit.analysis import Dataset, attribute
 from partnerkit.analysis.kpis import (
     CurrencyError,
     ExchangeRates,
+    KPIRequest,
     NonAdditiveError,
     compute_kpi,
+    compute_kpi_sets,
     compute_kpis,
     condition_sql,
     evaluate_targets,
@@ -241,6 +243,30 @@ def test_by_source_rows_add_up_to_the_total(february) -> None:
     spends = [v.inputs[0].value for v in table if v.kpi == "cpl"]
     assert spends == [600, 0, 350, 0, 50]  # 1000 in all
     assert table.get("cpl", "source (unattributed)").value == 50  # 50 / L7
+
+
+def test_kpi_sets_are_the_tables_compute_kpis_gives_one_by_one() -> None:
+    # The tables share their queries (one per scope and breakdown) but not their
+    # windows, groups or order: each is the one compute_kpis returns alone.
+    requests = {
+        "feb": KPIRequest(FEB, as_of=END_FEB),
+        "feb by source": KPIRequest(FEB, kpis=["cpl", "leads"], by="source", as_of=END_FEB),
+        "jan by source": KPIRequest("2028-01", kpis=["cpl", "leads"], by="source"),
+        "jan to feb": KPIRequest(
+            (dt.date(2028, 1, 1), END_FEB), kpis=["clicks", "leads"], as_of=END_FEB
+        ),
+    }
+    tables = compute_kpi_sets(WS, DATA, requests, rates=RATES)
+    assert list(tables) == list(requests)
+    for name, req in requests.items():
+        alone = compute_kpis(
+            WS, DATA, req.period, kpis=req.kpis, by=req.by, as_of=req.as_of, rates=RATES
+        )
+        assert tables[name].values == alone.values, name
+        assert tables[name].title == alone.title
+    # By hand (as in test_by_source_rows_add_up_to_the_total): February's spend by source.
+    spends = [v.inputs[0].value for v in tables["feb by source"] if v.kpi == "cpl"]
+    assert spends == [600, 0, 350, 0, 50]
 
 
 def test_by_channel_and_by_campaign() -> None:

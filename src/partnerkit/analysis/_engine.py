@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -677,10 +677,21 @@ class Aggregates:
             self._slots[key] = Agg()
         return self._slots[key]
 
-    def groups(self) -> list[str | None]:
-        """Every group that has records, in first-seen order (``None``: unattributed)."""
+    def groups(
+        self, windows: Collection[int] | None = None, leaves: Collection[Leaf] | None = None
+    ) -> list[str | None]:
+        """Every group that has records, in first-seen order (``None``: unattributed).
+
+        Args:
+            windows: Only these windows' records (their indexes); all by default.
+            leaves: Only these leaves' records; all by default.
+        """
         seen: dict[str | None, None] = {}
-        for _, _, group, _ in self._slots:
+        for leaf, window, group, _ in self._slots:
+            if windows is not None and window not in windows:
+                continue
+            if leaves is not None and leaf not in leaves:
+                continue
             seen.setdefault(group, None)
         return list(seen)
 

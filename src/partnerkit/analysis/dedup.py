@@ -40,7 +40,7 @@ import datetime as dt
 import threading
 import uuid
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,7 +70,10 @@ _BATCH_ROWS = 65_536
 class LeadDedup(Result):
     """Inquiries counted once, with every source that touched them.
 
-    The table view (:meth:`to_arrow`) is :attr:`by_source`.
+    The table view (:meth:`to_arrow`) is :attr:`by_source`. The per-lead and
+    per-inquiry tables (:attr:`leads`, :attr:`inquiries`) are as large as the period's
+    leads: they are read on first access, not by :func:`dedup_leads` (a month's report
+    needs the counts only).
 
     Attributes:
         start: First day counted (workspace time zone).
@@ -85,11 +88,11 @@ class LeadDedup(Result):
         continuing: Of the duplicates, records that continue an inquiry started
             before ``start``.
         crm_merged: Record ids the CRM merged into the period's records (``merged_ids``).
-        leads: Every lead record of the period: ``lead_id``, ``created_at``,
+        leads: (Read on first access.) Every lead record of the period: ``lead_id``, ``created_at``,
             ``source_id``, ``person`` and ``inquiry`` (each named by its first lead's
             id), ``counted`` (true for the lead that stands for its inquiry) and
             ``merged_ids``.
-        inquiries: One row per inquiry started in the period: ``inquiry``,
+        inquiries: (Read on first access.) One row per inquiry started in the period: ``inquiry``,
             ``person``, ``first_at``, ``month``, ``leads``, ``sources`` (in order of
             first touch), ``first_source`` and ``shared``.
         by_source: Per source (``null`` for unmapped leads): ``leads`` (what it
@@ -107,10 +110,30 @@ class LeadDedup(Result):
     duplicates: int
     continuing: int
     crm_merged: int
-    leads: pa.Table
-    inquiries: pa.Table
     by_source: pa.Table
+    _rows: Callable[[], tuple[pa.Table, pa.Table]] = field(repr=False, compare=False)
     title: str = field(default="Lead dedup")
+    _read: dict[str, pa.Table] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+
+    def _tables(self) -> dict[str, pa.Table]:
+        with self._lock:
+            if not self._read:
+                leads, inquiries = self._rows()
+                self._read.update(leads=leads, inquiries=inquiries)
+            return self._read
+
+    @property
+    def leads(self) -> pa.Table:
+        """Every lead record of the period, one row each (read on first access)."""
+        return self._tables()["leads"]
+
+    @property
+    def inquiries(self) -> pa.Table:
+        """One row per inquiry started in the period (read on first access)."""
+        return self._tables()["inquiries"]
 
     def to_arrow(self) -> pa.Table:
         """Per source: leads claimed alone, inquiries touched, exclusive, shared, first touch."""
@@ -172,7 +195,23 @@ def dedup_leads(
         end = end or bounds[1] or start
         if end < start:
             raise ConfigurationError(f"the dedup ends ({end}) before it starts ({start})")
-        return _Dedup(s, joins, workspace, start, end, window, keys).run()
+        run = _Dedup(s, joins, workspace, start, end, window, keys)
+        if not dataset.frozen:  # records a sync may change: read the rows now
+            return run.run(None)
+        begin, finish = start, end
+
+        def rows() -> tuple[pa.Table, pa.Table]:
+            # The same steps again, on a records that cannot have changed.
+            cur = dataset.cursor()
+            with Scratch(cur) as s2, attribution_of(workspace, dataset).joins(cur) as j2:
+                again = _Dedup(s2, j2, workspace, begin, finish, window, keys)
+                again._records()
+                again._people()
+                again._inquiries()
+                again._touch()
+                return again._rows()
+
+        return run.run(rows)
 
 
 def _match_on(dataset: Dataset, match_on: Sequence[str]) -> tuple[str, ...]:
@@ -349,11 +388,19 @@ class _Dedup:
         self.start, self.end, self.window, self.keys = start, end, window, keys
         self.tz = ws.timezone
 
-    def run(self) -> LeadDedup:
+    def run(self, rows: Callable[[], tuple[pa.Table, pa.Table]] | None) -> LeadDedup:
+        """The dedup; its per-lead and per-inquiry rows read by ``rows`` (now if ``None``)."""
         self._records()
         self._people()
         self._inquiries()
-        return self._result()
+        self._touch()
+        if rows is None:
+            now = self._rows()
+
+            def rows() -> tuple[pa.Table, pa.Table]:
+                return now
+
+        return self._result(rows)
 
     def _records(self) -> None:
         """Every lead record up to ``end`` with its source; ``rowid`` is its ``uid``.
@@ -542,17 +589,13 @@ class _Dedup:
             f"  (SELECT inquiry_uid FROM {named})) i ON i.uid = a.inquiry_uid AND a.candidate",
         )
 
-    def _result(self) -> LeadDedup:
+    def _touch(self) -> None:
+        """The period's inquiries, and the sources of those with more than one record."""
         s, a = self.s, self.t_named
         lo, hi = _lit(self.start), _lit(self.end)
         period = f"day BETWEEN {lo} AND {hi}"
-        leads = s.arrow(
-            f"SELECT lead_id, platform, account_id, created_at, source_id, person, inquiry, "
-            f"uid = inquiry_uid AS counted, inquiry_day < {lo} AS continues_earlier, merged_ids "
-            f"FROM {a} WHERE {period} ORDER BY created_at, lead_id"
-        )
         # Sources of the inquiries with more than one record (all among the candidates).
-        touch = s.table(
+        self.t_touch = touch = s.table(
             "touch",
             f"SELECT inquiry_uid, source_id, min(created_at) AS touched_at, count(*) AS leads "
             f"FROM {a} WHERE candidate AND inquiry_day BETWEEN {lo} AND {hi} GROUP BY ALL",
@@ -575,10 +618,26 @@ class _Dedup:
             WHERE f.uid = f.inquiry_uid AND f.{period}
             """,
         )
+
+    def _rows(self) -> tuple[pa.Table, pa.Table]:
+        """The per-lead and per-inquiry tables, as large as the period's leads."""
+        s, a = self.s, self.t_named
+        lo, hi = _lit(self.start), _lit(self.end)
+        leads = s.arrow(
+            f"SELECT lead_id, platform, account_id, created_at, source_id, person, inquiry, "
+            f"uid = inquiry_uid AS counted, inquiry_day < {lo} AS continues_earlier, merged_ids "
+            f"FROM {a} WHERE day BETWEEN {lo} AND {hi} ORDER BY created_at, lead_id"
+        )
         inquiries = s.arrow(
             f"SELECT inquiry, person, first_at, month, leads, sources, first_source, "
             f"len(sources) > 1 AS shared FROM {self.t_inq} ORDER BY first_at, inquiry"
         )
+        return leads, inquiries
+
+    def _result(self, rows: Callable[[], tuple[pa.Table, pa.Table]]) -> LeadDedup:
+        s, a, touch = self.s, self.t_named, self.t_touch
+        lo, hi = _lit(self.start), _lit(self.end)
+        period = f"day BETWEEN {lo} AND {hi}"
         order = {src.id: i for i, src in enumerate(self.ws.sources)}
         by_source = s.arrow(
             f"""
@@ -623,9 +682,8 @@ class _Dedup:
             duplicates=records - count,
             continuing=continuing,
             crm_merged=merged,
-            leads=leads,
-            inquiries=inquiries,
             by_source=by_source,
+            _rows=rows,
         )
 
 

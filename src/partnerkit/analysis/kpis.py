@@ -73,6 +73,7 @@ from partnerkit.model import (
     Direction,
     KPIUnit,
     LeadCount,
+    Measure,
     Scope,
     Target,
     TargetStatus,
@@ -89,12 +90,14 @@ __all__ = [
     "CurrencyError",
     "ExchangeRates",
     "KPIInput",
+    "KPIRequest",
     "KPITable",
     "KPIValue",
     "NonAdditiveError",
     "RatesLike",
     "ScopeLike",
     "compute_kpi",
+    "compute_kpi_sets",
     "compute_kpis",
     "condition_sql",
     "conditions_sql",
@@ -478,31 +481,7 @@ class _Run:
         return measured, previous, complete
 
     def compute(self, jobs: Sequence[_Job], by: GroupBy | None = None) -> list[KPIValue]:
-        out: list[KPIValue] = []
-        by_scope: dict[str, list[_Job]] = {}
-        for job in jobs:
-            by_scope.setdefault(job.scope.model_dump_json(), []).append(job)
-        for scoped in by_scope.values():
-            scope = scoped[0].scope
-            windows: list[Window] = []
-            plans = []
-            for job in scoped:
-                measured, previous, complete = self._windows(job)
-                wanted = [w for w in (measured, previous, job.baseline_window) if w is not None]
-                for w in wanted:
-                    if w not in windows:
-                        windows.append(w)
-                plans.append((job, measured, previous, complete))
-            measures = [m for job in scoped for _, m in parts_of(job.kpi)]
-            aggs = self.engine.aggregate(measures, windows, scope=scope, by=by)
-            groups = self._groups(by, aggs.groups()) if by else [None]
-            for group in groups:
-                for job, measured, previous, complete in plans:
-                    label = _group_scope(by, group) if by else _scope_label(scope)
-                    out.append(
-                        self._value(job, aggs, windows, group, label, measured, previous, complete)
-                    )
-        return out
+        return _compute_batches(self.engine, [(self, jobs, by)])[0]
 
     def _groups(self, by: GroupBy, seen: list[str | None]) -> list[str | None]:
         """Every source (campaign, channel) of the workspace, then any other group seen."""
@@ -615,6 +594,63 @@ class _Run:
         )
 
 
+_Plan = tuple[_Job, Window | None, Window, bool]
+
+
+def _compute_batches(
+    engine: Engine, batches: Sequence[tuple[_Run, Sequence[_Job], GroupBy | None]]
+) -> list[list[KPIValue]]:
+    """Compute several job lists on one engine: one aggregate per scope and breakdown.
+
+    Every batch's values come out as if it had been computed alone: its windows,
+    groups and order are its own; the batches only share the queries (one pass per
+    record kind for every window any of them needs, in the same scope and breakdown).
+    """
+    shared: dict[tuple[str, GroupBy | None], tuple[Scope, list[Window], list[Measure]]] = {}
+    # Per batch: its scopes in first-seen order, each with its plans.
+    per_batch: list[dict[str, list[_Plan]]] = []
+    for run, jobs, by in batches:
+        scopes: dict[str, list[_Plan]] = {}
+        for job in jobs:
+            key = job.scope.model_dump_json()
+            _, windows, measures = shared.setdefault((key, by), (job.scope, [], []))
+            measured, previous, complete = run._windows(job)
+            for w in (measured, previous, job.baseline_window):
+                if w is not None and w not in windows:
+                    windows.append(w)
+            measures.extend(m for _, m in parts_of(job.kpi))
+            scopes.setdefault(key, []).append((job, measured, previous, complete))
+        per_batch.append(scopes)
+    aggs: dict[tuple[str, GroupBy | None], Aggregates] = {}
+    for (key, by), (scope, windows, measures) in shared.items():
+        aggs[key, by] = engine.aggregate(measures, windows, scope=scope, by=by)
+    out: list[list[KPIValue]] = []
+    for (run, _, by), scopes in zip(batches, per_batch, strict=True):
+        values: list[KPIValue] = []
+        for key, plans in scopes.items():
+            windows = shared[key, by][1]
+            found = aggs[key, by]
+            scope = plans[0][0].scope
+            groups: list[str | None] = [None]
+            if by:
+                own = {
+                    windows.index(w)
+                    for job, measured, previous, _ in plans
+                    for w in (measured, previous, job.baseline_window)
+                    if w is not None
+                }
+                leaves = {Leaf.of(m) for job, *_ in plans for _, m in parts_of(job.kpi)}
+                groups = run._groups(by, found.groups(own, leaves))
+            for group in groups:
+                for job, measured, previous, complete in plans:
+                    label = _group_scope(by, group) if by else _scope_label(scope)
+                    values.append(
+                        run._value(job, found, windows, group, label, measured, previous, complete)
+                    )
+        out.append(values)
+    return out
+
+
 @grows_memory
 def compute_kpi(
     workspace: Workspace,
@@ -719,6 +755,85 @@ def compute_kpis(
     with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
         values = _Run(engine, as_of).compute(jobs, by=by)
     return KPITable(tuple(values), title=f"KPIs — {window.label}")
+
+
+@dataclass(frozen=True)
+class KPIRequest:
+    """One KPI table for :func:`compute_kpi_sets`: :func:`compute_kpis`'s arguments.
+
+    Attributes:
+        period: The period (see :func:`compute_kpi`).
+        kpis: KPI ids or KPIs; the workspace's catalogue by default.
+        scope: Records to consider.
+        by: ``source``, ``channel`` or ``campaign`` to break the values down.
+        as_of: The last day to count.
+    """
+
+    period: PeriodLike
+    kpis: Sequence[str | KPI] | None = None
+    scope: ScopeLike = "all"
+    by: GroupBy | None = None
+    as_of: AsOf | None = None
+
+
+@grows_memory
+def compute_kpi_sets(
+    workspace: Workspace,
+    dataset: Dataset,
+    requests: Mapping[str, KPIRequest],
+    *,
+    rates: RatesLike | None = None,
+    attribution: AttributionMode = "original",
+) -> dict[str, KPITable]:
+    """Compute several KPI tables at once, sharing the queries.
+
+    Each table is the one :func:`compute_kpis` returns for the same arguments; the
+    tables of one scope and breakdown are computed from one pass per record kind, for
+    every window any of them needs (a month's totals, the months before it, the
+    contract so far), instead of one pass per table.
+
+    Args:
+        workspace: The engagement.
+        dataset: The records.
+        requests: The tables, by a name of the caller's choice.
+        rates: Exchange rates.
+        attribution: ``original`` or ``latest`` lead source.
+
+    Returns:
+        The tables, by the requests' names.
+
+    Raises:
+        CurrencyError: Money in another currency and no rate for it (for any table).
+        NonAdditiveError: A KPI sums a non-additive ``extra`` metric.
+        ConfigurationError: Unknown KPI or scope; a period that is not one.
+    """
+    prepared: list[tuple[str, Window, list[_Job], dt.date | None, GroupBy | None]] = []
+    for name, req in requests.items():
+        as_of = None if req.as_of is None else as_of_day(req.as_of, workspace.timezone)
+        if req.by is not None:
+            choice("by", req.by, GROUP_BYS)
+        the_scope = resolve_scope(workspace, req.scope)
+        window = resolve_window(req.period, on=as_of or today_in(workspace.timezone))
+        chosen = [
+            resolve_kpi(workspace, k) for k in (req.kpis or list(workspace.kpi_catalogue.values()))
+        ]
+        jobs = [
+            _Job(
+                k,
+                the_scope,
+                window,
+                None if req.by else find_target(workspace, k, the_scope, window),
+            )
+            for k in chosen
+        ]
+        prepared.append((name, window, jobs, as_of, req.by))
+    with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
+        batches = [(_Run(engine, as_of), jobs, by) for _, _, jobs, as_of, by in prepared]
+        results = _compute_batches(engine, batches)
+    return {
+        name: KPITable(tuple(values), title=f"KPIs — {window.label}")
+        for (name, window, *_), values in zip(prepared, results, strict=True)
+    }
 
 
 def _occurrences(target: Target, report: Window) -> list[Window]:

@@ -58,8 +58,10 @@ from partnerkit.analysis.grain import (
 from partnerkit.analysis.health import PartnershipHealth, Survey, TargetOutcome, partnership_health
 from partnerkit.analysis.hours import HoursUsed, bank_hours, hours_used
 from partnerkit.analysis.kpis import (
+    KPIRequest,
     KPITable,
     KPIValue,
+    compute_kpi_sets,
     compute_kpis,
     evaluate_targets,
 )
@@ -472,9 +474,43 @@ def evaluate_month(
             return None
 
     kpis: list[str | KPI] = [SPEND, *SOURCE_KPIS]
-    ev.totals = run(
-        "totals", lambda: compute_kpis(workspace, dataset, label, kpis=kpis, as_of=cutoff)
-    )
+    contract_start = workspace.contract.start if workspace.contract is not None else None
+    since = min(contract_start or first, first)
+    start = _shift(first, -(HISTORY_MONTHS - 1))
+    if workspace.contract is not None:
+        start = max(start, workspace.contract.start.replace(day=1))
+    history = []
+    point = start
+    while point < first:
+        history.append(f"{point:%Y-%m}")
+        point = _shift(point, 1)
+    # The month's KPI tables share their queries (one pass per record kind and
+    # breakdown); should any of them fail, each is computed on its own below, so
+    # that the error is that table's alone.
+    requests = {
+        "totals": KPIRequest(label, kpis=kpis, as_of=cutoff),
+        "cumulative": KPIRequest((since, cutoff), kpis=kpis, as_of=cutoff),
+        "cumulative_sources": KPIRequest((since, cutoff), kpis=kpis, by="source", as_of=cutoff),
+        "sources": KPIRequest(label, kpis=kpis, by="source", as_of=cutoff),
+        **{f"history {key}": KPIRequest(key, kpis=[SPEND, "leads"]) for key in history},
+    }
+    try:
+        tables = compute_kpi_sets(workspace, dataset, requests)
+    except (PartnerkitError, ValueError, KeyError, LookupError):
+        tables = {}
+
+    def kpi_table(name: str) -> KPITable | None:
+        if name in tables:
+            return tables[name]
+        req = requests[name]
+        return run(
+            name,
+            lambda: compute_kpis(
+                workspace, dataset, req.period, kpis=req.kpis, by=req.by, as_of=req.as_of
+            ),
+        )
+
+    ev.totals = kpi_table("totals")
     if (
         ev.totals is not None
         and not _records(ev.total("leads"))
@@ -482,24 +518,11 @@ def evaluate_month(
     ):
         ev.status = NotComputable("no_rows_for_month", {"month": label})
         return ev
-    contract_start = workspace.contract.start if workspace.contract is not None else None
-    since = min(contract_start or first, first)
     ev.since = since
-    ev.cumulative = run(
-        "cumulative",
-        lambda: compute_kpis(workspace, dataset, (since, cutoff), kpis=kpis, as_of=cutoff),
-    )
-    ev.cumulative_sources = run(
-        "cumulative_sources",
-        lambda: compute_kpis(
-            workspace, dataset, (since, cutoff), kpis=kpis, by="source", as_of=cutoff
-        ),
-    )
+    ev.cumulative = kpi_table("cumulative")
+    ev.cumulative_sources = kpi_table("cumulative_sources")
     ev.targets = run("targets", lambda: evaluate_targets(workspace, dataset, label, as_of=cutoff))
-    ev.sources = run(
-        "sources",
-        lambda: compute_kpis(workspace, dataset, label, kpis=kpis, by="source", as_of=cutoff),
-    )
+    ev.sources = kpi_table("sources")
     ev.budget = run(
         "budget", lambda: budget_report(workspace, dataset, label, by="source", as_of=cutoff)
     )
@@ -523,17 +546,9 @@ def evaluate_month(
         ev.lead_quality = run(
             "lead_quality", lambda: lead_quality(workspace, dataset, label, survey=survey)
         )
-    start = _shift(first, -(HISTORY_MONTHS - 1))
-    if workspace.contract is not None:
-        start = max(start, workspace.contract.start.replace(day=1))
     point = start
-    while point < first:
-        key = f"{point:%Y-%m}"
-
-        def month_totals(key: str = key) -> KPITable:
-            return compute_kpis(workspace, dataset, key, kpis=[SPEND, "leads"])
-
-        got = run(f"history {key}", month_totals)
+    for key in history:
+        got = kpi_table(f"history {key}")
         if got is not None:
             ev.history.append(MonthPoint(point, got))
         point = _shift(point, 1)
