@@ -35,6 +35,14 @@ _COLUMNS = (
 )
 
 
+#: The query of the month's rows, its one parameter the last day counted.
+_SQL = (
+    "SELECT meeting_id, meeting_date, meeting_title, item_id, item_type, text, owner, "
+    "due_date, done, done_date FROM meeting_item WHERE meeting_date <= ? "
+    "ORDER BY meeting_date, meeting_id, item_id"
+)
+
+
 @dataclass(frozen=True)
 class MeetingItem:
     """One decision or action item, as of the log's day.
@@ -145,15 +153,7 @@ def meeting_log(
         The meetings of the month with their items, and the action items (see the
         module for each rule).
     """
-    window, cutoff, rows = month_rows(
-        workspace,
-        dataset,
-        month,
-        as_of,
-        "SELECT meeting_id, meeting_date, meeting_title, item_id, item_type, text, owner, "
-        "due_date, done, done_date FROM meeting_item WHERE meeting_date <= ? "
-        "ORDER BY meeting_date, meeting_id, item_id",
-    )
+    window, cutoff, rows = month_rows(workspace, dataset, month, as_of, _SQL)
     items: list[MeetingItem] = []
     for r in rows:
         kind = r["item_type"].strip().lower()

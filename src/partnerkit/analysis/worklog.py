@@ -47,6 +47,14 @@ def item_type(text: str | None) -> str | None:
     return "_".join(text.strip().lower().replace("-", " ").split())
 
 
+#: The query of the month's rows, its one parameter the last day counted.
+_SQL = (
+    "SELECT item_id, title, item_type, owner, status, created_date, due_date, done_date, "
+    "in_scope, deliverable_id, source FROM work_item "
+    "WHERE created_date IS NULL OR created_date <= ? ORDER BY item_id"
+)
+
+
 @dataclass(frozen=True)
 class WorkItem:
     """One item of the work log, as of the log's day.
@@ -159,15 +167,7 @@ def work_log(
     Returns:
         The completed and the remaining items (see the module for each rule).
     """
-    window, cutoff, rows = month_rows(
-        workspace,
-        dataset,
-        month,
-        as_of,
-        "SELECT item_id, title, item_type, owner, status, created_date, due_date, done_date, "
-        "in_scope, deliverable_id, source FROM work_item "
-        "WHERE created_date IS NULL OR created_date <= ? ORDER BY item_id",
-    )
+    window, cutoff, rows = month_rows(workspace, dataset, month, as_of, _SQL)
     completed: list[WorkItem] = []
     remaining: list[WorkItem] = []
     for r in rows:

@@ -342,9 +342,9 @@ def _run_unit(workspace: Workspace, wh: Warehouse, plan: _Plan, options: _Option
         rows=rows,
         written=written,
         request=read.request,
+        error=error,
         cursor_before=read.before,
         cursor_after=after,
-        error=error,
         notices=tuple(read.notices),
         seconds=time.perf_counter() - began,
     )
