@@ -158,24 +158,11 @@ def meeting_log(
     for r in rows:
         kind = r["item_type"].strip().lower()
         done = _done_by(r["done"], r["done_date"], cutoff)
-        items.append(
-            MeetingItem(
-                meeting_id=r["meeting_id"],
-                meeting_date=r["meeting_date"],
-                meeting_title=r["meeting_title"],
-                item_id=r["item_id"],
-                item_type=kind,
-                text=r["text"],
-                owner=r["owner"],
-                due_date=r["due_date"],
-                done=done,
-                done_date=r["done_date"] if done else None,
-                overdue=kind == "action"
-                and not done
-                and r["due_date"] is not None
-                and r["due_date"] < cutoff,
-            )
-        )
+        due = r["due_date"]
+        overdue = kind == "action" and not done and due is not None and due < cutoff
+        # The query reads every field of the item but ``overdue``; three are as of the day.
+        read = {**r, "item_type": kind, "done": done, "done_date": r["done_date"] if done else None}
+        items.append(MeetingItem(**read, overdue=overdue))
     meetings: dict[str, list[MeetingItem]] = {}
     for item in items:
         if window.start <= item.meeting_date:
