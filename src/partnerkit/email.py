@@ -35,6 +35,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from partnerkit._counts import add_counts
+
 __all__ = ["COUNTS", "RATES", "EmailTotals", "Rate", "delivered", "rollup"]
 
 #: The additive counts of an email send, as :class:`~partnerkit.records.EmailCampaignRecord`
@@ -139,10 +141,7 @@ def rollup(rows: Iterable[Mapping[str, Any]]) -> EmailTotals:
     sends = 0
     for row in rows:
         sends += 1
-        for name in COUNTS:
-            value = row.get(name)
-            if value is not None:
-                sums[name] = (sums[name] or 0) + int(value)
+        add_counts(sums, row)
         for name, (top, bottom) in RATES.items():
             num, den = row.get(top), row.get(bottom)
             if num is not None and den is not None:

@@ -36,6 +36,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from partnerkit._counts import add_counts
+
 __all__ = ["COUNTS", "Figure", "SocialTotals", "rollup"]
 
 #: The additive metrics of a social day, as :class:`~partnerkit.records.SocialDailyRecord`
@@ -104,10 +106,7 @@ def rollup(rows: Iterable[Mapping[str, Any]]) -> SocialTotals:
     days = 0
     for row in rows:
         days += 1
-        for name in COUNTS:
-            value = row.get(name)
-            if value is not None:
-                sums[name] = (sums[name] or 0) + int(value)
+        add_counts(sums, row)
         top, bottom = row.get("engagements"), row.get("impressions")
         if top is not None and bottom is not None:
             engaged, shown, paired = engaged + int(top), shown + int(bottom), True

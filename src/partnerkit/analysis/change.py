@@ -9,9 +9,12 @@ ratio (``value / previous - 1``), a rate or a position in its own unit
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
-__all__ = ["ChangeReason", "FigureChange", "figure_change"]
+from partnerkit.analysis._data import Result
+from partnerkit.analysis._tables import the_one
+
+__all__ = ["ChangeReason", "FigureChange", "FiguresMonth", "figure_change"]
 
 ChangeReason = Literal["no_previous", "zero_denominator", "missing_values"]
 
@@ -55,3 +58,33 @@ def figure_change(
     if previous == 0:
         return FigureChange(code, value, previous, None, "zero_denominator")
     return FigureChange(code, value, previous, round(value / previous - 1, _PLACES))
+
+
+class FiguresMonth(Result):
+    """What a channel's month of figures shares (email, social, organic search).
+
+    A mixin for those result dataclasses: each declares ``month`` and ``changes`` and
+    names its channel; the title and the lookup of a change are written here once.
+    """
+
+    month: str
+    changes: tuple[FigureChange, ...]
+    #: The channel as the title names it ("Email").
+    heading: ClassVar[str] = "Figures"
+    #: The channel as a missing figure's message names it ("email").
+    figure_kind: ClassVar[str] = "channel"
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        """The display title."""
+        return f"{self.heading}, {self.month}"
+
+    def change(self, code: str) -> FigureChange:
+        """The month-over-month change of one figure, all together.
+
+        Raises:
+            KeyError: There is no figure of this code.
+        """
+        return the_one(
+            self.changes, lambda c: c.code == code, f"{self.figure_kind} figure {code!r}"
+        )

@@ -338,41 +338,31 @@ class PartnershipCost(Result):
         """One row per fee line, then media spend, fees and total cost."""
         import pyarrow as pa
 
-        rows: list[dict[str, Any]] = [
-            {
-                "kind": "fee",
-                "code": line.code,
-                "ref": line.ref,
-                "amount": _q(line.amount),
-                "basis": ", ".join(f"{k}={v.normalize():f}" for k, v in line.basis.items()),
-                "status": line.status,
-            }
-            for line in self.lines
-        ]
-        for code, amount in (
+        text = pa.string()
+        schema = schema_of(
+            ("kind", text),
+            ("code", text),
+            ("ref", text),
+            ("amount", pa.decimal128(38, 6)),
+            ("basis", text),
+            ("status", text),
+        )
+        totals = (
             ("media_spend", self.media_spend),
             ("fees", self.fees),
             ("total_cost", self.total_cost),
-        ):
-            rows.append(
-                {
-                    "kind": "total",
-                    "code": code,
-                    "ref": None,
-                    "amount": _q(amount),
-                    "basis": None,
-                    "status": None,
-                }
-            )
-        schema = schema_of(
-            ("kind", pa.string()),
-            ("code", pa.string()),
-            ("ref", pa.string()),
-            ("amount", pa.decimal128(38, 6)),
-            ("basis", pa.string()),
-            ("status", pa.string()),
         )
-        return pa.Table.from_pylist(rows, schema=schema)
+        rows: list[tuple[Any, ...]] = [
+            ("fee", x.code, x.ref, _q(x.amount), _basis(x.basis), x.status) for x in self.lines
+        ]
+        rows += [("total", code, None, _q(amount), None, None) for code, amount in totals]
+        named = [dict(zip(schema.names, row, strict=True)) for row in rows]
+        return pa.Table.from_pylist(named, schema=schema)
+
+
+def _basis(basis: Mapping[str, Decimal]) -> str:
+    """A fee line's basis as ``name=value`` pairs, the values without trailing zeros."""
+    return ", ".join(f"{k}={v.normalize():f}" for k, v in basis.items())
 
 
 # ================================================================ computation

@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from partnerkit.analysis._data import Result
-from partnerkit.analysis._tables import schema_of, table_of, the_one
-from partnerkit.analysis.change import FigureChange, figure_change
+from partnerkit.analysis._tables import schema_of, table_of
+from partnerkit.analysis.change import FigureChange, FiguresMonth, figure_change
 from partnerkit.analysis.periods import Window, window_sql
 from partnerkit.email import COUNTS, RATES, EmailTotals, rollup
 
@@ -76,7 +75,7 @@ change is a ratio, a rate's is in its own points."""
 
 
 @dataclass(frozen=True)
-class EmailMonth(Result):
+class EmailMonth(FiguresMonth):
     """The month's email figures.
 
     Attributes:
@@ -95,14 +94,8 @@ class EmailMonth(Result):
     changes: tuple[EmailChange, ...]
     reason: str | None = None
 
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Email, {self.month}"
-
-    def change(self, code: str) -> EmailChange:
-        """The month-over-month change of one figure (``"click_rate"``...)."""
-        return the_one(self.changes, lambda c: c.code == code, f"email figure {code!r}")
+    heading: ClassVar[str] = "Email"
+    figure_kind: ClassVar[str] = "email"
 
     def to_arrow(self) -> pa.Table:
         """One row per send and figure, then one per total figure (``email_id`` null)."""

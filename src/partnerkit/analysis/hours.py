@@ -19,10 +19,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from partnerkit.analysis._args import AsOf
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._asof import MonthAsOf
+from partnerkit.analysis._data import Dataset
 from partnerkit.analysis._engine import ExchangeRates, RatesLike
 from partnerkit.analysis._recorded import recorded_hours
 from partnerkit.analysis._tables import fields_table, schema_of, six, the_one
@@ -70,7 +71,7 @@ class TaskTypeHours:
 
 
 @dataclass(frozen=True)
-class HoursUsed(Result):
+class HoursUsed(MonthAsOf):
     """The month's hours against the bank.
 
     Attributes:
@@ -92,8 +93,6 @@ class HoursUsed(Result):
             (``no_working_day_yet``), as a code.
     """
 
-    month: Window
-    as_of: dt.date
     bank: Decimal | None
     used: Decimal | None
     by_task_type: tuple[TaskTypeHours, ...]
@@ -106,11 +105,7 @@ class HoursUsed(Result):
     forecast: Decimal | None
     forecast_overage_hours: Decimal | None
     reason: str | None = None
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Hours used — {self.month} as of {self.as_of}"
+    heading: ClassVar[str] = "Hours used"
 
     @property
     def complete(self) -> bool:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from partnerkit.analysis._args import AsOf
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._asof import MonthAsOf, month_rows
+from partnerkit.analysis._data import Dataset
 from partnerkit.analysis._tables import fields_table, sections
-from partnerkit.analysis.periods import Window, last_day_counted
 from partnerkit.model import Workspace
 
 if TYPE_CHECKING:
@@ -32,6 +32,14 @@ __all__ = ["Meeting", "MeetingItem", "MeetingLog", "meeting_log"]
 _COLUMNS = (
     "meeting_id meeting_date meeting_title item_id item_type text owner due_date done "
     "done_date overdue"
+)
+
+
+#: The query of the month's rows, its one parameter the last day counted.
+_SQL = (
+    "SELECT meeting_id, meeting_date, meeting_title, item_id, item_type, text, owner, "
+    "due_date, done, done_date FROM meeting_item WHERE meeting_date <= ? "
+    "ORDER BY meeting_date, meeting_id, item_id"
 )
 
 
@@ -86,7 +94,7 @@ class Meeting:
 
 
 @dataclass(frozen=True)
-class MeetingLog(Result):
+class MeetingLog(MonthAsOf):
     """The month's meetings and the action items overdue at the as-of day.
 
     Attributes:
@@ -98,16 +106,10 @@ class MeetingLog(Result):
             score's ``actions`` part counts.
     """
 
-    month: Window
-    as_of: dt.date
     meetings: tuple[Meeting, ...]
     overdue: tuple[MeetingItem, ...]
     judged: tuple[MeetingItem, ...]
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Meetings — {self.month} as of {self.as_of}"
+    heading: ClassVar[str] = "Meetings"
 
     @property
     def label(self) -> str:
@@ -151,36 +153,16 @@ def meeting_log(
         The meetings of the month with their items, and the action items (see the
         module for each rule).
     """
-    window = Window.month(month)
-    cutoff = last_day_counted(window, as_of, workspace.timezone)
-    rows = dataset.sql(
-        "SELECT meeting_id, meeting_date, meeting_title, item_id, item_type, text, owner, "
-        "due_date, done, done_date FROM meeting_item WHERE meeting_date <= ? "
-        "ORDER BY meeting_date, meeting_id, item_id",
-        [cutoff],
-    ).to_pylist()
+    window, cutoff, rows = month_rows(workspace, dataset, month, as_of, _SQL)
     items: list[MeetingItem] = []
     for r in rows:
         kind = r["item_type"].strip().lower()
         done = _done_by(r["done"], r["done_date"], cutoff)
-        items.append(
-            MeetingItem(
-                meeting_id=r["meeting_id"],
-                meeting_date=r["meeting_date"],
-                meeting_title=r["meeting_title"],
-                item_id=r["item_id"],
-                item_type=kind,
-                text=r["text"],
-                owner=r["owner"],
-                due_date=r["due_date"],
-                done=done,
-                done_date=r["done_date"] if done else None,
-                overdue=kind == "action"
-                and not done
-                and r["due_date"] is not None
-                and r["due_date"] < cutoff,
-            )
-        )
+        due = r["due_date"]
+        overdue = kind == "action" and not done and due is not None and due < cutoff
+        # The query reads every field of the item but ``overdue``; three are as of the day.
+        read = {**r, "item_type": kind, "done": done, "done_date": r["done_date"] if done else None}
+        items.append(MeetingItem(**read, overdue=overdue))
     meetings: dict[str, list[MeetingItem]] = {}
     for item in items:
         if window.start <= item.meeting_date:

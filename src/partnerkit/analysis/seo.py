@@ -26,11 +26,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from partnerkit.analysis._data import Result
-from partnerkit.analysis._tables import schema_of, table_of, the_one
-from partnerkit.analysis.change import FigureChange, figure_change
+from partnerkit.analysis._tables import schema_of, table_of
+from partnerkit.analysis.change import FigureChange, FiguresMonth, figure_change
 from partnerkit.analysis.periods import Window, window_sql
 from partnerkit.search import SearchTotals, rollup
 
@@ -130,7 +129,7 @@ class KeywordGroup:
 
 
 @dataclass(frozen=True)
-class SeoMonth(Result):
+class SeoMonth(FiguresMonth):
     """The month's organic search figures.
 
     Attributes:
@@ -165,14 +164,8 @@ class SeoMonth(Result):
     reason: str | None = None
     groups: tuple[KeywordGroup, ...] = ()
 
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Organic search, {self.month}"
-
-    def change(self, code: str) -> SearchChange:
-        """The month-over-month change of one figure (``"clicks"``...)."""
-        return the_one(self.changes, lambda c: c.code == code, f"search figure {code!r}")
+    heading: ClassVar[str] = "Organic search"
+    figure_kind: ClassVar[str] = "search"
 
     def movers_of(self, dimension: Dimension, measure: str) -> tuple[SearchMover, ...]:
         """The movers of one kind (``"query", "clicks"``...), largest change first."""

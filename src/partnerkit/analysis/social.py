@@ -17,11 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from partnerkit.analysis._data import Result
-from partnerkit.analysis._tables import schema_of, table_of, the_one
-from partnerkit.analysis.change import FigureChange, figure_change
+from partnerkit.analysis._tables import schema_of, table_of
+from partnerkit.analysis.change import FigureChange, FiguresMonth, figure_change
 from partnerkit.analysis.periods import Window, window_sql
 from partnerkit.social import COUNTS, SocialTotals, rollup
 
@@ -77,7 +76,7 @@ class SocialAccount:
 
 
 @dataclass(frozen=True)
-class SocialMonth(Result):
+class SocialMonth(FiguresMonth):
     """The month's organic social figures.
 
     Attributes:
@@ -96,14 +95,8 @@ class SocialMonth(Result):
     changes: tuple[SocialChange, ...]
     reason: str | None = None
 
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Social, {self.month}"
-
-    def change(self, code: str) -> SocialChange:
-        """The month-over-month change of one figure (``"followers"``...), all accounts."""
-        return the_one(self.changes, lambda c: c.code == code, f"social figure {code!r}")
+    heading: ClassVar[str] = "Social"
+    figure_kind: ClassVar[str] = "social"
 
     def to_arrow(self) -> pa.Table:
         """One row per account and figure, then one per total figure (``account_id`` null)."""

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from partnerkit.analysis._args import AsOf
-from partnerkit.analysis._data import Dataset, Result
+from partnerkit.analysis._asof import MonthAsOf, month_rows
+from partnerkit.analysis._data import Dataset
 from partnerkit.analysis._tables import fields_table, sections, the_one
-from partnerkit.analysis.periods import Window, last_day_counted
 from partnerkit.model import Workspace
 
 if TYPE_CHECKING:
@@ -45,6 +45,14 @@ def item_type(text: str | None) -> str | None:
     if text is None or not text.strip():
         return None
     return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+#: The query of the month's rows, its one parameter the last day counted.
+_SQL = (
+    "SELECT item_id, title, item_type, owner, status, created_date, due_date, done_date, "
+    "in_scope, deliverable_id, source FROM work_item "
+    "WHERE created_date IS NULL OR created_date <= ? ORDER BY item_id"
+)
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ class WorkItem:
 
 
 @dataclass(frozen=True)
-class WorkLog(Result):
+class WorkLog(MonthAsOf):
     """The month's completed and remaining work.
 
     Attributes:
@@ -96,15 +104,9 @@ class WorkLog(Result):
             last).
     """
 
-    month: Window
-    as_of: dt.date
     completed: tuple[WorkItem, ...]
     remaining: tuple[WorkItem, ...]
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        """The display title."""
-        return f"Work log — {self.month} as of {self.as_of}"
+    heading: ClassVar[str] = "Work log"
 
     @property
     def out_of_scope(self) -> tuple[WorkItem, ...]:
@@ -165,14 +167,7 @@ def work_log(
     Returns:
         The completed and the remaining items (see the module for each rule).
     """
-    window = Window.month(month)
-    cutoff = last_day_counted(window, as_of, workspace.timezone)
-    rows = dataset.sql(
-        "SELECT item_id, title, item_type, owner, status, created_date, due_date, done_date, "
-        "in_scope, deliverable_id, source FROM work_item "
-        "WHERE created_date IS NULL OR created_date <= ? ORDER BY item_id",
-        [cutoff],
-    ).to_pylist()
+    window, cutoff, rows = month_rows(workspace, dataset, month, as_of, _SQL)
     completed: list[WorkItem] = []
     remaining: list[WorkItem] = []
     for r in rows:

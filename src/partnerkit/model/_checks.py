@@ -294,14 +294,9 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
                     ref,
                 )
         for i, step in enumerate(partner.escalation):
-            if step.person not in sides:
-                p.unknown(
-                    ["partner", "escalation", i, "person"],
-                    step.person,
-                    "person",
-                    person_ids,
-                    "people",
-                )
+            p.refers(
+                ["partner", "escalation", i, "person"], step.person, "person", person_ids, "people"
+            )
 
     # -- contract
     if contract is not None:
@@ -486,14 +481,9 @@ def reference_problems(ws: Workspace) -> list[WorkspaceProblem]:
         p.duplicates(["contract", "bonuses"], [b.id for b in contract.bonuses], "id", "bonus id")
         target_ids = [t.id for t in ws.targets]
         for i, bonus in enumerate(contract.bonuses):
-            if bonus.target not in target_ids:
-                p.unknown(
-                    ["contract", "bonuses", i, "target"],
-                    bonus.target,
-                    "target",
-                    target_ids,
-                    "targets",
-                )
+            p.refers(
+                ["contract", "bonuses", i, "target"], bonus.target, "target", target_ids, "targets"
+            )
 
     # -- roles
     p.duplicates(["roles"], [r.area for r in ws.roles], "area", "area")

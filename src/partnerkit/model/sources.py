@@ -184,6 +184,11 @@ class SourceMatching(_Model):
             return None
         return all(text_matches(record.get(column), patterns) for patterns, column in active)
 
+    def _utm(self, record: Mapping[str, Any], source: str, medium: str) -> bool:
+        """The UTM group of rules against a record whose source and medium are so named."""
+        rules = [(self.utm_source, source), (self.utm_medium, medium)]
+        return bool(self._group(record, [*rules, (self.utm_campaign, "utm_campaign")]))
+
     def matches_lead(self, record: Mapping[str, Any]) -> bool:
         """Tell whether a lead record (see :class:`~partnerkit.records.LeadRecord`) belongs here.
 
@@ -201,15 +206,7 @@ class SourceMatching(_Model):
                 (self.original_source_drill_2, "original_source_drill_2"),
             ],
         )
-        utm = self._group(
-            record,
-            [
-                (self.utm_source, "utm_source"),
-                (self.utm_medium, "utm_medium"),
-                (self.utm_campaign, "utm_campaign"),
-            ],
-        )
-        return bool(crm) or bool(utm)
+        return bool(crm) or self._utm(record, "utm_source", "utm_medium")
 
     def matches_performance(self, record: Mapping[str, Any]) -> bool:
         """Tell whether a performance record belongs here.
@@ -223,15 +220,7 @@ class SourceMatching(_Model):
         ads = self._group(
             record, [(self.account_ids, "account_id"), (self.campaign_ids, "campaign_id")]
         )
-        utm = self._group(
-            record,
-            [
-                (self.utm_source, "source"),
-                (self.utm_medium, "medium"),
-                (self.utm_campaign, "utm_campaign"),
-            ],
-        )
-        return bool(ads) or bool(utm)
+        return bool(ads) or self._utm(record, "source", "medium")
 
 
 class Budget(_Model):

@@ -8,7 +8,7 @@ catalogue's words).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,7 +17,7 @@ from partnerkit.analysis.month import MonthEvaluation, figure, previous_figure, 
 from partnerkit.analysis.review import tests_in
 from partnerkit.model import KPIUnit
 from partnerkit.report.i18n import Formatter
-from partnerkit.report.sections import Cell, NoData, Text
+from partnerkit.report.sections import Cell, NoData, Table, Text
 
 if TYPE_CHECKING:
     from partnerkit.model import Workspace
@@ -82,6 +82,12 @@ class Context:
     def text(self, value: str) -> Cell:
         """A text cell."""
         return Cell(value)
+
+    def text_table(
+        self, key: str, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]
+    ) -> Table:
+        """A table whose every cell is text; ``columns`` are its headings, worded."""
+        return Table(key, columns, tuple(tuple(map(self.text, row)) for row in rows))
 
     def unit(
         self,

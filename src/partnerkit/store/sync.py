@@ -328,33 +328,26 @@ def _run_unit(workspace: Workspace, wh: Warehouse, plan: _Plan, options: _Option
     if options.cancel.is_set():
         return UnitResult(unit, ok=False, error=_Cancelled("interrupted before it ran"))
     read = _Read(unit, spec)
+    error: Exception | None = None
     try:
         loaded = read.run(workspace, wh, options)
     except Exception as exc:
         read.log_failure(wh, exc)
-        result = UnitResult(
-            unit,
-            ok=False,
-            rows=read.rows,
-            request=read.request,
-            cursor_before=read.before,
-            cursor_after=read.before,
-            error=exc,
-            notices=tuple(read.notices),
-            seconds=time.perf_counter() - began,
-        )
+        error, rows, written, after = exc, read.rows, 0, read.before
     else:
-        result = UnitResult(
-            unit,
-            ok=True,
-            rows=loaded.rows,
-            written=loaded.written,
-            request=read.request,
-            cursor_before=read.before,
-            cursor_after=read.after,
-            notices=tuple(read.notices),
-            seconds=time.perf_counter() - began,
-        )
+        rows, written, after = loaded.rows, loaded.written, read.after
+    result = UnitResult(
+        unit,
+        ok=error is None,
+        rows=rows,
+        written=written,
+        request=read.request,
+        error=error,
+        cursor_before=read.before,
+        cursor_after=after,
+        notices=tuple(read.notices),
+        seconds=time.perf_counter() - began,
+    )
     options.observer.finished(result)
     return result
 

@@ -39,8 +39,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from partnerkit._closing import Closing
 from partnerkit.errors import ConfigurationError, DataError, WarehouseFileError
@@ -699,7 +698,7 @@ class Warehouse(Closing):
             )
 
 
-class Stage:
+class Stage(Closing):
     """The staging table of one read, merged in one transaction by :meth:`commit`.
 
     Made by :meth:`Warehouse.stage`. Staged rows are invisible to readers until the
@@ -731,15 +730,8 @@ class Stage:
         self._held_bytes = 0
         self._done = False
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """The same as :meth:`discard`: a ``with`` block ends here, however it ends."""
         self.discard()
 
     def discard(self) -> None:

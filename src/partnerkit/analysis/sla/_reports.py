@@ -17,16 +17,21 @@ from partnerkit.model import SLA, month_bounds, quarter_bounds
 __all__ = ["match_deliveries", "period_span", "report_delivery", "reported_period"]
 
 
+def _delivered(run: SLARun, columns: str, where: str) -> list[tuple[Any, ...]]:
+    """The evidence log's deliveries that meet ``where``, in the order they came."""
+    return run.scratch.rows(
+        f"SELECT {columns} FROM {run.t_ev} WHERE event = 'delivered' AND {where} "
+        'ORDER BY "at", row'
+    )
+
+
 def reported_period(run: SLARun, sla: SLA) -> TermCompliance:
     """A report due ``threshold`` after the end of the period it reports on."""
     assert sla.threshold is not None
     rule = f"within {sla.threshold} of the reported period's end"
     if run.t_ev is None:
         return no_evidence_log(run, sla, rule)
-    rows = run.scratch.rows(
-        f"SELECT row, period FROM {run.t_ev} WHERE event = 'delivered' "
-        f'AND sla = {_lit(sla.id)} ORDER BY "at", row'
-    )
+    rows = _delivered(run, "row, period", f"sla = {_lit(sla.id)}")
     import pyarrow as pa
 
     starts: list[tuple[int, dt.datetime | None]] = []
@@ -90,10 +95,11 @@ def report_delivery(run: SLARun, sla: SLA) -> TermCompliance:
     rule = f"by the due date ({deliverable.due}, every {deliverable.every})"
     if run.t_ev is None:
         return no_evidence_log(run, sla, rule)
-    deliveries = run.scratch.rows(
-        f"SELECT row, \"at\", period, note, link FROM {run.t_ev} WHERE event = 'delivered' "
-        f"AND deliverable = {_lit(deliverable.id)} AND (sla = {_lit(sla.id)} OR sla IS NULL) "
-        f'AND "at" <= {_lit(run.as_of)} ORDER BY "at", row'
+    deliveries = _delivered(
+        run,
+        'row, "at", period, note, link',
+        f"deliverable = {_lit(deliverable.id)} AND (sla = {_lit(sla.id)} OR sla IS NULL) "
+        f'AND "at" <= {_lit(run.as_of)}',
     )
     first = min([run.start] + [d[1].astimezone(run.clock.zone).date() for d in deliveries])
     occurrences = run.clock.occurrences(deliverable, first, run.end)

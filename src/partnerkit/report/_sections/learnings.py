@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from partnerkit.report._context import Context
 from partnerkit.report.i18n import N_
-from partnerkit.report.sections import Block, Bullets, Heading, Table, Text
+from partnerkit.report.sections import Block, Bullets, Heading, Text
 
 __all__ = ["build"]
 
@@ -16,19 +16,17 @@ def build(ctx: Context) -> list[Block]:
     tests = ctx.experiments()
     if tests:
         out.append(
-            Table(
+            ctx.text_table(
                 "learnings.tests",
                 (f.t("col.test"), f.t("col.tested"), f.t("col.learned"), f.t("col.decision")),
-                tuple(
+                (
                     (
-                        ctx.text(e.name or e.id),
-                        ctx.text(f"{e.hypothesis} — {e.learning_goal}"),
-                        ctx.text(" ".join(x for x in (e.result, e.learning) if x) or "—"),
-                        ctx.text(
-                            f.t(f"decision.{e.decision.value}")
-                            if e.decision
-                            else f.t(f"experiment.{e.status.value}")
-                        ),
+                        e.name or e.id,
+                        f"{e.hypothesis} — {e.learning_goal}",
+                        " ".join(x for x in (e.result, e.learning) if x) or "—",
+                        f.t(f"decision.{e.decision.value}")
+                        if e.decision
+                        else f.t(f"experiment.{e.status.value}"),
                     )
                     for e in tests
                 ),

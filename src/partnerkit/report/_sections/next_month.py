@@ -42,6 +42,10 @@ def worded(ctx: Context, decided: Sequence[Recommendation]) -> list[Text]:
     silent = iter(ctx.silent_lines(N_("rec.silent")))
     terms = {t.sla.id: t for t in ctx.r.sla.terms} if ctx.r.sla is not None else {}
     targets = {v.target_id: v for v in ctx.r.targets or ()}
+
+    def say(key: str, **cells: Cell) -> None:
+        out.append(ctx.sentence(key, cells))
+
     for rec in decided:
         p = rec.params
         if rec.code == "shift_budget":
@@ -56,60 +60,40 @@ def worded(ctx: Context, decided: Sequence[Recommendation]) -> list[Text]:
         elif rec.code == "fix_silent_source":
             out.append(next(silent))
         elif rec.code == "pause_campaign":
-            out.append(
-                ctx.sentence(
-                    N_("rec.no_leads"),
-                    {
-                        "campaign": ctx.text(str(p["name"])),
-                        "spend": ctx.money(dec(p["spend"])),
-                    },
-                )
+            say(
+                N_("rec.no_leads"),
+                campaign=ctx.text(str(p["name"])),
+                spend=ctx.money(dec(p["spend"])),
             )
         elif rec.code == "exclude_search_term":
-            out.append(
-                ctx.sentence(
-                    N_("rec.search_term"),
-                    {
-                        "term": ctx.text(str(p["term"])),
-                        "campaign": ctx.text(str(p["name"])),
-                        "spend": Cell(f.money(p["spend"], p["currency"]), p["spend"], numeric=True),
-                        "clicks": ctx.number(p["clicks"]),
-                    },
-                )
+            say(
+                N_("rec.search_term"),
+                term=ctx.text(str(p["term"])),
+                campaign=ctx.text(str(p["name"])),
+                spend=Cell(f.money(p["spend"], p["currency"]), p["spend"], numeric=True),
+                clicks=ctx.number(p["clicks"]),
             )
         elif rec.code == "restore_sla":
             out.append(ctx.sla_text(terms[p["sla"]], N_("rec.sla_month")))
         elif rec.code == "close_target_gap":
             v = targets[p["target"]]
-            out.append(
-                ctx.sentence(
-                    N_("rec.target"),
-                    {
-                        "name": ctx.text(ctx.target_name(v)),
-                        "value": ctx.unit(p["value"], p["unit"]),
-                        "target": ctx.unit(p["target_value"], p["unit"], "no_target"),
-                    },
-                )
+            say(
+                N_("rec.target"),
+                name=ctx.text(ctx.target_name(v)),
+                value=ctx.unit(p["value"], p["unit"]),
+                target=ctx.unit(p["target_value"], p["unit"], "no_target"),
             )
         elif rec.code == "use_budget":
-            out.append(
-                ctx.sentence(
-                    N_("rec.under_source"),
-                    {
-                        "source": ctx.text(ctx.source_name(p["key"])),
-                        "spend": ctx.money(p["spend"]),
-                        "planned": ctx.money(p["planned"]),
-                    },
-                )
+            say(
+                N_("rec.under_source"),
+                source=ctx.text(ctx.source_name(p["key"])),
+                spend=ctx.money(p["spend"]),
+                planned=ctx.money(p["planned"]),
             )
         elif rec.code == "deduplicate":
-            out.append(
-                ctx.sentence(
-                    N_("rec.duplicates"),
-                    {
-                        "duplicates": ctx.number(p["duplicates"]),
-                        "records": ctx.number(p["records"]),
-                    },
-                )
+            say(
+                N_("rec.duplicates"),
+                duplicates=ctx.number(p["duplicates"]),
+                records=ctx.number(p["records"]),
             )
     return out

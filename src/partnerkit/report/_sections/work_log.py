@@ -95,11 +95,10 @@ def _scope(ctx: Context, item: WorkItem) -> Cell:
 
 
 def _work_log(ctx: Context, log: WorkLog | None) -> list[Block]:
-    f = ctx.f
-    out: list[Block] = [Heading(f.t("work.log"))]
+    out: list[Block] = [Heading(ctx.f.t("work.log"))]
     if log is None:
-        out.append(ctx.failed("work_log"))
-        return out
+        return [*out, ctx.failed("work_log")]
+    f = ctx.f
     out.append(
         ctx.sentence(
             N_("work.log_counts"),
@@ -120,11 +119,10 @@ def _work_log(ctx: Context, log: WorkLog | None) -> list[Block]:
 
 
 def _hours(ctx: Context, hours: HoursUsed | None) -> list[Block]:
-    f = ctx.f
-    out: list[Block] = [Heading(f.t("work.hours"))]
+    out: list[Block] = [Heading(ctx.f.t("work.hours"))]
     if hours is None:
-        out.append(ctx.failed("hours"))
-        return out
+        return [*out, ctx.failed("hours")]
+    f = ctx.f
     if hours.used is None:
         out.append(NoData(f.t("no_data", reason=f.reason(hours.reason))))
         return out
@@ -183,11 +181,10 @@ def _hours_cell(ctx: Context, value: Decimal | None, why: str) -> Cell:
 
 
 def _meetings(ctx: Context, log: MeetingLog | None) -> list[Block]:
-    f = ctx.f
-    out: list[Block] = [Heading(f.t("work.meetings"))]
+    out: list[Block] = [Heading(ctx.f.t("work.meetings"))]
     if log is None:
-        out.append(ctx.failed("meetings"))
-        return out
+        return [*out, ctx.failed("meetings")]
+    f = ctx.f
     if log.meetings:
         out.append(
             Bullets(
@@ -213,19 +210,15 @@ def _meetings(ctx: Context, log: MeetingLog | None) -> list[Block]:
             N_("work.overdue_actions_count"), {"count": ctx.number(len(log.overdue))}, "bad"
         )
     )
-    out.append(
-        Table(
-            "work.overdue_actions",
-            (f.t("col.action"), f.t("col.owner"), f.t("col.due"), f.t("col.meeting")),
-            tuple(
-                (
-                    ctx.text(i.text or i.item_id),
-                    ctx.text(i.owner or "—"),
-                    ctx.text("—" if i.due_date is None else f.date(i.due_date)),
-                    ctx.text(f"{i.meeting_title or i.meeting_id} ({f.date(i.meeting_date)})"),
-                )
-                for i in log.overdue
-            ),
+    headings = (f.t("col.action"), f.t("col.owner"), f.t("col.due"), f.t("col.meeting"))
+    rows = (
+        (
+            i.text or i.item_id,
+            i.owner or "—",
+            "—" if i.due_date is None else f.date(i.due_date),
+            f"{i.meeting_title or i.meeting_id} ({f.date(i.meeting_date)})",
         )
+        for i in log.overdue
     )
+    out.append(ctx.text_table("work.overdue_actions", headings, rows))
     return out
