@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,14 @@ from partnerkit.model.learning import Experiment
 from partnerkit.model.sources import Source
 from partnerkit.report import (
     MonthlyReport,
+    NoData,
     ReviewDocument,
     Text,
     build_review,
     build_source_map,
     build_trial_review,
 )
+from partnerkit.report.i18n import translations
 
 TARGETS = {
     "meta-lead-ads": 70,
@@ -45,6 +48,30 @@ TARGETS = {
     "partner-form": 25,
     "referral-programme": 10,
 }
+
+
+#: The English of the review's new messages (issue #22), lent to the catalogue until the
+#: coordinator fills it (each is in the catalogue once it is, and then not lent).
+LENT = {
+    "review.section.work": "Work, hours and action items",
+    "review.no_work": (
+        "the workspace has no work log, time record, bank of hours or meeting for these months"
+    ),
+    "review.col.out_of_scope": "Out of scope",
+    "review.col.overdue_actions": "Overdue action items",
+    "review.out_of_scope": "Work outside the contract's scope",
+    "review.overdue_actions": "Overdue action items",
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _lent_words() -> Iterator[None]:
+    catalog = translations("en")._catalog  # type: ignore[attr-defined]
+    lent = {k: v for k, v in LENT.items() if k not in catalog}
+    catalog.update(lent)
+    yield
+    for key in lent:
+        del catalog[key]
 
 
 def _v(cell: tuple[str, str | None]) -> Decimal:
@@ -93,6 +120,7 @@ def test_the_q4_review_names_the_months_with_data_and_why_the_others_have_none(
         "trends",
         "sla",
         "cost",
+        "work",
         "learnings",
         "proposal",
         "next_quarter",
@@ -480,3 +508,55 @@ def test_the_source_map_on_its_own_names_an_unwired_source(demo: Any) -> None:
     assert states["SolarCompare partner form"] == "silent"
     assert states["Meta lead ads"] == "wired"
     assert "States as the source-map audit found them up to Oct 31, 2026." in doc.to_markdown()
+
+
+# ------------------------------------------------------------------ what the partner did
+
+
+def test_the_review_shows_the_work_hours_and_action_items_of_october(q4: ReviewDocument) -> None:
+    # the demo's files read by hand (test_work_demo): 68.5 hours in October's Harvest
+    # export against the 60 the retainer includes, 8.5 over at 250 an hour; 4 items done
+    # in October and 2 open on 31 October, one of them out of scope (the Eilat expo
+    # landing page); one action item overdue (the CRM access, due 16 October)
+    from test_work_demo import october_hours, overdue_on_october_31, work_in_october
+
+    used = october_hours()
+    done, remaining, outside = work_in_october()
+    overdue = overdue_on_october_31()
+    assert (used, len(done), len(remaining)) == (Decimal("68.5"), 4, 2)
+    assert outside == ["Landing page for the Eilat expo leads"]
+    assert [(r["text"], r["owner"], r["due"]) for r in overdue] == [
+        (
+            "Give the agency access to the CRM's call tracking",
+            "Marketing manager",
+            "2026-10-16",
+        )
+    ]
+    page = Page(q4.to_html())
+    assert [s.id for s in q4.sections][3:5] == ["cost", "work"]
+    hours = page.tables["review.hours"]
+    assert [row[0][0] for row in hours[1:]] == ["October 2026"]  # November has no record
+    bank, spent, over, cost = (_v(c) for c in hours[1][1:])
+    assert (bank, spent, over, cost) == (60, used, used - 60, (used - 60) * 250)
+    assert over == Decimal("8.5")
+    work = page.tables["review.work"]
+    assert [row[0][0] for row in work[1:]] == ["October 2026"]
+    assert [_v(c) for c in work[1][1:]] == [len(done), len(remaining), len(outside), len(overdue)]
+    scope = page.tables["review.out_of_scope"]
+    assert [(row[0][0], row[1][0]) for row in scope[1:]] == [("October 2026", outside[0])]
+    actions = page.tables["review.overdue_actions"]
+    assert [(row[0][0], row[1][0], row[2][0], row[3][0]) for row in actions[1:]] == [
+        ("October 2026", overdue[0]["text"], overdue[0]["owner"], "Oct 16, 2026")
+    ]
+
+
+def test_the_review_says_when_no_month_has_work_hours_or_meetings(demo: Any) -> None:
+    ws = demo.workspace.model_copy(update={"contract": None})
+    q = evaluate_quarter(ws, demo.dataset, "2026Q4", as_of=demo.as_of)
+    october = q.with_data[0]
+    october.hours = october.work_log = october.meetings = None
+    october.errors.pop("hours", None)
+    doc = build_review(ws, demo.dataset, "2026Q4", locale="en-US", evaluation=q)
+    [block] = doc.section("work").blocks
+    assert isinstance(block, NoData)
+    assert block.reason == "No data: " + LENT["review.no_work"]
