@@ -221,8 +221,9 @@ def test_start_stop_continue_from_the_numbers(demo: Any, q4: ReviewDocument) -> 
     proposal = [(p.action, p.code, p.subject) for p in q.proposal]  # type: ignore[union-attr]
     continued = {s for a, c, s in proposal if (a, c) == ("continue", "lead_target_met")}
     assert continued == met
-    # every target was on track in October, the one month with data (sales-ready: 117
-    # of 100, worked out from the raw answers in test_lead_agreement_demo.py)
+    # every absolute target was on track in October, the one month with data
+    # (sales-ready: 117 of 100, worked out from the raw answers in
+    # test_lead_agreement_demo.py); the relative one (171.6) is not
     assert {s for a, c, s in proposal if c == "target_met"} == {
         "monthly-leads",
         "cpl",
@@ -242,12 +243,22 @@ def test_start_stop_continue_from_the_numbers(demo: Any, q4: ReviewDocument) -> 
     assert [(p.subject, p.params["spend"]) for p in stop] == [
         ("pause_campaign", Decimal(display_spend))
     ]
+    # the relative target on sales-ready leads (+20% on August's 143: 171.6) is off
+    # track with October's 117 (test_lead_agreement_demo.py): close its gap
     starts = [s for a, c, s in proposal if a == "start"]
-    assert starts == ["shift_budget", "fix_silent_source", "restore_sla", "deduplicate"]
+    assert starts == [
+        "shift_budget",
+        "fix_silent_source",
+        "restore_sla",
+        "close_target_gap",
+        "deduplicate",
+    ]
     md = q4.to_markdown()
     assert "- Meta lead ads: 100 leads in 1 month(s), at least its 70 a month each month." in md
     assert f"- Pause or re-tag Display | Awareness test: ₪{display_spend:,.2f} spent" in md
-    assert "The proposal: start 4, continue 8, stop 1." in md  # 4 sources, 4 targets
+    # start: the 5 above; continue: 4 sources and the 4 targets on track (not the
+    # relative one); stop: the display test
+    assert "The proposal: start 5, continue 8, stop 1." in md
 
 
 def test_the_third_quarter_has_august_and_september(demo: Any) -> None:
@@ -560,3 +571,18 @@ def test_the_review_says_when_no_month_has_work_hours_or_meetings(demo: Any) -> 
     [block] = doc.section("work").blocks
     assert isinstance(block, NoData)
     assert block.reason == "No data: " + LENT["review.no_work"]
+
+
+def test_the_relative_target_is_off_track_in_the_review(q4: ReviewDocument) -> None:
+    # +20% on August's 143 sales-ready leads: 171.6; October's 117 is 31.8% short, beyond
+    # the default at-risk band of 10% (worked out in test_lead_agreement_demo.py)
+    from test_lead_agreement_demo import relative_target
+
+    target, _, goal, october = relative_target()
+    trend = Page(q4.to_html()).row("review.trends", target["name"])
+    assert (trend[1][0], _v(trend[2]), _v(trend[3]), trend[4][0]) == (
+        "October 2026",
+        october,
+        goal,
+        "off track",
+    )
