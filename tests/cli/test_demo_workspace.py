@@ -112,7 +112,8 @@ def test_validate(demo_dir: Path) -> None:
     result = CliRunner().invoke(app, ["validate", str(demo_dir / "partnerkit.yaml")])
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())  # rich wraps long lines
-    assert "is valid: 6 sources, 5 campaigns, 4 targets, 3 SLA terms, 8 connections." in said
+    # 5 targets: leads, CPL, SQLs, sales-ready leads and the relative one (+20% on August)
+    assert "is valid: 6 sources, 5 campaigns, 5 targets, 3 SLA terms, 8 connections." in said
 
 
 def test_pull_october_alone(demo_dir: Path, tmp_path: Path) -> None:

@@ -37,6 +37,24 @@ SOURCES = {
 
 
 def october_contacts() -> list[dict[str, Any]]:
+    """October's contacts (the lead agreement's month)."""
+    return contacts_created_in(2026, 10)
+
+
+def sales_ready(contacts: list[dict[str, Any]]) -> int:
+    """How many contacts HubSpot dated marketing-qualified (the lead definition)."""
+    return sum(
+        1
+        for p in contacts
+        if (
+            p.get("hs_v2_date_entered_marketingqualifiedlead")
+            or p.get("hs_lifecyclestage_marketingqualifiedlead_date")
+        )
+        is not None
+    )
+
+
+def contacts_created_in(year: int, month: int) -> list[dict[str, Any]]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     cassette = DEMO_WORKSPACE.parent / "cassettes" / "hubspot.yaml"
     interactions = yaml.load(cassette.read_text("utf-8"), Loader=loader)["interactions"]
@@ -54,7 +72,7 @@ def october_contacts() -> list[dict[str, Any]]:
     for contact in latest.values():
         created = dt.datetime.fromisoformat(contact["properties"]["createdate"])
         local = created.astimezone(zone)
-        if not contact.get("archived") and (local.year, local.month) == (2026, 10):
+        if not contact.get("archived") and (local.year, local.month) == (year, month):
             out.append(contact["properties"])
     return out
 
@@ -67,10 +85,7 @@ def by_source() -> dict[str, tuple[int, int]]:
         if p["hs_analytics_source"] == "OFFLINE":
             assert p["hs_analytics_source_data_2"] == "Zapier"
         leads[name] += 1
-        mql = p.get("hs_v2_date_entered_marketingqualifiedlead") or p.get(
-            "hs_lifecyclestage_marketingqualifiedlead_date"
-        )
-        ready[name] += mql is not None
+        ready[name] += sales_ready([p])
     return {name: (leads[name], ready[name]) for name in leads}
 
 
@@ -106,3 +121,36 @@ def test_the_october_target_on_sales_ready_leads(demo_report_en: MonthlyReport) 
     page = Page(demo_report_en.to_html())
     row = page.row("summary.targets", "Sales-ready leads")
     assert _v(row[1]) == ready == 117
+
+
+def relative_target() -> tuple[dict[str, Any], int, Decimal, int]:
+    """The demo's relative target as written, its baseline, goal and October's value.
+
+    The baseline is August's sales-ready leads in HubSpot's answers; the goal is 20%
+    above it; October's value is October's sales-ready leads.
+    """
+    written = yaml.safe_load(DEMO_WORKSPACE.read_text("utf-8"))
+    [target] = [t for t in written["targets"] if t["id"] == "sales-ready-growth"]
+    august = sales_ready(contacts_created_in(2026, 8))
+    return target, august, Decimal(august) * Decimal("1.2"), sales_ready(october_contacts())
+
+
+def test_the_relative_target_on_sales_ready_leads_is_off_track_in_october(
+    demo_report_en: MonthlyReport,
+) -> None:
+    # the workspace file: +20% on August's sales-ready leads, agreed on 3 September
+    target, august, goal, october = relative_target()
+    assert (target["change"], target["approval"]) == ("+20%", "agreed")
+    assert str(target["agreed_on"]) == "2026-09-03"
+    # the baseline is August's sales-ready leads in HubSpot's answers: 143
+    assert Decimal(target["baseline"]["value"]) == august == 143
+    assert goal == Decimal("171.6")  # a month
+    assert october == 117
+    # sales-ready leads: higher is better; 54.6 short of 171.6 is 31.8%, beyond the
+    # default at-risk band of 10%: off track
+    shortfall = (goal - october) / goal * 100
+    assert shortfall > 10
+    page = Page(demo_report_en.to_html())
+    row = page.row("summary.targets", target["name"])
+    assert (_v(row[1]), _v(row[4]), _v(row[5])) == (october, august, goal)
+    assert row[6][0] == "off track"

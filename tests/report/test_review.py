@@ -31,6 +31,7 @@ from partnerkit.model.learning import Experiment
 from partnerkit.model.sources import Source
 from partnerkit.report import (
     MonthlyReport,
+    NoData,
     ReviewDocument,
     Text,
     build_review,
@@ -44,6 +45,19 @@ TARGETS = {
     "organic-search": 30,
     "partner-form": 25,
     "referral-programme": 10,
+}
+
+
+#: The English catalogue's words of the review's work section, as a reader sees them.
+LENT = {
+    "review.section.work": "Work, hours and action items",
+    "review.no_work": (
+        "the workspace has no work log, time record, bank of hours or meeting for these months"
+    ),
+    "review.col.out_of_scope": "Out of scope",
+    "review.col.overdue_actions": "Overdue action items",
+    "review.out_of_scope": "Work outside the contract's scope",
+    "review.overdue_actions": "Overdue action items",
 }
 
 
@@ -93,6 +107,7 @@ def test_the_q4_review_names_the_months_with_data_and_why_the_others_have_none(
         "trends",
         "sla",
         "cost",
+        "work",
         "learnings",
         "proposal",
         "next_quarter",
@@ -193,8 +208,9 @@ def test_start_stop_continue_from_the_numbers(demo: Any, q4: ReviewDocument) -> 
     proposal = [(p.action, p.code, p.subject) for p in q.proposal]  # type: ignore[union-attr]
     continued = {s for a, c, s in proposal if (a, c) == ("continue", "lead_target_met")}
     assert continued == met
-    # every target was on track in October, the one month with data (sales-ready: 117
-    # of 100, worked out from the raw answers in test_lead_agreement_demo.py)
+    # every absolute target was on track in October, the one month with data
+    # (sales-ready: 117 of 100, worked out from the raw answers in
+    # test_lead_agreement_demo.py); the relative one (171.6) is not
     assert {s for a, c, s in proposal if c == "target_met"} == {
         "monthly-leads",
         "cpl",
@@ -214,12 +230,22 @@ def test_start_stop_continue_from_the_numbers(demo: Any, q4: ReviewDocument) -> 
     assert [(p.subject, p.params["spend"]) for p in stop] == [
         ("pause_campaign", Decimal(display_spend))
     ]
+    # the relative target on sales-ready leads (+20% on August's 143: 171.6) is off
+    # track with October's 117 (test_lead_agreement_demo.py): close its gap
     starts = [s for a, c, s in proposal if a == "start"]
-    assert starts == ["shift_budget", "fix_silent_source", "restore_sla", "deduplicate"]
+    assert starts == [
+        "shift_budget",
+        "fix_silent_source",
+        "restore_sla",
+        "close_target_gap",
+        "deduplicate",
+    ]
     md = q4.to_markdown()
     assert "- Meta lead ads: 100 leads in 1 month(s), at least its 70 a month each month." in md
     assert f"- Pause or re-tag Display | Awareness test: ₪{display_spend:,.2f} spent" in md
-    assert "The proposal: start 4, continue 8, stop 1." in md  # 4 sources, 4 targets
+    # start: the 5 above; continue: 4 sources and the 4 targets on track (not the
+    # relative one); stop: the display test
+    assert "The proposal: start 5, continue 8, stop 1." in md
 
 
 def test_the_third_quarter_has_august_and_september(demo: Any) -> None:
@@ -480,3 +506,70 @@ def test_the_source_map_on_its_own_names_an_unwired_source(demo: Any) -> None:
     assert states["SolarCompare partner form"] == "silent"
     assert states["Meta lead ads"] == "wired"
     assert "States as the source-map audit found them up to Oct 31, 2026." in doc.to_markdown()
+
+
+# ------------------------------------------------------------------ what the partner did
+
+
+def test_the_review_shows_the_work_hours_and_action_items_of_october(q4: ReviewDocument) -> None:
+    # the demo's files read by hand (test_work_demo): 68.5 hours in October's Harvest
+    # export against the 60 the retainer includes, 8.5 over at 250 an hour; 4 items done
+    # in October and 2 open on 31 October, one of them out of scope (the Eilat expo
+    # landing page); one action item overdue (the CRM access, due 16 October)
+    from test_work_demo import october_hours, overdue_on_october_31, work_in_october
+
+    used = october_hours()
+    done, remaining, outside = work_in_october()
+    overdue = overdue_on_october_31()
+    assert (used, len(done), len(remaining)) == (Decimal("68.5"), 4, 2)
+    assert outside == ["Landing page for the Eilat expo leads"]
+    assert [(r["text"], r["owner"], r["due"]) for r in overdue] == [
+        (
+            "Give the agency access to the CRM's call tracking",
+            "Marketing manager",
+            "2026-10-16",
+        )
+    ]
+    page = Page(q4.to_html())
+    assert [s.id for s in q4.sections][3:5] == ["cost", "work"]
+    hours = page.tables["review.hours"]
+    assert [row[0][0] for row in hours[1:]] == ["October 2026"]  # November has no record
+    bank, spent, over, cost = (_v(c) for c in hours[1][1:])
+    assert (bank, spent, over, cost) == (60, used, used - 60, (used - 60) * 250)
+    assert over == Decimal("8.5")
+    work = page.tables["review.work"]
+    assert [row[0][0] for row in work[1:]] == ["October 2026"]
+    assert [_v(c) for c in work[1][1:]] == [len(done), len(remaining), len(outside), len(overdue)]
+    scope = page.tables["review.out_of_scope"]
+    assert [(row[0][0], row[1][0]) for row in scope[1:]] == [("October 2026", outside[0])]
+    actions = page.tables["review.overdue_actions"]
+    assert [(row[0][0], row[1][0], row[2][0], row[3][0]) for row in actions[1:]] == [
+        ("October 2026", overdue[0]["text"], overdue[0]["owner"], "Oct 16, 2026")
+    ]
+
+
+def test_the_review_says_when_no_month_has_work_hours_or_meetings(demo: Any) -> None:
+    ws = demo.workspace.model_copy(update={"contract": None})
+    q = evaluate_quarter(ws, demo.dataset, "2026Q4", as_of=demo.as_of)
+    october = q.with_data[0]
+    october.hours = october.work_log = october.meetings = None
+    october.errors.pop("hours", None)
+    doc = build_review(ws, demo.dataset, "2026Q4", locale="en-US", evaluation=q)
+    [block] = doc.section("work").blocks
+    assert isinstance(block, NoData)
+    assert block.reason == "No data: " + LENT["review.no_work"]
+
+
+def test_the_relative_target_is_off_track_in_the_review(q4: ReviewDocument) -> None:
+    # +20% on August's 143 sales-ready leads: 171.6; October's 117 is 31.8% short, beyond
+    # the default at-risk band of 10% (worked out in test_lead_agreement_demo.py)
+    from test_lead_agreement_demo import relative_target
+
+    target, _, goal, october = relative_target()
+    trend = Page(q4.to_html()).row("review.trends", target["name"])
+    assert (trend[1][0], _v(trend[2]), _v(trend[3]), trend[4][0]) == (
+        "October 2026",
+        october,
+        goal,
+        "off track",
+    )

@@ -39,6 +39,24 @@ def october_hours() -> Decimal:
     )
 
 
+def work_in_october() -> tuple[list[str], list[str], list[str]]:
+    """The work log's titles: done in October, open on 31 October, out of scope."""
+    log = _rows("work_log.csv")
+    done = [r["title"] for r in log if "2026-10-01" <= r["done"] <= END]
+    remaining = [r["title"] for r in log if r["created"] <= END and not r["done"]]
+    outside = [r["title"] for r in log if r["in_scope"] == "no"]
+    return done, remaining, outside
+
+
+def overdue_on_october_31() -> list[dict[str, str]]:
+    """The meetings' action items due before 31 October and not done."""
+    return [
+        r
+        for r in _rows("meetings.csv")
+        if r["type"] == "action" and r["due"] and r["due"] < END and r["done"] != "yes"
+    ]
+
+
 def _v(cell: tuple[str, str | None]) -> Decimal:
     assert cell[1] is not None, f"no value behind {cell[0]!r}"
     return Decimal(cell[1])
@@ -64,10 +82,7 @@ def test_hours_against_the_bank(demo_report_en: MonthlyReport) -> None:
 def test_completed_and_remaining_work_with_out_of_scope_flagged(
     demo_report_en: MonthlyReport,
 ) -> None:
-    log = _rows("work_log.csv")
-    done = [r["title"] for r in log if "2026-10-01" <= r["done"] <= END]
-    remaining = [r["title"] for r in log if r["created"] <= END and not r["done"]]
-    outside = [r["title"] for r in log if r["in_scope"] == "no"]
+    done, remaining, outside = work_in_october()
     assert (len(done), len(remaining), outside) == (
         4,
         2,
@@ -81,11 +96,7 @@ def test_completed_and_remaining_work_with_out_of_scope_flagged(
 
 
 def test_overdue_action_items(demo_report_en: MonthlyReport, demo: Any) -> None:
-    overdue = [
-        r["text"]
-        for r in _rows("meetings.csv")
-        if r["type"] == "action" and r["due"] and r["due"] < END and r["done"] != "yes"
-    ]
+    overdue = [r["text"] for r in overdue_on_october_31()]
     assert overdue == ["Give the agency access to the CRM's call tracking"]
     page = Page(demo_report_en.to_html())
     assert [row[0][0] for row in page.tables["work.overdue_actions"][1:]] == overdue

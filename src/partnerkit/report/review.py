@@ -2,7 +2,8 @@
 
 * :func:`build_review` — the quarterly review: the quarter's months (which have data),
   targets month by month, SLA and health by month, cost per result on media and on
-  total cost, the tests and their learning goals scored, start / stop / continue and
+  total cost, what the partner did (hours against the bank, the work log, overdue
+  action items), the tests and their learning goals scored, start / stop / continue and
   the next quarter's plan, and the roles (who supplies, approves and decides, point
   people, grey zones). It renders :func:`~partnerkit.analysis.review.evaluate_quarter`.
 * :func:`build_trial_review` — the trial verdict against the contract's trial criteria
@@ -62,6 +63,7 @@ REVIEW_SECTIONS: tuple[str, ...] = (
     "trends",
     "sla",
     "cost",
+    "work",
     "learnings",
     "proposal",
     "next_quarter",
@@ -73,6 +75,7 @@ _QUARTER: dict[str, Callable[[quarter_sections.QuarterContext], list[Block]]] = 
     "trends": quarter_sections.build_trends,
     "sla": quarter_sections.build_sla,
     "cost": quarter_sections.build_cost,
+    "work": quarter_sections.build_work,
     "learnings": quarter_sections.build_learnings,
     "proposal": quarter_sections.build_proposal,
     "next_quarter": quarter_sections.build_next_quarter,

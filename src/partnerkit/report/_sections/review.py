@@ -16,7 +16,7 @@ from partnerkit.analysis.month import MonthEvaluation, figure, reason
 from partnerkit.analysis.review import QUARTER_KPIS, Action, ProposalItem, QuarterEvaluation
 from partnerkit.model import BUILTIN_KPIS, TOTAL_COST_KPIS, KPIUnit
 from partnerkit.report._context import Context
-from partnerkit.report._sections import next_month
+from partnerkit.report._sections import next_month, work_log
 from partnerkit.report.i18n import N_
 from partnerkit.report.sections import Block, Bullets, Cell, Heading, Table, Text
 
@@ -32,6 +32,7 @@ __all__ = [
     "build_proposal",
     "build_sla",
     "build_trends",
+    "build_work",
 ]
 
 #: The message ids built from codes at run time, listed for extraction.
@@ -58,6 +59,7 @@ MESSAGE_IDS = (
     N_("review.section.trends"),
     N_("review.section.sla"),
     N_("review.section.cost"),
+    N_("review.section.work"),
     N_("review.section.learnings"),
     N_("review.section.proposal"),
     N_("review.section.next_quarter"),
@@ -226,6 +228,130 @@ def build_cost(ctx: QuarterContext) -> list[Block]:
             rows.append(row(label, cell))
     columns = ("", *(f.month(m.month) for m in months))
     return [Table("review.cost", columns, tuple(rows))]
+
+
+_WORK = ("hours", "work_log", "meetings")
+
+
+def _failed(ctx: Context, name: str) -> Cell:
+    """The cell of a month whose analysis ``name`` did not run."""
+    why = ctx.r.errors.get(name)
+    return ctx.missing(ctx.f.t("analysis_failed", reason=why) if why else "not_computed")
+
+
+def _count(ctx: Context, name: str, count: int | None) -> Cell:
+    """A count from the month's analysis ``name``, or why there is none."""
+    if count is not None:
+        return ctx.number(count)
+    return _failed(ctx, name) if name in ctx.r.errors else ctx.missing("no_rows")
+
+
+def build_work(ctx: QuarterContext) -> list[Block]:
+    """What the partner did, month by month: hours, the work log, overdue action items.
+
+    Hours against the bank, the work log's completed, remaining and out-of-scope
+    items, and the overdue action items, for each month with data that has them.
+
+    Each figure is the month's evaluation's (``hours``, ``work_log``, ``meetings``);
+    the rows are the monthly report's (:mod:`~partnerkit.report._sections.work_log`).
+    """
+    f, q = ctx.f, ctx.q
+    months = [
+        ctx.at(m)
+        for m in q.with_data
+        if any(getattr(m, name) is not None or name in m.errors for name in _WORK)
+    ]
+    if not months:
+        return [ctx.nodata(N_("review.no_work"))]
+    out: list[Block] = []
+    no_bank = "no_bank"
+    hours_rows: list[tuple[Cell, ...]] = []
+    for here in months:
+        h = here.r.hours
+        if h is None and "hours" not in here.r.errors:
+            continue
+        month = here.text(f.month(here.r.month))
+        if h is None:
+            hours_rows.append((month, *(_failed(here, "hours") for _ in range(4))))
+        elif h.used is None:
+            hours_rows.append((month, *(here.missing(h.reason or "not_computable"),) * 4))
+        else:
+            hours_rows.append(
+                (
+                    month,
+                    work_log.hours_cell(here, h.bank, no_bank),
+                    here.number(h.used, 2),
+                    work_log.hours_cell(here, h.overage_hours, no_bank),
+                    here.money(h.overage_cost, "no_overage_rate"),
+                )
+            )
+    if hours_rows:
+        heads: tuple[str, ...] = (
+            f.t("review.col.month"),
+            f.t("hours.bank"),
+            f.t("hours.used"),
+            f.t("hours.overage"),
+            f.t("hours.overage_cost"),
+        )
+        out += [Heading(f.t("work.hours")), Table("review.hours", heads, tuple(hours_rows))]
+    counts: list[tuple[Cell, ...]] = []
+    scope_rows: list[tuple[Cell, ...]] = []
+    action_rows: list[tuple[Cell, ...]] = []
+    for here in months:
+        month = here.text(f.month(here.r.month))
+        log, meetings = here.r.work_log, here.r.meetings
+        if not any(getattr(here.r, n) is not None or n in here.r.errors for n in _WORK[1:]):
+            continue
+        counts.append(
+            (
+                month,
+                _count(here, "work_log", None if log is None else len(log.completed)),
+                _count(here, "work_log", None if log is None else len(log.remaining)),
+                _count(here, "work_log", None if log is None else len(log.out_of_scope)),
+                _count(here, "meetings", None if meetings is None else len(meetings.overdue)),
+            )
+        )
+        if log is not None:
+            scope_rows += [
+                (month, *work_log.item_row(here, i, work_log.done_cell)) for i in log.out_of_scope
+            ]
+        if meetings is not None:
+            action_rows += [(month, *work_log.action_row(here, i)) for i in meetings.overdue]
+    if counts:
+        heads = (
+            f.t("review.col.month"),
+            f.t("work.completed"),
+            f.t("work.remaining"),
+            f.t("review.col.out_of_scope"),
+            f.t("review.col.overdue_actions"),
+        )
+        out += [Heading(f.t("work.log")), Table("review.work", heads, tuple(counts))]
+    if scope_rows:
+        heads = (
+            f.t("review.col.month"),
+            f.t("col.item"),
+            f.t("col.type"),
+            f.t("col.owner"),
+            f.t("col.done"),
+            f.t("col.scope"),
+        )
+        out += [
+            Heading(f.t("review.out_of_scope")),
+            Table("review.out_of_scope", heads, tuple(scope_rows)),
+        ]
+    if action_rows:
+        heads = (
+            f.t("review.col.month"),
+            f.t("col.action"),
+            f.t("col.owner"),
+            f.t("col.due"),
+            f.t("col.meeting"),
+        )
+        out += [
+            Heading(f.t("review.overdue_actions")),
+            Table("review.overdue_actions", heads, tuple(action_rows)),
+        ]
+    return out
 
 
 def build_learnings(ctx: QuarterContext) -> list[Block]:

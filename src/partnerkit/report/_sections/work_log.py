@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from partnerkit.analysis.hours import HoursUsed
-from partnerkit.analysis.meetings import MeetingLog
+from partnerkit.analysis.meetings import MeetingItem, MeetingLog
 from partnerkit.analysis.worklog import WorkItem, WorkLog
 from partnerkit.report._context import Context
 from partnerkit.report.i18n import N_
@@ -35,7 +35,8 @@ def blocks(ctx: Context) -> list[Block]:
     return out
 
 
-def _done(ctx: Context, item: WorkItem) -> Cell:
+def done_cell(ctx: Context, item: WorkItem) -> Cell:
+    """When a work item was done, or a dash."""
     return ctx.text("—" if item.done_date is None else ctx.f.date(item.done_date))
 
 
@@ -58,17 +59,21 @@ def _items(
         return []
     f = ctx.f
     heads = (f.t("col.item"), f.t("col.type"), f.t("col.owner"), day_head, f.t("col.scope"))
-    rows = tuple(
-        (
-            ctx.text(i.title or i.item_id),
-            _type(ctx, i),
-            ctx.text(i.owner or "—"),
-            day(ctx, i),
-            _scope(ctx, i),
-        )
-        for i in items
-    )
+    rows = tuple(item_row(ctx, i, day) for i in items)
     return [Heading(f.t(key)), Table(key, heads, rows)]
+
+
+def item_row(
+    ctx: Context, item: WorkItem, day: Callable[[Context, WorkItem], Cell]
+) -> tuple[Cell, ...]:
+    """A work item's cells: title, type, owner, a day, scope (also the review's)."""
+    return (
+        ctx.text(item.title or item.item_id),
+        _type(ctx, item),
+        ctx.text(item.owner or "—"),
+        day(ctx, item),
+        _scope(ctx, item),
+    )
 
 
 #: The item types the report words (``WorkItem.item_type``); others are shown as written.
@@ -113,7 +118,7 @@ def _work_log(ctx: Context, log: WorkLog | None) -> list[Block]:
                 "bad",
             )
         )
-    out += _items(ctx, N_("work.completed"), log.completed, f.t("col.done"), _done)
+    out += _items(ctx, N_("work.completed"), log.completed, f.t("col.done"), done_cell)
     out += _items(ctx, N_("work.remaining"), log.remaining, f.t("col.due"), _due)
     return out
 
@@ -139,10 +144,10 @@ def _hours(ctx: Context, hours: HoursUsed | None) -> list[Block]:
             out.append(ctx.sentence(N_("work.hours_overrun"), cells, "bad"))
     no_bank = "no_bank"  # the bank, what is left of it and hours beyond: none without a bank
     rows: list[tuple[Cell, ...]] = [
-        (ctx.text(f.t("hours.bank")), _hours_cell(ctx, hours.bank, no_bank)),
+        (ctx.text(f.t("hours.bank")), hours_cell(ctx, hours.bank, no_bank)),
         (ctx.text(f.t("hours.used")), ctx.number(hours.used, 2)),
-        (ctx.text(f.t("hours.remaining")), _hours_cell(ctx, hours.remaining, no_bank)),
-        (ctx.text(f.t("hours.overage")), _hours_cell(ctx, hours.overage_hours, no_bank)),
+        (ctx.text(f.t("hours.remaining")), hours_cell(ctx, hours.remaining, no_bank)),
+        (ctx.text(f.t("hours.overage")), hours_cell(ctx, hours.overage_hours, no_bank)),
         (
             ctx.text(f.t("hours.overage_cost")),
             ctx.money(hours.overage_cost, "no_overage_rate"),
@@ -152,7 +157,7 @@ def _hours(ctx: Context, hours: HoursUsed | None) -> list[Block]:
         rows.append(
             (
                 ctx.text(f.t("hours.forecast")),
-                _hours_cell(ctx, hours.forecast, hours.reason or "not_computable"),
+                hours_cell(ctx, hours.forecast, hours.reason or "not_computable"),
             )
         )
     out.append(Table("work.hours", ("", f.t("col.this_month")), tuple(rows)))
@@ -165,7 +170,7 @@ def _hours(ctx: Context, hours: HoursUsed | None) -> list[Block]:
                     (
                         ctx.text(t.task_type or "—"),
                         ctx.number(t.hours, 2),
-                        _hours_cell(ctx, t.billable, "not_given"),
+                        hours_cell(ctx, t.billable, "not_given"),
                     )
                     for t in hours.by_task_type
                 ),
@@ -174,7 +179,8 @@ def _hours(ctx: Context, hours: HoursUsed | None) -> list[Block]:
     return out
 
 
-def _hours_cell(ctx: Context, value: Decimal | None, why: str) -> Cell:
+def hours_cell(ctx: Context, value: Decimal | None, why: str) -> Cell:
+    """Hours to two places, or why there are none."""
     if value is None:
         return ctx.missing(why)
     return ctx.number(value, 2)
@@ -210,15 +216,22 @@ def _meetings(ctx: Context, log: MeetingLog | None) -> list[Block]:
             N_("work.overdue_actions_count"), {"count": ctx.number(len(log.overdue))}, "bad"
         )
     )
-    headings = (f.t("col.action"), f.t("col.owner"), f.t("col.due"), f.t("col.meeting"))
-    rows = (
-        (
-            i.text or i.item_id,
-            i.owner or "—",
-            "—" if i.due_date is None else f.date(i.due_date),
-            f"{i.meeting_title or i.meeting_id} ({f.date(i.meeting_date)})",
+    out.append(
+        Table(
+            "work.overdue_actions",
+            (f.t("col.action"), f.t("col.owner"), f.t("col.due"), f.t("col.meeting")),
+            tuple(action_row(ctx, i) for i in log.overdue),
         )
-        for i in log.overdue
     )
-    out.append(ctx.text_table("work.overdue_actions", headings, rows))
     return out
+
+
+def action_row(ctx: Context, item: MeetingItem) -> tuple[Cell, ...]:
+    """An action item's cells: text, owner, due, the meeting (also the review's)."""
+    f = ctx.f
+    return (
+        ctx.text(item.text or item.item_id),
+        ctx.text(item.owner or "—"),
+        ctx.text("—" if item.due_date is None else f.date(item.due_date)),
+        ctx.text(f"{item.meeting_title or item.meeting_id} ({f.date(item.meeting_date)})"),
+    )
