@@ -179,7 +179,7 @@ def test_the_rows_are_read_on_first_access_and_match_an_eager_read(
     # A dataset whose records cannot change: the per-lead and per-inquiry tables are
     # read when first asked for (the counts and by-source table at once).
     lazy = dedup_leads(WS, dataset(leads()), start=OCT1, end=OCT31)
-    assert lazy._read == {}
+    assert lazy._rows_read == {}
     assert (lazy.lead_records, lazy.inquiries_count) == (18, 9)
     assert lazy.leads.num_rows == 18
     assert lazy.inquiries.num_rows == 9

@@ -113,17 +113,19 @@ class LeadDedup(Result):
     by_source: pa.Table
     _rows: Callable[[], tuple[pa.Table, pa.Table]] = field(repr=False, compare=False)
     title: str = field(default="Lead dedup")
-    _read: dict[str, pa.Table] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _rows_read: dict[str, pa.Table] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     _lock: threading.Lock = field(
         default_factory=threading.Lock, init=False, repr=False, compare=False
     )
 
     def _tables(self) -> dict[str, pa.Table]:
         with self._lock:
-            if not self._read:
+            if not self._rows_read:
                 leads, inquiries = self._rows()
-                self._read.update(leads=leads, inquiries=inquiries)
-            return self._read
+                self._rows_read.update(leads=leads, inquiries=inquiries)
+            return self._rows_read
 
     @property
     def leads(self) -> pa.Table:

@@ -77,10 +77,11 @@ def build(ctx: Context) -> list[Block]:
             item = social.change(code)
             rows.append(figure_row(ctx, t(_NAMES[code]), item, _kind(code), KPIS[code]))
     out.append(Table("social.totals", figure_columns(ctx), tuple(rows)))
+    # per account, reach is left out: it is never a month's figure (the totals say why)
     columns = (
         t("social.col.account"),
         t("social.col.platform"),
-        *(t(_NAMES[c]) for c in LEADING),
+        *(t(_NAMES[c]) for c in LEADING if c != "reach"),
     )
     out.append(
         Table("social.accounts", columns, tuple(_account_row(ctx, a) for a in social.accounts))
@@ -113,7 +114,6 @@ def _account_row(ctx: Context, account: SocialAccount) -> tuple[Cell, ...]:
     ]
     for code in LEADING:
         if code == "reach":
-            cells.append(ctx.missing(_reach_reason(account.total)))
             continue
         item = next(c for c in account.changes if c.code == code)
         cells.append(shown(ctx, item.value, _kind(code), "missing_values"))
