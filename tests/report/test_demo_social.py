@@ -26,45 +26,17 @@ from partnerkit.analysis import Dataset
 from partnerkit.analysis.month import evaluate_month
 from partnerkit.demo._read import CASSETTES
 from partnerkit.records import RecordKind
-from partnerkit.report import MonthlyReport, build_report
+from partnerkit.report import MonthlyReport
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
-# The English catalogue's words of the social part, as a reader sees them.
-_NEW_WORDS = {
-    "social.heading": "Organic social (Facebook Pages and Instagram)",
-    "social.none": "no Page or Instagram day in {month}",
-    "social.impressions": "Impressions",
-    "social.reach": "Reach",
-    "social.engagements": "Engagements",
-    "social.engagement_rate": "Engagement rate (per impression)",
-    "social.followers": "Followers (at month end)",
-    "social.new_followers": "New followers",
-    "social.unfollows": "Unfollows",
-    "social.posts": "Posts",
-    "social.col.account": "Account",
-    "social.col.platform": "Platform",
-    "social.platform.facebook_page": "Facebook Page",
-    "social.platform.instagram": "Instagram",
-    "reason.not_additive": "it counts distinct people, so days and accounts cannot be added up",
-}
-
 
 @pytest.fixture(scope="module")
-def reports(demo: Any) -> dict[str, MonthlyReport]:
-    """The October report in English and Hebrew."""
-    return {
-        locale: build_report(
-            demo.workspace,
-            demo.dataset,
-            "2026-10",
-            evidence=demo.evidence,
-            survey=demo.survey,
-            locale=locale,
-            as_of=demo.as_of,
-        )
-        for locale in ("en-US", "he-IL")
-    }
+def reports(
+    demo_report_en: MonthlyReport, demo_report_he: MonthlyReport
+) -> dict[str, MonthlyReport]:
+    """The demo's October report in English and Hebrew (the session's, tests/report/conftest.py)."""
+    return {"en-US": demo_report_en, "he-IL": demo_report_he}
 
 
 def _answers() -> list[dict[str, Any]]:
