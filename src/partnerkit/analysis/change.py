@@ -2,9 +2,11 @@
 
 Email (:mod:`partnerkit.analysis.email`), organic social
 (:mod:`partnerkit.analysis.social`) and organic search (:mod:`partnerkit.analysis.seo`)
-compare plain figures, not KPIs: a count changes as a
-ratio (``value / previous - 1``), a rate or a position in its own unit
-(``value - previous``). A change that cannot be worked out is ``None`` with its reason.
+compare plain figures, not KPIs: a count changes as a ratio (``value / previous - 1``),
+a rate or a position in its own unit (``value - previous``). A change that cannot be
+worked out is ``None`` with its reason. They read a month and the month before the same
+way (:func:`month_and_before`) and give their changes as table rows the same way
+(:func:`change_rows`).
 """
 
 from __future__ import annotations
