@@ -28,7 +28,7 @@ class _Row:
 
 
 def test_the_columns_types_come_from_the_fields_annotations() -> None:
-    table = fields_table(_Row, "name count share day done status", [])
+    table = fields_table(_Row, [], "name count share day done status")
     assert table.num_rows == 0
     assert table.schema == pa.schema(
         [
@@ -50,7 +50,25 @@ def test_a_row_keeps_numbers_and_days_and_gives_other_values_as_text() -> None:
         "note": None,
         "count": 3,
     }
-    table = fields_table(_Row, "name share day", [row])
+    table = fields_table(_Row, [row], "name share day")
     assert table.to_pylist() == [
         {"name": "a", "share": Decimal("2.500000"), "day": dt.date(2026, 10, 31)}
+    ]
+
+
+def test_without_columns_the_table_has_every_field_in_declared_order() -> None:
+    row = _Row("a", 3, None, dt.date(2026, 10, 31), False, None, "kept")
+    table = fields_table(_Row, [row])
+    assert table.column_names == ["name", "count", "share", "day", "done", "status", "note"]
+    assert table.schema.field("note").type == pa.string()
+    assert table.to_pylist() == [
+        {
+            "name": "a",
+            "count": 3,
+            "share": None,
+            "day": dt.date(2026, 10, 31),
+            "done": False,
+            "status": None,
+            "note": "kept",
+        }
     ]

@@ -7,7 +7,13 @@ import pytest
 
 from partnerkit.connector import StreamSpec
 from partnerkit.records import RecordKind
-from partnerkit.store.state import advance_cursor, batch_max_day, last_complete_day, plan_request
+from partnerkit.store.state import (
+    advance_cursor,
+    batch_max_day,
+    cursor_day,
+    last_complete_day,
+    plan_request,
+)
 
 DAILY = StreamSpec(name="daily", kind=RecordKind.PERFORMANCE, default_lookback=dt.timedelta(3))
 FULL = StreamSpec(name="meta", kind=RecordKind.CAMPAIGN, cursor=None)
@@ -102,3 +108,13 @@ def test_batch_max_day_reads_dates_and_utc_days_of_timestamps() -> None:
     assert batch_max_day(dates, "missing") is None
     assert batch_max_day(pa.table({"date": pa.array([None], pa.date32())}), "date") is None
     assert batch_max_day(dates, None) is None
+
+
+def test_cursor_day_is_the_date_or_the_utc_day_of_a_timestamp() -> None:
+    # 01:30 on Oct 10 at UTC+3 is 22:30 UTC on Oct 9
+    plus_three = dt.timezone(dt.timedelta(hours=3))
+    assert cursor_day(dt.datetime(2026, 10, 10, 1, 30, tzinfo=plus_three)) == day(9)
+    assert cursor_day(dt.datetime(2026, 10, 10, 1, 30)) == day(10)  # naive: read as UTC
+    assert cursor_day(day(4)) == day(4)
+    assert cursor_day(None) is None
+    assert cursor_day("2026-10-04") is None

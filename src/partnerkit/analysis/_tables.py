@@ -90,19 +90,27 @@ def field_row(item: Any, columns: str) -> dict[str, Any]:
     return row
 
 
-def fields_table(of: type, columns: str, items: Iterable[Any]) -> pa.Table:
+def fields_table(of: type, items: Iterable[Any], columns: str | None = None) -> pa.Table:
     """An Arrow table of ``items``, instances of the dataclass ``of``: a :func:`field_row` each.
 
     The columns' types are read from the fields' annotations, so a result's
     dataclass is the one declaration of its table: ``str`` (and enums, windows,
     literals) → string, ``int`` → int64, ``bool`` → bool, ``Decimal`` →
     decimal128(38, 6), ``dt.date`` → date32; every column is nullable.
+
+    Args:
+        of: The items' dataclass.
+        items: The rows.
+        columns: The columns, field names separated by spaces; by default every
+            field of ``of``, in the order it declares them.
     """
     import pyarrow as pa
 
     def arrow(kind: str) -> pa.DataType:
         return pa.decimal128(38, 6) if kind == "money" else getattr(pa, kind)()
 
+    if columns is None:
+        columns = " ".join(f.name for f in dataclasses.fields(of))
     schema = schema_of(*[(name, arrow(_arrow_kind(of, name))) for name in columns.split()])
     return table_of([field_row(item, columns) for item in items], schema)
 

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from partnerkit._closing import Closing
 from partnerkit.analysis._args import choice
-from partnerkit.analysis._data import grows_memory
+from partnerkit.analysis._data import VIEWS, grows_memory
 from partnerkit.analysis._sql import ident, literal, literals
 from partnerkit.model import Scope, Workspace, fold_text
 from partnerkit.records import RecordKind
@@ -99,13 +99,6 @@ LEAD_RULE_COLUMNS = (
 )
 #: Performance columns the ads and UTM rules read.
 PERFORMANCE_RULE_COLUMNS = ("account_id", "campaign_id", "source", "medium", "utm_campaign")
-
-_VIEW = {
-    RecordKind.PERFORMANCE: "performance",
-    RecordKind.LEAD: "lead",
-    RecordKind.DEAL: "deal",
-    RecordKind.CAMPAIGN: "campaign",
-}
 
 # The rule keys (the names SourceMatching reads) and the SQL that gives each, on alias v.
 _PERFORMANCE_KEYS = {k: f"v.{ident(k)}" for k in PERFORMANCE_RULE_COLUMNS}
@@ -369,7 +362,7 @@ class Attribution:
             return None
         names = list(keys)
         select = ", ".join(f"{expr} AS k{i}" for i, expr in enumerate(keys.values()))
-        combos = con.execute(f"SELECT DISTINCT {select} FROM {ident(_VIEW[kind])} v").fetchall()
+        combos = con.execute(f"SELECT DISTINCT {select} FROM {ident(VIEWS[kind])} v").fetchall()
         rows: list[tuple[Any, ...]] = []
         matched: list[list[str]] = []
         for combo in combos:
@@ -613,7 +606,7 @@ def attribute(
             f"{j.expr(kind, 'campaign')} AS campaign_id, "
             f"{j.expr(kind, 'channel')} AS channel, "
             f"{j.expr(kind, 'matched')} AS matched_sources "
-            f"FROM {ident(_VIEW[kind])} v {j.join(kind)}"
+            f"FROM {ident(VIEWS[kind])} v {j.join(kind)}"
         )
         table: pa.Table = con.sql(query).to_arrow_table()
         return table

@@ -214,8 +214,7 @@ class BudgetReport(Result):
 
     def unmatched_table(self) -> pa.Table:
         """The spend no source-map entry matches."""
-        columns = "platform account_id campaign_id campaign_name spend records"
-        return fields_table(UnmatchedSpend, columns, self.unmatched)
+        return fields_table(UnmatchedSpend, self.unmatched)
 
 
 def _total(

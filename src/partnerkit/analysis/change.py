@@ -1,20 +1,40 @@
 """One figure of a month against the month before: the channel analyses' shared change.
 
-Email (:mod:`partnerkit.analysis.email`) and organic search
-(:mod:`partnerkit.analysis.seo`) compare plain figures, not KPIs: a count changes as a
-ratio (``value / previous - 1``), a rate or a position in its own unit
-(``value - previous``). A change that cannot be worked out is ``None`` with its reason.
+Email (:mod:`partnerkit.analysis.email`), organic social
+(:mod:`partnerkit.analysis.social`) and organic search (:mod:`partnerkit.analysis.seo`)
+compare plain figures, not KPIs: a count changes as a ratio (``value / previous - 1``),
+a rate or a position in its own unit (``value - previous``). A change that cannot be
+worked out is ``None`` with its reason. They read a month and the month before the same
+way (:func:`month_and_before`) and give their changes as table rows the same way
+(:func:`change_rows`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
-from partnerkit.analysis._data import Result
+from partnerkit.analysis._data import VIEWS, Result
 from partnerkit.analysis._tables import the_one
+from partnerkit.analysis.periods import Window, window_sql
 
-__all__ = ["ChangeReason", "FigureChange", "FiguresMonth", "figure_change"]
+if TYPE_CHECKING:
+    from partnerkit.analysis._data import Dataset
+    from partnerkit.records import RecordKind
+
+__all__ = [
+    "ChangeReason",
+    "FigureChange",
+    "FiguresMonth",
+    "change_rows",
+    "figure_change",
+    "figure_changes",
+    "month_and_before",
+]
+
+_Totals = TypeVar("_Totals")
 
 ChangeReason = Literal["no_previous", "zero_denominator", "missing_values"]
 
@@ -88,3 +108,80 @@ class FiguresMonth(Result):
         return the_one(
             self.changes, lambda c: c.code == code, f"{self.figure_kind} figure {code!r}"
         )
+
+
+def figure_changes(
+    codes: Iterable[str],
+    value: Callable[[_Totals, str], float | int | None],
+    total: _Totals,
+    previous: _Totals,
+    *,
+    rates: Collection[str],
+) -> tuple[FigureChange, ...]:
+    """Each figure's change (:func:`figure_change`), in the order of ``codes``.
+
+    Args:
+        codes: The figures, in the order the result lists them.
+        value: Reads one figure's value from a month's totals.
+        total: This month's totals.
+        previous: The previous month's totals.
+        rates: The figures whose change is a difference (rates, positions).
+    """
+    return tuple(
+        figure_change(code, value(total, code), value(previous, code), difference=code in rates)
+        for code in codes
+    )
+
+
+def change_rows(changes: Iterable[FigureChange], **keys: str | None) -> list[dict[str, Any]]:
+    """One table row per change: the ``keys`` given, then its figures as floats.
+
+    Each row has ``code``, ``value``, ``previous``, ``change`` and ``reason``; a
+    result's table schema (:func:`~partnerkit.analysis._tables.table_of`) keeps the
+    columns it names.
+    """
+    return [
+        {
+            **keys,
+            "code": c.code,
+            "value": None if c.value is None else float(c.value),
+            "previous": None if c.previous is None else float(c.previous),
+            "change": c.change,
+            "reason": c.reason,
+        }
+        for c in changes
+    ]
+
+
+def month_and_before(
+    dataset: Dataset,
+    kind: RecordKind,
+    columns: Sequence[str],
+    month: str | dt.date,
+    platforms: Sequence[str],
+) -> tuple[Window, list[dict[str, Any]], list[dict[str, Any]]]:
+    """A daily channel kind's rows of a month and of the month before.
+
+    Args:
+        dataset: The records.
+        kind: The record kind, with a ``date`` column (a DATE: no time zone involved).
+        columns: The columns to read (``date`` among them).
+        month: The month, ``"YYYY-MM"`` or any day in it.
+        platforms: Only these platforms (all when empty).
+
+    Returns:
+        The month's window, its rows and the previous month's rows.
+    """
+    window = Window.month(month)
+    span = Window(window.previous().start, window.end)
+    where = window_sql('"date"', span, "UTC", timestamp=False)
+    names = ", ".join(f'"{c}"' for c in columns)
+    query = f'SELECT {names} FROM "{VIEWS[kind]}" WHERE {where}'
+    if platforms:
+        query += " AND platform IN (SELECT unnest($platforms))"
+        rows = dataset.sql(query, {"platforms": list(platforms)}).to_pylist()
+    else:
+        rows = dataset.sql(query).to_pylist()
+    this = [r for r in rows if window.start <= r["date"]]
+    before = [r for r in rows if r["date"] < window.start]
+    return window, this, before

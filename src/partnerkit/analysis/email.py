@@ -19,9 +19,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from partnerkit.analysis._tables import schema_of, table_of
-from partnerkit.analysis.change import FigureChange, FiguresMonth, figure_change
-from partnerkit.analysis.periods import Window, window_sql
+from partnerkit.analysis.change import (
+    FigureChange,
+    FiguresMonth,
+    change_rows,
+    figure_changes,
+    month_and_before,
+)
 from partnerkit.email import COUNTS, RATES, EmailTotals, rollup
+from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -115,18 +121,7 @@ class EmailMonth(FiguresMonth):
                         "change": None,
                     }
                 )
-        for item in self.changes:
-            rows.append(
-                {
-                    "email_id": None,
-                    "platform": None,
-                    "date": None,
-                    "code": item.code,
-                    "value": _as_float(item.value),
-                    "previous": _as_float(item.previous),
-                    "change": item.change,
-                }
-            )
+        rows.extend(change_rows(self.changes, email_id=None, platform=None, date=None))
         text, number = pa.string(), pa.float64()
         schema = schema_of(
             ("email_id", text),
@@ -154,10 +149,10 @@ def email_month(
         The month's figures; with no send in the month, its ``reason`` says so and its
         totals are empty (every rate not computable).
     """
-    window = Window.month(month)
-    rows = _rows(dataset, window.previous().start, window.end, platforms)
-    this = [r for r in rows if window.start <= r["date"]]
-    before = [r for r in rows if r["date"] < window.start]
+    columns = ("date", "platform", "account_id", "email_id", "name", "subject", *COUNTS)
+    window, this, before = month_and_before(
+        dataset, RecordKind.EMAIL_CAMPAIGN, columns, month, platforms
+    )
     sends = tuple(
         EmailSend(
             platform=r["platform"],
@@ -171,7 +166,7 @@ def email_month(
         for r in sorted(this, key=lambda r: (r["date"], r["platform"], r["email_id"]))
     )
     total, previous = rollup(this), rollup(before)
-    changes = tuple(_change(code, total, previous) for code in LEADING)
+    changes = figure_changes(LEADING, _value, total, previous, rates=RATES)
     return EmailMonth(
         month=f"{window.start:%Y-%m}",
         sends=sends,
@@ -182,31 +177,10 @@ def email_month(
     )
 
 
-def _rows(
-    dataset: Dataset, start: dt.date, end: dt.date, platforms: Sequence[str]
-) -> list[dict[str, Any]]:
-    span = Window(start, end)
-    where = window_sql('"date"', span, "UTC", timestamp=False)  # a DATE: no zone involved
-    columns = ", ".join(
-        f'"{c}"' for c in ("date", "platform", "account_id", "email_id", "name", "subject", *COUNTS)
-    )
-    query = f"SELECT {columns} FROM email_campaign WHERE {where}"
-    if platforms:
-        query += " AND platform IN (SELECT unnest($platforms))"
-        return dataset.sql(query, {"platforms": list(platforms)}).to_pylist()
-    return dataset.sql(query).to_pylist()
-
-
 def _value(totals: EmailTotals, code: str) -> float | int | None:
     if code in RATES:
         return totals.rates[code].value
     return totals.counts[code]
-
-
-def _change(code: str, total: EmailTotals, previous: EmailTotals) -> EmailChange:
-    return figure_change(
-        code, _value(total, code), _value(previous, code), difference=code in RATES
-    )
 
 
 def _as_float(value: float | int | None) -> float | None:

@@ -180,8 +180,7 @@ class Funnel(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per source, cohort month and stage."""
-        columns = "source cohort stage count step_rate cumulative_rate median_days moved_on"
-        return fields_table(FunnelStage, columns, self.stages)
+        return fields_table(FunnelStage, self.stages)
 
 
 def _default_window(period: PeriodLike, ws: Workspace) -> Window:
@@ -361,7 +360,7 @@ class StageEntries(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per source, month and stage."""
-        return fields_table(StageEntry, "source month stage count", self.entries)
+        return fields_table(StageEntry, self.entries)
 
 
 @grows_memory
@@ -500,7 +499,7 @@ class RevenueBySource(_RowsBySource[SourceRevenue], Result):
     def to_arrow(self) -> pa.Table:
         """One row per source."""
         columns = "source name channel spend leads customers revenue cpl cac roi won_deals"
-        return fields_table(SourceRevenue, columns, self.rows)
+        return fields_table(SourceRevenue, self.rows, columns)
 
 
 _REVENUE_KPIS = ("leads", "customers", "revenue", "cpl", "cac", "roi")
@@ -637,11 +636,7 @@ class LeadQuality(_RowsBySource[LeadQualityRow], Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per source."""
-        columns = (
-            "source leads sales_ready nurture disqualified sales_ready_share "
-            "survey_score survey_answers"
-        )
-        return fields_table(LeadQualityRow, columns, self.rows)
+        return fields_table(LeadQualityRow, self.rows)
 
 
 @grows_memory

@@ -154,8 +154,7 @@ class ConversionsByAction(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per action."""
-        columns = "platform account_id action name category conversions leads lead_action"
-        return fields_table(ActionConversions, columns, self.actions)
+        return fields_table(ActionConversions, self.actions)
 
 
 @grows_memory
@@ -274,10 +273,7 @@ class SearchTermWaste(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per term and campaign."""
-        columns = (
-            "platform account_id campaign_id campaign_name term spend currency clicks conversions"
-        )
-        return fields_table(WastedTerm, columns, self.terms)
+        return fields_table(WastedTerm, self.terms)
 
 
 @grows_memory
@@ -395,8 +391,7 @@ class SplitMovers(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per move."""
-        columns = "platform dimension value measure current previous change improved currency"
-        return fields_table(SplitMover, columns, self.movers)
+        return fields_table(SplitMover, self.movers)
 
 
 @grows_memory

@@ -122,7 +122,7 @@ class HoursUsed(MonthAsOf):
 
     def to_arrow(self) -> pa.Table:
         """One row per task type (hours and billable hours)."""
-        return fields_table(TaskTypeHours, "task_type hours billable", self.by_task_type)
+        return fields_table(TaskTypeHours, self.by_task_type)
 
     def summary(self) -> pa.Table:
         """One row: bank, used, remaining, overage, forecast."""

@@ -29,11 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Meeting", "MeetingItem", "MeetingLog", "meeting_log"]
 
-_COLUMNS = (
-    "meeting_id meeting_date meeting_title item_id item_type text owner due_date done "
-    "done_date overdue"
-)
-
 
 #: The query of the month's rows, its one parameter the last day counted.
 _SQL = (
@@ -119,14 +114,14 @@ class MeetingLog(MonthAsOf):
     def to_arrow(self) -> pa.Table:
         """One row per item of the month's meetings."""
         items = [i for m in self.meetings for i in (*m.decisions, *m.actions)]
-        return fields_table(MeetingItem, _COLUMNS, items)
+        return fields_table(MeetingItem, items)
 
     def _repr_html_(self) -> str:
         return sections(
             self.title,
             [
                 ("Meetings", self.to_arrow()),
-                ("Overdue action items", fields_table(MeetingItem, _COLUMNS, self.overdue)),
+                ("Overdue action items", fields_table(MeetingItem, self.overdue)),
             ],
         )
 

@@ -151,7 +151,7 @@ class Pacing(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row: to date, both projections, target and statuses."""
-        return fields_table(Pacing, _COLUMNS, [self])
+        return fields_table(Pacing, [self], _COLUMNS)
 
     def measures_table(self) -> pa.Table:
         """One row per measure with its weekday pattern, for checking by hand."""
@@ -207,7 +207,7 @@ class PacingTable(Result):
 
     def to_arrow(self) -> pa.Table:
         """One row per KPI or target."""
-        return fields_table(Pacing, _COLUMNS, self.values)
+        return fields_table(Pacing, self.values, _COLUMNS)
 
 
 def weekday_weights(daily: Mapping[dt.date, Decimal], pattern: Window) -> dict[int, Decimal]:

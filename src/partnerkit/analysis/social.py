@@ -20,8 +20,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from partnerkit.analysis._tables import schema_of, table_of
-from partnerkit.analysis.change import FigureChange, FiguresMonth, figure_change
-from partnerkit.analysis.periods import Window, window_sql
+from partnerkit.analysis.change import (
+    FigureChange,
+    FiguresMonth,
+    change_rows,
+    figure_changes,
+    month_and_before,
+)
+from partnerkit.records import RecordKind
 from partnerkit.social import COUNTS, SocialTotals, rollup
 
 if TYPE_CHECKING:
@@ -104,8 +110,12 @@ class SocialMonth(FiguresMonth):
 
         rows: list[dict[str, Any]] = []
         for account in self.accounts:
-            rows.extend(_rows_of(account.platform, account.account_id, account.changes))
-        rows.extend(_rows_of(None, None, self.changes))
+            rows.extend(
+                change_rows(
+                    account.changes, platform=account.platform, account_id=account.account_id
+                )
+            )
+        rows.extend(change_rows(self.changes, platform=None, account_id=None))
         text, number = pa.string(), pa.float64()
         schema = schema_of(
             ("platform", text),
@@ -133,10 +143,9 @@ def social_month(
         The month's figures; with no day in the month, its ``reason`` says so and every
         figure is not computable.
     """
-    window = Window.month(month)
-    rows = _rows(dataset, window.previous().start, window.end, platforms)
-    this = [r for r in rows if window.start <= r["date"]]
-    before = [r for r in rows if r["date"] < window.start]
+    window, this, before = month_and_before(
+        dataset, RecordKind.SOCIAL_DAILY, _COLUMNS, month, platforms
+    )
     keys = sorted({(r["platform"], r["account_id"]) for r in this})
     accounts = []
     for platform, account in keys:
@@ -164,18 +173,6 @@ def social_month(
     )
 
 
-def _rows(
-    dataset: Dataset, start: dt.date, end: dt.date, platforms: Sequence[str]
-) -> list[dict[str, Any]]:
-    where = window_sql('"date"', Window(start, end), "UTC", timestamp=False)  # a DATE
-    columns = ", ".join(f'"{c}"' for c in _COLUMNS)
-    query = f"SELECT {columns} FROM social_daily WHERE {where}"
-    if platforms:
-        query += " AND platform IN (SELECT unnest($platforms))"
-        return dataset.sql(query, {"platforms": list(platforms)}).to_pylist()
-    return dataset.sql(query).to_pylist()
-
-
 def _value(totals: SocialTotals, code: str) -> float | int | None:
     figures = {
         "reach": totals.reach,
@@ -186,29 +183,4 @@ def _value(totals: SocialTotals, code: str) -> float | int | None:
 
 
 def _changes(total: SocialTotals, previous: SocialTotals) -> tuple[SocialChange, ...]:
-    return tuple(
-        figure_change(
-            code,
-            _value(total, code),
-            _value(previous, code),
-            difference=code in _RATES,
-        )
-        for code in LEADING
-    )
-
-
-def _rows_of(
-    platform: str | None, account: str | None, changes: Sequence[SocialChange]
-) -> list[dict[str, Any]]:
-    return [
-        {
-            "platform": platform,
-            "account_id": account,
-            "code": c.code,
-            "value": None if c.value is None else float(c.value),
-            "previous": None if c.previous is None else float(c.previous),
-            "change": c.change,
-            "reason": c.reason,
-        }
-        for c in changes
-    ]
+    return figure_changes(LEADING, _value, total, previous, rates=_RATES)

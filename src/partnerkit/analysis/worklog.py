@@ -34,11 +34,6 @@ __all__ = ["ScopeReason", "WorkItem", "WorkLog", "item_type", "work_log"]
 ScopeReason = Literal["marked_out_of_scope", "change_request_outside_contract"]
 """Why an item is out of scope."""
 
-_COLUMNS = (
-    "item_id title item_type owner status created_date due_date done_date in_scope "
-    "deliverable_id source out_of_scope scope_reason overdue"
-)
-
 
 def item_type(text: str | None) -> str | None:
     """An item type as the analysis compares it: lower case, words joined by ``_``."""
@@ -128,14 +123,14 @@ class WorkLog(MonthAsOf):
 
     def to_arrow(self) -> pa.Table:
         """One row per completed, then remaining, item."""
-        return fields_table(WorkItem, _COLUMNS, (*self.completed, *self.remaining))
+        return fields_table(WorkItem, (*self.completed, *self.remaining))
 
     def _repr_html_(self) -> str:
         return sections(
             self.title,
             [
-                ("Completed", fields_table(WorkItem, _COLUMNS, self.completed)),
-                ("Remaining", fields_table(WorkItem, _COLUMNS, self.remaining)),
+                ("Completed", fields_table(WorkItem, self.completed)),
+                ("Remaining", fields_table(WorkItem, self.remaining)),
             ],
         )
 

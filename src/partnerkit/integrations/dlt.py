@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from partnerkit.connector import Connector, ReadRequest
 from partnerkit.records import columns
+from partnerkit.store.state import cursor_day
 from partnerkit.stream import DEFAULT_PAGE_SIZE
 
 if TYPE_CHECKING:
@@ -69,12 +70,8 @@ def _is_timestamp(kind: Any, column: str) -> bool:
 
 def _start_day(value: Any) -> dt.date | None:
     """The day a dlt cursor value stands for (a timestamp by its UTC day)."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return (value.astimezone(dt.UTC) if value.tzinfo else value).date()
-    if isinstance(value, dt.date):
-        return value
+    if value is None or isinstance(value, dt.date):
+        return cursor_day(value)
     return dt.date.fromisoformat(str(value)[:10])
 
 

@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.analysis.month import MonthEvaluation, evaluate_month, figure
@@ -82,40 +81,22 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class MonthlyReport(Document):
     """One month's report: typed sections plus the analysis results behind them.
 
+    Its title, sections, locale and page are :class:`Document`'s attributes; besides:
+
     Attributes:
-        workspace_name: The workspace's name.
         month: The month's first day.
-        locale: The locale the report is written in (``he-IL``, ``en-US``).
-        rtl: Whether the report reads right to left.
-        title: The report's title.
-        subtitle: The workspace and month.
-        note: What was counted, when and in which currency.
-        sections: The sections, in order.
         results: The month's evaluation every number was read from.
         recommendations: Section 9's recommendations, as plain sentences.
-        css: The stylesheet of the HTML page.
-        template: The page template (:class:`string.Template`).
     """
 
-    workspace_name: str
     month: dt.date
-    locale: str
-    rtl: bool
-    title: str
-    subtitle: str
-    note: str
-    sections: tuple[Section, ...]
     results: MonthEvaluation
     recommendations: tuple[str, ...] = ()
-    css: str = DEFAULT_CSS
-    template: str = DEFAULT_TEMPLATE
-    _lang: str = field(default="en", repr=False)
     _fmt: Formatter | None = field(default=None, repr=False, compare=False)
-    _written: tuple[Path, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def health_score(self) -> Decimal | None:

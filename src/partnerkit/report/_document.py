@@ -8,31 +8,46 @@ the source map) are typed sections under a title; :class:`Document` renders them
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from partnerkit.report._render import render_html, render_markdown
+from partnerkit.report._render import DEFAULT_CSS, DEFAULT_TEMPLATE, render_html, render_markdown
 from partnerkit.report._scope import scope_css, scope_styles
 from partnerkit.report.sections import Section
 
 __all__ = ["Document"]
 
 
+@dataclass(kw_only=True)
 class Document:
     """Typed sections under a title, rendered to HTML, Markdown and PDF.
 
-    A subclass (a dataclass) has the attributes below and names its files
-    (:meth:`file_stem`).
+    A subclass (a dataclass) adds what it renders (its ``results``) and names its
+    files (:meth:`file_stem`). Every field is a keyword of the constructor.
+
+    Attributes:
+        workspace_name: The workspace's name.
+        locale: The locale it is written in (``he-IL``, ``en-US``).
+        rtl: Whether it reads right to left.
+        title: Its title.
+        subtitle: The workspace (and the period).
+        note: What was counted, when, the time zone and the currency.
+        sections: The sections, in order.
+        css: The stylesheet of the HTML page.
+        template: The page template (:class:`string.Template`).
     """
 
+    workspace_name: str
+    locale: str
+    rtl: bool
     title: str
     subtitle: str
     note: str
     sections: tuple[Section, ...]
-    rtl: bool
-    css: str
-    template: str
-    _lang: str
-    _written: tuple[Path, ...]
+    css: str = DEFAULT_CSS
+    template: str = DEFAULT_TEMPLATE
+    _lang: str = field(default="en", repr=False)
+    _written: tuple[Path, ...] = field(default=(), repr=False, compare=False)
 
     def file_stem(self) -> str:
         """The files' name without extension (``report-2026-10``)."""

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast
 
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
@@ -83,42 +82,24 @@ _QUARTER: dict[str, Callable[[quarter_sections.QuarterContext], list[Block]]] = 
 }
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ReviewDocument(Document):
     """One of the relationship's documents: typed sections and the result behind them.
 
+    Its title, sections, locale and page are :class:`Document`'s attributes (section
+    ids: :data:`REVIEW_SECTIONS`, ``trial``, ``sources``); besides:
+
     Attributes:
         kind: ``quarter``, ``trial`` or ``source_map``.
-        workspace_name: The workspace's name.
-        locale: The locale it is written in.
-        rtl: Whether it reads right to left.
-        title: Its title.
-        subtitle: The workspace (and the quarter).
-        note: When it was made, the time zone and the currency.
-        sections: The sections, in order (ids: :data:`REVIEW_SECTIONS`, ``trial``,
-            ``sources``).
         results: What it renders: a :class:`QuarterEvaluation`, a
             :class:`~partnerkit.analysis.trial.TrialVerdict` or a
             :class:`~partnerkit.analysis.source_map.SourceMap`.
         stem: Its files' name (``review-2026-Q4``, ``trial-verdict``, ``source-map``).
-        css: The stylesheet.
-        template: The page template.
     """
 
     kind: DocumentKind
-    workspace_name: str
-    locale: str
-    rtl: bool
-    title: str
-    subtitle: str
-    note: str
-    sections: tuple[Section, ...]
     results: QuarterEvaluation | TrialVerdict | SourceMap
     stem: str
-    css: str = DEFAULT_CSS
-    template: str = DEFAULT_TEMPLATE
-    _lang: str = field(default="en", repr=False)
-    _written: tuple[Path, ...] = field(default=(), repr=False, compare=False)
 
     def file_stem(self) -> str:
         """The files' name without extension."""

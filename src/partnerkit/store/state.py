@@ -34,6 +34,7 @@ __all__ = [
     "StreamState",
     "advance_cursor",
     "batch_max_day",
+    "cursor_day",
     "last_complete_day",
     "plan_request",
 ]
@@ -161,9 +162,20 @@ def batch_max_day(table: pa.Table, column: str | None) -> dt.date | None:
 
     if column is None or column not in table.column_names:
         return None
-    value = pc.max(table.column(column)).as_py()
-    if value is None:
-        return None
+    return cursor_day(pc.max(table.column(column)).as_py())
+
+
+def cursor_day(value: object) -> dt.date | None:
+    """The day a cursor value stands for: a date as it is, a timestamp by its UTC day.
+
+    A naive timestamp is read as UTC.
+
+    Args:
+        value: A value of a cursor column.
+
+    Returns:
+        The day, or ``None`` when the value is neither a date nor a timestamp.
+    """
     if isinstance(value, dt.datetime):
         return (value.astimezone(dt.UTC) if value.tzinfo else value).date()
     if isinstance(value, dt.date):
