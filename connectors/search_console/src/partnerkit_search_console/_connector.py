@@ -34,6 +34,7 @@ from typing import Any, Literal
 from urllib.parse import quote
 
 import requests
+from partnerkit_google import JSON_API_SHAPE
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -56,7 +57,6 @@ from partnerkit.errors import (
     TransientError,
 )
 from partnerkit.http import (
-    ErrorShape,
     error_from_response,
     mount,
     rate_limiter,
@@ -79,9 +79,8 @@ QUERY_DIMENSIONS = ("date", "query", "page", "country", "device")
 #: Code of the notice that says how much of a day the query-level rows leave out.
 HIDDEN_VOLUME = "anonymised_queries_hidden"
 
-# Google's error envelope: {"error": {"code": 403, "message": ..., "status":
-# "PERMISSION_DENIED", "errors": [{"message", "domain", "reason"}]}} (see .testing).
-register_error_shape(API, ErrorShape(code_keys=("status", "code"), detail_keys=("errors",)))
+# Google's JSON-API error envelope, with "errors": [{"message", "domain", "reason"}].
+register_error_shape(API, JSON_API_SHAPE)
 
 # Google's older quota answers: HTTP 403 with a usageLimits reason.
 _THROTTLES = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
