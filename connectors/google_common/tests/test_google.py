@@ -1,23 +1,19 @@
 """partnerkit_google: the shared loader's choice of file types, and Google's bodies."""
 
 import json
-from pathlib import Path
 
 import pytest
-from partnerkit_google import load_credentials
+from partnerkit_google import GoogleSettings, load_credentials
 from partnerkit_google.testing import expired_token, google_error, status_fault
-from pydantic import BaseModel, SecretStr
+from pydantic import SecretStr
 
 from partnerkit.errors import ConfigurationError
 
 USER = {"type": "authorized_user", "client_id": "x", "client_secret": "y", "refresh_token": "z"}
 
 
-class Settings(BaseModel):
-    credentials_file: Path | None = None
-    credentials_json: SecretStr | None = None
-    access_token: SecretStr | None = None
-    quota_project_id: str | None = None
+class Settings(GoogleSettings):
+    """A Google connector's settings with nothing of its own."""
 
 
 def test_a_file_type_the_connector_does_not_accept_is_named_with_its_advice() -> None:

@@ -1,8 +1,9 @@
 """What partnerkit's Google connectors share; Google's knowledge, kept out of the core.
 
-- :func:`load_credentials`: google-auth credentials from a connector's settings
+- :class:`GoogleSettings`: connector settings with Google's credentials
   (``credentials_file``, ``credentials_json``, ``access_token``, ``quota_project_id``),
-  else Application Default Credentials. GA4 and Search Console read theirs with it.
+  and :func:`load_credentials`, which turns them into google-auth credentials, else
+  Application Default Credentials. GA4 and Search Console read theirs with them.
 - :data:`RPC_STATUS_SHAPE` and :data:`JSON_API_SHAPE`: where the seam's error reader
   finds the code and the details in Google's two error bodies (``google.rpc.Status``,
   and the JSON-API envelope with ``errors[]``); each connector registers the one its
@@ -13,12 +14,12 @@ It is not a connector and registers none. Importing it loads no Google library.
 """
 
 from partnerkit.http import ErrorShape
-from partnerkit_google._credentials import CredentialSettings, KeyType, load_credentials
+from partnerkit_google._credentials import GoogleSettings, KeyType, load_credentials
 
 __all__ = [
     "JSON_API_SHAPE",
     "RPC_STATUS_SHAPE",
-    "CredentialSettings",
+    "GoogleSettings",
     "KeyType",
     "load_credentials",
 ]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import SecretStr
+
+from partnerkit.connector import HttpConnectorSettings
 from partnerkit.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from google.auth.credentials import Credentials
-    from pydantic import SecretStr
 
-__all__ = ["CredentialSettings", "KeyType", "load_credentials"]
+__all__ = ["GoogleSettings", "KeyType", "load_credentials"]
 
 #: The credential files a connector may accept in its settings.
 KeyType = Literal["service_account", "authorized_user"]
@@ -23,28 +25,29 @@ _NAMES: dict[str, str] = {
 }
 
 
-class CredentialSettings(Protocol):
-    """The settings a Google connector's credentials come from (first match wins)."""
+class GoogleSettings(HttpConnectorSettings):
+    """The settings every Google connector reads its credentials from (first match wins).
 
-    @property
-    def credentials_file(self) -> Path | None:
-        """A credentials file (a service account key, or what else the connector accepts)."""
+    Each connector documents what they mean for it (which files it accepts, which
+    scope a token needs).
 
-    @property
-    def credentials_json(self) -> SecretStr | None:
-        """The same file's content."""
+    Attributes:
+        credentials_file: A credentials file (a service account JSON key, or what else
+            the connector accepts).
+        credentials_json: The same file's content (secret).
+        access_token: A bare OAuth access token (secret; it cannot be refreshed).
+        quota_project_id: The Google Cloud project billed for quota, when not the
+            credentials' own.
+    """
 
-    @property
-    def access_token(self) -> SecretStr | None:
-        """A bare OAuth access token (it cannot be refreshed)."""
-
-    @property
-    def quota_project_id(self) -> str | None:
-        """The Google Cloud project billed for quota, when not the credentials' own."""
+    credentials_file: Path | None = None
+    credentials_json: SecretStr | None = None
+    access_token: SecretStr | None = None
+    quota_project_id: str | None = None
 
 
 def load_credentials(
-    settings: CredentialSettings,
+    settings: GoogleSettings,
     *,
     scopes: tuple[str, ...],
     product: str,
