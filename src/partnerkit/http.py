@@ -866,7 +866,14 @@ def mount(existing: requests.Session, api: str, **options: Unpack[SeamOptions]) 
 
     Returns:
         The same session.
+
+    Raises:
+        TypeError: A keyword that is not one of :class:`SeamOptions` (a misspelt one
+            would otherwise be ignored).
     """
+    unknown = sorted(set(options) - SeamOptions.__optional_keys__)
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
     settings = options.get("settings")
     adapter = PartnerkitAdapter(
         api,
