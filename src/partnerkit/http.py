@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from typing_extensions import TypedDict, Unpack
 from urllib3._request_methods import RequestMethods  # PoolManager's base class
 from urllib3.response import HTTPResponse
 
@@ -68,6 +69,7 @@ __all__ = [
     "RateLimiter",
     "ResponseObserver",
     "RetryPolicy",
+    "SeamOptions",
     "SystemClock",
     "Urllib3Bridge",
     "error_from_response",
@@ -825,27 +827,10 @@ class PartnerkitAdapter(HTTPAdapter):
         )
 
 
-def mount(
-    existing: requests.Session,
-    api: str,
-    *,
-    account: str | None = None,
-    policy: RetryPolicy | None = None,
-    limiter: RateLimiter | None = None,
-    classifier: Classifier | None = None,
-    on_response: ResponseObserver | None = None,
-    clock: Clock | None = None,
-    settings: HttpSettings | None = None,
-) -> requests.Session:
-    """Put a :class:`PartnerkitAdapter` on an existing session (an SDK's own).
+class SeamOptions(TypedDict, total=False):
+    """The keywords of :func:`mount` and :func:`session`, each optional.
 
-    The adapter is mounted on ``http://``, ``https://`` and every prefix already
-    mounted, so no SDK adapter is left in front of it. Use it on google-auth's
-    ``AuthorizedSession`` (GA4 over REST) or on ``FacebookAdsApi``'s requests session.
-
-    Args:
-        existing: The session to equip.
-        api: The API name used in errors and logs.
+    Attributes:
         account: The account, property or portal.
         policy: The retry policy.
         limiter: A shared rate limiter (see :func:`rate_limiter`).
@@ -855,18 +840,49 @@ def mount(
         settings: The connector's :class:`~partnerkit.connector.HttpSettings`: the
             retry policy (unless ``policy`` is given) and the timeout of every request
             that sets none.
+    """
+
+    account: str | None
+    policy: RetryPolicy | None
+    limiter: RateLimiter | None
+    classifier: Classifier | None
+    on_response: ResponseObserver | None
+    clock: Clock | None
+    settings: HttpSettings | None
+
+
+def mount(existing: requests.Session, api: str, **options: Unpack[SeamOptions]) -> requests.Session:
+    """Put a :class:`PartnerkitAdapter` on an existing session (an SDK's own).
+
+    The adapter is mounted on ``http://``, ``https://`` and every prefix already
+    mounted, so no SDK adapter is left in front of it. Use it on google-auth's
+    ``AuthorizedSession`` (GA4 over REST) or on ``FacebookAdsApi``'s requests session.
+
+    Args:
+        existing: The session to equip.
+        api: The API name used in errors and logs.
+        **options: ``account``, ``policy``, ``limiter``, ``classifier``,
+            ``on_response``, ``clock``, ``settings`` (see :class:`SeamOptions`).
 
     Returns:
         The same session.
+
+    Raises:
+        TypeError: A keyword that is not one of :class:`SeamOptions` (a misspelt one
+            would otherwise be ignored).
     """
+    unknown = sorted(set(options) - SeamOptions.__optional_keys__)
+    if unknown:
+        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
+    settings = options.get("settings")
     adapter = PartnerkitAdapter(
         api,
-        account=account,
-        policy=policy or (settings.retry_policy() if settings is not None else None),
-        limiter=limiter,
-        classifier=classifier,
-        on_response=on_response,
-        clock=clock,
+        account=options.get("account"),
+        policy=options.get("policy") or (settings.retry_policy() if settings is not None else None),
+        limiter=options.get("limiter"),
+        classifier=options.get("classifier"),
+        on_response=options.get("on_response"),
+        clock=options.get("clock"),
         timeout=settings.timeout if settings is not None else None,
     )
     for prefix in {"https://", "http://", *existing.adapters}:
@@ -874,43 +890,17 @@ def mount(
     return existing
 
 
-def session(
-    api: str,
-    *,
-    account: str | None = None,
-    policy: RetryPolicy | None = None,
-    limiter: RateLimiter | None = None,
-    classifier: Classifier | None = None,
-    on_response: ResponseObserver | None = None,
-    clock: Clock | None = None,
-    settings: HttpSettings | None = None,
-) -> requests.Session:
+def session(api: str, **options: Unpack[SeamOptions]) -> requests.Session:
     """A new ``requests`` session whose traffic goes through the seam.
 
     Args:
         api: The API name used in errors and logs.
-        account: The account, property or portal.
-        policy: The retry policy.
-        limiter: A shared rate limiter (see :func:`rate_limiter`).
-        classifier: Vendor rules run before the default mapping.
-        on_response: Observer returning a delay before the next request.
-        clock: The time source.
-        settings: The connector's HTTP settings (see :func:`mount`).
+        **options: The keywords of :func:`mount` (see :class:`SeamOptions`).
 
     Returns:
         The session; close it (or use it as a context manager) when done.
     """
-    return mount(
-        requests.Session(),
-        api,
-        account=account,
-        policy=policy,
-        limiter=limiter,
-        classifier=classifier,
-        on_response=on_response,
-        clock=clock,
-        settings=settings,
-    )
+    return mount(requests.Session(), api, **options)
 
 
 # ------------------------------------------------------------------ urllib3 bridge

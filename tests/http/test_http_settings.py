@@ -81,3 +81,14 @@ def test_the_seam_sends_the_configured_timeout_unless_the_request_sets_one() -> 
 
     sent = [call.request.req_kwargs["timeout"] for call in responses.calls]
     assert sent == [12.5, 3]
+
+
+def test_session_and_mount_refuse_a_keyword_the_seam_does_not_take() -> None:
+    # one keyword list (http.SeamOptions) for both; a misspelt one is not ignored
+    with pytest.raises(TypeError, match="acount"):
+        http.session("slowapi", acount="a1")  # type: ignore[call-arg]
+    session = http.session("slowapi", account="a1", settings=HttpSettings(timeout_seconds=7.0))
+    adapter = session.get_adapter(URL)
+    assert isinstance(adapter, http.PartnerkitAdapter)
+    assert (adapter.account, adapter.timeout) == ("a1", 7.0)
+    session.close()

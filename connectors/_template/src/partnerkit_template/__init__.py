@@ -10,7 +10,8 @@ What the framework does, so this module does not: the days to read, clipped to t
 account's yesterday with the ``today_excluded`` notice, cut in chunks read one by one,
 an error given the stream and the chunk (``ReadRequest.by_chunk``); timeouts, retries,
 backoff and pace from the ``http`` setting (``HttpConnectorSettings``, handed to the
-seam by ``session(settings=...)``); errors by HTTP status (``error_from_response``).
+seam by ``session(settings=...)``); the session opened on first use and closed with
+the connector (``SessionConnector``); errors by HTTP status (``error_from_response``).
 What is left is the API's calls, its parsing and what its errors mean: where its error
 bodies keep their code, message and details (``register_error_shape`` below), and
 builders of those bodies for tests (``partnerkit_template.testing``).
@@ -23,16 +24,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+import requests
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import (
     Capability,
     CheckResult,
-    Connector,
     HttpConnectorSettings,
     Notice,
     ReadRequest,
+    SessionConnector,
     StreamSpec,
 )
 from partnerkit.errors import PartnerkitError
@@ -76,7 +78,7 @@ class TemplateSettings(HttpConnectorSettings):
     base_url: str = "https://api.example.com"
 
 
-class TemplateConnector(Connector[TemplateSettings]):
+class TemplateConnector(SessionConnector[TemplateSettings]):
     """Daily spend and clicks for one account of the example API."""
 
     name = "template"
@@ -88,11 +90,18 @@ class TemplateConnector(Connector[TemplateSettings]):
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
 
-    def __init__(self, settings: TemplateSettings | dict[str, Any] | None = None) -> None:
-        super().__init__(settings)
-        self._http = session(API, account=self.settings.account_id, settings=self.settings.http)
-        token = self.settings.api_token.get_secret_value()
-        self._http.headers["Authorization"] = f"Bearer {token}"
+    def _open_session(self) -> requests.Session:
+        """The seam's session, with the token (opened on first use, closed by ``close``)."""
+        http = session(API, account=self.settings.account_id, settings=self.settings.http)
+        http.headers["Authorization"] = f"Bearer {self.settings.api_token.get_secret_value()}"
+        return http
+
+    def _get(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """GET one of the API's paths as JSON; a failed answer raises the library's error."""
+        response = self._http().get(f"{self.settings.base_url}{path}", params=params)
+        if not response.ok:
+            raise error_from_response(API, response, account=self.settings.account_id)
+        return response.json()
 
     def read(self, request: ReadRequest) -> Iterator[PerformanceRecord | Notice]:
         """Yield one record per day, chunk by chunk, following the cursor from page to page."""
@@ -108,14 +117,10 @@ class TemplateConnector(Connector[TemplateSettings]):
 
     def _daily(self, since: dt.date, until: dt.date) -> Iterator[PerformanceRecord]:
         """The records of one chunk of days, page by page."""
-        account = self.settings.account_id
-        url = f"{self.settings.base_url}/v1/accounts/{account}/daily"
+        path = f"/v1/accounts/{self.settings.account_id}/daily"
         params: dict[str, str] = {"since": since.isoformat(), "until": until.isoformat()}
         while True:
-            response = self._http.get(url, params=params)
-            if not response.ok:
-                raise error_from_response(API, response, account=account)
-            body = response.json()
+            body = self._get(path, params)
             for row in body["data"]:
                 yield self._record(row)
             if not body.get("next_cursor"):
@@ -144,19 +149,11 @@ class TemplateConnector(Connector[TemplateSettings]):
             :class:`~partnerkit.errors.AuthenticationError` for a bad token).
         """
         account = self.settings.account_id
-        url = f"{self.settings.base_url}/v1/accounts/{account}"
         try:
-            response = self._http.get(url)
-            if not response.ok:
-                raise error_from_response(API, response, account=account)
+            found = self._get(f"/v1/accounts/{account}")
         except PartnerkitError as exc:
-            return CheckResult(ok=False, message=str(exc), error=exc)
-        shown = response.json().get("name") or account
+            return CheckResult.failed(exc)
+        shown = found.get("name") or account
         return CheckResult(
             ok=True, message=f"The token reads account {account} ({shown}).", accounts=(account,)
         )
-
-    def close(self) -> None:
-        """Close the HTTP session."""
-        self._http.close()
-        super().close()

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
+from partnerkit_google import RPC_STATUS_SHAPE
 
 from partnerkit.errors import (
     AuthenticationError,
@@ -34,7 +35,7 @@ from partnerkit.errors import (
     SourceError,
     TransientError,
 )
-from partnerkit.http import ErrorShape, error_from_response, redact_url, register_error_shape
+from partnerkit.http import error_from_response, redact_url, register_error_shape
 
 __all__ = [
     "API",
@@ -50,9 +51,8 @@ __all__ = [
 
 API = "ga4"
 
-# Google's google.rpc.Status JSON: {"error": {"code", "message", "status", "details"}};
-# the canonical status name (RESOURCE_EXHAUSTED, ...) is the code worth keeping.
-register_error_shape(API, ErrorShape(code_keys=("status", "code"), detail_keys=("details",)))
+# Google's google.rpc.Status JSON: {"error": {"code", "message", "status", "details"}}.
+register_error_shape(API, RPC_STATUS_SHAPE)
 
 #: Seconds the seam is told to wait when an hourly property quota is exhausted: GA4
 #: says hourly quota tokens "return in under an hour".

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, ClassVar, Literal, Self, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from partnerkit_google import GoogleSettings
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit.connector import HttpConnectorSettings, check_name, one_or_many
+from partnerkit.connector import check_name, one_or_many
 
 __all__ = [
     "CHANNELS",
@@ -139,7 +139,7 @@ class CustomReport(BaseModel):
         return names
 
 
-class Ga4Settings(HttpConnectorSettings):
+class Ga4Settings(GoogleSettings):
     """Settings of the ``ga4`` connector; each can come from ``PARTNERKIT_GA4_<FIELD>``.
 
     Credentials follow Google's conventions, first match wins: ``credentials_file``
@@ -175,10 +175,6 @@ class Ga4Settings(HttpConnectorSettings):
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_GA4_")
 
     accounts: list[str] = Field(min_length=1)
-    credentials_file: Path | None = None
-    credentials_json: SecretStr | None = None
-    access_token: SecretStr | None = None
-    quota_project_id: str | None = None
     lead_events: list[str] = Field(default_factory=lambda: ["generate_lead"])
     channel_map: dict[str, Channel] = Field(default_factory=dict)
     custom_reports: list[CustomReport] = Field(default_factory=list)

@@ -14,22 +14,16 @@ The core's fault kit knows no vendor; this module is where GA4's knowledge lives
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from partnerkit.testing.faults import Fault, json_fault
+from partnerkit_google import testing as google
+
+from partnerkit.testing.faults import Fault
 
 __all__ = ["Ga4Quota", "expired_token", "ga4_quota_exhausted"]
 
 _SERVICE = "analyticsdata.googleapis.com"
 _METHOD = "google.analytics.data.v1beta.BetaAnalyticsData.RunReport"
-_ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
-_DOMAIN = "googleapis.com"
-_BEARER = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-_GOOGLE_401 = (
-    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
-    "cookie or other valid authentication credential. See "
-    "https://developers.google.com/identity/sign-in/web/devconsole-project."
-)
 
 Ga4Quota = Literal[
     "tokens_per_day",
@@ -70,34 +64,9 @@ def ga4_quota_exhausted(kind: Ga4Quota = "tokens_per_hour") -> Fault:
     Returns:
         The fault.
     """
-    return _status(429, "RESOURCE_EXHAUSTED", _GA4_MESSAGES[kind])
+    return google.status_fault(429, "RESOURCE_EXHAUSTED", _GA4_MESSAGES[kind])
 
 
 def expired_token() -> Fault:
-    """The access token has expired, as the GA4 Data API says it.
-
-    HTTP 401 ``UNAUTHENTICATED`` with a ``google.rpc.ErrorInfo`` of reason
-    ``ACCESS_TOKEN_EXPIRED`` (AIP-193 ``ErrorReason``; googleads/googleads-php-lib#671)
-    and the ``WWW-Authenticate`` header Google sends with it.
-
-    Returns:
-        The fault.
-    """
-    metadata = {"service": _SERVICE, "method": _METHOD}
-    info = {"@type": _ERROR_INFO, "reason": "ACCESS_TOKEN_EXPIRED", "domain": _DOMAIN}
-    www = {"WWW-Authenticate": _BEARER}
-    return _status(401, "UNAUTHENTICATED", _GOOGLE_401, [{**info, "metadata": metadata}], www)
-
-
-def _status(
-    code: int,
-    status: str,
-    message: str,
-    details: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Fault:
-    """A ``google.rpc.Status`` body: ``{"error": {code, message, status[, details]}}``."""
-    error: dict[str, Any] = {"code": code, "message": message, "status": status}
-    if details is not None:
-        error["details"] = details
-    return json_fault(code, {"error": error}, headers)
+    """HTTP 401 ``UNAUTHENTICATED``: the access token has expired, as the GA4 Data API says it."""
+    return google.expired_token(_SERVICE, _METHOD)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from partnerkit_google import RPC_STATUS_SHAPE
 
 from partnerkit.errors import (
     AuthenticationError,
@@ -46,7 +47,7 @@ from partnerkit.errors import (
     TransientError,
     UnknownFieldError,
 )
-from partnerkit.http import ErrorShape, error_from_response, redact_url, register_error_shape
+from partnerkit.http import error_from_response, redact_url, register_error_shape
 from partnerkit_google_ads import _schema
 from partnerkit_google_ads._auth import API
 
@@ -63,8 +64,8 @@ __all__ = [
 ]
 
 # Google's google.rpc.Status JSON: {"error": {"code", "message", "status", "details"}},
-# details holding the GoogleAdsFailure; the status name is the code worth keeping.
-register_error_shape(API, ErrorShape(code_keys=("status", "code"), detail_keys=("details",)))
+# details holding the GoogleAdsFailure.
+register_error_shape(API, RPC_STATUS_SHAPE)
 
 _DAILY_DELAY = 3600.0  # a retryDelay of an hour or more is a daily cap, not a rate
 _FIELD_IN_MESSAGE = re.compile(r"'([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+)'")

@@ -72,13 +72,8 @@ class _Customer(TypedDict, total=False):
     manager: bool
 
 
-class _CustomerClient(TypedDict, total=False):
-    id: str
-    descriptiveName: str
-    currencyCode: str
-    timeZone: str
+class _CustomerClient(_Customer, total=False):
     level: int
-    manager: bool
     status: str
 
 
@@ -148,21 +143,26 @@ class Row(TypedDict, total=False):
     segments: _Segments
 
 
-class Batch(TypedDict):
-    """One ``SearchGoogleAdsStreamResponse`` of the answer's array."""
+class _Envelope(TypedDict):
+    """What a ``SearchGoogleAdsStreamResponse`` holds besides its rows."""
 
-    results: NotRequired[list[Row]]
     fieldMask: NotRequired[str]
     requestId: NotRequired[str]
     queryResourceConsumption: NotRequired[str]
     error: NotRequired[dict[str, Any]]
 
 
+class Batch(_Envelope):
+    """One ``SearchGoogleAdsStreamResponse`` of the answer's array."""
+
+    results: NotRequired[list[Row]]
+
+
 #: Validates a whole searchStream answer in one call.
 BATCHES: TypeAdapter[list[Batch]] = TypeAdapter(list[Batch])
 
 
-class RawBatch(TypedDict):
+class RawBatch(_Envelope):
     """A ``SearchGoogleAdsStreamResponse`` whose rows are kept as the JSON sent them.
 
     The report streams (keywords, search terms, ..., custom GAQL) type each value
@@ -170,10 +170,6 @@ class RawBatch(TypedDict):
     """
 
     results: NotRequired[list[dict[str, Any]]]
-    fieldMask: NotRequired[str]
-    requestId: NotRequired[str]
-    queryResourceConsumption: NotRequired[str]
-    error: NotRequired[dict[str, Any]]
 
 
 #: Validates a searchStream answer's envelope, leaving each row a plain dict.

@@ -309,7 +309,8 @@ class _Report:
     level: str
     resource: str
     attributes: tuple[str, ...]
-    segment: tuple[tuple[str, str], ...]
+    # (field, column, description): the key columns (beyond the day), then the others
+    segment: tuple[tuple[str, str, str], ...]
     extras: tuple[tuple[str, str, str], ...]
     metrics: tuple[str, ...] = METRICS
     where: tuple[Condition, ...] = ()
@@ -320,7 +321,7 @@ class _Report:
         names = (
             *CUSTOMER_FIELDS,
             *self.attributes,
-            *(f for f, _ in self.segment),
+            *(f for f, _, _ in self.segment),
             *(f for f, _, _ in self.extras if f not in self.attributes),
             "segments.date",
             *self.metrics,
@@ -329,19 +330,13 @@ class _Report:
         fields = {name: library_meta(version, name) for name in unique}
         for name, _ in self.unit_of:  # an attribute read as a measure (a score)
             fields[name] = replace(fields[name], category="METRIC")
-        segment_extras = tuple(
-            Extra(f, n, d) for f, n, d in self.extras if any(f == s for s, _ in self.segment)
-        )
-        other = tuple(
-            Extra(f, n, d) for f, n, d in self.extras if all(f != s for s, _ in self.segment)
-        )
         return Plan(
             self.stream,
             self.level,
             Query(self.resource, unique, self.where),
             fields,
-            self.segment,
-            segment_extras + other,
+            tuple((f, n) for f, n, _ in self.segment),
+            tuple(Extra(f, n, d) for f, n, d in (*self.segment, *self.extras)),
             unit_of=dict(self.unit_of),
         )
 
@@ -359,9 +354,8 @@ REPORTS: dict[str, _Report] = {
         "keyword",
         "keyword_view",
         (*_CAMPAIGN, *_AD_GROUP),
-        (("ad_group_criterion.criterion_id", "criterion_id"),),
+        (("ad_group_criterion.criterion_id", "criterion_id", "The keyword's criterion id."),),
         (
-            ("ad_group_criterion.criterion_id", "criterion_id", "The keyword's criterion id."),
             ("ad_group_criterion.keyword.text", "keyword_text", "The keyword's text."),
             (
                 "ad_group_criterion.keyword.match_type",
@@ -389,9 +383,8 @@ REPORTS: dict[str, _Report] = {
         "search_term",
         "search_term_view",
         (*_CAMPAIGN, *_AD_GROUP),
-        (("search_term_view.search_term", "search_term"),),
+        (("search_term_view.search_term", "search_term", "What the user searched for."),),
         (
-            ("search_term_view.search_term", "search_term", "What the user searched for."),
             (
                 "search_term_view.status",
                 "search_term_status",
@@ -405,11 +398,6 @@ REPORTS: dict[str, _Report] = {
         "geography",
         "geographic_view",
         _CAMPAIGN,
-        (
-            ("geographic_view.country_criterion_id", "country_criterion_id"),
-            ("segments.geo_target_region", "geo_target_region"),
-            ("geographic_view.location_type", "location_type"),
-        ),
         (
             (
                 "geographic_view.country_criterion_id",
@@ -427,23 +415,22 @@ REPORTS: dict[str, _Report] = {
                 "location_type",
                 "AREA_OF_INTEREST (searched for) or LOCATION_OF_PRESENCE (was there).",
             ),
-            _CHANNEL,
         ),
+        (_CHANNEL,),
     ),
     "devices": _Report(
         "devices",
         "campaign",
         "campaign",
         _CAMPAIGN,
-        (("segments.device", "device"),),
         (
             (
                 "segments.device",
                 "device",
                 "The device: MOBILE, DESKTOP, TABLET, CONNECTED_TV or OTHER.",
             ),
-            _CHANNEL,
         ),
+        (_CHANNEL,),
     ),
 }
 
@@ -466,13 +453,14 @@ def conversions_plan(
         "campaign",
         "campaign",
         _CAMPAIGN,
-        (("segments.conversion_action", "conversion_action"),),
         (
             (
                 "segments.conversion_action",
                 "conversion_action",
                 "The conversion action's resource name, customers/<id>/conversionActions/<id>.",
             ),
+        ),
+        (
             (
                 "segments.conversion_action_name",
                 "conversion_action_name",

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnerkit.testing.faults import Fault, json_fault
+from partnerkit_google import testing as google
+
+from partnerkit.testing.faults import Fault
 
 __all__ = [
     "expired_token",
@@ -29,24 +31,6 @@ _GOOGLE_ADS_VERSION = "v26"
 _GOOGLE_ADS_TYPE = f"type.googleapis.com/google.ads.googleads.{_GOOGLE_ADS_VERSION}"
 _SERVICE = "googleads.googleapis.com"
 _METHOD = f"google.ads.googleads.{_GOOGLE_ADS_VERSION}.services.GoogleAdsService.SearchStream"
-#: The google.rpc.Code Google sends with each HTTP status (google/rpc/code.proto).
-_RPC_STATUS = {
-    400: "INVALID_ARGUMENT",
-    401: "UNAUTHENTICATED",
-    403: "PERMISSION_DENIED",
-    404: "NOT_FOUND",
-    429: "RESOURCE_EXHAUSTED",
-    500: "INTERNAL",
-    503: "UNAVAILABLE",
-}
-_ERROR_INFO = "type.googleapis.com/google.rpc.ErrorInfo"
-_DOMAIN = "googleapis.com"
-_BEARER = 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
-_GOOGLE_401 = (
-    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
-    "cookie or other valid authentication credential. See "
-    "https://developers.google.com/identity/sign-in/web/devconsole-project."
-)
 
 
 def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, name: str) -> Fault:
@@ -62,7 +46,9 @@ def _google_ads_quota(retry_delay_seconds: int, quota_error: str, scope: str, na
         },
     }
     message = "Resource has been exhausted (e.g. check quota)."
-    return _status(429, "RESOURCE_EXHAUSTED", message, [_failure(error, "FAKE-request-id-000000")])
+    return google.status_fault(
+        429, "RESOURCE_EXHAUSTED", message, [_failure(error, "FAKE-request-id-000000")]
+    )
 
 
 def google_ads_error(
@@ -95,8 +81,8 @@ def google_ads_error(
         The fault.
     """
     error = {"errorCode": error_code, "message": message}
-    rpc = rpc_status or _RPC_STATUS[status]
-    return _status(status, rpc, top_message, [_failure(error, request_id)])
+    rpc = rpc_status or google.RPC_STATUS[status]
+    return google.status_fault(status, rpc, top_message, [_failure(error, request_id)])
 
 
 def _failure(error: dict[str, Any], request_id: str) -> dict[str, Any]:
@@ -143,28 +129,5 @@ def google_ads_daily_quota_exhausted(retry_delay_seconds: int = 40591) -> Fault:
 
 
 def expired_token() -> Fault:
-    """The access token has expired, as the Google Ads API says it.
-
-    HTTP 401 ``UNAUTHENTICATED`` with a ``google.rpc.ErrorInfo`` of reason
-    ``ACCESS_TOKEN_EXPIRED`` (AIP-193 ``ErrorReason``; googleads/googleads-php-lib#671)
-    and the ``WWW-Authenticate`` header Google sends with it.
-
-    Returns:
-        The fault.
-    """
-    metadata = {"service": _SERVICE, "method": _METHOD}
-    info = {"@type": _ERROR_INFO, "reason": "ACCESS_TOKEN_EXPIRED", "domain": _DOMAIN}
-    www = {"WWW-Authenticate": _BEARER}
-    return _status(401, "UNAUTHENTICATED", _GOOGLE_401, [{**info, "metadata": metadata}], www)
-
-
-def _status(
-    code: int,
-    status: str,
-    message: str,
-    details: list[dict[str, Any]],
-    headers: dict[str, str] | None = None,
-) -> Fault:
-    """A ``google.rpc.Status`` body: ``{"error": {code, message, status, details}}``."""
-    error = {"code": code, "message": message, "status": status, "details": details}
-    return json_fault(code, {"error": error}, headers)
+    """HTTP 401 ``UNAUTHENTICATED``: the access token has expired, as the Google Ads API says it."""
+    return google.expired_token(_SERVICE, _METHOD)

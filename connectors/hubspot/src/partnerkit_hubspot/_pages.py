@@ -69,11 +69,14 @@ class CrmObject(TypedDict, total=False):
     archivedAt: str
 
 
-class ObjectPage(TypedDict, total=False):
-    """A page of CRM objects; ``total`` only in search answers."""
-
+class _CrmResults(TypedDict, total=False):
     results: Required[list[CrmObject]]
     paging: Paging
+
+
+class ObjectPage(_CrmResults, total=False):
+    """A page of CRM objects; ``total`` only in search answers."""
+
     total: int
 
 
@@ -115,12 +118,10 @@ class TokenAnswer(TypedDict, total=False):
     expires_in: int
 
 
-class SearchPage(TypedDict, total=False):
+class SearchPage(_CrmResults):
     """A page of CRM search results: ``total`` is always sent (the SDK's model requires it)."""
 
-    results: Required[list[CrmObject]]
-    paging: Paging
-    total: Required[int]
+    total: int
 
 
 class PageError(ValueError):

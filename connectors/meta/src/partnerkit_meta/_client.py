@@ -19,20 +19,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import SecretStr, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from partnerkit import http
-from partnerkit.connector import Notice
+from partnerkit.connector import HttpSettings, Notice
 from partnerkit.errors import DataError, ResponseShapeError
 from partnerkit_meta._errors import API, ReduceDataError, classify, from_sdk_error
 from partnerkit_meta._sdk import GraphApi, SdkRequestError
 from partnerkit_meta._settings import MetaSettings
 from partnerkit_meta._usage import UsageObserver
 
-__all__ = ["MIN_PAGE_SIZE", "GraphClient", "shape_error", "validate_page"]
+__all__ = [
+    "MIN_PAGE_SIZE",
+    "GraphClient",
+    "graph_call",
+    "mounted_graph",
+    "shape_error",
+    "validate_page",
+]
 
 logger = logging.getLogger("partnerkit.meta")
 
@@ -40,6 +47,92 @@ logger = logging.getLogger("partnerkit.meta")
 MIN_PAGE_SIZE = 25
 
 PageT = TypeVar("PageT", bound=Mapping[str, Any])
+
+
+class GraphSettings(Protocol):
+    """What :func:`mounted_graph` reads from a Meta connector's settings."""
+
+    @property
+    def app_secret(self) -> SecretStr | None:
+        """The app's secret (every request then carries an ``appsecret_proof``)."""
+
+    @property
+    def api_version(self) -> str:
+        """The Graph API version."""
+
+    @property
+    def http(self) -> HttpSettings:
+        """Timeouts, retries and pace."""
+
+    @property
+    def throttle_min_wait(self) -> float:
+        """Seconds to wait on a throttle that does not say how long."""
+
+
+def mounted_graph(
+    settings: GraphSettings,
+    account: str,
+    access_token: str,
+    *,
+    app_id: str | None = None,
+    on_response: http.ResponseObserver | None = None,
+) -> GraphApi:
+    """The SDK's API for one Graph object (an ad account, a Page), on the seam.
+
+    Its requests share the account's process-wide rate limiter (key ``("meta",
+    account)``) and go through Meta's error rules (:func:`classify`).
+
+    Args:
+        settings: The connector's settings.
+        account: The object the requests are for.
+        access_token: The token.
+        app_id: The app's id, when known.
+        on_response: An observer of every answer (Meta Ads' usage headers).
+
+    Returns:
+        The facade, its session mounted.
+    """
+    secret = settings.app_secret.get_secret_value() if settings.app_secret else None
+    graph = GraphApi(
+        access_token=access_token,
+        app_secret=secret or None,
+        app_id=app_id,
+        timeout=settings.http.timeout_seconds,
+        api_version=settings.api_version,
+    )
+    rate, burst = settings.http.requests_per_second, settings.http.burst
+    wait = settings.throttle_min_wait
+    http.mount(
+        graph.http,
+        API,
+        account=account,
+        settings=settings.http,
+        limiter=http.rate_limiter((API, account), rate, burst),
+        classifier=partial(classify, account=account, throttle_min_wait=wait),
+        on_response=on_response,
+    )
+    return graph
+
+
+def graph_call(
+    graph: GraphApi,
+    method: str,
+    path: tuple[str, ...],
+    params: Mapping[str, Any],
+    account: str,
+    throttle_min_wait: float,
+) -> bytes:
+    """One request through the SDK; its error is the library's (:func:`from_sdk_error`).
+
+    Returns:
+        The raw body.
+    """
+    try:
+        return graph.call(method, path, params)
+    except graph.error_type as exc:
+        raise from_sdk_error(
+            cast(SdkRequestError, exc), account=account, throttle_min_wait=throttle_min_wait
+        ) from None
 
 
 class GraphClient:
@@ -59,29 +152,13 @@ class GraphClient:
     def __init__(self, settings: MetaSettings, account: str) -> None:
         self.account = account
         self._throttle_min_wait = settings.throttle_min_wait
-        secret = settings.app_secret.get_secret_value() if settings.app_secret else None
-        self._graph = GraphApi(
-            access_token=settings.access_token.get_secret_value(),
-            app_secret=secret or None,
-            app_id=settings.app_id,
-            timeout=settings.http.timeout_seconds,
-            api_version=settings.api_version,
-        )
         self.usage = UsageObserver(account, settings.usage_slowdown)
-        self.limiter = http.rate_limiter(
-            (API, account), settings.http.requests_per_second, settings.http.burst
+        token = settings.access_token.get_secret_value()
+        self._graph = mounted_graph(
+            settings, account, token, app_id=settings.app_id, on_response=self.usage
         )
-        http.mount(
-            self._graph.http,
-            API,
-            account=account,
-            settings=settings.http,
-            limiter=self.limiter,
-            classifier=partial(
-                classify, account=account, throttle_min_wait=settings.throttle_min_wait
-            ),
-            on_response=self.usage,
-        )
+        # the account's shared limiter, which mounted_graph created (the first call's rate wins)
+        self.limiter = http.rate_limiter((API, account), None)
         self.notices: list[Notice] = []
 
     @property
@@ -104,14 +181,7 @@ class GraphClient:
             SourceError: The mapped Meta error (throttles only after the seam's retries).
             ConfigurationError: An unknown field or a retired API version.
         """
-        try:
-            return self._graph.call(method, path, params)
-        except self._graph.error_type as exc:
-            raise from_sdk_error(
-                cast(SdkRequestError, exc),
-                account=self.account,
-                throttle_min_wait=self._throttle_min_wait,
-            ) from None
+        return graph_call(self._graph, method, path, params, self.account, self._throttle_min_wait)
 
     def get(
         self, path: tuple[str, ...], params: Mapping[str, Any], adapter: TypeAdapter[PageT]

@@ -54,7 +54,6 @@ from partnerkit.errors import ResponseShapeError
 from partnerkit.records import MONEY_SCALE, PerformanceRecord, arrow_schema
 from partnerkit_meta._client import shape_error, validate_page
 from partnerkit_meta._insights import (
-    LEVEL_NAMES,
     PAGE,
     ActionStat,
     Paging,
@@ -169,25 +168,20 @@ def _read(body: bytes, schema: pa.Schema, *, unexpected: str) -> pa.Table:
     )
 
 
-class PageMapper:
+class PageMapper(RowMapper):
     """Maps the insights pages of one ad account: columnar when exact, else row by row.
 
-    Args:
-        settings: The connector settings (actions mapping, attribution, extras).
-        level: The level the rows were read at.
-        account: The account's name, currency and time zone.
+    A :class:`RowMapper` (built with the same arguments) that maps a whole page at
+    once where it can; ``unmapped`` and ``count`` cover both paths.
 
     Attributes:
-        rows: The row path; its ``unmapped`` and ``count`` cover both paths.
         fallbacks: Pages the columnar path left to the row path.
     """
 
     def __init__(self, settings: MetaSettings, level: Level, account: AccountInfo) -> None:
-        self.rows = RowMapper(settings, level, account)
+        super().__init__(settings, level, account)
         self.fallbacks = 0
         self._settings = settings
-        self._account = account
-        self._level = LEVEL_NAMES[level]
         asked = insights_params(settings, level, _ANY_DAY, _ANY_DAY)["fields"].split(",")
         # the row fields the request asks for (attribution_setting: also when Meta
         # sends it unasked), in the row path's order
@@ -196,21 +190,7 @@ class PageMapper:
             for f in _STRING_FIELDS
             if f in asked or f == "attribution_setting" or f in settings.breakdowns
         )
-        # more than action_type: an action type has several entries a row, which the
-        # row path adds (``_insights._merged``)
-        self._split_actions = len(settings.action_breakdowns) > 1
-        self._mapped = settings.actions.mapped_action_types()
         self._schemas: tuple[pa.Schema, pa.Schema] | None = None
-
-    @property
-    def count(self) -> int:
-        """Records produced so far, by either path."""
-        return self.rows.count
-
-    @property
-    def unmapped(self) -> set[str]:
-        """Action types seen that no rule reads, by either path."""
-        return self.rows.unmapped
 
     def page(self, body: str | bytes, where: str) -> MappedPage:
         """Map one page body: an Arrow table when the columnar path is exact.
@@ -238,7 +218,7 @@ class PageMapper:
         except NotColumnarError:
             self.fallbacks += 1
             page = validate_page(PAGE, raw, where)
-            return {"records": self.rows.records(page["data"]), "paging": page.get("paging", {})}
+            return {"records": self.records(page["data"]), "paging": page.get("paging", {})}
         return {"records": table, "paging": paging}
 
     def table(self, body: bytes) -> tuple[pa.Table, Paging]:
@@ -365,8 +345,8 @@ class PageMapper:
 
         present = actions.types() | values.types()
         if not present <= self._mapped:
-            self.rows.unmapped.update(present - self._mapped)
-        self.rows.count += n
+            self.unmapped.update(present - self._mapped)
+        self.count += n
 
         out_fields: list[pa.Field[Any]] = []
         arrays: list[Column] = []

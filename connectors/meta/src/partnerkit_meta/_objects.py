@@ -141,9 +141,7 @@ class _Named(TypedDict, total=False):
     name: str
 
 
-class _Creative(TypedDict, total=False):
-    id: str
-    name: str
+class _Creative(_Named, total=False):
     url_tags: str
 
 

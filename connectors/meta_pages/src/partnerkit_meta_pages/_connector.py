@@ -43,18 +43,10 @@ from functools import partial
 from typing import Any, ClassVar, cast
 from zoneinfo import ZoneInfo
 
-from partnerkit_meta.graph import (
-    API,
-    GraphApi,
-    SdkRequestError,
-    classify,
-    from_sdk_error,
-    sdk_api_version,
-)
+from partnerkit_meta.graph import API, GraphApi, graph_call, mounted_graph, sdk_api_version
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from partnerkit import http
 from partnerkit.connector import (
     Capability,
     CheckResult,
@@ -193,41 +185,15 @@ class MetaPagesConnector(Connector[MetaPagesSettings]):
         """The SDK's API for one Page or Instagram account, mounted on the seam."""
         graph = self._graphs.get(account)
         if graph is None:
-            settings = self.settings
-            secret = settings.app_secret.get_secret_value() if settings.app_secret else None
-            graph = GraphApi(
-                access_token=settings.token(),
-                app_secret=secret or None,
-                app_id=None,
-                timeout=settings.http.timeout_seconds,
-                api_version=settings.api_version,
+            graph = self._graphs[account] = mounted_graph(
+                self.settings, account, self.settings.token()
             )
-            http.mount(
-                graph.http,
-                API,
-                account=account,
-                settings=settings.http,
-                limiter=http.rate_limiter(
-                    (API, account), settings.http.requests_per_second, settings.http.burst
-                ),
-                classifier=partial(
-                    classify, account=account, throttle_min_wait=settings.throttle_min_wait
-                ),
-            )
-            self._graphs[account] = graph
         return graph
 
     def _get(self, account: str, path: tuple[str, ...], params: Mapping[str, Any]) -> Any:
         """GET a Graph path as a JSON object (the library's error otherwise)."""
         graph = self._graph(account)
-        try:
-            body = graph.call("GET", path, params)
-        except graph.error_type as exc:
-            raise from_sdk_error(
-                cast(SdkRequestError, exc),
-                account=account,
-                throttle_min_wait=self.settings.throttle_min_wait,
-            ) from None
+        body = graph_call(graph, "GET", path, params, account, self.settings.throttle_min_wait)
         try:
             return json_object(body)
         except PageShapeError as exc:

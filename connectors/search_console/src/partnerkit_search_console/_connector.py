@@ -29,18 +29,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
 import requests
-from pydantic import Field, SecretStr
+from partnerkit_google import JSON_API_SHAPE, GoogleSettings
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import (
     Capability,
     CheckResult,
-    HttpConnectorSettings,
     Notice,
     ReadRequest,
     SessionConnector,
@@ -56,7 +55,6 @@ from partnerkit.errors import (
     TransientError,
 )
 from partnerkit.http import (
-    ErrorShape,
     error_from_response,
     mount,
     rate_limiter,
@@ -79,16 +77,15 @@ QUERY_DIMENSIONS = ("date", "query", "page", "country", "device")
 #: Code of the notice that says how much of a day the query-level rows leave out.
 HIDDEN_VOLUME = "anonymised_queries_hidden"
 
-# Google's error envelope: {"error": {"code": 403, "message": ..., "status":
-# "PERMISSION_DENIED", "errors": [{"message", "domain", "reason"}]}} (see .testing).
-register_error_shape(API, ErrorShape(code_keys=("status", "code"), detail_keys=("errors",)))
+# Google's JSON-API error envelope, with "errors": [{"message", "domain", "reason"}].
+register_error_shape(API, JSON_API_SHAPE)
 
 # Google's older quota answers: HTTP 403 with a usageLimits reason.
 _THROTTLES = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 _DAILY = frozenset({"dailyLimitExceeded", "quotaExceeded"})
 
 
-class SearchConsoleSettings(HttpConnectorSettings):
+class SearchConsoleSettings(GoogleSettings):
     """Settings; each one can come from ``PARTNERKIT_SEARCH_CONSOLE_<FIELD>``.
 
     The ``http`` keys come from ``PARTNERKIT_SEARCH_CONSOLE_HTTP__<KEY>``.
@@ -117,10 +114,6 @@ class SearchConsoleSettings(HttpConnectorSettings):
     model_config = SettingsConfigDict(env_prefix="PARTNERKIT_SEARCH_CONSOLE_")
 
     site_url: str = Field(min_length=1)
-    credentials_file: Path | None = None
-    credentials_json: SecretStr | None = None
-    access_token: SecretStr | None = None
-    quota_project_id: str | None = None
     search_type: Literal["web", "image", "video", "news", "discover", "googleNews"] = "web"
     data_state: Literal["final", "all"] = "final"
     row_limit: int = Field(default=MAX_ROW_LIMIT, ge=1, le=MAX_ROW_LIMIT)

@@ -23,7 +23,7 @@ Google API sends for an expired or invalid token. Each helper returns a vendor-n
 
 from __future__ import annotations
 
-from typing import Any
+from partnerkit_google.testing import GOOGLE_401, RPC_STATUS, google_error
 
 from partnerkit.testing.faults import Fault, json_fault
 
@@ -35,36 +35,6 @@ __all__ = [
     "server_error",
     "usage_limit",
 ]
-
-_GOOGLE_401 = (
-    "Request had invalid authentication credentials. Expected OAuth 2 access token, login "
-    "cookie or other valid authentication credential. See "
-    "https://developers.google.com/identity/sign-in/web/devconsole-project."
-)
-
-
-def google_error(
-    status: int, rpc_status: str, message: str, *, reason: str, domain: str = "global"
-) -> Fault:
-    """Any error in Google's JSON envelope.
-
-    Args:
-        status: The HTTP status (also the body's ``code``).
-        rpc_status: The ``google.rpc.Code`` name, e.g. ``"PERMISSION_DENIED"``.
-        message: Google's message.
-        reason: The ``errors[].reason``, e.g. ``"forbidden"``.
-        domain: The ``errors[].domain``.
-
-    Returns:
-        The fault.
-    """
-    error: dict[str, Any] = {
-        "code": status,
-        "message": message,
-        "errors": [{"message": message, "domain": domain, "reason": reason}],
-        "status": rpc_status,
-    }
-    return json_fault(status, {"error": error})
 
 
 def permission_denied(site_url: str = "sc-domain:example.com") -> Fault:
@@ -117,7 +87,7 @@ def server_error(status: int = 503) -> Fault:
     Returns:
         The fault.
     """
-    rpc = {500: "INTERNAL", 503: "UNAVAILABLE"}.get(status, "UNKNOWN")
+    rpc = RPC_STATUS[status] if status >= 500 and status in RPC_STATUS else "UNKNOWN"
     return google_error(status, rpc, "Backend Error", reason="backendError")
 
 
@@ -129,7 +99,7 @@ def expired_token() -> Fault:
     """
     error = {
         "code": 401,
-        "message": _GOOGLE_401,
+        "message": GOOGLE_401,
         "errors": [
             {
                 "message": "Invalid Credentials",
