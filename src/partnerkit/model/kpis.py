@@ -44,7 +44,6 @@ __all__ = [
     "BUILTIN_KPIS",
     "DEFAULT_DATE_COLUMN",
     "KPI",
-    "MEAN_WEIGHTS",
     "TOTAL_COST_KPIS",
     "Condition",
     "Direction",
@@ -102,7 +101,7 @@ _SYMBOLS: dict[str, str] = {
 #: The per-row averages a ``mean`` measure may take, by record kind: each column with the
 #: additive column it is weighted by (the one home of each rule; search position's is
 #: :data:`partnerkit.search.WEIGHTED_BY`).
-MEAN_WEIGHTS: Mapping[RecordKind, Mapping[str, str]] = MappingProxyType(
+_MEAN_WEIGHTS: Mapping[RecordKind, Mapping[str, str]] = MappingProxyType(
     {RecordKind.SEARCH_PERFORMANCE: WEIGHTED_BY}
 )
 #: Operators that test text for any of a list of words (case-insensitive).
@@ -358,8 +357,8 @@ class Measure(_Model):
     """One aggregate over one record kind: a sum, a count, or a weighted mean.
 
     Give exactly one of ``sum`` (``"<kind>.<column>"``, e.g. ``performance.spend``),
-    ``count`` (a record kind, e.g. ``lead``) or ``mean`` (a per-row average of
-    :data:`MEAN_WEIGHTS`, e.g. ``search_performance.position``). A count of leads counts
+    ``count`` (a record kind, e.g. ``lead``) or ``mean`` (a per-row average with a
+    weighting rule of its own; today ``search_performance.position``). A count of leads counts
     inquiries (lead records); with ``distinct: person`` it counts the people behind them.
     A mean is weighted by the column its rule names (position by impressions:
     ``Σ position × impressions / Σ impressions`` over the rows that have both); with no
@@ -429,7 +428,7 @@ class Measure(_Model):
     def _weighted(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        allowed = [f"{k.value}.{c}" for k, rules in MEAN_WEIGHTS.items() for c in rules]
+        allowed = [f"{k.value}.{c}" for k, rules in _MEAN_WEIGHTS.items() for c in rules]
         if value not in allowed:
             raise ValueError(
                 f"cannot average {value!r}: a mean is weighted the one way its rule says, and "
@@ -459,7 +458,7 @@ class Measure(_Model):
         if self.mean is None:
             return None
         assert self.column is not None
-        return MEAN_WEIGHTS[self.kind][self.column]
+        return _MEAN_WEIGHTS[self.kind][self.column]
 
     @property
     def aggregate(self) -> Literal["sum", "count", "mean"]:
