@@ -120,6 +120,11 @@ def weighted_mean(weighted: float, weight: float) -> float | None:
         weight: ``Σ weight``.
 
     Returns:
-        The average, or ``None`` when the weights add up to 0 (never 0).
+        The average to 9 places (float noise such as 12.100000000000001 off, so a
+        position equal to its target is on it), or ``None`` when the weights add up to 0
+        (never 0).
     """
-    return float(weighted) / float(weight) if weight else None
+    return round(float(weighted) / float(weight), _PLACES) if weight else None
+
+
+_PLACES = 9

@@ -238,3 +238,13 @@ def test_mid_month_a_position_projects_to_itself(data: Any) -> None:
     assert paced.actual == pytest.approx(Decimal("12.1"))
     assert paced.linear == pytest.approx(Decimal("12.1"))
     assert paced.weighted == pytest.approx(Decimal("12.1"))
+
+
+def test_a_position_equal_to_its_target_is_on_it() -> None:
+    # 0.1 × 3 + 0.2 × 3 in floats is 0.9000000000000001: (0.1·3 + 0.2·3) / 6 = 0.15 exactly
+    rows = [
+        {"level": "query", "query": "solar panel a", "impressions": 3, "position": 0.1},
+        {"level": "query", "query": "solar panel b", "impressions": 3, "position": 0.2},
+    ]
+    assert WS.kpi("panels_position").evaluate({"search_performance": rows}) == Decimal("0.15")
+    assert rollup(rows).position == 0.15
