@@ -189,9 +189,10 @@ def test_the_kpi_agrees_with_the_seo_analysis_on_the_same_rows(data: Any) -> Non
         kpis=["panels_position", "average_position"],
         as_of=dt.date(2026, 10, 31),
     )
-    assert float(table.get("panels_position").value) == pytest.approx(group.totals.position)
-    assert float(table.get("panels_position").previous) == pytest.approx(group.previous.position)
-    assert float(table.get("average_position").value) == pytest.approx(seo.total.position)
+    # the same rule on the same rows: equal to the 9 places both keep
+    assert table.get("panels_position").value == Decimal(str(group.totals.position))
+    assert table.get("panels_position").previous == Decimal(str(group.previous.position))
+    assert table.get("average_position").value == Decimal(str(seo.total.position))
     # and the one rule: partnerkit.search.rollup over the group's October rows
     rows = [r for r in QUERIES if r["date"].month == 10 and "solar panel" in r["query"].lower()]
     assert rollup(rows).position == pytest.approx(12.1)
