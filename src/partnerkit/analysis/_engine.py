@@ -315,7 +315,8 @@ class Agg:
     """What a leaf came to over one window and group."""
 
     kept: int = 0
-    sums: dict[str | None, Any] = field(default_factory=dict)  # currency -> raw sum
+    # currency -> raw sum; a mean's: platform -> Σ value × weight
+    sums: dict[str | None, Any] = field(default_factory=dict)
     platforms: dict[str, list[Any]] = field(default_factory=dict)  # platform -> [(cur, sum)]
     platform_counts: dict[str, int] = field(default_factory=dict)
     weights: dict[str, Any] = field(default_factory=dict)  # a mean's Σ weight by platform
