@@ -24,9 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
-__all__ = ["SearchTotals", "rollup"]
+__all__ = ["WEIGHTED_BY", "SearchTotals", "rollup", "weighted_mean", "weighted_sums"]
+
+#: The per-row averages of search rows, each with the additive count it is weighted by
+#: when rows are rolled up. :func:`rollup` applies it, and so does the KPI engine's
+#: ``mean`` measure (``mean: search_performance.position``), so the rule has one home.
+WEIGHTED_BY: Mapping[str, str] = MappingProxyType({"position": "impressions"})
 
 
 @dataclass(frozen=True)
@@ -64,26 +70,61 @@ def rollup(rows: Iterable[Mapping[str, Any]]) -> SearchTotals:
     """
     clicks: int | None = None
     impressions: int | None = None
-    weighted = 0.0
-    weight = 0
-    count = 0
-    for row in rows:
-        count += 1
+    kept = list(rows)
+    for row in kept:
         row_clicks = row.get("clicks")
         row_impressions = row.get("impressions")
         if row_clicks is not None:
             clicks = (clicks or 0) + int(row_clicks)
         if row_impressions is not None:
             impressions = (impressions or 0) + int(row_impressions)
-        position = row.get("position")
-        if position is not None and row_impressions:
-            weighted += float(position) * int(row_impressions)
-            weight += int(row_impressions)
     ctr = clicks / impressions if clicks is not None and impressions else None
     return SearchTotals(
         clicks=clicks,
         impressions=impressions,
         ctr=ctr,
-        position=weighted / weight if weight else None,
-        rows=count,
+        position=weighted_mean(*weighted_sums(kept, "position")),
+        rows=len(kept),
     )
+
+
+def weighted_sums(rows: Iterable[Mapping[str, Any]], column: str) -> tuple[float, int]:
+    """``Σ value × weight`` and ``Σ weight`` of a per-row average (weight: :data:`WEIGHTED_BY`).
+
+    Only rows that have both the value and a weight count: a row without impressions
+    carries no weight for position.
+
+    Args:
+        rows: Search rows (records or any mappings).
+        column: A column of :data:`WEIGHTED_BY` (``position``).
+
+    Returns:
+        The weighted sum and the sum of the weights.
+    """
+    weight_column = WEIGHTED_BY[column]
+    weighted = 0.0
+    weight = 0
+    for row in rows:
+        value, row_weight = row.get(column), row.get(weight_column)
+        if value is not None and row_weight:
+            weighted += float(value) * int(row_weight)
+            weight += int(row_weight)
+    return weighted, weight
+
+
+def weighted_mean(weighted: float, weight: float) -> float | None:
+    """The weighted average ``Σ value × weight / Σ weight``; ``None`` without weight.
+
+    Args:
+        weighted: ``Σ value × weight`` (:func:`weighted_sums`, or the engine's SQL sums).
+        weight: ``Σ weight``.
+
+    Returns:
+        The average to 9 places (float noise such as 12.100000000000001 off, so a
+        position equal to its target is on it), or ``None`` when the weights add up to 0
+        (never 0).
+    """
+    return round(float(weighted) / float(weight), _PLACES) if weight else None
+
+
+_PLACES = 9

@@ -650,11 +650,11 @@ def test_an_additive_extra_metric_is_summed() -> None:
 
 def test_results_have_table_views_and_a_notebook_display(february) -> None:
     frame = february.to_pandas()
-    # 20 built-ins, people, organic clicks and impressions, email sends and clicks, and the
-    # lead agreement's sales-ready, nurture and joint closed deals
-    assert len(frame) == len(WS.kpi_catalogue) == 28
+    # 20 built-ins, people, organic clicks and impressions, average position, email sends
+    # and clicks, and the lead agreement's sales-ready, nurture and joint closed deals
+    assert len(frame) == len(WS.kpi_catalogue) == 29
     assert {"kpi", "value", "numerator", "denominator", "previous", "status"} <= set(frame.columns)
-    assert february.to_polars().height == 28
+    assert february.to_polars().height == 29
     assert february.to_arrow().schema.field("value").type == pa.decimal128(38, 6)
     cpl = february.get("cpl")
     assert cpl.to_arrow().num_rows == 1

@@ -100,8 +100,8 @@ DEALS = [
 
 # Search Console: a property day (anonymised queries in) and a query row of it.
 SEARCH = [
-    {"level": "property", "clicks": 12, "impressions": 600},
-    {"level": "query", "query": "solar", "clicks": 9, "impressions": 400},
+    {"level": "property", "clicks": 12, "impressions": 600, "position": 4.5},
+    {"level": "query", "query": "solar", "clicks": 9, "impressions": 400, "position": 3.0},
 ]
 EMAILS = [
     {"email_id": "a", "sent": 1000, "unique_clicks": 40},
@@ -143,6 +143,7 @@ EXPECTED = {
     "conversions": Decimal(5),
     "organic_clicks": Decimal(12),  # the property's row only
     "organic_impressions": Decimal(600),
+    "average_position": Decimal("4.5"),  # the property's row only: 4.5 × 600 / 600
     "email_sends": Decimal(1200),
     "email_clicks": Decimal(47),
 }
@@ -194,6 +195,7 @@ def test_builtin_values(kpi_id: str) -> None:
         ("leads", KPIUnit.COUNT, Direction.HIGHER),
         ("sessions", KPIUnit.COUNT, Direction.HIGHER),
         ("revenue", KPIUnit.MONEY, Direction.HIGHER),
+        ("average_position", KPIUnit.POSITION, Direction.LOWER),
     ],
 )
 def test_units_and_directions(kpi_id: str, unit: KPIUnit, direction: Direction) -> None:

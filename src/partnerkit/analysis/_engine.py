@@ -43,6 +43,7 @@ from partnerkit.model import (
     Workspace,
 )
 from partnerkit.records import Additivity, RecordKind, columns
+from partnerkit.search import weighted_mean
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -257,12 +258,13 @@ class Leaf:
     """
 
     kind: RecordKind
-    aggregate: Literal["sum", "count"]
+    aggregate: Literal["sum", "count", "mean"]
     column: str | None
     where: tuple[Condition, ...]
     date_column: str
     formula: str = ""
     distinct: Literal["person"] | None = None
+    weight: str | None = None
 
     def __post_init__(self) -> None:
         text = (
@@ -270,6 +272,8 @@ class Leaf:
             if self.aggregate == "sum"
             else f"count({self.kind.value}"
         )
+        if self.aggregate == "mean":
+            text = f"mean({self.kind.value}.{self.column} weighted by {self.weight}"
         if self.distinct == "person":
             text = "count(distinct person of lead"
         if self.where:
@@ -296,6 +300,7 @@ class Leaf:
                 tuple(measure.where),
                 measure.date_column,
                 distinct=measure.distinct,
+                weight=measure.weight,
             )
             found = _LEAVES[id(measure)] = (measure, leaf)
         return found[1]
@@ -310,9 +315,11 @@ class Agg:
     """What a leaf came to over one window and group."""
 
     kept: int = 0
-    sums: dict[str | None, Any] = field(default_factory=dict)  # currency -> raw sum
+    # currency -> raw sum; a mean's: platform -> Σ value × weight
+    sums: dict[str | None, Any] = field(default_factory=dict)
     platforms: dict[str, list[Any]] = field(default_factory=dict)  # platform -> [(cur, sum)]
     platform_counts: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, Any] = field(default_factory=dict)  # a mean's Σ weight by platform
 
 
 @dataclass(frozen=True)
@@ -326,6 +333,8 @@ class LeafValue:
         by_currency: Money summed in each original currency (before conversion).
         reason: Why the value is ``None``.
         note: A remark for the reader (e.g. no records in scope).
+        averaged: The value is a weighted mean (average position), which a longer
+            period does not multiply.
     """
 
     value: Decimal | None
@@ -334,10 +343,11 @@ class LeafValue:
     by_currency: Mapping[str, Decimal]
     reason: str | None = None
     note: str | None = None
+    averaged: bool = False
 
     def scaled(self, factor: Decimal) -> LeafValue:
-        """The value times ``factor`` (for projections)."""
-        if self.value is None:
+        """The value times ``factor`` (for projections); a mean stays as it is."""
+        if self.value is None or self.averaged:
             return self
         return replace(self, value=self.value * factor)
 
@@ -419,6 +429,24 @@ class Engine(Closing):
         if leaf.column not in self.data.schema(leaf.kind).names:
             return "CAST(NULL AS DOUBLE)"
         return f"v.{_ident(leaf.column)}"
+
+    def _mean_sql(self, leaf: Leaf, keep: str, suffix: str) -> list[str]:
+        """A mean's two sums: ``Σ value × weight`` and ``Σ weight``, over rows with a value.
+
+        The weight and the final division are the rule's (:data:`Measure.weight`,
+        :func:`partnerkit.search.weighted_mean`): a row without a weight adds nothing.
+        """
+        assert leaf.column is not None
+        assert leaf.weight is not None
+        names = self.data.schema(leaf.kind).names
+        if leaf.column not in names or leaf.weight not in names:
+            return [f"CAST(NULL AS DOUBLE) AS s{suffix}", f"CAST(NULL AS DOUBLE) AS w{suffix}"]
+        value, weight = f"v.{_ident(leaf.column)}", f"v.{_ident(leaf.weight)}"
+        rows = f"{keep} AND {value} IS NOT NULL AND {weight} IS NOT NULL"
+        return [
+            f"sum(CAST({value} AS DOUBLE) * {weight}) FILTER (WHERE {rows}) AS s{suffix}",
+            f"sum({weight}) FILTER (WHERE {rows}) AS w{suffix}",
+        ]
 
     # ------------------------------------------------------------ aggregating
 
@@ -586,6 +614,8 @@ class Engine(Closing):
                 count_of[j, i] = counts[keep]
                 if leaf.aggregate == "sum":
                     select.append(f"sum({self._sum_expr(leaf)}) FILTER (WHERE {keep}) AS s{j}_{i}")
+                elif leaf.aggregate == "mean":
+                    select += self._mean_sql(leaf, keep, f"{j}_{i}")
         where = " OR ".join(in_any) or "TRUE"
         with_sql, join = "", ""
         if kind is RecordKind.DEAL and keys:
@@ -622,6 +652,11 @@ class Engine(Closing):
                         if raw is not None:
                             agg.sums[currency] = agg.sums.get(currency, 0) + raw
                             agg.platforms.setdefault(key, []).append((currency, raw))
+                    elif leaf.aggregate == "mean":
+                        weighted, weight = record[f"s{j}_{i}"], record[f"w{j}_{i}"]
+                        if weight:
+                            agg.sums[key] = agg.sums.get(key, 0) + weighted
+                            agg.weights[key] = agg.weights.get(key, 0) + weight
 
     # ------------------------------------------------------------- currencies
 
@@ -730,6 +765,8 @@ class Aggregates:
         for a in parts:
             for p, n in a.platform_counts.items():
                 counts[p] = counts.get(p, 0) + n
+        if leaf.aggregate == "mean":
+            return self._mean(leaf, parts, kept)
         if leaf.aggregate == "count":
             return LeafValue(
                 Decimal(kept),
@@ -767,6 +804,27 @@ class Aggregates:
             if self.engine._is_money(leaf.kind, leaf.column or "")
         }
         return LeafValue(total, kept, by_platform, by_currency)
+
+    def _mean(self, leaf: Leaf, parts: Sequence[Agg], kept: int) -> LeafValue:
+        """A weighted mean over the parts: each platform's, and all of them together."""
+        kind = leaf.kind.value
+        weighted: dict[str, Any] = {}
+        weights: dict[str, Any] = {}
+        for a in parts:
+            for p, w in a.weights.items():
+                weighted[p] = weighted.get(p, 0) + a.sums[p]
+                weights[p] = weights.get(p, 0) + w
+        mean = weighted_mean(sum(weighted.values()), sum(weights.values()))
+        if mean is None:
+            why = f"no {kind} record counted has {leaf.weight}"
+            note = None if kept else f"no {kind} records in this scope and period"
+            return LeafValue(None, kept, {}, {}, reason=why, note=note, averaged=True)
+        by_platform = {
+            p: to_decimal(m)
+            for p in sorted(weights)
+            if (m := weighted_mean(weighted[p], weights[p])) is not None
+        }
+        return LeafValue(to_decimal(mean), kept, by_platform, {}, averaged=True)
 
 
 def parts_of(kpi: KPI) -> list[tuple[str, Measure]]:

@@ -267,7 +267,9 @@ def _pace(
         weights = weekday_weights(aggs.days(leaf, 1), pattern)
         projected = None
         reason = got.reason
-        if got.value is not None:
+        if got.averaged:  # a weighted mean (average position) is not multiplied by days
+            projected = got.value
+        elif got.value is not None:
             projected = weighted_projection(got.value, weights, elapsed, period)
             if projected is None:
                 reason = (

@@ -3,9 +3,10 @@
 A KPI is either one :class:`Measure` (``leads``: count the lead records) or a ratio of
 two (``cpl``: the sum of ``performance.spend`` over the count of lead records), times
 an optional ``scale`` (100 for a percentage, 1000 for CPM). A measure aggregates one
-record kind: ``sum`` of an additive metric column, or ``count`` of records, after
-optional ``where`` conditions; ``minus`` subtracts another measure (ROI's revenue
-minus cost).
+record kind: ``sum`` of an additive metric column, ``count`` of records, or ``mean`` of
+a per-row average weighted the one way it may be (``mean: search_performance.position``:
+weighted by impressions, see :mod:`partnerkit.search`), after optional ``where``
+conditions; ``minus`` subtracts another measure (ROI's revenue minus cost).
 
 The built-in KPIs are in :data:`BUILTIN_KPIS`; a workspace adds its own under
 ``kpis:``. Summing a column that is not additive (``users``, ``reach``) is refused
@@ -37,6 +38,7 @@ from pydantic import (
 from partnerkit.model._base import Identifier, _Model, did_you_mean, matching
 from partnerkit.model._yaml import parse_scalar
 from partnerkit.records import Additivity, ColumnInfo, RecordKind, Role, columns
+from partnerkit.search import WEIGHTED_BY, weighted_mean, weighted_sums
 
 __all__ = [
     "BUILTIN_KPIS",
@@ -96,6 +98,12 @@ _SYMBOLS: dict[str, str] = {
     "contains": "contains",
     "not_contains": "not contains",
 }
+#: The per-row averages a ``mean`` measure may take, by record kind: each column with the
+#: additive column it is weighted by (the one home of each rule; search position's is
+#: :data:`partnerkit.search.WEIGHTED_BY`).
+_MEAN_WEIGHTS: Mapping[RecordKind, Mapping[str, str]] = MappingProxyType(
+    {RecordKind.SEARCH_PERFORMANCE: WEIGHTED_BY}
+)
 #: Operators that test text for any of a list of words (case-insensitive).
 _WORD_OPS = ("contains", "not_contains")
 _FROM_TEXT: dict[str, str] = {v: k for k, v in _SYMBOLS.items()} | {"=": "eq"}
@@ -143,6 +151,8 @@ class KPIUnit(StrEnum):
     """A number of things (leads, sessions)."""
     RATIO = "ratio"
     """A plain ratio (ROAS 5 means 5:1)."""
+    POSITION = "position"
+    """A place in the search results, 1 being the top (average position)."""
 
 
 class Direction(StrEnum):
@@ -344,15 +354,20 @@ def _number(value: Any) -> Decimal:
 
 
 class Measure(_Model):
-    """One aggregate over one record kind: a sum of a column or a count of records.
+    """One aggregate over one record kind: a sum, a count, or a weighted mean.
 
-    Give exactly one of ``sum`` (``"<kind>.<column>"``, e.g. ``performance.spend``)
-    or ``count`` (a record kind, e.g. ``lead``). A count of leads counts inquiries
-    (lead records); with ``distinct: person`` it counts the people behind them.
+    Give exactly one of ``sum`` (``"<kind>.<column>"``, e.g. ``performance.spend``),
+    ``count`` (a record kind, e.g. ``lead``) or ``mean`` (a per-row average with a
+    weighting rule of its own; today ``search_performance.position``). A count of leads counts
+    inquiries (lead records); with ``distinct: person`` it counts the people behind them.
+    A mean is weighted by the column its rule names (position by impressions:
+    ``Σ position × impressions / Σ impressions`` over the rows that have both); with no
+    weight at all it is not computable (``None``), never 0.
 
     Attributes:
         sum: The additive column to sum, written ``kind.column``.
         count: The record kind to count.
+        mean: The per-row average to average, written ``kind.column``.
         distinct: ``person`` to count distinct people instead of lead records (only
             with ``count: lead``).
         where: Conditions a record must pass to be included (all of them).
@@ -365,6 +380,7 @@ class Measure(_Model):
 
     sum: str | None = None
     count: RecordKind | None = None
+    mean: str | None = None
     distinct: Literal["person"] | None = None
     where: Annotated[
         list[Condition], BeforeValidator(lambda v: [v] if isinstance(v, str) else v)
@@ -407,22 +423,48 @@ class Measure(_Model):
             )
         return value
 
+    @field_validator("mean")
+    @classmethod
+    def _weighted(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        allowed = [f"{k.value}.{c}" for k, rules in _MEAN_WEIGHTS.items() for c in rules]
+        if value not in allowed:
+            raise ValueError(
+                f"cannot average {value!r}: a mean is weighted the one way its rule says, and "
+                f"only {', '.join(allowed)} has one; a rate such as CTR is a ratio of sums "
+                f"(numerator and denominator)"
+            )
+        return value
+
     @property
     def kind(self) -> RecordKind:
         """The record kind the measure aggregates."""
         if self.count is not None:
             return self.count
-        assert self.sum is not None
-        return RecordKind(self.sum.partition(".")[0])
+        text = self.sum if self.sum is not None else self.mean
+        assert text is not None
+        return RecordKind(text.partition(".")[0])
 
     @property
     def column(self) -> str | None:
-        """The summed column (``None`` for a count)."""
-        return None if self.sum is None else self.sum.partition(".")[2]
+        """The summed or averaged column (``None`` for a count)."""
+        text = self.sum if self.sum is not None else self.mean
+        return None if text is None else text.partition(".")[2]
 
     @property
-    def aggregate(self) -> Literal["sum", "count"]:
-        """``"sum"`` or ``"count"``."""
+    def weight(self) -> str | None:
+        """The column a mean is weighted by (``impressions``); ``None`` for a sum or count."""
+        if self.mean is None:
+            return None
+        assert self.column is not None
+        return _MEAN_WEIGHTS[self.kind][self.column]
+
+    @property
+    def aggregate(self) -> Literal["sum", "count", "mean"]:
+        """``"sum"``, ``"count"`` or ``"mean"``."""
+        if self.mean is not None:
+            return "mean"
         return "count" if self.count is not None else "sum"
 
     @property
@@ -439,15 +481,19 @@ class Measure(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if (self.sum is None) == (self.count is None):
+        if [self.sum, self.count, self.mean].count(None) != 2:
             raise ValueError(
-                "give exactly one of 'sum' (e.g. sum: performance.spend) or 'count' "
-                "(e.g. count: lead)"
+                "give exactly one of 'sum' (e.g. sum: performance.spend), 'count' "
+                "(e.g. count: lead) or 'mean' (e.g. mean: search_performance.position)"
             )
         if self.distinct is not None and self.count is not RecordKind.LEAD:
             raise ValueError(
                 "'distinct: person' counts the people behind leads: use it with count: lead"
             )
+        if self.mean is not None and self.minus is not None:
+            raise ValueError("a mean subtracts nothing: give 'minus' with a sum or a count")
+        if self.minus is not None and self.minus.mean is not None:
+            raise ValueError("'minus' takes a sum or a count, not a mean")
         if self.count is RecordKind.PERFORMANCE:
             raise ValueError(
                 "counting performance records counts rows (days × objects), not things; "
@@ -477,7 +523,8 @@ class Measure(_Model):
         Returns:
             The value; ``None`` when there are no records of the kind at all (no data is
             not zero), or when every included record lacks the summed column. A count
-            or sum over records none of which pass ``where`` is ``0``.
+            or sum over records none of which pass ``where`` is ``0``; a mean over
+            records without weight (no impressions) is ``None``.
         """
         rows = records.get(self.kind.value)
         if rows is None:
@@ -487,6 +534,10 @@ class Measure(_Model):
             value: Decimal | None = Decimal(_people(kept))
         elif self.count is not None:
             value = Decimal(len(kept))
+        elif self.mean is not None:
+            assert self.column is not None
+            mean = weighted_mean(*weighted_sums(kept, self.column))
+            value = None if mean is None else _number(mean)
         else:
             assert self.column is not None
             present = [v for r in kept if (v := _get(r, self.column)) is not None]
@@ -498,6 +549,8 @@ class Measure(_Model):
 
     def __str__(self) -> str:
         text = f"sum({self.sum}" if self.sum is not None else f"count({self.kind.value}"
+        if self.mean is not None:
+            text = f"mean({self.mean} weighted by {self.weight}"
         if self.distinct == "person":
             text = "count(distinct person of lead"
         if self.where:
@@ -551,6 +604,13 @@ class KPI(_Model):
             )
         if ratio and (self.numerator is None or self.denominator is None):
             raise ValueError("a ratio needs both 'numerator' and 'denominator'")
+        if ratio and any(
+            m is not None and m.mean is not None for m in (self.numerator, self.denominator)
+        ):
+            raise ValueError(
+                "a mean is a KPI of its own: give it as 'measure' (e.g. measure: "
+                "{mean: search_performance.position}), not in a ratio"
+            )
         return self
 
     @property
@@ -839,6 +899,15 @@ _BUILTIN_SPECS: list[dict[str, Any]] = [
         "unit": "count",
         "direction": "higher",
         "measure": {"sum": "search_performance.impressions", "where": ["level == property"]},
+    },
+    {
+        "id": "average_position",
+        "name": "Average position",
+        "description": "The property's average position in Google's organic results (1 is "
+        "the top), each day weighted by its impressions; lower is better.",
+        "unit": "position",
+        "direction": "lower",
+        "measure": {"mean": "search_performance.position", "where": ["level == property"]},
     },
     {
         "id": "email_sends",

@@ -165,6 +165,7 @@ KPIS = {
     "conversions": N_("kpi.conversions"),
     "organic_clicks": N_("kpi.organic_clicks"),
     "organic_impressions": N_("kpi.organic_impressions"),
+    "average_position": N_("kpi.average_position"),
     "email_sends": N_("kpi.email_sends"),
     "email_clicks": N_("kpi.email_clicks"),
     "spend": N_("kpi.spend"),

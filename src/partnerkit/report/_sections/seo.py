@@ -1,8 +1,10 @@
-"""The organic search (SEO) part of section 3: totals, hidden volume, top movers.
+"""The organic search (SEO) part of section 3: totals, hidden volume, targets, top movers.
 
-Renders :class:`~partnerkit.analysis.seo.SeoMonth` from the month's evaluation; no
-figure is computed here. Nothing is shown when the workspace has no Search Console
-data in the month or the month before (the evaluation's ``seo`` is ``None``).
+Renders :class:`~partnerkit.analysis.seo.SeoMonth` from the month's evaluation, and the
+month's evaluated targets on KPIs over Search Console records (a keyword group's
+average position, non-brand clicks); no figure is computed here. Nothing is shown when
+the workspace has no Search Console data in the month or the month before (the
+evaluation's ``seo`` is ``None``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from partnerkit.analysis.kpis import KPIValue
 from partnerkit.analysis.seo import MIN_IMPRESSIONS_FOR_POSITION, SearchMover, SeoMonth
+from partnerkit.records import RecordKind
 from partnerkit.report._context import Context
 from partnerkit.report._sections._channel import (
     Kind,
@@ -30,7 +34,7 @@ KPIS: dict[str, str] = {
     "clicks": "organic_clicks",
     "impressions": "organic_impressions",
     "ctr": "organic_ctr",
-    "position": "organic_position",
+    "position": "average_position",
 }
 #: Messages looked up by a built key (marked here for extraction).
 _LOOKED_UP = (
@@ -77,6 +81,7 @@ def build(ctx: Context) -> list[Block]:
             )
         )
     out += _groups(ctx, seo)
+    out += _targets(ctx)
     out += _movers(ctx, seo, "query", "clicks", N_("seo.movers.queries"))
     out += _movers(ctx, seo, "page", "clicks", N_("seo.movers.pages"))
     out += _movers(ctx, seo, "query", "position", N_("seo.movers.positions"))
@@ -117,6 +122,28 @@ def _groups(ctx: Context, seo: SeoMonth) -> list[Block]:
         tone: Literal["good", "bad"] = "bad" if g.movement == "left_top_ten" else "good"
         out.append(ctx.sentence(f"seo.group.{g.movement}", cells, tone))
     return out
+
+
+def _targets(ctx: Context) -> list[Block]:
+    """The month's targets on other KPIs over Search Console records, against their values.
+
+    A keyword group's average position (``mean: search_performance.position`` where the
+    query contains the group's words) or non-brand clicks: the totals' own KPIs
+    (:data:`KPIS`, for the whole workspace) are in the totals table already.
+    """
+    found = [v for v in ctx.r.targets or () if v.target is not None and _on_search(ctx, v)]
+    if not found:
+        return []
+    t = ctx.f.t
+    rows = tuple(ctx.kpi_row(ctx.target_name(v), v) for v in found)
+    return [Table("seo.targets", ctx.kpi_columns(t("col.metric")), rows, t("seo.targets"))]
+
+
+def _on_search(ctx: Context, v: KPIValue) -> bool:
+    if v.kpi in KPIS.values() and v.scope == "all":
+        return False
+    kpi = ctx.ws.kpi_catalogue.get(v.kpi)
+    return kpi is not None and RecordKind.SEARCH_PERFORMANCE in kpi.kinds
 
 
 def _movers(ctx: Context, seo: SeoMonth, dimension: str, measure: str, key: str) -> list[Block]:
