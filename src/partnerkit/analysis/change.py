@@ -84,12 +84,14 @@ def figure_change(
 class FiguresMonth(Result):
     """What a channel's month of figures shares (email, social, organic search).
 
-    A mixin for those result dataclasses: each declares ``month`` and ``changes`` and
+    A mixin for those result dataclasses: each declares ``month``, ``changes`` and
+    ``reason`` (``no_rows_for_month`` when the month has no record, else ``None``) and
     names its channel; the title and the lookup of a change are written here once.
     """
 
     month: str
     changes: tuple[FigureChange, ...]
+    reason: str | None
     #: The channel as the title names it ("Email").
     heading: ClassVar[str] = "Figures"
     #: The channel as a missing figure's message names it ("email").
