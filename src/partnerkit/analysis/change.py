@@ -28,6 +28,7 @@ __all__ = [
     "ChangeReason",
     "FigureChange",
     "FiguresMonth",
+    "as_float",
     "change_rows",
     "figure_change",
     "figure_changes",
@@ -136,6 +137,11 @@ def figure_changes(
     )
 
 
+def as_float(value: float | int | None) -> float | None:
+    """A figure's value as a table's float column holds it (``None`` stays ``None``)."""
+    return None if value is None else float(value)
+
+
 def change_rows(changes: Iterable[FigureChange], **keys: str | None) -> list[dict[str, Any]]:
     """One table row per change: the ``keys`` given, then its figures as floats.
 
@@ -147,8 +153,8 @@ def change_rows(changes: Iterable[FigureChange], **keys: str | None) -> list[dic
         {
             **keys,
             "code": c.code,
-            "value": None if c.value is None else float(c.value),
-            "previous": None if c.previous is None else float(c.previous),
+            "value": as_float(c.value),
+            "previous": as_float(c.previous),
             "change": c.change,
             "reason": c.reason,
         }

@@ -32,6 +32,7 @@ from partnerkit.analysis._tables import schema_of, table_of
 from partnerkit.analysis.change import (
     FigureChange,
     FiguresMonth,
+    as_float,
     change_rows,
     figure_changes,
     month_and_before,
@@ -194,8 +195,8 @@ class SeoMonth(FiguresMonth):
                 "dimension": m.dimension,
                 "key": m.key,
                 "code": m.measure,
-                "value": _as_float(m.value),
-                "previous": _as_float(m.previous),
+                "value": as_float(m.value),
+                "previous": as_float(m.previous),
                 "change": float(m.change),
             }
             for m in self.movers
@@ -412,7 +413,3 @@ def _position_movers(
             )
     found.sort(key=lambda m: (-abs(m.change), m.key))
     return found[:top]
-
-
-def _as_float(value: float | int | None) -> float | None:
-    return None if value is None else float(value)
