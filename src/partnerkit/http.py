@@ -606,6 +606,30 @@ def _replayable(request: requests.PreparedRequest) -> bool:
     return request.body is None or isinstance(request.body, bytes | str)
 
 
+class SeamOptions(TypedDict, total=False):
+    """The keywords of :func:`mount`, :func:`session` and :class:`PartnerkitAdapter`, each optional.
+
+    Attributes:
+        account: The account, property or portal.
+        policy: The retry policy.
+        limiter: A shared rate limiter (see :func:`rate_limiter`).
+        classifier: Vendor rules run before the default mapping.
+        on_response: Observer returning a delay before the next request.
+        clock: The time source.
+        settings: The connector's :class:`~partnerkit.connector.HttpSettings`: the
+            retry policy (unless ``policy`` is given) and the timeout of every request
+            that sets none.
+    """
+
+    account: str | None
+    policy: RetryPolicy | None
+    limiter: RateLimiter | None
+    classifier: Classifier | None
+    on_response: ResponseObserver | None
+    clock: Clock | None
+    settings: HttpSettings | None
+
+
 class PartnerkitAdapter(HTTPAdapter):
     """A ``requests`` adapter that adds retries, rate limiting and error mapping.
 
@@ -631,40 +655,34 @@ class PartnerkitAdapter(HTTPAdapter):
 
     Args:
         api: The API name used in errors and logs, e.g. ``"meta"``.
-        account: The account, property or portal, for errors and logs.
-        policy: The retry policy; :class:`RetryPolicy` defaults if omitted.
-        limiter: A (shared) rate limiter; by default an unlimited private one that
-            still honours pauses from ``on_response`` and throttles.
-        classifier: Vendor rules run before the default mapping.
-        on_response: Observer returning a delay to impose before the next request.
-        clock: The time source; by default the system clock (or :func:`use_clock`'s).
-        timeout: The timeout of a request sent without one (seconds or
-            ``(connect, read)``), from the connector's ``http`` settings.
-        **kwargs: Passed to :class:`requests.adapters.HTTPAdapter` (pool sizes).
+        **options: The seam's keywords (:class:`SeamOptions`), as :func:`mount` takes
+            them. Without ``policy``, the retry policy is the ``settings``' (else
+            :class:`RetryPolicy`'s defaults); without ``limiter``, an unlimited private
+            one that still honours pauses from ``on_response`` and throttles; without
+            ``clock``, the system clock (or :func:`use_clock`'s). ``settings`` also
+            give the timeout of a request sent without one.
+
+    Raises:
+        TypeError: A keyword that is not one of :class:`SeamOptions` (a misspelt one
+            would otherwise be ignored).
     """
 
-    def __init__(
-        self,
-        api: str,
-        *,
-        account: str | None = None,
-        policy: RetryPolicy | None = None,
-        limiter: RateLimiter | None = None,
-        classifier: Classifier | None = None,
-        on_response: ResponseObserver | None = None,
-        clock: Clock | None = None,
-        timeout: float | tuple[float, float] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, api: str, **options: Unpack[SeamOptions]) -> None:
+        unknown = sorted(set(options) - SeamOptions.__optional_keys__)
+        if unknown:
+            raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
+        super().__init__()
+        settings = options.get("settings")
         self.api = api
-        self.account = account
-        self.timeout = timeout
-        self.policy = policy or RetryPolicy()
-        self._clock = clock
-        self.limiter = limiter or RateLimiter(None, clock=clock)
-        self.classifier = classifier
-        self.on_response = on_response
+        self.account = options.get("account")
+        #: The timeout of a request sent without one (seconds or ``(connect, read)``).
+        self.timeout = settings.timeout if settings is not None else None
+        default = settings.retry_policy() if settings is not None else RetryPolicy()
+        self.policy = options.get("policy") or default
+        self._clock = options.get("clock")
+        self.limiter = options.get("limiter") or RateLimiter(None, clock=self._clock)
+        self.classifier = options.get("classifier")
+        self.on_response = options.get("on_response")
 
     @property
     def clock(self) -> Clock:
@@ -827,30 +845,6 @@ class PartnerkitAdapter(HTTPAdapter):
         )
 
 
-class SeamOptions(TypedDict, total=False):
-    """The keywords of :func:`mount` and :func:`session`, each optional.
-
-    Attributes:
-        account: The account, property or portal.
-        policy: The retry policy.
-        limiter: A shared rate limiter (see :func:`rate_limiter`).
-        classifier: Vendor rules run before the default mapping.
-        on_response: Observer returning a delay before the next request.
-        clock: The time source.
-        settings: The connector's :class:`~partnerkit.connector.HttpSettings`: the
-            retry policy (unless ``policy`` is given) and the timeout of every request
-            that sets none.
-    """
-
-    account: str | None
-    policy: RetryPolicy | None
-    limiter: RateLimiter | None
-    classifier: Classifier | None
-    on_response: ResponseObserver | None
-    clock: Clock | None
-    settings: HttpSettings | None
-
-
 def mount(existing: requests.Session, api: str, **options: Unpack[SeamOptions]) -> requests.Session:
     """Put a :class:`PartnerkitAdapter` on an existing session (an SDK's own).
 
@@ -871,20 +865,7 @@ def mount(existing: requests.Session, api: str, **options: Unpack[SeamOptions]) 
         TypeError: A keyword that is not one of :class:`SeamOptions` (a misspelt one
             would otherwise be ignored).
     """
-    unknown = sorted(set(options) - SeamOptions.__optional_keys__)
-    if unknown:
-        raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
-    settings = options.get("settings")
-    adapter = PartnerkitAdapter(
-        api,
-        account=options.get("account"),
-        policy=options.get("policy") or (settings.retry_policy() if settings is not None else None),
-        limiter=options.get("limiter"),
-        classifier=options.get("classifier"),
-        on_response=options.get("on_response"),
-        clock=options.get("clock"),
-        timeout=settings.timeout if settings is not None else None,
-    )
+    adapter = PartnerkitAdapter(api, **options)
     for prefix in {"https://", "http://", *existing.adapters}:
         existing.mount(prefix, adapter)
     return existing

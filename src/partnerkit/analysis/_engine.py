@@ -42,6 +42,7 @@ from partnerkit.model import (
     Target,
     Workspace,
 )
+from partnerkit.model.kpis import to_decimal
 from partnerkit.records import Additivity, RecordKind, columns
 from partnerkit.search import weighted_mean
 
@@ -350,14 +351,6 @@ class LeafValue:
         if self.value is None or self.averaged:
             return self
         return replace(self, value=self.value * factor)
-
-
-def to_decimal(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
 
 
 class Engine(Closing):

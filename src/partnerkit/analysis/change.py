@@ -5,8 +5,8 @@ Email (:mod:`partnerkit.analysis.email`), organic social
 compare plain figures, not KPIs: a count changes as a ratio (``value / previous - 1``),
 a rate or a position in its own unit (``value - previous``). A change that cannot be
 worked out is ``None`` with its reason. They read a month and the month before the same
-way (:func:`month_and_before`) and give their changes as table rows the same way
-(:func:`change_rows`).
+way (:func:`month_and_before`, over :func:`window_rows`) and give their changes as table
+rows the same way (:func:`change_rows`).
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ __all__ = [
     "ChangeReason",
     "FigureChange",
     "FiguresMonth",
+    "as_float",
     "change_rows",
     "figure_change",
     "figure_changes",
     "month_and_before",
+    "window_rows",
 ]
 
 _Totals = TypeVar("_Totals")
@@ -83,12 +85,14 @@ def figure_change(
 class FiguresMonth(Result):
     """What a channel's month of figures shares (email, social, organic search).
 
-    A mixin for those result dataclasses: each declares ``month`` and ``changes`` and
+    A mixin for those result dataclasses: each declares ``month``, ``changes`` and
+    ``reason`` (``no_rows_for_month`` when the month has no record, else ``None``) and
     names its channel; the title and the lookup of a change are written here once.
     """
 
     month: str
     changes: tuple[FigureChange, ...]
+    reason: str | None
     #: The channel as the title names it ("Email").
     heading: ClassVar[str] = "Figures"
     #: The channel as a missing figure's message names it ("email").
@@ -133,6 +137,11 @@ def figure_changes(
     )
 
 
+def as_float(value: float | int | None) -> float | None:
+    """A figure's value as a table's float column holds it (``None`` stays ``None``)."""
+    return None if value is None else float(value)
+
+
 def change_rows(changes: Iterable[FigureChange], **keys: str | None) -> list[dict[str, Any]]:
     """One table row per change: the ``keys`` given, then its figures as floats.
 
@@ -144,8 +153,8 @@ def change_rows(changes: Iterable[FigureChange], **keys: str | None) -> list[dic
         {
             **keys,
             "code": c.code,
-            "value": None if c.value is None else float(c.value),
-            "previous": None if c.previous is None else float(c.previous),
+            "value": as_float(c.value),
+            "previous": as_float(c.previous),
             "change": c.change,
             "reason": c.reason,
         }
@@ -153,12 +162,46 @@ def change_rows(changes: Iterable[FigureChange], **keys: str | None) -> list[dic
     ]
 
 
+def window_rows(
+    dataset: Dataset,
+    kind: RecordKind,
+    columns: Sequence[str],
+    window: Window,
+    only: Sequence[str] = (),
+    *,
+    by: str = "platform",
+) -> list[dict[str, Any]]:
+    """A daily channel kind's rows of the days of a window.
+
+    Args:
+        dataset: The records.
+        kind: The record kind, with a ``date`` column (a DATE: no time zone involved).
+        columns: The columns to read.
+        window: The days.
+        only: Only the rows whose ``by`` column is one of these (all when empty).
+        by: The column ``only`` names values of: ``platform``, or ``account_id`` (a
+            Search Console property).
+
+    Returns:
+        The rows, as dicts of ``columns``.
+    """
+    where = window_sql('"date"', window, "UTC", timestamp=False)
+    names = ", ".join(f'"{c}"' for c in columns)
+    query = f'SELECT {names} FROM "{VIEWS[kind]}" WHERE {where}'
+    if only:
+        query += f' AND "{by}" IN (SELECT unnest($only))'
+        return dataset.sql(query, {"only": list(only)}).to_pylist()
+    return dataset.sql(query).to_pylist()
+
+
 def month_and_before(
     dataset: Dataset,
     kind: RecordKind,
     columns: Sequence[str],
     month: str | dt.date,
-    platforms: Sequence[str],
+    only: Sequence[str] = (),
+    *,
+    by: str = "platform",
 ) -> tuple[Window, list[dict[str, Any]], list[dict[str, Any]]]:
     """A daily channel kind's rows of a month and of the month before.
 
@@ -167,21 +210,15 @@ def month_and_before(
         kind: The record kind, with a ``date`` column (a DATE: no time zone involved).
         columns: The columns to read (``date`` among them).
         month: The month, ``"YYYY-MM"`` or any day in it.
-        platforms: Only these platforms (all when empty).
+        only: Only the rows whose ``by`` column is one of these (all when empty).
+        by: The column ``only`` names values of (see :func:`window_rows`).
 
     Returns:
         The month's window, its rows and the previous month's rows.
     """
     window = Window.month(month)
     span = Window(window.previous().start, window.end)
-    where = window_sql('"date"', span, "UTC", timestamp=False)
-    names = ", ".join(f'"{c}"' for c in columns)
-    query = f'SELECT {names} FROM "{VIEWS[kind]}" WHERE {where}'
-    if platforms:
-        query += " AND platform IN (SELECT unnest($platforms))"
-        rows = dataset.sql(query, {"platforms": list(platforms)}).to_pylist()
-    else:
-        rows = dataset.sql(query).to_pylist()
+    rows = window_rows(dataset, kind, columns, span, only, by=by)
     this = [r for r in rows if window.start <= r["date"]]
     before = [r for r in rows if r["date"] < window.start]
     return window, this, before

@@ -22,6 +22,7 @@ from partnerkit.analysis._tables import schema_of, table_of
 from partnerkit.analysis.change import (
     FigureChange,
     FiguresMonth,
+    as_float,
     change_rows,
     figure_changes,
     month_and_before,
@@ -116,7 +117,7 @@ class EmailMonth(FiguresMonth):
                         "platform": send.platform,
                         "date": send.date,
                         "code": code,
-                        "value": _as_float(_value(send.totals, code)),
+                        "value": as_float(_value(send.totals, code)),
                         "previous": None,
                         "change": None,
                     }
@@ -181,7 +182,3 @@ def _value(totals: EmailTotals, code: str) -> float | int | None:
     if code in RATES:
         return totals.rates[code].value
     return totals.counts[code]
-
-
-def _as_float(value: float | int | None) -> float | None:
-    return None if value is None else float(value)

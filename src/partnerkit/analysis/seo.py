@@ -29,8 +29,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from partnerkit.analysis._tables import schema_of, table_of
-from partnerkit.analysis.change import FigureChange, FiguresMonth, figure_change
-from partnerkit.analysis.periods import Window, window_sql
+from partnerkit.analysis.change import (
+    FigureChange,
+    FiguresMonth,
+    as_float,
+    change_rows,
+    figure_changes,
+    month_and_before,
+    window_rows,
+)
+from partnerkit.analysis.periods import Window
+from partnerkit.records import RecordKind
 from partnerkit.search import SearchTotals, rollup
 
 if TYPE_CHECKING:
@@ -69,6 +78,11 @@ TOP_TEN = 10.0
 Dimension = Literal["query", "page"]
 
 _PLACES = 6
+
+#: The figures whose change is a difference: CTR in points, position in places.
+_RATES = frozenset({"ctr", "position"})
+
+_COLUMNS = ("date", "level", "query", "page", "clicks", "impressions", "position")
 
 
 SearchChange = FigureChange
@@ -175,24 +189,14 @@ class SeoMonth(FiguresMonth):
         """One row per figure (``dimension`` ``property``), then one per mover."""
         import pyarrow as pa
 
-        rows: list[dict[str, Any]] = [
-            {
-                "dimension": self.basis,
-                "key": None,
-                "code": c.code,
-                "value": _as_float(c.value),
-                "previous": _as_float(c.previous),
-                "change": c.change,
-            }
-            for c in self.changes
-        ]
+        rows = change_rows(self.changes, dimension=self.basis, key=None)
         rows += [
             {
                 "dimension": m.dimension,
                 "key": m.key,
                 "code": m.measure,
-                "value": _as_float(m.value),
-                "previous": _as_float(m.previous),
+                "value": as_float(m.value),
+                "previous": as_float(m.previous),
                 "change": float(m.change),
             }
             for m in self.movers
@@ -232,10 +236,9 @@ def seo_month(
     Returns:
         The month's figures; with no search row in the month, ``reason`` says so.
     """
-    window = Window.month(month)
-    rows = _rows(dataset, window.previous().start, window.end, properties)
-    this = [r for r in rows if window.start <= r["date"]]
-    before = [r for r in rows if r["date"] < window.start]
+    window, this, before = month_and_before(
+        dataset, RecordKind.SEARCH_PERFORMANCE, _COLUMNS, month, properties, by="account_id"
+    )
     this_q = [r for r in this if r["level"] == "query"]
     before_q = [r for r in before if r["level"] == "query"]
     this_p = [r for r in this if r["level"] == "property"]
@@ -256,7 +259,7 @@ def seo_month(
         basis=basis,
         total=total,
         previous=previous,
-        changes=tuple(_change(code, total, previous) for code in FIGURES),
+        changes=figure_changes(FIGURES, _value, total, previous, rates=_RATES),
         queries=queries,
         hidden_clicks=hidden_clicks,
         hidden_impressions=hidden_impr,
@@ -284,13 +287,14 @@ def _group(
             movement = "left_top_ten"
         elif now.position <= TOP_TEN < then.position:
             movement = "entered_top_ten"
+    position, clicks = figure_changes(("position", "clicks"), _value, now, then, rates=_RATES)
     return KeywordGroup(
         name=name,
         terms=terms,
         totals=now,
         previous=then,
-        position=_change("position", now, then),
-        clicks=_change("clicks", now, then),
+        position=position,
+        clicks=clicks,
         movement=movement,
     )
 
@@ -322,8 +326,17 @@ def group_totals(
     Returns:
         The group's clicks, impressions, CTR and impression-weighted position.
     """
-    rows = [r for r in _rows(dataset, start, end, properties) if r["level"] == "query"]
-    return rollup(r for r in rows if in_group(r.get("query"), terms, exclude))
+    rows = window_rows(
+        dataset,
+        RecordKind.SEARCH_PERFORMANCE,
+        _COLUMNS,
+        Window(start, end),
+        properties,
+        by="account_id",
+    )
+    return rollup(
+        r for r in rows if r["level"] == "query" and in_group(r.get("query"), terms, exclude)
+    )
 
 
 def in_group(query: str | None, terms: Iterable[str], exclude: Iterable[str] = ()) -> bool:
@@ -333,22 +346,6 @@ def in_group(query: str | None, terms: Iterable[str], exclude: Iterable[str] = (
     if wanted and not any(t in text for t in wanted):
         return False
     return not any(t.casefold() in text for t in exclude)
-
-
-def _rows(
-    dataset: Dataset, start: dt.date, end: dt.date, properties: Sequence[str]
-) -> list[dict[str, Any]]:
-    if dataset.row_count("search_performance") == 0:
-        return []
-    where = window_sql('"date"', Window(start, end), "UTC", timestamp=False)  # DATE: no zone
-    query = (
-        'SELECT "date", "level", "query", "page", "clicks", "impressions", "position" '
-        f"FROM search_performance WHERE {where}"
-    )
-    if properties:
-        query += " AND account_id IN (SELECT unnest($properties))"
-        return dataset.sql(query, {"properties": list(properties)}).to_pylist()
-    return dataset.sql(query).to_pylist()
 
 
 def _hidden(whole: int | None, part: int | None) -> int | None:
@@ -364,11 +361,6 @@ def _share(part: int | None, whole: int | None) -> float | None:
 def _value(totals: SearchTotals, code: str) -> float | int | None:
     value: float | int | None = getattr(totals, code)
     return value
-
-
-def _change(code: str, total: SearchTotals, previous: SearchTotals) -> SearchChange:
-    value, before = _value(total, code), _value(previous, code)
-    return figure_change(code, value, before, difference=code in ("ctr", "position"))
 
 
 def _by(dimension: str, rows: Iterable[Mapping[str, Any]]) -> dict[str, SearchTotals]:
@@ -421,7 +413,3 @@ def _position_movers(
             )
     found.sort(key=lambda m: (-abs(m.change), m.key))
     return found[:top]
-
-
-def _as_float(value: float | int | None) -> float | None:
-    return None if value is None else float(value)

@@ -53,6 +53,7 @@ __all__ = [
     "Operator",
     "RecordsByKind",
     "check_condition",
+    "to_decimal",
 ]
 
 RecordsByKind = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -345,7 +346,12 @@ def _people(leads: Sequence[Mapping[str, Any]]) -> int:
     return len({find(i) for i in range(len(leads))})
 
 
-def _number(value: Any) -> Decimal:
+def to_decimal(value: Any) -> Decimal:
+    """A figure as an exact :class:`~decimal.Decimal`, the number type of every KPI value.
+
+    A float becomes the decimal of its shortest text (``0.1`` → ``Decimal("0.1")``, not
+    the binary fraction); an int, a string or a Decimal converts exactly.
+    """
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):
@@ -537,11 +543,13 @@ class Measure(_Model):
         elif self.mean is not None:
             assert self.column is not None
             mean = weighted_mean(*weighted_sums(kept, self.column))
-            value = None if mean is None else _number(mean)
+            value = None if mean is None else to_decimal(mean)
         else:
             assert self.column is not None
             present = [v for r in kept if (v := _get(r, self.column)) is not None]
-            value = sum((_number(v) for v in present), Decimal(0)) if present or not kept else None
+            value = (
+                sum((to_decimal(v) for v in present), Decimal(0)) if present or not kept else None
+            )
         if self.minus is None or value is None:
             return value
         other = self.minus.evaluate(records)

@@ -1,16 +1,18 @@
-"""What the SEO and email blocks share: a figure's cells against the month before and its target.
+"""What the SEO, email and social parts share: their opening and a figure's cells.
 
-Nothing here computes a figure: values, previous values and changes are read from the
-analysis results (:mod:`partnerkit.analysis.seo`, :mod:`partnerkit.analysis.email`);
-targets from the month's evaluated targets.
+A figure's cells are its value against the month before and its target. Nothing here
+computes a figure: values, previous values and changes are read from the analysis
+results (:mod:`partnerkit.analysis.seo`, :mod:`partnerkit.analysis.email`,
+:mod:`partnerkit.analysis.social`); targets from the month's evaluated targets.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
-from partnerkit.analysis.change import FigureChange
+from partnerkit.analysis.change import FigureChange, FiguresMonth
 from partnerkit.analysis.kpis import KPIValue
 from partnerkit.report._context import Context
 from partnerkit.report.sections import Block, Cell, Heading
@@ -20,10 +22,12 @@ __all__ = [
     "changed",
     "figure_columns",
     "figure_row",
-    "opening",
+    "part",
     "shown",
     "target_cells",
 ]
+
+_Month = TypeVar("_Month", bound=FiguresMonth)
 
 #: How a figure is shown: a count, a 0–1 ratio as a percentage, or a position.
 Kind = Literal["count", "ratio", "position"]
@@ -98,12 +102,28 @@ def figure_row(
     )
 
 
-def opening(ctx: Context, name: str, reason: str | None) -> list[Block]:
-    """A channel part's heading, and its "no data" note when the month has no record.
+def part(
+    ctx: Context,
+    name: str,
+    month: _Month | None,
+    body: Callable[[Context, _Month], list[Block]],
+) -> list[Block]:
+    """A channel's part: its heading, then its "no data" note or its ``body``.
 
+    Nothing without the channel's month (the workspace has no such record in the month
+    or the month before); the "no data" note when the month has none (its ``reason``).
     The messages are ``<name>.heading`` and ``<name>.none`` (marked where they belong).
+
+    Args:
+        ctx: The report's context.
+        name: The channel's message prefix (``email``, ``social``, ``seo``).
+        month: The channel's month from the evaluation.
+        body: The part's blocks after the heading, for a month with records.
     """
+    if month is None:
+        return []
     out: list[Block] = [Heading(ctx.f.t(f"{name}.heading"))]
-    if reason is not None:
+    if month.reason is not None:
         out.append(ctx.nodata(f"{name}.none", month=ctx.f.month(ctx.r.month)))
-    return out
+        return out
+    return out + body(ctx, month)

@@ -8,13 +8,13 @@ workspace has no email send in the month or the month before.
 
 from __future__ import annotations
 
-from partnerkit.analysis.email import EmailSend
+from partnerkit.analysis.email import EmailMonth, EmailSend
 from partnerkit.report._context import Context
 from partnerkit.report._sections._channel import (
     Kind,
     figure_columns,
     figure_row,
-    opening,
+    part,
     shown,
 )
 from partnerkit.report.i18n import N_
@@ -49,22 +49,21 @@ def _kind(code: str) -> Kind:
 
 def build(ctx: Context) -> list[Block]:
     """The email heading, the month's figures, the open-rate caveat and the sends."""
-    email = ctx.r.email
-    if email is None:
-        return []
-    out = opening(ctx, "email", email.reason)
-    if email.reason is not None:
-        return out
+    return part(ctx, "email", ctx.r.email, _body)
+
+
+def _body(ctx: Context, email: EmailMonth) -> list[Block]:
     t = ctx.f.t
     rows = tuple(
         figure_row(ctx, t(_NAMES[code]), email.change(code), _kind(code), KPIS[code])
         for code in SHOWN
     )
-    out.append(Table("email.totals", figure_columns(ctx), rows))
-    out.append(Text(t("email.open_caveat")))
     sends = (t("email.col.send"), t("email.col.date"), *(t(_NAMES[c]) for c in SHOWN))
-    out.append(Table("email.sends", sends, tuple(_send_row(ctx, s) for s in email.sends)))
-    return out
+    return [
+        Table("email.totals", figure_columns(ctx), rows),
+        Text(t("email.open_caveat")),
+        Table("email.sends", sends, tuple(_send_row(ctx, s) for s in email.sends)),
+    ]
 
 
 def _send_row(ctx: Context, send: EmailSend) -> tuple[Cell, ...]:

@@ -21,7 +21,7 @@ from partnerkit.report._sections._channel import (
     changed,
     figure_columns,
     figure_row,
-    opening,
+    part,
     shown,
 )
 from partnerkit.report.i18n import N_
@@ -59,17 +59,15 @@ _NAMES = {
 
 def build(ctx: Context) -> list[Block]:
     """The SEO heading, its totals table, the hidden volume and the movers' tables."""
-    seo = ctx.r.seo
-    if seo is None:
-        return []
-    out = opening(ctx, "seo", seo.reason)
-    if seo.reason is not None:
-        return out
+    return part(ctx, "seo", ctx.r.seo, _body)
+
+
+def _body(ctx: Context, seo: SeoMonth) -> list[Block]:
     rows = tuple(
         figure_row(ctx, ctx.f.t(_NAMES[c.code]), c, _KINDS[c.code], KPIS[c.code])
         for c in seo.changes
     )
-    out.append(Table("seo.totals", figure_columns(ctx), rows))
+    out: list[Block] = [Table("seo.totals", figure_columns(ctx), rows)]
     if seo.hidden_clicks is not None and seo.hidden_clicks_share is not None:
         out.append(
             ctx.sentence(

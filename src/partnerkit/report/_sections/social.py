@@ -10,13 +10,13 @@ shown when the workspace has no social day in the month or the month before.
 
 from __future__ import annotations
 
-from partnerkit.analysis.social import LEADING, SocialAccount
+from partnerkit.analysis.social import LEADING, SocialAccount, SocialMonth
 from partnerkit.report._context import Context
 from partnerkit.report._sections._channel import (
     Kind,
     figure_columns,
     figure_row,
-    opening,
+    part,
     shown,
     target_cells,
 )
@@ -62,12 +62,10 @@ def _kind(code: str) -> Kind:
 
 def build(ctx: Context) -> list[Block]:
     """The social heading, every account's month together, then a row per account."""
-    social = ctx.r.social
-    if social is None:
-        return []
-    out = opening(ctx, "social", social.reason)
-    if social.reason is not None:
-        return out
+    return part(ctx, "social", ctx.r.social, _body)
+
+
+def _body(ctx: Context, social: SocialMonth) -> list[Block]:
     t = ctx.f.t
     rows = []
     for code in LEADING:
@@ -76,17 +74,17 @@ def build(ctx: Context) -> list[Block]:
         else:
             item = social.change(code)
             rows.append(figure_row(ctx, t(_NAMES[code]), item, _kind(code), KPIS[code]))
-    out.append(Table("social.totals", figure_columns(ctx), tuple(rows)))
     # per account, reach is left out: it is never a month's figure (the totals say why)
     columns = (
         t("social.col.account"),
         t("social.col.platform"),
         *(t(_NAMES[c]) for c in LEADING if c != "reach"),
     )
-    out.append(
-        Table("social.accounts", columns, tuple(_account_row(ctx, a) for a in social.accounts))
-    )
-    return out
+    accounts = tuple(_account_row(ctx, a) for a in social.accounts)
+    return [
+        Table("social.totals", figure_columns(ctx), tuple(rows)),
+        Table("social.accounts", columns, accounts),
+    ]
 
 
 def _reach_row(ctx: Context, total: SocialTotals, previous: SocialTotals) -> tuple[Cell, ...]:
