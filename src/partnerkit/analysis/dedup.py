@@ -571,14 +571,17 @@ class _Dedup:
             f"JOIN {self.t_cand} c ON c.rid = e.rid JOIN {self.t_cand} p ON p.rid = e.label "
             f"JOIN {self.t_cand} i ON i.rid = e.anchor",
         )
-        # Every record: its person and inquiry, each named by its first record.
+        # Every record the counts read: its person and inquiry, each named by its first
+        # record. A record before the period that is no candidate is a person and an
+        # inquiry of its own, which nothing in the period continues: left out.
         self.t_all = s.table(
             "allrec",
             f"SELECT r.rowid AS uid, r.platform, r.account_id, r.lead_id, r.created_at, r.day, "
             f"r.merged_ids, r.source_id, n.uid IS NOT NULL AS candidate, "
             f"coalesce(n.person_uid, r.rowid) AS person_uid, "
             f"coalesce(n.inquiry_uid, r.rowid) AS inquiry_uid "
-            f"FROM {self.t_rec} r LEFT JOIN {named} n ON n.uid = r.rowid",
+            f"FROM {self.t_rec} r LEFT JOIN {named} n ON n.uid = r.rowid "
+            f"WHERE r.day >= {_lit(self.start)} OR n.uid IS NOT NULL",
         )
         self.t_named = s.table(
             "allnamed",
