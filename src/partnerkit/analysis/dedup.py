@@ -49,7 +49,7 @@ from partnerkit.analysis._sql import Scratch, ident
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import sections
 from partnerkit.analysis.attribution import AttributionJoins, attribution_of
-from partnerkit.analysis.periods import local_day_sql
+from partnerkit.analysis.periods import Window, local_day_sql, utc_bounds
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import Workspace
 from partnerkit.records import RecordKind
@@ -420,12 +420,14 @@ class _Dedup:
             )
             return
         day = local_day_sql("v.created_at", self.tz, timestamp=True)
+        # Up to the end of the last day, compared as an instant (no per-row conversion).
+        _, after = utc_bounds(Window(self.end, self.end, "custom"), self.tz)
         self.t_rec = s.table(
             "rec",
-            f"SELECT v.record_id, v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
+            f"SELECT v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
             f"v.merged_ids, {j.expr(lead, 'source')} AS source_id, {keys} "
             f"FROM lead v {j.join(lead)} "
-            f"WHERE v.is_deleted IS NOT true AND {day} <= {_lit(self.end)}",
+            f"WHERE v.is_deleted IS NOT true AND v.created_at < {_lit(after)}",
         )
 
     def _people(self) -> None:
