@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from partnerkit.analysis._data import Dataset
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
-from partnerkit.analysis.budget import BudgetReport, budget_report
+from partnerkit.analysis.budget import BudgetReport, budget_report, budget_reports
 from partnerkit.analysis.cost import PartnershipCost, partnership_cost
 from partnerkit.analysis.dedup import LeadDedup, dedup_leads
 from partnerkit.analysis.email import EmailMonth, email_month
@@ -542,13 +542,21 @@ def evaluate_month(
     ev.cumulative_sources = kpi_table("cumulative_sources")
     ev.targets = kpi_table("targets")
     ev.sources = kpi_table("sources")
-    ev.budget = run(
-        "budget", lambda: budget_report(workspace, dataset, label, by="source", as_of=cutoff)
+    budgets = run(
+        "budget",
+        lambda: budget_reports(workspace, dataset, label, by=("source", "campaign"), as_of=cutoff),
     )
-    ev.budget_campaigns = run(
-        "budget_campaigns",
-        lambda: budget_report(workspace, dataset, label, by="campaign", as_of=cutoff),
-    )
+    if budgets is not None:
+        ev.budget, ev.budget_campaigns = budgets
+    else:  # each on its own, so that the error is that table's alone
+        ev.errors.pop("budget", None)
+        ev.budget = run(
+            "budget", lambda: budget_report(workspace, dataset, label, by="source", as_of=cutoff)
+        )
+        ev.budget_campaigns = run(
+            "budget_campaigns",
+            lambda: budget_report(workspace, dataset, label, by="campaign", as_of=cutoff),
+        )
     ev.cost = run("cost", lambda: partnership_cost(workspace, dataset, label, as_of=cutoff))
     if dataset.row_count(RecordKind.TIME_ENTRY) or bank_hours(workspace) is not None:
         ev.hours = run("hours", lambda: hours_used(workspace, dataset, label, as_of=cutoff))
