@@ -574,26 +574,24 @@ class _Dedup:
             f"JOIN {self.t_cand} i ON i.rid = e.anchor",
         )
         # Every record the counts read: its person and inquiry, each named by its first
-        # record. A record before the period that is no candidate is a person and an
-        # inquiry of its own, which nothing in the period continues: left out.
-        self.t_all = s.table(
-            "allrec",
+        # record (its lead id, and the inquiry's day). A record before the period that is
+        # no candidate is a person and an inquiry of its own, which nothing in the
+        # period continues: left out. One table, written once.
+        rec = self.t_rec
+        self.t_named = s.table(
+            "allnamed",
             f"SELECT r.rowid AS uid, r.platform, r.account_id, r.lead_id, r.created_at, r.day, "
             f"r.merged_ids, r.source_id, n.uid IS NOT NULL AS candidate, "
             f"coalesce(n.person_uid, r.rowid) AS person_uid, "
-            f"coalesce(n.inquiry_uid, r.rowid) AS inquiry_uid "
-            f"FROM {self.t_rec} r LEFT JOIN {named} n ON n.uid = r.rowid "
+            f"coalesce(n.inquiry_uid, r.rowid) AS inquiry_uid, "
+            f"coalesce(p.lead_id, r.lead_id) AS person, "
+            f"coalesce(i.lead_id, r.lead_id) AS inquiry, coalesce(i.day, r.day) AS inquiry_day "
+            f"FROM {rec} r LEFT JOIN {named} n ON n.uid = r.rowid "
+            f"LEFT JOIN (SELECT rowid AS uid, lead_id FROM {rec} WHERE rowid IN "
+            f"  (SELECT person_uid FROM {named})) p ON p.uid = n.person_uid "
+            f"LEFT JOIN (SELECT rowid AS uid, lead_id, day FROM {rec} WHERE rowid IN "
+            f"  (SELECT inquiry_uid FROM {named})) i ON i.uid = n.inquiry_uid "
             f"WHERE r.day >= {_lit(self.start)} OR n.uid IS NOT NULL",
-        )
-        self.t_named = s.table(
-            "allnamed",
-            f"SELECT a.*, coalesce(p.lead_id, a.lead_id) AS person, "
-            f"coalesce(i.lead_id, a.lead_id) AS inquiry, coalesce(i.day, a.day) AS inquiry_day "
-            f"FROM {self.t_all} a "
-            f"LEFT JOIN (SELECT uid, lead_id FROM {self.t_all} WHERE uid IN "
-            f"  (SELECT person_uid FROM {named})) p ON p.uid = a.person_uid AND a.candidate "
-            f"LEFT JOIN (SELECT uid, lead_id, day FROM {self.t_all} WHERE uid IN "
-            f"  (SELECT inquiry_uid FROM {named})) i ON i.uid = a.inquiry_uid AND a.candidate",
         )
 
     def _touch(self) -> None:
