@@ -727,10 +727,13 @@ class Engine(Closing):
 def _rolls_up(schema: pa.Schema, leaves: Sequence[Leaf], windows: Sequence[Window]) -> bool:
     """Whether :meth:`Engine._run` sums by day before it sums by window.
 
-    When every leaf is dated by the same ``DATE`` column and there are several
-    windows: each row is then summed once instead of once per window.
+    When every leaf is a sum or a count dated by the same ``DATE`` column and there are
+    several windows: each row is then summed once instead of once per window. (Any
+    other aggregate keeps the one-step query.)
     """
     if len(windows) < 2 or not leaves:
+        return False
+    if any(leaf.aggregate not in ("sum", "count") for leaf in leaves):
         return False
     column = leaves[0].date_column
     return (
