@@ -304,6 +304,7 @@ def _kpis(p: dict[str, Any], lead: dict[str, Any], d: dict[str, Any], m: str) ->
     spend = s("spend")
     revenue = d.get(f"revenue_{m}") or 0
     return {
+        "spend": spend,
         "cpl": _ratio(spend, lead.get(f"leads_{m}", 0)),
         "cpa": _ratio(spend, s("conversions")),
         "cpc": _ratio(spend, s("clicks")),

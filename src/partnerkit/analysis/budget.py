@@ -24,8 +24,8 @@ the rates the caller supplies.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -44,7 +44,14 @@ from partnerkit.records import RecordKind
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["BudgetFlag", "BudgetLine", "BudgetReport", "UnmatchedSpend", "budget_report"]
+__all__ = [
+    "BudgetFlag",
+    "BudgetLine",
+    "BudgetReport",
+    "UnmatchedSpend",
+    "budget_report",
+    "budget_reports",
+]
 
 BudgetFlag = Literal["over", "under", "on_budget", "unbudgeted"]
 """How a line's projected spend stands against its plan."""
@@ -390,6 +397,30 @@ def budget_report(
         CurrencyError: Spend or a budget in another currency and no rate for it.
     """
     choice("by", by, ("channel", "source", "campaign"))
+    found = budget_reports(
+        workspace, dataset, month, by=(by,), as_of=as_of, tolerance=tolerance, rates=rates
+    )
+    return found[0]
+
+
+@grows_memory
+def budget_reports(
+    workspace: Workspace,
+    dataset: Dataset,
+    month: str | dt.date,
+    *,
+    by: Sequence[Literal["channel", "source", "campaign"]],
+    as_of: AsOf | None = None,
+    tolerance: Decimal | int = 10,
+    rates: RatesLike | None = None,
+) -> tuple[BudgetReport, ...]:
+    """:func:`budget_report` for several breakdowns at once, one per ``by``, in order.
+
+    Each report is the one :func:`budget_report` returns; they share one engine (and
+    its queries where they are the same) and one query for the unmatched spend.
+    """
+    for one in by:
+        choice("by", one, ("channel", "source", "campaign"))
     as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
     window = Window.month(month)
     tol = Decimal(tolerance)
@@ -403,36 +434,71 @@ def budget_report(
     elapsed = window.through(cutoff) if cutoff >= window.start else None
     days = elapsed.days if elapsed else 0
     factor = Decimal(window.days) / Decimal(days) if days else None
+    reports = []
     with Engine(workspace, dataset, rates=the_rates) as engine:
-        leaf = Leaf.of(_SPEND)
-        if elapsed is not None:
-            aggs = engine.aggregate([_SPEND], [elapsed], by=by)
-            seen = aggs.groups()
-        else:
-            aggs, seen = None, []
         unmatched = _unmatched(engine, elapsed) if elapsed is not None else []
-        lines = []
-        for key in _keys(workspace, by, seen):
-            got = aggs.leaf(leaf, 0, key) if aggs is not None else None
-            spend = got.value if got is not None and got.value is not None else Decimal(0)
-            planned, note = getattr(plans, by)(key)
-            projected = None if factor is None else (spend * factor if spend else Decimal(0))
-            lines.append(
-                BudgetLine(
-                    key=key,
-                    label=_label(workspace, by, key),
-                    planned=planned,
-                    spend=spend,
-                    records=got.records if got is not None else 0,
-                    by_platform=got.by_platform if got is not None else {},
-                    burn_rate=spend / days if days else None,
-                    used_pct=_pct(spend, planned),
-                    projected=projected,
-                    projected_pct=_pct(projected, planned),
-                    flag=_flag(planned, spend, projected, tol),
-                    note=note,
-                )
+        for one in by:
+            lines = _lines(engine, workspace, plans, one, elapsed, days, factor, tol)
+            reports.append(
+                _report(workspace, the_rates, plans, window, cutoff, days, one, lines, factor)
             )
+    return tuple(replace(r, unmatched=tuple(unmatched), tolerance=tol) for r in reports)
+
+
+def _lines(
+    engine: Engine,
+    workspace: Workspace,
+    plans: _Plans,
+    by: Literal["channel", "source", "campaign"],
+    elapsed: Window | None,
+    days: int,
+    factor: Decimal | None,
+    tol: Decimal,
+) -> list[BudgetLine]:
+    """One budget line per channel, source or campaign."""
+    leaf = Leaf.of(_SPEND)
+    if elapsed is not None:
+        aggs = engine.aggregate([_SPEND], [elapsed], by=by)
+        seen = aggs.groups()
+    else:
+        aggs, seen = None, []
+    lines = []
+    for key in _keys(workspace, by, seen):
+        got = aggs.leaf(leaf, 0, key) if aggs is not None else None
+        spend = got.value if got is not None and got.value is not None else Decimal(0)
+        planned, note = getattr(plans, by)(key)
+        projected = None if factor is None else (spend * factor if spend else Decimal(0))
+        lines.append(
+            BudgetLine(
+                key=key,
+                label=_label(workspace, by, key),
+                planned=planned,
+                spend=spend,
+                records=got.records if got is not None else 0,
+                by_platform=got.by_platform if got is not None else {},
+                burn_rate=spend / days if days else None,
+                used_pct=_pct(spend, planned),
+                projected=projected,
+                projected_pct=_pct(projected, planned),
+                flag=_flag(planned, spend, projected, tol),
+                note=note,
+            )
+        )
+    return lines
+
+
+def _report(
+    workspace: Workspace,
+    the_rates: ExchangeRates,
+    plans: _Plans,
+    window: Window,
+    cutoff: dt.date,
+    days: int,
+    by: str,
+    lines: list[BudgetLine],
+    factor: Decimal | None,
+) -> BudgetReport:
+    """The report around its lines: media total, plan and fees (the caller adds the rest)."""
     media = sum((line.spend for line in lines), Decimal(0))
     projected_media = media * factor if factor is not None else None
     contract = workspace.contract
@@ -462,6 +528,6 @@ def budget_report(
         projected_management_fee=projected_fee,
         management_fee_basis=basis,
         partner_fee=the_partner_fee,
-        unmatched=tuple(unmatched),
-        tolerance=tol,
+        unmatched=(),
+        tolerance=Decimal(0),
     )

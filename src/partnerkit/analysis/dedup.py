@@ -49,7 +49,7 @@ from partnerkit.analysis._sql import Scratch, ident
 from partnerkit.analysis._sql import literal as _lit
 from partnerkit.analysis._tables import sections
 from partnerkit.analysis.attribution import AttributionJoins, attribution_of
-from partnerkit.analysis.periods import local_day_sql
+from partnerkit.analysis.periods import Window, local_day_sql, utc_bounds
 from partnerkit.errors import ConfigurationError
 from partnerkit.model import Workspace
 from partnerkit.records import RecordKind
@@ -420,12 +420,14 @@ class _Dedup:
             )
             return
         day = local_day_sql("v.created_at", self.tz, timestamp=True)
+        # Up to the end of the last day, compared as an instant (no per-row conversion).
+        _, after = utc_bounds(Window(self.end, self.end, "custom"), self.tz)
         self.t_rec = s.table(
             "rec",
-            f"SELECT v.record_id, v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
+            f"SELECT v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
             f"v.merged_ids, {j.expr(lead, 'source')} AS source_id, {keys} "
             f"FROM lead v {j.join(lead)} "
-            f"WHERE v.is_deleted IS NOT true AND {day} <= {_lit(self.end)}",
+            f"WHERE v.is_deleted IS NOT true AND v.created_at < {_lit(after)}",
         )
 
     def _people(self) -> None:
@@ -571,24 +573,25 @@ class _Dedup:
             f"JOIN {self.t_cand} c ON c.rid = e.rid JOIN {self.t_cand} p ON p.rid = e.label "
             f"JOIN {self.t_cand} i ON i.rid = e.anchor",
         )
-        # Every record: its person and inquiry, each named by its first record.
-        self.t_all = s.table(
-            "allrec",
+        # Every record the counts read: its person and inquiry, each named by its first
+        # record (its lead id, and the inquiry's day). A record before the period that is
+        # no candidate is a person and an inquiry of its own, which nothing in the
+        # period continues: left out. One table, written once.
+        rec = self.t_rec
+        self.t_named = s.table(
+            "allnamed",
             f"SELECT r.rowid AS uid, r.platform, r.account_id, r.lead_id, r.created_at, r.day, "
             f"r.merged_ids, r.source_id, n.uid IS NOT NULL AS candidate, "
             f"coalesce(n.person_uid, r.rowid) AS person_uid, "
-            f"coalesce(n.inquiry_uid, r.rowid) AS inquiry_uid "
-            f"FROM {self.t_rec} r LEFT JOIN {named} n ON n.uid = r.rowid",
-        )
-        self.t_named = s.table(
-            "allnamed",
-            f"SELECT a.*, coalesce(p.lead_id, a.lead_id) AS person, "
-            f"coalesce(i.lead_id, a.lead_id) AS inquiry, coalesce(i.day, a.day) AS inquiry_day "
-            f"FROM {self.t_all} a "
-            f"LEFT JOIN (SELECT uid, lead_id FROM {self.t_all} WHERE uid IN "
-            f"  (SELECT person_uid FROM {named})) p ON p.uid = a.person_uid AND a.candidate "
-            f"LEFT JOIN (SELECT uid, lead_id, day FROM {self.t_all} WHERE uid IN "
-            f"  (SELECT inquiry_uid FROM {named})) i ON i.uid = a.inquiry_uid AND a.candidate",
+            f"coalesce(n.inquiry_uid, r.rowid) AS inquiry_uid, "
+            f"coalesce(p.lead_id, r.lead_id) AS person, "
+            f"coalesce(i.lead_id, r.lead_id) AS inquiry, coalesce(i.day, r.day) AS inquiry_day "
+            f"FROM {rec} r LEFT JOIN {named} n ON n.uid = r.rowid "
+            f"LEFT JOIN (SELECT rowid AS uid, lead_id FROM {rec} WHERE rowid IN "
+            f"  (SELECT person_uid FROM {named})) p ON p.uid = n.person_uid "
+            f"LEFT JOIN (SELECT rowid AS uid, lead_id, day FROM {rec} WHERE rowid IN "
+            f"  (SELECT inquiry_uid FROM {named})) i ON i.uid = n.inquiry_uid "
+            f"WHERE r.day >= {_lit(self.start)} OR n.uid IS NOT NULL",
         )
 
     def _touch(self) -> None:

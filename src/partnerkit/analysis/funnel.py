@@ -42,7 +42,7 @@ from partnerkit.analysis._engine import Engine, RatesLike, conditions_sql
 from partnerkit.analysis._lead_class import lead_class_sql
 from partnerkit.analysis._tables import fields_table, the_one
 from partnerkit.analysis.attribution import UNATTRIBUTED, AttributionMode
-from partnerkit.analysis.kpis import KPIValue, compute_kpis
+from partnerkit.analysis.kpis import KPIRequest, KPITable, KPIValue, compute_kpi_sets
 from partnerkit.analysis.periods import (
     PeriodLike,
     Window,
@@ -535,21 +535,35 @@ def revenue_by_source(
         the total.
     """
     window = _default_window(period, workspace)
+    requests = revenue_requests(workspace, window, as_of=as_of)
+    tables = compute_kpi_sets(workspace, dataset, requests, rates=rates, attribution=attribution)
+    return revenue_table(workspace, window, attribution, tables["sources"], tables["total"])
+
+
+def revenue_requests(
+    workspace: Workspace, period: PeriodLike, *, as_of: AsOf | None = None
+) -> dict[str, KPIRequest]:
+    """The two KPI tables :func:`revenue_by_source` reads: ``sources`` and ``total``.
+
+    For a caller that computes them in one batch with its own (:func:`compute_kpi_sets`)
+    and hands them to :func:`revenue_table`.
+    """
     catalogue = workspace.kpi_catalogue
     kpis = [catalogue[k] for k in _REVENUE_KPIS]
-    per_source = compute_kpis(
-        workspace,
-        dataset,
-        window,
-        kpis=kpis,
-        by="source",
-        as_of=as_of,
-        rates=rates,
-        attribution=attribution,
-    )
-    total = compute_kpis(
-        workspace, dataset, window, kpis=kpis, as_of=as_of, rates=rates, attribution=attribution
-    )
+    return {
+        "sources": KPIRequest(period, kpis=kpis, by="source", as_of=as_of),
+        "total": KPIRequest(period, kpis=kpis, as_of=as_of),
+    }
+
+
+def revenue_table(
+    workspace: Workspace,
+    window: Window,
+    attribution: AttributionMode,
+    per_source: KPITable,
+    total: KPITable,
+) -> RevenueBySource:
+    """:func:`revenue_by_source`'s result from its two KPI tables (:func:`revenue_requests`)."""
     groups: dict[str, list[KPIValue]] = {}
     for value in per_source:
         groups.setdefault(value.scope.removeprefix("source "), []).append(value)

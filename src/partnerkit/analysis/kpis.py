@@ -96,6 +96,7 @@ __all__ = [
     "NonAdditiveError",
     "RatesLike",
     "ScopeLike",
+    "TargetsRequest",
     "compute_kpi",
     "compute_kpi_sets",
     "compute_kpis",
@@ -776,18 +777,32 @@ class KPIRequest:
     as_of: AsOf | None = None
 
 
+@dataclass(frozen=True)
+class TargetsRequest:
+    """The targets of a period for :func:`compute_kpi_sets`: :func:`evaluate_targets`'s arguments.
+
+    Attributes:
+        period: The report's period, e.g. ``"2026-10"``.
+        as_of: The last day to count.
+    """
+
+    period: PeriodLike
+    as_of: AsOf | None = None
+
+
 @grows_memory
 def compute_kpi_sets(
     workspace: Workspace,
     dataset: Dataset,
-    requests: Mapping[str, KPIRequest],
+    requests: Mapping[str, KPIRequest | TargetsRequest],
     *,
     rates: RatesLike | None = None,
     attribution: AttributionMode = "original",
 ) -> dict[str, KPITable]:
     """Compute several KPI tables at once, sharing the queries.
 
-    Each table is the one :func:`compute_kpis` returns for the same arguments; the
+    Each table is the one :func:`compute_kpis` returns for the same arguments (for a
+    :class:`TargetsRequest`, the one :func:`evaluate_targets` returns); the
     tables of one scope and breakdown are computed from one pass per record kind, for
     every window any of them needs (a month's totals, the months before it, the
     contract so far), instead of one pass per table.
@@ -808,7 +823,13 @@ def compute_kpi_sets(
         ConfigurationError: Unknown KPI or scope; a period that is not one.
     """
     prepared: list[tuple[str, Window, list[_Job], dt.date | None, GroupBy | None]] = []
+    targets: set[str] = set()
     for name, req in requests.items():
+        if isinstance(req, TargetsRequest):
+            window, jobs, cutoff = _target_jobs(workspace, req)
+            prepared.append((name, window, jobs, cutoff, None))
+            targets.add(name)
+            continue
         as_of = None if req.as_of is None else as_of_day(req.as_of, workspace.timezone)
         if req.by is not None:
             choice("by", req.by, GROUP_BYS)
@@ -830,10 +851,28 @@ def compute_kpi_sets(
     with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
         batches = [(_Run(engine, as_of), jobs, by) for _, _, jobs, as_of, by in prepared]
         results = _compute_batches(engine, batches)
-    return {
-        name: KPITable(tuple(values), title=f"KPIs — {window.label}")
-        for (name, window, *_), values in zip(prepared, results, strict=True)
-    }
+    rank = {t.id: i for i, t in enumerate(workspace.targets)}
+    tables: dict[str, KPITable] = {}
+    for (name, window, *_), values in zip(prepared, results, strict=True):
+        if name in targets:
+            ranked = sorted(values, key=lambda v: (rank[v.target_id or ""], v.period.start))
+            tables[name] = KPITable(tuple(ranked), title=f"Targets — {window.label}")
+        else:
+            tables[name] = KPITable(tuple(values), title=f"KPIs — {window.label}")
+    return tables
+
+
+def _target_jobs(workspace: Workspace, req: TargetsRequest) -> tuple[Window, list[_Job], dt.date]:
+    """The report's window, one job per target occurrence, and the day counted to."""
+    as_of = None if req.as_of is None else as_of_day(req.as_of, workspace.timezone)
+    report = resolve_window(req.period, on=as_of or today_in(workspace.timezone))
+    cutoff = as_of if as_of is not None else _default_as_of(report, workspace.timezone)
+    jobs = [
+        _Job(resolve_kpi(workspace, t.kpi), resolve_scope(workspace, t.scope), window, t)
+        for t in workspace.targets
+        for window in _occurrences(t, report)
+    ]
+    return report, jobs, cutoff
 
 
 def _occurrences(target: Target, report: Window) -> list[Window]:
@@ -884,19 +923,11 @@ def evaluate_targets(
     Returns:
         One value per target occurrence, in the workspace's target order.
     """
-    as_of = None if as_of is None else as_of_day(as_of, workspace.timezone)
-    report = resolve_window(period, on=as_of or today_in(workspace.timezone))
-    cutoff = as_of if as_of is not None else _default_as_of(report, workspace.timezone)
-    jobs = [
-        _Job(resolve_kpi(workspace, t.kpi), resolve_scope(workspace, t.scope), window, t)
-        for t in workspace.targets
-        for window in _occurrences(t, report)
-    ]
-    with Engine(workspace, dataset, rates=rates, attribution=attribution) as engine:
-        values = _Run(engine, cutoff).compute(jobs)
-    rank = {t.id: i for i, t in enumerate(workspace.targets)}
-    ranked = sorted(values, key=lambda v: (rank[v.target_id or ""], v.period.start))
-    return KPITable(tuple(ranked), title=f"Targets — {report.label}")
+    request = TargetsRequest(period, as_of)
+    found = compute_kpi_sets(
+        workspace, dataset, {"targets": request}, rates=rates, attribution=attribution
+    )
+    return found["targets"]
 
 
 def reason_code(value: KPIValue | None) -> str | None:

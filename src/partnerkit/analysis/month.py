@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from partnerkit.analysis._data import Dataset
 from partnerkit.analysis.audit import SourceMapAudit, audit_source_map
-from partnerkit.analysis.budget import BudgetReport, budget_report
+from partnerkit.analysis.budget import BudgetReport, budget_report, budget_reports
 from partnerkit.analysis.cost import PartnershipCost, partnership_cost
 from partnerkit.analysis.dedup import LeadDedup, dedup_leads
 from partnerkit.analysis.email import EmailMonth, email_month
@@ -47,6 +47,8 @@ from partnerkit.analysis.funnel import (
     funnel,
     lead_quality,
     revenue_by_source,
+    revenue_requests,
+    revenue_table,
     stage_entries,
 )
 from partnerkit.analysis.grain import (
@@ -61,6 +63,7 @@ from partnerkit.analysis.kpis import (
     KPIRequest,
     KPITable,
     KPIValue,
+    TargetsRequest,
     compute_kpi_sets,
     compute_kpis,
     evaluate_targets,
@@ -68,6 +71,7 @@ from partnerkit.analysis.kpis import (
 from partnerkit.analysis.kpis import reason_code as reason
 from partnerkit.analysis.meetings import MeetingLog, meeting_log
 from partnerkit.analysis.pacing import PacingTable, pace_targets
+from partnerkit.analysis.periods import resolve_window, today_in
 from partnerkit.analysis.seo import SeoMonth, seo_month
 from partnerkit.analysis.sla import SLACompliance, sla_compliance
 from partnerkit.analysis.social import SocialMonth, social_month
@@ -423,6 +427,14 @@ def month_not_started(
     return None
 
 
+def _revenue(workspace: Workspace, label: str, tables: dict[str, KPITable]) -> RevenueBySource:
+    """Revenue by source from the month's batch of KPI tables (``revenue …``)."""
+    window = resolve_window(label, on=today_in(workspace.timezone))
+    return revenue_table(
+        workspace, window, "original", tables["revenue sources"], tables["revenue total"]
+    )
+
+
 def evaluate_month(
     workspace: Workspace,
     dataset: Dataset,
@@ -487,12 +499,17 @@ def evaluate_month(
     # The month's KPI tables share their queries (one pass per record kind and
     # breakdown); should any of them fail, each is computed on its own below, so
     # that the error is that table's alone.
-    requests = {
+    requests: dict[str, KPIRequest | TargetsRequest] = {
         "totals": KPIRequest(label, kpis=kpis, as_of=cutoff),
         "cumulative": KPIRequest((since, cutoff), kpis=kpis, as_of=cutoff),
         "cumulative_sources": KPIRequest((since, cutoff), kpis=kpis, by="source", as_of=cutoff),
         "sources": KPIRequest(label, kpis=kpis, by="source", as_of=cutoff),
         **{f"history {key}": KPIRequest(key, kpis=[SPEND, "leads"]) for key in history},
+        "targets": TargetsRequest(label, as_of=cutoff),
+        **{
+            f"revenue {key}": req
+            for key, req in revenue_requests(workspace, label, as_of=cutoff).items()
+        },
     }
     try:
         tables = compute_kpi_sets(workspace, dataset, requests)
@@ -503,6 +520,8 @@ def evaluate_month(
         if name in tables:
             return tables[name]
         req = requests[name]
+        if isinstance(req, TargetsRequest):
+            return run(name, lambda: evaluate_targets(workspace, dataset, label, as_of=cutoff))
         return run(
             name,
             lambda: compute_kpis(
@@ -521,15 +540,23 @@ def evaluate_month(
     ev.since = since
     ev.cumulative = kpi_table("cumulative")
     ev.cumulative_sources = kpi_table("cumulative_sources")
-    ev.targets = run("targets", lambda: evaluate_targets(workspace, dataset, label, as_of=cutoff))
+    ev.targets = kpi_table("targets")
     ev.sources = kpi_table("sources")
-    ev.budget = run(
-        "budget", lambda: budget_report(workspace, dataset, label, by="source", as_of=cutoff)
+    budgets = run(
+        "budget",
+        lambda: budget_reports(workspace, dataset, label, by=("source", "campaign"), as_of=cutoff),
     )
-    ev.budget_campaigns = run(
-        "budget_campaigns",
-        lambda: budget_report(workspace, dataset, label, by="campaign", as_of=cutoff),
-    )
+    if budgets is not None:
+        ev.budget, ev.budget_campaigns = budgets
+    else:  # each on its own, so that the error is that table's alone
+        ev.errors.pop("budget", None)
+        ev.budget = run(
+            "budget", lambda: budget_report(workspace, dataset, label, by="source", as_of=cutoff)
+        )
+        ev.budget_campaigns = run(
+            "budget_campaigns",
+            lambda: budget_report(workspace, dataset, label, by="campaign", as_of=cutoff),
+        )
     ev.cost = run("cost", lambda: partnership_cost(workspace, dataset, label, as_of=cutoff))
     if dataset.row_count(RecordKind.TIME_ENTRY) or bank_hours(workspace) is not None:
         ev.hours = run("hours", lambda: hours_used(workspace, dataset, label, as_of=cutoff))
@@ -541,7 +568,14 @@ def evaluate_month(
         ev.pacing = run("pacing", lambda: pace_targets(workspace, dataset, as_of=cutoff))
     ev.funnel = run("funnel", lambda: funnel(workspace, dataset, label))
     ev.stage_entries = run("stage_entries", lambda: stage_entries(workspace, dataset, label))
-    ev.revenue = run("revenue", lambda: revenue_by_source(workspace, dataset, label, as_of=cutoff))
+    ev.revenue = run(
+        "revenue",
+        lambda: (
+            _revenue(workspace, label, tables)
+            if "revenue total" in tables
+            else revenue_by_source(workspace, dataset, label, as_of=cutoff)
+        ),
+    )
     if workspace.lead_definition is not None:
         ev.lead_quality = run(
             "lead_quality", lambda: lead_quality(workspace, dataset, label, survey=survey)
