@@ -53,7 +53,6 @@ __all__ = [
     "Operator",
     "RecordsByKind",
     "check_condition",
-    "to_decimal",
 ]
 
 RecordsByKind = Mapping[str, Sequence[Mapping[str, Any]]]
