@@ -194,7 +194,7 @@ LINKEDIN_GROUP = 610000001
 LINKEDIN_CAMPAIGN = 380000101
 LEAD_FORM = 4201
 FORM_URN = f"urn:li:leadGenForm:{LEAD_FORM}"
-LINKEDIN_HEADERS = {"content-type": "application/json", "x-restli-protocol-version": "2.0.0"}
+LINKEDIN_HEADERS = {"content-type": "application/json"}  # as the contract cassettes have
 #: The campaign's cost per day, by month (ILS, the ad account's currency).
 LINKEDIN_DAILY_COST = {8: "140.00", 9: "145.00", 10: "156.00"}
 #: 2026-08-01 00:00 UTC and 2026-11-01 00:00 UTC in epoch milliseconds.
