@@ -1,8 +1,9 @@
-"""Record the demo's Search Console and Mailchimp answers (deterministic; re-run to rebuild).
+"""Record the demo's Search Console, Mailchimp and LinkedIn Ads answers (deterministic).
 
-Negev Solar's organic search and email, August to October 2026, beside the paid
-channels of ``scripts/make_demo_data.py`` (whose recorder this script reuses, so the
-requests on file are exactly the ones the connectors make):
+Negev Solar's organic search, email and LinkedIn Ads, August to October 2026, beside
+the channels of ``scripts/make_demo_data.py`` (with the recorder of
+``scripts/_recorder.py``, shared with ``make_demo_social.py``, so the requests on file
+are exactly the ones the connectors make; re-run to rebuild):
 
 * ``cassettes/search-console.yaml``: the Search Analytics answers, the property's days
   and its query rows. Rows exist for the 5th, 15th and 25th of each month (a small
@@ -10,11 +11,18 @@ requests on file are exactly the ones the connectors make):
   each day: the property's rows are larger than the query rows' sum.
 * ``cassettes/mailchimp.yaml``: the account and its campaign reports, one newsletter a
   month and a winter battery offer on 2026-10-21.
+* ``cassettes/linkedin-ads.yaml``: the LinkedIn ad account (currency ILS), its one
+  campaign ("Lead Gen – homeowners Negev") and campaign group, ad analytics by campaign
+  and day (every day of the three months) and the lead-gen form's responses (one per
+  ``oneClickLeads``; made-up ``example.com`` e-mails and 555 phones, which the connector
+  hashes with the demo's salt). The shapes are those of
+  ``connectors/linkedin_ads/tests/cassettes/contract``.
 
 Planted findings: the "solar panels" keyword group (the queries containing "solar
 panel") ranks in the top ten in August and September and drops out of it in October;
 the battery offer's unsubscribe rate is 3% (70 of 2,330 delivered), ten times the
-newsletters'.
+newsletters'; LinkedIn's cost per lead triples in October: ₪4,836 for 8 form leads
+(₪604.50) after ₪4,350 for 20 in September (₪217.50), against a ₪180 CPL target.
 
 Usage: ``uv run python scripts/make_demo_channels.py``
 """
@@ -22,28 +30,12 @@ Usage: ``uv run python scripts/make_demo_channels.py``
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from partnerkit._environ import environment
-from partnerkit.demo import DEMO_WORKSPACE
-from partnerkit.demo._read import CASSETTES, DIRECT_MONTHS, RECORDED_RANGES, read_connections
-from partnerkit.model import load_workspace
-from partnerkit.testing.cassette import Request
+from _recorder import Fake, json_answer, record
 
-_spec = importlib.util.spec_from_file_location(
-    "make_demo_data", Path(__file__).with_name("make_demo_data.py")
-)
-assert _spec is not None
-assert _spec.loader is not None
-_data = importlib.util.module_from_spec(_spec)
-sys.modules["make_demo_data"] = _data
-_spec.loader.exec_module(_data)
-recording = _data.recording
+from partnerkit.testing.cassette import Request
 
 SITE = "sc-domain:negevsolar.example"
 DAYS = [dt.date(2026, m, d) for m in (8, 9, 10) for d in (5, 15, 25)]
@@ -141,7 +133,7 @@ def fake_search_console(req: Request) -> tuple[int, dict[str, str], Any]:
     }
     if page:
         answer["rows"] = page
-    return _data._json(answer, **{"content-type": "application/json; charset=UTF-8"})
+    return json_answer(answer, **{"content-type": "application/json; charset=UTF-8"})
 
 
 def _report(send: tuple[Any, ...]) -> dict[str, Any]:
@@ -184,7 +176,7 @@ def fake_mailchimp(req: Request) -> tuple[int, dict[str, str], Any]:
             "account_name": "Negev Solar",
             "account_timezone": "Asia/Jerusalem",
         }
-        return _data._json(account, **headers)
+        return json_answer(account, **headers)
     if req.url != f"{MAILCHIMP}/reports":
         raise AssertionError(f"the fake Mailchimp has no answer to {req.describe()}")
     query = req.query
@@ -193,35 +185,199 @@ def fake_mailchimp(req: Request) -> tuple[int, dict[str, str], Any]:
     found = [s for s in SENDS if since <= dt.datetime.fromisoformat(s[3]) < before]
     offset, count = int(query.get("offset", 0)), int(query.get("count", 10))
     reports = [_report(s) for s in found[offset : offset + count]]
-    return _data._json({"reports": reports, "total_items": len(found)}, **headers)
+    return json_answer({"reports": reports, "total_items": len(found)}, **headers)
 
 
-FAKES: dict[str, Callable[[Request], tuple[int, dict[str, str], Any]]] = {
+LINKEDIN = "https://api.linkedin.com/rest"
+LINKEDIN_ACCOUNT = "508000123"
+LINKEDIN_GROUP = 610000001
+LINKEDIN_CAMPAIGN = 380000101
+LEAD_FORM = 4201
+FORM_URN = f"urn:li:leadGenForm:{LEAD_FORM}"
+LINKEDIN_HEADERS = {"content-type": "application/json"}  # as the contract cassettes have
+#: The campaign's cost per day, by month (ILS, the ad account's currency).
+LINKEDIN_DAILY_COST = {8: "140.00", 9: "145.00", 10: "156.00"}
+#: 2026-08-01 00:00 UTC and 2026-11-01 00:00 UTC in epoch milliseconds.
+_EPOCH_AUG, _EPOCH_NOV = 1785542400000, 1793491200000
+
+
+def linkedin_leads_on(day: dt.date) -> int:
+    """Form leads of a day: every day but each third in Aug-Sep, every fourth in October."""
+    if day.month == 10:
+        return 1 if day.day % 4 == 1 else 0
+    return 1 if day.day % 3 != 0 else 0
+
+
+def _linkedin_days(since: dt.date, until: dt.date) -> list[dt.date]:
+    """The campaign's days (1 August to 31 October) from ``since`` to ``until``, inclusive."""
+    first, last = max(since, dt.date(2026, 8, 1)), min(until, dt.date(2026, 10, 31))
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _rest_date(value: str) -> dt.date:
+    """``(year:2026,month:10,day:1)`` as a date."""
+    parts = dict(p.split(":") for p in value.strip("()").split(","))
+    return dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+
+
+def _analytics(query: dict[str, str]) -> dict[str, Any]:
+    inner = query["dateRange"].removeprefix("(start:").removesuffix(")")
+    since, until = (_rest_date(p) for p in inner.split(",end:"))
+    elements = []
+    for day in _linkedin_days(since, until):
+        clicks = 24 + day.day % 7
+        when = {"year": day.year, "month": day.month, "day": day.day}
+        elements.append(
+            {
+                "dateRange": {"start": when, "end": when},
+                "pivotValues": [f"urn:li:sponsoredCampaign:{LINKEDIN_CAMPAIGN}"],
+                "impressions": 3000 + day.day * 37 % 400,
+                "clicks": clicks,
+                "landingPageClicks": clicks // 5,
+                "costInLocalCurrency": LINKEDIN_DAILY_COST[day.month],
+                "externalWebsiteConversions": 0.0,
+                "oneClickLeads": linkedin_leads_on(day),
+            }
+        )
+    return {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements}
+
+
+def _linkedin_leads() -> list[tuple[dt.date, int]]:
+    """Every form lead: its day and its number (1, 2, ... in submission order)."""
+    days = _linkedin_days(dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+    dated = [day for day in days for _ in range(linkedin_leads_on(day))]
+    return [(day, n) for n, day in enumerate(dated, start=1)]
+
+
+def _lead_response(day: dt.date, n: int) -> dict[str, Any]:
+    """A form response (the connector keeps only the hashes of the e-mail and phone)."""
+    submitted = dt.datetime.combine(day, dt.time(9, 15), dt.UTC) + dt.timedelta(minutes=7 * n)
+
+    def said(question: int, answer: str) -> dict[str, Any]:
+        return {"questionId": question, "answerDetails": {"textQuestionAnswer": {"answer": answer}}}
+
+    return {
+        "id": f"7c1e{day:%m%d}-5e0d-4a7b-9c2f-{n:012d}",
+        "owner": {"sponsoredAccount": f"urn:li:sponsoredAccount:{LINKEDIN_ACCOUNT}"},
+        "leadType": "SPONSORED",
+        "versionedLeadGenFormUrn": f"urn:li:versionedLeadGenForm:({FORM_URN},1)",
+        "submittedAt": int(submitted.timestamp() * 1000),
+        "testLead": False,
+        "leadMetadata": {
+            "sponsoredLeadMetadata": {"campaign": f"urn:li:sponsoredCampaign:{LINKEDIN_CAMPAIGN}"}
+        },
+        "associatedEntity": {"associatedCreative": "urn:li:sponsoredCreative:390000101"},
+        "formResponse": {
+            "answers": [
+                said(1, "Demo"),
+                said(2, f"Lead {n:03d}"),
+                said(3, f"linkedin.lead{n:03d}@example.com"),
+                said(4, f"+972-52-555-{n:04d}"),
+            ],
+            "consentResponses": [],
+        },
+    }
+
+
+def _lead_responses(query: dict[str, str]) -> dict[str, Any]:
+    inner = query["submittedAtTimeRange"].removeprefix("(start:").removesuffix(")")
+    start_ms, end_ms = (int(p) for p in inner.split(",end:"))
+    found = [
+        _lead_response(day, n)
+        for day, n in _linkedin_leads()
+        if start_ms <= _lead_response(day, n)["submittedAt"] <= end_ms
+    ]
+    start, count = int(query["start"]), int(query["count"])
+    page = found[start : start + count]
+    return {"paging": {"start": start, "count": count, "total": len(found)}, "elements": page}
+
+
+def _stamps(created: int, modified: int) -> dict[str, Any]:
+    return {"created": {"time": created}, "lastModified": {"time": modified}}
+
+
+LINKEDIN_ANSWERS: dict[str, dict[str, Any]] = {
+    f"adAccounts/{LINKEDIN_ACCOUNT}": {
+        "id": int(LINKEDIN_ACCOUNT),
+        "name": "Negev Solar",
+        "currency": "ILS",
+        "status": "ACTIVE",
+        "type": "BUSINESS",
+        "reference": "urn:li:organization:90000123",
+        "test": False,
+    },
+    f"adAccounts/{LINKEDIN_ACCOUNT}/adCampaigns": {
+        "elements": [
+            {
+                "id": LINKEDIN_CAMPAIGN,
+                "account": f"urn:li:sponsoredAccount:{LINKEDIN_ACCOUNT}",
+                "campaignGroup": f"urn:li:sponsoredCampaignGroup:{LINKEDIN_GROUP}",
+                "name": "Lead Gen – homeowners Negev",
+                "status": "ACTIVE",
+                "type": "SPONSORED_UPDATES",
+                "costType": "CPM",
+                "objectiveType": "LEAD_GENERATION",
+                "dailyBudget": {"amount": "160.00", "currencyCode": "ILS"},
+                "runSchedule": {"start": _EPOCH_AUG},
+                "changeAuditStamps": _stamps(1785398400000, 1790812800000),
+            }
+        ],
+        "metadata": {},
+    },
+    f"adAccounts/{LINKEDIN_ACCOUNT}/adCampaignGroups": {
+        "elements": [
+            {
+                "id": LINKEDIN_GROUP,
+                "account": f"urn:li:sponsoredAccount:{LINKEDIN_ACCOUNT}",
+                "name": "Negev Solar 2026",
+                "status": "ACTIVE",
+                "totalBudget": {"amount": "15000.00", "currencyCode": "ILS"},
+                "runSchedule": {"start": _EPOCH_AUG, "end": _EPOCH_NOV},
+                "changeAuditStamps": _stamps(1785394800000, 1785394800000),
+            }
+        ],
+        "metadata": {},
+    },
+    f"leadForms/{LEAD_FORM}": {
+        "id": LEAD_FORM,
+        "owner": {"sponsoredAccount": f"urn:li:sponsoredAccount:{LINKEDIN_ACCOUNT}"},
+        "name": "Free solar assessment",
+        "state": "PUBLISHED",
+        "content": {
+            "questions": [
+                {"questionId": 1, "name": "firstName", "predefinedField": "FIRST_NAME"},
+                {"questionId": 2, "name": "lastName", "predefinedField": "LAST_NAME"},
+                {"questionId": 3, "name": "email", "predefinedField": "EMAIL"},
+                {"questionId": 4, "name": "phoneNumber", "predefinedField": "PHONE_NUMBER"},
+            ]
+        },
+    },
+}
+
+
+def fake_linkedin(req: Request) -> tuple[int, dict[str, str], Any]:
+    """The ad account, campaigns, groups, ad analytics, lead form and its responses."""
+    path = req.url.removeprefix(f"{LINKEDIN}/")
+    if path == "adAnalytics":
+        return json_answer(_analytics(req.query), **LINKEDIN_HEADERS)
+    if path == "leadFormResponses":
+        return json_answer(_lead_responses(req.query), **LINKEDIN_HEADERS)
+    if path in LINKEDIN_ANSWERS:
+        return json_answer(LINKEDIN_ANSWERS[path], **LINKEDIN_HEADERS)
+    raise AssertionError(f"the fake LinkedIn API has no answer to {req.describe()}")
+
+
+FAKES: dict[str, Fake] = {
     "search-console": fake_search_console,
     "mailchimp": fake_mailchimp,
+    "linkedin-ads": fake_linkedin,
 }
 SECRETS = {
     "PARTNERKIT_DEMO_SEARCH_CONSOLE_ACCESS_TOKEN": "demo-search-console-token-not-real",
     "PARTNERKIT_DEMO_MAILCHIMP_API_KEY": "demo-mailchimp-key-not-real",
+    "PARTNERKIT_DEMO_LINKEDIN_ADS_ACCESS_TOKEN": "demo-linkedin-ads-token-not-real",
 }
 
 
-def main() -> None:
-    demo = load_workspace(DEMO_WORKSPACE)
-    live = [c.model_copy(update={"replay": None}) for c in demo.connections if c.name in FAKES]
-    ws = demo.model_copy(update={"connections": live})
-
-    def tape(path: Path) -> Any:
-        return recording(path, FAKES[path.stem])
-
-    with environment(SECRETS):
-        reads = read_connections(
-            ws, tape, ranges=RECORDED_RANGES, every_stream=True, direct_months=DIRECT_MONTHS
-        )
-    for label, n in reads.rows.items():
-        print(f"{label}: {n} records")
-    print(f"wrote {', '.join(f'{name}.yaml' for name in FAKES)} to {CASSETTES}")
-
-
 if __name__ == "__main__":
-    main()
+    record(FAKES, SECRETS)

@@ -1,8 +1,9 @@
 """Record the demo's Facebook Page answers (deterministic; re-run to rebuild).
 
 Negev Solar's organic social, August to October 2026, beside the other channels of
-``scripts/make_demo_data.py`` and ``scripts/make_demo_channels.py`` (whose recorder this
-script reuses, so the requests on file are exactly the ones the connector makes):
+``scripts/make_demo_data.py`` and ``scripts/make_demo_channels.py`` (the recorder of
+``scripts/_recorder.py``, shared with them, so the requests on file are exactly the ones
+the connector makes):
 
 * ``cassettes/meta-pages.yaml``: the Page's name, its daily insights (Graph API
   ``/{page-id}/insights``, the metrics of the ``page_insights`` stream) and its published
@@ -21,28 +22,12 @@ Usage: ``uv run python scripts/make_demo_social.py``
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from partnerkit._environ import environment
-from partnerkit.demo import DEMO_WORKSPACE
-from partnerkit.demo._read import CASSETTES, DIRECT_MONTHS, RECORDED_RANGES, read_connections
-from partnerkit.model import load_workspace
-from partnerkit.testing.cassette import Request
+from _recorder import Fake, json_answer, record
 
-_spec = importlib.util.spec_from_file_location(
-    "make_demo_data", Path(__file__).with_name("make_demo_data.py")
-)
-assert _spec is not None
-assert _spec.loader is not None
-_data = importlib.util.module_from_spec(_spec)
-sys.modules["make_demo_data"] = _data
-_spec.loader.exec_module(_data)
-recording = _data.recording
+from partnerkit.testing.cassette import Request
 
 GRAPH = "https://graph.facebook.com/v26.0"
 PAGE = "104900000000001"
@@ -151,36 +136,17 @@ def fake_graph(req: Request) -> tuple[int, dict[str, str], Any]:
     """The Page's name, insights and published posts."""
     query = req.query
     if req.url == f"{GRAPH}/{PAGE}":
-        return _data._json({"id": PAGE, "name": NAME}, **HEADERS)
+        return json_answer({"id": PAGE, "name": NAME}, **HEADERS)
     if req.url == f"{GRAPH}/{PAGE}/insights":
-        return _data._json(_insights(query), **HEADERS)
+        return json_answer(_insights(query), **HEADERS)
     if req.url == f"{GRAPH}/{PAGE}/published_posts":
-        return _data._json(_published(query), **HEADERS)
+        return json_answer(_published(query), **HEADERS)
     raise AssertionError(f"the fake Graph API has no answer to {req.describe()}")
 
 
-FAKES: dict[str, Callable[[Request], tuple[int, dict[str, str], Any]]] = {
-    "meta-pages": fake_graph,
-}
+FAKES: dict[str, Fake] = {"meta-pages": fake_graph}
 SECRETS = {"PARTNERKIT_DEMO_META_PAGES_ACCESS_TOKEN": "demo-meta-pages-token-not-real"}
 
 
-def main() -> None:
-    demo = load_workspace(DEMO_WORKSPACE)
-    live = [c.model_copy(update={"replay": None}) for c in demo.connections if c.name in FAKES]
-    ws = demo.model_copy(update={"connections": live})
-
-    def tape(path: Path) -> Any:
-        return recording(path, FAKES[path.stem])
-
-    with environment(SECRETS):
-        reads = read_connections(
-            ws, tape, ranges=RECORDED_RANGES, every_stream=True, direct_months=DIRECT_MONTHS
-        )
-    for label, n in reads.rows.items():
-        print(f"{label}: {n} records")
-    print(f"wrote {', '.join(f'{name}.yaml' for name in FAKES)} to {CASSETTES}")
-
-
 if __name__ == "__main__":
-    main()
+    record(FAKES, SECRETS)

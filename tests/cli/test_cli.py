@@ -28,7 +28,8 @@ def test_validate_a_good_file() -> None:
     result = runner.invoke(app, ["validate", str(DEMO_WORKSPACE)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     # 5 targets: leads, CPL, SQLs, sales-ready leads and the relative one (+20% on August)
-    assert "6 sources, 5 campaigns, 5 targets, 3 SLA terms, 8 connections" in result.output
+    # 7 sources and 6 campaigns with LinkedIn's; 9 connections with linkedin-ads
+    assert "7 sources, 6 campaigns, 5 targets, 3 SLA terms, 9 connections" in result.output
 
 
 def test_validate_lists_every_problem_with_its_line(tmp_path: Path) -> None:

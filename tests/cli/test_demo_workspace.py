@@ -61,6 +61,22 @@ def october_google_spend() -> Decimal:
     )
 
 
+def october_linkedin_spend() -> Decimal:
+    """LinkedIn's October spend, from its recorded Aug–Oct ad analytics answer."""
+    whole = "(start:(year:2026,month:8,day:1),end:(year:2026,month:10,day:31))"
+    return sum(
+        (
+            Decimal(e["costInLocalCurrency"])
+            for i in interactions("linkedin-ads")
+            if i["request"]["url"].endswith("/adAnalytics")
+            and i["request"]["query"]["dateRange"] == whole
+            for e in i["response"]["body"]["elements"]
+            if e["dateRange"]["start"]["month"] == 10
+        ),
+        Decimal(0),
+    )
+
+
 @pytest.fixture(autouse=True)
 def offline(monkeypatch: pytest.MonkeyPatch):
     for name in list(__import__("os").environ):
@@ -85,6 +101,7 @@ def test_init_writes_the_workspace_its_data_and_recordings(demo_dir: Path) -> No
         "ga4.yaml",
         "google-ads.yaml",
         "hubspot.yaml",
+        "linkedin-ads.yaml",
         "mailchimp.yaml",
         "meta-pages.yaml",
         "meta.yaml",
@@ -113,7 +130,7 @@ def test_validate(demo_dir: Path) -> None:
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())  # rich wraps long lines
     # 5 targets: leads, CPL, SQLs, sales-ready leads and the relative one (+20% on August)
-    assert "is valid: 6 sources, 5 campaigns, 5 targets, 3 SLA terms, 8 connections." in said
+    assert "is valid: 7 sources, 6 campaigns, 5 targets, 3 SLA terms, 9 connections." in said
 
 
 def test_pull_october_alone(demo_dir: Path, tmp_path: Path) -> None:
@@ -133,6 +150,7 @@ def test_pull_october_alone(demo_dir: Path, tmp_path: Path) -> None:
     assert max(days) == "2026-10-31"
     assert spend["meta"] == october_meta_spend() == Decimal("11219.30")
     assert spend["google_ads"] == october_google_spend() == Decimal("18577.20")
+    assert spend["linkedin_ads"] == october_linkedin_spend() == Decimal("4836")
 
 
 def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
@@ -154,8 +172,9 @@ def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
         ],
     )
     assert synced.exit_code == 0, synced.output
-    # fifteen platform and lead reads, and the time-tracking export, work log and meeting log
-    assert "18 of 18 reads" in " ".join(synced.output.split())
+    # nineteen platform and lead reads (LinkedIn's four streams among them), and the
+    # time-tracking export, work log and meeting log
+    assert "22 of 22 reads" in " ".join(synced.output.split())
     report = runner.invoke(
         app,
         [
@@ -174,10 +193,10 @@ def test_sync_then_report_october(demo_dir: Path, tmp_path: Path) -> None:
     )
     assert report.exit_code == 0, report.output
     markdown = (tmp_path / "report" / "report-2026-10.md").read_text("utf-8")
-    # The management fee is 10% of October's media spend (Meta + Google Ads).
-    fee = (october_meta_spend() + october_google_spend()) / 10
-    assert fee == Decimal("2979.650")
-    assert "2,979.65" in markdown
+    # The management fee is 10% of October's media spend (Meta + Google Ads + LinkedIn).
+    fee = (october_meta_spend() + october_google_spend() + october_linkedin_spend()) / 10
+    assert fee == Decimal("3463.25")
+    assert "3,463.25" in markdown
 
 
 def test_report_reads_the_connections_without_a_warehouse(demo_dir: Path, tmp_path: Path) -> None:
@@ -200,7 +219,7 @@ def test_report_reads_the_connections_without_a_warehouse(demo_dir: Path, tmp_pa
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "2,979.65" in (tmp_path / "report" / "report-2026-10.md").read_text("utf-8")
+    assert "3,463.25" in (tmp_path / "report" / "report-2026-10.md").read_text("utf-8")
 
 
 def test_open_reads_october_alone_in_python(demo_dir: Path) -> None:
@@ -227,6 +246,7 @@ def test_open_without_a_folder_is_the_bundled_demo() -> None:
         None,
         Path("cassettes/search-console.yaml"),
         Path("cassettes/mailchimp.yaml"),
+        Path("cassettes/linkedin-ads.yaml"),
         Path("cassettes/meta-pages.yaml"),
     ]
 

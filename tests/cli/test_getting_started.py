@@ -49,8 +49,9 @@ def test_every_command_runs_as_written(tmp_path: Path, monkeypatch: pytest.Monke
     assert (tmp_path / "partnerkit-report").is_dir()  # `partnerkit demo`
     assert (tmp_path / "negev-solar" / ".partnerkit" / "warehouse.duckdb").is_file()
     report = (tmp_path / "report" / "report-2026-10.md").read_text("utf-8")
-    # October's media spend, Meta 11,219.30 + Google Ads 18,577.20 (both summed by hand
-    # from the recorded answers in test_demo_workspace.py), gives a 10% fee of 2,979.65.
-    assert (Decimal("11219.30") + Decimal("18577.20")) / 10 == Decimal("2979.65")
-    assert "2,979.65" in report
+    # October's media spend, Meta 11,219.30 + Google Ads 18,577.20 + LinkedIn 4,836 (each
+    # summed by hand from the recorded answers in test_demo_workspace.py), gives a 10% fee
+    # of 3,463.25.
+    assert (Decimal("11219.30") + Decimal("18577.20") + Decimal(4836)) / 10 == Decimal("3463.25")
+    assert "3,463.25" in report
     assert (tmp_path / "october.performance.csv").is_file()

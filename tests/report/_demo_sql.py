@@ -1,9 +1,10 @@
 """The demo's month worked out by hand: DuckDB over the raw record tables, no partnerkit rule.
 
 The source map of ``partnerkit/demo/partnerkit.yaml`` is written out here as SQL, in
-its order (the first rule that matches wins): leads by HubSpot's original source and
-its drill-downs, spend by ad account (every campaign of an account belongs to the
-account's source; the display test is a Google Ads search campaign). Days are in the
+its order (the first rule that matches wins): leads by their original source and its
+drill-downs (HubSpot's, and LinkedIn's form leads: ``PAID_SOCIAL`` / ``linkedin``),
+spend by ad account (every campaign of an account belongs to the account's source; the
+display test is a Google Ads search campaign). Days are in the
 workspace's time zone (Asia/Jerusalem); deleted leads do not count.
 """
 
@@ -19,7 +20,10 @@ TZ = "Asia/Jerusalem"
 
 LEAD_SOURCE = """
 CASE
-  WHEN upper(original_source) = 'PAID_SOCIAL' THEN 'meta-lead-ads'
+  WHEN upper(original_source) = 'PAID_SOCIAL' AND lower(original_source_drill_1) = 'facebook'
+    THEN 'meta-lead-ads'
+  WHEN upper(original_source) = 'PAID_SOCIAL' AND lower(original_source_drill_1) = 'linkedin'
+    THEN 'linkedin-lead-gen'
   WHEN upper(original_source) = 'PAID_SEARCH' THEN 'google-search'
   WHEN upper(original_source) = 'ORGANIC_SEARCH' THEN 'organic-search'
   WHEN upper(original_source) = 'OFFLINE' AND original_source_drill_2 = 'Zapier'
@@ -32,6 +36,7 @@ END"""
 SPEND_SOURCE = """
 CASE account_id
   WHEN 'act_5550001112' THEN 'meta-lead-ads'
+  WHEN '508000123' THEN 'linkedin-lead-gen'
   WHEN '5550102030' THEN 'google-search'
 END"""
 

@@ -31,8 +31,9 @@ ARGS = [
 MAX_BYTES = 900_000  # a screenshot kept in docs/img: the whole Thai page is the largest (~650 KB)
 CHARTS = ("history", "cpl", "budget", "funnel")
 #: The bars (table rows) each demo chart has in October, counted from the demo's data:
-#: three months of history, two paid sources, five funnel stages.
-ROWS = {"history": 3, "cpl": 3, "budget": 2, "funnel": 5}
+#: three months of history, three paid sources (Meta, LinkedIn, Google Ads) and the CPL
+#: target, the same three sources' budgets, five funnel stages.
+ROWS = {"history": 3, "cpl": 4, "budget": 3, "funnel": 5}
 #: Screenshots: the whole page on a desktop at half scale; on a phone, the first screen
 #: of the performance section (its charts) at full scale.
 SHOTS = {

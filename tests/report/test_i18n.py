@@ -292,6 +292,7 @@ def test_no_unattributed_row_where_nothing_is_unattributed(
     assert campaigns == [
         "Lead Ads – homeowners 30-65",
         "Lead Ads – retargeting",
+        "Lead Gen – homeowners Negev",  # LinkedIn's
         "Search – solar installation",
         "Search – brand",
         "Display awareness test",
@@ -321,8 +322,10 @@ def test_the_text_repr_is_a_short_summary(
     before = repr(report)
     assert len(before.encode("utf-8")) < 2048
     assert "October 2026" in before
-    assert "264" in before  # the month's leads (inquiries), read from the evaluation
-    assert "₪29,797" in before  # the month's spend, 29,796.50, in whole shekels
+    assert "272" in before  # the month's leads (inquiries), read from the evaluation
+    # the month's spend, Meta + Google's 29,796.50 and LinkedIn's 4,836 (31 days × ₪156 in
+    # its cassette) = 34,632.50, in whole shekels
+    assert "₪34,633" in before
     assert "not written yet" in before
     html, md = report.write(tmp_path)
     after = repr(report)
@@ -445,13 +448,14 @@ def test_every_code_the_library_defines_has_words(tag: str) -> None:
 def test_headlines_show_whole_units_and_tables_the_minor_unit(
     reports: dict[str, MonthlyReport],
 ) -> None:
-    # By hand: October's spend 29,796.50 over 264 leads is 112.8655 a lead.
+    # By hand: October's spend 29,796.50 + LinkedIn's 4,836 over 264 + LinkedIn's 8 leads
+    # is 34,632.50 / 272 = 127.3254 a lead.
     summary = reports["en-US"].section("summary")
     lines = [t.plain() for b in summary.blocks if type(b).__name__ == "Bullets" for t in b.items]  # type: ignore[attr-defined]
     assert any(
-        line.startswith("Cost per lead (CPL): ₪113 against a target of ₪180") for line in lines
+        line.startswith("Cost per lead (CPL): ₪127 against a target of ₪180") for line in lines
     )
     row = next(r for r in summary.table("summary.targets").rows if r[0].text.startswith("Cost"))
-    assert row[1].text == "₪112.87"
+    assert row[1].text == "₪127.33"
     assert row[1].value is not None
-    assert round(row[1].value, 2) == round(Decimal("29796.50") / 264, 2)
+    assert round(row[1].value, 2) == round((Decimal("29796.50") + 4836) / (264 + 8), 2)

@@ -132,12 +132,14 @@ def test_the_q4_review_names_the_months_with_data_and_why_the_others_have_none(
 def test_the_quarter_to_date_is_october_worked_out_by_hand(demo: Any, q4: ReviewDocument) -> None:
     raw = month_totals(demo.dataset, "2026-10")
     spend, leads = raw["spend"], raw["inquiries"]
-    assert (spend, leads) == (Decimal("29796.50"), 264)
+    # HubSpot's 264 and Meta's + Google's ₪29,796.50, plus LinkedIn's cassette: 8 form
+    # leads and 31 days × ₪156 = ₪4,836
+    assert (spend, leads) == (Decimal("29796.50") + 4836, 264 + 8)
     page = Page(q4.to_html())
     assert _v(page.row("review.to_date", "Spend")[1]) == spend
     assert _v(page.row("review.to_date", "Leads (inquiries)")[1]) == leads
     cpl = _v(page.row("review.to_date", "Cost per lead (CPL)")[1])
-    assert abs(cpl - spend / leads) < Decimal("0.000001")  # 112.8655…
+    assert abs(cpl - spend / leads) < Decimal("0.000001")  # 34,632.50 / 272 = 127.3253…
     assert _v(page.row("review.to_date", "New customers")[1]) == raw["customers"]
     assert _v(page.row("review.to_date", "Sales-qualified leads (SQLs)")[1]) == _sqls(
         demo.dataset, "2026-10"
@@ -423,7 +425,9 @@ def test_the_trial_verdict_on_its_own(demo: Any) -> None:
     months = [month_totals(demo.dataset, m) for m in ("2026-08", "2026-09", "2026-10")]
     leads = sum(m["inquiries"] for m in months)
     spend = sum((m["spend"] for m in months), Decimal(0))
-    assert (leads, spend) == (840, Decimal("91706.90"))
+    # HubSpot's and the ad platforms' 840 and ₪91,706.90, plus LinkedIn's cassette: 21 + 20 + 8
+    # form leads and 31 × 140 + 30 × 145 + 31 × 156 = ₪13,526
+    assert (leads, spend) == (840 + 49, Decimal("91706.90") + 13526)
     assert [s.id for s in doc.sections] == ["trial"]
     assert doc.file_stem() == "trial-verdict"
     assert _texts(doc, "trial")[:2] == [
@@ -474,6 +478,7 @@ def test_the_monthly_report_shows_the_source_map(demo: Any, demo_report_en: Mont
     states = {r[0][0]: r[5][0] for r in page.tables["sourcemap"] if r}
     assert states == {
         "Meta lead ads": "wired",
+        "LinkedIn lead gen forms": "wired",
         "Google Ads search": "wired",
         "Organic search": "wired",
         "SolarCompare partner form": "silent",

@@ -73,6 +73,7 @@ READS: dict[str, tuple[str, ...]] = {
     "files": (),  # every stream its files feed
     "search-console": ("search_performance", "search_totals"),
     "mailchimp": ("email_campaigns",),
+    "linkedin-ads": ("campaign_performance", "campaigns", "leads"),
     "meta-pages": ("page_insights",),
 }
 
