@@ -1,9 +1,9 @@
 """The demo: the main job on a bundled workspace and its data, offline, no credentials.
 
 The workspace (``partnerkit.yaml`` beside this module) describes Negev Solar and its
-agency. Three months of data come through the real connectors: Meta, Google Ads, GA4
-and HubSpot replay recorded API answers (``cassettes/``, one per connection, so nothing
-reaches the network), and the ``files`` connector reads the trade-show import
+agency. Three months of data come through the real connectors: Meta, Google Ads, GA4,
+HubSpot, LinkedIn Ads, Search Console, Mailchimp and Meta Pages replay recorded API
+answers (``cassettes/``, one per connection, so nothing reaches the network), and the ``files`` connector reads the trade-show import
 (``data/``); the evidence log and the partnership survey are files beside them.
 :func:`load_demo` reads it all into an analysis :class:`~partnerkit.analysis.Dataset`;
 :func:`run_demo` evaluates the last month once
@@ -414,10 +414,12 @@ def _print(console: Console, result: DemoResult, fmt: Formatter) -> None:
         console.print("[bold]Needs attention[/]")
         for finding in result.findings:
             console.print(f"  • {finding}", highlight=False)
+    replayed = ", ".join(c.name for c in ws.connections if c.replay is not None)
     console.print(
         "Spend is matched to sources by the source map's account and campaign rules, CRM "
-        "leads by HubSpot's original source. Meta, Google Ads, GA4 and HubSpot answered "
-        f"from recorded fixtures (offline). The workspace: {DEMO_WORKSPACE}"
+        f"leads by HubSpot's original source. These connections answered from recorded "
+        f"fixtures (offline): {replayed}. The workspace: {DEMO_WORKSPACE}",
+        highlight=False,
     )
     if result.report_paths:
         html, markdown = result.report_paths
