@@ -6,8 +6,9 @@ day) is generated once. In the same run, each into a fresh warehouse file:
 * **DuckDB** — ``CREATE TABLE performance AS SELECT * FROM read_csv(file)`` on a fresh
   DuckDB file: the baseline, DuckDB loading the file on its own.
 * **DuckDB, record rows** — DuckDB writing the same rows laid out as the warehouse keeps
-  them (every column of the performance schema, ``record_id``, provenance) from an
-  Arrow table made beforehand: what writing the warehouse's layout costs DuckDB alone.
+  them (every column of the performance schema, the ones no row fills virtual,
+  ``record_id``, provenance) from an Arrow table made beforehand: what writing the
+  warehouse's layout costs DuckDB alone.
 * **sync, files connector** — ``partnerkit.store.sync`` of a workspace whose ``files``
   connection maps the CSV's columns: read, checked, ``record_id``, staged and merged
   with the cursor, exactly what ``partnerkit sync`` does (without interpreter start-up).
@@ -185,7 +186,8 @@ def _duckdb_records(path: Path) -> tuple[Timing, None]:
     """DuckDB writing the rows as the warehouse lays them out, from Arrow: the floor.
 
     The same rows as the file, in the performance record's schema (every column of
-    the schema, ``record_id`` computed beforehand), plus the provenance columns:
+    the schema, ``record_id`` computed beforehand; as in the warehouse, the columns no
+    row fills are virtual: typed nulls, nothing stored), plus the provenance columns:
     what any sync must write, without reading, checking or merging anything.
     """
     import duckdb
@@ -201,9 +203,21 @@ def _duckdb_records(path: Path) -> tuple[Timing, None]:
     try:
         con.register("records", records)
         with _Clock() as clock:
+            described = con.execute("DESCRIBE SELECT * FROM records").fetchall()
+            rows = records.num_rows
+            filled = [n for n in records.column_names if records.column(n).null_count < rows]
+            virtual = "GENERATED ALWAYS AS (CAST(NULL AS {0})) VIRTUAL"
+            columns = [
+                f'"{name}" {sql_type} {"" if name in filled else virtual.format(sql_type)}'
+                for name, sql_type, *_ in described
+            ]
+            provenance = "_connection VARCHAR, _stream VARCHAR, _account VARCHAR, "
+            provenance += "_synced_at TIMESTAMP WITH TIME ZONE"
+            con.execute(f"CREATE TABLE performance ({', '.join(columns)}, {provenance})")
+            select = ", ".join(f'"{name}"' for name in filled)
             con.execute(
-                "CREATE TABLE performance AS SELECT *, 'bench' AS _connection, 'performance' "
-                "AS _stream, '' AS _account, now() AS _synced_at FROM records"
+                f"INSERT INTO performance BY NAME SELECT {select}, 'bench' AS _connection, "
+                "'performance' AS _stream, '' AS _account, now() AS _synced_at FROM records"
             )
             con.close()
     finally:

@@ -38,6 +38,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,6 +99,8 @@ _TEMP = "temp.main"
 """Where stages live: the temporary tables of the stage's cursor, never the file."""
 _SEQ = "_seq"
 _HELD = "partnerkit_held"
+_REBUILD_SUFFIX = "__partnerkit_rebuild"
+"""The name of a record table being rebuilt with a virtual column stored (within a merge)."""
 
 
 def default_warehouse_path(
@@ -924,6 +927,7 @@ class Stage(Closing):
         elif self.rows:
             incoming = _describe(cur, self.table)
             incoming.pop(_SEQ)
+            _store_columns(cur, self.kind, set(incoming))
             _reconcile(cur, target, incoming)
         replaced = 0
         if replace is not None:
@@ -956,15 +960,6 @@ def _partitions(rows: int) -> list[str]:
     return [f"hash(record_id) % {parts} = {part}" for part in range(parts)]
 
 
-def _create_empty(cur: duckdb.DuckDBPyConnection, table: str, kind: RecordKind) -> None:
-    """Create ``table`` with the columns of the kind's schema, in order, and no row."""
-    cur.register("partnerkit_schema", arrow_schema(kind).empty_table())
-    try:
-        cur.execute(f"CREATE TABLE {table} AS SELECT * FROM partnerkit_schema")
-    finally:
-        cur.unregister("partnerkit_schema")
-
-
 def _last_of_each(cur: duckdb.DuckDBPyConnection, source: str, where: str) -> str:
     """The condition that keeps the last staged row of each ``record_id`` in ``where``.
 
@@ -985,15 +980,68 @@ def _create_record_table(
 ) -> None:
     """Create a record table: the kind's columns, the stage's extras, then provenance.
 
-    A stage holds only the columns that had a value; the table gets every column of
-    the kind's schema all the same.
+    Every column of the kind's schema is there, in order, with its type; the ones no
+    staged row filled are virtual (``GENERATED ALWAYS AS (NULL) VIRTUAL``): they read
+    as typed nulls, and nothing of them is written to the file. A later read that fills
+    one stores it (:func:`_store_columns`).
     """
-    _create_empty(cur, target, kind)
     incoming = _describe(cur, stage)
     incoming.pop(_SEQ)
-    _reconcile(cur, target, incoming)
-    for name, sql_type in PROVENANCE_COLUMNS.items():
-        cur.execute(f"ALTER TABLE {target} ADD COLUMN {_q(name)} {sql_type}")
+    schema = _schema_types(kind)
+    columns = [
+        f"{_q(name)} {sql_type}" if name in incoming else _virtual(name, sql_type)
+        for name, sql_type in schema.items()
+    ]
+    columns += [f"{_q(name)} {t}" for name, t in incoming.items() if name not in schema]
+    columns += [f"{_q(name)} {t}" for name, t in PROVENANCE_COLUMNS.items()]
+    cur.execute(f"CREATE TABLE {target} ({', '.join(columns)})")
+    _reconcile(cur, target, {n: t for n, t in incoming.items() if n in schema})
+
+
+def _virtual(name: str, sql_type: str) -> str:
+    """The definition of a column that stores nothing and reads as a null of its type."""
+    return f"{_q(name)} {sql_type} GENERATED ALWAYS AS (CAST(NULL AS {sql_type})) VIRTUAL"
+
+
+@cache
+def _schema_types(kind: RecordKind) -> dict[str, str]:
+    """Column name → SQL type of the kind's schema, in order, as DuckDB types it from Arrow."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.register("partnerkit_schema", arrow_schema(kind).empty_table())
+        rows = con.execute("DESCRIBE SELECT * FROM partnerkit_schema").fetchall()
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+def _store_columns(cur: duckdb.DuckDBPyConnection, kind: RecordKind, names: set[str]) -> None:
+    """Make the virtual columns among ``names`` of the kind's table stored columns.
+
+    DuckDB cannot turn a generated column into a stored one in place, so the table is
+    rebuilt in the same order with those columns stored, its rows copied (null there),
+    and renamed over the old one, inside the caller's transaction. It happens once per
+    column, the first time a read brings a value for it. A table that stores every
+    column (as earlier versions wrote them) has no virtual column: nothing happens.
+    """
+    described = cur.execute(
+        "SELECT column_name, data_type, is_generated FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND table_name = ? ORDER BY column_index",
+        [kind.value],
+    ).fetchall()
+    if not any(generated and name in names for name, _, generated in described):
+        return
+    columns = [
+        _virtual(name, t) if generated and name not in names else f"{_q(name)} {t}"
+        for name, t, generated in described
+    ]
+    kept = ", ".join(_q(name) for name, _, generated in described if not generated)
+    target = f"main.{_q(kind.value)}"
+    rebuilt = _q(f"{kind.value}{_REBUILD_SUFFIX}")
+    cur.execute(f"CREATE TABLE main.{rebuilt} ({', '.join(columns)})")
+    cur.execute(f"INSERT INTO main.{rebuilt} ({kept}) SELECT {kept} FROM {target}")
+    cur.execute(f"DROP TABLE {target}")
+    cur.execute(f"ALTER TABLE main.{rebuilt} RENAME TO {_q(kind.value)}")
 
 
 def _delete_scope(

@@ -62,6 +62,7 @@ __all__ = [
     "parse_datetime",
     "parse_marked_number",
     "parse_number",
+    "plain_ascii",
     "zone",
 ]
 
@@ -566,6 +567,18 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: The ASCII ones among them, as bytes: ``data.translate(None, CONTROL_BYTES)`` drops
 #: them, so a buffer of ASCII text keeps its length when it has none.
 CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL_EACH = tuple(bytes([b]) for b in CONTROL_BYTES)
+
+
+def plain_ascii(data: bytes) -> bool:
+    """Tell whether UTF-8 ``data`` is ASCII without a control byte of :data:`CONTROL_BYTES`.
+
+    One ``memchr`` scan per control byte (``bytes.__contains__``), with no copy of the
+    buffer: about half the time of ``len(data.translate(None, CONTROL_BYTES))``.
+    """
+    return data.isascii() and not any(map(data.__contains__, _CONTROL_EACH))
+
+
 #: The ASCII characters ``str.strip()`` removes (Arrow's ``utf8_trim`` with these
 #: strips an ASCII cell exactly as Python does).
 ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO, cast
 
 from partnerkit.errors import ConfigurationError
-from partnerkit_files._parse import ASCII_SPACE, CONTROL_BYTES
+from partnerkit_files._parse import ASCII_SPACE, plain_ascii
 from partnerkit_files._settings import FileFormat, FileSource
 
 if TYPE_CHECKING:
@@ -498,7 +498,7 @@ class _CsvTable:
                 pa.concat_arrays([c, pa.array([r[j] for _, r in rescued], pa.string())]).take(order)
                 for j, c in enumerate(cells)
             ]
-        plain = text.isascii() and len(data.translate(None, CONTROL_BYTES)) == len(data)
+        plain = plain_ascii(data)
         return Chunk(number_array, cells, problems, plain), total
 
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
