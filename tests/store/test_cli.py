@@ -161,7 +161,7 @@ def test_pull_to_duckdb_merges_into_a_warehouse_without_state(tmp_path: Path) ->
     assert query(out, "SELECT count(*), min(_connection), min(_stream) FROM performance") == [
         (12, "ads", "daily")
     ]
-    assert query(out, "SELECT max(version) FROM partnerkit.schema_version") == [(1,)]
+    assert query(out, "SELECT max(version) FROM partnerkit.schema_version") == [(2,)]
     assert query(out, "SELECT count(*) FROM partnerkit.state") == [(0,)]
 
 

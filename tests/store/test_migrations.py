@@ -55,7 +55,7 @@ def test_a_pull_file_of_0_1_is_migrated_and_synced_into(
     write_pull_file_of_partnerkit_0_1(path)
     assert "_connection" not in columns(path, "performance")
     with Warehouse(path) as wh:
-        assert wh.schema_version == SCHEMA_VERSION == 1
+        assert wh.schema_version == SCHEMA_VERSION == 2
         kept = wh.sql(
             "SELECT count(*) AS n, sum(clicks) AS s, count(_connection) AS p FROM performance"
         ).to_pylist()[0]
@@ -84,19 +84,19 @@ def test_migrations_run_once_each_in_order(tmp_path: Path) -> None:
     con = duckdb.connect(str(path))
     applied: list[int] = []
 
-    def v2(c: Any) -> None:
-        applied.append(2)
+    def v3(c: Any) -> None:
+        applied.append(3)
         c.execute("ALTER TABLE partnerkit.runs ADD COLUMN note VARCHAR")
 
-    steps = (*MIGRATIONS, Migration(2, "runs get a note", v2))
-    assert migrate(con, steps) == [2]
+    steps = (*MIGRATIONS, Migration(3, "runs get a note", v3))
+    assert migrate(con, steps) == [3]
     assert migrate(con, steps) == []
-    assert applied == [2]
-    assert current_version(con) == 2
+    assert applied == [3]
+    assert current_version(con) == 3
     versions = con.execute(
         "SELECT version, description FROM partnerkit.schema_version ORDER BY version"
     ).fetchall()
-    assert [v for v, _ in versions] == [1, 2]
+    assert [v for v, _ in versions] == [1, 2, 3]
     con.close()
 
 
@@ -109,10 +109,10 @@ def test_a_failing_migration_leaves_the_file_at_the_last_good_version(tmp_path: 
         c.execute("ALTER TABLE performance ADD COLUMN half_done VARCHAR")
         raise RuntimeError("disk on fire")
 
-    steps = (*MIGRATIONS, Migration(2, "broken", broken))
-    with pytest.raises(ConfigurationError, match=r"version 2 .*disk on fire"):
+    steps = (*MIGRATIONS, Migration(3, "broken", broken))
+    with pytest.raises(ConfigurationError, match=r"version 3 .*disk on fire"):
         migrate(con, steps)
-    assert current_version(con) == 1
+    assert current_version(con) == 2
     assert "half_done" not in [r[0] for r in con.execute("DESCRIBE performance").fetchall()]
     con.close()
 
@@ -130,7 +130,7 @@ def test_a_file_from_a_newer_partnerkit_is_refused(tmp_path: Path) -> None:
 def test_read_only_opening_asks_for_a_migration_first(tmp_path: Path) -> None:
     path = tmp_path / "old.duckdb"
     write_pull_file_of_partnerkit_0_1(path)
-    with pytest.raises(ConfigurationError, match="version 0, not 1"):
+    with pytest.raises(ConfigurationError, match="version 0, not 2"):
         Warehouse(path, read_only=True)
     Warehouse(path).close()
     with Warehouse(path, read_only=True) as wh:

@@ -124,12 +124,24 @@ def _v1_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f'ALTER TABLE main."{kind.value}" ADD COLUMN "{name}" {sql_type}')
 
 
+def _v2_virtual_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Nothing to rewrite: version 2 only marks that record tables may hold virtual columns.
+
+    From version 2 a new record table stores only the columns some read filled; the others
+    are virtual (typed nulls, nothing stored) until a read brings a value. Tables of version
+    1 keep every column stored and are read and synced as they are. The version exists so
+    that a partnerkit of version 1, which would fail writing into a virtual column, refuses
+    the file up front ("written by a newer partnerkit") instead.
+    """
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "bookkeeping (schema_version, state, runs) and provenance columns on record tables",
         _v1_bookkeeping,
     ),
+    Migration(2, "record tables may hold virtual (unstored) columns", _v2_virtual_columns),
 )
 """Every migration, oldest first."""
 
