@@ -511,6 +511,7 @@ class _Dedup:
             f"AND uid NOT IN (SELECT merged_uid FROM {merge})"
         ]
         parts += [f"SELECT c.rid, m.gid FROM {m} m JOIN {cand} c USING (uid)" for m in members]
+        self.t_edges = edges
         for part in parts:
             s.rows(f"INSERT INTO {edges} {part}")
         for m in members:
@@ -593,6 +594,11 @@ class _Dedup:
             f"  (SELECT inquiry_uid FROM {named})) i ON i.uid = n.inquiry_uid "
             f"WHERE r.day >= {_lit(self.start)} OR n.uid IS NOT NULL",
         )
+        # Everything the counts and rows read is in that table: the matching's tables
+        # (every lead record up to the end, with its keys) go now, so that the steps
+        # after it keep within the memory budget instead of spilling them to disk.
+        for table in (ep, named, self.t_lab, self.t_cand, self.t_edges, self.t_merge, rec):
+            _drop(s, table)
 
     def _touch(self) -> None:
         """The period's inquiries, and the sources of those with more than one record."""
