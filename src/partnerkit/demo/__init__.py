@@ -3,8 +3,9 @@
 The workspace (``partnerkit.yaml`` beside this module) describes Negev Solar and its
 agency. Three months of data come through the real connectors: Meta, Google Ads, GA4,
 HubSpot, LinkedIn Ads, Search Console, Mailchimp and Meta Pages replay recorded API
-answers (``cassettes/``, one per connection, so nothing reaches the network), and the ``files`` connector reads the trade-show import
-(``data/``); the evidence log and the partnership survey are files beside them.
+answers (``cassettes/``, one per connection, so nothing reaches the network), and the
+``files`` connector reads the trade-show import (``data/``); the evidence log and the
+partnership survey are files beside them.
 :func:`load_demo` reads it all into an analysis :class:`~partnerkit.analysis.Dataset`;
 :func:`run_demo` evaluates the last month once
 (:func:`~partnerkit.analysis.month.evaluate_month`) and prints what was read and the
