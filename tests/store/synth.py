@@ -44,6 +44,24 @@ _pages = 0
 _pages_lock = threading.Lock()
 
 
+def perf(day: int, campaign: str = "c1", **metrics: Any) -> dict[str, Any]:
+    """A performance record of Meta account ``act_1`` on ``day`` October 2026."""
+    return {
+        "date": dt.date(2026, 10, day),
+        "platform": "meta",
+        "account_id": "act_1",
+        "campaign_id": campaign,
+        **metrics,
+    }
+
+
+def stream(rows: list[dict[str, Any]], kind: str = "performance") -> Any:
+    """``rows`` as a checked record stream of ``kind`` (a RecordStream)."""
+    from partnerkit.stream import RecordStream
+
+    return RecordStream.from_records(kind, rows, name="test")
+
+
 class Concurrency:
     """How many reads run at once (the test of the bounded pool reads ``peak``)."""
 

@@ -7,27 +7,13 @@ from typing import Any
 
 import duckdb
 import pytest
+from partnerkit_store_synth import perf, stream
 
 from partnerkit.records import arrow_schema
 from partnerkit.store import Warehouse
 from partnerkit.store.migrations import PROVENANCE_COLUMNS
-from partnerkit.stream import RecordStream
 
 PROVENANCE = list(PROVENANCE_COLUMNS)
-
-
-def perf(day: int, campaign: str = "c1", **metrics: Any) -> dict[str, Any]:
-    return {
-        "date": dt.date(2026, 10, day),
-        "platform": "meta",
-        "account_id": "act_1",
-        "campaign_id": campaign,
-        **metrics,
-    }
-
-
-def stream(rows: list[dict[str, Any]]) -> RecordStream:
-    return RecordStream.from_records("performance", rows, name="test")
 
 
 def layout(wh: Warehouse) -> list[tuple[str, str, bool]]:

@@ -5,26 +5,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from partnerkit_store_synth import perf, stream
 
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store import Scope, Warehouse
 from partnerkit.store import warehouse as warehouse_module
 from partnerkit.store.state import StreamState
-from partnerkit.stream import RecordStream
-
-
-def perf(day: int, campaign: str = "c1", **metrics: Any) -> dict[str, Any]:
-    return {
-        "date": dt.date(2026, 10, day),
-        "platform": "meta",
-        "account_id": "act_1",
-        "campaign_id": campaign,
-        **metrics,
-    }
-
-
-def stream(rows: list[dict[str, Any]]) -> RecordStream:
-    return RecordStream.from_records("performance", rows, name="test")
 
 
 def staged(stage: Any) -> int:

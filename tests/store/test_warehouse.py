@@ -9,26 +9,12 @@ from typing import Any
 
 import duckdb
 import pytest
+from partnerkit_store_synth import perf, stream
 
 from partnerkit.errors import ConfigurationError, DataError
 from partnerkit.records import RecordKind, record_id
 from partnerkit.store import Scope, Warehouse
 from partnerkit.store import warehouse as warehouse_module
-from partnerkit.stream import RecordStream
-
-
-def perf(day: int, campaign: str = "c1", **metrics: Any) -> dict[str, Any]:
-    return {
-        "date": dt.date(2026, 10, day),
-        "platform": "meta",
-        "account_id": "act_1",
-        "campaign_id": campaign,
-        **metrics,
-    }
-
-
-def stream(rows: list[dict[str, Any]], kind: str = "performance") -> RecordStream:
-    return RecordStream.from_records(kind, rows, name="test")
 
 
 def count(wh: Warehouse, table: str) -> int:
