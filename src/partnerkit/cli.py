@@ -731,6 +731,26 @@ def _read(
     return Dataset.from_duckdb(synced), where
 
 
+def _refused(
+    words: Formatter, exc: NotComputableError, where: str, config: Path, **period: str
+) -> typer.Exit:
+    """Print why a document cannot be made, worded by the catalogue's ``cli.<code>``.
+
+    Args:
+        words: The command's (English) formatter.
+        exc: The refusal; its ``params`` (e.g. ``as_of``) fill the message.
+        where: What was read: the warehouse, or the connections.
+        config: The workspace file, for the ``partnerkit sync`` command to run.
+        **period: ``month`` (and ``quarter``) for the message, unless ``exc`` has them.
+
+    Returns:
+        The exit to raise, with the refusal's exit code.
+    """
+    params = {**period, **exc.params, "where": where, "config": config}
+    _say_error(words.t(f"cli.{exc.code}", **params))
+    return typer.Exit(code=exit_code_for(exc))
+
+
 def _write_document(doc: MonthlyReport | ReviewDocument, out: Path, *, pdf: bool) -> None:
     """Write a report or review document as HTML and Markdown (and PDF) and say so."""
     html, markdown = doc.write(out)
@@ -801,12 +821,7 @@ def report_command(
         )
         _write_document(report, out, pdf=pdf)
     except NotComputableError as exc:
-        params = {"month": f"{first:%Y-%m}", **exc.params, "where": where, "config": config}
-        err_console.print(
-            "[bold red]error:[/] " + words.t(f"cli.{exc.code}", **params),
-            highlight=False,
-        )
-        raise typer.Exit(code=exit_code_for(exc)) from None
+        raise _refused(words, exc, where, config, month=f"{first:%Y-%m}") from None
     except PartnerkitError as exc:
         raise _fail(exc) from exc
 
@@ -901,12 +916,7 @@ def review_command(
         else:
             doc = build_source_map(ws, data, as_of=day, locale=locale)
     except NotComputableError as exc:
-        params = {"month": label, "quarter": label, **exc.params, "where": where}
-        err_console.print(
-            "[bold red]error:[/] " + words.t(f"cli.{exc.code}", **params, config=config),
-            highlight=False,
-        )
-        raise typer.Exit(code=exit_code_for(exc)) from None
+        raise _refused(words, exc, where, config, month=label, quarter=label) from None
     _write_document(doc, out, pdf=pdf)
 
 
