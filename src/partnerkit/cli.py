@@ -43,7 +43,10 @@ from partnerkit.records import RecordKind
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from partnerkit.analysis import Dataset
     from partnerkit.model import Workspace
+    from partnerkit.report import MonthlyReport, ReviewDocument
+    from partnerkit.report.i18n import Formatter
     from partnerkit.store import Warehouse
     from partnerkit.stream import RecordStream
 
@@ -362,6 +365,9 @@ def _day(flag: str, help: str) -> Any:
     return typer.Option(flag, formats=["%Y-%m-%d"], metavar=_DAY, help=help)
 
 
+_Config = Annotated[
+    Path, typer.Option("--config", "-c", metavar="FILE", help="The workspace file.")
+]
 _Connections = Annotated[
     list[str] | None,
     typer.Option("--connection", metavar="NAME", help="Only these connections."),
@@ -370,9 +376,7 @@ _Connections = Annotated[
 
 @app.command("pull")
 def pull_command(
-    config: Annotated[
-        Path, typer.Option("--config", "-c", metavar="FILE", help="The workspace file.")
-    ],
+    config: _Config,
     out: Annotated[
         Path,
         typer.Option(
@@ -469,9 +473,7 @@ def _stop(message: str) -> int:
 
 @app.command("sync")
 def sync_command(
-    config: Annotated[
-        Path, typer.Option("--config", "-c", metavar="FILE", help="The workspace file.")
-    ],
+    config: _Config,
     warehouse: Annotated[
         Path | None,
         typer.Option(
@@ -675,43 +677,106 @@ _Evidence = Annotated[
     Path | None, typer.Option("--evidence", help="The SLA evidence log (CSV or YAML).")
 ]
 _Survey = Annotated[Path | None, typer.Option("--survey", help="The partnership survey file.")]
+_DocumentOut = Annotated[
+    Path, typer.Option("--out", "-o", help="Folder for the document (HTML, Markdown).")
+]
+_Pdf = Annotated[
+    bool,
+    typer.Option(
+        "--pdf",
+        help="Also write the document as PDF (A4), printed by headless Chromium "
+        "(install `chromium`, or set PARTNERKIT_BROWSER to Chromium or Chrome).",
+    ),
+]
+_Locale = Annotated[
+    str | None,
+    typer.Option(
+        "--locale",
+        "-l",
+        help="Write the document in this locale: en-US, he-IL or th-TH (default: the "
+        "workspace's locale).",
+    ),
+]
+
+
+def _read(
+    ws: Workspace,
+    warehouse: Path | None,
+    config: Path,
+    words: Formatter,
+    label: str,
+    read: Callable[..., Dataset],
+    *days: dt.date,
+) -> tuple[Dataset, str]:
+    """The data a document is made from, and where it was read (for the error messages).
+
+    The synced warehouse when there is one (``--warehouse``, or the workspace's when
+    ``partnerkit sync`` made it), else ``read(ws, *days)`` from the connections.
+
+    Raises:
+        typer.Exit: ``--warehouse`` names a file that does not exist (not computable,
+            with the ``partnerkit sync`` command to run).
+    """
+    from partnerkit.analysis import Dataset
+
+    synced = _synced_warehouse(ws, warehouse)
+    if synced is None:
+        return read(ws, *days), "the connections"
+    if not synced.exists():
+        where = f"{synced} (no such warehouse)"
+        message = words.t("cli.not_synced", month=label, where=where, config=config)
+        raise _fail(NotComputableError(message, code="not_synced"))
+    where = f"the warehouse {synced}"
+    err_console.print(f"reading {where}", highlight=False, markup=False)
+    return Dataset.from_duckdb(synced), where
+
+
+def _refused(
+    words: Formatter, exc: NotComputableError, where: str, config: Path, **period: str
+) -> typer.Exit:
+    """Print why a document cannot be made, worded by the catalogue's ``cli.<code>``.
+
+    Args:
+        words: The command's (English) formatter.
+        exc: The refusal; its ``params`` (e.g. ``as_of``) fill the message.
+        where: What was read: the warehouse, or the connections.
+        config: The workspace file, for the ``partnerkit sync`` command to run.
+        **period: ``month`` (and ``quarter``) for the message, unless ``exc`` has them.
+
+    Returns:
+        The exit to raise, with the refusal's exit code.
+    """
+    params = {**period, **exc.params, "where": where, "config": config}
+    _say_error(words.t(f"cli.{exc.code}", **params))
+    return typer.Exit(code=exit_code_for(exc))
+
+
+def _write_document(doc: MonthlyReport | ReviewDocument, out: Path, *, pdf: bool) -> None:
+    """Write a report or review document as HTML and Markdown (and PDF) and say so."""
+    html, markdown = doc.write(out)
+    console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
+    if pdf:
+        console.print(f"wrote {doc.write_pdf(html.with_suffix('.pdf'))}", highlight=False)
 
 
 @app.command("report")
 def report_command(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The workspace file.")],
+    config: _Config,
     month: Annotated[str, typer.Option("--month", "-m", help="The month, e.g. 2026-10.")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the report (HTML, Markdown).")
-    ] = Path("partnerkit-report"),
-    pdf: Annotated[
-        bool,
-        typer.Option(
-            "--pdf",
-            help="Also write the report as PDF (A4), printed by headless Chromium "
-            "(install `chromium`, or set PARTNERKIT_BROWSER to Chromium or Chrome).",
-        ),
-    ] = False,
+    out: _DocumentOut = Path("partnerkit-report"),
+    pdf: _Pdf = False,
     warehouse: _ReadWarehouse = None,
     evidence: _Evidence = None,
     survey: _Survey = None,
     as_of: Annotated[
-        str | None,
-        typer.Option(
+        dt.datetime | None,
+        _day(
             "--as-of",
-            help="The day the report is made, e.g. 2026-11-15 (default: today): records "
-            "are counted to it or the month's end, SLA deadlines judged at its end.",
+            "The day the report is made, e.g. 2026-11-15 (default: today): records are "
+            "counted to it or the month's end, SLA deadlines judged at its end.",
         ),
     ] = None,
-    locale: Annotated[
-        str | None,
-        typer.Option(
-            "--locale",
-            "-l",
-            help="Write the report in this locale: en-US, he-IL or th-TH (default: the "
-            "workspace's locale).",
-        ),
-    ] = None,
+    locale: _Locale = None,
 ) -> None:
     """Write the monthly partner report for a workspace (HTML and Markdown; PDF with --pdf).
 
@@ -721,7 +786,7 @@ def report_command(
     """
     import datetime as dt
 
-    from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.analysis import read_evidence, read_survey
     from partnerkit.analysis.direct import read_month
     from partnerkit.analysis.month import month_not_started
     from partnerkit.errors import NotComputableError
@@ -733,11 +798,7 @@ def report_command(
     except ValueError as exc:
         err_console.print(f"[red]error:[/] --month must look like 2026-10 ({exc})")
         raise typer.Exit(code=ExitCode.USAGE) from None
-    try:
-        day = dt.date.fromisoformat(as_of.strip()) if as_of else None
-    except ValueError as exc:
-        err_console.print(f"[red]error:[/] --as-of must look like 2026-11-15 ({exc})")
-        raise typer.Exit(code=ExitCode.USAGE) from None
+    day = as_of.date() if as_of is not None else None
     _target(out, "--out", folder=True)
     where = "the connections"
     try:
@@ -747,25 +808,8 @@ def report_command(
         not_started = month_not_started(ws, first, as_of=day)
         if not_started is not None:  # refused before reading anything
             raise not_started.error()
-        synced = _synced_warehouse(ws, warehouse)
-        if synced is not None and not synced.exists():
-            err_console.print(
-                "[bold red]error:[/] "
-                + words.t(
-                    "cli.not_synced",
-                    month=f"{first:%Y-%m}",
-                    where=f"{synced} (no such warehouse)",
-                    config=config,
-                ),
-                highlight=False,
-            )
-            raise typer.Exit(code=ExitCode.NOT_COMPUTABLE)
-        if synced is not None:
-            where = f"the warehouse {synced}"
-            err_console.print(f"reading {where}", highlight=False, markup=False)
-            data = Dataset.from_duckdb(synced)
-        else:  # the month and the month before, CRM records by their own dates
-            data = read_month(ws, first)
+        # without a warehouse: the month and the month before, CRM records by their own dates
+        data, where = _read(ws, warehouse, config, words, f"{first:%Y-%m}", read_month, first)
         report = build_report(
             ws,
             data,
@@ -775,17 +819,9 @@ def report_command(
             as_of=day,
             locale=locale,
         )
-        html, markdown = report.write(out)
-        console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
-        if pdf:
-            console.print(f"wrote {report.write_pdf(html.with_suffix('.pdf'))}", highlight=False)
+        _write_document(report, out, pdf=pdf)
     except NotComputableError as exc:
-        params = {"month": f"{first:%Y-%m}", **exc.params, "where": where, "config": config}
-        err_console.print(
-            "[bold red]error:[/] " + words.t(f"cli.{exc.code}", **params),
-            highlight=False,
-        )
-        raise typer.Exit(code=exit_code_for(exc)) from None
+        raise _refused(words, exc, where, config, month=f"{first:%Y-%m}") from None
     except PartnerkitError as exc:
         raise _fail(exc) from exc
 
@@ -809,7 +845,7 @@ def _review_span(
 
 @app.command("review")
 def review_command(
-    config: Annotated[Path, typer.Option("--config", "-c", help="The workspace file.")],
+    config: _Config,
     quarter: Annotated[
         str | None,
         typer.Option("--quarter", "-q", help="The quarterly review of a quarter, e.g. 2026Q4."),
@@ -822,38 +858,22 @@ def review_command(
         bool,
         typer.Option("--source-map", help="The source map: each source wired, unwired or silent."),
     ] = False,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the document (HTML, Markdown).")
-    ] = Path("partnerkit-report"),
-    pdf: Annotated[
-        bool,
-        typer.Option(
-            "--pdf", help="Also write the document as PDF (A4), printed by headless Chromium."
-        ),
-    ] = False,
+    out: _DocumentOut = Path("partnerkit-report"),
+    pdf: _Pdf = False,
     warehouse: _ReadWarehouse = None,
     evidence: _Evidence = None,
     survey: _Survey = None,
     as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of", help="The day the document is made, e.g. 2026-11-15 (default: today)."
-        ),
+        dt.datetime | None,
+        _day("--as-of", "The day the document is made, e.g. 2026-11-15 (default: today)."),
     ] = None,
-    locale: Annotated[
-        str | None,
-        typer.Option(
-            "--locale",
-            "-l",
-            help="Write it in this locale: en-US, he-IL or th-TH (default: the workspace's).",
-        ),
-    ] = None,
+    locale: _Locale = None,
 ) -> None:
     """Write a quarterly review, the trial verdict or the source map (HTML, Markdown, PDF).
 
     Give exactly one of --quarter, --trial and --source-map.
     """
-    from partnerkit.analysis import Dataset, read_evidence, read_survey
+    from partnerkit.analysis import read_evidence, read_survey
     from partnerkit.analysis.direct import read_days
     from partnerkit.analysis.periods import parse_quarter
     from partnerkit.errors import PeriodError
@@ -870,36 +890,15 @@ def review_command(
         window = parse_quarter(quarter) if quarter is not None else None
     except PeriodError as exc:
         raise typer.BadParameter(str(exc), param_hint="'--quarter'") from None
-    try:
-        day = dt.date.fromisoformat(as_of.strip()) if as_of else None
-    except ValueError as exc:
-        raise typer.BadParameter(
-            f"must look like 2026-11-15 ({exc})", param_hint="'--as-of'"
-        ) from None
+    day = as_of.date() if as_of is not None else None
     _target(out, "--out", folder=True)
     ws = load_workspace(config)
     words = Formatter("en-US", ws.currency)
     Formatter(locale or ws.locale, ws.currency)  # an unknown locale: refused before reading
-    where = "the connections"
-    synced = _synced_warehouse(ws, warehouse)
-    if synced is not None and not synced.exists():
-        raise _fail(
-            NotComputableError(
-                words.t(
-                    "cli.not_synced",
-                    month=window.label if window else "",
-                    where=f"{synced} (no such warehouse)",
-                    config=config,
-                ),
-                code="not_synced",
-            )
-        )
-    if synced is not None:
-        where = f"the warehouse {synced}"
-        err_console.print(f"reading {where}", highlight=False, markup=False)
-        data = Dataset.from_duckdb(synced)
-    else:
-        data = read_days(ws, *_review_span(ws, window, trial, day))
+    label = window.label if window is not None else ""
+    data, where = _read(
+        ws, warehouse, config, words, label, read_days, *_review_span(ws, window, trial, day)
+    )
     log = read_evidence(evidence, timezone=ws.timezone) if evidence else None
     try:
         if window is not None:
@@ -917,17 +916,8 @@ def review_command(
         else:
             doc = build_source_map(ws, data, as_of=day, locale=locale)
     except NotComputableError as exc:
-        label = window.label if window is not None else ""
-        params = {"month": label, "quarter": label, **exc.params, "where": where}
-        err_console.print(
-            "[bold red]error:[/] " + words.t(f"cli.{exc.code}", **params, config=config),
-            highlight=False,
-        )
-        raise typer.Exit(code=exit_code_for(exc)) from None
-    html, markdown = doc.write(out)
-    console.print(f"wrote {html}\nwrote {markdown}", highlight=False)
-    if pdf:
-        console.print(f"wrote {doc.write_pdf(html.with_suffix('.pdf'))}", highlight=False)
+        raise _refused(words, exc, where, config, month=label, quarter=label) from None
+    _write_document(doc, out, pdf=pdf)
 
 
 @app.command("new-connector")

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
+from requests.adapters import DEFAULT_POOLBLOCK, DEFAULT_POOLSIZE, HTTPAdapter
 from typing_extensions import TypedDict, Unpack
 from urllib3._request_methods import RequestMethods  # PoolManager's base class
 from urllib3.response import HTTPResponse
@@ -619,6 +619,18 @@ class SeamOptions(TypedDict, total=False):
         settings: The connector's :class:`~partnerkit.connector.HttpSettings`: the
             retry policy (unless ``policy`` is given) and the timeout of every request
             that sets none.
+        pool_connections: How many hosts' connection pools to keep (``requests``'
+            ``HTTPAdapter``; default 10).
+        pool_maxsize: How many connections to keep per host (default 10): raise it to
+            the number of threads that share one session, or urllib3 warns "Connection
+            pool is full" and opens and drops extra connections.
+        pool_block: Wait for a free connection when the pool is full instead of
+            opening one more (default ``False``).
+
+    ``requests``' ``max_retries`` is not among them: the seam retries under its own
+    policy (backoff, ``Retry-After``, the wait budget, the rate limiter), and urllib3
+    retrying beneath it would hide those attempts from the policy, the budget and the
+    error's ``attempts``.
     """
 
     account: str | None
@@ -628,6 +640,9 @@ class SeamOptions(TypedDict, total=False):
     on_response: ResponseObserver | None
     clock: Clock | None
     settings: HttpSettings | None
+    pool_connections: int
+    pool_maxsize: int
+    pool_block: bool
 
 
 class PartnerkitAdapter(HTTPAdapter):
@@ -660,7 +675,8 @@ class PartnerkitAdapter(HTTPAdapter):
             :class:`RetryPolicy`'s defaults); without ``limiter``, an unlimited private
             one that still honours pauses from ``on_response`` and throttles; without
             ``clock``, the system clock (or :func:`use_clock`'s). ``settings`` also
-            give the timeout of a request sent without one.
+            give the timeout of a request sent without one. ``pool_connections``,
+            ``pool_maxsize`` and ``pool_block`` go to ``HTTPAdapter``'s pools.
 
     Raises:
         TypeError: A keyword that is not one of :class:`SeamOptions` (a misspelt one
@@ -671,7 +687,11 @@ class PartnerkitAdapter(HTTPAdapter):
         unknown = sorted(set(options) - SeamOptions.__optional_keys__)
         if unknown:
             raise TypeError(f"unexpected keyword argument(s): {', '.join(unknown)}")
-        super().__init__()
+        super().__init__(
+            pool_connections=options.get("pool_connections", DEFAULT_POOLSIZE),
+            pool_maxsize=options.get("pool_maxsize", DEFAULT_POOLSIZE),
+            pool_block=options.get("pool_block", DEFAULT_POOLBLOCK),
+        )
         settings = options.get("settings")
         self.api = api
         self.account = options.get("account")
@@ -856,7 +876,9 @@ def mount(existing: requests.Session, api: str, **options: Unpack[SeamOptions]) 
         existing: The session to equip.
         api: The API name used in errors and logs.
         **options: ``account``, ``policy``, ``limiter``, ``classifier``,
-            ``on_response``, ``clock``, ``settings`` (see :class:`SeamOptions`).
+            ``on_response``, ``clock``, ``settings`` and the pool sizes
+            ``pool_connections``, ``pool_maxsize``, ``pool_block`` (see
+            :class:`SeamOptions`).
 
     Returns:
         The same session.

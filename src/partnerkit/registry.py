@@ -50,15 +50,22 @@ __all__ = [
 ENTRY_POINT_GROUP = "partnerkit.connectors"
 DISABLE_ENV = "PARTNERKIT_DISABLE_CONNECTORS"
 
-#: Which distribution provides each connector the project knows of.
+_BUILT_IN = (
+    "files",
+    "ga4",
+    "google_ads",
+    "hubspot",
+    "linkedin_ads",
+    "mailchimp",
+    "meta",
+    "meta_pages",
+    "search_console",
+)
+
+#: Which distribution provides each connector the project knows of (the connectors
+#: under ``connectors/``): ``partnerkit-`` and the name, its underscores as dashes.
 KNOWN_PROVIDERS: dict[str, str] = {
-    "files": "partnerkit-files",
-    "ga4": "partnerkit-ga4",
-    "google_ads": "partnerkit-google-ads",
-    "hubspot": "partnerkit-hubspot",
-    "linkedin_ads": "partnerkit-linkedin-ads",
-    "meta": "partnerkit-meta",
-    "search_console": "partnerkit-search-console",
+    name: f"partnerkit-{name.replace('_', '-')}" for name in _BUILT_IN
 }
 
 _registered: dict[str, type[Connector]] = {}  # type: ignore[type-arg]

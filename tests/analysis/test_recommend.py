@@ -63,3 +63,20 @@ def test_totals_and_unattributed_rows_never_take_part() -> None:
 
 def test_nothing_to_recommend_from_nothing() -> None:
     assert recommend("2026-10") == []
+
+
+def test_the_demo_october_leaves_linkedin_out_for_its_eight_leads() -> None:
+    # The demo's October 2026 (the report's source table): LinkedIn ₪4,836.00 / 8 leads
+    # = ₪604.50 a lead, the dearest, but 8 < 10 leads: its CPL rests on too few leads to
+    # move budget on. Google ₪18,577.20 / 99 = ₪187.65; Meta ₪11,219.30 / 100 = ₪112.19.
+    linkedin = cost("linkedin", 8, "4836.00")
+    google, meta = cost("google", 99, "18577.20"), cost("meta", 100, "11219.30")
+    assert linkedin.cpl == Decimal("604.50")
+    found = budget_shift([meta, linkedin, google])
+    assert found is not None
+    assert (found.params["from_source"], found.params["to_source"]) == ("google", "meta")
+    # With two more leads (₪4,836.00 / 10 = ₪483.60) LinkedIn would be the one to cut.
+    more = budget_shift([meta, cost("linkedin", 10, "4836.00"), google])
+    assert more is not None
+    assert more.params["from_source"] == "linkedin"
+    assert more.params["from_cpl"] == Decimal("483.6")

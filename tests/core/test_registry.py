@@ -197,3 +197,22 @@ def test_lookback_setting_overrides_the_stream_default() -> None:
 
     assert C().lookback("d") == dt.timedelta(days=28)
     assert C({"lookback_days": 7}).lookback("d") == dt.timedelta(days=7)
+
+
+def test_every_connector_of_the_project_names_its_distribution() -> None:
+    # Read from each connectors/*/pyproject.toml: its entry point and its project name,
+    # e.g. meta_pages = ... in partnerkit-meta-pages (mailchimp and meta_pages were missing).
+    import tomllib
+
+    from partnerkit.registry import KNOWN_PROVIDERS
+
+    root = Path(__file__).parents[2] / "connectors"
+    found: dict[str, str] = {}
+    for file in sorted(root.glob("*/pyproject.toml")):
+        project = tomllib.loads(file.read_text(encoding="utf-8"))["project"]
+        for name in project.get("entry-points", {}).get("partnerkit.connectors", {}):
+            found[name] = project["name"]
+    found.pop("template")  # connectors/_template: the scaffold's, not a connector
+    assert found == KNOWN_PROVIDERS
+    assert KNOWN_PROVIDERS["mailchimp"] == "partnerkit-mailchimp"
+    assert KNOWN_PROVIDERS["meta_pages"] == "partnerkit-meta-pages"

@@ -9,8 +9,9 @@ listing all of them (``file`` is ``None`` for a workspace built in code).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 
 from pydantic import (
     Field,
@@ -44,7 +45,11 @@ __all__ = ["Workspace"]
 _ACCOUNT_FIELDS = ("accounts", "account_ids")
 
 
-def _lookup(items: list[Any], key: str, attr: str, what: str, plural: str) -> Any:
+_Item = TypeVar("_Item")
+
+
+def _lookup(items: Sequence[_Item], key: str, attr: str, what: str, plural: str) -> _Item:
+    """The item whose ``attr`` is ``key``, else a ConfigurationError listing them all."""
     for item in items:
         if getattr(item, attr) == key:
             return item
@@ -162,8 +167,7 @@ class Workspace(_Model):
         Raises:
             ConfigurationError: There is none; the message lists the ids.
         """
-        found: Source = _lookup(self.sources, source_id, "id", "source", "sources")
-        return found
+        return _lookup(self.sources, source_id, "id", "source", "sources")
 
     def campaign(self, campaign_id: str) -> Campaign:
         """Return the campaign with this id.
@@ -171,8 +175,7 @@ class Workspace(_Model):
         Raises:
             ConfigurationError: There is none; the message lists the ids.
         """
-        found: Campaign = _lookup(self.campaigns, campaign_id, "id", "campaign", "campaigns")
-        return found
+        return _lookup(self.campaigns, campaign_id, "id", "campaign", "campaigns")
 
     def campaigns_of(self, source_id: str) -> list[Campaign]:
         """Return the campaigns of a source, in file order."""
@@ -184,8 +187,7 @@ class Workspace(_Model):
         Raises:
             ConfigurationError: There is none; the message lists the ids.
         """
-        found: Target = _lookup(self.targets, target_id, "id", "target", "targets")
-        return found
+        return _lookup(self.targets, target_id, "id", "target", "targets")
 
     def sla(self, sla_id: str) -> SLA:
         """Return the SLA term with this id.
@@ -193,8 +195,7 @@ class Workspace(_Model):
         Raises:
             ConfigurationError: There is none; the message lists the ids.
         """
-        found: SLA = _lookup(self.slas, sla_id, "id", "SLA term", "SLA terms")
-        return found
+        return _lookup(self.slas, sla_id, "id", "SLA term", "SLA terms")
 
     @property
     def kpi_catalogue(self) -> dict[str, KPI]:
@@ -221,8 +222,7 @@ class Workspace(_Model):
             ConfigurationError: There is none; the message suggests the closest id and
                 lists every valid one.
         """
-        found: KPI = _lookup(list(self.kpi_catalogue.values()), kpi_id, "id", "KPI", "KPIs")
-        return found
+        return _lookup(list(self.kpi_catalogue.values()), kpi_id, "id", "KPI", "KPIs")
 
     def connection(self, name: str) -> Connection:
         """Return the connection with this name.
@@ -230,8 +230,7 @@ class Workspace(_Model):
         Raises:
             ConfigurationError: There is none; the message lists the names.
         """
-        found: Connection = _lookup(self.connections, name, "name", "connection", "connections")
-        return found
+        return _lookup(self.connections, name, "name", "connection", "connections")
 
     # --------------------------------------------------------------- connectors
 

@@ -285,15 +285,13 @@ def build_work(ctx: QuarterContext) -> list[Block]:
                     here.money(h.overage_cost, "no_overage_rate"),
                 )
             )
-    if hours_rows:
-        heads: tuple[str, ...] = (
-            f.t("review.col.month"),
-            f.t("hours.bank"),
-            f.t("hours.used"),
-            f.t("hours.overage"),
-            f.t("hours.overage_cost"),
-        )
-        out += [Heading(f.t("work.hours")), Table("review.hours", heads, tuple(hours_rows))]
+    heads: tuple[str, ...] = (
+        f.t("hours.bank"),
+        f.t("hours.used"),
+        f.t("hours.overage"),
+        f.t("hours.overage_cost"),
+    )
+    out += _by_month(ctx, N_("work.hours"), "review.hours", heads, hours_rows)
     counts: list[tuple[Cell, ...]] = []
     scope_rows: list[tuple[Cell, ...]] = []
     action_rows: list[tuple[Cell, ...]] = []
@@ -317,41 +315,34 @@ def build_work(ctx: QuarterContext) -> list[Block]:
             ]
         if meetings is not None:
             action_rows += [(month, *work_log.action_row(here, i)) for i in meetings.overdue]
-    if counts:
-        heads = (
-            f.t("review.col.month"),
-            f.t("work.completed"),
-            f.t("work.remaining"),
-            f.t("review.col.out_of_scope"),
-            f.t("review.col.overdue_actions"),
-        )
-        out += [Heading(f.t("work.log")), Table("review.work", heads, tuple(counts))]
-    if scope_rows:
-        heads = (
-            f.t("review.col.month"),
-            f.t("col.item"),
-            f.t("col.type"),
-            f.t("col.owner"),
-            f.t("col.done"),
-            f.t("col.scope"),
-        )
-        out += [
-            Heading(f.t("review.out_of_scope")),
-            Table("review.out_of_scope", heads, tuple(scope_rows)),
-        ]
-    if action_rows:
-        heads = (
-            f.t("review.col.month"),
-            f.t("col.action"),
-            f.t("col.owner"),
-            f.t("col.due"),
-            f.t("col.meeting"),
-        )
-        out += [
-            Heading(f.t("review.overdue_actions")),
-            Table("review.overdue_actions", heads, tuple(action_rows)),
-        ]
+    heads = (
+        f.t("work.completed"),
+        f.t("work.remaining"),
+        f.t("review.col.out_of_scope"),
+        f.t("review.col.overdue_actions"),
+    )
+    out += _by_month(ctx, N_("work.log"), "review.work", heads, counts)
+    heads = (f.t("col.item"), f.t("col.type"), f.t("col.owner"), f.t("col.done"), f.t("col.scope"))
+    out += _by_month(ctx, N_("review.out_of_scope"), "review.out_of_scope", heads, scope_rows)
+    heads = (f.t("col.action"), f.t("col.owner"), f.t("col.due"), f.t("col.meeting"))
+    out += _by_month(
+        ctx, N_("review.overdue_actions"), "review.overdue_actions", heads, action_rows
+    )
     return out
+
+
+def _by_month(
+    ctx: QuarterContext,
+    heading: str,
+    key: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[Cell, ...]],
+) -> list[Block]:
+    """A headed table of the quarter's months, the month first; nothing without rows."""
+    if not rows:
+        return []
+    heads = (ctx.f.t("review.col.month"), *columns)
+    return [Heading(ctx.f.t(heading)), Table(key, heads, tuple(rows))]
 
 
 def build_learnings(ctx: QuarterContext) -> list[Block]:
