@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 from partnerkit_files import FilesConnector, _readers
-from partnerkit_files._columns import BAD, NULL, Problem, cell
+from partnerkit_files._columns import BAD, NULL, CellRule, Problem, cell
 from partnerkit_files._connector import _rejected
 from partnerkit_files._parse import CellError, Money, check_currency
 from partnerkit_files._readers import open_table
@@ -136,15 +136,8 @@ def _convert_row(mapping: Any, cells: Sequence[Any]) -> dict[str, Any] | list[Pr
     problems: list[Problem] = []
     marked: list[tuple[Any, Money]] = []
     for f, raw in zip(mapping.fields, cells, strict=True):
-        status, value = cell(
-            raw,
-            f.header,
-            f.target,
-            f.convert,
-            required=f.required,
-            redact=f.redact,
-            is_null=mapping.is_null,
-        )
+        rule = CellRule(f.header, f.target, f.convert, f.required, f.redact, mapping.is_null)
+        status, value = cell(raw, rule)
         if status == BAD:
             problems.append(value)
             continue

@@ -44,10 +44,8 @@ NO_TOTAL = "an object with the key 'total', which HubSpot always sends"
 
 #: (body, where, expected, found): each worked out from the OpenAPI schema by hand.
 HOSTILE = {
-    **hostile.bare_values("a JSON object"),
-    "list": ("[]", "", "a JSON object", "an empty JSON array"),
+    **hostile.object_values(NO_RESULTS),
     "list of contacts": (f"[{CONTACT}]", "", "a JSON object", "a JSON array of 1 item"),
-    "empty object": ("{}", "", NO_RESULTS, "an empty JSON object"),
     "no results": ('{"total":0}', "", NO_RESULTS, "an object with only the keys 'total'"),
     "no total": ('{"results":[]}', "", NO_TOTAL, "an object with only the keys 'results'"),
     "results null": ('{"total":0,"results":null}', "results", "a JSON array", "a JSON null"),
@@ -64,19 +62,6 @@ def _read(connect: Connect, fault: Fault, index: int = 1) -> list[dict[str, Any]
         tape.replace(index, fault)
         with connect() as hubspot:
             return hubspot.stream(LEADS).to_dicts()
-
-
-@pytest.mark.parametrize(
-    ("body", "found"), [("null", "a JSON null"), ("{}", "an empty JSON object")]
-)
-def test_a_list_page_that_is_not_the_documented_shape_is_a_shape_error(
-    connect: Connect, body: str, found: str
-) -> None:
-    # Interaction 2 lists the archived contacts (a list answer: no total).
-    with pytest.raises(ResponseShapeError) as info:
-        _read(connect, Fault(200, JSON, body), index=2)
-    assert info.value.found == found
-    assert info.value.request == "GET https://api.hubapi.com/crm/v3/objects/contacts"
 
 
 DEALS = ReadRequest(stream="deals", start=dt.date(2026, 10, 5), end=dt.date(2026, 10, 6))
@@ -105,25 +90,30 @@ def test_a_pipelines_answer_without_its_results_is_a_shape_error(
     assert info.value.request == "GET https://api.hubapi.com/crm/v3/pipelines/deals"
 
 
+ACCOUNT = "GET https://api.hubapi.com/account-info/v3/details"
+ARCHIVED = "GET https://api.hubapi.com/crm/v3/objects/contacts"
+NO_PORTAL = "an object with the key 'portalId', which HubSpot always sends"
+
+
 @pytest.mark.parametrize(
-    ("body", "expected", "found"),
+    ("index", "body", "expected", "found", "request_line"),
     [
-        ("null", "a JSON object", "a JSON null"),
-        ("[]", "a JSON object", "an empty JSON array"),
-        (
-            "{}",
-            "an object with the key 'portalId', which HubSpot always sends",
-            "an empty JSON object",
-        ),
+        # Interaction 0: the account details (portal id, time zone, currency).
+        (0, "null", "a JSON object", "a JSON null", ACCOUNT),
+        (0, "[]", "a JSON object", "an empty JSON array", ACCOUNT),
+        (0, "{}", NO_PORTAL, "an empty JSON object", ACCOUNT),
+        # Interaction 2 lists the archived contacts (a list answer: no total).
+        (2, "null", "a JSON object", "a JSON null", ARCHIVED),
+        (2, "{}", NO_RESULTS, "an empty JSON object", ARCHIVED),
     ],
 )
-def test_an_account_answer_that_is_not_the_documented_shape_is_a_shape_error(
-    connect: Connect, body: str, expected: str, found: str
+def test_an_answer_that_is_not_the_documented_shape_is_a_shape_error(
+    connect: Connect, index: int, body: str, expected: str, found: str, request_line: str
 ) -> None:
     with pytest.raises(ResponseShapeError) as info:
-        _read(connect, Fault(200, JSON, body), index=0)
+        _read(connect, Fault(200, JSON, body), index=index)
     assert (info.value.where, info.value.expected, info.value.found) == ("", expected, found)
-    assert info.value.request == "GET https://api.hubapi.com/account-info/v3/details"
+    assert info.value.request == request_line
 
 
 # ---------------------------------------------------------------- properties

@@ -21,6 +21,11 @@ def _days(first: dt.date, last: dt.date) -> list[str]:
     return [str(first + dt.timedelta(days=i)) for i in range((last - first).days + 1)]
 
 
+def _read_from_sep_1(read, cassette: str, end: dt.date, **settings):
+    """Read one of the split and fallback cassettes: from 09-01, results in pages of 500."""
+    return read(cassette, start=SEP_1, end=end, page_size=500, **settings)
+
+
 def _posted_ranges(tape) -> list[str]:
     """The time_range of every report run started, in order."""
     return [r.body["time_range"] for r in tape.requests if r.method == "POST"]
@@ -56,7 +61,7 @@ def test_a_failed_run_is_split_in_halves_without_losing_or_repeating_a_day(
 ) -> None:
     # async/report_split.yaml: the 20-day run fails; 09-01..09-10 completes at once;
     # 09-11..09-20 runs (50 %) then completes. One row per day for campaign 101.
-    records, notices, tape = read("async/report_split.yaml", start=SEP_1, end=SEP_20, page_size=500)
+    records, notices, tape = _read_from_sep_1(read, "async/report_split.yaml", SEP_20)
 
     assert _posted_ranges(tape) == [
         '{"since":"2026-09-01","until":"2026-09-20"}',
@@ -81,12 +86,8 @@ def test_a_run_past_the_timeout_is_split(read, fake_clock: FakeClock) -> None:
     # async/report_timeout.yaml: the 16-day run stays "Job Running" (10 %, 10 %, 12 %, 12 %).
     # With a 10 s timeout the waits are 2, 4, then 4 (capped by the 4 s left); the
     # fourth poll, at 10 s, gives up and the range is split 09-01..08 / 09-09..16.
-    records, notices, tape = read(
-        "async/report_timeout.yaml",
-        start=SEP_1,
-        end=dt.date(2026, 9, 16),
-        page_size=500,
-        async_timeout=10,
+    records, notices, tape = _read_from_sep_1(
+        read, "async/report_timeout.yaml", dt.date(2026, 9, 16), async_timeout=10
     )
 
     assert fake_clock.sleeps == [2.0, 4.0, 4.0]
@@ -103,12 +104,8 @@ def test_a_day_that_fails_twice_is_read_synchronously(read) -> None:
     # async/one_day_fallback.yaml, with every range of 2+ days read async: 09-01..02
     # fails and splits; 09-01 completes; 09-02 is skipped, retried, fails again, and
     # is then read with a plain GET /act_.../insights for that one day.
-    records, notices, tape = read(
-        "async/one_day_fallback.yaml",
-        start=SEP_1,
-        end=dt.date(2026, 9, 2),
-        page_size=500,
-        async_threshold_days=1,
+    records, notices, tape = _read_from_sep_1(
+        read, "async/one_day_fallback.yaml", dt.date(2026, 9, 2), async_threshold_days=1
     )
 
     assert [str(r["date"]) for r in records] == ["2026-09-01", "2026-09-02"]

@@ -51,6 +51,7 @@ __all__ = [
     "bare_values",
     "json_values",
     "mutated",
+    "object_values",
     "recorded_bodies",
     "run_alone",
     "suite",
@@ -188,6 +189,28 @@ def bare_values(expected: str) -> dict[str, Shape]:
         "number": ("123", "", expected, "a JSON number (123)"),
         "true": ("true", "", expected, "a JSON boolean (true)"),
         "string": ('"x"', "", expected, "a JSON string of 1 character"),
+    }
+
+
+def object_values(no_key: str) -> dict[str, Shape]:
+    """The rows of a hostile table for a page that is a JSON object with a key it always has.
+
+    :func:`bare_values` for ``"a JSON object"``, and the two empty containers: ``[]``
+    (not an object) and ``{}`` (an object without the key), both refused at the top.
+    The words for what was found are the core's; only the key the API always sends is
+    the connector's.
+
+    Args:
+        no_key: What an empty object lacks, e.g. ``"an object with the key 'data',
+            which Meta always sends"``.
+
+    Returns:
+        The rows, by name: those of :func:`bare_values`, ``list`` and ``empty object``.
+    """
+    return {
+        **bare_values("a JSON object"),
+        "list": ("[]", "", "a JSON object", "an empty JSON array"),
+        "empty object": ("{}", "", no_key, "an empty JSON object"),
     }
 
 

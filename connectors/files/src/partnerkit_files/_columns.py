@@ -35,7 +35,17 @@ if TYPE_CHECKING:
 
 _WIDE = Context(prec=80)
 
-__all__ = ["BAD", "NULL", "OK", "Converted", "Fast", "Problem", "cell", "convert_column"]
+__all__ = [
+    "BAD",
+    "NULL",
+    "OK",
+    "CellRule",
+    "Converted",
+    "Fast",
+    "Problem",
+    "cell",
+    "convert_column",
+]
 
 Role = Literal["column", "extra", "email", "phone"]
 #: The cells Arrow compute converts by itself: whole numbers, floats, money, text.
@@ -64,22 +74,34 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
-def cell(
-    raw: Any,
-    header: str,
-    target: str,
-    convert: Callable[[Any], Any],
-    *,
-    required: bool,
-    redact: bool,
-    is_null: Callable[[Any], bool],
-) -> tuple[int, Any]:
+class CellRule(NamedTuple):
+    """What the per-cell rule (:func:`cell`) needs to know of one mapped column.
+
+    Attributes:
+        header: The file's header, for problems.
+        target: The record column, for problems.
+        convert: The column's per-cell converter.
+        required: Whether an empty cell is a problem.
+        redact: Whether problems show ``<redacted>`` instead of the cell.
+        is_null: The file's null test.
+    """
+
+    header: str
+    target: str
+    convert: Callable[[Any], Any]
+    required: bool
+    redact: bool
+    is_null: Callable[[Any], bool]
+
+
+def cell(raw: Any, rule: CellRule) -> tuple[int, Any]:
     """The rule for one cell: ``(OK, value)``, ``(NULL, None)`` or ``(BAD, Problem)``.
 
     A text cell with a control character is rejected before anything else (U+001F
     would strip to an empty cell); an empty cell is null, or a problem when the column
     is required; anything else is converted or rejected with the converter's reason.
     """
+    header, target, convert, required, redact, is_null = rule
     if raw.__class__ is str and has_control(raw):
         try:
             check_text(raw)
@@ -266,13 +288,8 @@ def _native(column: Any, fast: Fast, type_: Any) -> tuple[Any, Any] | None:
 
 def convert_column(
     column: Any,
+    rule: CellRule,
     *,
-    header: str,
-    target: str,
-    convert: Callable[[Any], Any],
-    required: bool,
-    redact: bool,
-    is_null: Callable[[Any], bool],
     fast: Fast,
     type_: pa.DataType | None,
     fmt: NumberFormat,
@@ -285,12 +302,7 @@ def convert_column(
 
     Args:
         column: An Arrow array, or a list of native cells.
-        header: The file's header, for problems.
-        target: The record column, for problems.
-        convert: The column's per-cell converter.
-        required: Whether an empty cell is a problem.
-        redact: Whether problems show ``<redacted>`` instead of the cell.
-        is_null: The file's null test.
+        rule: The column's per-cell rule.
         fast: Which plain cells Arrow compute converts (None: every cell per cell).
         type_: The values' Arrow type (None: inferred, for exact decimal extras).
         fmt: The file's number format.
@@ -302,6 +314,7 @@ def convert_column(
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    convert, required, is_null = rule.convert, rule.required, rule.is_null
     if isinstance(convert, AutoExtra) and convert.kind is None:
         values_seen = column.to_pylist() if isinstance(column, pa.Array) else column
         for raw in values_seen:
@@ -338,8 +351,8 @@ def convert_column(
         rest_index = pc.indices_nonzero(rest)
         rest_column = column.take(rest_index)
 
-    def rule(raw: Any) -> tuple[int, Any]:
-        return cell(raw, header, target, convert, required=required, redact=redact, is_null=is_null)
+    def outcome_of(raw: Any) -> tuple[int, Any]:
+        return cell(raw, rule)
 
     problems: dict[int, Problem] = {}
     marked: dict[int, Money] = {}
@@ -351,7 +364,7 @@ def convert_column(
     ):  # each distinct value once
         encoded: Any = pc.dictionary_encode(rest_column, null_encoding="encode")
         codes = encoded.indices
-        outcomes = [rule(raw) for raw in encoded.dictionary.to_pylist()]
+        outcomes = [outcome_of(raw) for raw in encoded.dictionary.to_pylist()]
         found = [
             status == OK and not (money and value.__class__ is Money) for status, value in outcomes
         ]
@@ -384,7 +397,7 @@ def convert_column(
             except TypeError:  # an unhashable cell (a list)
                 key, outcome = None, None
             if outcome is None:
-                outcome = rule(raw)
+                outcome = outcome_of(raw)
                 if key is not None:
                     seen[key] = outcome
             status, value = outcome

@@ -19,6 +19,7 @@ from partnerkit.connector import (
 from partnerkit.errors import ConfigurationError, DataError, UnknownFieldError
 from partnerkit.records import Record, RecordKind, arrow_schema
 from partnerkit_files._columns import (
+    CellRule,
     Fast,
     Problem,
     convert_column,
@@ -54,6 +55,10 @@ _MAX_REJECTIONS_SHOWN = 20
 Role = Literal["column", "extra", "email", "phone"]
 
 
+#: A salted hash of a contact cell: ``hasher(value, salt)``.
+_Hasher = Callable[[str, str], str]
+
+
 class _Field(NamedTuple):
     target: str
     role: Role
@@ -68,6 +73,26 @@ class _Field(NamedTuple):
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
+
+
+def _hashed_field(
+    role: Literal["email", "phone"],
+    header: str,
+    hasher: _Hasher,
+    pepper: str,
+    schema: pa.Schema,
+) -> _Field:
+    """The field that hashes a contact column into ``<role>_hash`` (kept out of errors)."""
+    target = f"{role}_hash"
+    return _Field(
+        target,
+        role,
+        header,
+        lambda v: hasher(_text(v), pepper),
+        False,
+        True,
+        arrow_type=schema.field(target).type,
+    )
 
 
 def _shown_headers(headers: Sequence[str]) -> str:
@@ -133,30 +158,13 @@ class _Mapping:
                     f"file {source.path!r} hashes emails/phones but hash_salt is not set"
                 )
             pepper = salt
-            if source.email is not None:
-                fields.append(
-                    _Field(
-                        "email_hash",
-                        "email",
-                        source.email,
-                        lambda v: hash_email(_text(v), pepper),
-                        False,
-                        True,
-                        arrow_type=schema.field("email_hash").type,
-                    )
-                )
-            if source.phone is not None:
-                fields.append(
-                    _Field(
-                        "phone_hash",
-                        "phone",
-                        source.phone,
-                        lambda v: hash_phone(_text(v), pepper),
-                        False,
-                        True,
-                        arrow_type=schema.field("phone_hash").type,
-                    )
-                )
+            hashers: tuple[tuple[Literal["email", "phone"], str | None, _Hasher], ...] = (
+                ("email", source.email, hash_email),
+                ("phone", source.phone, hash_phone),
+            )
+            for role, header, hasher in hashers:
+                if header is not None:
+                    fields.append(_hashed_field(role, header, hasher, pepper, schema))
         self.fields = tuple(fields)
 
     # ----------------------------------------------------------------- headers
@@ -233,12 +241,7 @@ class _Mapping:
         converted = [
             convert_column(
                 column,
-                header=f.header,
-                target=f.target,
-                convert=f.convert,
-                required=f.required,
-                redact=f.redact,
-                is_null=self.is_null,
+                CellRule(f.header, f.target, f.convert, f.required, f.redact, self.is_null),
                 fast=f.fast,
                 type_=f.arrow_type,
                 fmt=self.numbers,
@@ -421,47 +424,42 @@ class FilesConnector(Connector[FilesSettings]):
     name = "files"
     settings_class = FilesSettings
     streams = (
-        StreamSpec(
-            name="performance",
-            kind=RecordKind.PERFORMANCE,
-            description="Daily performance rows from exports and spreadsheets (LinkedIn, agencies)",
-            cursor="date",
+        StreamSpec.dated(
+            "performance",
+            RecordKind.PERFORMANCE,
+            "Daily performance rows from exports and spreadsheets (LinkedIn, agencies)",
+            lookback_days=0,
         ),
-        StreamSpec(
-            name="leads",
-            kind=RecordKind.LEAD,
-            description="Leads from lead logs and form exports (Zapier, landing pages)",
+        StreamSpec.dated(
+            "leads",
+            RecordKind.LEAD,
+            "Leads from lead logs and form exports (Zapier, landing pages)",
+            lookback_days=0,
             cursor="created_at",
         ),
-        StreamSpec(
-            name="deals",
-            kind=RecordKind.DEAL,
-            description="Deals from CRM exports and hand-kept pipelines",
+        StreamSpec.dated(
+            "deals",
+            RecordKind.DEAL,
+            "Deals from CRM exports and hand-kept pipelines",
+            lookback_days=0,
             cursor="created_at",
         ),
-        StreamSpec(
-            name="campaigns",
-            kind=RecordKind.CAMPAIGN,
-            description="Campaign, ad group and ad metadata from exports",
-            cursor=None,
+        StreamSpec.listing("campaigns", "Campaign, ad group and ad metadata from exports"),
+        StreamSpec.dated(
+            "time_entries",
+            RecordKind.TIME_ENTRY,
+            "Hours from time-tracking exports (Toggl Track, Harvest, Clockify)",
+            lookback_days=0,
         ),
-        StreamSpec(
-            name="time_entries",
-            kind=RecordKind.TIME_ENTRY,
-            description="Hours from time-tracking exports (Toggl Track, Harvest, Clockify)",
-            cursor="date",
-        ),
-        StreamSpec(
-            name="work_items",
+        StreamSpec.listing(
+            "work_items",
+            "The partner's work log and project-management exports (Asana, Jira)",
             kind=RecordKind.WORK_ITEM,
-            description="The partner's work log and project-management exports (Asana, Jira)",
-            cursor=None,
         ),
-        StreamSpec(
-            name="meeting_items",
+        StreamSpec.listing(
+            "meeting_items",
+            "Meetings' decisions and action items from the meeting log",
             kind=RecordKind.MEETING_ITEM,
-            description="Meetings' decisions and action items from the meeting log",
-            cursor=None,
         ),
     )
     capabilities = frozenset({Capability.INCREMENTAL, Capability.MULTI_ACCOUNT})

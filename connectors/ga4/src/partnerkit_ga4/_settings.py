@@ -91,6 +91,23 @@ def _api_names(values: list[str], what: str) -> list[str]:
     return seen
 
 
+def _at_most(names: list[str], room: int, what: str, limit: str) -> list[str]:
+    """``names``, unless there are more than a report has ``room`` for.
+
+    Args:
+        names: The dimensions, metrics or events asked for.
+        room: How many of them one GA4 report takes.
+        what: What they are, for the message (``"metrics"``).
+        limit: The GA4 limit behind ``room``, for the message.
+
+    Raises:
+        ValueError: More than ``room`` names.
+    """
+    if len(names) > room:
+        raise ValueError(f"{len(names)} {what}; {limit}")
+    return names
+
+
 class CustomReport(BaseModel):
     """A user-defined GA4 report: any dimensions and metrics, by day.
 
@@ -123,20 +140,19 @@ class CustomReport(BaseModel):
     @classmethod
     def _dimensions(cls, value: list[str]) -> list[str]:
         names = [n for n in _api_names(value, "dimension") if n != "date"]
-        if len(names) > MAX_DIMENSIONS - 1:
-            raise ValueError(
-                f"{len(names)} dimensions besides 'date'; GA4 allows {MAX_DIMENSIONS} per "
-                f"report including 'date', so at most {MAX_DIMENSIONS - 1}"
-            )
-        return names
+        return _at_most(
+            names,
+            MAX_DIMENSIONS - 1,
+            "dimensions besides 'date'",
+            f"GA4 allows {MAX_DIMENSIONS} per report including 'date', so at most "
+            f"{MAX_DIMENSIONS - 1}",
+        )
 
     @field_validator("metrics")
     @classmethod
     def _metrics(cls, value: list[str]) -> list[str]:
-        names = _api_names(value, "metric")
-        if len(names) > MAX_METRICS:
-            raise ValueError(f"{len(names)} metrics; GA4 allows at most {MAX_METRICS} per report")
-        return names
+        limit = f"GA4 allows at most {MAX_METRICS} per report"
+        return _at_most(_api_names(value, "metric"), MAX_METRICS, "metrics", limit)
 
 
 class Ga4Settings(GoogleSettings):
@@ -213,12 +229,11 @@ class Ga4Settings(GoogleSettings):
             if name not in events:
                 events.append(name)
         # 6 traffic metrics + one per lead event: GA4 allows 10 metrics per report.
-        if len(events) > MAX_METRICS - 6:
-            raise ValueError(
-                f"{len(events)} lead events; the traffic report has room for "
-                f"{MAX_METRICS - 6} (GA4 allows {MAX_METRICS} metrics per report)"
-            )
-        return events
+        room = MAX_METRICS - 6
+        limit = (
+            f"the traffic report has room for {room} (GA4 allows {MAX_METRICS} metrics per report)"
+        )
+        return _at_most(events, room, "lead events", limit)
 
     @field_validator("start_date")
     @classmethod

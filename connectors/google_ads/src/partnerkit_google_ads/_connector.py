@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -49,6 +49,20 @@ _REPORT_STREAMS = frozenset({*_reports.REPORTS, "conversions", "custom"})
 def _daily(name: str, description: str) -> StreamSpec:
     """A performance stream read by day, each incremental read re-reading 14 days."""
     return StreamSpec.dated(name, RecordKind.PERFORMANCE, description, lookback_days=14)
+
+
+def _require_known(
+    asked: Iterable[str], known: Collection[str], complaint: Callable[[list[str]], str]
+) -> None:
+    """Refuse a configuration that asks for what is not there.
+
+    Raises:
+        ConfigurationError: ``complaint(unknown)``, when some of ``asked`` is not in
+            ``known`` (``unknown`` in the order asked).
+    """
+    unknown = [name for name in asked if name not in known]
+    if unknown:
+        raise ConfigurationError(complaint(unknown))
 
 
 @dataclass(frozen=True)
@@ -144,13 +158,15 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
         version = _schema.check_version(settings.api_version or _schema.latest_version())
         categories = tuple(settings.lead_categories)
         known = _schema.enum_values(version, "segments.conversion_action_category")
-        unknown = [c for c in categories if c not in known]
-        if unknown:
-            raise ConfigurationError(
+        _require_known(
+            categories,
+            known,
+            lambda unknown: (
                 f"lead_categories: {', '.join(repr(c) for c in unknown)} is not a conversion "
                 f"action category of Google Ads API {version}; the categories are: "
                 f"{', '.join(known)}."
-            )
+            ),
+        )
         for level in get_args(Level):
             _schema.check_fields(version, _gaql.performance_query(level, _EPOCH, _EPOCH).fields)
             _schema.check_fields(version, _gaql.LEVEL_KEYS[level])
@@ -198,12 +214,14 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
             raise ConfigurationError(f"Invalid read request: {exc}") from None
         configured = list(settings.accounts)
         if configured and narrow:
-            outside = [a for a in narrow if a not in configured]
-            if outside:
-                raise ConfigurationError(
+            _require_known(
+                narrow,
+                configured,
+                lambda outside: (
                     f"Account(s) {', '.join(outside)} are not among this connection's accounts "
                     f"({', '.join(configured)}); add them to the accounts setting."
-                )
+                ),
+            )
         manager = context.credentials.login_customer_id
         found: list[CustomerInfo] = []
         if configured or (narrow and not manager):
@@ -225,13 +243,15 @@ class GoogleAdsConnector(Connector[GoogleAdsSettings]):
             clients = self._clients(context, manager)
             if narrow:
                 by_id = {c.id: c for c in clients}
-                missing = [a for a in narrow if a not in by_id]
-                if missing:
-                    raise ConfigurationError(
+                _require_known(
+                    narrow,
+                    by_id,
+                    lambda missing: (
                         f"Account(s) {', '.join(missing)} are not enabled client accounts under "
                         f"the manager {manager} (client_depth {settings.client_depth}); it has: "
                         f"{', '.join(by_id) or 'none'}."
-                    )
+                    ),
+                )
                 clients = [by_id[a] for a in narrow]
             else:
                 yield Notice(

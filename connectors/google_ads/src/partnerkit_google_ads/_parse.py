@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from partnerkit.errors import DataError, ResponseShapeError
+from partnerkit.errors import DataError, PageShapeError, ResponseShapeError
 from partnerkit_google_ads._auth import API
 from partnerkit_google_ads._settings import Level
 
@@ -177,17 +177,10 @@ RAW_BATCHES: TypeAdapter[list[RawBatch]] = TypeAdapter(list[RawBatch])
 
 
 def _shape_error(
-    problem: tuple[str, str, str], account: str | None, request: str | None
+    problem: PageShapeError, account: str | None, request: str | None
 ) -> ResponseShapeError:
-    where, expected, found = problem
-    return ResponseShapeError(
-        "Google Ads searchStream",
-        where=where,
-        expected=expected,
-        found=found,
-        api=API,
-        account=account,
-        request=request,
+    return ResponseShapeError.of(
+        "Google Ads searchStream", problem, api=API, account=account, request=request
     )
 
 
@@ -200,8 +193,8 @@ def _is_envelope(loc: tuple[int | str, ...]) -> bool:
     return len(loc) <= 2 or (len(loc) == 3 and loc[1] == "results")
 
 
-def _batch_problem(batches: list[Any]) -> tuple[str, str, str] | None:
-    """``(where, expected, found)`` when the batches are not a searchStream answer.
+def _batch_problem(batches: list[Any]) -> PageShapeError | None:
+    """The mismatch (returned, not raised) when the batches are not a searchStream answer.
 
     The API always answers with at least one batch, and every batch that is not the
     stream's error carries its ``fieldMask`` and ``requestId``: a query without rows
@@ -209,7 +202,7 @@ def _batch_problem(batches: list[Any]) -> tuple[str, str, str] | None:
     bare ``results`` is not an empty result but a broken answer.
     """
     if not batches:
-        return (
+        return PageShapeError(
             "",
             "at least one batch (an empty result is one batch with fieldMask and requestId)",
             "an empty JSON array",
@@ -219,7 +212,7 @@ def _batch_problem(batches: list[Any]) -> tuple[str, str, str] | None:
             continue
         missing = [key for key in ("fieldMask", "requestId") if key not in batch]
         if missing:
-            return (
+            return PageShapeError(
                 f"[{i}]",
                 "a batch with fieldMask and requestId, which the API always sends",
                 ResponseShapeError.without(batch),
@@ -254,7 +247,7 @@ def parse_batches(
     """
     found = ResponseShapeError.top_level(content, b"[")
     if found is not None:
-        raise _shape_error(("", "a JSON array of batches", found), account, request)
+        raise _shape_error(PageShapeError("", "a JSON array of batches", found), account, request)
     try:
         batches: list[Any] = adapter.validate_json(content)
     except ValidationError as exc:
@@ -274,7 +267,7 @@ def parse_batches(
             else:
                 expected = "a JSON array of batches" if not loc else "a batch object"
             found = ResponseShapeError.describe(envelope.get("input"))
-            raise _shape_error((where, expected, found), account, request) from None
+            raise _shape_error(PageShapeError(where, expected, found), account, request) from None
         if errors[0]["type"] != "json_invalid":
             problem = _batch_problem(json.loads(content))
             if problem is not None:

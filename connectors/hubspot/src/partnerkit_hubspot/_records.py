@@ -93,24 +93,34 @@ UTM_FIELDS: tuple[UtmField, ...] = (
 )
 FIRST_URL = "hs_analytics_first_url"
 
+#: The lead columns copied as text from a contact property: column to property (where
+#: the lead came from, then where it stands; the request lists them in that order).
+_SOURCE_TEXTS: dict[str, str] = {
+    "original_source": "hs_analytics_source",
+    "original_source_drill_1": "hs_analytics_source_data_1",
+    "original_source_drill_2": "hs_analytics_source_data_2",
+    "latest_source": "hs_latest_source",
+    "latest_source_drill_1": "hs_latest_source_data_1",
+    "latest_source_drill_2": "hs_latest_source_data_2",
+    "record_source": "hs_object_source_label",
+    "record_source_detail": "hs_object_source_detail_1",
+}
+_STATUS_TEXTS: dict[str, str] = {
+    "lifecycle_stage": "lifecyclestage",
+    "lead_status": "hs_lead_status",
+    "owner_id": "hubspot_owner_id",
+}
+_CONTACT_TEXTS = {**_SOURCE_TEXTS, **_STATUS_TEXTS}
+
 CONTACT_PROPERTIES: tuple[str, ...] = (
     "createdate",
     CONTACT_MODIFIED,
     "email",
     "phone",
     "mobilephone",
-    "hs_analytics_source",
-    "hs_analytics_source_data_1",
-    "hs_analytics_source_data_2",
-    "hs_latest_source",
-    "hs_latest_source_data_1",
-    "hs_latest_source_data_2",
-    "hs_object_source_label",
-    "hs_object_source_detail_1",
+    *_SOURCE_TEXTS.values(),
     FIRST_URL,
-    "lifecyclestage",
-    "hs_lead_status",
-    "hubspot_owner_id",
+    *_STATUS_TEXTS.values(),
     *(f"hs_lifecyclestage_{stage}_date" for stage in STAGE_FIELDS),
     *(f"hs_v2_date_entered_{stage}" for stage in STAGE_FIELDS),
     *FIRST_ENGAGEMENT,
@@ -270,18 +280,8 @@ class LeadMapper:
             "created_at": created,
             "updated_at": _dated(obj, CONTACT_MODIFIED, "updatedAt", lead_id, problems),
             **self._contact_points(props, lead_id),  # type: ignore[typeddict-item]
-            "original_source": text(props.get("hs_analytics_source")),
-            "original_source_drill_1": text(props.get("hs_analytics_source_data_1")),
-            "original_source_drill_2": text(props.get("hs_analytics_source_data_2")),
-            "latest_source": text(props.get("hs_latest_source")),
-            "latest_source_drill_1": text(props.get("hs_latest_source_data_1")),
-            "latest_source_drill_2": text(props.get("hs_latest_source_data_2")),
-            "record_source": text(props.get("hs_object_source_label")),
-            "record_source_detail": text(props.get("hs_object_source_detail_1")),
+            **_texts(props, _CONTACT_TEXTS),
             **self._utm_values(props),
-            "lifecycle_stage": text(props.get("lifecyclestage")),
-            "lead_status": text(props.get("hs_lead_status")),
-            "owner_id": text(props.get("hubspot_owner_id")),
             "first_engagement_at": _first_timestamp(props, FIRST_ENGAGEMENT, lead_id, problems),
             "merged_ids": _merged_ids(props.get("hs_merged_object_ids")),
             "is_deleted": bool(obj.get("archived", False)),
@@ -320,6 +320,11 @@ class LeadMapper:
             field: text(props.get(self._utm[field])) if field in self._utm else from_url[field]
             for field in UTM_FIELDS
         }
+
+
+def _texts(props: Mapping[str, str | None], columns: Mapping[str, str]) -> dict[str, str | None]:
+    """The record columns that copy a property as text (``None`` when empty or absent)."""
+    return {column: text(props.get(name)) for column, name in columns.items()}
 
 
 def utm_of(url: str | None) -> dict[str, str | None]:
@@ -499,13 +504,18 @@ class ActivityMapper(_PortalMapper):
         }
 
 
+#: The company columns copied as text from a company property: column to property.
+_COMPANY_TEXTS: dict[str, str] = {
+    "name": "name",
+    "domain": "domain",
+    "industry": "industry",
+    "country": "country",
+    "lifecycle_stage": "lifecyclestage",
+    "owner_id": "hubspot_owner_id",
+}
+
 COMPANY_PROPERTIES: tuple[str, ...] = (
-    "name",
-    "domain",
-    "industry",
-    "country",
-    "lifecyclestage",
-    "hubspot_owner_id",
+    *_COMPANY_TEXTS.values(),
     "createdate",
     "hs_lastmodifieddate",
 )
@@ -533,12 +543,7 @@ class CompanyMapper(_PortalMapper):
             "platform": PLATFORM,
             "account_id": self.portal.portal_id,
             "company_id": company_id,
-            "name": text(props.get("name")),
-            "domain": text(props.get("domain")),
-            "industry": text(props.get("industry")),
-            "country": text(props.get("country")),
-            "lifecycle_stage": text(props.get("lifecyclestage")),
-            "owner_id": text(props.get("hubspot_owner_id")),
+            **_texts(props, _COMPANY_TEXTS),  # type: ignore[typeddict-item]
             "created_at": _dated(obj, "createdate", "createdAt", company_id, problems),
             "updated_at": _dated(obj, "hs_lastmodifieddate", "updatedAt", company_id, problems),
             "lead_ids": lead_ids,
