@@ -69,7 +69,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import quote
 
 import requests
@@ -134,6 +134,10 @@ _FORM_ID = re.compile(r"urn:li:leadGenForm:(\d+)")
 _VERSION = re.compile(r"\d{6}(\.\d{2})?")
 _DIGITS = re.compile(r"\d+")
 
+#: The connector's streams, as the ``streams`` setting names them.
+StreamName = Literal["campaign_performance", "campaigns", "campaign_groups", "leads"]
+_ALL_STREAMS: tuple[StreamName, ...] = get_args(StreamName)
+
 # LinkedIn's error body: {"status": 401, "serviceErrorCode": 65600, "code":
 # "INVALID_ACCESS_TOKEN", "message": "Invalid access token"} (see .testing). The
 # versioned API's "code" names the error; the older bodies only have serviceErrorCode.
@@ -157,8 +161,11 @@ class LinkedInAdsSettings(HttpConnectorSettings):
             object with ``access_token`` (as LinkedIn's token endpoint answers).
         api_version: The ``LinkedIn-Version`` header, ``YYYYMM``; LinkedIn keeps a
             version for about a year.
-        hash_salt: The secret salt of e-mail and phone hashes; required to read
-            ``leads``. Use the salt of the workspace's other lead sources.
+        streams: The streams this connection reads (all four by default); leave
+            ``leads`` out (``[campaign_performance, campaigns, campaign_groups]``) to
+            read ad performance without lead-form answers and without ``hash_salt``.
+        hash_salt: The secret salt of e-mail and phone hashes; required when ``leads``
+            is read. Use the salt of the workspace's other lead sources.
         keep_raw_email: Also keep the raw e-mail in ``LeadRecord.email`` (off).
         chunk_days: Days one analytics request covers; a chunk whose answer reaches the
             15,000 elements limit is split and read again.
@@ -175,6 +182,7 @@ class LinkedInAdsSettings(HttpConnectorSettings):
     access_token: SecretStr | None = None
     access_token_file: Path | None = None
     api_version: str = "202510"
+    streams: list[StreamName] = Field(default_factory=lambda: list(_ALL_STREAMS), min_length=1)
     hash_salt: SecretStr | None = None
     keep_raw_email: bool = False
     chunk_days: int = Field(default=30, ge=1)
@@ -200,6 +208,27 @@ class LinkedInAdsSettings(HttpConnectorSettings):
         if not _VERSION.fullmatch(value):
             raise ValueError(f"{value!r} is not a LinkedIn-Version (YYYYMM, e.g. 202510)")
         return value
+
+    @field_validator("streams")
+    @classmethod
+    def _unique_streams(cls, value: list[StreamName]) -> list[StreamName]:
+        return list(dict.fromkeys(value))
+
+    def salt(self) -> str:
+        """The salt of the ``leads`` stream's e-mail and phone hashes.
+
+        Raises:
+            ConfigurationError: No ``hash_salt``; the message says how to set it, or
+                how to leave ``leads`` out.
+        """
+        if self.hash_salt is not None and self.hash_salt.get_secret_value():
+            return self.hash_salt.get_secret_value()
+        others = ", ".join(s for s in _ALL_STREAMS if s != "leads")
+        raise ConfigurationError(
+            "the leads stream hashes e-mails and phones: set hash_salt (environment "
+            "variable PARTNERKIT_LINKEDIN_ADS_HASH_SALT) to the workspace's salt, the same "
+            f"as its other lead sources use; or leave leads out with streams: [{others}]"
+        )
 
     def token(self) -> str:
         """The access token, from ``access_token`` or ``access_token_file``.
@@ -267,6 +296,7 @@ class LinkedInAdsConnector(SessionConnector[LinkedInAdsSettings]):
         ),
     )
     capabilities = frozenset({Capability.HTTP, Capability.INCREMENTAL, Capability.CHECK})
+    assert tuple(spec.name for spec in streams) == _ALL_STREAMS
 
     def __init__(self, settings: LinkedInAdsSettings | dict[str, Any] | None = None) -> None:
         super().__init__(settings)
@@ -351,6 +381,10 @@ class LinkedInAdsConnector(SessionConnector[LinkedInAdsSettings]):
 
     # -- reading -----------------------------------------------------------------------
 
+    def enabled_streams(self) -> tuple[StreamSpec, ...]:
+        """The streams the ``streams`` setting names: those a pull or sync reads."""
+        return tuple(s for s in self.streams if s.name in self.settings.streams)
+
     def read(
         self, request: ReadRequest
     ) -> Iterator[PerformanceRecord | CampaignRecord | LeadRecord | Notice]:
@@ -358,21 +392,24 @@ class LinkedInAdsConnector(SessionConnector[LinkedInAdsSettings]):
 
         Raises:
             SourceError: The API's error, with the stream (and window) added.
-            ConfigurationError: ``leads`` is read without a ``hash_salt``.
+            ConfigurationError: An unknown stream, a stream the ``streams`` setting does
+                not name, or ``leads`` without a ``hash_salt`` (before any request).
         """
+        self.stream_spec(request.stream)
+        if request.stream not in self.settings.streams:
+            raise ConfigurationError(
+                f"Stream {request.stream!r} is not enabled for this connection; its streams "
+                f"setting names {', '.join(self.settings.streams)}: add {request.stream} "
+                "to it to read it."
+            )
         if request.stream in ("campaigns", "campaign_groups"):
             try:
                 yield from self._objects(request.stream)
             except SourceError as exc:
                 raise exc.with_context(stream=request.stream) from None
             return
-        if request.stream == "leads" and not (
-            self.settings.hash_salt and self.settings.hash_salt.get_secret_value()
-        ):
-            raise ConfigurationError(
-                "the leads stream hashes e-mails and phones: set hash_salt (environment "
-                "variable PARTNERKIT_LINKEDIN_ADS_HASH_SALT) to the workspace's salt"
-            )
+        if request.stream == "leads":
+            self.settings.salt()  # refused before any request
         yield from request.by_chunk(
             self.settings.timezone,
             account=self.settings.account_id,
@@ -568,7 +605,7 @@ class LinkedInAdsConnector(SessionConnector[LinkedInAdsSettings]):
             raise PageShapeError(f"{at}.submittedAt", "epoch milliseconds", "none")
         form = _FORM_ID.search(str(element.get("versionedLeadGenFormUrn") or ""))
         fields = self._questions(form.group(1)) if form else {}
-        salt = self.settings.hash_salt.get_secret_value() if self.settings.hash_salt else ""
+        salt = self.settings.salt()
         answers = _nested(element, "formResponse", "answers")
         listed = answers if isinstance(answers, list) else []
         said = [_said(answer, fields) for answer in listed if isinstance(answer, dict)]
