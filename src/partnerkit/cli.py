@@ -699,7 +699,7 @@ _Locale = Annotated[
 ]
 
 
-def _read(
+def _document_data(
     ws: Workspace,
     warehouse: Path | None,
     config: Path,
@@ -809,7 +809,9 @@ def report_command(
         if not_started is not None:  # refused before reading anything
             raise not_started.error()
         # without a warehouse: the month and the month before, CRM records by their own dates
-        data, where = _read(ws, warehouse, config, words, f"{first:%Y-%m}", read_month, first)
+        data, where = _document_data(
+            ws, warehouse, config, words, f"{first:%Y-%m}", read_month, first
+        )
         report = build_report(
             ws,
             data,
@@ -896,7 +898,7 @@ def review_command(
     words = Formatter("en-US", ws.currency)
     Formatter(locale or ws.locale, ws.currency)  # an unknown locale: refused before reading
     label = window.label if window is not None else ""
-    data, where = _read(
+    data, where = _document_data(
         ws, warehouse, config, words, label, read_days, *_review_span(ws, window, trial, day)
     )
     log = read_evidence(evidence, timezone=ws.timezone) if evidence else None
