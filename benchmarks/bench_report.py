@@ -427,6 +427,37 @@ def _run(what: str, path: Path) -> dict[str, float]:
     return result
 
 
+def _pairs(path: Path) -> None:
+    """Diagnostics: the report and its SQL measured in turns, ``PARTNERKIT_BENCH_PAIRS`` times.
+
+    On a shared machine the load moves between the report's measurement and the SQL's;
+    each pair measures the two one after the other (each in its own process, as above),
+    so their ratio sees about the same load. The machine's load average is printed with
+    each pair. Off by default (0 pairs).
+    """
+    n = int(os.environ.get("PARTNERKIT_BENCH_PAIRS", "0"))
+    if n <= 0:
+        return
+    walls, cpus = [], []
+    for i in range(n):
+        load = os.getloadavg()[0]
+        a, b = _run("report", path), _run("report SQL", path)
+        walls.append(a["seconds"] / b["seconds"])
+        cpus.append(a["cpu"] / b["cpu"])
+        print(
+            f"  pair {i + 1}: report {a['seconds']:.3f} s (CPU {a['cpu']:.3f} s), report SQL "
+            f"{b['seconds']:.3f} s (CPU {b['cpu']:.3f} s): {walls[-1]:.2f}× wall, "
+            f"{cpus[-1]:.2f}× CPU (load average {load:.2f})",
+            flush=True,
+        )
+    walls.sort()
+    cpus.sort()
+    print(
+        f"  report / report SQL in {n} pairs: median {walls[n // 2]:.2f}× wall "
+        f"(worst {walls[-1]:.2f}×), median {cpus[n // 2]:.2f}× CPU (worst {cpus[-1]:.2f}×)"
+    )
+
+
 def main(scale: float) -> None:
     build = _module("bench_warehouse").build
     measured: dict[int, dict[str, dict[str, float]]] = {}
@@ -442,6 +473,7 @@ def main(scale: float) -> None:
                 flush=True,
             )
             measured[n] = {}
+            print(f"  load average {os.getloadavg()[0]:.2f}", flush=True)
             for what in WHAT:
                 m = measured[n][what] = _run(what, path)
                 extra = f", {int(m['compared'])} values equal" if m["compared"] else ""
@@ -461,6 +493,7 @@ def main(scale: float) -> None:
                     f"{a['cpu'] / b['cpu']:.2f}× CPU (target ≤ {TIME_TARGET}× vs the "
                     f"{'report' if what == 'report' else 'audit'} SQL)"
                 )
+            _pairs(path)
             path.unlink()
     ns = sorted(measured)
     for small, large in itertools.pairwise(ns):

@@ -31,6 +31,7 @@ from partnerkit.analysis.kpis import (
     CurrencyError,
     ExchangeRates,
     KPIRequest,
+    KPITable,
     NonAdditiveError,
     compute_kpi,
     compute_kpi_sets,
@@ -359,6 +360,37 @@ def test_the_leap_day_and_a_dst_change_are_days_like_any_other() -> None:
     april = compute_kpi(WS, DATA, "leads", "2028-04", as_of=dt.date(2028, 4, 30))
     march = compute_kpi(WS, DATA, "leads", "2028-03", as_of=dt.date(2028, 4, 30))
     assert (april.value, march.value) == (1, 1)  # L10; L3
+
+
+def test_one_pass_over_several_windows_counts_each_lead_in_its_local_month() -> None:
+    # A batch reads the leads once for all its windows (counted between the windows'
+    # bounding instants): each lead still falls in the month of its local day.
+    def leads(tables: dict[str, KPITable], name: str) -> Decimal | None:
+        return next(v.value for v in tables[name] if v.kpi == "leads")
+
+    ny = workspace(tz="America/New_York")
+    by_ny = compute_kpi_sets(
+        ny,
+        DATA,
+        {
+            "feb": KPIRequest(FEB, kpis=["leads"], as_of=END_FEB),
+            "jan": KPIRequest("2028-01", kpis=["leads"], as_of=END_FEB),
+        },
+    )
+    assert (leads(by_ny, "feb"), leads(by_ny, "jan")) == (5, 3)  # L1 L2 L3 L4 L7; L6 L8 L9
+    # Jerusalem, across the DST change of 24 March: L3 is March; L10 (21:30 UTC on
+    # 31 March, UTC+3) is April; L9 (22:30 UTC on 31 January, UTC+2) is February.
+    spring = dt.date(2028, 4, 30)
+    by_il = compute_kpi_sets(
+        WS,
+        DATA,
+        {
+            "feb": KPIRequest(FEB, kpis=["leads"], as_of=spring),
+            "mar": KPIRequest("2028-03", kpis=["leads"], as_of=spring),
+            "apr": KPIRequest("2028-04", kpis=["leads"], as_of=spring),
+        },
+    )
+    assert [leads(by_il, m) for m in ("feb", "mar", "apr")] == [6, 1, 1]
 
 
 def test_deals_close_in_the_workspace_time_zone() -> None:

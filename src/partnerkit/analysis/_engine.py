@@ -20,6 +20,7 @@ from partnerkit.analysis._data import VIEWS, Dataset
 from partnerkit.analysis._grain import summable_rows
 from partnerkit.analysis._sql import ident as _ident
 from partnerkit.analysis._sql import literal as _literal
+from partnerkit.analysis._sql import timestamp_literal
 from partnerkit.analysis.attribution import (
     Attribution,
     AttributionJoins,
@@ -31,6 +32,7 @@ from partnerkit.analysis.dedup import people_table
 from partnerkit.analysis.periods import (
     Window,
     local_day_sql,
+    utc_bounds,
     window_sql,
 )
 from partnerkit.errors import ConfigurationError, CurrencyError, NonAdditiveError
@@ -622,6 +624,8 @@ class Engine(Closing):
         n_keys = len(keys)
         if not with_sql and _rolls_up(schema, leaves, windows):
             query, count_of = self._by_day(leaves, windows, select[: n_keys + 4], rows, where)
+        elif not with_sql and not daily and _rolls_up_instants(schema, leaves, windows):
+            query, count_of = self._by_instant(leaves, windows, select[: n_keys + 4], rows, where)
         names, fetched = self._fetch(query)
         for row in fetched:
             record = dict(zip(names, row, strict=True))
@@ -725,6 +729,78 @@ class Engine(Closing):
         )
         return query, count_of
 
+    def _by_instant(
+        self,
+        leaves: list[Leaf],
+        windows: Sequence[Window],
+        groups: list[str],
+        rows: str,
+        where: str,
+    ) -> tuple[str, dict[tuple[int, int], str]]:
+        """The query of :meth:`_run` in two steps for leaves dated by timestamps (leads).
+
+        A window of timestamps is the instants from its first local midnight up to
+        the one after its last day (:func:`~partnerkit.analysis.periods.utc_bounds`),
+        so every window is a run of the intervals between those instants. Each row's
+        interval of each date column — how many of the instants it is at or after — is
+        worked out once, the rows are counted and summed once per group and intervals,
+        and only those totals are summed into each window: the same columns and sums
+        as the one-step query, which tests every row against every window.
+
+        Returns:
+            The query and the count column of each (leaf, window).
+        """
+        schema = self.data.schema(leaves[0].kind)
+        bounds = [utc_bounds(w, self.tz) for w in windows]
+        instants = sorted({moment for pair in bounds for moment in pair})
+        rank = {moment: i + 1 for i, moment in enumerate(instants)}
+        bucket: dict[str, str] = {}  # date column -> its interval column
+        inner = list(groups)
+        for leaf in leaves:
+            column = leaf.date_column
+            if column not in bucket:
+                bucket[column] = f"b{len(bucket)}"
+                col = "v." + _ident(column)
+                at_or_after = " + ".join(
+                    f"CAST({col} >= {timestamp_literal(m)} AS INTEGER)" for m in instants
+                )
+                inner.append(
+                    f"CASE WHEN {col} IS NULL THEN NULL ELSE {at_or_after} END AS {bucket[column]}"
+                )
+        counts: dict[str, str] = {}  # one count per distinct condition
+        outer = [f"v.{name.rsplit(' AS ', 1)[1]}" for name in groups]
+        for j, leaf in enumerate(leaves):
+            preds = conditions_sql(leaf.where, schema)
+            keep = "" if preds == "TRUE" else f" FILTER (WHERE {preds})"
+            if preds not in counts:
+                counts[preds] = f"m{len(counts)}"
+                inner.append(f"count(*){keep} AS {counts[preds]}")
+            if leaf.aggregate == "sum":
+                inner.append(f"sum({self._sum_expr(leaf)}){keep} AS t{j}")
+        count_of: dict[tuple[int, int], str] = {}
+        window_counts: dict[tuple[str, str, int], str] = {}
+        for j, leaf in enumerate(leaves):
+            preds = conditions_sql(leaf.where, schema)
+            b = bucket[leaf.date_column]
+            for i, (first, after) in enumerate(bounds):
+                in_window = f"v.{b} >= {rank[first]} AND v.{b} < {rank[after]}"
+                key = (counts[preds], b, i)
+                if key not in window_counts:
+                    window_counts[key] = f"n{len(window_counts)}"
+                    outer.append(
+                        f"coalesce(sum(v.{counts[preds]}) FILTER (WHERE {in_window}), 0) "
+                        f"AS {window_counts[key]}"
+                    )
+                count_of[j, i] = window_counts[key]
+                if leaf.aggregate == "sum":
+                    outer.append(f"sum(v.t{j}) FILTER (WHERE {in_window}) AS s{j}_{i}")
+        query = (
+            f"SELECT {', '.join(outer)} FROM ("
+            f"SELECT {', '.join(inner)} FROM {rows} v WHERE {where} GROUP BY ALL"
+            f") v GROUP BY ALL"
+        )
+        return query, count_of
+
     # ------------------------------------------------------------- currencies
 
     def convert(self, leaf: Leaf, sums: Mapping[str | None, Any]) -> Decimal:
@@ -768,6 +844,24 @@ def _rolls_up(schema: pa.Schema, leaves: Sequence[Leaf], windows: Sequence[Windo
         all(leaf.date_column == column for leaf in leaves)
         and column in schema.names
         and not is_timestamp(schema, column)
+    )
+
+
+def _rolls_up_instants(
+    schema: pa.Schema, leaves: Sequence[Leaf], windows: Sequence[Window]
+) -> bool:
+    """Whether :meth:`Engine._run` sums by intervals of instants before it sums by window.
+
+    When every leaf is a sum or a count dated by a timestamp column (each leaf its own)
+    and there are several windows.
+    """
+    if len(windows) < 2 or not leaves:
+        return False
+    if any(leaf.aggregate not in ("sum", "count") for leaf in leaves):
+        return False
+    return all(
+        leaf.date_column in schema.names and is_timestamp(schema, leaf.date_column)
+        for leaf in leaves
     )
 
 

@@ -191,8 +191,11 @@ def dedup_leads(
     tz = workspace.timezone
     con = dataset.cursor()
     with Scratch(con) as s, attribution_of(workspace, dataset).joins(con) as joins:
-        day = local_day_sql("created_at", tz, timestamp=True)
-        bounds = s.rows(f"SELECT min({day}), max({day}) FROM lead WHERE is_deleted IS NOT true")[0]
+        bounds: tuple[dt.date | None, ...] = (start, end)
+        if start is None or end is None:  # the first and last leads' days
+            day = local_day_sql("created_at", tz, timestamp=True)
+            query = f"SELECT min({day}), max({day}) FROM lead WHERE is_deleted IS NOT true"
+            bounds = s.rows(query)[0]
         start = start or bounds[0] or dt.date.today()
         end = end or bounds[1] or start
         if end < start:
@@ -419,12 +422,12 @@ class _Dedup:
                 f"v.merged_ids, {keys} FROM lead v WHERE v.is_deleted IS NOT true",
             )
             return
-        day = local_day_sql("v.created_at", self.tz, timestamp=True)
-        # Up to the end of the last day, compared as an instant (no per-row conversion).
+        # Up to the end of the last day, compared as an instant (no per-row conversion;
+        # the local day is worked out later, for the records the counts read).
         _, after = utc_bounds(Window(self.end, self.end, "custom"), self.tz)
         self.t_rec = s.table(
             "rec",
-            f"SELECT v.platform, v.account_id, v.lead_id, v.created_at, {day} AS day, "
+            f"SELECT v.platform, v.account_id, v.lead_id, v.created_at, "
             f"v.merged_ids, {j.expr(lead, 'source')} AS source_id, {keys} "
             f"FROM lead v {j.join(lead)} "
             f"WHERE v.is_deleted IS NOT true AND v.created_at < {_lit(after)}",
@@ -579,20 +582,24 @@ class _Dedup:
         # no candidate is a person and an inquiry of its own, which nothing in the
         # period continues: left out. One table, written once.
         rec = self.t_rec
+        day = local_day_sql("r.created_at", self.tz, timestamp=True)
+        inquiry_day = local_day_sql("created_at", self.tz, timestamp=True)
+        # From the start of the first day, compared as an instant.
+        first, _ = utc_bounds(Window(self.start, self.start, "custom"), self.tz)
         self.t_named = s.table(
             "allnamed",
-            f"SELECT r.rowid AS uid, r.platform, r.account_id, r.lead_id, r.created_at, r.day, "
-            f"r.merged_ids, r.source_id, n.uid IS NOT NULL AS candidate, "
+            f"SELECT r.rowid AS uid, r.platform, r.account_id, r.lead_id, r.created_at, "
+            f"{day} AS day, r.merged_ids, r.source_id, n.uid IS NOT NULL AS candidate, "
             f"coalesce(n.person_uid, r.rowid) AS person_uid, "
             f"coalesce(n.inquiry_uid, r.rowid) AS inquiry_uid, "
             f"coalesce(p.lead_id, r.lead_id) AS person, "
-            f"coalesce(i.lead_id, r.lead_id) AS inquiry, coalesce(i.day, r.day) AS inquiry_day "
+            f"coalesce(i.lead_id, r.lead_id) AS inquiry, coalesce(i.day, {day}) AS inquiry_day "
             f"FROM {rec} r LEFT JOIN {named} n ON n.uid = r.rowid "
             f"LEFT JOIN (SELECT rowid AS uid, lead_id FROM {rec} WHERE rowid IN "
             f"  (SELECT person_uid FROM {named})) p ON p.uid = n.person_uid "
-            f"LEFT JOIN (SELECT rowid AS uid, lead_id, day FROM {rec} WHERE rowid IN "
-            f"  (SELECT inquiry_uid FROM {named})) i ON i.uid = n.inquiry_uid "
-            f"WHERE r.day >= {_lit(self.start)} OR n.uid IS NOT NULL",
+            f"LEFT JOIN (SELECT rowid AS uid, lead_id, {inquiry_day} AS day FROM {rec} "
+            f"  WHERE rowid IN (SELECT inquiry_uid FROM {named})) i ON i.uid = n.inquiry_uid "
+            f"WHERE r.created_at >= {_lit(first)} OR n.uid IS NOT NULL",
         )
         # Everything the counts and rows read is in that table: the matching's tables
         # (every lead record up to the end, with its keys) go now, so that the steps

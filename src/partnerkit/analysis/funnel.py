@@ -258,15 +258,26 @@ def funnel(
                 f"median((epoch({nxt}) - epoch(t{i})) / 86400.0) FILTER (WHERE {moved}) AS m{i}"
             )
             aggs.append(f"count(*) FILTER (WHERE {moved}) AS k{i}")
+        # Cohorts of one month: a source's cohort row is its row for the whole period
+        # (and the month's total the period's), so each is computed once and copied.
+        one_cohort = len(window.months()) == 1
+        sets = "(src, cohort), ()" if one_cohort else "(src, cohort), (src), (cohort), ()"
         query = (
             f"SELECT grouping(src) AS gs, grouping(cohort) AS gc, src, cohort, "
             f"{', '.join(aggs)} FROM ({base}) "
-            f"GROUP BY GROUPING SETS ((src, cohort), (src), (cohort), ()) "
+            f"GROUP BY GROUPING SETS ({sets}) "
             f"ORDER BY gs, src NULLS LAST, gc, cohort"
         )
         relation = engine.con.sql(query)
         names = relation.columns
         rows = [dict(zip(names, r, strict=True)) for r in relation.fetchall()]
+        if one_cohort:
+            cohorts = [row for row in rows if not row["gs"]]
+            copies = [{**row, "gc": 1, "cohort": None} for row in cohorts]
+            if cohorts:  # the cohort's total: the period's, when it has a lead
+                whole = next(row for row in rows if row["gs"])
+                copies.append({**whole, "gc": 0, "cohort": cohorts[0]["cohort"]})
+            rows += copies
     seen = {row["src"] for row in rows if not row["gs"]}
     for known in workspace.sources:  # every source shows, with zeros when it brought none
         if known.id not in seen:
