@@ -386,7 +386,7 @@ class _Read:
                 connector, spec, request, page_size=options.batch_size
             )
             self.notices = stream.notices
-            with wh.stage(spec.kind, spec.cursor) as stage:
+            with wh.stage(spec.kind, spec.cursor, scope=self.scope) as stage:
                 for batch in stream.iter_arrow(options.batch_size):
                     if options.cancel.is_set():
                         raise _Cancelled("interrupted before its merge")

@@ -1,0 +1,365 @@
+"""A first read is written once, into a table of its own renamed into place at its commit.
+
+Each test that can compares with the staged path (a stage opened without its scope) on the
+same inputs: the same rows, record ids, layout and state.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic_settings import SettingsConfigDict
+
+from partnerkit.connector import Connector, ConnectorSettings, ReadRequest, StreamSpec
+from partnerkit.errors import TransientError
+from partnerkit.records import Record, RecordKind
+from partnerkit.registry import register_connector, unregister_connector
+from partnerkit.store import Scope, Warehouse, sync
+from partnerkit.store import warehouse as warehouse_module
+from partnerkit.store.state import StreamState
+from partnerkit.stream import RecordStream
+
+from .conftest import build_workspace
+
+PERF = RecordKind.PERFORMANCE
+SCOPE = Scope("meta", "insights")
+
+
+def perf(day: int, campaign: str = "c1", **metrics: Any) -> dict[str, Any]:
+    return {
+        "date": dt.date(2026, 10, day),
+        "platform": "meta",
+        "account_id": "act_1",
+        "campaign_id": campaign,
+        **metrics,
+    }
+
+
+def batches(rows: list[dict[str, Any]], size: int = 3) -> list[Any]:
+    return list(RecordStream.from_records("performance", rows, name="test").iter_arrow(size))
+
+
+def staged(stage: Any) -> int:
+    """Rows in a stage's staging table (a temporary table: only its own cursor sees it)."""
+    if not stage._created:
+        return 0
+    return int(stage._cur.execute(f"SELECT count(*) FROM {stage.table}").fetchall()[0][0])
+
+
+def clicks_by_day(wh: Warehouse) -> dict[int, int]:
+    rows = wh.sql("SELECT date, clicks FROM performance ORDER BY date").to_pylist()
+    return {r["date"].day: r["clicks"] for r in rows}
+
+
+def leftovers(wh: Warehouse) -> list[str]:
+    """Tables of ``main`` that are not record tables (a first read's own table)."""
+    found = wh.sql(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
+        "AND table_name NOT IN ('performance', 'lead', 'deal', 'campaign')"
+    )
+    return [str(name) for name in found["table_name"].to_pylist()]
+
+
+def layout(wh: Warehouse) -> list[tuple[str, str, bool]]:
+    found = wh.sql(
+        "SELECT column_name, data_type, is_generated FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name = 'performance' ORDER BY column_index"
+    ).to_pylist()
+    return [(r["column_name"], r["data_type"], r["is_generated"]) for r in found]
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Iterator[Warehouse]:
+    with Warehouse(tmp_path / "w.duckdb") as opened:
+        yield opened
+
+
+@pytest.fixture(autouse=True)
+def small_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A "row group" of 4 rows, so a few records make several groups and a tail."""
+    monkeypatch.setattr(warehouse_module, "_STAGE_FLUSH_ROWS", 4)
+    monkeypatch.setattr(warehouse_module, "_WRITE_DIRECT", True)
+
+
+def test_a_first_read_goes_into_its_own_table_unseen_until_the_commit(
+    wh: Warehouse,
+) -> None:
+    with wh.stage(PERF, "date", scope=SCOPE) as stage:
+        for batch in batches([perf(d, clicks=d) for d in range(1, 11)]):
+            stage.append(batch)
+            # a reader on another cursor: no table, no rows, until the commit
+            assert wh.tables() == []
+            assert wh.dataset().row_count(PERF) == 0
+        assert stage._direct is True
+        assert staged(stage) == 0  # nothing went through the staging table
+        # two row groups of 4 written and committed in the own table, 2 rows held
+        assert stage._own_rows == 8
+        assert wh.state("meta", "insights") is None
+        result = stage.commit(SCOPE)
+    assert (result.rows, result.written, result.replaced) == (10, 10, 0)
+    assert result.seen == dt.date(2026, 10, 10)
+    assert leftovers(wh) == []
+    # 1 + 2 + ... + 10 = 55
+    assert wh.sql("SELECT sum(clicks) AS c FROM performance")["c"][0].as_py() == 55
+    provenance = wh.sql(
+        "SELECT DISTINCT _connection, _stream, _account, _synced_at FROM performance"
+    ).to_pylist()
+    assert len(provenance) == 1  # one time for the whole read, as a merge writes
+    assert provenance[0]["_connection"] == "meta"
+    assert (provenance[0]["_stream"], provenance[0]["_account"]) == ("insights", "")
+
+
+def test_duplicates_within_the_first_read_keep_the_last_as_the_merge_does(
+    tmp_path: Path,
+) -> None:
+    # Groups of 4 (batches of 3): days 1-4 are written first, day 1 comes again in the
+    # tail (100); day 6 comes twice in the tail (60, then 66); day 2 comes again in
+    # the second batch, inside the first group (20).
+    rows = [
+        perf(1, clicks=1),
+        perf(2, clicks=2),
+        perf(3, clicks=3),
+        perf(4, clicks=4),
+        perf(2, clicks=20),
+        perf(5, clicks=5),
+        perf(6, clicks=60),
+        perf(1, clicks=100),
+        perf(6, clicks=66),
+    ]
+    expected = {1: 100, 2: 20, 3: 3, 4: 4, 5: 5, 6: 66}
+    with Warehouse(tmp_path / "direct.duckdb") as direct:
+        with direct.stage(PERF, "date", scope=SCOPE) as stage:
+            for batch in batches(rows):
+                stage.append(batch)
+            assert stage._direct is True
+            result = stage.commit(SCOPE)
+        assert (result.rows, result.written, result.replaced) == (9, 6, 0)
+        assert clicks_by_day(direct) == expected
+        direct_layout = layout(direct)
+    with Warehouse(tmp_path / "staged.duckdb") as staged_wh:
+        with staged_wh.stage(PERF, "date") as stage:  # no scope up front: staged, merged
+            for batch in batches(rows):
+                stage.append(batch)
+            assert stage._direct is False
+            result = stage.commit(SCOPE)
+        assert (result.rows, result.written, result.replaced) == (9, 6, 0)
+        assert clicks_by_day(staged_wh) == expected
+        assert layout(staged_wh) == direct_layout
+
+
+def test_a_column_first_filled_in_a_later_group_is_stored_with_the_earlier_rows_null(
+    wh: Warehouse,
+) -> None:
+    rows = [perf(1), perf(2), perf(3), perf(4), perf(5, reach=50), perf(6, reach=60)]
+    with wh.stage(PERF, "date", scope=SCOPE) as stage:
+        for batch in batches(rows, size=2):
+            stage.append(batch)
+        assert stage._direct is True
+        stage.commit(SCOPE)
+    got = wh.sql("SELECT date, reach FROM performance ORDER BY date").to_pylist()
+    assert [r["reach"] for r in got] == [None, None, None, None, 50, 60]
+    generated = {name: gen for name, _, gen in layout(wh)}
+    assert (generated["reach"], generated["ad_id"]) == (False, True)
+
+
+def test_a_failing_first_read_leaves_no_table_and_no_state(wh: Warehouse) -> None:
+    def read_and_fail() -> None:
+        with wh.stage(PERF, "date", scope=SCOPE) as stage:
+            for batch in batches([perf(d) for d in range(1, 10)]):
+                stage.append(batch)
+            assert stage._direct is True
+            raise TransientError("the connection dropped", api="meta")
+
+    with pytest.raises(TransientError):
+        read_and_fail()
+    assert wh.tables() == []
+    assert wh.states() == []
+    assert leftovers(wh) == []
+    # the table is free again: the next read goes straight in too
+    with wh.stage(PERF, "date", scope=SCOPE) as stage:
+        for batch in batches([perf(d, clicks=d) for d in range(1, 6)]):
+            stage.append(batch)
+        assert stage._direct is True
+        stage.commit(SCOPE)
+    assert clicks_by_day(wh) == {1: 1, 2: 2, 3: 3, 4: 4, 5: 5}
+
+
+def test_a_failing_commit_leaves_no_table_and_no_state(
+    wh: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(warehouse_module, "_write_state", broken)
+    state = StreamState(
+        connection="meta",
+        stream="insights",
+        account="",
+        kind=PERF,
+        cursor_column="date",
+        cursor=dt.date(2026, 10, 9),
+        rows=9,
+        synced_at=dt.datetime(2026, 10, 10, tzinfo=dt.UTC),
+    )
+    with wh.stage(PERF, "date", scope=SCOPE) as stage:
+        for batch in batches([perf(d) for d in range(1, 10)]):
+            stage.append(batch)
+        assert stage._direct is True
+        with pytest.raises(RuntimeError, match="disk"):
+            stage.commit(SCOPE, state=state)
+    assert wh.tables() == []
+    assert wh.states() == []
+    assert leftovers(wh) == []
+
+
+def test_an_empty_table_keeps_its_layout_and_a_filled_one_is_merged(wh: Warehouse) -> None:
+    wh.load(RecordStream.from_records("performance", [perf(9, clicks=9)], name="x"), SCOPE)
+    wh.cursor().execute("DELETE FROM performance")
+    before = layout(wh)
+    with wh.stage(PERF, "date", scope=SCOPE) as stage:
+        for batch in batches([perf(d, clicks=d) for d in range(1, 7)]):
+            stage.append(batch)
+        assert stage._direct is False  # the table is there (empty): staged and merged
+        stage.commit(SCOPE)
+    assert layout(wh) == before
+    # the second read: days 4-8, restated; staged and merged
+    with wh.stage(PERF, "date", scope=SCOPE) as stage:
+        for batch in batches([perf(d, clicks=10 * d) for d in range(4, 9)]):
+            stage.append(batch)
+        assert stage._direct is False
+        result = stage.commit(SCOPE)
+    assert (result.rows, result.written, result.replaced) == (5, 5, 3)
+    assert clicks_by_day(wh) == {1: 1, 2: 2, 3: 3, 4: 40, 5: 50, 6: 60, 7: 70, 8: 80}
+
+
+def _two_reads(wh: Warehouse, first_scope: Scope | None) -> None:
+    """A first read of days 1-6 and, on another account, days 5-10 merged before it."""
+    first = wh.stage(PERF, "date", scope=first_scope)
+    for batch in batches([perf(d, clicks=d) for d in range(1, 7)]):
+        first.append(batch)
+    other = Scope("meta", "insights", "act_2")
+    second = wh.stage(PERF, "date", scope=other if first_scope else None)
+    for batch in batches([perf(d, clicks=10 * d) for d in range(5, 11)]):
+        second.append(batch)
+    assert second._direct is False  # one first read of a kind at a time writes its own
+    assert first._direct is (first_scope is not None)
+    second.commit(other)
+    first.commit(SCOPE)
+
+
+def test_a_first_read_whose_table_appeared_meanwhile_is_merged_into_it(tmp_path: Path) -> None:
+    with Warehouse(tmp_path / "direct.duckdb") as direct:
+        _two_reads(direct, SCOPE)
+        # the first read merged after the second: its days 5 and 6 replaced the second's
+        assert clicks_by_day(direct) == {d: d if d < 7 else 10 * d for d in range(1, 11)}
+        accounts = direct.sql(
+            "SELECT _account, count(*) AS n FROM performance GROUP BY 1 ORDER BY 1"
+        )
+        assert accounts.to_pylist() == [{"_account": "", "n": 6}, {"_account": "act_2", "n": 4}]
+        got = direct.sql("SELECT * EXCLUDE (_synced_at) FROM performance ORDER BY record_id")
+        got_layout = layout(direct)
+        assert leftovers(direct) == []
+    with Warehouse(tmp_path / "staged.duckdb") as staged_wh:
+        _two_reads(staged_wh, None)  # no scope up front: both staged and merged
+        assert staged_wh.sql(
+            "SELECT * EXCLUDE (_synced_at) FROM performance ORDER BY record_id"
+        ).equals(got)
+        assert layout(staged_wh) == got_layout
+
+
+def test_a_process_dying_while_writing_its_own_table_leaves_nothing_to_readers(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        stage = wh.stage(PERF, "date", scope=SCOPE)
+        for batch in batches([perf(d) for d in range(1, 10)]):
+            stage.append(batch)
+        assert stage._direct is True
+        wh._con.close()  # "dies" without committing
+        wh._closed = True
+    with Warehouse(path, read_only=True) as reader:
+        assert reader.tables() == []  # the own table is in the file, but no record table
+        assert reader.states() == []
+        assert reader.dataset().row_count(PERF) == 0
+    with Warehouse(path) as wh:  # opened for writing: the own table is dropped
+        assert leftovers(wh) == []
+        assert wh.tables() == []
+        assert wh.states() == []
+
+
+class _BreakingSettings(ConnectorSettings):
+    model_config = SettingsConfigDict(env_prefix="PARTNERKIT_BREAKING_")
+    fail: bool = True
+
+
+class _Breaking(Connector[_BreakingSettings]):
+    """Yields days 1-9 of one campaign, then fails (when ``fail``)."""
+
+    name = "breaking"
+    settings_class = _BreakingSettings
+    streams = (StreamSpec(name="daily", kind=PERF),)
+
+    def read(self, request: ReadRequest) -> Iterator[Record]:
+        for day in range(1, 10):
+            yield perf(day, clicks=day)  # type: ignore[misc]
+        if self.settings.fail:
+            raise TransientError("the connection dropped", api="breaking")
+
+
+@pytest.fixture
+def breaking() -> Iterator[None]:
+    register_connector(_Breaking, replace=True)
+    yield
+    unregister_connector("breaking")
+
+
+def test_a_failing_first_sync_leaves_no_rows_and_no_state(
+    tmp_path: Path, wh: Warehouse, breaking: None
+) -> None:
+    def workspace(fail: bool) -> Any:
+        connection = {"name": "b", "connector": "breaking", "settings": {"fail": fail}}
+        return build_workspace(tmp_path, [connection])
+
+    result = sync(workspace(True), wh, batch_size=2, as_of=dt.date(2026, 11, 1))
+    assert not result.ok
+    assert result.results[0].rows == 8  # four batches staged before the failure
+    assert wh.tables() == []
+    assert wh.state("b", "daily") is None
+    runs = wh.runs().to_pylist()
+    assert [r["status"] for r in runs] == ["failed"]
+    result = sync(workspace(False), wh, batch_size=2, as_of=dt.date(2026, 11, 1))
+    assert result.ok
+    assert clicks_by_day(wh) == {d: d for d in range(1, 10)}
+    state = wh.state("b", "daily")
+    assert state is not None
+    assert (state.cursor, state.rows) == (dt.date(2026, 10, 9), 9)
+
+
+def test_a_sync_killed_while_writing_straight_in_resumes_to_the_same_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kill tests' harness with row groups of 40 rows: the first read of each kind
+    # writes a table of its own, the others stage (and merge first or after). Killed after pages 2,
+    # 4 and 8, each unit is all or nothing, and a resumed sync ends where an
+    # uninterrupted one does.
+    from . import test_kill
+
+    monkeypatch.setenv("SYNTH_FLUSH_ROWS", "40")
+    # the reference: an uninterrupted sync whose reads are all staged and merged
+    monkeypatch.setattr(warehouse_module, "_STAGE_FLUSH_ROWS", 122_880)
+    monkeypatch.setattr(warehouse_module, "_WRITE_DIRECT", False)
+    reference_path = tmp_path / "reference" / "w.duckdb"
+    reference_path.parent.mkdir()
+    assert test_kill.kill_sync(test_kill.kill_workspace(reference_path.parent), reference_path).ok
+    reference = test_kill.snapshot(reference_path)
+    points = [(2, 0), (4, 3), (8, 1)]
+    for page, delay in points:
+        path = tmp_path / f"kill-{page}" / "w.duckdb"
+        assert test_kill.kill_after(path, page, delay)
+        test_kill.check_killed(path)
+        resumed = test_kill.kill_sync(test_kill.kill_workspace(path.parent), path)
+        assert resumed.ok, (page, resumed.failed)
+        assert test_kill.snapshot(path) == reference, page
