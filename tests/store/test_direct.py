@@ -13,7 +13,7 @@ import pytest
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import Connector, ConnectorSettings, ReadRequest, StreamSpec
-from partnerkit.errors import TransientError
+from partnerkit.errors import DataError, TransientError
 from partnerkit.records import Record, RecordKind
 from partnerkit.registry import register_connector, unregister_connector
 from partnerkit.store import Scope, Warehouse, sync
@@ -94,7 +94,9 @@ def test_a_first_read_goes_into_its_own_table_unseen_until_the_commit(
             assert wh.dataset().row_count(PERF) == 0
         assert stage._direct is True
         assert staged(stage) == 0  # nothing went through the staging table
-        # two row groups of 4 written and committed in the own table, 2 rows held
+        # two row groups of 4 written (on the writing thread) and committed in the own
+        # table, 2 rows held
+        stage._written()
         assert stage._own_rows == 8
         assert wh.state("meta", "insights") is None
         result = stage.commit(SCOPE)
@@ -363,3 +365,116 @@ def test_a_sync_killed_while_writing_straight_in_resumes_to_the_same_warehouse(
         resumed = test_kill.kill_sync(test_kill.kill_workspace(path.parent), path)
         assert resumed.ok, (page, resumed.failed)
         assert test_kill.snapshot(path) == reference, page
+
+
+# ------------------------------------------------- the same warehouse as the staged sync
+
+
+def _sync_twice(path: Path, root: Path, *, direct: bool, workers: int) -> list[dict[str, Any]]:
+    """Two syncs of two accounts: a first read to 15 October, an extra metric from the
+    8th, then a re-read (two days of lookback) to the 20th restating days from the 13th;
+    the warehouse after each (rows less ``_synced_at``, layout, states, runs)."""
+    settings: dict[str, Any] = {
+        "accounts": ["a1", "a2"],
+        "campaigns": 7,
+        "first_day": "2026-10-01",
+        "extra_from": "2026-10-08",
+        "spend": "1.5",
+        "lookback_days": 2,
+    }
+    seen: list[dict[str, Any]] = []
+    for version, as_of in ((0, dt.date(2026, 10, 15)), (1, dt.date(2026, 10, 20))):
+        settings = {**settings, "version": version, "restate_from": "2026-10-13"}
+        settings["last_day"] = as_of.isoformat()
+        connection = {
+            "name": "s",
+            "connector": "synth",
+            "accounts": ["a1", "a2"],
+            "settings": settings,
+        }
+        workspace = build_workspace(root, [connection])
+        with Warehouse(path) as wh:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(warehouse_module, "_WRITE_DIRECT", direct)
+                result = sync(workspace, wh, workers=workers, batch_size=5, as_of=as_of)
+            assert result.ok, result.failed
+            assert leftovers(wh) == []
+            tables = {
+                kind.value: wh.sql(
+                    f"SELECT * EXCLUDE (_synced_at) FROM {kind.value} ORDER BY record_id"
+                ).to_pylist()
+                for kind in wh.tables()
+            }
+            runs = wh.sql(
+                "SELECT connection, stream, account, status, rows, read_start, read_end, "
+                "cursor_before, cursor_after FROM partnerkit.runs "
+                "ORDER BY finished_at, connection, stream, account"
+            ).to_pylist()
+            seen.append(
+                {
+                    "tables": tables,
+                    "layout": layout(wh),
+                    "states": [(s.stream, s.account, s.cursor, s.rows) for s in wh.states()],
+                    "runs": sorted(runs, key=lambda r: (r["stream"], r["account"], r["read_end"])),
+                }
+            )
+    return seen
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_two_syncs_leave_the_warehouse_the_staged_sync_leaves(tmp_path: Path, workers: int) -> None:
+    # groups of 4 rows: the first read of each kind writes its own table in many groups,
+    # the extra column and spend appear in later ones, the others (the second account)
+    # are staged and merged, first or after it
+    direct = _sync_twice(tmp_path / "d.duckdb", tmp_path, direct=True, workers=workers)
+    staged_ = _sync_twice(tmp_path / "s.duckdb", tmp_path, direct=False, workers=workers)
+    assert direct == staged_
+    first, second = direct
+    # worked out by hand: 7 campaigns x 15 days x 2 accounts, then x 20 days
+    assert len(first["tables"]["performance"]) == 7 * 15 * 2
+    assert len(second["tables"]["performance"]) == 7 * 20 * 2
+    views = [r["extra.video_views"] for r in first["tables"]["performance"]]
+    assert views.count(None) == 7 * 7 * 2  # days 1-7 have no extra
+    # the second sync re-read from its cursor less the lookback, restating from the 13th
+    reread = min(
+        r["read_start"] for r in second["runs"] if r["stream"] == "daily" and r["cursor_before"]
+    )
+    restated = max(reread, dt.date(2026, 10, 13))
+    clicks_over = {r["date"] for r in second["tables"]["performance"] if r["clicks"] > 1000}
+    assert clicks_over == {restated + dt.timedelta(days=d) for d in range((20 - restated.day) + 1)}
+
+
+def test_a_type_no_column_can_hold_fails_the_first_read_as_the_staged_one(
+    tmp_path: Path,
+) -> None:
+    rows = [perf(d, extra={"n": d}) for d in range(1, 5)]
+    rows += [perf(d, extra={"n": f"x{d}"}) for d in range(5, 9)]
+
+    def read(wh: Warehouse, scope: Scope | None) -> None:
+        with wh.stage(PERF, "date", scope=scope) as stage:
+            for batch in batches(rows, size=4):
+                stage.append(batch)  # the staged read raises here
+            assert stage._direct is (scope is not None)
+            stage.commit(SCOPE)  # the direct one here (its groups are written behind)
+
+    for scope in (SCOPE, None):
+        with Warehouse(tmp_path / f"{scope is None}.duckdb") as wh:
+            with pytest.raises(DataError, match=r"extra\.n"):
+                read(wh, scope)
+            assert wh.tables() == []
+            assert leftovers(wh) == []
+
+
+def test_a_concurrent_reader_sees_no_rows_then_the_whole_first_read(wh: Warehouse) -> None:
+    dataset = wh.dataset()
+    with wh.stage(PERF, "date", scope=SCOPE) as stage:
+        for batch in batches([perf(d, clicks=d) for d in range(1, 13)], size=2):
+            stage.append(batch)
+            assert dataset.sql("SELECT count(*) AS n FROM performance")["n"][0].as_py() == 0
+        stage._written()
+        assert stage._own_rows == 12  # every group written: three of four
+        stage.commit(SCOPE)
+    # 1 + 2 + ... + 12 = 78 (a dataset opened before the kind had a table reads it as
+    # empty, as after a staged first read: a new one sees the rows)
+    found = wh.dataset().sql("SELECT count(*) AS n, sum(clicks) AS c FROM performance").to_pylist()
+    assert found == [{"n": 12, "c": 78}]

@@ -45,6 +45,7 @@ import sysconfig
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -106,6 +107,10 @@ _WRITE_DIRECT = True
 """Whether a first read (no record table yet, ``scope`` given) is written into a table of
 its own, renamed into place at the commit, instead of staged and merged (see
 :meth:`Warehouse.stage`)."""
+
+_WRITE_BEHIND = True
+"""Whether a first read inserts a row group into its own table on a thread of its own
+while the next group is read and checked (DuckDB's insert releases the GIL)."""
 
 _LOAD_PREFIX = "__partnerkit_load_"
 """The name of a first read's own table, in ``main`` until its commit renames it."""
@@ -790,6 +795,8 @@ class Stage(Closing):
         self._incoming: dict[str, str] = {}  # the read's columns and types, as staged
         self._held_types: dict[str, pa.DataType] = {}  # the held batches' column types
         self._synced_at: dt.datetime | None = None
+        self._writer: ThreadPoolExecutor | None = None  # writes the own table's groups
+        self._writing: Future[None] | None = None  # the group being written
 
     def close(self) -> None:
         """The same as :meth:`discard`: a ``with`` block ends here, however it ends."""
@@ -806,6 +813,10 @@ class Stage(Closing):
                 self._cur.execute("ROLLBACK")
             elif self._created:
                 self._cur.execute(f"DROP TABLE IF EXISTS {self.table}")
+        with contextlib.suppress(Exception):  # its error, if any, was raised or is moot
+            self._written()
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
         with contextlib.suppress(Exception):  # likewise
             if self._own_made:
                 self._cur.execute(f"DROP TABLE IF EXISTS {self._own}")
@@ -927,7 +938,25 @@ class Stage(Closing):
             held = held.slice(0, full)
             self._held, self._held_rows, self._held_bytes = [rest], rest.num_rows, rest.nbytes
             self._held_types = dict(zip(rest.column_names, rest.schema.types, strict=True))
-        self._write_own(held)
+        group = held.combine_chunks()  # one chunk: whole row groups in the file
+        del held
+        self._written()
+        if not _WRITE_BEHIND:
+            self._write_own(group)
+            return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="partnerkit-write")
+        self._writing = self._writer.submit(self._write_own, group)
+
+    def _written(self) -> None:
+        """Wait for the group being written, if any; raise its error.
+
+        Only one group is written at a time, and the stage's cursor and own table are
+        touched by nobody else meanwhile: the read goes on holding the next group.
+        """
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
 
     def _write_own(self, held: pa.Table) -> None:
         """Insert a group into the own table, made (or remade) in the record table's layout.
@@ -938,7 +967,7 @@ class Stage(Closing):
         assert self.scope is not None
         assert self._synced_at is not None
         cur = self._cur
-        cur.register("partnerkit_batch", held.combine_chunks())
+        cur.register("partnerkit_batch", held)
         try:
             described = cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
             for name, sql_type in ((str(r[0]), str(r[1])) for r in described):
@@ -977,12 +1006,17 @@ class Stage(Closing):
         kept = ", ".join(_q(name) for name, _, virtual in columns if not virtual and name in old)
         remade = f"main.{_q(_LOAD_PREFIX + uuid.uuid4().hex)}"
         cur.execute(f"CREATE TABLE {remade} ({_column_sql(columns)})")
-        for low in range(0, self._own_rows, _STAGE_FLUSH_ROWS):
-            cur.execute(
-                f"INSERT INTO {remade} ({kept}) SELECT {kept} FROM {self._own} "
-                f"WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
-                [low, low + _STAGE_FLUSH_ROWS],
-            )
+        try:
+            for low in range(0, self._own_rows, _STAGE_FLUSH_ROWS):
+                cur.execute(
+                    f"INSERT INTO {remade} ({kept}) SELECT {kept} FROM {self._own} "
+                    f"WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+                    [low, low + _STAGE_FLUSH_ROWS],
+                )
+        except BaseException:
+            with contextlib.suppress(Exception):  # keep the original error
+                cur.execute(f"DROP TABLE IF EXISTS {remade}")
+            raise
         cur.execute(f"DROP TABLE {self._own}")
         self._own = remade
 
@@ -1106,6 +1140,7 @@ class Stage(Closing):
                 f"the stage was opened for {self.scope} and committed for {scope}"
             )
         self._flush_direct(whole=True)
+        self._written()
         target = f"main.{_q(self.kind.value)}"
         cur = self._cur
         try:
