@@ -793,6 +793,8 @@ class Stage(Closing):
         self._own_made = False  # the own table exists (committed)
         self._own_rows = 0  # rows in the own table (its rowids are 0 .. rows - 1)
         self._incoming: dict[str, str] = {}  # the read's columns and types, as staged
+        self._own_columns: list[tuple[str, str, bool]] | None = None  # the own table's
+        self._own_schema: pa.Schema | None = None  # the last group's, laid out for
         self._held_types: dict[str, pa.DataType] = {}  # the held batches' column types
         self._synced_at: dt.datetime | None = None
         self._writer: ThreadPoolExecutor | None = None  # writes the own table's groups
@@ -969,21 +971,9 @@ class Stage(Closing):
         cur = self._cur
         cur.register("partnerkit_batch", held)
         try:
-            described = cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
-            for name, sql_type in ((str(r[0]), str(r[1])) for r in described):
-                if name == _SEQ:
-                    continue
-                have = self._incoming.get(name)
-                if have is None:
-                    self._incoming[name] = sql_type
-                else:
-                    self._incoming[name] = _widened(name, have, sql_type) or have
-            columns = _record_columns(self.kind, self._incoming)
-            if not self._own_made:
-                cur.execute(f"CREATE TABLE {self._own} ({_column_sql(columns)})")
-                self._own_made = True
-            elif columns != _layout(cur, self._own):
-                self._remake_own(columns)
+            if self._own_schema is None or not held.schema.equals(self._own_schema):
+                self._layout_own(cur)
+                self._own_schema = held.schema
             scope = self.scope
             params = [scope.connection, scope.stream, scope.account, self._synced_at]
             self._own_rows += cur.execute(
@@ -996,13 +986,33 @@ class Stage(Closing):
             with contextlib.suppress(Exception):  # keep the original error
                 cur.unregister("partnerkit_batch")
 
+    def _layout_own(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Make the own table, or remake it, for the columns and types of the group."""
+        described = cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
+        for name, sql_type in ((str(r[0]), str(r[1])) for r in described):
+            if name == _SEQ:
+                continue
+            have = self._incoming.get(name)
+            if have is None:
+                self._incoming[name] = sql_type
+            else:
+                self._incoming[name] = _widened(name, have, sql_type) or have
+        columns = _record_columns(self.kind, self._incoming)
+        if self._own_columns is None:
+            cur.execute(f"CREATE TABLE {self._own} ({_column_sql(columns)})")
+            self._own_made = True
+        elif columns != self._own_columns:
+            self._remake_own(columns)
+        self._own_columns = columns
+
     def _remake_own(self, columns: list[tuple[str, str, bool]]) -> None:
         """Rebuild the own table with ``columns`` (a new column, one now filled, a wider type).
 
         Its rows are copied in order, a row group at a time, each committed.
         """
         cur = self._cur
-        old = {name for name, _, virtual in _layout(cur, self._own) if not virtual}
+        assert self._own_columns is not None
+        old = {name for name, _, virtual in self._own_columns if not virtual}
         kept = ", ".join(_q(name) for name, _, virtual in columns if not virtual and name in old)
         remade = f"main.{_q(_LOAD_PREFIX + uuid.uuid4().hex)}"
         cur.execute(f"CREATE TABLE {remade} ({_column_sql(columns)})")
@@ -1148,7 +1158,8 @@ class Stage(Closing):
                 cur.execute("BEGIN TRANSACTION")
                 self._open = True
                 if _has_table(cur, self.kind):
-                    stored = [n for n, _, v in _layout(cur, self._own) if not v]
+                    assert self._own_columns is not None
+                    stored = [n for n, _, v in self._own_columns if not v]
                     stored = [n for n in stored if n not in PROVENANCE_COLUMNS]
                     source = (
                         f"(SELECT {', '.join(_q(n) for n in stored)}, rowid AS {_SEQ} "
@@ -1333,17 +1344,6 @@ def _column_sql(columns: list[tuple[str, str, bool]]) -> str:
     return ", ".join(
         _virtual(name, t) if virtual else f"{_q(name)} {t}" for name, t, virtual in columns
     )
-
-
-def _layout(cur: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, bool]]:
-    """The columns (name, type, virtual) of ``main.<name>``, in order."""
-    rows = cur.execute(
-        "SELECT column_name, data_type, is_generated FROM duckdb_columns() "
-        "WHERE database_name = current_database() AND schema_name = 'main' "
-        "AND table_name = ? ORDER BY column_index",
-        [table.removeprefix("main.").strip('"')],
-    ).fetchall()
-    return [(str(n), str(t), bool(g)) for n, t, g in rows]
 
 
 def _virtual(name: str, sql_type: str) -> str:
