@@ -76,11 +76,13 @@ def wh(tmp_path: Path) -> Iterator[Warehouse]:
         yield opened
 
 
-@pytest.fixture(autouse=True)
-def small_groups(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A "row group" of 4 rows, so a few records make several groups and a tail."""
+@pytest.fixture(autouse=True, params=[True, False], ids=["behind", "inline"])
+def small_groups(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """A "row group" of 4 rows, so a few records make several groups and a tail; each
+    test twice, the groups written on the writing thread (the default) and inline."""
     monkeypatch.setattr(warehouse_module, "_STAGE_FLUSH_ROWS", 4)
     monkeypatch.setattr(warehouse_module, "_WRITE_DIRECT", True)
+    monkeypatch.setattr(warehouse_module, "_WRITE_BEHIND", request.param)
 
 
 def test_a_first_read_goes_into_its_own_table_unseen_until_the_commit(
