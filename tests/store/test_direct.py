@@ -274,7 +274,7 @@ def test_a_first_read_whose_table_appeared_meanwhile_is_merged_into_it(tmp_path:
 
 
 def test_a_process_dying_while_writing_its_own_table_leaves_nothing_to_readers(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "w.duckdb"
     with Warehouse(path) as wh:
@@ -288,7 +288,10 @@ def test_a_process_dying_while_writing_its_own_table_leaves_nothing_to_readers(
         assert reader.tables() == []  # the own table is in the file, but no record table
         assert reader.states() == []
         assert reader.dataset().row_count(PERF) == 0
-    with Warehouse(path) as wh:  # opened for writing: the own table is dropped
+    with Warehouse(path) as wh:  # its process (this one) runs: the table is left to it
+        assert len(leftovers(wh)) == 1
+    monkeypatch.setattr(warehouse_module, "_pid_alive", lambda pid: False)
+    with Warehouse(path) as wh:  # its process is gone: the own table is dropped
         assert leftovers(wh) == []
         assert wh.tables() == []
         assert wh.states() == []

@@ -113,7 +113,24 @@ _WRITE_BEHIND = True
 while the next group is read and checked (DuckDB's insert releases the GIL)."""
 
 _LOAD_PREFIX = "__partnerkit_load_"
-"""The name of a first read's own table, in ``main`` until its commit renames it."""
+"""The name of a first read's own table, in ``main`` until its commit renames it:
+``__partnerkit_load_<pid>_<id>``, the process that writes it, then an id."""
+
+
+def _load_table() -> str:
+    """A new name for a first read's own table (``main`` schema, quoted)."""
+    return f"main.{_q(f'{_LOAD_PREFIX}{os.getpid()}_{uuid.uuid4().hex}')}"
+
+
+def _abandoned(name: str) -> bool:
+    """Whether an own table's writer is gone (its process is not running)."""
+    pid = name.removeprefix(_LOAD_PREFIX).split("_", 1)[0]
+    if not pid.isdigit():
+        return True
+    if os.name != "posix":  # pragma: no cover - liveness by signal 0 is POSIX
+        return int(pid) != os.getpid()
+    return not _pid_alive(int(pid))
+
 
 _STAGE_PREFIX = "stage_"
 _TEMP = "temp.main"
@@ -538,7 +555,8 @@ class Warehouse(Closing):
         """Drop what a sync leaves behind when it dies.
 
         Staging tables an earlier version kept in the file (stages are temporary now), and
-        the own tables of first reads a killed process left.
+        the own tables of first reads whose process died (a table of a process still
+        running, which may have the file open too, is left to it).
         """
         cur = self.cursor()
         names = cur.execute(
@@ -554,7 +572,8 @@ class Warehouse(Closing):
             [_LOAD_PREFIX],
         ).fetchall()
         for (name,) in loads:
-            cur.execute(f"DROP TABLE IF EXISTS main.{_q(name)}")
+            if _abandoned(str(name)):  # never the table of a read running in a process
+                cur.execute(f"DROP TABLE IF EXISTS main.{_q(name)}")
 
     # ------------------------------------------------------------------ reading
 
@@ -789,7 +808,7 @@ class Stage(Closing):
         # Writing a first read into a table of its own (see :meth:`Warehouse.stage`):
         # ``None`` until the first batch decides, then True or False.
         self._direct: bool | None = None if scope is not None and _WRITE_DIRECT else False
-        self._own = f"main.{_q(_LOAD_PREFIX + uuid.uuid4().hex)}"
+        self._own = _load_table()
         self._own_made = False  # the own table exists (committed)
         self._own_rows = 0  # rows in the own table (its rowids are 0 .. rows - 1)
         self._incoming: dict[str, str] = {}  # the read's columns and types, as staged
@@ -1014,7 +1033,7 @@ class Stage(Closing):
         assert self._own_columns is not None
         old = {name for name, _, virtual in self._own_columns if not virtual}
         kept = ", ".join(_q(name) for name, _, virtual in columns if not virtual and name in old)
-        remade = f"main.{_q(_LOAD_PREFIX + uuid.uuid4().hex)}"
+        remade = _load_table()
         cur.execute(f"CREATE TABLE {remade} ({_column_sql(columns)})")
         try:
             for low in range(0, self._own_rows, _STAGE_FLUSH_ROWS):
