@@ -18,6 +18,7 @@ process can kill the sync at a chosen page.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import threading
 import time
@@ -275,6 +276,11 @@ if __name__ == "__main__":  # the harness: python synth.py <warehouse> <pause>
     from partnerkit.registry import register_connector
 
     register_connector(SynthConnector)
+    if os.environ.get("SYNTH_FLUSH_ROWS"):  # small row groups: reads go straight in
+        from partnerkit.store import warehouse
+
+        warehouse._STAGE_FLUSH_ROWS = int(os.environ["SYNTH_FLUSH_ROWS"])
+        warehouse._WRITE_DIRECT = True  # (the default)
     target = Path(sys.argv[1])
     outcome = kill_sync(
         kill_workspace(target.parent, signal=True, pause=float(sys.argv[2])), target

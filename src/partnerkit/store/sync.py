@@ -10,7 +10,9 @@ pool. Each unit:
    are, through the HTTP seam's process-wide :func:`~partnerkit.http.rate_limiter`
    registry, so an agency's portfolio stays under each API's limits);
 3. stages the records batch by batch, then merges them, moves the cursor and logs
-   the run in one transaction (:class:`~partnerkit.store.warehouse.Warehouse`).
+   the run in one transaction (:class:`~partnerkit.store.warehouse.Warehouse`); a first
+   read of a kind writes its rows once instead, into a table of its own renamed into
+   place by that transaction (:meth:`~partnerkit.store.warehouse.Warehouse.stage`).
 
 A unit that fails is reported in the result with its error and leaves its state
 where it was; the other units go on.
@@ -386,7 +388,7 @@ class _Read:
                 connector, spec, request, page_size=options.batch_size
             )
             self.notices = stream.notices
-            with wh.stage(spec.kind, spec.cursor) as stage:
+            with wh.stage(spec.kind, spec.cursor, scope=self.scope) as stage:
                 for batch in stream.iter_arrow(options.batch_size):
                     if options.cancel.is_set():
                         raise _Cancelled("interrupted before its merge")

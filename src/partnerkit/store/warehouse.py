@@ -18,6 +18,14 @@ the last one — writes the new cursor and the run, and drops the staging table.
 process killed at any point leaves either the whole read or nothing; staging tables
 left behind are dropped the next time the file is opened.
 
+A first read — its kind has no record table yet — is written once instead of twice
+(:meth:`Warehouse.stage` with a ``scope``): its row groups are appended to a table of
+the read's own in the file (``main."__partnerkit_load_<id>"``, in the record table's
+layout, each group committed, so memory stays flat), and the commit renames that table
+into place with the state and the run, in one transaction. No reader looks at a table of
+that name; a failed read drops it, and one a killed process left is dropped the next
+time the file is opened.
+
 A new file appears complete or not at all: it is created and migrated under a
 temporary name in the same folder (``.warehouse.duckdb.creating-<pid>-<id>``), then
 linked into place in one step, so a process killed while creating it leaves no file
@@ -37,6 +45,7 @@ import sysconfig
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -93,6 +102,35 @@ each statement has a fixed cost), while the rows held in Arrow stay a few tens o
 
 _STAGE_FLUSH_BYTES = 64 * 2**20
 """Arrow bytes a stage gathers at most before it inserts them (wide pages flush sooner)."""
+
+_WRITE_DIRECT = True
+"""Whether a first read (no record table yet, ``scope`` given) is written into a table of
+its own, renamed into place at the commit, instead of staged and merged (see
+:meth:`Warehouse.stage`)."""
+
+_WRITE_BEHIND = True
+"""Whether a first read inserts a row group into its own table on a thread of its own
+while the next group is read and checked (DuckDB's insert releases the GIL)."""
+
+_LOAD_PREFIX = "__partnerkit_load_"
+"""The name of a first read's own table, in ``main`` until its commit renames it:
+``__partnerkit_load_<pid>_<id>``, the process that writes it, then an id."""
+
+
+def _load_table() -> str:
+    """A new name for a first read's own table (``main`` schema, quoted)."""
+    return f"main.{_q(f'{_LOAD_PREFIX}{os.getpid()}_{uuid.uuid4().hex}')}"
+
+
+def _abandoned(name: str) -> bool:
+    """Whether an own table's writer is gone (its process is not running)."""
+    pid = name.removeprefix(_LOAD_PREFIX).split("_", 1)[0]
+    if not pid.isdigit():
+        return True
+    if os.name != "posix":  # pragma: no cover - liveness by signal 0 is POSIX
+        return int(pid) != os.getpid()
+    return not _pid_alive(int(pid))
+
 
 _STAGE_PREFIX = "stage_"
 _TEMP = "temp.main"
@@ -465,6 +503,8 @@ class Warehouse(Closing):
         except duckdb.Error as exc:
             raise _open_error(self.path, exc, read_only) from None
         self._lock = threading.Lock()
+        # The kinds a first read is writing into a table of its own (one read per kind).
+        self._direct: set[RecordKind] = set()
         self._closed = False
         try:
             if read_only:
@@ -512,7 +552,12 @@ class Warehouse(Closing):
         return self._con.cursor()
 
     def _drop_stages(self) -> None:
-        """Drop staging tables an earlier version kept in the file (stages are temporary now)."""
+        """Drop what a sync leaves behind when it dies.
+
+        Staging tables an earlier version kept in the file (stages are temporary now), and
+        the own tables of first reads whose process died (a table of a process still
+        running, which may have the file open too, is left to it).
+        """
         cur = self.cursor()
         names = cur.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? AND "
@@ -521,6 +566,14 @@ class Warehouse(Closing):
         ).fetchall()
         for (name,) in names:
             cur.execute(f"DROP TABLE IF EXISTS {SCHEMA}.{_q(name)}")
+        loads = cur.execute(  # a first read's own table that a killed process left
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND starts_with(table_name, ?)",
+            [_LOAD_PREFIX],
+        ).fetchall()
+        for (name,) in loads:
+            if _abandoned(str(name)):  # never the table of a read running in a process
+                cur.execute(f"DROP TABLE IF EXISTS main.{_q(name)}")
 
     # ------------------------------------------------------------------ reading
 
@@ -633,14 +686,16 @@ class Warehouse(Closing):
             What was written.
         """
         scope = scope or Scope(stream=stream.name)
-        with self.stage(stream.kind) as stage:
+        with self.stage(stream.kind, scope=scope) as stage:
             for table in stream.iter_arrow(batch_size):
                 stage.append(table)
                 if on_batch is not None:
                     on_batch(table.num_rows)
             return stage.commit(scope)
 
-    def stage(self, kind: RecordKind, cursor_column: str | None = None) -> Stage:
+    def stage(
+        self, kind: RecordKind, cursor_column: str | None = None, *, scope: Scope | None = None
+    ) -> Stage:
         """Start staging rows for one merge: what :meth:`load` and ``sync`` write through.
 
         Append Arrow batches to the returned :class:`Stage`, then :meth:`Stage.commit`
@@ -652,16 +707,27 @@ class Warehouse(Closing):
                     stage.append(batch)
                 result = stage.commit(Scope(connection="meta", stream="insights"))
 
+        A stage that knows its ``scope`` up front, whose kind has no record table when its
+        first batch arrives (and no other stage of this warehouse is doing the same for
+        the kind), writes its rows once: into a table of its own, in the record table's
+        layout, a row group at a time, each committed (memory stays flat); its commit
+        renames that table into place with the state and the run, in one transaction.
+        Readers see the same as with a staged read: nothing until the commit, then the
+        whole read. Should the record table appear meanwhile (another stage merged
+        first), the commit merges the own table into it as it would a staging table.
+
         Args:
             kind: The record table the rows go to.
             cursor_column: The column whose last day the stage tracks (``Stage.seen``).
+            scope: The provenance the commit will write (the same ``scope`` must be given
+                to :meth:`Stage.commit`); without it, the rows are always staged first.
 
         Raises:
             ConfigurationError: The warehouse is open read-only, or closed.
         """
         if self.read_only:
             raise ConfigurationError(f"the warehouse {self.path} is open read-only")
-        return Stage(self, kind, cursor_column)
+        return Stage(self, kind, cursor_column, scope)
 
     def record_failure(
         self,
@@ -713,10 +779,17 @@ class Stage(Closing):
         seen: The last day in the cursor column among them, if any.
     """
 
-    def __init__(self, warehouse: Warehouse, kind: RecordKind, cursor_column: str | None):
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        kind: RecordKind,
+        cursor_column: str | None,
+        scope: Scope | None = None,
+    ):
         self.warehouse = warehouse
         self.kind = kind
         self.cursor_column = cursor_column
+        self.scope = scope
         # A temporary table of the stage's own cursor: no write-ahead log and no
         # checkpoint, spilled to DuckDB's temporary folder beyond the memory budget, gone
         # with the process if it dies (nothing of it ever reaches the file).
@@ -732,6 +805,19 @@ class Stage(Closing):
         self._held_rows = 0
         self._held_bytes = 0
         self._done = False
+        # Writing a first read into a table of its own (see :meth:`Warehouse.stage`):
+        # ``None`` until the first batch decides, then True or False.
+        self._direct: bool | None = None if scope is not None and _WRITE_DIRECT else False
+        self._own = _load_table()
+        self._own_made = False  # the own table exists (committed)
+        self._own_rows = 0  # rows in the own table (its rowids are 0 .. rows - 1)
+        self._incoming: dict[str, str] = {}  # the read's columns and types, as staged
+        self._own_columns: list[tuple[str, str, bool]] | None = None  # the own table's
+        self._own_schema: pa.Schema | None = None  # the last group's, laid out for
+        self._held_types: dict[str, pa.DataType] = {}  # the held batches' column types
+        self._synced_at: dt.datetime | None = None
+        self._writer: ThreadPoolExecutor | None = None  # writes the own table's groups
+        self._writing: Future[None] | None = None  # the group being written
 
     def close(self) -> None:
         """The same as :meth:`discard`: a ``with`` block ends here, however it ends."""
@@ -748,7 +834,22 @@ class Stage(Closing):
                 self._cur.execute("ROLLBACK")
             elif self._created:
                 self._cur.execute(f"DROP TABLE IF EXISTS {self.table}")
+        with contextlib.suppress(Exception):  # its error, if any, was raised or is moot
+            self._written()
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+        with contextlib.suppress(Exception):  # likewise
+            if self._own_made:
+                self._cur.execute(f"DROP TABLE IF EXISTS {self._own}")
+        self._release()
         self._cur.close()
+
+    def _release(self) -> None:
+        """Let another first read of the kind write into a table of its own."""
+        if self._direct:
+            self._direct = False
+            with self.warehouse._lock:
+                self.warehouse._direct.discard(self.kind)
 
     def append(self, batch: pa.Table | pa.RecordBatch) -> None:
         """Stage one Arrow batch of records (in the staging transaction, invisible to others).
@@ -786,6 +887,11 @@ class Stage(Closing):
         day = batch_max_day(batch, self.cursor_column)
         if day is not None:
             self.seen = day if self.seen is None else max(self.seen, day)
+        if self._direct is None:
+            self._direct = self._claim()
+        if self._direct:
+            self._hold_direct(batch)
+            return
         if not self._created:
             self._create(batch)
         elif self._schema is None or not batch.schema.equals(self._schema):
@@ -798,6 +904,150 @@ class Stage(Closing):
         self.rows += batch.num_rows
         if self._held_rows >= _STAGE_FLUSH_ROWS or self._held_bytes >= _STAGE_FLUSH_BYTES:
             self._flush()
+
+    def _claim(self) -> bool:
+        """Whether this read writes into a table of its own.
+
+        It does when its kind has no record table, and no other stage of the warehouse
+        writes one for the kind.
+        """
+        wh = self.warehouse
+        with wh._lock:
+            if self.kind in wh._direct or _has_table(self._cur, self.kind):
+                return False
+            wh._direct.add(self.kind)
+        self._synced_at = _utc_now()
+        return True
+
+    def _hold_direct(self, batch: pa.Table) -> None:
+        """Hold a batch for the own table; write the held ones once they make a row group.
+
+        Batches with other columns are held together (the missing ones null); a batch that
+        brings another type for a column first writes the ones held.
+        """
+        types = dict(zip(batch.column_names, batch.schema.types, strict=True))
+        if any(self._held_types.get(n, t) != t for n, t in types.items()):
+            self._flush_direct(whole=True)
+        self._held_types.update(types)
+        self._held.append(batch)
+        self._held_rows += batch.num_rows
+        self._held_bytes += batch.nbytes
+        self.rows += batch.num_rows
+        if self._held_rows >= _STAGE_FLUSH_ROWS or self._held_bytes >= _STAGE_FLUSH_BYTES:
+            self._flush_direct(whole=False)
+
+    def _flush_direct(self, *, whole: bool) -> None:
+        """Write the held batches into the own table and commit them.
+
+        A group that filled (``whole`` false) is written in whole row groups and the rest
+        kept for the next: a partial row group in the middle of the table would go through
+        the write-ahead log and be rewritten at the next checkpoint.
+        """
+        import pyarrow as pa
+
+        if not self._held:
+            return
+        held = (
+            self._held[0]
+            if len(self._held) == 1
+            else pa.concat_tables(self._held, promote_options="default")
+        )
+        self._held, self._held_rows, self._held_bytes, self._held_types = [], 0, 0, {}
+        full = held.num_rows - held.num_rows % _STAGE_FLUSH_ROWS
+        if not whole and 0 < full < held.num_rows:
+            rest = held.slice(full)
+            held = held.slice(0, full)
+            self._held, self._held_rows, self._held_bytes = [rest], rest.num_rows, rest.nbytes
+            self._held_types = dict(zip(rest.column_names, rest.schema.types, strict=True))
+        group = held.combine_chunks()  # one chunk: whole row groups in the file
+        del held
+        self._written()
+        if not _WRITE_BEHIND:
+            self._write_own(group)
+            return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="partnerkit-write")
+        self._writing = self._writer.submit(self._write_own, group)
+
+    def _written(self) -> None:
+        """Wait for the group being written, if any; raise its error.
+
+        Only one group is written at a time, and the stage's cursor and own table are
+        touched by nobody else meanwhile: the read goes on holding the next group.
+        """
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def _write_own(self, held: pa.Table) -> None:
+        """Insert a group into the own table, made (or remade) in the record table's layout.
+
+        Ids twice in the group keep the last row (as a merge does); ids in two groups are
+        resolved at the commit, by row order (a later group's rows come after).
+        """
+        assert self.scope is not None
+        assert self._synced_at is not None
+        cur = self._cur
+        cur.register("partnerkit_batch", held)
+        try:
+            if self._own_schema is None or not held.schema.equals(self._own_schema):
+                self._layout_own(cur)
+                self._own_schema = held.schema
+            scope = self.scope
+            params = [scope.connection, scope.stream, scope.account, self._synced_at]
+            self._own_rows += cur.execute(
+                f"INSERT INTO {self._own} BY NAME SELECT * EXCLUDE ({_SEQ}), ? AS _connection, "
+                f"? AS _stream, ? AS _account, ? AS _synced_at FROM partnerkit_batch "
+                f"WHERE true{_last_of_each(cur, 'partnerkit_batch', 'true')}",
+                params,
+            ).fetchall()[0][0]
+        finally:
+            with contextlib.suppress(Exception):  # keep the original error
+                cur.unregister("partnerkit_batch")
+
+    def _layout_own(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Make the own table, or remake it, for the columns and types of the group."""
+        described = cur.execute("DESCRIBE SELECT * FROM partnerkit_batch").fetchall()
+        for name, sql_type in ((str(r[0]), str(r[1])) for r in described):
+            if name == _SEQ:
+                continue
+            have = self._incoming.get(name)
+            if have is None:
+                self._incoming[name] = sql_type
+            else:
+                self._incoming[name] = _widened(name, have, sql_type) or have
+        columns = _record_columns(self.kind, self._incoming)
+        if self._own_columns is None:
+            cur.execute(f"CREATE TABLE {self._own} ({_column_sql(columns)})")
+            self._own_made = True
+        elif columns != self._own_columns:
+            self._remake_own(columns)
+        self._own_columns = columns
+
+    def _remake_own(self, columns: list[tuple[str, str, bool]]) -> None:
+        """Rebuild the own table with ``columns`` (a new column, one now filled, a wider type).
+
+        Its rows are copied in order, a row group at a time, each committed.
+        """
+        cur = self._cur
+        assert self._own_columns is not None
+        old = {name for name, _, virtual in self._own_columns if not virtual}
+        kept = ", ".join(_q(name) for name, _, virtual in columns if not virtual and name in old)
+        remade = _load_table()
+        cur.execute(f"CREATE TABLE {remade} ({_column_sql(columns)})")
+        try:
+            for low in range(0, self._own_rows, _STAGE_FLUSH_ROWS):
+                cur.execute(
+                    f"INSERT INTO {remade} ({kept}) SELECT {kept} FROM {self._own} "
+                    f"WHERE rowid >= ? AND rowid < ? ORDER BY rowid",
+                    [low, low + _STAGE_FLUSH_ROWS],
+                )
+        except BaseException:
+            with contextlib.suppress(Exception):  # keep the original error
+                cur.execute(f"DROP TABLE IF EXISTS {remade}")
+            raise
+        cur.execute(f"DROP TABLE {self._own}")
+        self._own = remade
 
     def _create(self, batch: pa.Table) -> None:
         """Open the staging transaction and create the table with the batch's columns."""
@@ -863,7 +1113,12 @@ class Stage(Closing):
 
         Returns:
             What was written.
+
+        Raises:
+            ConfigurationError: The stage was opened for another ``scope``.
         """
+        if self._direct:
+            return self._commit_direct(scope, state, replace, run)
         target = f"main.{_q(self.kind.value)}"
         cur = self._cur
         source = self._merge_source()
@@ -873,7 +1128,9 @@ class Stage(Closing):
                 self._open = False
             cur.execute("BEGIN TRANSACTION")
             try:
-                written, replaced = self._merge(cur, target, source, scope, replace)
+                incoming = _describe(cur, self.table) if self._created else {}
+                incoming.pop(_SEQ, None)
+                written, replaced = self._merge(cur, target, source, incoming, scope, replace)
                 if state is not None:
                     _write_state(cur, state)
                 if run is not None:
@@ -892,6 +1149,81 @@ class Stage(Closing):
         self._created = False
         self.discard()
         return LoadResult(self.kind, self.rows, written, replaced, self.seen)
+
+    def _commit_direct(
+        self,
+        scope: Scope,
+        state: StreamState | None,
+        replace: ReplaceRange | None,
+        run: Run | None,
+    ) -> LoadResult:
+        """Rename the own table into place with the state and the run, in one transaction.
+
+        Ids written in two groups keep the last row first. Should the record table exist
+        by now (a stage that did not know its scope merged first), the own table is
+        merged into it as a staging table would be (its row order standing for the order
+        staged), then dropped.
+        """
+        if scope != self.scope:
+            raise ConfigurationError(
+                f"the stage was opened for {self.scope} and committed for {scope}"
+            )
+        self._flush_direct(whole=True)
+        self._written()
+        target = f"main.{_q(self.kind.value)}"
+        cur = self._cur
+        try:
+            with self.warehouse._lock:
+                cur.execute("BEGIN TRANSACTION")
+                self._open = True
+                if _has_table(cur, self.kind):
+                    assert self._own_columns is not None
+                    stored = [n for n, _, v in self._own_columns if not v]
+                    stored = [n for n in stored if n not in PROVENANCE_COLUMNS]
+                    source = (
+                        f"(SELECT {', '.join(_q(n) for n in stored)}, rowid AS {_SEQ} "
+                        f"FROM {self._own})"
+                    )
+                    written, replaced = self._merge(
+                        cur, target, source, dict(self._incoming), scope, replace
+                    )
+                    cur.execute(f"DROP TABLE {self._own}")
+                else:
+                    written, replaced = self._own_rows - self._keep_last(), 0
+                    cur.execute(f"ALTER TABLE {self._own} RENAME TO {_q(self.kind.value)}")
+                if state is not None:
+                    _write_state(cur, state)
+                if run is not None:
+                    _write_run(cur, scope, run, written)
+                cur.execute("COMMIT")
+                self._open = False
+                self._own_made = False
+        except BaseException:
+            with contextlib.suppress(Exception):  # keep the original error
+                cur.execute("ROLLBACK")
+            self._open = False
+            raise
+        self.discard()
+        return LoadResult(self.kind, self.rows, written, replaced, self.seen)
+
+    def _keep_last(self) -> int:
+        """Delete all but the last row of each id the own table holds twice; return how many.
+
+        Within a group ids are distinct (:meth:`_write_own`); a later group's rows come
+        after an earlier one's (``rowid``), as later staged rows do.
+        """
+        cur = self._cur
+        removed = 0
+        for where in _partitions(self._own_rows):
+            distinct = cur.execute(
+                f"SELECT count(DISTINCT record_id) = count(*) FROM {self._own} WHERE {where}"
+            ).fetchall()[0][0]
+            if not distinct:
+                removed += cur.execute(
+                    f"DELETE FROM {self._own} WHERE {where} AND rowid NOT IN "
+                    f"(SELECT max(rowid) FROM {self._own} WHERE {where} GROUP BY record_id)"
+                ).fetchall()[0][0]
+        return int(removed)
 
     def _merge_source(self) -> str:
         """What the merge reads: the staging table, and the batches not inserted into it.
@@ -916,17 +1248,17 @@ class Stage(Closing):
         cur: duckdb.DuckDBPyConnection,
         target: str,
         source: str,
+        incoming: dict[str, str],
         scope: Scope,
         replace: ReplaceRange | None,
     ) -> tuple[int, int]:
-        exists = self.kind in self.warehouse.tables()
+        """Merge ``source`` (the read's ``incoming`` columns and ``_seq``) into the table."""
+        exists = _has_table(cur, self.kind)
         if not exists and not self.rows:
             return 0, 0
         if not exists:
-            _create_record_table(cur, target, self.kind, self.table)
+            _create_record_table(cur, target, self.kind, incoming)
         elif self.rows:
-            incoming = _describe(cur, self.table)
-            incoming.pop(_SEQ)
             _store_columns(cur, self.kind, set(incoming))
             _reconcile(cur, target, incoming)
         replaced = 0
@@ -975,18 +1307,26 @@ def _last_of_each(cur: duckdb.DuckDBPyConnection, source: str, where: str) -> st
     return f" AND {_SEQ} IN ({last})"
 
 
+def _has_table(cur: duckdb.DuckDBPyConnection, kind: RecordKind) -> bool:
+    """Whether the kind's record table exists, as the cursor's transaction sees it."""
+    found = cur.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ?",
+        [kind.value],
+    ).fetchall()
+    return bool(found[0][0])
+
+
 def _create_record_table(
-    cur: duckdb.DuckDBPyConnection, target: str, kind: RecordKind, stage: str
+    cur: duckdb.DuckDBPyConnection, target: str, kind: RecordKind, incoming: dict[str, str]
 ) -> None:
-    """Create a record table: the kind's columns, the stage's extras, then provenance.
+    """Create a record table: the kind's columns, the read's extras, then provenance.
 
     Every column of the kind's schema is there, in order, with its type; the ones no
     staged row filled are virtual (``GENERATED ALWAYS AS (NULL) VIRTUAL``): they read
     as typed nulls, and nothing of them is written to the file. A later read that fills
     one stores it (:func:`_store_columns`).
     """
-    incoming = _describe(cur, stage)
-    incoming.pop(_SEQ)
     schema = _schema_types(kind)
     columns = [
         f"{_q(name)} {sql_type}" if name in incoming else _virtual(name, sql_type)
@@ -996,6 +1336,33 @@ def _create_record_table(
     columns += [f"{_q(name)} {t}" for name, t in PROVENANCE_COLUMNS.items()]
     cur.execute(f"CREATE TABLE {target} ({', '.join(columns)})")
     _reconcile(cur, target, {n: t for n, t in incoming.items() if n in schema})
+
+
+def _record_columns(kind: RecordKind, incoming: dict[str, str]) -> list[tuple[str, str, bool]]:
+    """The columns (name, type, virtual) :func:`_create_record_table` gives a read's table.
+
+    The kind's schema in order (a column the read fills with its type widened as
+    :func:`_reconcile` widens it, the others virtual), the read's extras, provenance.
+    """
+    schema = _schema_types(kind)
+    columns = [
+        (
+            name,
+            (_widened(name, t, incoming[name]) or t) if name in incoming else t,
+            name not in incoming,
+        )
+        for name, t in schema.items()
+    ]
+    columns += [(name, t, False) for name, t in incoming.items() if name not in schema]
+    columns += [(name, t, False) for name, t in PROVENANCE_COLUMNS.items()]
+    return columns
+
+
+def _column_sql(columns: list[tuple[str, str, bool]]) -> str:
+    """The column definitions of ``CREATE TABLE`` for (name, type, virtual) columns."""
+    return ", ".join(
+        _virtual(name, t) if virtual else f"{_q(name)} {t}" for name, t, virtual in columns
+    )
 
 
 def _virtual(name: str, sql_type: str) -> str:
