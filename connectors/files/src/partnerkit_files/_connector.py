@@ -166,6 +166,7 @@ class _Mapping:
                 if header is not None:
                     fields.append(_hashed_field(role, header, hasher, pepper, schema))
         self.fields = tuple(fields)
+        self._constant_arrays: dict[str, pa.Array[Any]] = {}
 
     # ----------------------------------------------------------------- headers
 
@@ -268,7 +269,7 @@ class _Mapping:
             converted[j] = c._replace(values=set_values(c.values, amounts))
         columns: dict[str, pa.Array[Any]] = {}
         for name, value in self.constants.items():
-            columns[name] = pa.repeat(pa.scalar(value, self.schema.field(name).type), n)
+            columns[name] = self._constant(name, value, n)
         extras: dict[str, pa.Array[Any]] = {}
         for f, c in zip(self.fields, converted, strict=True):
             if f.role == "extra":
@@ -281,6 +282,16 @@ class _Mapping:
         for name, values in extras.items():
             table = table.append_column(f"extra.{name}", values)
         return table, problems
+
+    def _constant(self, name: str, value: Any, n: int) -> pa.Array[Any]:
+        """``value`` ``n`` times: a slice of the longest such column made for this file."""
+        import pyarrow as pa
+
+        made = self._constant_arrays.get(name)
+        if made is None or len(made) < n:
+            made = pa.repeat(pa.scalar(value, self.schema.field(name).type), n)
+            self._constant_arrays[name] = made
+        return made.slice(0, n)
 
     def _currency_of_rows(self, converted: Sequence[Any], n: int) -> list[str | None]:
         if "currency" in self.constants:

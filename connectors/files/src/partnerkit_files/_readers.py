@@ -147,6 +147,11 @@ def _read_lines(fh: TextIO, size: int) -> str:
     return text
 
 
+def _one_array(column: Any) -> Any:
+    """A column of one chunk as its array (no copy), any other as one array."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
 def _read_byte_lines(fh: io.BufferedReader, size: int) -> bytearray:
     """About ``size`` bytes of ``fh``, ending at the end of a line, as :func:`_read_lines`.
 
@@ -200,11 +205,14 @@ def _utf8(data: bytes | bytearray) -> bool:
     return True
 
 
-def _not_blank(columns: Sequence[pa.Array[Any]]) -> pa.Array[Any] | None:
+def _not_blank(columns: Sequence[pa.Array[Any]], plain: bool = False) -> pa.Array[Any] | None:
     """Which rows have a cell that is not blank (None: all of them).
 
     Column by column, only over the rows not yet known to have such a cell: a file
-    has few blank rows, so the first column usually settles every row.
+    has few blank rows, so the first column usually settles every row. With ``plain``
+    (every cell ASCII without a control character, so a blank one is empty or spaces
+    and tabs) a cell is filled when it is not empty and not all ASCII space: no
+    trimmed copy of the column.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -214,9 +222,14 @@ def _not_blank(columns: Sequence[pa.Array[Any]]) -> pa.Array[Any] | None:
     unsure: Any = None  # row indices still without a filled cell (None: every row)
     for column in columns:
         text: Any = column if unsure is None else column.take(unsure)
-        length: Any = pc.utf8_length(pc.utf8_trim(text, ASCII_SPACE))
-        filled_text: Any = pc.greater(length, pa.scalar(0, pa.int32()))
-        filled: Any = pc.and_(pc.string_is_ascii(text), filled_text)
+        filled: Any
+        if plain:
+            some: Any = pc.greater(pc.binary_length(text), pa.scalar(0, pa.int32()))
+            filled = pc.and_(some, pc.invert(pc.ascii_is_space(text)))
+        else:
+            length: Any = pc.utf8_length(pc.utf8_trim(text, ASCII_SPACE))
+            filled_text: Any = pc.greater(length, pa.scalar(0, pa.int32()))
+            filled = pc.and_(pc.string_is_ascii(text), filled_text)
         left: Any = pc.indices_nonzero(pc.invert(filled))
         unsure = left if unsure is None else unsure.take(left)
         if not len(unsure):
@@ -418,6 +431,7 @@ class _CsvTable:
         self._delimiter = delimiter
         self._fh = fh
         self._raw = raw
+        self._ones: Any = None  # 1, 2, 3, ... : the row numbers of a chunk, less its start
 
     def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
         """The data rows' cells at ``indices``, a column per index, a chunk at a time.
@@ -556,20 +570,23 @@ class _CsvTable:
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
-        columns = [table.column(i).combine_chunks() for i in range(width)]
+        columns = [_one_array(table.column(i)) for i in range(width)]
         if any(len(line) > CSV_FIELD_LIMIT for _, line in invalid) or any(
             (pc.max(pc.binary_length(cast(Any, c))).as_py() or 0) > CSV_FIELD_LIMIT for c in columns
         ):
             return None  # the csv module rejects the row: let it say so
         # Every line is a row or an invalid row (empty lines too: ignore_empty_lines=False).
         total = table.num_rows + len(invalid)
-        number_array: Any = pc.add(pc.cumulative_sum(pa.repeat(1, total)), before)
+        if self._ones is None or len(self._ones) < total:
+            self._ones = pc.cumulative_sum(pa.repeat(1, total))
+        number_array: Any = pc.add(self._ones.slice(0, total), before)
         if invalid:
             rows = [True] * total
             for number, _ in invalid:
                 rows[number - 1] = False
             number_array = number_array.filter(pa.array(rows, pa.bool_()))
-        keep = _not_blank(columns)
+        plain = plain_ascii(data)
+        keep = _not_blank(columns, plain)
         problems: list[tuple[int, str]] = []
         rescued: list[tuple[int, list[str]]] = []
         for number, line in invalid:
@@ -595,7 +612,6 @@ class _CsvTable:
                 pa.concat_arrays([c, pa.array([r[j] for _, r in rescued], pa.string())]).take(order)
                 for j, c in enumerate(cells)
             ]
-        plain = plain_ascii(data)
         return Chunk(number_array, cells, problems, plain), total
 
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
