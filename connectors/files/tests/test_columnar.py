@@ -296,3 +296,23 @@ def test_a_utf8_file_is_cut_at_line_ends_not_inside_characters(
         (4, "Brand", Decimal("4.50")),
     ]
     assert rejected(notices) == [(8, "impressions")]
+
+
+def test_a_cell_seen_in_an_earlier_chunk_is_taken_or_refused_again(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
+    # The same day, good or bad, in every chunk (of a few bytes here, conftest) and in
+    # two files read by one mapping: each outcome is remembered, never lost or moved.
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(
+            HEADER + "\n" + "2026-10-01,Brand,1.00,100,1\n2026-13-01,Brand,1.00,100,1\n" * 3
+        )
+
+    records, notices = read({**sheet, "path": "*.csv"}, base_dir=tmp_path)
+
+    assert [r["date"] for r in records] == [dt.date(2026, 10, 1)] * 6
+    assert [
+        (n.details["file"][-5:], n.details["row"], n.details["column"])
+        for n in notices
+        if n.code == "rejected_row"
+    ] == [(name, row, "day") for name in ("a.csv", "b.csv") for row in (3, 5, 7)]

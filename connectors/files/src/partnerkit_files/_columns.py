@@ -52,6 +52,8 @@ Role = Literal["column", "extra", "email", "phone"]
 Fast = Literal["int", "float", "money", "text"] | None
 
 OK, NULL, BAD = 0, 1, 2
+#: The most cell outcomes a column remembers from chunk to chunk (then it starts over).
+KNOWN_OUTCOMES = 65_536
 #: ``_parse._CONTROL`` in RE2's syntax.
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
 
@@ -344,6 +346,7 @@ def convert_column(
     money: bool,
     keep_raw: bool,
     plain: bool = False,
+    known: dict[Any, tuple[int, Any]] | None = None,
 ) -> Converted:
     """Convert one column of a chunk (see :class:`Converted`).
 
@@ -357,6 +360,9 @@ def convert_column(
         money: Whether amounts with currency marks are kept for their row's check.
         keep_raw: Whether to keep the stripped cells (the raw email).
         plain: Every cell is known to be ASCII text without a control character.
+        known: The outcomes of the column's text cells in earlier chunks, by text,
+            filled as cells are converted (None: no memory; only for a converter whose
+            outcome depends on the cell alone).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -411,7 +417,21 @@ def convert_column(
     ):  # each distinct value once
         encoded: Any = pc.dictionary_encode(rest_column, null_encoding="encode")
         codes = encoded.indices
-        outcomes = [outcome_of(raw) for raw in encoded.dictionary.to_pylist()]
+        distinct = encoded.dictionary.to_pylist()
+        if known is None:
+            outcomes = [outcome_of(raw) for raw in distinct]
+        else:  # a file repeats its days, names and ids from chunk to chunk
+            if len(known) > KNOWN_OUTCOMES:
+                known.clear()
+            outcomes = []
+            for raw in distinct:
+                if raw.__class__ is not str:  # equal values may differ (0.0, -0.0): no memory
+                    outcomes.append(outcome_of(raw))
+                    continue
+                remembered = known.get(raw)
+                if remembered is None:
+                    remembered = known[raw] = outcome_of(raw)
+                outcomes.append(remembered)
         found = [
             status == OK and not (money and value.__class__ is Money) for status, value in outcomes
         ]

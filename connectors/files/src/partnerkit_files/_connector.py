@@ -30,6 +30,7 @@ from partnerkit_files._columns import (
     set_values,
 )
 from partnerkit_files._parse import (
+    AutoExtra,
     converter_for,
     extra_converter,
     hash_email,
@@ -167,6 +168,10 @@ class _Mapping:
                     fields.append(_hashed_field(role, header, hasher, pepper, schema))
         self.fields = tuple(fields)
         self._constant_arrays: dict[str, pa.Array[Any]] = {}
+        # Each field's outcomes of text cells already seen (None: its converter keeps state).
+        self._known: list[dict[Any, tuple[int, Any]] | None] = [
+            None if isinstance(f.convert, AutoExtra) else {} for f in self.fields
+        ]
 
     # ----------------------------------------------------------------- headers
 
@@ -250,8 +255,9 @@ class _Mapping:
                 money=f.money,
                 keep_raw=f.role == "email" and self.keep_raw_email,
                 plain=chunk.plain,
+                known=known,
             )
-            for f, column in zip(self.fields, chunk.cells, strict=True)
+            for f, column, known in zip(self.fields, chunk.cells, self._known, strict=True)
         ]
         problems: dict[int, list[Problem]] = {}
         for c in converted:
