@@ -262,3 +262,57 @@ def test_exact_extras_fit_the_money_type(
 
     assert records[0]["extra"] == {"rate": Decimal("0.1234565")}  # the reference's record
     assert rejected(notices) == [(3, "rate")]
+
+
+def test_a_utf8_file_is_cut_at_line_ends_not_inside_characters(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
+    # A UTF-8 file is read as bytes after its header: a byte-order mark, a preamble and
+    # a header over two lines come before the first data line (line 4); the chunks of a
+    # few bytes (conftest) end inside characters of three bytes and between "\r" and "\n".
+    (tmp_path / "spend.csv").write_bytes(
+        (
+            "\ufeffExport — Café report\r\n"
+            'day,"campaign\nname",spend,impressions,clicks\r\n'
+            "2026-10-01,Café crème,1.50,100,1\r\n"
+            "2026-10-02,Ünïcödé ñame,2.50,200,2\r"  # a lone carriage return ends the line
+            "2026-10-03,日本語のキャンペーン,3.50,300,3\n"
+            "2026-10-04,Brand,4.50,400,4\r\n"
+            "2026-10-05,Brand,-1.00,-5,5"  # no line end; a negative count: rejected
+        ).encode()
+    )
+    source = {
+        **sheet,
+        "skip_rows": 1,
+        "columns": {**sheet["columns"], "campaign_name": "campaign name"},
+    }
+
+    records, notices = read(source, base_dir=tmp_path)
+
+    assert [(r["date"].day, r["campaign_name"], r["spend"]) for r in records] == [
+        (1, "Café crème", Decimal("1.50")),
+        (2, "Ünïcödé ñame", Decimal("2.50")),
+        (3, "日本語のキャンペーン", Decimal("3.50")),
+        (4, "Brand", Decimal("4.50")),
+    ]
+    assert rejected(notices) == [(8, "impressions")]
+
+
+def test_a_cell_seen_in_an_earlier_chunk_is_taken_or_refused_again(
+    read: Reader, tmp_path: Path, sheet: dict[str, Any]
+) -> None:
+    # The same day, good or bad, in every chunk (of a few bytes here, conftest) and in
+    # two files read by one mapping: each outcome is remembered, never lost or moved.
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(
+            HEADER + "\n" + "2026-10-01,Brand,1.00,100,1\n2026-13-01,Brand,1.00,100,1\n" * 3
+        )
+
+    records, notices = read({**sheet, "path": "*.csv"}, base_dir=tmp_path)
+
+    assert [r["date"] for r in records] == [dt.date(2026, 10, 1)] * 6
+    assert [
+        (n.details["file"][-5:], n.details["row"], n.details["column"])
+        for n in notices
+        if n.code == "rejected_row"
+    ] == [(name, row, "day") for name in ("a.csv", "b.csv") for row in (3, 5, 7)]

@@ -52,6 +52,8 @@ Role = Literal["column", "extra", "email", "phone"]
 Fast = Literal["int", "float", "money", "text"] | None
 
 OK, NULL, BAD = 0, 1, 2
+#: The most cell outcomes a column remembers from chunk to chunk (then it starts over).
+KNOWN_OUTCOMES = 65_536
 #: ``_parse._CONTROL`` in RE2's syntax.
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}]"
 
@@ -168,17 +170,60 @@ def _plain_digits(column: Any, fast: str, point: str) -> Any:
     A quicker test than :func:`_number_pattern` (no sign, no thousands separator),
     for the cells nearly every file is made of; it takes no cell the pattern refuses.
     Only ASCII cells count (the caller masks the others out): whole numbers are tested
-    as Unicode digits of at most their length, numbers with a point by one short RE2
-    pattern (one pass, about 40% less time than the dozen compute steps it replaced).
+    as ASCII digits of at most their length in bytes (a cell of ASCII digits has as many
+    bytes as characters; a cell that is not ASCII is refused by the test and by the
+    mask alike), numbers with a point by where the point is when the column holds
+    nothing but digits and points (:func:`_dotted`), else by one short RE2 pattern.
     """
     import pyarrow.compute as pc
 
     compute: Any = pc  # the stubs type scalars too narrowly for these mixed calls
     if fast == "int":
         before, _ = _DIGITS[fast]
-        length = compute.utf8_length(column)
-        return compute.and_(compute.utf8_is_digit(column), compute.less_equal(length, before))
+        length = compute.binary_length(column)
+        return compute.and_(compute.ascii_is_decimal(column), compute.less_equal(length, before))
+    dotted = _dotted(column, fast, point)
+    if dotted is not None:
+        return dotted
     return compute.match_substring_regex(column, _plain_pattern(fast, point))
+
+
+_DIGIT_BYTES = b"0123456789"
+
+
+def _dotted(column: Any, fast: str, point: str) -> Any:
+    """:func:`_plain_pattern`'s test by lengths, for a column of digits and points only.
+
+    When every byte of the column's text is an ASCII digit or the (ASCII) point, and
+    the points number as many as the cells holding one (so none holds two), a cell
+    matches ``^[0-9]{1,B}(?:P[0-9]{1,A})?$`` exactly when, with ``L`` its length and
+    ``p`` the position of its point: ``1 <= L <= B`` without a point, ``1 <= p <= B``
+    and ``1 <= L - p - 1 <= A`` with one. Two substring kernels and a few integer
+    comparisons instead of RE2 per cell (about 40% less time). None when the column
+    holds anything else (signs, separators, text, a second point): the pattern decides.
+    """
+    import pyarrow.compute as pc
+
+    if len(point) != 1 or not point.isascii() or point.isdigit():
+        return None
+    data = _text_bytes(column)  # the cells' bytes, maybe more: only ever too careful
+    mark = point.encode()
+    if data is None or data.translate(None, _DIGIT_BYTES + mark):
+        return None
+    compute: Any = pc
+    where = compute.find_substring(column, point)
+    has = compute.greater_equal(where, 0)
+    if data.count(mark) != has.true_count:
+        return None
+    before, after = _DIGITS[fast]
+    length = compute.binary_length(column)
+    decimals = compute.subtract(compute.subtract(length, where), 1)
+    whole = compute.and_(compute.greater_equal(length, 1), compute.less_equal(length, before))
+    dotted = compute.and_(
+        compute.and_(compute.greater_equal(where, 1), compute.less_equal(where, before)),
+        compute.and_(compute.greater_equal(decimals, 1), compute.less_equal(decimals, after)),
+    )
+    return compute.if_else(has, dotted, whole)
 
 
 @cache
@@ -238,17 +283,21 @@ def _fast(
     else:
         pattern = _number_pattern(fast, fmt)
         converted = only_clean(_plain_digits(column, fast, fmt.decimal))
+        # Cells taken by the quick test hold no thousands separator (unless it is a digit):
+        # only those the whole pattern takes may (one pass less over the column without).
+        grouped = fmt.group.isdigit()
         if converted.true_count < n:  # signs, thousands separators: the whole pattern
             others = pc.indices_nonzero(pc.invert(converted))
             matched = only_clean(pc.match_substring_regex(column, pattern)).take(others)
             converted = pc.replace_with_mask(converted, pc.invert(converted), matched)
+            grouped = True
         if pc.any(pc.match_substring_regex(nulls, pattern)).as_py():
             null = null_cells(pc.utf8_trim(column, ASCII_SPACE))  # a null text like "0"
             converted = pc.and_(converted, pc.invert(null))
         all_plain = converted.true_count == n
         text = column if all_plain else pc.if_else(converted, column, pa.scalar(None, pa.string()))
         if fast != "int":
-            if fmt.group:
+            if fmt.group and grouped:
                 text = pc.replace_substring(text, fmt.group, "")
             if fmt.decimal != ".":
                 text = pc.replace_substring(text, fmt.decimal, ".")
@@ -297,6 +346,7 @@ def convert_column(
     money: bool,
     keep_raw: bool,
     plain: bool = False,
+    known: dict[Any, tuple[int, Any]] | None = None,
 ) -> Converted:
     """Convert one column of a chunk (see :class:`Converted`).
 
@@ -310,6 +360,9 @@ def convert_column(
         money: Whether amounts with currency marks are kept for their row's check.
         keep_raw: Whether to keep the stripped cells (the raw email).
         plain: Every cell is known to be ASCII text without a control character.
+        known: The outcomes of the column's text cells in earlier chunks, by text,
+            filled as cells are converted (None: no memory; only for a converter whose
+            outcome depends on the cell alone).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -364,7 +417,21 @@ def convert_column(
     ):  # each distinct value once
         encoded: Any = pc.dictionary_encode(rest_column, null_encoding="encode")
         codes = encoded.indices
-        outcomes = [outcome_of(raw) for raw in encoded.dictionary.to_pylist()]
+        distinct = encoded.dictionary.to_pylist()
+        if known is None:
+            outcomes = [outcome_of(raw) for raw in distinct]
+        else:  # a file repeats its days, names and ids from chunk to chunk
+            if len(known) > KNOWN_OUTCOMES:
+                known.clear()
+            outcomes = []
+            for raw in distinct:
+                if raw.__class__ is not str:  # equal values may differ (0.0, -0.0): no memory
+                    outcomes.append(outcome_of(raw))
+                    continue
+                remembered = known.get(raw)
+                if remembered is None:
+                    remembered = known[raw] = outcome_of(raw)
+                outcomes.append(remembered)
         found = [
             status == OK and not (money and value.__class__ is Money) for status, value in outcomes
         ]

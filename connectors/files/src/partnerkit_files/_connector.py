@@ -30,6 +30,7 @@ from partnerkit_files._columns import (
     set_values,
 )
 from partnerkit_files._parse import (
+    AutoExtra,
     converter_for,
     extra_converter,
     hash_email,
@@ -166,6 +167,11 @@ class _Mapping:
                 if header is not None:
                     fields.append(_hashed_field(role, header, hasher, pepper, schema))
         self.fields = tuple(fields)
+        self._constant_arrays: dict[str, pa.Array[Any]] = {}
+        # Each field's outcomes of text cells already seen (None: its converter keeps state).
+        self._known: list[dict[Any, tuple[int, Any]] | None] = [
+            None if isinstance(f.convert, AutoExtra) else {} for f in self.fields
+        ]
 
     # ----------------------------------------------------------------- headers
 
@@ -249,8 +255,9 @@ class _Mapping:
                 money=f.money,
                 keep_raw=f.role == "email" and self.keep_raw_email,
                 plain=chunk.plain,
+                known=known,
             )
-            for f, column in zip(self.fields, chunk.cells, strict=True)
+            for f, column, known in zip(self.fields, chunk.cells, self._known, strict=True)
         ]
         problems: dict[int, list[Problem]] = {}
         for c in converted:
@@ -268,7 +275,7 @@ class _Mapping:
             converted[j] = c._replace(values=set_values(c.values, amounts))
         columns: dict[str, pa.Array[Any]] = {}
         for name, value in self.constants.items():
-            columns[name] = pa.repeat(pa.scalar(value, self.schema.field(name).type), n)
+            columns[name] = self._constant(name, value, n)
         extras: dict[str, pa.Array[Any]] = {}
         for f, c in zip(self.fields, converted, strict=True):
             if f.role == "extra":
@@ -281,6 +288,16 @@ class _Mapping:
         for name, values in extras.items():
             table = table.append_column(f"extra.{name}", values)
         return table, problems
+
+    def _constant(self, name: str, value: Any, n: int) -> pa.Array[Any]:
+        """``value`` ``n`` times: a slice of the longest such column made for this file."""
+        import pyarrow as pa
+
+        made = self._constant_arrays.get(name)
+        if made is None or len(made) < n:
+            made = pa.repeat(pa.scalar(value, self.schema.field(name).type), n)
+            self._constant_arrays[name] = made
+        return made.slice(0, n)
 
     def _currency_of_rows(self, converted: Sequence[Any], n: int) -> list[str | None]:
         if "currency" in self.constants:

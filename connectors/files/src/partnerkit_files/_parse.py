@@ -570,7 +570,7 @@ CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _CONTROL_EACH = tuple(bytes([b]) for b in CONTROL_BYTES)
 
 
-def plain_ascii(data: bytes) -> bool:
+def plain_ascii(data: bytes | bytearray) -> bool:
     """Tell whether UTF-8 ``data`` is ASCII without a control byte of :data:`CONTROL_BYTES`.
 
     One ``memchr`` scan per control byte (``bytes.__contains__``), with no copy of the

@@ -42,7 +42,8 @@ __all__ = [
 
 #: Rows per Parquet batch (memory stays at about one batch of the read columns).
 PARQUET_BATCH_ROWS = 8192
-#: Characters of a CSV file cut into cells at a time (whole lines; memory stays at one).
+#: Characters of a CSV file cut into cells at a time (whole lines; memory stays at one);
+#: bytes for a UTF-8 file, which is read as bytes.
 CSV_CHUNK_CHARS = 4 << 20
 #: Rows per chunk when rows are read one by one (Excel, CSV with quotes).
 CHUNK_ROWS = 16_384
@@ -146,11 +147,72 @@ def _read_lines(fh: TextIO, size: int) -> str:
     return text
 
 
-def _not_blank(columns: Sequence[pa.Array[Any]]) -> pa.Array[Any] | None:
+def _one_array(column: Any) -> Any:
+    """A column of one chunk as its array (no copy), any other as one array."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _read_byte_lines(fh: io.BufferedReader, size: int) -> bytearray:
+    """About ``size`` bytes of ``fh``, ending at the end of a line, as :func:`_read_lines`.
+
+    Lines end as the text reader's do (``newline=""``): at a line feed, a carriage
+    return and a line feed, or a lone carriage return. No byte of a multi-byte UTF-8
+    character is one of them, so the cut never splits a character. The bytes are read
+    into one buffer that the end of the line is appended to (no copy of the chunk).
+    """
+    data = bytearray(size)
+    got = fh.readinto(data)
+    if got < size:
+        del data[got:]
+    if not data or data.endswith(b"\n"):
+        return data
+    if data.endswith(b"\r"):
+        after = fh.read(1)
+        data += after
+        if not after or after == b"\n":
+            return data
+    data += _rest_of_line(fh)
+    return data
+
+
+def _rest_of_line(fh: io.BufferedReader) -> bytes:
+    """The bytes of ``fh`` up to the end of the current line (``newline=""`` rules)."""
+    parts: list[bytes] = []
+    while True:
+        ahead = fh.peek(1)
+        if not ahead:
+            break
+        ends = [i for i in (ahead.find(b"\n"), ahead.find(b"\r")) if i != -1]
+        if not ends:
+            parts.append(fh.read(len(ahead)))
+            continue
+        end = min(ends)
+        parts.append(fh.read(end + 1))
+        if ahead[end : end + 1] == b"\r" and fh.peek(1)[:1] == b"\n":
+            parts.append(fh.read(1))
+        break
+    return b"".join(parts)
+
+
+def _utf8(data: bytes | bytearray) -> bool:
+    """Tell whether ``data`` is valid UTF-8 (ASCII is, and is told at once)."""
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _not_blank(columns: Sequence[pa.Array[Any]], plain: bool = False) -> pa.Array[Any] | None:
     """Which rows have a cell that is not blank (None: all of them).
 
     Column by column, only over the rows not yet known to have such a cell: a file
-    has few blank rows, so the first column usually settles every row.
+    has few blank rows, so the first column usually settles every row. With ``plain``
+    (every cell ASCII without a control character, so a blank one is empty or spaces
+    and tabs) a cell is filled when it is not empty and not all ASCII space: no
+    trimmed copy of the column.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -160,9 +222,14 @@ def _not_blank(columns: Sequence[pa.Array[Any]]) -> pa.Array[Any] | None:
     unsure: Any = None  # row indices still without a filled cell (None: every row)
     for column in columns:
         text: Any = column if unsure is None else column.take(unsure)
-        length: Any = pc.utf8_length(pc.utf8_trim(text, ASCII_SPACE))
-        filled_text: Any = pc.greater(length, pa.scalar(0, pa.int32()))
-        filled: Any = pc.and_(pc.string_is_ascii(text), filled_text)
+        filled: Any
+        if plain:
+            some: Any = pc.greater(pc.binary_length(text), pa.scalar(0, pa.int32()))
+            filled = pc.and_(some, pc.invert(pc.ascii_is_space(text)))
+        else:
+            length: Any = pc.utf8_length(pc.utf8_trim(text, ASCII_SPACE))
+            filled_text: Any = pc.greater(length, pa.scalar(0, pa.int32()))
+            filled = pc.and_(pc.string_is_ascii(text), filled_text)
         left: Any = pc.indices_nonzero(pc.invert(filled))
         unsure = left if unsure is None else unsure.take(left)
         if not len(unsure):
@@ -352,6 +419,7 @@ class _CsvTable:
         offset: int,
         delimiter: str,
         fh: TextIO | None = None,
+        raw: io.BufferedReader | None = None,
     ) -> None:
         self.path = str(path)
         self.headers = headers
@@ -362,6 +430,8 @@ class _CsvTable:
         self._offset = offset
         self._delimiter = delimiter
         self._fh = fh
+        self._raw = raw
+        self._ones: Any = None  # 1, 2, 3, ... : the row numbers of a chunk, less its start
 
     def chunks(self, indices: Sequence[int]) -> Iterator[Chunk]:
         """The data rows' cells at ``indices``, a column per index, a chunk at a time.
@@ -371,6 +441,9 @@ class _CsvTable:
         quote (or a problem only the ``csv`` module reports as today) on, the rows come
         from :meth:`rows`, exactly as the row-by-row reader reads them.
         """
+        if self._raw is not None:
+            yield from self._byte_chunks(self._raw, indices)
+            return
         fh = self._fh
         assert fh is not None, "chunks() reads a table opened by open_table"
         before = self._offset + self._lines.count  # lines before the next chunk
@@ -381,7 +454,7 @@ class _CsvTable:
                 text = None
             if text == "":
                 return
-            cut = None if text is None else self._arrow_chunk(text, before, indices)
+            cut = None if text is None else self._arrow_chunk(text.encode(), before, indices)
             if cut is None:  # the csv module reads on from the chunk's first line
                 if text is None:  # undecodable: read again from the top to say where
                     yield from _row_chunks(self._reopened_rows(indices, before), len(indices))
@@ -393,6 +466,44 @@ class _CsvTable:
             chunk, lines_read = cut
             yield chunk
             before += lines_read
+
+    def _byte_chunks(self, raw: io.BufferedReader, indices: Sequence[int]) -> Iterator[Chunk]:
+        """:meth:`chunks` of a UTF-8 file, read as bytes from the first data line.
+
+        The bytes are handed to pyarrow as they are (ASCII needs no decoding, other text
+        is decoded once to check it), with no ``str`` of the chunk: the same cells as the
+        text reading, a chunk's worth of decoding and encoding less.
+        """
+        before = self._offset + self._lines.count  # lines before the next chunk
+        while True:
+            data = _read_byte_lines(raw, CSV_CHUNK_CHARS)
+            if not data:
+                return
+            if not _utf8(data):  # read again from the top to say where, as the text reading
+                yield from _row_chunks(self._reopened_rows(indices, before), len(indices))
+                return
+            cut = self._arrow_chunk(data, before, indices)
+            if cut is None:  # the csv module reads on from the chunk's first line
+                yield from _row_chunks(self._rows_from_line(indices, before), len(indices))
+                return
+            chunk, lines_read = cut
+            yield chunk
+            before += lines_read
+
+    def _rows_from_line(self, indices: Sequence[int], before: int) -> Iterator[RawRow]:
+        """The rows after the first ``before`` lines, read by the csv module.
+
+        The file is opened again as text and its first ``before`` lines are skipped
+        line by line, so decoding runs exactly as when the file is read row by row from
+        the top: a byte that cannot be decoded is named at the same line.
+        """
+        with self._file.open(encoding=self._encoding, newline="") as fh:
+            for line in range(1, before + 1):
+                try:
+                    fh.readline()
+                except UnicodeDecodeError as exc:
+                    raise _decode_error(self._file, self._encoding, line, exc) from None
+            yield from self._reading(_Lines(fh), before).rows(indices)
 
     def _reopened_rows(self, indices: Sequence[int], after: int) -> Iterator[RawRow]:
         with self._file.open(encoding=self._encoding, newline="") as fh:
@@ -408,9 +519,9 @@ class _CsvTable:
         )
 
     def _arrow_chunk(
-        self, text: str, before: int, indices: Sequence[int]
+        self, data: bytes | bytearray, before: int, indices: Sequence[int]
     ) -> tuple[Chunk, int] | None:
-        """Cut ``text`` (whole lines) with pyarrow: the chunk and its number of lines.
+        """Cut ``data`` (whole lines of valid UTF-8) with pyarrow: the chunk and its lines.
 
         None when only the csv module reads it as it reads it today (quotes, a cell
         over the size limit, a delimiter pyarrow does not take).
@@ -422,8 +533,8 @@ class _CsvTable:
         delimiter = self._delimiter
         if len(delimiter.encode()) != 1 or delimiter in '\r\n"':
             return None
-        quoted = '"' in text
-        if quoted and not _well_quoted(text, delimiter):
+        quoted = b'"' in data
+        if quoted and not _well_quoted(data.decode(), delimiter):
             return None
         width = len(self.headers)
         need = max(indices, default=-1)
@@ -434,7 +545,6 @@ class _CsvTable:
             return "skip"
 
         names = [f"c{i}" for i in range(width)]
-        data = text.encode("utf-8")
         try:
             table = pcsv.read_csv(
                 cast(Any, pa.BufferReader(data)),
@@ -455,24 +565,28 @@ class _CsvTable:
                     null_values=[],
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
+                    check_utf8=False,  # the caller's data is valid UTF-8
                 ),
             )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
-        columns = [table.column(i).combine_chunks() for i in range(width)]
+        columns = [_one_array(table.column(i)) for i in range(width)]
         if any(len(line) > CSV_FIELD_LIMIT for _, line in invalid) or any(
             (pc.max(pc.binary_length(cast(Any, c))).as_py() or 0) > CSV_FIELD_LIMIT for c in columns
         ):
             return None  # the csv module rejects the row: let it say so
         # Every line is a row or an invalid row (empty lines too: ignore_empty_lines=False).
         total = table.num_rows + len(invalid)
-        number_array: Any = pc.add(pc.cumulative_sum(pa.repeat(1, total)), before)
+        if self._ones is None or len(self._ones) < total:
+            self._ones = pc.cumulative_sum(pa.repeat(1, total))
+        number_array: Any = pc.add(self._ones.slice(0, total), before)
         if invalid:
             rows = [True] * total
             for number, _ in invalid:
                 rows[number - 1] = False
             number_array = number_array.filter(pa.array(rows, pa.bool_()))
-        keep = _not_blank(columns)
+        plain = plain_ascii(data)
+        keep = _not_blank(columns, plain)
         problems: list[tuple[int, str]] = []
         rescued: list[tuple[int, list[str]]] = []
         for number, line in invalid:
@@ -498,7 +612,6 @@ class _CsvTable:
                 pa.concat_arrays([c, pa.array([r[j] for _, r in rescued], pa.string())]).take(order)
                 for j, c in enumerate(cells)
             ]
-        plain = plain_ascii(data)
         return Chunk(number_array, cells, problems, plain), total
 
     def rows(self, indices: Sequence[int]) -> Iterator[RawRow]:
@@ -548,9 +661,11 @@ def _open_csv(path: Path, fmt: FileFormat, source: FileSource) -> Iterator[_CsvT
         raise ConfigurationError(f"{path}: cannot be opened ({exc.strerror or exc})") from None
     with fh:
         line = 0
+        skipped: list[str] = []
         try:
             for line in range(1, source.skip_rows + 1):
-                if not fh.readline():
+                skipped.append(fh.readline())
+                if not skipped[-1]:
                     raise ConfigurationError(
                         f"{path}: has {line - 1} lines, but skip_rows is {source.skip_rows}"
                     )
@@ -573,16 +688,44 @@ def _open_csv(path: Path, fmt: FileFormat, source: FileSource) -> Iterator[_CsvT
             header = next(reader)
         except (csv.Error, UnicodeDecodeError) as exc:
             raise ConfigurationError(f"{path}: the header cannot be read ({exc})") from None
-        yield _CsvTable(
-            path,
-            encoding,
-            tuple(h.strip() for h in header),
-            reader,
-            lines,
-            source.skip_rows,
-            delimiter,
-            fh,
-        )
+        raw = _bytes_after(path, encoding, "".join(skipped + lines.taken))
+        try:
+            yield _CsvTable(
+                path,
+                encoding,
+                tuple(h.strip() for h in header),
+                reader,
+                lines,
+                source.skip_rows,
+                delimiter,
+                fh,
+                raw,
+            )
+        finally:
+            if raw is not None:
+                raw.close()
+
+
+def _bytes_after(path: Path, encoding: str, read: str) -> io.BufferedReader | None:
+    """A UTF-8 file opened as bytes just after the text already ``read``, or None.
+
+    None for other encodings, and should the bytes not be that text (with or without
+    a byte-order mark before it): the file is then read on as text.
+    """
+    if encoding != "utf-8-sig":
+        return None
+    head = read.encode("utf-8")
+    try:
+        raw = path.open("rb")
+    except OSError:
+        return None
+    bom = raw.read(len(codecs.BOM_UTF8))
+    if bom != codecs.BOM_UTF8:
+        raw.seek(0)
+    if raw.read(len(head)) != head:
+        raw.close()
+        return None
+    return raw
 
 
 # ------------------------------------------------------------------------------ xlsx
