@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -692,42 +692,17 @@ class Engine(Closing):
         Returns:
             The query and the count column of each (leaf, window).
         """
-        schema = self.data.schema(leaves[0].kind)
         day_column = "v." + _ident(leaves[0].date_column)
-        inner = [*groups, f"{day_column} AS _day"]
-        counts: dict[str, str] = {}  # one count per distinct condition
-        outer = [f"v.{name.rsplit(' AS ', 1)[1]}" for name in groups]
-        count_of: dict[tuple[int, int], str] = {}
-        for j, leaf in enumerate(leaves):
-            preds = conditions_sql(leaf.where, schema)
-            if preds not in counts:
-                counts[preds] = f"m{len(counts)}"
-                keep = "" if preds == "TRUE" else f" FILTER (WHERE {preds})"
-                inner.append(f"count(*){keep} AS {counts[preds]}")
-            if leaf.aggregate == "sum":
-                keep = "" if preds == "TRUE" else f" FILTER (WHERE {preds})"
-                inner.append(f"sum({self._sum_expr(leaf)}){keep} AS t{j}")
-        window_counts: dict[tuple[str, int], str] = {}
-        for j, leaf in enumerate(leaves):
-            preds = conditions_sql(leaf.where, schema)
-            for i, w in enumerate(windows):
-                in_window = window_sql("v._day", w, self.tz, timestamp=False)
-                key = (counts[preds], i)
-                if key not in window_counts:
-                    window_counts[key] = f"n{len(window_counts)}"
-                    outer.append(
-                        f"coalesce(sum(v.{counts[preds]}) FILTER (WHERE {in_window}), 0) "
-                        f"AS {window_counts[key]}"
-                    )
-                count_of[j, i] = window_counts[key]
-                if leaf.aggregate == "sum":
-                    outer.append(f"sum(v.t{j}) FILTER (WHERE {in_window}) AS s{j}_{i}")
-        query = (
-            f"SELECT {', '.join(outer)} FROM ("
-            f"SELECT {', '.join(inner)} FROM {rows} v WHERE {where} GROUP BY ALL"
-            f") v GROUP BY ALL"
+        in_window = [window_sql("v._day", w, self.tz, timestamp=False) for w in windows]
+        return self._two_steps(
+            leaves,
+            [*groups, f"{day_column} AS _day"],
+            groups,
+            rows,
+            where,
+            lambda leaf, i: ("", in_window[i]),
+            len(windows),
         )
-        return query, count_of
 
     def _by_instant(
         self,
@@ -750,7 +725,6 @@ class Engine(Closing):
         Returns:
             The query and the count column of each (leaf, window).
         """
-        schema = self.data.schema(leaves[0].kind)
         bounds = [utc_bounds(w, self.tz) for w in windows]
         instants = sorted({moment for pair in bounds for moment in pair})
         rank = {moment: i + 1 for i, moment in enumerate(instants)}
@@ -767,8 +741,36 @@ class Engine(Closing):
                 inner.append(
                     f"CASE WHEN {col} IS NULL THEN NULL ELSE {at_or_after} END AS {bucket[column]}"
                 )
+
+        def in_window(leaf: Leaf, i: int) -> tuple[str, str]:
+            b, (first, after) = bucket[leaf.date_column], bounds[i]
+            return b, f"v.{b} >= {rank[first]} AND v.{b} < {rank[after]}"
+
+        return self._two_steps(leaves, inner, groups, rows, where, in_window, len(windows))
+
+    def _two_steps(
+        self,
+        leaves: list[Leaf],
+        inner: list[str],
+        groups: list[str],
+        rows: str,
+        where: str,
+        in_window: Callable[[Leaf, int], tuple[str, str]],
+        n_windows: int,
+    ) -> tuple[str, dict[tuple[int, int], str]]:
+        """The two-step query of :meth:`_by_day` and :meth:`_by_instant`.
+
+        The inner step groups the rows by ``inner`` (the groups and the columns a window
+        is told by) with a count per distinct filter and a sum per summed leaf; the
+        outer step sums those totals into each window. ``in_window(leaf, i)`` gives the
+        leaf's filter for window ``i`` over the inner rows, with a key: leaves with the
+        same filter and key share one count column per window.
+
+        Returns:
+            The query and the count column of each (leaf, window).
+        """
+        schema = self.data.schema(leaves[0].kind)
         counts: dict[str, str] = {}  # one count per distinct condition
-        outer = [f"v.{name.rsplit(' AS ', 1)[1]}" for name in groups]
         for j, leaf in enumerate(leaves):
             preds = conditions_sql(leaf.where, schema)
             keep = "" if preds == "TRUE" else f" FILTER (WHERE {preds})"
@@ -777,23 +779,23 @@ class Engine(Closing):
                 inner.append(f"count(*){keep} AS {counts[preds]}")
             if leaf.aggregate == "sum":
                 inner.append(f"sum({self._sum_expr(leaf)}){keep} AS t{j}")
+        outer = [f"v.{name.rsplit(' AS ', 1)[1]}" for name in groups]
         count_of: dict[tuple[int, int], str] = {}
         window_counts: dict[tuple[str, str, int], str] = {}
         for j, leaf in enumerate(leaves):
             preds = conditions_sql(leaf.where, schema)
-            b = bucket[leaf.date_column]
-            for i, (first, after) in enumerate(bounds):
-                in_window = f"v.{b} >= {rank[first]} AND v.{b} < {rank[after]}"
-                key = (counts[preds], b, i)
+            for i in range(n_windows):
+                key_part, condition = in_window(leaf, i)
+                key = (counts[preds], key_part, i)
                 if key not in window_counts:
                     window_counts[key] = f"n{len(window_counts)}"
                     outer.append(
-                        f"coalesce(sum(v.{counts[preds]}) FILTER (WHERE {in_window}), 0) "
+                        f"coalesce(sum(v.{counts[preds]}) FILTER (WHERE {condition}), 0) "
                         f"AS {window_counts[key]}"
                     )
                 count_of[j, i] = window_counts[key]
                 if leaf.aggregate == "sum":
-                    outer.append(f"sum(v.t{j}) FILTER (WHERE {in_window}) AS s{j}_{i}")
+                    outer.append(f"sum(v.t{j}) FILTER (WHERE {condition}) AS s{j}_{i}")
         query = (
             f"SELECT {', '.join(outer)} FROM ("
             f"SELECT {', '.join(inner)} FROM {rows} v WHERE {where} GROUP BY ALL"
