@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from partnerkit_store_synth import perf
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import Connector, ConnectorSettings, ReadRequest, StreamSpec
@@ -25,16 +26,6 @@ from .conftest import build_workspace
 
 PERF = RecordKind.PERFORMANCE
 SCOPE = Scope("meta", "insights")
-
-
-def perf(day: int, campaign: str = "c1", **metrics: Any) -> dict[str, Any]:
-    return {
-        "date": dt.date(2026, 10, day),
-        "platform": "meta",
-        "account_id": "act_1",
-        "campaign_id": campaign,
-        **metrics,
-    }
 
 
 def batches(rows: list[dict[str, Any]], size: int = 3) -> list[Any]:
@@ -282,6 +273,7 @@ def test_a_process_dying_while_writing_its_own_table_leaves_nothing_to_readers(
         for batch in batches([perf(d) for d in range(1, 10)]):
             stage.append(batch)
         assert stage._direct is True
+        stage._written()  # the group written behind lands (closing a busy connection raises)
         wh._con.close()  # "dies" without committing
         wh._closed = True
     with Warehouse(path, read_only=True) as reader:
