@@ -475,3 +475,17 @@ def test_a_concurrent_reader_sees_no_rows_then_the_whole_first_read(wh: Warehous
     # empty, as after a staged first read: a new one sees the rows)
     found = wh.dataset().sql("SELECT count(*) AS n, sum(clicks) AS c FROM performance").to_pylist()
     assert found == [{"n": 12, "c": 78}]
+
+
+def test_closing_the_warehouse_with_a_first_read_open_discards_it(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        stage = wh.stage(PERF, "date", scope=SCOPE)
+        for batch in batches([perf(d) for d in range(1, 10)]):  # two whole groups written
+            stage.append(batch)
+        assert stage._direct is True
+    # the with block closed the warehouse without the stage's commit: no error, nothing kept
+    with Warehouse(path) as wh:
+        assert wh.tables() == []
+        assert wh.states() == []
+        assert leftovers(wh) == []  # dropped at the close, not left for a later open

@@ -44,6 +44,7 @@ import re
 import sysconfig
 import threading
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -505,6 +506,8 @@ class Warehouse(Closing):
         self._lock = threading.Lock()
         # The kinds a first read is writing into a table of its own (one read per kind).
         self._direct: set[RecordKind] = set()
+        # Stages not yet committed or discarded: closing the warehouse discards them first.
+        self._stages: weakref.WeakSet[Stage] = weakref.WeakSet()
         self._closed = False
         try:
             if read_only:
@@ -528,9 +531,16 @@ class Warehouse(Closing):
     # ---------------------------------------------------------------- lifecycle
 
     def close(self) -> None:
-        """Close the file (safe to call twice)."""
+        """Close the file (safe to call twice).
+
+        A stage still open (neither committed nor discarded) is discarded first, as its
+        ``with`` block would: its rows are dropped and a group it is writing in the
+        background is waited for, so the connection is never closed under it.
+        """
         if not self._closed:
             self._closed = True
+            for stage in list(self._stages):
+                stage.discard()
             self._con.close()
 
     def __repr__(self) -> str:
@@ -727,7 +737,9 @@ class Warehouse(Closing):
         """
         if self.read_only:
             raise ConfigurationError(f"the warehouse {self.path} is open read-only")
-        return Stage(self, kind, cursor_column, scope)
+        stage = Stage(self, kind, cursor_column, scope)
+        self._stages.add(stage)
+        return stage
 
     def record_failure(
         self,
