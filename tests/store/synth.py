@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic_settings import SettingsConfigDict
 
@@ -38,6 +38,9 @@ from partnerkit.connector import (
 )
 from partnerkit.errors import AuthenticationError
 from partnerkit.records import Additivity, Record, RecordKind
+
+if TYPE_CHECKING:
+    from partnerkit.store import Warehouse
 
 __all__ = ["Concurrency", "SynthConnector", "SynthSettings", "clicks"]
 
@@ -286,3 +289,12 @@ if __name__ == "__main__":  # the harness: python synth.py <warehouse> <pause>
         kill_workspace(target.parent, signal=True, pause=float(sys.argv[2])), target
     )
     print(f"DONE ok={outcome.ok}", flush=True)
+
+
+def layout(wh: Warehouse) -> list[tuple[str, str, bool]]:
+    """(name, type, virtual) of the performance record table's columns, in order."""
+    found = wh.sql(
+        "SELECT column_name, data_type, is_generated FROM duckdb_columns() "
+        "WHERE schema_name = 'main' AND table_name = 'performance' ORDER BY column_index"
+    ).to_pylist()
+    return [(r["column_name"], r["data_type"], r["is_generated"]) for r in found]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from partnerkit_store_synth import perf
+from partnerkit_store_synth import layout, perf
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import Connector, ConnectorSettings, ReadRequest, StreamSpec
@@ -51,14 +51,6 @@ def leftovers(wh: Warehouse) -> list[str]:
         "AND table_name NOT IN ('performance', 'lead', 'deal', 'campaign')"
     )
     return [str(name) for name in found["table_name"].to_pylist()]
-
-
-def layout(wh: Warehouse) -> list[tuple[str, str, bool]]:
-    found = wh.sql(
-        "SELECT column_name, data_type, is_generated FROM duckdb_columns() "
-        "WHERE schema_name = 'main' AND table_name = 'performance' ORDER BY column_index"
-    ).to_pylist()
-    return [(r["column_name"], r["data_type"], r["is_generated"]) for r in found]
 
 
 @pytest.fixture

@@ -7,22 +7,13 @@ from typing import Any
 
 import duckdb
 import pytest
-from partnerkit_store_synth import perf, stream
+from partnerkit_store_synth import layout, perf, stream
 
 from partnerkit.records import arrow_schema
 from partnerkit.store import Warehouse
 from partnerkit.store.migrations import PROVENANCE_COLUMNS
 
 PROVENANCE = list(PROVENANCE_COLUMNS)
-
-
-def layout(wh: Warehouse) -> list[tuple[str, str, bool]]:
-    """(name, type, virtual) of the performance table's columns, in order."""
-    rows = wh.sql(
-        "SELECT column_name, data_type, is_generated FROM duckdb_columns() "
-        "WHERE table_name = 'performance' ORDER BY column_index"
-    ).to_pylist()
-    return [(r["column_name"], r["data_type"], r["is_generated"]) for r in rows]
 
 
 @pytest.fixture

@@ -66,16 +66,21 @@ def test_reading_without_leads_and_without_a_salt_yields_no_lead(read: Any) -> N
     assert counts == {"campaign_performance": 5, "campaigns": 2, "campaign_groups": 1}
 
 
-def test_leads_without_a_salt_fail_before_any_request() -> None:
-    settings = {"account_id": ACCOUNT, "access_token": TOKEN}  # every stream, no salt
+def refused_before_any_request(settings: dict[str, Any], stream: str) -> str:
+    """The ``ConfigurationError`` a read of ``stream`` raises, checked to request nothing."""
     with (
-        use_cassette(CASSETTES / "leads.yaml", allow_unused=True, record=False) as tape,
+        use_cassette(CASSETTES / f"{stream}.yaml", allow_unused=True, record=False) as tape,
         LinkedInAdsConnector(settings) as connector,
         pytest.raises(ConfigurationError) as raised,
     ):
-        list(connector.stream(ReadRequest(stream="leads", **OCT_1_3)))
+        list(connector.stream(ReadRequest(stream=stream, **OCT_1_3)))
     assert tape.play_counts == [0, 0]
-    message = str(raised.value)
+    return str(raised.value)
+
+
+def test_leads_without_a_salt_fail_before_any_request() -> None:
+    settings = {"account_id": ACCOUNT, "access_token": TOKEN}  # every stream, no salt
+    message = refused_before_any_request(settings, "leads")
     assert "hash_salt" in message
     assert "PARTNERKIT_LINKEDIN_ADS_HASH_SALT" in message
     assert "streams: [campaign_performance, campaigns, campaign_groups]" in message
@@ -83,14 +88,7 @@ def test_leads_without_a_salt_fail_before_any_request() -> None:
 
 def test_a_stream_left_out_is_refused_before_any_request() -> None:
     settings = {"account_id": ACCOUNT, "access_token": TOKEN, "streams": ["campaigns"]}
-    with (
-        use_cassette(CASSETTES / "campaign_groups.yaml", allow_unused=True, record=False) as tape,
-        LinkedInAdsConnector(settings) as connector,
-        pytest.raises(ConfigurationError) as raised,
-    ):
-        list(connector.stream(ReadRequest(stream="campaign_groups", **OCT_1_3)))
-    assert tape.play_counts == [0, 0]
-    assert str(raised.value) == (
+    assert refused_before_any_request(settings, "campaign_groups") == (
         "Stream 'campaign_groups' is not enabled for this connection; its streams setting "
         "names campaigns: add campaign_groups to it to read it."
     )
