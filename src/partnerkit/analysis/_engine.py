@@ -119,6 +119,10 @@ class ExchangeRates:
 RatesLike = ExchangeRates | Mapping[str, Decimal | int | float | str]
 """Exchange rates as :class:`ExchangeRates` or a plain ``{"USD": 3.7}`` mapping."""
 
+#: How a two-step pass groups its rows and tells its windows (see ``Engine._two_steps``):
+#: the inner step's columns, and each (leaf, window)'s filter with the key of its count.
+_Steps = tuple[list[str], "Callable[[Leaf, int], tuple[str, str]]"]
+
 
 # =================================================================== catalogue
 
@@ -622,10 +626,13 @@ class Engine(Closing):
             f"{with_sql} SELECT {', '.join(select)} FROM {rows} v {join} WHERE {where} GROUP BY ALL"
         )
         n_keys = len(keys)
+        groups, steps = select[: n_keys + 4], None
         if not with_sql and _rolls_up(schema, leaves, windows):
-            query, count_of = self._by_day(leaves, windows, select[: n_keys + 4], rows, where)
+            steps = self._by_day(leaves, windows, groups)
         elif not with_sql and not daily and _rolls_up_instants(schema, leaves, windows):
-            query, count_of = self._by_instant(leaves, windows, select[: n_keys + 4], rows, where)
+            steps = self._by_instant(leaves, windows, groups)
+        if steps is not None:
+            query, count_of = self._two_steps(leaves, groups, rows, where, *steps, len(windows))
         names, fetched = self._fetch(query)
         for row in fetched:
             record = dict(zip(names, row, strict=True))
@@ -673,14 +680,7 @@ class Engine(Closing):
             found = self._passes[query] = (relation.columns, relation.fetchall())
         return found
 
-    def _by_day(
-        self,
-        leaves: list[Leaf],
-        windows: Sequence[Window],
-        groups: list[str],
-        rows: str,
-        where: str,
-    ) -> tuple[str, dict[tuple[int, int], str]]:
+    def _by_day(self, leaves: list[Leaf], windows: Sequence[Window], groups: list[str]) -> _Steps:
         """The query of :meth:`_run` in two steps: by day first, then by window.
 
         For leaves dated by one ``DATE`` column (performance rows), many windows: the
@@ -690,28 +690,15 @@ class Engine(Closing):
         ``p``, ``c``, ``d``, the counts and ``s{leaf}_{window}``) and the same sums.
 
         Returns:
-            The query and the count column of each (leaf, window).
+            The steps for :meth:`_two_steps`: the groups and the day; each window's filter.
         """
         day_column = "v." + _ident(leaves[0].date_column)
         in_window = [window_sql("v._day", w, self.tz, timestamp=False) for w in windows]
-        return self._two_steps(
-            leaves,
-            [*groups, f"{day_column} AS _day"],
-            groups,
-            rows,
-            where,
-            lambda leaf, i: ("", in_window[i]),
-            len(windows),
-        )
+        return [*groups, f"{day_column} AS _day"], lambda leaf, i: ("", in_window[i])
 
     def _by_instant(
-        self,
-        leaves: list[Leaf],
-        windows: Sequence[Window],
-        groups: list[str],
-        rows: str,
-        where: str,
-    ) -> tuple[str, dict[tuple[int, int], str]]:
+        self, leaves: list[Leaf], windows: Sequence[Window], groups: list[str]
+    ) -> _Steps:
         """The query of :meth:`_run` in two steps for leaves dated by timestamps (leads).
 
         A window of timestamps is the instants from its first local midnight up to
@@ -723,7 +710,8 @@ class Engine(Closing):
         as the one-step query, which tests every row against every window.
 
         Returns:
-            The query and the count column of each (leaf, window).
+            The steps for :meth:`_two_steps`: the groups and each date column's interval;
+            each window's filter, keyed by the interval column it reads.
         """
         bounds = [utc_bounds(w, self.tz) for w in windows]
         instants = sorted({moment for pair in bounds for moment in pair})
@@ -746,15 +734,15 @@ class Engine(Closing):
             b, (first, after) = bucket[leaf.date_column], bounds[i]
             return b, f"v.{b} >= {rank[first]} AND v.{b} < {rank[after]}"
 
-        return self._two_steps(leaves, inner, groups, rows, where, in_window, len(windows))
+        return inner, in_window
 
     def _two_steps(
         self,
         leaves: list[Leaf],
-        inner: list[str],
         groups: list[str],
         rows: str,
         where: str,
+        inner: list[str],
         in_window: Callable[[Leaf, int], tuple[str, str]],
         n_windows: int,
     ) -> tuple[str, dict[tuple[int, int], str]]:
