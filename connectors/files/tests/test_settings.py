@@ -105,6 +105,10 @@ def test_parsing_settings_are_checked() -> None:
     assert "the decimal and thousands separators are both ','" in invalid(
         decimal_separator=",", thousands_separator=","
     )
+    assert "the thousands separator '5' is a digit or a sign" in invalid(thousands_separator="5")
+    assert "the thousands separator '٣' is a digit or a sign" in invalid(thousands_separator="٣")
+    assert "the decimal separator '-' is a digit or a sign" in invalid(decimal_separator="-")
+    FilesConnector({"files": [{**BASE, "thousands_separator": ""}]})  # no grouping: fine
 
 
 def test_format_settings_are_checked() -> None:

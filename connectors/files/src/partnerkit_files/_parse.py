@@ -321,7 +321,8 @@ def number_format(
         thousands_separator: Overrides the locale's thousands separator.
 
     Raises:
-        ValueError: The locale is unknown, or both separators are the same.
+        ValueError: The locale is unknown, both separators are the same, or one is a
+            digit or a sign.
     """
     decimal, group = ".", ","
     if locale:
@@ -346,6 +347,12 @@ def number_format(
         raise ValueError(f"the decimal and thousands separators are both {decimal!r}")
     if not decimal:
         raise ValueError("the decimal separator must not be empty")
+    for name, mark in (("decimal", decimal), ("thousands", group)):
+        if mark and (mark.isdigit() or mark in "+-"):  # "" (no grouping) is fine
+            raise ValueError(
+                f"the {name} separator {mark!r} is a digit or a sign, which numbers are "
+                "written with: use a mark such as '.', ',', ' ' or an apostrophe"
+            )
     return NumberFormat(decimal.translate(_FOLD), group.translate(_FOLD))
 
 
