@@ -7,6 +7,7 @@ import responses
 from partnerkit_linkedin_ads import LinkedInAdsConnector
 
 from partnerkit.connector import ReadRequest
+from partnerkit.errors import ConfigurationError
 from partnerkit.testing import use_cassette
 
 CASSETTES = Path(__file__).parent / "cassettes" / "contract"
@@ -14,11 +15,30 @@ SETTINGS = {"account_id": "508000001", "access_token": "test-access-token-not-re
 
 
 def test_check_names_the_account_and_its_currency() -> None:
-    with use_cassette(CASSETTES / "check.yaml", record=False), LinkedInAdsConnector(SETTINGS) as c:
+    settings = {**SETTINGS, "hash_salt": "s-not-real"}
+    with use_cassette(CASSETTES / "check.yaml", record=False), LinkedInAdsConnector(settings) as c:
         result = c.check()
     assert result.ok
     assert result.accounts == ("508000001",)
     assert result.message == "The token reads LinkedIn ad account 508000001 (Example GmbH, EUR)."
+
+
+def test_check_fails_before_any_request_when_leads_have_no_salt() -> None:
+    with (
+        use_cassette(CASSETTES / "check.yaml", allow_unused=True, record=False) as tape,
+        LinkedInAdsConnector(SETTINGS) as c,  # every stream, leads included, no salt
+    ):
+        result = c.check()
+    assert tape.play_counts == [0]
+    assert not result.ok
+    assert isinstance(result.error, ConfigurationError)
+    assert "hash_salt" in result.message
+
+
+def test_check_of_the_ad_streams_needs_no_salt() -> None:
+    settings = {**SETTINGS, "streams": ["campaign_performance", "campaigns"]}
+    with use_cassette(CASSETTES / "check.yaml", record=False), LinkedInAdsConnector(settings) as c:
+        assert c.check().ok
 
 
 def _response(number: int) -> dict[str, object]:

@@ -88,7 +88,9 @@ def test_the_recorded_answers_parse() -> None:
 def test_an_account_answer_that_is_not_an_object_is_a_shape_error() -> None:
     with (
         use_cassette(CASSETTES / "contract/check.yaml", allow_unused=True) as tape,
-        LinkedInAdsConnector({"account_id": ACCOUNT, "access_token": "t-not-real"}) as conn,
+        LinkedInAdsConnector(
+            {"account_id": ACCOUNT, "access_token": "t-not-real", "hash_salt": "s-not-real"}
+        ) as conn,
     ):
         tape.replace(0, Fault(200, JSON, "null"))
         result = conn.check()

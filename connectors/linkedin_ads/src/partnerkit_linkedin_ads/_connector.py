@@ -655,12 +655,17 @@ class LinkedInAdsConnector(SessionConnector[LinkedInAdsSettings]):
     def check(self) -> CheckResult:
         """Read the ad account once, to prove the token reaches it.
 
+        A connection whose ``streams`` include ``leads`` without a ``hash_salt`` fails
+        first, before any request: its sync could not read the leads.
+
         Returns:
             ``ok`` with the account's name and currency; otherwise a failed result
             holding the library's error.
         """
         account = self.settings.account_id
         try:
+            if "leads" in self.settings.streams:
+                self.settings.salt()
             found = self.account()
         except PartnerkitError as exc:
             return CheckResult.failed(exc)
