@@ -316,3 +316,26 @@ def test_a_cell_seen_in_an_earlier_chunk_is_taken_or_refused_again(
         for n in notices
         if n.code == "rejected_row"
     ] == [(name, row, "day") for name in ("a.csv", "b.csv") for row in (3, 5, 7)]
+
+
+def test_rows_before_an_undecodable_byte_come_first_when_the_csv_module_reads_on(
+    make_connector: Callable[..., FilesConnector], tmp_path: Path, sheet: dict[str, Any]
+) -> None:
+    # A cell over two lines makes the csv module read the chunk; the byte that is not
+    # UTF-8 sits some 60 KB in, past the 8 KiB blocks the text is decoded in. The rows
+    # before it are yielded before the error, as the row-by-row reading yields them
+    # (the autouse comparison of both readings checks the records and the error).
+    day = dt.date(2026, 1, 1)
+    rows = [
+        f"{day + dt.timedelta(days=i % 300)},Brand,{i}.50,{i}00,{i}".encode() for i in range(2000)
+    ]
+    rows[3] = b'2026-01-04,"Brand\nover two lines",3.50,300,3'
+    rows[1800] = "2026-01-01,Caffè,1.00,100,1".encode("cp1252")
+    (tmp_path / "spend.csv").write_bytes(HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n")
+    connector = make_connector(sheet, base_dir=tmp_path)
+    got: list[Any] = []
+    with pytest.raises(ConfigurationError, match="cannot be decoded as utf-8"):
+        got.extend(connector.read(ReadRequest(stream="performance")))
+    records = [item for item in got if not isinstance(item, Notice)]
+    assert 1500 < len(records) < 1800  # up to the 8 KiB block the byte is decoded in
+    assert records[3]["campaign_name"] == "Brand\nover two lines"

@@ -118,16 +118,23 @@ def _row_chunks(rows: Iterator[RawRow], width: int) -> Iterator[Chunk]:
                 columns.append(column)
         return Chunk(pa.array(numbers, pa.int64()), columns, problems)
 
-    for row in rows:
-        if row.problem is not None:
-            problems.append((row.number, row.problem))
-        else:
-            numbers.append(row.number)
-            for column, cell in zip(cells, row.cells, strict=True):
-                column.append(cell)
-        if len(numbers) + len(problems) >= size:
+    try:
+        for row in rows:
+            if row.problem is not None:
+                problems.append((row.number, row.problem))
+            else:
+                numbers.append(row.number)
+                for column, cell in zip(cells, row.cells, strict=True):
+                    column.append(cell)
+            if len(numbers) + len(problems) >= size:
+                yield chunk()
+                numbers, cells, problems = [], [[] for _ in range(width)], []
+    except Exception:
+        # The rows read before a failure (a byte the encoding cannot decode) come
+        # first, as a row-by-row reading yields them; then the failure.
+        if numbers or problems:
             yield chunk()
-            numbers, cells, problems = [], [[] for _ in range(width)], []
+        raise
     if numbers or problems:
         yield chunk()
 
