@@ -44,7 +44,7 @@ from partnerkit.model import (
     Target,
     Workspace,
 )
-from partnerkit.model.kpis import to_decimal
+from partnerkit.model.kpis import aggregate_text, to_decimal
 from partnerkit.records import Additivity, RecordKind, columns
 from partnerkit.search import weighted_mean
 
@@ -274,18 +274,15 @@ class Leaf:
     weight: str | None = None
 
     def __post_init__(self) -> None:
-        text = (
-            f"sum({self.kind.value}.{self.column}"
-            if self.aggregate == "sum"
-            else f"count({self.kind.value}"
+        text = aggregate_text(
+            self.kind,
+            self.aggregate,
+            self.column,
+            self.where,
+            distinct=self.distinct,
+            weight=self.weight,
         )
-        if self.aggregate == "mean":
-            text = f"mean({self.kind.value}.{self.column} weighted by {self.weight}"
-        if self.distinct == "person":
-            text = "count(distinct person of lead"
-        if self.where:
-            text += " where " + " and ".join(str(c) for c in self.where)
-        object.__setattr__(self, "formula", text + ")")
+        object.__setattr__(self, "formula", text)
         typed = tuple((c.column, c.op, repr(c.value)) for c in self.where)  # 5 is not "5"
         object.__setattr__(self, "_key", (self.formula, self.date_column, typed))
 

@@ -358,6 +358,35 @@ def to_decimal(value: Any) -> Decimal:
     return Decimal(value)
 
 
+def aggregate_text(
+    kind: RecordKind,
+    aggregate: Literal["sum", "count", "mean"],
+    column: str | None,
+    where: Sequence[Condition] = (),
+    *,
+    distinct: Literal["person"] | None = None,
+    weight: str | None = None,
+) -> str:
+    """The formula text of one aggregate, as reports and errors show it.
+
+    ``sum(performance.spend where platform == "meta")``, ``count(lead)``,
+    ``mean(search_performance.position weighted by impressions)``,
+    ``count(distinct person of lead)``. The one home of this wording: a
+    :class:`Measure` prints it, and the KPI engine compares aggregates by it.
+    """
+    if distinct == "person":
+        text = "count(distinct person of lead"
+    elif aggregate == "mean":
+        text = f"mean({kind.value}.{column} weighted by {weight}"
+    elif aggregate == "sum":
+        text = f"sum({kind.value}.{column}"
+    else:
+        text = f"count({kind.value}"
+    if where:
+        text += " where " + " and ".join(str(c) for c in where)
+    return text + ")"
+
+
 class Measure(_Model):
     """One aggregate over one record kind: a sum, a count, or a weighted mean.
 
@@ -555,14 +584,14 @@ class Measure(_Model):
         return None if other is None else value - other
 
     def __str__(self) -> str:
-        text = f"sum({self.sum}" if self.sum is not None else f"count({self.kind.value}"
-        if self.mean is not None:
-            text = f"mean({self.mean} weighted by {self.weight}"
-        if self.distinct == "person":
-            text = "count(distinct person of lead"
-        if self.where:
-            text += " where " + " and ".join(str(c) for c in self.where)
-        text += ")"
+        text = aggregate_text(
+            self.kind,
+            self.aggregate,
+            self.column,
+            self.where,
+            distinct=self.distinct,
+            weight=self.weight,
+        )
         if self.minus is not None:
             text = f"({text} − {self.minus})"
         return text
