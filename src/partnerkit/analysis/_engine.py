@@ -274,15 +274,7 @@ class Leaf:
     weight: str | None = None
 
     def __post_init__(self) -> None:
-        text = aggregate_text(
-            self.kind,
-            self.aggregate,
-            self.column,
-            self.where,
-            distinct=self.distinct,
-            weight=self.weight,
-        )
-        object.__setattr__(self, "formula", text)
+        object.__setattr__(self, "formula", aggregate_text(self))
         typed = tuple((c.column, c.op, repr(c.value)) for c in self.where)  # 5 is not "5"
         object.__setattr__(self, "_key", (self.formula, self.date_column, typed))
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Protocol, Self
 
 from pydantic import (
     BeforeValidator,
@@ -358,15 +358,24 @@ def to_decimal(value: Any) -> Decimal:
     return Decimal(value)
 
 
-def aggregate_text(
-    kind: RecordKind,
-    aggregate: Literal["sum", "count", "mean"],
-    column: str | None,
-    where: Sequence[Condition] = (),
-    *,
-    distinct: Literal["person"] | None = None,
-    weight: str | None = None,
-) -> str:
+class Aggregate(Protocol):
+    """What the formula text of one aggregate is made of (a :class:`Measure`, an engine leaf)."""
+
+    @property
+    def kind(self) -> RecordKind: ...
+    @property
+    def aggregate(self) -> Literal["sum", "count", "mean"]: ...
+    @property
+    def column(self) -> str | None: ...
+    @property
+    def where(self) -> Sequence[Condition]: ...
+    @property
+    def distinct(self) -> Literal["person"] | None: ...
+    @property
+    def weight(self) -> str | None: ...
+
+
+def aggregate_text(of: Aggregate) -> str:
     """The formula text of one aggregate, as reports and errors show it.
 
     ``sum(performance.spend where platform == "meta")``, ``count(lead)``,
@@ -374,16 +383,16 @@ def aggregate_text(
     ``count(distinct person of lead)``. The one home of this wording: a
     :class:`Measure` prints it, and the KPI engine compares aggregates by it.
     """
-    if distinct == "person":
+    if of.distinct == "person":
         text = "count(distinct person of lead"
-    elif aggregate == "mean":
-        text = f"mean({kind.value}.{column} weighted by {weight}"
-    elif aggregate == "sum":
-        text = f"sum({kind.value}.{column}"
+    elif of.aggregate == "mean":
+        text = f"mean({of.kind.value}.{of.column} weighted by {of.weight}"
+    elif of.aggregate == "sum":
+        text = f"sum({of.kind.value}.{of.column}"
     else:
-        text = f"count({kind.value}"
-    if where:
-        text += " where " + " and ".join(str(c) for c in where)
+        text = f"count({of.kind.value}"
+    if of.where:
+        text += " where " + " and ".join(str(c) for c in of.where)
     return text + ")"
 
 
@@ -584,14 +593,7 @@ class Measure(_Model):
         return None if other is None else value - other
 
     def __str__(self) -> str:
-        text = aggregate_text(
-            self.kind,
-            self.aggregate,
-            self.column,
-            self.where,
-            distinct=self.distinct,
-            weight=self.weight,
-        )
+        text = aggregate_text(self)
         if self.minus is not None:
             text = f"({text} − {self.minus})"
         return text
