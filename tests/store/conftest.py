@@ -12,6 +12,7 @@ import pytest
 
 from partnerkit.model import Workspace
 from partnerkit.registry import register_connector, unregister_connector
+from partnerkit.store import warehouse as warehouse_module
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,6 +29,16 @@ def synth_connector() -> Iterator[type[Any]]:
     register_connector(synth.SynthConnector, replace=True)
     yield synth.SynthConnector
     unregister_connector("synth")
+
+
+@pytest.fixture
+def failing_state_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Writing a read's state fails (``RuntimeError("the disk filled up")``) inside its commit."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(warehouse_module, "_write_state", broken)
 
 
 WorkspaceFactory = Callable[..., Workspace]

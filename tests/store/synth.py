@@ -38,6 +38,7 @@ from partnerkit.connector import (
 )
 from partnerkit.errors import AuthenticationError
 from partnerkit.records import Additivity, Record, RecordKind
+from partnerkit.store.state import StreamState
 
 if TYPE_CHECKING:
     from partnerkit.store import Warehouse
@@ -298,3 +299,17 @@ def layout(wh: Warehouse) -> list[tuple[str, str, bool]]:
         "WHERE schema_name = 'main' AND table_name = 'performance' ORDER BY column_index"
     ).to_pylist()
     return [(r["column_name"], r["data_type"], r["is_generated"]) for r in found]
+
+
+def meta_state(last_day: int) -> StreamState:
+    """The state of Meta ``insights`` after a read of October 1 to ``last_day``, a row a day."""
+    return StreamState(
+        connection="meta",
+        stream="insights",
+        account="",
+        kind=RecordKind.PERFORMANCE,
+        cursor_column="date",
+        cursor=dt.date(2026, 10, last_day),
+        rows=last_day,
+        synced_at=dt.datetime(2026, 10, last_day + 1, tzinfo=dt.UTC),
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from partnerkit_store_synth import layout, perf
+from partnerkit_store_synth import layout, meta_state, perf
 from pydantic_settings import SettingsConfigDict
 
 from partnerkit.connector import Connector, ConnectorSettings, ReadRequest, StreamSpec
@@ -19,7 +19,6 @@ from partnerkit.records import Record, RecordKind
 from partnerkit.registry import register_connector, unregister_connector
 from partnerkit.store import Scope, Warehouse, sync
 from partnerkit.store import warehouse as warehouse_module
-from partnerkit.store.state import StreamState
 from partnerkit.stream import RecordStream
 
 from .conftest import build_workspace
@@ -174,22 +173,9 @@ def test_a_failing_first_read_leaves_no_table_and_no_state(wh: Warehouse) -> Non
 
 
 def test_a_failing_commit_leaves_no_table_and_no_state(
-    wh: Warehouse, monkeypatch: pytest.MonkeyPatch
+    wh: Warehouse, failing_state_write: None
 ) -> None:
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("the disk filled up")
-
-    monkeypatch.setattr(warehouse_module, "_write_state", broken)
-    state = StreamState(
-        connection="meta",
-        stream="insights",
-        account="",
-        kind=PERF,
-        cursor_column="date",
-        cursor=dt.date(2026, 10, 9),
-        rows=9,
-        synced_at=dt.datetime(2026, 10, 10, tzinfo=dt.UTC),
-    )
+    state = meta_state(9)
     with wh.stage(PERF, "date", scope=SCOPE) as stage:
         for batch in batches([perf(d) for d in range(1, 10)]):
             stage.append(batch)

@@ -5,12 +5,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from partnerkit_store_synth import perf, stream
+from partnerkit_store_synth import meta_state, perf, stream
 
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store import Scope, Warehouse
 from partnerkit.store import warehouse as warehouse_module
-from partnerkit.store.state import StreamState
 
 
 def staged(stage: Any) -> int:
@@ -123,22 +122,9 @@ def test_record_batches_are_staged_like_tables(wh: Warehouse) -> None:
 
 
 def test_a_failed_merge_leaves_neither_rows_nor_staging(
-    wh: Warehouse, small_groups: None, monkeypatch: pytest.MonkeyPatch
+    wh: Warehouse, small_groups: None, failing_state_write: None
 ) -> None:
-    def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("the disk filled up")
-
-    monkeypatch.setattr(warehouse_module, "_write_state", broken)
-    state = StreamState(
-        connection="meta",
-        stream="insights",
-        account="",
-        kind=RecordKind.PERFORMANCE,
-        cursor_column="date",
-        cursor=dt.date(2026, 10, 6),
-        rows=6,
-        synced_at=dt.datetime(2026, 10, 7, tzinfo=dt.UTC),
-    )
+    state = meta_state(6)
     batches = list(stream([perf(d) for d in range(1, 7)]).iter_arrow(5))
     with wh.stage(RecordKind.PERFORMANCE) as stage:
         for batch in batches:
