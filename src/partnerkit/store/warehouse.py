@@ -1339,20 +1339,13 @@ def _create_record_table(
     as typed nulls, and nothing of them is written to the file. A later read that fills
     one stores it (:func:`_store_columns`).
     """
-    schema = _schema_types(kind)
-    columns = [
-        f"{_q(name)} {sql_type}" if name in incoming else _virtual(name, sql_type)
-        for name, sql_type in schema.items()
-    ]
-    columns += [f"{_q(name)} {t}" for name, t in incoming.items() if name not in schema]
-    columns += [f"{_q(name)} {t}" for name, t in PROVENANCE_COLUMNS.items()]
-    cur.execute(f"CREATE TABLE {target} ({', '.join(columns)})")
-    _reconcile(cur, target, {n: t for n, t in incoming.items() if n in schema})
+    cur.execute(f"CREATE TABLE {target} ({_column_sql(_record_columns(kind, incoming))})")
 
 
 def _record_columns(kind: RecordKind, incoming: dict[str, str]) -> list[tuple[str, str, bool]]:
-    """The columns (name, type, virtual) :func:`_create_record_table` gives a read's table.
+    """The columns (name, type, virtual) of a record table made for a read: one layout.
 
+    :func:`_create_record_table` makes it, and a first read's own table is laid out by it.
     The kind's schema in order (a column the read fills with its type widened as
     :func:`_reconcile` widens it, the others virtual), the read's extras, provenance.
     """
