@@ -135,6 +135,25 @@ def test_duplicates_within_the_first_read_keep_the_last_as_the_merge_does(
         assert layout(staged_wh) == direct_layout
 
 
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "staged"])
+def test_ids_of_one_hash_take_the_exact_path_and_keep_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct: bool
+) -> None:
+    # The duplicate check counts 64-bit hashes of the ids; when two distinct ids share
+    # one (forced here: every check says "not distinct"), the exact grouping runs and
+    # must keep all ten distinct rows, each once: 1 + 2 + ... + 10 = 55 clicks.
+    monkeypatch.setattr(warehouse_module, "_distinct_ids", lambda *_: False)
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        with wh.stage(PERF, "date", scope=SCOPE if direct else None) as stage:
+            for batch in batches([perf(d, clicks=d) for d in range(1, 11)]):
+                stage.append(batch)
+            assert stage._direct is direct
+            result = stage.commit(SCOPE)
+        assert (result.rows, result.written, result.replaced) == (10, 10, 0)
+        assert clicks_by_day(wh) == {d: d for d in range(1, 11)}
+        assert sum(clicks_by_day(wh).values()) == 55
+
+
 def test_a_column_first_filled_in_a_later_group_is_stored_with_the_earlier_rows_null(
     wh: Warehouse,
 ) -> None:
