@@ -14,31 +14,44 @@ Versions:
   and ``runs`` (the history of reads); the provenance columns ``_connection``,
   ``_stream``, ``_account`` and ``_synced_at`` on every record table.
 
-A new version appends a :class:`Migration` to :data:`MIGRATIONS`. Columns that only
-follow the record schemas (a standard column added in a release, an ``extra.*``
-metric) need no migration: the warehouse adds them when rows bring them.
+A reader that opens a file without writing cannot migrate it, so it reads the file at the
+version it finds: :func:`readable_version` is the one place that decides which versions
+that is. Every version up to :data:`SCHEMA_VERSION` holds its records the same way (a
+record table per kind in ``main``, read by name; columns a version-2 table leaves virtual
+read as typed nulls, and a version-1 table stores them all), so the record tables of any
+of them read as they are; the bookkeeping (state, run history) exists from version 1 on.
+A version above :data:`SCHEMA_VERSION` is refused.
+
+A new version appends a :class:`Migration` to :data:`MIGRATIONS`; one that changes how
+records are read (not only how they are written) also raises :data:`OLDEST_READABLE`.
+Columns that only follow the record schemas (a standard column added in a release, an
+``extra.*`` metric) need no migration: the warehouse adds them when rows bring them.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from partnerkit.errors import ConfigurationError
+from partnerkit.errors import ConfigurationError, WarehouseError
 from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
     import duckdb
 
 __all__ = [
+    "BOOKKEEPING_VERSION",
     "MIGRATIONS",
+    "OLDEST_READABLE",
     "PROVENANCE_COLUMNS",
     "SCHEMA",
     "SCHEMA_VERSION",
     "Migration",
     "current_version",
     "migrate",
+    "readable_version",
 ]
 
 SCHEMA = "partnerkit"
@@ -68,10 +81,14 @@ class Migration:
     apply: Callable[[duckdb.DuckDBPyConnection], None]
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+def _table_exists(
+    con: duckdb.DuckDBPyConnection, schema: str, table: str, database: str | None = None
+) -> bool:
+    """Whether ``schema.table`` exists (in the attached ``database``, when one is named)."""
+    only = "" if database is None else " AND database_name = ?"
     found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-        [schema, table],
+        f"SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?{only}",
+        [schema, table] if database is None else [schema, table, database],
     ).fetchall()
     return bool(found[0][0])
 
@@ -148,13 +165,93 @@ MIGRATIONS: tuple[Migration, ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version
 """The layout version this partnerkit writes."""
 
+OLDEST_READABLE = 0
+"""The oldest layout version whose record tables this partnerkit reads without migrating.
 
-def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The layout version of an open warehouse (0 for a file without bookkeeping)."""
-    if not _table_exists(con, SCHEMA, "schema_version"):
+Version 0 files (a ``pull --out`` file of partnerkit 0.1, or any DuckDB file holding
+tables named by record kind) are read as they are.
+"""
+
+BOOKKEEPING_VERSION = 1
+"""The first layout version with the bookkeeping (``state``, ``runs``): the oldest a
+read-only :class:`~partnerkit.store.Warehouse`, which reads them too, accepts."""
+
+
+def current_version(con: duckdb.DuckDBPyConnection, database: str | None = None) -> int:
+    """The layout version of an open warehouse (0 for a file without bookkeeping).
+
+    Args:
+        con: A connection to the warehouse.
+        database: The warehouse's name when it is attached to ``con`` under another
+            (``ATTACH ... AS name``); by default ``con``'s own database.
+    """
+    if not _table_exists(con, SCHEMA, "schema_version", database):
         return 0
-    found = con.execute(f"SELECT max(version) FROM {SCHEMA}.schema_version").fetchall()
+    where = SCHEMA if database is None else f'"{database}".{SCHEMA}'
+    found = con.execute(f"SELECT max(version) FROM {where}.schema_version").fetchall()
     return int(found[0][0] or 0)
+
+
+def _too_new(path: str, version: int, latest: int) -> WarehouseError:
+    """The error for a file at a layout version above the newest this partnerkit knows."""
+    from partnerkit import __version__
+
+    return WarehouseError(
+        f"the warehouse {path} is at layout version {version}, written by a newer partnerkit "
+        f"than this one ({__version__}, which knows layout versions up to {latest}); upgrade "
+        f"partnerkit (`pip install -U partnerkit`, or `uv add -U partnerkit`) to use it. The "
+        f"file is left as it is.",
+        path=path,
+    )
+
+
+def _database_path(con: duckdb.DuckDBPyConnection) -> str:
+    """The file of ``con``'s own database (empty for one in memory), for messages."""
+    found = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return str(found[0][0] or "") if found else ""
+
+
+def readable_version(
+    con: duckdb.DuckDBPyConnection,
+    path: str | os.PathLike[str],
+    *,
+    database: str | None = None,
+    oldest: int = OLDEST_READABLE,
+) -> int:
+    """The layout version of a warehouse opened without writing, if this partnerkit reads it.
+
+    The one place that decides which versions a read-only open accepts (it cannot
+    migrate): from ``oldest`` up to :data:`SCHEMA_VERSION`.
+
+    Args:
+        con: A connection to the warehouse.
+        path: The warehouse file (named in the error).
+        database: The warehouse's name when it is attached to ``con`` under another.
+        oldest: The oldest version the reader accepts: :data:`OLDEST_READABLE` for one
+            that reads the record tables only, :data:`BOOKKEEPING_VERSION` for one that
+            reads the state and run history too.
+
+    Returns:
+        The file's layout version.
+
+    Raises:
+        WarehouseError: The file is newer than this partnerkit (upgrade it), or older
+            than ``oldest`` (open it once for writing, which migrates it).
+    """
+    version = current_version(con, database)
+    if version > SCHEMA_VERSION:
+        raise _too_new(str(path), version, SCHEMA_VERSION)
+    if version < oldest:
+        raise WarehouseError(
+            f"the warehouse {path} is at layout version {version}, not {SCHEMA_VERSION}: "
+            f"older than a read-only open reads (versions {oldest} to {SCHEMA_VERSION}). Open "
+            f"it once for writing to migrate it (`partnerkit sync`, or `Warehouse(path)` in "
+            f"code), then read it again.",
+            path=str(path),
+        )
+    return version
 
 
 def migrate(
@@ -170,16 +267,14 @@ def migrate(
         The versions applied (empty when the file was up to date).
 
     Raises:
-        ConfigurationError: The file is newer than this partnerkit, or a step failed
-            (the file stays at the last version that completed).
+        WarehouseError: The file is newer than this partnerkit (nothing is changed).
+        ConfigurationError: A step failed (the file stays at the last version that
+            completed).
     """
     latest = migrations[-1].version if migrations else 0
     version = current_version(con)
     if version > latest:
-        raise ConfigurationError(
-            f"the warehouse is at layout version {version}, written by a newer partnerkit than "
-            f"this one (which knows versions up to {latest}); upgrade partnerkit to use it"
-        )
+        raise _too_new(_database_path(con), version, latest)
     applied: list[int] = []
     for step in migrations:
         if step.version <= version:

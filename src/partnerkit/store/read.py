@@ -9,6 +9,10 @@ from the small lock-info file a sync writes beside the warehouse
 (:func:`holding`) — never with a raw database error.
 
 :func:`map_duckdb_error` is the one place DuckDB's exceptions become the library's.
+
+A reader cannot migrate the file, so :func:`attach_read_only` reads it at the layout
+version it finds, and refuses one written by a newer partnerkit
+(:func:`~partnerkit.store.migrations.readable_version` decides).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from partnerkit.errors import (
     WarehouseError,
     WarehouseFileError,
 )
+from partnerkit.store.migrations import readable_version
 
 if TYPE_CHECKING:
     import duckdb
@@ -173,6 +178,11 @@ def attach_read_only(
 ) -> None:
     """Attach a warehouse file read-only to ``con`` as ``alias``, waiting out a writer.
 
+    The file's layout version is checked once it is attached: any version this
+    partnerkit knows is read as it is (see
+    :func:`~partnerkit.store.migrations.readable_version`); a newer one is detached
+    again and refused.
+
     Args:
         con: The connection (its database gets the attachment).
         path: The warehouse file; it must exist.
@@ -180,8 +190,10 @@ def attach_read_only(
         wait: Seconds to wait for a writer to release the file (see :func:`lock_wait`).
 
     Raises:
-        WarehouseError: No such file, or it is not a readable DuckDB file
-            (:class:`~partnerkit.errors.WarehouseFileError` when its header says so).
+        WarehouseError: No such file, it is not a readable DuckDB file
+            (:class:`~partnerkit.errors.WarehouseFileError` when its header says so), or
+            a newer partnerkit wrote it (its layout version is above
+            :data:`~partnerkit.store.migrations.SCHEMA_VERSION`).
         WarehouseBusyError: A writer still held the file after ``wait`` seconds.
     """
     import duckdb
@@ -197,7 +209,7 @@ def attach_read_only(
     while True:
         try:
             con.execute(statement)
-            return
+            break
         except duckdb.Error as exc:
             waited = time.monotonic() - began
             if _LOCKED not in str(exc):
@@ -206,6 +218,14 @@ def attach_read_only(
                 raise _busy(path, waited) from None
             time.sleep(min(pause, max(budget - waited, 0.0)))
             pause = min(pause * 2, 1.0)
+    try:
+        readable_version(con, path, database=alias)
+    except BaseException as exc:
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f'DETACH "{alias}"')
+        if isinstance(exc, duckdb.Error):
+            raise map_duckdb_error(exc, path=path) from None
+        raise
 
 
 def _alive(holder: Holder) -> bool:

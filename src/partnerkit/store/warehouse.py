@@ -56,11 +56,12 @@ from partnerkit._closing import Closing
 from partnerkit.errors import ConfigurationError, DataError, WarehouseFileError
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store.migrations import (
+    BOOKKEEPING_VERSION,
     PROVENANCE_COLUMNS,
     SCHEMA,
-    SCHEMA_VERSION,
     current_version,
     migrate,
+    readable_version,
 )
 from partnerkit.store.read import check_warehouse_file
 from partnerkit.store.state import StreamState, batch_max_day
@@ -471,7 +472,8 @@ class Warehouse(Closing):
         memory_limit: DuckDB's memory budget (e.g. ``"256MB"``); work beyond it
             spills to a temporary folder beside the file.
         threads: DuckDB's worker threads (its default: one per core).
-        read_only: Open without writing (no migration; fails on an old layout).
+        read_only: Open without writing: no migration, so a file without bookkeeping
+            (layout version 0) is refused; versions 1 and later are read as they are.
 
     Raises:
         ConfigurationError: Another process holds the file, it was written by a
@@ -510,14 +512,8 @@ class Warehouse(Closing):
         self._stages: weakref.WeakSet[Stage] = weakref.WeakSet()
         self._closed = False
         try:
-            if read_only:
-                found = current_version(self._con)
-                if found != SCHEMA_VERSION:
-                    raise ConfigurationError(
-                        f"the warehouse {self.path} is at layout version {found}, not "
-                        f"{SCHEMA_VERSION}; open it once for writing (e.g. `partnerkit sync`) "
-                        f"to migrate it"
-                    )
+            if read_only:  # it reads the state and runs too: version 1 or later
+                readable_version(self._con, self.path, oldest=BOOKKEEPING_VERSION)
             else:
                 migrate(self._con)
                 self._drop_stages()
