@@ -78,6 +78,7 @@ __all__ = [
     "WarehouseBusyError",
     "WarehouseError",
     "WarehouseFileError",
+    "WarehouseVersionError",
     "WorkspaceError",
     "WorkspaceProblem",
 ]
@@ -314,6 +315,26 @@ class WarehouseFileError(WarehouseError):
             f"warehouse there, or point the command at another file with --warehouse.",
             path=str(path),
         )
+
+
+class WarehouseVersionError(WarehouseError):
+    """A warehouse file at a layout version this partnerkit cannot use as it is.
+
+    Newer than this partnerkit knows (upgrade partnerkit; the file is left as it is), or,
+    for a reader that cannot migrate, older than it reads (open it once for writing).
+
+    Attributes:
+        path: The warehouse file.
+        version: The file's layout version.
+        oldest: The oldest layout version the opener accepts.
+        newest: The newest layout version this partnerkit knows.
+    """
+
+    def __init__(self, message: str, *, path: str, version: int, oldest: int, newest: int):
+        self.version = version
+        self.oldest = oldest
+        self.newest = newest
+        super().__init__(message, path=path)
 
 
 class WarehouseBusyError(WarehouseError):

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from partnerkit.analysis import Dataset, compute_kpis
 from partnerkit.cli import ExitCode, app
-from partnerkit.errors import WarehouseError, WarehouseFileError
+from partnerkit.errors import WarehouseFileError, WarehouseVersionError
 from partnerkit.model import Workspace
 from partnerkit.records import RecordKind, arrow_schema
 from partnerkit.store import SCHEMA_VERSION, Warehouse
@@ -196,20 +196,25 @@ def test_a_file_from_a_newer_partnerkit_is_refused_by_the_readers(
 ) -> None:
     path = tmp_path / "future.duckdb"
     write_future_file(path, version=3)
-    with pytest.raises(WarehouseError) as caught:
+    with pytest.raises(WarehouseVersionError) as caught:
         open_read_only(path, reader)
     error = caught.value
     assert not isinstance(error, WarehouseFileError)  # the file is fine: move nothing aside
     assert error.path == str(path)
+    # the dataset reads version 0 files, a read-only warehouse from version 1 (bookkeeping)
+    oldest = 0 if reader == "dataset" else 1
+    assert (error.version, error.oldest, error.newest) == (3, oldest, 2)
     message = str(error)
     assert f"the warehouse {path} is at layout version 3" in message
     assert "knows layout versions up to 2" in message
     assert "upgrade partnerkit" in message
     # the refusal left the file as it was, and not held: a writer's open names it too
     assert version_of(path) == 3
-    with pytest.raises(WarehouseError, match="layout version 3") as writing:
+    with pytest.raises(WarehouseVersionError, match="layout version 3") as writing:
         Warehouse(path)
     assert writing.value.path == str(path)
+    # a writer migrates any older version: 0 is the oldest it takes
+    assert (writing.value.version, writing.value.oldest, writing.value.newest) == (3, 0, 2)
 
 
 def test_a_refused_attachment_is_detached_again(tmp_path: Path) -> None:
@@ -217,7 +222,7 @@ def test_a_refused_attachment_is_detached_again(tmp_path: Path) -> None:
     write_future_file(path, version=7)
     con = duckdb.connect()
     try:
-        with pytest.raises(WarehouseError, match="layout version 7"):
+        with pytest.raises(WarehouseVersionError, match="layout version 7"):
             attach_read_only(con, path, "wh", wait=0)
         names = [
             r[0] for r in con.execute("SELECT database_name FROM duckdb_databases()").fetchall()
@@ -240,9 +245,10 @@ def test_a_version_0_file_is_read_by_a_dataset_but_not_by_a_read_only_warehouse(
     with Dataset.from_duckdb(path) as data:  # record tables only, as in partnerkit 0.1
         assert data.sql("SELECT sum(clicks) AS c FROM performance").to_pylist() == [{"c": 55}]
     # a read-only warehouse reads the state and runs too, which a version 0 file lacks
-    with pytest.raises(WarehouseError) as caught:
+    with pytest.raises(WarehouseVersionError) as caught:
         Warehouse(path, read_only=True)
     assert caught.value.path == str(path)
+    assert (caught.value.version, caught.value.oldest, caught.value.newest) == (0, 1, 2)
     assert "layout version 0, not 2" in str(caught.value)
     assert "Open it once for writing" in str(caught.value)
     assert "`partnerkit sync`" in str(caught.value)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from partnerkit.errors import ConfigurationError, WarehouseError
+from partnerkit.errors import ConfigurationError, WarehouseVersionError
 from partnerkit.records import RecordKind
 
 if TYPE_CHECKING:
@@ -192,16 +192,19 @@ def current_version(con: duckdb.DuckDBPyConnection, database: str | None = None)
     return int(found[0][0] or 0)
 
 
-def _too_new(path: str, version: int, latest: int) -> WarehouseError:
+def _too_new(path: str, version: int, latest: int, oldest: int) -> WarehouseVersionError:
     """The error for a file at a layout version above the newest this partnerkit knows."""
     from partnerkit import __version__
 
-    return WarehouseError(
+    return WarehouseVersionError(
         f"the warehouse {path} is at layout version {version}, written by a newer partnerkit "
         f"than this one ({__version__}, which knows layout versions up to {latest}); upgrade "
         f"partnerkit (`pip install -U partnerkit`, or `uv add -U partnerkit`) to use it. The "
         f"file is left as it is.",
         path=path,
+        version=version,
+        oldest=oldest,
+        newest=latest,
     )
 
 
@@ -237,19 +240,22 @@ def readable_version(
         The file's layout version.
 
     Raises:
-        WarehouseError: The file is newer than this partnerkit (upgrade it), or older
-            than ``oldest`` (open it once for writing, which migrates it).
+        WarehouseVersionError: The file is newer than this partnerkit (upgrade it), or
+            older than ``oldest`` (open it once for writing, which migrates it).
     """
     version = current_version(con, database)
     if version > SCHEMA_VERSION:
-        raise _too_new(str(path), version, SCHEMA_VERSION)
+        raise _too_new(str(path), version, SCHEMA_VERSION, oldest)
     if version < oldest:
-        raise WarehouseError(
+        raise WarehouseVersionError(
             f"the warehouse {path} is at layout version {version}, not {SCHEMA_VERSION}: "
             f"older than a read-only open reads (versions {oldest} to {SCHEMA_VERSION}). Open "
             f"it once for writing to migrate it (`partnerkit sync`, or `Warehouse(path)` in "
             f"code), then read it again.",
             path=str(path),
+            version=version,
+            oldest=oldest,
+            newest=SCHEMA_VERSION,
         )
     return version
 
@@ -267,14 +273,15 @@ def migrate(
         The versions applied (empty when the file was up to date).
 
     Raises:
-        WarehouseError: The file is newer than this partnerkit (nothing is changed).
+        WarehouseVersionError: The file is newer than this partnerkit (nothing is
+            changed).
         ConfigurationError: A step failed (the file stays at the last version that
             completed).
     """
     latest = migrations[-1].version if migrations else 0
     version = current_version(con)
     if version > latest:
-        raise _too_new(_database_path(con), version, latest)
+        raise _too_new(_database_path(con), version, latest, 0)
     applied: list[int] = []
     for step in migrations:
         if step.version <= version:
