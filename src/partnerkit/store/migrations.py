@@ -132,8 +132,15 @@ def _v1_bookkeeping(con: duckdb.DuckDBPyConnection) -> None:
             finished_at TIMESTAMP WITH TIME ZONE NOT NULL
         )"""
     )
+    tables = {
+        str(r[0])
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main'"
+        ).fetchall()
+    }
     for kind in RecordKind:
-        if not _table_exists(con, "main", kind.value):
+        if kind.value not in tables:  # one query for every kind, not one each
             continue
         have = set(_columns(con, "main", kind.value))
         for name, sql_type in PROVENANCE_COLUMNS.items():
