@@ -97,12 +97,15 @@ def test_a_first_read_goes_into_its_own_table_unseen_until_the_commit(
     assert (provenance[0]["_stream"], provenance[0]["_account"]) == ("insights", "")
 
 
+@pytest.mark.parametrize("slice_rows", [500_000, 3], ids=["one-slice", "slices-of-3"])
 def test_duplicates_within_the_first_read_keep_the_last_as_the_merge_does(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_rows: int
 ) -> None:
     # Groups of 4 (batches of 3): days 1-4 are written first, day 1 comes again in the
     # tail (100); day 6 comes twice in the tail (60, then 66); day 2 comes again in
-    # the second batch, inside the first group (20).
+    # the second batch, inside the first group (20). With slices of 3 rows the commit
+    # cleans the 9 staged rows in 3 slices by hash of the id, the merge likewise.
+    monkeypatch.setattr(warehouse_module, "_PARTITION_ROWS", slice_rows)
     rows = [
         perf(1, clicks=1),
         perf(2, clicks=2),

@@ -1218,9 +1218,14 @@ class Stage(Closing):
         """Delete all but the last row of each id the own table holds twice; return how many.
 
         Within a group ids are distinct (:meth:`_write_own`); a later group's rows come
-        after an earlier one's (``rowid``), as later staged rows do.
+        after an earlier one's (``rowid``), as later staged rows do. The whole table is
+        checked in one scan (a check per slice scans it once per slice: 20 scans at 10
+        million rows, for no less memory); only a table with an id twice is then cleaned
+        a slice at a time.
         """
         cur = self._cur
+        if _distinct_ids(cur, self._own, "true"):  # one scan: the usual case ends here
+            return 0
         removed = 0
         for where in _partitions(self._own_rows):
             if not _distinct_ids(cur, self._own, where):
