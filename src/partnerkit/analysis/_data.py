@@ -77,6 +77,12 @@ class Dataset(Closing):
     the file open (read-only) until :meth:`close`; while it does, a sync cannot
     write the file. Use it as a context manager, or close it when done.
 
+    Freshness: a dataset of an open warehouse (:meth:`Warehouse.dataset
+    <partnerkit.store.Warehouse.dataset>`) reads what is committed when each query
+    runs, a record table that a sync creates after the dataset was made included. A
+    dataset over a file (:meth:`from_duckdb`) reads the file as it was when opened:
+    no other process can write it while the dataset holds it.
+
     DuckDB's errors are raised as the library's own (:mod:`partnerkit.errors`).
     """
 
@@ -109,12 +115,15 @@ class Dataset(Closing):
         arrow: dict[RecordKind, pa.Table] | None,
         path: Path | None,
         stable: bool,
-        per_cursor_sql: list[str] | None = None,
+        missing: Iterable[RecordKind] = (),
     ) -> None:
         self._root = root
         self._owns_root = owns_root
         self._per_cursor = per_cursor  # registered on each thread's connection
-        self._per_cursor_sql = per_cursor_sql or []  # run on each thread's connection
+        # Kinds of ``root``'s database with no record table when last looked: each
+        # thread's connection reads them as an empty temporary table until one appears
+        # (see `_look_again`). It only shrinks: partnerkit never drops a record table.
+        self._missing = frozenset(missing)
         self._arrow = arrow  # the tables in memory (given, or loaded by `tables`)
         self._path = path
         self._stable = stable  # the data cannot change: counts and schemas are cached
@@ -159,7 +168,8 @@ class Dataset(Closing):
         The file is attached read-only and each record table (named by kind) becomes
         a view; a kind the file has no table for is an empty table. Nothing is copied.
         While ``partnerkit sync`` writes the file, this waits up to ``wait`` seconds for
-        it to finish.
+        it to finish. The dataset reads the file as it was when opened: while it holds
+        the file, no other process can write it (the dataset is :attr:`frozen`).
 
         Args:
             path: The ``.duckdb`` file.
@@ -222,18 +232,21 @@ class Dataset(Closing):
 
         What :meth:`Warehouse.dataset() <partnerkit.store.Warehouse.dataset>` returns:
         the dataset queries the tables in place, one cursor of ``root`` per thread, and
-        never closes ``root`` (its owner does).
+        never closes ``root`` (its owner does). It reads what is committed when each
+        query runs: a kind without a table reads as an empty table until a writer on
+        ``root``'s database creates its table, then as that table (each :meth:`cursor`
+        call looks again, one query of DuckDB's catalogue while a kind has no table).
 
         Args:
             root: The connection whose database has the record tables.
-            kinds: The record kinds it has tables for; the others are empty views.
+            kinds: The record kinds it has tables for now; the others read as empty
+                tables until theirs appear.
             path: The database file (named in errors).
 
         Returns:
             The dataset.
         """
         have = set(kinds)
-        empty = [_empty_table_sql(k, temporary=True) for k in RecordKind if k not in have]
         data = cls.__new__(cls)
         data._setup(
             root=root,
@@ -242,7 +255,7 @@ class Dataset(Closing):
             arrow=None,
             path=path,
             stable=False,
-            per_cursor_sql=empty,
+            missing=[k for k in RecordKind if k not in have],
         )
         return data
 
@@ -268,10 +281,13 @@ class Dataset(Closing):
         """Every record kind as an Arrow table.
 
         For a dataset over a warehouse file this **loads every record table into
-        memory** (once, on first access); analyses never need it — they query
-        :meth:`sql`, :meth:`schema` and :meth:`row_count`. Kept for code that wants
-        the tables themselves.
+        memory** (once, on first access; on each access for a dataset of an open
+        warehouse, whose tables a sync may change); analyses never need it — they
+        query :meth:`sql`, :meth:`schema` and :meth:`row_count`. Kept for code that
+        wants the tables themselves.
         """
+        if self._arrow is None and not self._stable:  # not kept: it would go stale
+            return {k: self.sql(f'SELECT * FROM "{v}"') for k, v in VIEWS.items()}
         if self._arrow is None:
             with self._lock:
                 if self._arrow is None:
@@ -285,12 +301,31 @@ class Dataset(Closing):
         its first call and kept for the next ones. Temporary tables and registrations
         made on it are the thread's own; do not hand it to another thread.
 
+        Over an open warehouse, each call also checks whether a record kind without a
+        table has one now (a sync created it): from then on the connection reads it.
+
         Raises:
             WarehouseError: The dataset (or the warehouse it reads) is closed.
         """
+        return self._thread_cursor(None)
+
+    def _thread_cursor(self, query: str | None) -> duckdb.DuckDBPyConnection:
+        """The calling thread's connection, ready to run ``query`` (``None``: any query).
+
+        A query that names none of the kinds the thread reads as empty cannot read
+        them: it skips the check of :meth:`_look_again` (analyses ask for many schemas
+        and counts of the kinds that have tables).
+        """
         cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
-        if cur is not None and not self._closed:
-            return cur
+        if cur is None or self._closed:
+            cur = self._connect()
+        stand_ins: set[RecordKind] = self._local.stand_ins
+        if stand_ins and (query is None or _names_any(query, stand_ins)):
+            self._look_again(cur)
+        return cur
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Make the calling thread's connection, with the views and the empty kinds."""
         import duckdb
 
         with self._lock:
@@ -298,19 +333,50 @@ class Dataset(Closing):
                 raise WarehouseError(
                     "the dataset is closed; build a new one to query", path=str(self._path or "")
                 )
+            stand_ins = set(self._missing)
             try:
                 if self._root is None:
                     self._root = duckdb.connect()
                 cur = self._root.cursor()
                 for name, table in self._per_cursor.items():
                     cur.register(name, table)
-                for statement in self._per_cursor_sql:
-                    cur.execute(statement)
+                for kind in stand_ins:
+                    cur.execute(_empty_table_sql(kind, temporary=True))
             except duckdb.Error as exc:
                 raise map_duckdb_error(exc, path=self._path, what="read") from exc
             self._cursors.add(cur)
         self._local.cursor = cur
+        self._local.stand_ins = stand_ins  # the kinds it reads as an empty temporary table
         return cur
+
+    def _look_again(self, cur: duckdb.DuckDBPyConnection) -> None:
+        """Read each kind the thread reads as empty through its record table, if it has one now.
+
+        A temporary table comes first in DuckDB's name lookup, so the thread's empty
+        table of a kind hides the kind's record table once a writer creates it: it is
+        dropped then. One query of the catalogue, while some kind of this thread has
+        no table; a kind found is known to every thread (record tables are never
+        dropped: a rebuild renames the new table into place in the same transaction).
+        """
+        import duckdb
+
+        stand_ins: set[RecordKind] = self._local.stand_ins
+        try:
+            if stand_ins & self._missing:
+                found = cur.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
+                    "AND database_name = current_database() AND schema_name = 'main'"
+                ).fetchall()
+                have = {str(row[0]) for row in found}
+                appeared = {k for k in self._missing if VIEWS[k] in have}
+                if appeared:
+                    with self._lock:
+                        self._missing = self._missing - appeared
+            for kind in stand_ins - self._missing:
+                cur.execute(f'DROP TABLE temp.main."{VIEWS[kind]}"')
+                stand_ins.discard(kind)
+        except duckdb.Error as exc:
+            raise map_duckdb_error(exc, path=self._path, what="read") from exc
 
     @property
     def connection(self) -> duckdb.DuckDBPyConnection:
@@ -361,7 +427,7 @@ class Dataset(Closing):
             args = dict(params) or None
         else:
             args = list(params) or None
-        cur = self.cursor()
+        cur = self._thread_cursor(query)
         while True:
             try:
                 return _arrow(cur.sql(query, params=args))
@@ -421,6 +487,16 @@ class Dataset(Closing):
         except PartnerkitError:  # a repr never raises (e.g. its warehouse was closed)
             return f"<Dataset{where} unreadable>"
         return f"<Dataset{where} {counts}>"
+
+
+def _names_any(query: str, kinds: Iterable[RecordKind]) -> bool:
+    """Whether a query's text may name the view of any of the kinds.
+
+    A yes may be a column's name or part of a word; a query that reads one of the
+    views names it, so a no is never wrong.
+    """
+    text = query.lower()
+    return any(VIEWS[kind] in text for kind in kinds)
 
 
 def _sql_type(arrow_type: pa.DataType) -> str:

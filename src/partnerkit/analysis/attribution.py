@@ -29,7 +29,10 @@ The rules run in Python once per *distinct combination* of the columns they read
 few hundred in a typical month, never once per row); the answer is a small Arrow
 table joined to the rows in DuckDB. :func:`attribution_of` keeps that work per
 (workspace, dataset, mode): every analysis of the same dataset reuses it, so a report
-that runs nine analyses attributes the leads once.
+that runs nine analyses attributes the leads once. Over a dataset whose records a sync
+may change (:meth:`Warehouse.dataset() <partnerkit.store.Warehouse.dataset>`) only the
+rules' answers are kept: each analysis reads the distinct combinations again, so rows
+written since (a first lead, a new source value) are attributed too.
 """
 
 from __future__ import annotations
@@ -239,6 +242,12 @@ class Attribution:
     Get it with :func:`attribution_of` (cached per dataset). It holds no connection:
     the decided combinations are Arrow tables, registered per call on the caller's
     cursor by :meth:`joins`. Safe to share between threads.
+
+    The owner of a combination is kept for the attribution's life (it depends on the
+    workspace alone). What depends on the records (:meth:`table`, and :meth:`keys` of
+    deals, which have none while there are no leads) is kept only when the dataset is
+    :attr:`~partnerkit.analysis.Dataset.frozen`: over an open warehouse it is read
+    again each time, as the rows a sync commits meanwhile would go unattributed.
     """
 
     def __init__(self, workspace: Workspace, dataset: Dataset, mode: AttributionMode) -> None:
@@ -277,7 +286,9 @@ class Attribution:
         """
         found = self._keys.get(kind)
         if found is None:
-            found = self._keys[kind] = self._find_keys(kind)
+            found = self._find_keys(kind)
+            if found or self.dataset.frozen:  # deals have none until leads come
+                self._keys[kind] = found
         return found
 
     def _find_keys(self, kind: RecordKind) -> dict[str, str]:
@@ -335,15 +346,20 @@ class Attribution:
         """The decided combinations of a kind (``k0``… plus owner columns), or ``None``.
 
         Computed once per attribution (the first caller's cursor reads the distinct
-        combinations); ``None`` when the kind has no rows or nothing matches.
+        combinations), or on each call when the dataset is not
+        :attr:`~partnerkit.analysis.Dataset.frozen` (:meth:`joins` asks once per
+        analysis); ``None`` when the kind has no rows or nothing matches.
         """
         with self._lock:
-            if kind not in self._tables:
-                if kind is RecordKind.DEAL:
-                    self._tables[kind] = self._deal_table(con)
-                else:
-                    self._tables[kind] = self._combo_table(kind, con)
-            return self._tables[kind]
+            if kind in self._tables:
+                return self._tables[kind]
+            if kind is RecordKind.DEAL:
+                found = self._deal_table(con)
+            else:
+                found = self._combo_table(kind, con)
+            if self.dataset.frozen:
+                self._tables[kind] = found
+            return found
 
     def on(self, kind: RecordKind, alias: str = "a") -> str:
         """The join condition between a kind's rows (alias ``v``) and its :meth:`table`."""
@@ -546,7 +562,9 @@ def attribution_of(
 
     Every analysis of the same dataset (and the same source map and campaigns, and
     mode) gets the same :class:`Attribution`, so its distinct combinations are
-    decided once however many analyses run.
+    decided once however many analyses run. Over a dataset a sync may change (not
+    :attr:`~partnerkit.analysis.Dataset.frozen`), each analysis reads the
+    combinations again and only those not decided before run the rules.
 
     Args:
         workspace: The workspace (its source map and campaigns).

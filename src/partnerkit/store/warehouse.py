@@ -619,7 +619,8 @@ class Warehouse(Closing):
 
         Nothing is copied: the dataset queries this warehouse's file through the
         warehouse's own database (one connection per thread), and sees what is
-        committed when each query runs. It lives as long as the warehouse is open. To
+        committed when each query runs: a record table a sync creates after the dataset
+        was made included. It lives as long as the warehouse is open. To
         read a file no process of yours has open, use
         :meth:`Dataset.from_duckdb <partnerkit.analysis.Dataset.from_duckdb>`.
         """
