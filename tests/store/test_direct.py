@@ -274,7 +274,8 @@ def test_a_process_dying_while_writing_its_own_table_leaves_nothing_to_readers(
             stage.append(batch)
         assert stage._direct is True
         stage._written()  # the group written behind lands (closing a busy connection raises)
-        wh._con.close()  # "dies" without committing
+        wh._con.close()  # "dies" without committing: its file and claim on it are gone
+        wh._claim.release()
         wh._closed = True
     with Warehouse(path, read_only=True) as reader:
         assert reader.tables() == []  # the own table is in the file, but no record table

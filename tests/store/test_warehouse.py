@@ -161,6 +161,7 @@ def test_a_process_dying_before_its_merge_leaves_no_rows(
         if staged_committed:  # dies between committing the stage and the merge
             stage._cur.execute("COMMIT")
         wh._con.close()  # "dies" without merging or dropping the stage
+        wh._claim.release()
         wh._closed = True
     # The staging table is a temporary table of the stage's cursor: never in the file.
     assert stage_tables(path) == 0

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 from partnerkit._closing import Closing
 from partnerkit.errors import ConfigurationError, PartnerkitError, WarehouseError
 from partnerkit.records import RecordKind, arrow_schema
-from partnerkit.store.read import attach_read_only, map_duckdb_error
+from partnerkit.store.read import FileClaim, attach_read_only, claim_file, map_duckdb_error
 
 if TYPE_CHECKING:
     from typing import ClassVar
@@ -132,6 +132,7 @@ class Dataset(Closing):
         self._cursors: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
         self._schemas: dict[RecordKind, pa.Schema] = {}
         self._counts: dict[RecordKind, int] = {}
+        self._claim: FileClaim | None = None  # the file this dataset attached, if any
         self._closed = False
 
     @classmethod
@@ -198,7 +199,12 @@ class Dataset(Closing):
             config["memory_limit"] = memory_limit
         if threads is not None:
             config["threads"] = threads
-        root = duckdb.connect(config=config)
+        claim = claim_file(file, write=False)  # refused if this process writes the file
+        try:
+            root = duckdb.connect(config=config)
+        except BaseException:
+            claim.release()
+            raise
         try:
             attach_read_only(root, file, _ATTACHED, wait=wait)
             have = {
@@ -216,12 +222,16 @@ class Dataset(Closing):
                     root.execute(_empty_table_sql(kind))
         except duckdb.Error as exc:
             root.close()
+            claim.release()
             raise map_duckdb_error(exc, path=file, what="read") from exc
         except BaseException:
             root.close()
+            claim.release()
             raise
         data = cls.__new__(cls)
         data._setup(root=root, owns_root=True, per_cursor={}, arrow=None, path=file, stable=True)
+        data._claim = claim
+        weakref.finalize(data, claim.release)  # a dataset never closed, collected
         return data
 
     @classmethod
@@ -477,6 +487,8 @@ class Dataset(Closing):
                 cur.close()
             if self._owns_root and self._root is not None:
                 self._root.close()
+            if self._claim is not None:
+                self._claim.release()
 
     def __repr__(self) -> str:
         where = f" {str(self._path)!r}" if self._path is not None else ""

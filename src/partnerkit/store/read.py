@@ -21,8 +21,10 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import socket
 import struct
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,9 +47,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LOCK_WAIT",
     "LOCK_WAIT_ENV",
+    "FileClaim",
     "Holder",
     "attach_read_only",
     "check_warehouse_file",
+    "claim_file",
     "holding",
     "lock_info_path",
     "lock_wait",
@@ -62,6 +66,10 @@ DEFAULT_LOCK_WAIT = 10.0
 """Seconds a reader waits for the warehouse lock when neither argument nor variable says."""
 
 _LOCKED = "Could not set lock on file"
+#: DuckDB's words for a file this process has open in another mode or configuration.
+OPEN_HERE = re.compile(
+    r"Unique file handle conflict|same database file with a different configuration"
+)
 _NOTE_LIMIT = 4096  # bytes of a lock note read: it is small, and may not be ours
 
 
@@ -228,6 +236,85 @@ def attach_read_only(
         raise
 
 
+class FileClaim:
+    """This process's open of a warehouse file, for reading or for writing.
+
+    Made by :func:`claim_file`; :meth:`release` when the file is closed (safe twice).
+    """
+
+    def __init__(self, key: str, write: bool) -> None:
+        self.key = key
+        self.write = write
+        self._released = False
+
+    def release(self) -> None:
+        """Give the claim back: the file may now be opened in the other mode."""
+        with _CLAIMS_LOCK:
+            if self._released:
+                return
+            self._released = True
+            counts = _CLAIMS[self.key]
+            counts[self.write] -= 1
+            if not any(counts.values()):
+                del _CLAIMS[self.key]
+
+
+#: This process's opens of warehouse files: the file's real path → opens by mode
+#: (``True`` for writing). DuckDB cannot open one file for reading and for writing in
+#: one process, and a refused second open gives up the file's lock the first one holds
+#: (POSIX drops a process's locks on a file when any of its handles to it is closed),
+#: so the conflict is refused here, before DuckDB touches the file.
+_CLAIMS: dict[str, dict[bool, int]] = {}
+_CLAIMS_LOCK = threading.Lock()
+
+
+def claim_file(path: str | os.PathLike[str], *, write: bool) -> FileClaim:
+    """Claim a warehouse file for reading or writing in this process, before opening it.
+
+    Opens in one mode share a file (two writers share DuckDB's database, readers share
+    the file read-only); an open in the other mode is refused.
+
+    Args:
+        path: The warehouse file.
+        write: Whether the open writes it.
+
+    Returns:
+        The claim, to :meth:`~FileClaim.release` when the file is closed.
+
+    Raises:
+        WarehouseError: The file is open in this process in the other mode; the message
+            says which, and what to do.
+    """
+    key = os.path.realpath(path)
+    with _CLAIMS_LOCK:
+        counts = _CLAIMS.setdefault(key, {True: 0, False: 0})
+        if counts[not write]:
+            if not any(counts.values()):
+                del _CLAIMS[key]
+            raise _in_use_here(path, write)
+        counts[write] += 1
+    return FileClaim(key, write)
+
+
+def _in_use_here(path: str | os.PathLike[str], write: bool) -> WarehouseError:
+    """The error for an open of a file this process has open in the other mode."""
+    if write:
+        message = (
+            f"the warehouse {path} is open for reading in this process (a "
+            f"Dataset.from_duckdb or a read-only Warehouse of it), and DuckDB cannot open "
+            f"a file for writing while the same process reads it. Close the reader first "
+            f"(`dataset.close()`), or open the Warehouse first and read through "
+            f"`warehouse.dataset()`."
+        )
+    else:
+        message = (
+            f"the warehouse {path} is open for writing in this process (a Warehouse, "
+            f"maybe a sync's), and DuckDB cannot open it read-only beside it. Read it "
+            f"through that warehouse's `dataset()`, or close the warehouse first."
+        )
+    return WarehouseError(message, path=str(path))
+
+
 def _alive(holder: Holder) -> bool:
     """Whether the note's process still runs (assumed on another host, and off POSIX).
 
@@ -282,6 +369,12 @@ def map_duckdb_error(
     if isinstance(exc, PartnerkitError):
         return exc
     text = str(exc).strip()
+    if path is not None and OPEN_HERE.search(text):  # opened here by other means than partnerkit's
+        return WarehouseError(
+            f"the warehouse {path} is already open in this process in another mode (read-only "
+            f"beside writing, or the reverse): close the other connection to it first",
+            path=str(path),
+        )
     if path is not None and isinstance(
         exc, duckdb.IOException | duckdb.SerializationException | duckdb.InternalException
     ):

@@ -63,7 +63,7 @@ from partnerkit.store.migrations import (
     migrate,
     readable_version,
 )
-from partnerkit.store.read import check_warehouse_file
+from partnerkit.store.read import OPEN_HERE, check_warehouse_file, claim_file, map_duckdb_error
 from partnerkit.store.state import StreamState, batch_max_day
 
 if TYPE_CHECKING:
@@ -297,6 +297,10 @@ def _open_error(path: Path, exc: Exception, read_only: bool) -> ConfigurationErr
             f"the warehouse {path} is in use by another process (a `partnerkit sync` or "
             f"another program with the file open); wait for it to finish and try again"
         )
+    if OPEN_HERE.search(text):  # open in this process by other means than partnerkit's
+        found = map_duckdb_error(exc, path=path)
+        assert isinstance(found, ConfigurationError)
+        return found
     if "not a valid DuckDB database" in text:
         return WarehouseFileError(path, "is not a DuckDB database file")
     if "version" in text.lower():
@@ -498,13 +502,20 @@ class Warehouse(Closing):
             config["memory_limit"] = memory_limit
         if threads is not None:
             config["threads"] = threads
-        if not read_only and not self.path.exists():
-            _create(self.path, config)
-        check_warehouse_file(self.path)
+        # Refused up front when this process reads the file while this open writes it
+        # (or the reverse): DuckDB's own refusal would give up the other open's lock.
+        self._claim = claim_file(self.path, write=not read_only)
         try:
+            if not read_only and not self.path.exists():
+                _create(self.path, config)
+            check_warehouse_file(self.path)
             self._con = duckdb.connect(str(self.path), read_only=read_only, config=config)
-        except duckdb.Error as exc:
-            raise _open_error(self.path, exc, read_only) from None
+        except BaseException as exc:
+            self._claim.release()
+            if isinstance(exc, duckdb.Error):
+                raise _open_error(self.path, exc, read_only) from None
+            raise
+        weakref.finalize(self, self._claim.release)  # a warehouse never closed, collected
         self._lock = threading.Lock()
         # The kinds a first read is writing into a table of its own (one read per kind).
         self._direct: set[RecordKind] = set()
@@ -519,9 +530,11 @@ class Warehouse(Closing):
                 self._drop_stages()
         except duckdb.Error as exc:
             self._con.close()
+            self._claim.release()
             raise _open_error(self.path, exc, read_only) from None
         except BaseException:
             self._con.close()
+            self._claim.release()
             raise
 
     # ---------------------------------------------------------------- lifecycle
@@ -538,6 +551,7 @@ class Warehouse(Closing):
             for stage in list(self._stages):
                 stage.discard()
             self._con.close()
+            self._claim.release()
 
     def __repr__(self) -> str:
         return f"<Warehouse {str(self.path)!r}{' read-only' if self.read_only else ''}>"
