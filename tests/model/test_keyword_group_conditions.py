@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from partnerkit.analysis import Dataset, compute_kpi
 from partnerkit.analysis._engine import condition_sql
 from partnerkit.errors import ConfigurationError, WorkspaceError
-from partnerkit.model import KPI, Condition, Workspace
+from partnerkit.model import KPI, Condition, Workspace, parse_workspace
 
 SITE = "sc-domain:example.com"
 GROUPS = {"solar panels": ["solar panel"], "brand": ["acme"]}
@@ -198,3 +198,18 @@ def test_a_workspace_round_trips_with_the_group_not_the_words() -> None:
     again = Workspace.model_validate(dumped)
     assert again.kpi("solar").measure.where[1].value == ("solar panel",)  # type: ignore[union-attr]
     assert again.model_dump() == dumped
+
+
+def test_a_workspace_file_points_at_the_condition_line() -> None:
+    text = (
+        "name: x\ncurrency: ILS\ntimezone: Asia/Jerusalem\n"
+        "keyword_groups:\n  solar panels: [solar panel]\n"
+        "kpis:\n  - id: solar\n    name: S\n    unit: position\n    direction: lower\n"
+        "    measure:\n      mean: search_performance.position\n      where:\n"
+        "        - level == query\n"
+        "        - query contains group solar panel\n"  # line 15
+    )
+    with pytest.raises(WorkspaceError) as caught:
+        parse_workspace(text)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.value) == (15, "solar panel")
