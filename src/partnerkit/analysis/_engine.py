@@ -214,7 +214,7 @@ def condition_sql(condition: Condition, schema: pa.Schema, alias: str = "v") -> 
         return f"({col} IS NOT NULL)"
     category = _category(schema.field(condition.column).type)
     if op in ("contains", "not_contains"):
-        return _contains_sql(col, condition.value, category, negate=op == "not_contains")
+        return _contains_sql(col, condition.words, category, negate=op == "not_contains")
     values = condition.value if op in ("in", "not_in") else (condition.value,)
     fit = [_literal(v) for v in values if _fits(v, category)]
     if op == "eq":

@@ -31,10 +31,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    field_serializer,
     field_validator,
     model_validator,
 )
 
+from partnerkit.errors import ConfigurationError
 from partnerkit.model._base import Identifier, _Model, did_you_mean, matching
 from partnerkit.model._yaml import parse_scalar
 from partnerkit.records import Additivity, ColumnInfo, RecordKind, Role, columns
@@ -107,6 +109,8 @@ _MEAN_WEIGHTS: Mapping[RecordKind, Mapping[str, str]] = MappingProxyType(
 #: Operators that test text for any of a list of words (case-insensitive).
 _WORD_OPS = ("contains", "not_contains")
 _FROM_TEXT: dict[str, str] = {v: k for k, v in _SYMBOLS.items()} | {"=": "eq"}
+#: A keyword group named after ``contains`` / ``not contains``: ``group solar panels``.
+_GROUP_RE = re.compile(r"^group\s+(?P<name>\S.*)$")
 _CONDITION_RE = re.compile(
     r"^\s*(?P<column>[A-Za-z_][A-Za-z0-9_.]*)\s*"
     r"(?P<op>is\s+not\s+null|is\s+null|not\s+contains\b|contains\b|not\s+in\b|in\b"
@@ -188,11 +192,20 @@ class Condition(_Model):
     always ``!=``, ``not in`` and ``not contains``. Columns of ``extra`` are written
     ``extra.<name>``.
 
+    ``contains`` / ``not contains`` may name one of the workspace's ``keyword_groups``
+    instead of listing words: ``"query contains group solar panels"`` or
+    ``{column: query, op: contains, group: solar panels}``. The workspace puts the
+    group's words in ``value`` when it is validated, so the group is written once; the
+    condition keeps the group's name (``str()`` shows it). A condition that names a group
+    outside a workspace has no words: testing it raises
+    :class:`~partnerkit.errors.ConfigurationError`.
+
     Attributes:
         column: The record column.
         op: The operator.
         value: The value compared with (a list for ``in`` / ``not in``; none for the
-            null tests).
+            null tests; for a keyword group, its words once a workspace resolved it).
+        group: The keyword group named instead of words, if any.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -202,6 +215,7 @@ class Condition(_Model):
     ]
     op: Operator
     value: Any = None
+    group: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="before")
     @classmethod
@@ -222,10 +236,24 @@ class Condition(_Model):
             return {"column": match["column"], "op": op}
         if not text:
             raise ValueError(f"a value must follow '{_SYMBOLS[op]}'")
+        if op in _WORD_OPS and (group := _GROUP_RE.match(text)):
+            return {"column": match["column"], "op": op, "group": group["name"].strip()}
         return {"column": match["column"], "op": op, "value": parse_scalar(text)}
 
     @model_validator(mode="after")
     def _value_fits_op(self) -> Self:
+        if self.group is not None:
+            if self.op not in _WORD_OPS:
+                raise ValueError(
+                    f"only 'contains' and 'not contains' take a keyword group, "
+                    f"not '{_SYMBOLS[self.op]}'"
+                )
+            if self.value is not None:
+                raise ValueError(
+                    f"give the words or the keyword group, not both: the workspace's "
+                    f"keyword_groups gives group {self.group!r} its words"
+                )
+            return self
         if self.op in ("is_null", "is_not_null"):
             if self.value is not None:
                 raise ValueError(f"'{_SYMBOLS[self.op]}' takes no value")
@@ -241,8 +269,44 @@ class Condition(_Model):
             raise ValueError(f"'{_SYMBOLS[self.op]}' compares with one value, not a list")
         return self
 
+    @field_serializer("value")
+    def _words_come_from_the_group(self, value: Any) -> Any:
+        # A group's words are the workspace's, put in when it is validated: dumped, the
+        # condition names the group only, so it reads back resolved from the workspace.
+        return None if self.group is not None else value
+
+    @property
+    def words(self) -> tuple[Any, ...]:
+        """The words ``contains`` / ``not contains`` looks for: listed, or the group's.
+
+        Raises:
+            ConfigurationError: The condition names a keyword group no workspace has
+                resolved (one validated on its own, outside a workspace).
+        """
+        if self.value is None:
+            raise ConfigurationError(
+                f"The condition '{self}' names keyword group {self.group!r}, whose words "
+                f"only a workspace knows: write it in a workspace KPI (the group under "
+                f"keyword_groups), or list the words, e.g. "
+                f"'{self.column} {_SYMBOLS[self.op]} [word, other word]'."
+            )
+        return tuple(self.value)
+
+    def resolved(self, words: Sequence[str]) -> Condition:
+        """The condition with its keyword group's words (the workspace calls this).
+
+        Args:
+            words: The words of :attr:`group` in the workspace's ``keyword_groups``.
+        """
+        return self.model_copy(update={"value": tuple(words)})
+
     def test(self, record: Mapping[str, Any]) -> bool:
-        """Tell whether a record passes the condition."""
+        """Tell whether a record passes the condition.
+
+        Raises:
+            ConfigurationError: The condition names a keyword group no workspace has
+                resolved (see :attr:`words`).
+        """
         value = _get(record, self.column)
         if self.op == "is_null":
             return value is None
@@ -257,8 +321,9 @@ class Condition(_Model):
         if self.op == "not_in":
             return value is None or value not in self.value
         if self.op in _WORD_OPS:
+            words = self.words
             found = isinstance(value, str) and any(
-                str(word).lower() in value.lower() for word in self.value
+                str(word).lower() in value.lower() for word in words
             )
             return found if self.op == "contains" else not found
         if value is None:
@@ -271,6 +336,8 @@ class Condition(_Model):
     def __str__(self) -> str:
         if self.op in ("is_null", "is_not_null"):
             return f"{self.column} {_SYMBOLS[self.op]}"
+        if self.group is not None:
+            return f"{self.column} {_SYMBOLS[self.op]} group {self.group}"
         return f"{self.column} {_SYMBOLS[self.op]} {_render(self.value)}"
 
 

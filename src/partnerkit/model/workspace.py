@@ -23,13 +23,13 @@ from pydantic import (
 )
 
 from partnerkit.connector import Connector
-from partnerkit.errors import ConfigurationError, WorkspaceError
+from partnerkit.errors import ConfigurationError, WorkspaceError, WorkspaceProblem
 from partnerkit.model._base import CurrencyCode, LocaleTag, TimeZoneName, _Model, did_you_mean
 from partnerkit.model._checks import reference_problems, secret_problems
-from partnerkit.model._problems import from_validation_error
+from partnerkit.model._problems import PathPart, format_path, from_validation_error
 from partnerkit.model.connections import Connection
 from partnerkit.model.contract import Contract
-from partnerkit.model.kpis import BUILTIN_KPIS, KPI
+from partnerkit.model.kpis import BUILTIN_KPIS, KPI, Condition, Measure
 from partnerkit.model.leads import LeadDefinition
 from partnerkit.model.learning import Experiment, MonthlyNote
 from partnerkit.model.partner import Partner
@@ -58,6 +58,62 @@ def _lookup(items: Sequence[_Item], key: str, attr: str, what: str, plural: str)
     raise ConfigurationError(
         f"The workspace has no {what} {key!r}.{did_you_mean(key, known)}{listed}"
     )
+
+
+def _resolve_keyword_groups(ws: Workspace, problems: list[WorkspaceProblem]) -> list[KPI]:
+    """The workspace's KPIs with the words of the keyword groups their conditions name.
+
+    A condition written ``query contains group solar panels`` gets the words of
+    ``keyword_groups["solar panels"]``, so the group is written once and every
+    evaluator works on words. A group the workspace lacks is added to ``problems``.
+    """
+    groups = ws.keyword_groups
+
+    def condition(cond: Condition, kpi: KPI, path: list[PathPart]) -> Condition:
+        if cond.group is None:
+            return cond
+        words = groups.get(cond.group)
+        if words:
+            return cond.resolved(words)
+        if words is not None:
+            message = (
+                f"KPI {kpi.id!r} names keyword group {cond.group!r}, which has no words: "
+                f"list the words its queries contain under keyword_groups"
+            )
+        else:
+            known = list(groups)
+            listed = (
+                f" Its keyword groups: {', '.join(known)}."
+                if known
+                else " It has no keyword groups."
+            )
+            message = (
+                f"KPI {kpi.id!r} names keyword group {cond.group!r}, which the workspace "
+                f"does not have.{did_you_mean(cond.group, known)}{listed} Add it under "
+                f"keyword_groups with the words its queries contain, e.g. "
+                f"keyword_groups: {{{cond.group}: [word, other word]}}."
+            )
+        problems.append(WorkspaceProblem(format_path(path), message, None, cond.group))
+        return cond
+
+    def measure(m: Measure | None, kpi: KPI, path: list[PathPart]) -> Measure | None:
+        if m is None:
+            return None
+        where = [condition(c, kpi, [*path, "where", i]) for i, c in enumerate(m.where)]
+        minus = measure(m.minus, kpi, [*path, "minus"])
+        if where == m.where and minus is m.minus:
+            return m
+        return m.model_copy(update={"where": where, "minus": minus})
+
+    resolved = []
+    for i, kpi in enumerate(ws.kpis):
+        parts = {
+            key: measure(getattr(kpi, key), kpi, ["kpis", i, key])
+            for key in ("measure", "numerator", "denominator")
+        }
+        changed = any(parts[key] is not getattr(kpi, key) for key in parts)
+        resolved.append(kpi.model_copy(update=parts) if changed else kpi)
+    return resolved
 
 
 class Workspace(_Model):
@@ -89,7 +145,9 @@ class Workspace(_Model):
             folder (``../shared/warehouse.duckdb``, an absolute path, a symlink out).
         keyword_groups: Groups of search queries the report's organic-search part
             follows: a name and the words its queries contain (any of them,
-            case-insensitive), e.g. ``{"solar panels": ["solar panel"]}``.
+            case-insensitive), e.g. ``{"solar panels": ["solar panel"]}``. A KPI's
+            condition names a group instead of repeating its words
+            (``query contains group solar panels``).
     """
 
     version: Literal[1] = 1
@@ -132,8 +190,10 @@ class Workspace(_Model):
         except ValidationError as exc:
             raise WorkspaceError(None, from_validation_error(exc, cls) + problems) from None
         problems += reference_problems(ws)
+        kpis = _resolve_keyword_groups(ws, problems)
         if problems:
             raise WorkspaceError(None, problems)
+        ws.kpis = kpis
         if ws.calendar.timezone is None:
             ws.calendar = ws.calendar.model_copy(update={"timezone": ws.timezone})
         context = info.context if isinstance(info.context, dict) else {}
