@@ -213,3 +213,48 @@ def test_a_workspace_file_points_at_the_condition_line() -> None:
         parse_workspace(text)
     (problem,) = caught.value.problems
     assert (problem.line, problem.value) == (15, "solar panel")
+
+
+#: Queries where Python's and DuckDB's lower case could part ways, and plain ones. By
+#: hand, as DuckDB's ``lower()`` maps them: "STRASSE PREISE" lowers to "strasse preise",
+#: which holds "strasse"; "straße preise" does not (no folding of ß to ss in either);
+#: "İstanbul solar" lowers to "istanbul solar" (DuckDB: İ is i; Python's str.lower would
+#: add a combining dot), so both Istanbul queries hold the word "İstanbul"; "ΟΔΟΣ" lowers
+#: to "οδοσ" (DuckDB: Σ is always σ; Python's str.lower would end the word with ς), which
+#: holds "οδοσ"; no text holds nothing.
+TRICKY = ["straße preise", "STRASSE PREISE", "İstanbul solar", "istanbul SOLAR", "ΟΔΟΣ", None]
+WORDS = ["strasse", "İstanbul", "οδοσ"]
+EXPECTED = [False, True, True, True, True, False]
+
+
+def test_a_group_reads_the_same_queries_in_a_kpi_its_sql_and_the_report() -> None:
+    from partnerkit.analysis.seo import in_group
+
+    condition = Condition.model_validate({"column": "query", "op": "contains", "value": WORDS})
+    by_test = [condition.test({"query": q}) for q in TRICKY]
+    by_report = [in_group(q, WORDS) if q is not None else False for q in TRICKY]
+    table = pa.table({"query": pa.array(TRICKY, pa.string())})
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.register("v", table)
+        sql = condition_sql(condition, table.schema, "v")
+        by_sql = [r[0] for r in con.execute(f"SELECT coalesce({sql}, false) FROM v").fetchall()]
+    assert by_test == EXPECTED
+    assert by_report == EXPECTED
+    assert by_sql == EXPECTED
+
+
+def test_lower_text_is_duckdbs_lower_for_every_code_point() -> None:
+    import duckdb
+
+    from partnerkit.model.kpis import lower_text
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    with duckdb.connect() as con:
+        con.register("t", pa.table({"c": pa.array(chars, pa.string())}))
+        theirs = [r[0] for r in con.execute("SELECT lower(c) FROM t").fetchall()]
+    differ = [hex(ord(c)) for c, t in zip(chars, theirs, strict=True) if lower_text(c) != t]
+    assert differ == []
+    # in context too: the final sigma rule of str.lower is not DuckDB's
+    assert lower_text("ΟΔΟΣ ΟΔΟΣ") == "οδοσ οδοσ"

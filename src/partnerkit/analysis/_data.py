@@ -328,13 +328,13 @@ class Dataset(Closing):
         """
         cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cur is None or self._closed:
-            cur = self._connect()
+            cur = self._make_cursor()
         stand_ins: set[RecordKind] = self._local.stand_ins
         if stand_ins and (query is None or _names_any(query, stand_ins)):
             self._look_again(cur)
         return cur
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _make_cursor(self) -> duckdb.DuckDBPyConnection:
         """Make the calling thread's connection, with the views and the empty kinds."""
         import duckdb
 

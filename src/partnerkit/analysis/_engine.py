@@ -44,7 +44,7 @@ from partnerkit.model import (
     Target,
     Workspace,
 )
-from partnerkit.model.kpis import aggregate_text, to_decimal
+from partnerkit.model.kpis import aggregate_text, lower_text, to_decimal
 from partnerkit.records import Additivity, RecordKind, columns
 from partnerkit.search import weighted_mean
 
@@ -237,7 +237,7 @@ def _contains_sql(col: str, words: Any, category: str, *, negate: bool) -> str:
     """
     if category != "string":
         return "TRUE" if negate else "FALSE"
-    tests = " OR ".join(f"contains(lower({col}), {_literal(str(w).lower())})" for w in words)
+    tests = " OR ".join(f"contains(lower({col}), {_literal(lower_text(str(w)))})" for w in words)
     found = f"coalesce({tests}, FALSE)"
     return f"(NOT {found})" if negate else found
 

@@ -39,6 +39,7 @@ from partnerkit.analysis.change import (
     window_rows,
 )
 from partnerkit.analysis.periods import Window
+from partnerkit.model.kpis import contains_any
 from partnerkit.records import RecordKind
 from partnerkit.search import SearchTotals, rollup
 
@@ -340,12 +341,16 @@ def group_totals(
 
 
 def in_group(query: str | None, terms: Iterable[str], exclude: Iterable[str] = ()) -> bool:
-    """Whether a query contains one of ``terms`` (any, when none) and none of ``exclude``."""
-    text = (query or "").casefold()
-    wanted = [t.casefold() for t in terms]
-    if wanted and not any(t in text for t in wanted):
+    """Whether a query contains one of ``terms`` (any, when none) and none of ``exclude``.
+
+    Containment is a KPI condition's ``contains``
+    (:func:`~partnerkit.model.kpis.contains_any`), so a keyword group's figures here
+    and a KPI that names the group read the same queries.
+    """
+    wanted = list(terms)
+    if wanted and not contains_any(query or "", wanted):
         return False
-    return not any(t.casefold() in text for t in exclude)
+    return not contains_any(query or "", exclude)
 
 
 def _hidden(whole: int | None, part: int | None) -> int | None:

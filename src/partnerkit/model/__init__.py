@@ -73,6 +73,8 @@ from partnerkit.model.kpis import (
     Operator,
     RecordsByKind,
     check_condition,
+    contains_any,
+    lower_text,
 )
 from partnerkit.model.leads import LeadDefinition
 from partnerkit.model.learning import Decision, Experiment, ExperimentStatus, MonthlyNote
@@ -193,11 +195,13 @@ __all__ = [
     "Workspace",
     "YearMonth",
     "check_condition",
+    "contains_any",
     "credential_kind",
     "did_you_mean",
     "fold_text",
     "is_secret_key",
     "load_workspace",
+    "lower_text",
     "month_bounds",
     "parse_workspace",
     "quarter_bounds",

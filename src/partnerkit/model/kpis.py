@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -55,6 +55,8 @@ __all__ = [
     "Operator",
     "RecordsByKind",
     "check_condition",
+    "contains_any",
+    "lower_text",
 ]
 
 RecordsByKind = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -169,6 +171,37 @@ class Direction(StrEnum):
 
 
 _COLUMN_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$|^extra\.[A-Za-z0-9_\-]+$")
+
+
+#: The two characters whose lower case :meth:`str.lower` gives otherwise than DuckDB's
+#: ``lower()``: ``İ`` (Python: ``i`` and a combining dot; DuckDB: ``i``) and ``Σ`` (Python:
+#: ``ς`` at the end of a word; DuckDB: always ``σ``). Mapped first, every other code point
+#: lowers alike (checked over all of Unicode in tests/model/test_keyword_group_conditions.py).
+_AS_DUCKDB_LOWERS = {0x130: "i", 0x3A3: "σ"}
+
+
+def lower_text(text: str) -> str:
+    """``text`` in lower case exactly as DuckDB's ``lower()`` gives it.
+
+    The case rule of ``contains``: a condition tested in Python, the SQL the KPI engine
+    compiles from it (``contains(lower(column), <word lowered here>)``) and the report's
+    keyword groups lower text the same way, so they read the same queries.
+    """
+    return text.translate(_AS_DUCKDB_LOWERS).lower()
+
+
+def contains_any(text: str | None, words: Iterable[Any]) -> bool:
+    """Whether ``text`` holds one of ``words``, ignoring case: the one rule of ``contains``.
+
+    Case is ignored by :func:`lower_text` (as DuckDB's ``lower()``, which the KPI
+    engine's SQL uses): a condition, its SQL and the report's keyword groups
+    (:func:`partnerkit.analysis.seo.in_group`) agree on every query. No text contains
+    anything.
+    """
+    if not isinstance(text, str):
+        return False
+    lowered = lower_text(text)
+    return any(lower_text(str(word)) in lowered for word in words)
 
 
 def _render(value: Any) -> str:
@@ -321,10 +354,7 @@ class Condition(_Model):
         if self.op == "not_in":
             return value is None or value not in self.value
         if self.op in _WORD_OPS:
-            words = self.words
-            found = isinstance(value, str) and any(
-                str(word).lower() in value.lower() for word in words
-            )
+            found = contains_any(value, self.words)
             return found if self.op == "contains" else not found
         if value is None:
             return False
